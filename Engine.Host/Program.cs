@@ -1,0 +1,47 @@
+using Engine.Host.Commands;
+
+namespace Engine.Host;
+
+/// <summary>Console host: one verb per sub-command. Every failure is a one-line error and a non-zero exit code.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "info" => InfoCommand.Run(rest, Console.Out),
+                "create" => CreateCommand.Run(rest, Console.Out),
+                "download" => await DownloadCommand.RunAsync(rest, Console.Out),
+                _ => Fail($"unknown command '{args[0]}'; run 'Engine.Host --help'"),
+            };
+        }
+        catch (CommandLineException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    internal static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+
+    public const string Usage = """
+        Engine.Host — a BitTorrent engine on Akka.NET
+
+        usage:
+          Engine.Host info <file.torrent | magnet-uri>
+          Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] -o <out.torrent>
+          Engine.Host download <file.torrent> [-o <dir>]
+        """;
+}

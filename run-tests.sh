@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine that has only the .NET SDK.
+# It first installs the real BitTorrent programs the interop tests talk to (Debian packages),
+# then runs `dotnet test`. Safe to run again: installed packages are skipped.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+/usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || need+=(python3-libtorrent)
+command -v aria2c >/dev/null 2>&1 || need+=(aria2)
+command -v transmission-cli >/dev/null 2>&1 || need+=(transmission-cli)
+command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
+command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "run-tests: installing ${need[*]}"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@"

@@ -2,6 +2,7 @@ using Engine.Tests.Support;
 
 namespace Engine.Tests.Host;
 
+[Collection(ConsoleCollection.Name)]
 public class ProgramTests
 {
     [Fact]

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Engine.Host.Commands;
+using Engine.Metainfo;
+using Engine.Tests.Metainfo;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Host;
+
+public sealed class CreateCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("engine-host-create-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string VerifyWithLibtorrent = """
+        import sys, os, json, hashlib, libtorrent as lt
+        ti = lt.torrent_info(sys.argv[1])
+        fs = ti.files()
+        data = b"".join(open(os.path.join(sys.argv[2], fs.file_path(i)), "rb").read() for i in range(fs.num_files()))
+        pl = ti.piece_length()
+        ok = all(hashlib.sha1(data[p*pl:(p+1)*pl]).digest() == ti.hash_for_piece(p) for p in range(ti.num_pieces()))
+        print(json.dumps({"InfoHash": str(ti.info_hashes().v1), "Files": [fs.file_path(i) for i in range(fs.num_files())],
+                          "Sizes": [fs.file_size(i) for i in range(fs.num_files())], "HashesOk": ok, "Private": ti.priv(),
+                          "Trackers": [t.url for t in ti.trackers()], "Comment": ti.comment(), "Creator": ti.creator()}))
+        """;
+
+    private sealed record LtView(string InfoHash, List<string> Files, List<long> Sizes, bool HashesOk, bool Private, List<string> Trackers, string Comment, string Creator);
+
+    [Fact]
+    public void Created_multi_file_torrent_loads_in_libtorrent_with_the_same_hash_files_and_valid_pieces()
+    {
+        var content = RealToolsTests.MakeContent(_dir);
+        var outFile = Path.Combine(_dir, "out.torrent");
+        var console = new StringWriter();
+        var code = CreateCommand.Run([content, "--tracker", "http://127.0.0.1:6969/announce", "--tracker", "udp://127.0.0.1:6969",
+            "--piece-length", "16k", "--private", "--comment", "made here", "-o", outFile], console);
+        Assert.Equal(0, code);
+
+        var ours = TorrentMetainfo.Load(outFile);
+        Assert.Contains($"info-hash:     {ours.InfoHash}", console.ToString());
+        var lt = JsonSerializer.Deserialize<LtView>(ExternalTools.RunLibtorrentPython(VerifyWithLibtorrent, outFile, _dir))!;
+        Assert.Equal(lt.InfoHash, ours.InfoHash.ToHex());
+        Assert.Equal(lt.Files, ours.Files.Select(f => f.Path));
+        Assert.Equal(lt.Sizes, ours.Files.Select(f => f.Length));
+        Assert.True(lt.HashesOk, "libtorrent's piece hashes do not match the content");
+        Assert.True(lt.Private);
+        Assert.Equal(["http://127.0.0.1:6969/announce", "udp://127.0.0.1:6969"], lt.Trackers);
+        Assert.Equal("made here", lt.Comment);
+        Assert.Equal("Engine/0.1", lt.Creator);
+        Assert.Equal(16384, ours.PieceLength);
+    }
+
+    [Fact]
+    public void Info_prints_what_create_made()
+    {
+        var content = RealToolsTests.MakeContent(_dir);
+        var outFile = Path.Combine(_dir, "x.torrent");
+        CreateCommand.Run([content, "-t", "http://127.0.0.1:1/a", "-o", outFile], new StringWriter());
+        var info = new StringWriter();
+        InfoCommand.Run([outFile], info);
+        Assert.Contains("files:         5", info.ToString());
+        Assert.Contains("  tier 1: http://127.0.0.1:1/a", info.ToString());
+    }
+
+    [Theory]
+    [InlineData("missing -o", "SRC", "-t", "http://x/a")]
+    [InlineData("at least one --tracker", "SRC", "-o", "OUT")]
+    [InlineData("missing the file or directory", "-t", "http://x/a", "-o", "OUT")]
+    [InlineData("unknown option '--frob'", "SRC", "--frob")]
+    [InlineData("--piece-length needs a value", "SRC", "--piece-length")]
+    [InlineData("is not a size", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "lots")]
+    [InlineData("must be a power of two", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "20000")]
+    [InlineData("not an absolute http/https/udp URL", "SRC", "-t", "ftp://x/a", "-o", "OUT")]
+    [InlineData("more than one source", "SRC", "OTHER")]
+    [InlineData("neither a file nor a directory", "/nonexistent/dir", "-t", "http://x/a", "-o", "OUT")]
+    public void Bad_command_lines_are_one_line_errors(string message, params string[] args)
+    {
+        var content = RealToolsTests.MakeContent(_dir);
+        args = args.Select(a => a == "SRC" ? content : a == "OUT" ? Path.Combine(_dir, "o.torrent") : a).ToArray();
+        var e = Assert.Throws<CommandLineException>(() => CreateCommand.Run(args, new StringWriter()));
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}
+
+[Collection(ConsoleCollection.Name)]
+public class HostErrorOutputTests
+{
+    [Fact]
+    public async Task Info_on_a_malformed_torrent_prints_one_error_line_and_exits_1()
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        int code;
+        try { code = await Engine.Host.Program.Main(["info", Path.Combine(RepoPaths.Corpus, "string.torrent")]); }
+        finally { Console.SetError(old); }
+        Assert.Equal(1, code);
+        var text = err.ToString();
+        Assert.StartsWith("error: ", text);
+        Assert.Contains("expected a dictionary at the top level", text);
+        Assert.Single(text.TrimEnd().Split('\n'));
+    }
+}

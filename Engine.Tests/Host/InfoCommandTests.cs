@@ -1,0 +1,100 @@
+using Engine.Host.Commands;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Host;
+
+public class InfoCommandTests
+{
+    private static string Corpus(string file) => Path.Combine(RepoPaths.Corpus, file);
+
+    private static string Run(params string[] args)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, InfoCommand.Run(args, output));
+        return output.ToString();
+    }
+
+    [Fact]
+    public void Prints_name_hash_size_pieces_files_and_trackers_of_a_torrent()
+    {
+        var text = Run(Corpus("sample.torrent"));
+        Assert.Contains("name:          sample", text);
+        Assert.Contains("info-hash:     58d8d15a4eb3bd9afabc9cee2564f78192777edb", text);
+        Assert.Contains("size:          16.02 KiB (16404 bytes)", text);
+        Assert.Contains("pieces:        2 x 16 KiB (16384 bytes)", text);
+        Assert.Contains("private:       no", text);
+        Assert.Contains("comment:       sample comment", text);
+        Assert.Contains("  tier 1: udp://tracker.opentracker.com:80/announce", text);
+        Assert.Contains("  tier 2: tracker.publicbt.com:80/announce", text);
+        Assert.Contains("files:         2 (+1 padding)", text);
+        Assert.Contains("  sample/text_file2.txt  25 B", text);
+        Assert.Contains("  sample/text_file.txt  20 B", text);
+        Assert.DoesNotContain("padding_file", text);
+    }
+
+    [Fact]
+    public void Prints_web_seeds()
+    {
+        var text = Run(Corpus("url_seed.torrent"));
+        Assert.Contains("web seeds:     \n  http://test.com/file", text.ReplaceLineEndings("\n"));
+        Assert.Contains("trackers:      none", text);
+    }
+
+    [Fact]
+    public void Prints_every_loadable_corpus_torrent_without_error()
+    {
+        var printed = 0;
+        foreach (var file in Directory.GetFiles(RepoPaths.Corpus, "*.torrent"))
+        {
+            var output = new StringWriter();
+            try
+            {
+                InfoCommand.Run([file], output);
+                Assert.Contains("info-hash:", output.ToString());
+                printed++;
+            }
+            catch (CommandLineException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+                Assert.StartsWith(file + ": ", e.Message);
+            }
+        }
+        Assert.True(printed > 50, $"only {printed} printed");
+    }
+
+    [Fact]
+    public void Prints_a_magnet_link()
+    {
+        var text = Run("magnet:?xt=urn:btih:c0fda1edafdbdbb96443424e0b3899af7159d10e&dn=Some+Name&tr=udp://t:1&x.pe=1.2.3.4:5");
+        Assert.Contains("name:          Some Name", text);
+        Assert.Contains("info-hash:     c0fda1edafdbdbb96443424e0b3899af7159d10e", text);
+        Assert.Contains("  udp://t:1", text);
+        Assert.Contains("  1.2.3.4:5", text);
+    }
+
+    [Theory]
+    [InlineData("invalid_info.torrent", "missing or invalid 'info' dictionary")]
+    [InlineData("v2_only.torrent", "v2-only torrents are not supported yet")]
+    [InlineData("unaligned_pieces.torrent", "not a multiple of 20")]
+    public void Malformed_torrents_become_one_line_command_errors(string file, string message)
+    {
+        var e = Assert.Throws<CommandLineException>(() => InfoCommand.Run([Corpus(file)], new StringWriter()));
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Malformed_magnet_becomes_a_command_error() =>
+        Assert.Contains("has 3 characters", Assert.Throws<CommandLineException>(() => InfoCommand.Run(["magnet:?xt=urn:btih:abc"], new StringWriter())).Message);
+
+    [Fact]
+    public void Missing_file_becomes_a_command_error() =>
+        Assert.Contains("cannot read", Assert.Throws<CommandLineException>(() => InfoCommand.Run(["/nonexistent.torrent"], new StringWriter())).Message);
+
+    [Theory]
+    [InlineData]
+    [InlineData("a", "b")]
+    [InlineData("--verbose")]
+    public void Wrong_arguments_show_the_usage(params string[] args) =>
+        Assert.Contains("usage: Engine.Host info", Assert.Throws<CommandLineException>(() => InfoCommand.Run(args, new StringWriter())).Message);
+}

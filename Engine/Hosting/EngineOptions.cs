@@ -1,0 +1,26 @@
+using System.Net;
+using Engine.Peers;
+using Engine.Trackers;
+
+namespace Engine.Hosting;
+
+/// <summary>Engine-wide options. Immutable; change with <c>with</c>.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Where peers connect to us. Port 0 picks a free port. Null: no listener (leech-only).</summary>
+    public IPEndPoint? ListenOn { get; init; } = new(IPAddress.Any, 6881);
+
+    /// <summary>Directory for fast-resume files (one per torrent, named by info-hash).</summary>
+    public string ResumeDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "akka-torrent", "resume");
+
+    public PeerSettings Peers { get; init; } = new();
+    public PeerManagerSettings PeerManager { get; init; } = new();
+    public TrackerSettings Trackers { get; init; } = new();
+    public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Blocks kept for re-use by the block pool.</summary>
+    public int PooledBlocks { get; init; } = 4096;
+
+    /// <summary>Extra HOCON prepended to the ActorSystem configuration.</summary>
+    public string? ExtraHocon { get; init; }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Configuration;
+using Engine.Buffers;
+using Engine.Metainfo;
+using Engine.Primitives;
+using Engine.Torrents;
+
+namespace Engine.Hosting;
+
+/// <summary>
+/// Boots the actor system with the engine root and offers a small async surface over it (add a torrent,
+/// read its status, stop). Used by the console host and by tests; services that already run Akka can
+/// create <see cref="EngineRoot"/> themselves with <see cref="CreateRoot"/>.
+/// </summary>
+public sealed class EngineSystem : IAsyncDisposable
+{
+    private readonly bool _ownsSystem;
+
+    private EngineSystem(ActorSystem system, IActorRef root, EngineContext context, bool ownsSystem)
+    {
+        System = system;
+        Root = root;
+        Context = context;
+        _ownsSystem = ownsSystem;
+    }
+
+    public ActorSystem System { get; }
+    public IActorRef Root { get; }
+    public EngineContext Context { get; }
+
+    public static string DefaultHocon => """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.default-dispatcher.throughput = 30
+        }
+        """;
+
+    /// <summary>Starts a new ActorSystem named <paramref name="name"/> running one engine.</summary>
+    public static EngineSystem Start(EngineOptions options, string name = "engine")
+    {
+        var config = ConfigurationFactory.ParseString(options.ExtraHocon ?? "").WithFallback(ConfigurationFactory.ParseString(DefaultHocon));
+        var system = ActorSystem.Create(name, config);
+        return Attach(system, options, ownsSystem: true);
+    }
+
+    /// <summary>Runs an engine inside an ActorSystem the caller already has.</summary>
+    public static EngineSystem Attach(ActorSystem system, EngineOptions options, bool ownsSystem = false)
+    {
+        var (root, context) = CreateRoot(system, options);
+        return new EngineSystem(system, root, context, ownsSystem);
+    }
+
+    public static (IActorRef Root, EngineContext Context) CreateRoot(IActorRefFactory factory, EngineOptions options, string name = "engine")
+    {
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
+        var port = options.ListenOn?.Port ?? 0;
+        var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(options.PooledBlocks), http, port,
+            options.Peers, options.PeerManager, options.Trackers, options.ResumeSaveInterval);
+        Directory.CreateDirectory(options.ResumeDirectory);
+        // The listen port must be known before the first announce; bind eagerly when port 0 was asked for.
+        IPEndPoint? listen = options.ListenOn;
+        if (listen is { Port: 0 })
+        {
+            using var probe = new System.Net.Sockets.TcpListener(listen.Address, 0);
+            probe.Start();
+            listen = new IPEndPoint(listen.Address, ((IPEndPoint)probe.LocalEndpoint).Port);
+            probe.Stop();
+            context = context with { ListenPort = listen.Port };
+        }
+        var root = factory.ActorOf(EngineRoot.Props(context, listen, options.ResumeDirectory), name);
+        return (root, context);
+    }
+
+    /// <summary>The address peers can reach us on, once the listener is bound (null when not listening).</summary>
+    public async Task<IPEndPoint?> ListenEndPointAsync(TimeSpan? timeout = null)
+        => (await Root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), timeout ?? TimeSpan.FromSeconds(5))).EndPoint;
+
+    public async Task<IActorRef> AddAsync(TorrentMetainfo torrent, string saveDirectory, TimeSpan? timeout = null)
+    {
+        var reply = await Root.Ask(new EngineRoot.AddTorrent(torrent, saveDirectory), timeout ?? TimeSpan.FromSeconds(10));
+        return reply switch
+        {
+            EngineRoot.TorrentAdded added => added.Torrent,
+            EngineRoot.AddFailed failed => throw new InvalidOperationException(failed.Reason),
+            _ => throw new InvalidOperationException("unexpected reply " + reply),
+        };
+    }
+
+    public static Task<TorrentStatus> StatusAsync(IActorRef torrent, TimeSpan? timeout = null)
+        => torrent.Ask<TorrentStatus>(new TorrentActor.GetStatus(), timeout ?? TimeSpan.FromSeconds(5));
+
+    /// <summary>Stops a torrent (bounded: <see cref="TorrentActor.StopBudget"/> plus a margin).</summary>
+    public static async Task StopAsync(IActorRef torrent)
+    {
+        try { await torrent.Ask<TorrentActor.TorrentStopped>(new TorrentActor.StopTorrent(), TorrentActor.StopBudget + TimeSpan.FromSeconds(1)); }
+        catch (AskTimeoutException) { torrent.Tell(PoisonPill.Instance); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Context.Http.Dispose();
+        if (_ownsSystem) await System.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+}

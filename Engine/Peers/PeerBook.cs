@@ -1,0 +1,117 @@
+using System.Net;
+
+namespace Engine.Peers;
+
+/// <summary>
+/// Known peer addresses for one torrent, with exponential backoff for those that failed. Pure: the caller
+/// passes the time. The PeerManager asks it for the next addresses to dial.
+/// </summary>
+public sealed class PeerBook
+{
+    private sealed class Entry(IPEndPoint endPoint)
+    {
+        public IPEndPoint EndPoint { get; } = endPoint;
+        public int Failures;
+        public DateTimeOffset RetryAt;
+        public bool Connected;
+        public bool Banned;
+    }
+
+    private readonly Dictionary<IPEndPoint, Entry> _entries = new();
+    private readonly List<Entry> _order = new();
+    private readonly TimeSpan _baseBackoff;
+    private readonly int _maxFailures;
+    private readonly int _capacity;
+
+    public PeerBook(TimeSpan? baseBackoff = null, int maxFailures = 8, int capacity = 4000)
+    {
+        _baseBackoff = baseBackoff ?? TimeSpan.FromSeconds(15);
+        _maxFailures = maxFailures;
+        _capacity = capacity;
+    }
+
+    public int Count => _entries.Count;
+
+    /// <summary>Adds addresses we have not seen; returns how many were new.</summary>
+    public int Add(IEnumerable<IPEndPoint> endPoints)
+    {
+        var added = 0;
+        foreach (var ep in endPoints)
+        {
+            if (_entries.Count >= _capacity) break;
+            if (ep.Port == 0 || _entries.ContainsKey(ep)) continue;
+            var e = new Entry(ep);
+            _entries.Add(ep, e);
+            _order.Add(e);
+            added++;
+        }
+        return added;
+    }
+
+    /// <summary>Up to <paramref name="max"/> addresses that may be dialled now, marked connected.</summary>
+    public List<IPEndPoint> Take(int max, DateTimeOffset now)
+    {
+        var result = new List<IPEndPoint>();
+        if (max <= 0) return result;
+        foreach (var e in _order)
+        {
+            if (result.Count >= max) break;
+            if (e.Connected || e.Banned || e.RetryAt > now) continue;
+            e.Connected = true;
+            result.Add(e.EndPoint);
+        }
+        return result;
+    }
+
+    /// <summary>Marks an address as connected (an incoming connection); false when banned.</summary>
+    public bool MarkConnected(IPEndPoint endPoint)
+    {
+        if (!_entries.TryGetValue(endPoint, out var e))
+        {
+            Add([endPoint]);
+            if (!_entries.TryGetValue(endPoint, out e)) return true;
+        }
+        if (e.Banned) return false;
+        e.Connected = true;
+        return true;
+    }
+
+    /// <summary>The connection ended. A clean session resets the backoff; a failure doubles it.</summary>
+    public void Disconnected(IPEndPoint endPoint, bool failed, DateTimeOffset now)
+    {
+        if (!_entries.TryGetValue(endPoint, out var e)) return;
+        e.Connected = false;
+        if (!failed)
+        {
+            e.Failures = 0;
+            e.RetryAt = now + _baseBackoff;
+            return;
+        }
+        e.Failures++;
+        if (e.Failures >= _maxFailures) { e.Banned = true; return; }
+        var factor = 1L << Math.Min(e.Failures - 1, 10);
+        e.RetryAt = now + TimeSpan.FromTicks(_baseBackoff.Ticks * factor);
+    }
+
+    public void Ban(IPEndPoint endPoint)
+    {
+        if (!_entries.TryGetValue(endPoint, out var e))
+        {
+            e = new Entry(endPoint);
+            _entries.Add(endPoint, e);
+            _order.Add(e);
+        }
+        e.Banned = true;
+    }
+
+    public bool IsBanned(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) && e.Banned;
+
+    /// <summary>When the next backed-off address becomes dialable, or null if none is waiting.</summary>
+    public DateTimeOffset? NextRetry()
+    {
+        DateTimeOffset? next = null;
+        foreach (var e in _order)
+            if (!e.Connected && !e.Banned && (next is null || e.RetryAt < next)) next = e.RetryAt;
+        return next;
+    }
+}

@@ -1,0 +1,331 @@
+using Akka.Actor;
+using Engine.Bencode;
+using Engine.Pieces;
+using Engine.Primitives;
+using Engine.Storage;
+using Engine.Wire;
+
+namespace Engine.Peers;
+
+public sealed partial class PeerConnection
+{
+    /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
+    public sealed record SetChoke(bool Choke);
+
+    private void Active()
+    {
+        // --- from the remote peer (via the inbound child) ---
+        Receive<PeerMessage>(OnPeerMessage);
+
+        // --- from the PieceManager ---
+        Receive<PieceManager.Welcome>(m =>
+        {
+            _ourHave = m.Have;
+            SendOurPieces(m.Have);
+        });
+        Receive<PieceManager.Interest>(m => SetInterested(m.Interested));
+        Receive<PieceManager.BlocksAssigned>(OnBlocksAssigned);
+        Receive<PieceManager.CancelBlock>(m =>
+        {
+            if (_outstanding.Remove(m.Block))
+                _outbound.Tell(new Cancel(m.Block.Piece, m.Block.Offset, m.Block.Length));
+        });
+        Receive<PieceManager.HaveBroadcast>(m =>
+        {
+            _ourHave[m.Piece] = true;
+            _outbound.Tell(new Have(m.Piece));
+        });
+        Receive<PieceManager.BanPeer>(m => Close("banned: " + m.Reason, failed: true, ban: true));
+
+        // --- from the PeerManager ---
+        Receive<SetChoke>(m => SetChoking(m.Choke));
+
+        // --- from storage (uploads) ---
+        Receive<StorageActor.BlockRead>(OnBlockRead);
+        Receive<StorageActor.BlockReadFailed>(m => _reading.Remove(m.Block));
+
+        // --- from the outbound child ---
+        Receive<PeerOutbound.Sent>(m =>
+        {
+            _outboundQueued = m.QueuedBytes;
+            if (m.PieceBytes > 0) _upload.Add(m.PieceBytes, Now);
+            PumpUploads();
+        });
+
+        Receive<Tick>(_ => OnTick());
+        CommonLifecycle();
+    }
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    private void OnPeerMessage(PeerMessage message)
+    {
+        _lastReceived = Now;
+        var violation = MessageValidator.Validate(message, _ctx.Layout);
+        if (violation is not null)
+        {
+            if (message is PieceMessage bad) { bad.Data.Release(); _diskCredit.Release(); }
+            Close($"protocol violation: {violation.Kind} ({violation.Detail})", failed: true, ban: true);
+            return;
+        }
+        switch (message)
+        {
+            case PieceMessage piece: OnPiece(piece); break;
+            case KeepAlive: break;
+            case Choke:
+                _peerChoking = true;
+                if (!_remoteFast) ReleaseOutstanding();
+                break;
+            case Unchoke:
+                _peerChoking = false;
+                RequestMore();
+                break;
+            case Interested:
+                _peerInterested = true;
+                ReportStats();
+                break;
+            case NotInterested:
+                _peerInterested = false;
+                ReportStats();
+                break;
+            case Have have:
+                if (!_remoteHas[have.Piece])
+                {
+                    _remoteHas[have.Piece] = true;
+                    _ctx.PieceManager.Tell(new PieceManager.PeerHave(have.Piece));
+                }
+                break;
+            case BitfieldMessage bitfield:
+                if (_bitfieldSeen) { Close("second bitfield", failed: true); return; }
+                _bitfieldSeen = true;
+                _remoteHas = Bitfield.FromWire(bitfield.Bits, _ctx.Layout.PieceCount);
+                _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(_remoteHas.Clone()));
+                break;
+            case HaveAll:
+                _bitfieldSeen = true;
+                _remoteHas.SetAll();
+                _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
+                break;
+            case HaveNone:
+                _bitfieldSeen = true;
+                break;
+            case Request request: OnRequest(request.Block); break;
+            case Cancel cancel:
+                {
+                    var block = new BlockRequest(cancel.Piece, cancel.Offset, cancel.Length);
+                    if (RemoveQueued(block) && _remoteFast)
+                        _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
+                    break;
+                }
+            case Reject reject:
+                {
+                    var block = new BlockRequest(reject.Piece, reject.Offset, reject.Length);
+                    if (_outstanding.Remove(block))
+                    {
+                        _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks([block]));
+                        RequestMore();
+                    }
+                    break;
+                }
+            case Extended ext when ext.ExtendedId == 0:
+                ReadExtendedHandshake(ext.Payload);
+                break;
+            default:
+                break; // port, suggest, allowed-fast, other extensions: not used yet
+        }
+    }
+
+    private void OnPiece(PieceMessage piece)
+    {
+        var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
+        if (!_outstanding.Remove(block))
+        {
+            // Not requested (or cancelled and arrived anyway): drop it.
+            piece.Data.Release();
+            _diskCredit.Release();
+            return;
+        }
+        _lastBlockAt = Now;
+        _download.Add(block.Length, Now);
+        _ctx.PieceManager.Tell(new PieceManager.BlockArrived(piece, _diskCredit));
+        RequestMore();
+    }
+
+    private void SendOurPieces(Bitfield have)
+    {
+        if (_remoteFast && have.AllSet) _outbound.Tell(HaveAll.Instance);
+        else if (_remoteFast && have.NoneSet) _outbound.Tell(HaveNone.Instance);
+        else if (!have.NoneSet) _outbound.Tell(new BitfieldMessage(have.ToWire()));
+    }
+
+    private void SetInterested(bool interested)
+    {
+        if (interested == _amInterested) return;
+        _amInterested = interested;
+        _outbound.Tell(interested ? Interested.Instance : NotInterested.Instance);
+        if (interested) RequestMore();
+    }
+
+    private void RequestMore()
+    {
+        if (!_amInterested || _peerChoking || _blocksRequested) return;
+        var want = _pipeline.Depth - _outstanding.Count;
+        if (want <= 0 || want < _pipeline.Depth / 4 && _outstanding.Count > 0) return;
+        _blocksRequested = true;
+        _ctx.PieceManager.Tell(new PieceManager.RequestBlocks(want));
+    }
+
+    private void OnBlocksAssigned(PieceManager.BlocksAssigned m)
+    {
+        _blocksRequested = false;
+        if (_peerChoking || !_amInterested)
+        {
+            if (m.Blocks.Length > 0) _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(m.Blocks));
+            return;
+        }
+        if (_outstanding.Count == 0) _lastBlockAt = Now;
+        foreach (var b in m.Blocks)
+            if (_outstanding.Add(b))
+                _outbound.Tell(new Request(b.Piece, b.Offset, b.Length));
+    }
+
+    private void ReleaseOutstanding()
+    {
+        if (_outstanding.Count == 0) return;
+        var blocks = new BlockRequest[_outstanding.Count];
+        _outstanding.CopyTo(blocks);
+        _outstanding.Clear();
+        _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(blocks));
+    }
+
+    private void ReadExtendedHandshake(byte[] payload)
+    {
+        try
+        {
+            if (BencodeReader.Decode(payload, BencodeOptions.Metainfo) is BDictionary d
+                && d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value > 0)
+                _pipeline.SetPeerLimit((int)Math.Min(reqq.Value, 2000));
+        }
+        catch (BencodeException)
+        {
+            // A malformed extension handshake only loses the hint.
+        }
+    }
+
+    // ---- upload ---------------------------------------------------------------------------------
+
+    private void SetChoking(bool choke)
+    {
+        if (choke == _amChoking) return;
+        _amChoking = choke;
+        _outbound.Tell(choke ? Choke.Instance : Unchoke.Instance);
+        if (choke)
+        {
+            // Choking discards the peer's queued requests (with the fast extension, each is rejected).
+            if (_remoteFast)
+                foreach (var b in _uploadQueue) _outbound.Tell(new Reject(b.Piece, b.Offset, b.Length));
+            _uploadQueue.Clear();
+        }
+        else _chokedRequests = 0;
+    }
+
+    private void OnRequest(BlockRequest block)
+    {
+        if (_amChoking)
+        {
+            if (_remoteFast) _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
+            if (++_chokedRequests > _ctx.Settings.ChokedRequestGrace)
+                Close("kept requesting while choked", failed: true, ban: true);
+            return;
+        }
+        if (!_ourHave[block.Piece])
+        {
+            if (_remoteFast) _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
+            return;
+        }
+        if (_uploadQueue.Count + _reading.Count >= _ctx.Settings.MaxQueuedUploadRequests)
+        {
+            Close("too many queued requests", failed: true);
+            return;
+        }
+        _uploadQueue.Enqueue(block);
+        PumpUploads();
+    }
+
+    private bool RemoveQueued(BlockRequest block)
+    {
+        var n = _uploadQueue.Count;
+        var found = false;
+        for (var i = 0; i < n; i++)
+        {
+            var b = _uploadQueue.Dequeue();
+            if (!found && b == block) { found = true; continue; }
+            _uploadQueue.Enqueue(b);
+        }
+        return found;
+    }
+
+    /// <summary>Reads queued requests from disk while the outbound queue is short (upload backpressure).</summary>
+    private void PumpUploads()
+    {
+        const long maxQueued = 512 * 1024;
+        while (_uploadQueue.Count > 0 && _reading.Count < 8 && _outboundQueued + _reading.Count * (long)TorrentLayout.BlockSize < maxQueued)
+        {
+            var block = _uploadQueue.Dequeue();
+            _reading.Add(block);
+            _ctx.Storage.Tell(new StorageActor.ReadBlock(block));
+        }
+    }
+
+    private void OnBlockRead(StorageActor.BlockRead m)
+    {
+        if (!_reading.Remove(m.Block) || _amChoking)
+        {
+            m.Data.Release();
+            return;
+        }
+        _outboundQueued += m.Block.Length + 13;
+        _outbound.Tell(new PieceMessage(m.Block.Piece, m.Block.Offset, m.Data));
+        PumpUploads();
+    }
+
+    // ---- timers -----------------------------------------------------------------------------------
+
+    private void OnTick()
+    {
+        var now = Now;
+        if (now - _lastReceived > _ctx.Settings.SilenceTimeout)
+        {
+            Close("silent for " + _ctx.Settings.SilenceTimeout, failed: false);
+            return;
+        }
+        _pipeline.UpdateRate(_download.Rate(now));
+        if (_outstanding.Count > 0 && now - _lastBlockAt > _ctx.Settings.RequestTimeout)
+        {
+            // Snubbed: give its blocks to others; it may still get new ones later.
+            ReleaseOutstanding();
+            _lastBlockAt = now;
+        }
+        RequestMore();
+        ReportStats();
+    }
+
+    private void ReportStats()
+    {
+        var now = Now;
+        Context.Parent.Tell(new PeerManager.PeerStats(
+            Remote: _remote,
+            PeerId: _remoteId,
+            DownloadRate: _download.Rate(now),
+            UploadRate: _upload.Rate(now),
+            Downloaded: _download.Total,
+            Uploaded: _upload.Total,
+            PeerInterested: _peerInterested,
+            AmChoking: _amChoking,
+            AmInterested: _amInterested,
+            PeerChoking: _peerChoking,
+            LastBlockAt: _lastBlockAt,
+            ConnectedAt: _connectedAt,
+            PiecesHave: _remoteHas.SetCount));
+    }
+}

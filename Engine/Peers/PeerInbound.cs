@@ -1,0 +1,147 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Engine.Buffers;
+using Engine.Wire;
+
+namespace Engine.Peers;
+
+/// <summary>
+/// Reads one peer's socket. A loop started in <see cref="PreStart"/> receives into a 64 KiB buffer, runs
+/// the frame decoder (which copies each piece payload once, into a pooled block) and tells the parent
+/// whole messages. Before a piece block is handed on it takes a disk credit, so a slow disk stops socket
+/// reads and TCP flow control slows the remote peer: memory stays bounded. The loop never touches actor
+/// state; it only tells. When the socket closes or fails, the actor reports and stops, and the parent
+/// (which watches it) stops the whole peer.
+/// </summary>
+public sealed class PeerInbound : ReceiveActor
+{
+    /// <summary>The remote handshake arrived (only when the connection was not accepted with one).</summary>
+    public sealed record HandshakeReceived(Handshake Handshake);
+    /// <summary>The peer broke the protocol; the parent drops the connection.</summary>
+    public sealed record ViolationDetected(ProtocolViolation Violation);
+    /// <summary>The socket closed or failed.</summary>
+    public sealed record ReadEnded(string Reason);
+
+    private sealed record LoopEnded(string Reason);
+
+    private readonly Socket _socket;
+    private readonly bool _expectHandshake;
+    private readonly byte[] _initialBytes;
+    private readonly BlockPool _pool;
+    private readonly int _maxMessageLength;
+    private readonly SemaphoreSlim _credit;
+    private readonly CancellationTokenSource _cts = new();
+
+    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit)
+    {
+        _socket = socket;
+        _expectHandshake = expectHandshake;
+        _initialBytes = initialBytes;
+        _pool = pool;
+        _maxMessageLength = maxMessageLength;
+        _credit = credit;
+        Receive<LoopEnded>(m =>
+        {
+            Context.Parent.Tell(new ReadEnded(m.Reason));
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit)
+        => Akka.Actor.Props.Create(() => new PeerInbound(socket, expectHandshake, initialBytes, pool, maxMessageLength, credit));
+
+    protected override void PreStart()
+    {
+        var parent = Context.Parent;
+        var self = Self;
+        _ = Task.Run(() => ReadLoop(parent, self, _cts.Token));
+    }
+
+    protected override void PostStop()
+    {
+        _cts.Cancel();
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception) { /* already closed */ }
+        _socket.Dispose();
+    }
+
+    private async Task ReadLoop(IActorRef parent, IActorRef self, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        var messages = new List<PeerMessage>(64);
+        using var decoder = new FrameDecoder(_pool, _maxMessageLength);
+        var reason = "closed";
+        try
+        {
+            var filled = 0;
+            if (_initialBytes.Length > 0)
+            {
+                _initialBytes.CopyTo(buffer, 0);
+                filled = _initialBytes.Length;
+            }
+            if (_expectHandshake)
+            {
+                while (filled < Handshake.Length)
+                {
+                    var n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+                    if (n == 0) { reason = "closed before the handshake"; return; }
+                    filled += n;
+                }
+                if (!Handshake.TryParse(buffer.AsSpan(0, Handshake.Length), out var hs, out var error))
+                {
+                    parent.Tell(new ViolationDetected(new ProtocolViolation(ViolationKind.BadHandshake, error ?? "bad handshake")), self);
+                    reason = "bad handshake";
+                    return;
+                }
+                parent.Tell(new HandshakeReceived(hs), self);
+                filled -= Handshake.Length;
+                buffer.AsSpan(Handshake.Length, filled).CopyTo(buffer);
+            }
+            if (filled > 0)
+            {
+                var violation = decoder.Feed(buffer.AsSpan(0, filled), messages);
+                if (!await Tell(messages, violation, parent, self, ct).ConfigureAwait(false))
+                {
+                    reason = "protocol violation";
+                    return;
+                }
+            }
+            while (!ct.IsCancellationRequested)
+            {
+                var n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                if (n == 0) { reason = "closed by peer"; return; }
+                var violation = decoder.Feed(buffer.AsSpan(0, n), messages);
+                if (!await Tell(messages, violation, parent, self, ct).ConfigureAwait(false))
+                {
+                    reason = "protocol violation";
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) { reason = "stopped"; }
+        catch (SocketException e) { reason = e.SocketErrorCode.ToString(); }
+        catch (ObjectDisposedException) { reason = "stopped"; }
+        finally
+        {
+            foreach (var m in messages)
+                if (m is PieceMessage p) p.Data.Release();
+            self.Tell(new LoopEnded(reason));
+        }
+    }
+
+    /// <summary>Tells the parent each decoded message (a block first takes a disk credit); false after a violation.</summary>
+    private async ValueTask<bool> Tell(List<PeerMessage> messages, ProtocolViolation? violation, IActorRef parent, IActorRef self, CancellationToken ct)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            if (m is PieceMessage && !_credit.Wait(0))
+                await _credit.WaitAsync(ct).ConfigureAwait(false);
+            parent.Tell(m, self);
+            messages[i] = KeepAlive.Instance; // handed on: not ours to release any more
+        }
+        messages.Clear();
+        if (violation is null) return true;
+        parent.Tell(new ViolationDetected(violation), self);
+        return false;
+    }
+}

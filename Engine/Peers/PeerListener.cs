@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Engine.Wire;
+
+namespace Engine.Peers;
+
+/// <summary>
+/// The one listening socket of an engine. An accept loop reads each new connection's handshake (with a
+/// timeout) off the actor thread and tells the engine root, which routes it by info-hash to its torrent;
+/// a connection that sends garbage, or nothing, is closed here.
+/// </summary>
+public sealed class PeerListener : ReceiveActor
+{
+    /// <summary>Told to the parent: a connection whose handshake has been read.</summary>
+    public sealed record Accepted(Socket Socket, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
+    /// <summary>Told to the parent once listening.</summary>
+    public sealed record Bound(IPEndPoint LocalEndPoint);
+
+    private readonly IPEndPoint _endPoint;
+    private readonly TimeSpan _handshakeTimeout;
+    private readonly CancellationTokenSource _cts = new();
+    private Socket? _listener;
+
+    public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout)
+    {
+        _endPoint = endPoint;
+        _handshakeTimeout = handshakeTimeout;
+    }
+
+    public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout)
+        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout));
+
+    protected override void PreStart()
+    {
+        _listener = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(_endPoint);
+        _listener.Listen(128);
+        var local = (IPEndPoint)_listener.LocalEndPoint!;
+        Context.Parent.Tell(new Bound(local));
+        var parent = Context.Parent;
+        _ = Task.Run(() => AcceptLoop(_listener, parent, _cts.Token));
+    }
+
+    protected override void PostStop()
+    {
+        _cts.Cancel();
+        _listener?.Dispose();
+    }
+
+    private async Task AcceptLoop(Socket listener, IActorRef parent, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try { socket = await listener.AcceptAsync(ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) { continue; }
+            _ = ReadHandshake(socket, parent, ct);
+        }
+    }
+
+    private async Task ReadHandshake(Socket socket, IActorRef parent, CancellationToken ct)
+    {
+        try
+        {
+            socket.NoDelay = true;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_handshakeTimeout);
+            var buffer = new byte[Handshake.Length];
+            var filled = 0;
+            while (filled < buffer.Length)
+            {
+                var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (n == 0) { socket.Dispose(); return; }
+                filled += n;
+            }
+            if (!Handshake.TryParse(buffer, out var hs, out _)) { socket.Dispose(); return; }
+            parent.Tell(new Accepted(socket, (IPEndPoint)socket.RemoteEndPoint!, hs, Array.Empty<byte>()));
+        }
+        catch (Exception)
+        {
+            socket.Dispose();
+        }
+    }
+}

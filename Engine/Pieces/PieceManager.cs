@@ -1,0 +1,252 @@
+using Akka.Actor;
+using Engine.Primitives;
+using Engine.Storage;
+using Engine.Wire;
+
+namespace Engine.Pieces;
+
+/// <summary>
+/// Owns our bitfield and the in-transit field (through the pure <see cref="PiecePicker"/>): which
+/// blocks are claimed by which peer, rarest-first selection and endgame. Peers tell it what they have
+/// and ask it for blocks; received blocks go from here to storage, and a piece whose last block
+/// arrived is verified by storage off the actor thread. On verification HAVE goes to every peer and
+/// interest is updated both ways; a failed piece is fetched again and peers that keep sending bad
+/// data are banned. It watches every peer: when one stops, its claimed blocks return to the pool at once.
+/// See docs/architecture.md ("the life of a block").
+/// </summary>
+public sealed class PieceManager : ReceiveActor, IWithTimers
+{
+    // ---- from peers -----------------------------------------------------------------------------
+    public sealed record PeerJoined(PeerId PeerId);
+    public sealed record PeerBitfield(Bitfield Has);
+    public sealed record PeerHave(int Piece);
+    public sealed record PeerHaveAll;
+    public sealed record RequestBlocks(int Max);
+    public sealed record BlockArrived(PieceMessage Block, SemaphoreSlim Credit);
+    public sealed record ReleaseBlocks(BlockRequest[] Blocks);
+
+    // ---- to peers -------------------------------------------------------------------------------
+    public sealed record Welcome(Bitfield Have);
+    public sealed record Interest(bool Interested);
+    public sealed record BlocksAssigned(BlockRequest[] Blocks);
+    public sealed record CancelBlock(BlockRequest Block);
+    public sealed record HaveBroadcast(int Piece);
+    public sealed record BanPeer(string Reason);
+
+    // ---- to the parent (torrent) ----------------------------------------------------------------
+    public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures);
+    public sealed record DownloadCompleted;
+
+    /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
+    public sealed record GetHave;
+    public sealed record HaveSnapshot(Bitfield Have);
+
+    private sealed class SaveTick { public static readonly SaveTick Instance = new(); }
+
+    private sealed class PeerState(int key, IActorRef actor, int pieceCount)
+    {
+        public int Key { get; } = key;
+        public IActorRef Actor { get; } = actor;
+        public Bitfield Has { get; set; } = new(pieceCount);
+        public bool InPicker;
+        public bool Interested;
+        public int Strikes;
+    }
+
+    public const int BanStrikes = 3;
+
+    private readonly TorrentLayout _layout;
+    private readonly IActorRef _storage;
+    private readonly PiecePicker _picker;
+    private readonly Dictionary<IActorRef, PeerState> _peers = new();
+    private readonly Dictionary<int, PeerState> _byKey = new();
+    private readonly Dictionary<int, HashSet<int>> _contributors = new();
+    private readonly TimeSpan _saveInterval;
+    private readonly BlockRequest[] _pickBuffer = new BlockRequest[2048];
+    private int _nextKey;
+    private long _verifiedBytes;
+    private int _hashFailures;
+    private bool _resumeDirty;
+    private bool _completedAnnounced;
+
+    public PieceManager(TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval)
+    {
+        _layout = layout;
+        _storage = storage;
+        _saveInterval = saveInterval;
+        _picker = new PiecePicker(layout, verified.Clone(), new Random(seed));
+        for (var i = verified.NextSet(0); i >= 0; i = verified.NextSet(i + 1))
+            _verifiedBytes += layout.PieceSize(i);
+        _completedAnnounced = _picker.IsComplete;
+
+        Receive<PeerJoined>(_ => OnJoined());
+        Receive<PeerBitfield>(m => WithPeer(p =>
+        {
+            if (p.InPicker) _picker.PeerRemoved(p.Key);
+            p.Has = m.Has;
+            _picker.PeerAdded(p.Key, p.Has);
+            p.InPicker = true;
+            UpdateInterest(p);
+        }));
+        Receive<PeerHave>(m => WithPeer(p =>
+        {
+            EnsureInPicker(p);
+            _picker.PeerHave(p.Key, m.Piece);
+            p.Has[m.Piece] = true;
+            UpdateInterest(p);
+        }));
+        Receive<PeerHaveAll>(_ => WithPeer(p =>
+        {
+            EnsureInPicker(p);
+            _picker.PeerHaveAll(p.Key);
+            p.Has.SetAll();
+            UpdateInterest(p);
+        }));
+        Receive<RequestBlocks>(m => WithPeer(p => Assign(p, m.Max)));
+        Receive<BlockArrived>(OnBlockArrived);
+        Receive<ReleaseBlocks>(m => WithPeer(p =>
+        {
+            foreach (var b in m.Blocks) _picker.Release(p.Key, b);
+        }));
+        Receive<StorageActor.PieceChecked>(OnPieceChecked);
+        Receive<Terminated>(m => OnPeerGone(m.ActorRef));
+        Receive<SaveTick>(_ => SaveResume());
+        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5)));
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("save", SaveTick.Instance, _saveInterval);
+        ReportProgress();
+    }
+
+    private void WithPeer(Action<PeerState> action)
+    {
+        if (_peers.TryGetValue(Sender, out var p)) action(p);
+    }
+
+    private void OnJoined()
+    {
+        if (_peers.ContainsKey(Sender)) return;
+        var p = new PeerState(_nextKey++, Sender, _layout.PieceCount);
+        _peers.Add(Sender, p);
+        _byKey.Add(p.Key, p);
+        Context.Watch(Sender);
+        Sender.Tell(new Welcome(_picker.Have.Clone()));
+    }
+
+    private void EnsureInPicker(PeerState p)
+    {
+        if (p.InPicker) return;
+        _picker.PeerAdded(p.Key, p.Has);
+        p.InPicker = true;
+    }
+
+    private void UpdateInterest(PeerState p)
+    {
+        var interested = p.InPicker && _picker.IsInteresting(p.Has);
+        if (interested == p.Interested) return;
+        p.Interested = interested;
+        p.Actor.Tell(new Interest(interested));
+    }
+
+    private void Assign(PeerState p, int max)
+    {
+        if (!p.InPicker || max <= 0)
+        {
+            p.Actor.Tell(new BlocksAssigned([]));
+            return;
+        }
+        var n = _picker.Pick(p.Key, p.Has, _pickBuffer.AsSpan(0, Math.Min(max, _pickBuffer.Length)));
+        p.Actor.Tell(new BlocksAssigned(_pickBuffer.AsSpan(0, n).ToArray()));
+    }
+
+    private void OnBlockArrived(BlockArrived m)
+    {
+        var data = m.Block.Data;
+        if (!_peers.TryGetValue(Sender, out var p))
+        {
+            data.Release();
+            m.Credit.Release();
+            return;
+        }
+        var block = new BlockRequest(m.Block.Piece, m.Block.Offset, data.Length);
+        var result = _picker.BlockReceived(p.Key, block);
+        if (!result.Expected)
+        {
+            data.Release();
+            m.Credit.Release();
+            return;
+        }
+        if (!_contributors.TryGetValue(block.Piece, out var set))
+            _contributors[block.Piece] = set = new HashSet<int>();
+        set.Add(p.Key);
+        // Ownership of the buffer and the credit passes to storage.
+        _storage.Tell(new StorageActor.WriteBlock(block, data, m.Credit));
+        foreach (var other in result.CancelAt)
+            if (_byKey.TryGetValue(other, out var o)) o.Actor.Tell(new CancelBlock(block));
+        if (result.PieceComplete)
+            _storage.Tell(new StorageActor.VerifyPiece(block.Piece));
+    }
+
+    private void OnPieceChecked(StorageActor.PieceChecked m)
+    {
+        _contributors.Remove(m.Piece, out var contributors);
+        if (m.Ok)
+        {
+            if (_picker.Have[m.Piece]) return;
+            _picker.PieceVerified(m.Piece);
+            _verifiedBytes += _layout.PieceSize(m.Piece);
+            _resumeDirty = true;
+            foreach (var p in _peers.Values)
+            {
+                p.Actor.Tell(new HaveBroadcast(m.Piece));
+                UpdateInterest(p);
+            }
+            ReportProgress();
+            if (_picker.IsComplete && !_completedAnnounced)
+            {
+                _completedAnnounced = true;
+                SaveResume();
+                Context.Parent.Tell(new DownloadCompleted());
+            }
+            return;
+        }
+        _hashFailures++;
+        _picker.PieceFailed(m.Piece);
+        if (contributors is not null)
+        {
+            var strikes = contributors.Count == 1 ? 2 : 1;
+            foreach (var key in contributors)
+            {
+                if (!_byKey.TryGetValue(key, out var p)) continue;
+                p.Strikes += strikes;
+                if (p.Strikes >= BanStrikes)
+                    p.Actor.Tell(new BanPeer($"sent data for {p.Strikes} strikes of pieces that failed the hash check"));
+            }
+        }
+        ReportProgress();
+    }
+
+    private void OnPeerGone(IActorRef actor)
+    {
+        if (!_peers.Remove(actor, out var p)) return;
+        _byKey.Remove(p.Key);
+        if (p.InPicker) _picker.PeerRemoved(p.Key);
+    }
+
+    private void SaveResume()
+    {
+        if (!_resumeDirty) return;
+        _resumeDirty = false;
+        _storage.Tell(new StorageActor.SaveResume(_picker.Have.ToWire()));
+    }
+
+    private void ReportProgress()
+        => Context.Parent.Tell(new Progress(_picker.Have.SetCount, _verifiedBytes, _picker.IsComplete, _picker.InEndgame, _hashFailures));
+}

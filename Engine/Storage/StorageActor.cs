@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Akka.Actor;
+using Engine.Buffers;
+using Engine.Metainfo;
+using Engine.Pieces;
+using Engine.Primitives;
+
+namespace Engine.Storage;
+
+/// <summary>
+/// Owns one torrent's files. The actor itself never touches the disk: every operation goes, in order,
+/// into a queue served by one disk worker task, and hashing runs on the thread pool (at most one piece
+/// per core). Results are told back to whoever asked. Because the queue is FIFO, a
+/// <see cref="VerifyPiece"/> sent after a piece's last <see cref="WriteBlock"/> sees all its data.
+/// </summary>
+public sealed class StorageActor : ReceiveActor
+{
+    // ---- messages this actor receives -------------------------------------------------------
+    /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>
+    public sealed record WriteBlock(BlockRequest Block, BlockBuffer Data, SemaphoreSlim? Credit);
+    /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
+    public sealed record VerifyPiece(int Piece);
+    /// <summary>Read a block for upload; replies <see cref="BlockRead"/> or <see cref="BlockReadFailed"/>.</summary>
+    public sealed record ReadBlock(BlockRequest Block);
+    /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
+    public sealed record CheckExisting;
+    /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
+    public sealed record SaveResume(byte[] VerifiedBits);
+    /// <summary>Flush, write resume state, close every handle; replies <see cref="Closed"/>.</summary>
+    public sealed record Close(byte[]? VerifiedBits);
+
+    // ---- replies ------------------------------------------------------------------------------
+    public sealed record PieceChecked(int Piece, bool Ok);
+    public sealed record BlockRead(BlockRequest Block, BlockBuffer Data);
+    public sealed record BlockReadFailed(BlockRequest Block, string Reason);
+    public sealed record CheckProgress(int Checked, int Total);
+    public sealed record CheckCompleted(Bitfield Verified, bool FromResume);
+    public sealed record Closed;
+    /// <summary>Told to the parent (the torrent) when the disk fails, e.g. the disk is full.</summary>
+    public sealed record StorageFailed(string Reason);
+
+    private abstract record Op(IActorRef ReplyTo);
+    private sealed record WriteOp(IActorRef ReplyTo, WriteBlock Msg) : Op(ReplyTo);
+    private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
+    private sealed record ReadOp(IActorRef ReplyTo, BlockRequest Block) : Op(ReplyTo);
+    private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
+    private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
+    private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
+
+    private readonly TorrentMetainfo _torrent;
+    private readonly TorrentStorage _storage;
+    private readonly string _resumePath;
+    private readonly BlockPool _pool;
+    private readonly Channel<Op> _queue = Channel.CreateUnbounded<Op>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _hashSlots = new(Environment.ProcessorCount);
+    private IActorRef _parent = ActorRefs.Nobody;
+    private volatile bool _failed;
+
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, BlockPool pool, bool preallocate)
+    {
+        _torrent = torrent;
+        _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
+        _resumePath = resumePath;
+        _pool = pool;
+        Receive<WriteBlock>(m => Enqueue(new WriteOp(Sender, m)));
+        Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
+        Receive<ReadBlock>(m => Enqueue(new ReadOp(Sender, m.Block)));
+        Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
+        Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
+        Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
+    }
+
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, BlockPool pool, bool preallocate = false)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, pool, preallocate));
+
+    protected override void PreStart()
+    {
+        _parent = Context.Parent;
+        var self = Self;
+        _ = Task.Run(() => WorkerLoop(self));
+    }
+
+    protected override void PostStop()
+    {
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
+    }
+
+    private void Enqueue(Op op) => _queue.Writer.TryWrite(op);
+
+    private async Task WorkerLoop(IActorRef self)
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var op))
+                {
+                    try { await Execute(op).ConfigureAwait(false); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        Fail(op, e.Message);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            // Whatever is still queued owns buffers and credits: give them back.
+            while (reader.TryRead(out var op))
+                if (op is WriteOp w) ReleaseWrite(w.Msg);
+            _storage.Dispose();
+        }
+    }
+
+    private async Task Execute(Op op)
+    {
+        switch (op)
+        {
+            case WriteOp w:
+                try
+                {
+                    if (!_failed) _storage.Write(w.Msg.Block, w.Msg.Data.Span);
+                }
+                finally { ReleaseWrite(w.Msg); }
+                break;
+            case VerifyOp v:
+                await _hashSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
+                _ = Task.Run(() =>
+                {
+                    try { v.ReplyTo.Tell(new PieceChecked(v.Piece, !_failed && HashMatches(v.Piece))); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Fail(v, e.Message); }
+                    finally { _hashSlots.Release(); }
+                });
+                break;
+            case ReadOp r:
+                var buffer = _pool.Rent(r.Block.Length);
+                try
+                {
+                    _storage.Read(_torrent.Layout.PieceOffset(r.Block.Piece) + r.Block.Offset, buffer.Span);
+                    r.ReplyTo.Tell(new BlockRead(r.Block, buffer));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    buffer.Release();
+                    r.ReplyTo.Tell(new BlockReadFailed(r.Block, e.Message));
+                }
+                break;
+            case CheckOp c:
+                c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
+                break;
+            case SaveOp s:
+                WriteResume(s.Bits);
+                break;
+            case CloseOp c:
+                try
+                {
+                    if (c.Bits is not null && !_failed) WriteResume(c.Bits, flush: true);
+                    _storage.CloseHandles();
+                }
+                finally { c.ReplyTo.Tell(new Closed()); }
+                break;
+        }
+    }
+
+    private static void ReleaseWrite(WriteBlock w)
+    {
+        w.Data.Release();
+        w.Credit?.Release();
+    }
+
+    private void Fail(Op op, string reason)
+    {
+        _failed = true;
+        _parent.Tell(new StorageFailed(reason));
+        if (op is CloseOp c) c.ReplyTo.Tell(new Closed());
+    }
+
+    private bool HashMatches(int piece)
+    {
+        var size = _torrent.Layout.PieceSize(piece);
+        var offset = _torrent.Layout.PieceOffset(piece);
+        var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(size, 1 << 20));
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+            for (var done = 0; done < size;)
+            {
+                var n = Math.Min(chunk.Length, size - done);
+                _storage.Read(offset + done, chunk.AsSpan(0, n));
+                sha.AppendData(chunk, 0, n);
+                done += n;
+            }
+            Span<byte> digest = stackalloc byte[20];
+            sha.GetHashAndReset(digest);
+            return digest.SequenceEqual(_torrent.GetPieceHash(piece));
+        }
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
+    }
+
+    private async Task<CheckCompleted> Check(IActorRef replyTo)
+    {
+        var layout = _torrent.Layout;
+        var verified = new Bitfield(layout.PieceCount);
+        var stamps = _storage.FileStamps();
+        var resume = TryLoadResume();
+        if (resume is not null && resume.Matches(_torrent.InfoHash, layout.PieceCount, stamps))
+        {
+            var fromResume = Bitfield.FromWire(resume.Verified, layout.PieceCount);
+            return new CheckCompleted(fromResume, true);
+        }
+        if (!_storage.AnyFileExists())
+            return new CheckCompleted(verified, false);
+
+        var checkedCount = 0;
+        var gate = new object();
+        await Parallel.ForEachAsync(Enumerable.Range(0, layout.PieceCount),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token },
+            (piece, _) =>
+            {
+                var ok = HashMatches(piece);
+                lock (gate)
+                {
+                    if (ok) verified[piece] = true;
+                    checkedCount++;
+                    if (checkedCount % 64 == 0) replyTo.Tell(new CheckProgress(checkedCount, layout.PieceCount));
+                }
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+        return new CheckCompleted(verified, false);
+    }
+
+    private ResumeState? TryLoadResume()
+    {
+        try
+        {
+            return File.Exists(_resumePath) ? ResumeState.TryDecode(File.ReadAllBytes(_resumePath)) : null;
+        }
+        catch (IOException) { return null; }
+    }
+
+    private void WriteResume(byte[] bits, bool flush = false)
+    {
+        if (flush) _storage.Flush();
+        var state = new ResumeState(_torrent.InfoHash, _torrent.Layout.PieceCount, bits, _storage.FileStamps());
+        Directory.CreateDirectory(Path.GetDirectoryName(_resumePath)!);
+        var tmp = _resumePath + ".tmp";
+        File.WriteAllBytes(tmp, state.Encode());
+        File.Move(tmp, _resumePath, overwrite: true);
+    }
+}

@@ -1,0 +1,187 @@
+using Engine.Metainfo;
+using Engine.Primitives;
+using Microsoft.Win32.SafeHandles;
+
+namespace Engine.Storage;
+
+/// <summary>
+/// Synchronous file I/O for one torrent: maps torrent byte ranges onto its files (pieces may span file
+/// boundaries), opens handles lazily, writes each block straight to its place. Padding files (BEP 47)
+/// are never created: writes to them are dropped, reads give zeros. Reads and writes may run on several
+/// threads at once (positional I/O); <see cref="CloseHandles"/> must not
+/// overlap them — the disk worker (see <see cref="StorageActor"/>) calls them only when idle.
+/// </summary>
+public sealed class TorrentStorage : IDisposable
+{
+    private readonly TorrentMetainfo _torrent;
+    private readonly FileMap _map;
+    private readonly string[] _fullPaths;
+    private readonly SafeFileHandle?[] _handles;
+    private readonly bool _preallocate;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false)
+    {
+        _torrent = torrent;
+        _preallocate = preallocate;
+        SaveDirectory = Path.GetFullPath(saveDirectory);
+        var lengths = new long[torrent.Files.Count];
+        _fullPaths = new string[torrent.Files.Count];
+        var root = SaveDirectory.EndsWith(Path.DirectorySeparatorChar) ? SaveDirectory : SaveDirectory + Path.DirectorySeparatorChar;
+        for (var i = 0; i < lengths.Length; i++)
+        {
+            var file = torrent.Files[i];
+            lengths[i] = file.Length;
+            var full = Path.GetFullPath(Path.Combine(SaveDirectory, file.Path.Replace('/', Path.DirectorySeparatorChar)));
+            if (!full.StartsWith(root, StringComparison.Ordinal))
+                throw new IOException($"file '{file.Path}' would be written outside the download directory");
+            _fullPaths[i] = full;
+        }
+        _map = new FileMap(lengths);
+        _handles = new SafeFileHandle?[lengths.Length];
+    }
+
+    public string SaveDirectory { get; }
+
+    public IReadOnlyList<string> FullPaths => _fullPaths;
+
+    /// <summary>Creates every non-padding file at its final size (sparse unless preallocation was asked for).</summary>
+    public void CreateFiles()
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _fullPaths.Length; i++)
+            {
+                if (_torrent.Files[i].IsPadding) continue;
+                var h = Handle(i);
+                if (RandomAccess.GetLength(h) != _torrent.Files[i].Length)
+                    RandomAccess.SetLength(h, _torrent.Files[i].Length);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> at the torrent offset of <paramref name="block"/>.</summary>
+    public void Write(BlockRequest block, ReadOnlySpan<byte> data)
+        => WriteAt(_torrent.Layout.PieceOffset(block.Piece) + block.Offset, data);
+
+    public void WriteAt(long torrentOffset, ReadOnlySpan<byte> data)
+    {
+        Span<FileSlice> slices = stackalloc FileSlice[Math.Max(1, _map.MaxSlicesFor(data.Length))];
+        var n = _map.Map(torrentOffset, data.Length, slices);
+        for (var i = 0; i < n; i++)
+        {
+            var s = slices[i];
+            if (_torrent.Files[s.FileIndex].IsPadding) continue;
+            RandomAccess.Write(Handle(s.FileIndex), data.Slice(s.BufferOffset, s.Length), s.FileOffset);
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="destination"/>.Length bytes; missing file regions read as zeros.</summary>
+    public void Read(long torrentOffset, Span<byte> destination)
+    {
+        Span<FileSlice> slices = stackalloc FileSlice[Math.Max(1, _map.MaxSlicesFor(destination.Length))];
+        var n = _map.Map(torrentOffset, destination.Length, slices);
+        for (var i = 0; i < n; i++)
+        {
+            var s = slices[i];
+            var target = destination.Slice(s.BufferOffset, s.Length);
+            var handle = _torrent.Files[s.FileIndex].IsPadding ? null : ExistingHandle(s.FileIndex);
+            if (handle is null)
+            {
+                target.Clear();
+                continue;
+            }
+            var done = 0;
+            while (done < target.Length)
+            {
+                var r = RandomAccess.Read(handle, target[done..], s.FileOffset + done);
+                if (r <= 0) { target[done..].Clear(); break; }
+                done += r;
+            }
+        }
+    }
+
+    /// <summary>Sizes and last-write times of the files (for resume validation); -1 when a file is absent.</summary>
+    public (long Length, long MTimeTicks)[] FileStamps()
+    {
+        lock (_gate)
+        {
+            var result = new (long, long)[_fullPaths.Length];
+            for (var i = 0; i < _fullPaths.Length; i++)
+            {
+                if (_torrent.Files[i].IsPadding) { result[i] = (0, 0); continue; }
+                var info = new FileInfo(_fullPaths[i]);
+                result[i] = info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : (-1, 0);
+            }
+            return result;
+        }
+    }
+
+    /// <summary>True when at least one non-padding file exists on disk.</summary>
+    public bool AnyFileExists()
+    {
+        for (var i = 0; i < _fullPaths.Length; i++)
+            if (!_torrent.Files[i].IsPadding && File.Exists(_fullPaths[i])) return true;
+        return false;
+    }
+
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            foreach (var h in _handles)
+                if (h is not null) RandomAccess.FlushToDisk(h);
+        }
+    }
+
+    public void CloseHandles()
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _handles.Length; i++)
+            {
+                _handles[i]?.Dispose();
+                _handles[i] = null;
+            }
+        }
+    }
+
+    /// <summary>The file's handle, or null when the file does not exist (reads of it give zeros).</summary>
+    private SafeFileHandle? ExistingHandle(int file)
+    {
+        lock (_gate)
+        {
+            if (_handles[file] is { } h) return h;
+            return File.Exists(_fullPaths[file]) ? Handle(file) : null;
+        }
+    }
+
+    private SafeFileHandle Handle(int file)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _handles[file] ??= Open(file);
+        }
+    }
+
+    private SafeFileHandle Open(int file)
+    {
+        var path = _fullPaths[file];
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var length = _torrent.Files[file].Length;
+        return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
+            FileOptions.None, _preallocate && !File.Exists(path) ? length : 0);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            CloseHandles();
+            _disposed = true;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using Akka.Actor;
+using Engine.Hosting;
+using Engine.Metainfo;
+using Engine.Peers;
+using Engine.Pieces;
+using Engine.Storage;
+using Engine.Trackers;
+
+namespace Engine.Torrents;
+
+/// <summary>
+/// One torrent. Starts its storage and waits for the resume check (or hash check) of existing data,
+/// then starts the PieceManager, the PeerManager and the tracker client. It caches progress and peer
+/// figures pushed by its children so a status query never waits on anyone. Stopping is bounded:
+/// peers go first, storage writes the fast-resume state, the tracker gets <c>stopped</c>, and after
+/// <see cref="StopBudget"/> the torrent reports stopped whatever is still pending.
+/// </summary>
+public sealed class TorrentActor : ReceiveActor, IWithTimers
+{
+    public sealed record GetStatus;
+    /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
+    public sealed record StopTorrent;
+    public sealed record TorrentStopped(Engine.Primitives.InfoHash InfoHash);
+    /// <summary>Events (<see cref="TorrentCompleted"/>, <see cref="TorrentFailed"/>) go to the subscriber.</summary>
+    public sealed record Subscribe(IActorRef Subscriber);
+    public sealed record TorrentCompleted(Engine.Primitives.InfoHash InfoHash);
+    public sealed record TorrentFailed(Engine.Primitives.InfoHash InfoHash, string Reason);
+    /// <summary>Replies the PeerManager's peer list.</summary>
+    public sealed record GetPeers;
+
+    public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(4);
+
+    private sealed class RefreshTick { public static readonly RefreshTick Instance = new(); }
+    private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
+
+    private readonly TorrentMetainfo _torrent;
+    private readonly EngineContext _engine;
+    private readonly IActorRef _storage;
+    private IActorRef _pieces = ActorRefs.Nobody;
+    private IActorRef _peers = ActorRefs.Nobody;
+    private IActorRef _tracker = ActorRefs.Nobody;
+    private readonly List<IActorRef> _subscribers = new();
+    private readonly List<IActorRef> _stopWaiters = new();
+    private readonly List<PeerManager.AddPeers> _pendingPeers = new();
+    private TorrentState _state = TorrentState.Checking;
+    private PieceManager.Progress _progress = new(0, 0, false, false, 0);
+    private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
+    private double _checkProgress;
+    private string? _error;
+    private bool _storageClosed, _trackerStopped;
+
+    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine)
+    {
+        _torrent = torrent;
+        _engine = engine;
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, engine.Pool), "storage");
+
+        Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
+        Receive<StorageActor.CheckCompleted>(OnChecked);
+        Receive<PieceManager.Progress>(m => _progress = m);
+        Receive<PieceManager.DownloadCompleted>(_ => OnCompleted());
+        Receive<PeerManager.Summary>(m => _summary = m);
+        Receive<PeerManager.AddPeers>(m =>
+        {
+            if (_peers.IsNobody()) _pendingPeers.Add(m);
+            else _peers.Forward(m);
+        });
+        Receive<PeerManager.IncomingPeer>(m =>
+        {
+            if (_peers.IsNobody() || _state is TorrentState.Stopping or TorrentState.Error) m.Socket.Dispose();
+            else _peers.Forward(m);
+        });
+        Receive<GetPeers>(_ =>
+        {
+            if (_peers.IsNobody()) Sender.Tell(new List<PeerManager.PeerStats>());
+            else _peers.Forward(new PeerManager.GetPeers());
+        });
+        Receive<RefreshTick>(_ => Refresh());
+        Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
+        Receive<GetStatus>(_ => Sender.Tell(Status()));
+        Receive<Subscribe>(m =>
+        {
+            _subscribers.Add(m.Subscriber);
+            if (_state == TorrentState.Seeding) m.Subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
+            if (_state == TorrentState.Error) m.Subscriber.Tell(new TorrentFailed(_torrent.InfoHash, _error!));
+        });
+        Receive<StopTorrent>(_ => BeginStop());
+        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire())));
+        Receive<StorageActor.Closed>(_ =>
+        {
+            _storageClosed = true;
+            MaybeFinishStop();
+        });
+        Receive<TrackerClient.Stopped>(_ =>
+        {
+            _trackerStopped = true;
+            MaybeFinishStop();
+        });
+        Receive<StopDeadline>(_ => FinishStop());
+        Receive<Terminated>(_ => { });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine));
+
+    /// <summary>A child that throws is stopped; a dead storage or piece manager puts the torrent in error.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    {
+        Self.Tell(new StorageActor.StorageFailed(e.GetBaseException().Message));
+        return Directive.Stop;
+    });
+
+    protected override void PreStart()
+    {
+        _storage.Tell(new StorageActor.CheckExisting());
+        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    private void OnChecked(StorageActor.CheckCompleted m)
+    {
+        if (_state != TorrentState.Checking) return;
+        _checkProgress = 1;
+        var layout = _torrent.Layout;
+        _pieces = Context.ActorOf(PieceManager.Props(layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
+        var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort);
+        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), "peers");
+        long left = _torrent.TotalLength;
+        for (var i = m.Verified.NextSet(0); i >= 0; i = m.Verified.NextSet(i + 1)) left -= layout.PieceSize(i);
+        _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, _peers, _engine.Http, _engine.TrackerSettings, left), "tracker");
+        foreach (var p in _pendingPeers) _peers.Tell(p);
+        _pendingPeers.Clear();
+        if (m.Verified.AllSet) OnCompleted();
+        else _state = TorrentState.Downloading;
+    }
+
+    private void OnCompleted()
+    {
+        if (_state is TorrentState.Seeding or TorrentState.Stopping or TorrentState.Stopped) return;
+        _state = TorrentState.Seeding;
+        _peers.Tell(new PeerManager.SetSeeding(true));
+        _tracker.Tell(new TrackerClient.Completed());
+        foreach (var s in _subscribers) s.Tell(new TorrentCompleted(_torrent.InfoHash));
+    }
+
+    private void Refresh()
+    {
+        if (_peers.IsNobody()) return;
+        _peers.Tell(new PeerManager.GetSummary());
+        _tracker.Tell(new TrackerClient.UpdateTotals(_summary.Uploaded, _summary.Downloaded, _torrent.TotalLength - _progress.VerifiedBytes));
+    }
+
+    private void Fail(string reason)
+    {
+        if (_state is TorrentState.Error or TorrentState.Stopping or TorrentState.Stopped) return;
+        _state = TorrentState.Error;
+        _error = reason;
+        Context.GetLogger().Error("torrent {0} failed: {1}", _torrent.Name, reason);
+        if (!_peers.IsNobody()) Context.Stop(_peers);
+        foreach (var s in _subscribers) s.Tell(new TorrentFailed(_torrent.InfoHash, reason));
+    }
+
+    private void BeginStop()
+    {
+        _stopWaiters.Add(Sender);
+        if (_state == TorrentState.Stopping) return;
+        var wasError = _state == TorrentState.Error;
+        _state = TorrentState.Stopping;
+        Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
+        if (!_peers.IsNobody()) Context.Stop(_peers);
+        if (_tracker.IsNobody()) _trackerStopped = true;
+        else _tracker.Tell(new TrackerClient.Stop());
+        if (_pieces.IsNobody() || wasError) _storage.Tell(new StorageActor.Close(null));
+        else _pieces.Tell(new PieceManager.GetHave());
+    }
+
+    private void MaybeFinishStop()
+    {
+        if (_state == TorrentState.Stopping && _storageClosed && _trackerStopped) FinishStop();
+    }
+
+    private void FinishStop()
+    {
+        if (_state == TorrentState.Stopped) return;
+        _state = TorrentState.Stopped;
+        foreach (var w in _stopWaiters) w.Tell(new TorrentStopped(_torrent.InfoHash));
+        Context.Stop(Self);
+    }
+
+    private TorrentStatus Status() => new(
+        _torrent.InfoHash, _torrent.Name, _state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
+        _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, _summary.Downloaded, _summary.Uploaded,
+        _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error);
+}

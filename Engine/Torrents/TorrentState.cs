@@ -1,0 +1,14 @@
+namespace Engine.Torrents;
+
+/// <summary>Where a torrent is in its life.</summary>
+public enum TorrentState
+{
+    /// <summary>Loading resume state or hash-checking existing data.</summary>
+    Checking,
+    Downloading,
+    Seeding,
+    Stopping,
+    Stopped,
+    /// <summary>Storage failed (e.g. the disk is full); peers are disconnected, data kept as it was.</summary>
+    Error,
+}

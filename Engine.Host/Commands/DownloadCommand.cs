@@ -1,6 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using Engine.Hosting;
+using Engine.Metainfo;
+using Engine.Torrents;
+
 namespace Engine.Host.Commands;
 
+/// <summary>
+/// <c>download &lt;file.torrent&gt; [-o dir] [--port N] [--max-peers N] [--peer host:port]...</c>: downloads with a
+/// live progress line, prints a summary, exits 0 only when every piece is verified. Ctrl+C saves the
+/// resume state and exits within two seconds.
+/// </summary>
 public static class DownloadCommand
 {
-    public static Task<int> RunAsync(string[] args, TextWriter output) => throw new CommandLineException("'download' is not built yet");
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var options = DownloadArguments.Parse(args);
+        TorrentMetainfo torrent;
+        try { torrent = TorrentMetainfo.Load(options.TorrentPath); }
+        catch (MetainfoException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
+        catch (IOException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
+
+        Directory.CreateDirectory(options.OutputDirectory);
+        var engineOptions = new EngineOptions
+        {
+            ListenOn = new IPEndPoint(options.ListenAddress, options.Port),
+            ResumeDirectory = options.ResumeDirectory ?? Path.Combine(options.OutputDirectory, ".resume"),
+            PeerManager = new Peers.PeerManagerSettings { MaxConnections = options.MaxPeers },
+        };
+        await using var engine = EngineSystem.Start(engineOptions);
+        var handle = await engine.AddAsync(torrent, options.OutputDirectory);
+        if (options.Peers.Count > 0)
+            handle.Tell(new Peers.PeerManager.AddPeers(options.Peers), Akka.Actor.ActorRefs.NoSender);
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
+        var clock = Stopwatch.StartNew();
+        var progress = new ProgressLine(output, Console.IsOutputRedirected);
+        TorrentStatus status;
+        try
+        {
+            while (true)
+            {
+                status = await EngineSystem.StatusAsync(handle);
+                progress.Show(status);
+                if (status.IsComplete && status.State == TorrentState.Seeding && !options.Seed) break;
+                if (status.State == TorrentState.Error) break;
+                try { await Task.Delay(500, cancel.Token); }
+                catch (OperationCanceledException) { break; }
+            }
+            status = await EngineSystem.StatusAsync(handle);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        progress.Done();
+        var stop = Stopwatch.StartNew();
+        await EngineSystem.StopAsync(handle);
+        var elapsed = clock.Elapsed;
+        output.WriteLine($"{(status.IsComplete ? "completed" : cancel.IsCancellationRequested ? "interrupted" : "stopped")}: {status.Name}");
+        output.WriteLine($"  verified {Format.Bytes(status.VerifiedBytes)} of {Format.Bytes(status.TotalBytes)} ({status.VerifiedPieces}/{status.PieceCount} pieces)");
+        output.WriteLine($"  downloaded {Format.Bytes(status.Downloaded)}, uploaded {Format.Bytes(status.Uploaded)} in {elapsed.TotalSeconds:F1} s, average {Format.Rate(status.Downloaded / Math.Max(0.001, elapsed.TotalSeconds))}");
+        if (status.HashFailures > 0) output.WriteLine($"  {status.HashFailures} pieces failed the hash check and were fetched again");
+        if (status.Error is not null)
+        {
+            Console.Error.WriteLine($"error: {status.Error}");
+            return 1;
+        }
+        _ = stop;
+        return status.IsComplete ? 0 : 1;
+    }
 }

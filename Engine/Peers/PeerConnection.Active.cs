@@ -204,7 +204,7 @@ public sealed partial class PeerConnection
         {
             if (BencodeReader.Decode(payload, BencodeOptions.Metainfo) is BDictionary d
                 && d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value > 0)
-                _pipeline.SetPeerLimit((int)Math.Min(reqq.Value, 2000));
+                _pipeline.SetPeerMaxRequests((int)Math.Min(reqq.Value, 2000));
         }
         catch (BencodeException)
         {

@@ -217,6 +217,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             }
             return;
         }
+        if (_picker.Have[m.Piece]) return;
         _hashFailures++;
         _picker.PieceFailed(m.Piece);
         if (contributors is not null)

@@ -1,0 +1,176 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Engine.Buffers;
+using Engine.Pieces;
+using Engine.Primitives;
+using Engine.Storage;
+using Engine.Wire;
+
+namespace Engine.Tests.Pieces;
+
+/// <summary>The PieceManager with probes standing in for peers and storage.</summary>
+public sealed class PieceManagerSpec : TestKit
+{
+    // 4 pieces of 32 KiB = 2 blocks each: 8 blocks.
+    private readonly TorrentLayout _layout = new(4 * 32 * 1024, 32 * 1024);
+    private readonly BlockPool _pool = new(64);
+    private readonly TestProbe _storage;
+    private readonly TestProbe _torrent;
+
+    public PieceManagerSpec() : base(output: null)
+    {
+        _storage = CreateTestProbe("storage");
+        _torrent = CreateTestProbe("torrent");
+    }
+
+    private IActorRef StartManager(Bitfield? verified = null)
+        => _torrent.ChildActorOf(PieceManager.Props(_layout, verified ?? new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7));
+
+    private TestProbe JoinSeeder(IActorRef manager, string name)
+    {
+        var peer = CreateTestProbe(name);
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs()), peer.Ref);
+        peer.ExpectMsg<PieceManager.Welcome>();
+        var all = new Bitfield(_layout.PieceCount);
+        all.SetAll();
+        manager.Tell(new PieceManager.PeerBitfield(all), peer.Ref);
+        Assert.True(peer.ExpectMsg<PieceManager.Interest>().Interested);
+        return peer;
+    }
+
+    private BlockRequest[] Ask(IActorRef manager, TestProbe peer, int max)
+    {
+        manager.Tell(new PieceManager.RequestBlocks(max), peer.Ref);
+        return peer.ExpectMsg<PieceManager.BlocksAssigned>().Blocks;
+    }
+
+    private void Deliver(IActorRef manager, TestProbe peer, BlockRequest block, byte fill = 1)
+    {
+        var data = _pool.Rent(block.Length);
+        data.Span.Fill(fill);
+        manager.Tell(new PieceManager.BlockArrived(new PieceMessage(block.Piece, block.Offset, data), new SemaphoreSlim(0)), peer.Ref);
+    }
+
+    [Fact]
+    public void Two_peers_are_given_different_blocks()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var b = JoinSeeder(manager, "b");
+        var fromA = Ask(manager, a, 3);
+        var fromB = Ask(manager, b, 3);
+        Assert.Equal(3, fromA.Length);
+        Assert.Equal(3, fromB.Length);
+        Assert.Empty(fromA.Intersect(fromB));
+    }
+
+    [Fact]
+    public void A_peer_that_drops_mid_piece_gives_its_blocks_back_at_once()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var b = JoinSeeder(manager, "b");
+        var fromA = Ask(manager, a, 8);
+        Assert.Equal(8, fromA.Length);
+        Deliver(manager, a, fromA[0]);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+
+        Watch(a.Ref);
+        Sys.Stop(a.Ref);
+        ExpectTerminated(a.Ref);
+
+        // Everything a had claimed but not delivered is b's to fetch now.
+        AwaitAssert(() =>
+        {
+            var fromB = Ask(manager, b, 8);
+            Assert.Equal(7, fromB.Length);
+            Assert.DoesNotContain(fromA[0], fromB);
+        }, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void A_complete_piece_is_written_then_verified_and_announced_to_every_peer()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var b = JoinSeeder(manager, "b");
+        var blocks = Ask(manager, a, 2);
+        Assert.All(blocks, x => Assert.Equal(blocks[0].Piece, x.Piece));
+        foreach (var block in blocks) Deliver(manager, a, block);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        var verify = _storage.ExpectMsg<StorageActor.VerifyPiece>();
+        Assert.Equal(blocks[0].Piece, verify.Piece);
+
+        manager.Tell(new StorageActor.PieceChecked(verify.Piece, true), _storage.Ref);
+        Assert.Equal(verify.Piece, a.ExpectMsg<PieceManager.HaveBroadcast>().Piece);
+        Assert.Equal(verify.Piece, b.FishForMessage<PieceManager.HaveBroadcast>(_ => true).Piece);
+        var progress = _torrent.FishForMessage<PieceManager.Progress>(p => p.VerifiedPieces == 1);
+        Assert.Equal(32 * 1024, progress.VerifiedBytes);
+    }
+
+    [Fact]
+    public void A_corrupt_piece_is_fetched_again_and_a_peer_that_keeps_sending_bad_data_is_banned()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        for (var round = 0; round < 2; round++)
+        {
+            var blocks = Ask(manager, a, 2);
+            Assert.Equal(2, blocks.Length);
+            foreach (var block in blocks) Deliver(manager, a, block, fill: 0xEE);
+            _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+            _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+            var verify = _storage.ExpectMsg<StorageActor.VerifyPiece>();
+            manager.Tell(new StorageActor.PieceChecked(verify.Piece, false), _storage.Ref);
+            if (round == 0)
+            {
+                // The failed piece is back in the pool: the same blocks can be requested again.
+                var again = Ask(manager, a, 8);
+                Assert.Contains(blocks[0], again);
+                manager.Tell(new PieceManager.ReleaseBlocks(again), a.Ref);
+            }
+        }
+        // Sole contributor of two bad pieces: banned.
+        a.FishForMessage<PieceManager.BanPeer>(_ => true);
+        var progress = _torrent.FishForMessage<PieceManager.Progress>(p => p.HashFailures == 2);
+        Assert.Equal(0, progress.VerifiedPieces);
+    }
+
+    [Fact]
+    public void In_endgame_a_block_is_requested_from_two_peers_and_the_duplicate_is_cancelled_on_arrival()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var b = JoinSeeder(manager, "b");
+        var fromA = Ask(manager, a, 8); // every block is now in transit: endgame
+        Assert.Equal(8, fromA.Length);
+        var fromB = Ask(manager, b, 8);
+        Assert.NotEmpty(fromB);
+        Assert.Subset(fromA.ToHashSet(), fromB.ToHashSet());
+
+        Deliver(manager, a, fromB[0]);
+        Assert.Equal(fromB[0], b.FishForMessage<PieceManager.CancelBlock>(_ => true).Block);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+
+        // The late duplicate from b is dropped, not written twice.
+        Deliver(manager, b, fromB[0]);
+        _storage.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_peer_with_nothing_we_lack_is_not_interesting()
+    {
+        var verified = new Bitfield(_layout.PieceCount);
+        verified[0] = true;
+        var manager = StartManager(verified);
+        var peer = CreateTestProbe();
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs()), peer.Ref);
+        Assert.True(peer.ExpectMsg<PieceManager.Welcome>().Have[0]);
+        manager.Tell(new PieceManager.PeerHave(0), peer.Ref);
+        peer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        manager.Tell(new PieceManager.PeerHave(2), peer.Ref);
+        Assert.True(peer.ExpectMsg<PieceManager.Interest>().Interested);
+    }
+}

@@ -151,7 +151,7 @@ public sealed class TrackerClient : ReceiveActor, IWithTimers
         _index = 0;
         _states[r.Url] = new TrackerState(r.Url, resp.WarningMessage is null ? "ok" : "warning: " + resp.WarningMessage, resp.Peers.Count, now, null);
         if (resp.Peers.Count > 0) _peers.Tell(new PeerManager.AddPeers(resp.Peers));
-        var interval = TimeSpan.FromSeconds(Math.Max(resp.Interval, resp.MinInterval ?? 0));
+        var interval = resp.MinInterval is { } min && min > resp.Interval ? min : resp.Interval;
         if (interval < _settings.MinimumInterval) interval = _settings.MinimumInterval;
         if (_completedPending) interval = TimeSpan.Zero;
         Timers.StartSingleTimer("announce", AnnounceNow.Instance, interval);

@@ -74,10 +74,12 @@ public sealed partial class PeerConnection
             case KeepAlive: break;
             case Choke:
                 _peerChoking = true;
+                _unchokedUsAt = null;
                 if (!_remoteFast) ReleaseOutstanding();
                 break;
             case Unchoke:
                 _peerChoking = false;
+                _unchokedUsAt = Now;
                 RequestMore();
                 break;
             case Interested:
@@ -326,6 +328,8 @@ public sealed partial class PeerConnection
             PeerChoking: _peerChoking,
             LastBlockAt: _lastBlockAt,
             ConnectedAt: _connectedAt,
-            PiecesHave: _remoteHas.SetCount));
+            PiecesHave: _remoteHas.SetCount,
+            Snubbed: _amInterested && !_peerChoking && Choking.Choker.IsSnubbed(_unchokedUsAt?.UtcDateTime,
+                _lastBlockAt == default ? null : _lastBlockAt.UtcDateTime, now.UtcDateTime)));
     }
 }

@@ -45,6 +45,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private readonly HashSet<BlockRequest> _outstanding = new();
     private readonly RequestPipeline _pipeline = new();
     private DateTimeOffset _lastBlockAt;
+    private DateTimeOffset? _unchokedUsAt;
     private readonly RateMeter _download = new();
 
     // upload side

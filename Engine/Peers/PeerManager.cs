@@ -1,3 +1,4 @@
+using Akka.Event;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -32,17 +33,21 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
     public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
-        bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave);
+        bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
+        bool Snubbed);
 
     // ---- outputs ------------------------------------------------------------------------------------
+    /// <summary>Told to the parent after every rechoke (observable in tests).</summary>
+    public sealed record Rechoked(int Unchoked, bool HasOptimistic);
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
 
     private sealed class Rechoke { public static readonly Rechoke Instance = new(); }
     private sealed class OptimisticUnchoke { public static readonly OptimisticUnchoke Instance = new(); }
     private sealed class Redial { public static readonly Redial Instance = new(); }
 
-    private sealed class PeerEntry(IActorRef actor, IPEndPoint remote)
+    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote)
     {
+        public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         public IPEndPoint Remote { get; } = remote;
         public PeerId? PeerId;
@@ -54,6 +59,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly PeerManagerSettings _settings;
     private readonly PeerBook _book;
     private readonly Choker _choker;
+    private readonly Random _random;
     private readonly Dictionary<IActorRef, PeerEntry> _peers = new();
     private readonly Dictionary<IPEndPoint, IActorRef> _byAddress = new();
     private long _closedDownloaded, _closedUploaded;
@@ -65,7 +71,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         _ctx = ctx;
         _settings = settings;
         _book = new PeerBook(settings.RetryBackoff);
-        _choker = new Choker(settings.UploadSlots, new Random(settings.Seed));
+        _choker = new Choker(settings.UploadSlots, settings.OptimisticInterval);
+        _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
         {
             _book.Add(m.Peers);
@@ -79,8 +86,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         });
         Receive<PeerDisconnected>(m => Forget(Sender, m.Failed, m.Banned));
         Receive<Terminated>(m => Forget(m.ActorRef, failed: true, banned: false));
-        Receive<Rechoke>(_ => RunChoker(optimistic: false));
-        Receive<OptimisticUnchoke>(_ => RunChoker(optimistic: true));
+        Receive<Rechoke>(_ => RunChoker());
+        Receive<OptimisticUnchoke>(_ => RunChoker());
         Receive<Redial>(_ => Dial());
         Receive<SetSeeding>(m => _seeding = m.Seeding);
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
@@ -141,7 +148,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private void Track(IActorRef actor, IPEndPoint remote)
     {
         Context.Watch(actor);
-        _peers[actor] = new PeerEntry(actor, remote);
+        _peers[actor] = new PeerEntry(_counter, actor, remote);
         _byAddress[remote] = actor;
     }
 
@@ -174,23 +181,36 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Dial();
     }
 
-    private void RunChoker(bool optimistic)
+    /// <summary>
+    /// Applies the choker's decision. Runs on the 10 s rechoke timer and on the 30 s optimistic timer (the
+    /// choker rotates its optimistic unchoke once its interval has passed, so the 30 s tick is the rotation).
+    /// </summary>
+    private void RunChoker()
     {
-        var candidates = new List<ChokeCandidate>(_peers.Count);
+        var now = Now.UtcDateTime;
+        var snapshot = new List<ChokerPeer>(_peers.Count);
+        var byKey = new Dictionary<int, PeerEntry>(_peers.Count);
         foreach (var e in _peers.Values)
         {
             if (e.Stats is not { } s) continue;
-            candidates.Add(new ChokeCandidate(e.Actor.Path.Name, s.PeerInterested, e.Choked, s.DownloadRate, s.UploadRate, s.LastBlockAt, s.ConnectedAt));
+            byKey[e.Key] = e;
+            snapshot.Add(new ChokerPeer(e.Key, s.PeerInterested, e.Choked, s.DownloadRate, s.UploadRate,
+                s.LastBlockAt == default ? null : s.LastBlockAt.UtcDateTime, s.ConnectedAt.UtcDateTime, s.Snubbed));
         }
-        var decision = optimistic ? _choker.RotateOptimistic(candidates, _seeding, Now) : _choker.Rechoke(candidates, _seeding, Now);
-        foreach (var e in _peers.Values)
+        var decision = _choker.Rechoke(snapshot, _seeding, now, _random);
+        foreach (var key in decision.Unchoke)
         {
-            if (e.Stats is null) continue;
-            var unchoke = decision.Contains(e.Actor.Path.Name);
-            if (unchoke == !e.Choked) continue;
-            e.Choked = !unchoke;
-            e.Actor.Tell(new PeerConnection.SetChoke(!unchoke));
+            var e = byKey[key];
+            e.Choked = false;
+            e.Actor.Tell(new PeerConnection.SetChoke(false));
         }
+        foreach (var key in decision.Choke)
+        {
+            var e = byKey[key];
+            e.Choked = true;
+            e.Actor.Tell(new PeerConnection.SetChoke(true));
+        }
+        Context.Parent.Tell(new Rechoked(decision.Unchoked.Count, decision.Optimistic is not null));
     }
 
     private Summary BuildSummary()

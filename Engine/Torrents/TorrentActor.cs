@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using Engine.Hosting;
 using Engine.Metainfo;
@@ -60,6 +61,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceManager.DownloadCompleted>(_ => OnCompleted());
         Receive<PeerManager.Summary>(m => _summary = m);
+        Receive<PeerManager.Rechoked>(_ => { });
         Receive<PeerManager.AddPeers>(m =>
         {
             if (_peers.IsNobody()) _pendingPeers.Add(m);

@@ -1,3 +1,4 @@
+using Akka.Event;
 using System.Net;
 using Akka.Actor;
 using Engine.Peers;

@@ -110,7 +110,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _remoteId, _closeReason, _failed, _banned));
+        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _remoteId, _closeReason, _failed, _banned, _download.Total, _upload.Total));
         if (_socket is not null && _inbound.IsNobody())
             _socket.Dispose();
     }

@@ -31,7 +31,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     // ---- from peer connections ----------------------------------------------------------------------
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
-    public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned);
+    public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
         bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
         bool Snubbed);
@@ -84,7 +84,17 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         {
             if (_peers.TryGetValue(Sender, out var e)) e.Stats = m;
         });
-        Receive<PeerDisconnected>(m => Forget(Sender, m.Failed, m.Banned));
+        Receive<PeerDisconnected>(m =>
+        {
+            if (_peers.TryGetValue(Sender, out var e) && e.Stats is not null)
+                e.Stats = e.Stats with { Downloaded = m.Downloaded, Uploaded = m.Uploaded };
+            else if (_peers.ContainsKey(Sender))
+            {
+                _closedDownloaded += m.Downloaded;
+                _closedUploaded += m.Uploaded;
+            }
+            Forget(Sender, m.Failed, m.Banned);
+        });
         Receive<Terminated>(m => Forget(m.ActorRef, failed: true, banned: false));
         Receive<Rechoke>(_ => RunChoker());
         Receive<OptimisticUnchoke>(_ => RunChoker());

@@ -34,7 +34,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     public sealed record BanPeer(string Reason);
 
     // ---- to the parent (torrent) ----------------------------------------------------------------
-    public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures);
+    public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures, long ReceivedBytes);
     public sealed record DownloadCompleted;
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
@@ -66,6 +66,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     private int _nextKey;
     private long _verifiedBytes;
     private int _hashFailures;
+    private long _receivedBytes;
     private bool _resumeDirty;
     private bool _completedAnnounced;
 
@@ -176,6 +177,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             return;
         }
         var block = new BlockRequest(m.Block.Piece, m.Block.Offset, data.Length);
+        _receivedBytes += data.Length;
         var result = _picker.BlockReceived(p.Key, block);
         if (!result.Expected)
         {
@@ -249,5 +251,5 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     }
 
     private void ReportProgress()
-        => Context.Parent.Tell(new Progress(_picker.Have.SetCount, _verifiedBytes, _picker.IsComplete, _picker.InEndgame, _hashFailures));
+        => Context.Parent.Tell(new Progress(_picker.Have.SetCount, _verifiedBytes, _picker.IsComplete, _picker.InEndgame, _hashFailures, _receivedBytes));
 }

@@ -44,7 +44,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _stopWaiters = new();
     private readonly List<PeerManager.AddPeers> _pendingPeers = new();
     private TorrentState _state = TorrentState.Checking;
-    private PieceManager.Progress _progress = new(0, 0, false, false, 0);
+    private PieceManager.Progress _progress = new(0, 0, false, false, 0, 0);
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
     private double _checkProgress;
     private string? _error;
@@ -192,6 +192,6 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
 
     private TorrentStatus Status() => new(
         _torrent.InfoHash, _torrent.Name, _state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
-        _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, _summary.Downloaded, _summary.Uploaded,
+        _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded, _progress.ReceivedBytes), _summary.Uploaded,
         _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error);
 }

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using Engine.Primitives;
+
+namespace Engine.Tests.Interop;
+
+/// <summary>A .torrent made by an independent tool, with its info-hash computed from the file's own bytes.</summary>
+public sealed record TestTorrent(string TorrentPath, string InfoHashHex, string Name, int PieceLength, long TotalLength)
+{
+    public InfoHash InfoHash => InfoHash.FromHex(InfoHashHex);
+}
+
+/// <summary>
+/// Makes .torrent files with mktorrent or python libtorrent, never with our engine's creator: the tests need
+/// independent ground truth.
+/// </summary>
+public static class TorrentFactory
+{
+    /// <summary>mktorrent 1.1 takes piece lengths 2^15 .. 2^28 only.</summary>
+    public const int MkTorrentMinPieceLength = 32 * 1024;
+    public const int MkTorrentMaxPieceLength = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Makes a v1 .torrent of <paramref name="dataPath"/> (a file or a directory) announcing to <paramref name="announceUrl"/>.
+    /// Powers of two from 32 KiB to 256 MiB go through <c>mktorrent -d -l n</c>; other multiples of 16 KiB
+    /// (e.g. 16 KiB, 48 KiB) through python libtorrent's create_torrent with v1_only (mktorrent cannot express them).
+    /// The .torrent goes to <paramref name="outputPath"/> (default: beside the data, named data + ".torrent").
+    /// </summary>
+    public static TestTorrent Create(string dataPath, string announceUrl, int pieceLength, string? outputPath = null)
+        => Create(dataPath, [announceUrl], pieceLength, outputPath);
+
+    /// <summary>As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL.</summary>
+    public static TestTorrent Create(string dataPath, IReadOnlyList<string> announceUrls, int pieceLength, string? outputPath = null)
+    {
+        if (announceUrls.Count == 0) throw new ArgumentException("at least one announce URL is needed", nameof(announceUrls));
+        if (pieceLength < 16 * 1024 || pieceLength % (16 * 1024) != 0 || pieceLength > MkTorrentMaxPieceLength)
+            throw new ArgumentOutOfRangeException(nameof(pieceLength), pieceLength, "a piece length must be a multiple of 16 KiB, at most 256 MiB");
+        var full = Path.GetFullPath(dataPath.TrimEnd(Path.DirectorySeparatorChar));
+        if (!File.Exists(full) && !Directory.Exists(full))
+            throw new FileNotFoundException($"nothing to make a torrent of at {full}");
+        outputPath = Path.GetFullPath(outputPath ?? full + ".torrent");
+        if (File.Exists(outputPath)) File.Delete(outputPath); // mktorrent refuses to overwrite
+
+        var useMkTorrent = BitOperations.IsPow2(pieceLength) && pieceLength >= MkTorrentMinPieceLength;
+        var spec = useMkTorrent ? MkTorrentSpec(full, announceUrls, pieceLength, outputPath) : LibtorrentSpec(full, announceUrls, pieceLength, outputPath);
+        using var p = ExternalProcess.Start(spec);
+        var code = p.WaitForExitAsync(TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
+        if (code != 0 || !File.Exists(outputPath))
+            throw new InvalidOperationException($"{spec.DisplayName} failed to make a torrent (exit {code}).\n{p.Describe()}");
+        return Read(outputPath);
+    }
+
+    private static ProcessSpec MkTorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath)
+    {
+        var args = new List<string> { "-d", "-t", "2", "-l", BitOperations.Log2((uint)pieceLength).ToString(CultureInfo.InvariantCulture) };
+        foreach (var url in announceUrls) { args.Add("-a"); args.Add(url); }
+        args.Add("-o"); args.Add(outputPath);
+        args.Add(full);
+        return new ProcessSpec(RequiredPrograms.MkTorrent, args) { WorkingDirectory = Path.GetDirectoryName(full), MaxLifetime = TimeSpan.FromMinutes(5) };
+    }
+
+    private static ProcessSpec LibtorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath)
+    {
+        _ = RequiredPrograms.LibtorrentVersion;
+        const string script = """
+            import sys, os, libtorrent as lt
+            src, out, piece = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            fs = lt.file_storage()
+            lt.add_files(fs, src)
+            t = lt.create_torrent(fs, piece, flags=lt.create_torrent.v1_only)
+            for tier, url in enumerate(sys.argv[4:]):
+                t.add_tracker(url, tier)
+            lt.set_piece_hashes(t, os.path.dirname(src))
+            with open(out, "wb") as f:
+                f.write(lt.bencode(t.generate()))
+            """;
+        var args = new List<string> { "-c", script, full, outputPath, pieceLength.ToString(CultureInfo.InvariantCulture) };
+        args.AddRange(announceUrls);
+        return new ProcessSpec(RequiredPrograms.Python, args)
+        {
+            Name = "python3 libtorrent create_torrent",
+            WorkingDirectory = Path.GetDirectoryName(full),
+            MaxLifetime = TimeSpan.FromMinutes(5),
+            Environment = new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null },
+        };
+    }
+
+    /// <summary>Reads name, piece length, total length and the v1 info-hash (SHA-1 of the info dictionary's exact bytes).</summary>
+    public static TestTorrent Read(string torrentPath)
+    {
+        var bytes = File.ReadAllBytes(torrentPath);
+        if (MiniBencode.Parse(bytes) is not BDictionary root || root["info"] is not BDictionary info)
+            throw new FormatException($"{torrentPath} has no info dictionary");
+        var hash = SHA1.HashData(bytes.AsSpan(info.Start, info.End - info.Start));
+        var name = (info["name"] as BBytes)?.Text ?? throw new FormatException($"{torrentPath}: info has no name");
+        var pieceLength = (info["piece length"] as BInteger)?.Value ?? throw new FormatException($"{torrentPath}: no piece length");
+        long total;
+        if (info["length"] is BInteger single) total = single.Value;
+        else if (info["files"] is BList files)
+            total = files.Items.Sum(f => ((f as BDictionary)?["length"] as BInteger)?.Value ?? throw new FormatException($"{torrentPath}: file without length"));
+        else throw new FormatException($"{torrentPath}: info has neither length nor files");
+        return new TestTorrent(torrentPath, Convert.ToHexStringLower(hash), name, (int)pieceLength, total);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Interop;
+
+/// <summary>
+/// Proves the interop harness with real transfers among real programs (no engine code): each data set goes from a
+/// seeder to a leecher through opentracker and must arrive byte-identical.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class HarnessTests(ITestOutputHelper output)
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Transfer = TimeSpan.FromSeconds(90);
+
+    [Fact(Timeout = 120_000)]
+    public async Task Libtorrent_seeder_to_aria2_leecher_through_opentracker_is_byte_identical()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 11, output);
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        await seeder.WaitUntilSeedingAsync(Step);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        swarm.Mark("libtorrent seeding and announced");
+
+        await using var leecher = await Aria2Peer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("aria2"));
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("aria2c complete");
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Libtorrent_seeder_to_transmission_leecher_through_opentracker_is_byte_identical()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 12, output);
+        // Transmission 3.00 never dials loopback peers it learns from a tracker, so it announces first
+        // and the seeder (which gets its address from the tracker) connects to it.
+        await using var leecher = await TransmissionPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("transmission"));
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 0, leechers: 1, Step);
+        swarm.Mark("transmission announced");
+
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        await seeder.WaitUntilSeedingAsync(Step);
+        swarm.Mark("libtorrent seeding");
+
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("transmission complete and stopped");
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Aria2_seeder_to_libtorrent_leecher_through_opentracker_is_byte_identical()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 13, output);
+        await using var seeder = await Aria2Peer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        await seeder.WaitUntilSeedingAsync(Step);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        swarm.Mark("aria2c seeding and announced");
+
+        await using var leecher = await LibtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("libtorrent"));
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("libtorrent complete");
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Transmission_seeder_to_libtorrent_leecher_through_opentracker_is_byte_identical()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 14, output);
+        await using var seeder = await TransmissionPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        await seeder.WaitUntilSeedingAsync(Step);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        swarm.Mark("transmission verified its data, seeding and announced");
+
+        await using var leecher = await LibtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("libtorrent"));
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("libtorrent complete");
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Libtorrent_peers_connect_directly_without_a_tracker()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 15, output);
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new LibtorrentOptions { NoTracker = true });
+        await seeder.WaitUntilSeedingAsync(Step);
+
+        await using var leecher = await LibtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("libtorrent"),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [seeder.Port] });
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("libtorrent leecher complete");
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+        var scrape = await swarm.Tracker.ScrapeAsync(swarm.Torrent.InfoHashHex);
+        Assert.Equal(new ScrapeResult(0, 0, 0), scrape); // nobody announced
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Libtorrent_seeder_with_incomplete_data_fails_fast_with_its_log()
+    {
+        await using var swarm = await Swarm.CreateAsync(seed: 16, output);
+        var damaged = Path.Combine(swarm.Data.Root, swarm.Data.Files[0].RelativePath);
+        var bytes = await File.ReadAllBytesAsync(damaged);
+        bytes[1000] ^= 0xFF;
+        await File.WriteAllBytesAsync(damaged, bytes);
+
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => seeder.WaitUntilSeedingAsync(Step));
+        Assert.Contains("seed data incomplete after checking", e.Message);
+        Assert.Contains("libtorrent_peer.py", e.Message); // the command line and log are in the message
+    }
+
+    /// <summary>A temp dir with a multi-file data set, a running opentracker and a whitelisted mktorrent .torrent.</summary>
+    private sealed class Swarm : IAsyncDisposable
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly ITestOutputHelper _output;
+
+        private Swarm(ITestOutputHelper output, TempDir tmp) { _output = output; Tmp = tmp; }
+
+        public TempDir Tmp { get; }
+        public string SeedDir => Path.Combine(Tmp, "seed");
+        public TestDataSet Data { get; private set; } = null!;
+        public OpenTracker Tracker { get; private set; } = null!;
+        public TestTorrent Torrent { get; private set; } = null!;
+
+        public static async Task<Swarm> CreateAsync(int seed, ITestOutputHelper output)
+        {
+            var swarm = new Swarm(output, new TempDir("harness"));
+            try
+            {
+                // ~12 MiB over 7 files at several depths; sizes are odd, so no file ends on a piece boundary.
+                swarm.Data = TestData.CreateTree(swarm.Tmp.Sub("seed"), "payload", 12 * MiB + 54321, seed, fileCount: 7);
+                swarm.Tracker = await OpenTracker.StartAsync([]);
+                swarm.Torrent = TorrentFactory.Create(swarm.Data.Root, swarm.Tracker.AnnounceUrl, 64 * 1024,
+                    Path.Combine(swarm.Tmp, "payload.torrent"));
+                await swarm.Tracker.AllowAsync(swarm.Torrent.InfoHashHex);
+                swarm.Mark($"data ({swarm.Data.TotalBytes} bytes), tracker :{swarm.Tracker.Port}, torrent {swarm.Torrent.InfoHashHex}");
+                return swarm;
+            }
+            catch
+            {
+                await swarm.DisposeAsync();
+                throw;
+            }
+        }
+
+        public void Mark(string what) => _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.00} s  {what}");
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Tracker is not null) await Tracker.DisposeAsync();
+            Tmp.Dispose();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""A libtorrent peer for interop tests, driven by Engine.Tests.Interop.LibtorrentPeer.
+
+Runs one libtorrent session bound to 127.0.0.1:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP),
+adds one .torrent and seeds or leeches it. Every line on stdout is one JSON object:
+  {"type":"event","event":"listening"|"checked"|"seeding"|"finished"|"error"|"exit", ...}
+  {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...}
+  {"type":"alert","what":...,"message":...}            (tracker, peer-connect and error alerts, for diagnostics)
+Stdin takes commands, one a line: "connect HOST:PORT" (retried every 2 s until a first peer connects), "reannounce".
+Exits when: leech mode and the download is complete (code 0, after removing the torrent so files are closed);
+stdin is closed (code 0); the seed data turns out incomplete after checking (code 3); listening fails (code 4);
+SIGTERM/SIGINT. libtorrent is missing: code 5.
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+try:
+    import libtorrent as lt
+except ImportError:
+    sys.stderr.write("python3-libtorrent is missing: apt-get install python3-libtorrent\n")
+    sys.exit(5)
+
+stop = threading.Event()
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+commands = []
+commands_lock = threading.Lock()
+
+
+def watch_stdin():
+    """Reads commands ("connect HOST:PORT", "reannounce"), one a line; EOF means stop."""
+    try:
+        for line in sys.stdin:
+            line = line.strip()
+            if line:
+                with commands_lock:
+                    commands.append(line)
+    except Exception:
+        pass
+    stop.set()
+
+
+def parse_endpoint(text):
+    host, _, port = text.rpartition(":")
+    return host, int(port)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--torrent", required=True)
+    ap.add_argument("--save-path", required=True)
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--mode", choices=["seed", "leech"], required=True)
+    ap.add_argument("--connect", action="append", default=[], help="host:port to connect to directly")
+    ap.add_argument("--keep-seeding", action="store_true", help="leech mode: stay up after completing")
+    ap.add_argument("--no-tracker", action="store_true", help="ignore the torrent's trackers")
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between status lines")
+    ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
+    args = ap.parse_args()
+
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threading.Thread(target=watch_stdin, daemon=True).start()
+
+    policy = {"disabled": lt.enc_policy.disabled, "enabled": lt.enc_policy.enabled,
+              "forced": lt.enc_policy.forced}[args.encryption]
+    cat = lt.alert.category_t
+    settings = {
+        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "listen_system_port_fallback": False,
+        "enable_dht": False,
+        "enable_lsd": False,
+        "enable_upnp": False,
+        "enable_natpmp": False,
+        "enable_incoming_utp": False,
+        "enable_outgoing_utp": False,
+        "allow_multiple_connections_per_ip": True,
+        "out_enc_policy": policy,
+        "in_enc_policy": lt.enc_policy.enabled if args.encryption == "disabled" else policy,
+        "announce_to_all_trackers": True,
+        "announce_to_all_tiers": True,
+        "alert_mask": int(cat.error_notification | cat.status_notification | cat.tracker_notification
+                          | cat.connect_notification | cat.peer_notification),
+        "user_agent": "interop-libtorrent/" + lt.__version__,
+    }
+    ses = lt.session(settings)
+
+    atp = lt.add_torrent_params()
+    atp.ti = lt.torrent_info(args.torrent)
+    atp.save_path = args.save_path
+    atp.flags &= ~lt.torrent_flags.auto_managed
+    atp.flags &= ~lt.torrent_flags.paused
+    atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
+    if args.no_tracker:
+        atp.trackers = []
+        atp.flags |= lt.torrent_flags.override_trackers
+    handle = ses.add_torrent(atp)
+    emit({"type": "event", "event": "added", "info_hash": str(atp.ti.info_hashes().v1), "pid": os.getpid()})
+
+    code = 0
+    t0 = time.monotonic()
+    checked = False
+    completed = False
+    last_status = 0.0
+    last_connect = 0.0
+    targets = list(args.connect)
+    ever_connected = False
+    while not stop.is_set():
+        for a in ses.pop_alerts():
+            name = type(a).__name__
+            if name == "listen_succeeded_alert":
+                emit({"type": "event", "event": "listening", "port": a.port, "message": a.message()})
+            elif name == "listen_failed_alert":
+                emit({"type": "event", "event": "error", "message": a.message()})
+                code = 4
+                stop.set()
+            elif name in ("state_changed_alert", "stats_alert", "piece_finished_alert", "block_finished_alert"):
+                pass
+            else:
+                emit({"type": "alert", "what": name, "message": a.message()})
+        if stop.is_set():
+            break
+
+        st = handle.status()
+        now = time.monotonic()
+        if not checked and st.state not in (lt.torrent_status.checking_files,
+                                            lt.torrent_status.checking_resume_data) and st.has_metadata:
+            checked = True
+            emit({"type": "event", "event": "checked", "progress": st.progress, "total_done": st.total_done})
+            if args.mode == "seed":
+                if st.is_seeding:
+                    emit({"type": "event", "event": "seeding"})
+                else:
+                    emit({"type": "event", "event": "error",
+                          "message": "seed data incomplete after checking: %d of %d bytes valid"
+                                     % (st.total_done, st.total_wanted)})
+                    code = 3
+                    break
+        with commands_lock:
+            pending, commands[:] = list(commands), []
+        for cmd in pending:
+            verb, _, arg = cmd.partition(" ")
+            if verb == "connect":
+                targets.append(arg)
+                ever_connected = False
+                last_connect = 0.0
+            elif verb == "reannounce":
+                handle.force_reannounce(0, -1)
+            emit({"type": "event", "event": "command", "command": cmd})
+        if st.num_peers > 0:
+            ever_connected = True
+        # Direct connections: retried every 2 s until a first peer is connected (the target may not listen yet).
+        if checked and targets and not ever_connected and now - last_connect > 2.0:
+            last_connect = now
+            for ep in targets:
+                handle.connect_peer(parse_endpoint(ep), 0)
+        if now - last_status >= args.interval:
+            last_status = now
+            emit({"type": "status", "t": round(now - t0, 2), "state": str(st.state), "progress": st.progress, "total_done": st.total_done,
+                  "total_wanted": st.total_wanted, "download_rate": st.download_payload_rate,
+                  "upload_rate": st.upload_payload_rate, "num_peers": st.num_peers, "num_seeds": st.num_seeds,
+                  "is_seeding": st.is_seeding})
+        if args.mode == "leech" and checked and not completed and st.is_seeding:
+            completed = True
+            emit({"type": "event", "event": "finished", "total_done": st.total_done})
+            if not args.keep_seeding:
+                break
+        ses.wait_for_alert(100)
+
+    # Remove the torrent and let the disk threads close the files before exiting.
+    try:
+        ses.remove_torrent(handle)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if any(type(a).__name__ == "torrent_removed_alert" for a in ses.pop_alerts()):
+                break
+            ses.wait_for_alert(100)
+    except Exception as e:  # noqa: BLE001 - diagnostics only
+        emit({"type": "alert", "what": "shutdown", "message": str(e)})
+    del ses
+    emit({"type": "event", "event": "exit", "code": code})
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -203,6 +203,20 @@ public sealed class ExternalProcess : IDisposable, IAsyncDisposable
     private void KillTree()
     {
         CloseStdin();
+        // Kill the program (and its children) first and let the timeout(1) wrapper reap it and exit: killing the
+        // wrapper first would orphan the program, and an orphan killed later stays a zombie under our PID 1.
+        if (_wrapped && !_process.HasExited && ProgramPid is { } programPid)
+        {
+            try
+            {
+                using var program = Process.GetProcessById(programPid);
+                program.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException) { } // already gone
+            catch (InvalidOperationException) { }
+            catch (System.ComponentModel.Win32Exception) { }
+            _process.WaitForExit(2000);
+        }
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);

@@ -14,7 +14,8 @@ public sealed record ScrapeResult(long Complete, long Incomplete, long Downloade
 /// </summary>
 public sealed class OpenTracker : IAsyncDisposable, IDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // opentracker may close a kept-alive connection right after answering: one connection per request.
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5), DefaultRequestHeaders = { ConnectionClose = true } };
 
     private readonly TempDir _dir;
     private readonly ExternalProcess _process;
@@ -108,9 +109,9 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
     {
         var url = $"{AnnounceUrl}?info_hash={UrlEncode(Normalize(infoHashHex))}&peer_id=-HN0001-probeprobepr&port=1" +
                   "&uploaded=0&downloaded=0&left=1&compact=1&numwant=0";
-        var body = await Http.GetByteArrayAsync(url).ConfigureAwait(false);
+        var body = await GetAsync(url).ConfigureAwait(false);
         var served = MiniBencode.Parse(body) is BDictionary d && d["failure reason"] is null;
-        if (served) await Http.GetByteArrayAsync(url + "&event=stopped").ConfigureAwait(false);
+        if (served) await GetAsync(url + "&event=stopped").ConfigureAwait(false);
         return served;
     }
 
@@ -118,7 +119,7 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
     public async Task<ScrapeResult> ScrapeAsync(string infoHashHex)
     {
         var hex = Normalize(infoHashHex);
-        var body = await Http.GetByteArrayAsync($"{ScrapeUrl}?info_hash={UrlEncode(hex)}").ConfigureAwait(false);
+        var body = await GetAsync($"{ScrapeUrl}?info_hash={UrlEncode(hex)}").ConfigureAwait(false);
         if (MiniBencode.Parse(body) is not BDictionary root || root["files"] is not BDictionary files)
             throw new FormatException("unexpected scrape reply: " + Encoding.Latin1.GetString(body));
         if (files[MiniBencode.Key(Convert.FromHexString(hex))] is not BDictionary entry) return new ScrapeResult(0, 0, 0);
@@ -169,6 +170,21 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"opentracker did not listen on 127.0.0.1:{Port} in time.\n{_process.Describe()}");
             await Task.Delay(25).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<byte[]> GetAsync(string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Http.GetByteArrayAsync(url).ConfigureAwait(false);
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,0 +1,83 @@
+using Engine.Metainfo;
+using Engine.Primitives;
+
+namespace Engine.TrackerServer;
+
+public sealed partial class TrackerRegistry
+{
+    private sealed record Published(string Name, long Size, byte[] File);
+
+    private readonly Dictionary<InfoHash, Published> _published = [];
+    private long _publishedBytes;
+
+    public int PublishedCount => _published.Count;
+
+    /// <summary>
+    /// Publishes a .torrent file so others find it by name and can fetch it. Refused when it does not parse, is
+    /// larger than <see cref="TrackerOptions.MaxTorrentFileBytes"/>, is not on the allow list (when one is set), or
+    /// when <see cref="TrackerOptions.MaxPublished"/> / <see cref="TrackerOptions.MaxPublishedBytes"/> are reached.
+    /// Publishing the same info-hash again keeps the first file.
+    /// </summary>
+    public PublishResult Publish(ReadOnlyMemory<byte> torrentFile)
+    {
+        if (torrentFile.Length > Options.MaxTorrentFileBytes)
+            return PublishResult.Refused($"the .torrent file has {torrentFile.Length} bytes, more than the {Options.MaxTorrentFileBytes} allowed");
+        TorrentMetainfo metainfo;
+        try
+        {
+            metainfo = TorrentMetainfo.Parse(torrentFile);
+        }
+        catch (MetainfoException e)
+        {
+            return PublishResult.Refused(e.Message);
+        }
+        if (!IsAllowed(metainfo.InfoHash)) return PublishResult.Refused(NotAllowedMessage);
+        if (_published.TryGetValue(metainfo.InfoHash, out var existing))
+            return new PublishResult(null, metainfo.InfoHash, existing.Name, existing.Size, AlreadyPublished: true);
+        if (_published.Count >= Options.MaxPublished)
+            return PublishResult.Refused($"the catalog is full ({Options.MaxPublished} torrents)");
+        if (_publishedBytes + torrentFile.Length > Options.MaxPublishedBytes)
+            return PublishResult.Refused($"the catalog is full ({Options.MaxPublishedBytes} bytes of .torrent files)");
+
+        _published.Add(metainfo.InfoHash, new Published(metainfo.Name, metainfo.TotalLength, torrentFile.ToArray()));
+        _publishedBytes += torrentFile.Length;
+        if (_swarms.TryGetValue(metainfo.InfoHash, out var swarm) && swarm.LruNode is not null)
+        {
+            _lru.Remove(swarm.LruNode);
+            swarm.LruNode = null;
+            swarm.Published = true;
+        }
+        return new PublishResult(null, metainfo.InfoHash, metainfo.Name, metainfo.TotalLength, AlreadyPublished: false);
+    }
+
+    /// <summary>The published .torrent file, or null.</summary>
+    public byte[]? GetTorrentFile(InfoHash infoHash) => _published.TryGetValue(infoHash, out var p) ? p.File : null;
+
+    /// <summary>
+    /// Published torrents (by name) and then the busiest other swarms, at most <paramref name="limit"/> entries.
+    /// </summary>
+    public IReadOnlyList<CatalogEntry> Catalog(int limit = 1000)
+    {
+        var entries = new List<CatalogEntry>(Math.Min(limit, _published.Count + _lru.Count));
+        foreach (var (hash, p) in _published.OrderBy(e => e.Value.Name, StringComparer.Ordinal).ThenBy(e => e.Key.ToHex(), StringComparer.Ordinal))
+        {
+            if (entries.Count >= limit) return entries;
+            _swarms.TryGetValue(hash, out var swarm);
+            entries.Add(new CatalogEntry(hash, p.Name, p.Size, swarm?.Seeders ?? 0, swarm?.Leechers ?? 0, swarm?.Completed ?? 0, Published: true));
+        }
+        foreach (var swarm in _lru.OrderByDescending(s => s.Count).ThenBy(s => s.InfoHash.ToHex(), StringComparer.Ordinal).Take(limit - entries.Count))
+            entries.Add(new CatalogEntry(swarm.InfoHash, null, null, swarm.Seeders, swarm.Leechers, swarm.Completed, Published: false));
+        return entries;
+    }
+
+    /// <summary>The peers of a torrent, most recently seen first, at most <paramref name="limit"/>; null when the tracker has no swarm for it.</summary>
+    public IReadOnlyList<PeerInfo>? Peers(InfoHash infoHash, int limit = 1000)
+    {
+        if (!_swarms.TryGetValue(infoHash, out var swarm)) return _published.ContainsKey(infoHash) ? [] : null;
+        return swarm.Peers
+            .OrderByDescending(p => p.LastSeen)
+            .Take(limit)
+            .Select(p => new PeerInfo(p.Endpoint, p.Id, p.Left, p.Uploaded, p.Downloaded, p.LastSeen))
+            .ToList();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Engine.Primitives;
+using Engine.Trackers;
+
+namespace Engine.TrackerServer;
+
+/// <summary>
+/// The HTTP tracker's endpoints: <c>/announce</c>, <c>/scrape</c>, <c>/catalog</c>, <c>/catalog/&lt;hash&gt;/peers</c>,
+/// <c>/torrents/&lt;hash&gt;.torrent</c> and <c>POST /publish</c>. Turns a parsed request into a whole HTTP response.
+/// </summary>
+internal sealed class TrackerHttpRoutes(RegistryGate gate)
+{
+    private const string Bencoded = "text/plain";
+    private const string Json = "application/json; charset=utf-8";
+
+    public byte[] Handle(HttpRequestHead head, byte[] body, IPAddress remote)
+    {
+        var keepAlive = head.KeepAlive;
+        var path = head.Path;
+        if (head.Method == "POST")
+            return path == "/publish" ? Publish(body, keepAlive) : Text(405, "only /publish takes POST", keepAlive);
+        if (path == "/publish") return Text(405, "POST the .torrent file to /publish", keepAlive);
+        if (head.Method != "GET") return Text(405, $"method {TrackerQuery.Printable(head.Method)} not allowed", keepAlive);
+        switch (path)
+        {
+            case "/announce":
+                return Response(200, Bencoded, Announce(head.Query, remote), keepAlive);
+            case "/scrape":
+                return Response(200, Bencoded, Scrape(head.Query), keepAlive);
+            case "/catalog":
+                return Response(200, Json, gate.Run((r, _) => CatalogJson.Catalog(r.Catalog(Limit(head.Query)), r.TorrentCount, r.PeerCount)), keepAlive);
+            case "/" or "/index.html":
+                return Text(200, "BitTorrent tracker: /announce /scrape /catalog /catalog/<info-hash>/peers /torrents/<info-hash>.torrent POST /publish", keepAlive);
+        }
+        if (path.StartsWith("/catalog/", StringComparison.Ordinal) && path.EndsWith("/peers", StringComparison.Ordinal))
+            return Peers(path["/catalog/".Length..^"/peers".Length], head.Query, keepAlive);
+        if (path.StartsWith("/torrents/", StringComparison.Ordinal) && path.EndsWith(".torrent", StringComparison.Ordinal))
+            return TorrentFile(path["/torrents/".Length..^".torrent".Length], keepAlive);
+        return Text(404, "not found", keepAlive);
+    }
+
+    private byte[] Announce(string query, IPAddress remote)
+    {
+        if (!TrackerQuery.TryParseAnnounce(query, out var announce, out var failure))
+            return TrackerHttpResponses.Failure(failure!);
+        var result = gate.Run((r, now) => r.Announce(announce!.Request, remote, now));
+        return TrackerHttpResponses.Announce(result, announce!.Request.Compact, announce.NoPeerId);
+    }
+
+    private byte[] Scrape(string query)
+    {
+        if (!TrackerQuery.TryParseScrape(query, out var hashes, out var failure))
+            return TrackerHttpResponses.Failure(failure!);
+        var files = gate.Run((r, _) =>
+        {
+            var list = new List<(InfoHash, ScrapeStats)>(hashes.Count);
+            foreach (var h in hashes)
+                if (r.IsAllowed(h)) list.Add((h, r.Scrape(h)));
+            return list;
+        });
+        return TrackerHttpResponses.Scrape(files);
+    }
+
+    private byte[] Peers(string hex, string query, bool keepAlive)
+    {
+        if (!InfoHash.TryFromHex(hex, out var hash)) return JsonError(400, $"'{TrackerQuery.Printable(hex)}' is not a 40-digit hex info-hash", keepAlive);
+        var json = gate.Run((r, _) =>
+        {
+            var peers = r.Peers(hash, Limit(query));
+            return peers is null ? null : CatalogJson.Peers(hash, r.Scrape(hash).Name, peers);
+        });
+        return json is null ? JsonError(404, $"no torrent {hash} on this tracker", keepAlive) : Response(200, Json, json, keepAlive);
+    }
+
+    private byte[] TorrentFile(string hex, bool keepAlive)
+    {
+        if (!InfoHash.TryFromHex(hex, out var hash)) return Text(400, "not a 40-digit hex info-hash", keepAlive);
+        var file = gate.Run((r, _) => r.GetTorrentFile(hash));
+        return file is null ? Text(404, $"no published torrent {hash}", keepAlive) : Response(200, "application/x-bittorrent", file, keepAlive);
+    }
+
+    private byte[] Publish(byte[] body, bool keepAlive)
+    {
+        if (body.Length == 0) return JsonError(400, "POST the .torrent file as the request body", keepAlive);
+        var result = gate.Run((r, _) => r.Publish(body));
+        if (result.IsSuccess) return Response(result.AlreadyPublished ? 200 : 201, Json, CatalogJson.Published(result), keepAlive);
+        var status = result.Error == TrackerRegistry.NotAllowedMessage ? 403 : result.Error!.Contains("full", StringComparison.Ordinal) ? 507 : 400;
+        return JsonError(status, result.Error, keepAlive);
+    }
+
+    private static int Limit(string query)
+    {
+        if (TrackerQuery.TryParse(query, out var parameters, out _))
+            foreach (var (name, value) in parameters)
+                if (name == "limit" && int.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
+                    return Math.Clamp(limit, 0, 10_000);
+        return 1000;
+    }
+
+    private static byte[] JsonError(int status, string message, bool keepAlive) => Response(status, Json, CatalogJson.Error(message), keepAlive);
+
+    internal static byte[] Text(int status, string message, bool keepAlive) =>
+        Response(status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message + "\n"), keepAlive);
+
+    internal static byte[] Response(int status, string contentType, byte[] body, bool keepAlive)
+    {
+        var head = Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n" +
+            $"Connection: {(keepAlive ? "keep-alive" : "close")}\r\nCache-Control: no-store\r\n\r\n");
+        var response = new byte[head.Length + body.Length];
+        head.CopyTo(response, 0);
+        body.CopyTo(response, head.Length);
+        return response;
+    }
+
+    private static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        201 => "Created",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        507 => "Insufficient Storage",
+        _ => "Status",
+    };
+}

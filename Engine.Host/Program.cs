@@ -21,6 +21,7 @@ public static class Program
                 "info" => InfoCommand.Run(rest, Console.Out),
                 "create" => CreateCommand.Run(rest, Console.Out),
                 "download" => await DownloadCommand.RunAsync(rest, Console.Out),
+                "tracker" => await TrackerCommand.RunAsync(rest, Console.Out),
                 _ => Fail($"unknown command '{args[0]}'; run 'Engine.Host --help'"),
             };
         }
@@ -43,5 +44,6 @@ public static class Program
           Engine.Host info <file.torrent | magnet-uri>
           Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] -o <out.torrent>
           Engine.Host download <file.torrent> [-o <dir>]
+          Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <file>] | tracker list|peers <info-hash>|publish <file.torrent> --tracker <url>
         """;
 }

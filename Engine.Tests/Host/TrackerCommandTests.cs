@@ -1,0 +1,161 @@
+using System.Net;
+using Engine.Host.Commands;
+using Engine.Primitives;
+using Engine.Tests.TrackerServer;
+using Engine.TrackerServer;
+using Engine.Trackers;
+
+namespace Engine.Tests.Host;
+
+using TrackerServer = global::Engine.TrackerServer.TrackerServer;
+
+public sealed class TrackerCommandTests : IAsyncLifetime
+{
+    private readonly TrackerServer _tracker = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("tracker-cmd-").FullName;
+
+    public Task InitializeAsync() => _tracker.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), null);
+
+    public async Task DisposeAsync()
+    {
+        await _tracker.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static async Task<string> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, await TrackerCommand.RunAsync(args, output));
+        return output.ToString();
+    }
+
+    private static async Task<string> Fails(params string[] args) =>
+        (await Assert.ThrowsAsync<CommandLineException>(() => TrackerCommand.RunAsync(args, new StringWriter()))).Message;
+
+    private string WriteTorrent(string name, long size)
+    {
+        var path = Path.Combine(_dir, name + ".torrent");
+        File.WriteAllBytes(path, TrackerTestData.TorrentFile(name, size));
+        return path;
+    }
+
+    [Fact]
+    public async Task Publish_then_list_shows_the_torrent_with_its_counts()
+    {
+        var path = WriteTorrent("holiday-photos", 6 * 1024 * 1024);
+        var published = await Run("publish", path, "--tracker", _tracker.HttpAnnounceUrl!);
+        var hash = TrackerTestData.HashOf(File.ReadAllBytes(path));
+        Assert.Contains("published: holiday-photos", published);
+        Assert.Contains($"info-hash:  {hash}", published);
+        Assert.Contains("already published", await Run("publish", path, "--tracker", _tracker.HttpAnnounceUrl!));
+
+        _tracker.WithRegistry((r, now) => r.Announce(TrackerTestData.Announce(hash, 1, left: 0, e: AnnounceEvent.Completed), IPAddress.Loopback, now));
+        var list = await Run("list", "--tracker", $"http://{_tracker.HttpEndPoint}");
+        var lines = list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(@"^NAME\s+SIZE\s+SEEDERS\s+LEECHERS\s+COMPLETED\s+INFO-HASH$", lines[0]);
+        Assert.Matches($@"^holiday-photos\s+6 MiB\s+1\s+0\s+1\s+{hash}$", lines[1]);
+        Assert.Equal("1 torrent(s), 1 peer(s)", lines[2]);
+    }
+
+    [Fact]
+    public async Task Peers_lists_who_has_a_torrent()
+    {
+        var hash = TrackerTestData.Hash(3);
+        _tracker.WithRegistry((r, now) =>
+        {
+            r.Announce(TrackerTestData.Announce(hash, 1, left: 0), IPAddress.Parse("127.0.0.7"), now);
+            return r.Announce(TrackerTestData.Announce(hash, 2, left: 2048), IPAddress.Parse("127.0.0.8"), now);
+        });
+        var text = await Run("peers", hash.ToHex(), "--tracker", _tracker.HttpAnnounceUrl!);
+        Assert.StartsWith(hash.ToHex(), text);
+        Assert.Matches(@"127\.0\.0\.7:6001\s+seeder\s+0 B\s+0 B\s+0 B\s+TT 0001\s+-TT0001-000000000001", text);
+        Assert.Matches(@"127\.0\.0\.8:6002\s+leecher\s+2 KiB", text);
+        Assert.Contains("2 peer(s)", text);
+    }
+
+    [Fact]
+    public async Task Unknown_torrent_bad_hash_bad_url_and_unreachable_tracker_are_one_line_errors()
+    {
+        Assert.Contains("no torrent", await Fails("peers", new string('0', 40), "--tracker", _tracker.HttpAnnounceUrl!));
+        Assert.Contains("not a 40-digit hex info-hash", await Fails("peers", "abc", "--tracker", _tracker.HttpAnnounceUrl!));
+        Assert.Contains("is not an http(s) URL", await Fails("list", "--tracker", "udp://127.0.0.1:1/announce"));
+        Assert.Contains("cannot reach the tracker", await Fails("list", "--tracker", "http://127.0.0.1:1/announce"));
+        Assert.Contains("needs --tracker", await Fails("list"));
+        Assert.Contains("needs one info-hash", await Fails("peers", "--tracker", "http://x/"));
+    }
+
+    [Fact]
+    public async Task Publishing_garbage_reports_the_trackers_reason()
+    {
+        var path = Path.Combine(_dir, "bad.torrent");
+        File.WriteAllText(path, "garbage");
+        var message = await Fails("publish", path, "--tracker", _tracker.HttpAnnounceUrl!);
+        Assert.Contains("the tracker refused", message);
+        Assert.Contains("not a valid .torrent file", message);
+        Assert.Contains("cannot read", await Fails("publish", Path.Combine(_dir, "missing.torrent"), "--tracker", _tracker.HttpAnnounceUrl!));
+    }
+
+    [Fact]
+    public void Base_url_is_derived_from_an_announce_url()
+    {
+        Assert.Equal("http://h:1/", TrackerClientCommands.BaseUri("http://h:1/announce").ToString());
+        Assert.Equal("http://h:1/", TrackerClientCommands.BaseUri("http://h:1").ToString());
+        Assert.Equal("http://h:1/t/", TrackerClientCommands.BaseUri("http://h:1/t/announce?x=1").ToString());
+    }
+
+    [Fact]
+    public async Task Serve_mode_listens_until_cancelled_and_honours_the_allow_list()
+    {
+        var allowed = TrackerTestData.Hash(1);
+        var allowFile = Path.Combine(_dir, "allow.txt");
+        File.WriteAllLines(allowFile, ["# private swarm", allowed.ToHex().ToUpperInvariant(), ""]);
+        var output = new StringWriter();
+        var shared = TextWriter.Synchronized(output); // written by the server task, read here
+        string Text() { lock (shared) return output.ToString(); }
+        using var stop = new CancellationTokenSource();
+        var serving = TrackerCommand.ServeAsync(["--http", "0", "--udp", "0", "--allow", allowFile], shared, stop.Token);
+        string? url = null;
+        for (var i = 0; i < 100 && url is null; i++)
+        {
+            await Task.Delay(50);
+            url = Text().Split('\n').FirstOrDefault(l => l.StartsWith("udp tracker:", StringComparison.Ordinal))?["udp tracker:".Length..].Trim();
+        }
+        Assert.NotNull(url);
+        Assert.Contains("allow list:   1 torrent(s)", Text());
+        var port = new Uri(url).Port;
+        using var client = new UdpTestClient(new IPEndPoint(IPAddress.Loopback, port));
+        Assert.IsType<UdpAnnounceResponse>(await client.AnnounceAsync(await client.ConnectAsync(), TrackerTestData.Announce(allowed, 1)));
+        Assert.IsType<UdpErrorResponse>(await client.AnnounceAsync(await client.ConnectAsync(), TrackerTestData.Announce(TrackerTestData.Hash(2), 1)));
+        stop.Cancel();
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("stopped (1 torrent(s), 1 peer(s))", Text());
+    }
+
+    [Theory]
+    [InlineData(new string[0], "give --http <port> and/or --udp <port>")]
+    [InlineData(new[] { "--http", "x" }, "--http: 'x' is not a port")]
+    [InlineData(new[] { "--udp", "70000" }, "--udp: '70000' is not a port")]
+    [InlineData(new[] { "--http", "0", "--bind", "nowhere" }, "--bind: 'nowhere' is not an IP address")]
+    [InlineData(new[] { "--http", "0", "--allow", "/nonexistent/allow.txt" }, "cannot read the allow list")]
+    [InlineData(new[] { "--http", "0", "--frobnicate" }, "unknown option '--frobnicate'")]
+    [InlineData(new[] { "--http" }, "--http needs a value")]
+    public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
+        Assert.Contains(message, Assert.Throws<CommandLineException>(() => TrackerCommand.ParseServeArguments(args)).Message);
+
+    [Fact]
+    public void A_bad_allow_list_line_names_the_file_and_line()
+    {
+        var path = Path.Combine(_dir, "allow.txt");
+        File.WriteAllLines(path, [new string('a', 40), "not-a-hash"]);
+        Assert.Contains($"{path}:2: 'not-a-hash' is not a 40-digit hex info-hash",
+            Assert.Throws<CommandLineException>(() => TrackerCommand.ReadAllowList(path)).Message);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_a_one_line_error()
+    {
+        var taken = _tracker.HttpEndPoint!.Port;
+        Assert.Contains("cannot listen", (await Assert.ThrowsAsync<CommandLineException>(() =>
+            TrackerCommand.ServeAsync(["--http", taken.ToString()], new StringWriter(), CancellationToken.None))).Message);
+    }
+}

@@ -11,7 +11,8 @@ public sealed record DownloadArguments(
     int MaxPeers,
     string? ResumeDirectory,
     bool Seed,
-    IReadOnlyList<IPEndPoint> Peers)
+    IReadOnlyList<IPEndPoint> Peers,
+    int StatusIntervalMs = 5000)
 {
     public static DownloadArguments Parse(string[] args)
     {
@@ -23,6 +24,7 @@ public sealed record DownloadArguments(
         string? resume = null;
         var seed = false;
         var peers = new List<IPEndPoint>();
+        var statusInterval = 5000;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,6 +35,7 @@ public sealed record DownloadArguments(
                 case "--max-peers": maxPeers = Int(args, ref i, 1, 10000); break;
                 case "--resume-dir": resume = Value(args, ref i); break;
                 case "--seed": seed = true; break;
+                case "--status-interval": statusInterval = Int(args, ref i, 100, 3_600_000); break;
                 case "--peer":
                     var text = Value(args, ref i);
                     if (!IPEndPoint.TryParse(text, out var ep) || ep.Port == 0) throw new CommandLineException($"--peer '{text}' is not host:port");
@@ -46,7 +49,7 @@ public sealed record DownloadArguments(
             }
         }
         if (torrent is null) throw new CommandLineException("usage: download <file.torrent> [-o dir]");
-        return new DownloadArguments(torrent, output, port, address, maxPeers, resume, seed, peers);
+        return new DownloadArguments(torrent, output, port, address, maxPeers, resume, seed, peers, statusInterval);
     }
 
     private static string Value(string[] args, ref int i)

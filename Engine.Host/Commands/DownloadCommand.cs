@@ -43,13 +43,19 @@ public static class DownloadCommand
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
         var clock = Stopwatch.StartNew();
-        var progress = new ProgressLine(output, Console.IsOutputRedirected);
+        var progress = new ProgressLine(output, Console.IsOutputRedirected, TimeSpan.FromMilliseconds(options.StatusIntervalMs));
         TorrentStatus status;
+        var startupReported = false;
         try
         {
             while (true)
             {
                 status = await EngineSystem.StatusAsync(handle);
+                if (!startupReported && status.Startup is { } startup)
+                {
+                    startupReported = true;
+                    progress.Note($"resume: {startup.VerifiedPieces}/{status.PieceCount} pieces already verified ({(startup.FromResume ? "fast-resume record" : "hash check of existing data")})");
+                }
                 progress.Show(status);
                 if (status.IsComplete && status.State == TorrentState.Seeding && !options.Seed) break;
                 if (status.State == TorrentState.Error) break;

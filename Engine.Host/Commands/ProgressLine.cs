@@ -3,7 +3,7 @@ using Engine.Torrents;
 namespace Engine.Host.Commands;
 
 /// <summary>A one-line live progress bar (redrawn in place on a terminal, printed every few seconds when redirected).</summary>
-public sealed class ProgressLine(TextWriter output, bool redirected)
+public sealed class ProgressLine(TextWriter output, bool redirected, TimeSpan redirectedInterval)
 {
     private DateTime _lastPrinted = DateTime.MinValue;
     private int _lastLength;
@@ -11,7 +11,7 @@ public sealed class ProgressLine(TextWriter output, bool redirected)
     public void Show(TorrentStatus s)
     {
         var now = DateTime.UtcNow;
-        if (redirected && now - _lastPrinted < TimeSpan.FromSeconds(5) && !s.IsComplete) return;
+        if (redirected && now - _lastPrinted < redirectedInterval && !s.IsComplete) return;
         _lastPrinted = now;
         string line;
         if (s.State == TorrentState.Checking)
@@ -29,6 +29,14 @@ public sealed class ProgressLine(TextWriter output, bool redirected)
             output.Write('\r' + line.PadRight(_lastLength));
             _lastLength = line.Length;
         }
+    }
+
+    /// <summary>A line of its own, above the progress bar.</summary>
+    public void Note(string text)
+    {
+        if (!redirected && _lastLength > 0) output.Write('\r' + new string(' ', _lastLength) + '\r');
+        output.WriteLine(text);
+        _lastLength = 0;
     }
 
     public void Done()

@@ -160,7 +160,7 @@ public sealed class StorageActor : ReceiveActor
             case CloseOp c:
                 try
                 {
-                    if (c.Bits is not null && !_failed) WriteResume(c.Bits, flush: true);
+                    if (c.Bits is not null && !_failed) WriteResume(c.Bits);
                     _storage.CloseHandles();
                 }
                 finally { c.ReplyTo.Tell(new Closed()); }
@@ -244,9 +244,12 @@ public sealed class StorageActor : ReceiveActor
         catch (IOException) { return null; }
     }
 
-    private void WriteResume(byte[] bits, bool flush = false)
+    /// <summary>
+    /// Writes the resume record atomically. No fsync: the record is trusted only while every file's size and
+    /// modification time still match, so data written after it (or lost with it) forces a hash check.
+    /// </summary>
+    private void WriteResume(byte[] bits)
     {
-        if (flush) _storage.Flush();
         var state = new ResumeState(_torrent.InfoHash, _torrent.Layout.PieceCount, bits, _storage.FileStamps());
         Directory.CreateDirectory(Path.GetDirectoryName(_resumePath)!);
         var tmp = _resumePath + ".tmp";

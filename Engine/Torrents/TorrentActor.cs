@@ -29,7 +29,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     /// <summary>Replies the PeerManager's peer list.</summary>
     public sealed record GetPeers;
 
-    public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(1.5);
 
     private sealed class RefreshTick { public static readonly RefreshTick Instance = new(); }
     private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
@@ -47,6 +47,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private PieceManager.Progress _progress = new(0, 0, false, false, 0, 0);
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
     private double _checkProgress;
+    private StartupCheck? _startup;
     private string? _error;
     private bool _storageClosed, _trackerStopped;
 
@@ -124,6 +125,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     {
         if (_state != TorrentState.Checking) return;
         _checkProgress = 1;
+        _startup = new StartupCheck(m.Verified.SetCount, m.FromResume);
         var layout = _torrent.Layout;
         _pieces = Context.ActorOf(PieceManager.Props(layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
         var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort);
@@ -193,5 +195,5 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private TorrentStatus Status() => new(
         _torrent.InfoHash, _torrent.Name, _state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
         _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded, _progress.ReceivedBytes), _summary.Uploaded,
-        _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error);
+        _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error, _startup);
 }

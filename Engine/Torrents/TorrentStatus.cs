@@ -20,7 +20,8 @@ public sealed record TorrentStatus(
     int HashFailures,
     bool InEndgame,
     double CheckProgress,
-    string? Error)
+    string? Error,
+    StartupCheck? Startup = null)
 {
     /// <summary>Verified fraction, 0..1.</summary>
     public double Progress => TotalBytes == 0 ? 1 : (double)VerifiedBytes / TotalBytes;
@@ -32,3 +33,6 @@ public sealed record TorrentStatus(
         : DownloadRate < 1 ? null
         : TimeSpan.FromSeconds((TotalBytes - VerifiedBytes) / DownloadRate);
 }
+
+/// <summary>What the start-up check found: pieces already verified, and whether the fast-resume record was trusted (else data was hash-checked).</summary>
+public sealed record StartupCheck(int VerifiedPieces, bool FromResume);

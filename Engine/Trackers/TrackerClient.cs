@@ -218,7 +218,7 @@ public sealed record TrackerSettings
 {
     public int NumWant { get; init; } = 80;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan RetryBase { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);

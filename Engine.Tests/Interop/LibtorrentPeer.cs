@@ -21,6 +21,9 @@ public sealed record LibtorrentOptions
 
     /// <summary>"disabled" (plaintext out, either in; the default), "enabled" or "forced" (MSE/PE).</summary>
     public string Encryption { get; init; } = "disabled";
+
+    /// <summary>Upload limit in bytes per second (0: unlimited).</summary>
+    public int UploadLimit { get; init; }
 }
 
 /// <summary>Latest status line of a libtorrent peer.</summary>
@@ -146,6 +149,7 @@ public sealed class LibtorrentPeer : ExternalPeer
             foreach (var p in options.ConnectTo) { args.Add("--connect"); args.Add($"127.0.0.1:{p}"); }
             if (options.KeepSeeding) args.Add("--keep-seeding");
             if (options.NoTracker) args.Add("--no-tracker");
+            if (options.UploadLimit > 0) { args.Add("--upload-limit"); args.Add(options.UploadLimit.ToString(CultureInfo.InvariantCulture)); }
             peer.Start(new ProcessSpec(RequiredPrograms.Python, args)
             {
                 Name = peer.Name,

@@ -7,6 +7,9 @@ namespace Engine.Tests.Interop;
 /// <summary>How to run a <see cref="TransmissionPeer"/>.</summary>
 public sealed record TransmissionOptions
 {
+    /// <summary>Upload limit in KiB/s (transmission's "KB/s" are 1024 bytes); 0: unlimited.</summary>
+    public int UploadLimitKiB { get; init; }
+
     /// <summary>Listen port on 127.0.0.1 (default: a free one from <see cref="PortAllocator"/>).</summary>
     public int? Port { get; init; }
 
@@ -133,7 +136,8 @@ public sealed partial class TransmissionPeer : ExternalPeer
             ["download-dir"] = peer.SaveDir,
             ["start-added-torrents"] = true,
             ["speed-limit-down-enabled"] = false,
-            ["speed-limit-up-enabled"] = false,
+            ["speed-limit-up-enabled"] = options.UploadLimitKiB > 0,
+            ["speed-limit-up"] = options.UploadLimitKiB,
             ["alt-speed-enabled"] = false,
             ["ratio-limit-enabled"] = false,
             ["idle-seeding-limit-enabled"] = false,

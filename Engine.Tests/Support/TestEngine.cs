@@ -32,7 +32,7 @@ public sealed class TestEngine : IAsyncDisposable
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             ResumeDirectory = stateDir,
-            Trackers = new Trackers.TrackerSettings { MinimumInterval = TimeSpan.FromSeconds(2) },
+            Trackers = new Engine.Trackers.TrackerSettings { MinimumInterval = TimeSpan.FromSeconds(2) },
         };
         if (configure is not null) options = configure(options);
         var system = EngineSystem.Start(options, name);
@@ -65,6 +65,22 @@ public sealed class TestEngine : IAsyncDisposable
 
     public static Task<TorrentStatus> WaitCompleteAsync(IActorRef torrent, TimeSpan timeout)
         => WaitAsync(torrent, s => s.IsComplete && s.State == TorrentState.Seeding, timeout, "completion");
+
+    public static Task<List<PeerManager.PeerStats>> PeersAsync(IActorRef torrent)
+        => torrent.Ask<List<PeerManager.PeerStats>>(new TorrentActor.GetPeers(), TimeSpan.FromSeconds(5));
+
+    /// <summary>Waits until at least <paramref name="count"/> peers have completed the handshake; returns their stats.</summary>
+    public static async Task<List<PeerManager.PeerStats>> WaitPeersAsync(IActorRef torrent, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var peers = await PeersAsync(torrent);
+            if (peers.Count >= count) return peers;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {peers.Count} of {count} peers connected within {timeout}");
+            await Task.Delay(200);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

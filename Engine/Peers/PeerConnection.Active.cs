@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using Engine.Bencode;
 using Engine.Pieces;
@@ -60,6 +61,8 @@ public sealed partial class PeerConnection
 
     private void OnPeerMessage(PeerMessage message)
     {
+        if (_log.IsDebugEnabled && message is not PieceMessage && message is not Have)
+            _log.Debug("{0} <- {1} (outstanding {2}, depth {3})", _remote, message, _outstanding.Count, _pipeline.Depth);
         _lastReceived = Now;
         var violation = MessageValidator.Validate(message, _ctx.Layout);
         if (violation is not null)
@@ -80,6 +83,7 @@ public sealed partial class PeerConnection
             case Unchoke:
                 _peerChoking = false;
                 _unchokedUsAt = Now;
+                _pipeline.Reset();
                 RequestMore();
                 break;
             case Interested:
@@ -140,7 +144,7 @@ public sealed partial class PeerConnection
     private void OnPiece(PieceMessage piece)
     {
         var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
-        if (!_outstanding.Remove(block))
+        if (!_outstanding.Remove(block, out var requestedAt))
         {
             // Not requested (or cancelled and arrived anyway): drop it.
             piece.Data.Release();
@@ -148,6 +152,8 @@ public sealed partial class PeerConnection
             return;
         }
         _lastBlockAt = Now;
+        if (requestedAt > _newestServedRequest) _newestServedRequest = requestedAt;
+        _receivedSinceTick += block.Length;
         _download.Add(block.Length, Now);
         _ctx.PieceManager.Tell(new PieceManager.BlockArrived(piece, _diskCredit));
         RequestMore();
@@ -185,9 +191,10 @@ public sealed partial class PeerConnection
             if (m.Blocks.Length > 0) _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(m.Blocks));
             return;
         }
-        if (_outstanding.Count == 0) _lastBlockAt = Now;
+        var now = Now;
+        if (_outstanding.Count == 0) _lastBlockAt = now;
         foreach (var b in m.Blocks)
-            if (_outstanding.Add(b))
+            if (_outstanding.TryAdd(b, now))
                 _outbound.Tell(new Request(b.Piece, b.Offset, b.Length));
     }
 
@@ -195,7 +202,7 @@ public sealed partial class PeerConnection
     {
         if (_outstanding.Count == 0) return;
         var blocks = new BlockRequest[_outstanding.Count];
-        _outstanding.CopyTo(blocks);
+        _outstanding.Keys.CopyTo(blocks, 0);
         _outstanding.Clear();
         _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(blocks));
     }
@@ -301,7 +308,12 @@ public sealed partial class PeerConnection
             Close("silent for " + _ctx.Settings.SilenceTimeout, failed: false);
             return;
         }
-        _pipeline.UpdateRate(_download.Rate(now));
+        // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
+        if (!_peerChoking && _amInterested && _receivedSinceTick > 0) _pipeline.UpdateRate(_download.Rate(now));
+        _receivedSinceTick = 0;
+        ReleaseSkippedBlocks(now);
+        if (_log.IsDebugEnabled && _outstanding.Count > 0)
+            _log.Debug("{0} tick: outstanding {1}, depth {2}, rate {3:F0}, choked {4}, interested {5}", _remote, _outstanding.Count, _pipeline.Depth, _download.Rate(now), _peerChoking, _amInterested);
         if (_outstanding.Count > 0 && now - _lastBlockAt > _ctx.Settings.RequestTimeout)
         {
             // Snubbed: give its blocks to others; it may still get new ones later.
@@ -310,6 +322,29 @@ public sealed partial class PeerConnection
         }
         RequestMore();
         ReportStats();
+    }
+
+    /// <summary>
+    /// Peers serve requests in order. A block still outstanding well after blocks requested later than it
+    /// have arrived was skipped (dropped from an overfull queue, or lost): cancel it and give it back, so it
+    /// is requested again — from this peer or another — instead of holding the piece (and the torrent, at
+    /// 99 %) until the whole-connection timeout.
+    /// </summary>
+    private void ReleaseSkippedBlocks(DateTimeOffset now)
+    {
+        if (_outstanding.Count == 0) return;
+        List<BlockRequest>? skipped = null;
+        foreach (var (block, requestedAt) in _outstanding)
+            if (now - requestedAt > _ctx.Settings.SkippedBlockTimeout && _newestServedRequest - requestedAt > TimeSpan.FromSeconds(1))
+                (skipped ??= new List<BlockRequest>()).Add(block);
+        if (skipped is null) return;
+        foreach (var block in skipped)
+        {
+            _outstanding.Remove(block);
+            _outbound.Tell(new Cancel(block.Piece, block.Offset, block.Length));
+        }
+        _log.Debug("{0}: {1} skipped blocks re-queued", _remote, skipped.Count);
+        _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(skipped.ToArray()));
     }
 
     private void ReportStats()

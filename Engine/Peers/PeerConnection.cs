@@ -28,6 +28,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
     private readonly SemaphoreSlim _diskCredit;
+    private readonly Akka.Event.ILoggingAdapter _log = Akka.Event.Logging.GetLogger(Context);
 
     private IActorRef _inbound = ActorRefs.Nobody;
     private IActorRef _outbound = ActorRefs.Nobody;
@@ -42,7 +43,9 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private bool _amInterested;
     private bool _peerChoking = true;
     private bool _blocksRequested;
-    private readonly HashSet<BlockRequest> _outstanding = new();
+    private readonly Dictionary<BlockRequest, DateTimeOffset> _outstanding = new(); // block -> when requested
+    private DateTimeOffset _newestServedRequest; // request time of the most recently requested block that arrived
+    private long _receivedSinceTick;
     private readonly RequestPipeline _pipeline = new();
     private DateTimeOffset _lastBlockAt;
     private DateTimeOffset? _unchokedUsAt;

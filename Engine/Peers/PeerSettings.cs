@@ -15,6 +15,9 @@ public sealed record PeerSettings
     /// <summary>Outstanding requests are given back when no block arrived for this long.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A block still outstanding this long after later-requested blocks arrived is re-requested.</summary>
+    public TimeSpan SkippedBlockTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>TCP connect timeout.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

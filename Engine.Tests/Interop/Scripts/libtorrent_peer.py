@@ -66,6 +66,7 @@ def main():
     ap.add_argument("--no-tracker", action="store_true", help="ignore the torrent's trackers")
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between status lines")
     ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
+    ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -92,8 +93,15 @@ def main():
         "alert_mask": int(cat.error_notification | cat.status_notification | cat.tracker_notification
                           | cat.connect_notification | cat.peer_notification),
         "user_agent": "interop-libtorrent/" + lt.__version__,
+        "upload_rate_limit": args.upload_limit,
     }
     ses = lt.session(settings)
+    if args.upload_limit:
+        # Peers on 127.0.0.1 fall in libtorrent's "local" peer class, which ignores rate limits: put every
+        # address in the global class instead so the limit applies on loopback.
+        f = lt.ip_filter()
+        f.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+        ses.set_peer_class_filter(f)
 
     atp = lt.add_torrent_params()
     atp.ti = lt.torrent_info(args.torrent)

@@ -4,7 +4,7 @@ using Engine.Primitives;
 namespace Engine.TrackerServer;
 
 /// <summary>
-/// The peers of one torrent. Peers live in a list (for O(1) random sampling by swapping) with an index by peer id;
+/// The peers of one torrent. Peers live in a list (O(1) swap-removal, random sampling by position) with an index by peer id;
 /// seeders and completions are counted incrementally. Not thread-safe: the registry owns it.
 /// </summary>
 internal sealed class Swarm(InfoHash infoHash)
@@ -86,29 +86,25 @@ internal sealed class Swarm(InfoHash infoHash)
 
     /// <summary>
     /// Up to <paramref name="count"/> peers chosen uniformly at random, never <paramref name="self"/>; a seeder
-    /// asking gets no other seeders. Partial Fisher-Yates over the list itself: O(count) swaps, no allocation
-    /// beyond the result.
+    /// asking gets no other seeders. A partial Fisher-Yates shuffle over <paramref name="scratch"/> (indices, reused
+    /// by the caller) so the swarm itself is not reordered: O(peers) int writes plus O(visited) peer reads.
     /// </summary>
-    public void Sample(int count, PeerId self, bool askerIsSeeder, Random random, List<IPEndPoint> endpoints, List<PeerId> ids)
+    public void Sample(int count, PeerId self, bool askerIsSeeder, Random random, ref int[] scratch, List<IPEndPoint> endpoints, List<PeerId> ids)
     {
         var n = _peers.Count;
+        if (count <= 0 || n == 0) return;
+        if (scratch.Length < n) scratch = new int[Math.Max(n, scratch.Length * 2)];
+        for (var i = 0; i < n; i++) scratch[i] = i;
         for (var i = 0; i < n && endpoints.Count < count; i++)
         {
-            Swap(i, random.Next(i, n));
-            var peer = _peers[i];
+            var j = random.Next(i, n);
+            (scratch[i], scratch[j]) = (scratch[j], scratch[i]);
+            var peer = _peers[scratch[i]];
             if (askerIsSeeder && peer.Left == 0) continue;
             if (peer.Id.Equals(self)) continue;
             endpoints.Add(peer.Endpoint);
             ids.Add(peer.Id);
         }
-    }
-
-    private void Swap(int i, int j)
-    {
-        if (i == j) return;
-        (_peers[i], _peers[j]) = (_peers[j], _peers[i]);
-        _index[_peers[i].Id] = i;
-        _index[_peers[j].Id] = j;
     }
 
     private void RemoveAt(int at)

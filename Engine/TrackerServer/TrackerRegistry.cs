@@ -17,6 +17,7 @@ public sealed partial class TrackerRegistry
     private readonly Dictionary<InfoHash, Swarm> _swarms = [];
     private readonly LinkedList<Swarm> _lru = new(); // unpublished swarms, least recently announced first
     private readonly Random _random;
+    private int[] _scratch = new int[64];
 
     public TrackerRegistry(TrackerOptions options, Random random)
     {
@@ -76,7 +77,7 @@ public sealed partial class TrackerRegistry
         var want = request.NumWant < 0 ? Options.DefaultNumWant : Math.Min(request.NumWant, Options.MaxNumWant);
         var endpoints = new List<IPEndPoint>(Math.Min(want, swarm.Count));
         var ids = new List<PeerId>(endpoints.Capacity);
-        swarm.Sample(want, request.PeerId, request.Left == 0, _random, endpoints, ids);
+        swarm.Sample(want, request.PeerId, request.Left == 0, _random, ref _scratch, endpoints, ids);
         return Result(swarm, endpoints, ids);
     }
 

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Engine.Primitives;
+using Engine.Trackers;
+
+namespace TrackerBench;
+
+/// <summary>A tracker process under test, killed on dispose.</summary>
+internal sealed class TrackerProcess(Process process, IPEndPoint endpoint, string? dir) : IAsyncDisposable
+{
+    public IPEndPoint Endpoint { get; } = endpoint;
+
+    public double CpuSeconds()
+    {
+        try { return process.TotalProcessorTime.TotalSeconds; }
+        catch (InvalidOperationException) { return double.NaN; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException) { }
+        process.Dispose();
+        if (dir is not null) Directory.Delete(dir, recursive: true);
+    }
+}
+
+internal static class Servers
+{
+    public static async Task<TrackerProcess> StartOursAsync()
+    {
+        var port = FreeUdpPort();
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(port.ToString());
+        var process = Process.Start(start)!;
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        if (line != "READY") throw new InvalidOperationException($"our tracker did not start: {line}");
+        return new TrackerProcess(process, new IPEndPoint(IPAddress.Loopback, port), null);
+    }
+
+    /// <summary>Debian's opentracker is whitelist-only and, as root, chroots into tracker.rootdir and drops to tracker.user.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static async Task<TrackerProcess> StartOpentrackerAsync(IReadOnlyList<InfoHash> hashes)
+    {
+        const string program = "/usr/bin/opentracker";
+        if (!File.Exists(program)) throw new FileNotFoundException("opentracker is missing: apt-get install opentracker");
+        var port = FreeUdpPort();
+        var dir = Directory.CreateTempSubdirectory("trackerbench-").FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        var whitelist = Path.Combine(dir, "whitelist.txt");
+        await File.WriteAllLinesAsync(whitelist, hashes.Select(h => h.ToHex()));
+        File.SetUnixFileMode(whitelist, (UnixFileMode)0b110_100_100);
+        var config = Path.Combine(dir, "opentracker.conf");
+        await File.WriteAllTextAsync(config,
+            $"listen.udp 127.0.0.1:{port}\nlisten.tcp 127.0.0.1:{FreeUdpPort()}\naccess.whitelist whitelist.txt\ntracker.rootdir {dir}\ntracker.user nobody\n");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        start.ArgumentList.Add("-f");
+        start.ArgumentList.Add(config);
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var tracker = new TrackerProcess(process, new IPEndPoint(IPAddress.Loopback, port), dir);
+        // Ready when a connect is answered and a whitelisted announce succeeds.
+        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await Load.TryConnectAsync(probe, tracker.Endpoint, TimeSpan.FromMilliseconds(200)) is not null) return tracker;
+            if (process.HasExited) break;
+        }
+        await tracker.DisposeAsync();
+        throw new InvalidOperationException("opentracker did not answer a UDP connect within 15 s");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var udpPort = ((IPEndPoint)s.LocalEndPoint!).Port;
+        return udpPort;
+    }
+}

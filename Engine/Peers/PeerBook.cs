@@ -63,7 +63,7 @@ public sealed class PeerBook
         return result;
     }
 
-    /// <summary>Marks an address as connected (an incoming connection); false when banned.</summary>
+    /// <summary>Marks an address as connected (the listen address of a peer that connected to us); false when banned.</summary>
     public bool MarkConnected(IPEndPoint endPoint)
     {
         if (!_entries.TryGetValue(endPoint, out var e))
@@ -76,15 +76,18 @@ public sealed class PeerBook
         return true;
     }
 
-    /// <summary>The connection ended. A clean session resets the backoff; a failure doubles it.</summary>
-    public void Disconnected(IPEndPoint endPoint, bool failed, DateTimeOffset now)
+    /// <summary>
+    /// The connection ended. A clean session resets the backoff (the address may be dialled again after the
+    /// base backoff, or after <paramref name="retryIn"/> when given); a failure doubles it.
+    /// </summary>
+    public void Disconnected(IPEndPoint endPoint, bool failed, DateTimeOffset now, TimeSpan? retryIn = null)
     {
         if (!_entries.TryGetValue(endPoint, out var e)) return;
         e.Connected = false;
         if (!failed)
         {
             e.Failures = 0;
-            e.RetryAt = now + _baseBackoff;
+            e.RetryAt = now + (retryIn ?? _baseBackoff);
             return;
         }
         e.Failures++;

@@ -23,6 +23,7 @@ public sealed partial class PeerConnection
         {
             _ourHave = m.Have;
             SendOurPieces(m.Have);
+            CloseIfBothSeeds();
         });
         Receive<PieceManager.Interest>(m => SetInterested(m.Interested));
         Receive<PieceManager.BlocksAssigned>(OnBlocksAssigned);
@@ -34,7 +35,9 @@ public sealed partial class PeerConnection
         Receive<PieceManager.HaveBroadcast>(m =>
         {
             _ourHave[m.Piece] = true;
-            _outbound.Tell(new Have(m.Piece));
+            // A peer that has the piece does not need to hear of it (it cannot request it from us).
+            if (!_remoteHas[m.Piece]) _outbound.Tell(new Have(m.Piece));
+            CloseIfBothSeeds();
         });
         Receive<PieceManager.BanPeer>(m => Close("banned: " + m.Reason, failed: true, ban: true));
 
@@ -43,7 +46,7 @@ public sealed partial class PeerConnection
 
         // --- from storage (uploads) ---
         Receive<StorageActor.BlockRead>(OnBlockRead);
-        Receive<StorageActor.BlockReadFailed>(m => _reading.Remove(m.Block));
+        Receive<StorageActor.BlockReadFailed>(OnBlockReadFailed);
 
         // --- from the outbound child ---
         Receive<PeerOutbound.Sent>(m =>
@@ -99,17 +102,20 @@ public sealed partial class PeerConnection
                 {
                     _remoteHas[have.Piece] = true;
                     _ctx.PieceManager.Tell(new PieceManager.PeerHave(have.Piece));
+                    CloseIfBothSeeds();
                 }
                 break;
             case BitfieldMessage bitfield:
                 if (_bitfieldSeen) { Close("second bitfield", failed: true); return; }
                 _bitfieldSeen = true;
                 _remoteHas = Bitfield.FromWire(bitfield.Bits, _ctx.Layout.PieceCount);
+                if (CloseIfBothSeeds()) return;
                 _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(_remoteHas.Clone()));
                 break;
             case HaveAll:
                 _bitfieldSeen = true;
                 _remoteHas.SetAll();
+                if (CloseIfBothSeeds()) return;
                 _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
                 break;
             case HaveNone:
@@ -117,12 +123,8 @@ public sealed partial class PeerConnection
                 break;
             case Request request: OnRequest(request.Block); break;
             case Cancel cancel:
-                {
-                    var block = new BlockRequest(cancel.Piece, cancel.Offset, cancel.Length);
-                    if (RemoveQueued(block) && _remoteFast)
-                        _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
-                    break;
-                }
+                OnCancel(new BlockRequest(cancel.Piece, cancel.Offset, cancel.Length));
+                break;
             case Reject reject:
                 {
                     var block = new BlockRequest(reject.Piece, reject.Offset, reject.Length);
@@ -211,9 +213,11 @@ public sealed partial class PeerConnection
     {
         try
         {
-            if (BencodeReader.Decode(payload, BencodeOptions.Metainfo) is BDictionary d
-                && d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value > 0)
+            if (BencodeReader.Decode(payload, BencodeOptions.Metainfo) is not BDictionary d) return;
+            if (d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value > 0)
                 _pipeline.SetPeerMaxRequests((int)Math.Min(reqq.Value, 2000));
+            if (d.TryGet<BInteger>("p", out var port) && port.Value is > 0 and <= 65535)
+                Context.Parent.Tell(new PeerManager.PeerListenPort((int)port.Value));
         }
         catch (BencodeException)
         {
@@ -222,81 +226,110 @@ public sealed partial class PeerConnection
     }
 
     // ---- upload ---------------------------------------------------------------------------------
+    // A request is served only while the peer is unchoked and only for pieces we have (the validator has
+    // already dropped peers whose requests are longer than 16 KiB or reach past their piece). Requests wait
+    // in arrival order; at most MaxReadsInFlight are read from storage at once, and only while the outbound
+    // queue is short, so a slow (or rate-limited) socket stops the reads. Cancel removes a request wherever
+    // it is (a block being read is dropped when it arrives); choking discards them all. With the fast
+    // extension every request not served is rejected.
+
+    private const int MaxReadsInFlight = 8;
+    private const long MaxOutboundQueued = 512 * 1024;
 
     private void SetChoking(bool choke)
     {
         if (choke == _amChoking) return;
         _amChoking = choke;
         _outbound.Tell(choke ? Choke.Instance : Unchoke.Instance);
-        if (choke)
-        {
-            // Choking discards the peer's queued requests (with the fast extension, each is rejected).
-            if (_remoteFast)
-                foreach (var b in _uploadQueue) _outbound.Tell(new Reject(b.Piece, b.Offset, b.Length));
-            _uploadQueue.Clear();
-        }
+        if (choke) DiscardRequests();
         else _chokedRequests = 0;
     }
+
+    private void DiscardRequests()
+    {
+        if (_remoteFast)
+            foreach (var b in _requests.Keys) Reject(b);
+        _requests.Clear();
+        _uploadQueue.Clear();
+    }
+
+    private void Reject(BlockRequest b) => _outbound.Tell(new Reject(b.Piece, b.Offset, b.Length));
 
     private void OnRequest(BlockRequest block)
     {
         if (_amChoking)
         {
-            if (_remoteFast) _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
+            if (_remoteFast) Reject(block);
             if (++_chokedRequests > _ctx.Settings.ChokedRequestGrace)
-                Close("kept requesting while choked", failed: true, ban: true);
+                Close($"sent {_chokedRequests} requests while choked", failed: true, ban: true);
             return;
         }
         if (!_ourHave[block.Piece])
         {
-            if (_remoteFast) _outbound.Tell(new Reject(block.Piece, block.Offset, block.Length));
+            if (_remoteFast) Reject(block);
             return;
         }
-        if (_uploadQueue.Count + _reading.Count >= _ctx.Settings.MaxQueuedUploadRequests)
+        if (_requests.ContainsKey(block)) return; // a duplicate: one copy is enough
+        if (_requests.Count >= _ctx.Settings.MaxQueuedUploadRequests || _uploadQueue.Count >= 2 * _ctx.Settings.MaxQueuedUploadRequests)
         {
-            Close("too many queued requests", failed: true);
+            Close($"more than {_ctx.Settings.MaxQueuedUploadRequests} queued requests", failed: true);
             return;
         }
+        _requests.Add(block, false);
         _uploadQueue.Enqueue(block);
         PumpUploads();
     }
 
-    private bool RemoveQueued(BlockRequest block)
+    private void OnCancel(BlockRequest block)
     {
-        var n = _uploadQueue.Count;
-        var found = false;
-        for (var i = 0; i < n; i++)
-        {
-            var b = _uploadQueue.Dequeue();
-            if (!found && b == block) { found = true; continue; }
-            _uploadQueue.Enqueue(b);
-        }
-        return found;
+        // A block already handed to the outbound queue goes out anyway; that answers the cancel too.
+        if (_requests.Remove(block) && _remoteFast) Reject(block);
     }
 
     /// <summary>Reads queued requests from disk while the outbound queue is short (upload backpressure).</summary>
     private void PumpUploads()
     {
-        const long maxQueued = 512 * 1024;
-        while (_uploadQueue.Count > 0 && _reading.Count < 8 && _outboundQueued + _reading.Count * (long)TorrentLayout.BlockSize < maxQueued)
+        while (_uploadQueue.Count > 0 && _readsInFlight < MaxReadsInFlight
+               && _outboundQueued + _readsInFlight * (long)TorrentLayout.BlockSize < MaxOutboundQueued)
         {
             var block = _uploadQueue.Dequeue();
-            _reading.Add(block);
+            if (!_requests.TryGetValue(block, out var reading) || reading) continue; // cancelled, or a stale duplicate
+            _requests[block] = true;
+            _readsInFlight++;
             _ctx.Storage.Tell(new StorageActor.ReadBlock(block));
         }
     }
 
     private void OnBlockRead(StorageActor.BlockRead m)
     {
-        if (!_reading.Remove(m.Block) || _amChoking)
+        _readsInFlight--;
+        if (_amChoking || !_requests.Remove(m.Block))
         {
             m.Data.Release();
+            PumpUploads();
             return;
         }
         _outboundQueued += m.Block.Length + 13;
         _outbound.Tell(new PieceMessage(m.Block.Piece, m.Block.Offset, m.Data));
         PumpUploads();
     }
+
+    private void OnBlockReadFailed(StorageActor.BlockReadFailed m)
+    {
+        _readsInFlight--;
+        if (_requests.Remove(m.Block) && _remoteFast) Reject(m.Block);
+        PumpUploads();
+    }
+
+    /// <summary>Two seeds have nothing to give each other: the connection is closed.</summary>
+    private bool CloseIfBothSeeds()
+    {
+        if (!_ourHave.AllSet || !_remoteHas.AllSet) return false;
+        Close(BothSeedsReason, failed: false);
+        return true;
+    }
+
+    public const string BothSeedsReason = "both seeds";
 
     // ---- timers -----------------------------------------------------------------------------------
 

@@ -54,8 +54,9 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     // upload side
     private bool _amChoking = true;
     private bool _peerInterested;
-    private readonly Queue<BlockRequest> _uploadQueue = new();
-    private readonly HashSet<BlockRequest> _reading = new();
+    private readonly Queue<BlockRequest> _uploadQueue = new();           // arrival order; may hold cancelled entries
+    private readonly Dictionary<BlockRequest, bool> _requests = new();   // pending requests: true once being read
+    private int _readsInFlight;
     private int _chokedRequests;
     private long _outboundQueued;
     private readonly RateMeter _upload = new();
@@ -161,9 +162,9 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         socket.NoDelay = true;
         var handshake = new byte[Handshake.Length];
         new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
-        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Settings), "out");
-        _inbound = Context.ActorOf(PeerInbound.Props(socket, expectHandshake, expectHandshake ? _initialBytes : _initialBytes,
-            _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit), "in");
+        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Settings, _ctx.Upload), "out");
+        _inbound = Context.ActorOf(PeerInbound.Props(socket, expectHandshake, _initialBytes,
+            _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
         Context.Watch(_outbound);
         Context.Watch(_inbound);
     }

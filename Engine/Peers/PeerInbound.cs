@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Engine.Buffers;
+using Engine.Limits;
 using Engine.Wire;
 
 namespace Engine.Peers;
@@ -10,7 +11,9 @@ namespace Engine.Peers;
 /// the frame decoder (which copies each piece payload once, into a pooled block) and tells the parent
 /// whole messages. Before a piece block is handed on it takes a disk credit, so a slow disk stops socket
 /// reads and TCP flow control slows the remote peer: memory stays bounded. The loop never touches actor
-/// state; it only tells. When the socket closes or fails, the actor reports and stops, and the parent
+/// state; it only tells. A download <see cref="Throttle"/> (rate limits) delays the next read by the time the
+/// bytes just read cost, so TCP flow control slows the sender; with a limit, reads are also made smaller
+/// (about a tenth of a second's worth) to keep the flow smooth. When the socket closes or fails, the actor reports and stops, and the parent
 /// (which watches it) stops the whole peer.
 /// </summary>
 public sealed class PeerInbound : ReceiveActor
@@ -30,10 +33,12 @@ public sealed class PeerInbound : ReceiveActor
     private readonly BlockPool _pool;
     private readonly int _maxMessageLength;
     private readonly SemaphoreSlim _credit;
+    private readonly Throttle _throttle;
     private readonly CancellationTokenSource _cts = new();
 
-    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit)
+    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit, Throttle? throttle = null)
     {
+        _throttle = throttle ?? Throttle.None;
         _socket = socket;
         _expectHandshake = expectHandshake;
         _initialBytes = initialBytes;
@@ -47,8 +52,8 @@ public sealed class PeerInbound : ReceiveActor
         });
     }
 
-    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit)
-        => Akka.Actor.Props.Create(() => new PeerInbound(socket, expectHandshake, initialBytes, pool, maxMessageLength, credit));
+    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit, Throttle? throttle = null)
+        => Akka.Actor.Props.Create(() => new PeerInbound(socket, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
 
     protected override void PreStart()
     {
@@ -105,9 +110,11 @@ public sealed class PeerInbound : ReceiveActor
                     return;
                 }
             }
+            var throttle = _throttle;
             while (!ct.IsCancellationRequested)
             {
-                var n = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                var size = throttle.ChunkSize(buffer.Length);
+                var n = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, ct).ConfigureAwait(false);
                 if (n == 0) { reason = "closed by peer"; return; }
                 var violation = decoder.Feed(buffer.AsSpan(0, n), messages);
                 if (!await Tell(messages, violation, parent, self, ct).ConfigureAwait(false))
@@ -115,6 +122,7 @@ public sealed class PeerInbound : ReceiveActor
                     reason = "protocol violation";
                     return;
                 }
+                await throttle.WaitAsync(n, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { reason = "stopped"; }

@@ -14,6 +14,15 @@ namespace Engine.Peers;
 /// replaces dropped peers (failed addresses back off exponentially) and runs the choker: a rechoke every
 /// 10 s and an optimistic-unchoke rotation every 30 s. A peer that throws is stopped, never restarted —
 /// its protocol state would be meaningless — and the PieceManager, which watches it, takes its claims back.
+/// <para>Connections count against the per-torrent <see cref="PeerManagerSettings.MaxConnections"/> and the
+/// engine-wide <see cref="SwarmContext.Connections"/> budget. A second connection to the same peer id is
+/// closed: between the same two directions the older one stays; between our dial and theirs, both ends keep
+/// the one dialled by the smaller peer id, so that two engines dialling each other at once keep exactly
+/// one connection. Incoming addresses (ephemeral ports) are never dialled; the listen port a peer names in
+/// its extension handshake is recorded as its dial address instead.</para>
+/// <para>Between rechokes a free upload slot is filled at once: a peer that becomes interested is unchoked
+/// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot
+/// given to another — without that a new peer would wait up to 10 s for its first byte.</para>
 /// </summary>
 public sealed class PeerManager : ReceiveActor, IWithTimers
 {
@@ -28,31 +37,46 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     public sealed record GetPeers;
     /// <summary>Switches the choker between downloading and seeding policy.</summary>
     public sealed record SetSeeding(bool Seeding);
+    /// <summary>Replies the engine-wide connection count and this torrent's (observable in tests).</summary>
+    public sealed record GetConnectionCount;
+    public sealed record ConnectionCount(int Torrent, int Engine);
 
     // ---- from peer connections ----------------------------------------------------------------------
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
+    /// <summary>The listen port the peer named in its extension handshake.</summary>
+    public sealed record PeerListenPort(int Port);
     public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
         bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
         bool Snubbed);
 
     // ---- outputs ------------------------------------------------------------------------------------
-    /// <summary>Told to the parent after every rechoke (observable in tests).</summary>
-    public sealed record Rechoked(int Unchoked, bool HasOptimistic);
+    /// <summary>Told to the parent after every rechoke (observable in tests): the regular slots' peers and the optimistic one.</summary>
+    public sealed record Rechoked(IReadOnlyList<IPEndPoint> Regular, IPEndPoint? Optimistic)
+    {
+        public int Unchoked => Regular.Count + (Optimistic is null ? 0 : 1);
+        public bool HasOptimistic => Optimistic is not null;
+    }
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
 
     private sealed class Rechoke { public static readonly Rechoke Instance = new(); }
     private sealed class OptimisticUnchoke { public static readonly OptimisticUnchoke Instance = new(); }
     private sealed class Redial { public static readonly Redial Instance = new(); }
+    private sealed record ForgetTerminated(IActorRef Actor);
 
-    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote)
+    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote, bool outgoing)
     {
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         public IPEndPoint Remote { get; } = remote;
+        public bool Outgoing { get; } = outgoing;
+        /// <summary>The book address this connection stands for: the dialled one, or the listen port an incoming peer named.</summary>
+        public IPEndPoint? DialAddress = outgoing ? remote : null;
         public PeerId? PeerId;
         public PeerStats? Stats;
         public bool Choked = true;
+        /// <summary>Closed as a duplicate: its book address is now held by the connection that stayed.</summary>
+        public bool Superseded;
     }
 
     private readonly SwarmContext _ctx;
@@ -65,6 +89,9 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private long _closedDownloaded, _closedUploaded;
     private int _counter;
     private bool _seeding;
+
+    /// <summary>How long an address whose peer was a seed waits before we dial it again while we seed too.</summary>
+    public static readonly TimeSpan SeedRetry = TimeSpan.FromMinutes(30);
 
     public PeerManager(SwarmContext ctx, PeerManagerSettings settings)
     {
@@ -80,10 +107,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         });
         Receive<IncomingPeer>(OnIncoming);
         Receive<PeerHandshaked>(OnHandshaked);
-        Receive<PeerStats>(m =>
-        {
-            if (_peers.TryGetValue(Sender, out var e)) e.Stats = m;
-        });
+        Receive<PeerListenPort>(OnListenPort);
+        Receive<PeerStats>(OnStats);
         Receive<PeerDisconnected>(m =>
         {
             if (_peers.TryGetValue(Sender, out var e) && e.Stats is not null)
@@ -93,13 +118,17 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
                 _closedDownloaded += m.Downloaded;
                 _closedUploaded += m.Uploaded;
             }
-            Forget(Sender, m.Failed, m.Banned);
+            Forget(Sender, m.Failed, m.Banned, m.Reason == PeerConnection.BothSeedsReason);
         });
-        Receive<Terminated>(m => Forget(m.ActorRef, failed: true, banned: false));
+        // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
+        // queue the forgetting behind it, so that its reason (failed, banned) is the one recorded.
+        Receive<Terminated>(m => Self.Tell(new ForgetTerminated(m.ActorRef)));
+        Receive<ForgetTerminated>(m => Forget(m.Actor, failed: true, banned: false));
         Receive<Rechoke>(_ => RunChoker());
         Receive<OptimisticUnchoke>(_ => RunChoker());
         Receive<Redial>(_ => Dial());
         Receive<SetSeeding>(m => _seeding = m.Seeding);
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse)));
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
         Receive<GetPeers>(_ =>
         {
@@ -130,6 +159,13 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("redial", Redial.Instance, _settings.RedialInterval);
     }
 
+    /// <summary>The peers stop with us; their engine-wide connection slots are given back here.</summary>
+    protected override void PostStop()
+    {
+        if (_peers.Count > 0) _ctx.Connections.Release(_peers.Count);
+        _peers.Clear();
+    }
+
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
     private void Dial()
@@ -139,55 +175,140 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         foreach (var ep in _book.Take(free, Now))
         {
             if (_byAddress.ContainsKey(ep)) continue;
+            if (!_ctx.Connections.TryAcquire())
+            {
+                // The engine is full: the address waits for a later round.
+                _book.Disconnected(ep, failed: false, Now, retryIn: _settings.RedialInterval);
+                continue;
+            }
             var actor = Context.ActorOf(PeerConnection.Outgoing(_ctx, ep), $"peer-{++_counter}");
-            Track(actor, ep);
+            Track(actor, ep, outgoing: true);
         }
     }
 
     private void OnIncoming(IncomingPeer m)
     {
-        if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || !_book.MarkConnected(m.Remote))
+        if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote)
+            || !_ctx.Connections.TryAcquire())
         {
             m.Socket.Dispose();
             return;
         }
         var actor = Context.ActorOf(PeerConnection.Incoming(_ctx, m.Remote, m.Socket, m.Handshake, m.InitialBytes), $"peer-{++_counter}");
-        Track(actor, m.Remote);
+        Track(actor, m.Remote, outgoing: false);
     }
 
-    private void Track(IActorRef actor, IPEndPoint remote)
+    private void Track(IActorRef actor, IPEndPoint remote, bool outgoing)
     {
         Context.Watch(actor);
-        _peers[actor] = new PeerEntry(_counter, actor, remote);
+        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing);
         _byAddress[remote] = actor;
     }
 
     private void OnHandshaked(PeerHandshaked m)
     {
         if (!_peers.TryGetValue(Sender, out var entry)) return;
-        // A second connection from the same peer id is closed.
+        entry.PeerId = m.PeerId;
         foreach (var other in _peers.Values)
         {
-            if (other != entry && other.PeerId is not null && other.PeerId.Equals(m.PeerId))
+            if (other == entry || other.Superseded || !m.PeerId.Equals(other.PeerId)) continue;
+            var (keep, drop) = ChooseBetween(other, entry);
+            drop.Superseded = true;
+            if (keep.DialAddress is null && drop.DialAddress is not null)
             {
-                Context.Stop(Sender);
-                return;
+                keep.DialAddress = drop.DialAddress; // the book address stays "connected" through the survivor
+                drop.DialAddress = null;
             }
+            Context.Stop(drop.Actor);
+            return;
         }
-        entry.PeerId = m.PeerId;
     }
 
-    private void Forget(IActorRef actor, bool failed, bool banned)
+    /// <summary>
+    /// Which of two connections to the same peer stays. Same direction: the older. Opposite directions: the
+    /// one dialled by the smaller peer id — both ends compute the same answer, so exactly one survives.
+    /// </summary>
+    private (PeerEntry Keep, PeerEntry Drop) ChooseBetween(PeerEntry older, PeerEntry newer)
+    {
+        if (older.Outgoing == newer.Outgoing) return (older, newer);
+        var weDialSmaller = _ctx.OurId.Span.SequenceCompareTo(newer.PeerId!.Span) < 0;
+        var ours = older.Outgoing ? older : newer;
+        var theirs = older.Outgoing ? newer : older;
+        return weDialSmaller ? (ours, theirs) : (theirs, ours);
+    }
+
+    private void OnListenPort(PeerListenPort m)
+    {
+        if (!_peers.TryGetValue(Sender, out var entry) || entry.Outgoing || entry.DialAddress is not null || entry.Superseded) return;
+        var address = new IPEndPoint(entry.Remote.Address, m.Port);
+        if (_byAddress.ContainsKey(address)) return; // we are dialling it: the duplicate rule settles that one
+        if (_book.MarkConnected(address)) entry.DialAddress = address;
+    }
+
+    private void OnStats(PeerStats m)
+    {
+        if (!_peers.TryGetValue(Sender, out var e)) return;
+        e.Stats = m;
+        if (e.Choked && m.PeerInterested && UnchokedCount() < _choker.Slots + 1)
+            SetChoke(e, choke: false);
+        else if (!e.Choked && !m.PeerInterested)
+        {
+            // It wants nothing from us: its slot goes to someone who does.
+            SetChoke(e, choke: true);
+            FillFreeSlots();
+        }
+    }
+
+    private int UnchokedCount()
+    {
+        var n = 0;
+        foreach (var e in _peers.Values)
+            if (!e.Choked) n++;
+        return n;
+    }
+
+    private void FillFreeSlots()
+    {
+        var free = _choker.Slots + 1 - UnchokedCount();
+        if (free <= 0) return;
+        foreach (var e in _peers.Values)
+        {
+            if (free == 0) return;
+            if (!e.Choked || e.Superseded || e.Stats is not { PeerInterested: true }) continue;
+            SetChoke(e, choke: false);
+            free--;
+        }
+    }
+
+    private static void SetChoke(PeerEntry e, bool choke)
+    {
+        e.Choked = choke;
+        e.Actor.Tell(new PeerConnection.SetChoke(choke));
+    }
+
+    private void Forget(IActorRef actor, bool failed, bool banned, bool seed = false)
     {
         if (!_peers.Remove(actor, out var entry)) return;
+        _ctx.Connections.Release();
         _byAddress.Remove(entry.Remote);
         if (entry.Stats is not null)
         {
             _closedDownloaded += entry.Stats.Downloaded;
             _closedUploaded += entry.Stats.Uploaded;
         }
-        if (banned) _book.Ban(entry.Remote);
-        else _book.Disconnected(entry.Remote, failed, Now);
+        if (banned)
+        {
+            _book.Ban(entry.Remote);
+            if (entry.DialAddress is { } dial) _book.Ban(dial);
+        }
+        else if (entry.DialAddress is { } dial)
+        {
+            // A duplicate's address leads to a peer we are connected to; a seed is not worth dialling again
+            // soon while we seed too.
+            var retry = entry.Superseded || seed && _seeding ? SeedRetry : (TimeSpan?)null;
+            _book.Disconnected(dial, failed && !entry.Superseded, Now, retry);
+        }
+        if (!entry.Choked) FillFreeSlots();
         Dial();
     }
 
@@ -202,25 +323,19 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         var byKey = new Dictionary<int, PeerEntry>(_peers.Count);
         foreach (var e in _peers.Values)
         {
-            if (e.Stats is not { } s) continue;
+            if (e.Stats is not { } s || e.Superseded) continue;
             byKey[e.Key] = e;
             snapshot.Add(new ChokerPeer(e.Key, s.PeerInterested, e.Choked, s.DownloadRate, s.UploadRate,
                 s.LastBlockAt == default ? null : s.LastBlockAt.UtcDateTime, s.ConnectedAt.UtcDateTime, s.Snubbed));
         }
         var decision = _choker.Rechoke(snapshot, _seeding, now, _random);
-        foreach (var key in decision.Unchoke)
-        {
-            var e = byKey[key];
-            e.Choked = false;
-            e.Actor.Tell(new PeerConnection.SetChoke(false));
-        }
-        foreach (var key in decision.Choke)
-        {
-            var e = byKey[key];
-            e.Choked = true;
-            e.Actor.Tell(new PeerConnection.SetChoke(true));
-        }
-        Context.Parent.Tell(new Rechoked(decision.Unchoked.Count, decision.Optimistic is not null));
+        foreach (var key in decision.Unchoke) SetChoke(byKey[key], choke: false);
+        foreach (var key in decision.Choke) SetChoke(byKey[key], choke: true);
+        var regular = new List<IPEndPoint>(decision.Unchoked.Count);
+        foreach (var key in decision.Unchoked)
+            if (key != decision.Optimistic) regular.Add(byKey[key].Remote);
+        var optimistic = decision.Optimistic is { } o ? byKey[o].Remote : null;
+        Context.Parent.Tell(new Rechoked(regular, optimistic));
     }
 
     private Summary BuildSummary()

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Actor;
+using Engine.Limits;
 using Engine.Wire;
 
 namespace Engine.Peers;
@@ -12,7 +13,9 @@ namespace Engine.Peers;
 /// released after the send. The loop tells <see cref="Sent"/> back per batch, which keeps the count of
 /// queued bytes the parent uses for upload backpressure. A keep-alive goes out after
 /// <see cref="PeerSettings.KeepAliveInterval"/> without sending anything (timers use the actor
-/// scheduler, so tests drive them with virtual time).
+/// scheduler, so tests drive them with virtual time). An upload <see cref="Throttle"/> (rate limits) delays
+/// each send until the buckets allow its bytes; with a limit, batches are cut to about a tenth of a second's
+/// worth so that the flow is smooth. Upload backpressure then holds further reads in the parent.
 /// </summary>
 public sealed class PeerOutbound : ReceiveActor, IWithTimers
 {
@@ -30,13 +33,15 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
     private readonly Socket _socket;
     private readonly byte[]? _handshake;
     private readonly PeerSettings _settings;
+    private readonly Throttle _throttle;
     private readonly Channel<PeerMessage> _queue = Channel.CreateUnbounded<PeerMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _cts = new();
     private long _queuedBytes;
     private DateTimeOffset _lastSent;
 
-    public PeerOutbound(Socket socket, byte[]? handshake, PeerSettings settings)
+    public PeerOutbound(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null)
     {
+        _throttle = throttle ?? Throttle.None;
         _socket = socket;
         _handshake = handshake;
         _settings = settings;
@@ -64,8 +69,8 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Socket socket, byte[]? handshake, PeerSettings settings)
-        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, settings));
+    public static Props Props(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null)
+        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, settings, throttle));
 
     protected override void PreStart()
     {
@@ -102,13 +107,15 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
             if (_handshake is not null)
                 await SendAll([new ArraySegment<byte>(_handshake)], ct).ConfigureAwait(false);
             var reader = _queue.Reader;
+            var throttle = _throttle;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
+                var batchLimit = throttle.ChunkSize(int.MaxValue);
                 var used = 0;
                 var bytes = 0;
                 var pieceBytes = 0;
                 var segmentStart = 0;
-                while (reader.TryPeek(out var next))
+                while (bytes < batchLimit && reader.TryPeek(out var next))
                 {
                     var length = MessageWriter.GetLength(next);
                     if (next is PieceMessage piece)
@@ -143,6 +150,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
                     segments.Add(new ArraySegment<byte>(buffer, segmentStart, used - segmentStart));
                 try
                 {
+                    await throttle.WaitAsync(bytes, ct).ConfigureAwait(false);
                     await SendAll(segments, ct).ConfigureAwait(false);
                 }
                 finally

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Engine.Buffers;
+using Engine.Limits;
 using Engine.Primitives;
 
 namespace Engine.Peers;
@@ -13,4 +14,14 @@ public sealed record SwarmContext(
     IActorRef Storage,
     BlockPool Pool,
     PeerSettings Settings,
-    int ListenPort);
+    int ListenPort)
+{
+    /// <summary>Delays the write loops (the torrent's and the engine's upload buckets).</summary>
+    public Throttle Upload { get; init; } = Throttle.None;
+
+    /// <summary>Delays the read loops (the torrent's and the engine's download buckets).</summary>
+    public Throttle Download { get; init; } = Throttle.None;
+
+    /// <summary>The engine-wide connection count, shared by every torrent's PeerManager.</summary>
+    public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+}

@@ -1,11 +1,15 @@
 using Engine.Buffers;
+using Engine.Limits;
 using Engine.Peers;
 using Engine.Primitives;
 using Engine.Trackers;
 
 namespace Engine.Hosting;
 
-/// <summary>What every torrent of one engine shares: our peer id, the block pool, HTTP, the listen port and tunables.</summary>
+/// <summary>
+/// What every torrent of one engine shares: our peer id, the block pool, HTTP, the listen port and tunables,
+/// plus the engine-wide rate-limit buckets and connection budget (each torrent chains its own buckets with these).
+/// </summary>
 public sealed record EngineContext(
     PeerId OurId,
     BlockPool Pool,
@@ -14,4 +18,11 @@ public sealed record EngineContext(
     PeerSettings PeerSettings,
     PeerManagerSettings PeerManagerSettings,
     TrackerSettings TrackerSettings,
-    TimeSpan ResumeSaveInterval);
+    TimeSpan ResumeSaveInterval)
+{
+    /// <summary>Engine-wide upload and download buckets (unlimited unless <see cref="EngineOptions.Limits"/> says otherwise).</summary>
+    public BandwidthBuckets Bandwidth { get; init; } = new(RateLimits.Unlimited);
+
+    /// <summary>Engine-wide count of peer connections (<see cref="EngineOptions.MaxConnections"/>).</summary>
+    public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+}

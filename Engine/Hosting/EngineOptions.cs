@@ -1,4 +1,5 @@
 using System.Net;
+using Engine.Limits;
 using Engine.Peers;
 using Engine.Trackers;
 
@@ -14,6 +15,13 @@ public sealed record EngineOptions
     public string ResumeDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "akka-torrent", "resume");
 
     public PeerSettings Peers { get; init; } = new();
+
+    /// <summary>Engine-wide upload and download limits (every torrent together); unlimited by default.</summary>
+    public RateLimits Limits { get; init; } = RateLimits.Unlimited;
+
+    /// <summary>Most peer connections of all torrents together (each torrent also has <see cref="PeerManagerSettings.MaxConnections"/>); 0 for no limit.</summary>
+    public int MaxConnections { get; init; } = 500;
+
     public PeerManagerSettings PeerManager { get; init; } = new();
     public TrackerSettings Trackers { get; init; } = new();
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -15,7 +15,7 @@ namespace Engine.Hosting;
 /// </summary>
 public sealed class EngineRoot : ReceiveActor
 {
-    public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory);
+    public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default);
     public sealed record TorrentAdded(InfoHash InfoHash, IActorRef Torrent);
     public sealed record AddFailed(string Reason);
     public sealed record RemoveTorrent(InfoHash InfoHash);
@@ -82,7 +82,7 @@ public sealed class EngineRoot : ReceiveActor
             return;
         }
         var resume = Path.Combine(_resumeDirectory, m.Torrent.InfoHash.ToHex() + ".resume");
-        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine), "torrent-" + m.Torrent.InfoHash.ToHex());
+        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits), "torrent-" + m.Torrent.InfoHash.ToHex());
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
         Sender.Tell(new TorrentAdded(m.Torrent.InfoHash, actor));

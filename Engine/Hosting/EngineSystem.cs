@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
 using Engine.Buffers;
+using Engine.Limits;
 using Engine.Metainfo;
 using Engine.Primitives;
 using Engine.Torrents;
@@ -63,7 +64,11 @@ public sealed class EngineSystem : IAsyncDisposable
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         var port = options.ListenOn?.Port ?? 0;
         var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(options.PooledBlocks), http, port,
-            options.Peers, options.PeerManager, options.Trackers, options.ResumeSaveInterval);
+            options.Peers, options.PeerManager, options.Trackers, options.ResumeSaveInterval)
+        {
+            Bandwidth = new BandwidthBuckets(options.Limits),
+            Connections = new ConnectionBudget(options.MaxConnections),
+        };
         Directory.CreateDirectory(options.ResumeDirectory);
         // The listen port must be known before the first announce; bind eagerly when port 0 was asked for.
         IPEndPoint? listen = options.ListenOn;
@@ -83,9 +88,13 @@ public sealed class EngineSystem : IAsyncDisposable
     public async Task<IPEndPoint?> ListenEndPointAsync(TimeSpan? timeout = null)
         => (await Root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), timeout ?? TimeSpan.FromSeconds(5))).EndPoint;
 
-    public async Task<IActorRef> AddAsync(TorrentMetainfo torrent, string saveDirectory, TimeSpan? timeout = null)
+    public Task<IActorRef> AddAsync(TorrentMetainfo torrent, string saveDirectory, TimeSpan? timeout = null)
+        => AddAsync(torrent, saveDirectory, RateLimits.Unlimited, timeout);
+
+    /// <summary>Adds a torrent with its own upload/download limits (on top of the engine's).</summary>
+    public async Task<IActorRef> AddAsync(TorrentMetainfo torrent, string saveDirectory, RateLimits limits, TimeSpan? timeout = null)
     {
-        var reply = await Root.Ask(new EngineRoot.AddTorrent(torrent, saveDirectory), timeout ?? TimeSpan.FromSeconds(10));
+        var reply = await Root.Ask(new EngineRoot.AddTorrent(torrent, saveDirectory, limits), timeout ?? TimeSpan.FromSeconds(10));
         return reply switch
         {
             EngineRoot.TorrentAdded added => added.Torrent,
@@ -93,6 +102,12 @@ public sealed class EngineSystem : IAsyncDisposable
             _ => throw new InvalidOperationException("unexpected reply " + reply),
         };
     }
+
+    /// <summary>Changes the engine-wide limits; takes effect at once on every connection.</summary>
+    public void SetLimits(RateLimits limits) => Context.Bandwidth.Set(limits);
+
+    /// <summary>Changes one torrent's own limits.</summary>
+    public static void SetLimits(IActorRef torrent, RateLimits limits) => torrent.Tell(new TorrentActor.SetLimits(limits));
 
     public static Task<TorrentStatus> StatusAsync(IActorRef torrent, TimeSpan? timeout = null)
         => torrent.Ask<TorrentStatus>(new TorrentActor.GetStatus(), timeout ?? TimeSpan.FromSeconds(5));

@@ -8,7 +8,10 @@ namespace Engine.Peers;
 /// <summary>
 /// The one listening socket of an engine. An accept loop reads each new connection's handshake (with a
 /// timeout) off the actor thread and tells the engine root, which routes it by info-hash to its torrent;
-/// a connection that sends garbage, or nothing, is closed here.
+/// a connection that sends garbage, or nothing, is closed here. At most <see cref="MaxPendingHandshakes"/>
+/// connections may be waiting for their handshake at once; beyond that new ones are closed at once, so a
+/// flood of silent connections cannot pile up sockets. (Per-torrent and engine-wide connection limits are
+/// applied after routing, by each torrent's PeerManager.)
 /// </summary>
 public sealed class PeerListener : ReceiveActor
 {
@@ -21,6 +24,9 @@ public sealed class PeerListener : ReceiveActor
     private readonly TimeSpan _handshakeTimeout;
     private readonly CancellationTokenSource _cts = new();
     private Socket? _listener;
+    private int _pending;
+
+    public const int MaxPendingHandshakes = 64;
 
     public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout)
     {
@@ -58,6 +64,12 @@ public sealed class PeerListener : ReceiveActor
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
+            if (Interlocked.Increment(ref _pending) > MaxPendingHandshakes)
+            {
+                Interlocked.Decrement(ref _pending);
+                socket.Dispose();
+                continue;
+            }
             _ = ReadHandshake(socket, parent, ct);
         }
     }
@@ -83,6 +95,10 @@ public sealed class PeerListener : ReceiveActor
         catch (Exception)
         {
             socket.Dispose();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
         }
     }
 }

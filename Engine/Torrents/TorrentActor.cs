@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Actor;
 using Engine.Hosting;
+using Engine.Limits;
 using Engine.Metainfo;
 using Engine.Peers;
 using Engine.Pieces;
@@ -28,6 +29,8 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     public sealed record TorrentFailed(Engine.Primitives.InfoHash InfoHash, string Reason);
     /// <summary>Replies the PeerManager's peer list.</summary>
     public sealed record GetPeers;
+    /// <summary>Changes this torrent's own upload/download limits (the engine's apply as well).</summary>
+    public sealed record SetLimits(RateLimits Limits);
 
     public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(1.5);
 
@@ -36,6 +39,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
 
     private readonly TorrentMetainfo _torrent;
     private readonly EngineContext _engine;
+    private readonly BandwidthBuckets _bandwidth;
     private readonly IActorRef _storage;
     private IActorRef _pieces = ActorRefs.Nobody;
     private IActorRef _peers = ActorRefs.Nobody;
@@ -51,10 +55,11 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private string? _error;
     private bool _storageClosed, _trackerStopped;
 
-    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine)
+    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default)
     {
         _torrent = torrent;
         _engine = engine;
+        _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, engine.Pool), "storage");
 
         Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
@@ -79,6 +84,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
             else _peers.Forward(new PeerManager.GetPeers());
         });
         Receive<RefreshTick>(_ => Refresh());
+        Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
         Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<Subscribe>(m =>
@@ -105,8 +111,8 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine));
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits));
 
     /// <summary>A child that throws is stopped; a dead storage or piece manager puts the torrent in error.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
@@ -128,7 +134,12 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         _startup = new StartupCheck(m.Verified.SetCount, m.FromResume);
         var layout = _torrent.Layout;
         _pieces = Context.ActorOf(PieceManager.Props(layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
-        var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort);
+        var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort)
+        {
+            Upload = _bandwidth.UploadThrottle(_engine.Bandwidth),
+            Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
+            Connections = _engine.Connections,
+        };
         _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), "peers");
         long left = _torrent.TotalLength;
         for (var i = m.Verified.NextSet(0); i >= 0; i = m.Verified.NextSet(i + 1)) left -= layout.PieceSize(i);

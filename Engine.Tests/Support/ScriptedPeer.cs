@@ -26,7 +26,13 @@ public sealed class ScriptedPeer : IAsyncDisposable
         _socket = socket;
     }
 
-    public PeerId Id { get; } = PeerId.FromBytes("-TS0001-scriptedpeer"u8);
+    /// <summary>The id sent in our handshake; each scripted peer gets its own (engines close a second connection from one id).</summary>
+    public PeerId Id { get; set; } = NextId();
+
+    private static int _instances;
+
+    private static PeerId NextId()
+        => PeerId.FromBytes(System.Text.Encoding.ASCII.GetBytes($"-TS0001-scripted{Interlocked.Increment(ref _instances) % 10000:D4}"));
 
     public IPEndPoint EndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? _socket!.LocalEndPoint!);
 

@@ -243,6 +243,7 @@ public sealed partial class PeerConnection
         _outbound.Tell(choke ? Choke.Instance : Unchoke.Instance);
         if (choke) DiscardRequests();
         else _chokedRequests = 0;
+        ReportStats();
     }
 
     private void DiscardRequests()

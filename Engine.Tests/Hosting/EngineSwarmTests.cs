@@ -13,7 +13,7 @@ public sealed class EngineSwarmTests(ITestOutputHelper output)
     public async Task Four_leechers_fed_by_a_rate_limited_seeder_share_pieces_among_themselves()
     {
         const long seedRate = 1536 * 1024;
-        using var data = TestTorrent.Create("swarm", [("one.bin", 2_500_000), ("sub/two.bin", 3_000_000), ("sub/three.bin", 700_001)], 64 * 1024, seed: 4);
+        using var data = GeneratedTorrent.Create("swarm", [("one.bin", 2_500_000), ("sub/two.bin", 3_000_000), ("sub/three.bin", 700_001)], 64 * 1024, seed: 4);
         var size = data.Metainfo.TotalLength;
         await using var seeder = await EngineNode.StartAsync("swarm-seeder", data.Metainfo, data.SeedDirectory, data.Root,
             new RateLimits(seedRate, 0));

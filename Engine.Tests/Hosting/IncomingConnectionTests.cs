@@ -11,8 +11,8 @@ namespace Engine.Tests.Hosting;
 /// <summary>The listener and the routing of incoming connections by info-hash, with connection limits.</summary>
 public sealed class IncomingConnectionTests : IAsyncLifetime
 {
-    private readonly TestTorrent _data = TestTorrent.Create("incoming", [("data.bin", 300_000)], 32 * 1024, seed: 21);
-    private readonly TestTorrent _other = TestTorrent.Create("incoming-other", [("data.bin", 100_000)], 32 * 1024, seed: 22);
+    private readonly GeneratedTorrent _data = GeneratedTorrent.Create("incoming", [("data.bin", 300_000)], 32 * 1024, seed: 21);
+    private readonly GeneratedTorrent _other = GeneratedTorrent.Create("incoming-other", [("data.bin", 100_000)], 32 * 1024, seed: 22);
     private EngineNode _node = null!;
 
     public async Task InitializeAsync()

@@ -16,8 +16,8 @@ public sealed class RateLimitLoopbackTests(ITestOutputHelper output)
     public async Task An_engine_upload_limit_and_a_torrent_download_limit_hold_within_ten_percent_over_ten_seconds()
     {
         // 13 MiB each: more than the 10 s window needs at 1 MiB/s, plus the start.
-        using var up = TestTorrent.Create("limited-up", [("data.bin", 13 * 1024 * 1024)], 64 * 1024, seed: 11);
-        using var down = TestTorrent.Create("limited-down", [("data.bin", 13 * 1024 * 1024)], 64 * 1024, seed: 12);
+        using var up = GeneratedTorrent.Create("limited-up", [("data.bin", 13 * 1024 * 1024)], 64 * 1024, seed: 11);
+        using var down = GeneratedTorrent.Create("limited-down", [("data.bin", 13 * 1024 * 1024)], 64 * 1024, seed: 12);
 
         // Pair 1: the seeder's engine-wide upload limit.
         await using var upSeeder = await EngineNode.StartAsync("up-seeder", up.Metainfo, up.SeedDirectory, up.Root,

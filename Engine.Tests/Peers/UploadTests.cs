@@ -14,18 +14,18 @@ public sealed class UploadTests
 {
     private const int PieceLength = 64 * 1024;
 
-    private static TestTorrent Data(string name) => TestTorrent.Create(name, [("data.bin", 40 * PieceLength + 1234)], PieceLength, seed: name.Length);
+    private static GeneratedTorrent Data(string name) => GeneratedTorrent.Create(name, [("data.bin", 40 * PieceLength + 1234)], PieceLength, seed: name.Length);
 
-    private static byte[] Content(TestTorrent data) => File.ReadAllBytes(Path.Combine(data.SeedDirectory, data.Metainfo.Name, "data.bin"));
+    private static byte[] Content(GeneratedTorrent data) => File.ReadAllBytes(Path.Combine(data.SeedDirectory, data.Metainfo.Name, "data.bin"));
 
-    private static async Task<EngineNode> Seed(TestTorrent data, RateLimits limits = default)
+    private static async Task<EngineNode> Seed(GeneratedTorrent data, RateLimits limits = default)
     {
         var node = await EngineNode.StartAsync(data.Metainfo.Name, data.Metainfo, data.SeedDirectory, data.Root, limits);
         await node.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
         return node;
     }
 
-    private static async Task<ScriptedPeer> Unchoked(EngineNode node, TestTorrent data)
+    private static async Task<ScriptedPeer> Unchoked(EngineNode node, GeneratedTorrent data)
     {
         var (peer, _) = await ScriptedLeecher.ConnectAsync(node.EndPoint, data.Metainfo.InfoHash);
         await peer.BecomeUnchokedAsync();

@@ -106,9 +106,15 @@ public sealed partial class PeerConnection
                 }
                 break;
             case BitfieldMessage bitfield:
-                if (_bitfieldSeen) { Close("second bitfield", failed: true); return; }
-                _bitfieldSeen = true;
-                _remoteHas = Bitfield.FromWire(bitfield.Bits, _ctx.Layout.PieceCount);
+                {
+                    // BEP 3 allows a bitfield only first, but aria2 sends one mid-session (after have-none and
+                    // haves): a late bitfield adds to what we knew — a peer never loses pieces.
+                    var has = Bitfield.FromWire(bitfield.Bits, _ctx.Layout.PieceCount);
+                    if (_bitfieldSeen)
+                        for (var i = _remoteHas.NextSet(0); i >= 0; i = _remoteHas.NextSet(i + 1)) has[i] = true;
+                    _bitfieldSeen = true;
+                    _remoteHas = has;
+                }
                 if (CloseIfBothSeeds()) return;
                 _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(_remoteHas.Clone()));
                 break;

@@ -7,9 +7,9 @@ namespace Engine.Tests.Support;
 /// tests. <see cref="SeedDirectory"/> is a save directory that already holds the complete data.
 /// Deleted on dispose.
 /// </summary>
-public sealed class TestTorrent : IDisposable
+public sealed class GeneratedTorrent : IDisposable
 {
-    private TestTorrent(string root, string seedDirectory, TorrentMetainfo metainfo, byte[] bytes)
+    private GeneratedTorrent(string root, string seedDirectory, TorrentMetainfo metainfo, byte[] bytes)
     {
         Root = root;
         SeedDirectory = seedDirectory;
@@ -25,7 +25,7 @@ public sealed class TestTorrent : IDisposable
     public byte[] Bytes { get; }
 
     /// <summary>Writes <paramref name="files"/> (relative paths and sizes) with seeded random bytes into a multi-file torrent named <paramref name="name"/>.</summary>
-    public static TestTorrent Create(string name, IReadOnlyList<(string Path, int Size)> files, int pieceLength, int seed = 1)
+    public static GeneratedTorrent Create(string name, IReadOnlyList<(string Path, int Size)> files, int pieceLength, int seed = 1)
     {
         var root = Directory.CreateTempSubdirectory("engine-test-").FullName;
         var seedDirectory = Path.Combine(root, "seed");
@@ -41,7 +41,7 @@ public sealed class TestTorrent : IDisposable
         }
         var bytes = TorrentCreator.Create(content, new TorrentCreationOptions { PieceLength = pieceLength, OmitCreationDate = true });
         File.WriteAllBytes(Path.Combine(root, name + ".torrent"), bytes);
-        return new TestTorrent(root, seedDirectory, TorrentMetainfo.Parse(bytes), bytes);
+        return new GeneratedTorrent(root, seedDirectory, TorrentMetainfo.Parse(bytes), bytes);
     }
 
     public string TorrentPath => Path.Combine(Root, Metainfo.Name + ".torrent");

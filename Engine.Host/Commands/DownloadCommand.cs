@@ -54,7 +54,12 @@ public static class DownloadCommand
                 if (!startupReported && status.Startup is { } startup)
                 {
                     startupReported = true;
-                    progress.Note($"resume: {startup.VerifiedPieces}/{status.PieceCount} pieces already verified ({(startup.FromResume ? "fast-resume record" : "hash check of existing data")})");
+                    progress.Note($"resume: {startup.VerifiedPieces}/{status.PieceCount} pieces already verified ({startup.Source switch
+                    {
+                        Storage.StartupSource.ResumeRecord => "fast-resume record",
+                        Storage.StartupSource.HashCheck => "hash check of existing data",
+                        _ => "no data on disk yet",
+                    }})");
                 }
                 progress.Show(status);
                 if (status.IsComplete && status.State == TorrentState.Seeding && !options.Seed) break;
@@ -69,19 +74,19 @@ public static class DownloadCommand
             Console.CancelKeyPress -= onCancel;
         }
         progress.Done();
-        var stop = Stopwatch.StartNew();
         await EngineSystem.StopAsync(handle);
         var elapsed = clock.Elapsed;
         output.WriteLine($"{(status.IsComplete ? "completed" : cancel.IsCancellationRequested ? "interrupted" : "stopped")}: {status.Name}");
         output.WriteLine($"  verified {Format.Bytes(status.VerifiedBytes)} of {Format.Bytes(status.TotalBytes)} ({status.VerifiedPieces}/{status.PieceCount} pieces)");
         output.WriteLine($"  downloaded {Format.Bytes(status.Downloaded)}, uploaded {Format.Bytes(status.Uploaded)} in {elapsed.TotalSeconds:F1} s, average {Format.Rate(status.Downloaded / Math.Max(0.001, elapsed.TotalSeconds))}");
+        output.WriteLine(FormattableString.Invariant(
+            $"summary: verified={status.VerifiedBytes} total={status.TotalBytes} downloaded={status.Downloaded} uploaded={status.Uploaded} seconds={elapsed.TotalSeconds:F3}"));
         if (status.HashFailures > 0) output.WriteLine($"  {status.HashFailures} pieces failed the hash check and were fetched again");
         if (status.Error is not null)
         {
             Console.Error.WriteLine($"error: {status.Error}");
             return 1;
         }
-        _ = stop;
         return status.IsComplete ? 0 : 1;
     }
 }

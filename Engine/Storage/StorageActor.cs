@@ -36,7 +36,7 @@ public sealed class StorageActor : ReceiveActor
     public sealed record BlockRead(BlockRequest Block, BlockBuffer Data);
     public sealed record BlockReadFailed(BlockRequest Block, string Reason);
     public sealed record CheckProgress(int Checked, int Total);
-    public sealed record CheckCompleted(Bitfield Verified, bool FromResume);
+    public sealed record CheckCompleted(Bitfield Verified, StartupSource Source);
     public sealed record Closed;
     /// <summary>Told to the parent (the torrent) when the disk fails, e.g. the disk is full.</summary>
     public sealed record StorageFailed(string Reason);
@@ -212,10 +212,10 @@ public sealed class StorageActor : ReceiveActor
         if (resume is not null && resume.Matches(_torrent.InfoHash, layout.PieceCount, stamps))
         {
             var fromResume = Bitfield.FromWire(resume.Verified, layout.PieceCount);
-            return new CheckCompleted(fromResume, true);
+            return new CheckCompleted(fromResume, StartupSource.ResumeRecord);
         }
         if (!_storage.AnyFileExists())
-            return new CheckCompleted(verified, false);
+            return new CheckCompleted(verified, StartupSource.NoData);
 
         var checkedCount = 0;
         var gate = new object();
@@ -232,7 +232,7 @@ public sealed class StorageActor : ReceiveActor
                 }
                 return ValueTask.CompletedTask;
             }).ConfigureAwait(false);
-        return new CheckCompleted(verified, false);
+        return new CheckCompleted(verified, StartupSource.HashCheck);
     }
 
     private ResumeState? TryLoadResume()

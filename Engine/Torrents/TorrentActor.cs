@@ -131,7 +131,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     {
         if (_state != TorrentState.Checking) return;
         _checkProgress = 1;
-        _startup = new StartupCheck(m.Verified.SetCount, m.FromResume);
+        _startup = new StartupCheck(m.Verified.SetCount, m.Source);
         var layout = _torrent.Layout;
         _pieces = Context.ActorOf(PieceManager.Props(layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
         var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort)

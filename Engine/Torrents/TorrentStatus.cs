@@ -34,5 +34,5 @@ public sealed record TorrentStatus(
         : TimeSpan.FromSeconds((TotalBytes - VerifiedBytes) / DownloadRate);
 }
 
-/// <summary>What the start-up check found: pieces already verified, and whether the fast-resume record was trusted (else data was hash-checked).</summary>
-public sealed record StartupCheck(int VerifiedPieces, bool FromResume);
+/// <summary>What the start-up check found: pieces already verified, and where that knowledge came from.</summary>
+public sealed record StartupCheck(int VerifiedPieces, Storage.StartupSource Source);

@@ -1,0 +1,91 @@
+using Akka.Actor;
+using System.Net;
+using System.Text;
+using Akka.TestKit.Xunit2;
+using Engine.Peers;
+using Engine.Primitives;
+using Engine.Tests.Support;
+using Engine.Trackers;
+
+namespace Engine.Tests.Trackers;
+
+/// <summary>The tracker client against small local HTTP trackers that answer well, badly, or not at all.</summary>
+public sealed class TrackerClientSpec : TestKit
+{
+    private static readonly InfoHash Hash = InfoHash.FromHex("aabbccddeeff00112233445566778899aabbccdd");
+
+    private static readonly TrackerSettings Fast = new()
+    {
+        MinimumInterval = TimeSpan.FromMilliseconds(200),
+        RetryBase = TimeSpan.FromMilliseconds(100),
+        RetryMax = TimeSpan.FromMilliseconds(400),
+        RequestTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    private static byte[] CompactResponse(int interval, params (byte[] Ip, int Port)[] peers)
+    {
+        var compact = new List<byte>();
+        foreach (var (ip, port) in peers) { compact.AddRange(ip); compact.Add((byte)(port >> 8)); compact.Add((byte)port); }
+        var head = Encoding.ASCII.GetBytes($"d8:intervali{interval}e5:peers{compact.Count}:");
+        return [.. head, .. compact, (byte)'e'];
+    }
+
+    [Fact]
+    public async Task Peers_from_an_announce_reach_the_peer_manager_and_the_first_announce_says_started()
+    {
+        await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1800, ([127, 0, 0, 1], 6881), ([10, 0, 0, 2], 51413))));
+        var peers = CreateTestProbe();
+        var client = Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, peers.Ref, new HttpClient(), Fast, left: 1000));
+        var added = peers.ExpectMsg<PeerManager.AddPeers>(TimeSpan.FromSeconds(5));
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("127.0.0.1"), 6881), new IPEndPoint(IPAddress.Parse("10.0.0.2"), 51413)], added.Peers);
+        var first = tracker.Requests[0];
+        Assert.Contains("event=started", first);
+        Assert.Contains("port=7000", first);
+        Assert.Contains("left=1000", first);
+        Assert.Contains("compact=1", first);
+        Assert.Contains("info_hash=" + Hash.ToUrlEncoded(), first);
+
+        client.Tell(new TrackerClient.Completed());
+        AwaitAssert(() => Assert.Contains(tracker.Requests, r => r.Contains("event=completed") && r.Contains("left=0")), TimeSpan.FromSeconds(5));
+
+        client.Tell(new TrackerClient.Stop());
+        ExpectMsg<TrackerClient.Stopped>(TimeSpan.FromSeconds(5));
+        Assert.Contains(tracker.Requests, r => r.Contains("event=stopped"));
+    }
+
+    [Fact]
+    public async Task A_tracker_answering_garbage_or_errors_is_retried_with_backoff_and_the_next_tier_is_tried()
+    {
+        var answered = 0;
+        await using var broken = new TinyHttpServer(_ => Interlocked.Increment(ref answered) % 2 == 0 ? (500, "oops"u8.ToArray()) : (200, "d5:peers3:abe"u8.ToArray()));
+        await using var failing = new TinyHttpServer(_ => (200, "d14:failure reason11:not allowede"u8.ToArray()));
+        var peers = CreateTestProbe();
+        var client = Sys.ActorOf(TrackerClient.Props(Hash, [[broken.Url("/announce")], [failing.Url("/announce")]], PeerId.CreateOurs(), 7000, peers.Ref, new HttpClient(), Fast, left: 1));
+        Watch(client);
+        // Both tiers fail again and again; the client keeps retrying (backoff capped at 400 ms) and never dies.
+        AwaitCondition(() => broken.Requests.Count >= 3 && failing.Requests.Count >= 3, TimeSpan.FromSeconds(10));
+        peers.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        client.Tell(new TrackerClient.GetTrackers());
+        var states = ExpectMsg<List<TrackerClient.TrackerState>>();
+        Assert.Contains(states, s => s.Error == "not allowed");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no Terminated
+    }
+
+    [Fact]
+    public async Task A_tracker_that_never_answers_the_stopped_announce_does_not_hold_up_stopping()
+    {
+        await using var tracker = new TinyHttpServer(target =>
+        {
+            if (target.Contains("event=stopped")) Thread.Sleep(TimeSpan.FromSeconds(8));
+            return (200, CompactResponse(1800));
+        });
+        var client = Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, CreateTestProbe().Ref, new HttpClient(), Fast, left: 1));
+        AwaitCondition(() => tracker.Requests.Count == 1, TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        var started = DateTime.UtcNow;
+        client.Tell(new TrackerClient.Stop());
+        ExpectMsg<TrackerClient.Stopped>(TimeSpan.FromSeconds(3));
+        Assert.Contains(tracker.Requests, r => r.Contains("event=stopped"));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1.5), $"stop took {DateTime.UtcNow - started}");
+    }
+}

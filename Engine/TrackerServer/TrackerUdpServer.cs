@@ -77,6 +77,10 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
             {
                 continue; // the receive timeout, or an ICMP error reported for an earlier answer
             }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return; // the socket is being torn down under us
+            }
             var client = (IPEndPoint)template.Create(address);
             int answerLength;
             try
@@ -100,8 +104,9 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException || _stop.IsCancellationRequested)
             {
+                // An unreachable client, or the socket closing during shutdown: nothing to answer.
             }
         }
     }

@@ -21,6 +21,7 @@ public static class Program
                 "info" => InfoCommand.Run(rest, Console.Out),
                 "create" => CreateCommand.Run(rest, Console.Out),
                 "download" => await DownloadCommand.RunAsync(rest, Console.Out),
+                "seed" => await SeedCommand.RunAsync(rest, Console.Out),
                 "tracker" => await TrackerCommand.RunAsync(rest, Console.Out),
                 _ => Fail($"unknown command '{args[0]}'; run 'Engine.Host --help'"),
             };
@@ -43,7 +44,8 @@ public static class Program
         usage:
           Engine.Host info <file.torrent | magnet-uri>
           Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] -o <out.torrent>
-          Engine.Host download <file.torrent> [-o <dir>]
+          Engine.Host download <file.torrent> [-o <dir>] [--seed [--ratio R] [--seed-time <seconds>]] [--max-upload KiB/s] [--max-download KiB/s]
+          Engine.Host seed <file.torrent> --data <dir> [--ratio R] [--seed-time <seconds>] [--max-upload KiB/s] [--peer host:port]...
           Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <file>] | tracker list|peers <info-hash>|publish <file.torrent> --tracker <url>
         """;
 }

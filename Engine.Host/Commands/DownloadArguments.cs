@@ -14,6 +14,9 @@ public sealed record DownloadArguments(
     IReadOnlyList<IPEndPoint> Peers,
     int StatusIntervalMs = 5000)
 {
+    /// <summary>Rate limits and when <c>--seed</c> stops (<c>--ratio</c>, <c>--seed-time</c>, which imply <c>--seed</c>).</summary>
+    public TransferOptions Transfer { get; init; } = TransferOptions.Default;
+
     public static DownloadArguments Parse(string[] args)
     {
         string? torrent = null;
@@ -25,8 +28,14 @@ public sealed record DownloadArguments(
         var seed = false;
         var peers = new List<IPEndPoint>();
         var statusInterval = 5000;
+        var transfer = TransferOptions.Default;
         for (var i = 0; i < args.Length; i++)
         {
+            if (transfer.TryParse(args, ref i, out var parsed))
+            {
+                transfer = parsed;
+                continue;
+            }
             switch (args[i])
             {
                 case "-o" or "--output": output = Value(args, ref i); break;
@@ -49,7 +58,10 @@ public sealed record DownloadArguments(
             }
         }
         if (torrent is null) throw new CommandLineException("usage: download <file.torrent> [-o dir]");
-        return new DownloadArguments(torrent, output, port, address, maxPeers, resume, seed, peers, statusInterval);
+        return new DownloadArguments(torrent, output, port, address, maxPeers, resume, seed || transfer.HasSeedLimit, peers, statusInterval)
+        {
+            Transfer = transfer,
+        };
     }
 
     private static string Value(string[] args, ref int i)

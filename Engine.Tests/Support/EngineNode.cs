@@ -47,8 +47,11 @@ public sealed class EngineNode : IAsyncDisposable
     public Task<TorrentStatus> StatusAsync() => EngineSystem.StatusAsync(Torrent);
 
     /// <summary>Tells this engine to dial <paramref name="others"/>.</summary>
-    public void Connect(params EngineNode[] others)
-        => Torrent.Tell(new PeerManager.AddPeers(others.Select(o => o.EndPoint).ToList()), ActorRefs.NoSender);
+    public void Connect(params EngineNode[] others) => Connect(others.Select(o => o.EndPoint).ToArray());
+
+    /// <summary>Tells this engine to dial <paramref name="endPoints"/>.</summary>
+    public void Connect(params IPEndPoint[] endPoints)
+        => Torrent.Tell(new PeerManager.AddPeers(endPoints), ActorRefs.NoSender);
 
     public Task<List<PeerManager.PeerStats>> PeersAsync()
         => Torrent.Ask<List<PeerManager.PeerStats>>(new TorrentActor.GetPeers(), TimeSpan.FromSeconds(5));

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Engine.Tests.Interop;
+using Engine.Tests.Support;
+using Engine.Torrents;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Host;
+
+/// <summary>The console host's <c>seed</c> and <c>download --seed</c> as real processes, against in-process engines.</summary>
+public sealed class SeedCommandTests(ITestOutputHelper output)
+{
+    private static readonly string HostDll = typeof(Engine.Host.Program).Assembly.Location;
+
+    private sealed class Host : IAsyncDisposable
+    {
+        private readonly ExternalProcess _process;
+        public readonly ConcurrentQueue<string> Lines = new();
+
+        public Host(ITestOutputHelper output, params string[] args)
+        {
+            _process = ExternalProcess.Start(new ProcessSpec("dotnet", [HostDll, .. args])
+            {
+                Name = "Engine.Host " + args[0],
+                MaxLifetime = TimeSpan.FromMinutes(2),
+            }, line =>
+            {
+                Lines.Enqueue(line);
+                try { output.WriteLine(line); } catch (InvalidOperationException) { }
+            });
+        }
+
+        public ExternalProcess Process => _process;
+
+        public async Task<string> WaitForLineAsync(string contains, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                var hit = Lines.FirstOrDefault(l => l.Contains(contains, StringComparison.Ordinal));
+                if (hit is not null) return hit;
+                if (_process.HasExited) break;
+                await Task.Delay(50);
+            }
+            throw new TimeoutException($"no line with '{contains}' within {timeout}\n{_process.Describe()}");
+        }
+
+        public async Task<int> ExitCodeAsync(TimeSpan timeout) => await _process.WaitForExitAsync(timeout);
+
+        public ValueTask DisposeAsync() => _process.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Seed_checks_the_data_serves_a_leecher_prints_status_and_stops_within_two_seconds_of_ctrl_c()
+    {
+        using var data = GeneratedTorrent.Create("host-seed", [("a.bin", 1_500_000), ("b/c.bin", 700_000)], 64 * 1024, seed: 31);
+        var port = PortAllocator.Next();
+        await using var host = new Host(output, "seed", data.TorrentPath, "--data", data.SeedDirectory,
+            "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "300", "--max-upload", "4096");
+        await host.WaitForLineAsync("seeding on 127.0.0.1:" + port, TimeSpan.FromSeconds(20));
+        var pieces = data.Metainfo.PieceCount;
+        Assert.Contains(host.Lines, l => l.StartsWith($"checked host-seed: {pieces}/{pieces} pieces", StringComparison.Ordinal));
+
+        await using var leecher = await EngineNode.StartAsync("host-seed-leecher", data.Metainfo, data.NewDirectory("leecher"), data.Root);
+        leecher.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+        await leecher.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(20));
+        data.AssertSameData(leecher.SaveDirectory);
+        // The status lines show what was uploaded (the leecher, now a seed too, has disconnected).
+        await host.WaitForLineAsync("(ratio 1.", TimeSpan.FromSeconds(5));
+
+        var clock = Stopwatch.StartNew();
+        await host.Process.SignalAsync(2); // SIGINT, as Ctrl+C sends
+        Assert.Equal(0, await host.ExitCodeAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the host took {clock.Elapsed.TotalSeconds:F1} s to stop");
+        Assert.Contains(host.Lines, l => l == "stopped seeding host-seed: interrupted");
+        var uploaded = host.Lines.Single(l => l.StartsWith("  uploaded ", StringComparison.Ordinal));
+        Assert.Contains("ratio 1.", uploaded);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Seed_with_incomplete_data_is_an_error_naming_what_is_missing()
+    {
+        using var data = GeneratedTorrent.Create("host-partial", [("a.bin", 300_000)], 32 * 1024, seed: 32);
+        File.Delete(Path.Combine(data.SeedDirectory, "host-partial", "a.bin"));
+        File.WriteAllBytes(Path.Combine(data.SeedDirectory, "host-partial", "a.bin"), new byte[300_000]);
+        await using var host = new Host(output, "seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0");
+        Assert.Equal(1, await host.ExitCodeAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains(host.Lines, l => l.Contains("error: the data in", StringComparison.Ordinal) && l.Contains("is incomplete: 0 of 10 pieces verified", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Download_with_seed_and_ratio_seeds_after_completing_and_exits_once_the_ratio_is_reached()
+    {
+        using var data = GeneratedTorrent.Create("host-ratio", [("a.bin", 1_000_000), ("b.bin", 1_000_000)], 64 * 1024, seed: 33);
+        await using var seeder = await EngineNode.StartAsync("host-ratio-seeder", data.Metainfo, data.SeedDirectory, data.Root);
+        await seeder.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
+        var port = PortAllocator.Next();
+        var hostDir = data.NewDirectory("host");
+        await using var host = new Host(output, "download", data.TorrentPath, "-o", hostDir, "--bind", "127.0.0.1", "--port", port.ToString(),
+            "--peer", seeder.EndPoint.ToString(), "--ratio", "1", "--status-interval", "300");
+        await host.WaitForLineAsync("completed host-ratio in", TimeSpan.FromSeconds(20));
+        data.AssertSameData(hostDir);
+
+        // A second leecher that knows only the host: everything it gets, the host uploads.
+        await using var leecher = await EngineNode.StartAsync("host-ratio-leecher", data.Metainfo, data.NewDirectory("leecher"), data.Root);
+        leecher.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+        await leecher.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(20));
+        data.AssertSameData(leecher.SaveDirectory);
+        Assert.Equal(0, await host.ExitCodeAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(host.Lines, l => l.Contains("stopped seeding: ratio 1.", StringComparison.Ordinal));
+    }
+}

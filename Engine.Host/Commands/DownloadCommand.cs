@@ -79,7 +79,7 @@ public static class DownloadCommand
         output.WriteLine($"  verified {Format.Bytes(status.VerifiedBytes)} of {Format.Bytes(status.TotalBytes)} ({status.VerifiedPieces}/{status.PieceCount} pieces)");
         output.WriteLine($"  downloaded {Format.Bytes(status.Downloaded)}, uploaded {Format.Bytes(status.Uploaded)} in {elapsed.TotalSeconds:F1} s, average {Format.Rate(status.Downloaded / Math.Max(0.001, elapsed.TotalSeconds))}");
         output.WriteLine(FormattableString.Invariant(
-            $"summary: verified={status.VerifiedBytes} total={status.TotalBytes} downloaded={status.Downloaded} uploaded={status.Uploaded} seconds={elapsed.TotalSeconds:F3}"));
+            $"summary: verified={status.VerifiedBytes} total={status.TotalBytes} downloaded={status.Downloaded} uploaded={status.Uploaded} seconds={elapsed.TotalSeconds:F3} allocated={GC.GetTotalAllocatedBytes()} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} cpu={Environment.CpuUsage.TotalTime.TotalSeconds:F2}"));
         if (status.HashFailures > 0) output.WriteLine($"  {status.HashFailures} pieces failed the hash check and were fetched again");
         if (status.Error is not null)
         {

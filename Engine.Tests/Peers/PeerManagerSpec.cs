@@ -34,6 +34,8 @@ public sealed class PeerManagerSpec : TestKit
         _pieces = CreateTestProbe("pieces");
         _storage = CreateTestProbe("storage");
         _torrent = CreateTestProbe("torrent");
+        // Peer up/down notices are not what these tests are about.
+        _torrent.IgnoreMessages(m => m is PeerManager.PeerUp or PeerManager.PeerDown);
     }
 
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;

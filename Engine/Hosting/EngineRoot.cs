@@ -15,10 +15,15 @@ namespace Engine.Hosting;
 /// </summary>
 public sealed class EngineRoot : ReceiveActor
 {
-    public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default);
+    /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.</summary>
+    public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null);
     public sealed record TorrentAdded(InfoHash InfoHash, IActorRef Torrent);
     public sealed record AddFailed(string Reason);
+    /// <summary>Stops the torrent and forgets it; the torrent replies <see cref="TorrentActor.TorrentStopped"/> (or <see cref="TorrentNotFound"/>).</summary>
     public sealed record RemoveTorrent(InfoHash InfoHash);
+    /// <summary>Forwards <paramref name="Message"/> to the torrent (the reply goes to the sender); replies <see cref="TorrentNotFound"/> when there is none.</summary>
+    public sealed record ToTorrent(InfoHash InfoHash, object Message);
+    public sealed record TorrentNotFound(InfoHash InfoHash);
     /// <summary>Replies <see cref="ListenEndPoint"/> once bound (or the bind failure).</summary>
     public sealed record GetListenEndPoint;
     public sealed record ListenEndPoint(IPEndPoint? EndPoint);
@@ -57,6 +62,12 @@ public sealed class EngineRoot : ReceiveActor
         Receive<RemoveTorrent>(m =>
         {
             if (_torrents.Remove(m.InfoHash, out var t)) t.Forward(new TorrentActor.StopTorrent());
+            else Sender.Tell(new TorrentNotFound(m.InfoHash));
+        });
+        Receive<ToTorrent>(m =>
+        {
+            if (_torrents.TryGetValue(m.InfoHash, out var t)) t.Forward(m.Message);
+            else Sender.Tell(new TorrentNotFound(m.InfoHash));
         });
         Receive<Terminated>(m =>
         {
@@ -74,6 +85,14 @@ public sealed class EngineRoot : ReceiveActor
         return Directive.Stop;
     });
 
+    /// <summary>"torrent-&lt;hash&gt;", with a suffix while an earlier actor of the same torrent is still stopping.</summary>
+    private static string ChildName(InfoHash hash)
+    {
+        var name = "torrent-" + hash.ToHex();
+        for (var n = 2; !Context.Child(name).IsNobody(); n++) name = $"torrent-{hash.ToHex()}-{n}";
+        return name;
+    }
+
     private void OnAdd(AddTorrent m)
     {
         if (_torrents.ContainsKey(m.Torrent.InfoHash))
@@ -82,7 +101,8 @@ public sealed class EngineRoot : ReceiveActor
             return;
         }
         var resume = Path.Combine(_resumeDirectory, m.Torrent.InfoHash.ToHex() + ".resume");
-        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits), "torrent-" + m.Torrent.InfoHash.ToHex());
+        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused), ChildName(m.Torrent.InfoHash));
+        if (m.Subscriber is not null) actor.Tell(new TorrentActor.Subscribe(m.Subscriber));
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
         Sender.Tell(new TorrentAdded(m.Torrent.InfoHash, actor));

@@ -58,6 +58,10 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         public bool HasOptimistic => Optimistic is not null;
     }
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
+    /// <summary>Told to the parent when a peer completes its handshake.</summary>
+    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId);
+    /// <summary>Told to the parent when a handshaked peer's connection ends.</summary>
+    public sealed record PeerDown(IPEndPoint Remote, PeerId PeerId, string Reason);
 
     private sealed class Rechoke { public static readonly Rechoke Instance = new(); }
     private sealed class OptimisticUnchoke { public static readonly OptimisticUnchoke Instance = new(); }
@@ -111,6 +115,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerStats>(OnStats);
         Receive<PeerDisconnected>(m =>
         {
+            if (m.PeerId is not null && _peers.ContainsKey(Sender)) Context.Parent.Tell(new PeerDown(m.Remote, m.PeerId, m.Reason));
             if (_peers.TryGetValue(Sender, out var e) && e.Stats is not null)
                 e.Stats = e.Stats with { Downloaded = m.Downloaded, Uploaded = m.Uploaded };
             else if (_peers.ContainsKey(Sender))
@@ -209,6 +214,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.TryGetValue(Sender, out var entry)) return;
         entry.PeerId = m.PeerId;
+        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId));
         foreach (var other in _peers.Values)
         {
             if (other == entry || other.Superseded || !m.PeerId.Equals(other.PeerId)) continue;

@@ -36,6 +36,8 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     // ---- to the parent (torrent) ----------------------------------------------------------------
     public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures, long ReceivedBytes);
     public sealed record DownloadCompleted;
+    /// <summary>Told to the parent for every piece that passes its hash check.</summary>
+    public sealed record PieceVerified(int Piece);
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
@@ -205,6 +207,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             _picker.PieceVerified(m.Piece);
             _verifiedBytes += _layout.PieceSize(m.Piece);
             _resumeDirty = true;
+            Context.Parent.Tell(new PieceVerified(m.Piece));
             foreach (var p in _peers.Values)
             {
                 p.Actor.Tell(new HaveBroadcast(m.Piece));

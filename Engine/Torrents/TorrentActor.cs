@@ -17,7 +17,7 @@ namespace Engine.Torrents;
 /// peers go first, storage writes the fast-resume state, the tracker gets <c>stopped</c>, and after
 /// <see cref="StopBudget"/> the torrent reports stopped whatever is still pending.
 /// </summary>
-public sealed class TorrentActor : ReceiveActor, IWithTimers
+public sealed partial class TorrentActor : ReceiveActor, IWithTimers
 {
     public sealed record GetStatus;
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
@@ -55,9 +55,11 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private string? _error;
     private bool _storageClosed, _trackerStopped;
 
-    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default)
+    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
     {
         _torrent = torrent;
+        _paused = startPaused;
+        _have = new Pieces.Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, engine.Pool), "storage");
@@ -67,6 +69,7 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceManager.DownloadCompleted>(_ => OnCompleted());
         Receive<PeerManager.Summary>(m => _summary = m);
+        ControlReceives();
         Receive<PeerManager.Rechoked>(_ => { });
         Receive<PeerManager.AddPeers>(m =>
         {
@@ -90,7 +93,8 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         Receive<Subscribe>(m =>
         {
             _subscribers.Add(m.Subscriber);
-            if (_state == TorrentState.Seeding) m.Subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
+            m.Subscriber.Tell(new StateChanged(_torrent.InfoHash, _state));
+            if (_complete) m.Subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
             if (_state == TorrentState.Error) m.Subscriber.Tell(new TorrentFailed(_torrent.InfoHash, _error!));
         });
         Receive<StopTorrent>(_ => BeginStop());
@@ -111,8 +115,8 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits));
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused));
 
     /// <summary>A child that throws is stopped; a dead storage or piece manager puts the torrent in error.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
@@ -132,48 +136,67 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         if (_state != TorrentState.Checking) return;
         _checkProgress = 1;
         _startup = new StartupCheck(m.Verified.SetCount, m.Source);
+        _have = m.Verified.Clone();
+        _pieces = Context.ActorOf(PieceManager.Props(_torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
+        if (_paused)
+        {
+            _complete = m.Verified.AllSet;
+            SetState(TorrentState.Paused);
+            if (_complete) Publish(new TorrentCompleted(_torrent.InfoHash));
+            return;
+        }
+        StartSwarm();
+        if (m.Verified.AllSet) OnCompleted();
+        else SetState(TorrentState.Downloading);
+    }
+
+    /// <summary>Starts the PeerManager and the tracker client (at start-up, and again on resume).</summary>
+    private void StartSwarm()
+    {
+        _trackerStopped = false;
         var layout = _torrent.Layout;
-        _pieces = Context.ActorOf(PieceManager.Props(layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
         var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort)
         {
             Upload = _bandwidth.UploadThrottle(_engine.Bandwidth),
             Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
             Connections = _engine.Connections,
         };
-        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), "peers");
+        _generation++;
+        var suffix = _generation == 1 ? "" : "-" + _generation;
+        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), "peers" + suffix);
         long left = _torrent.TotalLength;
-        for (var i = m.Verified.NextSet(0); i >= 0; i = m.Verified.NextSet(i + 1)) left -= layout.PieceSize(i);
-        _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, _peers, _engine.Http, _engine.TrackerSettings, left), "tracker");
+        for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) left -= layout.PieceSize(i);
+        _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, _peers, _engine.Http, _engine.TrackerSettings, left), "tracker" + suffix);
         foreach (var p in _pendingPeers) _peers.Tell(p);
         _pendingPeers.Clear();
-        if (m.Verified.AllSet) OnCompleted();
-        else _state = TorrentState.Downloading;
+        if (_complete) _peers.Tell(new PeerManager.SetSeeding(true));
     }
 
     private void OnCompleted()
     {
-        if (_state is TorrentState.Seeding or TorrentState.Stopping or TorrentState.Stopped) return;
-        _state = TorrentState.Seeding;
+        if (_complete || _state is TorrentState.Stopping or TorrentState.Stopped) return;
+        _complete = true;
+        if (!_paused) SetState(TorrentState.Seeding);
         _peers.Tell(new PeerManager.SetSeeding(true));
         _tracker.Tell(new TrackerClient.Completed());
-        foreach (var s in _subscribers) s.Tell(new TorrentCompleted(_torrent.InfoHash));
+        Publish(new TorrentCompleted(_torrent.InfoHash));
     }
 
     private void Refresh()
     {
         if (_peers.IsNobody()) return;
         _peers.Tell(new PeerManager.GetSummary());
-        _tracker.Tell(new TrackerClient.UpdateTotals(_summary.Uploaded, _summary.Downloaded, _torrent.TotalLength - _progress.VerifiedBytes));
+        _tracker.Tell(new TrackerClient.UpdateTotals(_summary.Uploaded + _earlierUploaded, _summary.Downloaded + _earlierDownloaded, _torrent.TotalLength - _progress.VerifiedBytes));
     }
 
     private void Fail(string reason)
     {
         if (_state is TorrentState.Error or TorrentState.Stopping or TorrentState.Stopped) return;
-        _state = TorrentState.Error;
         _error = reason;
+        SetState(TorrentState.Error);
         Context.GetLogger().Error("torrent {0} failed: {1}", _torrent.Name, reason);
-        if (!_peers.IsNobody()) Context.Stop(_peers);
-        foreach (var s in _subscribers) s.Tell(new TorrentFailed(_torrent.InfoHash, reason));
+        StopSwarm("torrent failed: " + reason, stopTracker: false);
+        Publish(new TorrentFailed(_torrent.InfoHash, reason));
     }
 
     private void BeginStop()
@@ -181,8 +204,9 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
         _stopWaiters.Add(Sender);
         if (_state == TorrentState.Stopping) return;
         var wasError = _state == TorrentState.Error;
-        _state = TorrentState.Stopping;
+        SetState(TorrentState.Stopping);
         Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
+        DropAllPeers("torrent stopped");
         if (!_peers.IsNobody()) Context.Stop(_peers);
         if (_tracker.IsNobody()) _trackerStopped = true;
         else _tracker.Tell(new TrackerClient.Stop());
@@ -198,13 +222,14 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
     private void FinishStop()
     {
         if (_state == TorrentState.Stopped) return;
-        _state = TorrentState.Stopped;
+        SetState(TorrentState.Stopped);
         foreach (var w in _stopWaiters) w.Tell(new TorrentStopped(_torrent.InfoHash));
+        Publish(new TorrentStopped(_torrent.InfoHash));
         Context.Stop(Self);
     }
 
     private TorrentStatus Status() => new(
         _torrent.InfoHash, _torrent.Name, _state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
-        _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded, _progress.ReceivedBytes), _summary.Uploaded,
+        _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded + _earlierDownloaded, _progress.ReceivedBytes), _summary.Uploaded + _earlierUploaded,
         _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error, _startup);
 }

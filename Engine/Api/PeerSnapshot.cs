@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace Engine.Api;
+
+/// <summary>One connected peer of a torrent (from <see cref="TorrentHandle.GetPeersAsync"/>).</summary>
+/// <param name="EndPoint">The peer's address as connected (an incoming peer's port is ephemeral).</param>
+/// <param name="Client">The client program decoded from the peer id ("libtorrent 2.0.8"), or null when unknown.</param>
+/// <param name="PeerId">The peer id, printable characters kept and others shown as '.'.</param>
+/// <param name="DownloadRate">Payload bytes per second we receive from it.</param>
+/// <param name="UploadRate">Payload bytes per second we send to it.</param>
+/// <param name="AmChoking">We refuse its requests.</param>
+/// <param name="AmInterested">It has pieces we want.</param>
+/// <param name="PeerChoking">It refuses our requests.</param>
+/// <param name="PeerInterested">We have pieces it wants.</param>
+/// <param name="Snubbed">It unchoked us but sent nothing for a while.</param>
+/// <param name="Progress">Fraction of the pieces it has, 0..1.</param>
+public sealed record PeerSnapshot(
+    IPEndPoint EndPoint,
+    string? Client,
+    string PeerId,
+    double DownloadRate,
+    double UploadRate,
+    long Downloaded,
+    long Uploaded,
+    bool AmChoking,
+    bool AmInterested,
+    bool PeerChoking,
+    bool PeerInterested,
+    bool Snubbed,
+    double Progress,
+    DateTimeOffset ConnectedAt);

@@ -1,0 +1,17 @@
+namespace Engine.Api;
+
+/// <summary>Maps the actors' torrent states onto the public <see cref="TorrentState"/>.</summary>
+internal static class States
+{
+    public static TorrentState ToApi(Torrents.TorrentState state) => state switch
+    {
+        Torrents.TorrentState.FetchingMetadata => TorrentState.FetchingMetadata,
+        Torrents.TorrentState.Checking => TorrentState.Checking,
+        Torrents.TorrentState.Downloading => TorrentState.Downloading,
+        Torrents.TorrentState.Seeding => TorrentState.Seeding,
+        Torrents.TorrentState.Paused => TorrentState.Paused,
+        Torrents.TorrentState.Stopping => TorrentState.Stopping,
+        Torrents.TorrentState.Stopped => TorrentState.Stopped,
+        _ => TorrentState.Error,
+    };
+}

@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using Engine.Hosting;
+using Engine.Metainfo;
+using Engine.Primitives;
+using Engine.Torrents;
+
+namespace Engine.Api;
+
+/// <summary>
+/// The public face of the engine: add torrents (.torrent bytes, a path or a magnet link), find them, stop
+/// everything. Every torrent shares one listener, one set of rate limits and one disk budget. Thread-safe.
+/// <see cref="Create"/> owns its ActorSystem; <see cref="Attach"/> runs inside one the caller already has.
+/// </summary>
+public sealed class TorrentEngine : IAsyncDisposable
+{
+    /// <summary>Upper bound of <see cref="StopAsync"/>, whatever the trackers and peers do.</summary>
+    public static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
+
+    private static int _instances;
+
+    private readonly bool _ownsSystem;
+    private readonly object _gate = new();
+    private readonly List<TorrentHandle> _torrents = new();
+    private readonly string _resumeDirectory;
+    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private volatile bool _stopped;
+
+    private TorrentEngine(ActorSystem system, IActorRef root, EngineContext context, TorrentEngineOptions options, EngineOptions engineOptions, bool ownsSystem)
+    {
+        System = system;
+        Root = root;
+        Context = context;
+        Options = options;
+        _resumeDirectory = engineOptions.ResumeDirectory;
+        _ownsSystem = ownsSystem;
+        ListenEndPoint = engineOptions.ListenOn is { } on ? new IPEndPoint(on.Address, context.ListenPort) : null;
+    }
+
+    public TorrentEngineOptions Options { get; }
+
+    /// <summary>Where peers reach us (the actual port when <see cref="TorrentEngineOptions.ListenOn"/> asked for port 0); null when not listening.</summary>
+    public IPEndPoint? ListenEndPoint { get; }
+
+    /// <summary>The ActorSystem the engine runs in.</summary>
+    public ActorSystem System { get; }
+
+    internal IActorRef Root { get; }
+    internal EngineContext Context { get; }
+
+    /// <summary>Starts an engine in a new ActorSystem of its own (terminated by <see cref="StopAsync"/>).</summary>
+    public static TorrentEngine Create(TorrentEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var engineOptions = Prepare(options);
+        var config = ConfigurationFactory.ParseString(engineOptions.ExtraHocon ?? "").WithFallback(ConfigurationFactory.ParseString(EngineSystem.DefaultHocon));
+        var system = ActorSystem.Create("torrent-engine", config);
+        try { return Start(system, options, engineOptions, ownsSystem: true); }
+        catch
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(5));
+            throw;
+        }
+    }
+
+    /// <summary>Starts an engine inside <paramref name="system"/> (left running by <see cref="StopAsync"/>).</summary>
+    public static TorrentEngine Attach(ActorSystem system, TorrentEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(options);
+        return Start(system, options, Prepare(options), ownsSystem: false);
+    }
+
+    /// <summary>Starts an engine in <paramref name="system"/> from engine options mapped elsewhere (the hosting extensions).</summary>
+    internal static TorrentEngine Start(ActorSystem system, TorrentEngineOptions options, EngineOptions engineOptions, bool ownsSystem)
+    {
+        var name = "torrent-engine-" + Interlocked.Increment(ref _instances);
+        var (root, context) = EngineSystem.CreateRoot(system, engineOptions, name);
+        if (engineOptions.ListenOn is not null)
+        {
+            // Return only once peers can connect.
+            try { root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), TimeSpan.FromSeconds(5)).GetAwaiter().GetResult(); }
+            catch (AskTimeoutException e)
+            {
+                system.Stop(root);
+                throw new TorrentEngineException($"the listener on {engineOptions.ListenOn} did not start within 5 s", e);
+            }
+        }
+        return new TorrentEngine(system, root, context, options, engineOptions, ownsSystem);
+    }
+
+    private static EngineOptions Prepare(TorrentEngineOptions options)
+    {
+        var engineOptions = options.ToEngineOptions();
+        try { Directory.CreateDirectory(engineOptions.ResumeDirectory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidEngineOptionsException($"cannot create the state directory {engineOptions.ResumeDirectory}: {e.Message}");
+        }
+        if (engineOptions.ListenOn is { Port: > 0 } listen) CheckCanListen(listen);
+        return engineOptions;
+    }
+
+    /// <summary>A listener that cannot bind would only fail inside the actor system: find out here, with a clear message.</summary>
+    private static void CheckCanListen(IPEndPoint endPoint)
+    {
+        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            probe.Bind(endPoint);
+            probe.Listen(1);
+        }
+        catch (SocketException e)
+        {
+            throw new TorrentEngineException($"cannot listen on {endPoint}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every torrent of the engine, in the order they were added.</summary>
+    public IReadOnlyList<TorrentHandle> Torrents
+    {
+        get { lock (_gate) return _torrents.ToArray(); }
+    }
+
+    public TorrentHandle? Find(InfoHash infoHash)
+    {
+        lock (_gate)
+            foreach (var t in _torrents)
+                if (t.InfoHash == infoHash) return t;
+        return null;
+    }
+
+    /// <summary>Adds a torrent from the bytes of a .torrent file and starts it (or leaves it paused, see <see cref="TorrentOptions.StartPaused"/>).</summary>
+    public async Task<TorrentHandle> AddAsync(byte[] torrentFile, string saveDirectory, TorrentOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(torrentFile);
+        TorrentMetainfo metainfo;
+        try { metainfo = TorrentMetainfo.Parse(torrentFile); }
+        catch (MetainfoException e) { throw new InvalidTorrentException(e.Message, e); }
+        return await AddAsync(metainfo, null, saveDirectory, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a torrent from a .torrent file's path or a magnet link.</summary>
+    public async Task<TorrentHandle> AddAsync(string pathOrMagnet, string saveDirectory, TorrentOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(pathOrMagnet);
+        if (MagnetLink.IsMagnet(pathOrMagnet))
+        {
+            MagnetLink magnet;
+            try { magnet = MagnetLink.Parse(pathOrMagnet); }
+            catch (MagnetException e) { throw new InvalidTorrentException("invalid magnet link: " + e.Message, e); }
+            return await AddAsync(null, magnet, saveDirectory, options, ct).ConfigureAwait(false);
+        }
+        TorrentMetainfo metainfo;
+        try { metainfo = TorrentMetainfo.Load(pathOrMagnet); }
+        catch (MetainfoException e) { throw new InvalidTorrentException(e.Message.StartsWith(pathOrMagnet, StringComparison.Ordinal) || e.Message.Contains(pathOrMagnet, StringComparison.Ordinal) ? e.Message : $"{pathOrMagnet}: {e.Message}", e); }
+        return await AddAsync(metainfo, null, saveDirectory, options, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TorrentHandle> AddAsync(TorrentMetainfo? metainfo, MagnetLink? magnet, string saveDirectory, TorrentOptions? options, CancellationToken ct)
+    {
+        ThrowIfStopped();
+        if (string.IsNullOrWhiteSpace(saveDirectory)) throw new ArgumentException("a save directory is needed", nameof(saveDirectory));
+        options ??= new TorrentOptions();
+        options.Validate();
+        var hash = metainfo?.InfoHash ?? magnet!.InfoHash;
+        var handle = new TorrentHandle(this, hash, Path.GetFullPath(saveDirectory), options, metainfo, magnet);
+        lock (_gate)
+        {
+            foreach (var t in _torrents)
+                if (t.InfoHash == hash) throw new DuplicateTorrentException(hash, t.Name);
+            _torrents.Add(handle);
+        }
+        try
+        {
+            await handle.LaunchAsync(options.StartPaused, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Forget(handle);
+            handle.Shutdown();
+            throw;
+        }
+        return handle;
+    }
+
+    /// <summary>
+    /// Stops every torrent (trackers are told <c>stopped</c>, resume state written, files closed), then the
+    /// listener, and terminates the ActorSystem when the engine owns it. Finishes within <see cref="StopBound"/>
+    /// even when trackers never answer. Idempotent.
+    /// </summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        await _stopGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_stopped) return;
+            var deadline = DateTime.UtcNow + StopBound - TimeSpan.FromMilliseconds(250);
+            var torrents = Torrents;
+            await Task.WhenAll(torrents.Select(t => t.StopCoreAsync())).WaitAsync(Left(deadline), ct).ConfigureAwait(false);
+            _stopped = true;
+            foreach (var t in torrents) t.Shutdown();
+            try { await Root.GracefulStop(Left(deadline)).ConfigureAwait(false); }
+            catch (TaskCanceledException) { }
+            Context.Http.Dispose();
+            if (_ownsSystem) await System.Terminate().WaitAsync(Left(deadline), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _stopped = true;
+            Root.Tell(PoisonPill.Instance);
+        }
+        finally { _stopGate.Release(); }
+    }
+
+    private static TimeSpan Left(DateTime deadline)
+    {
+        var left = deadline - DateTime.UtcNow;
+        return left > TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    // ---- for handles ----------------------------------------------------------------------------
+
+    internal string ResumePath(InfoHash hash) => Path.Combine(_resumeDirectory, hash.ToHex() + ".resume");
+
+    internal void Forget(TorrentHandle handle)
+    {
+        lock (_gate) _torrents.Remove(handle);
+    }
+
+    internal void ThrowIfStopped()
+    {
+        if (_stopped) throw new EngineStoppedException();
+    }
+
+    internal async Task<object> AskRootAsync(object message, TimeSpan timeout, CancellationToken ct)
+    {
+        try { return await Root.Ask(message, timeout, ct).ConfigureAwait(false); }
+        catch (AskTimeoutException e)
+        {
+            throw new EngineTimeoutException($"the engine did not answer {message.GetType().Name} within {timeout.TotalSeconds:0.#} s", e);
+        }
+    }
+}

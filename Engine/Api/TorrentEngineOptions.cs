@@ -1,0 +1,83 @@
+using System.Net;
+using Engine.Hosting;
+using Engine.Limits;
+using Engine.Peers;
+
+namespace Engine.Api;
+
+/// <summary>
+/// Options of a <see cref="TorrentEngine"/>: one listener, one set of rate limits and one disk budget shared
+/// by every torrent. Immutable; change with <c>with</c>. Bound from the configuration section
+/// <see cref="SectionName"/> by <c>services.AddTorrentEngine(configuration)</c> (see <see cref="FromConfiguration"/>).
+/// </summary>
+public sealed record TorrentEngineOptions
+{
+    /// <summary>The configuration section the hosting extensions read.</summary>
+    public const string SectionName = "TorrentEngine";
+
+    /// <summary>Where peers connect to us (port 0: a free port). Null: no listener (we only dial out).</summary>
+    public IPEndPoint? ListenOn { get; init; } = new(IPAddress.Any, 6881);
+
+    /// <summary>Directory for the engine's state: one fast-resume file per torrent, named by info-hash.</summary>
+    public string StateDirectory { get; init; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "akka-torrent", "state");
+
+    /// <summary>Most peer connections per torrent.</summary>
+    public int MaxConnectionsPerTorrent { get; init; } = 50;
+
+    /// <summary>Most peer connections of all torrents together; 0 for no limit.</summary>
+    public int MaxConnections { get; init; } = 500;
+
+    /// <summary>Engine-wide upload limit in bytes per second (every torrent together); null for none.</summary>
+    public long? UploadLimit { get; init; }
+
+    /// <summary>Engine-wide download limit in bytes per second; null for none.</summary>
+    public long? DownloadLimit { get; init; }
+
+    /// <summary>
+    /// Memory for blocks between the network and the disk, shared by every torrent: the block pool keeps this
+    /// much for re-use, and a single peer may have at most a quarter of it (and never more than 4 MiB) waiting
+    /// for the disk before its socket reads pause. At least 1 MiB.
+    /// </summary>
+    public long DiskBudgetBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Lets callers (and tests) adjust the underlying <see cref="EngineOptions"/> after the mapping (timers, tunables).</summary>
+    public Func<EngineOptions, EngineOptions>? Advanced { get; init; }
+
+    /// <summary>Checks the values; throws <see cref="InvalidEngineOptionsException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+            throw new InvalidEngineOptionsException(nameof(StateDirectory) + " must name a directory");
+        if (MaxConnectionsPerTorrent < 1)
+            throw new InvalidEngineOptionsException($"{nameof(MaxConnectionsPerTorrent)} must be at least 1, got {MaxConnectionsPerTorrent}");
+        if (MaxConnections < 0)
+            throw new InvalidEngineOptionsException($"{nameof(MaxConnections)} must be 0 (no limit) or more, got {MaxConnections}");
+        if (UploadLimit is <= 0)
+            throw new InvalidEngineOptionsException($"{nameof(UploadLimit)} must be positive (or null for none), got {UploadLimit}");
+        if (DownloadLimit is <= 0)
+            throw new InvalidEngineOptionsException($"{nameof(DownloadLimit)} must be positive (or null for none), got {DownloadLimit}");
+        if (DiskBudgetBytes < 1024 * 1024)
+            throw new InvalidEngineOptionsException($"{nameof(DiskBudgetBytes)} must be at least 1 MiB, got {DiskBudgetBytes}");
+    }
+
+    /// <summary>The engine options these map onto.</summary>
+    public EngineOptions ToEngineOptions()
+    {
+        Validate();
+        var blocks = (int)Math.Min(int.MaxValue, DiskBudgetBytes / BlockSize);
+        var options = new EngineOptions
+        {
+            ListenOn = ListenOn,
+            ResumeDirectory = Path.GetFullPath(StateDirectory),
+            Limits = new RateLimits(UploadLimit ?? 0, DownloadLimit ?? 0),
+            MaxConnections = MaxConnections,
+            PeerManager = new PeerManagerSettings { MaxConnections = MaxConnectionsPerTorrent },
+            PooledBlocks = blocks,
+            Peers = new PeerSettings { DiskCreditBlocks = Math.Clamp(blocks / 4, 16, 256) },
+        };
+        return Advanced is null ? options : Advanced(options);
+    }
+
+    private const int BlockSize = 16 * 1024;
+}

@@ -1,0 +1,32 @@
+using System.Net;
+using Engine.Primitives;
+
+namespace Engine.Api;
+
+/// <summary>
+/// Something that happened to a torrent, from <see cref="TorrentHandle.Events"/> or
+/// <see cref="TorrentHandle.AsObservable"/>. A new stream starts with a <see cref="StateChanged"/> carrying the
+/// current state; after that events arrive in the order they happened.
+/// </summary>
+public abstract record TorrentEvent(InfoHash InfoHash, DateTimeOffset At);
+
+/// <summary>A piece passed its hash check and was added to the verified set.</summary>
+public sealed record PieceVerified(InfoHash InfoHash, DateTimeOffset At, int Piece) : TorrentEvent(InfoHash, At);
+
+/// <summary>Every piece is verified (also told when the data was already complete when the torrent started).</summary>
+public sealed record Completed(InfoHash InfoHash, DateTimeOffset At) : TorrentEvent(InfoHash, At);
+
+/// <summary>The torrent failed (e.g. the disk is full, or a magnet's metadata could not be fetched).</summary>
+public sealed record Failed(InfoHash InfoHash, DateTimeOffset At, string Reason) : TorrentEvent(InfoHash, At);
+
+/// <summary>A peer completed its handshake. <paramref name="Client"/> is decoded from its peer id when known.</summary>
+public sealed record PeerConnected(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string? Client) : TorrentEvent(InfoHash, At);
+
+/// <summary>A connected peer's connection ended.</summary>
+public sealed record PeerDropped(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string Reason) : TorrentEvent(InfoHash, At);
+
+/// <summary>The torrent entered <paramref name="State"/>.</summary>
+public sealed record StateChanged(InfoHash InfoHash, DateTimeOffset At, TorrentState State) : TorrentEvent(InfoHash, At);
+
+/// <summary>A magnet link's metadata arrived and checked out: the torrent's name and files are known now.</summary>
+public sealed record MetadataReceived(InfoHash InfoHash, DateTimeOffset At, string Name) : TorrentEvent(InfoHash, At);

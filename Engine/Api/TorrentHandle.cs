@@ -1,0 +1,316 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Akka.Actor;
+using Engine.Hosting;
+using Engine.Limits;
+using Engine.Metainfo;
+using Engine.Peers;
+using Engine.Pieces;
+using Engine.Primitives;
+using Engine.Torrents;
+using Engine.Trackers;
+
+namespace Engine.Api;
+
+/// <summary>
+/// One torrent of a <see cref="TorrentEngine"/>. Every method is safe to call from any thread. After
+/// <see cref="RemoveAsync"/> every method but <see cref="RemoveAsync"/> throws <see cref="TorrentRemovedException"/>.
+/// </summary>
+public sealed class TorrentHandle
+{
+    private readonly TorrentEngine _engine;
+    private readonly EventHub _hub = new();
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly MagnetLink? _magnet;
+    private volatile TorrentMetainfo? _metainfo;
+    private volatile bool _stopped = true, _removed;
+    private IActorRef _relay = ActorRefs.Nobody;
+    private TorrentStatus? _lastStatus;
+    private Bitfield? _lastHave;
+
+    internal TorrentHandle(TorrentEngine engine, InfoHash infoHash, string saveDirectory, TorrentOptions options, TorrentMetainfo? metainfo, MagnetLink? magnet)
+    {
+        _engine = engine;
+        InfoHash = infoHash;
+        SaveDirectory = saveDirectory;
+        Options = options;
+        _metainfo = metainfo;
+        _magnet = magnet;
+    }
+
+    public InfoHash InfoHash { get; }
+
+    /// <summary>The torrent's name; for a magnet link its display name (or the info-hash) until the metadata is known.</summary>
+    public string Name => _metainfo?.Name ?? _magnet?.DisplayName ?? InfoHash.ToHex();
+
+    /// <summary>The directory the torrent's files are saved under (absolute).</summary>
+    public string SaveDirectory { get; }
+
+    public TorrentOptions Options { get; }
+
+    /// <summary>The parsed metainfo, or null while a magnet's metadata is being fetched.</summary>
+    public TorrentMetainfo? Metainfo => _metainfo;
+
+    /// <summary>The magnet link the torrent was added from, if any.</summary>
+    public MagnetLink? Magnet => _magnet;
+
+    public bool IsRemoved => _removed;
+
+    internal EventHub Hub => _hub;
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    /// <summary>Starts a stopped torrent (files are opened and checked again), or resumes a paused one.</summary>
+    public async Task StartAsync()
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ThrowIfRemoved();
+            if (_stopped) await LaunchAsync(startPaused: false, CancellationToken.None).ConfigureAwait(false);
+            else await CommandAsync(new TorrentActor.Resume()).ConfigureAwait(false);
+        }
+        finally { _lifecycle.Release(); }
+    }
+
+    /// <summary>Disconnects every peer and stops announcing; files stay open and progress is kept. No-op when stopped.</summary>
+    public Task PauseAsync() => CommandAsync(new TorrentActor.Pause());
+
+    /// <summary>Undoes <see cref="PauseAsync"/>; a stopped torrent is started.</summary>
+    public async Task ResumeAsync()
+    {
+        ThrowIfRemoved();
+        if (_stopped) await StartAsync().ConfigureAwait(false);
+        else await CommandAsync(new TorrentActor.Resume()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the torrent: peers are disconnected, trackers are told <c>stopped</c> (bounded: an unanswering
+    /// tracker is given up on), the resume state is written and every file is closed. The handle stays in
+    /// <see cref="TorrentEngine.Torrents"/>; <see cref="StartAsync"/> starts it again.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ThrowIfRemoved();
+            await StopCoreAsync().ConfigureAwait(false);
+        }
+        finally { _lifecycle.Release(); }
+    }
+
+    /// <summary>Stops the torrent and removes it from the engine with its resume state; <paramref name="deleteData"/> also deletes its downloaded files.</summary>
+    public async Task RemoveAsync(bool deleteData)
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_removed) return;
+            await StopCoreAsync().ConfigureAwait(false);
+            _removed = true;
+            _engine.Forget(this);
+            TryDelete(_engine.ResumePath(InfoHash));
+            if (deleteData && _metainfo is { } torrent) DataFiles.Delete(torrent, SaveDirectory);
+            Shutdown();
+        }
+        finally { _lifecycle.Release(); }
+    }
+
+    /// <summary>Dials these peers (in addition to what trackers return). Ignored while the torrent is stopped; kept for later while paused.</summary>
+    public void AddPeers(IEnumerable<System.Net.IPEndPoint> peers)
+    {
+        ThrowIfRemoved();
+        if (_stopped) return;
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new PeerManager.AddPeers(peers.ToList())), ActorRefs.NoSender);
+    }
+
+    // ---- queries --------------------------------------------------------------------------------
+
+    /// <summary>State, progress, rates, peers, ETA and per-file progress.</summary>
+    public async Task<TorrentSnapshot> GetStatusAsync()
+    {
+        ThrowIfRemoved();
+        var status = await AskTorrentAsync<TorrentStatus>(new TorrentActor.GetStatus()).ConfigureAwait(false);
+        var map = await AskTorrentAsync<TorrentActor.PieceMapReply>(new TorrentActor.GetPieceMap()).ConfigureAwait(false);
+        if (status is not null) _lastStatus = status;
+        if (map is not null) _lastHave = map.Verified;
+        var s = status ?? _lastStatus;
+        var have = map?.Verified ?? _lastHave;
+        var torrent = _metainfo;
+        var files = torrent is not null && have is not null ? FileProgress.Compute(torrent, have)
+            : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount))
+            : [];
+        var state = status is null ? TorrentState.Stopped : States.ToApi(status.State);
+        if (s is null)
+        {
+            var total = torrent?.TotalLength ?? 0;
+            return new TorrentSnapshot(InfoHash, Name, state, 0, total, 0, torrent?.PieceCount ?? 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, null, SaveDirectory, files);
+        }
+        var running = status is not null;
+        return new TorrentSnapshot(InfoHash, Name, state, s.Progress, s.TotalBytes, s.VerifiedBytes, s.PieceCount, s.VerifiedPieces,
+            running ? s.DownloadRate : 0, running ? s.UploadRate : 0, s.Downloaded, s.Uploaded, running ? s.Peers : 0, s.KnownPeers,
+            running ? s.Eta : s.IsComplete ? TimeSpan.Zero : null, s.CheckProgress, s.HashFailures, s.Error, SaveDirectory, files);
+    }
+
+    /// <summary>The connected peers (empty when paused or stopped).</summary>
+    public async Task<IReadOnlyList<PeerSnapshot>> GetPeersAsync()
+    {
+        ThrowIfRemoved();
+        var peers = await AskTorrentAsync<List<PeerManager.PeerStats>>(new TorrentActor.GetPeers()).ConfigureAwait(false);
+        if (peers is null) return [];
+        var pieceCount = _metainfo?.PieceCount ?? 0;
+        var result = new List<PeerSnapshot>(peers.Count);
+        foreach (var p in peers)
+            result.Add(new PeerSnapshot(p.Remote, p.PeerId is null ? null : ClientNames.Describe(p.PeerId), p.PeerId?.ToString() ?? "",
+                p.DownloadRate, p.UploadRate, p.Downloaded, p.Uploaded, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested,
+                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt));
+        return result;
+    }
+
+    /// <summary>Every tracker of the torrent with its last announce result ("idle" while paused or stopped).</summary>
+    public async Task<IReadOnlyList<TrackerSnapshot>> GetTrackersAsync()
+    {
+        ThrowIfRemoved();
+        var states = await AskTorrentAsync<List<TrackerClient.TrackerState>>(new TorrentActor.GetTrackers()).ConfigureAwait(false);
+        var byUrl = new Dictionary<string, TrackerClient.TrackerState>();
+        foreach (var s in states ?? []) byUrl[s.Url] = s;
+        IReadOnlyList<IReadOnlyList<string>> tiers = _metainfo?.AnnounceTiers
+            ?? (_magnet is null ? [] : _magnet.Trackers.Select(t => (IReadOnlyList<string>)new[] { t }).ToList());
+        var result = new List<TrackerSnapshot>();
+        for (var tier = 0; tier < tiers.Count; tier++)
+            foreach (var url in tiers[tier])
+                result.Add(byUrl.Remove(url, out var s)
+                    ? new TrackerSnapshot(url, tier, s.Status, s.Peers, s.LastAnnounce, s.Error)
+                    : new TrackerSnapshot(url, tier, "idle", 0, null, null));
+        foreach (var s in byUrl.Values) result.Add(new TrackerSnapshot(s.Url, tiers.Count, s.Status, s.Peers, s.LastAnnounce, s.Error));
+        return result;
+    }
+
+    /// <summary>Which pieces are verified.</summary>
+    public async Task<PieceMap> GetPieceMapAsync()
+    {
+        ThrowIfRemoved();
+        var map = await AskTorrentAsync<TorrentActor.PieceMapReply>(new TorrentActor.GetPieceMap()).ConfigureAwait(false);
+        if (map is not null) _lastHave = map.Verified;
+        var have = map?.Verified ?? _lastHave;
+        if (have is null)
+            return _metainfo is { } t ? new PieceMap(t.PieceCount, 0, new byte[(t.PieceCount + 7) / 8]) : PieceMap.Empty;
+        return new PieceMap(have.Count, have.SetCount, have.ToWire());
+    }
+
+    // ---- events ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The torrent's events, starting with the current state. The stream is registered at this call (events
+    /// from then on are kept, up to <see cref="EventHub.Capacity"/> unread), and ends when the torrent is removed
+    /// or the engine stops; cancelling <paramref name="ct"/> ends it too (the enumeration then throws
+    /// <see cref="OperationCanceledException"/>).
+    /// </summary>
+    public IAsyncEnumerable<TorrentEvent> Events(CancellationToken ct = default)
+    {
+        ThrowIfRemoved();
+        var channel = _hub.Open();
+        return Read(channel, ct);
+    }
+
+    private async IAsyncEnumerable<TorrentEvent> Read(Channel<TorrentEvent> channel, [EnumeratorCancellation] CancellationToken ct)
+    {
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+                while (channel.Reader.TryRead(out var e))
+                    yield return e;
+        }
+        finally { _hub.Close(channel); }
+    }
+
+    /// <summary>The same events as an <see cref="IObservable{T}"/>. Observers are called on an engine thread: they must not block.</summary>
+    public IObservable<TorrentEvent> AsObservable() => new Observable(_hub);
+
+    private sealed class Observable(EventHub hub) : IObservable<TorrentEvent>
+    {
+        public IDisposable Subscribe(IObserver<TorrentEvent> observer) => hub.Subscribe(observer);
+    }
+
+    public override string ToString() => $"{Name} ({InfoHash})";
+
+    // ---- internals ------------------------------------------------------------------------------
+
+    /// <summary>Creates the torrent's actor (the handle must not be running).</summary>
+    internal async Task LaunchAsync(bool startPaused, CancellationToken ct)
+    {
+        var torrent = _metainfo ?? throw new TorrentEngineException($"{Name}: magnet links are not supported yet");
+        if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub));
+        var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
+        var reply = await _engine.AskRootAsync(new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        switch (reply)
+        {
+            case EngineRoot.TorrentAdded:
+                _stopped = false;
+                return;
+            case EngineRoot.AddFailed failed:
+                throw new DuplicateTorrentException(InfoHash, Name + ": " + failed.Reason);
+            default:
+                throw new TorrentEngineException($"{Name}: unexpected reply {reply}");
+        }
+    }
+
+    internal async Task StopCoreAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        try
+        {
+            await _engine.AskRootAsync(new EngineRoot.RemoveTorrent(InfoHash), TorrentActor.StopBudget + TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (EngineTimeoutException)
+        {
+            // The torrent's own deadline stops it (and closes its files) regardless.
+        }
+        _hub.Publish(new StateChanged(InfoHash, DateTimeOffset.UtcNow, TorrentState.Stopped));
+    }
+
+    /// <summary>Ends the event streams and the relay (torrent removed or engine stopped).</summary>
+    internal void Shutdown()
+    {
+        _stopped = true;
+        _hub.Complete();
+        if (!_relay.IsNobody()) _engine.System.Stop(_relay);
+        _relay = ActorRefs.Nobody;
+    }
+
+    internal void MarkRemovedByEngine() => _removed = true;
+
+    private async Task CommandAsync(object command)
+    {
+        ThrowIfRemoved();
+        await AskTorrentAsync<TorrentActor.CommandDone>(command).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the torrent's actor; null when it is not running (stopped).</summary>
+    private async Task<T?> AskTorrentAsync<T>(object message) where T : class
+    {
+        if (_stopped) return null;
+        var reply = await _engine.AskRootAsync(new EngineRoot.ToTorrent(InfoHash, message), TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        return reply switch
+        {
+            T t => t,
+            EngineRoot.TorrentNotFound => null,
+            _ => throw new TorrentEngineException($"{Name}: unexpected reply {reply} to {message.GetType().Name}"),
+        };
+    }
+
+    private void ThrowIfRemoved()
+    {
+        if (_removed) throw new TorrentRemovedException(InfoHash);
+        _engine.ThrowIfStopped();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

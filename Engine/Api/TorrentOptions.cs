@@ -1,0 +1,22 @@
+namespace Engine.Api;
+
+/// <summary>Options of one torrent when it is added. Immutable.</summary>
+public sealed record TorrentOptions
+{
+    /// <summary>Add the torrent paused: its data is checked, but no peer is contacted until it is resumed.</summary>
+    public bool StartPaused { get; init; }
+
+    /// <summary>This torrent's own upload limit in bytes per second (the engine's applies too); null for none.</summary>
+    public long? UploadLimit { get; init; }
+
+    /// <summary>This torrent's own download limit in bytes per second; null for none.</summary>
+    public long? DownloadLimit { get; init; }
+
+    internal void Validate()
+    {
+        if (UploadLimit is <= 0)
+            throw new ArgumentException($"{nameof(UploadLimit)} must be positive (or null for none), got {UploadLimit}");
+        if (DownloadLimit is <= 0)
+            throw new ArgumentException($"{nameof(DownloadLimit)} must be positive (or null for none), got {DownloadLimit}");
+    }
+}

@@ -4,8 +4,8 @@ namespace Engine.Api;
 
 /// <summary>
 /// Fans one torrent's events out to any number of readers: channels (for <see cref="TorrentHandle.Events"/>) and
-/// observers (for <see cref="TorrentHandle.AsObservable"/>). A new reader first gets the latest
-/// <see cref="StateChanged"/>. Each channel holds at most <see cref="Capacity"/> unread events (the oldest are
+/// observers (for <see cref="TorrentHandle.AsObservable"/>). A new reader first gets the latest <see cref="StateChanged"/>,
+/// then the <see cref="Completed"/> (or <see cref="Failed"/>) event if the torrent has already completed (or is failed). Each channel holds at most <see cref="Capacity"/> unread events (the oldest are
 /// dropped), so a reader that stops reading cannot make the engine's memory grow.
 /// </summary>
 internal sealed class EventHub
@@ -16,6 +16,8 @@ internal sealed class EventHub
     private readonly List<Channel<TorrentEvent>> _channels = new();
     private readonly List<IObserver<TorrentEvent>> _observers = new();
     private StateChanged? _lastState;
+    private Completed? _completedEvent;
+    private Failed? _failedEvent;
     private bool _completed;
 
     public void Publish(TorrentEvent e)
@@ -30,7 +32,10 @@ internal sealed class EventHub
                 // The handle reports Stopped itself when a stop completes; the actor's own report may come later.
                 if (_lastState?.State == s.State) return;
                 _lastState = s;
+                if (s.State != TorrentState.Error) _failedEvent = null;
             }
+            else if (e is Completed c) _completedEvent = c;
+            else if (e is Failed f) _failedEvent = f;
             channels = _channels.ToArray();
             observers = _observers.ToArray();
         }
@@ -47,7 +52,7 @@ internal sealed class EventHub
         });
         lock (_gate)
         {
-            if (_lastState is not null) channel.Writer.TryWrite(_lastState);
+            foreach (var e in Replay()) channel.Writer.TryWrite(e);
             if (_completed) channel.Writer.TryComplete();
             else _channels.Add(channel);
         }
@@ -62,17 +67,26 @@ internal sealed class EventHub
 
     public IDisposable Subscribe(IObserver<TorrentEvent> observer)
     {
-        StateChanged? last;
+        List<TorrentEvent> replay;
         bool completed;
         lock (_gate)
         {
-            last = _lastState;
+            replay = Replay();
             completed = _completed;
             if (!completed) _observers.Add(observer);
         }
-        if (last is not null) observer.OnNext(last);
+        foreach (var e in replay) observer.OnNext(e);
         if (completed) observer.OnCompleted();
         return new Unsubscriber(this, observer);
+    }
+
+    private List<TorrentEvent> Replay()
+    {
+        var list = new List<TorrentEvent>(3);
+        if (_lastState is not null) list.Add(_lastState);
+        if (_completedEvent is not null) list.Add(_completedEvent);
+        if (_failedEvent is not null) list.Add(_failedEvent);
+        return list;
     }
 
     /// <summary>Ends every stream (the torrent was removed or the engine stopped).</summary>

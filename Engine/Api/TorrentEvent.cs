@@ -6,7 +6,8 @@ namespace Engine.Api;
 /// <summary>
 /// Something that happened to a torrent, from <see cref="TorrentHandle.Events"/> or
 /// <see cref="TorrentHandle.AsObservable"/>. A new stream starts with a <see cref="StateChanged"/> carrying the
-/// current state; after that events arrive in the order they happened.
+/// current state, followed by the torrent's <see cref="Completed"/> (or <see cref="Failed"/>) event when it has
+/// already completed (or is failed); after that events arrive in the order they happened.
 /// </summary>
 public abstract record TorrentEvent(InfoHash InfoHash, DateTimeOffset At);
 

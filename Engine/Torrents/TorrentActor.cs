@@ -137,6 +137,9 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         _checkProgress = 1;
         _startup = new StartupCheck(m.Verified.SetCount, m.Source);
         _have = m.Verified.Clone();
+        long verifiedBytes = 0;
+        for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) verifiedBytes += _torrent.Layout.PieceSize(i);
+        _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, _have.AllSet, false, 0, 0); // until the PieceManager reports
         _pieces = Context.ActorOf(PieceManager.Props(_torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
         if (_paused)
         {

@@ -108,6 +108,8 @@ public sealed class PeerConnectionSpec : TestKit
         await using var _ = remote;
         _pieces.Reply(new PieceManager.Welcome(new Bitfield(_layout.PieceCount)));
         await remote.ReceiveAsync<HaveNone>();
+        // The outbound actor records the send time when its loop reports the batch sent: let that happen at t=0.
+        await Task.Delay(300);
 
         // Step the virtual clock one timer period at a time (the test scheduler fires a periodic timer once per advance).
         for (var i = 0; i < 11; i++) Clock.Advance(TimeSpan.FromSeconds(10));

@@ -1,32 +1,61 @@
-using Akka.Event;
-using System.Net;
 using Akka.Actor;
+using Akka.Event;
 using Engine.Peers;
 using Engine.Primitives;
 
 namespace Engine.Trackers;
 
 /// <summary>
-/// Announces one torrent to its trackers (BEP 3/23 over HTTP; tiers tried in order per BEP 12) and
-/// feeds the peers it learns to the PeerManager. Re-announces on the tracker's interval; failures move to
-/// the next tracker and then back off exponentially (15 s · 2ⁿ, at most 30 min) — a tracker never
-/// crashes the torrent. HTTP runs on the thread pool and the result is piped back.
+/// Announces one torrent to its trackers and feeds the peers it learns to the PeerManager. HTTP (BEP 3/23/7) runs
+/// on the thread pool with the result piped back; UDP (BEP 15) goes through a <see cref="UdpTrackerSocket"/> child.
+/// The announce list follows BEP 12 (<see cref="TrackerTiers"/>): every announce is a round from the first tier,
+/// a failing tracker hands over to the next one (then the next tier), one that answers moves to the front of its
+/// tier. A round in which all failed is retried after 15 s · 2ⁿ (at most 30 min). Each tracker gets <c>started</c>
+/// on its first announce; <c>completed</c> once, when a download finishes; <c>stopped</c> goes to every tracker that
+/// accepted us, bounded by <see cref="TrackerSettings.StopTimeout"/>. <see cref="Scrape"/> asks every tracker for
+/// the swarm counts. A tracker never crashes the torrent.
 /// </summary>
-public sealed class TrackerClient : ReceiveActor, IWithTimers
+public sealed partial class TrackerClient : ReceiveActor, IWithTimers
 {
     /// <summary>Transfer totals for the next announce (the torrent pushes them).</summary>
     public sealed record UpdateTotals(long Uploaded, long Downloaded, long Left);
-    /// <summary>The download finished: announce <c>completed</c> now.</summary>
+    /// <summary>The download finished: announce <c>completed</c> now (ignored for a torrent that started complete).</summary>
     public sealed record Completed;
     /// <summary>Announce <c>stopped</c> (bounded by <see cref="TrackerSettings.StopTimeout"/>); replies <see cref="Stopped"/>.</summary>
     public sealed record Stop;
     public sealed record Stopped;
-    /// <summary>Replies a list of <see cref="TrackerState"/>.</summary>
+    /// <summary>Replies a list of <see cref="TrackerState"/>, in announce order (tier by tier), unsupported URLs last.</summary>
     public sealed record GetTrackers;
-    public sealed record TrackerState(string Url, string Status, int Peers, DateTimeOffset? LastAnnounce, string? Error);
+    /// <summary>Scrapes every tracker (HTTP by the /announce → /scrape convention, UDP action 2); replies <see cref="ScrapeResult"/>.</summary>
+    public sealed record Scrape;
+    public sealed record ScrapeResult(IReadOnlyList<TrackerScrape> Trackers);
+    /// <summary>One tracker's counts for this torrent, or why there are none.</summary>
+    public sealed record TrackerScrape(string Url, ScrapeStats? Stats, string? Error);
+
+    /// <summary>What we know of one tracker. Seeders/leechers/completed come from the last announce or scrape that reported them.</summary>
+    public sealed record TrackerState(string Url, string Status, int Peers, DateTimeOffset? LastAnnounce, string? Error)
+    {
+        /// <summary>Zero-based tier in the announce list (-1 for an unsupported URL).</summary>
+        public int Tier { get; init; } = -1;
+        public int? Seeders { get; init; }
+        public int? Leechers { get; init; }
+        public int? Completed { get; init; }
+        public DateTimeOffset? LastScrape { get; init; }
+    }
 
     private sealed class AnnounceNow { public static readonly AnnounceNow Instance = new(); }
-    private sealed record AnnounceResult(string Url, AnnounceEvent Event, AnnounceResponse? Response, string? Error);
+    private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
+    private sealed record AnnounceResult(long Id, AnnounceResponse? Response, string? Error);
+    private sealed record ScrapeDone(long Id, ScrapeResponse? Response, string? Error);
+    private sealed record StopDone(long Id);
+    private sealed record InFlight(long Id, string Url, AnnounceEvent Event);
+
+    private sealed class ScrapeCollector(IActorRef replyTo, int expected)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+        public int Expected { get; } = expected;
+        public Dictionary<string, TrackerScrape> Results { get; } = new();
+    }
 
     private readonly PeerId _peerId;
     private readonly InfoHash _infoHash;
@@ -34,15 +63,21 @@ public sealed class TrackerClient : ReceiveActor, IWithTimers
     private readonly IActorRef _peers;
     private readonly HttpClient _http;
     private readonly TrackerSettings _settings;
-    private readonly List<List<string>> _tiers;
+    private readonly TrackerTiers _tiers;
     private readonly Dictionary<string, TrackerState> _states = new();
+    private readonly HashSet<string> _registered = new();
+    private readonly Dictionary<long, (ScrapeCollector Collector, string Url)> _scrapes = new();
     private readonly uint _key = (uint)Random.Shared.Next();
-    private long _uploaded, _downloaded, _left;
-    private int _tier, _index, _failures;
-    private bool _inFlight, _startedSent, _completedPending;
-    private string? _trackerId, _workingUrl;
+    private readonly bool _startedComplete;
+    private IActorRef? _udp;
+    private InFlight? _current;
+    private long _uploaded, _downloaded, _left, _nextId;
+    private int _roundFailures;
+    private bool _completedPending;
+    private string? _trackerId;
 
-    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left)
+    /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
+    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int? shuffleSeed)
     {
         _infoHash = infoHash;
         _peerId = peerId;
@@ -51,106 +86,129 @@ public sealed class TrackerClient : ReceiveActor, IWithTimers
         _http = http;
         _settings = settings;
         _left = left;
-        _tiers = new List<List<string>>();
+        _startedComplete = left == 0;
+        var supported = new List<IReadOnlyList<string>>();
         foreach (var tier in tiers)
         {
             var list = new List<string>();
             foreach (var url in tier)
-                if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-                {
-                    list.Add(url);
-                    _states[url] = new TrackerState(url, "waiting", 0, null, null);
-                }
-                else _states[url] = new TrackerState(url, "unsupported scheme", 0, null, null);
-            Shuffle(list);
-            if (list.Count > 0) _tiers.Add(list);
+            {
+                if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Unsupported)
+                    _states.TryAdd(url, new TrackerState(url, "unsupported scheme", 0, null, null));
+                else list.Add(url);
+            }
+            supported.Add(list);
         }
+        _tiers = new TrackerTiers(supported, shuffleSeed is { } seed ? new Random(seed) : new Random());
+        foreach (var tier in _tiers.Tiers)
+            foreach (var url in tier)
+                _states[url] = new TrackerState(url, "waiting", 0, null, null);
 
         Receive<UpdateTotals>(m => (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left));
-        Receive<AnnounceNow>(_ => Announce());
-        Receive<AnnounceResult>(OnResult);
+        Receive<AnnounceNow>(_ => OnAnnounceNow());
+        Receive<AnnounceResult>(OnAnnounceResult);
+        Receive<UdpTrackerSocket.AnnounceReply>(m => OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error)));
         Receive<Completed>(_ =>
         {
             _left = 0;
+            if (_startedComplete) return;
             _completedPending = true;
-            if (!_inFlight) Announce();
+            Self.Tell(AnnounceNow.Instance);
         });
-        Receive<GetTrackers>(_ => Sender.Tell(new List<TrackerState>(_states.Values)));
+        Receive<GetTrackers>(_ => Sender.Tell(States()));
+        Receive<Scrape>(_ => OnScrape());
+        Receive<ScrapeDone>(OnScrapeDone);
+        Receive<UdpTrackerSocket.ScrapeReply>(m => OnScrapeDone(new ScrapeDone(m.Id, m.Response, m.Error)));
+        Receive<Terminated>(m => OnUdpTerminated(m.ActorRef));
         Receive<Stop>(_ => OnStop());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left));
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, null));
+
+    internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, (int?)shuffleSeed));
+
+    /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PreStart() => Self.Tell(AnnounceNow.Instance);
 
-    private void Announce()
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    private IActorRef Udp()
     {
-        if (_inFlight || _tiers.Count == 0) return;
-        var url = _tiers[_tier][_index];
-        var ev = !_startedSent ? AnnounceEvent.Started : _completedPending ? AnnounceEvent.Completed : AnnounceEvent.None;
+        if (_udp is null)
+        {
+            _udp = Context.ActorOf(UdpTrackerSocket.Props(_settings), "udp");
+            Context.Watch(_udp);
+        }
+        return _udp;
+    }
+
+    private void OnAnnounceNow()
+    {
+        if (_current is not null || _tiers.IsEmpty) return;
+        _tiers.BeginRound();
+        AnnounceCurrent();
+    }
+
+    private void AnnounceCurrent()
+    {
+        var url = _tiers.Current!;
+        var ev = !_registered.Contains(url) ? AnnounceEvent.Started : _completedPending ? AnnounceEvent.Completed : AnnounceEvent.None;
+        var id = ++_nextId;
+        _current = new InFlight(id, url, ev);
         var request = BuildRequest(ev);
-        _inFlight = true;
-        Send(url, request, _settings.RequestTimeout).PipeTo(Self,
-            success: r => new AnnounceResult(url, ev, r, null),
-            failure: e => new AnnounceResult(url, ev, null, Describe(e)));
+        if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
+            Udp().Tell(new UdpTrackerSocket.Announce(id, url, request));
+        else
+            HttpAnnounce(url, request, _settings.RequestTimeout).PipeTo(Self,
+                success: r => new AnnounceResult(id, r, null),
+                failure: e => new AnnounceResult(id, null, Describe(e)));
     }
 
     private AnnounceRequest BuildRequest(AnnounceEvent ev) => new(
         InfoHash: _infoHash, PeerId: _peerId, Port: _port, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
-        Event: ev, NumWant: _settings.NumWant, Key: _key, TrackerId: _trackerId);
+        Event: ev, NumWant: ev == AnnounceEvent.Stopped ? 0 : _settings.NumWant, Key: _key, TrackerId: _trackerId);
 
-    private async Task<AnnounceResponse> Send(string url, AnnounceRequest request, TimeSpan timeout)
+    private void OnAnnounceResult(AnnounceResult r)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        var uri = HttpTrackerCodec.BuildAnnounceUri(url, request);
-        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw new TrackerException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-        var body = await ReadLimited(response, _settings.MaxResponseBytes, cts.Token).ConfigureAwait(false);
-        return HttpTrackerCodec.ParseAnnounceResponse(body);
-    }
-
-    private static async Task<byte[]> ReadLimited(HttpResponseMessage response, int limit, CancellationToken ct)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var ms = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int n;
-        while ((n = await stream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-        {
-            if (ms.Length + n > limit) throw new TrackerException($"response larger than {limit} bytes");
-            ms.Write(buffer, 0, n);
-        }
-        return ms.ToArray();
-    }
-
-    private void OnResult(AnnounceResult r)
-    {
-        _inFlight = false;
-        var now = Context.System.Scheduler.Now;
+        if (_current is not { } current || current.Id != r.Id) return; // a late answer to an abandoned request
+        _current = null;
+        var url = current.Url;
         var error = r.Error ?? r.Response?.FailureReason;
         if (error is not null)
         {
-            _states[r.Url] = _states[r.Url] with { Status = "error", Error = error, LastAnnounce = now };
-            Context.GetLogger().Info("tracker {0}: {1}", r.Url, error);
-            NextTracker();
+            _states[url] = _states[url] with { Status = "error", Error = error, LastAnnounce = Now };
+            Context.GetLogger().Info("tracker {0}: {1}", url, error);
+            if (_tiers.Failed())
+            {
+                AnnounceCurrent();
+                return;
+            }
+            _roundFailures++;
+            var delay = TimeSpan.FromTicks(Math.Min(_settings.RetryBase.Ticks * (1L << Math.Min(_roundFailures - 1, 16)), _settings.RetryMax.Ticks));
+            Timers.StartSingleTimer("announce", AnnounceNow.Instance, delay);
             return;
         }
         var resp = r.Response!;
-        _failures = 0;
-        _workingUrl = r.Url;
+        _roundFailures = 0;
+        _registered.Add(url);
         if (resp.TrackerId is not null) _trackerId = resp.TrackerId;
-        if (r.Event == AnnounceEvent.Started) _startedSent = true;
-        if (r.Event == AnnounceEvent.Completed) _completedPending = false;
-        // A tracker that answers moves to the front of its tier (BEP 12).
-        var tier = _tiers[_tier];
-        tier.RemoveAt(_index);
-        tier.Insert(0, r.Url);
-        _index = 0;
-        _states[r.Url] = new TrackerState(r.Url, resp.WarningMessage is null ? "ok" : "warning: " + resp.WarningMessage, resp.Peers.Count, now, null);
+        if (current.Event == AnnounceEvent.Completed) _completedPending = false;
+        _tiers.Succeeded(url);
+        _states[url] = _states[url] with
+        {
+            Status = resp.WarningMessage is null ? "ok" : "warning: " + resp.WarningMessage,
+            Peers = resp.Peers.Count,
+            LastAnnounce = Now,
+            Error = null,
+            Seeders = resp.Complete ?? _states[url].Seeders,
+            Leechers = resp.Incomplete ?? _states[url].Leechers,
+        };
         if (resp.Peers.Count > 0) _peers.Tell(new PeerManager.AddPeers(resp.Peers));
         var interval = resp.MinInterval is { } min && min > resp.Interval ? min : resp.Interval;
         if (interval < _settings.MinimumInterval) interval = _settings.MinimumInterval;
@@ -158,69 +216,108 @@ public sealed class TrackerClient : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("announce", AnnounceNow.Instance, interval);
     }
 
-    private void NextTracker()
+    private List<TrackerState> States()
     {
-        _index++;
-        if (_index >= _tiers[_tier].Count)
+        var list = new List<TrackerState>(_states.Count);
+        for (var t = 0; t < _tiers.Tiers.Count; t++)
+            foreach (var url in _tiers.Tiers[t])
+                list.Add(_states[url] with { Tier = t });
+        foreach (var (url, state) in _states)
+            if (_tiers.TierOf(url) < 0) list.Add(state);
+        return list;
+    }
+
+    private void OnScrape()
+    {
+        var urls = new List<string>();
+        foreach (var tier in _tiers.Tiers) urls.AddRange(tier);
+        var collector = new ScrapeCollector(Sender, urls.Count);
+        if (urls.Count == 0)
         {
-            _index = 0;
-            _tier++;
-        }
-        if (_tier < _tiers.Count)
-        {
-            Self.Tell(AnnounceNow.Instance);
+            Sender.Tell(new ScrapeResult([]));
             return;
         }
-        _tier = 0;
-        _failures++;
-        var delay = TimeSpan.FromTicks(Math.Min(_settings.RetryBase.Ticks * (1L << Math.Min(_failures - 1, 16)), _settings.RetryMax.Ticks));
-        Timers.StartSingleTimer("announce", AnnounceNow.Instance, delay);
+        foreach (var url in urls)
+        {
+            var id = ++_nextId;
+            _scrapes[id] = (collector, url);
+            if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
+                Udp().Tell(new UdpTrackerSocket.Scrape(id, url, [_infoHash]));
+            else
+                HttpScrape(url).PipeTo(Self,
+                    success: s => new ScrapeDone(id, s, null),
+                    failure: e => new ScrapeDone(id, null, Describe(e)));
+        }
+    }
+
+    private void OnScrapeDone(ScrapeDone m)
+    {
+        if (!_scrapes.Remove(m.Id, out var pending)) return;
+        var (collector, url) = pending;
+        TrackerScrape result;
+        if (m.Error is not null || m.Response is null) result = new TrackerScrape(url, null, m.Error ?? "no answer");
+        else if (m.Response.FailureReason is { } failure) result = new TrackerScrape(url, null, failure);
+        else
+        {
+            // A tracker that has no swarm for the torrent may leave it out: that is zero peers.
+            var stats = m.Response.Files.TryGetValue(_infoHash, out var s) ? s : new ScrapeStats(0, 0, 0, null);
+            result = new TrackerScrape(url, stats, null);
+            _states[url] = _states[url] with { Seeders = stats.Complete, Leechers = stats.Incomplete, Completed = stats.Downloaded, LastScrape = Now };
+        }
+        collector.Results[url] = result;
+        if (collector.Results.Count < collector.Expected) return;
+        var ordered = new List<TrackerScrape>(collector.Expected);
+        foreach (var tier in _tiers.Tiers)
+            foreach (var u in tier)
+                if (collector.Results.TryGetValue(u, out var r)) ordered.Add(r);
+        collector.ReplyTo.Tell(new ScrapeResult(ordered));
+    }
+
+    private void OnUdpTerminated(IActorRef actor)
+    {
+        if (!actor.Equals(_udp)) return;
+        _udp = null;
+        if (_current is { } c && TrackerUrl.ProtocolOf(c.Url) == TrackerProtocol.Udp)
+            OnAnnounceResult(new AnnounceResult(c.Id, null, "the UDP tracker socket failed"));
+        foreach (var (id, pending) in _scrapes.ToArray())
+            if (TrackerUrl.ProtocolOf(pending.Url) == TrackerProtocol.Udp)
+                OnScrapeDone(new ScrapeDone(id, null, "the UDP tracker socket failed"));
     }
 
     private void OnStop()
     {
         Timers.CancelAll();
         var replyTo = Sender;
-        if (!_startedSent || _workingUrl is null)
+        var waiting = new HashSet<long>();
+        foreach (var tier in _tiers.Tiers)
+            foreach (var url in tier)
+            {
+                if (!_registered.Contains(url)) continue;
+                var id = ++_nextId;
+                waiting.Add(id);
+                var request = BuildRequest(AnnounceEvent.Stopped);
+                if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
+                    Udp().Tell(new UdpTrackerSocket.Announce(id, url, request));
+                else
+                    HttpAnnounce(url, request, _settings.StopTimeout).ContinueWith(_ => new StopDone(id), TaskScheduler.Default).PipeTo(Self);
+            }
+        void Finish()
         {
             replyTo.Tell(new Stopped());
             Context.Stop(Self);
+        }
+        if (waiting.Count == 0)
+        {
+            Finish();
             return;
         }
-        var send = Send(_workingUrl, BuildRequest(AnnounceEvent.Stopped), _settings.StopTimeout);
-        send.ContinueWith(_ => new Stopped(), TaskScheduler.Default).PipeTo(replyTo);
-        Become(() => ReceiveAny(_ => { }));
-    }
-
-    private static string Describe(Exception e)
-    {
-        var inner = e.GetBaseException();
-        return inner switch
+        Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, _settings.StopTimeout);
+        Become(() =>
         {
-            TaskCanceledException or OperationCanceledException => "timed out",
-            HttpRequestException h => h.Message,
-            _ => inner.Message,
-        };
+            Receive<StopDone>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
+            Receive<UdpTrackerSocket.AnnounceReply>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
+            Receive<StopDeadline>(_ => Finish());
+            ReceiveAny(_ => { });
+        });
     }
-
-    private static void Shuffle(List<string> list)
-    {
-        for (var i = list.Count - 1; i > 0; i--)
-        {
-            var j = Random.Shared.Next(i + 1);
-            (list[i], list[j]) = (list[j], list[i]);
-        }
-    }
-}
-
-/// <summary>Tracker client tunables.</summary>
-public sealed record TrackerSettings
-{
-    public int NumWant { get; init; } = 80;
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan RetryBase { get; init; } = TimeSpan.FromSeconds(15);
-    public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);
-    public int MaxResponseBytes { get; init; } = 2 * 1024 * 1024;
 }

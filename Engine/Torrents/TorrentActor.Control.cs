@@ -122,9 +122,9 @@ public sealed partial class TorrentActor
         }
         if (stopTracker && !_tracker.IsNobody())
         {
-            // The stopped announce runs on its own (bounded by TrackerSettings.StopTimeout); the actor goes after it.
-            _tracker.Tell(new TrackerClient.Stop());
-            _tracker.Tell(PoisonPill.Instance);
+            // The stopped announce runs on its own (bounded by TrackerSettings.StopTimeout); the client then stops
+            // itself — not before, or its UDP child would go before the stopped datagram is out. No reply wanted.
+            _tracker.Tell(new TrackerClient.Stop(), ActorRefs.NoSender);
             _tracker = ActorRefs.Nobody;
         }
     }

@@ -287,7 +287,7 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private void OnStop()
     {
         Timers.CancelAll();
-        var replyTo = Sender;
+        var replyTo = new List<IActorRef> { Sender };
         var waiting = new HashSet<long>();
         foreach (var tier in _tiers.Tiers)
             foreach (var url in tier)
@@ -303,7 +303,7 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
             }
         void Finish()
         {
-            replyTo.Tell(new Stopped());
+            foreach (var r in replyTo) r.Tell(new Stopped());
             Context.Stop(Self);
         }
         if (waiting.Count == 0)
@@ -311,12 +311,15 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
             Finish();
             return;
         }
+        // The UDP child must live until its stopped announce is out: the client stops itself (and it) when done.
         Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, _settings.StopTimeout);
         Become(() =>
         {
             Receive<StopDone>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
             Receive<UdpTrackerSocket.AnnounceReply>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
             Receive<StopDeadline>(_ => Finish());
+            Receive<Stop>(_ => replyTo.Add(Sender));
+            Receive<GetTrackers>(_ => Sender.Tell(States()));
             ReceiveAny(_ => { });
         });
     }

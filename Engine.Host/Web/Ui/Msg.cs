@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+
+namespace Engine.Host.Web.Ui;
+
+public enum TorrentAction
+{
+    Pause,
+    Resume,
+    Remove,
+}
+
+/// <summary>Everything that can happen to the UI: user intents, command outcomes, engine events and the clock.</summary>
+public abstract record Msg
+{
+    private Msg() { }
+
+    // --- the clock
+
+    /// <summary>The 1 s status poll: reload the list (and the open details), age the notices.</summary>
+    public sealed record Tick : Msg;
+
+    // --- command outcomes
+
+    public sealed record TorrentsLoaded(ImmutableList<TorrentRow> Torrents) : Msg;
+
+    public sealed record TorrentsLoadFailed(string Error) : Msg;
+
+    public sealed record DetailsLoaded(TorrentDetails Details) : Msg;
+
+    public sealed record DetailsLoadFailed(string Hash, string Error) : Msg;
+
+    public sealed record TorrentAdded(string Hash, string Name) : Msg;
+
+    public sealed record AddFailed(string Error) : Msg;
+
+    public sealed record ActionSucceeded(string Hash, TorrentAction Action) : Msg;
+
+    public sealed record ActionFailed(string Hash, TorrentAction Action, string Error) : Msg;
+
+    public sealed record TorrentRemoved(string Hash, bool DataDeleted) : Msg;
+
+    // --- user intents
+
+    public sealed record Select(string Hash) : Msg;
+
+    public sealed record CloseDetails : Msg;
+
+    public sealed record ShowTab(DetailTab Tab) : Msg;
+
+    public sealed record ChooseSource(AddSource Source) : Msg;
+
+    public sealed record EditMagnet(string Text) : Msg;
+
+    public sealed record EditPath(string Text) : Msg;
+
+    public sealed record EditSaveDirectory(string Text) : Msg;
+
+    public sealed record EditPeer(string Text) : Msg;
+
+    /// <summary>The browser handed over a .torrent file (read by the view's file input).</summary>
+    public sealed record FileChosen(string Name, ImmutableArray<byte> Bytes) : Msg;
+
+    /// <summary>The chosen file could not be read (too large, read error).</summary>
+    public sealed record FileRejected(string Reason) : Msg;
+
+    public sealed record SubmitAdd : Msg;
+
+    public sealed record Pause(string Hash) : Msg;
+
+    public sealed record Resume(string Hash) : Msg;
+
+    public sealed record AskRemove(string Hash) : Msg;
+
+    public sealed record CancelRemove : Msg;
+
+    public sealed record ConfirmRemove(bool DeleteData) : Msg;
+
+    public sealed record DismissNotice(int Id) : Msg;
+
+    // --- engine events (from the torrents' event streams)
+
+    public sealed record PieceVerified(string Hash, int Piece) : Msg;
+
+    public sealed record Completed(string Hash) : Msg;
+
+    public sealed record Failed(string Hash, string Reason) : Msg;
+
+    public sealed record PeerConnected(string Hash, string Address, string? Client) : Msg;
+
+    public sealed record PeerDropped(string Hash, string Address) : Msg;
+
+    public sealed record StateChanged(string Hash, string State) : Msg;
+
+    public sealed record MetadataReceived(string Hash, string Name) : Msg;
+}

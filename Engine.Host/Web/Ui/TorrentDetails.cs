@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+
+namespace Engine.Host.Web.Ui;
+
+/// <summary>Everything shown for the selected torrent: files, peers, trackers and its piece map.</summary>
+public sealed record TorrentDetails(
+    string Hash,
+    ImmutableList<FileRow> Files,
+    ImmutableList<PeerRow> Peers,
+    ImmutableList<TrackerRow> Trackers,
+    PieceMapView Pieces);
+
+/// <summary>A file of a torrent; <paramref name="Progress"/> is the verified fraction of its bytes.</summary>
+public sealed record FileRow(string Path, long Length, double Progress);
+
+/// <summary>A connected peer with our and its choke/interest flags.</summary>
+public sealed record PeerRow(
+    string Address,
+    string Client,
+    double DownloadRate,
+    double UploadRate,
+    bool AmChoking,
+    bool AmInterested,
+    bool PeerChoking,
+    bool PeerInterested,
+    double Progress);
+
+/// <summary>A tracker of a torrent and how its last announce went.</summary>
+public sealed record TrackerRow(string Url, int Tier, string Status, int Peers, DateTimeOffset? LastAnnounce, string? Error);

@@ -1,0 +1,84 @@
+using System.Net;
+using Engine.Host.Web.Components;
+using Engine.Host.Web.Runtime;
+using Engine.Host.Web.Ui;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Host.Web;
+
+/// <summary>
+/// The web UI (Blazor Server, interactive server components) and the REST API over one engine, on Kestrel.
+/// </summary>
+public sealed class WebServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The base address actually listened on, e.g. http://127.0.0.1:8080/.</summary>
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts listening; the engine services are registered by <paramref name="addEngine"/>.</summary>
+    internal static async Task<WebServer> StartAsync(WebOptions options, Action<IServiceCollection> addEngine,
+        Action<WebApplication>? mapApi = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(WebServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        // blazor.web.js is a static web asset of the ASP.NET Core framework package: serve it from the build
+        // output's manifest in every environment (by default only Development does), published or not.
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+
+        builder.Services.AddSingleton(options);
+        addEngine(builder.Services);
+        builder.Services.AddScoped(sp => new UiRuntime(
+            sp.GetRequiredService<IUiEffects>(),
+            Model.Initial(options.DataDirectory),
+            sp.GetRequiredService<ILogger<UiRuntime>>(),
+            options.Tick));
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+        var app = builder.Build();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        EmbeddedAssets.Map(app);
+        mapApi?.Invoke(app);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new WebServer(app, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

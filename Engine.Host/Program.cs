@@ -23,6 +23,7 @@ public static class Program
                 "download" => await DownloadCommand.RunAsync(rest, Console.Out),
                 "seed" => await SeedCommand.RunAsync(rest, Console.Out),
                 "tracker" => await TrackerCommand.RunAsync(rest, Console.Out),
+                "web" => await WebCommand.RunAsync(rest, Console.Out),
                 _ => Fail($"unknown command '{args[0]}'; run 'Engine.Host --help'"),
             };
         }
@@ -46,6 +47,7 @@ public static class Program
           Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] -o <out.torrent>
           Engine.Host download <file.torrent> [-o <dir>] [--seed [--ratio R] [--seed-time <seconds>]] [--max-upload KiB/s] [--max-download KiB/s]
           Engine.Host seed <file.torrent> --data <dir> [--ratio R] [--seed-time <seconds>] [--max-upload KiB/s] [--peer host:port]...
+          Engine.Host web --port <port> [--bind <address>] [--data <dir>] [--peer-port <port>] [--peer-bind <address>]
           Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <file>] | tracker list|peers <info-hash>|publish <file.torrent> --tracker <url>
         """;
 }

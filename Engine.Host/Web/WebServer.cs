@@ -1,5 +1,7 @@
 using System.Net;
+using Engine.Api;
 using Engine.Host.Web.Components;
+using Engine.Host.Web.Rest;
 using Engine.Host.Web.Runtime;
 using Engine.Host.Web.Ui;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +32,15 @@ public sealed class WebServer : IAsyncDisposable
     public Uri Address { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Serves the UI and the REST API of <paramref name="engine"/>; returns once listening.</summary>
+    public static Task<WebServer> StartAsync(TorrentEngine engine, WebOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, services =>
+        {
+            services.AddSingleton(engine);
+            services.AddSingleton<WebEngine>();
+            services.AddSingleton<IUiEffects, EngineEffects>();
+        }, TorrentApi.Map, cancellationToken);
 
     /// <summary>Starts listening; the engine services are registered by <paramref name="addEngine"/>.</summary>
     internal static async Task<WebServer> StartAsync(WebOptions options, Action<IServiceCollection> addEngine,

@@ -113,7 +113,7 @@ public sealed class UpdateTests
             Add = WithTwo.Add with { Source = AddSource.Magnet, Magnet = Magnet, SaveDirectory = "/elsewhere", Peer = "127.0.0.1:1", Busy = true },
         };
         var (after, cmd) = Apply(model, new Msg.TorrentAdded(HashB, "beta"));
-        Assert.Equal(AddForm.Empty("/elsewhere") with { Source = AddSource.Magnet }, after.Add);
+        Assert.Equal(AddForm.Empty("/elsewhere") with { Source = AddSource.Magnet, Serial = 1 }, after.Add);
         Assert.Equal("added beta", Assert.Single(after.Notices).Text);
         Assert.Equal(new Cmd.LoadTorrents(), cmd);
     }
@@ -329,7 +329,7 @@ public sealed class UpdateTests
     public void At_most_MaxNotices_are_kept_newest_last_with_unique_ids()
     {
         var model = WithTwo;
-        for (var i = 0; i < Model.MaxNotices + 3; i++) (model, _) = Apply(model, new Msg.Completed(HashA));
+        for (var i = 0; i < Model.MaxNotices + 3; i++) (model, _) = Apply(model, new Msg.Failed(HashA, "reason " + i));
         Assert.Equal(Model.MaxNotices, model.Notices.Count);
         Assert.Equal(Model.MaxNotices + 3, model.Notices[^1].Id);
         Assert.Equal(model.Notices.Count, model.Notices.Select(n => n.Id).Distinct().Count());
@@ -367,6 +367,16 @@ public sealed class UpdateTests
         Assert.Equal(0, row.EtaSeconds);
         Assert.Equal("alpha completed", Assert.Single(model.Notices).Text);
         Assert.Same(WithTwo, Apply(WithTwo, new Msg.Completed("cc")).Model);
+    }
+
+    [Fact]
+    public void Completed_or_Failed_replayed_for_a_row_that_already_shows_it_is_not_announced_again()
+    {
+        var model = Empty with { Torrents = [Row(HashA, progress: 1), Row(HashB, "beta", TorrentRow.States.Error) with { Error = "disk full" }] };
+        var (after, _) = Apply(model, new Msg.Completed(HashA), new Msg.Failed(HashB, "disk full"));
+        Assert.Empty(after.Notices);
+        var (other, _) = Apply(model, new Msg.Failed(HashB, "read-only file system"));
+        Assert.Equal("beta failed: read-only file system", Assert.Single(other.Notices).Text);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public enum AddSource
 /// <summary>The state of the "add a torrent" form.</summary>
 /// <param name="Peer">Optional host:port of a peer to connect to at once (for swarms without a tracker).</param>
 /// <param name="Busy">An add is in flight: the submit button is disabled.</param>
+/// <param name="Serial">Counts successful adds, so the view can give the browser's file input a fresh element.</param>
 public sealed record AddForm(
     AddSource Source,
     string Magnet,
@@ -25,7 +26,8 @@ public sealed record AddForm(
     string SaveDirectory,
     string Peer,
     bool Busy,
-    string? Error)
+    string? Error,
+    int Serial = 0)
 {
     public static AddForm Empty(string saveDirectory) =>
         new(AddSource.Upload, "", "", null, ImmutableArray<byte>.Empty, saveDirectory, "", Busy: false, Error: null);

@@ -49,12 +49,8 @@ public static class Update
         Msg.PieceVerified m => (model.Details is { } d && d.Hash == m.Hash
             ? model with { Details = d with { Pieces = d.Pieces.With(m.Piece) } }
             : model, Cmd.None),
-        Msg.Completed m => model.Find(m.Hash) is { } done
-            ? (Notify(WithRow(model, done with { Progress = 1, VerifiedBytes = done.TotalBytes, EtaSeconds = 0 }), NoticeLevel.Info, $"{done.Name} completed"), Cmd.None)
-            : (model, Cmd.None),
-        Msg.Failed m => model.Find(m.Hash) is { } failed
-            ? (Notify(WithRow(model, failed with { State = TorrentRow.States.Error, Error = m.Reason }), NoticeLevel.Error, $"{failed.Name} failed: {m.Reason}"), Cmd.None)
-            : (model, Cmd.None),
+        Msg.Completed m => (OnCompleted(model, m.Hash), Cmd.None),
+        Msg.Failed m => (OnFailed(model, m), Cmd.None),
         Msg.PeerConnected m => (OnPeerConnected(model, m), Cmd.None),
         Msg.PeerDropped m => (OnPeerDropped(model, m), Cmd.None),
         Msg.StateChanged m => (model.Find(m.Hash) is { } row ? WithRow(model, row with { State = m.State }) : model, Cmd.None),
@@ -87,7 +83,7 @@ public static class Update
 
     private static (Model, Cmd) OnAdded(Model model, Msg.TorrentAdded m)
     {
-        var form = AddForm.Empty(model.Add.SaveDirectory) with { Source = model.Add.Source };
+        var form = AddForm.Empty(model.Add.SaveDirectory) with { Source = model.Add.Source, Serial = model.Add.Serial + 1 };
         return (Notify(model with { Add = form }, NoticeLevel.Info, $"added {m.Name}"), new Cmd.LoadTorrents());
     }
 
@@ -159,6 +155,21 @@ public static class Update
         model.Find(hash) is null || model.Pending.Contains(hash)
             ? (model, Cmd.None)
             : (model with { Pending = model.Pending.Add(hash) }, cmd);
+
+    // A stream opened late replays Completed/Failed: only news (the row did not show it yet) is announced.
+    private static Model OnCompleted(Model model, string hash)
+    {
+        if (model.Find(hash) is not { } row) return model;
+        var done = WithRow(model, row with { Progress = 1, VerifiedBytes = row.TotalBytes, EtaSeconds = 0 });
+        return row.Progress >= 1 ? done : Notify(done, NoticeLevel.Info, $"{row.Name} completed");
+    }
+
+    private static Model OnFailed(Model model, Msg.Failed m)
+    {
+        if (model.Find(m.Hash) is not { } row) return model;
+        var failed = WithRow(model, row with { State = TorrentRow.States.Error, Error = m.Reason });
+        return row.State == TorrentRow.States.Error && row.Error == m.Reason ? failed : Notify(failed, NoticeLevel.Error, $"{row.Name} failed: {m.Reason}");
+    }
 
     private static Model OnPeerConnected(Model model, Msg.PeerConnected m)
     {

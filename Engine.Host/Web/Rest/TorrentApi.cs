@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Engine.Api;
+using Engine.Host.Web.Ui;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Engine.Host.Web.Rest;
+
+/// <summary>
+/// The JSON REST API under <c>/api/torrents</c> (see docs/web.md). Errors are RFC 7807 problem documents:
+/// 400 bad input, 404 unknown info-hash, 409 already added, 403 a cross-site request.
+/// </summary>
+public static class TorrentApi
+{
+    /// <summary>Largest .torrent accepted by upload.</summary>
+    public const long MaxTorrentBytes = 16 * 1024 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/torrents").AddEndpointFilter(SameOriginFilter);
+        api.MapGet("/", async (WebEngine web) => Results.Ok(await web.ListAsync()));
+        api.MapGet("/{hash}", (string hash, WebEngine web) =>
+            With(web, hash, async h => Results.Ok(TorrentStatusView.From(await h.GetStatusAsync()))));
+        api.MapGet("/{hash}/files", (string hash, WebEngine web) =>
+            With(web, hash, async h => Results.Ok((await h.GetStatusAsync()).Files.Select(EngineViews.File))));
+        api.MapGet("/{hash}/peers", (string hash, WebEngine web) =>
+            With(web, hash, async h => Results.Ok((await h.GetPeersAsync()).Select(EngineViews.Peer))));
+        api.MapGet("/{hash}/trackers", (string hash, WebEngine web) =>
+            With(web, hash, async h => Results.Ok((await h.GetTrackersAsync()).Select(EngineViews.Tracker))));
+        api.MapGet("/{hash}/pieces", (string hash, WebEngine web) =>
+            With(web, hash, async h => Results.Ok(PiecesView.From(await h.GetPieceMapAsync()))));
+        api.MapPost("/", AddAsync).DisableAntiforgery();
+        api.MapPost("/{hash}/pause", (string hash, WebEngine web) =>
+            With(web, hash, async h => { await h.PauseAsync(); return Results.NoContent(); }));
+        api.MapPost("/{hash}/resume", (string hash, WebEngine web) =>
+            With(web, hash, async h => { await h.ResumeAsync(); return Results.NoContent(); }));
+        api.MapDelete("/{hash}", (string hash, bool? deleteData, WebEngine web) =>
+            With(web, hash, async h => { await h.RemoveAsync(deleteData ?? false); return Results.NoContent(); }));
+    }
+
+    private static async Task<IResult> With(WebEngine web, string hash, Func<TorrentHandle, Task<IResult>> act)
+    {
+        if (!global::Engine.Primitives.InfoHash.TryFromHex(hash, out _))
+            return Problem(400, $"'{hash}' is not a 40-digit hex info-hash");
+        if (web.Find(hash) is not { } handle) return Problem(404, $"no torrent {hash.ToLowerInvariant()}");
+        try
+        {
+            return await act(handle);
+        }
+        catch (TorrentRemovedException)
+        {
+            return Problem(404, $"no torrent {hash.ToLowerInvariant()}");
+        }
+        catch (Exception e) when (e is TorrentEngineException or IOException or UnauthorizedAccessException)
+        {
+            return Problem(500, e.Message);
+        }
+    }
+
+    /// <summary>multipart/form-data (field <c>torrent</c>: the file; <c>saveDirectory</c>, <c>peer</c>) or JSON <see cref="AddTorrentBody"/>.</summary>
+    private static async Task<IResult> AddAsync(HttpRequest request, WebEngine web, CancellationToken ct)
+    {
+        var (add, error) = request.HasFormContentType ? await ReadFormAsync(request, ct) : await ReadJsonAsync(request, ct);
+        if (add is null) return Problem(400, error!);
+        try
+        {
+            var handle = await web.AddAsync(add, ct);
+            var status = TorrentStatusView.From(await handle.GetStatusAsync());
+            return Results.Created($"/api/torrents/{status.Hash}", status);
+        }
+        catch (DuplicateTorrentException e)
+        {
+            return Problem(409, e.Message);
+        }
+        catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return Problem(400, e.Message);
+        }
+    }
+
+    private static async Task<(AddRequest?, string?)> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return (null, "unreadable form: " + e.Message);
+        }
+        var file = form.Files.GetFile("torrent");
+        if (file is null) return (null, "the form needs a 'torrent' file field");
+        if (file.Length > MaxTorrentBytes) return (null, $"the .torrent file has {file.Length} bytes; at most {MaxTorrentBytes} are accepted");
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        return Request(ImmutableCollectionsMarshal.AsImmutableArray(buffer.ToArray()), null, form["saveDirectory"], form["peer"]);
+    }
+
+    private static async Task<(AddRequest?, string?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType()) return (null, "send multipart/form-data with a 'torrent' file, or JSON {\"magnet\"|\"path\", \"saveDirectory\", \"peer\"}");
+        AddTorrentBody? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<AddTorrentBody>(ct);
+        }
+        catch (JsonException e)
+        {
+            return (null, "invalid JSON: " + e.Message);
+        }
+        if (body is null) return (null, "the JSON body is empty");
+        if ((body.Magnet is null) == (body.Path is null)) return (null, "give exactly one of 'magnet' and 'path'");
+        if (body.Magnet is { } m && !IsMagnet(m)) return (null, "'magnet' must be a magnet: link");
+        return Request(ImmutableArray<byte>.Empty, body.Magnet ?? body.Path, body.SaveDirectory, body.Peer);
+    }
+
+    private static bool IsMagnet(string text) => global::Engine.Metainfo.MagnetLink.IsMagnet(text);
+
+    private static (AddRequest?, string?) Request(ImmutableArray<byte> file, string? pathOrMagnet, string? save, string? peer)
+    {
+        IPEndPoint? endPoint = null;
+        if (!string.IsNullOrWhiteSpace(peer) && (!IPEndPoint.TryParse(peer.Trim(), out endPoint) || endPoint.Port == 0))
+            return (null, $"peer '{peer}' is not an address:port");
+        if (pathOrMagnet is not null && string.IsNullOrWhiteSpace(pathOrMagnet)) return (null, "the path or magnet is empty");
+        return (new AddRequest(file, pathOrMagnet?.Trim(), save ?? "", endPoint), null);
+    }
+
+    /// <summary>
+    /// Refuses a state-changing request that a browser sent from another site (its Origin is not this server):
+    /// a form POST from any web page would otherwise reach an API on 127.0.0.1 without a CORS preflight.
+    /// </summary>
+    private static async ValueTask<object?> SameOriginFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+            && request.Headers.Origin is { Count: > 0 } origin
+            && (!Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var uri) || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+            return Problem(403, $"cross-site request from {origin} refused");
+        return await next(context);
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+}

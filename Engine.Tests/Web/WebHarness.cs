@@ -1,0 +1,64 @@
+using System.Net;
+using Engine.Api;
+using Engine.Host.Web;
+using Engine.Metainfo;
+using Engine.Tests.Interop;
+
+namespace Engine.Tests.Web;
+
+/// <summary>A real engine (peers on 127.0.0.1, state in a temp dir) with the web server in front of it.</summary>
+internal sealed class WebHarness : IAsyncDisposable
+{
+    private WebHarness(TempDir dir, TorrentEngine engine, WebServer server)
+    {
+        Dir = dir;
+        Engine = engine;
+        Server = server;
+        Http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public TempDir Dir { get; }
+    public TorrentEngine Engine { get; }
+    public WebServer Server { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>The web's data directory (default save directory).</summary>
+    public string Data => Dir.Sub("data");
+
+    public static async Task<WebHarness> StartAsync()
+    {
+        var dir = new TempDir("web");
+        var engine = TorrentEngine.Create(new TorrentEngineOptions
+        {
+            ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
+            StateDirectory = dir.Sub("state"),
+        });
+        try
+        {
+            var server = await WebServer.StartAsync(engine, new WebOptions(IPAddress.Loopback, 0, dir.Sub("data")));
+            return new WebHarness(dir, engine, server);
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            dir.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> of test data named <paramref name="name"/> into the data directory and returns its .torrent (made by our creator).</summary>
+    public (byte[] Torrent, TorrentMetainfo Metainfo) CreateSeedable(string name, long bytes, int seed = 1)
+    {
+        var set = TestData.CreateTree(Data, name, bytes, seed, fileCount: 3);
+        var torrent = TorrentCreator.Create(set.Root, new TorrentCreationOptions { PieceLength = 32 * 1024 });
+        return (torrent, TorrentMetainfo.Parse(torrent));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
+        await Engine.DisposeAsync();
+        Dir.Dispose();
+    }
+}

@@ -11,6 +11,8 @@ command -v aria2c >/dev/null 2>&1 || need+=(aria2)
 command -v transmission-cli >/dev/null 2>&1 || need+=(transmission-cli)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
+# Browser tests (Engine.Tests/Web) drive Debian's headless chromium through Playwright; no browser is downloaded.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"
@@ -21,5 +23,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@"

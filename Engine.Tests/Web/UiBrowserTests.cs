@@ -43,6 +43,7 @@ public sealed class UiBrowserTests(ITestOutputHelper output)
 
         var shot = await Browser.ScreenshotAsync(page, "ui-scripted");
         output.WriteLine("screenshot: " + shot);
+        Console.WriteLine("screenshot: " + shot);
         Assert.Empty(errors);
     }
 

@@ -42,7 +42,7 @@ public sealed class WebDownloadBrowserTests(ITestOutputHelper output)
 
         // Read the progress label as the circuit pushes it: it must pass through values between 0 and 100.
         var seen = new SortedSet<double>();
-        string? midShot = null;
+        string? midShot = null, piecesShot = null;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
@@ -50,7 +50,12 @@ public sealed class WebDownloadBrowserTests(ITestOutputHelper output)
             var value = double.Parse(label.Replace("%", "").Trim(), CultureInfo.InvariantCulture);
             seen.Add(value);
             if (value is > 20 and < 90 && midShot is null && await page.Locator("#peers-table").CountAsync() > 0)
+            {
                 midShot = await Browser.ScreenshotAsync(page, "web-download-peers");
+                await page.Locator("#tab-pieces").ClickAsync();
+            }
+            else if (value is > 40 and < 95 && midShot is not null && piecesShot is null)
+                piecesShot = await Browser.ScreenshotAsync(page, "web-download-pieces");
             if (value >= 100) break;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the page showed {label} after 90 s (seen {string.Join(", ", seen)})\n{seeder.Describe()}");
@@ -65,9 +70,12 @@ public sealed class WebDownloadBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#piece-map")).ToHaveAttributeAsync("data-verified", "192");
         await page.Locator("#tab-files").ClickAsync();
         var shot = await Browser.ScreenshotAsync(page, "web-download-complete");
-        output.WriteLine("screenshot: " + shot);
-        if (midShot is not null) output.WriteLine("screenshot: " + midShot);
-        output.WriteLine("progress labels seen: " + string.Join(", ", seen));
+        foreach (var line in new[] { shot, midShot, piecesShot }.OfType<string>().Select(p => "screenshot: " + p)
+                     .Append("progress labels seen: " + string.Join(", ", seen)))
+        {
+            output.WriteLine(line);
+            Console.WriteLine(line);
+        }
 
         DirectoryComparer.AssertIdentical(set.Root, Path.Combine(downloads, "webdemo"));
         Assert.Empty(errors);

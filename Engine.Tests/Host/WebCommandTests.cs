@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Engine.Host.Commands;
+using Engine.Tests.Interop;
+
+namespace Engine.Tests.Host;
+
+public sealed partial class WebCommandTests
+{
+    [Fact]
+    public void Arguments_default_to_loopback_for_the_ui_and_any_address_for_peers()
+    {
+        var a = WebCommand.Parse(["--port", "8080"]);
+        Assert.Equal(new WebCommand.Arguments(8080, IPAddress.Loopback, ".", 6881, IPAddress.Any), a);
+        var b = WebCommand.Parse(["--port", "0", "--bind", "0.0.0.0", "--data", "/srv/t", "--peer-port", "51413", "--peer-bind", "127.0.0.1"]);
+        Assert.Equal(new WebCommand.Arguments(0, IPAddress.Any, "/srv/t", 51413, IPAddress.Loopback), b);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "give --port <port>")]
+    [InlineData(new[] { "--port" }, "--port needs a value")]
+    [InlineData(new[] { "--port", "70000" }, "--port: '70000' is not a port")]
+    [InlineData(new[] { "--port", "1", "--bind", "here" }, "--bind: 'here' is not an IP address")]
+    [InlineData(new[] { "--port", "1", "--gui" }, "unknown option '--gui'")]
+    public void Bad_arguments_are_named(string[] args, string message)
+    {
+        Assert.Contains(message, Assert.Throws<CommandLineException>(() => WebCommand.Parse(args)).Message);
+    }
+
+    [Fact]
+    public async Task The_command_serves_the_page_and_the_api_until_stopped()
+    {
+        using var dir = new TempDir("webcmd");
+        var output = new StringWriter();
+        var synced = TextWriter.Synchronized(output);
+        using var stop = new CancellationTokenSource();
+        var serving = WebCommand.ServeAsync(new WebCommand.Arguments(0, IPAddress.Loopback, dir.Sub("data"), 0, IPAddress.Loopback), synced, stop.Token);
+        var address = await AddressAsync(() => output.ToString(), serving);
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        Assert.Equal("[]", await http.GetStringAsync("api/torrents"));
+        Assert.Contains("blazor.web", await http.GetStringAsync("/"));
+        Assert.Matches(@"peers:  127\.0\.0\.1:\d+", output.ToString());
+        stop.Cancel();
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.EndsWith("stopped" + Environment.NewLine, output.ToString());
+    }
+
+    [Fact]
+    public async Task The_host_process_serves_blazor_from_its_build_output_and_stops_on_sigterm()
+    {
+        using var dir = new TempDir("webproc");
+        var host = Path.Combine(AppContext.BaseDirectory, "Engine.Host.dll");
+        var lines = new List<string>();
+        await using var process = ExternalProcess.Start(new ProcessSpec("dotnet",
+            [host, "web", "--port", "0", "--data", dir.Sub("data"), "--peer-port", "0", "--peer-bind", "127.0.0.1"])
+        { Name = "engine-host-web", MaxLifetime = TimeSpan.FromMinutes(2) }, line => { lock (lines) lines.Add(line); });
+        var address = await AddressAsync(() => { lock (lines) return string.Join("\n", lines); }, process.Exited);
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var html = await http.GetStringAsync("/");
+        var script = Script().Match(html).Groups[1].Value;
+        Assert.StartsWith("_framework/blazor.web", script);
+        using var js = await http.GetAsync(script);
+        Assert.True(js.IsSuccessStatusCode, $"{script}: {(int)js.StatusCode}");
+        Assert.Equal("text/javascript", js.Content.Headers.ContentType?.MediaType);
+        await process.SignalAsync(ExternalProcess.SigTerm);
+        Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        lock (lines) Assert.Contains("stopped", lines);
+    }
+
+    private static async Task<string> AddressAsync(Func<string> output, Task running)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var match = Address().Match(output());
+            if (match.Success) return match.Groups[1].Value;
+            if (running.IsCompleted) throw new InvalidOperationException("the web command ended before listening:\n" + output());
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("no 'web ui:' line within 30 s:\n" + output());
+            await Task.Delay(50);
+        }
+    }
+
+    [GeneratedRegex(@"web ui: (http://127\.0\.0\.1:\d+/)")]
+    private static partial Regex Address();
+
+    [GeneratedRegex("<script src=\"([^\"]+)\"")]
+    private static partial Regex Script();
+}

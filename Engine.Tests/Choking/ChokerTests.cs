@@ -128,6 +128,19 @@ public class ChokerTests
     }
 
     [Fact]
+    public void A_forced_rotation_picks_a_new_optimistic_peer_before_its_interval_has_passed()
+    {
+        var choker = new Choker(slots: 1);
+        var peers = Enumerable.Range(0, 6).Select(i => Peer(i, down: i == 5 ? 1000 : 0)).ToList();
+        var random = new Random(9);
+        var optimistic = choker.Rechoke(peers, false, T0, random).Optimistic!.Value;
+        Assert.Equal(optimistic, choker.Rechoke(peers, false, T0.AddSeconds(10), random).Optimistic);
+        var rotated = choker.Rechoke(peers, false, T0.AddSeconds(12), random, rotateOptimistic: true);
+        Assert.NotNull(rotated.Optimistic);
+        Assert.NotEqual(optimistic, rotated.Optimistic);
+    }
+
+    [Fact]
     public void A_former_optimistic_peer_that_became_fast_keeps_a_regular_slot_after_rotation()
     {
         var choker = new Choker(slots: 1);

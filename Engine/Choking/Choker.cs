@@ -57,8 +57,12 @@ public sealed class Choker
         return now - lastActivity >= SnubTimeout;
     }
 
-    /// <summary>Decides who is unchoked from now on. Keys must be distinct.</summary>
-    public ChokeDecision Rechoke(IReadOnlyList<ChokerPeer> peers, bool seeding, DateTime now, Random random)
+    /// <summary>
+    /// Decides who is unchoked from now on. Keys must be distinct. <paramref name="rotateOptimistic"/> forces a new
+    /// optimistic unchoke (the caller's 30 s timer); otherwise it rotates only when its interval has passed or the
+    /// optimistic peer left or lost interest.
+    /// </summary>
+    public ChokeDecision Rechoke(IReadOnlyList<ChokerPeer> peers, bool seeding, DateTime now, Random random, bool rotateOptimistic = false)
     {
         ArgumentNullException.ThrowIfNull(peers);
         ArgumentNullException.ThrowIfNull(random);
@@ -69,7 +73,7 @@ public sealed class Choker
 
         // Keep the optimistic peer between rotations while it is still connected and interested.
         var previous = OptimisticPeer;
-        var keepOptimistic = OptimisticPeer is { } current
+        var keepOptimistic = !rotateOptimistic && OptimisticPeer is { } current
             && byKey.TryGetValue(current, out var currentPeer) && currentPeer.Interested
             && now - _lastRotation < OptimisticInterval;
         if (!keepOptimistic) OptimisticPeer = null;

@@ -129,8 +129,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         // queue the forgetting behind it, so that its reason (failed, banned) is the one recorded.
         Receive<Terminated>(m => Self.Tell(new ForgetTerminated(m.ActorRef)));
         Receive<ForgetTerminated>(m => Forget(m.Actor, failed: true, banned: false));
-        Receive<Rechoke>(_ => RunChoker());
-        Receive<OptimisticUnchoke>(_ => RunChoker());
+        Receive<Rechoke>(_ => RunChoker(rotateOptimistic: false));
+        Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
         Receive<Redial>(_ => Dial());
         Receive<SetSeeding>(m => _seeding = m.Seeding);
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse)));
@@ -319,10 +319,10 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Applies the choker's decision. Runs on the 10 s rechoke timer and on the 30 s optimistic timer (the
-    /// choker rotates its optimistic unchoke once its interval has passed, so the 30 s tick is the rotation).
+    /// Applies the choker's decision. Runs on the 10 s rechoke timer, and on the 30 s optimistic timer, which
+    /// rotates the optimistic unchoke.
     /// </summary>
-    private void RunChoker()
+    private void RunChoker(bool rotateOptimistic)
     {
         var now = Now.UtcDateTime;
         var snapshot = new List<ChokerPeer>(_peers.Count);
@@ -334,7 +334,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             snapshot.Add(new ChokerPeer(e.Key, s.PeerInterested, e.Choked, s.DownloadRate, s.UploadRate,
                 s.LastBlockAt == default ? null : s.LastBlockAt.UtcDateTime, s.ConnectedAt.UtcDateTime, s.Snubbed));
         }
-        var decision = _choker.Rechoke(snapshot, _seeding, now, _random);
+        var decision = _choker.Rechoke(snapshot, _seeding, now, _random, rotateOptimistic);
         foreach (var key in decision.Unchoke) SetChoke(byKey[key], choke: false);
         foreach (var key in decision.Choke) SetChoke(byKey[key], choke: true);
         var regular = new List<IPEndPoint>(decision.Unchoked.Count);

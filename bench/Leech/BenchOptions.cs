@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace Engine.Bench.Leech;
+
+/// <summary>Command line of the leech benchmark.</summary>
+public sealed record BenchOptions
+{
+    public const long MiB = 1024 * 1024;
+    public const long GiB = 1024 * MiB;
+
+    /// <summary>Payload of cases 1 and 2 (case 4 uses <see cref="LargeSize"/>).</summary>
+    public long Size { get; init; } = GiB;
+
+    /// <summary>Payload of case 4 (default 4 × <see cref="Size"/>).</summary>
+    public long? LargeSizeOverride { get; init; }
+
+    public long LargeSize => LargeSizeOverride ?? 4 * Size;
+
+    public int PieceLength { get; init; } = (int)MiB;
+
+    /// <summary>Files of the multi-file data set of case 1.</summary>
+    public int Files { get; init; } = 100;
+
+    /// <summary>Seeders of case 2.</summary>
+    public int Seeders { get; init; } = 8;
+
+    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 4 };
+
+    public IReadOnlyList<string> Clients { get; init; } = [ClientNames.Ours, ClientNames.Libtorrent, ClientNames.Aria2, ClientNames.Transmission];
+
+    /// <summary>Runs of each client per case; figures are those of the median run (by wall time).</summary>
+    public int Repeat { get; init; } = 1;
+
+    public string? EngineHostDll { get; init; }
+
+    /// <summary>Print every output line of the measured clients, with the time since their start.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Markdown report file (the table and the targets), written at the end.</summary>
+    public string? ReportPath { get; init; }
+
+    public static string Usage => """
+        Engine.Bench.Leech [--quick] [--size 1GiB] [--large-size 4GiB] [--piece-length 1MiB] [--files 100] [--seeders 8]
+                           [--cases 1,2,4] [--clients ours,libtorrent,aria2c,transmission] [--repeat 1]
+                           [--engine-host path/to/Engine.Host.dll] [--report out.md] [--verbose]
+          --quick   256 MiB (case 4: 1 GiB); sizes take KiB/MiB/GiB suffixes
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--quick" => o with { Size = 256 * MiB },
+                "--size" => o with { Size = ParseSize(Next()) },
+                "--large-size" => o with { LargeSizeOverride = ParseSize(Next()) },
+                "--piece-length" => o with { PieceLength = checked((int)ParseSize(Next())) },
+                "--files" => o with { Files = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--seeders" => o with { Seeders = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--cases" => o with { Cases = Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToHashSet() },
+                "--clients" => o with { Clients = Next().Split(',').Select(ClientNames.Check).ToList() },
+                "--repeat" => o with { Repeat = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--engine-host" => o with { EngineHostDll = Path.GetFullPath(Next()) },
+                "--verbose" => o with { Verbose = true },
+                "--report" => o with { ReportPath = Path.GetFullPath(Next()) },
+                _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
+            };
+        }
+        if (o.Size < 16 * MiB) throw new ArgumentException("--size must be at least 16 MiB");
+        if (o.Cases.Any(c => c is not (1 or 2 or 4))) throw new ArgumentException("--cases takes 1, 2 and 4 (3 and 5 are not measured here)");
+        return o;
+    }
+
+    public static long ParseSize(string text)
+    {
+        var t = text.Trim();
+        long unit = 1;
+        foreach (var (suffix, factor) in new[] { ("GiB", GiB), ("MiB", MiB), ("KiB", 1024L), ("G", GiB), ("M", MiB), ("K", 1024L) })
+        {
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) { unit = factor; t = t[..^suffix.Length]; break; }
+        }
+        return checked((long)(double.Parse(t, CultureInfo.InvariantCulture) * unit));
+    }
+}
+
+/// <summary>The leechers the benchmark knows.</summary>
+public static class ClientNames
+{
+    public const string Ours = "ours";
+    public const string Libtorrent = "libtorrent";
+    public const string Aria2 = "aria2c";
+    public const string Transmission = "transmission";
+
+    public static string Check(string name) => name switch
+    {
+        Ours or Libtorrent or Aria2 or Transmission => name,
+        _ => throw new ArgumentException($"unknown client '{name}' (ours, libtorrent, aria2c, transmission)"),
+    };
+}

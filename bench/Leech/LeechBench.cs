@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Engine.Tests.Interop;
+
+namespace Engine.Bench.Leech;
+
+/// <summary>Runs the cases: data sets, seeders, and every client one after another against the same seeders.</summary>
+public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker tracker, string engineHostDll, CancellationToken cancel)
+{
+    private static readonly TimeSpan SeederCheckTimeout = TimeSpan.FromMinutes(10);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _runNumber;
+
+    /// <summary>Every run, in order (medians are picked from these).</summary>
+    public List<RunResult> AllRuns { get; } = new();
+
+    public void Log(string text) => Console.Out.WriteLine($"[{_clock.Elapsed.TotalSeconds,7:0.0} s] {text}");
+
+    public async Task<DataSet> CreateDataAsync(string name, long bytes, int files, int seed)
+    {
+        var need = bytes * 2 + BenchOptions.GiB;
+        var free = ProcStats.FreeBytes(workDir);
+        if (free < need)
+            throw new IOException($"not enough disk for the '{name}' data set under {workDir}: {free / BenchOptions.MiB} MiB free, {need / BenchOptions.MiB} MiB needed (seed copy + one download + 1 GiB)");
+        var clock = Stopwatch.StartNew();
+        var data = await DataSet.CreateAsync(workDir, name, bytes, files, options.PieceLength, tracker, seed).ConfigureAwait(false);
+        Log($"data set '{name}': {data.Label}, {data.Torrent.PieceLength / 1024} KiB pieces, torrent {data.Torrent.InfoHashHex} ({clock.Elapsed.TotalSeconds:F1} s to write and hash)");
+        return data;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="seederCount"/> libtorrent seeders of the data set (their hash check is not timed), then
+    /// runs each client <see cref="BenchOptions.Repeat"/> times in rotating order; returns the median run of each client.
+    /// </summary>
+    public async Task<List<RunResult>> RunCaseAsync(string caseName, DataSet data, int seederCount, IReadOnlyList<string> clients)
+    {
+        var seeders = new List<LibtorrentPeer>();
+        try
+        {
+            await EnsureSeedersAsync(seeders, data, seederCount).ConfigureAwait(false);
+            var runs = new List<RunResult>();
+            for (var round = 0; round < options.Repeat; round++)
+            {
+                for (var k = 0; k < clients.Count; k++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var name = clients[(k + round) % clients.Count];
+                    await EnsureSeedersAsync(seeders, data, seederCount).ConfigureAwait(false);
+                    var run = await RunOneAsync(caseName, data, LeechClient.Create(name, engineHostDll), seeders).ConfigureAwait(false);
+                    runs.Add(run);
+                    AllRuns.Add(run);
+                }
+            }
+            return clients.Select(c => Median(runs.Where(r => r.Client == c).ToList())).ToList();
+        }
+        finally
+        {
+            foreach (var s in seeders) await s.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RunResult> RunOneAsync(string caseName, DataSet data, LeechClient client, IReadOnlyList<LibtorrentPeer> seeders)
+    {
+        var n = ++_runNumber;
+        var saveDir = Path.Combine(workDir, $"leech-{n:D2}-{client.Name}");
+        var scratch = Path.Combine(workDir, $"scratch-{n:D2}-{client.Name}");
+        var context = new LeechContext(data.Torrent, saveDir, scratch, PortAllocator.Next(), seeders, tracker);
+        var timeout = TimeSpan.FromSeconds(120 + data.Bytes / 5e6);
+        Log($"case {caseName} {data.Name}: {client.Name} leeching {data.Label} from {seeders.Count} seeder(s)...");
+        RunResult result;
+        try
+        {
+            result = await MeasuredRun.RunAsync(caseName, data.Label, client, context, data.Bytes, timeout, Log, cancel, options.Verbose).ConfigureAwait(false);
+            if (result.Ok && Verifier.Compare(data.Root, data.DownloadedPath(saveDir)) is { } problem)
+                result = result with { Ok = false, Error = "data differs: " + problem };
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or MissingProgramException)
+        {
+            result = RunResult.Failed(caseName, data.Label, client.Name, data.Bytes, e.Message);
+        }
+        finally
+        {
+            if (options.Verbose)
+                foreach (var s in seeders)
+                    Log("seeder log after the run:\n" + string.Join('\n', s.Process.LogLines().Where(l => !l.Contains("\"type\":\"status\"", StringComparison.Ordinal)).TakeLast(60)));
+            TryDelete(saveDir);
+            TryDelete(scratch);
+        }
+        Log(result.Ok
+            ? $"  {client.Name}: {Format.F(result.MBps)} MB/s ({Format.F(result.WallSeconds, 2)} s), CPU {Format.F(result.CpuSeconds, 2)} s " +
+              $"(user {Format.F(result.UserSeconds, 2)} + sys {Format.F(result.SysSeconds, 2)}), peak RSS {Format.F(result.PeakRssMiB)} MiB " +
+              $"(anon {Format.F(result.PeakAnonMiB)}), seeders' CPU {Format.F(result.SeederCpuSeconds)} s, other CPU on the machine {Format.F(result.OtherCpuSeconds)} s, load {Format.F(result.LoadBefore)}"
+            : $"  {client.Name}: FAILED ({result.Error})");
+        return result;
+    }
+
+    private async Task EnsureSeedersAsync(List<LibtorrentPeer> seeders, DataSet data, int count)
+    {
+        var restarted = false;
+        for (var i = 0; i < seeders.Count; i++)
+        {
+            if (!seeders[i].Process.HasExited) continue;
+            Log($"seeder {seeders[i].Name} has exited: restarting it");
+            await seeders[i].DisposeAsync().ConfigureAwait(false);
+            seeders[i] = await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir).ConfigureAwait(false);
+            restarted = true;
+        }
+        var clock = Stopwatch.StartNew();
+        while (seeders.Count < count)
+        {
+            seeders.Add(await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir).ConfigureAwait(false));
+            restarted = true;
+        }
+        if (!restarted) return;
+        await Task.WhenAll(seeders.Select(s => s.WaitUntilSeedingAsync(SeederCheckTimeout))).ConfigureAwait(false);
+        await tracker.WaitForSwarmAsync(data.Torrent.InfoHashHex, count, 0, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Log($"{count} libtorrent seeder(s) checked their data and announced ({clock.Elapsed.TotalSeconds:F1} s, not timed)");
+    }
+
+    private static RunResult Median(List<RunResult> runs)
+    {
+        var ok = runs.Where(r => r.Ok).OrderBy(r => r.WallSeconds).ToList();
+        return ok.Count > 0 ? ok[(ok.Count - 1) / 2] : runs[^1];
+    }
+
+    private static void TryDelete(string dir)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            try
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+                return;
+            }
+            catch (IOException) { Thread.Sleep(200); }
+            catch (UnauthorizedAccessException) { Thread.Sleep(200); }
+        }
+    }
+}

@@ -13,7 +13,8 @@ namespace Engine.Tests.Trackers;
 public sealed class OpentrackerInteropTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("opentracker-").FullName;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // opentracker resets reused keep-alive connections: one connection per request.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10), DefaultRequestHeaders = { ConnectionClose = true } };
     private Process? _tracker;
 
     public void Dispose()

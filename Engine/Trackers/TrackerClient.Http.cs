@@ -21,7 +21,11 @@ public sealed partial class TrackerClient
 
     private async Task<byte[]> HttpGet(Uri uri, CancellationToken ct)
     {
-        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        // One request per connection: announces are minutes apart, and some trackers (opentracker) reset a
+        // connection that is reused, which would turn every second announce into an error.
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.ConnectionClose = true;
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new TrackerException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Engine.Api;
 using Engine.Host.Web;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Host.Commands;
 
@@ -71,7 +72,7 @@ public static class WebCommand
             WebServer web;
             try
             {
-                web = await WebServer.StartAsync(engine, new WebOptions(a.Bind, a.Port, data), stop);
+                web = await WebServer.StartAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = Path.Combine(data, ".session") }, stop);
             }
             catch (IOException e)
             {
@@ -83,6 +84,9 @@ public static class WebCommand
                 output.WriteLine($"api:    {web.Address}api/torrents");
                 output.WriteLine($"peers:  {engine.ListenEndPoint?.ToString() ?? "not listening"}");
                 output.WriteLine($"data:   {data}");
+                var (restored, problems) = await web.Services.GetRequiredService<WebEngine>().RestoreAsync(stop);
+                if (restored > 0) output.WriteLine($"restored {restored} torrent(s) from the last run");
+                foreach (var problem in problems) output.WriteLine($"warning: not restored: {problem}");
                 output.WriteLine("press Ctrl+C to stop");
                 output.Flush();
                 try

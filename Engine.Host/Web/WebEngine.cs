@@ -1,16 +1,24 @@
 using System.Collections.Immutable;
 using Engine.Api;
 using Engine.Host.Web.Ui;
+using Engine.Metainfo;
 using Engine.Primitives;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Engine.Host.Web;
 
 /// <summary>
 /// The engine operations the web UI and the REST API share: list, look up by hex info-hash, add (with the default
-/// save directory and an optional peer), read details.
+/// save directory and an optional peer), pause, resume, remove, read details. With
+/// <see cref="WebOptions.SessionDirectory"/> set, the torrent list is remembered there and <see cref="RestoreAsync"/>
+/// adds it again after a restart.
 /// </summary>
-public sealed class WebEngine(TorrentEngine engine, WebOptions options)
+public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<WebEngine>? log = null)
 {
+    private readonly WebSession? _session = options.SessionDirectory is { } dir ? new WebSession(dir) : null;
+    private readonly ILogger _log = log ?? NullLogger<WebEngine>.Instance;
+
     public TorrentEngine Engine => engine;
 
     public WebOptions Options => options;
@@ -69,6 +77,71 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options)
             ? await engine.AddAsync(text, save, null, cancellationToken).ConfigureAwait(false)
             : await engine.AddAsync(request.TorrentFile.ToArray(), save, null, cancellationToken).ConfigureAwait(false);
         if (request.Peer is { } peer) handle.AddPeers([peer]);
+        Remember(() =>
+        {
+            var magnet = request.PathOrMagnet is { } t && MagnetLink.IsMagnet(t) ? t : null;
+            var bytes = magnet is not null ? null : request.PathOrMagnet is { } path ? File.ReadAllBytes(path) : request.TorrentFile.ToArray();
+            _session!.Remember(new SessionEntry(handle.InfoHash.ToHex(), magnet, save, Paused: false), bytes);
+        });
         return handle;
+    }
+
+    public async Task PauseAsync(TorrentHandle handle)
+    {
+        await handle.PauseAsync().ConfigureAwait(false);
+        Remember(() => _session!.SetPaused(handle.InfoHash, true));
+    }
+
+    public async Task ResumeAsync(TorrentHandle handle)
+    {
+        await handle.ResumeAsync().ConfigureAwait(false);
+        Remember(() => _session!.SetPaused(handle.InfoHash, false));
+    }
+
+    public async Task RemoveAsync(TorrentHandle handle, bool deleteData)
+    {
+        await handle.RemoveAsync(deleteData).ConfigureAwait(false);
+        Remember(() => _session!.Forget(handle.InfoHash));
+    }
+
+    /// <summary>Adds every remembered torrent again (paused ones paused); returns how many, and what could not be restored.</summary>
+    public async Task<(int Restored, IReadOnlyList<string> Problems)> RestoreAsync(CancellationToken cancellationToken = default)
+    {
+        if (_session is null) return (0, []);
+        var (entries, problems) = _session.Load();
+        var failed = new List<string>(problems);
+        var restored = 0;
+        foreach (var (entry, torrent) in entries)
+        {
+            var add = new TorrentOptions { StartPaused = entry.Paused };
+            try
+            {
+                if (torrent is not null) await engine.AddAsync(torrent, entry.SaveDirectory, add, cancellationToken).ConfigureAwait(false);
+                else await engine.AddAsync(entry.Magnet!, entry.SaveDirectory, add, cancellationToken).ConfigureAwait(false);
+                restored++;
+            }
+            catch (DuplicateTorrentException)
+            {
+            }
+            catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                failed.Add($"{entry.Hash}: {e.Message}");
+            }
+        }
+        return (restored, failed);
+    }
+
+    // The torrent itself is added or changed already: failing to remember it is logged, not thrown.
+    private void Remember(Action change)
+    {
+        if (_session is null) return;
+        try
+        {
+            change();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning("cannot update the session in {Directory}: {Message}", _session.Directory, e.Message);
+        }
     }
 }

@@ -40,9 +40,24 @@ public sealed partial class WebCommandTests
         Assert.Equal("[]", await http.GetStringAsync("api/torrents"));
         Assert.Contains("blazor.web", await http.GetStringAsync("/"));
         Assert.Matches(@"peers:  127\.0\.0\.1:\d+", output.ToString());
+        var data = TestData.CreateTree(dir.Sub("data"), "kept", 50_000, seed: 5, fileCount: 2);
+        var torrent = new ByteArrayContent(Engine.Metainfo.TorrentCreator.Create(data.Root));
+        (await http.PostAsync("api/torrents", new MultipartFormDataContent { { torrent, "torrent", "kept.torrent" } })).EnsureSuccessStatusCode();
         stop.Cancel();
         Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.EndsWith("stopped" + Environment.NewLine, output.ToString());
+
+        // A second run in the same data directory adds the torrent again.
+        var again = new StringWriter();
+        using var stop2 = new CancellationTokenSource();
+        var serving2 = WebCommand.ServeAsync(new WebCommand.Arguments(0, IPAddress.Loopback, dir.Sub("data"), 0, IPAddress.Loopback), TextWriter.Synchronized(again), stop2.Token);
+        var address2 = await AddressAsync(() => again.ToString(), serving2);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!again.ToString().Contains("restored 1 torrent(s) from the last run") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        using var http2 = new HttpClient { BaseAddress = new Uri(address2) };
+        Assert.Contains("\"name\":\"kept\"", await http2.GetStringAsync("api/torrents"));
+        stop2.Cancel();
+        Assert.Equal(0, await serving2.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

@@ -9,9 +9,12 @@ namespace Engine.Tests.Web;
 /// <summary>A real engine (peers on 127.0.0.1, state in a temp dir) with the web server in front of it.</summary>
 internal sealed class WebHarness : IAsyncDisposable
 {
-    private WebHarness(TempDir dir, TorrentEngine engine, WebServer server)
+    private readonly bool _ownsDir;
+
+    private WebHarness(TempDir dir, bool ownsDir, TorrentEngine engine, WebServer server)
     {
         Dir = dir;
+        _ownsDir = ownsDir;
         Engine = engine;
         Server = server;
         Http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
@@ -25,9 +28,10 @@ internal sealed class WebHarness : IAsyncDisposable
     /// <summary>The web's data directory (default save directory).</summary>
     public string Data => Dir.Sub("data");
 
-    public static async Task<WebHarness> StartAsync()
+    /// <summary>Starts in a new temp dir, or in <paramref name="existing"/> (kept on dispose: a restart). <paramref name="session"/>: remember torrents in data/.session.</summary>
+    public static async Task<WebHarness> StartAsync(TempDir? existing = null, bool session = false)
     {
-        var dir = new TempDir("web");
+        var dir = existing ?? new TempDir("web");
         var engine = TorrentEngine.Create(new TorrentEngineOptions
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
@@ -35,13 +39,14 @@ internal sealed class WebHarness : IAsyncDisposable
         });
         try
         {
-            var server = await WebServer.StartAsync(engine, new WebOptions(IPAddress.Loopback, 0, dir.Sub("data")));
-            return new WebHarness(dir, engine, server);
+            var options = new WebOptions(IPAddress.Loopback, 0, dir.Sub("data")) { SessionDirectory = session ? Path.Combine(dir, "data", ".session") : null };
+            var server = await WebServer.StartAsync(engine, options);
+            return new WebHarness(dir, existing is null, engine, server);
         }
         catch
         {
             await engine.DisposeAsync();
-            dir.Dispose();
+            if (existing is null) dir.Dispose();
             throw;
         }
     }
@@ -59,6 +64,6 @@ internal sealed class WebHarness : IAsyncDisposable
         Http.Dispose();
         await Server.DisposeAsync();
         await Engine.DisposeAsync();
-        Dir.Dispose();
+        if (_ownsDir) Dir.Dispose();
     }
 }

@@ -35,11 +35,11 @@ public static class TorrentApi
             With(web, hash, async h => Results.Ok(PiecesView.From(await h.GetPieceMapAsync()))));
         api.MapPost("/", AddAsync).DisableAntiforgery();
         api.MapPost("/{hash}/pause", (string hash, WebEngine web) =>
-            With(web, hash, async h => { await h.PauseAsync(); return Results.NoContent(); }));
+            With(web, hash, async h => { await web.PauseAsync(h); return Results.NoContent(); }));
         api.MapPost("/{hash}/resume", (string hash, WebEngine web) =>
-            With(web, hash, async h => { await h.ResumeAsync(); return Results.NoContent(); }));
+            With(web, hash, async h => { await web.ResumeAsync(h); return Results.NoContent(); }));
         api.MapDelete("/{hash}", (string hash, bool? deleteData, WebEngine web) =>
-            With(web, hash, async h => { await h.RemoveAsync(deleteData ?? false); return Results.NoContent(); }));
+            With(web, hash, async h => { await web.RemoveAsync(h, deleteData ?? false); return Results.NoContent(); }));
     }
 
     private static async Task<IResult> With(WebEngine web, string hash, Func<TorrentHandle, Task<IResult>> act)

@@ -42,11 +42,11 @@ public sealed class EngineEffects(WebEngine engine) : IUiEffects
                     return new Msg.AddFailed(e.Message);
                 }
             case Cmd.Pause p:
-                return await ActAsync(p.Hash, TorrentAction.Pause, h => h.PauseAsync()).ConfigureAwait(false);
+                return await ActAsync(p.Hash, TorrentAction.Pause, engine.PauseAsync).ConfigureAwait(false);
             case Cmd.Resume r:
-                return await ActAsync(r.Hash, TorrentAction.Resume, h => h.ResumeAsync()).ConfigureAwait(false);
+                return await ActAsync(r.Hash, TorrentAction.Resume, engine.ResumeAsync).ConfigureAwait(false);
             case Cmd.Remove r:
-                var removed = await ActAsync(r.Hash, TorrentAction.Remove, h => h.RemoveAsync(r.DeleteData)).ConfigureAwait(false);
+                var removed = await ActAsync(r.Hash, TorrentAction.Remove, h => engine.RemoveAsync(h, r.DeleteData)).ConfigureAwait(false);
                 return removed is Msg.ActionSucceeded ? new Msg.TorrentRemoved(r.Hash, r.DeleteData) : removed;
             default:
                 throw new ArgumentOutOfRangeException(nameof(cmd), cmd, "not a single command");

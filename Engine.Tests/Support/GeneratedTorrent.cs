@@ -25,7 +25,7 @@ public sealed class GeneratedTorrent : IDisposable
     public byte[] Bytes { get; }
 
     /// <summary>Writes <paramref name="files"/> (relative paths and sizes) with seeded random bytes into a multi-file torrent named <paramref name="name"/>.</summary>
-    public static GeneratedTorrent Create(string name, IReadOnlyList<(string Path, int Size)> files, int pieceLength, int seed = 1)
+    public static GeneratedTorrent Create(string name, IReadOnlyList<(string Path, int Size)> files, int pieceLength, int seed = 1, IReadOnlyList<string>? trackers = null)
     {
         var root = Directory.CreateTempSubdirectory("engine-test-").FullName;
         var seedDirectory = Path.Combine(root, "seed");
@@ -39,7 +39,7 @@ public sealed class GeneratedTorrent : IDisposable
             random.NextBytes(data);
             File.WriteAllBytes(full, data);
         }
-        var bytes = TorrentCreator.Create(content, new TorrentCreationOptions { PieceLength = pieceLength, OmitCreationDate = true });
+        var bytes = TorrentCreator.Create(content, new TorrentCreationOptions { PieceLength = pieceLength, OmitCreationDate = true, Trackers = trackers ?? [] });
         File.WriteAllBytes(Path.Combine(root, name + ".torrent"), bytes);
         return new GeneratedTorrent(root, seedDirectory, TorrentMetainfo.Parse(bytes), bytes);
     }

@@ -50,6 +50,9 @@ public sealed class TorrentEngineStopTests : IDisposable
             clock.Stop();
 
             Assert.True(clock.Elapsed < TorrentEngine.StopBound, $"StopAsync took {clock.Elapsed.TotalSeconds:F2} s");
+            // The stopped announces went out (the tracker records a request once it has read it).
+            deadline = DateTime.UtcNow.AddSeconds(3);
+            while (!tracker.Requests.Any(r => r.Contains("event=stopped")) && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Contains(tracker.Requests, r => r.Contains("event=stopped"));
             foreach (var t in torrents)
             {

@@ -272,10 +272,11 @@ public sealed class TorrentEngineTests : IDisposable
         var observed = new List<TorrentEvent>();
         var observerDone = new TaskCompletionSource();
         using var subscription = handle.AsObservable().Subscribe(new Observer(e => { lock (observed) observed.Add(e); }, () => observerDone.TrySetResult()));
+        var stream = handle.Events(); // registered here: nothing from now on is missed
         var reading = Task.Run(async () =>
         {
             var all = new List<TorrentEvent>();
-            await foreach (var e in handle.Events()) all.Add(e);
+            await foreach (var e in stream) all.Add(e);
             return all;
         });
         await handle.WaitForStateAsync(ApiState.Paused);

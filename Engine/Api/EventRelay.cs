@@ -6,8 +6,13 @@ namespace Engine.Api;
 /// <summary>Subscribed to one torrent actor: turns its notifications into public <see cref="TorrentEvent"/>s on the hub.</summary>
 internal sealed class EventRelay : ReceiveActor
 {
-    public EventRelay(EventHub hub)
+    public EventRelay(EventHub hub, Action<Metainfo.TorrentMetainfo> onMetadata)
     {
+        Receive<Metadata.MetadataFetcher.MetadataReceived>(m =>
+        {
+            onMetadata(m.Torrent);
+            hub.Publish(new MetadataReceived(m.InfoHash, Now, m.Torrent.Name));
+        });
         Receive<TorrentActor.StateChanged>(m => hub.Publish(new StateChanged(m.InfoHash, Now, States.ToApi(m.State))));
         Receive<TorrentActor.PieceVerified>(m => hub.Publish(new PieceVerified(m.InfoHash, Now, m.Piece)));
         Receive<TorrentActor.TorrentCompleted>(m => hub.Publish(new Completed(m.InfoHash, Now)));
@@ -19,5 +24,5 @@ internal sealed class EventRelay : ReceiveActor
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    public static Props Props(EventHub hub) => Akka.Actor.Props.Create(() => new EventRelay(hub));
+    public static Props Props(EventHub hub, Action<Metainfo.TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata));
 }

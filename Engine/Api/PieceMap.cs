@@ -14,4 +14,16 @@ public sealed record PieceMap(int PieceCount, int VerifiedCount, ReadOnlyMemory<
     }
 
     public static PieceMap Empty { get; } = new(0, 0, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>Equal when the same pieces are verified (the bitfields' contents are compared).</summary>
+    public bool Equals(PieceMap? other)
+        => other is not null && PieceCount == other.PieceCount && VerifiedCount == other.VerifiedCount && Bitfield.Span.SequenceEqual(other.Bitfield.Span);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(PieceCount);
+        hash.AddBytes(Bitfield.Span);
+        return hash.ToHashCode();
+    }
 }

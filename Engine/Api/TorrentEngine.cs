@@ -152,7 +152,15 @@ public sealed class TorrentEngine : IAsyncDisposable
             MagnetLink magnet;
             try { magnet = MagnetLink.Parse(pathOrMagnet); }
             catch (MagnetException e) { throw new InvalidTorrentException("invalid magnet link: " + e.Message, e); }
-            return await AddAsync(null, magnet, saveDirectory, options, ct).ConfigureAwait(false);
+            // Metadata fetched in an earlier run is kept in the state directory.
+            TorrentMetainfo? known = null;
+            if (File.Exists(MetadataPath(magnet.InfoHash)))
+            {
+                try { known = TorrentMetainfo.Load(MetadataPath(magnet.InfoHash)); }
+                catch (MetainfoException) { }
+                if (known?.InfoHash != magnet.InfoHash) known = null;
+            }
+            return await AddAsync(known, magnet, saveDirectory, options, ct).ConfigureAwait(false);
         }
         TorrentMetainfo metainfo;
         try { metainfo = TorrentMetainfo.Load(pathOrMagnet); }
@@ -166,7 +174,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(saveDirectory)) throw new ArgumentException("a save directory is needed", nameof(saveDirectory));
         options ??= new TorrentOptions();
         options.Validate();
-        var hash = metainfo?.InfoHash ?? magnet!.InfoHash;
+        var hash = magnet?.InfoHash ?? metainfo!.InfoHash;
         var handle = new TorrentHandle(this, hash, Path.GetFullPath(saveDirectory), options, metainfo, magnet);
         lock (_gate)
         {
@@ -227,6 +235,9 @@ public sealed class TorrentEngine : IAsyncDisposable
     // ---- for handles ----------------------------------------------------------------------------
 
     internal string ResumePath(InfoHash hash) => Path.Combine(_resumeDirectory, hash.ToHex() + ".resume");
+
+    /// <summary>Where the engine keeps the .torrent built from a magnet link's fetched metadata.</summary>
+    internal string MetadataPath(InfoHash hash) => Path.Combine(_resumeDirectory, hash.ToHex() + ".torrent");
 
     internal void Forget(TorrentHandle handle)
     {

@@ -111,6 +111,7 @@ public sealed class TorrentHandle
             _removed = true;
             _engine.Forget(this);
             TryDelete(_engine.ResumePath(InfoHash));
+            TryDelete(_engine.MetadataPath(InfoHash));
             if (deleteData && _metainfo is { } torrent) DataFiles.Delete(torrent, SaveDirectory);
             Shutdown();
         }
@@ -132,6 +133,11 @@ public sealed class TorrentHandle
     {
         ThrowIfRemoved();
         var status = await AskTorrentAsync<TorrentStatus>(new TorrentActor.GetStatus()).ConfigureAwait(false);
+        if (_metainfo is null && status is { PieceCount: > 0 })
+        {
+            // The metadata arrived and the torrent runs; the relay may not have told us yet.
+            _metainfo = await AskTorrentAsync<TorrentMetainfo>(new TorrentActor.GetMetainfo()).ConfigureAwait(false);
+        }
         var map = await AskTorrentAsync<TorrentActor.PieceMapReply>(new TorrentActor.GetPieceMap()).ConfigureAwait(false);
         if (status is not null) _lastStatus = status;
         if (map is not null) _lastHave = map.Verified;
@@ -142,6 +148,11 @@ public sealed class TorrentHandle
             : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount))
             : [];
         var state = status is null ? TorrentState.Stopped : States.ToApi(status.State);
+        if (torrent is null)
+        {
+            // No metadata yet: nothing to count progress against.
+            return new TorrentSnapshot(InfoHash, Name, state, 0, 0, 0, 0, 0, 0, 0, 0, 0, s?.Peers ?? 0, s?.KnownPeers ?? 0, null, 0, 0, s?.Error, SaveDirectory, files);
+        }
         if (s is null)
         {
             var total = torrent?.TotalLength ?? 0;
@@ -240,14 +251,19 @@ public sealed class TorrentHandle
     /// <summary>Creates the torrent's actor (the handle must not be running).</summary>
     internal async Task LaunchAsync(bool startPaused, CancellationToken ct)
     {
-        var torrent = _metainfo ?? throw new TorrentEngineException($"{Name}: magnet links are not supported yet");
-        if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub));
+        if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub, m => _metainfo = m));
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
-        var reply = await _engine.AskRootAsync(new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        object add = _metainfo is { } torrent
+            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay)
+            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay);
+        var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)
         {
             case EngineRoot.TorrentAdded:
                 _stopped = false;
+                // A magnet whose metadata was known already: its x.pe peers still count.
+                if (_metainfo is not null && _magnet is not null && _magnet.Peers.OfType<System.Net.IPEndPoint>().ToList() is { Count: > 0 } peers)
+                    AddPeers(peers);
                 return;
             case EngineRoot.AddFailed failed:
                 throw new DuplicateTorrentException(InfoHash, Name + ": " + failed.Reason);

@@ -25,4 +25,7 @@ public sealed record EngineContext(
 
     /// <summary>Engine-wide count of peer connections (<see cref="EngineOptions.MaxConnections"/>).</summary>
     public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+
+    /// <summary>How magnet links' metadata is fetched.</summary>
+    public Metadata.MetadataSettings Metadata { get; init; } = new();
 }

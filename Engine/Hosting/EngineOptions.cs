@@ -26,6 +26,9 @@ public sealed record EngineOptions
     public TrackerSettings Trackers { get; init; } = new();
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How magnet links' metadata is fetched (BEP 9).</summary>
+    public Metadata.MetadataSettings Metadata { get; init; } = new();
+
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;
 

@@ -1,6 +1,7 @@
 using Akka.Event;
 using System.Net;
 using Akka.Actor;
+using Engine.Metadata;
 using Engine.Metainfo;
 using Engine.Peers;
 using Engine.Primitives;
@@ -17,6 +18,9 @@ public sealed class EngineRoot : ReceiveActor
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.</summary>
     public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null);
+    /// <summary>Adds a magnet link: its metadata is fetched first (see <see cref="MetadataFetcher"/>), then the torrent starts like any other.
+    /// Replies <see cref="TorrentAdded"/> (with the fetcher) or <see cref="AddFailed"/>.</summary>
+    public sealed record AddMagnet(MagnetLink Magnet, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null);
     public sealed record TorrentAdded(InfoHash InfoHash, IActorRef Torrent);
     public sealed record AddFailed(string Reason);
     /// <summary>Stops the torrent and forgets it; the torrent replies <see cref="TorrentActor.TorrentStopped"/> (or <see cref="TorrentNotFound"/>).</summary>
@@ -31,8 +35,10 @@ public sealed class EngineRoot : ReceiveActor
     private readonly EngineContext _engine;
     private readonly string _resumeDirectory;
     private readonly Dictionary<InfoHash, IActorRef> _torrents = new();
+    private readonly Dictionary<IActorRef, AddMagnet> _fetchers = new();
     private readonly List<IActorRef> _endpointWaiters = new();
     private IPEndPoint? _bound;
+    private int _fetcherCount;
 
     public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory)
     {
@@ -59,6 +65,8 @@ public sealed class EngineRoot : ReceiveActor
             else m.Socket.Dispose();
         });
         Receive<AddTorrent>(OnAdd);
+        Receive<AddMagnet>(OnAddMagnet);
+        Receive<MetadataFetcher.MetadataFetched>(OnMetadata);
         Receive<RemoveTorrent>(m =>
         {
             if (_torrents.Remove(m.InfoHash, out var t)) t.Forward(new TorrentActor.StopTorrent());
@@ -71,6 +79,7 @@ public sealed class EngineRoot : ReceiveActor
         });
         Receive<Terminated>(m =>
         {
+            _fetchers.Remove(m.ActorRef);
             foreach (var (hash, actor) in _torrents)
                 if (actor.Equals(m.ActorRef)) { _torrents.Remove(hash); break; }
         });
@@ -93,6 +102,42 @@ public sealed class EngineRoot : ReceiveActor
         return name;
     }
 
+    private void OnAddMagnet(AddMagnet m)
+    {
+        var hash = m.Magnet.InfoHash;
+        if (_torrents.ContainsKey(hash))
+        {
+            Sender.Tell(new AddFailed($"torrent {hash} is already added"));
+            return;
+        }
+        // The fetcher stands in for the torrent (status, pause, stop) until the metadata is there.
+        var fetcher = Context.ActorOf(MetadataFetcher.Props(m.Magnet, _engine, _engine.Metadata, m.StartPaused), "metadata-" + hash.ToHex() + "-" + ++_fetcherCount);
+        if (m.Subscriber is not null) fetcher.Tell(new TorrentActor.Subscribe(m.Subscriber));
+        Context.Watch(fetcher);
+        _torrents[hash] = fetcher;
+        _fetchers[fetcher] = m;
+        Sender.Tell(new TorrentAdded(hash, fetcher));
+    }
+
+    private void OnMetadata(MetadataFetcher.MetadataFetched m)
+    {
+        var hash = m.Torrent.InfoHash;
+        if (!_fetchers.Remove(Sender, out var request) || !_torrents.TryGetValue(hash, out var current) || !current.Equals(Sender))
+            return; // removed meanwhile
+        Context.Unwatch(Sender);
+        Sender.Tell(PoisonPill.Instance); // after the queries already queued for it are answered
+        _torrents.Remove(hash);
+        try { File.WriteAllBytes(Path.Combine(_resumeDirectory, hash.ToHex() + ".torrent"), m.TorrentFile); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Context.GetLogger().Warning("cannot save the metadata of {0}: {1}", hash, e.Message);
+        }
+        foreach (var s in m.Subscribers) s.Tell(new MetadataFetcher.MetadataReceived(hash, m.Torrent));
+        var actor = Start(new AddTorrent(m.Torrent, request.SaveDirectory, request.Limits, m.Paused));
+        foreach (var s in m.Subscribers) actor.Tell(new TorrentActor.Subscribe(s));
+        if (m.Peers.Count > 0) actor.Tell(new PeerManager.AddPeers(m.Peers));
+    }
+
     private void OnAdd(AddTorrent m)
     {
         if (_torrents.ContainsKey(m.Torrent.InfoHash))
@@ -100,11 +145,16 @@ public sealed class EngineRoot : ReceiveActor
             Sender.Tell(new AddFailed($"torrent {m.Torrent.InfoHash} is already added"));
             return;
         }
+        Sender.Tell(new TorrentAdded(m.Torrent.InfoHash, Start(m)));
+    }
+
+    private IActorRef Start(AddTorrent m)
+    {
         var resume = Path.Combine(_resumeDirectory, m.Torrent.InfoHash.ToHex() + ".resume");
         var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused), ChildName(m.Torrent.InfoHash));
         if (m.Subscriber is not null) actor.Tell(new TorrentActor.Subscribe(m.Subscriber));
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
-        Sender.Tell(new TorrentAdded(m.Torrent.InfoHash, actor));
+        return actor;
     }
 }

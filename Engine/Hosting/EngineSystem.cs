@@ -68,6 +68,7 @@ public sealed class EngineSystem : IAsyncDisposable
         {
             Bandwidth = new BandwidthBuckets(options.Limits),
             Connections = new ConnectionBudget(options.MaxConnections),
+            Metadata = options.Metadata,
         };
         Directory.CreateDirectory(options.ResumeDirectory);
         // The listen port must be known before the first announce; bind eagerly when port 0 was asked for.

@@ -1,0 +1,110 @@
+using Engine.Api;
+using Engine.Tests.Support;
+using ApiState = Engine.Api.TorrentState;
+
+namespace Engine.Tests.Api;
+
+/// <summary>Magnet links through the API: metadata from a scripted BEP 9 peer, data from a seeding engine.</summary>
+public sealed class MagnetTests : IDisposable
+{
+    private readonly string _state = Directory.CreateTempSubdirectory("engine-api-magnet-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_magnet_fetches_its_metadata_then_downloads_like_a_torrent_file()
+    {
+        using var data = GeneratedTorrent.Create("m", [("a.bin", 400_000), ("b.bin", 3)], 32 * 1024);
+        await using var metadataPeer = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
+        await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
+        await (await seeder.AddAsync(data.Bytes, data.SeedDirectory)).WaitForStateAsync(ApiState.Seeding);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));
+
+        var magnet = $"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={metadataPeer.EndPoint}&x.pe={seeder.ListenEndPoint}";
+        var target = data.NewDirectory("leech");
+        var handle = await engine.AddAsync(magnet, target);
+        Assert.Null(handle.Metainfo);
+        Assert.Equal(data.Metainfo.InfoHash.ToHex(), handle.Name);
+        await using var events = handle.Events().GetAsyncEnumerator();
+        var (first, _) = await events.NextAsync<StateChanged>(TimeSpan.FromSeconds(5));
+        Assert.Equal(ApiState.FetchingMetadata, first.State);
+
+        await events.NextAsync<MetadataReceived>(TimeSpan.FromSeconds(15));
+        Assert.Equal("m", handle.Name);
+        await events.NextAsync<Completed>(TimeSpan.FromSeconds(30));
+        data.AssertSameData(target);
+        Assert.True(metadataPeer.Requests >= 1);
+    }
+
+    [Fact]
+    public async Task While_fetching_the_status_says_so_and_pause_stop_and_remove_work()
+    {
+        using var data = GeneratedTorrent.Create("waiting", [("a.bin", 40_000)], 32 * 1024);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "s"));
+        // The only peer rejects every request: the metadata never arrives.
+        await using var stingy = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash, MetadataBehaviour.Reject);
+        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&dn=wait&x.pe={stingy.EndPoint}&tr=http%3A%2F%2F127.0.0.1%3A1%2Fannounce", data.NewDirectory("x"));
+
+        var s = await handle.GetStatusAsync();
+        Assert.Equal(ApiState.FetchingMetadata, s.State);
+        Assert.Equal("wait", s.Name);
+        Assert.Equal(0, s.Progress);
+        Assert.Null(s.Eta);
+        Assert.Empty(s.Files);
+        Assert.Equal(PieceMap.Empty, await handle.GetPieceMapAsync());
+        Assert.Empty(await handle.GetPeersAsync());
+        Assert.Equal("http://127.0.0.1:1/announce", Assert.Single(await handle.GetTrackersAsync()).Url);
+
+        await handle.PauseAsync();
+        Assert.Equal(ApiState.Paused, (await handle.GetStatusAsync()).State);
+        await handle.ResumeAsync();
+        Assert.Equal(ApiState.FetchingMetadata, (await handle.GetStatusAsync()).State);
+        await handle.StopAsync();
+        Assert.Equal(ApiState.Stopped, (await handle.GetStatusAsync()).State);
+        await handle.StartAsync();
+        Assert.Equal(ApiState.FetchingMetadata, (await handle.GetStatusAsync()).State);
+        await handle.RemoveAsync(deleteData: true);
+        Assert.Empty(engine.Torrents);
+    }
+
+    [Fact]
+    public async Task Metadata_that_fails_its_hash_check_is_not_used_and_a_good_peer_is_asked_next()
+    {
+        using var data = GeneratedTorrent.Create("mixed", [("a.bin", 100_000)], 32 * 1024);
+        await using var liar = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash, MetadataBehaviour.Corrupt);
+        await using var honest = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
+        // One peer at a time, the liar first.
+        var options = ApiTestEngines.Options(Path.Combine(_state, "s"));
+        var advanced = options.Advanced!;
+        await using var engine = TorrentEngine.Create(options with { Advanced = o => advanced(o) with { Metadata = new() { ParallelPeers = 1 } } });
+        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={liar.EndPoint}&x.pe={honest.EndPoint}", data.NewDirectory("x"));
+        await handle.WaitForAsync(s => s.State != ApiState.FetchingMetadata, TimeSpan.FromSeconds(15), "metadata");
+        Assert.Equal(data.Metainfo.InfoHash, handle.Metainfo!.InfoHash);
+        Assert.True(honest.Requests > 0);
+        Assert.True(liar.Requests > 0, "the lying peer was never asked");
+    }
+
+    [Fact]
+    public async Task A_magnet_whose_metadata_was_fetched_before_starts_without_asking_anyone()
+    {
+        using var data = GeneratedTorrent.Create("again", [("a.bin", 60_000)], 32 * 1024);
+        await using var honest = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
+        var state = Path.Combine(_state, "s");
+        var magnet = $"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={honest.EndPoint}";
+        await using (var engine = ApiTestEngines.Create(state))
+        {
+            var handle = await engine.AddAsync(magnet, data.SeedDirectory);
+            await handle.WaitForStateAsync(ApiState.Seeding);
+        }
+        await using (var engine = ApiTestEngines.Create(state))
+        {
+            var handle = await engine.AddAsync(magnet, data.SeedDirectory);
+            Assert.NotNull(handle.Metainfo);
+            Assert.NotEqual(ApiState.FetchingMetadata, (await handle.GetStatusAsync()).State);
+            await handle.WaitForStateAsync(ApiState.Seeding);
+        }
+    }
+}

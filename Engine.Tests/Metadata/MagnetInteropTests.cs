@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Engine.Api;
+using Engine.Tests.Api;
+using Engine.Tests.Interop;
+using Engine.Tests.Support;
+using Xunit.Abstractions;
+using ApiState = Engine.Api.TorrentState;
+
+namespace Engine.Tests.Metadata;
+
+/// <summary>A magnet link pointing at a python3-libtorrent seeder: we fetch the metadata (BEP 9) from it, then the data.</summary>
+[Trait("Category", "Interop")]
+public sealed class MagnetInteropTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _state = Directory.CreateTempSubdirectory("engine-magnet-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_magnet_link_downloads_from_a_libtorrent_seeder_that_serves_the_metadata()
+    {
+        using var data = GeneratedTorrent.Create("magnet", [("a.bin", 3_000_000), ("sub/b.bin", 1_234_567), ("sub/c.txt", 17)], 64 * 1024, seed: 42);
+        var torrent = new TestTorrent(data.TorrentPath, data.Metainfo.InfoHash.ToHex(), data.Metainfo.Name, data.Metainfo.PieceLength, data.Metainfo.TotalLength);
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, data.SeedDirectory, new LibtorrentOptions { NoTracker = true });
+        await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "state"));
+        var clock = Stopwatch.StartNew();
+        var magnet = $"magnet:?xt=urn:btih:{torrent.InfoHashHex}&dn=shown+name&x.pe=127.0.0.1:{seeder.Port}";
+        var target = data.NewDirectory("leech");
+        var handle = await engine.AddAsync(magnet, target);
+        Assert.Equal("shown name", handle.Name);
+        await using var events = handle.Events().GetAsyncEnumerator();
+
+        var (received, _) = await events.NextAsync<MetadataReceived>(TimeSpan.FromSeconds(30));
+        output.WriteLine($"metadata after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal("magnet", received.Name);
+        Assert.Equal("magnet", handle.Name);
+        Assert.Equal(data.Metainfo.InfoHash, handle.Metainfo!.InfoHash);
+        await events.NextAsync<Completed>(TimeSpan.FromSeconds(60));
+        output.WriteLine($"complete after {clock.ElapsedMilliseconds} ms");
+        var s = await handle.WaitForStateAsync(ApiState.Seeding);
+        Assert.Equal(3, s.Files.Count);
+        data.AssertSameData(target);
+        // The metadata is kept: the magnet added again (after a remove without deleting data) needs no peer for it.
+        Assert.True(File.Exists(Path.Combine(_state, "state", torrent.InfoHashHex + ".torrent")));
+    }
+}

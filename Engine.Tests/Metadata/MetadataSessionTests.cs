@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using Engine.Metadata;
+using Engine.Primitives;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Metadata;
+
+/// <summary>One peer's metadata exchange against scripted peers, honest and not.</summary>
+public sealed class MetadataSessionTests
+{
+    private static readonly MetadataSettings Fast = new() { SessionTimeout = TimeSpan.FromSeconds(5) };
+
+    private static Task<byte[]> Fetch(IPEndPoint at, InfoHash hash, MetadataSettings? settings = null)
+        => MetadataSession.FetchAsync(at, hash, PeerId.CreateOurs(), 6881, settings ?? Fast, CancellationToken.None);
+
+    [Fact]
+    public async Task An_honest_peer_gives_the_info_dictionary_in_16_KiB_pieces()
+    {
+        // 1 200 files with long names: the info dictionary spans several metadata pieces.
+        using var data = GeneratedTorrent.Create("meta", Enumerable.Range(0, 1200)
+            .Select(i => ($"a-directory-with-a-long-name/file-number-{i:D5}-with-a-long-name-too.bin", 10)).ToList(), 16 * 1024);
+        Assert.True(data.Metainfo.RawInfo.Length > 2 * MetadataCodec.PieceSize, $"info is only {data.Metainfo.RawInfo.Length} bytes");
+        await using var seed = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
+        var info = await Fetch(seed.EndPoint, data.Metainfo.InfoHash);
+        Assert.Equal(data.Metainfo.RawInfo.ToArray(), info);
+        Assert.Equal(MetadataCodec.PieceCount(info.Length), seed.Requests);
+    }
+
+    [Theory]
+    [InlineData(MetadataBehaviour.Corrupt, "does not match the info-hash")]
+    [InlineData(MetadataBehaviour.Reject, "rejected metadata piece 0")]
+    [InlineData(MetadataBehaviour.NoExtensions, "does not support the extension protocol")]
+    [InlineData(MetadataBehaviour.Oversized, "metadata size 16777217 is not in")]
+    public async Task A_peer_that_misbehaves_ends_the_session_with_the_reason(MetadataBehaviour behaviour, string reason)
+    {
+        using var data = GeneratedTorrent.Create("bad", [("a.bin", 100_000)], 16 * 1024);
+        await using var seed = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash, behaviour);
+        var e = await Assert.ThrowsAsync<MetadataException>(() => Fetch(seed.EndPoint, data.Metainfo.InfoHash));
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public async Task A_silent_peer_is_given_up_on_after_the_session_timeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Fetch((IPEndPoint)silent.LocalEndpoint, InfoHash.FromHex(new string('a', 40)),
+            Fast with { SessionTimeout = TimeSpan.FromMilliseconds(500) }));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 3);
+    }
+
+    [Fact]
+    public async Task A_closed_port_fails_fast()
+        => await Assert.ThrowsAsync<SocketException>(() => Fetch(new IPEndPoint(IPAddress.Loopback, PortFinder.Closed()), InfoHash.FromHex(new string('b', 40))));
+}
+
+internal static class PortFinder
+{
+    /// <summary>A loopback port nobody listens on (just released).</summary>
+    public static int Closed()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Engine.Hosting;
+using Engine.Metainfo;
+using Engine.Peers;
+using Engine.Pieces;
+using Engine.Torrents;
+using Engine.Trackers;
+
+namespace Engine.Metadata;
+
+/// <summary>
+/// Gets a magnet link's metadata. Peers come from the link's <c>x.pe</c> and from its trackers (a
+/// <see cref="TrackerClient"/> child announces for us and tells us <see cref="PeerManager.AddPeers"/>); up to
+/// <see cref="MetadataSettings.ParallelPeers"/> <see cref="MetadataSession"/>s run at once off the actor thread,
+/// and the first that returns metadata matching the info-hash wins. A failed peer is asked again after
+/// <see cref="MetadataSettings.RetryInterval"/>. Until then it stands in for the torrent: it answers the torrent
+/// actor's queries (status in <see cref="TorrentState.FetchingMetadata"/>), pause/resume (paused: no peer is
+/// asked) and stop, and keeps the subscribers. On success it tells its parent <see cref="MetadataFetched"/> with
+/// everything the torrent actor needs, and waits to be stopped.
+/// </summary>
+public sealed class MetadataFetcher : ReceiveActor, IWithTimers
+{
+    /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
+    public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);
+    /// <summary>To subscribers, before the torrent actor's own events: the torrent's metainfo is known.</summary>
+    public sealed record MetadataReceived(Primitives.InfoHash InfoHash, TorrentMetainfo Torrent);
+
+    private sealed record SessionEnded(IPEndPoint Peer, byte[]? Info, string? Error);
+    private sealed record Resolved(IReadOnlyList<IPEndPoint> Peers);
+    private sealed class Retry { public static readonly Retry Instance = new(); }
+
+    private readonly MagnetLink _magnet;
+    private readonly EngineContext _engine;
+    private readonly MetadataSettings _settings;
+    private readonly List<IActorRef> _subscribers = new();
+    private readonly List<IPEndPoint> _known = new();
+    private readonly Dictionary<IPEndPoint, DateTimeOffset> _retryAt = new();
+    private readonly HashSet<IPEndPoint> _active = new();
+    private readonly CancellationTokenSource _cts = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _tracker = ActorRefs.Nobody;
+    private TorrentState _state;
+    private string? _error;
+    private int _generation;
+
+    public MetadataFetcher(MagnetLink magnet, EngineContext engine, MetadataSettings settings, bool paused)
+    {
+        _magnet = magnet;
+        _engine = engine;
+        _settings = settings;
+        _state = paused ? TorrentState.Paused : TorrentState.FetchingMetadata;
+        foreach (var p in magnet.Peers)
+            if (p is IPEndPoint ip) _known.Add(ip);
+
+        Receive<PeerManager.AddPeers>(m => AddPeers(m.Peers));
+        Receive<Resolved>(m => AddPeers(m.Peers));
+        Receive<SessionEnded>(OnSessionEnded);
+        Receive<Retry>(_ => Dial());
+        Receive<TorrentActor.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<TorrentActor.GetPeers>(_ => Sender.Tell(new List<PeerManager.PeerStats>()));
+        Receive<TorrentActor.GetPieceMap>(_ => Sender.Tell(new TorrentActor.PieceMapReply(new Bitfield(0))));
+        Receive<TorrentActor.GetTrackers>(_ =>
+        {
+            if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
+            else _tracker.Forward(new TrackerClient.GetTrackers());
+        });
+        Receive<TorrentActor.Pause>(_ =>
+        {
+            if (_state == TorrentState.FetchingMetadata)
+            {
+                StopSearching();
+                SetState(TorrentState.Paused);
+            }
+            Sender.Tell(new TorrentActor.CommandDone(_state));
+        });
+        Receive<TorrentActor.Resume>(_ =>
+        {
+            if (_state == TorrentState.Paused)
+            {
+                SetState(TorrentState.FetchingMetadata);
+                StartSearching();
+            }
+            Sender.Tell(new TorrentActor.CommandDone(_state));
+        });
+        Receive<TorrentActor.StopTorrent>(_ =>
+        {
+            SetState(TorrentState.Stopped);
+            Sender.Tell(new TorrentActor.TorrentStopped(_magnet.InfoHash));
+            Context.Stop(Self);
+        });
+        Receive<TorrentActor.Subscribe>(m =>
+        {
+            _subscribers.Add(m.Subscriber);
+            m.Subscriber.Tell(new TorrentActor.StateChanged(_magnet.InfoHash, _state));
+            if (_error is not null) m.Subscriber.Tell(new TorrentActor.TorrentFailed(_magnet.InfoHash, _error));
+        });
+        Receive<TorrentActor.Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
+        Receive<TorrentActor.SetLimits>(_ => { });
+        Receive<PeerManager.IncomingPeer>(m => m.Socket.Dispose()); // we only dial out while fetching
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(MagnetLink magnet, EngineContext engine, MetadataSettings settings, bool paused)
+        => Akka.Actor.Props.Create(() => new MetadataFetcher(magnet, engine, settings, paused));
+
+    /// <summary>A tracker child that throws is stopped; fetching goes on with the peers known.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart()
+    {
+        ResolveHostNames();
+        if (_state == TorrentState.FetchingMetadata) StartSearching();
+    }
+
+    protected override void PostStop() => _cts.Cancel();
+
+    private void StartSearching()
+    {
+        Timers.StartPeriodicTimer("retry", Retry.Instance, TimeSpan.FromTicks(Math.Max(_settings.RetryInterval.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks)));
+        if (_magnet.Trackers.Count > 0)
+        {
+            var tiers = _magnet.Trackers.Select(t => (IReadOnlyList<string>)new[] { t }).ToList();
+            // 'left' is unknown: any positive figure marks us as a leecher, so trackers return seeds.
+            _tracker = Context.ActorOf(TrackerClient.Props(_magnet.InfoHash, tiers, _engine.OurId, _engine.ListenPort, Self,
+                _engine.Http, _engine.TrackerSettings, left: 1), "tracker-" + ++_generation);
+        }
+        Dial();
+    }
+
+    private void StopSearching()
+    {
+        Timers.Cancel("retry");
+        if (!_tracker.IsNobody()) Context.Stop(_tracker);
+        _tracker = ActorRefs.Nobody;
+    }
+
+    private void ResolveHostNames()
+    {
+        var names = _magnet.Peers.OfType<DnsEndPoint>().ToList();
+        if (names.Count == 0) return;
+        Task.Run(async () =>
+        {
+            var found = new List<IPEndPoint>();
+            foreach (var n in names)
+            {
+                try
+                {
+                    foreach (var address in await Dns.GetHostAddressesAsync(n.Host).ConfigureAwait(false))
+                        found.Add(new IPEndPoint(address, n.Port));
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException) { }
+            }
+            return new Resolved(found);
+        }).PipeTo(Self);
+    }
+
+    private void AddPeers(IReadOnlyList<IPEndPoint> peers)
+    {
+        foreach (var p in peers)
+            if (!_known.Contains(p)) _known.Add(p);
+        Dial();
+    }
+
+    private void Dial()
+    {
+        if (_state != TorrentState.FetchingMetadata) return;
+        var now = Context.System.Scheduler.Now;
+        foreach (var peer in _known)
+        {
+            if (_active.Count >= _settings.ParallelPeers) return;
+            if (_active.Contains(peer) || _retryAt.TryGetValue(peer, out var at) && at > now) continue;
+            _active.Add(peer);
+            var (hash, id, port, settings, token) = (_magnet.InfoHash, _engine.OurId, _engine.ListenPort, _settings, _cts.Token);
+            MetadataSession.FetchAsync(peer, hash, id, port, settings, token).PipeTo(Self,
+                success: info => new SessionEnded(peer, info, null),
+                failure: e => new SessionEnded(peer, null, Describe(e.GetBaseException())));
+        }
+    }
+
+    private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
+
+    private void OnSessionEnded(SessionEnded m)
+    {
+        _active.Remove(m.Peer);
+        if (_state != TorrentState.FetchingMetadata) return;
+        if (m.Info is null)
+        {
+            _log.Debug("metadata from {0} failed: {1}", m.Peer, m.Error);
+            _retryAt[m.Peer] = Context.System.Scheduler.Now + _settings.RetryInterval;
+            Dial();
+            return;
+        }
+        byte[] file;
+        TorrentMetainfo torrent;
+        try
+        {
+            file = MetadataTorrentFile.Build(m.Info, _magnet);
+            torrent = TorrentMetainfo.Parse(file);
+        }
+        catch (MetainfoException e)
+        {
+            // The bytes are the real info dictionary (the hash matched): the torrent itself is unusable.
+            _error = "the torrent's metadata cannot be used: " + e.Message;
+            StopSearching();
+            SetState(TorrentState.Error);
+            foreach (var s in _subscribers) s.Tell(new TorrentActor.TorrentFailed(_magnet.InfoHash, _error));
+            return;
+        }
+        StopSearching();
+        _cts.Cancel();
+        _state = TorrentState.Checking; // handed over: the torrent actor reports from here on
+        Context.Parent.Tell(new MetadataFetched(torrent, file, _known.ToList(), _subscribers.ToList(), Paused: false));
+    }
+
+    private void SetState(TorrentState state)
+    {
+        if (_state == state) return;
+        _state = state;
+        foreach (var s in _subscribers) s.Tell(new TorrentActor.StateChanged(_magnet.InfoHash, state));
+    }
+
+    private TorrentStatus Status() => new(
+        _magnet.InfoHash, _magnet.DisplayName ?? _magnet.InfoHash.ToHex(), _state, 0, 0, 0, 0, 0, 0, 0, 0,
+        _active.Count, _known.Count, 0, false, 0, _error);
+}

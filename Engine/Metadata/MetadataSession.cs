@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Engine.Buffers;
+using Engine.Primitives;
+using Engine.Wire;
+
+namespace Engine.Metadata;
+
+/// <summary>
+/// Fetches a torrent's metadata from one peer (BEP 9 over BEP 10): connect, handshake with the extension bit,
+/// extension handshake announcing <c>ut_metadata</c>, then request the 16 KiB pieces (a few at a time) and check
+/// the SHA-1 of the whole against the info-hash. Plain async I/O, no actor state; every step is bounded by
+/// <see cref="MetadataSettings.SessionTimeout"/>. Requests for our metadata are rejected (we have none yet).
+/// </summary>
+public static class MetadataSession
+{
+    /// <summary>Our id for <c>ut_metadata</c>: the peer sends its metadata messages under it.</summary>
+    public const byte OurMetadataId = 3;
+
+    private const int Window = 4;
+
+    /// <summary>Returns the info dictionary's bytes; throws <see cref="MetadataException"/>, <see cref="IOException"/>,
+    /// <see cref="SocketException"/> or <see cref="OperationCanceledException"/> (timeout or <paramref name="ct"/>).</summary>
+    public static async Task<byte[]> FetchAsync(IPEndPoint remote, InfoHash infoHash, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.SessionTimeout);
+        var token = timeout.Token;
+        using var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(remote, token).ConfigureAwait(false);
+
+        await SendAsync(socket, new Handshake(infoHash, ourId, supportsExtensions: true, supportsFast: false).ToArray(), token).ConfigureAwait(false);
+        var theirs = await ReceiveHandshakeAsync(socket, token).ConfigureAwait(false);
+        if (theirs.InfoHash != infoHash) throw new MetadataException($"{remote} answered for another torrent ({theirs.InfoHash})");
+        if (theirs.PeerId.Equals(ourId)) throw new MetadataException($"{remote} is ourselves");
+        if (!theirs.SupportsExtensions) throw new MetadataException($"{remote} does not support the extension protocol (BEP 10)");
+        var hello = new ExtensionHandshake(new Dictionary<string, int> { [MetadataCodec.ExtensionName] = OurMetadataId },
+            ListenPort: listenPort > 0 ? listenPort : null, Client: "Engine/0.1");
+        await SendAsync(socket, MessageWriter.Encode(new Extended(0, hello.Encode())), token).ConfigureAwait(false);
+
+        using var decoder = new FrameDecoder(new BlockPool(4), settings.MaxMessageLength);
+        var buffer = new byte[64 * 1024];
+        var messages = new List<PeerMessage>();
+        MetadataAssembler? assembler = null;
+        byte theirId = 0;
+        var outstanding = 0;
+        while (true)
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            if (n == 0) throw new IOException($"{remote} closed the connection" + (assembler is null ? " before its extension handshake" : $" after {assembler.ReceivedPieces} of {assembler.PieceCount} metadata pieces"));
+            var violation = decoder.Feed(buffer.AsSpan(0, n), messages);
+            try
+            {
+                if (violation is not null) throw new MetadataException($"{remote} sent a bad frame: {violation}");
+                foreach (var message in messages)
+                {
+                    if (message is not Extended ext) continue;
+                    if (ext.ExtendedId == 0)
+                    {
+                        if (assembler is not null) continue; // a repeated handshake changes nothing we rely on
+                        var hs = ExtensionHandshake.Decode(ext.Payload);
+                        theirId = (byte)(hs.IdOf(MetadataCodec.ExtensionName)
+                            ?? throw new MetadataException($"{remote} does not offer ut_metadata (BEP 9)"));
+                        var size = hs.MetadataSize ?? throw new MetadataException($"{remote} did not say its metadata_size");
+                        assembler = new MetadataAssembler(infoHash, size);
+                    }
+                    else if (ext.ExtendedId == OurMetadataId)
+                    {
+                        var m = MetadataCodec.Decode(ext.Payload);
+                        switch (m.Type)
+                        {
+                            case MetadataMessageType.Request:
+                                await SendAsync(socket, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeReject(m.Piece))), token).ConfigureAwait(false);
+                                continue;
+                            case MetadataMessageType.Reject:
+                                throw new MetadataException($"{remote} rejected metadata piece {m.Piece}");
+                            case MetadataMessageType.Data:
+                                if (assembler is null) throw new MetadataException($"{remote} sent metadata before its extension handshake");
+                                assembler.Add(m.Piece, m.TotalSize, m.Data.Span);
+                                outstanding--;
+                                break;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var message in messages)
+                    if (message is PieceMessage p) p.Data.Release();
+                messages.Clear();
+            }
+            if (assembler is null) continue;
+            if (assembler.IsComplete) return assembler.Complete();
+            while (outstanding < Window && assembler.NextRequest() is { } piece)
+            {
+                await SendAsync(socket, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeRequest(piece))), token).ConfigureAwait(false);
+                outstanding++;
+            }
+        }
+    }
+
+    private static async Task<Handshake> ReceiveHandshakeAsync(Socket socket, CancellationToken ct)
+    {
+        var buffer = new byte[Handshake.Length];
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+            if (n == 0) throw new IOException("closed before the handshake");
+            filled += n;
+        }
+        if (!Handshake.TryParse(buffer, out var hs, out var error)) throw new MetadataException("bad handshake: " + error);
+        return hs;
+    }
+
+    private static async Task SendAsync(Socket socket, byte[] bytes, CancellationToken ct)
+    {
+        var sent = 0;
+        while (sent < bytes.Length)
+            sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, ct).ConfigureAwait(false);
+    }
+}

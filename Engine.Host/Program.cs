@@ -24,6 +24,8 @@ public static class Program
                 "seed" => await SeedCommand.RunAsync(rest, Console.Out),
                 "tracker" => await TrackerCommand.RunAsync(rest, Console.Out),
                 "web" => await WebCommand.RunAsync(rest, Console.Out),
+                "share" => await ShareCommand.RunAsync(rest, Console.Out),
+                "fetch" => await FetchCommand.RunAsync(rest, Console.Out),
                 _ => Fail($"unknown command '{args[0]}'; run 'Engine.Host --help'"),
             };
         }
@@ -49,5 +51,7 @@ public static class Program
           Engine.Host seed <file.torrent> --data <dir> [--ratio R] [--seed-time <seconds>] [--max-upload KiB/s] [--peer host:port]...
           Engine.Host web --port <port> [--bind <address>] [--data <dir>] [--peer-port <port>] [--peer-bind <address>]
           Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <file>] | tracker list|peers <info-hash>|publish <file.torrent> --tracker <url>
+          Engine.Host share <dir> --tracker <url> [--tracker <url>...] [--follow] [--port <n>] [--bind <address>]
+          Engine.Host fetch <name | info-hash> --tracker <url> --into <dir> [--once] [--port <n>] [--bind <address>]
         """;
 }

@@ -67,7 +67,7 @@ public static class DownloadCommand
                 break;
             }
             if (status.State == TorrentState.Error) break;
-            if (!await stopSignal.DelayAsync(TimeSpan.FromMilliseconds(500))) break;
+            if (!await stopSignal.DelayAsync(TimeSpan.FromMilliseconds(100))) break; // completion is noticed within 0.1 s; the bar redraws at most every 0.5 s
         }
         status = await EngineSystem.StatusAsync(handle);
         if (seedingEnded is null) progress.Done();

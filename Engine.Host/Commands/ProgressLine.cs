@@ -11,7 +11,8 @@ public sealed class ProgressLine(TextWriter output, bool redirected, TimeSpan re
     public void Show(TorrentStatus s)
     {
         var now = DateTime.UtcNow;
-        if (redirected && now - _lastPrinted < redirectedInterval && !s.IsComplete) return;
+        var interval = redirected ? redirectedInterval : TimeSpan.FromMilliseconds(500);
+        if (now - _lastPrinted < interval && !s.IsComplete) return;
         _lastPrinted = now;
         string line;
         if (s.State == TorrentState.Checking)

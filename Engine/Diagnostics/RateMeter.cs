@@ -8,6 +8,7 @@ public sealed class RateMeter
 {
     private readonly long[] _buckets;
     private long _currentSecond = long.MinValue;
+    private DateTimeOffset _start;
     private long _total;
 
     public RateMeter(int windowSeconds = 5)
@@ -26,19 +27,26 @@ public sealed class RateMeter
         _total += bytes;
     }
 
-    /// <summary>Average over the completed part of the window plus the current second.</summary>
+    /// <summary>
+    /// Bytes over the time the buckets cover: the completed seconds of the window plus the elapsed part of the
+    /// current one — and never more than the time since the meter started, so a young transfer is not
+    /// under-reported.
+    /// </summary>
     public double Rate(DateTimeOffset now)
     {
         Advance(now);
         long sum = 0;
         foreach (var b in _buckets) sum += b;
-        return (double)sum / _buckets.Length;
+        var covered = _buckets.Length - 1 + (now.ToUnixTimeMilliseconds() % 1000) / 1000.0;
+        var sinceStart = (now - _start).TotalSeconds;
+        var seconds = Math.Max(0.5, Math.Min(covered, sinceStart));
+        return sum / seconds;
     }
 
     private void Advance(DateTimeOffset now)
     {
         var second = now.ToUnixTimeSeconds();
-        if (_currentSecond == long.MinValue) { _currentSecond = second; return; }
+        if (_currentSecond == long.MinValue) { _currentSecond = second; _start = now; return; }
         if (second <= _currentSecond) return;
         var steps = Math.Min(second - _currentSecond, _buckets.Length);
         for (long i = 1; i <= steps; i++)

@@ -123,11 +123,7 @@ public sealed class StorageActor : ReceiveActor
         switch (op)
         {
             case WriteOp w:
-                try
-                {
-                    if (!_failed) _storage.Write(w.Msg.Block, w.Msg.Data.Span);
-                }
-                finally { ReleaseWrite(w.Msg); }
+                WriteRun(w.Msg);
                 break;
             case VerifyOp v:
                 await _hashSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
@@ -168,6 +164,50 @@ public sealed class StorageActor : ReceiveActor
         }
     }
 
+    /// <summary>
+    /// Writes the block together with the blocks queued right behind it that continue it on disk (a peer
+    /// sending a piece in order produces such runs): one vectored write per file instead of one per 16 KiB.
+    /// </summary>
+    private void WriteRun(WriteBlock first)
+    {
+        var run = _run;
+        run.Clear();
+        run.Add(first);
+        var layout = _torrent.Layout;
+        var start = layout.PieceOffset(first.Block.Piece) + first.Block.Offset;
+        var end = start + first.Data.Length;
+        var reader = _queue.Reader;
+        while (run.Count < MaxRunBlocks && reader.TryPeek(out var next) && next is WriteOp nw
+               && layout.PieceOffset(nw.Msg.Block.Piece) + nw.Msg.Block.Offset == end)
+        {
+            reader.TryRead(out _);
+            run.Add(nw.Msg);
+            end += nw.Msg.Data.Length;
+        }
+        try
+        {
+            if (_failed) return;
+            if (run.Count == 1)
+            {
+                _storage.WriteAt(start, first.Data.Span);
+                return;
+            }
+            _runMemory.Clear();
+            foreach (var w in run) _runMemory.Add(w.Data.Memory);
+            _storage.WriteAt(start, _runMemory, (int)(end - start));
+        }
+        finally
+        {
+            foreach (var w in run) ReleaseWrite(w);
+            run.Clear();
+            _runMemory.Clear();
+        }
+    }
+
+    private const int MaxRunBlocks = 64;
+    private readonly List<WriteBlock> _run = new(MaxRunBlocks);
+    private readonly List<ReadOnlyMemory<byte>> _runMemory = new(MaxRunBlocks);
+
     private static void ReleaseWrite(WriteBlock w)
     {
         w.Data.Release();
@@ -207,6 +247,7 @@ public sealed class StorageActor : ReceiveActor
     {
         var layout = _torrent.Layout;
         var verified = new Bitfield(layout.PieceCount);
+        _storage.CreateEmptyFiles();
         var stamps = _storage.FileStamps();
         var resume = TryLoadResume();
         if (resume is not null && resume.Matches(_torrent.InfoHash, layout.PieceCount, stamps))

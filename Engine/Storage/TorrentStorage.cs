@@ -61,6 +61,18 @@ public sealed class TorrentStorage : IDisposable
         }
     }
 
+    /// <summary>Creates the torrent's zero-length files (no block ever maps onto them, so writes never would).</summary>
+    public void CreateEmptyFiles()
+    {
+        for (var i = 0; i < _fullPaths.Length; i++)
+        {
+            var file = _torrent.Files[i];
+            if (file.Length != 0 || file.IsPadding || file.IsSymlink || File.Exists(_fullPaths[i])) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(_fullPaths[i])!);
+            File.Create(_fullPaths[i]).Dispose();
+        }
+    }
+
     /// <summary>Writes <paramref name="data"/> at the torrent offset of <paramref name="block"/>.</summary>
     public void Write(BlockRequest block, ReadOnlySpan<byte> data)
         => WriteAt(_torrent.Layout.PieceOffset(block.Piece) + block.Offset, data);
@@ -74,6 +86,37 @@ public sealed class TorrentStorage : IDisposable
             var s = slices[i];
             if (_torrent.Files[s.FileIndex].IsPadding) continue;
             RandomAccess.Write(Handle(s.FileIndex), data.Slice(s.BufferOffset, s.Length), s.FileOffset);
+        }
+    }
+
+    /// <summary>
+    /// Writes consecutive buffers (<paramref name="length"/> bytes in all) starting at <paramref name="torrentOffset"/>:
+    /// one vectored write per file the range touches.
+    /// </summary>
+    public void WriteAt(long torrentOffset, IReadOnlyList<ReadOnlyMemory<byte>> buffers, int length)
+    {
+        var slices = new FileSlice[Math.Max(1, _map.MaxSlicesFor(length))];
+        var n = _map.Map(torrentOffset, length, slices);
+        var parts = new List<ReadOnlyMemory<byte>>(buffers.Count);
+        for (var i = 0; i < n; i++)
+        {
+            var s = slices[i];
+            if (_torrent.Files[s.FileIndex].IsPadding) continue;
+            parts.Clear();
+            long from = s.BufferOffset, to = s.BufferOffset + (long)s.Length, bufferStart = 0;
+            foreach (var b in buffers)
+            {
+                var bufferEnd = bufferStart + b.Length;
+                if (bufferEnd > from && bufferStart < to)
+                {
+                    var a = (int)(Math.Max(from, bufferStart) - bufferStart);
+                    var z = (int)(Math.Min(to, bufferEnd) - bufferStart);
+                    parts.Add(b[a..z]);
+                }
+                bufferStart = bufferEnd;
+                if (bufferStart >= to) break;
+            }
+            RandomAccess.Write(Handle(s.FileIndex), parts, s.FileOffset);
         }
     }
 
@@ -118,11 +161,11 @@ public sealed class TorrentStorage : IDisposable
         }
     }
 
-    /// <summary>True when at least one non-padding file exists on disk.</summary>
+    /// <summary>True when at least one file that holds data exists on disk (empty files do not count).</summary>
     public bool AnyFileExists()
     {
         for (var i = 0; i < _fullPaths.Length; i++)
-            if (!_torrent.Files[i].IsPadding && File.Exists(_fullPaths[i])) return true;
+            if (!_torrent.Files[i].IsPadding && _torrent.Files[i].Length > 0 && File.Exists(_fullPaths[i])) return true;
         return false;
     }
 

@@ -66,7 +66,8 @@ public sealed class WebServer : IAsyncDisposable
             Model.Initial(options.DataDirectory),
             sp.GetRequiredService<ILogger<UiRuntime>>(),
             options.Tick));
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A closed tab's circuit (and its 1 s poll) is kept for a reconnect for 30 s instead of the default 3 minutes.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(30));
 
         var app = builder.Build();
         app.UseAntiforgery();

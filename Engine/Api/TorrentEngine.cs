@@ -51,12 +51,18 @@ public sealed class TorrentEngine : IAsyncDisposable
     internal EngineContext Context { get; }
 
     /// <summary>Starts an engine in a new ActorSystem of its own (terminated by <see cref="StopAsync"/>).</summary>
-    public static TorrentEngine Create(TorrentEngineOptions options)
+    public static TorrentEngine Create(TorrentEngineOptions options) => Create(options, null);
+
+    /// <summary>Like <see cref="Create(TorrentEngineOptions)"/>, with Akka's logging routed to <paramref name="loggerFactory"/>.</summary>
+    public static TorrentEngine Create(TorrentEngineOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         var engineOptions = Prepare(options);
-        var config = ConfigurationFactory.ParseString(engineOptions.ExtraHocon ?? "").WithFallback(ConfigurationFactory.ParseString(EngineSystem.DefaultHocon));
-        var system = ActorSystem.Create("torrent-engine", config);
+        var config = ConfigurationFactory.ParseString(engineOptions.ExtraHocon ?? "");
+        if (loggerFactory is not null) config = config.WithFallback(ConfigurationFactory.ParseString(MicrosoftLoggingSetup.Hocon));
+        config = config.WithFallback(ConfigurationFactory.ParseString(EngineSystem.DefaultHocon));
+        var setup = BootstrapSetup.Create().WithConfig(config).And(new MicrosoftLoggingSetup(loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        var system = ActorSystem.Create("torrent-engine", setup);
         try { return Start(system, options, engineOptions, ownsSystem: true); }
         catch
         {

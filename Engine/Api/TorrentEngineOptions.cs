@@ -8,7 +8,7 @@ namespace Engine.Api;
 /// <summary>
 /// Options of a <see cref="TorrentEngine"/>: one listener, one set of rate limits and one disk budget shared
 /// by every torrent. Immutable; change with <c>with</c>. Bound from the configuration section
-/// <see cref="SectionName"/> by <c>services.AddTorrentEngine(configuration)</c> (see <see cref="FromConfiguration"/>).
+/// <see cref="SectionName"/> by <c>services.AddTorrentEngine(configuration)</c> (see <see cref="TorrentEngineConfiguration"/>).
 /// </summary>
 public sealed record TorrentEngineOptions
 {

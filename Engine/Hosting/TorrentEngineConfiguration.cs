@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net;
+using Engine.Api;
+using Microsoft.Extensions.Configuration;
+
+namespace Engine.Hosting;
+
+/// <summary>
+/// Reads <see cref="TorrentEngineOptions"/> from configuration (section "TorrentEngine" by convention). Keys:
+/// <c>ListenOn</c> ("0.0.0.0:6881", "[::]:6881", "127.0.0.1:0"; "none" for no listener), <c>StateDirectory</c>,
+/// <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c> and <c>DownloadLimit</c> (bytes/s),
+/// <c>DiskBudgetBytes</c>. A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
+/// naming the key and the value.
+/// </summary>
+public static class TorrentEngineConfiguration
+{
+    public static TorrentEngineOptions Read(IConfiguration section, TorrentEngineOptions? defaults = null)
+    {
+        var o = defaults ?? new TorrentEngineOptions();
+        if (section["ListenOn"] is { } listen) o = o with { ListenOn = ParseEndPoint(listen, Key(section, "ListenOn")) };
+        if (section["StateDirectory"] is { Length: > 0 } state) o = o with { StateDirectory = state };
+        if (Int(section, "MaxConnectionsPerTorrent") is { } perTorrent) o = o with { MaxConnectionsPerTorrent = perTorrent };
+        if (Int(section, "MaxConnections") is { } max) o = o with { MaxConnections = max };
+        if (section["UploadLimit"] is not null) o = o with { UploadLimit = Limit(section, "UploadLimit") };
+        if (section["DownloadLimit"] is not null) o = o with { DownloadLimit = Limit(section, "DownloadLimit") };
+        if (Long(section, "DiskBudgetBytes") is { } disk) o = o with { DiskBudgetBytes = disk };
+        o.Validate();
+        return o;
+    }
+
+    private static string Key(IConfiguration section, string key) => section is IConfigurationSection s ? s.Path + ":" + key : key;
+
+    /// <summary>"host:port" or "[v6]:port" with an IP address; "none" or empty for no listener.</summary>
+    public static IPEndPoint? ParseEndPoint(string text, string key = "ListenOn")
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
+        if (IPEndPoint.TryParse(text, out var ep) && text.Contains(':') && (text.IndexOf(':') == text.LastIndexOf(':') || text.StartsWith('[')))
+            return ep;
+        throw new InvalidEngineOptionsException($"{key}: '{text}' is not address:port (e.g. 0.0.0.0:6881, [::]:6881) or 'none'");
+    }
+
+    private static int? Int(IConfiguration section, string key)
+    {
+        var v = Long(section, key);
+        if (v is < int.MinValue or > int.MaxValue) throw new InvalidEngineOptionsException($"{Key(section, key)}: {v} is too large");
+        return (int?)v;
+    }
+
+    private static long? Long(IConfiguration section, string key)
+    {
+        var text = section[key];
+        if (text is null) return null;
+        if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw new InvalidEngineOptionsException($"{Key(section, key)}: '{text}' is not a whole number");
+        return value;
+    }
+
+    /// <summary>A positive number of bytes per second, or empty / "none" / 0 for no limit.</summary>
+    private static long? Limit(IConfiguration section, string key)
+    {
+        var text = section[key]!.Trim();
+        if (text.Length == 0 || text.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
+        var value = Long(section, key)!.Value;
+        return value == 0 ? null : value;
+    }
+}

@@ -80,4 +80,38 @@ public sealed class WebDownloadBrowserTests(ITestOutputHelper output)
         DirectoryComparer.AssertIdentical(set.Root, Path.Combine(downloads, "webdemo"));
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task A_magnet_link_pasted_in_the_page_gets_its_name_from_the_peer_and_completes()
+    {
+        await using var web = await WebHarness.StartAsync();
+        var seedDir = web.Dir.Sub("seed");
+        var set = TestData.CreateTree(seedDir, "webmagnet", 3L * 1024 * 1024, seed: 43, fileCount: 3);
+        var torrent = TorrentFactory.Create(set.Root, "http://127.0.0.1:1/announce", 32 * 1024, Path.Combine(web.Dir, "webmagnet.torrent"));
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, seedDir, new LibtorrentOptions { NoTracker = true });
+        await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        var downloads = web.Dir.Sub("downloads");
+
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Server.Address.ToString());
+        await page.Locator("#source-magnet").ClickAsync();
+        await page.Locator("#add-magnet").FillAsync($"magnet:?xt=urn:btih:{torrent.InfoHashHex}");
+        await page.Locator("#add-save").FillAsync(downloads);
+        await page.Locator("#add-peer").FillAsync($"127.0.0.1:{seeder.Port}");
+        await page.Locator("#add-submit").ClickAsync();
+
+        var row = page.Locator($"tr[data-hash='{torrent.InfoHashHex}']");
+        await Assertions.Expect(row.Locator("td.name")).ToHaveTextAsync("webmagnet", new() { Timeout = 60_000 });
+        await Assertions.Expect(row.Locator(".pct")).ToHaveTextAsync("100.0 %", new() { Timeout = 60_000 });
+        // The size is unknown (0 B) until the metadata arrives; the next status poll shows it.
+        await Assertions.Expect(row.Locator("td.num").First).ToHaveTextAsync("3.0 MiB");
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Seeding");
+        await page.WaitForTimeoutAsync(600); // let the progress bar's width transition finish for the screenshot
+        var shot = await Browser.ScreenshotAsync(page, "web-magnet-complete");
+        output.WriteLine("screenshot: " + shot);
+        Console.WriteLine("screenshot: " + shot);
+        DirectoryComparer.AssertIdentical(set.Root, Path.Combine(downloads, "webmagnet"));
+        Assert.Empty(errors);
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class ShareHarness : IAsyncDisposable
     public ShareOptions Options(string directory) => new()
     {
         Directory = directory,
-        Trackers = [Tracker.HttpAnnounceUrl!, Tracker.UdpAnnounceUrl!],
+        Trackers = [Tracker.UdpAnnounceUrl!, Tracker.HttpAnnounceUrl!], // UDP first: announces go over UDP, the catalog over HTTP
         QuietPeriod = TimeSpan.FromMilliseconds(300),
         ScanInterval = TimeSpan.FromSeconds(2),
         FollowInterval = TimeSpan.FromMilliseconds(300),

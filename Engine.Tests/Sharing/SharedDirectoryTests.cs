@@ -37,6 +37,9 @@ public sealed class SharedDirectoryTests
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(dirB, "holiday.bin")));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
 
+        // Announces went over UDP (the first tier); the catalog over HTTP.
+        var trackers = await b.Engine.Find(fetched.InfoHash)!.GetTrackersAsync();
+        Assert.Equal(("ok", 0), (trackers.Single(t => t.Url.StartsWith("udp://")).Status, trackers.Single(t => t.Url.StartsWith("udp://")).Tier));
         // B now shares it too, and the tracker knows both peers have it.
         var item = Assert.Single(await b.GetItemsAsync());
         Assert.Equal((ShareItemState.Shared, false), (item.State, item.Local));
@@ -142,6 +145,31 @@ public sealed class SharedDirectoryTests
 
         var noCatalog = await h.StartShareAsync(h.Options(h.NewDirectory("udp-only")) with { Trackers = [h.Tracker.UdpAnnounceUrl!] });
         Assert.Contains("needs an http(s) tracker", (await Assert.ThrowsAsync<ShareException>(() => noCatalog.FetchAsync("notes.txt"))).Message);
+    }
+
+    [Fact]
+    public async Task A_file_shared_while_the_tracker_is_down_is_published_once_it_is_up()
+    {
+        await using var h = await ShareHarness.StartAsync();
+        var port = Engine.Tests.Interop.PortAllocator.Next();
+        var dir = h.NewDirectory("offline");
+        await File.WriteAllBytesAsync(Path.Combine(dir, "draft.txt"), Data(30_000, 8));
+        var share = await h.StartShareAsync(h.Options(dir) with
+        {
+            Trackers = [$"http://127.0.0.1:{port}/announce"],
+            ScanInterval = TimeSpan.FromMilliseconds(300),
+            RequestTimeout = TimeSpan.FromSeconds(2),
+        });
+        var first = await ShareHarness.WaitForAsync<FileShared>(share, e => e.Name == "draft.txt", Bound);
+        Assert.False(first.Published);
+        Assert.Contains("not published yet", first.How);
+        Assert.Contains("unreachable", first.How);
+
+        await using var late = new global::Engine.TrackerServer.TrackerServer();
+        await late.StartAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), null);
+        var published = await ShareHarness.WaitForAsync<FileShared>(share, e => e.Name == "draft.txt", Bound);
+        Assert.Equal((true, "published", first.InfoHash), (published.Published, published.How, published.InfoHash));
+        Assert.Equal("draft.txt", late.WithRegistry((r, _) => r.Scrape(first.InfoHash)).Name);
     }
 
     private static Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what) => WaitUntil(() => Task.FromResult(condition()), timeout, what);

@@ -91,7 +91,7 @@ public sealed class UdpTrackerClientSpec : TestKit, IAsyncLifetime
     {
         AddSeeder();
         var relay = Relay();
-        var lifetime = TimeSpan.FromMilliseconds(700);
+        var lifetime = TimeSpan.FromSeconds(1);
         var client = Client(relay.AnnounceUrl, CreateTestProbe().Ref, Fast with { UdpConnectionIdLifetime = lifetime });
         AwaitCondition(() => relay.Requests.Count(s => s.Action == 0) >= 3, TimeSpan.FromSeconds(10));
         var seen = relay.Requests;

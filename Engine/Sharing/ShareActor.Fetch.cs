@@ -50,7 +50,7 @@ public sealed partial class ShareActor
         }
         _catalog.GetCatalogAsync().PipeTo(Self,
             success: items => new CatalogRead(query, replyTo, items, null),
-            failure: e => new CatalogRead(query, replyTo, null, e.GetBaseException().Message));
+            failure: e => new CatalogRead(query, replyTo, null, Reason(e)));
     }
 
     private void OnCatalogRead(CatalogRead m)
@@ -92,7 +92,7 @@ public sealed partial class ShareActor
             return (torrent, exists);
         }).PipeTo(Self,
             success: r => new TorrentRead(replyTo, item, r.torrent, r.exists, null),
-            failure: e => new TorrentRead(replyTo, item, null, false, e.GetBaseException().Message));
+            failure: e => new TorrentRead(replyTo, item, null, false, Reason(e)));
     }
 
     private void OnTorrentRead(TorrentRead m)
@@ -173,7 +173,7 @@ public sealed partial class ShareActor
         _following = true;
         _catalog!.GetCatalogAsync().PipeTo(Self,
             success: items => new FollowRead(items, null),
-            failure: e => new FollowRead(null, e.GetBaseException().Message));
+            failure: e => new FollowRead(null, Reason(e)));
     }
 
     private void OnFollowRead(FollowRead m)

@@ -38,6 +38,7 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
     private readonly Dictionary<InfoHash, byte[]> _torrents = new();
     private readonly Dictionary<InfoHash, TorrentHandle> _handles = new();
     private readonly HashSet<InfoHash> _publishing = new();
+    private readonly HashSet<InfoHash> _publishFailureReported = new();
     private readonly Queue<ListedFile> _toHash = new();
     private readonly string _directory;
     private FileSystemWatcher? _watcher;
@@ -144,7 +145,7 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
         var directory = _directory;
         Task.Run(() => DirectoryListing.List(directory)).PipeTo(Self,
             success: files => new Listed(files, null),
-            failure: e => new Listed(null, e.GetBaseException().Message));
+            failure: e => new Listed(null, Reason(e)));
         RetryPublishing();
     }
 
@@ -228,7 +229,7 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
         if (_handles.ContainsKey(hash) || !_torrents.TryGetValue(hash, out var torrent)) return;
         _engine.AddAsync(torrent, _directory).PipeTo(Self,
             success: handle => new Added(hash, handle, null),
-            failure: e => new Added(hash, null, e.GetBaseException().Message));
+            failure: e => new Added(hash, null, Reason(e)));
     }
 
     private void OnAdded(Added m)
@@ -263,7 +264,7 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
         }
         _catalog.PublishAsync(torrent).PipeTo(Self,
             success: isNew => new PublishDone(hash, isNew, null),
-            failure: e => new PublishDone(hash, false, e.GetBaseException().Message));
+            failure: e => new PublishDone(hash, false, Reason(e)));
     }
 
     private void OnPublished(PublishDone m)
@@ -275,7 +276,9 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
         {
             _library.MarkPublished(m.InfoHash);
             _store.SaveIndex(_library.Records());
+            _publishFailureReported.Remove(m.InfoHash);
         }
+        else if (!_publishFailureReported.Add(m.InfoHash)) return; // said once; retried quietly at each scan
         _publish(new FileShared(Now, item.Name, m.InfoHash, SizeOf(m.InfoHash), m.Error is null,
             m.Error is null ? (m.IsNew ? "published" : "published (the tracker had it already)") : $"seeded, not published yet: {m.Error}"));
     }
@@ -283,6 +286,7 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
     /// <summary>Local torrents the tracker did not take yet are offered again at each scan.</summary>
     private void RetryPublishing()
     {
+        if (_catalog is null) return;
         foreach (var item in _library.Unpublished())
             if (item.InfoHash is { } hash && _handles.ContainsKey(hash)) Publish(hash);
     }
@@ -300,6 +304,14 @@ public sealed partial class ShareActor : ReceiveActor, IWithTimers
         if (!_torrents.TryGetValue(hash, out var torrent)) return 0;
         try { return TorrentMetainfo.Parse(torrent).TotalLength; }
         catch (MetainfoException) { return 0; }
+    }
+
+    /// <summary>Our own exceptions say in full what failed; others by their innermost message.</summary>
+    private static string Reason(Exception e)
+    {
+        var x = e;
+        while (x is AggregateException { InnerExceptions.Count: 1 } a) x = a.InnerException!;
+        return x is ShareException or TorrentEngineException ? x.Message : x.GetBaseException().Message;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

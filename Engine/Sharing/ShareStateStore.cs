@@ -24,7 +24,7 @@ public sealed class ShareStateStore
     public string ResumeDirectory => Path.Combine(Root, "resume");
     public string IndexPath => Path.Combine(Root, "index.json");
 
-    /// <summary>Write problems so far (the last few), for reporting.</summary>
+    /// <summary>Raised (on the writer's thread) with the reason when a state write fails.</summary>
     public event Action<string>? WriteFailed;
 
     /// <summary>Reads the index and the .torrent file of each record (synchronously: called once at start). Records whose .torrent is missing are dropped and named in <paramref name="problems"/>.</summary>

@@ -42,7 +42,7 @@ public sealed class TrackerCatalogClient(HttpClient http, Uri baseUri, TimeSpan 
     /// <summary>Publishes a .torrent file; true when it was new, false when the tracker already had it.</summary>
     public async Task<bool> PublishAsync(byte[] torrentFile, CancellationToken ct = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, "publish")) { Content = new ByteArrayContent(torrentFile) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, "publish")) { Content = new ByteArrayContent(torrentFile) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
@@ -59,8 +59,9 @@ public sealed class TrackerCatalogClient(HttpClient http, Uri baseUri, TimeSpan 
         }
     }
 
-    private async Task<byte[]> SendAsync(HttpRequestMessage request, int maxBytes, string what, CancellationToken ct)
+    private async Task<byte[]> SendAsync(HttpRequestMessage message, int maxBytes, string what, CancellationToken ct)
     {
+        using var request = message;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         try

@@ -1,0 +1,14 @@
+namespace Engine.Tests.Scenarios.Kit;
+
+/// <summary>How a <see cref="ScriptedSeed"/> behaves once connected.</summary>
+public enum SeedBehaviour
+{
+    /// <summary>Has every piece, unchokes whoever is interested, serves requests with the right bytes.</summary>
+    Honest,
+    /// <summary>Like <see cref="Honest"/>, but every block it sends has one byte flipped (its pieces fail the hash check).</summary>
+    CorruptData,
+    /// <summary>Handshakes, says it has nothing, and then never sends another byte.</summary>
+    Silent,
+    /// <summary>Has every piece and accepts interest, but never unchokes.</summary>
+    ChokesForever,
+}

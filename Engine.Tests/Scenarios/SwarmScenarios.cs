@@ -1,0 +1,93 @@
+using Engine.Api;
+using Engine.Tests.Scenarios.Kit;
+using Xunit.Abstractions;
+using ApiState = Engine.Api.TorrentState;
+
+namespace Engine.Tests.Scenarios;
+
+/// <summary>Swarm stories told with the scenario kit (docs/testing.md). Each runs real sockets and disks in one process.</summary>
+public sealed class SwarmScenarios(ITestOutputHelper output) : Scenario(output)
+{
+    [Fact]
+    public async Task A_leecher_finishes_from_two_seeders_that_both_contribute()
+    {
+        // Two seeders, each limited to 768 KiB/s, and a 3 MiB torrent: neither can do it alone in a hurry.
+        var movie = Content("movie", 3 * 1024 * 1024);
+        var alice = StartEngine("alice", o => o with { UploadLimit = 768 * 1024 });
+        var bob = StartEngine("bob", o => o with { UploadLimit = 768 * 1024 });
+        var carol = StartEngine("carol");
+        var fromAlice = await SeedAsync(alice, movie);
+        var fromBob = await SeedAsync(bob, movie);
+
+        var (download, events) = await LeechAsync(carol, movie);
+        download.AddPeers([alice.ListenEndPoint!, bob.ListenEndPoint!]);
+
+        await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(2, events.OfType<PeerConnected>().Select(p => p.EndPoint).Distinct().Count());
+        Assert.Equal(movie.Metainfo.PieceCount, events.OfType<PieceVerified>().Count);
+        movie.AssertSameData(download.SaveDirectory);
+        var a = await fromAlice.GetStatusAsync();
+        var b = await fromBob.GetStatusAsync();
+        Output.WriteLine($"alice uploaded {a.Uploaded}, bob {b.Uploaded}");
+        Assert.True(a.Uploaded > movie.Metainfo.TotalLength / 5, $"alice sent only {a.Uploaded} bytes");
+        Assert.True(b.Uploaded > movie.Metainfo.TotalLength / 5, $"bob sent only {b.Uploaded} bytes");
+    }
+
+    [Fact]
+    public async Task A_peer_sending_bad_data_is_banned_while_the_download_completes_from_an_honest_one()
+    {
+        var album = Content("album", 1024 * 1024);
+        var honest = StartEngine("honest", o => o with { UploadLimit = 512 * 1024 });
+        await SeedAsync(honest, album);
+        var liar = ScriptedSeed(album, SeedBehaviour.CorruptData);
+        var me = StartEngine("me");
+
+        var (download, events) = await LeechAsync(me, album);
+        download.AddPeers([liar.EndPoint, honest.ListenEndPoint!]);
+
+        var banned = await events.WaitForAsync<PeerDropped>(d => d.EndPoint.Equals(liar.EndPoint), TimeSpan.FromSeconds(30));
+        Assert.StartsWith("banned:", banned.Reason);
+        await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
+        album.AssertSameData(download.SaveDirectory);
+        var status = await download.GetStatusAsync();
+        Assert.True(status.HashFailures >= 1, "no piece failed its hash check");
+        Assert.True(liar.BlocksServed > 0);
+        // The liar is never welcome again.
+        download.AddPeers([liar.EndPoint]);
+        await Task.Delay(1500);
+        Assert.Single(events.OfType<PeerConnected>(), c => c.EndPoint.Equals(liar.EndPoint));
+    }
+
+    [Fact]
+    public async Task A_download_paused_half_way_keeps_its_pieces_and_finishes_after_resuming()
+    {
+        var show = Content("show", 2 * 1024 * 1024);
+        var seeder = StartEngine("seeder", o => o with { UploadLimit = 1024 * 1024 });
+        await SeedAsync(seeder, show);
+        var me = StartEngine("me");
+        var (download, events) = await LeechAsync(me, show);
+        download.AddPeers([seeder.ListenEndPoint!]);
+
+        // Pause once a third of the pieces are in.
+        var third = show.Metainfo.PieceCount / 3;
+        await events.WaitForAsync<PieceVerified>(_ => events.OfType<PieceVerified>().Count >= third);
+        await download.PauseAsync();
+        await events.WaitForAsync<StateChanged>(s => s.State == ApiState.Paused);
+        await events.WaitForAsync<PeerDropped>(d => d.Reason == "torrent paused");
+        await Task.Delay(500); // blocks already on their way to the disk still land
+        var paused = await download.GetStatusAsync();
+        await Task.Delay(1000);
+        var stillPaused = await download.GetStatusAsync();
+        Assert.Equal(paused.VerifiedPieces, stillPaused.VerifiedPieces);
+        Assert.Equal(0, stillPaused.Peers);
+        Assert.InRange(stillPaused.Progress, 0.3, 0.99);
+
+        download.AddPeers([seeder.ListenEndPoint!]);
+        await download.ResumeAsync();
+        await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
+        show.AssertSameData(download.SaveDirectory);
+        // Pieces verified before the pause were not fetched again.
+        Assert.Equal(show.Metainfo.PieceCount, events.OfType<PieceVerified>().Select(p => p.Piece).Distinct().Count());
+        Assert.Equal(show.Metainfo.PieceCount, events.OfType<PieceVerified>().Count);
+    }
+}

@@ -40,6 +40,24 @@ public sealed class MagnetTests : IDisposable
     }
 
     [Fact]
+    public async Task One_of_our_engines_serves_the_metadata_to_another_that_has_only_the_magnet_link()
+    {
+        using var data = GeneratedTorrent.Create("ours", Enumerable.Range(0, 600)
+            .Select(i => ($"folder-with-a-long-name/file-{i:D4}-with-a-long-name.bin", 100 + i)).ToList(), 16 * 1024);
+        Assert.True(data.Metainfo.RawInfo.Length > 2 * Engine.Metadata.MetadataCodec.PieceSize, "the metadata should span several pieces");
+        await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
+        await (await seeder.AddAsync(data.Bytes, data.SeedDirectory)).WaitForStateAsync(ApiState.Seeding);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));
+
+        var target = data.NewDirectory("leech");
+        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={seeder.ListenEndPoint}", target);
+        await using var events = handle.Events().GetAsyncEnumerator();
+        await events.NextAsync<MetadataReceived>(TimeSpan.FromSeconds(15));
+        await events.NextAsync<Completed>(TimeSpan.FromSeconds(30));
+        data.AssertSameData(target);
+    }
+
+    [Fact]
     public async Task While_fetching_the_status_says_so_and_pause_stop_and_remove_work()
     {
         using var data = GeneratedTorrent.Create("waiting", [("a.bin", 40_000)], 32 * 1024);

@@ -144,6 +144,9 @@ public sealed partial class PeerConnection
             case Extended ext when ext.ExtendedId == 0:
                 ReadExtendedHandshake(ext.Payload);
                 break;
+            case Extended ext when ext.ExtendedId == MetadataId:
+                OnMetadataMessage(ext.Payload);
+                break;
             default:
                 break; // port, suggest, allowed-fast, other extensions: not used yet
         }
@@ -224,6 +227,7 @@ public sealed partial class PeerConnection
                 _pipeline.SetPeerMaxRequests((int)Math.Min(reqq.Value, 2000));
             if (d.TryGet<BInteger>("p", out var port) && port.Value is > 0 and <= 65535)
                 Context.Parent.Tell(new PeerManager.PeerListenPort((int)port.Value));
+            ReadMetadataId(d);
         }
         catch (BencodeException)
         {

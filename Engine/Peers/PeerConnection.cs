@@ -187,10 +187,14 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
 
     private byte[] ExtendedHandshake()
     {
-        // d1:md e1:pi<port>e4:reqqi<n>e1:v<len>:<client>e — keys in sorted order, as bencode requires.
-        var client = "Engine/0.1";
-        var text = $"d1:mde1:pi{_ctx.ListenPort}e4:reqqi{_ctx.Settings.AdvertisedRequestQueue}e1:v{client.Length}:{client}e";
-        return Encoding.ASCII.GetBytes(text);
+        // m (with ut_metadata when we serve metadata, BEP 9), metadata_size, p, reqq, v.
+        var serve = !_ctx.Metadata.IsEmpty;
+        return new Metadata.ExtensionHandshake(
+            serve ? new Dictionary<string, int> { [Metadata.MetadataCodec.ExtensionName] = MetadataId } : new Dictionary<string, int>(),
+            MetadataSize: serve ? _ctx.Metadata.Length : null,
+            ListenPort: _ctx.ListenPort,
+            Client: "Engine/0.1",
+            RequestQueue: _ctx.Settings.AdvertisedRequestQueue).Encode();
     }
 
     private void CommonLifecycle()

@@ -24,4 +24,7 @@ public sealed record SwarmContext(
 
     /// <summary>The engine-wide connection count, shared by every torrent's PeerManager.</summary>
     public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+
+    /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
+    public ReadOnlyMemory<byte> Metadata { get; init; }
 }

@@ -163,6 +163,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
             Upload = _bandwidth.UploadThrottle(_engine.Bandwidth),
             Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
             Connections = _engine.Connections,
+            Metadata = _torrent.RawInfo,
         };
         _generation++;
         var suffix = _generation == 1 ? "" : "-" + _generation;

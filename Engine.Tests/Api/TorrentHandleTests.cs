@@ -103,6 +103,37 @@ public sealed class TorrentHandleTests : IDisposable
     }
 
     [Fact]
+    public async Task Lifting_a_torrents_limit_while_it_runs_lets_it_finish_at_once()
+    {
+        using var data = GeneratedTorrent.Create("lift", [("a.bin", 1024 * 1024)], 32 * 1024);
+        await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
+        await (await seeder.AddAsync(data.Bytes, data.SeedDirectory)).WaitForStateAsync(ApiState.Seeding);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));
+        var handle = await engine.AddAsync(data.Bytes, data.NewDirectory("leech"), new TorrentOptions { DownloadLimit = 64 * 1024 });
+        handle.AddPeers([seeder.ListenEndPoint!]);
+        await handle.WaitForAsync(s => s.VerifiedPieces >= 1, TimeSpan.FromSeconds(10), "a first piece");
+        var early = await handle.GetStatusAsync();
+        Assert.True(early.Progress < 0.5, $"at 64 KiB/s the download should not be half done yet ({early.Progress:P0})");
+
+        handle.SetLimits(null, null);
+        Assert.Null(handle.Options.DownloadLimit);
+        var clock = Stopwatch.StartNew();
+        await handle.WaitForStateAsync(ApiState.Seeding, TimeSpan.FromSeconds(8)); // at 64 KiB/s the rest would take ~15 s
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8));
+        Assert.Throws<ArgumentException>(() => handle.SetLimits(0, null));
+    }
+
+    [Fact]
+    public async Task Engine_wide_limits_can_be_read_and_changed()
+    {
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(Path.Combine(_state, "s")) with { UploadLimit = 5000 });
+        Assert.Equal((5000L, (long?)null), engine.Limits);
+        engine.SetLimits(null, 1_000_000);
+        Assert.Equal(((long?)null, 1_000_000L), engine.Limits);
+        Assert.Throws<ArgumentException>(() => engine.SetLimits(-1, null));
+    }
+
+    [Fact]
     public async Task Options_out_of_range_for_a_torrent_are_refused()
     {
         using var data = GeneratedTorrent.Create("opt", [("a.bin", 1000)], 32 * 1024);

@@ -125,6 +125,24 @@ public sealed class TorrentEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>Changes the engine-wide limits (bytes/s, every torrent together; null for none); takes effect at once on every connection.</summary>
+    public void SetLimits(long? upload, long? download)
+    {
+        ThrowIfStopped();
+        if (upload is <= 0 || download is <= 0) throw new ArgumentException($"limits must be positive (or null for none), got up {upload}, down {download}");
+        Context.Bandwidth.Set(new Limits.RateLimits(upload ?? 0, download ?? 0));
+    }
+
+    /// <summary>The engine-wide limits in force (null: none).</summary>
+    public (long? Upload, long? Download) Limits
+    {
+        get
+        {
+            var l = Context.Bandwidth.Limits;
+            return (l.UploadBytesPerSecond == 0 ? null : l.UploadBytesPerSecond, l.DownloadBytesPerSecond == 0 ? null : l.DownloadBytesPerSecond);
+        }
+    }
+
     /// <summary>Every torrent of the engine, in the order they were added.</summary>
     public IReadOnlyList<TorrentHandle> Torrents
     {

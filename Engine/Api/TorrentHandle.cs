@@ -46,7 +46,8 @@ public sealed class TorrentHandle
     /// <summary>The directory the torrent's files are saved under (absolute).</summary>
     public string SaveDirectory { get; }
 
-    public TorrentOptions Options { get; }
+    /// <summary>The options given when the torrent was added (limits as last set by <see cref="SetLimits"/>).</summary>
+    public TorrentOptions Options { get; private set; }
 
     /// <summary>The parsed metainfo, or null while a magnet's metadata is being fetched.</summary>
     public TorrentMetainfo? Metainfo => _metainfo;
@@ -124,6 +125,18 @@ public sealed class TorrentHandle
         ThrowIfRemoved();
         if (_stopped) return;
         _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new PeerManager.AddPeers(peers.ToList())), ActorRefs.NoSender);
+    }
+
+    /// <summary>Changes this torrent's own limits (bytes/s; null for none) at once; the engine's limits apply as well.
+    /// Kept for the rest of the handle's life (also across stop and start).</summary>
+    public void SetLimits(long? upload, long? download)
+    {
+        ThrowIfRemoved();
+        var options = Options with { UploadLimit = upload, DownloadLimit = download };
+        options.Validate();
+        Options = options;
+        if (!_stopped)
+            _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetLimits(new RateLimits(upload ?? 0, download ?? 0))), ActorRefs.NoSender);
     }
 
     // ---- queries --------------------------------------------------------------------------------

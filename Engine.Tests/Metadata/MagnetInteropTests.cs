@@ -48,4 +48,30 @@ public sealed class MagnetInteropTests(ITestOutputHelper output) : IDisposable
         // The metadata is kept: the magnet added again (after a remove without deleting data) needs no peer for it.
         Assert.True(File.Exists(Path.Combine(_state, "state", torrent.InfoHashHex + ".torrent")));
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_libtorrent_leecher_with_only_a_magnet_link_gets_the_metadata_and_the_data_from_us()
+    {
+        using var data = GeneratedTorrent.Create("fromus", [("a.bin", 2_000_000), ("sub/b.bin", 777_777)], 64 * 1024, seed: 43);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "state"));
+        var seed = await engine.AddAsync(data.Bytes, data.SeedDirectory);
+        await seed.WaitForStateAsync(ApiState.Seeding);
+
+        var target = data.NewDirectory("libtorrent");
+        var script = Path.Combine(RepoPaths.Root, "Engine.Tests", "Metadata", "magnet_leech.py");
+        var magnet = $"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}";
+        var clock = Stopwatch.StartNew();
+        await using var leecher = ExternalProcess.Start(new ProcessSpec(RequiredPrograms.Python,
+            ["-u", script, magnet, target, PortAllocator.Next().ToString(), $"127.0.0.1:{engine.ListenEndPoint!.Port}"])
+        {
+            Name = "libtorrent magnet leecher",
+            MaxLifetime = TimeSpan.FromMinutes(2),
+            Environment = new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null },
+        });
+        var code = await leecher.WaitForExitAsync(TimeSpan.FromSeconds(75));
+        output.WriteLine($"libtorrent finished in {clock.ElapsedMilliseconds} ms (exit {code})");
+        Assert.True(code == 0, $"libtorrent did not complete:\n{leecher.Describe()}");
+        Assert.Contains(leecher.LogLines(), l => l.Contains("\"event\": \"metadata\", \"name\": \"fromus\""));
+        data.AssertSameData(target);
+    }
 }

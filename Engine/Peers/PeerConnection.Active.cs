@@ -52,7 +52,6 @@ public sealed partial class PeerConnection
         Receive<PeerOutbound.Sent>(m =>
         {
             _outboundQueued = m.QueuedBytes;
-            if (m.PieceBytes > 0) _upload.Add(m.PieceBytes, Now);
             PumpUploads();
         });
 
@@ -321,6 +320,9 @@ public sealed partial class PeerConnection
             return;
         }
         _outboundQueued += m.Block.Length + 13;
+        // Counted when handed to the writer: a peer that closes right after its last block must not make the
+        // final batch's acknowledgement (which may never be processed) vanish from the upload total.
+        _upload.Add(m.Block.Length, Now);
         _outbound.Tell(new PieceMessage(m.Block.Piece, m.Block.Offset, m.Data));
         PumpUploads();
     }

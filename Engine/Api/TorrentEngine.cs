@@ -232,18 +232,22 @@ public sealed class TorrentEngine : IAsyncDisposable
             if (_stopped) return;
             var deadline = DateTime.UtcNow + StopBound - TimeSpan.FromMilliseconds(250);
             var torrents = Torrents;
-            await Task.WhenAll(torrents.Select(t => t.StopCoreAsync())).WaitAsync(Left(deadline), ct).ConfigureAwait(false);
+            try
+            {
+                // Each torrent bounds its own stop (TorrentActor.StopBudget); this bounds them all.
+                await Task.WhenAll(torrents.Select(t => t.StopCoreAsync())).WaitAsync(Left(deadline), ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException) { }
             _stopped = true;
             foreach (var t in torrents) t.Shutdown();
             try { await Root.GracefulStop(Left(deadline)).ConfigureAwait(false); }
-            catch (TaskCanceledException) { }
+            catch (TaskCanceledException) { Root.Tell(PoisonPill.Instance); }
             Context.Http.Dispose();
-            if (_ownsSystem) await System.Terminate().WaitAsync(Left(deadline), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _stopped = true;
-            Root.Tell(PoisonPill.Instance);
+            if (_ownsSystem)
+            {
+                try { await System.Terminate().WaitAsync(Left(deadline), CancellationToken.None).ConfigureAwait(false); }
+                catch (TimeoutException) { /* terminating goes on in the background */ }
+            }
         }
         finally { _stopGate.Release(); }
     }

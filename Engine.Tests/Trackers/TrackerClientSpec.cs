@@ -86,6 +86,6 @@ public sealed class TrackerClientSpec : TestKit
         client.Tell(new TrackerClient.Stop());
         ExpectMsg<TrackerClient.Stopped>(TimeSpan.FromSeconds(3));
         Assert.Contains(tracker.Requests, r => r.Contains("event=stopped"));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1.5), $"stop took {DateTime.UtcNow - started}");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), $"stop took {DateTime.UtcNow - started}"); // the tracker hangs 8 s; StopTimeout (1 s) plus scheduling slack on a busy machine
     }
 }

@@ -79,6 +79,8 @@ public sealed class TorrentEngine : IAsyncDisposable
         return Start(system, options, Prepare(options), ownsSystem: false);
     }
 
+    private static readonly TimeSpan ListenerStartTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Starts an engine in <paramref name="system"/> from engine options mapped elsewhere (the hosting extensions).</summary>
     internal static TorrentEngine Start(ActorSystem system, TorrentEngineOptions options, EngineOptions engineOptions, bool ownsSystem)
     {
@@ -86,12 +88,13 @@ public sealed class TorrentEngine : IAsyncDisposable
         var (root, context) = EngineSystem.CreateRoot(system, engineOptions, name);
         if (engineOptions.ListenOn is not null)
         {
-            // Return only once peers can connect.
-            try { root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), TimeSpan.FromSeconds(5)).GetAwaiter().GetResult(); }
+            // Return only once peers can connect. The bind itself is immediate (CheckCanListen probed it); the
+            // wait is for the actors to start, which a starved thread pool (a busy host) can delay for seconds.
+            try { root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), ListenerStartTimeout).GetAwaiter().GetResult(); }
             catch (AskTimeoutException e)
             {
                 system.Stop(root);
-                throw new TorrentEngineException($"the listener on {engineOptions.ListenOn} did not start within 5 s", e);
+                throw new TorrentEngineException($"the listener on {engineOptions.ListenOn} did not start within {ListenerStartTimeout.TotalSeconds:F0} s", e);
             }
         }
         return new TorrentEngine(system, root, context, options, engineOptions, ownsSystem);

@@ -11,9 +11,11 @@ namespace Engine.Storage;
 
 /// <summary>
 /// Owns one torrent's files. The actor itself never touches the disk: every operation goes, in order,
-/// into a queue served by one disk worker task, and hashing runs on the thread pool (at most one piece
-/// per core). Results are told back to whoever asked. Because the queue is FIFO, a
-/// <see cref="VerifyPiece"/> sent after a piece's last <see cref="WriteBlock"/> sees all its data.
+/// into a queue served by one disk worker task. Results are told back to whoever asked. Because the queue
+/// is FIFO, a <see cref="VerifyPiece"/> sent after a piece's last <see cref="WriteBlock"/> sees all its data.
+/// The worker hashes each written block that continues its piece's hashed prefix (<see cref="InOrderPieceHasher"/>),
+/// so a piece received in order is verified without reading it back; a piece that cannot be finished that way
+/// is read back and hashed on the thread pool (at most one piece per core).
 /// </summary>
 public sealed class StorageActor : ReceiveActor
 {
@@ -32,7 +34,14 @@ public sealed class StorageActor : ReceiveActor
     public sealed record Close(byte[]? VerifiedBits);
 
     // ---- replies ------------------------------------------------------------------------------
-    public sealed record PieceChecked(int Piece, bool Ok);
+    /// <summary>
+    /// The verdict on a piece. <see cref="BytesReadBack"/>: how many of its bytes were read back from disk to
+    /// hash it (0 when every block was hashed as it was written, the piece size when it was read back whole).
+    /// </summary>
+    public sealed record PieceChecked(int Piece, bool Ok)
+    {
+        public int BytesReadBack { get; init; }
+    }
     public sealed record BlockRead(BlockRequest Block, BlockBuffer Data);
     public sealed record BlockReadFailed(BlockRequest Block, string Reason);
     public sealed record CheckProgress(int Checked, int Total);
@@ -56,6 +65,7 @@ public sealed class StorageActor : ReceiveActor
     private readonly Channel<Op> _queue = Channel.CreateUnbounded<Op>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _hashSlots = new(Environment.ProcessorCount);
+    private readonly InOrderPieceHasher _hasher;
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
 
@@ -65,6 +75,7 @@ public sealed class StorageActor : ReceiveActor
         _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
         _resumePath = resumePath;
         _pool = pool;
+        _hasher = new InOrderPieceHasher(torrent.Layout, _storage.Read);
         Receive<WriteBlock>(m => Enqueue(new WriteOp(Sender, m)));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
         Receive<ReadBlock>(m => Enqueue(new ReadOp(Sender, m.Block)));
@@ -115,6 +126,7 @@ public sealed class StorageActor : ReceiveActor
             while (reader.TryRead(out var op))
                 if (op is WriteOp w) ReleaseWrite(w.Msg);
             _storage.Dispose();
+            _hasher.Dispose();
         }
     }
 
@@ -126,10 +138,11 @@ public sealed class StorageActor : ReceiveActor
                 WriteRun(w.Msg);
                 break;
             case VerifyOp v:
+                if (TryVerifyHashedAsWritten(v)) break;
                 await _hashSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
                 _ = Task.Run(() =>
                 {
-                    try { v.ReplyTo.Tell(new PieceChecked(v.Piece, !_failed && HashMatches(v.Piece))); }
+                    try { v.ReplyTo.Tell(new PieceChecked(v.Piece, !_failed && HashMatches(v.Piece)) { BytesReadBack = _torrent.Layout.PieceSize(v.Piece) }); }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Fail(v, e.Message); }
                     finally { _hashSlots.Release(); }
                 });
@@ -190,11 +203,15 @@ public sealed class StorageActor : ReceiveActor
             if (run.Count == 1)
             {
                 _storage.WriteAt(start, first.Data.Span);
-                return;
             }
-            _runMemory.Clear();
-            foreach (var w in run) _runMemory.Add(w.Data.Memory);
-            _storage.WriteAt(start, _runMemory, (int)(end - start));
+            else
+            {
+                _runMemory.Clear();
+                foreach (var w in run) _runMemory.Add(w.Data.Memory);
+                _storage.WriteAt(start, _runMemory, (int)(end - start));
+            }
+            // Written: hash what continues each piece's hashed prefix while the bytes are still in the CPU cache.
+            foreach (var w in run) _hasher.Written(w.Block.Piece, w.Block.Offset, w.Data.Span);
         }
         finally
         {
@@ -219,6 +236,21 @@ public sealed class StorageActor : ReceiveActor
         _failed = true;
         _parent.Tell(new StorageFailed(reason));
         if (op is CloseOp c) c.ReplyTo.Tell(new Closed());
+    }
+
+    /// <summary>Most bytes of a piece the disk worker itself reads back to finish its hash; beyond, the thread pool reads the whole piece.</summary>
+    private const int MaxTailReadBack = 256 * 1024;
+
+    /// <summary>
+    /// Answers a verification on the disk worker when the piece was hashed as it was written (reading back at
+    /// most a short tail); false when the whole piece must be read back.
+    /// </summary>
+    private bool TryVerifyHashedAsWritten(VerifyOp v)
+    {
+        Span<byte> digest = stackalloc byte[20];
+        if (_failed || !_hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack)) return false;
+        v.ReplyTo.Tell(new PieceChecked(v.Piece, digest.SequenceEqual(_torrent.GetPieceHash(v.Piece))) { BytesReadBack = readBack });
+        return true;
     }
 
     private bool HashMatches(int piece)

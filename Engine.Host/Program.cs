@@ -47,8 +47,8 @@ public static class Program
         usage:
           Engine.Host info <file.torrent | magnet-uri>
           Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] -o <out.torrent>
-          Engine.Host download <file.torrent> [-o <dir>] [--seed [--ratio R] [--seed-time <seconds>]] [--max-upload KiB/s] [--max-download KiB/s]
-          Engine.Host seed <file.torrent> --data <dir> [--ratio R] [--seed-time <seconds>] [--max-upload KiB/s] [--peer host:port]...
+          Engine.Host download <file.torrent> [-o <dir>] [--resume-dir <dir>] [--seed [--ratio R] [--seed-time <seconds>]] [--max-upload KiB/s] [--max-download KiB/s] [--peer host:port]... [--port <n>] [--bind <address>] [--max-peers <n>] [--web <port> [--web-bind <address>]]
+          Engine.Host seed <file.torrent> --data <dir> [--ratio R] [--seed-time <seconds>] [--max-upload KiB/s] [--peer host:port]... [--port <n>] [--bind <address>] [--max-peers <n>] [--web <port> [--web-bind <address>]]
           Engine.Host web --port <port> [--bind <address>] [--data <dir>] [--peer-port <port>] [--peer-bind <address>]
           Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <file>] | tracker list|peers <info-hash>|publish <file.torrent> --tracker <url>
           Engine.Host share <dir> --tracker <url> [--tracker <url>...] [--follow] [--port <n>] [--bind <address>]

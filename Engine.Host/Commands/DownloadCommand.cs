@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using Engine.Hosting;
-using Engine.Metainfo;
-using Engine.Torrents;
+using Engine.Api;
 
 namespace Engine.Host.Commands;
 
@@ -11,47 +8,35 @@ namespace Engine.Host.Commands;
 /// live progress line, prints a summary, exits 0 only when every piece is verified. Ctrl+C saves the
 /// resume state and exits within two seconds. <c>--seed</c> keeps seeding after completion (status lines
 /// as <c>seed</c> prints them) until <c>--ratio R</c>, <c>--seed-time &lt;seconds&gt;</c> or Ctrl+C;
-/// <c>--max-upload</c> / <c>--max-download</c> limit the rates (KiB/s).
+/// <c>--max-upload</c> / <c>--max-download</c> limit the rates (KiB/s); <c>--web &lt;port&gt;</c> serves the web UI
+/// and REST API over the download meanwhile.
 /// </summary>
 public static class DownloadCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var options = DownloadArguments.Parse(args);
-        TorrentMetainfo torrent;
-        try { torrent = TorrentMetainfo.Load(options.TorrentPath); }
-        catch (MetainfoException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
-        catch (IOException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
-
+        var torrent = TorrentSession.Load(options.TorrentPath);
         Directory.CreateDirectory(options.OutputDirectory);
-        var engineOptions = new EngineOptions
-        {
-            ListenOn = new IPEndPoint(options.ListenAddress, options.Port),
-            ResumeDirectory = options.ResumeDirectory ?? Path.Combine(options.OutputDirectory, ".resume"),
-            PeerManager = new Peers.PeerManagerSettings { MaxConnections = options.MaxPeers },
-            Limits = options.Transfer.Limits,
-        };
-        await using var engine = EngineSystem.Start(engineOptions);
-        var handle = await engine.AddAsync(torrent, options.OutputDirectory);
-        if (options.Peers.Count > 0)
-            handle.Tell(new Peers.PeerManager.AddPeers(options.Peers), Akka.Actor.ActorRefs.NoSender);
-
         using var stopSignal = new StopSignal();
+        await using var session = await TorrentSession.StartAsync(options.Session, torrent, options.OutputDirectory, options.StateDirectory, output);
+        session.AddPeers(options.Session.Peers);
+
         var clock = Stopwatch.StartNew();
-        var progress = new ProgressLine(output, Console.IsOutputRedirected, TimeSpan.FromMilliseconds(options.StatusIntervalMs));
-        TorrentStatus status;
+        var progress = new ProgressLine(output, Console.IsOutputRedirected, options.Session.StatusInterval);
+        TorrentSnapshot status;
         var startupReported = false;
         string? seedingEnded = null;
         while (true)
         {
-            status = await EngineSystem.StatusAsync(handle);
+            status = await session.StatusAsync();
             if (!startupReported && status.Startup is { } startup)
             {
                 startupReported = true;
                 progress.Note($"resume: {startup.VerifiedPieces}/{status.PieceCount} pieces already verified ({startup.Source switch
                 {
-                    Storage.StartupSource.ResumeRecord => "fast-resume record",
-                    Storage.StartupSource.HashCheck => "hash check of existing data",
+                    StartupSource.ResumeRecord => "fast-resume record",
+                    StartupSource.HashCheck => "hash check of existing data",
                     _ => "no data on disk yet",
                 }})");
             }
@@ -62,16 +47,15 @@ public static class DownloadCommand
                 progress.Done();
                 output.WriteLine($"completed {status.Name} in {clock.Elapsed.TotalSeconds:F1} s; seeding" +
                     (options.Transfer.SeedLimits.IsForever ? " until Ctrl+C" : ""));
-                seedingEnded = await SeedingSession.RunAsync(handle, output, options.Transfer.SeedLimits,
-                    TimeSpan.FromMilliseconds(options.StatusIntervalMs), stopSignal);
+                seedingEnded = await SeedingSession.RunAsync(session, output, options.Transfer.SeedLimits, options.Session.StatusInterval, stopSignal);
                 break;
             }
-            if (status.State == TorrentState.Error) break;
+            if (status.State is TorrentState.Error or TorrentState.Stopped) break;
             if (!await stopSignal.DelayAsync(TimeSpan.FromMilliseconds(100))) break; // completion is noticed within 0.1 s; the bar redraws at most every 0.5 s
         }
-        status = await EngineSystem.StatusAsync(handle);
+        status = await session.StatusAsync();
         if (seedingEnded is null) progress.Done();
-        await EngineSystem.StopAsync(handle);
+        await session.StopAsync();
         var elapsed = clock.Elapsed;
         output.WriteLine($"{(status.IsComplete ? "completed" : stopSignal.Requested ? "interrupted" : "stopped")}: {status.Name}");
         if (seedingEnded is not null)

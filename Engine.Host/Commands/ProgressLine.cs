@@ -1,4 +1,4 @@
-using Engine.Torrents;
+using Engine.Api;
 
 namespace Engine.Host.Commands;
 
@@ -8,7 +8,7 @@ public sealed class ProgressLine(TextWriter output, bool redirected, TimeSpan re
     private DateTime _lastPrinted = DateTime.MinValue;
     private int _lastLength;
 
-    public void Show(TorrentStatus s)
+    public void Show(TorrentSnapshot s)
     {
         var now = DateTime.UtcNow;
         var interval = redirected ? redirectedInterval : TimeSpan.FromMilliseconds(500);

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using Engine.Hosting;
-using Engine.Metainfo;
-using Engine.Torrents;
+using Engine.Api;
 
 namespace Engine.Host.Commands;
 
@@ -11,23 +8,23 @@ namespace Engine.Host.Commands;
 /// trusted, none is left behind), then seeds it, printing a status line every few seconds, until
 /// <c>--ratio</c> or <c>--seed-time</c> is reached or Ctrl+C / SIGTERM (which stops within two seconds).
 /// Incomplete data is an error: the command never downloads into the directory it was given.
+/// <c>--web &lt;port&gt;</c> serves the web UI and REST API over it meanwhile.
 /// </summary>
 public static class SeedCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var options = SeedArguments.Parse(args);
-        TorrentMetainfo torrent;
-        try { torrent = TorrentMetainfo.Load(options.TorrentPath); }
-        catch (MetainfoException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
-        catch (IOException e) { throw new CommandLineException($"{options.TorrentPath}: {e.Message}"); }
+        var torrent = TorrentSession.Load(options.TorrentPath);
         if (!Directory.Exists(options.DataDirectory))
             throw new CommandLineException($"--data '{options.DataDirectory}' is not a directory");
 
+        using var stop = new StopSignal();
         var resume = Directory.CreateTempSubdirectory("engine-seed-resume-");
         try
         {
-            return await SeedAsync(torrent, options, resume.FullName, output);
+            await using var session = await TorrentSession.StartAsync(options.Session, torrent, options.DataDirectory, resume.FullName, output);
+            return await SeedAsync(session, options, stop, output);
         }
         finally
         {
@@ -35,56 +32,45 @@ public static class SeedCommand
         }
     }
 
-    private static async Task<int> SeedAsync(TorrentMetainfo torrent, SeedArguments options, string resumeDirectory, TextWriter output)
+    private static async Task<int> SeedAsync(TorrentSession session, SeedArguments options, StopSignal stop, TextWriter output)
     {
-        var engineOptions = new EngineOptions
-        {
-            ListenOn = new IPEndPoint(options.ListenAddress, options.Port),
-            ResumeDirectory = resumeDirectory,
-            PeerManager = new Peers.PeerManagerSettings { MaxConnections = options.MaxPeers },
-            Limits = options.Transfer.Limits,
-        };
-        using var stop = new StopSignal();
-        var interval = TimeSpan.FromMilliseconds(options.StatusIntervalMs);
-        await using var engine = EngineSystem.Start(engineOptions);
-        var handle = await engine.AddAsync(torrent, options.DataDirectory);
+        var interval = options.Session.StatusInterval;
+        var name = session.Torrent.Name;
         var clock = Stopwatch.StartNew();
 
         // Hash check.
-        TorrentStatus status;
+        TorrentSnapshot status;
         TimeSpan? lastPrinted = null;
-        while ((status = await EngineSystem.StatusAsync(handle)).State == TorrentState.Checking)
+        while ((status = await session.StatusAsync()).State == TorrentState.Checking)
         {
             if ((lastPrinted is null || clock.Elapsed - lastPrinted >= interval))
             {
                 lastPrinted = clock.Elapsed;
-                output.WriteLine($"checking {torrent.Name}: {status.CheckProgress * 100:F1}%");
+                output.WriteLine($"checking {name}: {status.CheckProgress * 100:F1}%");
             }
             if (!await stop.DelayAsync(TimeSpan.FromMilliseconds(100))) break;
         }
         if (stop.Requested)
         {
-            await EngineSystem.StopAsync(handle);
-            output.WriteLine($"interrupted while checking {torrent.Name}");
+            await session.StopAsync();
+            output.WriteLine($"interrupted while checking {name}");
             return 1;
         }
         if (status.State != TorrentState.Seeding)
         {
-            await EngineSystem.StopAsync(handle);
+            await session.StopAsync();
             var problem = status.Error ?? $"the data in '{options.DataDirectory}' is incomplete: {status.VerifiedPieces} of {status.PieceCount} pieces verified ({Format.Bytes(status.VerifiedBytes)} of {Format.Bytes(status.TotalBytes)}); 'download' completes it";
             Console.Error.WriteLine($"error: {problem}");
             return 1;
         }
-        var endPoint = await engine.ListenEndPointAsync();
-        output.WriteLine($"checked {torrent.Name}: {status.PieceCount}/{status.PieceCount} pieces ({Format.Bytes(status.TotalBytes)}) in {clock.Elapsed.TotalSeconds:F1} s; seeding on {endPoint}");
-        if (options.Peers.Count > 0)
-            handle.Tell(new Peers.PeerManager.AddPeers(options.Peers), Akka.Actor.ActorRefs.NoSender);
+        output.WriteLine($"checked {name}: {status.PieceCount}/{status.PieceCount} pieces ({Format.Bytes(status.TotalBytes)}) in {clock.Elapsed.TotalSeconds:F1} s; seeding on {session.Engine.ListenEndPoint}");
+        session.AddPeers(options.Session.Peers);
 
         var seedingClock = Stopwatch.StartNew();
-        var reason = await SeedingSession.RunAsync(handle, output, options.Transfer.SeedLimits, interval, stop);
-        status = await EngineSystem.StatusAsync(handle);
-        await EngineSystem.StopAsync(handle);
-        output.WriteLine($"stopped seeding {torrent.Name}: {reason}");
+        var reason = await SeedingSession.RunAsync(session, output, options.Transfer.SeedLimits, interval, stop);
+        status = await session.StatusAsync();
+        await session.StopAsync();
+        output.WriteLine($"stopped seeding {name}: {reason}");
         output.WriteLine($"  uploaded {Format.Bytes(status.Uploaded)} (ratio {SeedLimits.RatioOf(status.Uploaded, status.TotalBytes):F2}) in {seedingClock.Elapsed.TotalSeconds:F1} s");
         return reason.StartsWith("error", StringComparison.Ordinal) ? 1 : 0;
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Engine.Primitives;
 using Engine.TrackerServer;
 
@@ -22,26 +21,8 @@ public static class TrackerCommand
     {
         if (args.Length > 0 && args[0] is "list" or "peers" or "publish")
             return await TrackerClientCommands.RunAsync(args, output);
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        try
-        {
-            return await ServeAsync(args, output, stop.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var stop = new StopSignal();
+        return await ServeAsync(args, output, stop.Token);
     }
 
     /// <summary>Runs the tracker until <paramref name="stop"/> fires. Prints where it listens, then a line when it stops.</summary>

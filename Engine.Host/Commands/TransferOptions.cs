@@ -10,6 +10,12 @@ public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, dou
 
     public RateLimits Limits => RateLimits.FromKiB(MaxUploadKiB, MaxDownloadKiB);
 
+    /// <summary><c>--max-upload</c> in bytes per second, null for none (as <see cref="Engine.Api.TorrentEngineOptions.UploadLimit"/> takes it).</summary>
+    public long? UploadLimit => MaxUploadKiB == 0 ? null : MaxUploadKiB * 1024;
+
+    /// <summary><c>--max-download</c> in bytes per second, null for none.</summary>
+    public long? DownloadLimit => MaxDownloadKiB == 0 ? null : MaxDownloadKiB * 1024;
+
     public SeedLimits SeedLimits => new(Ratio, SeedTimeSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
     /// <summary>True when <c>--ratio</c> or <c>--seed-time</c> was given.</summary>
@@ -26,7 +32,7 @@ public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, dou
             case "--ratio":
                 {
                     var name = args[i];
-                    var text = Value(args, ref i);
+                    var text = CommandArgs.Value(args, ref i);
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) || r <= 0 || double.IsInfinity(r))
                         throw new CommandLineException($"{name} must be a positive number (uploaded bytes over the torrent's size), got '{text}'");
                     parsed = this with { Ratio = r };
@@ -35,7 +41,7 @@ public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, dou
             case "--seed-time":
                 {
                     var name = args[i];
-                    var text = Value(args, ref i);
+                    var text = CommandArgs.Value(args, ref i);
                     if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 1)
                         throw new CommandLineException($"{name} must be a whole number of seconds, at least 1, got '{text}'");
                     parsed = this with { SeedTimeSeconds = s };
@@ -48,15 +54,9 @@ public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, dou
     private static long KiB(string[] args, ref int i)
     {
         var name = args[i];
-        var text = Value(args, ref i);
+        var text = CommandArgs.Value(args, ref i);
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v > 16L * 1024 * 1024)
             throw new CommandLineException($"{name} must be a number of KiB/s from 0 (unlimited) to {16 * 1024 * 1024}, got '{text}'");
         return v;
-    }
-
-    private static string Value(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length) throw new CommandLineException($"{args[i]} needs a value");
-        return args[++i];
     }
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Engine.Api;
 using Engine.Host.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,26 +18,8 @@ public static class WebCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        try
-        {
-            return await ServeAsync(Parse(args), output, stop.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var stop = new StopSignal();
+        return await ServeAsync(Parse(args), output, stop.Token);
     }
 
     /// <summary>Serves until <paramref name="stop"/> fires; prints the UI's address first.</summary>
@@ -115,23 +95,15 @@ public static class WebCommand
             string Value() => i + 1 < args.Length ? args[++i] : throw new CommandLineException($"{arg} needs a value; {Usage}");
             switch (arg)
             {
-                case "--port": port = Port(Value(), arg); break;
-                case "--bind": bind = Address(Value(), arg); break;
+                case "--port": port = CommandArgs.Port(Value(), arg); break;
+                case "--bind": bind = CommandArgs.Address(Value(), arg); break;
                 case "--data": data = Value(); break;
-                case "--peer-port": peerPort = Port(Value(), arg); break;
-                case "--peer-bind": peerBind = Address(Value(), arg); break;
+                case "--peer-port": peerPort = CommandArgs.Port(Value(), arg); break;
+                case "--peer-bind": peerBind = CommandArgs.Address(Value(), arg); break;
                 default: throw new CommandLineException($"unknown option '{arg}'; {Usage}");
             }
         }
         if (port is null) throw new CommandLineException($"give --port <port>; {Usage}");
         return new Arguments(port.Value, bind, data, peerPort, peerBind);
     }
-
-    private static IPAddress Address(string text, string option) =>
-        IPAddress.TryParse(text, out var address) ? address : throw new CommandLineException($"{option}: '{text}' is not an IP address");
-
-    private static int Port(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new CommandLineException($"{option}: '{text}' is not a port (0-65535; 0 picks a free one)");
 }

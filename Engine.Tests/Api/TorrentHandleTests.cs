@@ -142,4 +142,32 @@ public sealed class TorrentHandleTests : IDisposable
         Assert.Contains("UploadLimit must be positive", e.Message);
         Assert.Empty(engine.Torrents);
     }
+
+    [Fact]
+    public async Task The_status_reports_what_the_start_up_check_found_and_where_it_came_from()
+    {
+        using var data = GeneratedTorrent.Create("startup", [("a.bin", 200_000), ("b.bin", 50_000)], 32 * 1024);
+        var pieces = data.Metainfo.PieceCount;
+        var state = Path.Combine(_state, "s");
+        await using (var engine = ApiTestEngines.Create(state))
+        {
+            var empty = await engine.AddAsync(data.Metainfo, data.NewDirectory("empty"));
+            var nothing = await empty.WaitForAsync(s => s.Startup is not null, TimeSpan.FromSeconds(10), "the empty torrent's check");
+            Assert.Equal(new StartupReport(0, StartupSource.NoData), nothing.Startup);
+
+            await empty.RemoveAsync(deleteData: true);
+
+            // Complete data without a resume record is hash-checked; stopping the engine writes the record.
+            var seed = await engine.AddAsync(data.Bytes, data.SeedDirectory);
+            var checkedOnce = await seed.WaitForAsync(s => s.Startup is not null, TimeSpan.FromSeconds(10), "the hash check");
+            Assert.Equal(new StartupReport(pieces, StartupSource.HashCheck), checkedOnce.Startup);
+        }
+        await using (var again = ApiTestEngines.Create(state))
+        {
+            var seed = await again.AddAsync(data.Metainfo, data.SeedDirectory);
+            var resumed = await seed.WaitForAsync(s => s.Startup is not null, TimeSpan.FromSeconds(10), "the resume");
+            Assert.Equal(new StartupReport(pieces, StartupSource.ResumeRecord), resumed.Startup);
+            Assert.Equal(ApiState.Seeding, (await seed.WaitForStateAsync(ApiState.Seeding)).State);
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
@@ -10,52 +9,12 @@ namespace Engine.Tests.Host;
 /// <summary>The console host's <c>seed</c> and <c>download --seed</c> as real processes, against in-process engines.</summary>
 public sealed class SeedCommandTests(ITestOutputHelper output)
 {
-    private static readonly string HostDll = typeof(Engine.Host.Program).Assembly.Location;
-
-    private sealed class Host : IAsyncDisposable
-    {
-        private readonly ExternalProcess _process;
-        public readonly ConcurrentQueue<string> Lines = new();
-
-        public Host(ITestOutputHelper output, params string[] args)
-        {
-            _process = ExternalProcess.Start(new ProcessSpec("dotnet", [HostDll, .. args])
-            {
-                Name = "Engine.Host " + args[0],
-                MaxLifetime = TimeSpan.FromMinutes(2),
-            }, line =>
-            {
-                Lines.Enqueue(line);
-                try { output.WriteLine(line); } catch (InvalidOperationException) { }
-            });
-        }
-
-        public ExternalProcess Process => _process;
-
-        public async Task<string> WaitForLineAsync(string contains, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                var hit = Lines.FirstOrDefault(l => l.Contains(contains, StringComparison.Ordinal));
-                if (hit is not null) return hit;
-                if (_process.HasExited) break;
-                await Task.Delay(50);
-            }
-            throw new TimeoutException($"no line with '{contains}' within {timeout}\n{_process.Describe()}");
-        }
-
-        public async Task<int> ExitCodeAsync(TimeSpan timeout) => await _process.WaitForExitAsync(timeout);
-
-        public ValueTask DisposeAsync() => _process.DisposeAsync();
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task Seed_checks_the_data_serves_a_leecher_prints_status_and_stops_within_two_seconds_of_ctrl_c()
     {
         using var data = GeneratedTorrent.Create("host-seed", [("a.bin", 1_500_000), ("b/c.bin", 700_000)], 64 * 1024, seed: 31);
         var port = PortAllocator.Next();
-        await using var host = new Host(output, "seed", data.TorrentPath, "--data", data.SeedDirectory,
+        await using var host = new HostProcess(output, "seed", data.TorrentPath, "--data", data.SeedDirectory,
             "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "300", "--max-upload", "4096");
         await host.WaitForLineAsync("seeding on 127.0.0.1:" + port, TimeSpan.FromSeconds(20));
         var pieces = data.Metainfo.PieceCount;
@@ -83,7 +42,7 @@ public sealed class SeedCommandTests(ITestOutputHelper output)
         using var data = GeneratedTorrent.Create("host-partial", [("a.bin", 300_000)], 32 * 1024, seed: 32);
         File.Delete(Path.Combine(data.SeedDirectory, "host-partial", "a.bin"));
         File.WriteAllBytes(Path.Combine(data.SeedDirectory, "host-partial", "a.bin"), new byte[300_000]);
-        await using var host = new Host(output, "seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0");
+        await using var host = new HostProcess(output, "seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0");
         Assert.Equal(1, await host.ExitCodeAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains(host.Lines, l => l.Contains("error: the data in", StringComparison.Ordinal) && l.Contains("is incomplete: 0 of 10 pieces verified", StringComparison.Ordinal));
     }
@@ -96,7 +55,7 @@ public sealed class SeedCommandTests(ITestOutputHelper output)
         await seeder.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
         var port = PortAllocator.Next();
         var hostDir = data.NewDirectory("host");
-        await using var host = new Host(output, "download", data.TorrentPath, "-o", hostDir, "--bind", "127.0.0.1", "--port", port.ToString(),
+        await using var host = new HostProcess(output, "download", data.TorrentPath, "-o", hostDir, "--bind", "127.0.0.1", "--port", port.ToString(),
             "--peer", seeder.EndPoint.ToString(), "--ratio", "1", "--status-interval", "300");
         await host.WaitForLineAsync("completed host-ratio in", TimeSpan.FromSeconds(20));
         data.AssertSameData(hostDir);

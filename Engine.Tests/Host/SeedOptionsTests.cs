@@ -58,7 +58,7 @@ public sealed class SeedOptionsTests
         var ok = SeedArguments.Parse(["x.torrent", "--data", "d", "--max-upload", "64", "--seed-time", "5", "--peer", "127.0.0.1:7000", "--port", "0"]);
         Assert.Equal(64 * 1024, ok.Transfer.Limits.UploadBytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(5), ok.Transfer.SeedLimits.SeedTime);
-        Assert.Single(ok.Peers);
-        Assert.Equal(0, ok.Port);
+        Assert.Single(ok.Session.Peers);
+        Assert.Equal(0, ok.Session.Port);
     }
 }

@@ -1,6 +1,6 @@
 namespace Engine.Api;
 
-/// <summary>Maps the actors' torrent states onto the public <see cref="TorrentState"/>.</summary>
+/// <summary>Maps the actors' torrent states (and start-up checks) onto the public <see cref="TorrentState"/> (and <see cref="StartupReport"/>).</summary>
 internal static class States
 {
     public static TorrentState ToApi(Torrents.TorrentState state) => state switch
@@ -14,4 +14,11 @@ internal static class States
         Torrents.TorrentState.Stopped => TorrentState.Stopped,
         _ => TorrentState.Error,
     };
+
+    public static StartupReport ToApi(Torrents.StartupCheck check) => new(check.VerifiedPieces, check.Source switch
+    {
+        Storage.StartupSource.ResumeRecord => StartupSource.ResumeRecord,
+        Storage.StartupSource.HashCheck => StartupSource.HashCheck,
+        _ => StartupSource.NoData,
+    });
 }

@@ -195,6 +195,16 @@ public sealed class TorrentEngine : IAsyncDisposable
         return await AddAsync(metainfo, null, saveDirectory, options, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Adds a torrent parsed already (e.g. by <see cref="TorrentMetainfo.Load"/>, so that a bad file is reported
+    /// before any engine starts) and starts it.
+    /// </summary>
+    public Task<TorrentHandle> AddAsync(TorrentMetainfo metainfo, string saveDirectory, TorrentOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(metainfo);
+        return AddAsync(metainfo, null, saveDirectory, options, ct);
+    }
+
     private async Task<TorrentHandle> AddAsync(TorrentMetainfo? metainfo, MagnetLink? magnet, string saveDirectory, TorrentOptions? options, CancellationToken ct)
     {
         ThrowIfStopped();

@@ -174,7 +174,10 @@ public sealed class TorrentHandle
         var running = status is not null;
         return new TorrentSnapshot(InfoHash, Name, state, s.Progress, s.TotalBytes, s.VerifiedBytes, s.PieceCount, s.VerifiedPieces,
             running ? s.DownloadRate : 0, running ? s.UploadRate : 0, s.Downloaded, s.Uploaded, running ? s.Peers : 0, s.KnownPeers,
-            running ? s.Eta : s.IsComplete ? TimeSpan.Zero : null, s.CheckProgress, s.HashFailures, s.Error, SaveDirectory, files);
+            running ? s.Eta : s.IsComplete ? TimeSpan.Zero : null, s.CheckProgress, s.HashFailures, s.Error, SaveDirectory, files)
+        {
+            Startup = s.Startup is { } startup ? States.ToApi(startup) : null,
+        };
     }
 
     /// <summary>The connected peers (empty when paused or stopped).</summary>

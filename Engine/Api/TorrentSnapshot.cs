@@ -35,5 +35,11 @@ public sealed record TorrentSnapshot(
     string SaveDirectory,
     IReadOnlyList<FileSnapshot> Files)
 {
+    /// <summary>
+    /// What the start-up check found: how many pieces were already verified, and whether a fast-resume record or a
+    /// hash check said so. Null until the check has ended (and while a magnet's metadata is fetched).
+    /// </summary>
+    public StartupReport? Startup { get; init; }
+
     public bool IsComplete => PieceCount > 0 && VerifiedPieces == PieceCount;
 }

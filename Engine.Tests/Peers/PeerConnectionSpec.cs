@@ -86,6 +86,43 @@ public sealed class PeerConnectionSpec : TestKit
     }
 
     [Fact]
+    public async Task The_blocks_of_one_read_reach_the_piece_manager_in_one_message_after_the_reads_other_messages()
+    {
+        var (connection, remote) = await Connect();
+        await using var _ = remote;
+        _pieces.Reply(new PieceManager.Welcome(new Bitfield(_layout.PieceCount)));
+        await remote.ReceiveAsync<HaveNone>();
+        await remote.SendAsync(HaveAll.Instance);
+        _pieces.ExpectMsg<PieceManager.PeerHaveAll>();
+        _pieces.Reply(new PieceManager.Interest(true));
+        await remote.ReceiveAsync<Interested>();
+        await remote.SendAsync(Unchoke.Instance);
+        _pieces.ExpectMsg<PieceManager.RequestBlocks>();
+        BlockRequest[] blocks = [_layout.Block(3, 0), _layout.Block(3, 1), _layout.Block(4, 0)];
+        var rejected = _layout.Block(4, 1);
+        _pieces.Reply(new PieceManager.BlocksAssigned([.. blocks, rejected]));
+        foreach (var b in blocks.Append(rejected)) Assert.Equal(b, (await remote.ReceiveAsync<Request>()).Block);
+
+        // What the inbound child tells for one read holding two blocks, a reject, an unrequested block and a third block.
+        var pool = new BlockPool(8);
+        PieceMessage Block(BlockRequest b, byte fill)
+        {
+            var data = pool.Rent(b.Length);
+            data.Span.Fill(fill);
+            return new PieceMessage(b.Piece, b.Offset, data);
+        }
+        var stray = Block(_layout.Block(5, 0), 9);
+        connection.Tell(new PeerInbound.Received([Block(blocks[0], 1), Block(blocks[1], 2), new Reject(rejected.Piece, rejected.Offset, rejected.Length), stray, Block(blocks[2], 3)]));
+        Assert.Equal([rejected], _pieces.ExpectMsg<PieceManager.ReleaseBlocks>().Blocks);
+        var arrived = _pieces.FishForMessage<PieceManager.BlocksArrived>(_ => true);
+        Assert.Equal(blocks, arrived.Blocks.Select(b => b.Block));
+        Assert.Equal(new byte[] { 1, 2, 3 }, arrived.Blocks.Select(b => b.Data.Span[0]));
+        Assert.True(stray.Data.IsReleased);
+        foreach (var b in arrived.Blocks) b.Data.Release();
+        Sys.Stop(connection);
+    }
+
+    [Fact]
     public async Task A_bitfield_with_spare_bits_set_drops_and_bans_the_peer()
     {
         var (connection, remote) = await Connect();

@@ -53,6 +53,44 @@ public sealed class PieceManagerSpec : TestKit
     }
 
     [Fact]
+    public void Blocks_of_one_read_go_to_storage_in_one_write_and_the_pieces_they_complete_are_verified_behind_it()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var blocks = Ask(manager, a, 8);
+        var byOffset = blocks.OrderBy(b => b.Piece).ThenBy(b => b.Offset).ToArray();
+        // One read: both blocks of the first piece, the first block of the second, and one never requested.
+        var unrequested = _pool.Rent(100);
+        var credit = new SemaphoreSlim(0);
+        PieceMessage Message(BlockRequest b) => new(b.Piece, b.Offset, _pool.Rent(b.Length));
+        manager.Tell(new PieceManager.BlocksArrived(
+            [Message(byOffset[0]), Message(byOffset[1]), Message(byOffset[2]), new PieceMessage(byOffset[3].Piece, 100, unrequested)], credit), a.Ref);
+        var write = _storage.ExpectMsg<StorageActor.WriteBlocks>();
+        Assert.Equal(byOffset[..3], write.Blocks);
+        Assert.Equal(3, write.Data.Length);
+        Assert.Same(credit, write.Credit);
+        Assert.Equal(byOffset[0].Piece, _storage.ExpectMsg<StorageActor.VerifyPiece>().Piece);
+        _storage.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        // The unexpected block was dropped at once: its buffer and its credit are back.
+        Assert.True(unrequested.IsReleased);
+        Assert.Equal(1, credit.CurrentCount);
+        foreach (var d in write.Data) d.Release();
+    }
+
+    [Fact]
+    public void Blocks_from_a_peer_that_never_joined_are_released_with_their_credits()
+    {
+        var manager = StartManager();
+        var stranger = CreateTestProbe();
+        var credit = new SemaphoreSlim(0);
+        var data = new[] { _pool.Rent(16), _pool.Rent(16) };
+        manager.Tell(new PieceManager.BlocksArrived([new PieceMessage(0, 0, data[0]), new PieceMessage(0, 16384, data[1])], credit), stranger.Ref);
+        AwaitCondition(() => credit.CurrentCount == 2);
+        Assert.All(data, d => Assert.True(d.IsReleased));
+        _storage.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Two_peers_are_given_different_blocks()
     {
         var manager = StartManager();

@@ -51,6 +51,20 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     private byte[] OnDisk()
         => [.. File.ReadAllBytes(Path.Combine(_root, "dl", "set", "a.bin")), .. File.ReadAllBytes(Path.Combine(_root, "dl", "set", "b.bin"))];
 
+    /// <summary>
+    /// Writes the blocks one at a time: a read of another block after each is answered only once the write
+    /// before it is done, so the disk worker cannot gather (and sort) them.
+    /// </summary>
+    private void WriteOneByOne(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, SemaphoreSlim credit, IEnumerable<int> blocks)
+    {
+        foreach (var i in blocks)
+        {
+            Write(storage, t, all, piece, credit, [i]);
+            storage.Tell(new StorageActor.ReadBlock(t.Layout.Block(0, 0)));
+            ExpectMsg<StorageActor.BlockRead>().Data.Release();
+        }
+    }
+
     private static IEnumerable<int> InOrder(TorrentMetainfo t, int piece) => Enumerable.Range(0, t.Layout.BlockCount(piece));
 
     [Fact]
@@ -81,7 +95,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var storage = NewStorage(t);
-        Write(storage, t, all, 1, new SemaphoreSlim(0), [1, 0, 3, 2]);
+        WriteOneByOne(storage, t, all, 1, new SemaphoreSlim(0), [1, 0, 3, 2]);
         storage.Tell(new StorageActor.VerifyPiece(1));
         var r = ExpectMsg<StorageActor.PieceChecked>();
         Assert.True(r.Ok);
@@ -98,7 +112,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         ExpectMsg<StorageActor.Closed>();
         Sys.Stop(first);
         var second = NewStorage(t); // a restart: block 0 is on disk but this worker never hashed it
-        Write(second, t, all, 2, new SemaphoreSlim(0), [1, 2, 3]);
+        WriteOneByOne(second, t, all, 2, new SemaphoreSlim(0), [1, 2, 3]);
         second.Tell(new StorageActor.VerifyPiece(2));
         var r = ExpectMsg<StorageActor.PieceChecked>();
         Assert.True(r.Ok);
@@ -115,8 +129,8 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         int[] outOfOrder = [3, 2, 1, 0];
         for (var i = 0; i < 4; i++)
         {
-            Write(storage, t, all, 0, credit, [i]);
-            Write(storage, t, all, 2, credit, [outOfOrder[i]]);
+            WriteOneByOne(storage, t, all, 0, credit, [i]);
+            WriteOneByOne(storage, t, all, 2, credit, [outOfOrder[i]]);
         }
         storage.Tell(new StorageActor.VerifyPiece(0));
         storage.Tell(new StorageActor.VerifyPiece(2));
@@ -125,6 +139,35 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         Assert.Equal(0, results[0].BytesReadBack);
         Assert.True(results[2].Ok);
         Assert.Equal(3 * Block, results[2].BytesReadBack);
+    }
+
+    [Fact]
+    public void A_batch_out_of_order_is_written_sorted_and_hashed_without_a_read_back()
+    {
+        var (t, all) = MakeTorrent();
+        var storage = NewStorage(t);
+        var credit = new SemaphoreSlim(0);
+        // One batch holding piece 1 (spanning both files) as 2, 0, 3, 1 and piece 4 (the last, shorter one) reversed.
+        var order = new[] { (1, 2), (4, 2), (1, 0), (4, 1), (1, 3), (4, 0), (1, 1) };
+        var blocks = order.Select(o => t.Layout.Block(o.Item1, o.Item2)).ToArray();
+        var data = blocks.Select(b =>
+        {
+            var d = _pool.Rent(b.Length);
+            all.AsSpan((int)(t.Layout.PieceOffset(b.Piece) + b.Offset), b.Length).CopyTo(d.Span);
+            return d;
+        }).ToArray();
+        storage.Tell(new StorageActor.WriteBlocks(blocks, data, credit));
+        storage.Tell(new StorageActor.VerifyPiece(1));
+        storage.Tell(new StorageActor.VerifyPiece(4));
+        foreach (var piece in new[] { 1, 4 })
+        {
+            var r = ExpectMsg<StorageActor.PieceChecked>();
+            Assert.Equal(piece, r.Piece);
+            Assert.True(r.Ok);
+            Assert.Equal(0, r.BytesReadBack);
+        }
+        AwaitCondition(() => credit.CurrentCount == blocks.Length);
+        Assert.Equal(0, _pool.Outstanding);
     }
 
     [Fact]
@@ -150,7 +193,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         Write(storage, t, bad, 1, credit, InOrder(t, 1));
         storage.Tell(new StorageActor.VerifyPiece(1));
         Assert.False(ExpectMsg<StorageActor.PieceChecked>().Ok);
-        Write(storage, t, all, 1, credit, [2, 3, 0, 1]);
+        WriteOneByOne(storage, t, all, 1, credit, [2, 3, 0, 1]);
         storage.Tell(new StorageActor.VerifyPiece(1));
         var readBack = ExpectMsg<StorageActor.PieceChecked>();
         Assert.True(readBack.Ok);

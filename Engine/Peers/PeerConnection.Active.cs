@@ -17,6 +17,7 @@ public sealed partial class PeerConnection
     {
         // --- from the remote peer (via the inbound child) ---
         Receive<PeerMessage>(OnPeerMessage);
+        Receive<PeerInbound.Received>(OnReceived);
 
         // --- from the PieceManager ---
         Receive<PieceManager.Welcome>(m =>
@@ -151,6 +152,45 @@ public sealed partial class PeerConnection
         }
     }
 
+    /// <summary>
+    /// The messages of one socket read: the blocks among them go to the PieceManager together, in one message,
+    /// and more blocks are asked for once. After a message that closes the connection the rest are dropped.
+    /// </summary>
+    private void OnReceived(PeerInbound.Received batch)
+    {
+        _batching = true;
+        try
+        {
+            foreach (var message in batch.Messages)
+            {
+                if (_stopping) DropMessage(message);
+                else OnPeerMessage(message);
+            }
+        }
+        finally
+        {
+            _batching = false;
+        }
+        ForwardArrived();
+        if (!_stopping) RequestMore();
+    }
+
+    private void DropMessage(PeerMessage message)
+    {
+        if (message is not PieceMessage piece) return;
+        piece.Data.Release();
+        _diskCredit.Release();
+    }
+
+    /// <summary>Hands the blocks accepted from one read to the PieceManager (their buffers and credits with them).</summary>
+    private void ForwardArrived()
+    {
+        if (_arrived.Count == 0) return;
+        if (_arrived.Count == 1) _ctx.PieceManager.Tell(new PieceManager.BlockArrived(_arrived[0], _diskCredit));
+        else _ctx.PieceManager.Tell(new PieceManager.BlocksArrived(_arrived.ToArray(), _diskCredit));
+        _arrived.Clear();
+    }
+
     private void OnPiece(PieceMessage piece)
     {
         var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
@@ -165,6 +205,11 @@ public sealed partial class PeerConnection
         if (requestedAt > _newestServedRequest) _newestServedRequest = requestedAt;
         _receivedSinceTick += block.Length;
         _download.Add(block.Length, Now);
+        if (_batching)
+        {
+            _arrived.Add(piece); // forwarded with the rest of the read, then more are requested
+            return;
+        }
         _ctx.PieceManager.Tell(new PieceManager.BlockArrived(piece, _diskCredit));
         RequestMore();
     }

@@ -43,6 +43,8 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private bool _amInterested;
     private bool _peerChoking = true;
     private bool _blocksRequested;
+    private bool _batching;                          // inside OnReceived: accepted blocks wait in _arrived
+    private readonly List<PieceMessage> _arrived = new();
     private readonly Dictionary<BlockRequest, DateTimeOffset> _outstanding = new(); // block -> when requested
     private DateTimeOffset _newestServedRequest; // request time of the most recently requested block that arrived
     private long _receivedSinceTick;
@@ -66,6 +68,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private string _closeReason = "closed";
     private bool _failed;
     private bool _banned;
+    private bool _stopping;
 
     public PeerConnection(SwarmContext ctx, IPEndPoint remote, Socket? acceptedSocket, Handshake? acceptedHandshake, byte[] initialBytes)
     {
@@ -209,6 +212,10 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
             m.Data.Release();
             _diskCredit.Release();
         });
+        Receive<PeerInbound.Received>(m =>
+        {
+            foreach (var message in m.Messages) DropMessage(message);
+        });
     }
 
     private void Close(string reason, bool failed, bool ban = false)
@@ -216,6 +223,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         _closeReason = reason;
         _failed |= failed;
         _banned |= ban;
+        _stopping = true;
         Context.Stop(Self);
     }
 

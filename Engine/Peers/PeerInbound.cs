@@ -9,7 +9,8 @@ namespace Engine.Peers;
 /// <summary>
 /// Reads one peer's socket. A loop started in <see cref="PreStart"/> receives into a 64 KiB buffer, runs
 /// the frame decoder (which copies each piece payload once, into a pooled block) and tells the parent
-/// whole messages. Before a piece block is handed on it takes a disk credit, so a slow disk stops socket
+/// the whole messages of each read at once (<see cref="Received"/>: one actor message per read, not per
+/// block). Before a piece block is handed on it takes a disk credit, so a slow disk stops socket
 /// reads and TCP flow control slows the remote peer: memory stays bounded. The loop never touches actor
 /// state; it only tells. A download <see cref="Throttle"/> (rate limits) delays the next read by the time the
 /// bytes just read cost, so TCP flow control slows the sender; with a limit, reads are also made smaller
@@ -24,6 +25,11 @@ public sealed class PeerInbound : ReceiveActor
     public sealed record ViolationDetected(ProtocolViolation Violation);
     /// <summary>The socket closed or failed.</summary>
     public sealed record ReadEnded(string Reason);
+    /// <summary>
+    /// Several whole messages from one socket read, in order (one message alone is told as itself). The receiver
+    /// owns their piece blocks, and one disk credit was taken for each block.
+    /// </summary>
+    public sealed record Received(PeerMessage[] Messages);
 
     private sealed record LoopEnded(string Reason);
 
@@ -136,20 +142,41 @@ public sealed class PeerInbound : ReceiveActor
         }
     }
 
-    /// <summary>Tells the parent each decoded message (a block first takes a disk credit); false after a violation.</summary>
+    /// <summary>
+    /// Tells the parent the decoded messages, all at once when every block among them gets a disk credit at once;
+    /// when the credits run out, what precedes the block is handed on before waiting. False after a violation.
+    /// </summary>
     private async ValueTask<bool> Tell(List<PeerMessage> messages, ProtocolViolation? violation, IActorRef parent, IActorRef self, CancellationToken ct)
     {
+        var from = 0;
         for (var i = 0; i < messages.Count; i++)
         {
-            var m = messages[i];
-            if (m is PieceMessage && !_credit.Wait(0))
-                await _credit.WaitAsync(ct).ConfigureAwait(false);
-            parent.Tell(m, self);
-            messages[i] = KeepAlive.Instance; // handed on: not ours to release any more
+            if (messages[i] is not PieceMessage || _credit.Wait(0)) continue;
+            HandOn(messages, from, i, parent, self);
+            from = i;
+            await _credit.WaitAsync(ct).ConfigureAwait(false);
         }
+        HandOn(messages, from, messages.Count, parent, self);
         messages.Clear();
         if (violation is null) return true;
         parent.Tell(new ViolationDetected(violation), self);
         return false;
+    }
+
+    private static void HandOn(List<PeerMessage> messages, int from, int to, IActorRef parent, IActorRef self)
+    {
+        var count = to - from;
+        if (count <= 0) return;
+        if (count == 1)
+        {
+            parent.Tell(messages[from], self);
+        }
+        else
+        {
+            var batch = new PeerMessage[count];
+            messages.CopyTo(from, batch, 0, count);
+            parent.Tell(new Received(batch), self);
+        }
+        for (var i = from; i < to; i++) messages[i] = KeepAlive.Instance; // handed on: not ours to release any more
     }
 }

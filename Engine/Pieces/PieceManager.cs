@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Engine.Buffers;
 using Engine.Primitives;
 using Engine.Storage;
 using Engine.Wire;
@@ -23,6 +24,8 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     public sealed record PeerHaveAll;
     public sealed record RequestBlocks(int Max);
     public sealed record BlockArrived(PieceMessage Block, SemaphoreSlim Credit);
+    /// <summary>Several blocks from one socket read of one peer; one credit of <paramref name="Credit"/> per block.</summary>
+    public sealed record BlocksArrived(PieceMessage[] Blocks, SemaphoreSlim Credit);
     public sealed record ReleaseBlocks(BlockRequest[] Blocks);
 
     // ---- to peers -------------------------------------------------------------------------------
@@ -65,6 +68,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     private readonly Dictionary<int, HashSet<int>> _contributors = new();
     private readonly TimeSpan _saveInterval;
     private readonly BlockRequest[] _pickBuffer = new BlockRequest[2048];
+    private readonly List<int> _completed = new();
     private int _nextKey;
     private long _verifiedBytes;
     private int _hashFailures;
@@ -107,6 +111,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
         }));
         Receive<RequestBlocks>(m => WithPeer(p => Assign(p, m.Max)));
         Receive<BlockArrived>(OnBlockArrived);
+        Receive<BlocksArrived>(OnBlocksArrived);
         Receive<ReleaseBlocks>(m => WithPeer(p =>
         {
             foreach (var b in m.Blocks) _picker.Release(p.Key, b);
@@ -178,24 +183,69 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             m.Credit.Release();
             return;
         }
-        var block = new BlockRequest(m.Block.Piece, m.Block.Offset, data.Length);
-        _receivedBytes += data.Length;
-        var result = _picker.BlockReceived(p.Key, block);
-        if (!result.Expected)
+        if (!Accept(p, m.Block, out var block, out var complete))
         {
             data.Release();
             m.Credit.Release();
             return;
         }
+        // Ownership of the buffer and the credit passes to storage.
+        _storage.Tell(new StorageActor.WriteBlock(block, data, m.Credit));
+        if (complete) _storage.Tell(new StorageActor.VerifyPiece(block.Piece));
+    }
+
+    /// <summary>
+    /// The blocks of one read: those expected go to storage in one <see cref="StorageActor.WriteBlocks"/>, and the
+    /// pieces they complete are verified right behind it.
+    /// </summary>
+    private void OnBlocksArrived(BlocksArrived m)
+    {
+        if (!_peers.TryGetValue(Sender, out var p))
+        {
+            foreach (var b in m.Blocks) b.Data.Release();
+            m.Credit.Release(m.Blocks.Length);
+            return;
+        }
+        var blocks = new BlockRequest[m.Blocks.Length];
+        var data = new BlockBuffer[m.Blocks.Length];
+        var kept = 0;
+        _completed.Clear();
+        foreach (var arrived in m.Blocks)
+        {
+            if (!Accept(p, arrived, out var block, out var complete))
+            {
+                arrived.Data.Release();
+                m.Credit.Release();
+                continue;
+            }
+            blocks[kept] = block;
+            data[kept++] = arrived.Data;
+            if (complete) _completed.Add(block.Piece);
+        }
+        if (kept == 0) return;
+        if (kept < blocks.Length)
+        {
+            Array.Resize(ref blocks, kept);
+            Array.Resize(ref data, kept);
+        }
+        _storage.Tell(new StorageActor.WriteBlocks(blocks, data, m.Credit));
+        foreach (var piece in _completed) _storage.Tell(new StorageActor.VerifyPiece(piece));
+    }
+
+    /// <summary>Records an arrival in the picker; false for a block not expected (a duplicate or unrequested).</summary>
+    private bool Accept(PeerState p, PieceMessage arrived, out BlockRequest block, out bool pieceComplete)
+    {
+        block = new BlockRequest(arrived.Piece, arrived.Offset, arrived.Data.Length);
+        _receivedBytes += block.Length;
+        var result = _picker.BlockReceived(p.Key, block);
+        pieceComplete = result.PieceComplete;
+        if (!result.Expected) return false;
         if (!_contributors.TryGetValue(block.Piece, out var set))
             _contributors[block.Piece] = set = new HashSet<int>();
         set.Add(p.Key);
-        // Ownership of the buffer and the credit passes to storage.
-        _storage.Tell(new StorageActor.WriteBlock(block, data, m.Credit));
         foreach (var other in result.CancelAt)
             if (_byKey.TryGetValue(other, out var o)) o.Actor.Tell(new CancelBlock(block));
-        if (result.PieceComplete)
-            _storage.Tell(new StorageActor.VerifyPiece(block.Piece));
+        return true;
     }
 
     private void OnPieceChecked(StorageActor.PieceChecked m)

@@ -22,6 +22,8 @@ public sealed class StorageActor : ReceiveActor
     // ---- messages this actor receives -------------------------------------------------------
     /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>
     public sealed record WriteBlock(BlockRequest Block, BlockBuffer Data, SemaphoreSlim? Credit);
+    /// <summary>Write several received blocks (<c>Blocks[i]</c> holds <c>Data[i]</c>); one credit per block is returned after the writes.</summary>
+    public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, SemaphoreSlim? Credit);
     /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
     public sealed record VerifyPiece(int Piece);
     /// <summary>Read a block for upload; replies <see cref="BlockRead"/> or <see cref="BlockReadFailed"/>.</summary>
@@ -51,7 +53,6 @@ public sealed class StorageActor : ReceiveActor
     public sealed record StorageFailed(string Reason);
 
     private abstract record Op(IActorRef ReplyTo);
-    private sealed record WriteOp(IActorRef ReplyTo, WriteBlock Msg) : Op(ReplyTo);
     private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
     private sealed record ReadOp(IActorRef ReplyTo, BlockRequest Block) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
@@ -62,7 +63,8 @@ public sealed class StorageActor : ReceiveActor
     private readonly TorrentStorage _storage;
     private readonly string _resumePath;
     private readonly BlockPool _pool;
-    private readonly Channel<Op> _queue = Channel.CreateUnbounded<Op>(new UnboundedChannelOptions { SingleReader = true });
+    // Ops, and the write messages themselves (WriteBlock, WriteBlocks: no reply, no wrapper).
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _hashSlots = new(Environment.ProcessorCount);
     private readonly InOrderPieceHasher _hasher;
@@ -76,7 +78,9 @@ public sealed class StorageActor : ReceiveActor
         _resumePath = resumePath;
         _pool = pool;
         _hasher = new InOrderPieceHasher(torrent.Layout, _storage.Read);
-        Receive<WriteBlock>(m => Enqueue(new WriteOp(Sender, m)));
+        _pending = new PendingWrites(torrent.Layout, _storage, _hasher);
+        Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
+        Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
         Receive<ReadBlock>(m => Enqueue(new ReadOp(Sender, m.Block)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
@@ -111,10 +115,14 @@ public sealed class StorageActor : ReceiveActor
             {
                 while (reader.TryRead(out var op))
                 {
-                    try { await Execute(op).ConfigureAwait(false); }
+                    try
+                    {
+                        if (op is Op o) await Execute(o).ConfigureAwait(false);
+                        else WritePending(op);
+                    }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        Fail(op, e.Message);
+                        Fail(op as Op, e.Message);
                     }
                 }
             }
@@ -123,8 +131,13 @@ public sealed class StorageActor : ReceiveActor
         finally
         {
             // Whatever is still queued owns buffers and credits: give them back.
+            _pending.Release();
             while (reader.TryRead(out var op))
-                if (op is WriteOp w) ReleaseWrite(w.Msg);
+            {
+                if (op is WriteBlock w) _pending.Add(w);
+                else if (op is WriteBlocks ws) _pending.Add(ws);
+            }
+            _pending.Release();
             _storage.Dispose();
             _hasher.Dispose();
         }
@@ -134,9 +147,6 @@ public sealed class StorageActor : ReceiveActor
     {
         switch (op)
         {
-            case WriteOp w:
-                WriteRun(w.Msg);
-                break;
             case VerifyOp v:
                 if (TryVerifyHashedAsWritten(v)) break;
                 await _hashSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
@@ -178,60 +188,33 @@ public sealed class StorageActor : ReceiveActor
     }
 
     /// <summary>
-    /// Writes the block together with the blocks queued right behind it that continue it on disk (a peer
-    /// sending a piece in order produces such runs): one vectored write per file instead of one per 16 KiB.
+    /// Writes the received blocks queued from <paramref name="first"/> on, up to the next other operation (so a
+    /// verification still sees every write before it): sorted by offset, one vectored write per run of
+    /// contiguous blocks and file, hashed as written, then buffers and credits released.
     /// </summary>
-    private void WriteRun(WriteBlock first)
+    private void WritePending(object first)
     {
-        var run = _run;
-        run.Clear();
-        run.Add(first);
-        var layout = _torrent.Layout;
-        var start = layout.PieceOffset(first.Block.Piece) + first.Block.Offset;
-        var end = start + first.Data.Length;
+        AddPending(first);
         var reader = _queue.Reader;
-        while (run.Count < MaxRunBlocks && reader.TryPeek(out var next) && next is WriteOp nw
-               && layout.PieceOffset(nw.Msg.Block.Piece) + nw.Msg.Block.Offset == end)
+        while (_pending.Count < MaxGatherBlocks && reader.TryPeek(out var next) && next is WriteBlock or WriteBlocks)
         {
             reader.TryRead(out _);
-            run.Add(nw.Msg);
-            end += nw.Msg.Data.Length;
+            AddPending(next);
         }
-        try
-        {
-            if (_failed) return;
-            if (run.Count == 1)
-            {
-                _storage.WriteAt(start, first.Data.Span);
-            }
-            else
-            {
-                _runMemory.Clear();
-                foreach (var w in run) _runMemory.Add(w.Data.Memory);
-                _storage.WriteAt(start, _runMemory, (int)(end - start));
-            }
-            // Written: hash what continues each piece's hashed prefix while the bytes are still in the CPU cache.
-            foreach (var w in run) _hasher.Written(w.Block.Piece, w.Block.Offset, w.Data.Span);
-        }
-        finally
-        {
-            foreach (var w in run) ReleaseWrite(w);
-            run.Clear();
-            _runMemory.Clear();
-        }
+        _pending.Flush(skipWrite: _failed);
     }
 
-    private const int MaxRunBlocks = 64;
-    private readonly List<WriteBlock> _run = new(MaxRunBlocks);
-    private readonly List<ReadOnlyMemory<byte>> _runMemory = new(MaxRunBlocks);
-
-    private static void ReleaseWrite(WriteBlock w)
+    private void AddPending(object write)
     {
-        w.Data.Release();
-        w.Credit?.Release();
+        if (write is WriteBlock w) _pending.Add(w);
+        else _pending.Add((WriteBlocks)write);
     }
 
-    private void Fail(Op op, string reason)
+    /// <summary>Most blocks taken off the queue for one round of writes (4 MiB).</summary>
+    private const int MaxGatherBlocks = 256;
+    private readonly PendingWrites _pending;
+
+    private void Fail(Op? op, string reason)
     {
         _failed = true;
         _parent.Tell(new StorageFailed(reason));

@@ -222,7 +222,12 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
         foreach (var s in _subscribers) s.Tell(new TorrentActor.StateChanged(_magnet.InfoHash, state));
     }
 
+    /// <summary>
+    /// Until the torrent actor replaces us the status still says <see cref="TorrentState.FetchingMetadata"/>, also
+    /// once handed over: "checking" with no pieces to count would tell a caller the metadata is there when the
+    /// torrent that holds it does not answer yet.
+    /// </summary>
     private TorrentStatus Status() => new(
-        _magnet.InfoHash, _magnet.DisplayName ?? _magnet.InfoHash.ToHex(), _state, 0, 0, 0, 0, 0, 0, 0, 0,
+        _magnet.InfoHash, _magnet.DisplayName ?? _magnet.InfoHash.ToHex(), _state == TorrentState.Checking ? TorrentState.FetchingMetadata : _state, 0, 0, 0, 0, 0, 0, 0, 0,
         _active.Count, _known.Count, 0, false, 0, _error);
 }

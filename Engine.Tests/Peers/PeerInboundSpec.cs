@@ -44,7 +44,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
     {
         var (ours, _) = Pair();
         byte[] initial = [.. Piece(1, 0, 1), .. MessageWriter.Encode(new Have(3)), .. Piece(1, 16384, 2)];
-        var credit = new SemaphoreSlim(10);
+        var credit = new DiskCredit(10);
         var parent = CreateTestProbe();
         parent.ChildActorOf(PeerInbound.Props(ours, expectHandshake: false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
         var batch = parent.ExpectMsg<PeerInbound.Received>();
@@ -64,7 +64,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
     {
         var (ours, _) = Pair();
         var parent = CreateTestProbe();
-        parent.ChildActorOf(PeerInbound.Props(ours, false, MessageWriter.Encode(new Have(9)), _pool, FrameDecoder.DefaultMaxMessageLength, new SemaphoreSlim(1)));
+        parent.ChildActorOf(PeerInbound.Props(ours, false, MessageWriter.Encode(new Have(9)), _pool, FrameDecoder.DefaultMaxMessageLength, new DiskCredit(1)));
         Assert.Equal(new Have(9), parent.ExpectMsg<Have>());
     }
 
@@ -73,7 +73,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
     {
         var (ours, _) = Pair();
         byte[] initial = [.. MessageWriter.Encode(Unchoke.Instance), .. Piece(2, 0, 1), .. Piece(2, 16384, 2), .. Piece(2, 32768, 3)];
-        var credit = new SemaphoreSlim(1);
+        var credit = new DiskCredit(1);
         var parent = CreateTestProbe();
         parent.ChildActorOf(PeerInbound.Props(ours, false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
         // The unchoke and the first block (the only credit) go at once; the second block waits for a credit.

@@ -49,7 +49,7 @@ public sealed class PieceManagerSpec : TestKit
     {
         var data = _pool.Rent(block.Length);
         data.Span.Fill(fill);
-        manager.Tell(new PieceManager.BlockArrived(new PieceMessage(block.Piece, block.Offset, data), new SemaphoreSlim(0)), peer.Ref);
+        manager.Tell(new PieceManager.BlockArrived(new PieceMessage(block.Piece, block.Offset, data), new DiskCredit(0)), peer.Ref);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class PieceManagerSpec : TestKit
         var byOffset = blocks.OrderBy(b => b.Piece).ThenBy(b => b.Offset).ToArray();
         // One read: both blocks of the first piece, the first block of the second, and one never requested.
         var unrequested = _pool.Rent(100);
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         PieceMessage Message(BlockRequest b) => new(b.Piece, b.Offset, _pool.Rent(b.Length));
         manager.Tell(new PieceManager.BlocksArrived(
             [Message(byOffset[0]), Message(byOffset[1]), Message(byOffset[2]), new PieceMessage(byOffset[3].Piece, 100, unrequested)], credit), a.Ref);
@@ -82,7 +82,7 @@ public sealed class PieceManagerSpec : TestKit
     {
         var manager = StartManager();
         var stranger = CreateTestProbe();
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         var data = new[] { _pool.Rent(16), _pool.Rent(16) };
         manager.Tell(new PieceManager.BlocksArrived([new PieceMessage(0, 0, data[0]), new PieceMessage(0, 16384, data[1])], credit), stranger.Ref);
         AwaitCondition(() => credit.CurrentCount == 2);

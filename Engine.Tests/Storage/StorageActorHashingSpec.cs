@@ -37,7 +37,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     private IActorRef NewStorage(TorrentMetainfo t)
         => ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume"), _pool));
 
-    private void Write(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, SemaphoreSlim credit, IEnumerable<int> blocks)
+    private void Write(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, DiskCredit credit, IEnumerable<int> blocks)
     {
         foreach (var i in blocks)
         {
@@ -55,7 +55,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     /// Writes the blocks one at a time: a read of another block after each is answered only once the write
     /// before it is done, so the disk worker cannot gather (and sort) them.
     /// </summary>
-    private void WriteOneByOne(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, SemaphoreSlim credit, IEnumerable<int> blocks)
+    private void WriteOneByOne(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, DiskCredit credit, IEnumerable<int> blocks)
     {
         foreach (var i in blocks)
         {
@@ -72,7 +72,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var storage = NewStorage(t);
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         for (var p = 0; p < t.PieceCount; p++)
         {
             Write(storage, t, all, p, credit, InOrder(t, p));
@@ -95,7 +95,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var storage = NewStorage(t);
-        WriteOneByOne(storage, t, all, 1, new SemaphoreSlim(0), [1, 0, 3, 2]);
+        WriteOneByOne(storage, t, all, 1, new DiskCredit(0), [1, 0, 3, 2]);
         storage.Tell(new StorageActor.VerifyPiece(1));
         var r = ExpectMsg<StorageActor.PieceChecked>();
         Assert.True(r.Ok);
@@ -107,12 +107,12 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var first = NewStorage(t);
-        Write(first, t, all, 2, new SemaphoreSlim(0), [0]);
+        Write(first, t, all, 2, new DiskCredit(0), [0]);
         first.Tell(new StorageActor.Close(null));
         ExpectMsg<StorageActor.Closed>();
         Sys.Stop(first);
         var second = NewStorage(t); // a restart: block 0 is on disk but this worker never hashed it
-        WriteOneByOne(second, t, all, 2, new SemaphoreSlim(0), [1, 2, 3]);
+        WriteOneByOne(second, t, all, 2, new DiskCredit(0), [1, 2, 3]);
         second.Tell(new StorageActor.VerifyPiece(2));
         var r = ExpectMsg<StorageActor.PieceChecked>();
         Assert.True(r.Ok);
@@ -124,7 +124,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var storage = NewStorage(t);
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         // Piece 0 in order and piece 2 reversed, block by block interleaved (two peers).
         int[] outOfOrder = [3, 2, 1, 0];
         for (var i = 0; i < 4; i++)
@@ -146,7 +146,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
     {
         var (t, all) = MakeTorrent();
         var storage = NewStorage(t);
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         // One batch holding piece 1 (spanning both files) as 2, 0, 3, 1 and piece 4 (the last, shorter one) reversed.
         var order = new[] { (1, 2), (4, 2), (1, 0), (4, 1), (1, 3), (4, 0), (1, 1) };
         var blocks = order.Select(o => t.Layout.Block(o.Item1, o.Item2)).ToArray();
@@ -177,7 +177,7 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         var bad = (byte[])all.Clone();
         bad[t.Layout.PieceOffset(1) + 2 * Block + 99] ^= 0x10;
         var storage = NewStorage(t);
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         Write(storage, t, bad, 1, credit, InOrder(t, 1));
         storage.Tell(new StorageActor.VerifyPiece(1));
         var failed = ExpectMsg<StorageActor.PieceChecked>();

@@ -32,7 +32,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
     private byte[] TorrentBytes(string source) =>
         [.. File.ReadAllBytes(Path.Combine(source, "a.bin")), .. File.ReadAllBytes(Path.Combine(source, "b.bin")), .. File.ReadAllBytes(Path.Combine(source, "c.bin"))];
 
-    private void WritePiece(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, SemaphoreSlim credit)
+    private void WritePiece(IActorRef storage, TorrentMetainfo t, byte[] all, int piece, DiskCredit credit)
     {
         for (var b = 0; b < t.Layout.BlockCount(piece); b++)
         {
@@ -50,7 +50,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var all = TorrentBytes(src);
         var save = Path.Combine(_root, "dl");
         var storage = ActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume"), _pool));
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         for (var p = 0; p < t.PieceCount; p++)
         {
             WritePiece(storage, t, all, p, credit);
@@ -77,7 +77,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var all = TorrentBytes(src);
         all[20_000] ^= 1;
         var storage = ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume"), _pool));
-        WritePiece(storage, t, all, 1, new SemaphoreSlim(0));
+        WritePiece(storage, t, all, 1, new DiskCredit(0));
         storage.Tell(new StorageActor.VerifyPiece(1));
         Assert.False(ExpectMsg<StorageActor.PieceChecked>().Ok);
     }
@@ -92,8 +92,8 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var first = ActorOf(StorageActor.Props(t, save, resume, _pool));
         first.Tell(new StorageActor.CheckExisting());
         Assert.Equal(StartupSource.NoData, ExpectMsg<StorageActor.CheckCompleted>().Source);
-        WritePiece(first, t, all, 0, new SemaphoreSlim(0));
-        WritePiece(first, t, all, 2, new SemaphoreSlim(0));
+        WritePiece(first, t, all, 0, new DiskCredit(0));
+        WritePiece(first, t, all, 2, new DiskCredit(0));
         var verified = new Engine.Pieces.Bitfield(t.PieceCount);
         verified[0] = true;
         verified[2] = true;
@@ -128,7 +128,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         File.CreateSymbolicLink(Path.Combine(save, "set", "a.bin"), "/dev/full");
         var parent = CreateTestProbe();
         var storage = parent.ChildActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume"), _pool));
-        var credit = new SemaphoreSlim(0);
+        var credit = new DiskCredit(0);
         WritePiece(storage, t, all, 0, credit);
         storage.Tell(new StorageActor.VerifyPiece(0), TestActor);
         var failed = parent.ExpectMsg<StorageActor.StorageFailed>();

@@ -27,7 +27,18 @@ public sealed class BlockPool
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetained);
         MaxRetained = maxRetained;
         _free = new byte[maxRetained][];
+        DiskBudget = new DiskBudget(Math.Max(MinDiskBudget, maxRetained / 4));
     }
+
+    /// <summary>Smallest engine-wide cap on blocks waiting for the disk (1 MiB).</summary>
+    public const int MinDiskBudget = 64;
+
+    /// <summary>
+    /// The cap, shared by everyone renting from this pool (one engine), on received blocks waiting for the disk:
+    /// a quarter of <see cref="MaxRetained"/> (at least <see cref="MinDiskBudget"/>), e.g. 16 MiB of the default
+    /// 64 MiB. Peers' <see cref="DiskCredit"/>s take from it, so that memory does not grow with the peer count.
+    /// </summary>
+    public DiskBudget DiskBudget { get; }
 
     /// <summary>Most arrays kept for re-use.</summary>
     public int MaxRetained { get; }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Engine.Bencode;
+using Engine.Buffers;
 using Engine.Diagnostics;
 using Engine.Pieces;
 using Engine.Primitives;
@@ -27,7 +28,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private Socket? _socket;
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
-    private readonly SemaphoreSlim _diskCredit;
+    private readonly DiskCredit _diskCredit;
     private readonly Akka.Event.ILoggingAdapter _log = Akka.Event.Logging.GetLogger(Context);
 
     private IActorRef _inbound = ActorRefs.Nobody;
@@ -77,7 +78,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         _socket = acceptedSocket;
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
-        _diskCredit = new SemaphoreSlim(ctx.Settings.DiskCreditBlocks);
+        _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.Pool.DiskBudget);
         _remoteHas = new Bitfield(ctx.Layout.PieceCount);
         _ourHave = new Bitfield(ctx.Layout.PieceCount);
         _connectedAt = Context.System.Scheduler.Now;
@@ -118,6 +119,8 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _remoteId, _closeReason, _failed, _banned, _download.Total, _upload.Total));
+        // Blocks of ours still on their way to the disk no longer count against the engine-wide cap.
+        _diskCredit.Close();
         if (_socket is not null && _inbound.IsNobody())
             _socket.Dispose();
     }

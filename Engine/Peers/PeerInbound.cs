@@ -38,11 +38,11 @@ public sealed class PeerInbound : ReceiveActor
     private readonly byte[] _initialBytes;
     private readonly BlockPool _pool;
     private readonly int _maxMessageLength;
-    private readonly SemaphoreSlim _credit;
+    private readonly DiskCredit _credit;
     private readonly Throttle _throttle;
     private readonly CancellationTokenSource _cts = new();
 
-    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit, Throttle? throttle = null)
+    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
     {
         _throttle = throttle ?? Throttle.None;
         _socket = socket;
@@ -58,7 +58,7 @@ public sealed class PeerInbound : ReceiveActor
         });
     }
 
-    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, SemaphoreSlim credit, Throttle? throttle = null)
+    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
         => Akka.Actor.Props.Create(() => new PeerInbound(socket, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
 
     protected override void PreStart()

@@ -23,9 +23,9 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
     public sealed record RequestBlocks(int Max);
-    public sealed record BlockArrived(PieceMessage Block, SemaphoreSlim Credit);
+    public sealed record BlockArrived(PieceMessage Block, DiskCredit Credit);
     /// <summary>Several blocks from one socket read of one peer; one credit of <paramref name="Credit"/> per block.</summary>
-    public sealed record BlocksArrived(PieceMessage[] Blocks, SemaphoreSlim Credit);
+    public sealed record BlocksArrived(PieceMessage[] Blocks, DiskCredit Credit);
     public sealed record ReleaseBlocks(BlockRequest[] Blocks);
 
     // ---- to peers -------------------------------------------------------------------------------

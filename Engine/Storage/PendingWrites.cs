@@ -26,7 +26,7 @@ internal sealed class PendingWrites
     private readonly TorrentStorage _storage;
     private readonly InOrderPieceHasher _hasher;
     private Entry[] _entries = new Entry[64];
-    private readonly List<(SemaphoreSlim Credit, int Count)> _credits = new();
+    private readonly List<(DiskCredit Credit, int Count)> _credits = new();
     private readonly List<ReadOnlyMemory<byte>> _run = new(MaxRunBlocks);
 
     public PendingWrites(TorrentLayout layout, TorrentStorage storage, InOrderPieceHasher hasher)
@@ -84,7 +84,7 @@ internal sealed class PendingWrites
         _entries[Count++] = new Entry { Offset = _layout.PieceOffset(block.Piece) + block.Offset, Block = block, Data = data };
     }
 
-    private void AddCredit(SemaphoreSlim credit, int n)
+    private void AddCredit(DiskCredit credit, int n)
     {
         // Blocks of one read share a credit: merge with the last entry when it is the same semaphore.
         if (_credits.Count > 0 && ReferenceEquals(_credits[^1].Credit, credit))

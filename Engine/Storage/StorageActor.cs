@@ -21,9 +21,9 @@ public sealed class StorageActor : ReceiveActor
 {
     // ---- messages this actor receives -------------------------------------------------------
     /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>
-    public sealed record WriteBlock(BlockRequest Block, BlockBuffer Data, SemaphoreSlim? Credit);
+    public sealed record WriteBlock(BlockRequest Block, BlockBuffer Data, DiskCredit? Credit);
     /// <summary>Write several received blocks (<c>Blocks[i]</c> holds <c>Data[i]</c>); one credit per block is returned after the writes.</summary>
-    public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, SemaphoreSlim? Credit);
+    public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, DiskCredit? Credit);
     /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
     public sealed record VerifyPiece(int Piece);
     /// <summary>Read a block for upload; replies <see cref="BlockRead"/> or <see cref="BlockReadFailed"/>.</summary>

@@ -1,0 +1,26 @@
+namespace Engine.Buffers;
+
+/// <summary>
+/// The engine-wide cap on received blocks waiting for the disk, across every peer of every torrent, so that
+/// block memory does not grow with the number of peers. Each peer's <see cref="DiskCredit"/> takes one slot
+/// here per block on top of its own allowance. Thread-safe.
+/// </summary>
+public sealed class DiskBudget
+{
+    private readonly SemaphoreSlim _slots;
+
+    public DiskBudget(int blocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blocks, 1);
+        Capacity = blocks;
+        _slots = new SemaphoreSlim(blocks, blocks);
+    }
+
+    /// <summary>Most blocks waiting for the disk at once.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Blocks currently counted against the cap.</summary>
+    public int InFlight => Capacity - _slots.CurrentCount;
+
+    internal SemaphoreSlim Slots => _slots;
+}

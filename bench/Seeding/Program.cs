@@ -11,7 +11,9 @@ namespace SeedingBench;
 /// same run. For each seeder: transfer MB/s (leecher's "checked" to "finished"), CPU-seconds of the seeder
 /// process over the transfer, and its peak RSS over the transfer (reset after its hash check) and over its life.
 ///
-/// usage: dotnet run -c Release -- [--size-mib 1024] [--piece-kib 0 (default for the size)] [--keep]
+/// usage: dotnet run -c Release -- [--quick] [--size-mib 1024] [--piece-kib 1024 (0: default for the size)]
+///        [--engine-host path/to/Engine.Host.dll] [--report out.md] [--keep]
+/// --quick: 256 MiB. The report is issue 6's case 3 in bench/run.sh's table format, with the target line.
 /// </summary>
 public static class Program
 {
@@ -19,6 +21,7 @@ public static class Program
 
     public sealed record Result(string Seeder, long Bytes, TimeSpan Transfer, TimeSpan Cpu, TimeSpan UserCpu, long PeakRssTransfer, long PeakRssLife)
     {
+        public TimeSpan SysCpu => Cpu - UserCpu;
         public double MBps => Bytes / Transfer.TotalSeconds / 1e6;
         public double CpuPerGB => Cpu.TotalSeconds / (Bytes / 1e9);
     }
@@ -26,21 +29,27 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var sizeMiB = 1024;
-        var pieceKiB = 0;
+        var pieceKiB = 1024;
         var keep = false;
+        string? hostDll = null, reportPath = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--size-mib": sizeMiB = int.Parse(args[++i]); break;
                 case "--piece-kib": pieceKiB = int.Parse(args[++i]); break;
+                case "--quick": sizeMiB = 256; break;
+                case "--engine-host": hostDll = Path.GetFullPath(args[++i]); break;
+                case "--report": reportPath = Path.GetFullPath(args[++i]); break;
                 case "--keep": keep = true; break;
-                default: Console.Error.WriteLine("usage: SeedingBench [--size-mib N] [--piece-kib N] [--keep]"); return 2;
+                default: Console.Error.WriteLine("usage: SeedingBench [--quick] [--size-mib N] [--piece-kib N] [--engine-host Engine.Host.dll] [--report out.md] [--keep]"); return 2;
             }
         }
         if (!File.Exists(Python)) { Console.Error.WriteLine("/usr/bin/python3 is missing: apt-get install python3-libtorrent"); return 1; }
         var script = Path.Combine(RepoRoot(), "Engine.Tests", "Interop", "Scripts", "libtorrent_peer.py");
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "Engine.Host.dll");
+        hostDll ??= Path.Combine(AppContext.BaseDirectory, "Engine.Host.dll");
+        if (!File.Exists(hostDll)) { Console.Error.WriteLine($"{hostDll} not found (build Engine.Host or pass --engine-host)"); return 1; }
+        var load = SeedingReport.LoadAverage();
 
         var root = Directory.CreateTempSubdirectory("seeding-bench-").FullName;
         try
@@ -55,11 +64,11 @@ public static class Program
             var torrent = TorrentMetainfo.Load(torrentPath);
             Console.WriteLine($"torrent: {torrent.PieceCount} pieces of {torrent.PieceLength / 1024} KiB, made in {clock.Elapsed.TotalSeconds:F1} s");
 
-            var engine = await RunAsync("engine (Engine.Host seed)", torrent, root, "engine-leech", port => new Child("engine seeder", "dotnet",
+            var engine = await RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", "dotnet",
                 [hostDll, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
                 seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
                 script);
-            var lt = await RunAsync("libtorrent (python3-libtorrent)", torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,
+            var lt = await RunAsync("libtorrent", torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,
                 [script, "--torrent", torrentPath, "--save-path", Path.Combine(root, "seed"), "--port", port.ToString(), "--mode", "seed", "--no-tracker", "--interval", "5"]),
                 seeder => seeder.WaitForEventAsync("seeding", TimeSpan.FromMinutes(3)),
                 script);
@@ -70,6 +79,13 @@ public static class Program
                 Console.WriteLine($"{r.Seeder,-32} {r.MBps,8:F1} {r.Cpu.TotalSeconds,7:F2} {r.UserCpu.TotalSeconds,7:F2} {r.CpuPerGB,9:F2} {r.PeakRssTransfer / 1048576.0,17:F0} MiB {r.PeakRssLife / 1048576.0,12:F0} MiB");
             Console.WriteLine();
             Console.WriteLine($"engine / libtorrent: throughput {engine.MBps / lt.MBps:F2}x, CPU per byte {engine.CpuPerGB / lt.CpuPerGB:F2}x, peak RSS (transfer) {(double)engine.PeakRssTransfer / lt.PeakRssTransfer:F2}x");
+            if (reportPath is not null)
+            {
+                var data = $"{sizeMiB} MiB, {torrent.Files.Count} files, {torrent.PieceLength / 1024} KiB pieces";
+                var conditions = $"Seeding benchmark (case 3), {DateTime.Now:yyyy-MM-dd HH:mm}, load average {load:F2} → {SeedingReport.LoadAverage():F2}; ours = {hostDll}";
+                Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+                File.WriteAllText(reportPath, SeedingReport.Build(conditions, data, engine, lt));
+            }
             return 0;
         }
         finally

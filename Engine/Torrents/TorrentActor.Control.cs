@@ -87,6 +87,7 @@ public sealed partial class TorrentActor
         Receive<PeerManager.PeerUp>(m =>
         {
             if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
+            WakeRefresh();
             Publish(new PeerConnected(_torrent.InfoHash, m.Remote, m.PeerId));
         });
         Receive<PeerManager.PeerDown>(m =>

@@ -54,6 +54,8 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     private StartupCheck? _startup;
     private string? _error;
     private bool _storageClosed, _trackerStopped;
+    private readonly RefreshPacer _pacer = new();
+    private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
     public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
     {
@@ -68,13 +70,14 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         Receive<StorageActor.CheckCompleted>(OnChecked);
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceManager.DownloadCompleted>(_ => OnCompleted());
-        Receive<PeerManager.Summary>(m => _summary = m);
+        Receive<PeerManager.Summary>(OnSummary);
         ControlReceives();
         Receive<PeerManager.Rechoked>(_ => { });
         Receive<PeerManager.AddPeers>(m =>
         {
             if (_peers.IsNobody()) _pendingPeers.Add(m);
             else _peers.Forward(m);
+            WakeRefresh();
         });
         Receive<PeerManager.IncomingPeer>(m =>
         {
@@ -89,7 +92,12 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         Receive<RefreshTick>(_ => Refresh());
         Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
         Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
-        Receive<GetStatus>(_ => Sender.Tell(Status()));
+        Receive<GetStatus>(_ =>
+        {
+            Sender.Tell(Status());
+            // A dormant torrent's figures are as of its last summary: fetch fresh ones for the next query.
+            if (_pacer.Dormant && !_peers.IsNobody()) _peers.Tell(new PeerManager.GetSummary());
+        });
         Receive<Subscribe>(m =>
         {
             _subscribers.Add(m.Subscriber);
@@ -128,8 +136,11 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _storage.Tell(new StorageActor.CheckExisting());
-        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
     }
+
+    /// <summary>How often an active torrent polls its PeerManager's summary (and a dormant one not at all, see <see cref="RefreshPacer"/>).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private void OnChecked(StorageActor.CheckCompleted m)
     {
@@ -157,6 +168,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     private void StartSwarm()
     {
         _trackerStopped = false;
+        _sentTotals = (-1, -1, -1); // a new tracker client: tell it the totals at the next refresh
         var layout = _torrent.Layout;
         var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort)
         {
@@ -174,6 +186,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         foreach (var p in _pendingPeers) _peers.Tell(p);
         _pendingPeers.Clear();
         if (_complete) _peers.Tell(new PeerManager.SetSeeding(true));
+        WakeRefresh();
     }
 
     private void OnCompleted()
@@ -190,7 +203,32 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     {
         if (_peers.IsNobody()) return;
         _peers.Tell(new PeerManager.GetSummary());
-        _tracker.Tell(new TrackerClient.UpdateTotals(_summary.Uploaded + _earlierUploaded, _summary.Downloaded + _earlierDownloaded, _torrent.TotalLength - _progress.VerifiedBytes));
+        var totals = (_summary.Uploaded + _earlierUploaded, _summary.Downloaded + _earlierDownloaded, _torrent.TotalLength - _progress.VerifiedBytes);
+        if (totals == _sentTotals) return;
+        _sentTotals = totals;
+        _tracker.Tell(new TrackerClient.UpdateTotals(totals.Item1, totals.Item2, totals.Item3));
+    }
+
+    private void OnSummary(PeerManager.Summary m)
+    {
+        _summary = m;
+        switch (_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate))
+        {
+            case RefreshPacer.Change.Sleep:
+                Timers.Cancel("refresh");
+                break;
+            case RefreshPacer.Change.Wake:
+                Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
+                break;
+        }
+    }
+
+    /// <summary>Peers or addresses arrived, or the swarm (re)started: poll every second again, starting now.</summary>
+    private void WakeRefresh()
+    {
+        if (!_pacer.Wake()) return;
+        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
+        Refresh();
     }
 
     private void Fail(string reason)

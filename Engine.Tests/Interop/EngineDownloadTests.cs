@@ -117,7 +117,7 @@ public sealed class EngineDownloadTests(ITestOutputHelper output)
                         contributions[p.PeerId?.ToString() ?? p.Remote.ToString()] = p.Downloaded;
                     Mark($"  {s.Progress * 100:F1}% ({s.VerifiedPieces}/{s.PieceCount}) {s.DownloadRate / MiB:F1} MiB/s, received {s.Downloaded / MiB} MiB, {s.Peers} peers{(s.InEndgame ? ", endgame" : "")}");
                 }
-                return s.IsComplete && s.State == Torrents.TorrentState.Seeding;
+                return s.IsComplete && s.State == Engine.Torrents.TorrentState.Seeding;
             }, Transfer, "completion");
             var seconds = clock.Elapsed.TotalSeconds;
             Mark($"engine complete: {status.VerifiedBytes} B in {seconds:F2} s ({status.VerifiedBytes / seconds / MiB:F1} MiB/s), hash failures {status.HashFailures}");

@@ -44,10 +44,6 @@ public static class Report
         sb.AppendLine();
         sb.AppendLine("Targets:");
         foreach (var line in Targets(rows)) sb.AppendLine("- " + line);
-        sb.AppendLine();
-        sb.AppendLine("Not yet measured (TODO):");
-        sb.AppendLine("- case 3: seeding to the other clients (bench/Seeding, another helper's work)");
-        sb.AppendLine("- case 5: 1000 idle torrents (memory and CPU at rest)");
         return sb.ToString();
     }
 

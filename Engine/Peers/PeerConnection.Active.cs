@@ -248,9 +248,13 @@ public sealed partial class PeerConnection
         }
         var now = Now;
         if (_outstanding.Count == 0) _lastBlockAt = now;
+        var requests = new PeerMessage[m.Blocks.Length];
+        var n = 0;
         foreach (var b in m.Blocks)
             if (_outstanding.TryAdd(b, now))
-                _outbound.Tell(new Request(b.Piece, b.Offset, b.Length));
+                requests[n++] = new Request(b.Piece, b.Offset, b.Length);
+        if (n == 1) _outbound.Tell(requests[0]);
+        else if (n > 1) _outbound.Tell(new PeerOutbound.SendAll(n == requests.Length ? requests : requests[..n]));
     }
 
     private void ReleaseOutstanding()

@@ -23,6 +23,8 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
     public sealed record Sent(int PieceBytes, long QueuedBytes);
     /// <summary>The socket failed while writing.</summary>
     public sealed record WriteEnded(string Reason);
+    /// <summary>Several messages to send, in order (e.g. the requests for a batch of assigned blocks): one actor message for all.</summary>
+    public sealed record SendAll(PeerMessage[] Messages);
 
     private sealed record BatchSent(int Bytes, int PieceBytes);
     private sealed record LoopEnded(string Reason);
@@ -46,6 +48,10 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         _handshake = handshake;
         _settings = settings;
         Receive<PeerMessage>(Enqueue);
+        Receive<SendAll>(m =>
+        {
+            foreach (var message in m.Messages) Enqueue(message);
+        });
         Receive<BatchSent>(m =>
         {
             _queuedBytes -= m.Bytes;
@@ -105,7 +111,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         try
         {
             if (_handshake is not null)
-                await SendAll([new ArraySegment<byte>(_handshake)], ct).ConfigureAwait(false);
+                await SendSegments([new ArraySegment<byte>(_handshake)], ct).ConfigureAwait(false);
             var reader = _queue.Reader;
             var throttle = _throttle;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
@@ -151,7 +157,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
                 try
                 {
                     await throttle.WaitAsync(bytes, ct).ConfigureAwait(false);
-                    await SendAll(segments, ct).ConfigureAwait(false);
+                    await SendSegments(segments, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -171,7 +177,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         }
     }
 
-    private async Task SendAll(List<ArraySegment<byte>> segments, CancellationToken ct)
+    private async Task SendSegments(List<ArraySegment<byte>> segments, CancellationToken ct)
     {
         var total = 0;
         foreach (var s in segments) total += s.Count;

@@ -4,11 +4,11 @@ using Engine.Primitives;
 namespace Engine.Storage;
 
 /// <summary>
-/// The received blocks the disk worker has taken off its queue for one round of writing. <see cref="Flush"/>
-/// sorts them by torrent offset (a peer's blocks arrive nearly in order; several peers interleave), writes
-/// each run of blocks that continue each other with one vectored write per file, hashes them
-/// (<see cref="InOrderPieceHasher"/>) in offset order while they are still in the CPU cache, then releases
-/// every buffer and disk credit — also when a write fails. Owned by the disk worker; not thread-safe.
+/// The received blocks the disk worker has taken off its queue for one round of writing. <see cref="Write"/>
+/// sorts them by torrent offset (a peer's blocks arrive nearly in order; several peers interleave) and writes
+/// each run of blocks that continue each other with one vectored write per file; <see cref="HashAndRelease"/>
+/// then feeds them to the <see cref="InOrderPieceHasher"/> in offset order and releases every buffer and disk
+/// credit. Owned by one thread at a time (the disk worker, then the hashing stage); not thread-safe.
 /// </summary>
 internal sealed class PendingWrites
 {
@@ -24,16 +24,14 @@ internal sealed class PendingWrites
 
     private readonly TorrentLayout _layout;
     private readonly TorrentStorage _storage;
-    private readonly InOrderPieceHasher _hasher;
     private Entry[] _entries = new Entry[64];
     private readonly List<(DiskCredit Credit, int Count)> _credits = new();
     private readonly List<ReadOnlyMemory<byte>> _run = new(MaxRunBlocks);
 
-    public PendingWrites(TorrentLayout layout, TorrentStorage storage, InOrderPieceHasher hasher)
+    public PendingWrites(TorrentLayout layout, TorrentStorage storage)
     {
         _layout = layout;
         _storage = storage;
-        _hasher = hasher;
     }
 
     /// <summary>Blocks waiting.</summary>
@@ -51,12 +49,34 @@ internal sealed class PendingWrites
         if (w.Credit is not null) AddCredit(w.Credit, w.Blocks.Length);
     }
 
-    /// <summary>Writes (unless <paramref name="skipWrite"/>) and hashes the blocks, then releases them all.</summary>
-    public void Flush(bool skipWrite)
+    /// <summary>Sorts the blocks by offset and writes them (throws on a disk error; the caller then releases them).</summary>
+    public void Write()
+    {
+        SortByOffset();
+        for (var start = 0; start < Count;)
+        {
+            var end = start + 1;
+            var next = _entries[start].Offset + _entries[start].Data.Length;
+            while (end < Count && end - start < MaxRunBlocks && _entries[end].Offset == next)
+            {
+                next += _entries[end].Data.Length;
+                end++;
+            }
+            WriteRun(start, end, (int)(next - _entries[start].Offset));
+            start = end;
+        }
+    }
+
+    /// <summary>Feeds the written blocks to <paramref name="hasher"/> in offset order, then releases them all.</summary>
+    public void HashAndRelease(InOrderPieceHasher hasher)
     {
         try
         {
-            if (!skipWrite && Count > 0) WriteAndHash();
+            for (var i = 0; i < Count; i++)
+            {
+                ref var e = ref _entries[i];
+                hasher.Written(e.Block.Piece, e.Block.Offset, e.Data.Span);
+            }
         }
         finally
         {
@@ -91,28 +111,6 @@ internal sealed class PendingWrites
             _credits[^1] = (credit, _credits[^1].Count + n);
         else
             _credits.Add((credit, n));
-    }
-
-    private void WriteAndHash()
-    {
-        SortByOffset();
-        for (var start = 0; start < Count;)
-        {
-            var end = start + 1;
-            var next = _entries[start].Offset + _entries[start].Data.Length;
-            while (end < Count && end - start < MaxRunBlocks && _entries[end].Offset == next)
-            {
-                next += _entries[end].Data.Length;
-                end++;
-            }
-            WriteRun(start, end, (int)(next - _entries[start].Offset));
-            start = end;
-        }
-        for (var i = 0; i < Count; i++)
-        {
-            ref var e = ref _entries[i];
-            _hasher.Written(e.Block.Piece, e.Block.Offset, e.Data.Span);
-        }
     }
 
     private void WriteRun(int start, int end, int length)

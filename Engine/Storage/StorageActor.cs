@@ -13,9 +13,11 @@ namespace Engine.Storage;
 /// Owns one torrent's files. The actor itself never touches the disk: every operation goes, in order,
 /// into a queue served by one disk worker task. Results are told back to whoever asked. Because the queue
 /// is FIFO, a <see cref="VerifyPiece"/> sent after a piece's last <see cref="WriteBlock"/> sees all its data.
-/// The worker hashes each written block that continues its piece's hashed prefix (<see cref="InOrderPieceHasher"/>),
-/// so a piece received in order is verified without reading it back; a piece that cannot be finished that way
-/// is read back and hashed on the thread pool (at most one piece per core).
+/// The worker writes received blocks in sorted rounds and hands each round to its <see cref="HashStage"/>, which
+/// hashes every block that continues its piece's hashed prefix (<see cref="InOrderPieceHasher"/>) while the
+/// worker goes on writing, then releases buffers and credits; verifications go through the same stage in order,
+/// so a piece received (nearly) in order is verified without reading it back. A piece that cannot be finished
+/// that way is read back and hashed on the thread pool (at most one piece per core).
 /// </summary>
 public sealed class StorageActor : ReceiveActor
 {
@@ -67,7 +69,7 @@ public sealed class StorageActor : ReceiveActor
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _hashSlots = new(Environment.ProcessorCount);
-    private readonly InOrderPieceHasher _hasher;
+    private readonly HashStage _hashing;
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
 
@@ -77,8 +79,8 @@ public sealed class StorageActor : ReceiveActor
         _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
         _resumePath = resumePath;
         _pool = pool;
-        _hasher = new InOrderPieceHasher(torrent.Layout, _storage.Read);
-        _pending = new PendingWrites(torrent.Layout, _storage, _hasher);
+        _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
+        _pending = _hashing.RentBatch();
         Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
@@ -138,8 +140,8 @@ public sealed class StorageActor : ReceiveActor
                 else if (op is WriteBlocks ws) _pending.Add(ws);
             }
             _pending.Release();
+            await _hashing.StopAsync().ConfigureAwait(false);
             _storage.Dispose();
-            _hasher.Dispose();
         }
     }
 
@@ -148,14 +150,8 @@ public sealed class StorageActor : ReceiveActor
         switch (op)
         {
             case VerifyOp v:
-                if (TryVerifyHashedAsWritten(v)) break;
-                await _hashSlots.WaitAsync(_stop.Token).ConfigureAwait(false);
-                _ = Task.Run(() =>
-                {
-                    try { v.ReplyTo.Tell(new PieceChecked(v.Piece, !_failed && HashMatches(v.Piece)) { BytesReadBack = _torrent.Layout.PieceSize(v.Piece) }); }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Fail(v, e.Message); }
-                    finally { _hashSlots.Release(); }
-                });
+                var replyTo = v.ReplyTo;
+                _hashing.Verify(v.Piece, (piece, ok, readBack) => replyTo.Tell(new PieceChecked(piece, ok) { BytesReadBack = readBack }));
                 break;
             case ReadOp r:
                 var buffer = _pool.Rent(r.Block.Length);
@@ -179,6 +175,7 @@ public sealed class StorageActor : ReceiveActor
             case CloseOp c:
                 try
                 {
+                    await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
                     if (c.Bits is not null && !_failed) WriteResume(c.Bits);
                     _storage.CloseHandles();
                 }
@@ -190,7 +187,7 @@ public sealed class StorageActor : ReceiveActor
     /// <summary>
     /// Writes the received blocks queued from <paramref name="first"/> on, up to the next other operation (so a
     /// verification still sees every write before it): sorted by offset, one vectored write per run of
-    /// contiguous blocks and file, hashed as written, then buffers and credits released.
+    /// contiguous blocks and file; the hashing stage then hashes them and releases buffers and credits.
     /// </summary>
     private void WritePending(object first)
     {
@@ -201,7 +198,23 @@ public sealed class StorageActor : ReceiveActor
             reader.TryRead(out _);
             AddPending(next);
         }
-        _pending.Flush(skipWrite: _failed);
+        var written = _pending;
+        _pending = _hashing.RentBatch();
+        if (_failed)
+        {
+            written.Release();
+            return;
+        }
+        try
+        {
+            written.Write();
+        }
+        catch
+        {
+            written.Release();
+            throw;
+        }
+        _hashing.Post(written); // hashed on the hashing thread, which then releases buffers and credits
     }
 
     private void AddPending(object write)
@@ -212,7 +225,7 @@ public sealed class StorageActor : ReceiveActor
 
     /// <summary>Most blocks taken off the queue for one round of writes (4 MiB).</summary>
     private const int MaxGatherBlocks = 256;
-    private readonly PendingWrites _pending;
+    private PendingWrites _pending;
 
     private void Fail(Op? op, string reason)
     {
@@ -221,19 +234,21 @@ public sealed class StorageActor : ReceiveActor
         if (op is CloseOp c) c.ReplyTo.Tell(new Closed());
     }
 
-    /// <summary>Most bytes of a piece the disk worker itself reads back to finish its hash; beyond, the thread pool reads the whole piece.</summary>
-    private const int MaxTailReadBack = 256 * 1024;
-
-    /// <summary>
-    /// Answers a verification on the disk worker when the piece was hashed as it was written (reading back at
-    /// most a short tail); false when the whole piece must be read back.
-    /// </summary>
-    private bool TryVerifyHashedAsWritten(VerifyOp v)
+    /// <summary>Reads a piece back and hashes it on the thread pool (at most one piece per core); for pieces not hashed as written.</summary>
+    private void VerifyByReadBack(int piece, Action<int, bool, int> reply)
     {
-        Span<byte> digest = stackalloc byte[20];
-        if (_failed || !_hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack)) return false;
-        v.ReplyTo.Tell(new PieceChecked(v.Piece, digest.SequenceEqual(_torrent.GetPieceHash(v.Piece))) { BytesReadBack = readBack });
-        return true;
+        _ = Task.Run(async () =>
+        {
+            await _hashSlots.WaitAsync().ConfigureAwait(false);
+            try { reply(piece, !_failed && HashMatches(piece), _torrent.Layout.PieceSize(piece)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(null, e.Message);
+                reply(piece, false, 0);
+            }
+            catch (ObjectDisposedException) { /* stopping */ }
+            finally { _hashSlots.Release(); }
+        });
     }
 
     private bool HashMatches(int piece)

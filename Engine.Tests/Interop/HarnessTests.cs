@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Interop;
@@ -17,7 +16,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Libtorrent_seeder_to_aria2_leecher_through_opentracker_is_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 11, output);
+        await using var swarm = await SwarmAsync(11);
         await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
         await seeder.WaitUntilSeedingAsync(Step);
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
@@ -33,7 +32,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Libtorrent_seeder_to_transmission_leecher_through_opentracker_is_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 12, output);
+        await using var swarm = await SwarmAsync(12);
         // Transmission 3.00 never dials loopback peers it learns from a tracker, so it announces first
         // and the seeder (which gets its address from the tracker) connects to it.
         await using var leecher = await TransmissionPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("transmission"));
@@ -53,7 +52,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Aria2_seeder_to_libtorrent_leecher_through_opentracker_is_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 13, output);
+        await using var swarm = await SwarmAsync(13);
         await using var seeder = await Aria2Peer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
         await seeder.WaitUntilSeedingAsync(Step);
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
@@ -69,7 +68,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Transmission_seeder_to_libtorrent_leecher_through_opentracker_is_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 14, output);
+        await using var swarm = await SwarmAsync(14);
         await using var seeder = await TransmissionPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
         await seeder.WaitUntilSeedingAsync(Step);
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
@@ -85,7 +84,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Libtorrent_peers_connect_directly_without_a_tracker()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 15, output);
+        await using var swarm = await SwarmAsync(15);
         await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new LibtorrentOptions { NoTracker = true });
         await seeder.WaitUntilSeedingAsync(Step);
 
@@ -102,7 +101,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
     [Fact(Timeout = 60_000)]
     public async Task Libtorrent_seeder_with_incomplete_data_fails_fast_with_its_log()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 16, output);
+        await using var swarm = await SwarmAsync(16);
         var damaged = Path.Combine(swarm.Data.Root, swarm.Data.Files[0].RelativePath);
         var bytes = await File.ReadAllBytesAsync(damaged);
         bytes[1000] ^= 0xFF;
@@ -114,47 +113,6 @@ public sealed class HarnessTests(ITestOutputHelper output)
         Assert.Contains("libtorrent_peer.py", e.Message); // the command line and log are in the message
     }
 
-    /// <summary>A temp dir with a multi-file data set, a running opentracker and a whitelisted mktorrent .torrent.</summary>
-    private sealed class Swarm : IAsyncDisposable
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly ITestOutputHelper _output;
-
-        private Swarm(ITestOutputHelper output, TempDir tmp) { _output = output; Tmp = tmp; }
-
-        public TempDir Tmp { get; }
-        public string SeedDir => Path.Combine(Tmp, "seed");
-        public TestDataSet Data { get; private set; } = null!;
-        public OpenTracker Tracker { get; private set; } = null!;
-        public TestTorrent Torrent { get; private set; } = null!;
-
-        public static async Task<Swarm> CreateAsync(int seed, ITestOutputHelper output)
-        {
-            var swarm = new Swarm(output, new TempDir("harness"));
-            try
-            {
-                // ~12 MiB over 7 files at several depths; sizes are odd, so no file ends on a piece boundary.
-                swarm.Data = TestData.CreateTree(swarm.Tmp.Sub("seed"), "payload", 12 * MiB + 54321, seed, fileCount: 7);
-                swarm.Tracker = await OpenTracker.StartAsync([]);
-                swarm.Torrent = TorrentFactory.Create(swarm.Data.Root, swarm.Tracker.AnnounceUrl, 64 * 1024,
-                    Path.Combine(swarm.Tmp, "payload.torrent"));
-                await swarm.Tracker.AllowAsync(swarm.Torrent.InfoHashHex);
-                swarm.Mark($"data ({swarm.Data.TotalBytes} bytes), tracker :{swarm.Tracker.Port}, torrent {swarm.Torrent.InfoHashHex}");
-                return swarm;
-            }
-            catch
-            {
-                await swarm.DisposeAsync();
-                throw;
-            }
-        }
-
-        public void Mark(string what) => _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.00} s  {what}");
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Tracker is not null) await Tracker.DisposeAsync();
-            Tmp.Dispose();
-        }
-    }
+    /// <summary>~12 MiB over 7 files, 64 KiB pieces, opentracker.</summary>
+    private Task<InteropSwarm> SwarmAsync(int seed) => InteropSwarm.CreateAsync(output, "harness", 12 * MiB + 54321, seed, fileCount: 7, pieceLength: 64 * 1024);
 }

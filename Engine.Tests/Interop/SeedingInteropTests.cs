@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Akka.Actor;
 using Engine.Hosting;
@@ -23,8 +22,8 @@ public sealed class SeedingInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Libtorrent_downloads_a_multi_file_torrent_from_our_engine_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 41, output, withTracker: false);
-        await using var engine = await swarm.StartEngineSeederAsync();
+        await using var swarm = await SwarmAsync(41, withTracker: false);
+        await using var engine = await StartEngineSeederAsync(swarm);
         await using var leecher = await LibtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("libtorrent"),
             new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.Port] });
         await leecher.WaitForCompletionAsync(Transfer);
@@ -36,9 +35,9 @@ public sealed class SeedingInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Aria2_finds_our_engine_through_opentracker_and_downloads_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 42, output, withTracker: true);
-        await using var engine = await swarm.StartEngineSeederAsync();
-        await swarm.Tracker!.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        await using var swarm = await SwarmAsync(42, withTracker: true);
+        await using var engine = await StartEngineSeederAsync(swarm);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
         swarm.Mark("engine announced as a seeder");
         await using var leecher = await Aria2Peer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("aria2"));
         await leecher.WaitForCompletionAsync(Transfer);
@@ -50,11 +49,11 @@ public sealed class SeedingInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task Transmission_is_dialled_by_our_engine_and_downloads_byte_identical()
     {
-        await using var swarm = await Swarm.CreateAsync(seed: 43, output, withTracker: true);
+        await using var swarm = await SwarmAsync(43, withTracker: true);
         await using var leecher = await TransmissionPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("transmission"));
-        await swarm.Tracker!.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 0, leechers: 1, Step);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 0, leechers: 1, Step);
         swarm.Mark("transmission announced");
-        await using var engine = await swarm.StartEngineSeederAsync();
+        await using var engine = await StartEngineSeederAsync(swarm);
         await leecher.WaitForCompletionAsync(Transfer);
         swarm.Mark("transmission complete and stopped");
         DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
@@ -95,76 +94,37 @@ public sealed class SeedingInteropTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A temp dir with a multi-file data set (~16 MiB), its .torrent and, when asked, a running opentracker.</summary>
-    private sealed class Swarm : IAsyncDisposable
+    /// <summary>~16 MiB over 7 files, 64 KiB pieces; opentracker when asked.</summary>
+    private Task<InteropSwarm> SwarmAsync(int seed, bool withTracker) =>
+        InteropSwarm.CreateAsync(output, "seeding", 16 * MiB + 12345, seed, fileCount: 7, pieceLength: 64 * 1024, withTracker);
+
+    private static async Task<EngineSeeder> StartEngineSeederAsync(InteropSwarm swarm)
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly ITestOutputHelper _output;
-
-        private Swarm(ITestOutputHelper output, TempDir tmp) { _output = output; Tmp = tmp; }
-
-        public TempDir Tmp { get; }
-        public string SeedDir => Path.Combine(Tmp, "seed");
-        public TestDataSet Data { get; private set; } = null!;
-        public OpenTracker? Tracker { get; private set; }
-        public TestTorrent Torrent { get; private set; } = null!;
-
-        public static async Task<Swarm> CreateAsync(int seed, ITestOutputHelper output, bool withTracker)
+        var options = new EngineOptions
         {
-            var swarm = new Swarm(output, new TempDir("seeding"));
-            try
+            ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
+            ResumeDirectory = swarm.Tmp.Sub("engine-resume"),
+        };
+        var engine = EngineSystem.Start(options, "seeder");
+        try
+        {
+            var endPoint = await engine.ListenEndPointAsync() ?? throw new InvalidOperationException("the engine did not bind");
+            var torrent = await engine.AddAsync(TorrentMetainfo.Load(swarm.Torrent.TorrentPath), swarm.SeedDir);
+            var deadline = DateTime.UtcNow + Step;
+            TorrentStatus status;
+            while ((status = await EngineSystem.StatusAsync(torrent)).State != TorrentState.Seeding)
             {
-                swarm.Data = TestData.CreateTree(swarm.Tmp.Sub("seed"), "payload", 16 * MiB + 12345, seed, fileCount: 7);
-                if (withTracker) swarm.Tracker = await OpenTracker.StartAsync([]);
-                var announce = swarm.Tracker?.AnnounceUrl ?? "http://127.0.0.1:1/announce";
-                swarm.Torrent = TorrentFactory.Create(swarm.Data.Root, announce, 64 * 1024, Path.Combine(swarm.Tmp, "payload.torrent"));
-                if (swarm.Tracker is not null) await swarm.Tracker.AllowAsync(swarm.Torrent.InfoHashHex);
-                swarm.Mark($"data ({swarm.Data.TotalBytes} bytes in {swarm.Data.Files.Count} files), torrent {swarm.Torrent.InfoHashHex}");
-                return swarm;
+                if (status.State == TorrentState.Error || DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException($"the engine did not start seeding: {status.State}, {status.VerifiedPieces}/{status.PieceCount} pieces verified, {status.Error}");
+                await Task.Delay(50);
             }
-            catch
-            {
-                await swarm.DisposeAsync();
-                throw;
-            }
+            swarm.Mark($"engine seeding on {endPoint}");
+            return new EngineSeeder(engine, torrent, endPoint.Port);
         }
-
-        public async Task<EngineSeeder> StartEngineSeederAsync()
+        catch
         {
-            var options = new EngineOptions
-            {
-                ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
-                ResumeDirectory = Tmp.Sub("engine-resume"),
-            };
-            var engine = EngineSystem.Start(options, "seeder");
-            try
-            {
-                var endPoint = await engine.ListenEndPointAsync() ?? throw new InvalidOperationException("the engine did not bind");
-                var torrent = await engine.AddAsync(TorrentMetainfo.Load(Torrent.TorrentPath), SeedDir);
-                var deadline = DateTime.UtcNow + Step;
-                TorrentStatus status;
-                while ((status = await EngineSystem.StatusAsync(torrent)).State != TorrentState.Seeding)
-                {
-                    if (status.State == TorrentState.Error || DateTime.UtcNow > deadline)
-                        throw new InvalidOperationException($"the engine did not start seeding: {status.State}, {status.VerifiedPieces}/{status.PieceCount} pieces verified, {status.Error}");
-                    await Task.Delay(50);
-                }
-                Mark($"engine seeding on {endPoint}");
-                return new EngineSeeder(engine, torrent, endPoint.Port);
-            }
-            catch
-            {
-                await engine.DisposeAsync();
-                throw;
-            }
-        }
-
-        public void Mark(string what) => _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.00} s  {what}");
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Tracker is not null) await Tracker.DisposeAsync();
-            Tmp.Dispose();
+            await engine.DisposeAsync();
+            throw;
         }
     }
 }

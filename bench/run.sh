@@ -151,7 +151,7 @@ for c in 1 2 3 4 5; do
     continue
   fi
   while IFS= read -r l; do
-    body=${l#- case $c}; body=${body# }
+    body=${l#- case $c}; body=${body#:}; body=${body# }
     case "$l" in
       *"— met") echo "| $c | ${body% — met} | met |" ;;
       *"— NOT MET"*) echo "| $c | ${body%% — NOT MET*} | NOT MET |" ;;

@@ -140,6 +140,7 @@ elif [ $idle -eq 1 ]; then echo "case 5 (idle) failed: see $out/idle.log"; echo;
 
 # Every target of every case, from the reports' "- case N ...: ... — met / NOT MET" lines.
 echo "Summary: issue 6 targets"
+echo
 echo "| case | target and figures | result |"
 echo "|---|---|---|"
 for c in 1 2 3 4 5; do

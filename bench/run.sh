@@ -5,6 +5,7 @@
 #      leeching from python3-libtorrent seeders on 127.0.0.1 — 1: one seeder, one file and 100 files;
 #      2: eight seeders; 4: a 4x larger torrent (peak RSS against size)
 #   case 3 (bench/Seeding): our Engine.Host seeding to a python3-libtorrent leecher, then libtorrent seeding the same
+#      (three runs each, alternating, median shown; --repeat N sets both this and the leech benchmark's repeat)
 #   case 5 (bench/Idle): 1000 small torrents loaded and seeding, idle: RSS and CPU-seconds per minute, ours vs libtorrent
 # and a summary with every target of every case, met / not met.
 # Ours is Engine.Host as it ships: published ReadyToRun (framework-dependent, linux-x64); --jit measures the plain
@@ -12,14 +13,14 @@
 #
 # usage: bench/run.sh [--quick] [--jit] [--skip-micro] [--skip-leech] [--skip-seeding] [--skip-idle]
 #                     [other Engine.Bench.Leech options, e.g. --repeat 3]
-#   --quick   256 MiB data sets (case 4: 1 GiB; case 5: 20 s sampled); ~10 minutes.
+#   --quick   256 MiB data sets (case 4: 1 GiB; case 5: 20 s sampled); 5-10 minutes.
 #             Default: 1 GiB (case 4: 4 GiB; case 5: 60 s), needs ~11 GiB free.
 # Data goes under $TMPDIR (default /tmp) and is deleted afterwards. Results: bench/results/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-quick=0; micro=1; leech=1; seeding=1; idle=1; jit=0; leech_args=(); quick_args=()
+quick=0; micro=1; leech=1; seeding=1; idle=1; jit=0; leech_args=(); quick_args=(); seeding_repeat=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; leech_args+=(--quick); quick_args=(--quick) ;;
@@ -28,7 +29,8 @@ while [ $# -gt 0 ]; do
     --skip-leech) leech=0 ;;
     --skip-seeding) seeding=0 ;;
     --skip-idle) idle=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --repeat) leech_args+=("$1" "$2"); seeding_repeat="$2"; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) leech_args+=("$1") ;;
   esac
   shift
@@ -101,9 +103,9 @@ fi
 
 if [ $seeding -eq 1 ]; then
   echo "bench: case 3, seeding (log: $out/seeding.log)"
-  dotnet bench/Seeding/bin/Release/net10.0/SeedingBench.dll ${quick_args[@]+"${quick_args[@]}"} --engine-host "$host" --report "$out/seeding.md" \
+  dotnet bench/Seeding/bin/Release/net10.0/SeedingBench.dll ${quick_args[@]+"${quick_args[@]}"} --repeat "$seeding_repeat" --engine-host "$host" --report "$out/seeding.md" \
     >"$out/seeding.log" 2>&1 || status=1
-  grep -E '^ +[0-9]+ MB in' "$out/seeding.log" || true
+  grep -E '^(-- |   [0-9]+ MB in)' "$out/seeding.log" | paste - - || true
 fi
 
 if [ $idle -eq 1 ]; then

@@ -11,7 +11,7 @@ namespace SeedingBench;
 /// same run. For each seeder: transfer MB/s (leecher's "checked" to "finished"), CPU-seconds of the seeder
 /// process over the transfer, and its peak RSS over the transfer (reset after its hash check) and over its life.
 ///
-/// usage: dotnet run -c Release -- [--quick] [--size-mib 1024] [--piece-kib 1024 (0: default for the size)]
+/// usage: dotnet run -c Release -- [--quick] [--size-mib 1024] [--piece-kib 1024 (0: default for the size)] [--repeat 1]
 ///        [--engine-host path/to/Engine.Host.dll] [--report out.md] [--keep]
 /// --quick: 256 MiB. The report is issue 6's case 3 in bench/run.sh's table format, with the target line.
 /// </summary>
@@ -31,6 +31,7 @@ public static class Program
         var sizeMiB = 1024;
         var pieceKiB = 1024;
         var keep = false;
+        var repeat = 1;
         string? hostDll = null, reportPath = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -41,8 +42,9 @@ public static class Program
                 case "--quick": sizeMiB = 256; break;
                 case "--engine-host": hostDll = Path.GetFullPath(args[++i]); break;
                 case "--report": reportPath = Path.GetFullPath(args[++i]); break;
+                case "--repeat": repeat = Math.Max(1, int.Parse(args[++i])); break;
                 case "--keep": keep = true; break;
-                default: Console.Error.WriteLine("usage: SeedingBench [--quick] [--size-mib N] [--piece-kib N] [--engine-host Engine.Host.dll] [--report out.md] [--keep]"); return 2;
+                default: Console.Error.WriteLine("usage: SeedingBench [--quick] [--size-mib N] [--piece-kib N] [--repeat N] [--engine-host Engine.Host.dll] [--report out.md] [--keep]"); return 2;
             }
         }
         if (!File.Exists(Python)) { Console.Error.WriteLine("/usr/bin/python3 is missing: apt-get install python3-libtorrent"); return 1; }
@@ -64,14 +66,22 @@ public static class Program
             var torrent = TorrentMetainfo.Load(torrentPath);
             Console.WriteLine($"torrent: {torrent.PieceCount} pieces of {torrent.PieceLength / 1024} KiB, made in {clock.Elapsed.TotalSeconds:F1} s");
 
-            var engine = await RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", "dotnet",
-                [hostDll, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
-                seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
-                script);
-            var lt = await RunAsync("libtorrent", torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,
-                [script, "--torrent", torrentPath, "--save-path", Path.Combine(root, "seed"), "--port", port.ToString(), "--mode", "seed", "--no-tracker", "--interval", "5"]),
-                seeder => seeder.WaitForEventAsync("seeding", TimeSpan.FromMinutes(3)),
-                script);
+            // Ours and libtorrent alternate, so that both see the same drift of the shared machine's load.
+            var oursRuns = new List<Result>();
+            var ltRuns = new List<Result>();
+            for (var run = 0; run < repeat; run++)
+            {
+                oursRuns.Add(await RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", "dotnet",
+                    [hostDll, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
+                    seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
+                    script));
+                ltRuns.Add(await RunAsync("libtorrent", torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,
+                    [script, "--torrent", torrentPath, "--save-path", Path.Combine(root, "seed"), "--port", port.ToString(), "--mode", "seed", "--no-tracker", "--interval", "5"]),
+                    seeder => seeder.WaitForEventAsync("seeding", TimeSpan.FromMinutes(3)),
+                    script));
+            }
+            var engine = Median(oursRuns);
+            var lt = Median(ltRuns);
 
             Console.WriteLine();
             Console.WriteLine($"{"seeder",-32} {"MB/s",8} {"CPU s",7} {"(user)",7} {"CPU s/GB",9} {"peak RSS (transfer)",20} {"peak RSS (life)",16}");
@@ -82,7 +92,9 @@ public static class Program
             if (reportPath is not null)
             {
                 var data = $"{sizeMiB} MiB, {torrent.Files.Count} files, {torrent.PieceLength / 1024} KiB pieces";
-                var conditions = $"Seeding benchmark (case 3), {DateTime.Now:yyyy-MM-dd HH:mm}, load average {load:F2} → {SeedingReport.LoadAverage():F2}; ours = {hostDll}";
+                var conditions = $"Seeding benchmark (case 3), {DateTime.Now:yyyy-MM-dd HH:mm}, load average {load:F2} → {SeedingReport.LoadAverage():F2}; ours = {hostDll}" +
+                    (repeat == 1 ? "" : $"\n{repeat} runs each, alternating; the median run by MB/s is shown (peak RSS: the highest of the runs). " +
+                                        $"MB/s of every run: ours {Runs(oursRuns)}; libtorrent {Runs(ltRuns)}");
                 Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
                 File.WriteAllText(reportPath, SeedingReport.Build(conditions, data, engine, lt));
             }
@@ -127,6 +139,15 @@ public static class Program
         Directory.Delete(save, recursive: true);
         return result;
     }
+
+    /// <summary>The median run by throughput, with the highest peak RSS of all the runs.</summary>
+    private static Result Median(List<Result> runs)
+    {
+        var sorted = runs.OrderBy(r => r.MBps).ToList();
+        return sorted[sorted.Count / 2] with { PeakRssTransfer = runs.Max(r => r.PeakRssTransfer), PeakRssLife = runs.Max(r => r.PeakRssLife) };
+    }
+
+    private static string Runs(List<Result> runs) => string.Join(", ", runs.Select(r => r.MBps.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static void Verify(TorrentMetainfo torrent, string expectedRoot, string actualRoot)
     {

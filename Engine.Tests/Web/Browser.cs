@@ -58,6 +58,8 @@ internal sealed class Browser : IAsyncDisposable
         page.Console += (_, m) => { if (m.Type == "error") lock (errors) errors.Add(m.Text); };
         page.PageError += (_, e) => { lock (errors) errors.Add(e); };
         page.SetDefaultTimeout(30_000);
+        // Expect(...) waits 5 s by default: under a loaded 2-core CI machine a Blazor re-render can take longer.
+        Assertions.SetDefaultExpectTimeout(30_000);
         return (page, errors);
     }
 

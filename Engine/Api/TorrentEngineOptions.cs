@@ -36,8 +36,8 @@ public sealed record TorrentEngineOptions
 
     /// <summary>
     /// Memory for blocks between the network and the disk, shared by every torrent: the block pool keeps this
-    /// much for re-use, and a single peer may have at most a quarter of it (and never more than 4 MiB) waiting
-    /// for the disk before its socket reads pause. At least 1 MiB.
+    /// much for re-use; all peers of all torrents together may have at most a quarter of it waiting for the disk
+    /// (16 MiB of the default 64 MiB), and a single peer at most 4 MiB, before their socket reads pause. At least 1 MiB.
     /// </summary>
     public long DiskBudgetBytes { get; init; } = 64L * 1024 * 1024;
 

@@ -42,7 +42,7 @@ public sealed class InOrderPieceHasher : IDisposable
     private readonly int _bitmapWords;
     private readonly Dictionary<int, State> _live;
     private readonly Stack<State> _spare = new();
-    private readonly byte[] _scratch = new byte[Block];
+    private byte[]? _scratch; // allocated on the first read-back: a seeding or idle torrent never needs it
     private long _clock;
     private bool _disposed;
 
@@ -132,7 +132,7 @@ public sealed class InOrderPieceHasher : IDisposable
     private void ReadBackNext(State state, int size)
     {
         var n = Math.Min(Block, size - state.Next);
-        var chunk = _scratch.AsSpan(0, n);
+        var chunk = (_scratch ??= new byte[Block]).AsSpan(0, n);
         _read(_layout.PieceOffset(state.Piece) + state.Next, chunk);
         state.Sha.AppendData(chunk);
         state.Next += n;

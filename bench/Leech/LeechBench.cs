@@ -65,6 +65,7 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
         var scratch = Path.Combine(workDir, $"scratch-{n:D2}-{client.Name}");
         var context = new LeechContext(data.Torrent, saveDir, scratch, PortAllocator.Next(), seeders, tracker);
         var timeout = TimeSpan.FromSeconds(120 + data.Bytes / 5e6);
+        await FlushPageCacheAsync().ConfigureAwait(false);
         Log($"case {caseName} {data.Name}: {client.Name} leeching {data.Label} from {seeders.Count} seeder(s)...");
         RunResult result;
         try
@@ -91,6 +92,24 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
               $"(anon {Format.F(result.PeakAnonMiB)}), seeders' CPU {Format.F(result.SeederCpuSeconds)} s, other CPU on the machine {Format.F(result.OtherCpuSeconds)} s, load {Format.F(result.LoadBefore)}"
             : $"  {client.Name}: FAILED ({result.Error})");
         return result;
+    }
+
+    /// <summary>
+    /// Writes dirty pages back before a client starts (not timed): otherwise the client that runs right after the data
+    /// set was made (or after a client whose files are still being written back) hits the kernel's dirty-page limit
+    /// and pays for writing data that is not its own, in wall time and in system CPU.
+    /// </summary>
+    private static async Task FlushPageCacheAsync()
+    {
+        try
+        {
+            using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false });
+            if (sync is not null) await sync.WaitForExitAsync().ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No sync(1): the runs are still measured, only less evenly.
+        }
     }
 
     private async Task EnsureSeedersAsync(List<LibtorrentPeer> seeders, DataSet data, int count)

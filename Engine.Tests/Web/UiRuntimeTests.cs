@@ -7,9 +7,10 @@ namespace Engine.Tests.Web;
 
 public sealed class UiRuntimeTests
 {
-    private static UiRuntime Start(FakeEffects effects, TimeSpan? tick = null)
+    private static UiRuntime Start(FakeEffects effects, TimeSpan? tick = null, Action<UiRuntime>? beforeStart = null)
     {
         var runtime = new UiRuntime(effects, Model.Initial("/data"), NullLogger<UiRuntime>.Instance, tick ?? TimeSpan.FromMilliseconds(50));
+        beforeStart?.Invoke(runtime);
         runtime.Start();
         return runtime;
     }
@@ -28,9 +29,9 @@ public sealed class UiRuntimeTests
     public async Task The_first_tick_loads_the_torrents_and_the_view_is_told()
     {
         var effects = new FakeEffects { Torrents = [Row(HashA)] };
-        await using var runtime = Start(effects, TimeSpan.FromMinutes(1));
         var seen = 0;
-        runtime.Changed += _ => Interlocked.Increment(ref seen);
+        // Subscribed before the start: the first tick may change the model before Start returns.
+        await using var runtime = Start(effects, TimeSpan.FromMinutes(1), r => r.Changed += _ => Interlocked.Increment(ref seen));
         await Until(() => runtime.Model.Loaded, "loaded");
         Assert.Equal(HashA, Assert.Single(runtime.Model.Torrents).Hash);
         await Until(() => Volatile.Read(ref seen) > 0, "the view is told");

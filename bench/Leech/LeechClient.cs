@@ -43,21 +43,21 @@ public abstract class LeechClient
     protected static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Our engine: the Release Engine.Host.dll under the dotnet host, told the seeders' addresses.</summary>
+/// <summary>Our engine: Engine.Host as published (its own executable) or built (under the dotnet host), told the seeders' addresses.</summary>
 public sealed class OursClient(string engineHostDll) : LeechClient
 {
     public override string Name => ClientNames.Ours;
 
     public override (string, List<string>, Dictionary<string, string?>) Command(LeechContext c)
     {
-        var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var args = new List<string>
+        var (program, args) = HostCommand.For(engineHostDll);
+        args.AddRange(new[]
         {
-            engineHostDll, "download", c.Torrent.TorrentPath, "-o", c.SaveDir,
+            "download", c.Torrent.TorrentPath, "-o", c.SaveDir,
             "--port", Str(c.Port), "--bind", "127.0.0.1", "--status-interval", "1000",
-        };
+        });
         foreach (var s in c.Seeders) { args.Add("--peer"); args.Add($"127.0.0.1:{s.Port}"); }
-        return (dotnet, args, new Dictionary<string, string?>());
+        return (program, args, new Dictionary<string, string?>());
     }
 }
 

@@ -51,6 +51,7 @@ public static class Program
         var script = Path.Combine(RepoRoot(), "Engine.Tests", "Interop", "Scripts", "libtorrent_peer.py");
         hostDll ??= Path.Combine(AppContext.BaseDirectory, "Engine.Host.dll");
         if (!File.Exists(hostDll)) { Console.Error.WriteLine($"{hostDll} not found (build Engine.Host or pass --engine-host)"); return 1; }
+        var host = Engine.Bench.HostCommand.For(hostDll);
         var load = SeedingReport.LoadAverage();
 
         var root = Directory.CreateTempSubdirectory("seeding-bench-").FullName;
@@ -71,8 +72,8 @@ public static class Program
             var ltRuns = new List<Result>();
             for (var run = 0; run < repeat; run++)
             {
-                oursRuns.Add(await RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", "dotnet",
-                    [hostDll, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
+                oursRuns.Add(await RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", host.FileName,
+                    [.. host.Prefix, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
                     seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
                     script));
                 ltRuns.Add(await RunAsync("libtorrent", torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,

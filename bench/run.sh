@@ -76,7 +76,7 @@ dotnet build bench/Idle/Idle.csproj -c Release -nologo -v q
 host="$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"; host_kind="JIT (dotnet build output)"
 if [ $jit -eq 0 ]; then
   # As it ships: `dotnet publish -r linux-x64` = self-contained composite ReadyToRun (Engine.Host.csproj; measured:
-  # start-up 0.3-0.5 s instead of ~1 s, and ~20 % less user CPU than framework-dependent ReadyToRun). Needs the
+  # start-up 0.3 s instead of ~1 s, and 10-20 % less user CPU than framework-dependent ReadyToRun). Needs the
   # runtime and crossgen2 packs from NuGet (about 2 minutes on 2 cores); without them, measure the JIT build and say so.
   r2r="$root/bench/results/engine-host-publish"
   rm -rf "$r2r"

@@ -71,6 +71,27 @@ public sealed class StorageActorSpec : TestKit, IDisposable
     }
 
     [Fact]
+    public void Blocks_read_for_upload_in_one_batch_come_back_in_one_message_in_request_order()
+    {
+        var (t, src) = MakeTorrent();
+        var all = TorrentBytes(src);
+        var storage = ActorOf(StorageActor.Props(t, src[..^"set".Length], Path.Combine(_root, "r.resume"), _pool));
+        // The last piece first, then the first two: pieces 2 and 0 span file boundaries (a.bin 40 000, b.bin 1).
+        var wanted = new[] { t.Layout.Block(t.PieceCount - 1, 0), t.Layout.Block(0, 0), t.Layout.Block(2, 0), t.Layout.Block(1, 0) };
+        storage.Tell(new StorageActor.ReadBlocks(wanted));
+        var read = ExpectMsg<StorageActor.BlocksRead>();
+        Assert.Equal(wanted, read.Blocks);
+        for (var i = 0; i < wanted.Length; i++)
+        {
+            var offset = (int)(t.Layout.PieceOffset(wanted[i].Piece) + wanted[i].Offset);
+            Assert.Equal(all.AsSpan(offset, wanted[i].Length).ToArray(), read.Data[i].Span.ToArray());
+            read.Data[i].Release();
+        }
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, _pool.Outstanding);
+    }
+
+    [Fact]
     public void A_piece_with_wrong_data_fails_verification()
     {
         var (t, src) = MakeTorrent();

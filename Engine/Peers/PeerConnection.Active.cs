@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Actor;
 using Engine.Bencode;
+using Engine.Buffers;
 using Engine.Pieces;
 using Engine.Primitives;
 using Engine.Storage;
@@ -46,7 +47,8 @@ public sealed partial class PeerConnection
         Receive<SetChoke>(m => SetChoking(m.Choke));
 
         // --- from storage (uploads) ---
-        Receive<StorageActor.BlockRead>(OnBlockRead);
+        Receive<StorageActor.BlockRead>(m => OnBlocksRead([m.Block], [m.Data]));
+        Receive<StorageActor.BlocksRead>(m => OnBlocksRead(m.Blocks, m.Data));
         Receive<StorageActor.BlockReadFailed>(OnBlockReadFailed);
 
         // --- from the outbound child ---
@@ -345,9 +347,14 @@ public sealed partial class PeerConnection
         if (_requests.Remove(block) && _remoteFast) Reject(block);
     }
 
-    /// <summary>Reads queued requests from disk while the outbound queue is short (upload backpressure).</summary>
+    /// <summary>
+    /// Reads queued requests from disk while the outbound queue is short (upload backpressure): every block that may
+    /// be read now goes to storage in one message, and comes back in one.
+    /// </summary>
     private void PumpUploads()
     {
+        BlockRequest[]? batch = null;
+        var n = 0;
         while (_uploadQueue.Count > 0 && _readsInFlight < MaxReadsInFlight
                && _outboundQueued + _readsInFlight * (long)TorrentLayout.BlockSize < MaxOutboundQueued)
         {
@@ -355,24 +362,35 @@ public sealed partial class PeerConnection
             if (!_requests.TryGetValue(block, out var reading) || reading) continue; // cancelled, or a stale duplicate
             _requests[block] = true;
             _readsInFlight++;
-            _ctx.Storage.Tell(new StorageActor.ReadBlock(block));
+            (batch ??= new BlockRequest[MaxReadsInFlight])[n++] = block;
         }
+        if (n == 1) _ctx.Storage.Tell(new StorageActor.ReadBlock(batch![0]));
+        else if (n > 1) _ctx.Storage.Tell(new StorageActor.ReadBlocks(n == batch!.Length ? batch : batch[..n]));
     }
 
-    private void OnBlockRead(StorageActor.BlockRead m)
+    /// <summary>Blocks read for upload: those still wanted go to the outbound queue together.</summary>
+    private void OnBlocksRead(BlockRequest[] blocks, BlockBuffer[] data)
     {
-        _readsInFlight--;
-        if (_amChoking || !_requests.Remove(m.Block))
+        _readsInFlight -= blocks.Length;
+        PeerMessage[]? send = null;
+        var n = 0;
+        var now = Now;
+        for (var i = 0; i < blocks.Length; i++)
         {
-            m.Data.Release();
-            PumpUploads();
-            return;
+            var block = blocks[i];
+            if (_amChoking || !_requests.Remove(block))
+            {
+                data[i].Release();
+                continue;
+            }
+            _outboundQueued += block.Length + 13;
+            // Counted when handed to the writer: a peer that closes right after its last block must not make the
+            // final batch's acknowledgement (which may never be processed) vanish from the upload total.
+            _upload.Add(block.Length, now);
+            (send ??= new PeerMessage[blocks.Length])[n++] = new PieceMessage(block.Piece, block.Offset, data[i]);
         }
-        _outboundQueued += m.Block.Length + 13;
-        // Counted when handed to the writer: a peer that closes right after its last block must not make the
-        // final batch's acknowledgement (which may never be processed) vanish from the upload total.
-        _upload.Add(m.Block.Length, Now);
-        _outbound.Tell(new PieceMessage(m.Block.Piece, m.Block.Offset, m.Data));
+        if (n == 1) _outbound.Tell(send![0]);
+        else if (n > 1) _outbound.Tell(new PeerOutbound.SendAll(n == send!.Length ? send : send[..n]));
         PumpUploads();
     }
 

@@ -30,6 +30,8 @@ public sealed class StorageActor : ReceiveActor
     public sealed record VerifyPiece(int Piece);
     /// <summary>Read a block for upload; replies <see cref="BlockRead"/> or <see cref="BlockReadFailed"/>.</summary>
     public sealed record ReadBlock(BlockRequest Block);
+    /// <summary>Read several blocks for upload in one go; replies one <see cref="BlocksRead"/> with those read, and <see cref="BlockReadFailed"/> for each that failed.</summary>
+    public sealed record ReadBlocks(BlockRequest[] Blocks);
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -47,6 +49,8 @@ public sealed class StorageActor : ReceiveActor
         public int BytesReadBack { get; init; }
     }
     public sealed record BlockRead(BlockRequest Block, BlockBuffer Data);
+    /// <summary>The blocks of one <see cref="ReadBlocks"/> that were read, in request order; the receiver owns the buffers.</summary>
+    public sealed record BlocksRead(BlockRequest[] Blocks, BlockBuffer[] Data);
     public sealed record BlockReadFailed(BlockRequest Block, string Reason);
     public sealed record CheckProgress(int Checked, int Total);
     public sealed record CheckCompleted(Bitfield Verified, StartupSource Source);
@@ -57,6 +61,7 @@ public sealed class StorageActor : ReceiveActor
     private abstract record Op(IActorRef ReplyTo);
     private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
     private sealed record ReadOp(IActorRef ReplyTo, BlockRequest Block) : Op(ReplyTo);
+    private sealed record ReadManyOp(IActorRef ReplyTo, BlockRequest[] Blocks) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
@@ -85,6 +90,7 @@ public sealed class StorageActor : ReceiveActor
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
         Receive<ReadBlock>(m => Enqueue(new ReadOp(Sender, m.Block)));
+        Receive<ReadBlocks>(m => Enqueue(new ReadManyOp(Sender, m.Blocks)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
@@ -154,17 +160,10 @@ public sealed class StorageActor : ReceiveActor
                 _hashing.Verify(v.Piece, (piece, ok, readBack) => replyTo.Tell(new PieceChecked(piece, ok) { BytesReadBack = readBack }));
                 break;
             case ReadOp r:
-                var buffer = _pool.Rent(r.Block.Length);
-                try
-                {
-                    _storage.Read(_torrent.Layout.PieceOffset(r.Block.Piece) + r.Block.Offset, buffer.Span);
-                    r.ReplyTo.Tell(new BlockRead(r.Block, buffer));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    buffer.Release();
-                    r.ReplyTo.Tell(new BlockReadFailed(r.Block, e.Message));
-                }
+                if (TryReadBlock(r.Block, r.ReplyTo) is { } buffer) r.ReplyTo.Tell(new BlockRead(r.Block, buffer));
+                break;
+            case ReadManyOp r:
+                ReadMany(r);
                 break;
             case CheckOp c:
                 c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
@@ -182,6 +181,39 @@ public sealed class StorageActor : ReceiveActor
                 finally { c.ReplyTo.Tell(new Closed()); }
                 break;
         }
+    }
+
+    /// <summary>The block read into a pooled buffer, or null after telling <paramref name="replyTo"/> that it failed.</summary>
+    private BlockBuffer? TryReadBlock(BlockRequest block, IActorRef replyTo)
+    {
+        var buffer = _pool.Rent(block.Length);
+        try
+        {
+            _storage.Read(_torrent.Layout.PieceOffset(block.Piece) + block.Offset, buffer.Span);
+            return buffer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            buffer.Release();
+            replyTo.Tell(new BlockReadFailed(block, e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>Reads every block of one upload batch and answers with one message (failures told one by one).</summary>
+    private void ReadMany(ReadManyOp r)
+    {
+        var blocks = new BlockRequest[r.Blocks.Length];
+        var data = new BlockBuffer[r.Blocks.Length];
+        var n = 0;
+        foreach (var block in r.Blocks)
+        {
+            if (TryReadBlock(block, r.ReplyTo) is not { } buffer) continue;
+            blocks[n] = block;
+            data[n++] = buffer;
+        }
+        if (n == 0) return;
+        r.ReplyTo.Tell(n == blocks.Length ? new BlocksRead(blocks, data) : new BlocksRead(blocks[..n], data[..n]));
     }
 
     /// <summary>

@@ -32,10 +32,17 @@ internal sealed class FakeEffects : IUiEffects
             Cmd.LoadDetails d => new Msg.DetailsLoaded(UiSamples.Details(d.Hash)),
             Cmd.Pause p => new Msg.ActionSucceeded(p.Hash, TorrentAction.Pause),
             Cmd.Resume r => new Msg.ActionSucceeded(r.Hash, TorrentAction.Resume),
-            Cmd.Remove r => new Msg.TorrentRemoved(r.Hash, r.DeleteData),
+            Cmd.Remove r => Removed(r),
             Cmd.AddTorrent => new Msg.AddFailed("the fake engine adds nothing"),
             _ => throw new InvalidOperationException("unexpected " + cmd),
         };
+    }
+
+    /// <summary>As the engine does: a removed torrent is gone from the next listing.</summary>
+    private Msg Removed(Cmd.Remove r)
+    {
+        Torrents = Torrents.RemoveAll(t => t.Hash == r.Hash);
+        return new Msg.TorrentRemoved(r.Hash, r.DeleteData);
     }
 
     /// <summary>Hashes currently watched.</summary>

@@ -5,22 +5,23 @@
 #      leeching from python3-libtorrent seeders on 127.0.0.1 — 1: one seeder, one file and 100 files;
 #      2: eight seeders; 4: a 4x larger torrent (peak RSS against size)
 #   case 3 (bench/Seeding): our Engine.Host seeding to a python3-libtorrent leecher, then libtorrent seeding the same
-#      (three runs each, alternating, median shown; --repeat N sets both this and the leech benchmark's repeat)
+#      (three runs each, alternating, median shown; --repeat N sets both this and the leech benchmark's repeat,
+#      which is also 3 by default: single runs on a 2-core machine swing by +-15 %)
 #   case 5 (bench/Idle): 1000 small torrents loaded and seeding, idle: RSS and CPU-seconds per minute, ours vs libtorrent
 # and a summary with every target of every case, met / not met.
 # Ours is Engine.Host as it ships: published self-contained composite ReadyToRun (linux-x64); --jit measures the plain
 # `dotnet build` output instead (also the fallback when the publish fails, e.g. no runtime pack).
 #
 # usage: bench/run.sh [--quick] [--jit] [--skip-micro] [--skip-leech] [--skip-seeding] [--skip-idle]
-#                     [other Engine.Bench.Leech options, e.g. --repeat 3]
-#   --quick   256 MiB data sets (case 4: 1 GiB; case 5: 20 s sampled); 5-10 minutes.
-#             Default: 1 GiB (case 4: 4 GiB; case 5: 60 s), needs ~11 GiB free.
+#                     [--repeat N] [other Engine.Bench.Leech options, e.g. --cases 1]
+#   --quick   256 MiB data sets (case 4: 1 GiB; case 5: 20 s sampled); 10-15 minutes.
+#             Default: 1 GiB (case 4: 4 GiB; case 5: 60 s), needs ~11 GiB free; about 25 minutes.
 # Data goes under $TMPDIR (default /tmp) and is deleted afterwards. Results: bench/results/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-quick=0; micro=1; leech=1; seeding=1; idle=1; jit=0; leech_args=(); quick_args=(); seeding_repeat=3
+quick=0; micro=1; leech=1; seeding=1; idle=1; jit=0; leech_args=(); quick_args=(); seeding_repeat=3; repeat_given=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; leech_args+=(--quick); quick_args=(--quick) ;;
@@ -29,12 +30,15 @@ while [ $# -gt 0 ]; do
     --skip-leech) leech=0 ;;
     --skip-seeding) seeding=0 ;;
     --skip-idle) idle=0 ;;
-    --repeat) leech_args+=("$1" "$2"); seeding_repeat="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --repeat) leech_args+=("$1" "$2"); seeding_repeat="$2"; repeat_given=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) leech_args+=("$1") ;;
   esac
   shift
 done
+
+# Every client of every case runs three times (rotating order) unless told otherwise; the median run is reported.
+[ $repeat_given -eq 1 ] || leech_args+=(--repeat 3)
 
 # The real programs the leech benchmark runs, and GNU time (the shell keyword has no -f/-o).
 need=()

@@ -60,8 +60,8 @@ public sealed class StorageActorHashingSpec : TestKit, IDisposable
         foreach (var i in blocks)
         {
             Write(storage, t, all, piece, credit, [i]);
-            storage.Tell(new StorageActor.ReadBlock(t.Layout.Block(0, 0)));
-            ExpectMsg<StorageActor.BlockRead>().Data.Release();
+            storage.Tell(new StorageActor.ReadBlocks([t.Layout.Block(0, 0)]));
+            ExpectMsg<StorageActor.BlocksRead>().Data[0].Release();
         }
     }
 

@@ -1,7 +1,6 @@
 using Akka.Event;
 using Akka.Actor;
 using Engine.Bencode;
-using Engine.Buffers;
 using Engine.Pieces;
 using Engine.Primitives;
 using Engine.Storage;
@@ -47,8 +46,7 @@ public sealed partial class PeerConnection
         Receive<SetChoke>(m => SetChoking(m.Choke));
 
         // --- from storage (uploads) ---
-        Receive<StorageActor.BlockRead>(m => OnBlocksRead([m.Block], [m.Data]));
-        Receive<StorageActor.BlocksRead>(m => OnBlocksRead(m.Blocks, m.Data));
+        Receive<StorageActor.BlocksRead>(OnBlocksRead);
         Receive<StorageActor.BlockReadFailed>(OnBlockReadFailed);
 
         // --- from the outbound child ---
@@ -355,6 +353,7 @@ public sealed partial class PeerConnection
     {
         BlockRequest[]? batch = null;
         var n = 0;
+        var room = Math.Min(MaxReadsInFlight - _readsInFlight, _uploadQueue.Count);
         while (_uploadQueue.Count > 0 && _readsInFlight < MaxReadsInFlight
                && _outboundQueued + _readsInFlight * (long)TorrentLayout.BlockSize < MaxOutboundQueued)
         {
@@ -362,15 +361,15 @@ public sealed partial class PeerConnection
             if (!_requests.TryGetValue(block, out var reading) || reading) continue; // cancelled, or a stale duplicate
             _requests[block] = true;
             _readsInFlight++;
-            (batch ??= new BlockRequest[MaxReadsInFlight])[n++] = block;
+            (batch ??= new BlockRequest[room])[n++] = block;
         }
-        if (n == 1) _ctx.Storage.Tell(new StorageActor.ReadBlock(batch![0]));
-        else if (n > 1) _ctx.Storage.Tell(new StorageActor.ReadBlocks(n == batch!.Length ? batch : batch[..n]));
+        if (n > 0) _ctx.Storage.Tell(new StorageActor.ReadBlocks(n == batch!.Length ? batch : batch[..n]));
     }
 
     /// <summary>Blocks read for upload: those still wanted go to the outbound queue together.</summary>
-    private void OnBlocksRead(BlockRequest[] blocks, BlockBuffer[] data)
+    private void OnBlocksRead(StorageActor.BlocksRead read)
     {
+        var (blocks, data) = (read.Blocks, read.Data);
         _readsInFlight -= blocks.Length;
         PeerMessage[]? send = null;
         var n = 0;

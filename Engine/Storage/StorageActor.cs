@@ -28,9 +28,7 @@ public sealed class StorageActor : ReceiveActor
     public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, DiskCredit? Credit);
     /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
     public sealed record VerifyPiece(int Piece);
-    /// <summary>Read a block for upload; replies <see cref="BlockRead"/> or <see cref="BlockReadFailed"/>.</summary>
-    public sealed record ReadBlock(BlockRequest Block);
-    /// <summary>Read several blocks for upload in one go; replies one <see cref="BlocksRead"/> with those read, and <see cref="BlockReadFailed"/> for each that failed.</summary>
+    /// <summary>Read blocks for upload in one go; replies one <see cref="BlocksRead"/> with those read, and <see cref="BlockReadFailed"/> for each that failed.</summary>
     public sealed record ReadBlocks(BlockRequest[] Blocks);
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
@@ -48,7 +46,6 @@ public sealed class StorageActor : ReceiveActor
     {
         public int BytesReadBack { get; init; }
     }
-    public sealed record BlockRead(BlockRequest Block, BlockBuffer Data);
     /// <summary>The blocks of one <see cref="ReadBlocks"/> that were read, in request order; the receiver owns the buffers.</summary>
     public sealed record BlocksRead(BlockRequest[] Blocks, BlockBuffer[] Data);
     public sealed record BlockReadFailed(BlockRequest Block, string Reason);
@@ -60,8 +57,7 @@ public sealed class StorageActor : ReceiveActor
 
     private abstract record Op(IActorRef ReplyTo);
     private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
-    private sealed record ReadOp(IActorRef ReplyTo, BlockRequest Block) : Op(ReplyTo);
-    private sealed record ReadManyOp(IActorRef ReplyTo, BlockRequest[] Blocks) : Op(ReplyTo);
+    private sealed record ReadOp(IActorRef ReplyTo, BlockRequest[] Blocks) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
@@ -89,8 +85,7 @@ public sealed class StorageActor : ReceiveActor
         Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
-        Receive<ReadBlock>(m => Enqueue(new ReadOp(Sender, m.Block)));
-        Receive<ReadBlocks>(m => Enqueue(new ReadManyOp(Sender, m.Blocks)));
+        Receive<ReadBlocks>(m => Enqueue(new ReadOp(Sender, m.Blocks)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
@@ -160,10 +155,7 @@ public sealed class StorageActor : ReceiveActor
                 _hashing.Verify(v.Piece, (piece, ok, readBack) => replyTo.Tell(new PieceChecked(piece, ok) { BytesReadBack = readBack }));
                 break;
             case ReadOp r:
-                if (TryReadBlock(r.Block, r.ReplyTo) is { } buffer) r.ReplyTo.Tell(new BlockRead(r.Block, buffer));
-                break;
-            case ReadManyOp r:
-                ReadMany(r);
+                Read(r);
                 break;
             case CheckOp c:
                 c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
@@ -201,19 +193,23 @@ public sealed class StorageActor : ReceiveActor
     }
 
     /// <summary>Reads every block of one upload batch and answers with one message (failures told one by one).</summary>
-    private void ReadMany(ReadManyOp r)
+    private void Read(ReadOp r)
     {
-        var blocks = new BlockRequest[r.Blocks.Length];
         var data = new BlockBuffer[r.Blocks.Length];
+        var blocks = r.Blocks; // copied only when a read fails
         var n = 0;
-        foreach (var block in r.Blocks)
+        for (var i = 0; i < r.Blocks.Length; i++)
         {
-            if (TryReadBlock(block, r.ReplyTo) is not { } buffer) continue;
-            blocks[n] = block;
+            if (TryReadBlock(r.Blocks[i], r.ReplyTo) is not { } buffer)
+            {
+                if (blocks == r.Blocks) blocks = (BlockRequest[])r.Blocks.Clone();
+                continue;
+            }
+            blocks[n] = r.Blocks[i];
             data[n++] = buffer;
         }
         if (n == 0) return;
-        r.ReplyTo.Tell(n == blocks.Length ? new BlocksRead(blocks, data) : new BlocksRead(blocks[..n], data[..n]));
+        r.ReplyTo.Tell(n == data.Length ? new BlocksRead(blocks, data) : new BlocksRead(blocks[..n], data[..n]));
     }
 
     /// <summary>

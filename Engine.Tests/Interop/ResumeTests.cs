@@ -25,8 +25,12 @@ public sealed partial class ResumeTests(ITestOutputHelper output)
         output.WriteLine($"killed at {percentAtStop:F1}%");
 
         var second = await setup.RunToEndAsync();
-        // After a kill the resume record is stale (files were written after it): existing data is hash-checked.
-        Assert.Contains("hash check of existing data", second.ResumeLine);
+        // After a kill the resume record is normally stale (files were written after it), so existing data is
+        // hash-checked. The rate-limited seeder sends in bursts, though: a kill in a pause right after a save leaves a
+        // record that matches the files exactly, and trusting it is right. Either way the data must end identical
+        // (RunToEndAsync compares it) with only the missing pieces fetched.
+        Assert.True(second.ResumeLine.Contains("hash check of existing data", StringComparison.Ordinal)
+                    || second.ResumeLine.Contains("fast-resume record", StringComparison.Ordinal), second.ResumeLine);
         setup.AssertResumedFetchOnlyWhatWasMissing(second);
     }
 

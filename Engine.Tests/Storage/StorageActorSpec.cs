@@ -49,7 +49,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var (t, src) = MakeTorrent();
         var all = TorrentBytes(src);
         var save = Path.Combine(_root, "dl");
-        var storage = ActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume"), _pool));
+        var storage = ActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume")));
         var credit = new DiskCredit(0);
         for (var p = 0; p < t.PieceCount; p++)
         {
@@ -71,33 +71,12 @@ public sealed class StorageActorSpec : TestKit, IDisposable
     }
 
     [Fact]
-    public void Blocks_read_for_upload_in_one_batch_come_back_in_one_message_in_request_order()
-    {
-        var (t, src) = MakeTorrent();
-        var all = TorrentBytes(src);
-        var storage = ActorOf(StorageActor.Props(t, src[..^"set".Length], Path.Combine(_root, "r.resume"), _pool));
-        // The last piece first, then the first two: pieces 2 and 0 span file boundaries (a.bin 40 000, b.bin 1).
-        var wanted = new[] { t.Layout.Block(t.PieceCount - 1, 0), t.Layout.Block(0, 0), t.Layout.Block(2, 0), t.Layout.Block(1, 0) };
-        storage.Tell(new StorageActor.ReadBlocks(wanted));
-        var read = ExpectMsg<StorageActor.BlocksRead>();
-        Assert.Equal(wanted, read.Blocks);
-        for (var i = 0; i < wanted.Length; i++)
-        {
-            var offset = (int)(t.Layout.PieceOffset(wanted[i].Piece) + wanted[i].Offset);
-            Assert.Equal(all.AsSpan(offset, wanted[i].Length).ToArray(), read.Data[i].Span.ToArray());
-            read.Data[i].Release();
-        }
-        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        Assert.Equal(0, _pool.Outstanding);
-    }
-
-    [Fact]
     public void A_piece_with_wrong_data_fails_verification()
     {
         var (t, src) = MakeTorrent();
         var all = TorrentBytes(src);
         all[20_000] ^= 1;
-        var storage = ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume"), _pool));
+        var storage = ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume")));
         WritePiece(storage, t, all, 1, new DiskCredit(0));
         storage.Tell(new StorageActor.VerifyPiece(1));
         Assert.False(ExpectMsg<StorageActor.PieceChecked>().Ok);
@@ -110,7 +89,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var all = TorrentBytes(src);
         var save = Path.Combine(_root, "dl");
         var resume = Path.Combine(_root, "state", "r.resume");
-        var first = ActorOf(StorageActor.Props(t, save, resume, _pool));
+        var first = ActorOf(StorageActor.Props(t, save, resume));
         first.Tell(new StorageActor.CheckExisting());
         Assert.Equal(StartupSource.NoData, ExpectMsg<StorageActor.CheckCompleted>().Source);
         WritePiece(first, t, all, 0, new DiskCredit(0));
@@ -122,7 +101,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         ExpectMsg<StorageActor.Closed>();
         Sys.Stop(first);
 
-        var second = ActorOf(StorageActor.Props(t, save, resume, _pool));
+        var second = ActorOf(StorageActor.Props(t, save, resume));
         second.Tell(new StorageActor.CheckExisting());
         var fromResume = ExpectMsg<StorageActor.CheckCompleted>();
         Assert.Equal(StartupSource.ResumeRecord, fromResume.Source);
@@ -131,7 +110,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
 
         // Touch a file: the record is stale, the data is hash-checked (and pieces 0 and 2 still verify).
         File.SetLastWriteTimeUtc(Path.Combine(save, "set", "a.bin"), DateTime.UtcNow.AddMinutes(-5));
-        var third = ActorOf(StorageActor.Props(t, save, resume, _pool));
+        var third = ActorOf(StorageActor.Props(t, save, resume));
         third.Tell(new StorageActor.CheckExisting());
         var check = FishForMessage<StorageActor.CheckCompleted>(_ => true);
         Assert.Equal(StartupSource.HashCheck, check.Source);
@@ -148,7 +127,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         // /dev/full answers every write with ENOSPC: a real "no space left on device".
         File.CreateSymbolicLink(Path.Combine(save, "set", "a.bin"), "/dev/full");
         var parent = CreateTestProbe();
-        var storage = parent.ChildActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume"), _pool));
+        var storage = parent.ChildActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume")));
         var credit = new DiskCredit(0);
         WritePiece(storage, t, all, 0, credit);
         storage.Tell(new StorageActor.VerifyPiece(0), TestActor);

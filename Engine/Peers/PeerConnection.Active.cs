@@ -45,11 +45,8 @@ public sealed partial class PeerConnection
         // --- from the PeerManager ---
         Receive<SetChoke>(m => SetChoking(m.Choke));
 
-        // --- from storage (uploads) ---
-        Receive<StorageActor.BlocksRead>(OnBlocksRead);
-        Receive<StorageActor.BlockReadFailed>(OnBlockReadFailed);
-
         // --- from the outbound child ---
+        Receive<PeerOutbound.PieceUnavailable>(OnPieceUnavailable);
         Receive<PeerOutbound.Sent>(m =>
         {
             _outboundQueued = m.QueuedBytes;
@@ -286,13 +283,14 @@ public sealed partial class PeerConnection
     // ---- upload ---------------------------------------------------------------------------------
     // A request is served only while the peer is unchoked and only for pieces we have (the validator has
     // already dropped peers whose requests are longer than 16 KiB or reach past their piece). Requests wait
-    // in arrival order; at most MaxReadsInFlight are read from storage at once, and only while the outbound
-    // queue is short, so a slow (or rate-limited) socket stops the reads. Cancel removes a request wherever
-    // it is (a block being read is dropped when it arrives); choking discards them all. With the fast
-    // extension every request not served is rejected.
+    // in arrival order and are handed to the write loop, which reads each block just before sending it, only
+    // while the outbound queue is short, so a slow (or rate-limited) socket holds them here. Cancel removes a
+    // request that has not been handed on; one handed on goes out anyway, which answers the cancel too. Choking
+    // discards the requests held here; those handed on are sent before the choke, which is queued after them.
+    // With the fast extension every request not served is rejected.
 
-    private const int MaxReadsInFlight = 8;
     private const long MaxOutboundQueued = 512 * 1024;
+    private const int MaxHandedAtOnce = 32;
 
     private void SetChoking(bool choke)
     {
@@ -307,7 +305,7 @@ public sealed partial class PeerConnection
     private void DiscardRequests()
     {
         if (_remoteFast)
-            foreach (var b in _requests.Keys) Reject(b);
+            foreach (var b in _requests) Reject(b);
         _requests.Clear();
         _uploadQueue.Clear();
     }
@@ -328,13 +326,13 @@ public sealed partial class PeerConnection
             if (_remoteFast) Reject(block);
             return;
         }
-        if (_requests.ContainsKey(block)) return; // a duplicate: one copy is enough
+        if (_requests.Contains(block)) return; // a duplicate: one copy is enough
         if (_requests.Count >= _ctx.Settings.MaxQueuedUploadRequests || _uploadQueue.Count >= 2 * _ctx.Settings.MaxQueuedUploadRequests)
         {
             Close($"more than {_ctx.Settings.MaxQueuedUploadRequests} queued requests", failed: true);
             return;
         }
-        _requests.Add(block, false);
+        _requests.Add(block);
         _uploadQueue.Enqueue(block);
         PumpUploads();
     }
@@ -346,58 +344,35 @@ public sealed partial class PeerConnection
     }
 
     /// <summary>
-    /// Reads queued requests from disk while the outbound queue is short (upload backpressure): every block that may
-    /// be read now goes to storage in one message, and comes back in one.
+    /// Hands queued requests to the write loop while the outbound queue is short (upload backpressure), all that
+    /// may go now in one message. They count as uploaded from here: a peer that closes right after its last block
+    /// must not make the final batch's acknowledgement (which may never be processed) vanish from the total.
     /// </summary>
     private void PumpUploads()
     {
         BlockRequest[]? batch = null;
         var n = 0;
-        var room = Math.Min(MaxReadsInFlight - _readsInFlight, _uploadQueue.Count);
-        while (_uploadQueue.Count > 0 && _readsInFlight < MaxReadsInFlight
-               && _outboundQueued + _readsInFlight * (long)TorrentLayout.BlockSize < MaxOutboundQueued)
+        var now = Now;
+        while (_uploadQueue.Count > 0 && _outboundQueued < MaxOutboundQueued)
         {
             var block = _uploadQueue.Dequeue();
-            if (!_requests.TryGetValue(block, out var reading) || reading) continue; // cancelled, or a stale duplicate
-            _requests[block] = true;
-            _readsInFlight++;
-            (batch ??= new BlockRequest[room])[n++] = block;
-        }
-        if (n > 0) _ctx.Storage.Tell(new StorageActor.ReadBlocks(n == batch!.Length ? batch : batch[..n]));
-    }
-
-    /// <summary>Blocks read for upload: those still wanted go to the outbound queue together.</summary>
-    private void OnBlocksRead(StorageActor.BlocksRead read)
-    {
-        var (blocks, data) = (read.Blocks, read.Data);
-        _readsInFlight -= blocks.Length;
-        PeerMessage[]? send = null;
-        var n = 0;
-        var now = Now;
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            var block = blocks[i];
-            if (_amChoking || !_requests.Remove(block))
-            {
-                data[i].Release();
-                continue;
-            }
+            if (!_requests.Remove(block)) continue; // cancelled, or a stale duplicate
             _outboundQueued += block.Length + 13;
-            // Counted when handed to the writer: a peer that closes right after its last block must not make the
-            // final batch's acknowledgement (which may never be processed) vanish from the upload total.
             _upload.Add(block.Length, now);
-            (send ??= new PeerMessage[blocks.Length])[n++] = new PieceMessage(block.Piece, block.Offset, data[i]);
+            (batch ??= new BlockRequest[Math.Min(_uploadQueue.Count + 1, MaxHandedAtOnce)])[n++] = block;
+            if (n < batch.Length) continue;
+            _outbound.Tell(new PeerOutbound.SendPieces(batch));
+            (batch, n) = (null, 0);
         }
-        if (n == 1) _outbound.Tell(send![0]);
-        else if (n > 1) _outbound.Tell(new PeerOutbound.SendAll(n == send!.Length ? send : send[..n]));
-        PumpUploads();
+        if (n > 0) _outbound.Tell(new PeerOutbound.SendPieces(batch![..n]));
     }
 
-    private void OnBlockReadFailed(StorageActor.BlockReadFailed m)
+    /// <summary>A block handed on could not be read: it was not sent, and with the fast extension it is rejected.</summary>
+    private void OnPieceUnavailable(PeerOutbound.PieceUnavailable m)
     {
-        _readsInFlight--;
-        if (_requests.Remove(m.Block) && _remoteFast) Reject(m.Block);
-        PumpUploads();
+        if (_unreadableBlocks++ == 0) // the first one per connection is enough to say what is wrong
+            _log.Warning("{0}: block {1} could not be read for upload: {2}", _remote, m.Block, m.Reason);
+        if (_remoteFast) Reject(m.Block);
     }
 
     /// <summary>Two seeds have nothing to give each other: the connection is closed.</summary>

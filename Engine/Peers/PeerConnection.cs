@@ -58,9 +58,9 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     private bool _amChoking = true;
     private bool _peerInterested;
     private readonly Queue<BlockRequest> _uploadQueue = new();           // arrival order; may hold cancelled entries
-    private readonly Dictionary<BlockRequest, bool> _requests = new();   // pending requests: true once being read
-    private int _readsInFlight;
+    private readonly HashSet<BlockRequest> _requests = new();            // requests not yet handed to the write loop
     private int _chokedRequests;
+    private int _unreadableBlocks;
     private long _outboundQueued;
     private readonly RateMeter _upload = new();
 
@@ -168,7 +168,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         socket.NoDelay = true;
         var handshake = new byte[Handshake.Length];
         new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
-        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Settings, _ctx.Upload), "out");
+        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Settings, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(socket, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
         Context.Watch(_outbound);

@@ -1,7 +1,10 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Actor;
+using Engine.Buffers;
 using Engine.Limits;
+using Engine.Primitives;
+using Engine.Storage;
 using Engine.Wire;
 
 namespace Engine.Peers;
@@ -10,7 +13,10 @@ namespace Engine.Peers;
 /// Writes one peer's socket. Messages told to this actor go into a queue served by a writer loop, which
 /// gathers whatever is queued into one send: control messages are encoded into a 64 KiB send buffer,
 /// piece payloads are sent as their own segments straight from their pooled blocks (no copy) and
-/// released after the send. The loop tells <see cref="Sent"/> back per batch, which keeps the count of
+/// released after the send. Uploads come as <see cref="SendPieces"/>: the loop reads each block from the
+/// torrent's <see cref="BlockSource"/> just before sending it, in queue order, so a choke or anything else told
+/// after them still goes out after them; a block that cannot be read is told back as
+/// <see cref="PieceUnavailable"/>. The loop tells <see cref="Sent"/> back per batch, which keeps the count of
 /// queued bytes the parent uses for upload backpressure. A keep-alive goes out after
 /// <see cref="PeerSettings.KeepAliveInterval"/> without sending anything (timers use the actor
 /// scheduler, so tests drive them with virtual time). An upload <see cref="Throttle"/> (rate limits) delays
@@ -25,25 +31,35 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
     public sealed record WriteEnded(string Reason);
     /// <summary>Several messages to send, in order (e.g. the requests for a batch of assigned blocks): one actor message for all.</summary>
     public sealed record SendAll(PeerMessage[] Messages);
+    /// <summary>Blocks to upload, in order: each is read from the <see cref="BlockSource"/> when its turn to be sent comes.</summary>
+    public sealed record SendPieces(BlockRequest[] Blocks);
+    /// <summary>Told to the parent when a block of <see cref="SendPieces"/> could not be read (it is not sent).</summary>
+    public sealed record PieceUnavailable(BlockRequest Block, string Reason);
 
     private sealed record BatchSent(int Bytes, int PieceBytes);
     private sealed record LoopEnded(string Reason);
     private sealed class KeepAliveTick { public static readonly KeepAliveTick Instance = new(); }
 
+    /// <summary>A queue entry: a message, or (Message null) a block to read and send as a piece.</summary>
+    private readonly record struct Outgoing(PeerMessage? Message, BlockRequest Block);
+
     private const int SendBufferSize = 64 * 1024;
+    private const int MaxPiecesPerSend = 16;
 
     private readonly Socket _socket;
     private readonly byte[]? _handshake;
     private readonly PeerSettings _settings;
     private readonly Throttle _throttle;
-    private readonly Channel<PeerMessage> _queue = Channel.CreateUnbounded<PeerMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly BlockSource? _blocks;
+    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _cts = new();
     private long _queuedBytes;
     private DateTimeOffset _lastSent;
 
-    public PeerOutbound(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null)
+    public PeerOutbound(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null, BlockSource? blocks = null)
     {
         _throttle = throttle ?? Throttle.None;
+        _blocks = blocks;
         _socket = socket;
         _handshake = handshake;
         _settings = settings;
@@ -52,7 +68,15 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         {
             foreach (var message in m.Messages) Enqueue(message);
         });
-        Receive<BatchSent>(m =>
+        Receive<SendPieces>(m =>
+        {
+            foreach (var block in m.Blocks)
+            {
+                _queuedBytes += block.Length + 13;
+                _queue.Writer.TryWrite(new Outgoing(null, block));
+            }
+        });
+        Receive<PieceUnavailable>(m => Context.Parent.Tell(m));        Receive<BatchSent>(m =>
         {
             _queuedBytes -= m.Bytes;
             _lastSent = Context.System.Scheduler.Now;
@@ -75,8 +99,9 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null)
-        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, settings, throttle));
+    /// <param name="blocks">Where <see cref="SendPieces"/> blocks are read; without it every one is unavailable.</param>
+    public static Props Props(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null, BlockSource? blocks = null)
+        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, settings, throttle, blocks));
 
     protected override void PreStart()
     {
@@ -92,13 +117,13 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         _queue.Writer.TryComplete();
         _cts.Cancel();
         while (_queue.Reader.TryRead(out var m))
-            if (m is PieceMessage p) p.Data.Release();
+            if (m.Message is PieceMessage p) p.Data.Release();
     }
 
     private void Enqueue(PeerMessage message)
     {
         _queuedBytes += MessageWriter.GetLength(message);
-        if (!_queue.Writer.TryWrite(message) && message is PieceMessage p)
+        if (!_queue.Writer.TryWrite(new Outgoing(message, default)) && message is PieceMessage p)
             p.Data.Release();
     }
 
@@ -106,7 +131,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
     {
         var buffer = new byte[SendBufferSize];
         var segments = new List<ArraySegment<byte>>(32);
-        var pieces = new List<PieceMessage>(16);
+        var payloads = new List<BlockBuffer>(MaxPiecesPerSend);
         var reason = "stopped";
         try
         {
@@ -123,46 +148,58 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
                 var segmentStart = 0;
                 while (bytes < batchLimit && reader.TryPeek(out var next))
                 {
-                    var length = MessageWriter.GetLength(next);
-                    if (next is PieceMessage piece)
+                    var message = next.Message;
+                    if (message is null || message is PieceMessage)
                     {
-                        if (used + 13 > buffer.Length || pieces.Count == 16) break;
+                        if (used + 13 > buffer.Length || payloads.Count == MaxPiecesPerSend) break;
                         reader.TryRead(out _);
-                        MessageWriter.WritePieceHeader(piece.Piece, piece.Offset, piece.Data.Length, buffer.AsSpan(used, 13));
+                        int piece, offset;
+                        BlockBuffer? data;
+                        if (message is PieceMessage p) (piece, offset, data) = (p.Piece, p.Offset, p.Data);
+                        else
+                        {
+                            (piece, offset) = (next.Block.Piece, next.Block.Offset);
+                            data = ReadBlock(next.Block, self);
+                        }
+                        bytes += (data?.Length ?? next.Block.Length) + 13;
+                        if (data is null) continue;
+                        MessageWriter.WritePieceHeader(piece, offset, data.Length, buffer.AsSpan(used, 13));
                         used += 13;
                         segments.Add(new ArraySegment<byte>(buffer, segmentStart, used - segmentStart));
-                        segments.Add(new ArraySegment<byte>(piece.Data.Array, 0, piece.Data.Length));
+                        segments.Add(new ArraySegment<byte>(data.Array, 0, data.Length));
                         segmentStart = used;
-                        pieces.Add(piece);
-                        pieceBytes += piece.Data.Length;
+                        payloads.Add(data);
+                        pieceBytes += data.Length;
+                        continue;
                     }
-                    else
+                    var length = MessageWriter.GetLength(message);
+                    if (used + length > buffer.Length)
                     {
-                        if (used + length > buffer.Length)
-                        {
-                            if (used > 0 || segments.Count > 0) break;
-                            // A single message larger than the send buffer (a huge bitfield): send it alone.
-                            reader.TryRead(out _);
-                            segments.Add(new ArraySegment<byte>(MessageWriter.Encode(next)));
-                            bytes += length;
-                            break;
-                        }
+                        if (used > 0 || segments.Count > 0) break;
+                        // A single message larger than the send buffer (a huge bitfield): send it alone.
                         reader.TryRead(out _);
-                        used += MessageWriter.Write(next, buffer.AsSpan(used));
+                        segments.Add(new ArraySegment<byte>(MessageWriter.Encode(message)));
+                        bytes += length;
+                        break;
                     }
+                    reader.TryRead(out _);
+                    used += MessageWriter.Write(message, buffer.AsSpan(used));
                     bytes += length;
                 }
                 if (used > segmentStart)
                     segments.Add(new ArraySegment<byte>(buffer, segmentStart, used - segmentStart));
                 try
                 {
-                    await throttle.WaitAsync(bytes, ct).ConfigureAwait(false);
-                    await SendSegments(segments, ct).ConfigureAwait(false);
+                    if (segments.Count > 0)
+                    {
+                        await throttle.WaitAsync(bytes, ct).ConfigureAwait(false);
+                        await SendSegments(segments, ct).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {
-                    foreach (var p in pieces) p.Data.Release();
-                    pieces.Clear();
+                    foreach (var data in payloads) data.Release();
+                    payloads.Clear();
                     segments.Clear();
                 }
                 self.Tell(new BatchSent(bytes, pieceBytes));
@@ -175,6 +212,15 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         {
             self.Tell(new LoopEnded(reason));
         }
+    }
+
+    /// <summary>An upload block read for sending, or null after telling the actor why it could not be.</summary>
+    private BlockBuffer? ReadBlock(BlockRequest block, IActorRef self)
+    {
+        string? error = "no block source";
+        if (_blocks?.TryRead(block, out error) is { } data) return data;
+        self.Tell(new PieceUnavailable(block, error ?? "unreadable"));
+        return null;
     }
 
     private async Task SendSegments(List<ArraySegment<byte>> segments, CancellationToken ct)

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Engine.Buffers;
 using Engine.Limits;
 using Engine.Primitives;
+using Engine.Storage;
 
 namespace Engine.Peers;
 
@@ -24,6 +25,9 @@ public sealed record SwarmContext(
 
     /// <summary>The engine-wide connection count, shared by every torrent's PeerManager.</summary>
     public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+
+    /// <summary>Where the write loops read the blocks they upload; null: every request is answered as unavailable.</summary>
+    public BlockSource? Blocks { get; init; }
 
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }

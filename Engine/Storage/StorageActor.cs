@@ -28,8 +28,6 @@ public sealed class StorageActor : ReceiveActor
     public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, DiskCredit? Credit);
     /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
     public sealed record VerifyPiece(int Piece);
-    /// <summary>Read blocks for upload in one go; replies one <see cref="BlocksRead"/> with those read, and <see cref="BlockReadFailed"/> for each that failed.</summary>
-    public sealed record ReadBlocks(BlockRequest[] Blocks);
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -46,9 +44,6 @@ public sealed class StorageActor : ReceiveActor
     {
         public int BytesReadBack { get; init; }
     }
-    /// <summary>The blocks of one <see cref="ReadBlocks"/> that were read, in request order; the receiver owns the buffers.</summary>
-    public sealed record BlocksRead(BlockRequest[] Blocks, BlockBuffer[] Data);
-    public sealed record BlockReadFailed(BlockRequest Block, string Reason);
     public sealed record CheckProgress(int Checked, int Total);
     public sealed record CheckCompleted(Bitfield Verified, StartupSource Source);
     public sealed record Closed;
@@ -57,7 +52,6 @@ public sealed class StorageActor : ReceiveActor
 
     private abstract record Op(IActorRef ReplyTo);
     private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
-    private sealed record ReadOp(IActorRef ReplyTo, BlockRequest[] Blocks) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
@@ -65,7 +59,6 @@ public sealed class StorageActor : ReceiveActor
     private readonly TorrentMetainfo _torrent;
     private readonly TorrentStorage _storage;
     private readonly string _resumePath;
-    private readonly BlockPool _pool;
     // Ops, and the write messages themselves (WriteBlock, WriteBlocks: no reply, no wrapper).
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
@@ -74,25 +67,23 @@ public sealed class StorageActor : ReceiveActor
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
 
-    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, BlockPool pool, bool preallocate)
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate)
     {
         _torrent = torrent;
         _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
         _resumePath = resumePath;
-        _pool = pool;
         _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
         _pending = _hashing.RentBatch();
         Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
-        Receive<ReadBlocks>(m => Enqueue(new ReadOp(Sender, m.Blocks)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
     }
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, BlockPool pool, bool preallocate = false)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, pool, preallocate));
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate));
 
     protected override void PreStart()
     {
@@ -154,9 +145,6 @@ public sealed class StorageActor : ReceiveActor
                 var replyTo = v.ReplyTo;
                 _hashing.Verify(v.Piece, (piece, ok, readBack) => replyTo.Tell(new PieceChecked(piece, ok) { BytesReadBack = readBack }));
                 break;
-            case ReadOp r:
-                Read(r);
-                break;
             case CheckOp c:
                 c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
                 break;
@@ -173,43 +161,6 @@ public sealed class StorageActor : ReceiveActor
                 finally { c.ReplyTo.Tell(new Closed()); }
                 break;
         }
-    }
-
-    /// <summary>The block read into a pooled buffer, or null after telling <paramref name="replyTo"/> that it failed.</summary>
-    private BlockBuffer? TryReadBlock(BlockRequest block, IActorRef replyTo)
-    {
-        var buffer = _pool.Rent(block.Length);
-        try
-        {
-            _storage.Read(_torrent.Layout.PieceOffset(block.Piece) + block.Offset, buffer.Span);
-            return buffer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            buffer.Release();
-            replyTo.Tell(new BlockReadFailed(block, e.Message));
-            return null;
-        }
-    }
-
-    /// <summary>Reads every block of one upload batch and answers with one message (failures told one by one).</summary>
-    private void Read(ReadOp r)
-    {
-        var data = new BlockBuffer[r.Blocks.Length];
-        var blocks = r.Blocks; // copied only when a read fails
-        var n = 0;
-        for (var i = 0; i < r.Blocks.Length; i++)
-        {
-            if (TryReadBlock(r.Blocks[i], r.ReplyTo) is not { } buffer)
-            {
-                if (blocks == r.Blocks) blocks = (BlockRequest[])r.Blocks.Clone();
-                continue;
-            }
-            blocks[n] = r.Blocks[i];
-            data[n++] = buffer;
-        }
-        if (n == 0) return;
-        r.ReplyTo.Tell(n == data.Length ? new BlocksRead(blocks, data) : new BlocksRead(blocks[..n], data[..n]));
     }
 
     /// <summary>

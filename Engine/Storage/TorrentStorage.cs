@@ -18,13 +18,20 @@ public sealed class TorrentStorage : IDisposable
     private readonly string[] _fullPaths;
     private readonly SafeFileHandle?[] _handles;
     private readonly bool _preallocate;
+    private readonly bool _readOnly;
     private readonly object _gate = new();
     private bool _disposed;
 
     public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false)
+        : this(torrent, saveDirectory, preallocate, readOnly: false)
+    {
+    }
+
+    private TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate, bool readOnly)
     {
         _torrent = torrent;
         _preallocate = preallocate;
+        _readOnly = readOnly;
         SaveDirectory = Path.GetFullPath(saveDirectory);
         var lengths = new long[torrent.Files.Count];
         _fullPaths = new string[torrent.Files.Count];
@@ -42,6 +49,14 @@ public sealed class TorrentStorage : IDisposable
         _handles = new SafeFileHandle?[lengths.Length];
     }
 
+    /// <summary>
+    /// A storage that only reads, with read-only handles of its own (it never creates a file or a directory; writes
+    /// throw <see cref="InvalidOperationException"/>, and reading a missing file throws instead of giving zeros): for
+    /// readers that run beside the disk worker, e.g. uploads.
+    /// </summary>
+    public static TorrentStorage ForReading(TorrentMetainfo torrent, string saveDirectory)
+        => new(torrent, saveDirectory, preallocate: false, readOnly: true);
+
     public string SaveDirectory { get; }
 
     public IReadOnlyList<string> FullPaths => _fullPaths;
@@ -49,6 +64,7 @@ public sealed class TorrentStorage : IDisposable
     /// <summary>Creates every non-padding file at its final size (sparse unless preallocation was asked for).</summary>
     public void CreateFiles()
     {
+        ThrowIfReadOnly();
         lock (_gate)
         {
             for (var i = 0; i < _fullPaths.Length; i++)
@@ -64,6 +80,7 @@ public sealed class TorrentStorage : IDisposable
     /// <summary>Creates the torrent's zero-length files (no block ever maps onto them, so writes never would).</summary>
     public void CreateEmptyFiles()
     {
+        ThrowIfReadOnly();
         for (var i = 0; i < _fullPaths.Length; i++)
         {
             var file = _torrent.Files[i];
@@ -79,6 +96,7 @@ public sealed class TorrentStorage : IDisposable
 
     public void WriteAt(long torrentOffset, ReadOnlySpan<byte> data)
     {
+        ThrowIfReadOnly();
         Span<FileSlice> slices = stackalloc FileSlice[Math.Max(1, _map.MaxSlicesFor(data.Length))];
         var n = _map.Map(torrentOffset, data.Length, slices);
         for (var i = 0; i < n; i++)
@@ -95,6 +113,7 @@ public sealed class TorrentStorage : IDisposable
     /// </summary>
     public void WriteAt(long torrentOffset, IReadOnlyList<ReadOnlyMemory<byte>> buffers, int length)
     {
+        ThrowIfReadOnly();
         var slices = new FileSlice[Math.Max(1, _map.MaxSlicesFor(length))];
         var n = _map.Map(torrentOffset, length, slices);
         var parts = new List<ReadOnlyMemory<byte>>(buffers.Count);
@@ -190,13 +209,19 @@ public sealed class TorrentStorage : IDisposable
         }
     }
 
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly) throw new InvalidOperationException("this storage only reads (TorrentStorage.ForReading)");
+    }
+
     /// <summary>The file's handle, or null when the file does not exist (reads of it give zeros).</summary>
     private SafeFileHandle? ExistingHandle(int file)
     {
         lock (_gate)
         {
             if (_handles[file] is { } h) return h;
-            return File.Exists(_fullPaths[file]) ? Handle(file) : null;
+            // A reading-only storage serves verified data: a missing file is an error there, not zeros.
+            return _readOnly || File.Exists(_fullPaths[file]) ? Handle(file) : null;
         }
     }
 
@@ -212,6 +237,7 @@ public sealed class TorrentStorage : IDisposable
     private SafeFileHandle Open(int file)
     {
         var path = _fullPaths[file];
+        if (_readOnly) return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var length = _torrent.Files[file].Length;
         return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,

@@ -121,6 +121,7 @@ public sealed partial class TorrentActor
             Context.Stop(_peers);
             _peers = ActorRefs.Nobody;
         }
+        _blocks.CloseHandles(); // a paused or failed torrent keeps no file open for uploads
         if (stopTracker && !_tracker.IsNobody())
         {
             // The stopped announce runs on its own (bounded by TrackerSettings.StopTimeout); the client then stops

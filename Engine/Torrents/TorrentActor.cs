@@ -41,6 +41,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     private readonly EngineContext _engine;
     private readonly BandwidthBuckets _bandwidth;
     private readonly IActorRef _storage;
+    private readonly BlockSource _blocks; // the peers' write loops read their uploads here
     private IActorRef _pieces = ActorRefs.Nobody;
     private IActorRef _peers = ActorRefs.Nobody;
     private IActorRef _tracker = ActorRefs.Nobody;
@@ -64,7 +65,8 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         _have = new Pieces.Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, engine.Pool), "storage");
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath), "storage");
+        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool);
 
         Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
         Receive<StorageActor.CheckCompleted>(OnChecked);
@@ -139,6 +141,8 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
     }
 
+    protected override void PostStop() => _blocks.Dispose();
+
     /// <summary>How often an active torrent polls its PeerManager's summary (and a dormant one not at all, see <see cref="RefreshPacer"/>).</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
@@ -176,6 +180,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
             Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
             Connections = _engine.Connections,
             Metadata = _torrent.RawInfo,
+            Blocks = _blocks,
         };
         _generation++;
         var suffix = _generation == 1 ? "" : "-" + _generation;
@@ -250,6 +255,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
         DropAllPeers("torrent stopped");
         if (!_peers.IsNobody()) Context.Stop(_peers);
+        _blocks.CloseHandles();
         if (_tracker.IsNobody()) _trackerStopped = true;
         else _tracker.Tell(new TrackerClient.Stop());
         if (_pieces.IsNobody() || wasError) _storage.Tell(new StorageActor.Close(null));

@@ -127,6 +127,25 @@ public sealed class UploadTests
         Assert.True(rejected > 20, $"only {rejected} of 100 queued requests were discarded ({served} served)");
     }
 
+    [Fact]
+    public async Task A_block_whose_file_is_gone_is_rejected_not_sent_as_zeros()
+    {
+        using var data = Data("vanished-seed");
+        await using var node = await Seed(data);
+        await using var peer = await Unchoked(node, data);
+        // Deleted after the hash check and before the first upload read opens it: the read must fail.
+        File.Delete(Path.Combine(data.SeedDirectory, data.Metainfo.Name, "data.bin"));
+        var wanted = data.Metainfo.Layout.Block(7, 2);
+        await peer.RequestAsync(wanted);
+        PeerMessage? answer;
+        do answer = await peer.ReceiveAsync(TimeSpan.FromSeconds(10));
+        while (answer is not (Reject or PieceMessage or null));
+        if (answer is PieceMessage p) p.Data.Release();
+        var reject = Assert.IsType<Reject>(answer);
+        Assert.Equal(wanted, new BlockRequest(reject.Piece, reject.Offset, reject.Length));
+        Assert.Equal(TorrentState.Seeding, (await node.StatusAsync()).State);
+    }
+
     public enum Violation { RequestOver16KiB, RequestPastPieceEnd, RequestsWhileChoked, BitfieldSpareBits }
 
     [Theory]

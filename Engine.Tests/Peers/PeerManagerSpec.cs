@@ -102,6 +102,32 @@ public sealed class PeerManagerSpec : TestKit
     }
 
     [Fact]
+    public async Task Without_peers_no_timer_fires_the_first_peer_starts_the_rechoke_and_the_last_one_leaving_stops_it()
+    {
+        var manager = StartManager(slots: 2);
+        // A minute of an idle torrent (no peers, no addresses): the choker never runs.
+        for (var i = 0; i < 6; i++) Clock.Advance(TimeSpan.FromSeconds(10));
+        _torrent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        var (remote, _) = await AddRemote(manager);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        _torrent.ExpectMsg<PeerManager.Rechoked>(TimeSpan.FromSeconds(5));
+
+        await remote.DisposeAsync();
+        AwaitCondition(() => Peers(manager).Count == 0, TimeSpan.FromSeconds(5));
+        _torrent.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m); // anything told while it left
+        // Its address is redialled when due and refused at once (the scripted peer is gone); between two steps of the
+        // clock that attempt has ended, so no rechoke may run.
+        for (var i = 0; i < 6; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(200);
+            AwaitCondition(() => Peers(manager).Count == 0, TimeSpan.FromSeconds(5));
+        }
+        _torrent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
     public async Task Interested_peers_are_unchoked_at_once_up_to_the_slots_and_the_rechoke_keeps_slots_plus_one()
     {
         var manager = StartManager(slots: 2);

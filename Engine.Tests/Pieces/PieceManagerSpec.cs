@@ -24,8 +24,8 @@ public sealed class PieceManagerSpec : TestKit
         _torrent = CreateTestProbe("torrent");
     }
 
-    private IActorRef StartManager(Bitfield? verified = null)
-        => _torrent.ChildActorOf(PieceManager.Props(_layout, verified ?? new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7));
+    private IActorRef StartManager(Bitfield? verified = null, TimeSpan? saveInterval = null)
+        => _torrent.ChildActorOf(PieceManager.Props(_layout, verified ?? new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7, saveInterval));
 
     private TestProbe JoinSeeder(IActorRef manager, string name)
     {
@@ -125,6 +125,25 @@ public sealed class PieceManagerSpec : TestKit
             Assert.Equal(7, fromB.Length);
             Assert.DoesNotContain(fromA[0], fromB);
         }, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void Resume_state_is_saved_one_interval_after_a_piece_is_verified_and_not_again_while_nothing_changes()
+    {
+        var manager = StartManager(saveInterval: TimeSpan.FromMilliseconds(400));
+        var a = JoinSeeder(manager, "a");
+        var blocks = Ask(manager, a, 2);
+        foreach (var block in blocks) Deliver(manager, a, block);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        var verify = _storage.ExpectMsg<StorageActor.VerifyPiece>();
+        _storage.ExpectNoMsg(TimeSpan.FromMilliseconds(600)); // nothing verified yet: nothing to save
+
+        manager.Tell(new StorageActor.PieceChecked(verify.Piece, true), _storage.Ref);
+        var save = _storage.ExpectMsg<StorageActor.SaveResume>(TimeSpan.FromSeconds(3));
+        Assert.True(Bitfield.FromWire(save.VerifiedBits, _layout.PieceCount)[verify.Piece]);
+        // The timer was armed by the change; with nothing new it is not saved again.
+        _storage.ExpectNoMsg(TimeSpan.FromMilliseconds(1200));
     }
 
     [Fact]

@@ -92,6 +92,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly Dictionary<IPEndPoint, IActorRef> _byAddress = new();
     private long _closedDownloaded, _closedUploaded;
     private int _counter;
+    private DateTimeOffset? _redialAt; // when the armed redial timer fires
     private bool _seeding;
 
     /// <summary>How long an address whose peer was a seed waits before we dial it again while we seed too.</summary>
@@ -157,12 +158,45 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             return Directive.Stop;
         });
 
-    protected override void PreStart()
+    protected override void PreStart() => UpdateTimers();
+
+    /// <summary>
+    /// The timers run only while they have work: the rechoke and the optimistic unchoke while a peer is connected
+    /// (started when the first one arrives, so the first rechoke comes a full interval after it), and the redial
+    /// only when an address in the book falls due (at most every RedialInterval). An idle torrent (no peers, nothing
+    /// to dial) has none: with 1 000 idle torrents, firing them was most of the engine's idle CPU (docs/performance.md,
+    /// case 5). Called after every change of the peers or the book (<see cref="Dial"/> and <see cref="OnIncoming"/>).
+    /// </summary>
+    private void UpdateTimers()
     {
-        Timers.StartPeriodicTimer("rechoke", Rechoke.Instance, _settings.RechokeInterval);
-        Timers.StartPeriodicTimer("optimistic", OptimisticUnchoke.Instance, _settings.OptimisticInterval);
-        Timers.StartPeriodicTimer("redial", Redial.Instance, _settings.RedialInterval);
+        var connected = _peers.Count > 0;
+        if (connected != Timers.IsTimerActive("rechoke"))
+        {
+            if (connected)
+            {
+                Timers.StartPeriodicTimer("rechoke", Rechoke.Instance, _settings.RechokeInterval);
+                Timers.StartPeriodicTimer("optimistic", OptimisticUnchoke.Instance, _settings.OptimisticInterval);
+            }
+            else
+            {
+                Timers.Cancel("rechoke");
+                Timers.Cancel("optimistic");
+            }
+        }
+        if (_book.NextRetry() is not { } due)
+        {
+            Timers.Cancel("redial");
+            _redialAt = null;
+            return;
+        }
+        var now = Now;
+        var at = Max(due, now + _settings.RedialInterval);
+        if (Timers.IsTimerActive("redial") && _redialAt <= at) return;
+        Timers.StartSingleTimer("redial", Redial.Instance, at - now);
+        _redialAt = at;
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>The peers stop with us; their engine-wide connection slots are given back here.</summary>
     protected override void PostStop()
@@ -174,6 +208,12 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
     private void Dial()
+    {
+        DialDue();
+        UpdateTimers();
+    }
+
+    private void DialDue()
     {
         var free = _settings.MaxConnections - _peers.Count;
         if (free <= 0) return;
@@ -201,6 +241,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
         var actor = Context.ActorOf(PeerConnection.Incoming(_ctx, m.Remote, m.Socket, m.Handshake, m.InitialBytes), $"peer-{++_counter}");
         Track(actor, m.Remote, outgoing: false);
+        UpdateTimers();
     }
 
     private void Track(IActorRef actor, IPEndPoint remote, bool outgoing)

@@ -129,7 +129,6 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("save", SaveTick.Instance, _saveInterval);
         ReportProgress();
     }
 
@@ -257,6 +256,8 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             _picker.PieceVerified(m.Piece);
             _verifiedBytes += _layout.PieceSize(m.Piece);
             _resumeDirty = true;
+            // Armed by the first change after a save, not periodic: a torrent with nothing new has no timer.
+            if (!Timers.IsTimerActive("save")) Timers.StartSingleTimer("save", SaveTick.Instance, _saveInterval);
             Context.Parent.Tell(new PieceVerified(m.Piece));
             foreach (var p in _peers.Values)
             {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Engine.Tests.Interop;
 
 namespace Engine.Bench.Idle;
 
@@ -80,7 +79,7 @@ public static class Program
                     : new ProcessStartInfo(Python)
                     {
                         ArgumentList = { Path.Combine(AppContext.BaseDirectory, "lt_idle.py"), "--torrents", data.TorrentDirectory,
-                                         "--save-path", data.SaveDirectory, "--port", FreePort().ToString(CultureInfo.InvariantCulture) },
+                                         "--save-path", data.SaveDirectory, "--port", PortAllocator.Next().ToString(CultureInfo.InvariantCulture) },
                     };
                 var r = await IdleRun.MeasureAsync(client, psi, TimeSpan.FromSeconds(settle), idle, TimeSpan.FromMinutes(10));
                 Console.WriteLine(r.Ok
@@ -112,14 +111,5 @@ public static class Program
         if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
         return psi;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

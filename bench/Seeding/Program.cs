@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Engine.Metainfo;
+using Engine.Tests.Interop;
 
 namespace SeedingBench;
 
@@ -126,7 +125,7 @@ public static class Program
         Func<int, Child> startSeeder, Func<Child, Task> seederReady, string script)
     {
         Console.WriteLine($"-- {label}");
-        var port = FreePort();
+        var port = PortAllocator.Next();
         using var seeder = startSeeder(port);
         await seederReady(seeder);
         var lifePeakBefore = seeder.PeakRss();
@@ -136,7 +135,7 @@ public static class Program
         var save = Path.Combine(root, leechDir);
         Directory.CreateDirectory(save);
         using var leecher = new Child("libtorrent leecher", Python,
-            [script, "--torrent", Path.Combine(root, "payload.torrent"), "--save-path", save, "--port", FreePort().ToString(), "--mode", "leech",
+            [script, "--torrent", Path.Combine(root, "payload.torrent"), "--save-path", save, "--port", PortAllocator.Next().ToString(), "--mode", "leech",
              "--no-tracker", "--connect", "127.0.0.1:" + port, "--interval", "5"]);
         await leecher.WaitForEventAsync("checked", TimeSpan.FromMinutes(1));
         var cpu0 = seeder.CpuTime();
@@ -208,15 +207,6 @@ public static class Program
                 left -= n;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     private static string RepoRoot()

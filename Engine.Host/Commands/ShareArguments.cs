@@ -47,15 +47,8 @@ public sealed record ShareArguments(
                 case "--into" when fetch: into = Value(); break;
                 case "--once" when fetch: once = true; break;
                 case "--follow" when !fetch: follow = true; break;
-                case "--port":
-                    var p = Value();
-                    if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-                        throw new CommandLineException($"--port: '{p}' is not a port (0-65535; 0 picks a free one)");
-                    break;
-                case "--bind":
-                    var b = Value();
-                    if (!IPAddress.TryParse(b, out bind!)) throw new CommandLineException($"--bind: '{b}' is not an IP address");
-                    break;
+                case "--port": port = CommandArgs.Port(Value(), arg); break;
+                case "--bind": bind = CommandArgs.Address(Value(), arg); break;
                 case "--quiet" when !fetch: quiet = Seconds(Value(), arg, 0, 3600); break;
                 case "--scan-interval" when !fetch: scan = Seconds(Value(), arg, 0.1, 86400); break;
                 case "--status-interval": status = Seconds(Value(), arg, 0.1, 3600); break;

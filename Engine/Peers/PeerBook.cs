@@ -5,6 +5,10 @@ namespace Engine.Peers;
 /// <summary>
 /// Known peer addresses for one torrent, with exponential backoff for those that failed. Pure: the caller
 /// passes the time. The PeerManager asks it for the next addresses to dial.
+/// A ban (<see cref="Ban"/>: the peer broke the protocol or sent bad data) covers the whole IP address, since a
+/// peer that connects to us comes back from a new port every time. Loopback addresses are the exception: several
+/// peers on one machine (local clients, tests) share one, so there a ban covers the address and port only. An address
+/// given up after too many failed dials is not banned by IP: it was unreachable, not hostile.
 /// </summary>
 public sealed class PeerBook
 {
@@ -19,6 +23,7 @@ public sealed class PeerBook
 
     private readonly Dictionary<IPEndPoint, Entry> _entries = new();
     private readonly List<Entry> _order = new();
+    private readonly HashSet<IPAddress> _bannedAddresses = new();
     private readonly TimeSpan _baseBackoff;
     private readonly int _maxFailures;
     private readonly int _capacity;
@@ -56,7 +61,7 @@ public sealed class PeerBook
         foreach (var e in _order)
         {
             if (result.Count >= max) break;
-            if (e.Connected || e.Banned || e.RetryAt > now) continue;
+            if (e.Connected || Excluded(e) || e.RetryAt > now) continue;
             e.Connected = true;
             result.Add(e.EndPoint);
         }
@@ -66,12 +71,13 @@ public sealed class PeerBook
     /// <summary>Marks an address as connected (the listen address of a peer that connected to us); false when banned.</summary>
     public bool MarkConnected(IPEndPoint endPoint)
     {
+        if (_bannedAddresses.Contains(Normalize(endPoint.Address))) return false;
         if (!_entries.TryGetValue(endPoint, out var e))
         {
             Add([endPoint]);
             if (!_entries.TryGetValue(endPoint, out e)) return true;
         }
-        if (e.Banned) return false;
+        if (Excluded(e)) return false;
         e.Connected = true;
         return true;
     }
@@ -96,6 +102,7 @@ public sealed class PeerBook
         e.RetryAt = now + TimeSpan.FromTicks(_baseBackoff.Ticks * factor);
     }
 
+    /// <summary>Bans the peer at <paramref name="endPoint"/>: its IP address, or only this address and port on loopback.</summary>
     public void Ban(IPEndPoint endPoint)
     {
         if (!_entries.TryGetValue(endPoint, out var e))
@@ -105,16 +112,23 @@ public sealed class PeerBook
             _order.Add(e);
         }
         e.Banned = true;
+        var address = Normalize(endPoint.Address);
+        if (!IPAddress.IsLoopback(address)) _bannedAddresses.Add(address);
     }
 
-    public bool IsBanned(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) && e.Banned;
+    public bool IsBanned(IPEndPoint endPoint)
+        => _entries.TryGetValue(endPoint, out var e) && e.Banned || _bannedAddresses.Contains(Normalize(endPoint.Address));
+
+    private bool Excluded(Entry e) => e.Banned || _bannedAddresses.Count > 0 && _bannedAddresses.Contains(Normalize(e.EndPoint.Address));
+
+    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
 
     /// <summary>When the next backed-off address becomes dialable, or null if none is waiting.</summary>
     public DateTimeOffset? NextRetry()
     {
         DateTimeOffset? next = null;
         foreach (var e in _order)
-            if (!e.Connected && !e.Banned && (next is null || e.RetryAt < next)) next = e.RetryAt;
+            if (!e.Connected && !Excluded(e) && (next is null || e.RetryAt < next)) next = e.RetryAt;
         return next;
     }
 }

@@ -37,10 +37,12 @@ public sealed class EngineSystem : IAsyncDisposable
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           actor.default-dispatcher.throughput = 30
-          # The scheduler's wheel ticks whether or not a timer is due: at Akka's default 10 ms that alone cost
-          # ~2 CPU-s per minute in an idle engine (docs/performance.md, case 5). The engine's timers are 100 ms
-          # and coarser, so 50 ms granularity loses nothing.
-          scheduler.tick-duration = 50ms
+          # The scheduler's wheel ticks whether or not a timer is due, and each tick wakes a thread: at Akka's
+          # default 10 ms that alone cost ~2 CPU-s per minute in an idle engine, and at 50 ms it was still nearly
+          # all of it (0.30 CPU-s/min for 10 idle torrents as for 1 000; 0.17 at 100 ms, docs/performance.md,
+          # case 5). The engine's own timers are 1 s and coarser (a share's scan debounce and a magnet's retry are
+          # 100 ms), so they fire at most one tick late; the console's status lines run on .NET timers.
+          scheduler.tick-duration = 100ms
         }
         """;
 

@@ -77,7 +77,7 @@ public sealed class PeerBook
             Add([endPoint]);
             if (!_entries.TryGetValue(endPoint, out e)) return true;
         }
-        if (Excluded(e)) return false;
+        if (e.Banned) return false; // its IP was checked above
         e.Connected = true;
         return true;
     }

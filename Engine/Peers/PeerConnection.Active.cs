@@ -357,7 +357,7 @@ public sealed partial class PeerConnection
         {
             var block = _uploadQueue.Dequeue();
             if (!_requests.Remove(block)) continue; // cancelled, or a stale duplicate
-            _outboundQueued += block.Length + 13;
+            _outboundQueued += MessageWriter.PieceHeaderLength + block.Length;
             _upload.Add(block.Length, now);
             (batch ??= new BlockRequest[Math.Min(_uploadQueue.Count + 1, MaxHandedAtOnce)])[n++] = block;
             if (n < batch.Length) continue;

@@ -72,11 +72,12 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         {
             foreach (var block in m.Blocks)
             {
-                _queuedBytes += block.Length + 13;
+                _queuedBytes += MessageWriter.PieceHeaderLength + block.Length;
                 _queue.Writer.TryWrite(new Outgoing(null, block));
             }
         });
-        Receive<PieceUnavailable>(m => Context.Parent.Tell(m));        Receive<BatchSent>(m =>
+        Receive<PieceUnavailable>(m => Context.Parent.Tell(m));
+        Receive<BatchSent>(m =>
         {
             _queuedBytes -= m.Bytes;
             _lastSent = Context.System.Scheduler.Now;
@@ -151,7 +152,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
                     var message = next.Message;
                     if (message is null || message is PieceMessage)
                     {
-                        if (used + 13 > buffer.Length || payloads.Count == MaxPiecesPerSend) break;
+                        if (used + MessageWriter.PieceHeaderLength > buffer.Length || payloads.Count == MaxPiecesPerSend) break;
                         reader.TryRead(out _);
                         int piece, offset;
                         BlockBuffer? data;
@@ -161,10 +162,10 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
                             (piece, offset) = (next.Block.Piece, next.Block.Offset);
                             data = ReadBlock(next.Block, self);
                         }
-                        bytes += (data?.Length ?? next.Block.Length) + 13;
+                        bytes += MessageWriter.PieceHeaderLength + (data?.Length ?? next.Block.Length);
                         if (data is null) continue;
-                        MessageWriter.WritePieceHeader(piece, offset, data.Length, buffer.AsSpan(used, 13));
-                        used += 13;
+                        MessageWriter.WritePieceHeader(piece, offset, data.Length, buffer.AsSpan(used, MessageWriter.PieceHeaderLength));
+                        used += MessageWriter.PieceHeaderLength;
                         segments.Add(new ArraySegment<byte>(buffer, segmentStart, used - segmentStart));
                         segments.Add(new ArraySegment<byte>(data.Array, 0, data.Length));
                         segmentStart = used;
@@ -218,7 +219,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
     private BlockBuffer? ReadBlock(BlockRequest block, IActorRef self)
     {
         string? error = "no block source";
-        if (_blocks?.TryRead(block, out error) is { } data) return data;
+        if (_blocks is not null && _blocks.TryRead(block, out error) is { } data) return data;
         self.Tell(new PieceUnavailable(block, error ?? "unreadable"));
         return null;
     }

@@ -1,6 +1,7 @@
 using Engine.Api;
 using Engine.Host.Web;
 using Engine.Metainfo;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Host.Commands;
 
@@ -38,7 +39,9 @@ public sealed class TorrentSession : IAsyncDisposable
     /// <summary>
     /// Starts the engine (state in <paramref name="stateDirectory"/>) and, when asked for, the web UI (printing
     /// <c>web ui: &lt;address&gt;</c>; torrents added in it are saved under <paramref name="saveDirectory"/> by default),
-    /// then adds <paramref name="torrent"/>.
+    /// then adds <paramref name="torrent"/>. With the web UI, the torrents added in it are remembered in
+    /// <c>&lt;saveDirectory&gt;/.session</c> (as the <c>web</c> command remembers them under its data directory) and added
+    /// again, after the command's own torrent, when a command with the web UI next runs over the same directory.
     /// </summary>
     public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentMetainfo torrent, string saveDirectory,
         string stateDirectory, TextWriter output)
@@ -51,13 +54,19 @@ public sealed class TorrentSession : IAsyncDisposable
         {
             if (options.WebPort is { } port)
             {
-                try { web = await WebServer.StartAsync(engine, new WebOptions(options.WebAddress, port, Path.GetFullPath(saveDirectory))); }
+                var webOptions = new WebOptions(options.WebAddress, port, Path.GetFullPath(saveDirectory))
+                {
+                    SessionDirectory = Path.Combine(Path.GetFullPath(saveDirectory), WebSession.DirectoryName),
+                };
+                try { web = await WebServer.StartAsync(engine, webOptions); }
                 catch (IOException e) { throw new CommandLineException($"--web: cannot listen on {options.WebAddress}:{port}: {e.Message}"); }
                 output.WriteLine($"web ui: {web.Address}");
             }
             TorrentHandle handle;
             try { handle = await engine.AddAsync(torrent, saveDirectory); }
             catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
+            // After the command's torrent: a remembered copy of it (removed, then added again in the page) is a duplicate, skipped.
+            if (web is not null) await web.Services.GetRequiredService<WebEngine>().RestoreAndReportAsync(output);
             return new TorrentSession(engine, web, handle);
         }
         catch

@@ -52,7 +52,7 @@ public static class WebCommand
             WebServer web;
             try
             {
-                web = await WebServer.StartAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = Path.Combine(data, ".session") }, stop);
+                web = await WebServer.StartAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = Path.Combine(data, WebSession.DirectoryName) }, stop);
             }
             catch (IOException e)
             {
@@ -64,9 +64,7 @@ public static class WebCommand
                 output.WriteLine($"api:    {web.Address}api/torrents");
                 output.WriteLine($"peers:  {engine.ListenEndPoint?.ToString() ?? "not listening"}");
                 output.WriteLine($"data:   {data}");
-                var (restored, problems) = await web.Services.GetRequiredService<WebEngine>().RestoreAsync(stop);
-                if (restored > 0) output.WriteLine($"restored {restored} torrent(s) from the last run");
-                foreach (var problem in problems) output.WriteLine($"warning: not restored: {problem}");
+                await web.Services.GetRequiredService<WebEngine>().RestoreAndReportAsync(output, stop);
                 output.WriteLine("press Ctrl+C to stop");
                 output.Flush();
                 try

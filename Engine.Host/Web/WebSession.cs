@@ -14,6 +14,9 @@ public sealed record SessionEntry(string Hash, string? Magnet, string SaveDirect
 /// </summary>
 public sealed class WebSession(string directory)
 {
+    /// <summary>The session directory's name under the directory torrents are saved in by default (<c>web --data</c>, <c>download -o</c>, <c>seed --data</c>).</summary>
+    public const string DirectoryName = ".session";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public string Directory { get; } = Path.GetFullPath(directory);

@@ -105,6 +105,38 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         Assert.Contains("stopped seeding host-web-seed: interrupted", lines);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task A_torrent_added_in_the_web_ui_of_seed_comes_back_when_the_command_runs_again_over_the_same_data()
+    {
+        using var data = GeneratedTorrent.Create("host-web-kept", [("a.bin", 300_000)], 64 * 1024, seed: 44);
+        var added = TestData.CreateTree(data.SeedDirectory, "added-in-page", 80_000, seed: 45, fileCount: 2);
+        var addedTorrent = Engine.Metainfo.TorrentCreator.Create(added.Root);
+        string[] Seed() => ["seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0", "--web", "0"];
+
+        await using (var first = new HostProcess(output, Seed()))
+        {
+            using var http = new HttpClient { BaseAddress = await WebAddressAsync(first), Timeout = TimeSpan.FromSeconds(5) };
+            await first.WaitForLineAsync("seeding on 127.0.0.1:", TimeSpan.FromSeconds(20));
+            (await http.PostAsync("api/torrents", new MultipartFormDataContent { { new ByteArrayContent(addedTorrent), "torrent", "added.torrent" } }))
+                .EnsureSuccessStatusCode();
+            Assert.Equal(2, JsonDocument.Parse(await http.GetStringAsync("api/torrents")).RootElement.GetArrayLength());
+            Assert.DoesNotContain(first.Lines, l => l.StartsWith("restored ", StringComparison.Ordinal));
+            await first.Process.SignalAsync(2);
+            Assert.Equal(0, await first.ExitCodeAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        await using var second = new HostProcess(output, Seed());
+        using var http2 = new HttpClient { BaseAddress = await WebAddressAsync(second), Timeout = TimeSpan.FromSeconds(5) };
+        await second.WaitForLineAsync("restored 1 torrent(s) from the last run", TimeSpan.FromSeconds(20));
+        await second.WaitForLineAsync("seeding on 127.0.0.1:", TimeSpan.FromSeconds(20)); // its own torrent checked: Ctrl+C then exits 0
+        var rows = JsonDocument.Parse(await http2.GetStringAsync("api/torrents")).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["host-web-kept", "added-in-page"], rows.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(Path.GetFullPath(data.SeedDirectory), rows[1].GetProperty("saveDirectory").GetString());
+        await second.Process.SignalAsync(2);
+        Assert.Equal(0, await second.ExitCodeAsync(TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain(second.Lines, l => l.StartsWith("warning:", StringComparison.Ordinal));
+    }
+
     private static async Task<Uri> WebAddressAsync(HostProcess host)
     {
         var line = await host.WaitForLineAsync("web ui: ", TimeSpan.FromSeconds(30));

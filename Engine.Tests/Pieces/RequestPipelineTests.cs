@@ -7,10 +7,10 @@ public class RequestPipelineTests
     private const double KiB = 1024;
 
     [Fact]
-    public void A_new_pipeline_starts_at_sixteen_in_slow_start_with_the_default_cap()
+    public void A_new_pipeline_starts_at_sixty_four_in_slow_start_with_the_default_cap()
     {
         var pipeline = new RequestPipeline();
-        Assert.Equal(16, pipeline.Depth);
+        Assert.Equal(64, pipeline.Depth);
         Assert.True(pipeline.InSlowStart);
         Assert.Equal(500, pipeline.Cap);
     }
@@ -34,14 +34,28 @@ public class RequestPipelineTests
     [Fact]
     public void Depth_doubles_while_the_rate_keeps_rising()
     {
+        var pipeline = new RequestPipeline(2000);
+        pipeline.UpdateRate(400 * KiB); // target 75
+        Assert.Equal(128, pipeline.Depth);
+        pipeline.UpdateRate(800 * KiB); // target 150
+        Assert.Equal(256, pipeline.Depth);
+        pipeline.UpdateRate(1600 * KiB); // target 300
+        Assert.Equal(512, pipeline.Depth);
+        Assert.True(pipeline.InSlowStart);
+    }
+
+    [Fact]
+    public void A_peer_too_slow_to_use_its_requests_ends_slow_start_instead_of_doubling_them()
+    {
+        // 50 KiB/s is 10 blocks in three seconds; the 64 it holds already are 20 seconds of its data.
         var pipeline = new RequestPipeline();
         pipeline.UpdateRate(50 * KiB);
-        Assert.Equal(32, pipeline.Depth);
-        pipeline.UpdateRate(100 * KiB);
-        Assert.Equal(64, pipeline.Depth);
-        pipeline.UpdateRate(200 * KiB);
-        Assert.Equal(128, pipeline.Depth);
-        Assert.True(pipeline.InSlowStart);
+        Assert.False(pipeline.InSlowStart);
+        Assert.Equal(37, pipeline.Depth); // halfway down to 10
+        pipeline.UpdateRate(60 * KiB);
+        Assert.Equal(24, pipeline.Depth); // target 12: a rise no longer doubles
+        for (var i = 0; i < 10; i++) pipeline.UpdateRate(60 * KiB);
+        Assert.Equal(12, pipeline.Depth);
     }
 
     [Fact]
@@ -56,19 +70,19 @@ public class RequestPipelineTests
     public void Slow_start_ends_when_the_rate_stops_rising_and_depth_heads_for_three_seconds_of_data()
     {
         var pipeline = new RequestPipeline();
-        pipeline.UpdateRate(100 * KiB);
-        pipeline.UpdateRate(200 * KiB);
-        Assert.Equal(64, pipeline.Depth);
-        pipeline.UpdateRate(200 * KiB); // flat: target = 200 KiB * 3 / 16 KiB = 38
-        Assert.False(pipeline.InSlowStart);
-        Assert.Equal(51, pipeline.Depth); // halfway down
-        pipeline.UpdateRate(200 * KiB);
-        Assert.Equal(44, pipeline.Depth);
-        for (var i = 0; i < 10; i++) pipeline.UpdateRate(200 * KiB);
-        Assert.Equal(38, pipeline.Depth);
-        // A rising rate no longer doubles, the depth follows the target at once.
         pipeline.UpdateRate(400 * KiB);
-        Assert.Equal(75, pipeline.Depth);
+        pipeline.UpdateRate(800 * KiB);
+        Assert.Equal(256, pipeline.Depth);
+        pipeline.UpdateRate(800 * KiB); // flat: target = 800 KiB * 3 / 16 KiB = 150
+        Assert.False(pipeline.InSlowStart);
+        Assert.Equal(203, pipeline.Depth); // halfway down
+        pipeline.UpdateRate(800 * KiB);
+        Assert.Equal(176, pipeline.Depth);
+        for (var i = 0; i < 10; i++) pipeline.UpdateRate(800 * KiB);
+        Assert.Equal(150, pipeline.Depth);
+        // A rising rate no longer doubles, the depth follows the target at once.
+        pipeline.UpdateRate(1600 * KiB);
+        Assert.Equal(300, pipeline.Depth);
         Assert.False(pipeline.InSlowStart);
     }
 
@@ -100,7 +114,7 @@ public class RequestPipelineTests
         var pipeline = new RequestPipeline();
         pipeline.UpdateRate(0);
         Assert.False(pipeline.InSlowStart);
-        Assert.Equal(9, pipeline.Depth);
+        Assert.Equal(33, pipeline.Depth);
     }
 
     [Fact]
@@ -123,10 +137,11 @@ public class RequestPipelineTests
         pipeline.UpdateRate(1000 * KiB);
         pipeline.UpdateRate(1000 * KiB);
         pipeline.Reset();
-        Assert.Equal(16, pipeline.Depth);
+        Assert.Equal(64, pipeline.Depth);
         Assert.True(pipeline.InSlowStart);
-        pipeline.UpdateRate(10 * KiB);
-        Assert.Equal(32, pipeline.Depth);
+        pipeline.UpdateRate(400 * KiB); // rising from nothing again: doubles
+        Assert.Equal(128, pipeline.Depth);
+        Assert.True(pipeline.InSlowStart);
     }
 
     [Theory]

@@ -26,8 +26,17 @@ public sealed class SwarmScenarios(ITestOutputHelper output) : Scenario(output)
         Assert.Equal(2, events.OfType<PeerConnected>().Select(p => p.EndPoint).Distinct().Count());
         Assert.Equal(movie.Metainfo.PieceCount, events.OfType<PieceVerified>().Count);
         movie.AssertSameData(download.SaveDirectory);
+        // A seeder's upload counter follows its connections' once-a-second statistics; let them catch up with
+        // the three mebibytes carol received (bounded), then see who sent what.
         var a = await fromAlice.GetStatusAsync();
         var b = await fromBob.GetStatusAsync();
+        for (var settle = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+             a.Uploaded + b.Uploaded < movie.Metainfo.TotalLength && DateTime.UtcNow < settle;)
+        {
+            await Task.Delay(200);
+            a = await fromAlice.GetStatusAsync();
+            b = await fromBob.GetStatusAsync();
+        }
         Output.WriteLine($"alice uploaded {a.Uploaded}, bob {b.Uploaded}");
         Assert.True(a.Uploaded > movie.Metainfo.TotalLength / 5, $"alice sent only {a.Uploaded} bytes");
         Assert.True(b.Uploaded > movie.Metainfo.TotalLength / 5, $"bob sent only {b.Uploaded} bytes");

@@ -15,8 +15,8 @@ namespace Engine.Pieces;
 /// second does not starve the pipe. Call <see cref="UpdateRate"/> about once a second.
 /// <para>
 /// The first rate sample comes a second after the start, so the initial depth is what a fast peer gets for
-/// that second. 64 blocks (1 MiB) measured 9-15 % faster than 16 on loopback, where the whole gigabyte takes
-/// two seconds (docs/performance.md, 2026-12-03); a slow peer holds them only until its first sample brings the
+/// that second. With 64 blocks (1 MiB) instead of 16, a loopback gigabyte took 5-14 % less wall time in hand-run
+/// rigs (the leech bench could not tell them apart; docs/performance.md, 2026-12-03); a slow peer holds them only until its first sample brings the
 /// depth down, instead of doubling it as before.
 /// </para>
 /// </remarks>

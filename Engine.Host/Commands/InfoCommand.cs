@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 
 namespace Engine.Host.Commands;

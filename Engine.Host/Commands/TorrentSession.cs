@@ -1,7 +1,7 @@
 using Engine.Api;
+using Engine.Core.Metainfo;
 using Engine.Host.Web;
 using Engine.Metainfo;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Host.Commands;
 

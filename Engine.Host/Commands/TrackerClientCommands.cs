@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Host.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 using Engine.TrackerServer;
 
 namespace Engine.Host.Commands;

@@ -1,7 +1,6 @@
 using System.Net;
 using Engine.Api;
 using Engine.Host.Web;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Host.Commands;
 

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace Engine.Host.Web;
 
 /// <summary>The stylesheet and icon, embedded in the assembly and served at <c>/assets/…</c>.</summary>

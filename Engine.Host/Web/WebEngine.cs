@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using Engine.Api;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Host.Web.Ui;
-using Engine.Metainfo;
-using Engine.Primitives;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Engine.Host.Web;

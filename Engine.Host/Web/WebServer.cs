@@ -1,17 +1,11 @@
-using System.Net;
 using Engine.Api;
 using Engine.Host.Web.Components;
 using Engine.Host.Web.Rest;
 using Engine.Host.Web.Runtime;
 using Engine.Host.Web.Ui;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Engine.Host.Web;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Engine.Api;
-using Engine.Peers;
 
 namespace Engine.Tests.Api;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Engine.Api;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Tests.Api;
 

@@ -1,6 +1,5 @@
 using Engine.Api;
-using Engine.Metainfo;
-using Engine.Pieces;
+using Engine.Core.Pieces;
 using Engine.Tests.Support;
 
 namespace Engine.Tests.Api;

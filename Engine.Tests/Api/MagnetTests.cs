@@ -46,7 +46,7 @@ public sealed class MagnetTests : IDisposable
     {
         using var data = GeneratedTorrent.Create("ours", Enumerable.Range(0, 600)
             .Select(i => ($"folder-with-a-long-name/file-{i:D4}-with-a-long-name.bin", 100 + i)).ToList(), 16 * 1024);
-        Assert.True(data.Metainfo.RawInfo.Length > 2 * Engine.Metadata.MetadataCodec.PieceSize, "the metadata should span several pieces");
+        Assert.True(data.Metainfo.RawInfo.Length > 2 * Engine.Core.Metadata.MetadataCodec.PieceSize, "the metadata should span several pieces");
         await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
         await (await seeder.AddAsync(data.Bytes, data.SeedDirectory)).WaitForStateAsync(ApiState.Seeding);
         await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));

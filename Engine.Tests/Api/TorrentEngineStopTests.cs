@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Engine.Api;
-using Engine.Bencode;
+using Engine.Core.Bencode;
 using Engine.Tests.Support;
 using ApiState = Engine.Api.TorrentState;
 

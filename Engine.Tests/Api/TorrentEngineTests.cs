@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Engine.Api;
 using Engine.Tests.Support;
 using ApiState = Engine.Api.TorrentState;
@@ -143,7 +143,7 @@ public sealed class TorrentEngineTests : IDisposable
         var b = await engine.AddAsync(two.Bytes, two.SeedDirectory);
         Assert.Equal([a, b], engine.Torrents);
         Assert.Same(b, engine.Find(two.Metainfo.InfoHash));
-        Assert.Null(engine.Find(Engine.Primitives.InfoHash.FromHex(new string('0', 40))));
+        Assert.Null(engine.Find(Engine.Core.Primitives.InfoHash.FromHex(new string('0', 40))));
         await a.WaitForStateAsync(ApiState.Seeding);
         await b.WaitForStateAsync(ApiState.Seeding);
     }

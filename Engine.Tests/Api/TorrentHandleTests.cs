@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Engine.Api;
+using Engine.Core.Wire;
 using Engine.Tests.Scenarios.Kit;
 using Engine.Tests.Support;
-using Engine.Wire;
 using ApiState = Engine.Api.TorrentState;
 
 namespace Engine.Tests.Api;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Engine.Core.Metainfo;
 using Engine.Host.Commands;
 using Engine.Metainfo;
 using Engine.Tests.Metainfo;

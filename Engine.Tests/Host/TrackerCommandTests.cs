@@ -1,9 +1,7 @@
 using System.Net;
+using Engine.Core.Trackers;
 using Engine.Host.Commands;
-using Engine.Primitives;
 using Engine.Tests.TrackerServer;
-using Engine.TrackerServer;
-using Engine.Trackers;
 
 namespace Engine.Tests.Host;
 

@@ -1,10 +1,8 @@
-using System.Net.Sockets;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Hosting;
-using Engine.Peers;
-using Engine.Primitives;
 using Engine.Tests.Support;
 using Engine.Torrents;
-using Engine.Wire;
 
 namespace Engine.Tests.Hosting;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using Akka.Hosting;
 using Engine.Api;
 using Engine.Hosting;
@@ -13,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ApiState = Engine.Api.TorrentState;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Engine.Tests.Hosting;
 

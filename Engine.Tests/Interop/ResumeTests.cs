@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Engine.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Interop;

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Core.Metainfo;
 using Engine.Hosting;
 using Engine.Metainfo;
 using Engine.Torrents;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Tests.Interop;
 

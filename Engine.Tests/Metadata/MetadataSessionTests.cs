@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Engine.Core.Metadata;
+using Engine.Core.Primitives;
 using Engine.Metadata;
-using Engine.Primitives;
 using Engine.Tests.Support;
 
 namespace Engine.Tests.Metadata;
@@ -86,13 +87,13 @@ public sealed class MetadataServingTests
         await using var peer = await ScriptedPeer.ConnectAsync(engine.EndPoint);
         await peer.SendHandshakeAsync(data.Metainfo.InfoHash, fast: true, extensions: true);
         Assert.True((await peer.ReceiveHandshakeAsync()).SupportsExtensions);
-        await peer.SendRawAsync(Engine.Wire.MessageWriter.Encode(new Engine.Wire.Extended(0,
+        await peer.SendRawAsync(Engine.Core.Wire.MessageWriter.Encode(new Engine.Core.Wire.Extended(0,
             new ExtensionHandshake(new Dictionary<string, int> { ["ut_metadata"] = 9 }).Encode())));
-        var theirs = ExtensionHandshake.Decode((await peer.ReceiveAsync<Engine.Wire.Extended>()).Payload);
+        var theirs = ExtensionHandshake.Decode((await peer.ReceiveAsync<Engine.Core.Wire.Extended>()).Payload);
         Assert.Equal(data.Metainfo.RawInfo.Length, theirs.MetadataSize);
         var id = (byte)theirs.IdOf("ut_metadata")!.Value;
-        await peer.SendRawAsync(Engine.Wire.MessageWriter.Encode(new Engine.Wire.Extended(id, MetadataCodec.EncodeRequest(99))));
-        var reply = MetadataCodec.Decode((await peer.ReceiveAsync<Engine.Wire.Extended>(TimeSpan.FromSeconds(5))).Payload);
+        await peer.SendRawAsync(Engine.Core.Wire.MessageWriter.Encode(new Engine.Core.Wire.Extended(id, MetadataCodec.EncodeRequest(99))));
+        var reply = MetadataCodec.Decode((await peer.ReceiveAsync<Engine.Core.Wire.Extended>(TimeSpan.FromSeconds(5))).Payload);
         Assert.Equal((MetadataMessageType.Reject, 99), (reply.Type, reply.Piece));
     }
 }

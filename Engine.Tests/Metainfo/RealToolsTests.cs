@@ -1,3 +1,4 @@
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 
 namespace Engine.Tests.Metainfo;

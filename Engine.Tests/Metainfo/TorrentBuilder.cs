@@ -1,4 +1,4 @@
-using Engine.Bencode;
+using Engine.Core.Bencode;
 
 namespace Engine.Tests.Metainfo;
 

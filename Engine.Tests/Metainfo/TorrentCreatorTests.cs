@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Engine.Bencode;
+using Engine.Core.Bencode;
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 
 namespace Engine.Tests.Metainfo;

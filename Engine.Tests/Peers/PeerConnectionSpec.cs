@@ -1,14 +1,15 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.TestKit;
 using Akka.TestKit.Xunit2;
-using Engine.Buffers;
+using Akka.TestKit;
+using Engine.Core.Buffers;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Peers;
 using Engine.Pieces;
-using Engine.Primitives;
 using Engine.Tests.Support;
-using Engine.Wire;
 
 namespace Engine.Tests.Peers;
 

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.TestKit.Xunit2;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Wire;
 using Engine.Peers;
-using Engine.Wire;
 
 namespace Engine.Tests.Peers;
 

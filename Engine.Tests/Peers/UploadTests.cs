@@ -1,8 +1,8 @@
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Limits;
-using Engine.Primitives;
 using Engine.Tests.Support;
 using Engine.Torrents;
-using Engine.Wire;
 
 namespace Engine.Tests.Peers;
 
@@ -47,7 +47,7 @@ public sealed class UploadTests
         await node.WaitForAsync(TorrentState.Downloading, TimeSpan.FromSeconds(10));
         var (peer, _) = await ScriptedLeecher.ConnectAsync(node.EndPoint, data.Metainfo.InfoHash);
         await using var _ = peer;
-        var bitfield = Engine.Pieces.Bitfield.FromWire((await peer.ReceiveAsync<BitfieldMessage>()).Bits, data.Metainfo.PieceCount);
+        var bitfield = Engine.Core.Pieces.Bitfield.FromWire((await peer.ReceiveAsync<BitfieldMessage>()).Bits, data.Metainfo.PieceCount);
         Assert.False(bitfield[5]);
         Assert.Equal(data.Metainfo.PieceCount - 1, bitfield.SetCount);
         await peer.BecomeUnchokedAsync();

@@ -1,11 +1,13 @@
 using Akka.Actor;
-using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Akka.TestKit;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Pieces;
-using Engine.Primitives;
 using Engine.Storage;
-using Engine.Wire;
 
 namespace Engine.Tests.Pieces;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 using Engine.Sharing;
 using Engine.TrackerServer;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Engine.Api;
+using Engine.Core.Trackers;
 using Engine.Sharing;
-using Engine.Trackers;
 using Engine.TrackerServer;
 
 namespace Engine.Tests.Sharing;

@@ -1,4 +1,4 @@
-using Engine.Primitives;
+using Engine.Core.Primitives;
 using Engine.Sharing;
 
 namespace Engine.Tests.Sharing;

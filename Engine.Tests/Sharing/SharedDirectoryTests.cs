@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Engine.Primitives;
 using Engine.Sharing;
 
 namespace Engine.Tests.Sharing;

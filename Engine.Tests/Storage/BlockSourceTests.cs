@@ -1,4 +1,5 @@
-using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 using Engine.Storage;
 
@@ -27,7 +28,7 @@ public sealed class BlockSourceTests : IDisposable
         return (TorrentMetainfo.Parse(TorrentCreator.Create(dir, new TorrentCreationOptions { PieceLength = 16 * 1024 })), [.. all]);
     }
 
-    private static byte[] Expected(TorrentMetainfo t, byte[] all, Primitives.BlockRequest b)
+    private static byte[] Expected(TorrentMetainfo t, byte[] all, Engine.Core.Primitives.BlockRequest b)
         => all.AsSpan((int)(t.Layout.PieceOffset(b.Piece) + b.Offset), b.Length).ToArray();
 
     [Fact]

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Metainfo;
-using Engine.Primitives;
 using Engine.Storage;
 
 namespace Engine.Tests.Storage;

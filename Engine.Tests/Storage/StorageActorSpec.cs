@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
-using Engine.Primitives;
 using Engine.Storage;
 
 namespace Engine.Tests.Storage;
@@ -94,7 +95,7 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         Assert.Equal(StartupSource.NoData, ExpectMsg<StorageActor.CheckCompleted>().Source);
         WritePiece(first, t, all, 0, new DiskCredit(0));
         WritePiece(first, t, all, 2, new DiskCredit(0));
-        var verified = new Engine.Pieces.Bitfield(t.PieceCount);
+        var verified = new Engine.Core.Pieces.Bitfield(t.PieceCount);
         verified[0] = true;
         verified[2] = true;
         first.Tell(new StorageActor.Close(verified.ToWire()));

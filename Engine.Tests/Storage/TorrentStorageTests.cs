@@ -1,3 +1,4 @@
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 using Engine.Storage;
 

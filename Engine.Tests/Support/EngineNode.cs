@@ -1,8 +1,8 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Core.Metainfo;
 using Engine.Hosting;
 using Engine.Limits;
-using Engine.Metainfo;
 using Engine.Peers;
 using Engine.Torrents;
 

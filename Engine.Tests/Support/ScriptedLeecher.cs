@@ -1,6 +1,6 @@
 using System.Net;
-using Engine.Primitives;
-using Engine.Wire;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 
 namespace Engine.Tests.Support;
 

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
-using Engine.Buffers;
-using Engine.Primitives;
-using Engine.Wire;
+using System.Net;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 
 namespace Engine.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Core.Metainfo;
 using Engine.Hosting;
 using Engine.Metainfo;
 using Engine.Peers;
@@ -32,7 +33,7 @@ public sealed class TestEngine : IAsyncDisposable
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             ResumeDirectory = stateDir,
-            Trackers = new Engine.Trackers.TrackerSettings { MinimumInterval = TimeSpan.FromSeconds(2) },
+            Trackers = new Engine.Core.Trackers.TrackerSettings { MinimumInterval = TimeSpan.FromSeconds(2) },
         };
         if (configure is not null) options = configure(options);
         var system = EngineSystem.Start(options, name);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 
 namespace Engine.Tests.Support;
 

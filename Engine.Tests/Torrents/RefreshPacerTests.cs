@@ -1,5 +1,4 @@
 using Engine.Torrents;
-using Xunit;
 
 namespace Engine.Tests.Torrents;
 

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
-using Engine.Primitives;
+using System.Text;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.TrackerServer;
-using Engine.Trackers;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
 namespace Engine.Tests.TrackerServer;

@@ -1,7 +1,6 @@
 using System.Net;
-using Engine.Primitives;
+using Engine.Core.Trackers;
 using Engine.TrackerServer;
-using Engine.Trackers;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
 namespace Engine.Tests.TrackerServer;
@@ -54,6 +53,6 @@ public class TrackerHttpResponsesTests
         var read = HttpTrackerCodec.ParseScrapeResponse(TrackerHttpResponses.Scrape(files)); // the strict decoder would refuse unsorted keys
         Assert.Equal(10, read.Files.Count);
         foreach (var (hash, stats) in files) Assert.Equal(stats, read.Files[hash]);
-        Engine.Bencode.BencodeReader.Decode(TrackerHttpResponses.Scrape(files)); // strict by default
+        Engine.Core.Bencode.BencodeReader.Decode(TrackerHttpResponses.Scrape(files)); // strict by default
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 using Engine.Tests.Interop;
 using Engine.TrackerServer;
 using Xunit.Abstractions;

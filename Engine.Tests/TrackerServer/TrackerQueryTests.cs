@@ -1,6 +1,6 @@
-using Engine.Primitives;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.TrackerServer;
-using Engine.Trackers;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
 namespace Engine.Tests.TrackerServer;

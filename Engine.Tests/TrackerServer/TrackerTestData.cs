@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Tests.Metainfo;
-using Engine.Trackers;
 
 namespace Engine.Tests.TrackerServer;
 

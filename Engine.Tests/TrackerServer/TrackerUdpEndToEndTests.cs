@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
-using Engine.Primitives;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.TrackerServer;
-using Engine.Trackers;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
 namespace Engine.Tests.TrackerServer;

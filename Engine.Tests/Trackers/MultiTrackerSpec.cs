@@ -1,8 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Peers;
-using Engine.Primitives;
 using Engine.Tests.Support;
 using Engine.Tests.TrackerServer;
 using Engine.Trackers;

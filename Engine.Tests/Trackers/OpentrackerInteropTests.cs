@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using Engine.Primitives;
-using Engine.Trackers;
+using System.Net;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.Tests.Trackers;
 

@@ -1,9 +1,10 @@
-using Akka.Actor;
 using System.Net;
 using System.Text;
+using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Peers;
-using Engine.Primitives;
 using Engine.Tests.Support;
 using Engine.Trackers;
 

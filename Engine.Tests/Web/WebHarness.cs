@@ -1,5 +1,6 @@
 using System.Net;
 using Engine.Api;
+using Engine.Core.Metainfo;
 using Engine.Host.Web;
 using Engine.Metainfo;
 using Engine.Tests.Interop;

@@ -1,11 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Engine.Host.Web;
+using Engine.Core.Primitives;
 using Engine.Host.Web.Rest;
 using Engine.Host.Web.Ui;
-using Engine.Primitives;
+using Engine.Host.Web;
 using Engine.Tests.Interop;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Engine.Host.Web;
 using Engine.Host.Web.Runtime;
+using Engine.Host.Web;
 using Microsoft.Extensions.DependencyInjection;
 using static Engine.Tests.Web.UiSamples;
 

@@ -1,4 +1,4 @@
-using Engine.Metainfo;
+using Engine.Core.Metainfo;
 
 namespace Engine.Api;
 

@@ -6,7 +6,7 @@ namespace Engine.Api;
 /// <summary>Subscribed to one torrent actor: turns its notifications into public <see cref="TorrentEvent"/>s on the hub.</summary>
 internal sealed class EventRelay : ReceiveActor
 {
-    public EventRelay(EventHub hub, Action<Metainfo.TorrentMetainfo> onMetadata)
+    public EventRelay(EventHub hub, Action<Engine.Core.Metainfo.TorrentMetainfo> onMetadata)
     {
         Receive<Metadata.MetadataFetcher.MetadataReceived>(m =>
         {
@@ -24,5 +24,5 @@ internal sealed class EventRelay : ReceiveActor
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    public static Props Props(EventHub hub, Action<Metainfo.TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata));
+    public static Props Props(EventHub hub, Action<Engine.Core.Metainfo.TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata));
 }

@@ -1,5 +1,5 @@
-using Engine.Metainfo;
-using Engine.Pieces;
+using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
 
 namespace Engine.Api;
 

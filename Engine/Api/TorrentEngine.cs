@@ -1,11 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Hosting;
 using Engine.Metainfo;
-using Engine.Primitives;
-using Engine.Torrents;
 
 namespace Engine.Api;
 

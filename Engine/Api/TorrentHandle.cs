@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
+using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
 using Engine.Hosting;
 using Engine.Limits;
-using Engine.Metainfo;
 using Engine.Peers;
-using Engine.Pieces;
-using Engine.Primitives;
 using Engine.Torrents;
 using Engine.Trackers;
 

@@ -1,3 +1,5 @@
+using Engine.Core.Buffers;
+
 namespace Engine.Buffers;
 
 /// <summary>
@@ -15,6 +17,15 @@ public sealed class DiskBudget
         Capacity = blocks;
         _slots = new SemaphoreSlim(blocks, blocks);
     }
+
+    /// <summary>Smallest engine-wide cap on blocks waiting for the disk (1 MiB).</summary>
+    public const int MinBlocks = 64;
+
+    /// <summary>
+    /// The cap for everyone renting from <paramref name="pool"/> (one engine): a quarter of what the pool retains (at
+    /// least <see cref="MinBlocks"/>), e.g. 16 MiB of the default 64 MiB.
+    /// </summary>
+    public static DiskBudget For(BlockPool pool) => new(Math.Max(MinBlocks, pool.MaxRetained / 4));
 
     /// <summary>Most blocks waiting for the disk at once.</summary>
     public int Capacity { get; }

@@ -1,8 +1,9 @@
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Limits;
 using Engine.Peers;
-using Engine.Primitives;
-using Engine.Trackers;
 
 namespace Engine.Hosting;
 
@@ -25,6 +26,9 @@ public sealed record EngineContext(
 
     /// <summary>Engine-wide count of peer connections (<see cref="EngineOptions.MaxConnections"/>).</summary>
     public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();
+
+    /// <summary>The engine-wide cap on received blocks waiting for the disk (peers' credits draw on it); null: none.</summary>
+    public DiskBudget? DiskBudget { get; init; }
 
     /// <summary>How magnet links' metadata is fetched.</summary>
     public Metadata.MetadataSettings Metadata { get; init; } = new();

@@ -1,7 +1,7 @@
 using System.Net;
+using Engine.Core.Trackers;
 using Engine.Limits;
 using Engine.Peers;
-using Engine.Trackers;
 
 namespace Engine.Hosting;
 

@@ -1,10 +1,10 @@
-using Akka.Event;
 using System.Net;
 using Akka.Actor;
+using Akka.Event;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Metadata;
-using Engine.Metainfo;
 using Engine.Peers;
-using Engine.Primitives;
 using Engine.Torrents;
 
 namespace Engine.Hosting;

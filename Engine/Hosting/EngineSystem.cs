@@ -2,9 +2,10 @@ using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Limits;
-using Engine.Metainfo;
-using Engine.Primitives;
 using Engine.Torrents;
 
 namespace Engine.Hosting;
@@ -69,9 +70,11 @@ public sealed class EngineSystem : IAsyncDisposable
         };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         var port = options.ListenOn?.Port ?? 0;
-        var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(options.PooledBlocks), http, port,
+        var pool = new BlockPool(options.PooledBlocks);
+        var context = new EngineContext(PeerId.CreateOurs(), pool, http, port,
             options.Peers, options.PeerManager, options.Trackers, options.ResumeSaveInterval)
         {
+            DiskBudget = DiskBudget.For(pool),
             Bandwidth = new BandwidthBuckets(options.Limits),
             Connections = new ConnectionBudget(options.MaxConnections),
             Metadata = options.Metadata,

@@ -1,5 +1,5 @@
-using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,11 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Core.Metadata;
+using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
 using Engine.Hosting;
-using Engine.Metainfo;
 using Engine.Peers;
-using Engine.Pieces;
 using Engine.Torrents;
 using Engine.Trackers;
 
@@ -25,7 +26,7 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
     /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
     public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);
     /// <summary>To subscribers, before the torrent actor's own events: the torrent's metainfo is known.</summary>
-    public sealed record MetadataReceived(Primitives.InfoHash InfoHash, TorrentMetainfo Torrent);
+    public sealed record MetadataReceived(Engine.Core.Primitives.InfoHash InfoHash, TorrentMetainfo Torrent);
 
     private sealed record SessionEnded(IPEndPoint Peer, byte[]? Info, string? Error);
     private sealed record Resolved(IReadOnlyList<IPEndPoint> Peers);

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
-using Engine.Buffers;
-using Engine.Primitives;
-using Engine.Wire;
+using System.Net;
+using Engine.Core.Buffers;
+using Engine.Core.Metadata;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 
 namespace Engine.Metadata;
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
-using Engine.Bencode;
+using Engine.Core.Bencode;
+using Engine.Core.Metainfo;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Metainfo;

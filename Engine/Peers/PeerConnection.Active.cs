@@ -1,10 +1,10 @@
-using Akka.Event;
 using Akka.Actor;
-using Engine.Bencode;
+using Akka.Event;
+using Engine.Core.Bencode;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Pieces;
-using Engine.Primitives;
-using Engine.Storage;
-using Engine.Wire;
 
 namespace Engine.Peers;
 
@@ -451,7 +451,7 @@ public sealed partial class PeerConnection
             LastBlockAt: _lastBlockAt,
             ConnectedAt: _connectedAt,
             PiecesHave: _remoteHas.SetCount,
-            Snubbed: _amInterested && !_peerChoking && Choking.Choker.IsSnubbed(_unchokedUsAt?.UtcDateTime,
+            Snubbed: _amInterested && !_peerChoking && Engine.Core.Choking.Choker.IsSnubbed(_unchokedUsAt?.UtcDateTime,
                 _lastBlockAt == default ? null : _lastBlockAt.UtcDateTime, now.UtcDateTime)));
     }
 }

@@ -1,7 +1,8 @@
 using Akka.Actor;
-using Engine.Bencode;
+using Engine.Core.Bencode;
+using Engine.Core.Metadata;
+using Engine.Core.Wire;
 using Engine.Metadata;
-using Engine.Wire;
 
 namespace Engine.Peers;
 

@@ -1,14 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using Akka.Actor;
-using Engine.Bencode;
 using Engine.Buffers;
-using Engine.Diagnostics;
+using Engine.Core.Diagnostics;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Pieces;
-using Engine.Primitives;
-using Engine.Storage;
-using Engine.Wire;
 
 namespace Engine.Peers;
 
@@ -78,7 +76,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         _socket = acceptedSocket;
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
-        _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.Pool.DiskBudget);
+        _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.DiskBudget);
         _remoteHas = new Bitfield(ctx.Layout.PieceCount);
         _ourHave = new Bitfield(ctx.Layout.PieceCount);
         _connectedAt = Context.System.Scheduler.Now;
@@ -195,8 +193,8 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     {
         // m (with ut_metadata when we serve metadata, BEP 9), metadata_size, p, reqq, v.
         var serve = !_ctx.Metadata.IsEmpty;
-        return new Metadata.ExtensionHandshake(
-            serve ? new Dictionary<string, int> { [Metadata.MetadataCodec.ExtensionName] = MetadataId } : new Dictionary<string, int>(),
+        return new Engine.Core.Metadata.ExtensionHandshake(
+            serve ? new Dictionary<string, int> { [Engine.Core.Metadata.MetadataCodec.ExtensionName] = MetadataId } : new Dictionary<string, int>(),
             MetadataSize: serve ? _ctx.Metadata.Length : null,
             ListenPort: _ctx.ListenPort,
             Client: "Engine/0.1",

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Wire;
 using Engine.Limits;
-using Engine.Wire;
 
 namespace Engine.Peers;
 

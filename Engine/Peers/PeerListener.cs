@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.Actor;
-using Engine.Wire;
+using Engine.Core.Wire;
 
 namespace Engine.Peers;
 

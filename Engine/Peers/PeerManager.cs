@@ -1,10 +1,11 @@
-using Akka.Event;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.Actor;
-using Engine.Choking;
-using Engine.Primitives;
-using Engine.Wire;
+using Akka.Event;
+using Engine.Core.Choking;
+using Engine.Core.Peers;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 
 namespace Engine.Peers;
 

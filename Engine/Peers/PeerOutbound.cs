@@ -1,11 +1,11 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Actor;
-using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Limits;
-using Engine.Primitives;
 using Engine.Storage;
-using Engine.Wire;
 
 namespace Engine.Peers;
 

@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Engine.Buffers;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
 using Engine.Limits;
-using Engine.Primitives;
 using Engine.Storage;
 
 namespace Engine.Peers;
@@ -22,6 +23,9 @@ public sealed record SwarmContext(
 
     /// <summary>Delays the read loops (the torrent's and the engine's download buckets).</summary>
     public Throttle Download { get; init; } = Throttle.None;
+
+    /// <summary>The engine-wide cap on received blocks waiting for the disk (each peer's credits draw on it); null: none.</summary>
+    public DiskBudget? DiskBudget { get; init; }
 
     /// <summary>The engine-wide connection count, shared by every torrent's PeerManager.</summary>
     public ConnectionBudget Connections { get; init; } = ConnectionBudget.Unlimited();

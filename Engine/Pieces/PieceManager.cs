@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Engine.Buffers;
-using Engine.Primitives;
+using Engine.Core.Buffers;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Storage;
-using Engine.Wire;
 
 namespace Engine.Pieces;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Engine.Api;
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

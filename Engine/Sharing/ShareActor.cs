@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Engine.Api;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 using Engine.Metainfo;
-using Engine.Primitives;
 
 namespace Engine.Sharing;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

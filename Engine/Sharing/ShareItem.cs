@@ -1,4 +1,4 @@
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

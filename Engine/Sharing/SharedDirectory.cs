@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
 using Engine.Api;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 
 namespace Engine.Sharing;
 

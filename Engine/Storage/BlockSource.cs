@@ -1,6 +1,6 @@
-using Engine.Buffers;
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 
 namespace Engine.Storage;
 

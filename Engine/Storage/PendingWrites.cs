@@ -1,5 +1,7 @@
 using Engine.Buffers;
-using Engine.Primitives;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
+using Engine.Core.Storage;
 
 namespace Engine.Storage;
 

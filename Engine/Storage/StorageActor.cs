@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Akka.Actor;
 using Engine.Buffers;
-using Engine.Metainfo;
-using Engine.Pieces;
-using Engine.Primitives;
+using Engine.Core.Buffers;
+using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Storage;
 
 namespace Engine.Storage;
 

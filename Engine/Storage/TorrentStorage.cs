@@ -1,5 +1,6 @@
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
+using Engine.Core.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Storage;

@@ -1,9 +1,10 @@
 using System.Net;
 using Akka.Actor;
-using Engine.Metainfo;
+using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
 using Engine.Peers;
 using Engine.Pieces;
-using Engine.Primitives;
 using Engine.Trackers;
 
 namespace Engine.Torrents;

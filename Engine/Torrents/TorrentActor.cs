@@ -1,8 +1,8 @@
-using Akka.Event;
 using Akka.Actor;
+using Akka.Event;
+using Engine.Core.Metainfo;
 using Engine.Hosting;
 using Engine.Limits;
-using Engine.Metainfo;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -22,11 +22,11 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     public sealed record GetStatus;
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
     public sealed record StopTorrent;
-    public sealed record TorrentStopped(Engine.Primitives.InfoHash InfoHash);
+    public sealed record TorrentStopped(Engine.Core.Primitives.InfoHash InfoHash);
     /// <summary>Events (<see cref="TorrentCompleted"/>, <see cref="TorrentFailed"/>) go to the subscriber.</summary>
     public sealed record Subscribe(IActorRef Subscriber);
-    public sealed record TorrentCompleted(Engine.Primitives.InfoHash InfoHash);
-    public sealed record TorrentFailed(Engine.Primitives.InfoHash InfoHash, string Reason);
+    public sealed record TorrentCompleted(Engine.Core.Primitives.InfoHash InfoHash);
+    public sealed record TorrentFailed(Engine.Core.Primitives.InfoHash InfoHash, string Reason);
     /// <summary>Replies the PeerManager's peer list.</summary>
     public sealed record GetPeers;
     /// <summary>Changes this torrent's own upload/download limits (the engine's apply as well).</summary>
@@ -62,7 +62,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
     {
         _torrent = torrent;
         _paused = startPaused;
-        _have = new Pieces.Bitfield(torrent.PieceCount);
+        _have = new Engine.Core.Pieces.Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath), "storage");
@@ -179,6 +179,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
             Upload = _bandwidth.UploadThrottle(_engine.Bandwidth),
             Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
             Connections = _engine.Connections,
+            DiskBudget = _engine.DiskBudget,
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
         };

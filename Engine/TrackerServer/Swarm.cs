@@ -1,5 +1,5 @@
 using System.Net;
-using Engine.Primitives;
+using Engine.Core.Primitives;
 
 namespace Engine.TrackerServer;
 

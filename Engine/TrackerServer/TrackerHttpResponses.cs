@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
-using Engine.Bencode;
-using Engine.Primitives;
-using Engine.Trackers;
+using Engine.Core.Bencode;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 
@@ -38,9 +37,9 @@ public static class TrackerHttpResponses
         BencodeWriter.WriteString(w, "peers");
         if (compact)
         {
-            WriteCompact(w, result.Peers, AddressFamily.InterNetwork);
+            WriteCompact(w, result.Peers, IpFamily.V4);
             BencodeWriter.WriteString(w, "peers6");
-            WriteCompact(w, result.Peers, AddressFamily.InterNetworkV6);
+            WriteCompact(w, result.Peers, IpFamily.V6);
         }
         else
         {
@@ -98,15 +97,15 @@ public static class TrackerHttpResponses
         BencodeWriter.WriteInteger(w, value);
     }
 
-    private static void WriteCompact(ArrayBufferWriter<byte> w, IReadOnlyList<IPEndPoint> peers, AddressFamily family)
+    private static void WriteCompact(ArrayBufferWriter<byte> w, IReadOnlyList<IPEndPoint> peers, IpFamily family)
     {
         var entry = UdpTrackerCodec.PeerEntryLength(family);
         var count = 0;
-        foreach (var p in peers) if (p.AddressFamily == family) count++;
+        foreach (var p in peers) if (IpFamilies.Of(p) == family) count++;
         var bytes = new byte[count * entry];
         var at = 0;
         foreach (var p in peers)
-            if (p.AddressFamily == family) at += UdpTrackerCodec.WritePeer(bytes.AsSpan(at), p);
+            if (IpFamilies.Of(p) == family) at += UdpTrackerCodec.WritePeer(bytes.AsSpan(at), p);
         BencodeWriter.WriteString(w, bytes);
     }
 }

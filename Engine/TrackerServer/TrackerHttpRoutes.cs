@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Engine.Primitives;
-using Engine.Trackers;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Engine.Primitives;
-using Engine.Trackers;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 

@@ -1,5 +1,5 @@
-using Engine.Metainfo;
-using Engine.Primitives;
+using Engine.Core.Metainfo;
+using Engine.Core.Primitives;
 
 namespace Engine.TrackerServer;
 

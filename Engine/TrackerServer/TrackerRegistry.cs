@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
-using Engine.Primitives;
-using Engine.Trackers;
+using System.Net;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 

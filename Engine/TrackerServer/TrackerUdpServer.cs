@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
-using Engine.Trackers;
+using System.Net;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 
@@ -127,7 +128,7 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
                     return Error(answer, announce.TransactionId, BadConnectionIdMessage, packet.Length);
                 var result = _gate.Run((r, t) => r.Announce(announce.Announce, client.Address, t));
                 if (result.IsFailure) return Error(answer, announce.TransactionId, result.Failure!, packet.Length);
-                var family = client.Address.IsIPv4MappedToIPv6 ? AddressFamily.InterNetwork : client.AddressFamily;
+                var family = client.Address.IsIPv4MappedToIPv6 ? IpFamily.V4 : IpFamilies.Of(client);
                 var fits = (answer.Length - UdpTrackerCodec.AnnounceResponseHeaderLength) / UdpTrackerCodec.PeerEntryLength(family);
                 var peers = Fitting(result.Peers, family, fits);
                 return UdpTrackerCodec.WriteAnnounceResponse(answer, announce.TransactionId, result.Interval, result.Leechers, result.Seeders, peers, family);
@@ -155,14 +156,14 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
         return UdpTrackerCodec.WriteError(answer, transactionId, message);
     }
 
-    private static IReadOnlyList<IPEndPoint> Fitting(IReadOnlyList<IPEndPoint> peers, AddressFamily family, int max)
+    private static IReadOnlyList<IPEndPoint> Fitting(IReadOnlyList<IPEndPoint> peers, IpFamily family, int max)
     {
         var count = 0;
-        foreach (var p in peers) if (p.AddressFamily == family) count++;
+        foreach (var p in peers) if (IpFamilies.Of(p) == family) count++;
         if (count <= max) return peers;
         var list = new List<IPEndPoint>(max);
         foreach (var p in peers)
-            if (p.AddressFamily == family && list.Count < max) list.Add(p);
+            if (IpFamilies.Of(p) == family && list.Count < max) list.Add(p);
         return list;
     }
 

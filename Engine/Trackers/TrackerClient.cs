@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Peers;
-using Engine.Primitives;
 
 namespace Engine.Trackers;
 

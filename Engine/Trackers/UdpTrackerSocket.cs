@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.Actor;
 using Akka.IO;
-using Engine.Primitives;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.Trackers;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Engine.Bencode;
+using Engine.Core.Bencode;
 
 namespace Engine.Bench.Micro;
 

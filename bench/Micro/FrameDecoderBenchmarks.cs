@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Engine.Buffers;
-using Engine.Primitives;
-using Engine.Wire;
+using Engine.Core.Buffers;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
 
 namespace Engine.Bench.Micro;
 

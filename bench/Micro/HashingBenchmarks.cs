@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Engine.Core.Metainfo;
+using Engine.Core.Storage;
 using Engine.Metainfo;
 using Engine.Storage;
 

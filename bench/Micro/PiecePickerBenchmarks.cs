@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
 using Engine.Pieces;
-using Engine.Primitives;
 
 namespace Engine.Bench.Micro;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Core.Metainfo;
 using Engine.Metainfo;
 using Engine.Tests.Interop;
 

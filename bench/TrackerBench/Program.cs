@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using Engine.Primitives;
-using Engine.TrackerServer;
+using System.Net;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Trackers;
+using Engine.TrackerServer;
 
 namespace TrackerBench;
 

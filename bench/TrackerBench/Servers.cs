@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using Engine.Primitives;
+using System.Net;
+using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 using Engine.Trackers;
 
 namespace TrackerBench;

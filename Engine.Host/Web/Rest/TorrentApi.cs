@@ -4,9 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Engine.Api;
 using Engine.Host.Web.Ui;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Engine.Host.Web.Rest;
 
@@ -44,7 +41,7 @@ public static class TorrentApi
 
     private static async Task<IResult> With(WebEngine web, string hash, Func<TorrentHandle, Task<IResult>> act)
     {
-        if (!global::Engine.Primitives.InfoHash.TryFromHex(hash, out _))
+        if (!global::Engine.Core.Primitives.InfoHash.TryFromHex(hash, out _))
             return Problem(400, $"'{hash}' is not a 40-digit hex info-hash");
         if (web.Find(hash) is not { } handle) return Problem(404, $"no torrent {hash.ToLowerInvariant()}");
         try
@@ -119,7 +116,7 @@ public static class TorrentApi
         return Request(ImmutableArray<byte>.Empty, body.Magnet ?? body.Path, body.SaveDirectory, body.Peer);
     }
 
-    private static bool IsMagnet(string text) => global::Engine.Metainfo.MagnetLink.IsMagnet(text);
+    private static bool IsMagnet(string text) => global::Engine.Core.Metainfo.MagnetLink.IsMagnet(text);
 
     private static (AddRequest?, string?) Request(ImmutableArray<byte> file, string? pathOrMagnet, string? save, string? peer)
     {

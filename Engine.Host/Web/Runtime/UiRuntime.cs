@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Engine.Host.Web.Ui;
-using Microsoft.Extensions.Logging;
 
 namespace Engine.Host.Web.Runtime;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
-using Engine.Metainfo;
+using Engine.Core.Metainfo;
 
 namespace Engine.Host.Web.Ui;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
-using Engine.Metainfo;
+using Engine.Core.Metainfo;
+using Engine.Core.Wire;
 using Engine.Tests.Support;
-using Engine.Wire;
 
 namespace Engine.Tests.Scenarios.Kit;
 

@@ -1,0 +1,12 @@
+namespace Engine.Core.Metainfo;
+
+/// <summary>A .torrent file (or its bencode) that the engine refuses; the message names the problem.</summary>
+public sealed class MetainfoException : Exception
+{
+    public MetainfoException(string message) : base(message) { }
+
+    public MetainfoException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The message of the error raised for BitTorrent v2-only torrents.</summary>
+    public const string V2OnlyMessage = "v2-only torrents are not supported yet";
+}

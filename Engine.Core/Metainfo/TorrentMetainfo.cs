@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Engine.Core.Bencode;
+using Engine.Core.Primitives;
+
+namespace Engine.Core.Metainfo;
+
+/// <summary>
+/// A parsed .torrent file (BitTorrent v1; hybrids through their v1 part). Immutable. Build one with
+/// <see cref="Parse"/> (or <c>TorrentMetainfo.Load(path)</c>, in Engine: Engine.Core reads no files); anything the engine refuses is a <see cref="MetainfoException"/>.
+/// </summary>
+public sealed class TorrentMetainfo
+{
+    /// <summary>Largest .torrent file <see cref="Load"/> reads.</summary>
+    public const int MaxFileSize = 64 * 1024 * 1024;
+
+    private TorrentMetainfo() { }
+
+    /// <summary>The torrent's name, sanitised (the top directory of multi-file torrents, the file of single-file ones).</summary>
+    public string Name { get; private init; } = "";
+    public InfoHash InfoHash { get; private init; }
+    public int PieceLength { get; private init; }
+    public int PieceCount => Layout.PieceCount;
+    public long TotalLength { get; private init; }
+
+    /// <summary>The concatenated 20-byte SHA-1 hashes of the pieces.</summary>
+    public ReadOnlyMemory<byte> PieceHashes { get; private init; }
+    public TorrentLayout Layout { get; private init; } = null!;
+    public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
+    public bool IsMultiFile { get; private init; }
+
+    public string? Announce { get; private init; }
+
+    /// <summary>BEP 12 tracker tiers; <c>[[announce]]</c> when there is no usable <c>announce-list</c>.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> AnnounceTiers { get; private init; } = [];
+
+    /// <summary>BEP 19 web seeds (<c>url-list</c>).</summary>
+    public IReadOnlyList<string> UrlList { get; private init; } = [];
+
+    /// <summary>BEP 17 HTTP seeds (<c>httpseeds</c>).</summary>
+    public IReadOnlyList<string> HttpSeeds { get; private init; } = [];
+    public bool IsPrivate { get; private init; }
+    public DateTimeOffset? CreationDate { get; private init; }
+    public string? Comment { get; private init; }
+    public string? CreatedBy { get; private init; }
+
+    /// <summary>A BEP 52 hybrid (its v2 half is checked for consistency, then only the v1 half is used).</summary>
+    public bool IsHybrid { get; private init; }
+
+    /// <summary>The info dictionary's bytes exactly as in the file (what the info-hash is computed from).</summary>
+    public ReadOnlyMemory<byte> RawInfo { get; private init; }
+
+    /// <summary>Every tracker URL of every tier, in order.</summary>
+    public IEnumerable<string> Trackers => AnnounceTiers.SelectMany(t => t);
+
+    public ReadOnlySpan<byte> GetPieceHash(int piece)
+    {
+        if ((uint)piece >= (uint)PieceCount)
+            throw new ArgumentOutOfRangeException(nameof(piece), $"piece {piece} is not in 0..{PieceCount - 1}");
+        return PieceHashes.Span.Slice(piece * 20, 20);
+    }
+
+    public static TorrentMetainfo Parse(ReadOnlyMemory<byte> data)
+    {
+        BValue decoded;
+        try
+        {
+            decoded = BencodeReader.DecodePrefix(data, out var consumed, BencodeOptions.Metainfo);
+            // Files saved through text tools sometimes gain a final newline; other trailing bytes are refused.
+            var rest = data.Span[consumed..];
+            if (rest.TrimStart(" \t\r\n"u8).Length != 0)
+                throw new BencodeException(consumed, $"trailing data: {rest.Length} byte(s) after the end of the value");
+        }
+        catch (BencodeException e)
+        {
+            throw new MetainfoException($"not a valid .torrent file: {e.Message}", e);
+        }
+        if (decoded is not BDictionary root)
+            throw new MetainfoException($"not a valid .torrent file: expected a dictionary at the top level, found a {Kind(decoded)}");
+        if (root["info"] is not BDictionary info)
+            throw new MetainfoException("missing or invalid 'info' dictionary");
+
+        var rawInfo = data.Slice(info.Start, info.End - info.Start);
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(rawInfo.Span, hash);
+        var infoHash = InfoHash.FromBytes(hash);
+
+        var parsed = InfoDictionaryParser.Parse(info, infoHash.ToHex());
+        var announce = UrlLists.Url(root["announce"]);
+        return new TorrentMetainfo
+        {
+            Name = parsed.Name,
+            InfoHash = infoHash,
+            PieceLength = parsed.PieceLength,
+            TotalLength = parsed.TotalLength,
+            PieceHashes = parsed.PieceHashes,
+            Layout = new TorrentLayout(parsed.TotalLength, parsed.PieceLength),
+            Files = parsed.Files,
+            IsMultiFile = parsed.IsMultiFile,
+            IsPrivate = parsed.IsPrivate,
+            IsHybrid = parsed.IsHybrid,
+            RawInfo = rawInfo,
+            Announce = announce,
+            AnnounceTiers = UrlLists.Tiers(root["announce-list"], announce),
+            UrlList = UrlLists.StringOrList(root["url-list"]),
+            HttpSeeds = UrlLists.StringOrList(root["httpseeds"]),
+            CreationDate = root["creation date"] is BInteger { Value: >= 0 and <= 253402300799 } date
+                ? DateTimeOffset.FromUnixTimeSeconds(date.Value)
+                : null,
+            Comment = (root["comment.utf-8"] as BString ?? root["comment"] as BString)?.Text,
+            CreatedBy = (root["created by"] as BString)?.Text,
+        };
+    }
+
+    private static string Kind(BValue value) => value switch
+    {
+        BInteger => "integer",
+        BString => "byte string",
+        BList => "list",
+        _ => "dictionary",
+    };
+}

@@ -1,0 +1,482 @@
+using System.Numerics;
+using Engine.Core.Primitives;
+
+namespace Engine.Core.Pieces;
+
+/// <summary>
+/// Decides which blocks to request from which peer. Owns our have-field, the availability of every
+/// piece among connected peers, and the in-transit state (which peer has claimed which block, which
+/// blocks of unverified pieces have arrived). Peers are identified by an <c>int</c> key the caller assigns.
+/// </summary>
+/// <remarks>
+/// Every piece is in exactly one state: <b>have</b> (verified), <b>active</b> (started: some block claimed
+/// or received; tracked by a <see cref="PieceProgress"/>), or <b>fresh</b> (missing, nothing started).
+/// Fresh pieces live in buckets by availability, so rarest-first visits only the lowest buckets; active
+/// pieces with unclaimed blocks are additionally in the "open" set that <see cref="Pick"/> serves first.
+/// Policy, in order: finish open pieces the peer has; then start new pieces, at random while we have fewer
+/// than <c>randomFirstPieces</c> verified pieces, else rarest first with random ties; and once every missing
+/// block is received or in transit (endgame), claim blocks other peers already have in transit.
+/// Not thread-safe: one owner (the PieceManager actor) calls it.
+/// </remarks>
+public sealed partial class PiecePicker
+{
+    private readonly TorrentLayout _layout;
+    private readonly Bitfield _have;
+    private readonly Random _random;
+    private readonly int _randomFirstPieces;
+    private readonly int[] _availability;
+    private readonly int[] _bucketPositions;
+    private readonly List<IndexedPieceSet> _buckets = new();
+    private readonly PieceProgress?[] _progress;
+    private readonly IndexedPieceSet _active;
+    private readonly IndexedPieceSet _open;
+    private readonly Stack<PieceProgress> _pool = new();
+    private readonly Dictionary<int, PeerState> _peers = new();
+    private readonly List<int> _cancelScratch = new();
+    private long _unclaimedBlocks;
+    private long _freshVersion; // bumped whenever a started piece becomes fresh again
+
+    public PiecePicker(TorrentLayout layout, Bitfield have, Random random, int randomFirstPieces = 4)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(have);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegative(randomFirstPieces);
+        if (have.Count != layout.PieceCount)
+            throw new ArgumentException($"the have-field has {have.Count} pieces, the torrent {layout.PieceCount}", nameof(have));
+        _layout = layout;
+        _have = have.Clone();
+        _random = random;
+        _randomFirstPieces = randomFirstPieces;
+        var count = layout.PieceCount;
+        _availability = new int[count];
+        _bucketPositions = new int[count];
+        Array.Fill(_bucketPositions, -1);
+        _progress = new PieceProgress?[count];
+        _active = IndexedPieceSet.Create(count);
+        _open = IndexedPieceSet.Create(count);
+        _buckets.Add(new IndexedPieceSet(_bucketPositions, Math.Max(4, count - have.SetCount)));
+        for (var piece = _have.NextClear(0); piece >= 0; piece = _have.NextClear(piece + 1))
+        {
+            _buckets[0].Add(piece);
+            _unclaimedBlocks += layout.BlockCount(piece);
+        }
+    }
+
+    /// <summary>Our verified pieces. A live view: do not modify it.</summary>
+    public Bitfield Have => _have;
+
+    public bool IsComplete => _have.AllSet;
+
+    /// <summary>Every missing block is received or in transit: peers may now duplicate requests.</summary>
+    public bool InEndgame => _unclaimedBlocks == 0 && !_have.AllSet;
+
+    /// <summary>Connected peers whose bitfield contains the piece.</summary>
+    public int Availability(int piece) => _availability[piece];
+
+    /// <summary>Pieces started but not verified.</summary>
+    public int ActivePieceCount => _active.Count;
+
+    /// <summary>Blocks of missing pieces that are neither received nor claimed.</summary>
+    public long UnclaimedBlocks => _unclaimedBlocks;
+
+    public int PeerCount => _peers.Count;
+
+    // ---- peers and availability ----
+
+    public void PeerAdded(int peer, Bitfield peerHas)
+    {
+        ArgumentNullException.ThrowIfNull(peerHas);
+        CheckSize(peerHas);
+        if (_peers.ContainsKey(peer)) throw new InvalidOperationException($"peer {peer} was already added");
+        var state = new PeerState(peerHas.Clone());
+        _peers.Add(peer, state);
+        for (var piece = peerHas.NextSet(0); piece >= 0; piece = peerHas.NextSet(piece + 1))
+            ChangeAvailability(piece, +1);
+    }
+
+    public void PeerHave(int peer, int piece)
+    {
+        CheckPiece(piece);
+        var state = GetPeer(peer);
+        if (state.Has[piece]) return;
+        state.Has[piece] = true;
+        ChangeAvailability(piece, +1);
+    }
+
+    public void PeerHaveAll(int peer)
+    {
+        var has = GetPeer(peer).Has;
+        for (var piece = has.NextClear(0); piece >= 0; piece = has.NextClear(piece + 1))
+        {
+            has[piece] = true;
+            ChangeAvailability(piece, +1);
+        }
+    }
+
+    /// <summary>Forgets the peer: all its claimed blocks return to the pool and its pieces stop counting. Unknown peers are ignored.</summary>
+    public void PeerRemoved(int peer)
+    {
+        if (!_peers.TryGetValue(peer, out var state)) return;
+        ReleaseAll(state);
+        var has = state.Has;
+        for (var piece = has.NextSet(0); piece >= 0; piece = has.NextSet(piece + 1))
+            ChangeAvailability(piece, -1);
+        _peers.Remove(peer);
+    }
+
+    /// <summary>The peer has a piece we don't (every missing piece is wanted).</summary>
+    public bool IsInteresting(Bitfield peerHas)
+    {
+        ArgumentNullException.ThrowIfNull(peerHas);
+        CheckSize(peerHas);
+        return peerHas.HasAnyNotIn(_have);
+    }
+
+    // ---- picking ----
+
+    /// <summary>
+    /// Claims up to <c>destination.Length</c> blocks for the peer and writes them to <paramref name="destination"/>;
+    /// returns how many. <paramref name="peerHas"/> is the peer's current bitfield (the one the picker was told about).
+    /// </summary>
+    public int Pick(int peer, Bitfield peerHas, Span<BlockRequest> destination)
+    {
+        ArgumentNullException.ThrowIfNull(peerHas);
+        CheckSize(peerHas);
+        var state = GetPeer(peer);
+        if (destination.IsEmpty || peerHas.NoneSet || _have.AllSet) return 0;
+        var written = 0;
+
+        // 1. Pieces already started that still have unclaimed blocks.
+        for (var i = 0; i < _open.Count && written < destination.Length;)
+        {
+            var piece = _open[i];
+            if (peerHas[piece])
+                written += ClaimFree(state, _progress[piece]!, destination[written..]);
+            if (i < _open.Count && _open[i] == piece) i++; // else the piece left the set and another took slot i
+        }
+
+        // 2. New pieces (skipped while nothing fresh can have appeared for this peer since it last found none).
+        while (written < destination.Length && !state.KnownExhausted(peerHas, _freshVersion))
+        {
+            var piece = _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
+            if (piece < 0)
+            {
+                state.MarkExhausted(peerHas, _freshVersion);
+                break;
+            }
+            written += ClaimFree(state, Activate(piece), destination[written..]);
+        }
+
+        // 3. Endgame: duplicate blocks other peers have in transit, the least duplicated first.
+        if (written < destination.Length && _unclaimedBlocks == 0)
+        {
+            written += ClaimDuplicates(state, peerHas, destination[written..], maxClaims: 1);
+            if (written < destination.Length)
+                written += ClaimDuplicates(state, peerHas, destination[written..], maxClaims: int.MaxValue);
+        }
+        return written;
+    }
+
+    private int ClaimFree(PeerState state, PieceProgress progress, Span<BlockRequest> destination)
+    {
+        var written = 0;
+        var piece = progress.Piece;
+        for (var block = 0; block < progress.BlockCount && written < destination.Length && progress.FreeCount > 0; block++)
+        {
+            if (!progress.IsFree(block)) continue;
+            progress.Claim(block);
+            _unclaimedBlocks--;
+            var request = _layout.Block(piece, block);
+            state.Claims.Add(request);
+            destination[written++] = request;
+        }
+        if (progress.FreeCount == 0 && _open.Contains(piece)) _open.Remove(piece);
+        return written;
+    }
+
+    private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination, int maxClaims)
+    {
+        var written = 0;
+        for (var i = 0; i < _active.Count && written < destination.Length; i++)
+        {
+            var progress = _progress[_active[i]]!;
+            if (!peerHas[progress.Piece]) continue;
+            for (var block = 0; block < progress.BlockCount && written < destination.Length; block++)
+            {
+                var claims = progress.Claims(block);
+                if (progress.IsReceived(block) || claims == 0 || claims > maxClaims) continue;
+                var request = _layout.Block(progress.Piece, block);
+                if (!state.Claims.Add(request)) continue; // this peer already has it claimed
+                progress.Claim(block);
+                destination[written++] = request;
+            }
+        }
+        return written;
+    }
+
+    private int PickRarestFresh(Bitfield peerHas)
+    {
+        // Walk the availability buckets from the rarest up; bucket 0 holds pieces no connected peer has.
+        // A peer holding few of the rare pieces would make this walk long, so past a budget comparable to
+        // one pass over the peer's bitfield, switch to that pass instead: the cost per pick stays bounded
+        // by O(pieces / 64 + pieces the peer has that we lack).
+        var budget = 16 + (_layout.PieceCount >> 8);
+        var lowest = 0;
+        for (var availability = 1; availability < _buckets.Count; availability++)
+        {
+            var bucket = _buckets[availability];
+            var count = bucket.Count;
+            if (count == 0) continue;
+            if (lowest == 0) lowest = availability;
+            // Start at a random slot so ties among equally rare pieces are broken at random.
+            var index = _random.Next(count);
+            for (var seen = 0; seen < count; seen++)
+            {
+                if (--budget < 0) return PickRarestByPeerScan(peerHas, lowest);
+                var piece = bucket[index];
+                if (peerHas[piece]) return piece;
+                if (++index == count) index = 0;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Rarest fresh piece among those the peer has, by one pass over its bitfield. The pass starts at a random
+    /// word and keeps the first piece of least availability, so ties fall at random; it stops early on
+    /// reaching the lowest availability any fresh piece has.
+    /// </summary>
+    private int PickRarestByPeerScan(Bitfield peerHas, int lowestAvailability)
+    {
+        var theirs = peerHas.Words;
+        var ours = _have.Words;
+        int best = -1, bestAvailability = int.MaxValue;
+        var w = _random.Next(theirs.Length);
+        for (var visited = 0; visited < theirs.Length; visited++)
+        {
+            var bits = theirs[w] & ~ours[w];
+            while (bits != 0)
+            {
+                var bit = BitOperations.LeadingZeroCount(bits);
+                bits &= ~(1UL << (63 - bit));
+                var piece = (w << 6) + bit;
+                var availability = _availability[piece];
+                if (availability == 0 || availability >= bestAvailability || _progress[piece] is not null) continue;
+                best = piece;
+                bestAvailability = availability;
+                if (availability == lowestAvailability) return best;
+            }
+            if (++w == theirs.Length) w = 0;
+        }
+        return best;
+    }
+
+    private int PickRandomFresh(Bitfield peerHas)
+    {
+        var start = _random.Next(_layout.PieceCount);
+        for (var piece = peerHas.NextSet(start); piece >= 0; piece = peerHas.NextSet(piece + 1))
+            if (IsFresh(piece)) return piece;
+        for (var piece = peerHas.NextSet(0); piece >= 0 && piece < start; piece = peerHas.NextSet(piece + 1))
+            if (IsFresh(piece)) return piece;
+        return -1;
+    }
+
+    // ---- arrivals and releases ----
+
+    /// <summary>Records an arriving block. See <see cref="BlockResult"/> for what the caller must do.</summary>
+    public BlockResult BlockReceived(int peer, BlockRequest block)
+    {
+        _peers.TryGetValue(peer, out var state);
+        if (!Fits(block)) return BlockResult.Unwanted;
+        var wasClaimed = state is not null && state.Claims.Remove(block);
+        var piece = block.Piece;
+        var index = block.BlockIndex;
+        if (_have[piece]) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
+        var progress = _progress[piece] ?? Activate(piece);
+        if (progress.IsReceived(index)) return BlockResult.Unwanted; // a received block has no claims left
+
+        IReadOnlyList<int> cancelAt = Array.Empty<int>();
+        var others = progress.Claims(index) - (wasClaimed ? 1 : 0);
+        if (others > 0) cancelAt = TakeOtherClaims(block, others);
+        if (progress.MarkReceived(index)) _unclaimedBlocks--;
+        if (progress.FreeCount == 0 && _open.Contains(piece)) _open.Remove(piece);
+        return new BlockResult(true, progress.Complete, cancelAt, wasClaimed);
+    }
+
+    private int[] TakeOtherClaims(BlockRequest block, int expected)
+    {
+        _cancelScratch.Clear();
+        foreach (var (key, other) in _peers)
+        {
+            if (other.Claims.Remove(block)) _cancelScratch.Add(key);
+            if (_cancelScratch.Count == expected) break;
+        }
+        return _cancelScratch.ToArray();
+    }
+
+    /// <summary>The peer will not deliver this block (reject, choke, timeout): it returns to the pool.</summary>
+    public void Release(int peer, BlockRequest block)
+    {
+        if (!_peers.TryGetValue(peer, out var state) || !state.Claims.Remove(block)) return;
+        Unclaim(block);
+    }
+
+    /// <summary>All the peer's claims return to the pool (it choked us).</summary>
+    public void ReleaseAll(int peer)
+    {
+        if (_peers.TryGetValue(peer, out var state)) ReleaseAll(state);
+    }
+
+    private void ReleaseAll(PeerState state)
+    {
+        foreach (var block in state.Claims) Unclaim(block);
+        state.Claims.Clear();
+    }
+
+    private void Unclaim(BlockRequest block)
+    {
+        var progress = _progress[block.Piece]!;
+        if (!progress.Unclaim(block.BlockIndex)) return;
+        _unclaimedBlocks++;
+        if (!_open.Contains(block.Piece)) _open.Add(block.Piece);
+    }
+
+    /// <summary>The piece passed its hash check: it joins our have-field. Claims on it, if any, are dropped.</summary>
+    public void PieceVerified(int piece)
+    {
+        CheckPiece(piece);
+        if (_have[piece]) return;
+        var progress = _progress[piece];
+        if (progress is null)
+        {
+            RemoveFresh(piece);
+            _unclaimedBlocks -= _layout.BlockCount(piece);
+        }
+        else
+        {
+            _unclaimedBlocks -= progress.FreeCount;
+            Deactivate(progress);
+        }
+        _have[piece] = true;
+    }
+
+    /// <summary>The piece failed its hash check: every block of it is needed again. Claims on it, if any, are dropped.</summary>
+    public void PieceFailed(int piece)
+    {
+        CheckPiece(piece);
+        if (_have[piece]) throw new InvalidOperationException($"piece {piece} is already verified; it cannot fail");
+        var progress = _progress[piece];
+        if (progress is null) return;
+        _unclaimedBlocks += progress.BlockCount - progress.FreeCount;
+        Deactivate(progress);
+        AddFresh(piece);
+        _freshVersion++;
+    }
+
+    /// <summary>A snapshot of the blocks the peer has claimed.</summary>
+    public IReadOnlyCollection<BlockRequest> ClaimsOf(int peer)
+    {
+        if (!_peers.TryGetValue(peer, out var state) || state.Claims.Count == 0) return Array.Empty<BlockRequest>();
+        var result = new BlockRequest[state.Claims.Count];
+        state.Claims.CopyTo(result);
+        return result;
+    }
+
+    // ---- piece states ----
+
+    private bool IsFresh(int piece) => !_have[piece] && _progress[piece] is null;
+
+    private PieceProgress Activate(int piece)
+    {
+        RemoveFresh(piece);
+        var progress = _pool.Count > 0 ? _pool.Pop() : new PieceProgress();
+        progress.Reset(piece, _layout.BlockCount(piece));
+        _progress[piece] = progress;
+        _active.Add(piece);
+        _open.Add(piece);
+        return progress;
+    }
+
+    private void Deactivate(PieceProgress progress)
+    {
+        var piece = progress.Piece;
+        if (progress.MissingCount > progress.FreeCount) DropClaimsOn(progress);
+        _progress[piece] = null;
+        _active.Remove(piece);
+        if (_open.Contains(piece)) _open.Remove(piece);
+        _pool.Push(progress);
+    }
+
+    private void DropClaimsOn(PieceProgress progress)
+    {
+        foreach (var state in _peers.Values)
+            for (var block = 0; block < progress.BlockCount; block++)
+                if (progress.Claims(block) > 0)
+                    state.Claims.Remove(_layout.Block(progress.Piece, block));
+    }
+
+    private void ChangeAvailability(int piece, int delta)
+    {
+        var fresh = IsFresh(piece);
+        if (fresh) RemoveFresh(piece);
+        _availability[piece] += delta;
+        if (fresh) AddFresh(piece);
+    }
+
+    private void AddFresh(int piece)
+    {
+        var availability = _availability[piece];
+        while (_buckets.Count <= availability) _buckets.Add(new IndexedPieceSet(_bucketPositions));
+        _buckets[availability].Add(piece);
+    }
+
+    private void RemoveFresh(int piece) => _buckets[_availability[piece]].Remove(piece);
+
+    // ---- checks ----
+
+    private bool Fits(BlockRequest block) =>
+        (uint)block.Piece < (uint)_layout.PieceCount
+        && block.Offset >= 0 && block.Offset % TorrentLayout.BlockSize == 0
+        && block.BlockIndex < _layout.BlockCount(block.Piece)
+        && block.Length == _layout.BlockLength(block.Piece, block.BlockIndex);
+
+    private PeerState GetPeer(int peer) =>
+        _peers.TryGetValue(peer, out var state) ? state : throw new InvalidOperationException($"peer {peer} was not added to the picker");
+
+    private void CheckSize(Bitfield field)
+    {
+        if (field.Count != _layout.PieceCount)
+            throw new ArgumentException($"the bitfield has {field.Count} pieces, the torrent {_layout.PieceCount}", nameof(field));
+    }
+
+    private void CheckPiece(int piece)
+    {
+        if ((uint)piece >= (uint)_layout.PieceCount)
+            throw new ArgumentOutOfRangeException(nameof(piece), $"piece {piece} is outside the torrent's {_layout.PieceCount} pieces");
+    }
+
+    private sealed class PeerState(Bitfield has)
+    {
+        private Bitfield? _exhaustedField;
+        private int _exhaustedSetCount;
+        private long _exhaustedVersion;
+
+        public Bitfield Has { get; } = has;
+        public HashSet<BlockRequest> Claims { get; } = new();
+
+        /// <summary>
+        /// The last search for a fresh piece in this same bitfield found none, and since then neither did the
+        /// bitfield gain pieces nor did any piece become fresh again (fresh pieces otherwise only disappear).
+        /// </summary>
+        public bool KnownExhausted(Bitfield peerHas, long freshVersion) =>
+            ReferenceEquals(peerHas, _exhaustedField) && peerHas.SetCount == _exhaustedSetCount && freshVersion == _exhaustedVersion;
+
+        public void MarkExhausted(Bitfield peerHas, long freshVersion)
+        {
+            _exhaustedField = peerHas;
+            _exhaustedSetCount = peerHas.SetCount;
+            _exhaustedVersion = freshVersion;
+        }
+    }
+}

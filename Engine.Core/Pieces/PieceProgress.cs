@@ -1,0 +1,77 @@
+namespace Engine.Core.Pieces;
+
+/// <summary>
+/// Per-block state of one started ("active") piece: which blocks arrived and how many peers have each
+/// block claimed. Instances are pooled by the picker and reused across pieces.
+/// </summary>
+internal sealed class PieceProgress
+{
+    private bool[] _received = new bool[16];
+    private int[] _claims = new int[16];
+
+    public int Piece { get; private set; }
+    public int BlockCount { get; private set; }
+    public int ReceivedCount { get; private set; }
+
+    /// <summary>Blocks neither received nor claimed by anyone.</summary>
+    public int FreeCount { get; private set; }
+
+    /// <summary>Blocks not yet received (free or in transit).</summary>
+    public int MissingCount => BlockCount - ReceivedCount;
+
+    public bool Complete => ReceivedCount == BlockCount;
+
+    public void Reset(int piece, int blockCount)
+    {
+        Piece = piece;
+        BlockCount = blockCount;
+        if (_received.Length < blockCount)
+        {
+            _received = new bool[blockCount];
+            _claims = new int[blockCount];
+        }
+        else
+        {
+            Array.Clear(_received, 0, blockCount);
+            Array.Clear(_claims, 0, blockCount);
+        }
+        ReceivedCount = 0;
+        FreeCount = blockCount;
+    }
+
+    public bool IsReceived(int block) => _received[block];
+
+    public int Claims(int block) => _claims[block];
+
+    public bool IsFree(int block) => !_received[block] && _claims[block] == 0;
+
+    /// <summary>Adds a claimant; returns true when the block was free before.</summary>
+    public bool Claim(int block)
+    {
+        var wasFree = _claims[block]++ == 0 && !_received[block];
+        if (wasFree) FreeCount--;
+        return wasFree;
+    }
+
+    /// <summary>Removes a claimant; returns true when the block became free.</summary>
+    public bool Unclaim(int block)
+    {
+        var nowFree = --_claims[block] == 0 && !_received[block];
+        if (nowFree) FreeCount++;
+        return nowFree;
+    }
+
+    /// <summary>
+    /// Marks a needed block received and forgets its claims (the caller removes them from the peers).
+    /// Returns true when it was free (unclaimed) before.
+    /// </summary>
+    public bool MarkReceived(int block)
+    {
+        var wasFree = _claims[block] == 0;
+        if (wasFree) FreeCount--;
+        _claims[block] = 0;
+        _received[block] = true;
+        ReceivedCount++;
+        return wasFree;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Engine.Core.Trackers;
+
+/// <summary>A tracker response that cannot be understood. The message names the problem.</summary>
+public sealed class TrackerException : Exception
+{
+    public TrackerException(string message) : base(message) { }
+
+    public TrackerException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,10 @@
+namespace Engine.Core.Trackers;
+
+/// <summary>The <c>action</c> field of a UDP tracker packet (BEP 15).</summary>
+public enum UdpAction
+{
+    Connect = 0,
+    Announce = 1,
+    Scrape = 2,
+    Error = 3,
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using Engine.Core.Peers;
+
+namespace Engine.Tests.Core.Peers;
+
+/// <summary>The pure address book: what may be dialled when, backoff after failures, and what a ban covers.</summary>
+public sealed class PeerBookTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 2, 20, 0, 0, TimeSpan.Zero);
+
+    private static IPEndPoint Ep(string text) => IPEndPoint.Parse(text);
+
+    [Fact]
+    public void New_addresses_are_dialled_once_in_the_order_they_came_and_duplicates_are_ignored()
+    {
+        var book = new PeerBook();
+        Assert.Equal(2, book.Add([Ep("10.0.0.1:6881"), Ep("10.0.0.2:6881"), Ep("10.0.0.1:6881"), Ep("10.0.0.3:0")]));
+        Assert.Equal([Ep("10.0.0.1:6881"), Ep("10.0.0.2:6881")], book.Take(5, T0));
+        Assert.Empty(book.Take(5, T0)); // both are marked connected
+    }
+
+    [Fact]
+    public void A_failed_address_backs_off_twice_as_long_each_time_and_a_clean_session_resets_it()
+    {
+        var book = new PeerBook(TimeSpan.FromSeconds(10));
+        var a = Ep("10.0.0.1:6881");
+        book.Add([a]);
+        book.Take(1, T0);
+        book.Disconnected(a, failed: true, T0);
+        Assert.Empty(book.Take(1, T0.AddSeconds(9)));
+        Assert.Equal([a], book.Take(1, T0.AddSeconds(10)));
+        book.Disconnected(a, failed: true, T0.AddSeconds(10));
+        Assert.Equal(T0.AddSeconds(30), book.NextRetry());
+        Assert.Equal([a], book.Take(1, T0.AddSeconds(30)));
+        book.Disconnected(a, failed: false, T0.AddSeconds(40));
+        Assert.Equal(T0.AddSeconds(50), book.NextRetry());
+    }
+
+    [Fact]
+    public void A_ban_covers_every_port_of_the_peers_IP_address_including_ports_it_connects_from_later()
+    {
+        var book = new PeerBook();
+        book.Add([Ep("10.0.0.1:6881"), Ep("10.0.0.1:7000"), Ep("10.0.0.2:6881")]);
+        book.Ban(Ep("10.0.0.1:51234")); // an incoming connection's ephemeral port
+        Assert.True(book.IsBanned(Ep("10.0.0.1:6881")));
+        Assert.True(book.IsBanned(Ep("10.0.0.1:40000")));
+        Assert.True(book.IsBanned(Ep("[::ffff:10.0.0.1]:40000")));
+        Assert.False(book.IsBanned(Ep("10.0.0.2:6881")));
+        Assert.Equal([Ep("10.0.0.2:6881")], book.Take(10, T0));
+        Assert.False(book.MarkConnected(Ep("10.0.0.1:7000")));
+        Assert.Null(book.NextRetry()); // 10.0.0.2 is connected; nothing else may be dialled
+    }
+
+    [Fact]
+    public void On_loopback_a_ban_covers_only_that_address_and_port()
+    {
+        var book = new PeerBook();
+        book.Add([Ep("127.0.0.1:6881"), Ep("127.0.0.1:6882")]);
+        book.Ban(Ep("127.0.0.1:6881"));
+        Assert.True(book.IsBanned(Ep("127.0.0.1:6881")));
+        Assert.False(book.IsBanned(Ep("127.0.0.1:6882")));
+        Assert.Equal([Ep("127.0.0.1:6882")], book.Take(10, T0));
+    }
+
+    [Fact]
+    public void An_address_given_up_after_failed_dials_does_not_ban_its_IP()
+    {
+        var book = new PeerBook(TimeSpan.FromSeconds(1), maxFailures: 2);
+        var a = Ep("10.0.0.1:6881");
+        book.Add([a]);
+        book.Take(1, T0);
+        book.Disconnected(a, failed: true, T0);
+        book.Take(1, T0.AddSeconds(1));
+        book.Disconnected(a, failed: true, T0.AddSeconds(1));
+        Assert.True(book.IsBanned(a));
+        Assert.False(book.IsBanned(Ep("10.0.0.1:6882")));
+    }
+}

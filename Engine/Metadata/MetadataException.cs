@@ -1,4 +1,0 @@
-namespace Engine.Metadata;
-
-/// <summary>A peer's metadata exchange went wrong (bad message, wrong size, hash mismatch...); the message names the problem.</summary>
-public sealed class MetadataException(string message) : Exception(message);

@@ -1,9 +1,0 @@
-namespace Engine.Trackers;
-
-/// <summary>A tracker response that cannot be understood. The message names the problem.</summary>
-public sealed class TrackerException : Exception
-{
-    public TrackerException(string message) : base(message) { }
-
-    public TrackerException(string message, Exception inner) : base(message, inner) { }
-}

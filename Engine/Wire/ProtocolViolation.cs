@@ -1,7 +1,0 @@
-namespace Engine.Wire;
-
-/// <summary>A typed protocol error with a message naming the problem.</summary>
-public sealed record ProtocolViolation(ViolationKind Kind, string Detail)
-{
-    public override string ToString() => $"{Kind}: {Detail}";
-}

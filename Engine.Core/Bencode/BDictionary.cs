@@ -15,6 +15,9 @@ public sealed class BDictionary : BValue
     internal BDictionary(IReadOnlyList<KeyValuePair<BString, BValue>> entries, int start, int end) : base(start, end)
         => Entries = entries;
 
+    /// <summary>The dictionary with no entries.</summary>
+    public static BDictionary Empty { get; } = new([]);
+
     public IReadOnlyList<KeyValuePair<BString, BValue>> Entries { get; }
 
     public int Count => Entries.Count;

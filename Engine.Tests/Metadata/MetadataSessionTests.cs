@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
+using Engine.Core.Extensions;
 using Engine.Core.Metadata;
 using Engine.Core.Primitives;
 using Engine.Metadata;

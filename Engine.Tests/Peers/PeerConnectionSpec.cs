@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Akka.TestKit;
 using Engine.Core.Buffers;
+using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;

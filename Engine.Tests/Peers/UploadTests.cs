@@ -1,3 +1,4 @@
+using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using Engine.Limits;
@@ -177,7 +178,7 @@ public sealed class UploadTests
                 break;
             case Violation.RequestsWhileChoked:
                 // Never interested, so never unchoked: a few racing requests are tolerated, a stream is not.
-                for (var i = 0; i <= new Engine.Peers.PeerSettings().ChokedRequestGrace; i++)
+                for (var i = 0; i <= new Engine.Core.Peers.PeerSettings().ChokedRequestGrace; i++)
                     await bad.RequestAsync(layout.Block(i % 40, 0));
                 break;
             case Violation.BitfieldSpareBits:

@@ -1,5 +1,6 @@
 using Engine.Buffers;
 using Engine.Core.Buffers;
+using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
 using Engine.Limits;

@@ -1,4 +1,5 @@
 using System.Net;
+using Engine.Core.Peers;
 using Engine.Core.Trackers;
 using Engine.Limits;
 using Engine.Peers;

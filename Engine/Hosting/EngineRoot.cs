@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Metainfo;
+using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Metadata;
 using Engine.Peers;

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 using Engine.Core.Buffers;
+using Engine.Core.Extensions;
 using Engine.Core.Metadata;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;

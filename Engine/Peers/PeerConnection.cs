@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
+using Akka.Event;
 using Engine.Buffers;
-using Engine.Core.Diagnostics;
+using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
@@ -11,63 +12,32 @@ using Engine.Pieces;
 namespace Engine.Peers;
 
 /// <summary>
-/// One peer. Owns the protocol state (choke/interest both ways, the peer's bitfield, our outstanding
-/// requests, its queued requests) and two children that own the socket: <see cref="PeerInbound"/>
-/// (reads) and <see cref="PeerOutbound"/> (writes). If either child stops, the peer stops; on stop
-/// the PieceManager (which watches us) takes back every block we had claimed.
-/// Downloading: the PieceManager decides interest and hands out blocks; we keep up to the
-/// <see cref="RequestPipeline"/>'s depth of requests outstanding. Uploading: the PeerManager decides
-/// choking; requests from an unchoked peer are read from storage off the actor thread.
+/// One peer: the actor shell of a <see cref="PeerSession"/>, which holds the whole peer protocol. The shell dials or
+/// takes the accepted socket, starts two children that own it — <see cref="PeerInbound"/> (reads) and
+/// <see cref="PeerOutbound"/> (writes) — feeds the session what they, the PieceManager and the PeerManager tell, and
+/// carries out what the session asks (it is the session's <see cref="IPeerEffects"/>). If either child stops, the peer
+/// stops; on stop the PieceManager (which watches us) takes back every block we had claimed.
 /// </summary>
-public sealed partial class PeerConnection : ReceiveActor, IWithTimers
+public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 {
+    /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
+    public sealed record SetChoke(bool Choke);
+
+    /// <summary>An input for the extension called <paramref name="Name"/> (BEP 10), passed to it unread.</summary>
+    public sealed record ToExtension(string Name, object Input);
+
     private readonly SwarmContext _ctx;
     private readonly IPEndPoint _remote;
-    private Socket? _socket;
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
     private readonly DiskCredit _diskCredit;
-    private readonly Akka.Event.ILoggingAdapter _log = Akka.Event.Logging.GetLogger(Context);
-
+    private readonly PeerSession _session;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Socket? _socket;
     private IActorRef _inbound = ActorRefs.Nobody;
     private IActorRef _outbound = ActorRefs.Nobody;
-    private PeerId? _remoteId;
-    private bool _remoteFast;
-    private bool _remoteExtensions;
-    private Bitfield _remoteHas;
-    private bool _bitfieldSeen;
-    private Bitfield _ourHave;
-
-    // download side
-    private bool _amInterested;
-    private bool _peerChoking = true;
-    private bool _blocksRequested;
-    private bool _batching;                          // inside OnReceived: accepted blocks wait in _arrived
-    private readonly List<PieceMessage> _arrived = new();
-    private readonly Dictionary<BlockRequest, DateTimeOffset> _outstanding = new(); // block -> when requested
-    private DateTimeOffset _newestServedRequest; // request time of the most recently requested block that arrived
-    private long _receivedSinceTick;
-    private readonly RequestPipeline _pipeline = new();
-    private DateTimeOffset _lastBlockAt;
-    private DateTimeOffset? _unchokedUsAt;
-    private readonly RateMeter _download = new();
-
-    // upload side
-    private bool _amChoking = true;
-    private bool _peerInterested;
-    private readonly Queue<BlockRequest> _uploadQueue = new();           // arrival order; may hold cancelled entries
-    private readonly HashSet<BlockRequest> _requests = new();            // requests not yet handed to the write loop
-    private int _chokedRequests;
-    private int _unreadableBlocks;
-    private long _outboundQueued;
-    private readonly RateMeter _upload = new();
-
-    private DateTimeOffset _lastReceived;
-    private readonly DateTimeOffset _connectedAt;
     private string _closeReason = "closed";
-    private bool _failed;
-    private bool _banned;
-    private bool _stopping;
+    private bool _failed, _banned;
 
     public PeerConnection(SwarmContext ctx, IPEndPoint remote, Socket? acceptedSocket, Handshake? acceptedHandshake, byte[] initialBytes)
     {
@@ -77,9 +47,11 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
         _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.DiskBudget);
-        _remoteHas = new Bitfield(ctx.Layout.PieceCount);
-        _ourHave = new Bitfield(ctx.Layout.PieceCount);
-        _connectedAt = Context.System.Scheduler.Now;
+        _session = new PeerSession(new PeerSessionContext(ctx.InfoHash, ctx.OurId, ctx.Layout, ctx.Settings)
+        {
+            Extensions = ctx.Extensions,
+            ListenPort = ctx.ListenPort,
+        }, this, Now);
         if (_socket is null) Connecting();
         else Handshaking();
     }
@@ -97,14 +69,14 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
     /// <summary>A child dying stops the peer: no half-connections.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
     protected override void PreStart()
     {
-        _lastReceived = Context.System.Scheduler.Now;
         if (_socket is null)
         {
-            var remote = _remote;
-            var timeout = _ctx.Settings.ConnectTimeout;
-            ConnectAsync(remote, timeout).PipeTo(Self, success: s => new SocketConnected(s), failure: e => new ConnectFailed(e.GetBaseException().Message));
+            ConnectAsync(_remote, _ctx.Settings.ConnectTimeout).PipeTo(Self,
+                success: s => new SocketConnected(s), failure: e => new ConnectFailed(e.GetBaseException().Message));
         }
         else
         {
@@ -116,11 +88,10 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _remoteId, _closeReason, _failed, _banned, _download.Total, _upload.Total));
+        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _session.RemoteId, _closeReason, _failed, _banned, _session.Downloaded, _session.Uploaded));
         // Blocks of ours still on their way to the disk no longer count against the engine-wide cap.
         _diskCredit.Close();
-        if (_socket is not null && _inbound.IsNobody())
-            _socket.Dispose();
+        if (_socket is not null && _inbound.IsNobody()) _socket.Dispose();
     }
 
     private static async Task<Socket> ConnectAsync(IPEndPoint remote, TimeSpan timeout)
@@ -147,16 +118,46 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
             StartChildren(expectHandshake: true);
             Become(Handshaking);
         });
-        Receive<ConnectFailed>(m => Close("connect failed: " + m.Reason, failed: true));
-        Receive<HandshakeTimedOut>(_ => Close("connect timed out", failed: true));
+        Receive<ConnectFailed>(m => Close("connect failed: " + m.Reason, failed: true, ban: false));
+        Receive<HandshakeTimedOut>(_ => Close("connect timed out", failed: true, ban: false));
         ReceiveAny(_ => { });
     }
 
     private void Handshaking()
     {
         Receive<PeerInbound.HandshakeReceived>(m => OnHandshake(m.Handshake));
-        Receive<HandshakeTimedOut>(_ => Close("no handshake", failed: true));
-        CommonLifecycle();
+        Receive<HandshakeTimedOut>(_ => Close("no handshake", failed: true, ban: false));
+        SocketEvents();
+    }
+
+    private void Active()
+    {
+        Receive<PeerMessage>(m => _session.OnMessage(m, Now));
+        Receive<PeerInbound.Received>(m => _session.OnMessages(m.Messages, Now));
+        Receive<PieceManager.Welcome>(m => _session.OnWelcome(m.Have, Now));
+        Receive<PieceManager.Interest>(m => _session.OnInterest(m.Interested, Now));
+        Receive<PieceManager.BlocksAssigned>(m => _session.OnBlocksAssigned(m.Blocks, Now));
+        Receive<PieceManager.CancelBlock>(m => _session.OnCancelBlock(m.Block, Now));
+        Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
+        Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
+        Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
+        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input));
+        Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
+        Receive<PeerOutbound.PieceUnavailable>(m => _session.OnPieceUnavailable(m.Block, m.Reason, Now));
+        Receive<Tick>(_ => _session.OnTick(Now));
+        SocketEvents();
+    }
+
+    /// <summary>What the socket children tell in every state after they started.</summary>
+    private void SocketEvents()
+    {
+        Receive<PeerInbound.ViolationDetected>(m => Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true));
+        Receive<PeerInbound.ReadEnded>(m => Close(m.Reason, failed: _session.RemoteId is null, ban: false));
+        Receive<PeerOutbound.WriteEnded>(m => Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false));
+        Receive<Terminated>(_ => Close(_closeReason == "closed" ? "socket closed" : _closeReason, failed: false, ban: false));
+        // Blocks told before the session started, or after it ended: their buffers and credits go back.
+        Receive<PeerMessage>(m => _session.OnMessage(m, Now));
+        Receive<PeerInbound.Received>(m => _session.OnMessages(m.Messages, Now));
         ReceiveAny(_ => { });
     }
 
@@ -166,7 +167,7 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
         socket.NoDelay = true;
         var handshake = new byte[Handshake.Length];
         new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
-        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Settings, _ctx.Upload, _ctx.Blocks), "out");
+        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(socket, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
         Context.Watch(_outbound);
@@ -175,56 +176,50 @@ public sealed partial class PeerConnection : ReceiveActor, IWithTimers
 
     private void OnHandshake(Handshake hs)
     {
-        if (hs.InfoHash != _ctx.InfoHash) { Close("handshake for another torrent", failed: true); return; }
-        if (hs.PeerId.Equals(_ctx.OurId)) { Close("connected to ourselves", failed: true, ban: true); return; }
+        if (!_session.OnHandshake(hs, Now)) return;
         Timers.Cancel("handshake-timeout");
-        _remoteId = hs.PeerId;
-        _remoteFast = hs.SupportsFast;
-        _remoteExtensions = hs.SupportsExtensions;
-        if (_remoteExtensions)
-            _outbound.Tell(new Extended(0, ExtendedHandshake()));
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(_remoteId));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
         Become(Active);
     }
 
-    private byte[] ExtendedHandshake()
+    // ---- IPeerEffects: what the session asks ------------------------------------------------------
+
+    public void Send(PeerMessage message) => _outbound.Tell(message);
+    public void Send(PeerMessage[] messages) => _outbound.Tell(new PeerOutbound.SendAll(messages));
+    public void Upload(BlockRequest[] blocks) => _outbound.Tell(new PeerOutbound.SendPieces(blocks));
+    public void AskForBlocks(int count) => _ctx.PieceManager.Tell(new PieceManager.RequestBlocks(count));
+    public void ReleaseBlocks(BlockRequest[] blocks) => _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(blocks));
+    public void Deliver(PieceMessage block) => _ctx.PieceManager.Tell(new PieceManager.BlockArrived(block, _diskCredit));
+    public void Deliver(PieceMessage[] blocks) => _ctx.PieceManager.Tell(new PieceManager.BlocksArrived(blocks, _diskCredit));
+    public void PeerHas(int piece) => _ctx.PieceManager.Tell(new PieceManager.PeerHave(piece));
+    public void PeerHas(Bitfield pieces) => _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(pieces));
+    public void PeerHasAll() => _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
+    public void ListenPort(int port) => Context.Parent.Tell(new PeerManager.PeerListenPort(port));
+    public void Notify(object notification) => Context.Parent.Tell(notification);
+    public void Warn(string message) => _log.Warning("{0}: {1}", _remote, message);
+
+    public void Discard(PieceMessage block)
     {
-        // m (with ut_metadata when we serve metadata, BEP 9), metadata_size, p, reqq, v.
-        var serve = !_ctx.Metadata.IsEmpty;
-        return new Engine.Core.Metadata.ExtensionHandshake(
-            serve ? new Dictionary<string, int> { [Engine.Core.Metadata.MetadataCodec.ExtensionName] = MetadataId } : new Dictionary<string, int>(),
-            MetadataSize: serve ? _ctx.Metadata.Length : null,
-            ListenPort: _ctx.ListenPort,
-            Client: "Engine/0.1",
-            RequestQueue: _ctx.Settings.AdvertisedRequestQueue).Encode();
+        block.Data.Release();
+        _diskCredit.Release();
     }
 
-    private void CommonLifecycle()
+    public void StatsChanged()
     {
-        Receive<PeerInbound.ViolationDetected>(m => Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true));
-        Receive<PeerInbound.ReadEnded>(m => Close(m.Reason, failed: _remoteId is null));
-        Receive<PeerOutbound.WriteEnded>(m => Close("write: " + m.Reason, failed: _remoteId is null));
-        Receive<Terminated>(_ => Close(_closeReason == "closed" ? "socket closed" : _closeReason, failed: false));
-        Receive<PieceMessage>(m =>
-        {
-            // Not active yet (cannot happen after a valid handshake) — give the buffer and credit back.
-            m.Data.Release();
-            _diskCredit.Release();
-        });
-        Receive<PeerInbound.Received>(m =>
-        {
-            foreach (var message in m.Messages) DropMessage(message);
-        });
+        var now = Now;
+        var s = _session;
+        Context.Parent.Tell(new PeerManager.PeerStats(_remote, s.RemoteId, s.DownloadRate(now), s.UploadRate(now), s.Downloaded, s.Uploaded,
+            PeerInterested: s.PeerInterested, AmChoking: s.AmChoking, AmInterested: s.AmInterested, PeerChoking: s.PeerChoking,
+            LastBlockAt: s.LastBlockAt, ConnectedAt: s.ConnectedAt, PiecesHave: s.PiecesHave, Snubbed: s.IsSnubbed(now)));
     }
 
-    private void Close(string reason, bool failed, bool ban = false)
+    public void Close(string reason, bool failed, bool ban)
     {
         _closeReason = reason;
         _failed |= failed;
         _banned |= ban;
-        _stopping = true;
         Context.Stop(Self);
     }
 

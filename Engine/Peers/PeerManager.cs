@@ -125,7 +125,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
                 _closedDownloaded += m.Downloaded;
                 _closedUploaded += m.Uploaded;
             }
-            Forget(Sender, m.Failed, m.Banned, m.Reason == PeerConnection.BothSeedsReason);
+            Forget(Sender, m.Failed, m.Banned, m.Reason == PeerSession.BothSeedsReason);
         });
         // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
         // queue the forgetting behind it, so that its reason (failed, banned) is the one recorded.

@@ -17,13 +17,11 @@ namespace Engine.Peers;
 /// torrent's <see cref="BlockSource"/> just before sending it, in queue order, so a choke or anything else told
 /// after them still goes out after them; a block that cannot be read is told back as
 /// <see cref="PieceUnavailable"/>. The loop tells <see cref="Sent"/> back per batch, which keeps the count of
-/// queued bytes the parent uses for upload backpressure. A keep-alive goes out after
-/// <see cref="PeerSettings.KeepAliveInterval"/> without sending anything (timers use the actor
-/// scheduler, so tests drive them with virtual time). An upload <see cref="Throttle"/> (rate limits) delays
+/// queued bytes the parent uses for upload backpressure (and its peer session uses to time keep-alives). An upload <see cref="Throttle"/> (rate limits) delays
 /// each send until the buckets allow its bytes; with a limit, batches are cut to about a tenth of a second's
 /// worth so that the flow is smooth. Upload backpressure then holds further reads in the parent.
 /// </summary>
-public sealed class PeerOutbound : ReceiveActor, IWithTimers
+public sealed class PeerOutbound : ReceiveActor
 {
     /// <summary>Told to the parent after each send: payload bytes of pieces sent and bytes still queued.</summary>
     public sealed record Sent(int PieceBytes, long QueuedBytes);
@@ -38,7 +36,6 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
 
     private sealed record BatchSent(int Bytes, int PieceBytes);
     private sealed record LoopEnded(string Reason);
-    private sealed class KeepAliveTick { public static readonly KeepAliveTick Instance = new(); }
 
     /// <summary>A queue entry: a message, or (Message null) a block to read and send as a piece.</summary>
     private readonly record struct Outgoing(PeerMessage? Message, BlockRequest Block);
@@ -48,21 +45,18 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
 
     private readonly Socket _socket;
     private readonly byte[]? _handshake;
-    private readonly PeerSettings _settings;
     private readonly Throttle _throttle;
     private readonly BlockSource? _blocks;
     private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _cts = new();
     private long _queuedBytes;
-    private DateTimeOffset _lastSent;
 
-    public PeerOutbound(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null, BlockSource? blocks = null)
+    public PeerOutbound(Socket socket, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
     {
         _throttle = throttle ?? Throttle.None;
         _blocks = blocks;
         _socket = socket;
         _handshake = handshake;
-        _settings = settings;
         Receive<PeerMessage>(Enqueue);
         Receive<SendAll>(m =>
         {
@@ -80,16 +74,7 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         Receive<BatchSent>(m =>
         {
             _queuedBytes -= m.Bytes;
-            _lastSent = Context.System.Scheduler.Now;
             Context.Parent.Tell(new Sent(m.PieceBytes, _queuedBytes));
-        });
-        Receive<KeepAliveTick>(_ =>
-        {
-            if (Context.System.Scheduler.Now - _lastSent >= _settings.KeepAliveInterval && _queuedBytes == 0)
-            {
-                _lastSent = Context.System.Scheduler.Now;
-                Enqueue(KeepAlive.Instance);
-            }
         });
         Receive<LoopEnded>(m =>
         {
@@ -98,17 +83,12 @@ public sealed class PeerOutbound : ReceiveActor, IWithTimers
         });
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     /// <param name="blocks">Where <see cref="SendPieces"/> blocks are read; without it every one is unavailable.</param>
-    public static Props Props(Socket socket, byte[]? handshake, PeerSettings settings, Throttle? throttle = null, BlockSource? blocks = null)
-        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, settings, throttle, blocks));
+    public static Props Props(Socket socket, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
+        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, throttle, blocks));
 
     protected override void PreStart()
     {
-        _lastSent = Context.System.Scheduler.Now;
-        var check = _settings.KeepAliveInterval < TimeSpan.FromSeconds(40) ? _settings.KeepAliveInterval / 4 : TimeSpan.FromSeconds(10);
-        Timers.StartPeriodicTimer("keep-alive", KeepAliveTick.Instance, check);
         var self = Self;
         _ = Task.Run(() => WriteLoop(self, _cts.Token));
     }

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
+using Engine.Core.Extensions;
+using Engine.Core.Metadata;
+using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Limits;
 using Engine.Storage;
@@ -35,4 +38,10 @@ public sealed record SwarmContext(
 
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }
+
+    /// <summary>
+    /// The BEP 10 extensions the connections speak, each a pure module of Engine.Core: <c>ut_metadata</c> serving
+    /// <see cref="Metadata"/>. A new extension is registered here; the peer session and its actor stay as they are.
+    /// </summary>
+    public ExtensionRegistry Extensions => MetadataServer.Register(ExtensionRegistry.Empty, Metadata);
 }

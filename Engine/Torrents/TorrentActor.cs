@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Metainfo;
+using Engine.Core.Peers;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;

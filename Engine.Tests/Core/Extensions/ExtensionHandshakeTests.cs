@@ -1,7 +1,8 @@
 using System.Text;
+using Engine.Core.Extensions;
 using Engine.Core.Metadata;
 
-namespace Engine.Tests.Core.Metadata;
+namespace Engine.Tests.Core.Extensions;
 
 public sealed class ExtensionHandshakeTests
 {
@@ -43,5 +44,5 @@ public sealed class ExtensionHandshakeTests
     [InlineData("i5e", "not a dictionary")]
     [InlineData("d1:m", "not bencoded")]
     public void A_handshake_that_is_not_a_dictionary_is_refused(string payload, string message)
-        => Assert.Contains(message, Assert.Throws<MetadataException>(() => ExtensionHandshake.Decode(Encoding.ASCII.GetBytes(payload))).Message);
+        => Assert.Contains(message, Assert.Throws<ExtensionException>(() => ExtensionHandshake.Decode(Encoding.ASCII.GetBytes(payload))).Message);
 }

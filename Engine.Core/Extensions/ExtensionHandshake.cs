@@ -1,6 +1,6 @@
 using Engine.Core.Bencode;
 
-namespace Engine.Core.Metadata;
+namespace Engine.Core.Extensions;
 
 /// <summary>
 /// The BEP 10 extension handshake (extended message id 0): <c>m</c> maps extension names to the ids the sender
@@ -14,6 +14,9 @@ public sealed record ExtensionHandshake(
     string? Client = null,
     int? RequestQueue = null)
 {
+    /// <summary>The whole decoded dictionary, for extensions that read keys of their own (empty when built here).</summary>
+    public BDictionary Fields { get; init; } = BDictionary.Empty;
+
     /// <summary>The id the sender wants <paramref name="name"/> messages under, or null when it does not support (or disabled) it.</summary>
     public int? IdOf(string name) => Extensions.TryGetValue(name, out var id) && id is > 0 and <= 255 ? id : null;
 
@@ -29,7 +32,7 @@ public sealed record ExtensionHandshake(
         return d.ToArray();
     }
 
-    /// <summary>Decodes a handshake payload; throws <see cref="MetadataException"/> when it is not a bencoded dictionary.</summary>
+    /// <summary>Decodes a handshake payload; throws <see cref="ExtensionException"/> when it is not a bencoded dictionary.</summary>
     public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
     {
         BDictionary d;
@@ -37,10 +40,10 @@ public sealed record ExtensionHandshake(
         {
             // Some clients pad the handshake: the first value is what counts.
             if (BencodeReader.DecodePrefix(payload, out _, BencodeOptions.Metainfo) is not BDictionary dict)
-                throw new MetadataException("extension handshake is not a dictionary");
+                throw new ExtensionException("extension handshake is not a dictionary");
             d = dict;
         }
-        catch (BencodeException e) { throw new MetadataException("extension handshake is not bencoded: " + e.Message); }
+        catch (BencodeException e) { throw new ExtensionException("extension handshake is not bencoded: " + e.Message); }
         var extensions = new Dictionary<string, int>();
         if (d.TryGet<BDictionary>("m", out var m))
             foreach (var (key, value) in m.Entries)
@@ -50,6 +53,9 @@ public sealed record ExtensionHandshake(
             d.TryGet<BInteger>("metadata_size", out var size) && size.Value is > 0 and <= int.MaxValue ? (int)size.Value : null,
             d.TryGet<BInteger>("p", out var port) && port.Value is > 0 and <= 65535 ? (int)port.Value : null,
             d.TryGet<BString>("v", out var v) ? v.Text : null,
-            d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value is > 0 and <= int.MaxValue ? (int)reqq.Value : null);
+            d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value is > 0 and <= int.MaxValue ? (int)reqq.Value : null)
+        {
+            Fields = d,
+        };
     }
 }

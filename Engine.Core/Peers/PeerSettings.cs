@@ -1,4 +1,4 @@
-namespace Engine.Peers;
+namespace Engine.Core.Peers;
 
 /// <summary>Per-connection tunables. Defaults follow what mature clients do; tests shorten the timers.</summary>
 public sealed record PeerSettings

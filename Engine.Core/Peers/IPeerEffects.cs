@@ -1,0 +1,55 @@
+using Engine.Core.Extensions;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
+
+namespace Engine.Core.Peers;
+
+/// <summary>
+/// What a <see cref="PeerSession"/> asks its shell to do, in the order it asks. The actor shell carries each out
+/// (a message to the peer's write loop, the piece manager or the peer manager); tests record them.
+/// </summary>
+public interface IPeerEffects : IExtensionEffects
+{
+    /// <summary>Sends several messages to the peer, in order, as one hand-off (e.g. the requests for a batch of blocks).</summary>
+    void Send(PeerMessage[] messages);
+
+    /// <summary>Reads these blocks and sends them as pieces, in order, after everything asked before.</summary>
+    void Upload(BlockRequest[] blocks);
+
+    /// <summary>Asks the piece manager for up to <paramref name="count"/> blocks to request from this peer.</summary>
+    void AskForBlocks(int count);
+
+    /// <summary>Gives blocks back to the piece manager: they will not come from this peer.</summary>
+    void ReleaseBlocks(BlockRequest[] blocks);
+
+    /// <summary>A requested block arrived: its buffer and disk credit go on to the piece manager.</summary>
+    void Deliver(PieceMessage block);
+
+    /// <summary>Requested blocks that arrived in one read, in order: one hand-off for all.</summary>
+    void Deliver(PieceMessage[] blocks);
+
+    /// <summary>A block nobody wants (not requested, or arriving after the end): its buffer and disk credit are released.</summary>
+    void Discard(PieceMessage block);
+
+    /// <summary>The peer has this piece now.</summary>
+    void PeerHas(int piece);
+
+    /// <summary>The peer has these pieces (a bitfield, merged with what it had announced before).</summary>
+    void PeerHas(Bitfield pieces);
+
+    /// <summary>The peer has every piece.</summary>
+    void PeerHasAll();
+
+    /// <summary>The peer named the port it listens on (its extension handshake's <c>p</c>).</summary>
+    void ListenPort(int port);
+
+    /// <summary>Choke, interest or rates changed: the peer manager's view of this peer should be refreshed.</summary>
+    void StatsChanged();
+
+    /// <summary>Something worth a line in the log (warning level).</summary>
+    void Warn(string message);
+
+    /// <summary>The connection ends. <paramref name="failed"/>: the peer misbehaved or could not be reached; <paramref name="ban"/>: never again.</summary>
+    void Close(string reason, bool failed, bool ban);
+}

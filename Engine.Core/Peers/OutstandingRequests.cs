@@ -1,0 +1,56 @@
+using Engine.Core.Primitives;
+
+namespace Engine.Core.Peers;
+
+/// <summary>
+/// The blocks we have requested from one peer and not yet received, each with the time it was requested. Peers
+/// serve requests in order, so a block still outstanding well after blocks requested later than it have arrived was
+/// skipped (dropped from an overfull queue, or lost): <see cref="TakeSkipped"/> finds those.
+/// </summary>
+public sealed class OutstandingRequests
+{
+    private readonly Dictionary<BlockRequest, DateTimeOffset> _requestedAt = new();
+    private DateTimeOffset _newestServed; // request time of the most recently requested block that arrived
+
+    public int Count => _requestedAt.Count;
+
+    public bool Contains(BlockRequest block) => _requestedAt.ContainsKey(block);
+
+    public bool Add(BlockRequest block, DateTimeOffset now) => _requestedAt.TryAdd(block, now);
+
+    /// <summary>Forgets a block (cancelled, rejected); false when it was not outstanding.</summary>
+    public bool Remove(BlockRequest block) => _requestedAt.Remove(block);
+
+    /// <summary>A block arrived: true when it was outstanding (and is no longer).</summary>
+    public bool Arrived(BlockRequest block)
+    {
+        if (!_requestedAt.Remove(block, out var requestedAt)) return false;
+        if (requestedAt > _newestServed) _newestServed = requestedAt;
+        return true;
+    }
+
+    /// <summary>Every outstanding block, now forgotten (null when there is none).</summary>
+    public BlockRequest[]? TakeAll()
+    {
+        if (_requestedAt.Count == 0) return null;
+        var blocks = new BlockRequest[_requestedAt.Count];
+        _requestedAt.Keys.CopyTo(blocks, 0);
+        _requestedAt.Clear();
+        return blocks;
+    }
+
+    /// <summary>
+    /// The blocks requested more than <paramref name="timeout"/> ago that were skipped — a block requested over a
+    /// second after them has arrived — now forgotten (null when there is none).
+    /// </summary>
+    public BlockRequest[]? TakeSkipped(DateTimeOffset now, TimeSpan timeout)
+    {
+        List<BlockRequest>? skipped = null;
+        foreach (var (block, requestedAt) in _requestedAt)
+            if (now - requestedAt > timeout && _newestServed - requestedAt > TimeSpan.FromSeconds(1))
+                (skipped ??= []).Add(block);
+        if (skipped is null) return null;
+        foreach (var block in skipped) _requestedAt.Remove(block);
+        return skipped.ToArray();
+    }
+}

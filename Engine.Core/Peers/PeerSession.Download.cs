@@ -1,0 +1,134 @@
+using Engine.Core.Diagnostics;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
+
+namespace Engine.Core.Peers;
+
+/// <summary>
+/// Downloading from the peer: our interest (decided by the piece manager), its choke, the blocks we request and
+/// what happens to them — delivered when they arrive as requested, released when the peer rejects them, chokes us
+/// without the fast extension, skips them or goes quiet.
+/// </summary>
+public sealed partial class PeerSession
+{
+    private readonly OutstandingRequests _outstanding = new();
+    private readonly RequestPipeline _pipeline = new();
+    private readonly RateMeter _download = new();
+    private readonly List<PieceMessage> _arrived = new();
+    private bool _batching;        // inside OnMessages: accepted blocks wait in _arrived
+    private bool _blocksAsked;     // an AskForBlocks is unanswered
+    private long _receivedSinceTick;
+    private DateTimeOffset? _unchokedUsAt;
+
+    public bool AmInterested { get; private set; }
+    public bool PeerChoking { get; private set; } = true;
+
+    /// <summary>When the last requested block arrived (or the wait for one began).</summary>
+    public DateTimeOffset LastBlockAt { get; private set; }
+
+    public int Outstanding => _outstanding.Count;
+    public int PipelineDepth => _pipeline.Depth;
+    public long Downloaded => _download.Total;
+    public double DownloadRate(DateTimeOffset now) => _download.Rate(now);
+
+    /// <summary>The peer unchoked us but sent nothing for a while (see <see cref="Choking.Choker.IsSnubbed"/>).</summary>
+    public bool IsSnubbed(DateTimeOffset now) => AmInterested && !PeerChoking && Choking.Choker.IsSnubbed(_unchokedUsAt?.UtcDateTime,
+        LastBlockAt == default ? null : LastBlockAt.UtcDateTime, now.UtcDateTime);
+
+    /// <summary>The piece manager's decision: are we interested in the peer's pieces?</summary>
+    public void OnInterest(bool interested, DateTimeOffset now)
+    {
+        if (IsClosed || interested == AmInterested) return;
+        AmInterested = interested;
+        Send(interested ? Interested.Instance : NotInterested.Instance, now);
+        if (interested) RequestMore();
+    }
+
+    /// <summary>The piece manager's answer to <see cref="IPeerEffects.AskForBlocks"/>: these blocks are ours to request.</summary>
+    public void OnBlocksAssigned(BlockRequest[] blocks, DateTimeOffset now)
+    {
+        _blocksAsked = false;
+        if (IsClosed || PeerChoking || !AmInterested)
+        {
+            if (blocks.Length > 0) _fx.ReleaseBlocks(blocks);
+            return;
+        }
+        if (_outstanding.Count == 0) LastBlockAt = now;
+        var requests = new PeerMessage[blocks.Length];
+        var n = 0;
+        foreach (var b in blocks)
+            if (_outstanding.Add(b, now))
+                requests[n++] = new Request(b.Piece, b.Offset, b.Length);
+        _lastSent = now;
+        if (n == 1) _fx.Send(requests[0]);
+        else if (n > 1) _fx.Send(n == requests.Length ? requests : requests[..n]);
+    }
+
+    /// <summary>Another peer delivered a block we requested too (endgame): we cancel ours.</summary>
+    public void OnCancelBlock(BlockRequest block, DateTimeOffset now)
+    {
+        if (!IsClosed && _outstanding.Remove(block)) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
+    }
+
+    private void OnChoked()
+    {
+        PeerChoking = true;
+        _unchokedUsAt = null;
+        // With the fast extension a choke cancels nothing: the peer rejects what it will not send.
+        if (!RemoteSupportsFast) ReleaseOutstanding();
+    }
+
+    private void OnUnchoked(DateTimeOffset now)
+    {
+        PeerChoking = false;
+        _unchokedUsAt = now;
+        _pipeline.Reset();
+        RequestMore();
+    }
+
+    private void OnReject(BlockRequest block)
+    {
+        if (!_outstanding.Remove(block)) return;
+        _fx.ReleaseBlocks([block]);
+        RequestMore();
+    }
+
+    private void OnPiece(PieceMessage piece, DateTimeOffset now)
+    {
+        var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
+        if (!_outstanding.Arrived(block))
+        {
+            _fx.Discard(piece); // not requested (or cancelled and arrived anyway)
+            return;
+        }
+        LastBlockAt = now;
+        _receivedSinceTick += block.Length;
+        _download.Add(block.Length, now);
+        if (_batching) _arrived.Add(piece); // delivered with the rest of the read
+        else _fx.Deliver(piece);
+    }
+
+    private void DeliverArrived()
+    {
+        if (_arrived.Count == 0) return;
+        if (_arrived.Count == 1) _fx.Deliver(_arrived[0]);
+        else _fx.Deliver(_arrived.ToArray());
+        _arrived.Clear();
+    }
+
+    /// <summary>Tops the pipeline up: asks for blocks when a quarter of its depth (or all of it) is free.</summary>
+    private void RequestMore()
+    {
+        if (!AmInterested || PeerChoking || _blocksAsked) return;
+        var want = _pipeline.Depth - _outstanding.Count;
+        if (want <= 0 || want < _pipeline.Depth / 4 && _outstanding.Count > 0) return;
+        _blocksAsked = true;
+        _fx.AskForBlocks(want);
+    }
+
+    private void ReleaseOutstanding()
+    {
+        if (_outstanding.TakeAll() is { } blocks) _fx.ReleaseBlocks(blocks);
+    }
+}

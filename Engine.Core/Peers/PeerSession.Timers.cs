@@ -1,0 +1,45 @@
+namespace Engine.Core.Peers;
+
+/// <summary>
+/// The once-a-second tick: the two-minute silence rule, keep-alives, the request pipeline's rate sample, skipped
+/// blocks re-queued, a snubbing peer's blocks given to others.
+/// </summary>
+public sealed partial class PeerSession
+{
+    /// <summary>The periodic tick (<see cref="PeerSettings.TickInterval"/>).</summary>
+    public void OnTick(DateTimeOffset now)
+    {
+        if (!_started || IsClosed) return;
+        if (now - _lastReceived > _settings.SilenceTimeout)
+        {
+            Close("silent for " + _settings.SilenceTimeout, failed: false);
+            return;
+        }
+        if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0)
+            Send(Wire.KeepAlive.Instance, now);
+        // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
+        if (!PeerChoking && AmInterested && _receivedSinceTick > 0) _pipeline.UpdateRate(_download.Rate(now));
+        _receivedSinceTick = 0;
+        ReleaseSkippedBlocks(now);
+        if (_outstanding.Count > 0 && now - LastBlockAt > _settings.RequestTimeout)
+        {
+            // Snubbed: give its blocks to others; it may still get new ones later.
+            ReleaseOutstanding();
+            LastBlockAt = now;
+        }
+        RequestMore();
+        _fx.StatsChanged();
+    }
+
+    /// <summary>
+    /// Peers serve requests in order. A block still outstanding well after blocks requested later than it have
+    /// arrived was skipped: cancel it and give it back, so it is requested again — from this peer or another —
+    /// instead of holding the piece (and the torrent, at 99 %) until the whole-connection timeout.
+    /// </summary>
+    private void ReleaseSkippedBlocks(DateTimeOffset now)
+    {
+        if (_outstanding.TakeSkipped(now, _settings.SkippedBlockTimeout) is not { } skipped) return;
+        foreach (var block in skipped) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
+        _fx.ReleaseBlocks(skipped);
+    }
+}

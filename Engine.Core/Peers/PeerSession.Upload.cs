@@ -1,0 +1,134 @@
+using Engine.Core.Diagnostics;
+using Engine.Core.Primitives;
+using Engine.Core.Wire;
+
+namespace Engine.Core.Peers;
+
+/// <summary>
+/// Uploading to the peer. A request is served only while the peer is unchoked and only for a piece we have (the
+/// validator has already dropped peers whose requests are longer than 16 KiB or reach past their piece). Requests
+/// wait in arrival order and are handed to the write loop — which reads each block just before sending it — only
+/// while the outbound queue is short, so a slow (or rate-limited) socket holds them here. A cancel removes a request
+/// not yet handed on; one handed on goes out anyway, which answers the cancel too. Choking discards the requests held
+/// here; those handed on are sent before the choke, which is queued after them, so no piece ever follows a choke.
+/// With the fast extension every request not served is rejected.
+/// </summary>
+public sealed partial class PeerSession
+{
+    /// <summary>Bytes queued in the write loop above which no more requests are handed on.</summary>
+    public const long MaxOutboundQueued = 512 * 1024;
+
+    /// <summary>Most blocks handed on in one <see cref="IPeerEffects.Upload"/>.</summary>
+    public const int MaxHandedAtOnce = 32;
+
+    private readonly UploadRequests _requests = new();
+    private readonly RateMeter _upload = new();
+    private int _chokedRequests;
+    private int _unreadableBlocks;
+    private long _outboundQueued;
+
+    public bool AmChoking { get; private set; } = true;
+    public bool PeerInterested { get; private set; }
+    public long Uploaded => _upload.Total;
+    public double UploadRate(DateTimeOffset now) => _upload.Rate(now);
+
+    /// <summary>Requests accepted and not yet handed to the write loop.</summary>
+    public int QueuedRequests => _requests.Count;
+
+    /// <summary>The peer manager's decision: choke or unchoke the peer.</summary>
+    public void OnChoke(bool choke, DateTimeOffset now)
+    {
+        if (IsClosed || choke == AmChoking) return;
+        AmChoking = choke;
+        Send(choke ? Choke.Instance : Unchoke.Instance, now);
+        if (choke)
+        {
+            foreach (var block in _requests.TakeAll())
+                if (RemoteSupportsFast) Reject(block, now);
+        }
+        else _chokedRequests = 0;
+        _fx.StatsChanged();
+    }
+
+    /// <summary>The write loop sent a batch: <paramref name="queuedBytes"/> are still waiting in it.</summary>
+    public void OnSent(long queuedBytes, DateTimeOffset now)
+    {
+        _lastSent = now;
+        _outboundQueued = queuedBytes;
+        if (!IsClosed) PumpUploads(now);
+    }
+
+    /// <summary>A block handed on could not be read: it was not sent, and with the fast extension it is rejected.</summary>
+    public void OnPieceUnavailable(BlockRequest block, string reason, DateTimeOffset now)
+    {
+        if (IsClosed) return;
+        if (_unreadableBlocks++ == 0) // the first one per connection is enough to say what is wrong
+            _fx.Warn($"block {block} could not be read for upload: {reason}");
+        if (RemoteSupportsFast) Reject(block, now);
+    }
+
+    private void SetPeerInterested(bool interested)
+    {
+        PeerInterested = interested;
+        _fx.StatsChanged();
+    }
+
+    private void OnRequest(BlockRequest block, DateTimeOffset now)
+    {
+        if (AmChoking)
+        {
+            if (RemoteSupportsFast) Reject(block, now);
+            if (++_chokedRequests > _settings.ChokedRequestGrace)
+                Close($"sent {_chokedRequests} requests while choked", failed: true, ban: true);
+            return;
+        }
+        if (!_ourHave[block.Piece])
+        {
+            if (RemoteSupportsFast) Reject(block, now);
+            return;
+        }
+        if (_requests.Contains(block)) return; // a duplicate: one copy is enough
+        if (_requests.Count >= _settings.MaxQueuedUploadRequests || _requests.QueueLength >= 2 * _settings.MaxQueuedUploadRequests)
+        {
+            Close($"more than {_settings.MaxQueuedUploadRequests} queued requests", failed: true);
+            return;
+        }
+        _requests.Add(block);
+        PumpUploads(now);
+    }
+
+    private void OnCancel(BlockRequest block, DateTimeOffset now)
+    {
+        // A block already handed to the write loop goes out anyway; that answers the cancel too.
+        if (_requests.Remove(block) && RemoteSupportsFast) Reject(block, now);
+    }
+
+    private void Reject(BlockRequest b, DateTimeOffset now) => Send(new Reject(b.Piece, b.Offset, b.Length), now);
+
+    /// <summary>
+    /// Hands waiting requests to the write loop while its queue is short (upload backpressure), all that may go now in
+    /// one effect per 32. They count as uploaded from here: a peer that closes right after its last block must not
+    /// make the final batch's acknowledgement (which may never come) vanish from the total.
+    /// </summary>
+    private void PumpUploads(DateTimeOffset now)
+    {
+        BlockRequest[]? batch = null;
+        var n = 0;
+        while (_outboundQueued < MaxOutboundQueued && _requests.TryDequeue(out var block))
+        {
+            _outboundQueued += MessageWriter.PieceHeaderLength + block.Length;
+            _upload.Add(block.Length, now);
+            (batch ??= new BlockRequest[Math.Min(_requests.Count + 1, MaxHandedAtOnce)])[n++] = block;
+            if (n < batch.Length) continue;
+            Upload(batch, now);
+            (batch, n) = (null, 0);
+        }
+        if (n > 0) Upload(batch![..n], now);
+    }
+
+    private void Upload(BlockRequest[] blocks, DateTimeOffset now)
+    {
+        _lastSent = now;
+        _fx.Upload(blocks);
+    }
+}

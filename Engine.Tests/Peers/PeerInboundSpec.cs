@@ -5,6 +5,7 @@ using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Wire;
 using Engine.Peers;
+using Engine.Transports;
 
 namespace Engine.Tests.Peers;
 
@@ -47,7 +48,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
         byte[] initial = [.. Piece(1, 0, 1), .. MessageWriter.Encode(new Have(3)), .. Piece(1, 16384, 2)];
         var credit = new DiskCredit(10);
         var parent = CreateTestProbe();
-        parent.ChildActorOf(PeerInbound.Props(ours, expectHandshake: false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
+        parent.ChildActorOf(PeerInbound.Props(new TcpTransport(ours), expectHandshake: false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
         var batch = parent.ExpectMsg<PeerInbound.Received>();
         Assert.Equal(3, batch.Messages.Length);
         var first = Assert.IsType<PieceMessage>(batch.Messages[0]);
@@ -65,7 +66,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
     {
         var (ours, _) = Pair();
         var parent = CreateTestProbe();
-        parent.ChildActorOf(PeerInbound.Props(ours, false, MessageWriter.Encode(new Have(9)), _pool, FrameDecoder.DefaultMaxMessageLength, new DiskCredit(1)));
+        parent.ChildActorOf(PeerInbound.Props(new TcpTransport(ours), false, MessageWriter.Encode(new Have(9)), _pool, FrameDecoder.DefaultMaxMessageLength, new DiskCredit(1)));
         Assert.Equal(new Have(9), parent.ExpectMsg<Have>());
     }
 
@@ -76,7 +77,7 @@ public sealed class PeerInboundSpec : TestKit, IDisposable
         byte[] initial = [.. MessageWriter.Encode(Unchoke.Instance), .. Piece(2, 0, 1), .. Piece(2, 16384, 2), .. Piece(2, 32768, 3)];
         var credit = new DiskCredit(1);
         var parent = CreateTestProbe();
-        parent.ChildActorOf(PeerInbound.Props(ours, false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
+        parent.ChildActorOf(PeerInbound.Props(new TcpTransport(ours), false, initial, _pool, FrameDecoder.DefaultMaxMessageLength, credit));
         // The unchoke and the first block (the only credit) go at once; the second block waits for a credit.
         var batch = parent.ExpectMsg<PeerInbound.Received>();
         Assert.Equal(2, batch.Messages.Length);

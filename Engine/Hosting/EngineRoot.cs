@@ -62,8 +62,8 @@ public sealed class EngineRoot : ReceiveActor
         Receive<PeerListener.Accepted>(m =>
         {
             if (_torrents.TryGetValue(m.Handshake.InfoHash, out var torrent) && !m.Handshake.PeerId.Equals(_engine.OurId))
-                torrent.Tell(new PeerManager.IncomingPeer(m.Socket, m.Remote, m.Handshake, m.InitialBytes));
-            else m.Socket.Dispose();
+                torrent.Tell(new PeerManager.IncomingPeer(m.Transport, m.Remote, m.Handshake, m.InitialBytes));
+            else m.Transport.Dispose();
         });
         Receive<AddTorrent>(OnAdd);
         Receive<AddMagnet>(OnAddMagnet);

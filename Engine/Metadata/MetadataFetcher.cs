@@ -99,7 +99,7 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
         });
         Receive<TorrentActor.Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
         Receive<TorrentActor.SetLimits>(_ => { });
-        Receive<PeerManager.IncomingPeer>(m => m.Socket.Dispose()); // we only dial out while fetching
+        Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose()); // we only dial out while fetching
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

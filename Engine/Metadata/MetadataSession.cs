@@ -1,15 +1,16 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Engine.Core.Buffers;
 using Engine.Core.Extensions;
 using Engine.Core.Metadata;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Transports;
 
 namespace Engine.Metadata;
 
 /// <summary>
-/// Fetches a torrent's metadata from one peer (BEP 9 over BEP 10): connect, handshake with the extension bit,
+/// Fetches a torrent's metadata from one peer (BEP 9 over BEP 10): connect (through an <see cref="IPeerDialer"/>), handshake with the extension bit,
 /// extension handshake announcing <c>ut_metadata</c>, then request the 16 KiB pieces (a few at a time) and check
 /// the SHA-1 of the whole against the info-hash. Plain async I/O, no actor state; every step is bounded by
 /// <see cref="MetadataSettings.SessionTimeout"/>. Requests for our metadata are rejected (we have none yet).
@@ -24,21 +25,24 @@ public static class MetadataSession
     /// <summary>Returns the info dictionary's bytes; throws <see cref="MetadataException"/>, <see cref="IOException"/>,
     /// <see cref="SocketException"/> or <see cref="OperationCanceledException"/> (timeout or <paramref name="ct"/>).</summary>
     public static async Task<byte[]> FetchAsync(IPEndPoint remote, InfoHash infoHash, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
+        => await FetchAsync(TcpDialer.Instance, remote, infoHash, ourId, listenPort, settings, ct).ConfigureAwait(false);
+
+    /// <summary>As above, over a connection <paramref name="dialer"/> opens.</summary>
+    public static async Task<byte[]> FetchAsync(IPeerDialer dialer, IPEndPoint remote, InfoHash infoHash, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.SessionTimeout);
         var token = timeout.Token;
-        using var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(remote, token).ConfigureAwait(false);
+        using var transport = await dialer.ConnectAsync(remote, token).ConfigureAwait(false);
 
-        await SendAsync(socket, new Handshake(infoHash, ourId, supportsExtensions: true, supportsFast: false).ToArray(), token).ConfigureAwait(false);
-        var theirs = await ReceiveHandshakeAsync(socket, token).ConfigureAwait(false);
+        await SendAsync(transport, new Handshake(infoHash, ourId, supportsExtensions: true, supportsFast: false).ToArray(), token).ConfigureAwait(false);
+        var theirs = await ReceiveHandshakeAsync(transport, token).ConfigureAwait(false);
         if (theirs.InfoHash != infoHash) throw new MetadataException($"{remote} answered for another torrent ({theirs.InfoHash})");
         if (theirs.PeerId.Equals(ourId)) throw new MetadataException($"{remote} is ourselves");
         if (!theirs.SupportsExtensions) throw new MetadataException($"{remote} does not support the extension protocol (BEP 10)");
         var hello = new ExtensionHandshake(new Dictionary<string, int> { [MetadataCodec.ExtensionName] = OurMetadataId },
             ListenPort: listenPort > 0 ? listenPort : null, Client: "Engine/0.1");
-        await SendAsync(socket, MessageWriter.Encode(new Extended(0, hello.Encode())), token).ConfigureAwait(false);
+        await SendAsync(transport, MessageWriter.Encode(new Extended(0, hello.Encode())), token).ConfigureAwait(false);
 
         using var decoder = new FrameDecoder(new BlockPool(4), settings.MaxMessageLength);
         var buffer = new byte[64 * 1024];
@@ -48,7 +52,7 @@ public static class MetadataSession
         var outstanding = 0;
         while (true)
         {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            var n = await transport.ReceiveAsync(buffer, token).ConfigureAwait(false);
             if (n == 0) throw new IOException($"{remote} closed the connection" + (assembler is null ? " before its extension handshake" : $" after {assembler.ReceivedPieces} of {assembler.PieceCount} metadata pieces"));
             var violation = decoder.Feed(buffer.AsSpan(0, n), messages);
             try
@@ -72,7 +76,7 @@ public static class MetadataSession
                         switch (m.Type)
                         {
                             case MetadataMessageType.Request:
-                                await SendAsync(socket, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeReject(m.Piece))), token).ConfigureAwait(false);
+                                await SendAsync(transport, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeReject(m.Piece))), token).ConfigureAwait(false);
                                 continue;
                             case MetadataMessageType.Reject:
                                 throw new MetadataException($"{remote} rejected metadata piece {m.Piece}");
@@ -95,30 +99,19 @@ public static class MetadataSession
             if (assembler.IsComplete) return assembler.Complete();
             while (outstanding < Window && assembler.NextRequest() is { } piece)
             {
-                await SendAsync(socket, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeRequest(piece))), token).ConfigureAwait(false);
+                await SendAsync(transport, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeRequest(piece))), token).ConfigureAwait(false);
                 outstanding++;
             }
         }
     }
 
-    private static async Task<Handshake> ReceiveHandshakeAsync(Socket socket, CancellationToken ct)
+    private static async Task<Handshake> ReceiveHandshakeAsync(IPeerTransport transport, CancellationToken ct)
     {
         var buffer = new byte[Handshake.Length];
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
-            if (n == 0) throw new IOException("closed before the handshake");
-            filled += n;
-        }
+        if (!await transport.ReceiveExactlyAsync(buffer, ct).ConfigureAwait(false)) throw new IOException("closed before the handshake");
         if (!Handshake.TryParse(buffer, out var hs, out var error)) throw new MetadataException("bad handshake: " + error);
         return hs;
     }
 
-    private static async Task SendAsync(Socket socket, byte[] bytes, CancellationToken ct)
-    {
-        var sent = 0;
-        while (sent < bytes.Length)
-            sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, ct).ConfigureAwait(false);
-    }
+    private static ValueTask SendAsync(IPeerTransport transport, byte[] bytes, CancellationToken ct) => transport.SendAsync([new ArraySegment<byte>(bytes)], ct);
 }

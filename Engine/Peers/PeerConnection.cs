@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -8,12 +7,13 @@ using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using Engine.Pieces;
+using Engine.Transports;
 
 namespace Engine.Peers;
 
 /// <summary>
 /// One peer: the actor shell of a <see cref="PeerSession"/>, which holds the whole peer protocol. The shell dials or
-/// takes the accepted socket, starts two children that own it — <see cref="PeerInbound"/> (reads) and
+/// takes the accepted connection (an <see cref="IPeerTransport"/>), starts two children that own it — <see cref="PeerInbound"/> (reads) and
 /// <see cref="PeerOutbound"/> (writes) — feeds the session what they, the PieceManager and the PeerManager tell, and
 /// carries out what the session asks (it is the session's <see cref="IPeerEffects"/>). If either child stops, the peer
 /// stops; on stop the PieceManager (which watches us) takes back every block we had claimed.
@@ -33,17 +33,17 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private readonly DiskCredit _diskCredit;
     private readonly PeerSession _session;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private Socket? _socket;
+    private IPeerTransport? _transport;
     private IActorRef _inbound = ActorRefs.Nobody;
     private IActorRef _outbound = ActorRefs.Nobody;
     private string _closeReason = "closed";
     private bool _failed, _banned;
 
-    public PeerConnection(SwarmContext ctx, IPEndPoint remote, Socket? acceptedSocket, Handshake? acceptedHandshake, byte[] initialBytes)
+    public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes)
     {
         _ctx = ctx;
         _remote = remote;
-        _socket = acceptedSocket;
+        _transport = accepted;
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
         _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.DiskBudget);
@@ -52,7 +52,7 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
         }, this, Now);
-        if (_socket is null) Connecting();
+        if (_transport is null) Connecting();
         else Handshaking();
     }
 
@@ -63,8 +63,8 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>()));
 
     /// <summary>A connection the listener accepted, whose handshake it has already read and routed.</summary>
-    public static Props Incoming(SwarmContext ctx, IPEndPoint remote, Socket socket, Handshake handshake, byte[] initialBytes)
-        => Props.Create(() => new PeerConnection(ctx, remote, socket, handshake, initialBytes));
+    public static Props Incoming(SwarmContext ctx, IPEndPoint remote, IPeerTransport transport, Handshake handshake, byte[] initialBytes)
+        => Props.Create(() => new PeerConnection(ctx, remote, transport, handshake, initialBytes));
 
     /// <summary>A child dying stops the peer: no half-connections.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -73,10 +73,10 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     protected override void PreStart()
     {
-        if (_socket is null)
+        if (_transport is null)
         {
-            ConnectAsync(_remote, _ctx.Settings.ConnectTimeout).PipeTo(Self,
-                success: s => new SocketConnected(s), failure: e => new ConnectFailed(e.GetBaseException().Message));
+            ConnectAsync(_ctx.Dialer, _remote, _ctx.Settings.ConnectTimeout).PipeTo(Self,
+                success: t => new Connected(t), failure: e => new ConnectFailed(e.GetBaseException().Message));
         }
         else
         {
@@ -91,30 +91,20 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _session.RemoteId, _closeReason, _failed, _banned, _session.Downloaded, _session.Uploaded));
         // Blocks of ours still on their way to the disk no longer count against the engine-wide cap.
         _diskCredit.Close();
-        if (_socket is not null && _inbound.IsNobody()) _socket.Dispose();
+        if (_transport is not null && _inbound.IsNobody()) _transport.Dispose();
     }
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint remote, TimeSpan timeout)
+    private static async Task<IPeerTransport> ConnectAsync(IPeerDialer dialer, IPEndPoint remote, TimeSpan timeout)
     {
-        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            await socket.ConnectAsync(remote, cts.Token).ConfigureAwait(false);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        using var cts = new CancellationTokenSource(timeout);
+        return await dialer.ConnectAsync(remote, cts.Token).ConfigureAwait(false);
     }
 
     private void Connecting()
     {
-        Receive<SocketConnected>(m =>
+        Receive<Connected>(m =>
         {
-            _socket = m.Socket;
+            _transport = m.Transport;
             StartChildren(expectHandshake: true);
             Become(Handshaking);
         });
@@ -163,12 +153,11 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     private void StartChildren(bool expectHandshake)
     {
-        var socket = _socket!;
-        socket.NoDelay = true;
+        var transport = _transport!;
         var handshake = new byte[Handshake.Length];
         new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
-        _outbound = Context.ActorOf(PeerOutbound.Props(socket, handshake, _ctx.Upload, _ctx.Blocks), "out");
-        _inbound = Context.ActorOf(PeerInbound.Props(socket, expectHandshake, _initialBytes,
+        _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
+        _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
         Context.Watch(_outbound);
         Context.Watch(_inbound);
@@ -223,7 +212,7 @@ public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Context.Stop(Self);
     }
 
-    private sealed record SocketConnected(Socket Socket);
+    private sealed record Connected(IPeerTransport Transport);
     private sealed record ConnectFailed(string Reason);
     private sealed class HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }
     private sealed class Tick { public static readonly Tick Instance = new(); }

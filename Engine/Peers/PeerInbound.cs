@@ -3,12 +3,13 @@ using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Wire;
+using Engine.Transports;
 using Engine.Limits;
 
 namespace Engine.Peers;
 
 /// <summary>
-/// Reads one peer's socket. A loop started in <see cref="PreStart"/> receives into a 64 KiB buffer, runs
+/// Reads one peer's transport (TCP today, see <see cref="IPeerTransport"/>). A loop started in <see cref="PreStart"/> receives into a 64 KiB buffer, runs
 /// the frame decoder (which copies each piece payload once, into a pooled block) and tells the parent
 /// the whole messages of each read at once (<see cref="Received"/>: one actor message per read, not per
 /// block). Before a piece block is handed on it takes a disk credit, so a slow disk stops socket
@@ -34,7 +35,7 @@ public sealed class PeerInbound : ReceiveActor
 
     private sealed record LoopEnded(string Reason);
 
-    private readonly Socket _socket;
+    private readonly IPeerTransport _transport;
     private readonly bool _expectHandshake;
     private readonly byte[] _initialBytes;
     private readonly BlockPool _pool;
@@ -43,10 +44,10 @@ public sealed class PeerInbound : ReceiveActor
     private readonly Throttle _throttle;
     private readonly CancellationTokenSource _cts = new();
 
-    public PeerInbound(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
+    public PeerInbound(IPeerTransport transport, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
     {
         _throttle = throttle ?? Throttle.None;
-        _socket = socket;
+        _transport = transport;
         _expectHandshake = expectHandshake;
         _initialBytes = initialBytes;
         _pool = pool;
@@ -59,8 +60,8 @@ public sealed class PeerInbound : ReceiveActor
         });
     }
 
-    public static Props Props(Socket socket, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
-        => Akka.Actor.Props.Create(() => new PeerInbound(socket, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
+    public static Props Props(IPeerTransport transport, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
+        => Akka.Actor.Props.Create(() => new PeerInbound(transport, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
 
     protected override void PreStart()
     {
@@ -72,8 +73,8 @@ public sealed class PeerInbound : ReceiveActor
     protected override void PostStop()
     {
         _cts.Cancel();
-        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception) { /* already closed */ }
-        _socket.Dispose();
+        _transport.Shutdown();
+        _transport.Dispose();
     }
 
     private async Task ReadLoop(IActorRef parent, IActorRef self, CancellationToken ct)
@@ -94,7 +95,7 @@ public sealed class PeerInbound : ReceiveActor
             {
                 while (filled < Handshake.Length)
                 {
-                    var n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct).ConfigureAwait(false);
+                    var n = await _transport.ReceiveAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
                     if (n == 0) { reason = "closed before the handshake"; return; }
                     filled += n;
                 }
@@ -121,7 +122,7 @@ public sealed class PeerInbound : ReceiveActor
             while (!ct.IsCancellationRequested)
             {
                 var size = throttle.ChunkSize(buffer.Length);
-                var n = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, ct).ConfigureAwait(false);
+                var n = await _transport.ReceiveAsync(buffer.AsMemory(0, size), ct).ConfigureAwait(false);
                 if (n == 0) { reason = "closed by peer"; return; }
                 var violation = decoder.Feed(buffer.AsSpan(0, n), messages);
                 if (!await Tell(messages, violation, parent, self, ct).ConfigureAwait(false))
@@ -134,6 +135,7 @@ public sealed class PeerInbound : ReceiveActor
         }
         catch (OperationCanceledException) { reason = "stopped"; }
         catch (SocketException e) { reason = e.SocketErrorCode.ToString(); }
+        catch (IOException e) { reason = e.Message; }
         catch (ObjectDisposedException) { reason = "stopped"; }
         finally
         {

@@ -2,11 +2,12 @@ using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
 using Engine.Core.Wire;
+using Engine.Transports;
 
 namespace Engine.Peers;
 
 /// <summary>
-/// The one listening socket of an engine. An accept loop reads each new connection's handshake (with a
+/// The one listening socket of an engine (TCP; each accepted connection becomes a <see cref="TcpTransport"/>). An accept loop reads each new connection's handshake (with a
 /// timeout) off the actor thread and tells the engine root, which routes it by info-hash to its torrent;
 /// a connection that sends garbage, or nothing, is closed here. At most <see cref="MaxPendingHandshakes"/>
 /// connections may be waiting for their handshake at once; beyond that new ones are closed at once, so a
@@ -16,7 +17,7 @@ namespace Engine.Peers;
 public sealed class PeerListener : ReceiveActor
 {
     /// <summary>Told to the parent: a connection whose handshake has been read.</summary>
-    public sealed record Accepted(Socket Socket, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
+    public sealed record Accepted(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Told to the parent once listening.</summary>
     public sealed record Bound(IPEndPoint LocalEndPoint);
 
@@ -70,31 +71,27 @@ public sealed class PeerListener : ReceiveActor
                 socket.Dispose();
                 continue;
             }
-            _ = ReadHandshake(socket, parent, ct);
+            _ = ReadHandshake(new TcpTransport(socket), parent, ct);
         }
     }
 
-    private async Task ReadHandshake(Socket socket, IActorRef parent, CancellationToken ct)
+    private async Task ReadHandshake(IPeerTransport transport, IActorRef parent, CancellationToken ct)
     {
         try
         {
-            socket.NoDelay = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(_handshakeTimeout);
             var buffer = new byte[Handshake.Length];
-            var filled = 0;
-            while (filled < buffer.Length)
+            if (!await transport.ReceiveExactlyAsync(buffer, timeout.Token).ConfigureAwait(false) || !Handshake.TryParse(buffer, out var hs, out _))
             {
-                var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                if (n == 0) { socket.Dispose(); return; }
-                filled += n;
+                transport.Dispose();
+                return;
             }
-            if (!Handshake.TryParse(buffer, out var hs, out _)) { socket.Dispose(); return; }
-            parent.Tell(new Accepted(socket, (IPEndPoint)socket.RemoteEndPoint!, hs, Array.Empty<byte>()));
+            parent.Tell(new Accepted(transport, transport.Remote, hs, Array.Empty<byte>()));
         }
         catch (Exception)
         {
-            socket.Dispose();
+            transport.Dispose();
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -6,6 +5,7 @@ using Engine.Core.Choking;
 using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Transports;
 
 namespace Engine.Peers;
 
@@ -31,7 +31,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
     public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers);
     /// <summary>A connection the listener accepted and routed here by info-hash.</summary>
-    public sealed record IncomingPeer(Socket Socket, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
+    public sealed record IncomingPeer(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Replies <see cref="Summary"/>.</summary>
     public sealed record GetSummary;
     /// <summary>Replies a list of <see cref="PeerStats"/> (one per handshaked peer).</summary>
@@ -237,10 +237,10 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote)
             || !_ctx.Connections.TryAcquire())
         {
-            m.Socket.Dispose();
+            m.Transport.Dispose();
             return;
         }
-        var actor = Context.ActorOf(PeerConnection.Incoming(_ctx, m.Remote, m.Socket, m.Handshake, m.InitialBytes), $"peer-{++_counter}");
+        var actor = Context.ActorOf(PeerConnection.Incoming(_ctx, m.Remote, m.Transport, m.Handshake, m.InitialBytes), $"peer-{++_counter}");
         Track(actor, m.Remote, outgoing: false);
         UpdateTimers();
     }

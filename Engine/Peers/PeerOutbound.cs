@@ -4,13 +4,14 @@ using Akka.Actor;
 using Engine.Core.Buffers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Transports;
 using Engine.Limits;
 using Engine.Storage;
 
 namespace Engine.Peers;
 
 /// <summary>
-/// Writes one peer's socket. Messages told to this actor go into a queue served by a writer loop, which
+/// Writes one peer's transport (TCP today, see <see cref="IPeerTransport"/>). Messages told to this actor go into a queue served by a writer loop, which
 /// gathers whatever is queued into one send: control messages are encoded into a 64 KiB send buffer,
 /// piece payloads are sent as their own segments straight from their pooled blocks (no copy) and
 /// released after the send. Uploads come as <see cref="SendPieces"/>: the loop reads each block from the
@@ -43,19 +44,19 @@ public sealed class PeerOutbound : ReceiveActor
     private const int SendBufferSize = 64 * 1024;
     private const int MaxPiecesPerSend = 16;
 
-    private readonly Socket _socket;
+    private readonly IPeerTransport _transport;
     private readonly byte[]? _handshake;
     private readonly Throttle _throttle;
     private readonly BlockSource? _blocks;
-    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _cts = new();
     private long _queuedBytes;
 
-    public PeerOutbound(Socket socket, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
+    public PeerOutbound(IPeerTransport transport, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
     {
         _throttle = throttle ?? Throttle.None;
         _blocks = blocks;
-        _socket = socket;
+        _transport = transport;
         _handshake = handshake;
         Receive<PeerMessage>(Enqueue);
         Receive<SendAll>(m =>
@@ -84,8 +85,8 @@ public sealed class PeerOutbound : ReceiveActor
     }
 
     /// <param name="blocks">Where <see cref="SendPieces"/> blocks are read; without it every one is unavailable.</param>
-    public static Props Props(Socket socket, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
-        => Akka.Actor.Props.Create(() => new PeerOutbound(socket, handshake, throttle, blocks));
+    public static Props Props(IPeerTransport transport, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
+        => Akka.Actor.Props.Create(() => new PeerOutbound(transport, handshake, throttle, blocks));
 
     protected override void PreStart()
     {
@@ -93,12 +94,11 @@ public sealed class PeerOutbound : ReceiveActor
         _ = Task.Run(() => WriteLoop(self, _cts.Token));
     }
 
+    /// <summary>Ends the write loop, which drains the queue (the only reader may not race another).</summary>
     protected override void PostStop()
     {
         _queue.Writer.TryComplete();
         _cts.Cancel();
-        while (_queue.Reader.TryRead(out var m))
-            if (m.Message is PieceMessage p) p.Data.Release();
     }
 
     private void Enqueue(PeerMessage message)
@@ -117,7 +117,7 @@ public sealed class PeerOutbound : ReceiveActor
         try
         {
             if (_handshake is not null)
-                await SendSegments([new ArraySegment<byte>(_handshake)], ct).ConfigureAwait(false);
+                await _transport.SendAsync([new ArraySegment<byte>(_handshake)], ct).ConfigureAwait(false);
             var reader = _queue.Reader;
             var throttle = _throttle;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
@@ -174,7 +174,7 @@ public sealed class PeerOutbound : ReceiveActor
                     if (segments.Count > 0)
                     {
                         await throttle.WaitAsync(bytes, ct).ConfigureAwait(false);
-                        await SendSegments(segments, ct).ConfigureAwait(false);
+                        await _transport.SendAsync(segments, ct).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -188,9 +188,15 @@ public sealed class PeerOutbound : ReceiveActor
         }
         catch (OperationCanceledException) { reason = "stopped"; }
         catch (SocketException e) { reason = e.SocketErrorCode.ToString(); }
+        catch (IOException e) { reason = e.Message; }
         catch (ObjectDisposedException) { reason = "stopped"; }
         finally
         {
+            // Nothing more is queued once the writer is complete (Enqueue then releases what it is given), so this
+            // drain sees every block still queued, and it is the only reader.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left))
+                if (left.Message is PieceMessage p) p.Data.Release();
             self.Tell(new LoopEnded(reason));
         }
     }
@@ -202,26 +208,5 @@ public sealed class PeerOutbound : ReceiveActor
         if (_blocks is not null && _blocks.TryRead(block, out error) is { } data) return data;
         self.Tell(new PieceUnavailable(block, error ?? "unreadable"));
         return null;
-    }
-
-    private async Task SendSegments(List<ArraySegment<byte>> segments, CancellationToken ct)
-    {
-        var total = 0;
-        foreach (var s in segments) total += s.Count;
-        var sent = await _socket.SendAsync(segments, SocketFlags.None).WaitAsync(ct).ConfigureAwait(false);
-        if (sent == total) return;
-        // Partial send (rare on a blocking-mode socket): finish segment by segment.
-        var skip = sent;
-        foreach (var s in segments)
-        {
-            if (skip >= s.Count) { skip -= s.Count; continue; }
-            var rest = s.AsMemory(skip);
-            skip = 0;
-            while (rest.Length > 0)
-            {
-                var n = await _socket.SendAsync(rest, SocketFlags.None, ct).ConfigureAwait(false);
-                rest = rest[n..];
-            }
-        }
     }
 }

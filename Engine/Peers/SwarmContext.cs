@@ -7,6 +7,7 @@ using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Limits;
 using Engine.Storage;
+using Engine.Transports;
 
 namespace Engine.Peers;
 
@@ -35,6 +36,9 @@ public sealed record SwarmContext(
 
     /// <summary>Where the write loops read the blocks they upload; null: every request is answered as unavailable.</summary>
     public BlockSource? Blocks { get; init; }
+
+    /// <summary>How connections to peers are opened (TCP by default).</summary>
+    public IPeerDialer Dialer { get; init; } = TcpDialer.Instance;
 
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }

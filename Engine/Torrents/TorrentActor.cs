@@ -84,7 +84,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
         });
         Receive<PeerManager.IncomingPeer>(m =>
         {
-            if (_peers.IsNobody() || _state is TorrentState.Stopping or TorrentState.Error) m.Socket.Dispose();
+            if (_peers.IsNobody() || _state is TorrentState.Stopping or TorrentState.Error) m.Transport.Dispose();
             else _peers.Forward(m);
         });
         Receive<GetPeers>(_ =>

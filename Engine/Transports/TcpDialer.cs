@@ -1,0 +1,25 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Engine.Transports;
+
+/// <summary>Dials peers over TCP.</summary>
+public sealed class TcpDialer : IPeerDialer
+{
+    public static TcpDialer Instance { get; } = new();
+
+    public async Task<IPeerTransport> ConnectAsync(IPEndPoint remote, CancellationToken ct)
+    {
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
+            return new TcpTransport(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

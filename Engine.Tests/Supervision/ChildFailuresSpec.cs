@@ -39,7 +39,7 @@ public sealed class ChildFailuresSpec : TestKit
             Context.Watch(Context.ActorOf(Props.Create(() => new Child(false, true)), "cannot-be-made"));
             Receive<string>(name => Context.Child(name).Forward(name));
             Receive<StopChild>(m => Context.Stop(Context.Child(m.Name)));
-            Receive<Terminated>(m => report.Tell(new Ended(m.ActorRef.Path.Name, ChildFailures.Describe(_failures.Take(m.ActorRef)))));
+            Receive<Terminated>(m => report.Tell(new Ended(m.ActorRef.Path.Name, ChildFailures.Outcome(_failures.Take(m.ActorRef)))));
         }
 
         protected override SupervisorStrategy SupervisorStrategy() => _failures.Strategy();
@@ -50,11 +50,11 @@ public sealed class ChildFailuresSpec : TestKit
     {
         var parent = Sys.ActorOf(Props.Create(() => new Parent(TestActor)));
         var early = new[] { ExpectMsg<Ended>(), ExpectMsg<Ended>() }.OrderBy(e => e.Child).ToArray();
-        Assert.Equal(new Ended("cannot-be-made", "ArgumentException: cannot be made"), early[0]);
-        Assert.Equal(new Ended("cannot-start", "InvalidOperationException: cannot start"), early[1]);
+        Assert.Equal(new Ended("cannot-be-made", "failed (ArgumentException: cannot be made)"), early[0]);
+        Assert.Equal(new Ended("cannot-start", "failed (InvalidOperationException: cannot start)"), early[1]);
 
         parent.Tell("throws");
-        Assert.Equal(new Ended("throws", "IOException: throws"), ExpectMsg<Ended>());
+        Assert.Equal(new Ended("throws", "failed (IOException: throws)"), ExpectMsg<Ended>());
         parent.Tell(new StopChild("stops"));
         Assert.Equal(new Ended("stops", "stopped unexpectedly"), ExpectMsg<Ended>());
         Assert.Null(new ChildFailures().Take(parent)); // nothing recorded, nothing invented

@@ -21,9 +21,11 @@ public sealed class ChildFailures
     /// <summary>The exception <paramref name="child"/> failed with, or null when it stopped without failing; forgets it.</summary>
     public Exception? Take(IActorRef child) => _causes.Remove(child, out var cause) ? Unwrap(cause) : null;
 
-    /// <summary>"SocketException: Address already in use", or <paramref name="none"/> for a child that stopped without failing.</summary>
-    public static string Describe(Exception? cause, string none = "stopped unexpectedly")
-        => cause is null ? none : $"{cause.GetType().Name}: {cause.Message}";
+    /// <summary>"SocketException: Address already in use".</summary>
+    public static string Describe(Exception cause) => $"{cause.GetType().Name}: {cause.Message}";
+
+    /// <summary>How a child ended, for a log line: "failed (SocketException: Address already in use)" or "stopped unexpectedly".</summary>
+    public static string Outcome(Exception? cause) => cause is null ? "stopped unexpectedly" : $"failed ({Describe(cause)})";
 
     /// <summary>
     /// A child that throws in PreStart fails with an ActorInitializationException around the real cause, and one that

@@ -77,8 +77,9 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private bool _completedPending;
     private string? _trackerId;
 
+    /// <param name="totals">The transfer totals so far (a client started again after a failure goes on from the torrent's figures).</param>
     /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
-    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int? shuffleSeed)
+    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed)
     {
         _infoHash = infoHash;
         _peerId = peerId;
@@ -86,8 +87,8 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
         _peers = peers;
         _http = http;
         _settings = settings;
-        _left = left;
-        _startedComplete = left == 0;
+        (_uploaded, _downloaded, _left) = (totals.Uploaded, totals.Downloaded, totals.Left);
+        _startedComplete = totals.Left == 0;
         var supported = new List<IReadOnlyList<string>>();
         foreach (var tier in tiers)
         {
@@ -127,10 +128,14 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, null));
+        => Props(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left));
+
+    /// <summary>A client that starts from <paramref name="totals"/> (uploaded, downloaded and left so far).</summary>
+    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals)
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null));
 
     internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, (int?)shuffleSeed));
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed));
 
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

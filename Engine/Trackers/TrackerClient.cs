@@ -7,14 +7,15 @@ using Engine.Peers;
 namespace Engine.Trackers;
 
 /// <summary>
-/// Announces one torrent to its trackers and feeds the peers it learns to the PeerManager. HTTP (BEP 3/23/7) runs
-/// on the thread pool with the result piped back; UDP (BEP 15) goes through a <see cref="UdpTrackerSocket"/> child.
+/// Announces one torrent to its trackers and tells the peers it learns (<see cref="PeerManager.AddPeers"/>) to its
+/// peers target: the torrent, which remembers them and hands them to its PeerManager (or a magnet's fetcher). HTTP
+/// (BEP 3/23/7) runs on the thread pool with the result piped back; UDP (BEP 15) goes through a <see cref="UdpTrackerSocket"/> child.
 /// The announce list follows BEP 12 (<see cref="TrackerTiers"/>): every announce is a round from the first tier,
 /// a failing tracker hands over to the next one (then the next tier), one that answers moves to the front of its
 /// tier. A round in which all failed is retried after 15 s · 2ⁿ (at most 30 min). Each tracker gets <c>started</c>
 /// on its first announce; <c>completed</c> once, when a download finishes; <c>stopped</c> goes to every tracker that
 /// accepted us, bounded by <see cref="TrackerSettings.StopTimeout"/>. <see cref="Scrape"/> asks every tracker for
-/// the swarm counts. A tracker never crashes the torrent.
+/// the swarm counts. A tracker never crashes the torrent: the torrent logs a client that fails and starts a new one.
 /// </summary>
 public sealed partial class TrackerClient : ReceiveActor, IWithTimers
 {

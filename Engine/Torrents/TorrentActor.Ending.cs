@@ -52,10 +52,9 @@ public sealed partial class TorrentActor
         StopPeers("torrent stopped");
         _blocks.CloseHandles();
         if (trackerRunning) _tracker.Tell(new TrackerClient.Stop());
-        if (!storageAlive) { }
-        else if (keepHave) _pieces.Tell(new PieceManager.GetHave());
-        else _storage.Tell(new StorageActor.Close(null));
-        if (!storageAlive && !trackerRunning) FinishStop(waiters);
+        if (storageAlive && keepHave) _pieces.Tell(new PieceManager.GetHave());
+        else if (storageAlive) _storage.Tell(new StorageActor.Close(null));
+        else if (!trackerRunning) FinishStop(waiters); // nothing to wait for
     }
 
     /// <summary>Waiting for storage to close and the tracker client to stop, or for the deadline.</summary>

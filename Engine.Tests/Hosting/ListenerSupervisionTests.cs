@@ -5,9 +5,7 @@ using Akka.Event;
 using Akka.TestKit.Xunit2;
 using Engine.Core.Buffers;
 using Engine.Core.Primitives;
-using Engine.Core.Trackers;
 using Engine.Hosting;
-using Engine.Peers;
 using Engine.Tests.Support;
 using Engine.Torrents;
 
@@ -23,7 +21,8 @@ public sealed class ListenerSupervisionTests() : TestKit("akka.loglevel = WARNIN
     {
         using var data = GeneratedTorrent.Create("relisten", [("a.bin", 100_000)], 32 * 1024, seed: 31);
         using var http = new HttpClient();
-        var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(256), http, 0, new PeerSettings(), new PeerManagerSettings(), new TrackerSettings(), TimeSpan.FromSeconds(5));
+        var defaults = new EngineOptions();
+        var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(256), http, 0, defaults.Peers, defaults.PeerManager, defaults.Trackers, defaults.ResumeSaveInterval);
         // Port 0 asked: the port to keep is the one the first listener was given.
         var root = Sys.ActorOf(EngineRoot.Props(context, new IPEndPoint(IPAddress.Loopback, 0), data.NewDirectory("state")), "engine");
         var port = (await root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), Bound)).EndPoint!;

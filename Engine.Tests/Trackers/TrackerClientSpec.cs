@@ -55,6 +55,20 @@ public sealed class TrackerClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_client_started_from_the_torrents_totals_announces_them_from_its_first_announce()
+    {
+        await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1800)));
+        var totals = new TrackerClient.UpdateTotals(Uploaded: 123_456, Downloaded: 654_321, Left: 0);
+        Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, CreateTestProbe().Ref, new HttpClient(), Fast, totals));
+        AwaitAssert(() => Assert.NotEmpty(tracker.Requests), TimeSpan.FromSeconds(5));
+        var first = tracker.Requests[0];
+        Assert.Contains("event=started", first);
+        Assert.Contains("uploaded=123456", first);
+        Assert.Contains("downloaded=654321", first);
+        Assert.Contains("left=0", first);
+    }
+
+    [Fact]
     public async Task A_tracker_answering_garbage_or_errors_is_retried_with_backoff_and_the_next_tier_is_tried()
     {
         var answered = 0;

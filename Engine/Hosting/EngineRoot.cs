@@ -4,8 +4,10 @@ using Akka.Event;
 using Engine.Core.Metainfo;
 using Engine.Core.Peers;
 using Engine.Core.Primitives;
+using Engine.Core.Supervision;
 using Engine.Metadata;
 using Engine.Peers;
+using Engine.Supervision;
 using Engine.Torrents;
 
 namespace Engine.Hosting;
@@ -13,9 +15,11 @@ namespace Engine.Hosting;
 /// <summary>
 /// The engine's root actor (one per ActorSystem): owns the listener and one <see cref="TorrentActor"/>
 /// per torrent, and routes incoming connections to their torrent by info-hash. An unknown info-hash is
-/// closed. A torrent actor that fails is stopped (its own supervisor keeps peers away from it).
+/// closed. A torrent actor that fails is stopped (its own supervisor keeps peers away from it). The listener is
+/// watched: when it fails or stops, the loss is logged and a new one listens on the same port (the one actually
+/// bound) after a backoff (<see cref="RestartBackoff"/>), so incoming peers never silently stop.
 /// </summary>
-public sealed class EngineRoot : ReceiveActor
+public sealed class EngineRoot : ReceiveActor, IWithTimers
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.</summary>
     public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null);
@@ -33,8 +37,14 @@ public sealed class EngineRoot : ReceiveActor
     public sealed record GetListenEndPoint;
     public sealed record ListenEndPoint(IPEndPoint? EndPoint);
 
+    private sealed class RestartListener { public static readonly RestartListener Instance = new(); }
+
     private readonly EngineContext _engine;
     private readonly string _resumeDirectory;
+    private readonly ChildFailures _failures = new();
+    private readonly RestartBackoff _listenerBackoff = new();
+    private readonly IPEndPoint? _listenOn;
+    private IActorRef _listener = ActorRefs.Nobody;
     private readonly Dictionary<InfoHash, IActorRef> _torrents = new();
     private readonly Dictionary<IActorRef, AddMagnet> _fetchers = new();
     private readonly List<IActorRef> _endpointWaiters = new();
@@ -45,8 +55,8 @@ public sealed class EngineRoot : ReceiveActor
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
-        if (listenOn is not null)
-            Context.ActorOf(PeerListener.Props(listenOn, engine.PeerSettings.HandshakeTimeout), "listener");
+        _listenOn = listenOn;
+        if (listenOn is not null) StartListener(listenOn);
 
         Receive<PeerListener.Bound>(m =>
         {
@@ -80,20 +90,47 @@ public sealed class EngineRoot : ReceiveActor
         });
         Receive<Terminated>(m =>
         {
+            var cause = _failures.Take(m.ActorRef);
+            if (m.ActorRef.Equals(_listener))
+            {
+                OnListenerLost(cause);
+                return;
+            }
+            if (cause is not null) Context.GetLogger().Error(cause, "{0} {1} and is stopped", m.ActorRef.Path.Name, ChildFailures.Outcome(cause));
             _fetchers.Remove(m.ActorRef);
             foreach (var (hash, actor) in _torrents)
                 if (actor.Equals(m.ActorRef)) { _torrents.Remove(hash); break; }
         });
+        Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory)
         => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory));
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    /// <summary>Every child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => _failures.Strategy();
+
+    private void StartListener(IPEndPoint endPoint)
     {
-        Context.GetLogger().Error(e, "engine child failed");
-        return Directive.Stop;
-    });
+        _listener = Context.ActorOf(PeerListener.Props(endPoint, _engine.PeerSettings.HandshakeTimeout), "listener");
+        Context.Watch(_listener);
+        _listenerBackoff.Started(Context.System.Scheduler.Now);
+    }
+
+    /// <summary>Where a listener listens: the address the last one bound (the real port when port 0 was asked for), else the one configured.</summary>
+    private IPEndPoint ListenerEndPoint => _bound ?? _listenOn!;
+
+    /// <summary>The listener failed or stopped: log it, and listen again on <see cref="ListenerEndPoint"/> after the backoff.</summary>
+    private void OnListenerLost(Exception? cause)
+    {
+        _listener = ActorRefs.Nobody;
+        var delay = _listenerBackoff.Failed(Context.System.Scheduler.Now);
+        Context.GetLogger().Warning(cause, "the peer listener on {0} {1}; listening again in {2:0.#} s",
+            ListenerEndPoint, ChildFailures.Outcome(cause), delay.TotalSeconds);
+        Timers.StartSingleTimer("restart-listener", RestartListener.Instance, delay);
+    }
 
     /// <summary>"torrent-&lt;hash&gt;", with a suffix while an earlier actor of the same torrent is still stopping.</summary>
     private static string ChildName(InfoHash hash)

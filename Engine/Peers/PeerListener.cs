@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Engine.Core.Wire;
 using Engine.Transports;
@@ -12,7 +13,8 @@ namespace Engine.Peers;
 /// a connection that sends garbage, or nothing, is closed here. At most <see cref="MaxPendingHandshakes"/>
 /// connections may be waiting for their handshake at once; beyond that new ones are closed at once, so a
 /// flood of silent connections cannot pile up sockets. (Per-torrent and engine-wide connection limits are
-/// applied after routing, by each torrent's PeerManager.)
+/// applied after routing, by each torrent's PeerManager.) If the accept loop meets anything but a socket error or the
+/// stop, the actor fails with that exception, so the engine root sees it, logs it and listens again.
 /// </summary>
 public sealed class PeerListener : ReceiveActor
 {
@@ -20,6 +22,8 @@ public sealed class PeerListener : ReceiveActor
     public sealed record Accepted(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Told to the parent once listening.</summary>
     public sealed record Bound(IPEndPoint LocalEndPoint);
+    /// <summary>The accept loop ended on an unexpected exception: the actor rethrows it, to fail where its parent sees it.</summary>
+    private sealed record AcceptFailed(Exception Cause);
 
     private readonly IPEndPoint _endPoint;
     private readonly TimeSpan _handshakeTimeout;
@@ -33,6 +37,7 @@ public sealed class PeerListener : ReceiveActor
     {
         _endPoint = endPoint;
         _handshakeTimeout = handshakeTimeout;
+        Receive<AcceptFailed>(m => ExceptionDispatchInfo.Throw(m.Cause));
     }
 
     public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout)
@@ -47,7 +52,12 @@ public sealed class PeerListener : ReceiveActor
         var local = (IPEndPoint)_listener.LocalEndPoint!;
         Context.Parent.Tell(new Bound(local));
         var parent = Context.Parent;
-        _ = Task.Run(() => AcceptLoop(_listener, parent, _cts.Token));
+        var self = Self;
+        _ = Task.Run(async () =>
+        {
+            try { await AcceptLoop(_listener, parent, _cts.Token).ConfigureAwait(false); }
+            catch (Exception e) { self.Tell(new AcceptFailed(e)); }
+        });
     }
 
     protected override void PostStop()

@@ -1,33 +1,38 @@
+using System.Net;
 using Akka.Actor;
-using Akka.Event;
 using Engine.Core.Metainfo;
-using Engine.Core.Peers;
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+using Engine.Core.Supervision;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
+using Engine.Supervision;
 using Engine.Trackers;
 
 namespace Engine.Torrents;
 
 /// <summary>
-/// One torrent. Starts its storage and waits for the resume check (or hash check) of existing data,
-/// then starts the PieceManager, the PeerManager and the tracker client. It caches progress and peer
-/// figures pushed by its children so a status query never waits on anyone. Stopping is bounded:
-/// peers go first, storage writes the fast-resume state, the tracker gets <c>stopped</c>, and after
-/// <see cref="StopBudget"/> the torrent reports stopped whatever is still pending.
+/// One torrent. Starts its storage and waits for the resume check (or hash check) of existing data, then starts the
+/// PieceManager, the PeerManager and the tracker client. It caches progress and peer figures pushed by its children
+/// so a status query never waits on anyone. Its life is a set of behaviours switched with <c>Become</c>:
+/// checking → downloading → seeding, paused, failed, stopping (TorrentActor.Checking.cs, .Active.cs, .Ending.cs);
+/// what each child's failure does is in TorrentActor.Children.cs. Stopping is bounded: peers go first, storage writes
+/// the fast-resume state, the tracker gets <c>stopped</c>, and after <see cref="StopBudget"/> the torrent reports
+/// stopped whatever is still pending.
 /// </summary>
-public sealed partial class TorrentActor : ReceiveActor, IWithTimers
+public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public sealed record GetStatus;
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
     public sealed record StopTorrent;
-    public sealed record TorrentStopped(Engine.Core.Primitives.InfoHash InfoHash);
+    public sealed record TorrentStopped(InfoHash InfoHash);
     /// <summary>Events (<see cref="TorrentCompleted"/>, <see cref="TorrentFailed"/>) go to the subscriber.</summary>
     public sealed record Subscribe(IActorRef Subscriber);
-    public sealed record TorrentCompleted(Engine.Core.Primitives.InfoHash InfoHash);
-    public sealed record TorrentFailed(Engine.Core.Primitives.InfoHash InfoHash, string Reason);
+    public sealed record TorrentCompleted(InfoHash InfoHash);
+    public sealed record TorrentFailed(InfoHash InfoHash, string Reason);
     /// <summary>Replies the PeerManager's peer list.</summary>
     public sealed record GetPeers;
     /// <summary>Changes this torrent's own upload/download limits (the engine's apply as well).</summary>
@@ -35,106 +40,51 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
 
     public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>How often an active torrent polls its PeerManager's summary (and a dormant one not at all, see <see cref="RefreshPacer"/>).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
     private sealed class RefreshTick { public static readonly RefreshTick Instance = new(); }
-    private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
 
     private readonly TorrentMetainfo _torrent;
     private readonly EngineContext _engine;
     private readonly BandwidthBuckets _bandwidth;
     private readonly IActorRef _storage;
     private readonly BlockSource _blocks; // the peers' write loops read their uploads here
-    private IActorRef _pieces = ActorRefs.Nobody;
-    private IActorRef _peers = ActorRefs.Nobody;
-    private IActorRef _tracker = ActorRefs.Nobody;
+    private readonly ChildFailures _failures = new();
+    private readonly RestartBackoff _trackerBackoff = new(), _peersBackoff = new();
+    private readonly RememberedPeers _addresses = new();
     private readonly List<IActorRef> _subscribers = new();
-    private readonly List<IActorRef> _stopWaiters = new();
-    private readonly List<PeerManager.AddPeers> _pendingPeers = new();
-    private TorrentState _state = TorrentState.Checking;
+    private readonly Dictionary<IPEndPoint, PeerId> _connected = new();
+    private readonly RefreshPacer _pacer = new();
+    private IActorRef _pieces = ActorRefs.Nobody;
+    private IActorRef _peers = ActorRefs.Nobody;   // Nobody while paused, and while a failed one waits to be started again
+    private IActorRef _tracker = ActorRefs.Nobody; // likewise
+    private Bitfield _have;
     private PieceManager.Progress _progress = new(0, 0, false, false, 0, 0);
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
+    private long _earlierDownloaded, _earlierUploaded; // the totals of PeerManagers gone before this one
     private double _checkProgress;
     private StartupCheck? _startup;
     private string? _error;
-    private bool _storageClosed, _trackerStopped;
-    private readonly RefreshPacer _pacer = new();
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
     public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
     {
         _torrent = torrent;
-        _paused = startPaused;
-        _have = new Engine.Core.Pieces.Bitfield(torrent.PieceCount);
+        _have = new Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath), "storage");
+        Context.Watch(_storage);
         _blocks = new BlockSource(torrent, saveDirectory, engine.Pool);
-
-        Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
-        Receive<StorageActor.CheckCompleted>(OnChecked);
-        Receive<PieceManager.Progress>(m => _progress = m);
-        Receive<PieceManager.DownloadCompleted>(_ => OnCompleted());
-        Receive<PeerManager.Summary>(OnSummary);
-        ControlReceives();
-        Receive<PeerManager.Rechoked>(_ => { });
-        Receive<PeerManager.AddPeers>(m =>
-        {
-            if (_peers.IsNobody()) _pendingPeers.Add(m);
-            else _peers.Forward(m);
-            WakeRefresh();
-        });
-        Receive<PeerManager.IncomingPeer>(m =>
-        {
-            if (_peers.IsNobody() || _state is TorrentState.Stopping or TorrentState.Error) m.Transport.Dispose();
-            else _peers.Forward(m);
-        });
-        Receive<GetPeers>(_ =>
-        {
-            if (_peers.IsNobody()) Sender.Tell(new List<PeerManager.PeerStats>());
-            else _peers.Forward(new PeerManager.GetPeers());
-        });
-        Receive<RefreshTick>(_ => Refresh());
-        Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
-        Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
-        Receive<GetStatus>(_ =>
-        {
-            Sender.Tell(Status());
-            // A dormant torrent's figures are as of its last summary: fetch fresh ones for the next query.
-            if (_pacer.Dormant && !_peers.IsNobody()) _peers.Tell(new PeerManager.GetSummary());
-        });
-        Receive<Subscribe>(m =>
-        {
-            _subscribers.Add(m.Subscriber);
-            m.Subscriber.Tell(new StateChanged(_torrent.InfoHash, _state));
-            if (_complete) m.Subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
-            if (_state == TorrentState.Error) m.Subscriber.Tell(new TorrentFailed(_torrent.InfoHash, _error!));
-        });
-        Receive<StopTorrent>(_ => BeginStop());
-        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire())));
-        Receive<StorageActor.Closed>(_ =>
-        {
-            _storageClosed = true;
-            MaybeFinishStop();
-        });
-        Receive<TrackerClient.Stopped>(_ =>
-        {
-            _trackerStopped = true;
-            MaybeFinishStop();
-        });
-        Receive<StopDeadline>(_ => FinishStop());
-        Receive<Terminated>(_ => { });
+        Checking(pauseWhenChecked: startPaused);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
 
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
         => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused));
-
-    /// <summary>A child that throws is stopped; a dead storage or piece manager puts the torrent in error.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
-    {
-        Self.Tell(new StorageActor.StorageFailed(e.GetBaseException().Message));
-        return Directive.Stop;
-    });
 
     protected override void PreStart()
     {
@@ -144,142 +94,95 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _blocks.Dispose();
 
-    /// <summary>How often an active torrent polls its PeerManager's summary (and a dormant one not at all, see <see cref="RefreshPacer"/>).</summary>
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
-
-    private void OnChecked(StorageActor.CheckCompleted m)
+    /// <summary>
+    /// What every behaviour answers alike, registered after the behaviour's own handlers (the first match wins):
+    /// queries, subscriptions, limits, the figures the children push, and the defaults for a torrent with no swarm
+    /// running (addresses and incoming connections are not taken, Pause and Resume change nothing).
+    /// </summary>
+    private void Common(TorrentState state)
     {
-        if (_state != TorrentState.Checking) return;
-        _checkProgress = 1;
-        _startup = new StartupCheck(m.Verified.SetCount, m.Source);
-        _have = m.Verified.Clone();
-        long verifiedBytes = 0;
-        for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) verifiedBytes += _torrent.Layout.PieceSize(i);
-        _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, _have.AllSet, false, 0, 0); // until the PieceManager reports
-        _pieces = Context.ActorOf(PieceManager.Props(_torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
-        if (_paused)
+        Receive<GetStatus>(_ =>
         {
-            _complete = m.Verified.AllSet;
-            SetState(TorrentState.Paused);
-            if (_complete) Publish(new TorrentCompleted(_torrent.InfoHash));
-            return;
-        }
-        StartSwarm();
-        if (m.Verified.AllSet) OnCompleted();
-        else SetState(TorrentState.Downloading);
-    }
-
-    /// <summary>Starts the PeerManager and the tracker client (at start-up, and again on resume).</summary>
-    private void StartSwarm()
-    {
-        _trackerStopped = false;
-        _sentTotals = (-1, -1, -1); // a new tracker client: tell it the totals at the next refresh
-        var layout = _torrent.Layout;
-        var swarm = new Peers.SwarmContext(_torrent.InfoHash, _engine.OurId, layout, _pieces, _storage, _engine.Pool, _engine.PeerSettings, _engine.ListenPort)
+            Sender.Tell(Status(state));
+            // A dormant torrent's figures are as of its last summary: fetch fresh ones for the next query.
+            if (_pacer.Dormant && !_peers.IsNobody()) _peers.Tell(new PeerManager.GetSummary());
+        });
+        Receive<Subscribe>(m => AddSubscriber(m.Subscriber, state));
+        Receive<Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
+        Receive<GetPieceMap>(_ => Sender.Tell(new PieceMapReply(_have.Clone())));
+        Receive<GetMetainfo>(_ => Sender.Tell(_torrent));
+        Receive<GetTrackers>(_ =>
         {
-            Upload = _bandwidth.UploadThrottle(_engine.Bandwidth),
-            Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
-            Connections = _engine.Connections,
-            DiskBudget = _engine.DiskBudget,
-            Metadata = _torrent.RawInfo,
-            Blocks = _blocks,
-        };
-        _generation++;
-        var suffix = _generation == 1 ? "" : "-" + _generation;
-        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), "peers" + suffix);
-        long left = _torrent.TotalLength;
-        for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) left -= layout.PieceSize(i);
-        _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, _peers, _engine.Http, _engine.TrackerSettings, left), "tracker" + suffix);
-        foreach (var p in _pendingPeers) _peers.Tell(p);
-        _pendingPeers.Clear();
-        if (_complete) _peers.Tell(new PeerManager.SetSeeding(true));
-        WakeRefresh();
-    }
-
-    private void OnCompleted()
-    {
-        if (_complete || _state is TorrentState.Stopping or TorrentState.Stopped) return;
-        _complete = true;
-        if (!_paused) SetState(TorrentState.Seeding);
-        _peers.Tell(new PeerManager.SetSeeding(true));
-        _tracker.Tell(new TrackerClient.Completed());
-        Publish(new TorrentCompleted(_torrent.InfoHash));
-    }
-
-    private void Refresh()
-    {
-        if (_peers.IsNobody()) return;
-        _peers.Tell(new PeerManager.GetSummary());
-        var totals = (_summary.Uploaded + _earlierUploaded, _summary.Downloaded + _earlierDownloaded, _torrent.TotalLength - _progress.VerifiedBytes);
-        if (totals == _sentTotals) return;
-        _sentTotals = totals;
-        _tracker.Tell(new TrackerClient.UpdateTotals(totals.Item1, totals.Item2, totals.Item3));
-    }
-
-    private void OnSummary(PeerManager.Summary m)
-    {
-        _summary = m;
-        switch (_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate))
+            if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
+            else _tracker.Forward(new TrackerClient.GetTrackers());
+        });
+        Receive<GetPeers>(_ =>
         {
-            case RefreshPacer.Change.Sleep:
-                Timers.Cancel("refresh");
-                break;
-            case RefreshPacer.Change.Wake:
-                Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
-                break;
-        }
+            if (_peers.IsNobody()) Sender.Tell(new List<PeerManager.PeerStats>());
+            else _peers.Forward(new PeerManager.GetPeers());
+        });
+        Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
+        Receive<PieceManager.Progress>(m => _progress = m);
+        Receive<PieceManager.PieceVerified>(m => RecordPiece(m.Piece));
+        Receive<PieceManager.DownloadCompleted>(_ => { }); // the last PieceVerified has told us already
+        Receive<PeerManager.Summary>(m =>
+        {
+            if (Sender.Equals(_peers)) OnSummary(m); // not a late one from a PeerManager stopped since
+        });
+        Receive<PeerManager.Rechoked>(_ => { });
+        Receive<PeerManager.PeerUp>(m =>
+        {
+            if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
+            WakeRefresh();
+            Publish(new PeerConnected(_torrent.InfoHash, m.Remote, m.PeerId));
+        });
+        Receive<PeerManager.PeerDown>(m =>
+        {
+            if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, m.Remote, m.Reason));
+        });
+        Receive<PeerManager.AddPeers>(_ => { });
+        Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
+        Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
+        Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));
+        Receive<RefreshTick>(_ => { });
+        // Late news of a phase that is over (a stop during the check, a storage failure after the torrent failed).
+        Receive<StorageActor.CheckProgress>(_ => { });
+        Receive<StorageActor.CheckCompleted>(_ => { });
+        Receive<StorageActor.StorageFailed>(_ => { });
+        Receive<Terminated>(m => Forget(m.ActorRef));
     }
 
-    /// <summary>Peers or addresses arrived, or the swarm (re)started: poll every second again, starting now.</summary>
-    private void WakeRefresh()
+    /// <summary>A new subscriber learns the current state, and whether the download is complete.</summary>
+    private void AddSubscriber(IActorRef subscriber, TorrentState state)
     {
-        if (!_pacer.Wake()) return;
-        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
-        Refresh();
+        _subscribers.Add(subscriber);
+        subscriber.Tell(new StateChanged(_torrent.InfoHash, state));
+        if (_have.AllSet) subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
     }
 
-    private void Fail(string reason)
+    /// <summary>Switches to <paramref name="behaviour"/>, the behaviour of <paramref name="state"/>, and tells the subscribers.</summary>
+    private void Enter(TorrentState state, Action behaviour)
     {
-        if (_state is TorrentState.Error or TorrentState.Stopping or TorrentState.Stopped) return;
-        _error = reason;
-        SetState(TorrentState.Error);
-        Context.GetLogger().Error("torrent {0} failed: {1}", _torrent.Name, reason);
-        StopSwarm("torrent failed: " + reason, stopTracker: false);
-        Publish(new TorrentFailed(_torrent.InfoHash, reason));
+        Become(behaviour);
+        Publish(new StateChanged(_torrent.InfoHash, state));
     }
 
-    private void BeginStop()
+    private void Publish(object message)
     {
-        _stopWaiters.Add(Sender);
-        if (_state == TorrentState.Stopping) return;
-        var wasError = _state == TorrentState.Error;
-        SetState(TorrentState.Stopping);
-        Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
-        DropAllPeers("torrent stopped");
-        if (!_peers.IsNobody()) Context.Stop(_peers);
-        _blocks.CloseHandles();
-        if (_tracker.IsNobody()) _trackerStopped = true;
-        else _tracker.Tell(new TrackerClient.Stop());
-        if (_pieces.IsNobody() || wasError) _storage.Tell(new StorageActor.Close(null));
-        else _pieces.Tell(new PieceManager.GetHave());
+        foreach (var s in _subscribers) s.Tell(message);
     }
 
-    private void MaybeFinishStop()
+    /// <summary>Records a verified piece and tells the subscribers; true when it was the last one missing.</summary>
+    private bool RecordPiece(int piece)
     {
-        if (_state == TorrentState.Stopping && _storageClosed && _trackerStopped) FinishStop();
+        var wasComplete = _have.AllSet;
+        _have[piece] = true;
+        Publish(new PieceVerified(_torrent.InfoHash, piece));
+        return !wasComplete && _have.AllSet;
     }
 
-    private void FinishStop()
-    {
-        if (_state == TorrentState.Stopped) return;
-        SetState(TorrentState.Stopped);
-        foreach (var w in _stopWaiters) w.Tell(new TorrentStopped(_torrent.InfoHash));
-        Publish(new TorrentStopped(_torrent.InfoHash));
-        Context.Stop(Self);
-    }
-
-    private TorrentStatus Status() => new(
-        _torrent.InfoHash, _torrent.Name, _state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
+    private TorrentStatus Status(TorrentState state) => new(
+        _torrent.InfoHash, _torrent.Name, state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
         _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded + _earlierDownloaded, _progress.ReceivedBytes), _summary.Uploaded + _earlierUploaded,
         _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error, _startup);
 }

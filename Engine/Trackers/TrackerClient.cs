@@ -7,14 +7,15 @@ using Engine.Peers;
 namespace Engine.Trackers;
 
 /// <summary>
-/// Announces one torrent to its trackers and feeds the peers it learns to the PeerManager. HTTP (BEP 3/23/7) runs
-/// on the thread pool with the result piped back; UDP (BEP 15) goes through a <see cref="UdpTrackerSocket"/> child.
+/// Announces one torrent to its trackers and tells the peers it learns (<see cref="PeerManager.AddPeers"/>) to its
+/// peers target: the torrent, which remembers them and hands them to its PeerManager (or a magnet's fetcher). HTTP
+/// (BEP 3/23/7) runs on the thread pool with the result piped back; UDP (BEP 15) goes through a <see cref="UdpTrackerSocket"/> child.
 /// The announce list follows BEP 12 (<see cref="TrackerTiers"/>): every announce is a round from the first tier,
 /// a failing tracker hands over to the next one (then the next tier), one that answers moves to the front of its
 /// tier. A round in which all failed is retried after 15 s · 2ⁿ (at most 30 min). Each tracker gets <c>started</c>
 /// on its first announce; <c>completed</c> once, when a download finishes; <c>stopped</c> goes to every tracker that
 /// accepted us, bounded by <see cref="TrackerSettings.StopTimeout"/>. <see cref="Scrape"/> asks every tracker for
-/// the swarm counts. A tracker never crashes the torrent.
+/// the swarm counts. A tracker never crashes the torrent: the torrent logs a client that fails and starts a new one.
 /// </summary>
 public sealed partial class TrackerClient : ReceiveActor, IWithTimers
 {
@@ -77,8 +78,9 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private bool _completedPending;
     private string? _trackerId;
 
+    /// <param name="totals">The transfer totals so far (a client started again after a failure goes on from the torrent's figures).</param>
     /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
-    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int? shuffleSeed)
+    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed)
     {
         _infoHash = infoHash;
         _peerId = peerId;
@@ -86,8 +88,8 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
         _peers = peers;
         _http = http;
         _settings = settings;
-        _left = left;
-        _startedComplete = left == 0;
+        (_uploaded, _downloaded, _left) = (totals.Uploaded, totals.Downloaded, totals.Left);
+        _startedComplete = totals.Left == 0;
         var supported = new List<IReadOnlyList<string>>();
         foreach (var tier in tiers)
         {
@@ -127,10 +129,14 @@ public sealed partial class TrackerClient : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, null));
+        => Props(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left));
+
+    /// <summary>A client that starts from <paramref name="totals"/> (uploaded, downloaded and left so far).</summary>
+    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals)
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null));
 
     internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, left, (int?)shuffleSeed));
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed));
 
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

@@ -1,0 +1,171 @@
+using Akka.Actor;
+using Engine.Peers;
+using Engine.Pieces;
+using Engine.Storage;
+using Engine.Trackers;
+
+namespace Engine.Torrents;
+
+/// <summary>The behaviours of a live torrent: downloading and seeding (the swarm runs), and paused (it does not).</summary>
+public sealed partial class TorrentActor
+{
+    /// <summary>Shared by checking, downloading, seeding and paused: a storage failure fails the torrent, a stop stops it, children are supervised.</summary>
+    private void Running(TorrentState state)
+    {
+        Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
+        Receive<StopTorrent>(_ => BeginStop(keepHave: !_pieces.IsNobody(), storageAlive: true));
+        Receive<Terminated>(m => OnChildTerminated(m.ActorRef));
+        Common(state);
+    }
+
+    private void Downloading()
+    {
+        Receive<PieceManager.PieceVerified>(m =>
+        {
+            if (RecordPiece(m.Piece)) BecomeSeeding();
+        });
+        Active(TorrentState.Downloading);
+    }
+
+    private void Seeding() => Active(TorrentState.Seeding);
+
+    /// <summary>The swarm runs: addresses and incoming connections go to the PeerManager, the tracker client hears our totals.</summary>
+    private void Active(TorrentState state)
+    {
+        Receive<PeerManager.AddPeers>(m =>
+        {
+            _addresses.Add(m.Peers);
+            if (!_peers.IsNobody()) _peers.Forward(m); // else the PeerManager started again gets them all
+            WakeRefresh();
+        });
+        Receive<PeerManager.IncomingPeer>(m =>
+        {
+            if (_peers.IsNobody()) m.Transport.Dispose();
+            else _peers.Forward(m);
+        });
+        Receive<Pause>(_ =>
+        {
+            StopSwarm("torrent paused", stopTracker: true);
+            Enter(TorrentState.Paused, Paused);
+            Sender.Tell(new CommandDone(TorrentState.Paused));
+        });
+        Receive<RefreshTick>(_ => Refresh());
+        Receive<StartTrackerAgain>(_ => StartTracker());
+        Receive<StartPeerManagerAgain>(_ => StartPeerManager(again: true));
+        Running(state);
+    }
+
+    /// <summary>No peers, no announces; pieces already on their way to the disk may still be verified. Addresses are stashed for the resume.</summary>
+    private void Paused()
+    {
+        Receive<PieceManager.PieceVerified>(m =>
+        {
+            if (RecordPiece(m.Piece)) Publish(new TorrentCompleted(_torrent.InfoHash));
+        });
+        Receive<Resume>(_ =>
+        {
+            StartSwarm();
+            var state = _have.AllSet ? TorrentState.Seeding : TorrentState.Downloading;
+            Enter(state, _have.AllSet ? Seeding : Downloading);
+            Stash.UnstashAll();
+            Sender.Tell(new CommandDone(state));
+        });
+        Receive<PeerManager.AddPeers>(_ => Stash.Stash());
+        Running(TorrentState.Paused);
+    }
+
+    /// <summary>The last piece is in (or all were there at start).</summary>
+    private void BecomeSeeding()
+    {
+        Enter(TorrentState.Seeding, Seeding);
+        _peers.Tell(new PeerManager.SetSeeding(true));
+        _tracker.Tell(new TrackerClient.Completed());
+        Publish(new TorrentCompleted(_torrent.InfoHash));
+    }
+
+    /// <summary>Starts the PeerManager and the tracker client (after the check, and again on resume).</summary>
+    private void StartSwarm()
+    {
+        StartPeerManager(again: false);
+        StartTracker();
+        WakeRefresh();
+    }
+
+    /// <summary>Stops the PeerManager (and with it every peer) and, when asked, the tracker client after a <c>stopped</c> announce.</summary>
+    private void StopSwarm(string reason, bool stopTracker)
+    {
+        CancelRestarts();
+        StopPeers(reason);
+        _blocks.CloseHandles(); // a paused or failed torrent keeps no file open for uploads
+        if (stopTracker && !_tracker.IsNobody())
+        {
+            // The stopped announce runs on its own (bounded by TrackerSettings.StopTimeout); the client then stops
+            // itself — not before, or its UDP child would go before the stopped datagram is out. No reply wanted.
+            _tracker.Tell(new TrackerClient.Stop(), ActorRefs.NoSender);
+            _tracker = ActorRefs.Nobody;
+        }
+    }
+
+    private void StopPeers(string reason)
+    {
+        if (_peers.IsNobody())
+        {
+            DropAllPeers(reason);
+            return;
+        }
+        Context.Stop(_peers);
+        PeerManagerGone(reason);
+    }
+
+    /// <summary>The PeerManager is stopped or dead: its peers with it. Keeps its totals (the next one counts from zero).</summary>
+    private void PeerManagerGone(string reason)
+    {
+        DropAllPeers(reason);
+        _earlierDownloaded += _summary.Downloaded;
+        _earlierUploaded += _summary.Uploaded;
+        _summary = new PeerManager.Summary(0, 0, 0, 0, 0, 0, 0);
+        _peers = ActorRefs.Nobody;
+    }
+
+    /// <summary>Peers closed with their PeerManager are not reported by it: tell the subscribers here.</summary>
+    private void DropAllPeers(string reason)
+    {
+        foreach (var remote in _connected.Keys) Publish(new PeerDropped(_torrent.InfoHash, remote, reason));
+        _connected.Clear();
+    }
+
+    private (long Uploaded, long Downloaded, long Left) Totals()
+        => (_summary.Uploaded + _earlierUploaded, _summary.Downloaded + _earlierDownloaded, _torrent.TotalLength - _progress.VerifiedBytes);
+
+    private void Refresh()
+    {
+        if (_peers.IsNobody()) return;
+        _peers.Tell(new PeerManager.GetSummary());
+        var totals = Totals();
+        if (totals == _sentTotals) return;
+        _sentTotals = totals;
+        _tracker.Tell(new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left));
+    }
+
+    private void OnSummary(PeerManager.Summary m)
+    {
+        _summary = m;
+        switch (_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate))
+        {
+            case RefreshPacer.Change.Sleep:
+                Timers.Cancel("refresh");
+                break;
+            case RefreshPacer.Change.Wake:
+                Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
+                break;
+        }
+    }
+
+    /// <summary>Peers or addresses arrived, or the swarm (re)started: poll every second again, starting now.</summary>
+    private void WakeRefresh()
+    {
+        if (!_pacer.Wake()) return;
+        Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
+        Refresh();
+    }
+}

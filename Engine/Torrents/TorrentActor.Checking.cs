@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Engine.Peers;
+using Engine.Pieces;
+using Engine.Storage;
+
+namespace Engine.Torrents;
+
+/// <summary>The first behaviour: storage checks the data already on disk; then the torrent downloads, seeds or stays paused.</summary>
+public sealed partial class TorrentActor
+{
+    /// <summary>
+    /// Waiting for <see cref="StorageActor.CheckCompleted"/>. Pause and Resume only decide what follows the check.
+    /// Addresses given meanwhile are stashed until a swarm runs; incoming connections are closed.
+    /// </summary>
+    private void Checking(bool pauseWhenChecked)
+    {
+        Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
+        Receive<StorageActor.CheckCompleted>(m => OnChecked(m, pauseWhenChecked));
+        Receive<Pause>(_ =>
+        {
+            Become(() => Checking(pauseWhenChecked: true));
+            Sender.Tell(new CommandDone(TorrentState.Checking));
+        });
+        Receive<Resume>(_ =>
+        {
+            Become(() => Checking(pauseWhenChecked: false));
+            Sender.Tell(new CommandDone(TorrentState.Checking));
+        });
+        Receive<PeerManager.AddPeers>(_ => Stash.Stash());
+        Running(TorrentState.Checking);
+    }
+
+    private void OnChecked(StorageActor.CheckCompleted m, bool pause)
+    {
+        _checkProgress = 1;
+        _startup = new StartupCheck(m.Verified.SetCount, m.Source);
+        _have = m.Verified.Clone();
+        long verifiedBytes = 0;
+        for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) verifiedBytes += _torrent.Layout.PieceSize(i);
+        _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, _have.AllSet, false, 0, 0); // until the PieceManager reports
+        _pieces = Context.ActorOf(PieceManager.Props(_torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
+        Context.Watch(_pieces);
+        if (pause)
+        {
+            Enter(TorrentState.Paused, Paused);
+            if (_have.AllSet) Publish(new TorrentCompleted(_torrent.InfoHash));
+            return;
+        }
+        StartSwarm();
+        if (_have.AllSet) BecomeSeeding();
+        else Enter(TorrentState.Downloading, Downloading);
+        Stash.UnstashAll();
+    }
+}

@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.Event;
+using Engine.Pieces;
+using Engine.Storage;
+using Engine.Trackers;
+
+namespace Engine.Torrents;
+
+/// <summary>The behaviours a torrent ends in: failed (storage or the PieceManager died; it waits to be stopped) and stopping.</summary>
+public sealed partial class TorrentActor
+{
+    private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
+
+    /// <summary>Storage or the PieceManager failed: peers are disconnected, data is kept as it was; the torrent waits to be stopped.</summary>
+    private void Fail(string reason, Exception? cause = null, bool storageAlive = true)
+    {
+        _error = reason;
+        Enter(TorrentState.Error, () => Failed(storageAlive));
+        Context.GetLogger().Error(cause, "torrent {0} failed: {1}{2}", _torrent.Name, reason, cause is null ? "" : $" ({cause.GetType().Name})");
+        StopSwarm("torrent failed: " + reason, stopTracker: false);
+        Publish(new TorrentFailed(_torrent.InfoHash, reason));
+    }
+
+    private void Failed(bool storageAlive)
+    {
+        Receive<Subscribe>(m =>
+        {
+            AddSubscriber(m.Subscriber, TorrentState.Error);
+            m.Subscriber.Tell(new TorrentFailed(_torrent.InfoHash, _error!));
+        });
+        Receive<StopTorrent>(_ => BeginStop(keepHave: false, storageAlive));
+        Receive<Terminated>(m =>
+        {
+            Forget(m.ActorRef);
+            if (m.ActorRef.Equals(_tracker)) _tracker = ActorRefs.Nobody;
+            else if (m.ActorRef.Equals(_storage)) Become(() => Failed(storageAlive: false));
+        });
+        Common(TorrentState.Error);
+    }
+
+    /// <summary>
+    /// Peers go at once; the tracker client announces <c>stopped</c>; storage closes, writing the resume record with the
+    /// PieceManager's have-field when <paramref name="keepHave"/> (not after a failure). Bounded by <see cref="StopBudget"/>.
+    /// </summary>
+    private void BeginStop(bool keepHave, bool storageAlive)
+    {
+        var waiters = new List<IActorRef> { Sender };
+        var trackerRunning = !_tracker.IsNobody();
+        Enter(TorrentState.Stopping, () => Stopping(waiters, storageAlive, trackerRunning));
+        CancelRestarts();
+        Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
+        StopPeers("torrent stopped");
+        _blocks.CloseHandles();
+        if (trackerRunning) _tracker.Tell(new TrackerClient.Stop());
+        if (storageAlive && keepHave) _pieces.Tell(new PieceManager.GetHave());
+        else if (storageAlive) _storage.Tell(new StorageActor.Close(null));
+        else if (!trackerRunning) FinishStop(waiters); // nothing to wait for
+    }
+
+    /// <summary>Waiting for storage to close and the tracker client to stop, or for the deadline.</summary>
+    private void Stopping(List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
+    {
+        Receive<StopTorrent>(_ => waiters.Add(Sender));
+        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire())));
+        Receive<StorageActor.Closed>(_ => StillStopping(waiters, storageOpen: false, trackerRunning));
+        Receive<TrackerClient.Stopped>(_ => StillStopping(waiters, storageOpen, trackerRunning: false));
+        Receive<Terminated>(m =>
+        {
+            Forget(m.ActorRef);
+            if (m.ActorRef.Equals(_storage)) StillStopping(waiters, storageOpen: false, trackerRunning);
+            else if (m.ActorRef.Equals(_tracker))
+            {
+                _tracker = ActorRefs.Nobody;
+                StillStopping(waiters, storageOpen, trackerRunning: false);
+            }
+        });
+        Receive<StopDeadline>(_ => FinishStop(waiters));
+        Common(TorrentState.Stopping);
+    }
+
+    private void StillStopping(List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
+    {
+        if (storageOpen || trackerRunning) Become(() => Stopping(waiters, storageOpen, trackerRunning));
+        else FinishStop(waiters);
+    }
+
+    private void FinishStop(List<IActorRef> waiters)
+    {
+        Publish(new StateChanged(_torrent.InfoHash, TorrentState.Stopped));
+        foreach (var w in waiters) w.Tell(new TorrentStopped(_torrent.InfoHash));
+        Publish(new TorrentStopped(_torrent.InfoHash));
+        Context.Stop(Self);
+    }
+}

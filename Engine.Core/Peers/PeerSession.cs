@@ -1,5 +1,4 @@
 using Engine.Core.Bencode;
-using Engine.Core.Diagnostics;
 using Engine.Core.Extensions;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;

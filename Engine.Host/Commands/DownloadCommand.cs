@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Engine.Api;
+using Engine.Events;
 
 namespace Engine.Host.Commands;
 

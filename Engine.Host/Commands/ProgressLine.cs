@@ -1,4 +1,5 @@
 using Engine.Api;
+using Engine.Events;
 
 namespace Engine.Host.Commands;
 

@@ -1,5 +1,6 @@
 using Engine.Api;
 using Engine.Core.Metainfo;
+using Engine.Events;
 using Engine.Host.Web;
 using Engine.Metainfo;
 

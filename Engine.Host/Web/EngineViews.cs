@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Engine.Api;
+using Engine.Events;
 using Engine.Host.Web.Ui;
 
 namespace Engine.Host.Web;

@@ -1,5 +1,6 @@
 using System.Net;
 using Engine.Api;
+using Engine.Events;
 
 namespace Engine.Tests.Api;
 
@@ -32,7 +33,7 @@ internal static class ApiTestEngines
         }
     }
 
-    public static Task<TorrentSnapshot> WaitForStateAsync(this TorrentHandle handle, Engine.Api.TorrentState state, TimeSpan? timeout = null)
+    public static Task<TorrentSnapshot> WaitForStateAsync(this TorrentHandle handle, Engine.Events.TorrentState state, TimeSpan? timeout = null)
         => handle.WaitForAsync(s => s.State == state, timeout ?? TimeSpan.FromSeconds(15), "state " + state);
 
     /// <summary>Reads events until one matches (bounded); returns it and every event read on the way.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using Engine.Api;
 using Engine.Core.Primitives;
 
 namespace Engine.Tests.Api;

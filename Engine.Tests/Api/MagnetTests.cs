@@ -1,6 +1,7 @@
 using Engine.Api;
+using Engine.Events;
 using Engine.Tests.Support;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Api;
 

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Engine.Api;
 using Engine.Core.Bencode;
 using Engine.Tests.Support;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Api;
 

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using System.Net;
 using Engine.Api;
+using Engine.Events;
 using Engine.Tests.Support;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Api;
 

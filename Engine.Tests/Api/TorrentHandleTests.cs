@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Engine.Api;
 using Engine.Core.Wire;
+using Engine.Events;
 using Engine.Tests.Scenarios.Kit;
 using Engine.Tests.Support;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Api;
 

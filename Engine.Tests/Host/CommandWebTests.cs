@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Engine.Events;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
-using Engine.Torrents;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Host;

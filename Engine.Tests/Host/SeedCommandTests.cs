@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Engine.Events;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
-using Engine.Torrents;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Host;

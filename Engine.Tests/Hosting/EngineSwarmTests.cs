@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Tests.Support;
-using Engine.Torrents;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Hosting;

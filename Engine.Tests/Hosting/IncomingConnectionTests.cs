@@ -1,8 +1,8 @@
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
-using Engine.Hosting;
+using Engine.Events;
+using Engine.Runtime;
 using Engine.Tests.Support;
-using Engine.Torrents;
 
 namespace Engine.Tests.Hosting;
 

@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.TestKit.Xunit2;
 using Engine.Core.Buffers;
 using Engine.Core.Primitives;
-using Engine.Hosting;
+using Engine.Events;
+using Engine.Runtime;
 using Engine.Tests.Support;
 using Engine.Torrents;
 

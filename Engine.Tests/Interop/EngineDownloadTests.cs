@@ -87,13 +87,13 @@ public sealed class EngineDownloadTests(ITestOutputHelper output)
                     contributions[p.PeerId?.ToString() ?? p.Remote.ToString()] = p.Downloaded;
                 swarm.Mark($"  {s.Progress * 100:F1}% ({s.VerifiedPieces}/{s.PieceCount}) {s.DownloadRate / MiB:F1} MiB/s, received {s.Downloaded / MiB} MiB, {s.Peers} peers{(s.InEndgame ? ", endgame" : "")}");
             }
-            return s.IsComplete && s.State == Engine.Torrents.TorrentState.Seeding;
+            return s.IsComplete && s.State == Engine.Events.TorrentState.Seeding;
         }, Transfer, "completion");
         var seconds = clock.Elapsed.TotalSeconds;
         swarm.Mark($"engine complete: {status.VerifiedBytes} B in {seconds:F2} s ({status.VerifiedBytes / seconds / MiB:F1} MiB/s), hash failures {status.HashFailures}");
         Assert.Equal(0, status.HashFailures);
         foreach (var (peer, bytes) in contributions) swarm.Mark($"  from {peer}: {bytes} B");
-        await Engine.Hosting.EngineSystem.StopAsync(torrent);
+        await Engine.Runtime.EngineSystem.StopAsync(torrent);
         DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(target, swarm.Torrent.Name));
         return contributions;
     }

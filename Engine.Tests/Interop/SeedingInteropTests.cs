@@ -1,8 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using Engine.Core.Metainfo;
-using Engine.Hosting;
+using Engine.Events;
 using Engine.Metainfo;
+using Engine.Runtime;
 using Engine.Torrents;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Tests.Support;
 using Engine.Torrents;

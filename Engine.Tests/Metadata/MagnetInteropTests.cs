@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using Engine.Api;
+using Engine.Events;
 using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
 using Xunit.Abstractions;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Metadata;
 

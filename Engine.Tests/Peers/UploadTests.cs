@@ -1,9 +1,8 @@
-using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Tests.Support;
-using Engine.Torrents;
 
 namespace Engine.Tests.Peers;
 

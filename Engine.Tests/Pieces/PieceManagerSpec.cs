@@ -27,7 +27,7 @@ public sealed class PieceManagerSpec : TestKit
     }
 
     private IActorRef StartManager(Bitfield? verified = null, TimeSpan? saveInterval = null)
-        => _torrent.ChildActorOf(PieceManager.Props(_layout, verified ?? new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7, saveInterval));
+        => _torrent.ChildActorOf(PieceManager.Props(Engine.Core.Primitives.InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567"), _layout, verified ?? new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7, saveInterval));
 
     private TestProbe JoinSeeder(IActorRef manager, string name)
     {

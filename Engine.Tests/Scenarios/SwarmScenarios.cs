@@ -1,7 +1,7 @@
-using Engine.Api;
+using Engine.Events;
 using Engine.Tests.Scenarios.Kit;
 using Xunit.Abstractions;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Scenarios;
 

@@ -1,4 +1,4 @@
-using Engine.Api;
+using Engine.Events;
 using Engine.Tests.Scenarios.Kit;
 using Xunit.Abstractions;
 

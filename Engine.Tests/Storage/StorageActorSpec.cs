@@ -3,6 +3,7 @@ using Akka.TestKit.Xunit2;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Metainfo;
+using Engine.Events;
 using Engine.Metainfo;
 using Engine.Storage;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using Akka.Actor;
 using Engine.Core.Metainfo;
-using Engine.Hosting;
+using Engine.Events;
 using Engine.Metainfo;
 using Engine.Peers;
+using Engine.Runtime;
 using Engine.Torrents;
 
 namespace Engine.Tests.Support;

@@ -1,11 +1,11 @@
-using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using Akka.TestKit;
 using Akka.TestKit.Xunit2;
-using Engine.Hosting;
+using Akka.TestKit;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Peers;
+using Engine.Runtime;
 using Engine.Tests.Support;
 using Engine.Torrents;
 using Engine.Trackers;
@@ -92,7 +92,7 @@ public sealed class TorrentSupervisionTests : TestKit, IAsyncLifetime
 
         var victim = await Sys.ActorSelection(torrent.Path / child).ResolveOne(Bound);
         victim.Tell(Kill.Instance);
-        var failed = await events.FishForMessageAsync<TorrentActor.TorrentFailed>(_ => true, Bound);
+        var failed = await events.FishForMessageAsync<Failed>(_ => true, Bound);
         Assert.Equal(reason, failed.Reason);
         var status = await TestEngine.StatusAsync(torrent);
         Assert.Equal(TorrentState.Error, status.State);

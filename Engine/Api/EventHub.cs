@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Engine.Events;
 
 namespace Engine.Api;
 

@@ -4,8 +4,9 @@ using Akka.Actor;
 using Akka.Configuration;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
-using Engine.Hosting;
 using Engine.Metainfo;
+using Engine.Runtime;
+using Engine.Torrents;
 
 namespace Engine.Api;
 

@@ -3,6 +3,7 @@ using Engine.Core.Peers;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;
+using Engine.Runtime;
 
 namespace Engine.Api;
 

@@ -4,9 +4,10 @@ using Akka.Actor;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
-using Engine.Hosting;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Peers;
+using Engine.Runtime;
 using Engine.Torrents;
 using Engine.Trackers;
 
@@ -160,7 +161,7 @@ public sealed class TorrentHandle
         var files = torrent is not null && have is not null ? FileProgress.Compute(torrent, have)
             : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount))
             : [];
-        var state = status is null ? TorrentState.Stopped : States.ToApi(status.State);
+        var state = status?.State ?? TorrentState.Stopped;
         if (torrent is null)
         {
             // No metadata yet: nothing to count progress against.
@@ -176,7 +177,7 @@ public sealed class TorrentHandle
             running ? s.DownloadRate : 0, running ? s.UploadRate : 0, s.Downloaded, s.Uploaded, running ? s.Peers : 0, s.KnownPeers,
             running ? s.Eta : s.IsComplete ? TimeSpan.Zero : null, s.CheckProgress, s.HashFailures, s.Error, SaveDirectory, files)
         {
-            Startup = s.Startup is { } startup ? States.ToApi(startup) : null,
+            Startup = s.Startup,
         };
     }
 

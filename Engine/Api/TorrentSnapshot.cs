@@ -1,4 +1,5 @@
 using Engine.Core.Primitives;
+using Engine.Events;
 
 namespace Engine.Api;
 

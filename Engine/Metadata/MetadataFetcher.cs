@@ -4,7 +4,7 @@ using Akka.Event;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
-using Engine.Hosting;
+using Engine.Events;
 using Engine.Peers;
 using Engine.Torrents;
 using Engine.Trackers;
@@ -25,8 +25,6 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
 {
     /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
     public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);
-    /// <summary>To subscribers, before the torrent actor's own events: the torrent's metainfo is known.</summary>
-    public sealed record MetadataReceived(Engine.Core.Primitives.InfoHash InfoHash, TorrentMetainfo Torrent);
 
     private sealed record SessionEnded(IPEndPoint Peer, byte[]? Info, string? Error);
     private sealed record Resolved(IReadOnlyList<IPEndPoint> Peers);
@@ -94,8 +92,8 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
         Receive<TorrentActor.Subscribe>(m =>
         {
             _subscribers.Add(m.Subscriber);
-            m.Subscriber.Tell(new TorrentActor.StateChanged(_magnet.InfoHash, _state));
-            if (_error is not null) m.Subscriber.Tell(new TorrentActor.TorrentFailed(_magnet.InfoHash, _error));
+            m.Subscriber.Tell(new StateChanged(_magnet.InfoHash, Now, _state));
+            if (_error is not null) m.Subscriber.Tell(new Failed(_magnet.InfoHash, Now, _error));
         });
         Receive<TorrentActor.Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
         Receive<TorrentActor.SetLimits>(_ => { });
@@ -207,7 +205,7 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
             _error = "the torrent's metadata cannot be used: " + e.Message;
             StopSearching();
             SetState(TorrentState.Error);
-            foreach (var s in _subscribers) s.Tell(new TorrentActor.TorrentFailed(_magnet.InfoHash, _error));
+            foreach (var s in _subscribers) s.Tell(new Failed(_magnet.InfoHash, Now, _error));
             return;
         }
         StopSearching();
@@ -216,11 +214,13 @@ public sealed class MetadataFetcher : ReceiveActor, IWithTimers
         Context.Parent.Tell(new MetadataFetched(torrent, file, _known.ToList(), _subscribers.ToList(), Paused: false));
     }
 
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
     private void SetState(TorrentState state)
     {
         if (_state == state) return;
         _state = state;
-        foreach (var s in _subscribers) s.Tell(new TorrentActor.StateChanged(_magnet.InfoHash, state));
+        foreach (var s in _subscribers) s.Tell(new StateChanged(_magnet.InfoHash, Now, state));
     }
 
     /// <summary>

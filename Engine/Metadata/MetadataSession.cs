@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Engine.Core.Buffers;
 using Engine.Core.Extensions;
 using Engine.Core.Metadata;

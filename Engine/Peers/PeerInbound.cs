@@ -3,8 +3,8 @@ using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Wire;
-using Engine.Transports;
 using Engine.Limits;
+using Engine.Transports;
 
 namespace Engine.Peers;
 

@@ -4,9 +4,9 @@ using Akka.Actor;
 using Engine.Core.Buffers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
-using Engine.Transports;
 using Engine.Limits;
 using Engine.Storage;
+using Engine.Transports;
 
 namespace Engine.Peers;
 

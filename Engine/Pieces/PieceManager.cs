@@ -4,6 +4,7 @@ using Engine.Core.Buffers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Events;
 using Engine.Storage;
 
 namespace Engine.Pieces;
@@ -41,8 +42,6 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     // ---- to the parent (torrent) ----------------------------------------------------------------
     public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures, long ReceivedBytes);
     public sealed record DownloadCompleted;
-    /// <summary>Told to the parent for every piece that passes its hash check.</summary>
-    public sealed record PieceVerified(int Piece);
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
@@ -62,6 +61,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
 
     public const int BanStrikes = 3;
 
+    private readonly InfoHash _infoHash;
     private readonly TorrentLayout _layout;
     private readonly IActorRef _storage;
     private readonly PiecePicker _picker;
@@ -78,8 +78,9 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
     private bool _resumeDirty;
     private bool _completedAnnounced;
 
-    public PieceManager(TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval)
+    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval)
     {
+        _infoHash = infoHash;
         _layout = layout;
         _storage = storage;
         _saveInterval = saveInterval;
@@ -126,8 +127,8 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5)));
+    public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5)));
 
     protected override void PreStart()
     {
@@ -260,7 +261,7 @@ public sealed class PieceManager : ReceiveActor, IWithTimers
             _resumeDirty = true;
             // Armed by the first change after a save, not periodic: a torrent with nothing new has no timer.
             if (!Timers.IsTimerActive("save")) Timers.StartSingleTimer("save", SaveTick.Instance, _saveInterval);
-            Context.Parent.Tell(new PieceVerified(m.Piece));
+            Context.Parent.Tell(new PieceVerified(_infoHash, Context.System.Scheduler.Now, m.Piece)); // the public event, passed on by the torrent
             foreach (var p in _peers.Values)
             {
                 p.Actor.Tell(new HaveBroadcast(m.Piece));

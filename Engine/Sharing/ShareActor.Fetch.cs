@@ -2,6 +2,7 @@ using Akka.Actor;
 using Engine.Api;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
+using Engine.Events;
 
 namespace Engine.Sharing;
 

@@ -8,6 +8,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Storage;
+using Engine.Events;
 
 namespace Engine.Storage;
 

@@ -1,5 +1,5 @@
-using Akka.Actor;
 using Akka.Actor.Internal;
+using Akka.Actor;
 
 namespace Engine.Supervision;
 

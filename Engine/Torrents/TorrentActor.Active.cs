@@ -1,6 +1,6 @@
 using Akka.Actor;
+using Engine.Events;
 using Engine.Peers;
-using Engine.Pieces;
 using Engine.Storage;
 using Engine.Trackers;
 
@@ -20,9 +20,9 @@ public sealed partial class TorrentActor
 
     private void Downloading()
     {
-        Receive<PieceManager.PieceVerified>(m =>
+        Receive<PieceVerified>(m =>
         {
-            if (RecordPiece(m.Piece)) BecomeSeeding();
+            if (RecordPiece(m)) BecomeSeeding();
         });
         Active(TorrentState.Downloading);
     }
@@ -58,9 +58,9 @@ public sealed partial class TorrentActor
     /// <summary>No peers, no announces; pieces already on their way to the disk may still be verified. Addresses are stashed for the resume.</summary>
     private void Paused()
     {
-        Receive<PieceManager.PieceVerified>(m =>
+        Receive<PieceVerified>(m =>
         {
-            if (RecordPiece(m.Piece)) Publish(new TorrentCompleted(_torrent.InfoHash));
+            if (RecordPiece(m)) Publish(new Completed(_torrent.InfoHash, Now));
         });
         Receive<Resume>(_ =>
         {
@@ -80,7 +80,7 @@ public sealed partial class TorrentActor
         Enter(TorrentState.Seeding, Seeding);
         _peers.Tell(new PeerManager.SetSeeding(true));
         _tracker.Tell(new TrackerClient.Completed());
-        Publish(new TorrentCompleted(_torrent.InfoHash));
+        Publish(new Completed(_torrent.InfoHash, Now));
     }
 
     /// <summary>Starts the PeerManager and the tracker client (after the check, and again on resume).</summary>
@@ -130,7 +130,7 @@ public sealed partial class TorrentActor
     /// <summary>Peers closed with their PeerManager are not reported by it: tell the subscribers here.</summary>
     private void DropAllPeers(string reason)
     {
-        foreach (var remote in _connected.Keys) Publish(new PeerDropped(_torrent.InfoHash, remote, reason));
+        foreach (var remote in _connected.Keys) Publish(new PeerDropped(_torrent.InfoHash, Now, remote, reason));
         _connected.Clear();
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Engine.Events;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -33,17 +34,17 @@ public sealed partial class TorrentActor
     private void OnChecked(StorageActor.CheckCompleted m, bool pause)
     {
         _checkProgress = 1;
-        _startup = new StartupCheck(m.Verified.SetCount, m.Source);
+        _startup = new StartupReport(m.Verified.SetCount, m.Source);
         _have = m.Verified.Clone();
         long verifiedBytes = 0;
         for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) verifiedBytes += _torrent.Layout.PieceSize(i);
         _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, _have.AllSet, false, 0, 0); // until the PieceManager reports
-        _pieces = Context.ActorOf(PieceManager.Props(_torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
+        _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval), "pieces");
         Context.Watch(_pieces);
         if (pause)
         {
             Enter(TorrentState.Paused, Paused);
-            if (_have.AllSet) Publish(new TorrentCompleted(_torrent.InfoHash));
+            if (_have.AllSet) Publish(new Completed(_torrent.InfoHash, Now));
             return;
         }
         StartSwarm();

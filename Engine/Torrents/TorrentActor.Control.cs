@@ -1,8 +1,7 @@
-using System.Net;
 using Akka.Actor;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
-using Engine.Core.Primitives;
+using Engine.Events;
 using Engine.Trackers;
 
 namespace Engine.Torrents;
@@ -28,11 +27,4 @@ public sealed partial class TorrentActor
     /// <summary>Replies a list of <see cref="TrackerClient.TrackerState"/> (empty while paused or checking).</summary>
     public sealed record GetTrackers;
     public sealed record Unsubscribe(IActorRef Subscriber);
-
-    // ---- events (to subscribers, besides TorrentCompleted and TorrentFailed) -------------------------
-    /// <summary>Told on every state change, and once to a new subscriber with the current state.</summary>
-    public sealed record StateChanged(InfoHash InfoHash, TorrentState State);
-    public sealed record PieceVerified(InfoHash InfoHash, int Piece);
-    public sealed record PeerConnected(InfoHash InfoHash, IPEndPoint Remote, PeerId PeerId);
-    public sealed record PeerDropped(InfoHash InfoHash, IPEndPoint Remote, string Reason);
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Engine.Events;
 using Engine.Pieces;
 using Engine.Storage;
 using Engine.Trackers;
@@ -18,7 +19,7 @@ public sealed partial class TorrentActor
         Enter(TorrentState.Error, () => Failed(storageAlive));
         Context.GetLogger().Error(cause, "torrent {0} failed: {1}{2}", _torrent.Name, reason, cause is null ? "" : $" ({cause.GetType().Name})");
         StopSwarm("torrent failed: " + reason, stopTracker: false);
-        Publish(new TorrentFailed(_torrent.InfoHash, reason));
+        Publish(new Failed(_torrent.InfoHash, Now, reason));
     }
 
     private void Failed(bool storageAlive)
@@ -26,7 +27,7 @@ public sealed partial class TorrentActor
         Receive<Subscribe>(m =>
         {
             AddSubscriber(m.Subscriber, TorrentState.Error);
-            m.Subscriber.Tell(new TorrentFailed(_torrent.InfoHash, _error!));
+            m.Subscriber.Tell(new Failed(_torrent.InfoHash, Now, _error!));
         });
         Receive<StopTorrent>(_ => BeginStop(keepHave: false, storageAlive));
         Receive<Terminated>(m =>
@@ -86,9 +87,8 @@ public sealed partial class TorrentActor
 
     private void FinishStop(List<IActorRef> waiters)
     {
-        Publish(new StateChanged(_torrent.InfoHash, TorrentState.Stopped));
+        Publish(new StateChanged(_torrent.InfoHash, Now, TorrentState.Stopped));
         foreach (var w in waiters) w.Tell(new TorrentStopped(_torrent.InfoHash));
-        Publish(new TorrentStopped(_torrent.InfoHash));
         Context.Stop(Self);
     }
 }

@@ -4,7 +4,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
-using Engine.Hosting;
+using Engine.Events;
 using Engine.Limits;
 using Engine.Peers;
 using Engine.Pieces;
@@ -29,10 +29,8 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnbou
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
     public sealed record StopTorrent;
     public sealed record TorrentStopped(InfoHash InfoHash);
-    /// <summary>Events (<see cref="TorrentCompleted"/>, <see cref="TorrentFailed"/>) go to the subscriber.</summary>
+    /// <summary>The torrent's events (<see cref="TorrentEvent"/>s) go to the subscriber, starting with its current state.</summary>
     public sealed record Subscribe(IActorRef Subscriber);
-    public sealed record TorrentCompleted(InfoHash InfoHash);
-    public sealed record TorrentFailed(InfoHash InfoHash, string Reason);
     /// <summary>Replies the PeerManager's peer list.</summary>
     public sealed record GetPeers;
     /// <summary>Changes this torrent's own upload/download limits (the engine's apply as well).</summary>
@@ -64,7 +62,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnbou
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
     private long _earlierDownloaded, _earlierUploaded; // the totals of PeerManagers gone before this one
     private double _checkProgress;
-    private StartupCheck? _startup;
+    private StartupReport? _startup;
     private string? _error;
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
@@ -123,7 +121,7 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnbou
         });
         Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
         Receive<PieceManager.Progress>(m => _progress = m);
-        Receive<PieceManager.PieceVerified>(m => RecordPiece(m.Piece));
+        Receive<PieceVerified>(m => RecordPiece(m));
         Receive<PieceManager.DownloadCompleted>(_ => { }); // the last PieceVerified has told us already
         Receive<PeerManager.Summary>(m =>
         {
@@ -134,11 +132,11 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnbou
         {
             if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
             WakeRefresh();
-            Publish(new PeerConnected(_torrent.InfoHash, m.Remote, m.PeerId));
+            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)));
         });
         Receive<PeerManager.PeerDown>(m =>
         {
-            if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, m.Remote, m.Reason));
+            if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
         });
         Receive<PeerManager.AddPeers>(_ => { });
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
@@ -156,28 +154,28 @@ public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnbou
     private void AddSubscriber(IActorRef subscriber, TorrentState state)
     {
         _subscribers.Add(subscriber);
-        subscriber.Tell(new StateChanged(_torrent.InfoHash, state));
-        if (_have.AllSet) subscriber.Tell(new TorrentCompleted(_torrent.InfoHash));
+        subscriber.Tell(new StateChanged(_torrent.InfoHash, Now, state));
+        if (_have.AllSet) subscriber.Tell(new Completed(_torrent.InfoHash, Now));
     }
 
     /// <summary>Switches to <paramref name="behaviour"/>, the behaviour of <paramref name="state"/>, and tells the subscribers.</summary>
     private void Enter(TorrentState state, Action behaviour)
     {
         Become(behaviour);
-        Publish(new StateChanged(_torrent.InfoHash, state));
+        Publish(new StateChanged(_torrent.InfoHash, Now, state));
     }
 
-    private void Publish(object message)
+    private void Publish(TorrentEvent message)
     {
         foreach (var s in _subscribers) s.Tell(message);
     }
 
     /// <summary>Records a verified piece and tells the subscribers; true when it was the last one missing.</summary>
-    private bool RecordPiece(int piece)
+    private bool RecordPiece(PieceVerified verified)
     {
         var wasComplete = _have.AllSet;
-        _have[piece] = true;
-        Publish(new PieceVerified(_torrent.InfoHash, piece));
+        _have[verified.Piece] = true;
+        Publish(verified);
         return !wasComplete && _have.AllSet;
     }
 

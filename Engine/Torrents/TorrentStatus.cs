@@ -1,4 +1,5 @@
 using Engine.Core.Primitives;
+using Engine.Events;
 
 namespace Engine.Torrents;
 
@@ -21,7 +22,7 @@ public sealed record TorrentStatus(
     bool InEndgame,
     double CheckProgress,
     string? Error,
-    StartupCheck? Startup = null)
+    StartupReport? Startup = null)
 {
     /// <summary>Verified fraction, 0..1.</summary>
     public double Progress => TotalBytes == 0 ? 1 : (double)VerifiedBytes / TotalBytes;
@@ -34,5 +35,3 @@ public sealed record TorrentStatus(
         : TimeSpan.FromSeconds((TotalBytes - VerifiedBytes) / DownloadRate);
 }
 
-/// <summary>What the start-up check found: pieces already verified, and where that knowledge came from.</summary>
-public sealed record StartupCheck(int VerifiedPieces, Storage.StartupSource Source);

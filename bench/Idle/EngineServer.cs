@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Engine.Api;
+using Engine.Events;
 
 namespace Engine.Bench.Idle;
 

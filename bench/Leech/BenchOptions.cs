@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Core.Primitives;
 
 namespace Engine.Bench.Leech;
 

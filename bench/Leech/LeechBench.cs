@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Engine.Core.Primitives;
+using Engine.Events;
 using Engine.Tests.Interop;
 
 namespace Engine.Bench.Leech;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Engine.Core.Primitives;
 using Engine.Tests.Interop;
 
 namespace Engine.Bench.Leech;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Engine.Core.Primitives;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Engine.Core.Primitives;
 
 namespace Engine.Bench.Leech;
 

@@ -1,3 +1,5 @@
+using Engine.Events;
+
 namespace Engine.Bench.Leech;
 
 /// <summary>One measured leecher run.</summary>

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
+using Engine.Events;
 using Engine.Pieces;
 
 namespace Engine.Bench.Micro;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Engine.Api;
+using Engine.Events;
 using Engine.Host.Web.Ui;
 
 namespace Engine.Host.Web.Runtime;

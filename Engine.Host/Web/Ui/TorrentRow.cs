@@ -21,7 +21,7 @@ public sealed record TorrentRow(
 {
     public bool IsPaused => State is States.Paused or States.Stopped;
 
-    /// <summary>The state names the engine reports (<c>Engine.Api.TorrentState</c>).</summary>
+    /// <summary>The state names the engine reports (<c>Engine.Events.TorrentState</c>).</summary>
     public static class States
     {
         public const string FetchingMetadata = "FetchingMetadata";

@@ -1,6 +1,5 @@
 using System.Text;
 using Engine.Core.Extensions;
-using Engine.Core.Metadata;
 
 namespace Engine.Tests.Core.Extensions;
 

@@ -1,4 +1,3 @@
-using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using static Engine.Tests.Core.Peers.RecordedEffects;

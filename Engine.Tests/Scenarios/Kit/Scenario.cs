@@ -4,7 +4,7 @@ using Akka.TestKit;
 using Engine.Api;
 using Engine.Tests.Support;
 using Xunit.Abstractions;
-using ApiState = Engine.Api.TorrentState;
+using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Scenarios.Kit;
 

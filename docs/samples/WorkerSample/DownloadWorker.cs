@@ -1,5 +1,6 @@
 using System.Net;
 using Engine.Api;
+using Engine.Events;
 using Microsoft.Extensions.Options;
 
 namespace WorkerSample;

@@ -2,15 +2,15 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Metainfo;
-using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
+using Engine.Events;
 using Engine.Metadata;
 using Engine.Peers;
 using Engine.Supervision;
 using Engine.Torrents;
 
-namespace Engine.Hosting;
+namespace Engine.Runtime;
 
 /// <summary>
 /// The engine's root actor (one per ActorSystem): owns the listener and one <see cref="TorrentActor"/>
@@ -170,7 +170,7 @@ public sealed class EngineRoot : ReceiveActor, IWithTimers
         {
             Context.GetLogger().Warning("cannot save the metadata of {0}: {1}", hash, e.Message);
         }
-        foreach (var s in m.Subscribers) s.Tell(new MetadataFetcher.MetadataReceived(hash, m.Torrent));
+        foreach (var s in m.Subscribers) s.Tell(new MetadataReceived(hash, Context.System.Scheduler.Now, m.Torrent));
         var actor = Start(new AddTorrent(m.Torrent, request.SaveDirectory, request.Limits, m.Paused));
         foreach (var s in m.Subscribers) actor.Tell(new TorrentActor.Subscribe(s));
         if (m.Peers.Count > 0) actor.Tell(new PeerManager.AddPeers(m.Peers));

@@ -1,7 +1,8 @@
 using System.Net;
+using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
 
-namespace Engine.Api;
+namespace Engine.Events;
 
 /// <summary>
 /// Something that happened to a torrent, from <see cref="TorrentHandle.Events"/> or
@@ -30,4 +31,8 @@ public sealed record PeerDropped(InfoHash InfoHash, DateTimeOffset At, IPEndPoin
 public sealed record StateChanged(InfoHash InfoHash, DateTimeOffset At, TorrentState State) : TorrentEvent(InfoHash, At);
 
 /// <summary>A magnet link's metadata arrived and checked out: the torrent's name and files are known now.</summary>
-public sealed record MetadataReceived(InfoHash InfoHash, DateTimeOffset At, string Name) : TorrentEvent(InfoHash, At);
+public sealed record MetadataReceived(InfoHash InfoHash, DateTimeOffset At, TorrentMetainfo Metainfo) : TorrentEvent(InfoHash, At)
+{
+    /// <summary>The torrent's name (its metainfo's).</summary>
+    public string Name => Metainfo.Name;
+}

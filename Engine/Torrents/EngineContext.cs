@@ -1,12 +1,14 @@
 using Engine.Buffers;
 using Engine.Core.Buffers;
+using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
 using Engine.Limits;
 using Engine.Peers;
+using Engine.Runtime;
 
-namespace Engine.Hosting;
+namespace Engine.Torrents;
 
 /// <summary>
 /// What every torrent of one engine shares: our peer id, the block pool, HTTP, the listen port and tunables,
@@ -32,5 +34,5 @@ public sealed record EngineContext(
     public DiskBudget? DiskBudget { get; init; }
 
     /// <summary>How magnet links' metadata is fetched.</summary>
-    public Metadata.MetadataSettings Metadata { get; init; } = new();
+    public MetadataSettings Metadata { get; init; } = new();
 }

@@ -1,7 +1,6 @@
 using System.Text;
-using Engine.Core.Primitives;
 
-namespace Engine.Api;
+namespace Engine.Core.Primitives;
 
 /// <summary>Names the client program behind a peer id (pure): Azureus-style <c>-LT2080-</c> and aria2's <c>A2-1-36-0-</c>.</summary>
 public static class ClientNames

@@ -1,4 +1,4 @@
-namespace Engine.Api;
+namespace Engine.Events;
 
 /// <summary>What the start-up check of a torrent found (see <see cref="TorrentSnapshot.Startup"/>).</summary>
 /// <param name="VerifiedPieces">Pieces already verified when the check ended (before any download).</param>

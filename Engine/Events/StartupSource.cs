@@ -1,4 +1,4 @@
-namespace Engine.Api;
+namespace Engine.Events;
 
 /// <summary>How a torrent learnt, when it started, which pieces it already had (see <see cref="StartupReport"/>).</summary>
 public enum StartupSource

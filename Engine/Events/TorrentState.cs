@@ -1,4 +1,4 @@
-namespace Engine.Api;
+namespace Engine.Events;
 
 /// <summary>Where a torrent is in its life, as the public API reports it.</summary>
 public enum TorrentState

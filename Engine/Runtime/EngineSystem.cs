@@ -8,7 +8,7 @@ using Engine.Core.Primitives;
 using Engine.Limits;
 using Engine.Torrents;
 
-namespace Engine.Hosting;
+namespace Engine.Runtime;
 
 /// <summary>
 /// Boots the actor system with the engine root and offers a small async surface over it (add a torrent,

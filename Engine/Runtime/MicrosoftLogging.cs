@@ -5,7 +5,7 @@ using Akka.Event;
 using Microsoft.Extensions.Logging;
 using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
-namespace Engine.Hosting;
+namespace Engine.Runtime;
 
 /// <summary>Carries the <see cref="ILoggerFactory"/> that <see cref="MicrosoftLogger"/> writes to (an ActorSystem setup).</summary>
 public sealed class MicrosoftLoggingSetup(ILoggerFactory factory) : Setup

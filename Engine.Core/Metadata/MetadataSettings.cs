@@ -1,4 +1,4 @@
-namespace Engine.Metadata;
+namespace Engine.Core.Metadata;
 
 /// <summary>Tunables of magnet metadata fetching.</summary>
 public sealed record MetadataSettings

@@ -1,10 +1,11 @@
 using System.Net;
+using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Trackers;
 using Engine.Limits;
 using Engine.Peers;
 
-namespace Engine.Hosting;
+namespace Engine.Runtime;
 
 /// <summary>Engine-wide options. Immutable; change with <c>with</c>.</summary>
 public sealed record EngineOptions
@@ -28,7 +29,7 @@ public sealed record EngineOptions
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How magnet links' metadata is fetched (BEP 9).</summary>
-    public Metadata.MetadataSettings Metadata { get; init; } = new();
+    public MetadataSettings Metadata { get; init; } = new();
 
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;

@@ -7,7 +7,7 @@ namespace Engine.Core.Bencode;
 /// duplicates included (only possible when decoded with <see cref="BencodeOptions.Strict"/> off);
 /// lookups return the first entry with a given key ("first wins").
 /// </summary>
-public sealed class BDictionary : BValue
+internal sealed class BDictionary : BValue
 {
     /// <summary>Builds a dictionary in code; entries are sorted by key bytes, a duplicate key throws.</summary>
     public BDictionary(IEnumerable<KeyValuePair<BString, BValue>> entries) : this(SortChecked(entries), 0, 0) { }

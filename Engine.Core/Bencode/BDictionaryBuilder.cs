@@ -7,7 +7,7 @@ namespace Engine.Core.Bencode;
 /// emit the keys sorted by their UTF-8 bytes, as bencode requires. Adding a key twice throws.
 /// <code>var bytes = new BDictionaryBuilder().Add("length", 5).Add("name", "a.txt").ToArray();</code>
 /// </summary>
-public sealed class BDictionaryBuilder
+internal sealed class BDictionaryBuilder
 {
     private readonly List<KeyValuePair<BString, BValue>> _entries = [];
 

@@ -1,7 +1,7 @@
 namespace Engine.Core.Bencode;
 
 /// <summary>A bencode integer (<c>i42e</c>): a signed 64-bit value.</summary>
-public sealed class BInteger : BValue
+internal sealed class BInteger : BValue
 {
     public BInteger(long value) : this(value, 0, 0) { }
 

@@ -1,7 +1,7 @@
 namespace Engine.Core.Bencode;
 
 /// <summary>A bencode list (<c>l...e</c>).</summary>
-public sealed class BList : BValue
+internal sealed class BList : BValue
 {
     public BList(IEnumerable<BValue> items) : this(items.ToArray(), 0, 0) { }
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace Engine.Core.Bencode;
 
 /// <summary>A bencode byte string (<c>4:spam</c>). The bytes are a slice of the decoded buffer, not a copy.</summary>
-public sealed class BString : BValue
+internal sealed class BString : BValue
 {
     private string? _text;
 

@@ -5,7 +5,7 @@ namespace Engine.Core.Bencode;
 /// <c>[Start, End)</c> the value occupied in the buffer it was decoded from (both 0 for values
 /// built in code).
 /// </summary>
-public abstract class BValue
+internal abstract class BValue
 {
     private protected BValue(int start, int end)
     {

@@ -1,7 +1,7 @@
 namespace Engine.Core.Bencode;
 
 /// <summary>Malformed bencode. The message names the byte offset and what was expected there.</summary>
-public sealed class BencodeException : FormatException
+internal sealed class BencodeException : FormatException
 {
     public BencodeException(int offset, string problem)
         : base($"invalid bencode at byte {offset}: {problem}") => Offset = offset;

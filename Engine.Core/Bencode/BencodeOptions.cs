@@ -6,7 +6,7 @@ namespace Engine.Core.Bencode;
 /// repeated key's first value wins on lookup. Everything else (integer form, string lengths, key
 /// types, trailing data, depth) is always checked.
 /// </summary>
-public sealed record BencodeOptions(bool Strict = true, int MaxDepth = 256)
+internal sealed record BencodeOptions(bool Strict = true, int MaxDepth = 256)
 {
     public static BencodeOptions Default { get; } = new();
 

@@ -7,7 +7,7 @@ namespace Engine.Core.Bencode;
 /// against the bytes that remain before anything is allocated; nesting is limited by
 /// <see cref="BencodeOptions.MaxDepth"/>. Every problem is a <see cref="BencodeException"/>.
 /// </summary>
-public static class BencodeReader
+internal static class BencodeReader
 {
     /// <summary>Decodes exactly one value that must span the whole buffer.</summary>
     public static BValue Decode(ReadOnlyMemory<byte> data, BencodeOptions? options = null)

@@ -11,7 +11,7 @@ namespace Engine.Core.Bencode;
 /// order to the caller; <see cref="BDictionaryBuilder"/> and <see cref="Encode(BValue)"/> of a built
 /// <see cref="BDictionary"/> produce sorted keys.
 /// </summary>
-public static class BencodeWriter
+internal static class BencodeWriter
 {
     public static void WriteInteger(IBufferWriter<byte> writer, long value)
     {

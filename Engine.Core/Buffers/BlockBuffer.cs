@@ -5,7 +5,7 @@ namespace Engine.Core.Buffers;
 /// and must call <see cref="Release"/> exactly once; after that every accessor throws
 /// <see cref="InvalidOperationException"/>, and so does a second release.
 /// </summary>
-public sealed class BlockBuffer
+internal sealed class BlockBuffer
 {
     private readonly BlockPool _pool;
     private readonly byte[] _array;

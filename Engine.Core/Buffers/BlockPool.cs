@@ -10,7 +10,7 @@ namespace Engine.Core.Buffers;
 /// Every rent hands out a fresh small <see cref="BlockBuffer"/> wrapper (so a double release is always
 /// detected); only the 16 KiB arrays are pooled.
 /// </summary>
-public sealed class BlockPool
+internal sealed class BlockPool
 {
     /// <summary>Default retention of <see cref="Shared"/>: 2048 blocks = 32 MiB kept at most.</summary>
     public const int DefaultMaxRetained = 2048;

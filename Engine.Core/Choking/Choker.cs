@@ -20,7 +20,7 @@ namespace Engine.Core.Choking;
 /// the rechokes between rotations; it is replaced early when it disconnects or loses interest.</para>
 /// Ties in rate are broken at random. Peers not picked are choked, uninterested ones included.
 /// </remarks>
-public sealed class Choker
+internal sealed class Choker
 {
     public static readonly TimeSpan RechokeInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan SnubTimeout = TimeSpan.FromSeconds(60);

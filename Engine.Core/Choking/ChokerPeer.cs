@@ -9,7 +9,7 @@ namespace Engine.Core.Choking;
 /// <param name="LastPieceReceived">When the peer last sent us a block, if ever.</param>
 /// <param name="ConnectedAt">When the connection was established.</param>
 /// <param name="Snubbed">The peer unchoked us but sent nothing for a minute (see <see cref="Choker.IsSnubbed"/>).</param>
-public readonly record struct ChokerPeer(
+internal readonly record struct ChokerPeer(
     int Key,
     bool Interested,
     bool ChokedByUs,
@@ -24,7 +24,7 @@ public readonly record struct ChokerPeer(
 /// <param name="Choke">Peers to choke now (currently unchoked).</param>
 /// <param name="Unchoked">Every peer that is unchoked after this decision (regular slots plus the optimistic one).</param>
 /// <param name="Optimistic">The optimistic unchoke, if any peer qualifies.</param>
-public sealed record ChokeDecision(
+internal sealed record ChokeDecision(
     IReadOnlyList<int> Unchoke,
     IReadOnlyList<int> Choke,
     IReadOnlyList<int> Unchoked,

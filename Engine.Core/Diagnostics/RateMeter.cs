@@ -4,7 +4,7 @@ namespace Engine.Core.Diagnostics;
 /// Bytes per second over a sliding window of one-second buckets. Pure: the caller passes the time.
 /// Not thread-safe; owned by one actor.
 /// </summary>
-public sealed class RateMeter
+internal sealed class RateMeter
 {
     private readonly long[] _buckets;
     private long _currentSecond = long.MinValue;

@@ -7,7 +7,7 @@ namespace Engine.Core.Extensions;
 /// wants to receive them under (0 = disabled), plus <c>metadata_size</c> (BEP 9), <c>p</c> (listen port),
 /// <c>v</c> (client) and <c>reqq</c>. Pure. Decoding is lenient: a field of the wrong type is ignored.
 /// </summary>
-public sealed record ExtensionHandshake(
+internal sealed record ExtensionHandshake(
     IReadOnlyDictionary<string, int> Extensions,
     int? MetadataSize = null,
     int? ListenPort = null,

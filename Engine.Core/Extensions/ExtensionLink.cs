@@ -3,7 +3,7 @@ using Engine.Core.Wire;
 namespace Engine.Core.Extensions;
 
 /// <summary>One extension's view of its connection: the id the peer wants its messages under, and what it may do.</summary>
-public sealed class ExtensionLink(string name, byte localId, IExtensionEffects effects)
+internal sealed class ExtensionLink(string name, byte localId, IExtensionEffects effects)
 {
     public string Name { get; } = name;
 

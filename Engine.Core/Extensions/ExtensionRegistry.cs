@@ -6,7 +6,7 @@ namespace Engine.Core.Extensions;
 /// Adding an extension means registering it here (where the torrent builds its registry): the peer session and its
 /// actor shell stay as they are.
 /// </summary>
-public sealed class ExtensionRegistry
+internal sealed class ExtensionRegistry
 {
     private readonly (string Name, Func<PeerExtension> Create)[] _entries;
 

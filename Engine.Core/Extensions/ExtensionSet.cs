@@ -7,7 +7,7 @@ namespace Engine.Core.Extensions;
 /// handshake, learns the peer's ids from its handshake, and routes each extended message to its extension by the
 /// id we gave it.
 /// </summary>
-public sealed class ExtensionSet
+internal sealed class ExtensionSet
 {
     private readonly (PeerExtension Extension, ExtensionLink Link)[] _extensions;
 

@@ -3,7 +3,7 @@ using Engine.Core.Wire;
 namespace Engine.Core.Extensions;
 
 /// <summary>What an extension may have its connection do: send to the peer, tell our side something.</summary>
-public interface IExtensionEffects
+internal interface IExtensionEffects
 {
     /// <summary>Sends a message to the peer, after everything asked before.</summary>
     void Send(PeerMessage message);

@@ -8,7 +8,7 @@ namespace Engine.Core.Extensions;
 /// an instance may keep per-peer state. Everything it does to the peer goes through its <see cref="ExtensionLink"/>.
 /// Pure like the rest of the peer session: no I/O, no clock (time comes with the inputs that need it).
 /// </summary>
-public abstract class PeerExtension
+internal abstract class PeerExtension
 {
     /// <summary>Adds this extension's own keys to our extension handshake (e.g. <c>metadata_size</c>).</summary>
     public virtual void WriteHandshake(BDictionaryBuilder handshake) { }

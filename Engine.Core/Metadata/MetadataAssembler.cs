@@ -8,7 +8,7 @@ namespace Engine.Core.Metadata;
 /// goes, and a final SHA-1 check against the info-hash. Pieces may arrive in any order; a duplicate is ignored;
 /// a rejected piece becomes requestable again.
 /// </summary>
-public sealed class MetadataAssembler
+internal sealed class MetadataAssembler
 {
     private readonly InfoHash _infoHash;
     private readonly byte[] _data;

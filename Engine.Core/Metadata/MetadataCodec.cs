@@ -8,7 +8,7 @@ namespace Engine.Core.Metadata;
 /// <c>{msg_type, piece[, total_size]}</c>, followed for <c>data</c> by the piece's raw bytes. Pure.
 /// The metadata (the info dictionary) travels in 16 KiB pieces; only the last may be shorter.
 /// </summary>
-public static class MetadataCodec
+internal static class MetadataCodec
 {
     /// <summary>Bytes per metadata piece.</summary>
     public const int PieceSize = 16 * 1024;

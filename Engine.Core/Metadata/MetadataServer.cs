@@ -9,7 +9,7 @@ namespace Engine.Core.Metadata;
 /// info dictionary's 16 KiB pieces, or rejected past its end. A malformed message is ignored; replies go through the
 /// connection's outbound queue like any message.
 /// </summary>
-public sealed class MetadataServer(ReadOnlyMemory<byte> info) : PeerExtension
+internal sealed class MetadataServer(ReadOnlyMemory<byte> info) : PeerExtension
 {
     public const string Name = MetadataCodec.ExtensionName;
 

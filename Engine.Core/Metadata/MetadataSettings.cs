@@ -1,7 +1,7 @@
 namespace Engine.Core.Metadata;
 
 /// <summary>Tunables of magnet metadata fetching.</summary>
-public sealed record MetadataSettings
+internal sealed record MetadataSettings
 {
     /// <summary>Peers asked at the same time.</summary>
     public int ParallelPeers { get; init; } = 4;

@@ -5,7 +5,7 @@ using Engine.Core.Metainfo;
 namespace Engine.Core.Metadata;
 
 /// <summary>Builds the bytes of a .torrent file from fetched metadata (the info dictionary, kept byte for byte) and the magnet's trackers and web seeds. Pure.</summary>
-public static class MetadataTorrentFile
+internal static class MetadataTorrentFile
 {
     public static byte[] Build(ReadOnlySpan<byte> info, MagnetLink magnet)
     {

@@ -24,7 +24,7 @@ public sealed class TorrentMetainfo
 
     /// <summary>The concatenated 20-byte SHA-1 hashes of the pieces.</summary>
     public ReadOnlyMemory<byte> PieceHashes { get; private init; }
-    public TorrentLayout Layout { get; private init; } = null!;
+    internal TorrentLayout Layout { get; private init; } = null!;
     public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
     public bool IsMultiFile { get; private init; }
 

@@ -9,7 +9,7 @@ namespace Engine.Core.Peers;
 /// What a <see cref="PeerSession"/> asks its shell to do, in the order it asks. The actor shell carries each out
 /// (a message to the peer's write loop, the piece manager or the peer manager); tests record them.
 /// </summary>
-public interface IPeerEffects : IExtensionEffects
+internal interface IPeerEffects : IExtensionEffects
 {
     /// <summary>Sends several messages to the peer, in order, as one hand-off (e.g. the requests for a batch of blocks).</summary>
     void Send(PeerMessage[] messages);

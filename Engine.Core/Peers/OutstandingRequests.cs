@@ -7,7 +7,7 @@ namespace Engine.Core.Peers;
 /// serve requests in order, so a block still outstanding well after blocks requested later than it have arrived was
 /// skipped (dropped from an overfull queue, or lost): <see cref="TakeSkipped"/> finds those.
 /// </summary>
-public sealed class OutstandingRequests
+internal sealed class OutstandingRequests
 {
     private readonly Dictionary<BlockRequest, DateTimeOffset> _requestedAt = new();
     private DateTimeOffset _newestServed; // request time of the most recently requested block that arrived

@@ -10,7 +10,7 @@ namespace Engine.Core.Peers;
 /// peers on one machine (local clients, tests) share one, so there a ban covers the address and port only. An address
 /// given up after too many failed dials is not banned by IP: it was unreachable, not hostile.
 /// </summary>
-public sealed class PeerBook
+internal sealed class PeerBook
 {
     private sealed class Entry(IPEndPoint endPoint)
     {

@@ -10,7 +10,7 @@ namespace Engine.Core.Peers;
 /// what happens to them — delivered when they arrive as requested, released when the peer rejects them, chokes us
 /// without the fast extension, skips them or goes quiet.
 /// </summary>
-public sealed partial class PeerSession
+internal sealed partial class PeerSession
 {
     private readonly OutstandingRequests _outstanding = new();
     private readonly RequestPipeline _pipeline = new();

@@ -4,7 +4,7 @@ namespace Engine.Core.Peers;
 /// The once-a-second tick: the two-minute silence rule, keep-alives, the request pipeline's rate sample, skipped
 /// blocks re-queued, a snubbing peer's blocks given to others.
 /// </summary>
-public sealed partial class PeerSession
+internal sealed partial class PeerSession
 {
     /// <summary>The periodic tick (<see cref="PeerSettings.TickInterval"/>).</summary>
     public void OnTick(DateTimeOffset now)

@@ -13,7 +13,7 @@ namespace Engine.Core.Peers;
 /// here; those handed on are sent before the choke, which is queued after them, so no piece ever follows a choke.
 /// With the fast extension every request not served is rejected.
 /// </summary>
-public sealed partial class PeerSession
+internal sealed partial class PeerSession
 {
     /// <summary>Bytes queued in the write loop above which no more requests are handed on.</summary>
     public const long MaxOutboundQueued = 512 * 1024;

@@ -18,7 +18,7 @@ namespace Engine.Core.Peers;
 /// The session's parts: this file (handshake, dispatch, lifecycle), <c>PeerSession.Download.cs</c>,
 /// <c>PeerSession.Upload.cs</c> and <c>PeerSession.Timers.cs</c>.
 /// </summary>
-public sealed partial class PeerSession
+internal sealed partial class PeerSession
 {
     private readonly PeerSessionContext _ctx;
     private readonly PeerSettings _settings;

@@ -4,7 +4,7 @@ using Engine.Core.Primitives;
 namespace Engine.Core.Peers;
 
 /// <summary>What a <see cref="PeerSession"/> knows of its torrent and of us.</summary>
-public sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, TorrentLayout Layout, PeerSettings Settings)
+internal sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, TorrentLayout Layout, PeerSettings Settings)
 {
     /// <summary>The BEP 10 extensions our connections offer (none by default).</summary>
     public ExtensionRegistry Extensions { get; init; } = ExtensionRegistry.Empty;

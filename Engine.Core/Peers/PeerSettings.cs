@@ -1,7 +1,7 @@
 namespace Engine.Core.Peers;
 
 /// <summary>Per-connection tunables. Defaults follow what mature clients do; tests shorten the timers.</summary>
-public sealed record PeerSettings
+internal sealed record PeerSettings
 {
     /// <summary>Send a keep-alive after this long without sending anything (BEP 3: two minutes).</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromMinutes(2);

@@ -6,7 +6,7 @@ namespace Engine.Core.Peers;
 /// The peer's requests we have accepted and not yet handed to the write loop, in arrival order. A cancel removes a
 /// request; the queue may then hold stale entries, which <see cref="TryDequeue"/> skips.
 /// </summary>
-public sealed class UploadRequests
+internal sealed class UploadRequests
 {
     private readonly Queue<BlockRequest> _order = new();   // arrival order; may hold cancelled entries
     private readonly HashSet<BlockRequest> _pending = new(); // requests not yet handed on

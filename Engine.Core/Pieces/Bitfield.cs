@@ -9,7 +9,7 @@ namespace Engine.Core.Pieces;
 /// big-endian is exactly the wire bytes. <see cref="SetCount"/> is maintained incrementally.
 /// Spare bits past <see cref="Count"/> are always zero.
 /// </summary>
-public sealed class Bitfield
+internal sealed class Bitfield
 {
     private readonly ulong[] _words;
 

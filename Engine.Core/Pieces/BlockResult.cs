@@ -11,7 +11,7 @@ namespace Engine.Core.Pieces;
 /// <param name="CancelAt">Other peers that had this block claimed (endgame, or a late delivery after a
 /// release); their claims are dropped and the caller should send them a cancel.</param>
 /// <param name="WasClaimed">The sending peer had this block claimed (we requested it from that peer).</param>
-public readonly record struct BlockResult(bool Expected, bool PieceComplete, IReadOnlyList<int> CancelAt, bool WasClaimed)
+internal readonly record struct BlockResult(bool Expected, bool PieceComplete, IReadOnlyList<int> CancelAt, bool WasClaimed)
 {
     internal static readonly BlockResult Unwanted = new(false, false, Array.Empty<int>(), false);
 }

@@ -2,7 +2,7 @@ using Engine.Core.Primitives;
 
 namespace Engine.Core.Pieces;
 
-public sealed partial class PiecePicker
+internal sealed partial class PiecePicker
 {
     /// <summary>
     /// Recomputes all bookkeeping from scratch and throws <see cref="InvalidOperationException"/> naming the

@@ -18,7 +18,7 @@ namespace Engine.Core.Pieces;
 /// block is received or in transit (endgame), claim blocks other peers already have in transit.
 /// Not thread-safe: one owner (the PieceManager actor) calls it.
 /// </remarks>
-public sealed partial class PiecePicker
+internal sealed partial class PiecePicker
 {
     private readonly TorrentLayout _layout;
     private readonly Bitfield _have;

@@ -20,7 +20,7 @@ namespace Engine.Core.Pieces;
 /// depth down, instead of doubling it as before.
 /// </para>
 /// </remarks>
-public sealed class RequestPipeline
+internal sealed class RequestPipeline
 {
     public const int InitialDepth = 64;
     public const int MinDepth = 2;

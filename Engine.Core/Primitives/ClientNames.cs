@@ -3,7 +3,7 @@ using System.Text;
 namespace Engine.Core.Primitives;
 
 /// <summary>Names the client program behind a peer id (pure): Azureus-style <c>-LT2080-</c> and aria2's <c>A2-1-36-0-</c>.</summary>
-public static class ClientNames
+internal static class ClientNames
 {
     private static readonly Dictionary<string, string> Known = new()
     {

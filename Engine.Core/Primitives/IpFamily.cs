@@ -3,14 +3,14 @@ using System.Net;
 namespace Engine.Core.Primitives;
 
 /// <summary>IPv4 or IPv6: what compact peer lists and UDP tracker packets distinguish (Engine.Core stays clear of System.Net.Sockets).</summary>
-public enum IpFamily
+internal enum IpFamily
 {
     V4,
     V6,
 }
 
 /// <summary>The <see cref="IpFamily"/> of an address.</summary>
-public static class IpFamilies
+internal static class IpFamilies
 {
     private static readonly IPAddress V4Sample = IPAddress.Any;
 

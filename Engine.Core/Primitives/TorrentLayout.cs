@@ -5,7 +5,7 @@ namespace Engine.Core.Primitives;
 /// and 16 KiB blocks within each piece. All methods check nothing beyond debug asserts: validate
 /// indices at the codec boundary, then trust them.
 /// </summary>
-public sealed class TorrentLayout
+internal sealed class TorrentLayout
 {
     public const int BlockSize = 16 * 1024;
 

@@ -7,14 +7,14 @@ namespace Engine.Core.Storage;
 /// <param name="FileOffset">Where the run starts within the file.</param>
 /// <param name="Length">Bytes in the run (always positive).</param>
 /// <param name="BufferOffset">Where the run starts within the mapped range (the caller's buffer).</param>
-public readonly record struct FileSlice(int FileIndex, long FileOffset, int Length, int BufferOffset);
+internal readonly record struct FileSlice(int FileIndex, long FileOffset, int Length, int BufferOffset);
 
 /// <summary>
 /// Maps a byte range of the torrent's concatenated content to slices of its files. Pieces and blocks may
 /// span file boundaries; zero-length files never receive a slice; padding files (BEP 47) are ordinary
 /// entries here, and the storage decides not to write them.
 /// </summary>
-public sealed class FileMap
+internal sealed class FileMap
 {
     private readonly long[] _starts; // _starts[i] = torrent offset of file i; _starts[^1] = TotalLength
     private readonly long[] _lengths;

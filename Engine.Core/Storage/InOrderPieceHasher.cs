@@ -15,7 +15,7 @@ namespace Engine.Core.Storage;
 /// A block rewritten inside the hashed prefix drops the piece (its bytes on disk may differ from the hash).
 /// Not thread-safe: one owner (the disk worker) feeds it and asks for results.
 /// </summary>
-public sealed class InOrderPieceHasher : IDisposable
+internal sealed class InOrderPieceHasher : IDisposable
 {
     /// <summary>Reads <paramref name="destination"/>.Length bytes of the torrent at <paramref name="torrentOffset"/>.</summary>
     public delegate void ReadAt(long torrentOffset, Span<byte> destination);

@@ -10,7 +10,7 @@ namespace Engine.Core.Storage;
 /// match; otherwise existing data is hash-checked. Binary, versioned and checksummed (a torn or
 /// foreign file is simply "absent"). Pure codec; the StorageActor writes it atomically (temp + rename).
 /// </summary>
-public sealed record ResumeState(InfoHash InfoHash, int PieceCount, byte[] Verified, (long Length, long MTimeTicks)[] Files)
+internal sealed record ResumeState(InfoHash InfoHash, int PieceCount, byte[] Verified, (long Length, long MTimeTicks)[] Files)
 {
     private const uint Magic = 0x414B5253; // "AKRS"
     private const int Version = 1;

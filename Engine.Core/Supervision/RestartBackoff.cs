@@ -6,7 +6,7 @@ namespace Engine.Core.Supervision;
 /// when it failed counts as recovered, and the count starts over. One instance per child slot (the tracker client
 /// of a torrent, the engine's listener). Pure: the caller passes the time. Not thread-safe; owned by one actor.
 /// </summary>
-public sealed class RestartBackoff
+internal sealed class RestartBackoff
 {
     public static readonly TimeSpan DefaultFirst = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultMax = TimeSpan.FromMinutes(1);

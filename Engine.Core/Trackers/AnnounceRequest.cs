@@ -3,7 +3,7 @@ using Engine.Core.Primitives;
 namespace Engine.Core.Trackers;
 
 /// <summary>The <c>event</c> of an announce (BEP 3). <see cref="None"/> is a regular periodic announce.</summary>
-public enum AnnounceEvent
+internal enum AnnounceEvent
 {
     None,
     Started,
@@ -18,7 +18,7 @@ public enum AnnounceEvent
 /// <param name="Key">A random value fixed for the session, so the tracker can recognise us across IP changes.</param>
 /// <param name="TrackerId">The <c>tracker id</c> of a previous response from this tracker, if any.</param>
 /// <param name="Ip">Our address, only when it must be stated explicitly (BEP 7: e.g. an IPv6 address).</param>
-public sealed record AnnounceRequest(
+internal sealed record AnnounceRequest(
     InfoHash InfoHash,
     PeerId PeerId,
     int Port,

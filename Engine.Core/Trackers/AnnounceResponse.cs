@@ -13,7 +13,7 @@ namespace Engine.Core.Trackers;
 /// <param name="Peers">IPv4 and IPv6 peers from <c>peers</c> (compact or dictionary model) and <c>peers6</c>,
 /// in the tracker's order, duplicates and port-0 entries removed.</param>
 /// <param name="PeerIds">Peer ids the dictionary model gave, by endpoint (empty for compact lists).</param>
-public sealed record AnnounceResponse(
+internal sealed record AnnounceResponse(
     string? FailureReason,
     string? WarningMessage,
     TimeSpan Interval,

@@ -6,7 +6,7 @@ using Engine.Core.Primitives;
 
 namespace Engine.Core.Trackers;
 
-public static partial class HttpTrackerCodec
+internal static partial class HttpTrackerCodec
 {
     /// <summary>Longest interval accepted from a tracker (a week); anything larger is treated as garbage.</summary>
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(7);

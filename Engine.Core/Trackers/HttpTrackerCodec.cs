@@ -8,7 +8,7 @@ namespace Engine.Core.Trackers;
 /// HTTP tracker protocol (BEP 3, compact peers BEP 23, IPv6 BEP 7, scrape BEP 48): builds announce and
 /// scrape URLs and decodes the bencoded responses. Pure: no I/O.
 /// </summary>
-public static partial class HttpTrackerCodec
+internal static partial class HttpTrackerCodec
 {
     /// <summary>
     /// The announce URL with the request's query parameters appended (after any query the URL already has;

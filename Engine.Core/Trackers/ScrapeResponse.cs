@@ -7,13 +7,13 @@ namespace Engine.Core.Trackers;
 /// <param name="Downloaded">Completed downloads the tracker has seen.</param>
 /// <param name="Incomplete">Leechers.</param>
 /// <param name="Name">The torrent's name, if the tracker sent one.</param>
-public sealed record ScrapeStats(int Complete, int Downloaded, int Incomplete, string? Name);
+internal sealed record ScrapeStats(int Complete, int Downloaded, int Incomplete, string? Name);
 
 /// <summary>A decoded scrape response (the BEP 48 convention).</summary>
 /// <param name="FailureReason">Set when the tracker refused the scrape.</param>
 /// <param name="Files">Stats by info-hash.</param>
 /// <param name="MinRequestInterval">From <c>flags.min_request_interval</c>, if sent.</param>
-public sealed record ScrapeResponse(
+internal sealed record ScrapeResponse(
     string? FailureReason,
     IReadOnlyDictionary<InfoHash, ScrapeStats> Files,
     TimeSpan? MinRequestInterval)

@@ -1,7 +1,7 @@
 namespace Engine.Core.Trackers;
 
 /// <summary>A tracker response that cannot be understood. The message names the problem.</summary>
-public sealed class TrackerException : Exception
+internal sealed class TrackerException : Exception
 {
     public TrackerException(string message) : base(message) { }
 

@@ -1,7 +1,7 @@
 namespace Engine.Core.Trackers;
 
 /// <summary>Tracker client tunables.</summary>
-public sealed record TrackerSettings
+internal sealed record TrackerSettings
 {
     public int NumWant { get; init; } = 80;
 

@@ -5,7 +5,7 @@ namespace Engine.Core.Trackers;
 /// the start, and a tracker that answered moved to the front of its tier. Every announce is a round from the first
 /// tracker of the first tier; each failure moves to the next tracker, then to the next tier.
 /// </summary>
-public sealed class TrackerTiers
+internal sealed class TrackerTiers
 {
     private readonly List<List<string>> _tiers = new();
     private int _tier, _index;

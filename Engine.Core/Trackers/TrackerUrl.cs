@@ -1,7 +1,7 @@
 namespace Engine.Core.Trackers;
 
 /// <summary>The kinds of announce URL the client speaks.</summary>
-public enum TrackerProtocol
+internal enum TrackerProtocol
 {
     Unsupported,
     Http,
@@ -9,7 +9,7 @@ public enum TrackerProtocol
 }
 
 /// <summary>Announce URL helpers: which protocol, and the host and port of a <c>udp://</c> tracker. Pure.</summary>
-public static class TrackerUrl
+internal static class TrackerUrl
 {
     public static TrackerProtocol ProtocolOf(string? url)
     {

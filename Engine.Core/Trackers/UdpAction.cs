@@ -1,7 +1,7 @@
 namespace Engine.Core.Trackers;
 
 /// <summary>The <c>action</c> field of a UDP tracker packet (BEP 15).</summary>
-public enum UdpAction
+internal enum UdpAction
 {
     Connect = 0,
     Announce = 1,

@@ -6,7 +6,7 @@ namespace Engine.Core.Trackers;
 /// UDP tracker connection ids by tracker endpoint (BEP 15): an id is reused for at most <see cref="Lifetime"/>
 /// after the tracker issued it, then a new one must be asked for. Pure: takes <c>now</c>; not thread-safe.
 /// </summary>
-public sealed class UdpConnectionCache
+internal sealed class UdpConnectionCache
 {
     private readonly Dictionary<IPEndPoint, (long Id, DateTimeOffset Issued)> _ids = new();
 

@@ -4,7 +4,7 @@ using Engine.Core.Primitives;
 
 namespace Engine.Core.Trackers;
 
-public static partial class UdpTrackerCodec
+internal static partial class UdpTrackerCodec
 {
     /// <summary>Writes a connect request (16 bytes). Returns the bytes written.</summary>
     public static int WriteConnectRequest(Span<byte> destination, int transactionId)

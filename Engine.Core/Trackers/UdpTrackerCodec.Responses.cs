@@ -5,7 +5,7 @@ using Engine.Core.Primitives;
 
 namespace Engine.Core.Trackers;
 
-public static partial class UdpTrackerCodec
+internal static partial class UdpTrackerCodec
 {
     /// <summary>Writes a connect response (16 bytes). Returns the bytes written.</summary>
     public static int WriteConnectResponse(Span<byte> destination, int transactionId, long connectionId)

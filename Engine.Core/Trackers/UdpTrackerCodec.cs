@@ -9,7 +9,7 @@ namespace Engine.Core.Trackers;
 /// reads requests and writes responses. Pure: no I/O. Readers never throw anything but
 /// <see cref="TrackerException"/> (client side) or return false (tracker side).
 /// </summary>
-public static partial class UdpTrackerCodec
+internal static partial class UdpTrackerCodec
 {
     /// <summary>The magic constant of a connect request.</summary>
     public const long ProtocolId = 0x41727101980;

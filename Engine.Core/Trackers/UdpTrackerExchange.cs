@@ -16,7 +16,7 @@ namespace Engine.Core.Trackers;
 /// that id and reconnects once (the tracker may have expired it early), otherwise it is the answer.</item>
 /// </list>
 /// </summary>
-public sealed class UdpTrackerExchange
+internal sealed class UdpTrackerExchange
 {
     private enum Phase { NotStarted, Connecting, Requesting, Finished }
 
@@ -198,7 +198,7 @@ public sealed class UdpTrackerExchange
 }
 
 /// <summary>BEP 15 retransmission: wait <see cref="RetransmitBase"/> · 2ⁿ, at most <see cref="MaxRetransmits"/> times.</summary>
-public sealed record UdpRetryPolicy(TimeSpan RetransmitBase, int MaxRetransmits)
+internal sealed record UdpRetryPolicy(TimeSpan RetransmitBase, int MaxRetransmits)
 {
     public static UdpRetryPolicy From(TrackerSettings settings) => new(settings.UdpRetransmitBase, settings.UdpMaxRetransmits);
 }

@@ -5,7 +5,7 @@ namespace Engine.Core.Wire;
 // Messages with a variable-length byte payload. Equality compares contents.
 
 /// <summary>The bitfield exactly as on the wire: piece 0 is the high bit of byte 0.</summary>
-public sealed record BitfieldMessage(byte[] Bits) : PeerMessage
+internal sealed record BitfieldMessage(byte[] Bits) : PeerMessage
 {
     public bool Equals(BitfieldMessage? other) => other is not null && Bits.AsSpan().SequenceEqual(other.Bits);
 
@@ -24,7 +24,7 @@ public sealed record BitfieldMessage(byte[] Bits) : PeerMessage
 }
 
 /// <summary>BEP 10: an extension message, kept opaque (id 0 is the extension handshake).</summary>
-public sealed record Extended(byte ExtendedId, byte[] Payload) : PeerMessage
+internal sealed record Extended(byte ExtendedId, byte[] Payload) : PeerMessage
 {
     public bool Equals(Extended? other) =>
         other is not null && ExtendedId == other.ExtendedId && Payload.AsSpan().SequenceEqual(other.Payload);

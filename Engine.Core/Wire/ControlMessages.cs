@@ -3,45 +3,45 @@ namespace Engine.Core.Wire;
 // The messages without a payload are singletons: compare with `is` or by reference.
 
 /// <summary>A zero-length frame (length prefix 0).</summary>
-public sealed record KeepAlive : PeerMessage
+internal sealed record KeepAlive : PeerMessage
 {
     public static KeepAlive Instance { get; } = new();
     private KeepAlive() { }
 }
 
-public sealed record Choke : PeerMessage
+internal sealed record Choke : PeerMessage
 {
     public static Choke Instance { get; } = new();
     private Choke() { }
 }
 
-public sealed record Unchoke : PeerMessage
+internal sealed record Unchoke : PeerMessage
 {
     public static Unchoke Instance { get; } = new();
     private Unchoke() { }
 }
 
-public sealed record Interested : PeerMessage
+internal sealed record Interested : PeerMessage
 {
     public static Interested Instance { get; } = new();
     private Interested() { }
 }
 
-public sealed record NotInterested : PeerMessage
+internal sealed record NotInterested : PeerMessage
 {
     public static NotInterested Instance { get; } = new();
     private NotInterested() { }
 }
 
 /// <summary>BEP 6: the peer has every piece (instead of a bitfield).</summary>
-public sealed record HaveAll : PeerMessage
+internal sealed record HaveAll : PeerMessage
 {
     public static HaveAll Instance { get; } = new();
     private HaveAll() { }
 }
 
 /// <summary>BEP 6: the peer has no piece (instead of a bitfield).</summary>
-public sealed record HaveNone : PeerMessage
+internal sealed record HaveNone : PeerMessage
 {
     public static HaveNone Instance { get; } = new();
     private HaveNone() { }

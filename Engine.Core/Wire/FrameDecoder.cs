@@ -13,7 +13,7 @@ namespace Engine.Core.Wire;
 /// need the torrent are <see cref="MessageValidator"/>'s. Unknown ids are skipped without buffering.
 /// Not thread-safe: one decoder per connection, fed by its reader.
 /// </summary>
-public sealed class FrameDecoder : IDisposable
+internal sealed class FrameDecoder : IDisposable
 {
     /// <summary>Largest frame by default: a bitfield of 8 Mi pieces, far above any piece frame.</summary>
     public const int DefaultMaxMessageLength = 1024 * 1024 + 13;

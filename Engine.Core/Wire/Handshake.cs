@@ -7,7 +7,7 @@ namespace Engine.Core.Wire;
 /// The 68-byte BitTorrent handshake: <c>19 "BitTorrent protocol" reserved[8] info_hash[20] peer_id[20]</c>.
 /// The 8 reserved bytes are kept as a big-endian <see cref="ulong"/> (reserved[0] is the high byte).
 /// </summary>
-public readonly struct Handshake
+internal readonly struct Handshake
 {
     public const int Length = 68;
     public const string ProtocolName = "BitTorrent protocol";

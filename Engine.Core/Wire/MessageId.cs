@@ -1,7 +1,7 @@
 namespace Engine.Core.Wire;
 
 /// <summary>The id byte after a frame's length prefix: BEP 3 (0–9), BEP 6 fast extension (13–17), BEP 10 extended (20).</summary>
-public enum MessageId : byte
+internal enum MessageId : byte
 {
     Choke = 0,
     Unchoke = 1,

@@ -7,7 +7,7 @@ namespace Engine.Core.Wire;
 /// block lengths (more than 0, at most 16 KiB) and blocks not reaching past their piece's end.
 /// Sequencing rules (bitfield only first, fast messages only when negotiated) are the peer actor's.
 /// </summary>
-public static class MessageValidator
+internal static class MessageValidator
 {
     /// <summary>Null when the message fits the torrent, else the first problem found.</summary>
     public static ProtocolViolation? Validate(PeerMessage message, TorrentLayout layout)

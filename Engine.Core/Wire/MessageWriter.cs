@@ -8,7 +8,7 @@ namespace Engine.Core.Wire;
 /// For piece messages the outbound writer may instead use <see cref="WritePieceHeader"/> and send the
 /// header and the block's own buffer together, so the payload is never copied.
 /// </summary>
-public static class MessageWriter
+internal static class MessageWriter
 {
     public const int PieceHeaderLength = 13;
 

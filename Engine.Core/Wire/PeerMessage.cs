@@ -5,4 +5,4 @@ namespace Engine.Core.Wire;
 /// Encode with <see cref="MessageWriter"/>, decode with <see cref="FrameDecoder"/>, check against the
 /// torrent with <see cref="MessageValidator"/>.
 /// </summary>
-public abstract record PeerMessage;
+internal abstract record PeerMessage;

@@ -8,7 +8,7 @@ namespace Engine.Core.Wire;
 /// A block of data. <see cref="Data"/> is a pooled buffer owned by whoever holds the message: the receiver
 /// releases it (or hands it on). Equality compares the bytes of the block, so it is meant for tests.
 /// </summary>
-public sealed record PieceMessage(int Piece, int Offset, BlockBuffer Data) : PeerMessage
+internal sealed record PieceMessage(int Piece, int Offset, BlockBuffer Data) : PeerMessage
 {
     public int Length => Data.Length;
 

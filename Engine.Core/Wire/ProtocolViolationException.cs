@@ -1,7 +1,7 @@
 namespace Engine.Core.Wire;
 
 /// <summary>Carries a <see cref="ProtocolViolation"/> where an exception is the natural way out.</summary>
-public sealed class ProtocolViolationException(ProtocolViolation violation) : Exception(violation.ToString())
+internal sealed class ProtocolViolationException(ProtocolViolation violation) : Exception(violation.ToString())
 {
     public ProtocolViolation Violation { get; } = violation;
 }

@@ -1,7 +1,7 @@
 namespace Engine.Core.Wire;
 
 /// <summary>Why a peer broke the protocol; any of these is grounds to drop the connection.</summary>
-public enum ViolationKind
+internal enum ViolationKind
 {
     /// <summary>Length prefix above the decoder's maximum.</summary>
     FrameTooLong,

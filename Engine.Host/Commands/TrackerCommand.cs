@@ -52,8 +52,7 @@ public static class TrackerCommand
             catch (OperationCanceledException)
             {
             }
-            var (torrents, peers) = tracker.WithRegistry((r, _) => (r.TorrentCount, r.PeerCount));
-            output.WriteLine($"stopped ({torrents} torrent(s), {peers} peer(s))");
+            output.WriteLine($"stopped ({tracker.TorrentCount} torrent(s), {tracker.PeerCount} peer(s))");
         }
         return 0;
     }

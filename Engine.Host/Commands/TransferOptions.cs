@@ -1,5 +1,4 @@
 using System.Globalization;
-using Engine.Limits;
 
 namespace Engine.Host.Commands;
 
@@ -7,8 +6,6 @@ namespace Engine.Host.Commands;
 public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, double? Ratio, int? SeedTimeSeconds)
 {
     public static TransferOptions Default { get; } = new(0, 0, null, null);
-
-    public RateLimits Limits => RateLimits.FromKiB(MaxUploadKiB, MaxDownloadKiB);
 
     /// <summary><c>--max-upload</c> in bytes per second, null for none (as <see cref="Engine.Api.TorrentEngineOptions.UploadLimit"/> takes it).</summary>
     public long? UploadLimit => MaxUploadKiB == 0 ? null : MaxUploadKiB * 1024;

@@ -11,10 +11,11 @@ internal static class ApiTestEngines
     {
         ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
         StateDirectory = stateDirectory,
-        Advanced = o => o with
+        Tunables = new()
         {
-            PeerManager = o.PeerManager with { RedialInterval = TimeSpan.FromSeconds(1), RetryBackoff = TimeSpan.FromSeconds(1) },
-            Trackers = o.Trackers with { MinimumInterval = TimeSpan.FromSeconds(2) },
+            RedialInterval = TimeSpan.FromSeconds(1),
+            RedialBackoff = TimeSpan.FromSeconds(1),
+            TrackerMinimumInterval = TimeSpan.FromSeconds(2),
         },
     };
 

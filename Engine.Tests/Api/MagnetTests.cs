@@ -99,8 +99,7 @@ public sealed class MagnetTests : IDisposable
         await using var honest = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
         // One peer at a time, the liar first.
         var options = ApiTestEngines.Options(Path.Combine(_state, "s"));
-        var advanced = options.Advanced!;
-        await using var engine = TorrentEngine.Create(options with { Advanced = o => advanced(o) with { Metadata = new() { ParallelPeers = 1 } } });
+        await using var engine = TorrentEngine.Create(options with { Tunables = options.Tunables with { MetadataParallelPeers = 1 } });
         var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={liar.EndPoint}&x.pe={honest.EndPoint}", data.NewDirectory("x"));
         await handle.WaitForAsync(s => s.State != ApiState.FetchingMetadata, TimeSpan.FromSeconds(15), "metadata");
         Assert.Equal(data.Metainfo.InfoHash, handle.Metainfo!.InfoHash);

@@ -27,7 +27,7 @@ public sealed class SeedOptionsTests
     {
         var args = DownloadArguments.Parse(["x.torrent", "--max-upload", "100", "--max-download", "2048", "--ratio", "2.5"]);
         Assert.True(args.Seed);
-        Assert.Equal(new Engine.Limits.RateLimits(100 * 1024, 2048 * 1024), args.Transfer.Limits);
+        Assert.Equal((100L * 1024, 2048L * 1024), (args.Transfer.UploadLimit, args.Transfer.DownloadLimit));
         Assert.Equal(new SeedLimits(2.5, null), args.Transfer.SeedLimits);
         var timed = DownloadArguments.Parse(["x.torrent", "--seed-time", "60"]);
         Assert.True(timed.Seed);
@@ -56,7 +56,7 @@ public sealed class SeedOptionsTests
         Assert.Contains("--max-download does not apply", Assert.Throws<CommandLineException>(
             () => SeedArguments.Parse(["x.torrent", "--data", "d", "--max-download", "5"])).Message);
         var ok = SeedArguments.Parse(["x.torrent", "--data", "d", "--max-upload", "64", "--seed-time", "5", "--peer", "127.0.0.1:7000", "--port", "0"]);
-        Assert.Equal(64 * 1024, ok.Transfer.Limits.UploadBytesPerSecond);
+        Assert.Equal(64 * 1024, ok.Transfer.UploadLimit);
         Assert.Equal(TimeSpan.FromSeconds(5), ok.Transfer.SeedLimits.SeedTime);
         Assert.Single(ok.Session.Peers);
         Assert.Equal(0, ok.Session.Port);

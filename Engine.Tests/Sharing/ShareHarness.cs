@@ -1,6 +1,5 @@
 using System.Net;
 using Engine.Api;
-using Engine.Core.Trackers;
 using Engine.Sharing;
 using Engine.TrackerServer;
 
@@ -47,16 +46,14 @@ internal sealed class ShareHarness : IAsyncDisposable
     {
         ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
         UploadLimit = uploadLimit,
-        Advanced = o => o with
+        Tunables = new()
         {
-            Trackers = new TrackerSettings
-            {
-                MinimumInterval = TimeSpan.FromSeconds(1),
-                RetryBase = TimeSpan.FromMilliseconds(300),
-                RetryMax = TimeSpan.FromSeconds(2),
-                UdpRetransmitBase = TimeSpan.FromMilliseconds(500),
-            },
-            PeerManager = o.PeerManager with { RedialInterval = TimeSpan.FromSeconds(1), RetryBackoff = TimeSpan.FromSeconds(1) },
+            TrackerMinimumInterval = TimeSpan.FromSeconds(1),
+            TrackerRetryBase = TimeSpan.FromMilliseconds(300),
+            TrackerRetryMax = TimeSpan.FromSeconds(2),
+            UdpTrackerRetransmitBase = TimeSpan.FromMilliseconds(500),
+            RedialInterval = TimeSpan.FromSeconds(1),
+            RedialBackoff = TimeSpan.FromSeconds(1),
         },
     };
 

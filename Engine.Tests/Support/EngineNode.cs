@@ -13,7 +13,7 @@ namespace Engine.Tests.Support;
 /// One in-process engine on 127.0.0.1 (port 0) with one torrent, for swarm tests: its own ActorSystem,
 /// resume directory and save directory. Peers are introduced directly (<see cref="Connect"/>), no tracker.
 /// </summary>
-public sealed class EngineNode : IAsyncDisposable
+internal sealed class EngineNode : IAsyncDisposable
 {
     private EngineNode(EngineSystem engine, IActorRef torrent, IPEndPoint endPoint, string saveDirectory)
     {

@@ -1,7 +1,7 @@
 namespace Engine.Tests.Support;
 
 /// <summary>Locates the repository root and the shared reference material beside it.</summary>
-public static class RepoPaths
+internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 

@@ -5,7 +5,7 @@ using Engine.Core.Wire;
 namespace Engine.Tests.Support;
 
 /// <summary>Scripts for a <see cref="ScriptedPeer"/> that downloads from an engine: connect, handshake, ask and check blocks.</summary>
-public static class ScriptedLeecher
+internal static class ScriptedLeecher
 {
     /// <summary>Connects to <paramref name="engine"/>, exchanges handshakes (fast extension on) and returns the engine's handshake.</summary>
     public static async Task<(ScriptedPeer Peer, Handshake Theirs)> ConnectAsync(IPEndPoint engine, InfoHash infoHash, PeerId? id = null)

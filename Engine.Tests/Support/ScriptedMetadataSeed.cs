@@ -27,7 +27,7 @@ public enum MetadataBehaviour
 /// A peer on 127.0.0.1 that only serves a torrent's metadata over BEP 9 (it has no pieces), behaving as
 /// <see cref="MetadataBehaviour"/> says. Accepts any number of connections until disposed; counts the requests it got.
 /// </summary>
-public sealed class ScriptedMetadataSeed : IAsyncDisposable
+internal sealed class ScriptedMetadataSeed : IAsyncDisposable
 {
     private const byte TheirMetadataId = 7;
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

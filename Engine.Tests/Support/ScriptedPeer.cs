@@ -11,7 +11,7 @@ namespace Engine.Tests.Support;
 /// handshakes and sends/receives wire messages with the engine's own codec, so scenario tests can script
 /// well-behaved and misbehaving peers alike. Every wait is bounded.
 /// </summary>
-public sealed class ScriptedPeer : IAsyncDisposable
+internal sealed class ScriptedPeer : IAsyncDisposable
 {
     private readonly Socket? _listener;
     private Socket? _socket;

@@ -13,7 +13,7 @@ namespace Engine.Tests.Support;
 /// An in-process engine for tests: its own ActorSystem, listening on 127.0.0.1 (a free port), resume
 /// files in a temp folder. Helpers wait on status with bounded polling.
 /// </summary>
-public sealed class TestEngine : IAsyncDisposable
+internal sealed class TestEngine : IAsyncDisposable
 {
     private readonly string _stateDir;
 

@@ -8,7 +8,7 @@ namespace Engine.Tests.Support;
 /// A minimal HTTP/1.1 responder on 127.0.0.1 for client tests: every GET is answered by a callback
 /// (status, body). It records the request targets it saw. Bounded: one request per connection.
 /// </summary>
-public sealed class TinyHttpServer : IAsyncDisposable
+internal sealed class TinyHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<string, (int Status, byte[] Body)> _respond;

@@ -10,7 +10,7 @@ namespace Engine.Tests.Support;
 /// a tracker's answer. With no tracker (<see cref="BlackHole"/>) it only counts what it receives. Bounded: the loop
 /// ends on dispose.
 /// </summary>
-public sealed class UdpRelay : IAsyncDisposable
+internal sealed class UdpRelay : IAsyncDisposable
 {
     public sealed record Seen(int Action, long ConnectionId, int TransactionId, DateTime At);
 

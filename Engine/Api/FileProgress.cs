@@ -4,7 +4,7 @@ using Engine.Core.Pieces;
 namespace Engine.Api;
 
 /// <summary>Per-file progress from the verified pieces (pure). Padding files (BEP 47) are left out.</summary>
-public static class FileProgress
+internal static class FileProgress
 {
     public static IReadOnlyList<FileSnapshot> Compute(TorrentMetainfo torrent, Bitfield verified)
     {

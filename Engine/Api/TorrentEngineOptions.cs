@@ -1,5 +1,7 @@
 using System.Net;
+using Engine.Core.Metadata;
 using Engine.Core.Peers;
+using Engine.Core.Trackers;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;
@@ -43,8 +45,8 @@ public sealed record TorrentEngineOptions
     /// </summary>
     public long DiskBudgetBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Lets callers (and tests) adjust the underlying <see cref="EngineOptions"/> after the mapping (timers, tunables).</summary>
-    public Func<EngineOptions, EngineOptions>? Advanced { get; init; }
+    /// <summary>Timers and limits beyond these everyday settings (keep-alives, choking, trackers, magnet links, resume saves).</summary>
+    public EngineTunables Tunables { get; init; } = new();
 
     /// <summary>Checks the values; throws <see cref="InvalidEngineOptionsException"/> naming the bad one.</summary>
     public void Validate()
@@ -61,24 +63,61 @@ public sealed record TorrentEngineOptions
             throw new InvalidEngineOptionsException($"{nameof(DownloadLimit)} must be positive (or null for none), got {DownloadLimit}");
         if (DiskBudgetBytes < 1024 * 1024)
             throw new InvalidEngineOptionsException($"{nameof(DiskBudgetBytes)} must be at least 1 MiB, got {DiskBudgetBytes}");
+        if (Tunables is null) throw new InvalidEngineOptionsException(nameof(Tunables) + " must be set (new() for the defaults)");
+        Tunables.Validate();
     }
 
-    /// <summary>The engine options these map onto.</summary>
-    public EngineOptions ToEngineOptions()
+    /// <summary>The engine's internal options these map onto.</summary>
+    internal EngineOptions ToEngineOptions()
     {
         Validate();
         var blocks = (int)Math.Min(int.MaxValue, DiskBudgetBytes / BlockSize);
-        var options = new EngineOptions
+        var t = Tunables;
+        var peerManager = new PeerManagerSettings
+        {
+            MaxConnections = MaxConnectionsPerTorrent,
+            UploadSlots = t.UploadSlots,
+            RechokeInterval = t.RechokeInterval,
+            OptimisticInterval = t.OptimisticUnchokeInterval,
+            RedialInterval = t.RedialInterval,
+            RetryBackoff = t.RedialBackoff,
+        };
+        return new EngineOptions
         {
             ListenOn = ListenOn,
             ResumeDirectory = Path.GetFullPath(StateDirectory),
             Limits = new RateLimits(UploadLimit ?? 0, DownloadLimit ?? 0),
             MaxConnections = MaxConnections,
-            PeerManager = new PeerManagerSettings { MaxConnections = MaxConnectionsPerTorrent },
+            PeerManager = t.RandomSeed is { } seed ? peerManager with { Seed = seed } : peerManager,
             PooledBlocks = blocks,
-            Peers = new PeerSettings { DiskCreditBlocks = Math.Clamp(blocks / 4, 16, 256) },
+            Peers = new PeerSettings
+            {
+                DiskCreditBlocks = Math.Clamp(blocks / 4, 16, 256),
+                ConnectTimeout = t.ConnectTimeout,
+                HandshakeTimeout = t.HandshakeTimeout,
+                KeepAliveInterval = t.KeepAliveInterval,
+                SilenceTimeout = t.PeerSilenceTimeout,
+                RequestTimeout = t.RequestTimeout,
+                MaxQueuedUploadRequests = t.MaxQueuedUploadRequests,
+            },
+            Trackers = new TrackerSettings
+            {
+                NumWant = t.TrackerNumWant,
+                MinimumInterval = t.TrackerMinimumInterval,
+                RetryBase = t.TrackerRetryBase,
+                RetryMax = t.TrackerRetryMax,
+                RequestTimeout = t.TrackerRequestTimeout,
+                UdpRetransmitBase = t.UdpTrackerRetransmitBase,
+            },
+            Metadata = new MetadataSettings
+            {
+                ParallelPeers = t.MetadataParallelPeers,
+                SessionTimeout = t.MetadataPeerTimeout,
+                RetryInterval = t.MetadataRetryInterval,
+            },
+            ResumeSaveInterval = t.ResumeSaveInterval,
+            ExtraHocon = t.AkkaHocon,
         };
-        return Advanced is null ? options : Advanced(options);
     }
 
     private const int BlockSize = 16 * 1024;

@@ -7,7 +7,7 @@ namespace Engine.Buffers;
 /// block memory does not grow with the number of peers. Each peer's <see cref="DiskCredit"/> takes one slot
 /// here per block on top of its own allowance. Thread-safe.
 /// </summary>
-public sealed class DiskBudget
+internal sealed class DiskBudget
 {
     private readonly SemaphoreSlim _slots;
 

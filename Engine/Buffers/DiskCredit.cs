@@ -8,7 +8,7 @@ namespace Engine.Buffers;
 /// the cap back every slot the peer still holds at once, so blocks lost on the way (e.g. told to a stopped
 /// actor) never shrink the cap; their later releases then only count for the peer. Thread-safe.
 /// </summary>
-public sealed class DiskCredit
+internal sealed class DiskCredit
 {
     private readonly SemaphoreSlim _own;
     private readonly DiskBudget? _budget;

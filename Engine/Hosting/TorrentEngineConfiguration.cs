@@ -12,7 +12,7 @@ namespace Engine.Hosting;
 /// <c>DiskBudgetBytes</c>. A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
 /// naming the key and the value.
 /// </summary>
-public static class TorrentEngineConfiguration
+internal static class TorrentEngineConfiguration
 {
     public static TorrentEngineOptions Read(IConfiguration section, TorrentEngineOptions? defaults = null)
     {

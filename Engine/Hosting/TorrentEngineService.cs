@@ -9,7 +9,7 @@ namespace Engine.Hosting;
 /// own ActorSystem, Akka's logging routed to the app's <see cref="ILoggerFactory"/>), created on first use or at host
 /// start, and stopped — bounded by <see cref="TorrentEngine.StopBound"/> — when the host stops.
 /// </summary>
-public sealed class TorrentEngineService(TorrentEngineOptions options, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed class TorrentEngineService(TorrentEngineOptions options, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private readonly Lazy<TorrentEngine> _engine = new(() => TorrentEngine.Create(options, loggerFactory), LazyThreadSafetyMode.ExecutionAndPublication);
 

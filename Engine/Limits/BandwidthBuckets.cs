@@ -5,7 +5,7 @@ namespace Engine.Limits;
 /// Each connection's <see cref="Throttle"/>s chain its torrent's buckets with the engine's, so both limits
 /// hold at once. Limits may be changed at any time from any thread.
 /// </summary>
-public sealed class BandwidthBuckets
+internal sealed class BandwidthBuckets
 {
     public BandwidthBuckets(RateLimits limits, TimeProvider? clock = null)
     {

@@ -4,7 +4,7 @@ namespace Engine.Limits;
 /// A count of open peer connections shared by every torrent of an engine (the global connection limit);
 /// each torrent's PeerManager also keeps its own per-torrent limit. Thread-safe, lock-free.
 /// </summary>
-public sealed class ConnectionBudget
+internal sealed class ConnectionBudget
 {
     private int _inUse;
 

@@ -1,7 +1,7 @@
 namespace Engine.Limits;
 
 /// <summary>Upload and download limits in bytes per second; 0 means unlimited.</summary>
-public readonly record struct RateLimits(long UploadBytesPerSecond, long DownloadBytesPerSecond)
+internal readonly record struct RateLimits(long UploadBytesPerSecond, long DownloadBytesPerSecond)
 {
     public static RateLimits Unlimited => default;
 

@@ -6,7 +6,7 @@ namespace Engine.Limits;
 /// about to send, or have just received, and are delayed until every bucket in the chain allows them.
 /// Runs on the loops' own tasks, never on an actor thread. Thread-safe (the buckets are).
 /// </summary>
-public sealed class Throttle
+internal sealed class Throttle
 {
     /// <summary>A throttle that never waits.</summary>
     public static readonly Throttle None = new(TimeProvider.System);

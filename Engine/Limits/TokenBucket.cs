@@ -8,7 +8,7 @@ namespace Engine.Limits;
 /// a wait. Pure and thread-safe: the caller passes the time (a monotonic clock's elapsed time), every
 /// member takes a lock for a few arithmetic operations. A rate of 0 means unlimited.
 /// </summary>
-public sealed class TokenBucket
+internal sealed class TokenBucket
 {
     /// <summary>The smallest burst: one block plus its message header, so a block is never split across waits.</summary>
     public const long MinimumBurst = 16 * 1024 + 13;

@@ -21,7 +21,7 @@ namespace Engine.Metadata;
 /// asked) and stop, and keeps the subscribers. On success it tells its parent <see cref="MetadataFetched"/> with
 /// everything the torrent actor needs, and waits to be stopped.
 /// </summary>
-public sealed class MetadataFetcher : ReceiveActor, IWithTimers
+internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
 {
     /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
     public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);

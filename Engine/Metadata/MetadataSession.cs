@@ -15,7 +15,7 @@ namespace Engine.Metadata;
 /// the SHA-1 of the whole against the info-hash. Plain async I/O, no actor state; every step is bounded by
 /// <see cref="MetadataSettings.SessionTimeout"/>. Requests for our metadata are rejected (we have none yet).
 /// </summary>
-public static class MetadataSession
+internal static class MetadataSession
 {
     /// <summary>Our id for <c>ut_metadata</c>: the peer sends its metadata messages under it.</summary>
     public const byte OurMetadataId = 3;

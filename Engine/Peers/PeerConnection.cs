@@ -18,7 +18,7 @@ namespace Engine.Peers;
 /// carries out what the session asks (it is the session's <see cref="IPeerEffects"/>). If either child stops, the peer
 /// stops; on stop the PieceManager (which watches us) takes back every block we had claimed.
 /// </summary>
-public sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
+internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 {
     /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
     public sealed record SetChoke(bool Choke);

@@ -19,7 +19,7 @@ namespace Engine.Peers;
 /// (about a tenth of a second's worth) to keep the flow smooth. When the socket closes or fails, the actor reports and stops, and the parent
 /// (which watches it) stops the whole peer.
 /// </summary>
-public sealed class PeerInbound : ReceiveActor
+internal sealed class PeerInbound : ReceiveActor
 {
     /// <summary>The remote handshake arrived (only when the connection was not accepted with one).</summary>
     public sealed record HandshakeReceived(Handshake Handshake);

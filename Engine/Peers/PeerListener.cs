@@ -16,7 +16,7 @@ namespace Engine.Peers;
 /// applied after routing, by each torrent's PeerManager.) If the accept loop meets anything but a socket error or the
 /// stop, the actor fails with that exception, so the engine root sees it, logs it and listens again.
 /// </summary>
-public sealed class PeerListener : ReceiveActor
+internal sealed class PeerListener : ReceiveActor
 {
     /// <summary>Told to the parent: a connection whose handshake has been read.</summary>
     public sealed record Accepted(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);

@@ -25,7 +25,7 @@ namespace Engine.Peers;
 /// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot
 /// given to another — without that a new peer would wait up to 10 s for its first byte.</para>
 /// </summary>
-public sealed class PeerManager : ReceiveActor, IWithTimers
+internal sealed class PeerManager : ReceiveActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
     /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
@@ -402,16 +402,4 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
         return new Summary(_peers.Count, handshaked, _book.Count, down, up, downloaded, uploaded);
     }
-}
-
-/// <summary>PeerManager tunables.</summary>
-public sealed record PeerManagerSettings
-{
-    public int MaxConnections { get; init; } = 50;
-    public int UploadSlots { get; init; } = 4;
-    public TimeSpan RechokeInterval { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan OptimisticInterval { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan RedialInterval { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(15);
-    public int Seed { get; init; } = Environment.TickCount;
 }

@@ -22,7 +22,7 @@ namespace Engine.Peers;
 /// each send until the buckets allow its bytes; with a limit, batches are cut to about a tenth of a second's
 /// worth so that the flow is smooth. Upload backpressure then holds further reads in the parent.
 /// </summary>
-public sealed class PeerOutbound : ReceiveActor
+internal sealed class PeerOutbound : ReceiveActor
 {
     /// <summary>Told to the parent after each send: payload bytes of pieces sent and bytes still queued.</summary>
     public sealed record Sent(int PieceBytes, long QueuedBytes);

@@ -12,7 +12,7 @@ using Engine.Transports;
 namespace Engine.Peers;
 
 /// <summary>What every peer connection of one torrent shares: identities, geometry and its neighbours.</summary>
-public sealed record SwarmContext(
+internal sealed record SwarmContext(
     InfoHash InfoHash,
     PeerId OurId,
     TorrentLayout Layout,

@@ -18,7 +18,7 @@ namespace Engine.Pieces;
 /// data are banned. It watches every peer: when one stops, its claimed blocks return to the pool at once.
 /// See docs/architecture.md ("the life of a block").
 /// </summary>
-public sealed class PieceManager : ReceiveActor, IWithTimers
+internal sealed class PieceManager : ReceiveActor, IWithTimers
 {
     // ---- from peers -----------------------------------------------------------------------------
     public sealed record PeerJoined(PeerId PeerId);

@@ -8,7 +8,7 @@ using Engine.Peers;
 namespace Engine.Runtime;
 
 /// <summary>Engine-wide options. Immutable; change with <c>with</c>.</summary>
-public sealed record EngineOptions
+internal sealed record EngineOptions
 {
     /// <summary>Where peers connect to us. Port 0 picks a free port. Null: no listener (leech-only).</summary>
     public IPEndPoint? ListenOn { get; init; } = new(IPAddress.Any, 6881);

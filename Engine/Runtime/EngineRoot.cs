@@ -19,7 +19,7 @@ namespace Engine.Runtime;
 /// watched: when it fails or stops, the loss is logged and a new one listens on the same port (the one actually
 /// bound) after a backoff (<see cref="RestartBackoff"/>), so incoming peers never silently stop.
 /// </summary>
-public sealed class EngineRoot : ReceiveActor, IWithTimers
+internal sealed class EngineRoot : ReceiveActor, IWithTimers
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.</summary>
     public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null);

@@ -15,7 +15,7 @@ namespace Engine.Runtime;
 /// read its status, stop). Used by the console host and by tests; services that already run Akka can
 /// create <see cref="EngineRoot"/> themselves with <see cref="CreateRoot"/>.
 /// </summary>
-public sealed class EngineSystem : IAsyncDisposable
+internal sealed class EngineSystem : IAsyncDisposable
 {
     private readonly bool _ownsSystem;
 

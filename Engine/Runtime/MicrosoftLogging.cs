@@ -8,11 +8,11 @@ using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
 namespace Engine.Runtime;
 
 /// <summary>Carries the <see cref="ILoggerFactory"/> that <see cref="MicrosoftLogger"/> writes to (an ActorSystem setup).</summary>
-public sealed class MicrosoftLoggingSetup(ILoggerFactory factory) : Setup
+internal sealed class MicrosoftLoggingSetup(ILoggerFactory factory) : Setup
 {
     public ILoggerFactory Factory { get; } = factory;
 
-    /// <summary>HOCON that routes Akka's logging to the factory (Akka passes Info and up; DEBUG through EngineOptions.ExtraHocon).</summary>
+    /// <summary>HOCON that routes Akka's logging to the factory (Akka passes Info and up; DEBUG through EngineTunables.AkkaHocon).</summary>
     public static string Hocon => $$"""
         akka {
           loggers = ["{{typeof(MicrosoftLogger).AssemblyQualifiedName}}"]
@@ -27,7 +27,7 @@ public sealed class MicrosoftLoggingSetup(ILoggerFactory factory) : Setup
 /// class (e.g. <c>Engine.Torrents.TorrentActor</c>), levels map one to one. Needs a <see cref="MicrosoftLoggingSetup"/>
 /// in the ActorSystem's setup; without one it drops events.
 /// </summary>
-public sealed class MicrosoftLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+internal sealed class MicrosoftLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory? _factory;
     private readonly Dictionary<Type, ILogger> _loggers = new();

@@ -3,7 +3,7 @@ using Engine.Core.Primitives;
 namespace Engine.Sharing;
 
 /// <summary>Finds what <c>fetch</c> asks for in a catalog: by info-hash (40 hex digits) or by exact name. Pure.</summary>
-public static class CatalogLookup
+internal static class CatalogLookup
 {
     /// <summary>The one published torrent the query names, or an error saying why there is none (missing, ambiguous, unpublished).</summary>
     public static (CatalogItem? Item, string? Error) Find(IReadOnlyList<CatalogItem> catalog, string query)

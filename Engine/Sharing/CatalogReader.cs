@@ -4,7 +4,7 @@ using Engine.Core.Primitives;
 namespace Engine.Sharing;
 
 /// <summary>Reads the JSON of our tracker's <c>/catalog</c> and <c>/publish</c> answers. Pure; malformed input is a <see cref="FormatException"/>.</summary>
-public static class CatalogReader
+internal static class CatalogReader
 {
     public static IReadOnlyList<CatalogItem> ReadCatalog(ReadOnlySpan<byte> json)
     {

@@ -1,7 +1,7 @@
 namespace Engine.Sharing;
 
 /// <summary>Lists the top-level regular files of a directory (no subdirectories, no symbolic links). I/O: run it off actor threads.</summary>
-public static class DirectoryListing
+internal static class DirectoryListing
 {
     public static IReadOnlyList<ListedFile> List(string directory)
     {

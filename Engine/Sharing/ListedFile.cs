@@ -1,7 +1,7 @@
 namespace Engine.Sharing;
 
 /// <summary>A file as a directory scan saw it: its name (no directory part), size and last write time (UTC).</summary>
-public sealed record ListedFile(string Name, long Size, DateTime ModifiedUtc)
+internal sealed record ListedFile(string Name, long Size, DateTime ModifiedUtc)
 {
     public FileSignature Signature => new(Size, ModifiedUtc);
 }

@@ -8,7 +8,7 @@ namespace Engine.Sharing;
 /// <param name="ToResume">Torrents of an earlier run whose file is unchanged: seed them again.</param>
 /// <param name="Skipped">Files newly skipped (e.g. empty), with the reason.</param>
 /// <param name="NextScan">When a settling file will have been quiet long enough (null when none is settling).</param>
-public sealed record ScanPlan(
+internal sealed record ScanPlan(
     IReadOnlyList<ListedFile> ToHash,
     IReadOnlyList<Unshare> ToUnshare,
     IReadOnlyList<(string Name, InfoHash InfoHash)> ToResume,
@@ -16,4 +16,4 @@ public sealed record ScanPlan(
     DateTimeOffset? NextScan);
 
 /// <summary>A torrent that no longer matches its file.</summary>
-public sealed record Unshare(string Name, InfoHash InfoHash, string Reason);
+internal sealed record Unshare(string Name, InfoHash InfoHash, string Reason);

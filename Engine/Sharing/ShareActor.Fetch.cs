@@ -6,7 +6,7 @@ using Engine.Events;
 
 namespace Engine.Sharing;
 
-public sealed partial class ShareActor
+internal sealed partial class ShareActor
 {
     private sealed record CatalogRead(string Query, IActorRef? ReplyTo, IReadOnlyList<CatalogItem>? Items, string? Error);
     private sealed record TorrentRead(IActorRef? ReplyTo, CatalogItem Item, byte[]? Torrent, bool TargetExists, string? Error);

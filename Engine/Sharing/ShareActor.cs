@@ -13,7 +13,7 @@ namespace Engine.Sharing;
 /// everything new when following) and watches fetches until complete. All I/O is piped back; state files are written
 /// by the <see cref="ShareStateStore"/>'s background chain.
 /// </summary>
-public sealed partial class ShareActor : ReceiveActor, IWithTimers
+internal sealed partial class ShareActor : ReceiveActor, IWithTimers
 {
     /// <summary>Fetch a torrent of the catalog by name or info-hash; replies <see cref="FetchAccepted"/> or <see cref="FetchRefused"/>.</summary>
     public sealed record Fetch(string Query);

@@ -8,7 +8,7 @@ namespace Engine.Sharing;
 /// The list of a shared directory's torrents, persisted as JSON in <c>&lt;dir&gt;/.share-state/index.json</c> beside the
 /// .torrent files (<c>torrents/&lt;info-hash&gt;.torrent</c>) and the engine's resume files (<c>resume/</c>). Pure: bytes in, bytes out.
 /// </summary>
-public static class ShareIndex
+internal static class ShareIndex
 {
     public const string StateDirectoryName = ".share-state";
     public const int Version = 1;

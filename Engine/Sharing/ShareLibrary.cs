@@ -9,7 +9,7 @@ namespace Engine.Sharing;
 /// least <see cref="QuietPeriod"/> ago; a shared file that changes or disappears is unshared (a changed one then
 /// settles again as a new file). Files being fetched are never touched by the scan. Not thread-safe.
 /// </summary>
-public sealed class ShareLibrary
+internal sealed class ShareLibrary
 {
     private sealed class Entry(string name)
     {

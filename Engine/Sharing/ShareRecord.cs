@@ -6,4 +6,4 @@ namespace Engine.Sharing;
 /// <param name="Downloading">Still being fetched (resumed at the next start).</param>
 /// <param name="Signature">Size and write time when it was shared; null for a fetched file not yet seen complete by a scan.</param>
 /// <param name="Local">Made here (we publish it) rather than fetched.</param>
-public sealed record ShareRecord(string Name, InfoHash InfoHash, bool Downloading, FileSignature? Signature, bool Local, bool Published);
+internal sealed record ShareRecord(string Name, InfoHash InfoHash, bool Downloading, FileSignature? Signature, bool Local, bool Published);

@@ -7,7 +7,7 @@ namespace Engine.Sharing;
 /// and <c>resume/</c> for the engine. Writes are queued in order on one background chain (never on the caller's thread)
 /// and are atomic (temp file + rename); <see cref="FlushAsync"/> waits for them.
 /// </summary>
-public sealed class ShareStateStore
+internal sealed class ShareStateStore
 {
     private readonly object _gate = new();
     private Task _writes = Task.CompletedTask;

@@ -11,7 +11,7 @@ namespace Engine.Storage;
 /// worker's, so closing them never races the worker's writes. Positional reads from several threads at once are
 /// safe; a read that meets <see cref="CloseHandles"/> fails like any other read.
 /// </summary>
-public sealed class BlockSource : IDisposable
+internal sealed class BlockSource : IDisposable
 {
     private readonly TorrentLayout _layout;
     private readonly TorrentStorage _files;

@@ -22,7 +22,7 @@ namespace Engine.Storage;
 /// so a piece received (nearly) in order is verified without reading it back. A piece that cannot be finished
 /// that way is read back and hashed on the thread pool (at most one piece per core).
 /// </summary>
-public sealed class StorageActor : ReceiveActor
+internal sealed class StorageActor : ReceiveActor
 {
     // ---- messages this actor receives -------------------------------------------------------
     /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>

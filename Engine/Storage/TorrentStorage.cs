@@ -12,7 +12,7 @@ namespace Engine.Storage;
 /// threads at once (positional I/O); <see cref="CloseHandles"/> must not
 /// overlap them — the disk worker (see <see cref="StorageActor"/>) calls them only when idle.
 /// </summary>
-public sealed class TorrentStorage : IDisposable
+internal sealed class TorrentStorage : IDisposable
 {
     private readonly TorrentMetainfo _torrent;
     private readonly FileMap _map;

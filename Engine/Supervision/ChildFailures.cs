@@ -11,7 +11,7 @@ namespace Engine.Supervision;
 /// start it again after a backoff, fail itself, or let it go. The strategy does not log: the parent does, saying
 /// which child it was and what happens next. Used on the parent's own thread only (Akka runs supervision there).
 /// </summary>
-public sealed class ChildFailures
+internal sealed class ChildFailures
 {
     private readonly Dictionary<IActorRef, Exception> _causes = new();
 

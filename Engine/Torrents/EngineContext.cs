@@ -14,7 +14,7 @@ namespace Engine.Torrents;
 /// What every torrent of one engine shares: our peer id, the block pool, HTTP, the listen port and tunables,
 /// plus the engine-wide rate-limit buckets and connection budget (each torrent chains its own buckets with these).
 /// </summary>
-public sealed record EngineContext(
+internal sealed record EngineContext(
     PeerId OurId,
     BlockPool Pool,
     HttpClient Http,

@@ -7,7 +7,7 @@ namespace Engine.Torrents;
 /// and a summary showing a connection or traffic, or any sign of life the caller sees (a peer up, new peer
 /// addresses, a resume), wakes it again. Pure; not thread-safe (one actor owns it).
 /// </summary>
-public sealed class RefreshPacer
+internal sealed class RefreshPacer
 {
     /// <summary>Quiet summaries in a row before going dormant (the rate meters reach zero some seconds after the last byte).</summary>
     public const int QuietRefreshes = 3;

@@ -7,7 +7,7 @@ using Engine.Trackers;
 namespace Engine.Torrents;
 
 /// <summary>The behaviours of a live torrent: downloading and seeding (the swarm runs), and paused (it does not).</summary>
-public sealed partial class TorrentActor
+internal sealed partial class TorrentActor
 {
     /// <summary>Shared by checking, downloading, seeding and paused: a storage failure fails the torrent, a stop stops it, children are supervised.</summary>
     private void Running(TorrentState state)

@@ -7,7 +7,7 @@ using Engine.Storage;
 namespace Engine.Torrents;
 
 /// <summary>The first behaviour: storage checks the data already on disk; then the torrent downloads, seeds or stays paused.</summary>
-public sealed partial class TorrentActor
+internal sealed partial class TorrentActor
 {
     /// <summary>
     /// Waiting for <see cref="StorageActor.CheckCompleted"/>. Pause and Resume only decide what follows the check.

@@ -14,7 +14,7 @@ namespace Engine.Torrents;
 /// client or PeerManager is logged with its cause and started again after a backoff (<see cref="RestartBackoff"/>),
 /// from the torrent's current state — its totals for the tracker, the addresses it was given for the peers.
 /// </summary>
-public sealed partial class TorrentActor
+internal sealed partial class TorrentActor
 {
     private sealed class StartTrackerAgain { public static readonly StartTrackerAgain Instance = new(); }
     private sealed class StartPeerManagerAgain { public static readonly StartPeerManagerAgain Instance = new(); }

@@ -11,7 +11,7 @@ namespace Engine.Torrents;
 /// is stopped and started again; storage and the PieceManager stay), queries for the piece map, the metainfo and the
 /// trackers, and the events told to subscribers.
 /// </summary>
-public sealed partial class TorrentActor
+internal sealed partial class TorrentActor
 {
     // ---- control ------------------------------------------------------------------------------------
     /// <summary>Disconnect every peer and stop announcing, keeping files and progress; replies <see cref="CommandDone"/>.</summary>

@@ -8,7 +8,7 @@ using Engine.Trackers;
 namespace Engine.Torrents;
 
 /// <summary>The behaviours a torrent ends in: failed (storage or the PieceManager died; it waits to be stopped) and stopping.</summary>
-public sealed partial class TorrentActor
+internal sealed partial class TorrentActor
 {
     private sealed class StopDeadline { public static readonly StopDeadline Instance = new(); }
 

@@ -23,7 +23,7 @@ namespace Engine.Torrents;
 /// the fast-resume state, the tracker gets <c>stopped</c>, and after <see cref="StopBudget"/> the torrent reports
 /// stopped whatever is still pending.
 /// </summary>
-public sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public sealed record GetStatus;
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>

@@ -4,7 +4,7 @@ using Engine.Events;
 namespace Engine.Torrents;
 
 /// <summary>A snapshot of one torrent, cheap to produce (the torrent actor caches its parts).</summary>
-public sealed record TorrentStatus(
+internal sealed record TorrentStatus(
     InfoHash InfoHash,
     string Name,
     TorrentState State,

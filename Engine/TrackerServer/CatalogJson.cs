@@ -4,7 +4,7 @@ using Engine.Core.Primitives;
 namespace Engine.TrackerServer;
 
 /// <summary>The JSON bodies of <c>/catalog</c>, <c>/catalog/&lt;info-hash&gt;/peers</c> and <c>/publish</c>.</summary>
-public static class CatalogJson
+internal static class CatalogJson
 {
     public static byte[] Catalog(IReadOnlyList<CatalogEntry> entries, int torrentCount, int peerCount) => Write(w =>
     {

@@ -10,7 +10,7 @@ namespace Engine.TrackerServer;
 /// it lives 2 to 4 minutes; nobody without the key can forge one for another address, and the tracker keeps no
 /// per-client state. Pure: the caller passes <c>now</c>.
 /// </summary>
-public sealed class ConnectionIds
+internal sealed class ConnectionIds
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(2);
 

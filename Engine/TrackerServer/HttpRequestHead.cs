@@ -4,7 +4,7 @@ using System.Text;
 namespace Engine.TrackerServer;
 
 /// <summary>The request line and the headers the tracker's HTTP server cares about.</summary>
-public sealed record HttpRequestHead(string Method, string Path, string Query, bool KeepAlive, long ContentLength)
+internal sealed record HttpRequestHead(string Method, string Path, string Query, bool KeepAlive, long ContentLength)
 {
     /// <summary>
     /// Parses an HTTP/1.x request head (request line and headers, up to the blank line, which is not included).

@@ -7,7 +7,7 @@ using Engine.Core.Trackers;
 namespace Engine.TrackerServer;
 
 /// <summary>Bencoded bodies of the HTTP tracker's answers (BEP 3, BEP 23 compact, BEP 7 peers6, BEP 48 scrape). Pure.</summary>
-public static class TrackerHttpResponses
+internal static class TrackerHttpResponses
 {
     /// <summary><c>d14:failure reason…e</c>.</summary>
     public static byte[] Failure(string reason)

@@ -7,14 +7,14 @@ namespace Engine.TrackerServer;
 
 /// <summary>An announce as the HTTP tracker reads it from the query string.</summary>
 /// <param name="NoPeerId">The client asked for peer lists without peer ids (<c>no_peer_id=1</c>).</param>
-public sealed record HttpAnnounceQuery(AnnounceRequest Request, bool NoPeerId);
+internal sealed record HttpAnnounceQuery(AnnounceRequest Request, bool NoPeerId);
 
 /// <summary>
 /// Reads tracker query strings (BEP 3 announce, BEP 48 scrape). Values are percent-decoded to raw bytes
 /// (<c>info_hash</c> and <c>peer_id</c> are binary). <c>+</c> is kept as a literal byte: clients escape it.
 /// Pure; every problem comes back as a failure reason naming it, never as an exception.
 /// </summary>
-public static class TrackerQuery
+internal static class TrackerQuery
 {
     /// <summary>Most parameters in one query string.</summary>
     public const int MaxParameters = 256;

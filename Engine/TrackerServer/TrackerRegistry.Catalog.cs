@@ -3,7 +3,7 @@ using Engine.Core.Primitives;
 
 namespace Engine.TrackerServer;
 
-public sealed partial class TrackerRegistry
+internal sealed partial class TrackerRegistry
 {
     private sealed record Published(string Name, long Size, byte[] File);
 

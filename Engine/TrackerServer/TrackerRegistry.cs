@@ -10,7 +10,7 @@ namespace Engine.TrackerServer;
 /// passes <c>now</c> and owns the <see cref="Random"/>; not thread-safe (the server serialises calls).
 /// Memory is bounded by <see cref="TrackerOptions"/>' caps (see docs/tracker.md).
 /// </summary>
-public sealed partial class TrackerRegistry
+internal sealed partial class TrackerRegistry
 {
     public const string NotAllowedMessage = "this torrent is not tracked here (not on the allow list)";
 

@@ -5,7 +5,7 @@ namespace Engine.TrackerServer;
 
 /// <summary>What the registry answers to an announce. <see cref="Peers"/> and <see cref="PeerIds"/> are parallel lists.</summary>
 /// <param name="Failure">Set when the announce was refused (e.g. not on the allow list); the rest is then empty.</param>
-public sealed record TrackerAnnounceResult(
+internal sealed record TrackerAnnounceResult(
     string? Failure,
     TimeSpan Interval,
     TimeSpan MinInterval,

@@ -16,7 +16,10 @@ public sealed class TrackerServer : IAsyncDisposable
     private TrackerUdpServer? _udp;
     private ITimer? _expiry;
 
-    public TrackerServer(TrackerOptions? options = null, TimeProvider? time = null, Random? random = null, ConnectionIds? connectionIds = null)
+    /// <summary>A tracker with these options (null: the defaults), on the system clock.</summary>
+    public TrackerServer(TrackerOptions? options = null) : this(options, null, null, null) { }
+
+    internal TrackerServer(TrackerOptions? options, TimeProvider? time, Random? random = null, ConnectionIds? connectionIds = null)
     {
         _time = time ?? TimeProvider.System;
         _gate = new RegistryGate(new TrackerRegistry(options ?? new TrackerOptions(), random ?? new Random()), _time);
@@ -27,10 +30,10 @@ public sealed class TrackerServer : IAsyncDisposable
     /// The registry. It is not thread-safe and the servers use it concurrently: read or change it only through
     /// <see cref="WithRegistry{T}"/>.
     /// </summary>
-    public TrackerRegistry Registry => _gate.Registry;
+    internal TrackerRegistry Registry => _gate.Registry;
 
     /// <summary>Runs <paramref name="action"/> under the registry's lock with the server's clock.</summary>
-    public T WithRegistry<T>(Func<TrackerRegistry, DateTimeOffset, T> action) => _gate.Run(action);
+    internal T WithRegistry<T>(Func<TrackerRegistry, DateTimeOffset, T> action) => _gate.Run(action);
 
     /// <summary>Where the HTTP server listens (port resolved when 0 was asked), or null.</summary>
     public IPEndPoint? HttpEndPoint => _http?.LocalEndPoint;
@@ -45,6 +48,12 @@ public sealed class TrackerServer : IAsyncDisposable
 
     /// <summary>UDP packets dropped without an answer so far.</summary>
     public long UdpDropped => _udp?.Dropped ?? 0;
+
+    /// <summary>Torrents the tracker knows now (with peers, or published to its catalog).</summary>
+    public int TorrentCount => WithRegistry((r, _) => r.TorrentCount);
+
+    /// <summary>Peers of all torrents together now.</summary>
+    public int PeerCount => WithRegistry((r, _) => r.PeerCount);
 
     /// <summary>Binds and starts the servers (either may be null to leave it off). Port 0 picks a free port.</summary>
     public Task StartAsync(IPEndPoint? http, IPEndPoint? udp, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ using Engine.Core.Trackers;
 
 namespace Engine.Trackers;
 
-public sealed partial class TrackerClient
+internal sealed partial class TrackerClient
 {
     private async Task<AnnounceResponse> HttpAnnounce(string url, AnnounceRequest request, TimeSpan timeout)
     {

@@ -17,7 +17,7 @@ namespace Engine.Trackers;
 /// accepted us, bounded by <see cref="TrackerSettings.StopTimeout"/>. <see cref="Scrape"/> asks every tracker for
 /// the swarm counts. A tracker never crashes the torrent: the torrent logs a client that fails and starts a new one.
 /// </summary>
-public sealed partial class TrackerClient : ReceiveActor, IWithTimers
+internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 {
     /// <summary>Transfer totals for the next announce (the torrent pushes them).</summary>
     public sealed record UpdateTotals(long Uploaded, long Downloaded, long Left);

@@ -13,7 +13,7 @@ namespace Engine.Trackers;
 /// thread, and one <see cref="UdpTrackerExchange"/> per request with its retransmission timer. Connection ids are
 /// cached per tracker endpoint and shared by the requests. Replies go to the sender of the request.
 /// </summary>
-public sealed class UdpTrackerSocket : ReceiveActor, IWithTimers
+internal sealed class UdpTrackerSocket : ReceiveActor, IWithTimers
 {
     public sealed record Announce(long Id, string Url, AnnounceRequest Request);
     public sealed record Scrape(long Id, string Url, IReadOnlyList<InfoHash> InfoHashes);

@@ -9,7 +9,7 @@ namespace Engine.Transports;
 /// <see cref="System.Net.Sockets.SocketException"/> (TCP) or <see cref="IOException"/> (others), whose message says what
 /// happened; a receive or send after <see cref="Shutdown"/> fails or returns 0.
 /// </summary>
-public interface IPeerTransport : IDisposable
+internal interface IPeerTransport : IDisposable
 {
     /// <summary>The peer's address (for logs and bans).</summary>
     IPEndPoint Remote { get; }

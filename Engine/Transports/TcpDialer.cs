@@ -4,7 +4,7 @@ using System.Net;
 namespace Engine.Transports;
 
 /// <summary>Dials peers over TCP.</summary>
-public sealed class TcpDialer : IPeerDialer
+internal sealed class TcpDialer : IPeerDialer
 {
     public static TcpDialer Instance { get; } = new();
 

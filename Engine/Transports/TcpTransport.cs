@@ -4,7 +4,7 @@ using System.Net;
 namespace Engine.Transports;
 
 /// <summary>A TCP connection (Nagle off): receives and gathered sends straight on the socket.</summary>
-public sealed class TcpTransport : IPeerTransport
+internal sealed class TcpTransport : IPeerTransport
 {
     private readonly Socket _socket;
 

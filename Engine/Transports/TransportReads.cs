@@ -1,7 +1,7 @@
 namespace Engine.Transports;
 
 /// <summary>Reading a fixed number of bytes (a handshake) off a transport.</summary>
-public static class TransportReads
+internal static class TransportReads
 {
     /// <summary>Fills <paramref name="buffer"/>; false when the peer closed first.</summary>
     public static async ValueTask<bool> ReceiveExactlyAsync(this IPeerTransport transport, Memory<byte> buffer, CancellationToken ct)

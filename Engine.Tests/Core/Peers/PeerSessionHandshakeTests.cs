@@ -133,9 +133,21 @@ public sealed class PeerSessionHandshakeTests
     }
 
     [Theory]
-    [MemberData(nameof(FastOnlyMessages))]
-    public void A_fast_extension_message_from_a_peer_that_did_not_negotiate_it_closes_the_connection_without_a_ban(PeerMessage message)
+    [InlineData("have all")]
+    [InlineData("have none")]
+    [InlineData("reject")]
+    [InlineData("allowed fast")]
+    [InlineData("suggest")]
+    public void A_fast_extension_message_from_a_peer_that_did_not_negotiate_it_closes_the_connection_without_a_ban(string name)
     {
+        PeerMessage message = name switch
+        {
+            "have all" => HaveAll.Instance,
+            "have none" => HaveNone.Instance,
+            "reject" => new Reject(0, 0, 16384),
+            "allowed fast" => new AllowedFast(1),
+            _ => new Suggest(2),
+        };
         var h = new SessionHarness().Start(fast: false);
         h.Receive(message);
         var close = h.Effects.Closing!;
@@ -143,8 +155,6 @@ public sealed class PeerSessionHandshakeTests
         Assert.True(close.Failed);
         Assert.False(close.Ban);
     }
-
-    public static TheoryData<PeerMessage> FastOnlyMessages() => new() { HaveAll.Instance, HaveNone.Instance, new Reject(0, 0, 16384), new AllowedFast(1), new Suggest(2) };
 
     [Fact]
     public void Messages_before_the_handshake_and_after_the_end_only_release_their_blocks()

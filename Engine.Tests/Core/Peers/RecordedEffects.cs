@@ -6,7 +6,7 @@ using Engine.Core.Wire;
 namespace Engine.Tests.Core.Peers;
 
 /// <summary>An <see cref="IPeerEffects"/> that records what a session asks, in order, for assertions.</summary>
-public sealed class RecordedEffects : IPeerEffects
+internal sealed class RecordedEffects : IPeerEffects
 {
     public abstract record Effect;
     public sealed record Sent(PeerMessage Message) : Effect;

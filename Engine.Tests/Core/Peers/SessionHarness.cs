@@ -12,7 +12,7 @@ namespace Engine.Tests.Core.Peers;
 /// A <see cref="PeerSession"/> on a small torrent (10 pieces of 32 KiB: 2 blocks each) with its recorded effects and a
 /// clock the test moves. <see cref="Start"/> plays the peer's handshake.
 /// </summary>
-public sealed class SessionHarness
+internal sealed class SessionHarness
 {
     public static readonly InfoHash Hash = InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567");
 

@@ -38,8 +38,9 @@ public class HttpTrackerUriTests
     [InlineData(AnnounceEvent.Started, "&event=started")]
     [InlineData(AnnounceEvent.Completed, "&event=completed")]
     [InlineData(AnnounceEvent.Stopped, "&event=stopped")]
-    public void Announce_events_are_named(AnnounceEvent e, string expected)
+    public void Announce_events_are_named(object announced, string expected)
     {
+        var e = (AnnounceEvent)announced;
         var query = HttpTrackerCodec.BuildAnnounceUri("http://t/announce", Request(e)).Query;
         Assert.Contains("&key=DEADBEEF" + expected + "&numwant=30", query);
     }

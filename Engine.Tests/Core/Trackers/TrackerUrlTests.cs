@@ -13,7 +13,7 @@ public sealed class TrackerUrlTests
     [InlineData("wss://t.example/announce", TrackerProtocol.Unsupported)]
     [InlineData("not a url", TrackerProtocol.Unsupported)]
     [InlineData(null, TrackerProtocol.Unsupported)]
-    public void The_protocol_is_known_by_the_scheme(string? url, TrackerProtocol expected) => Assert.Equal(expected, TrackerUrl.ProtocolOf(url));
+    public void The_protocol_is_known_by_the_scheme(string? url, object expected) => Assert.Equal((TrackerProtocol)expected, TrackerUrl.ProtocolOf(url));
 
     [Theory]
     [InlineData("udp://127.0.0.1:6969/announce", "127.0.0.1", 6969)]

@@ -88,7 +88,7 @@ public class UdpTrackerCodecRequestTests
     [InlineData(AnnounceEvent.Completed, 1)]
     [InlineData(AnnounceEvent.Started, 2)]
     [InlineData(AnnounceEvent.Stopped, 3)]
-    public void Events_use_the_bep_15_numbers(AnnounceEvent e, int code) => Assert.Equal(code, UdpTrackerCodec.EventCode(e));
+    public void Events_use_the_bep_15_numbers(object announced, int code) => Assert.Equal(code, UdpTrackerCodec.EventCode((AnnounceEvent)announced));
 
     [Fact]
     public void Random_announce_requests_round_trip()

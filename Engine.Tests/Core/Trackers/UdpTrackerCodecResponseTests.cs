@@ -32,8 +32,9 @@ public class UdpTrackerCodecResponseTests
     [Theory]
     [InlineData(IpFamily.V4)]
     [InlineData(IpFamily.V6)]
-    public void Random_announce_responses_round_trip(IpFamily family)
+    public void Random_announce_responses_round_trip(object ipFamily)
     {
+        var family = (IpFamily)ipFamily;
         var rng = new Random((int)family);
         for (var i = 0; i < 500; i++)
         {
@@ -135,8 +136,9 @@ public class UdpTrackerCodecResponseTests
     [InlineData(UdpAction.Connect)]
     [InlineData(UdpAction.Announce)]
     [InlineData(UdpAction.Scrape)]
-    public void Error_response_is_returned_for_any_expected_action(UdpAction expected)
+    public void Error_response_is_returned_for_any_expected_action(object action)
     {
+        var expected = (UdpAction)action;
         var packet = new byte[100];
         var length = UdpTrackerCodec.WriteError(packet, 8, "torrent not registered");
         var error = Assert.IsType<UdpErrorResponse>(UdpTrackerCodec.ReadResponse(packet.AsSpan(0, length), expected, 8));

@@ -60,10 +60,7 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             StateDirectory = Path.Combine(_root, name, "state"),
-            Advanced = o => o with
-            {
-                PeerManager = o.PeerManager with { RedialInterval = TimeSpan.FromSeconds(1), RetryBackoff = TimeSpan.FromSeconds(1), Seed = name.Length },
-            },
+            Tunables = new() { RedialInterval = TimeSpan.FromSeconds(1), RedialBackoff = TimeSpan.FromSeconds(1), RandomSeed = name.Length },
         };
         if (configure is not null) options = configure(options);
         var engine = TorrentEngine.Attach(Sys, options);

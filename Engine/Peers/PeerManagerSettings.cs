@@ -1,0 +1,23 @@
+namespace Engine.Peers;
+
+/// <summary>PeerManager tunables (the public ones come from <c>Engine.Api.EngineTunables</c>).</summary>
+internal sealed record PeerManagerSettings
+{
+    /// <summary>Most connections of one torrent.</summary>
+    public int MaxConnections { get; init; } = 50;
+
+    /// <summary>Regular upload slots, besides the optimistic one.</summary>
+    public int UploadSlots { get; init; } = 4;
+
+    public TimeSpan RechokeInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan OptimisticInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How soon a replacement is dialled after a connection ends.</summary>
+    public TimeSpan RedialInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First wait before a failed address is dialled again (doubling per failure).</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Seeds the choker's and the peer book's random choices.</summary>
+    public int Seed { get; init; } = Environment.TickCount;
+}

@@ -105,10 +105,10 @@ internal sealed partial class DhtCore
     {
         if (Take(r, from) is not { } p) return;
         var contact = new DhtContact(r.Responder, from);
-        if (!_routers.Contains(from) && r.Responder != Id && Table.Insert(contact, now) is { } stale) Ping(stale.Contact, now);
+        if (r.Responder != Id && Table.Insert(contact, now) is { } stale) Ping(stale.Contact, now);
         if (r.ReportedAddress is { } seen) OnAddressVote(r.Responder, seen.Address, now);
         if (p.Purpose != Purpose.Lookup || !_lookups.TryGetValue(p.Lookup, out var lookup)) return;
-        var nodes = r.Nodes6.Count == 0 ? r.Nodes : r.Nodes.Concat(r.Nodes6).ToList();
+        var nodes = (r.Nodes6.Count == 0 ? r.Nodes : r.Nodes.Concat(r.Nodes6)).Where(n => n.Id != Id).ToList(); // never ourselves
         var fresh = lookup.OnAnswer(contact, nodes, lookup.GetPeers ? r.Values : [], r.Token);
         if (fresh.Count > 0) _fx.PeersFound(lookup.Id, lookup.Target.ToInfoHash(), fresh);
         Advance(lookup, now);

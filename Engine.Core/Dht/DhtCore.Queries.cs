@@ -18,7 +18,7 @@ internal sealed partial class DhtCore
         if (!q.ReadOnly && q.Sender != Id)
         {
             if (Table.Find(q.Sender) is not null) Table.Queried(q.Sender, now);
-            else if (!_routers.Contains(from) && _joinPings < MaxJoinPings && WouldJoin(q.Sender)) Join(new DhtContact(q.Sender, from), now);
+            else if (_joinPings < MaxJoinPings && WouldJoin(q.Sender)) Join(new DhtContact(q.Sender, from), now);
         }
         var family = IpFamilies.Of(from);
         KrpcMessage answer = q switch
@@ -65,8 +65,8 @@ internal sealed partial class DhtCore
     {
         if (!_tokens.IsValid(from.Address, a.Token, now))
             return new KrpcError(a.Transaction, KrpcError.Protocol, "invalid token");
-        var port = a.ImpliedPort ? from.Port : a.Port;
-        Store.Add(a.InfoHash, new IPEndPoint(from.Address, port), now);
+        var peer = new IPEndPoint(from.Address, a.ImpliedPort ? from.Port : a.Port);
+        if (Store.Add(a.InfoHash, peer, now)) _fx.PeerAnnounced(a.InfoHash, peer);
         return new KrpcResponse(a.Transaction, Id);
     }
 }

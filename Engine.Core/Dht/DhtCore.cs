@@ -50,7 +50,7 @@ internal sealed partial class DhtCore
     /// <summary>
     /// Joins the DHT: a lookup of our own id, seeded with <paramref name="known"/> nodes (a saved routing table) or, when
     /// there are none, with the <paramref name="routers"/> (whose ids we do not know). The routers stay the fallback: they are
-    /// asked again while the table is empty, and never enter it.
+    /// asked again while the table is empty. A router that answers is a node like any other.
     /// </summary>
     public void Bootstrap(IReadOnlyCollection<DhtContact> known, IEnumerable<IPEndPoint> routers, DateTimeOffset now)
     {
@@ -78,6 +78,10 @@ internal sealed partial class DhtCore
         var lookup = new DhtLookup(NextLookupId(), NodeId.From(infoHash), getPeers: true, Seeds(NodeId.From(infoHash)), _settings.K, _settings.Alpha);
         if (announcePort is { } port) _announces[lookup.Id] = (infoHash, port, impliedPort);
         Start(lookup, now);
+        // Peers announced to us are answers too (we may be one of the closest nodes ourselves).
+        var stored = Store.Get(infoHash, IpFamily.V4, _settings.MaxValues, now, _random);
+        stored.AddRange(Store.Get(infoHash, IpFamily.V6, _settings.MaxValues, now, _random));
+        if (stored.Count > 0) _fx.PeersFound(lookup.Id, infoHash, stored);
         return lookup.Id;
     }
 

@@ -12,6 +12,9 @@ internal interface IDhtEffects
     void PeersFound(int lookup, InfoHash infoHash, IReadOnlyList<IPEndPoint> peers);
 
     void LookupDone(LookupReport report);
+
+    /// <summary>A node announced <paramref name="peer"/> for <paramref name="infoHash"/> to us (it is in our store now).</summary>
+    void PeerAnnounced(InfoHash infoHash, IPEndPoint peer);
 }
 
 /// <summary>How a lookup went: nodes asked and answering, hops, peers found, nodes we announced to, and the closest nodes that answered.</summary>

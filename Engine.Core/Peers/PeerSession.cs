@@ -68,6 +68,7 @@ internal sealed partial class PeerSession
         RemoteSupportsExtensions = theirs.SupportsExtensions;
         _lastReceived = now;
         if (RemoteSupportsExtensions) Send(new Extended(0, ExtensionHandshake()), now);
+        if (theirs.SupportsDht && _ctx.DhtPort is > 0 and <= 65535) Send(new Port((ushort)_ctx.DhtPort), now);
         return true;
     }
 
@@ -157,6 +158,7 @@ internal sealed partial class PeerSession
             case Cancel cancel: OnCancel(new BlockRequest(cancel.Piece, cancel.Offset, cancel.Length), now); break;
             case Wire.Reject reject: OnReject(new BlockRequest(reject.Piece, reject.Offset, reject.Length)); break;
             case Extended ext: OnExtended(ext); break;
+            case Port port when port.ListenPort > 0: _fx.Notify(new DhtPortAnnounced(port.ListenPort)); break;
             default: break; // keep-alive, port, suggest, allowed-fast: nothing to do (yet)
         }
     }

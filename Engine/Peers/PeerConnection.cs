@@ -51,6 +51,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         {
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
+            DhtPort = ctx.DhtPort,
         }, this, Now);
         if (_transport is null) Connecting();
         else Handshaking();
@@ -155,7 +156,8 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         var transport = _transport!;
         var handshake = new byte[Handshake.Length];
-        new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
+        var reserved = Handshake.ExtensionBit | Handshake.FastBit | (_ctx.DhtPort > 0 ? Handshake.DhtBit : 0);
+        new Handshake(_ctx.InfoHash, _ctx.OurId, reserved).WriteTo(handshake);
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");

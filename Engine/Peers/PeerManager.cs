@@ -5,6 +5,7 @@ using Engine.Core.Choking;
 using Engine.Core.Peers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Dht;
 using Engine.Transports;
 
 namespace Engine.Peers;
@@ -29,7 +30,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
     /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
-    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers);
+    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers, PeerSource Source = PeerSource.Tracker);
     /// <summary>A connection the listener accepted and routed here by info-hash.</summary>
     public sealed record IncomingPeer(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Replies <see cref="Summary"/>.</summary>
@@ -49,7 +50,11 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
         bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
-        bool Snubbed);
+        bool Snubbed)
+    {
+        /// <summary>Where we learnt of the peer (set by the PeerManager).</summary>
+        public PeerSource Source { get; init; }
+    }
 
     // ---- outputs ------------------------------------------------------------------------------------
     /// <summary>Told to the parent after every rechoke (observable in tests): the regular slots' peers and the optimistic one.</summary>
@@ -69,8 +74,9 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     private sealed class Redial { public static readonly Redial Instance = new(); }
     private sealed record ForgetTerminated(IActorRef Actor);
 
-    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote, bool outgoing)
+    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote, bool outgoing, PeerSource source)
     {
+        public PeerSource Source { get; } = source;
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         public IPEndPoint Remote { get; } = remote;
@@ -108,13 +114,17 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
         {
-            _book.Add(m.Peers);
+            _book.Add(m.Peers, m.Source);
             Dial();
         });
         Receive<IncomingPeer>(OnIncoming);
         Receive<PeerHandshaked>(OnHandshaked);
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
+        Receive<DhtPortAnnounced>(m =>
+        {
+            if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
+        });
         Receive<PeerDisconnected>(m =>
         {
             if (m.PeerId is not null && _peers.ContainsKey(Sender)) Context.Parent.Tell(new PeerDown(m.Remote, m.PeerId, m.Reason));
@@ -141,7 +151,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         {
             var list = new List<PeerStats>(_peers.Count);
             foreach (var e in _peers.Values)
-                if (e.Stats is not null) list.Add(e.Stats);
+                if (e.Stats is not null) list.Add(e.Stats with { Source = e.Source });
             Sender.Tell(list);
         });
     }
@@ -248,7 +258,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     private void Track(IActorRef actor, IPEndPoint remote, bool outgoing)
     {
         Context.Watch(actor);
-        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing);
+        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing, outgoing ? _book.SourceOf(remote) : PeerSource.Incoming);
         _byAddress[remote] = actor;
     }
 

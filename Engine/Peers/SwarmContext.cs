@@ -37,6 +37,12 @@ internal sealed record SwarmContext(
     /// <summary>Where the write loops read the blocks they upload; null: every request is answered as unavailable.</summary>
     public BlockSource? Blocks { get; init; }
 
+    /// <summary>The engine's DHT node (Nobody when off), told of the DHT ports peers announce.</summary>
+    public IActorRef Dht { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>Our DHT node's UDP port, announced to peers that speak the DHT (0: no DHT, or a private torrent).</summary>
+    public int DhtPort { get; init; }
+
     /// <summary>How connections to peers are opened (TCP by default).</summary>
     public IPeerDialer Dialer { get; init; } = TcpDialer.Instance;
 

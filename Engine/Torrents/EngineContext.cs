@@ -33,6 +33,12 @@ internal sealed record EngineContext(
     /// <summary>The engine-wide cap on received blocks waiting for the disk (peers' credits draw on it); null: none.</summary>
     public DiskBudget? DiskBudget { get; init; }
 
+    /// <summary>The engine's DHT node (<c>Engine.Dht.DhtNode</c>); Nobody when the DHT is off.</summary>
+    public Akka.Actor.IActorRef Dht { get; init; } = Akka.Actor.ActorRefs.Nobody;
+
+    /// <summary>Peer exchange (ut_pex) on public torrents' connections.</summary>
+    public bool Pex { get; init; }
+
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();
 }

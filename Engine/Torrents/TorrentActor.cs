@@ -4,6 +4,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
+using Engine.Dht;
 using Engine.Events;
 using Engine.Limits;
 using Engine.Peers;
@@ -139,6 +140,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
             if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
         });
         Receive<PeerManager.AddPeers>(_ => { });
+        Receive<DhtNode.PeersFromDht>(_ => { });
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
         Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
         Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));

@@ -23,6 +23,8 @@ internal sealed class DhtSimulation
             set.UnionWith(peers);
         }
         public void LookupDone(LookupReport report) => Done[report.Id] = report;
+        public List<(InfoHash, IPEndPoint)> Announced { get; } = new();
+        public void PeerAnnounced(InfoHash infoHash, IPEndPoint peer) => Announced.Add((infoHash, peer));
     }
 
     private readonly PriorityQueue<(IPEndPoint From, IPEndPoint To, byte[] Packet), DateTimeOffset> _wire = new();

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using Engine.Core.Primitives;
 
@@ -21,7 +20,7 @@ internal readonly record struct DhtContact(NodeId Id, IPEndPoint EndPoint)
         for (var at = 0; at + size <= compact.Length; at += size)
         {
             var entry = compact.Slice(at, size);
-            var endPoint = ReadEndPoint(entry[NodeId.Length..]);
+            var endPoint = CompactEndPoint.Read(entry[NodeId.Length..]);
             if (endPoint.Port != 0) list.Add(new DhtContact(NodeId.FromBytes(entry[..NodeId.Length]), endPoint));
         }
         return list;
@@ -39,26 +38,10 @@ internal readonly record struct DhtContact(NodeId Id, IPEndPoint EndPoint)
         {
             if (IpFamilies.Of(c.EndPoint) != family) continue;
             c.Id.WriteTo(bytes.AsSpan(at));
-            WriteEndPoint(c.EndPoint, bytes.AsSpan(at + NodeId.Length));
+            CompactEndPoint.Write(c.EndPoint, bytes.AsSpan(at + NodeId.Length));
             at += size;
         }
         return bytes;
-    }
-
-    /// <summary>A compact endpoint: 4 or 16 address bytes, then the port, big-endian.</summary>
-    public static IPEndPoint ReadEndPoint(ReadOnlySpan<byte> compact)
-    {
-        var addressLength = compact.Length - 2;
-        if (addressLength is not (4 or 16)) throw new ArgumentException($"a compact endpoint is 6 or 18 bytes, got {compact.Length}", nameof(compact));
-        return new IPEndPoint(new IPAddress(compact[..addressLength]), BinaryPrimitives.ReadUInt16BigEndian(compact[addressLength..]));
-    }
-
-    /// <summary>Writes 6 or 18 bytes; returns how many.</summary>
-    public static int WriteEndPoint(IPEndPoint endPoint, Span<byte> destination)
-    {
-        if (!endPoint.Address.TryWriteBytes(destination, out var written)) throw new ArgumentException("no room for the address", nameof(destination));
-        BinaryPrimitives.WriteUInt16BigEndian(destination[written..], (ushort)endPoint.Port);
-        return written + 2;
     }
 
     public override string ToString() => $"{Id.ToString()[..8]}@{EndPoint}";

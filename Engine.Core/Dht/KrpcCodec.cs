@@ -38,7 +38,7 @@ internal static class KrpcCodec
             return message with
             {
                 Version = d.TryGet<BString>("v", out var v) && v.Bytes.Length <= 16 ? v.Bytes.ToArray() : null,
-                ReportedAddress = d.TryGet<BString>("ip", out var ip) && ip.Bytes.Length is 6 or 18 ? DhtContact.ReadEndPoint(ip.Bytes.Span) : null,
+                ReportedAddress = d.TryGet<BString>("ip", out var ip) && ip.Bytes.Length is 6 or 18 ? CompactEndPoint.Read(ip.Bytes.Span) : null,
             };
         }
         catch (KrpcException e) when (e.Transaction is null) { throw new KrpcException(e.Message, transaction); }
@@ -90,7 +90,7 @@ internal static class KrpcCodec
     {
         var peers = new List<IPEndPoint>(values.Count);
         foreach (var v in values.Items)
-            if (v is BString { Bytes.Length: 6 or 18 } s && DhtContact.ReadEndPoint(s.Bytes.Span) is { Port: > 0 } peer)
+            if (v is BString { Bytes.Length: 6 or 18 } s && CompactEndPoint.Read(s.Bytes.Span) is { Port: > 0 } peer)
                 peers.Add(peer);
         return peers;
     }
@@ -155,10 +155,5 @@ internal static class KrpcCodec
         return values;
     }
 
-    private static byte[] Compact(IPEndPoint endPoint)
-    {
-        Span<byte> buffer = stackalloc byte[18];
-        var n = DhtContact.WriteEndPoint(endPoint, buffer);
-        return buffer[..n].ToArray();
-    }
+    private static byte[] Compact(IPEndPoint endPoint) => CompactEndPoint.ToArray(endPoint);
 }

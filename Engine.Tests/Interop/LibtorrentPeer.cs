@@ -24,6 +24,9 @@ public sealed record LibtorrentOptions
 
     /// <summary>Upload limit in bytes per second (0: unlimited).</summary>
     public int UploadLimit { get; init; }
+
+    /// <summary>Exchange peers with connected peers (ut_pex, BEP 11); off by default.</summary>
+    public bool Pex { get; init; }
 }
 
 /// <summary>Latest status line of a libtorrent peer.</summary>
@@ -150,6 +153,7 @@ public sealed class LibtorrentPeer : ExternalPeer
             if (options.KeepSeeding) args.Add("--keep-seeding");
             if (options.NoTracker) args.Add("--no-tracker");
             if (options.UploadLimit > 0) { args.Add("--upload-limit"); args.Add(options.UploadLimit.ToString(CultureInfo.InvariantCulture)); }
+            if (options.Pex) args.Add("--pex");
             peer.Start(new ProcessSpec(RequiredPrograms.Python, args)
             {
                 Name = peer.Name,

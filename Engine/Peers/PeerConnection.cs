@@ -132,7 +132,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
         Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
-        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input));
+        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
         Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
         Receive<PeerOutbound.PieceUnavailable>(m => _session.OnPieceUnavailable(m.Block, m.Reason, Now));
         Receive<Tick>(_ => _session.OnTick(Now));

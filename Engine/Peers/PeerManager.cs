@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Choking;
 using Engine.Core.Peers;
+using Engine.Core.Pex;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using Engine.Dht;
@@ -26,7 +27,7 @@ namespace Engine.Peers;
 /// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot
 /// given to another — without that a new peer would wait up to 10 s for its first byte.</para>
 /// </summary>
-internal sealed class PeerManager : ReceiveActor, IWithTimers
+internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
     /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
@@ -121,6 +122,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerHandshaked>(OnHandshaked);
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
+        PexReceives();
         Receive<DhtPortAnnounced>(m =>
         {
             if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
@@ -187,11 +189,13 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
             {
                 Timers.StartPeriodicTimer("rechoke", Rechoke.Instance, _settings.RechokeInterval);
                 Timers.StartPeriodicTimer("optimistic", OptimisticUnchoke.Instance, _settings.OptimisticInterval);
+                if (_ctx.Pex) Timers.StartPeriodicTimer("pex", PexTick.Instance, PexExtension.Interval);
             }
             else
             {
                 Timers.Cancel("rechoke");
                 Timers.Cancel("optimistic");
+                Timers.Cancel("pex");
             }
         }
         if (_book.NextRetry() is not { } due)
@@ -267,6 +271,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         if (!_peers.TryGetValue(Sender, out var entry)) return;
         entry.PeerId = m.PeerId;
         Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId));
+        SoonPex();
         foreach (var other in _peers.Values)
         {
             if (other == entry || other.Superseded || !m.PeerId.Equals(other.PeerId)) continue;

@@ -76,6 +76,7 @@ internal sealed partial class TorrentActor
             DiskBudget = _engine.DiskBudget,
             Dht = _torrent.IsPrivate ? ActorRefs.Nobody : _engine.Dht,
             DhtPort = _torrent.IsPrivate || _engine.Dht.IsNobody() ? 0 : _engine.ListenPort,
+            Pex = _engine.Pex && !_torrent.IsPrivate,
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
         };

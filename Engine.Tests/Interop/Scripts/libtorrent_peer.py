@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A libtorrent peer for interop tests, driven by Engine.Tests.Interop.LibtorrentPeer.
 
-Runs one libtorrent session bound to 127.0.0.1:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP),
+Runs one libtorrent session bound to 127.0.0.1:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP; PEX only with --pex),
 adds one .torrent and seeds or leeches it. Every line on stdout is one JSON object:
   {"type":"event","event":"listening"|"checked"|"seeding"|"finished"|"error"|"exit", ...}
   {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...}
@@ -67,6 +67,7 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between status lines")
     ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
+    ap.add_argument("--pex", action="store_true", help="exchange peers (ut_pex) with connected peers")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -108,7 +109,9 @@ def main():
     atp.save_path = args.save_path
     atp.flags &= ~lt.torrent_flags.auto_managed
     atp.flags &= ~lt.torrent_flags.paused
-    atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
+    atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd
+    if not args.pex:
+        atp.flags |= lt.torrent_flags.disable_pex
     if args.no_tracker:
         atp.trackers = []
         atp.flags |= lt.torrent_flags.override_trackers

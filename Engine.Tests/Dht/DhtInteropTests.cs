@@ -33,6 +33,7 @@ public sealed class DhtInteropTests(ITestOutputHelper output) : IDisposable
         Dht = true,
         DhtBootstrapNodes = bootstrap,
         Pex = false,
+        Lsd = false,
     };
 
     [Fact]

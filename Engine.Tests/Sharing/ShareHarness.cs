@@ -47,6 +47,7 @@ internal sealed class ShareHarness : IAsyncDisposable
         ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
         UploadLimit = uploadLimit,
         Dht = false,
+        Lsd = false,
         Tunables = new()
         {
             TrackerMinimumInterval = TimeSpan.FromSeconds(1),

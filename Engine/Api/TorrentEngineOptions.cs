@@ -58,6 +58,9 @@ public sealed record TorrentEngineOptions
     /// <summary>Exchange peer lists with connected peers (BEP 11, ut_pex). Private torrents never do.</summary>
     public bool Pex { get; init; } = true;
 
+    /// <summary>Find peers on the local network (BEP 14: multicast announces on the interface we listen on). Private torrents never do.</summary>
+    public bool Lsd { get; init; } = true;
+
     /// <summary>Timers and limits beyond these everyday settings (keep-alives, choking, trackers, magnet links, resume saves).</summary>
     public EngineTunables Tunables { get; init; } = new();
 
@@ -135,6 +138,7 @@ public sealed record TorrentEngineOptions
             ExtraHocon = t.AkkaHocon,
             Dht = new DhtOptions { Enabled = Dht, BootstrapNodes = DhtBootstrapNodes ?? DhtOptions.DefaultRouters },
             Pex = Pex,
+            Lsd = Lsd,
         };
     }
 

@@ -6,6 +6,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Dht;
 using Engine.Events;
+using Engine.Lsd;
 using Engine.Peers;
 using Engine.Torrents;
 using Engine.Trackers;
@@ -57,6 +58,7 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
         Receive<PeerManager.AddPeers>(m => AddPeers(m.Peers));
         Receive<Resolved>(m => AddPeers(m.Peers));
         Receive<DhtNode.PeersFromDht>(m => AddPeers(m.Peers));
+        Receive<LocalDiscovery.PeersFromLsd>(m => AddPeers(m.Peers));
         Receive<SessionEnded>(OnSessionEnded);
         Receive<Retry>(_ => Dial());
         Receive<TorrentActor.GetStatus>(_ => Sender.Tell(Status()));
@@ -130,6 +132,7 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
         }
         // Most magnet links carry no working tracker: the DHT finds the peers (it announces us too, as any client does).
         _engine.Dht.Tell(new DhtNode.Track(_magnet.InfoHash, _engine.ListenPort, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Track(_magnet.InfoHash, _engine.ListenPort, Self));
         Dial();
     }
 
@@ -137,6 +140,7 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
     {
         Timers.Cancel("retry");
         _engine.Dht.Tell(new DhtNode.Untrack(_magnet.InfoHash, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Untrack(_magnet.InfoHash, Self));
         if (!_tracker.IsNobody()) Context.Stop(_tracker);
         _tracker = ActorRefs.Nobody;
     }

@@ -38,6 +38,9 @@ internal sealed record EngineOptions
     /// <summary>Peer exchange (BEP 11, ut_pex) on public torrents' connections.</summary>
     public bool Pex { get; init; }
 
+    /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
+    public bool Lsd { get; init; }
+
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;
 

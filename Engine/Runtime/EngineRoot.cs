@@ -6,6 +6,7 @@ using Engine.Core.Primitives;
 using Engine.Core.Supervision;
 using Engine.Datagrams;
 using Engine.Dht;
+using Engine.Lsd;
 using Engine.Events;
 using Engine.Metadata;
 using Engine.Peers;
@@ -57,13 +58,14 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private IPEndPoint? _bound;
     private int _fetcherCount;
 
-    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null)
+    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
         _listenOn = listenOn;
         if (listenOn is not null) StartListener(listenOn);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(listenOn, dht);
+        if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
 
         Receive<PeerListener.Bound>(m =>
         {
@@ -122,8 +124,8 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht));
+    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
+        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd));
 
     /// <summary>
     /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT
@@ -131,7 +133,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     /// torrents to its next incarnation).
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => _failures.Strategy(
-        child => child.Equals(_dht) || child.Path.Name == "udp",
+        child => child.Equals(_dht) || child.Path.Name is "udp" or "lsd",
         (child, cause) => Context.GetLogger().Warning("{0} failed ({1}) and is started again", child.Path.Name, ChildFailures.Describe(cause)));
 
     /// <summary>The UDP port on the listen port's number, and the DHT node on it (its routing table kept in the state directory).</summary>

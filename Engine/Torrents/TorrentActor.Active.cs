@@ -2,6 +2,7 @@ using Akka.Actor;
 using Engine.Core.Primitives;
 using Engine.Dht;
 using Engine.Events;
+using Engine.Lsd;
 using Engine.Peers;
 using Engine.Storage;
 using Engine.Trackers;
@@ -36,6 +37,7 @@ internal sealed partial class TorrentActor
     {
         Receive<PeerManager.AddPeers>(OnAddPeers);
         Receive<DhtNode.PeersFromDht>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht)));
+        Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd)));
         Receive<PeerManager.IncomingPeer>(m =>
         {
             if (_peers.IsNobody()) m.Transport.Dispose();
@@ -94,7 +96,11 @@ internal sealed partial class TorrentActor
         StartPeerManager(again: false);
         StartTracker();
         // BEP 27: a private torrent gets its peers from its trackers only.
-        if (!_torrent.IsPrivate) _engine.Dht.Tell(new DhtNode.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+        if (!_torrent.IsPrivate)
+        {
+            _engine.Dht.Tell(new DhtNode.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+            _engine.Lsd.Tell(new LocalDiscovery.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+        }
         WakeRefresh();
     }
 
@@ -103,6 +109,7 @@ internal sealed partial class TorrentActor
     {
         CancelRestarts();
         _engine.Dht.Tell(new DhtNode.Untrack(_torrent.InfoHash, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Untrack(_torrent.InfoHash, Self));
         StopPeers(reason);
         _blocks.CloseHandles(); // a paused or failed torrent keeps no file open for uploads
         if (stopTracker && !_tracker.IsNobody())

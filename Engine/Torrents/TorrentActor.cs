@@ -133,7 +133,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         {
             if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
             WakeRefresh();
-            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)));
+            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)) { Source = m.Source });
         });
         Receive<PeerManager.PeerDown>(m =>
         {
@@ -141,6 +141,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         });
         Receive<PeerManager.AddPeers>(_ => { });
         Receive<DhtNode.PeersFromDht>(_ => { });
+        Receive<Lsd.LocalDiscovery.PeersFromLsd>(_ => { });
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
         Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
         Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));

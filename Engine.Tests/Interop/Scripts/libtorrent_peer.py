@@ -68,6 +68,7 @@ def main():
     ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
     ap.add_argument("--pex", action="store_true", help="exchange peers (ut_pex) with connected peers")
+    ap.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14) on the listen interface")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -81,7 +82,7 @@ def main():
         "listen_interfaces": "127.0.0.1:%d" % args.port,
         "listen_system_port_fallback": False,
         "enable_dht": False,
-        "enable_lsd": False,
+        "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
         "enable_incoming_utp": False,
@@ -109,7 +110,9 @@ def main():
     atp.save_path = args.save_path
     atp.flags &= ~lt.torrent_flags.auto_managed
     atp.flags &= ~lt.torrent_flags.paused
-    atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd
+    atp.flags |= lt.torrent_flags.disable_dht
+    if not args.lsd:
+        atp.flags |= lt.torrent_flags.disable_lsd
     if not args.pex:
         atp.flags |= lt.torrent_flags.disable_pex
     if args.no_tracker:

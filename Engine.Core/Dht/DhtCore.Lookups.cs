@@ -62,7 +62,8 @@ internal sealed partial class DhtCore
         {
             Closest = lookup.ClosestAnswered(),
         });
-        if (lookup.Id == _joinLookup) Joined(now);
+        if (lookup.Id == _joinLookup && Table.Count > 0) Joined(now);
+        else if (lookup.Id == _joinLookup && _joinThroughKnown && _routers.Count > 0) Bootstrap([], [], now); // nobody we knew answered: the routers now
         while (_lookups.Count < _settings.MaxLookups && _waiting.TryDequeue(out var next))
         {
             _lookups[next.Id] = next;

@@ -21,6 +21,7 @@ internal sealed partial class DhtCore
     private readonly HashSet<IPEndPoint> _routers = new();
     private DateTimeOffset _lastBootstrap, _lastMaintenance;
     private int _joinLookup;
+    private bool _joinThroughKnown;
 
     public DhtCore(NodeId id, DhtSettings settings, IDhtEffects effects, Random random, DateTimeOffset now)
     {
@@ -49,17 +50,20 @@ internal sealed partial class DhtCore
 
     /// <summary>
     /// Joins the DHT: a lookup of our own id, seeded with <paramref name="known"/> nodes (a saved routing table) or, when
-    /// there are none, with the <paramref name="routers"/> (whose ids we do not know). The routers stay the fallback: they are
-    /// asked again while the table is empty. A router that answers is a node like any other.
+    /// there are none, with the <paramref name="routers"/> (whose ids we do not know). The routers are the fallback: routers
+    /// given while a join through known nodes runs are only kept, and asked when that join leaves the table empty (and
+    /// again while it stays empty). A router that answers is a node like any other.
     /// </summary>
     public void Bootstrap(IReadOnlyCollection<DhtContact> known, IEnumerable<IPEndPoint> routers, DateTimeOffset now)
     {
         foreach (var r in routers) _routers.Add(r);
+        if (known.Count == 0 && Joining) return;
         _lastBootstrap = now;
         var seeds = known.Count > 0 ? known : _routers.Select(r => new DhtContact(default, r)).ToList();
         if (seeds.Count == 0) return;
         var join = new DhtLookup(NextLookupId(), Id, getPeers: false, seeds, _settings.K, _settings.Alpha);
         _joinLookup = join.Id;
+        _joinThroughKnown = known.Count > 0;
         Start(join, now);
     }
 
@@ -94,6 +98,12 @@ internal sealed partial class DhtCore
     }
 
     /// <summary>A node we heard of elsewhere (a peer's PORT message): ping it, and it joins the table if it answers.</summary>
+    /// <summary>A lookup has somewhere to start: nodes in the table, or routers to ask.</summary>
+    public bool CanLookUp => Table.Count > 0 || _routers.Count > 0;
+
+    /// <summary>Our join lookup is running or waiting to run.</summary>
+    private bool Joining => _lookups.ContainsKey(_joinLookup) || _waiting.Any(l => l.Id == _joinLookup);
+
     public void AddNode(IPEndPoint node, DateTimeOffset now) => Ping(new DhtContact(default, node), now);
 
     public void OnPacket(ReadOnlyMemory<byte> packet, IPEndPoint from, DateTimeOffset now)

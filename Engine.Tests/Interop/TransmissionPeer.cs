@@ -106,6 +106,7 @@ public sealed partial class TransmissionPeer : ExternalPeer
             {
                 // transmission logs "Bound socket" only at debug level: probe the port instead.
                 await peer.ProbeListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                if (seed) await peer.SurviveVerificationAsync().ConfigureAwait(false);
                 return peer;
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
@@ -115,6 +116,20 @@ public sealed partial class TransmissionPeer : ExternalPeer
             }
         }
         throw new InvalidOperationException("transmission-cli did not start: " + last!.Message, last);
+    }
+
+    /// <summary>
+    /// transmission-cli 3.00 polls its torrent every 200 ms and quits (code 0) when it finds it stopped, which it is for an
+    /// instant between verifying the data and starting to seed: now and then a seeder exits right after its check. Such a
+    /// start counts as failed (and is made again); a seeder that fails for any other reason is left to the caller's wait.
+    /// </summary>
+    private async Task SurviveVerificationAsync()
+    {
+        try { await WaitUntilSeedingAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false); }
+        catch (InvalidOperationException e) when (Process.HasExited && Process.Exited.Result == 0)
+        {
+            throw new InvalidOperationException($"{Name} quit right after verifying its data (transmission-cli's own race)", e);
+        }
     }
 
     private static void WriteSettings(TransmissionPeer peer, int port, TransmissionOptions options)

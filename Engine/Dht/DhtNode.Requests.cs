@@ -44,20 +44,27 @@ internal sealed partial class DhtNode
     private readonly Dictionary<InfoHash, Tracked> _tracked = new();
     private readonly Dictionary<int, (InfoHash Hash, IActorRef? Requester)> _lookups = new();
 
+    /// <summary>One-off lookups asked for before the node knew anyone to ask (the routers not yet resolved).</summary>
+    private readonly List<(InfoHash Hash, IActorRef Requester)> _deferred = new();
+
     private void Requests()
     {
         Receive<Track>(m =>
         {
             if (!_tracked.TryGetValue(m.InfoHash, out var t)) _tracked[m.InfoHash] = t = new Tracked(m.Port);
             if (t.Subscribers.Add(m.Subscriber)) Context.Watch(m.Subscriber);
-            if (!t.Running) LookUp(m.InfoHash, t);
+            if (!t.Running && _core.CanLookUp) LookUp(m.InfoHash, t); // else at the first tick that can
         });
         Receive<Untrack>(m => Unsubscribe(m.InfoHash, m.Subscriber));
         Receive<Terminated>(m =>
         {
             foreach (var hash in _tracked.Where(t => t.Value.Subscribers.Contains(m.ActorRef)).Select(t => t.Key).ToList()) Unsubscribe(hash, m.ActorRef);
         });
-        Receive<Lookup>(m => _lookups[_core.GetPeers(m.InfoHash, null, false, Now)] = (m.InfoHash, Sender));
+        Receive<Lookup>(m =>
+        {
+            if (_core.CanLookUp) _lookups[_core.GetPeers(m.InfoHash, null, false, Now)] = (m.InfoHash, Sender);
+            else _deferred.Add((m.InfoHash, Sender));
+        });
         Receive<AddNode>(m => _core.AddNode(m.EndPoint, Now));
         Receive<GetStatus>(_ => Sender.Tell(new Status(_core.Id.ToString(), _core.Table.Count, _core.Table.BucketCount, _core.LookupsRunning,
             _core.LookupsWaiting, _core.Store.TorrentCount, _core.Store.PeerCount, _core.ExternalAddress, _core.Malformed, _core.RateLimited, _core.QueriesAnswered)));
@@ -73,6 +80,9 @@ internal sealed partial class DhtNode
     /// <summary>Tracked torrents whose last lookup is older than the interval get a new one (a few per tick).</summary>
     private void LookUpDueTorrents()
     {
+        if (!_core.CanLookUp) return;
+        foreach (var (hash, requester) in _deferred) _lookups[_core.GetPeers(hash, null, false, Now)] = (hash, requester);
+        _deferred.Clear();
         var started = 0;
         foreach (var (hash, t) in _tracked)
         {

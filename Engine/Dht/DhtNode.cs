@@ -56,6 +56,14 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
             .PipeTo(Self, success: s => new Loaded(s), failure: _ => new Loaded(null));
     }
 
+    /// <summary>Restarted in place after a failure: the next incarnation starts from the table saved at stop and gets the torrents back.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var (hash, t) in _tracked)
+            foreach (var s in t.Subscribers) Self.Tell(new Track(hash, t.Port, s));
+        base.PreRestart(reason, message);
+    }
+
     protected override void PostStop()
     {
         if (_core is null || _statePath is null || _core.Table.Count == 0) return;
@@ -85,7 +93,7 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
         });
         Receive<Resolved>(m =>
         {
-            // The routers are the fallback: asked now only when the saved table gave nothing.
+            // The routers are the fallback: asked now when there was no saved table, later if none of its nodes answers.
             _core.Bootstrap([], m.Routers, Now);
             if (m.Routers.Count == 0 && _options.BootstrapNodes.Count > 0 && _core.Table.Count == 0)
                 _log.Info("no DHT bootstrap node could be resolved ({0}); the DHT waits for nodes to reach it", string.Join(", ", _options.BootstrapNodes));

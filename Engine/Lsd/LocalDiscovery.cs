@@ -89,6 +89,14 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Restarted in place after a failure: the next incarnation gets the torrents back.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var (hash, t) in _tracked)
+            foreach (var s in t.Subscribers) Self.Tell(new Track(hash, t.Port, s));
+        base.PreRestart(reason, message);
+    }
+
     protected override void PostStop()
     {
         _cts.Cancel();

@@ -53,9 +53,13 @@ internal sealed class DhtSimulation
     /// <summary>Nodes that do not answer (their datagrams are lost).</summary>
     public HashSet<IPEndPoint> Down { get; } = new();
 
+    /// <summary>Datagrams sent to each address, delivered or not.</summary>
+    public Dictionary<IPEndPoint, int> SentTo { get; } = new();
+
     private void Deliver(IPEndPoint from, IPEndPoint to, byte[] packet)
     {
         Datagrams++;
+        SentTo[to] = SentTo.GetValueOrDefault(to) + 1;
         if (Down.Contains(to) || !ByEndPoint.ContainsKey(to)) return;
         _wire.Enqueue((from, to, packet), Now + TimeSpan.FromMilliseconds(_random.Next(10, 80)));
     }

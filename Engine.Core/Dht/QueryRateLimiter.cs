@@ -18,6 +18,7 @@ internal sealed class QueryRateLimiter(double perSource = 20, double total = 100
     private readonly Dictionary<IPAddress, Bucket> _sources = new();
     private readonly Bucket _all = new(total, default);
     private readonly Bucket _overflow = new(perSource * 2, default);
+    private DateTimeOffset _forgotAt;
 
     public int Sources => _sources.Count;
     public long Refused { get; private set; }
@@ -44,8 +45,11 @@ internal sealed class QueryRateLimiter(double perSource = 20, double total = 100
         return true;
     }
 
+    /// <summary>Drops sources idle for 10 s; at most once a second, so a flood of new sources costs no scan each.</summary>
     private void Forget(DateTimeOffset now)
     {
+        if (now - _forgotAt < TimeSpan.FromSeconds(1)) return;
+        _forgotAt = now;
         List<IPAddress>? idle = null;
         foreach (var (address, b) in _sources)
             if (now - b.At > TimeSpan.FromSeconds(10)) (idle ??= []).Add(address);

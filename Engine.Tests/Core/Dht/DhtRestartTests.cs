@@ -23,6 +23,7 @@ public sealed class DhtRestartTests
     {
         var (net, node, saved) = Restarted(41);
         Assert.True(saved.Count >= 8, $"only {saved.Count} nodes saved");
+        net.Watched.Add(Router);
 
         node.Core.Bootstrap(saved, [], net.Now);
         node.Core.Bootstrap([], [Router], net.Now); // the routers resolve later, while the join runs
@@ -39,6 +40,7 @@ public sealed class DhtRestartTests
         var (net, node, _) = Restarted(42);
         var gone = Enumerable.Range(1, 8).Select(i => new DhtContact(NodeId.Random(new Random(i)), new IPEndPoint(IPAddress.Parse($"203.0.113.{i}"), 6881))).ToList();
         var router = net.Nodes[0].EndPoint; // a live node, its id unknown to us: what a router is
+        net.Watched.Add(router);
 
         node.Core.Bootstrap(gone, [], net.Now);
         node.Core.Bootstrap([], [router], net.Now);

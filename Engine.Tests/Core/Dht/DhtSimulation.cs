@@ -53,13 +53,14 @@ internal sealed class DhtSimulation
     /// <summary>Nodes that do not answer (their datagrams are lost).</summary>
     public HashSet<IPEndPoint> Down { get; } = new();
 
-    /// <summary>Datagrams sent to each address, delivered or not.</summary>
+    /// <summary>Addresses whose datagrams are counted in <see cref="SentTo"/> (delivered or not).</summary>
+    public HashSet<IPEndPoint> Watched { get; } = new();
     public Dictionary<IPEndPoint, int> SentTo { get; } = new();
 
     private void Deliver(IPEndPoint from, IPEndPoint to, byte[] packet)
     {
         Datagrams++;
-        SentTo[to] = SentTo.GetValueOrDefault(to) + 1;
+        if (Watched.Contains(to)) SentTo[to] = SentTo.GetValueOrDefault(to) + 1;
         if (Down.Contains(to) || !ByEndPoint.ContainsKey(to)) return;
         _wire.Enqueue((from, to, packet), Now + TimeSpan.FromMilliseconds(_random.Next(10, 80)));
     }

@@ -167,7 +167,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         if (!_session.OnHandshake(hs, Now)) return;
         Timers.Cancel("handshake-timeout");
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
         Become(Active);

@@ -103,7 +103,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     {
         _ctx = ctx;
         _settings = settings;
-        _book = new PeerBook(settings.RetryBackoff);
+        _book = new PeerBook(settings.RetryBackoff, bans: new BanList(settings.BanCapacity, settings.BanDuration));
         _choker = new Choker(settings.UploadSlots, settings.OptimisticInterval);
         _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
@@ -112,6 +112,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
             Dial();
         });
         Receive<IncomingPeer>(OnIncoming);
+        Receive<Pieces.PieceManager.BanAddress>(OnBanAddress);
         Receive<PeerHandshaked>(OnHandshaked);
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
@@ -184,7 +185,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
                 Timers.Cancel("optimistic");
             }
         }
-        if (_book.NextRetry() is not { } due)
+        if (_book.NextRetry(Now) is not { } due)
         {
             Timers.Cancel("redial");
             _redialAt = null;
@@ -234,7 +235,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
 
     private void OnIncoming(IncomingPeer m)
     {
-        if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote)
+        if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote, Now)
             || !_ctx.Connections.TryAcquire())
         {
             m.Transport.Dispose();
@@ -290,7 +291,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         if (!_peers.TryGetValue(Sender, out var entry) || entry.Outgoing || entry.DialAddress is not null || entry.Superseded) return;
         var address = new IPEndPoint(entry.Remote.Address, m.Port);
         if (_byAddress.ContainsKey(address)) return; // we are dialling it: the duplicate rule settles that one
-        if (_book.MarkConnected(address)) entry.DialAddress = address;
+        if (_book.MarkConnected(address, Now)) entry.DialAddress = address;
     }
 
     private void OnStats(PeerStats m)
@@ -346,8 +347,8 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         }
         if (banned)
         {
-            _book.Ban(entry.Remote);
-            if (entry.DialAddress is { } dial) _book.Ban(dial);
+            _book.Ban(entry.Remote, Now);
+            if (entry.DialAddress is { } dial) _book.Ban(dial, Now);
         }
         else if (entry.DialAddress is { } dial)
         {
@@ -358,6 +359,18 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         }
         if (!entry.Choked) FillFreeSlots();
         Dial();
+    }
+
+    /// <summary>
+    /// Smart ban found the peer behind <see cref="Pieces.PieceManager.BanAddress.Key"/> guilty: its address is banned
+    /// (it may have gone already) and any connection of it still open is closed as banned.
+    /// </summary>
+    private void OnBanAddress(Pieces.PieceManager.BanAddress m)
+    {
+        _book.Ban(m.Key, Now);
+        foreach (var e in _peers.Values)
+            if (PeerAddress.Key(e.Remote).Equals(m.Key) || e.DialAddress is { } d && PeerAddress.Key(d).Equals(m.Key))
+                e.Actor.Tell(new Pieces.PieceManager.BanPeer(m.Reason));
     }
 
     /// <summary>

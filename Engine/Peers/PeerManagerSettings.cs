@@ -18,6 +18,12 @@ internal sealed record PeerManagerSettings
     /// <summary>First wait before a failed address is dialled again (doubling per failure).</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a ban lasts (a peer that broke the protocol or sent wrong data).</summary>
+    public TimeSpan BanDuration { get; init; } = Core.Peers.BanList.DefaultDuration;
+
+    /// <summary>Most bans held at once; beyond, the oldest is lifted first.</summary>
+    public int BanCapacity { get; init; } = Core.Peers.BanList.DefaultCapacity;
+
     /// <summary>Seeds the choker's and the peer book's random choices.</summary>
     public int Seed { get; init; } = Environment.TickCount;
 }

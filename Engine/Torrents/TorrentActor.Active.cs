@@ -43,6 +43,7 @@ internal sealed partial class TorrentActor
             if (_peers.IsNobody()) m.Transport.Dispose();
             else _peers.Forward(m);
         });
+        Receive<Pieces.PieceManager.BanAddress>(m => _peers.Tell(m)); // smart ban's verdict, for the peer book
         Receive<Pause>(_ =>
         {
             StopSwarm("torrent paused", stopTracker: true);

@@ -139,6 +139,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
             if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
         });
         Receive<PeerManager.AddPeers>(_ => { });
+        Receive<PieceManager.BanAddress>(_ => { }); // no swarm running: its peers are gone already
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
         Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
         Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));

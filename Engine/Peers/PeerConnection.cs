@@ -133,7 +133,13 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
         Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input));
         Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
-        Receive<PeerOutbound.PieceUnavailable>(m => _session.OnPieceUnavailable(m.Block, m.Reason, Now));
+        Receive<PeerOutbound.PieceUnavailable>(m =>
+        {
+            // Data we verified is gone from the disk: the piece manager takes those pieces back and checks them again.
+            if (m.Lost is { } lost) _ctx.PieceManager.Tell(new PieceManager.PiecesLost(lost.First, lost.Last, m.Reason));
+            _session.OnPieceUnavailable(m.Block, m.Reason, Now);
+        });
+        Receive<PieceManager.PieceGone>(m => _session.OnWeLost(m.Piece, Now));
         Receive<Tick>(_ => _session.OnTick(Now));
         SocketEvents();
     }

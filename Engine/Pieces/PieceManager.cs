@@ -73,6 +73,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private readonly InfoHash _infoHash;
     private readonly TorrentLayout _layout;
     private readonly IActorRef _storage;
+    private readonly BlockSource? _blocks;
     private readonly PiecePicker _picker;
     private readonly Dictionary<IActorRef, PeerState> _peers = new();
     private readonly Dictionary<int, PeerState> _byKey = new();
@@ -87,8 +88,9 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _resumeDirty;
     private bool _completedAnnounced;
 
-    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval)
+    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null)
     {
+        _blocks = blocks;
         _infoHash = infoHash;
         _layout = layout;
         _storage = storage;
@@ -129,6 +131,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
             foreach (var b in m.Blocks) _picker.Release(p.Key, b);
         }));
         Receive<StorageActor.PieceChecked>(OnPieceChecked);
+        Receive<PiecesLost>(OnPiecesLost);
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
@@ -136,8 +139,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5)));
+    /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
+    public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
+        BlockSource? blocks = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks));
 
     protected override void PreStart()
     {
@@ -261,12 +266,14 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     private void OnPieceChecked(StorageActor.PieceChecked m)
     {
+        if (OnRechecked(m)) return;
         _senders.Remove(m.Piece, out var senders);
         if (m.Ok)
         {
             if (_picker.Have[m.Piece]) return;
             Judge(_smartBan.PiecePassed(m.Piece, m.BlockDigests), m.Piece, passed: true);
             _picker.PieceVerified(m.Piece);
+            _blocks?.Revalidate(m.Piece);
             _verifiedBytes += _layout.PieceSize(m.Piece);
             _resumeDirty = true;
             // Armed by the first change after a save, not periodic: a torrent with nothing new has no timer.

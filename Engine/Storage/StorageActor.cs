@@ -37,6 +37,11 @@ internal sealed class StorageActor : ReceiveActor
     {
         public bool WantDigests { get; init; }
     }
+    /// <summary>
+    /// Close every file handle once the operations before it are done; the next operation opens the files afresh (a file
+    /// removed or replaced under us is then seen as it is now, not through a handle to the old one). No reply.
+    /// </summary>
+    public sealed record ReopenFiles;
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -69,6 +74,7 @@ internal sealed class StorageActor : ReceiveActor
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
+    private sealed record ReopenOp(IActorRef ReplyTo) : Op(ReplyTo);
 
     private readonly TorrentMetainfo _torrent;
     private readonly TorrentStorage _storage;
@@ -81,10 +87,10 @@ internal sealed class StorageActor : ReceiveActor
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
 
-    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate)
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null)
     {
         _torrent = torrent;
-        _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
+        _storage = new TorrentStorage(torrent, saveDirectory, preallocate, ownWrites);
         _resumePath = resumePath;
         _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
         _pending = _hashing.RentBatch();
@@ -94,10 +100,12 @@ internal sealed class StorageActor : ReceiveActor
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
+        Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
     }
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate));
+    /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites));
 
     protected override void PreStart()
     {
@@ -172,6 +180,10 @@ internal sealed class StorageActor : ReceiveActor
                 break;
             case SaveOp s:
                 WriteResume(s.Bits);
+                break;
+            case ReopenOp:
+                await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
+                _storage.CloseHandles();
                 break;
             case CloseOp c:
                 try

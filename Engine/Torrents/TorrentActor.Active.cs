@@ -27,7 +27,18 @@ internal sealed partial class TorrentActor
         Active(TorrentState.Downloading);
     }
 
-    private void Seeding() => Active(TorrentState.Seeding);
+    private void Seeding()
+    {
+        Receive<DataLost>(m =>
+        {
+            ForgetPieces(m);
+            if (_have.AllSet) return;
+            // Pieces to fetch again: a seed becomes a downloader until it has them back.
+            Enter(TorrentState.Downloading, Downloading);
+            _peers.Tell(new PeerManager.SetSeeding(false));
+        });
+        Active(TorrentState.Seeding);
+    }
 
     /// <summary>The swarm runs: addresses and incoming connections go to the PeerManager, the tracker client hears our totals.</summary>
     private void Active(TorrentState state)

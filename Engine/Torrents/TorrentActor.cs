@@ -72,9 +72,10 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _have = new Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath), "storage");
+        var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites), "storage");
         Context.Watch(_storage);
-        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool);
+        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites);
         Checking(pauseWhenChecked: startPaused);
     }
 
@@ -122,6 +123,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceVerified>(m => RecordPiece(m));
+        Receive<DataLost>(m => ForgetPieces(m));
         Receive<PieceManager.DownloadCompleted>(_ => { }); // the last PieceVerified has told us already
         Receive<PeerManager.Summary>(m =>
         {
@@ -178,6 +180,13 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _have[verified.Piece] = true;
         Publish(verified);
         return !wasComplete && _have.AllSet;
+    }
+
+    /// <summary>Verified pieces are gone from the disk (they are checked again; those that pass come back as PieceVerified).</summary>
+    private void ForgetPieces(DataLost lost)
+    {
+        for (var piece = Math.Max(0, lost.FirstPiece); piece <= lost.LastPiece && piece < _have.Count; piece++) _have[piece] = false;
+        Publish(lost);
     }
 
     private TorrentStatus Status(TorrentState state) => new(

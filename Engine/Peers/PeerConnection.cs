@@ -23,6 +23,9 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
     public sealed record SetChoke(bool Choke);
 
+    /// <summary>From the PeerManager: close the connection (not a failure, no ban), e.g. to give its slot to another peer.</summary>
+    public sealed record Disconnect(string Reason);
+
     /// <summary>An input for the extension called <paramref name="Name"/> (BEP 10), passed to it unread.</summary>
     public sealed record ToExtension(string Name, object Input);
 
@@ -147,6 +150,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     /// <summary>What the socket children tell in every state after they started.</summary>
     private void SocketEvents()
     {
+        Receive<Disconnect>(m => Close(m.Reason, failed: false, ban: false));
         Receive<PeerInbound.ViolationDetected>(m => Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true));
         Receive<PeerInbound.ReadEnded>(m => Close(m.Reason, failed: _session.RemoteId is null, ban: false));
         Receive<PeerOutbound.WriteEnded>(m => Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false));

@@ -147,10 +147,9 @@ public sealed class StorageActorSpec : TestKit, IDisposable
     {
         var (t, src) = MakeTorrent();
         var all = TorrentBytes(src);
-        var save = Path.Combine(_root, "dl");
-        Directory.CreateDirectory(Path.Combine(save, "set"));
-        // /dev/full answers every write with ENOSPC: a real "no space left on device".
-        File.CreateSymbolicLink(Path.Combine(save, "set", "a.bin"), "/dev/full");
+        // An 8 KiB file system: the first piece (16 KiB) does not fit: ENOSPC, a real "no space left on device".
+        using var disk = Engine.Tests.Lab.SmallDisk.Mount(8 * 1024);
+        var save = disk.Path;
         var parent = CreateTestProbe();
         var storage = parent.ChildActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume")));
         var credit = new DiskCredit(0);

@@ -22,6 +22,7 @@ internal sealed class TorrentStorage : IDisposable
     private readonly bool _readOnly;
     private readonly OwnWrites? _ownWrites;  // writing: counted before each write; reading: to tell our writes from others'
     private readonly ChangeGuard? _guard;    // reading only
+    private readonly SafePaths? _safe;       // writing: no symbolic link inside the download directory is followed
     private readonly object _gate = new();
     private bool _disposed;
 
@@ -52,6 +53,7 @@ internal sealed class TorrentStorage : IDisposable
         }
         _map = new FileMap(lengths);
         _handles = new SafeFileHandle?[lengths.Length];
+        if (!readOnly) _safe = new SafePaths(SaveDirectory);
         if (readOnly)
         {
             _guard = new ChangeGuard(lengths.Length, ownWrites);
@@ -100,9 +102,12 @@ internal sealed class TorrentStorage : IDisposable
         for (var i = 0; i < _fullPaths.Length; i++)
         {
             var file = _torrent.Files[i];
-            if (file.Length != 0 || file.IsPadding || file.IsSymlink || File.Exists(_fullPaths[i])) continue;
+            if (file.Length != 0 || file.IsPadding || file.IsSymlink) continue;
+            _safe!.RefuseLinks(_fullPaths[i]);
+            if (File.Exists(_fullPaths[i])) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(_fullPaths[i])!);
-            File.Create(_fullPaths[i]).Dispose();
+            using var created = File.OpenHandle(_fullPaths[i], FileMode.CreateNew, FileAccess.Write);
+            _safe.VerifyOpened(created, _fullPaths[i]);
         }
     }
 
@@ -275,10 +280,13 @@ internal sealed class TorrentStorage : IDisposable
                 throw new DataLostException(file, $"'{path}' is missing", e);
             }
         }
+        _safe!.RefuseLinks(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var length = _torrent.Files[file].Length;
-        return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
+        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
             FileOptions.None, _preallocate && !File.Exists(path) ? length : 0);
+        _safe.VerifyOpened(handle, path);
+        return handle;
     }
 
     public void Dispose()

@@ -38,9 +38,13 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     public sealed record GetPeers;
     /// <summary>Switches the choker between downloading and seeding policy.</summary>
     public sealed record SetSeeding(bool Seeding);
-    /// <summary>Replies the engine-wide connection count and this torrent's (observable in tests).</summary>
+    /// <summary>Replies the engine-wide connection count and this torrent's, and its bans (observable in tests and benchmarks).</summary>
     public sealed record GetConnectionCount;
-    public sealed record ConnectionCount(int Torrent, int Engine);
+    public sealed record ConnectionCount(int Torrent, int Engine)
+    {
+        /// <summary>Bans held by the torrent's ban list.</summary>
+        public int Bans { get; init; }
+    }
 
     // ---- from peer connections ----------------------------------------------------------------------
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
@@ -142,7 +146,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
         Receive<Redial>(_ => Dial());
         Receive<SetSeeding>(m => _seeding = m.Seeding);
-        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse)));
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }));
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
         Receive<GetPeers>(_ =>
         {

@@ -33,8 +33,8 @@ internal sealed class ChangeGuard
         if (!info.Exists) return;
         lock (_gate)
         {
-            _seenTime[file] = info.LastWriteTimeUtc.Ticks;
             _seenWrites[file] = _ownWrites?.Of(file) ?? 0;
+            Volatile.Write(ref _seenTime[file], info.LastWriteTimeUtc.Ticks);
         }
     }
 
@@ -45,8 +45,8 @@ internal sealed class ChangeGuard
         var writes = _ownWrites?.Of(file) ?? 0;
         lock (_gate)
         {
-            _seenTime[file] = time;
             _seenWrites[file] = writes;
+            Volatile.Write(ref _seenTime[file], time);
         }
     }
 
@@ -54,13 +54,14 @@ internal sealed class ChangeGuard
     public void Check(int file, SafeFileHandle handle, string path)
     {
         var time = File.GetLastWriteTimeUtc(handle).Ticks;
+        if (time == Volatile.Read(ref _seenTime[file])) return; // the usual case: nothing moved, no lock
         var writes = _ownWrites?.Of(file) ?? 0; // read after the time: a write of ours that moved it has counted already
         lock (_gate)
         {
             var seen = _seenTime[file];
             var ours = writes != _seenWrites[file];
-            _seenTime[file] = time;
             _seenWrites[file] = writes;
+            Volatile.Write(ref _seenTime[file], time);
             if (seen == 0 || seen == time || ours) return;
         }
         throw new DataLostException(file, $"'{path}' was changed on disk since its pieces were verified");

@@ -214,23 +214,23 @@ internal sealed class TrackerHttpServer : IAsyncDisposable
         {
             while (received < length)
             {
-                // Doubling (at least a step, at most the length): never more than twice what arrived, plus a step, is held.
-                var capacity = Math.Min(length, Math.Max(received + BodyStep, 2 * body.Length));
-                if (!Bodies.TryTake(capacity - body.Length)) return (null, taken);
-                taken += capacity - body.Length;
-                Array.Resize(ref body, capacity);
+                if (received == body.Length)
+                {
+                    // Full: grow (a step at first, then doubling, at most the length), taken from the budget before reading.
+                    var capacity = Math.Min(length, Math.Max(BodyStep, 2 * body.Length));
+                    if (!Bodies.TryTake(capacity - body.Length)) return (null, taken);
+                    taken += capacity - body.Length;
+                    Array.Resize(ref body, capacity);
+                }
                 if (received == 0 && start.Length > 0)
                 {
                     start.CopyTo(body);
                     received = start.Length;
                     continue;
                 }
-                while (received < capacity)
-                {
-                    var read = await stream.ReadAsync(body.AsMemory(received, capacity - received), ct);
-                    if (read == 0) throw new EndOfStreamException();
-                    received += read;
-                }
+                var read = await stream.ReadAsync(body.AsMemory(received, body.Length - received), ct);
+                if (read == 0) throw new EndOfStreamException();
+                received += read;
             }
             return (body, taken);
         }

@@ -13,6 +13,9 @@ internal sealed class ExtensionLink(string name, byte localId, IExtensionEffects
     /// <summary>The id the peer wants this extension's messages under; 0 until its handshake names it (or when it disabled it).</summary>
     public byte RemoteId { get; internal set; }
 
+    /// <summary>The time of the input being handled (the session's <c>now</c>).</summary>
+    public DateTimeOffset Now { get; internal set; }
+
     /// <summary>The peer said it supports this extension.</summary>
     public bool Supported => RemoteId != 0;
 

@@ -33,30 +33,33 @@ internal sealed class ExtensionSet
     }
 
     /// <summary>The peer's handshake: each extension learns the id the peer wants (0: not supported, or disabled now).</summary>
-    public void OnHandshake(ExtensionHandshake theirs)
+    public void OnHandshake(ExtensionHandshake theirs, DateTimeOffset now)
     {
         foreach (var (extension, link) in _extensions)
         {
+            link.Now = now;
             link.RemoteId = (byte)(theirs.IdOf(link.Name) ?? 0);
             extension.OnHandshake(theirs, link);
         }
     }
 
     /// <summary>Routes a message the peer sent under <paramref name="localId"/>; false when no extension of ours has that id.</summary>
-    public bool Dispatch(byte localId, ReadOnlyMemory<byte> payload)
+    public bool Dispatch(byte localId, ReadOnlyMemory<byte> payload, DateTimeOffset now)
     {
         if (localId == 0 || localId > _extensions.Length) return false;
         var (extension, link) = _extensions[localId - 1];
+        link.Now = now;
         extension.OnMessage(payload, link);
         return true;
     }
 
     /// <summary>Hands <paramref name="input"/> to the extension called <paramref name="name"/>; false when there is none.</summary>
-    public bool Deliver(string name, object input)
+    public bool Deliver(string name, object input, DateTimeOffset now)
     {
         foreach (var (extension, link) in _extensions)
         {
             if (link.Name != name) continue;
+            link.Now = now;
             extension.OnLocal(input, link);
             return true;
         }

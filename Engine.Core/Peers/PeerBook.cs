@@ -1,4 +1,5 @@
 using System.Net;
+using Engine.Core.Primitives;
 
 namespace Engine.Core.Peers;
 
@@ -14,9 +15,10 @@ namespace Engine.Core.Peers;
 /// </summary>
 internal sealed class PeerBook
 {
-    private sealed class Entry(IPEndPoint endPoint)
+    private sealed class Entry(IPEndPoint endPoint, PeerSource source)
     {
         public IPEndPoint EndPoint { get; } = endPoint;
+        public PeerSource Source { get; } = source;
         public int Failures;
         public DateTimeOffset RetryAt;
         public bool Connected;
@@ -43,21 +45,24 @@ internal sealed class PeerBook
     /// <summary>Bans held (by IP address, or address and port on a shared host).</summary>
     public int BanCount => _bans.Count;
 
-    /// <summary>Adds addresses we have not seen; returns how many were new.</summary>
-    public int Add(IEnumerable<IPEndPoint> endPoints)
+    /// <summary>Adds addresses we have not seen, learnt from <paramref name="source"/>; returns how many were new.</summary>
+    public int Add(IEnumerable<IPEndPoint> endPoints, PeerSource source = PeerSource.Tracker)
     {
         var added = 0;
         foreach (var ep in endPoints)
         {
             if (_entries.Count >= _capacity) break;
             if (ep.Port == 0 || _entries.ContainsKey(ep)) continue;
-            var e = new Entry(ep);
+            var e = new Entry(ep, source);
             _entries.Add(ep, e);
             _order.Add(e);
             added++;
         }
         return added;
     }
+
+    /// <summary>Where we first learnt of <paramref name="endPoint"/> (<see cref="PeerSource.Incoming"/> when not in the book).</summary>
+    public PeerSource SourceOf(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) ? e.Source : PeerSource.Incoming;
 
     /// <summary>Up to <paramref name="max"/> addresses that may be dialled now, marked connected.</summary>
     public List<IPEndPoint> Take(int max, DateTimeOffset now)

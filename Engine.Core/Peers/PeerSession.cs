@@ -68,6 +68,7 @@ internal sealed partial class PeerSession
         RemoteSupportsExtensions = theirs.SupportsExtensions;
         _lastReceived = now;
         if (RemoteSupportsExtensions) Send(new Extended(0, ExtensionHandshake()), now);
+        if (theirs.SupportsDht && _ctx.DhtPort is > 0 and <= 65535) Send(new Port((ushort)_ctx.DhtPort), now);
         return true;
     }
 
@@ -95,7 +96,7 @@ internal sealed partial class PeerSession
     public void OnBanned(string reason) => Close("banned: " + reason, failed: true, ban: true);
 
     /// <summary>An input for one of our extensions, from our side; false when no extension has that name.</summary>
-    public bool OnExtensionInput(string name, object input) => !IsClosed && _extensions.Deliver(name, input);
+    public bool OnExtensionInput(string name, object input, DateTimeOffset now) => !IsClosed && _extensions.Deliver(name, input, now);
 
     /// <summary>One message from the peer.</summary>
     public void OnMessage(PeerMessage message, DateTimeOffset now)
@@ -156,7 +157,8 @@ internal sealed partial class PeerSession
             case Request request: OnRequest(request.Block, now); break;
             case Cancel cancel: OnCancel(new BlockRequest(cancel.Piece, cancel.Offset, cancel.Length), now); break;
             case Wire.Reject reject: OnReject(new BlockRequest(reject.Piece, reject.Offset, reject.Length)); break;
-            case Extended ext: OnExtended(ext); break;
+            case Extended ext: OnExtended(ext, now); break;
+            case Port port when port.ListenPort > 0: _fx.Notify(new DhtPortAnnounced(port.ListenPort)); break;
             default: break; // keep-alive, port, suggest, allowed-fast: nothing to do (yet)
         }
     }
@@ -190,10 +192,10 @@ internal sealed partial class PeerSession
         _fx.PeerHasAll();
     }
 
-    private void OnExtended(Extended ext)
+    private void OnExtended(Extended ext, DateTimeOffset now)
     {
-        if (ext.ExtendedId == 0) { ReadExtensionHandshake(ext.Payload); return; }
-        try { _extensions.Dispatch(ext.ExtendedId, ext.Payload); }
+        if (ext.ExtendedId == 0) { ReadExtensionHandshake(ext.Payload, now); return; }
+        try { _extensions.Dispatch(ext.ExtendedId, ext.Payload, now); }
         catch (ExtensionException) { /* a malformed extension message loses only itself */ }
     }
 
@@ -207,14 +209,14 @@ internal sealed partial class PeerSession
         return d.ToArray();
     }
 
-    private void ReadExtensionHandshake(byte[] payload)
+    private void ReadExtensionHandshake(byte[] payload, DateTimeOffset now)
     {
         ExtensionHandshake theirs;
         try { theirs = Extensions.ExtensionHandshake.Decode(payload); }
         catch (ExtensionException) { return; } // a malformed extension handshake only loses the hints
         if (theirs.RequestQueue is { } reqq) _pipeline.SetPeerMaxRequests(Math.Min(reqq, 2000));
         if (theirs.ListenPort is { } port) _fx.ListenPort(port);
-        _extensions.OnHandshake(theirs);
+        _extensions.OnHandshake(theirs, now);
     }
 
     /// <summary>Two seeds have nothing to give each other: the connection is closed.</summary>

@@ -11,6 +11,8 @@ internal static class ApiTestEngines
     {
         ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
         StateDirectory = stateDirectory,
+        Dht = false, // the DHT has tests of its own; here it would only resolve the public routers
+        Lsd = false,
         Tunables = new()
         {
             RedialInterval = TimeSpan.FromSeconds(1),

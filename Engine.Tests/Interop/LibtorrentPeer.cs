@@ -27,6 +27,12 @@ public sealed record LibtorrentOptions
 
     /// <summary>The address it listens on: 127.0.0.1, or a lab address (<c>Lab.LoopbackLab</c>) for an IP of its own.</summary>
     public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Exchange peers with connected peers (ut_pex, BEP 11); off by default.</summary>
+    public bool Pex { get; init; }
+
+    /// <summary>Local service discovery (BEP 14) on the listen interface; off by default.</summary>
+    public bool Lsd { get; init; }
 }
 
 /// <summary>Latest status line of a libtorrent peer.</summary>
@@ -154,6 +160,8 @@ public sealed class LibtorrentPeer : ExternalPeer
             if (options.KeepSeeding) args.Add("--keep-seeding");
             if (options.NoTracker) args.Add("--no-tracker");
             if (options.UploadLimit > 0) { args.Add("--upload-limit"); args.Add(options.UploadLimit.ToString(CultureInfo.InvariantCulture)); }
+            if (options.Pex) args.Add("--pex");
+            if (options.Lsd) args.Add("--lsd");
             peer.Start(new ProcessSpec(RequiredPrograms.Python, args)
             {
                 Name = peer.Name,

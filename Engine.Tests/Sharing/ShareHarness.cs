@@ -46,6 +46,8 @@ internal sealed class ShareHarness : IAsyncDisposable
     {
         ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
         UploadLimit = uploadLimit,
+        Dht = false,
+        Lsd = false,
         Tunables = new()
         {
             TrackerMinimumInterval = TimeSpan.FromSeconds(1),

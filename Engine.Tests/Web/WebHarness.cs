@@ -37,6 +37,8 @@ internal sealed class WebHarness : IAsyncDisposable
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             StateDirectory = dir.Sub("state"),
+        Dht = false, // the DHT has tests of its own; here it would only resolve the public routers
+        Lsd = false,
         });
         try
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Engine.Core.Primitives;
 
 namespace Engine.Api;
 
@@ -28,4 +29,8 @@ public sealed record PeerSnapshot(
     bool PeerInterested,
     bool Snubbed,
     double Progress,
-    DateTimeOffset ConnectedAt);
+    DateTimeOffset ConnectedAt)
+{
+    /// <summary>Where we learnt of the peer: a tracker, the DHT, peer exchange, local discovery, it connected to us, or it was given.</summary>
+    public PeerSource Source { get; init; }
+}

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
+using Engine.Dht;
 using Engine.Metainfo;
 using Engine.Runtime;
 using Engine.Torrents;
@@ -231,6 +232,16 @@ public sealed class TorrentEngine : IAsyncDisposable
             throw;
         }
         return handle;
+    }
+
+    /// <summary>The DHT node's routing table, lookups and store; null when the engine runs no DHT (<see cref="TorrentEngineOptions.Dht"/> off, or no listener).</summary>
+    public async Task<DhtStatus?> GetDhtStatusAsync(CancellationToken ct = default)
+    {
+        ThrowIfStopped();
+        var reply = await AskRootAsync(new EngineRoot.ToDht(new DhtNode.GetStatus()), TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        return reply is DhtNode.Status s
+            ? new DhtStatus(s.Id, s.Nodes, s.Buckets, s.LookupsRunning, s.LookupsWaiting, s.StoredTorrents, s.StoredPeers, s.ExternalAddress)
+            : null;
     }
 
     /// <summary>

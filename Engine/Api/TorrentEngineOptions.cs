@@ -2,6 +2,7 @@ using System.Net;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Trackers;
+using Engine.Dht;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;
@@ -45,6 +46,21 @@ public sealed record TorrentEngineOptions
     /// </summary>
     public long DiskBudgetBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Find peers through the mainline DHT (BEP 5): one node per engine, on the listen port's number over UDP, its routing
+    /// table kept in <see cref="StateDirectory"/>. Private torrents never use it.
+    /// </summary>
+    public bool Dht { get; init; } = true;
+
+    /// <summary>"host:port" nodes to join the DHT through when the saved table gives none that answer; null: the well-known routers.</summary>
+    public IReadOnlyList<string>? DhtBootstrapNodes { get; init; }
+
+    /// <summary>Exchange peer lists with connected peers (BEP 11, ut_pex). Private torrents never do.</summary>
+    public bool Pex { get; init; } = true;
+
+    /// <summary>Find peers on the local network (BEP 14: multicast announces on the interface we listen on). Private torrents never do.</summary>
+    public bool Lsd { get; init; } = true;
+
     /// <summary>Timers and limits beyond these everyday settings (keep-alives, choking, trackers, magnet links, resume saves).</summary>
     public EngineTunables Tunables { get; init; } = new();
 
@@ -64,6 +80,9 @@ public sealed record TorrentEngineOptions
         if (DiskBudgetBytes < 1024 * 1024)
             throw new InvalidEngineOptionsException($"{nameof(DiskBudgetBytes)} must be at least 1 MiB, got {DiskBudgetBytes}");
         if (Tunables is null) throw new InvalidEngineOptionsException(nameof(Tunables) + " must be set (new() for the defaults)");
+        foreach (var node in DhtBootstrapNodes ?? [])
+            if (!DhtNode.TryParseHostPort(node, out _, out _))
+                throw new InvalidEngineOptionsException($"{nameof(DhtBootstrapNodes)}: '{node}' is not host:port");
         Tunables.Validate();
     }
 
@@ -120,6 +139,9 @@ public sealed record TorrentEngineOptions
             },
             ResumeSaveInterval = t.ResumeSaveInterval,
             ExtraHocon = t.AkkaHocon,
+            Dht = new DhtOptions { Enabled = Dht, BootstrapNodes = DhtBootstrapNodes ?? DhtOptions.DefaultRouters },
+            Pex = Pex,
+            Lsd = Lsd,
         };
     }
 

@@ -125,7 +125,7 @@ public sealed class TorrentHandle
     {
         ThrowIfRemoved();
         if (_stopped) return;
-        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new PeerManager.AddPeers(peers.ToList())), ActorRefs.NoSender);
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new PeerManager.AddPeers(peers.ToList(), PeerSource.Manual)), ActorRefs.NoSender);
     }
 
     /// <summary>Changes this torrent's own limits (bytes/s; null for none) at once; the engine's limits apply as well.
@@ -192,7 +192,7 @@ public sealed class TorrentHandle
         foreach (var p in peers)
             result.Add(new PeerSnapshot(p.Remote, p.PeerId is null ? null : ClientNames.Describe(p.PeerId), p.PeerId?.ToString() ?? "",
                 p.DownloadRate, p.UploadRate, p.Downloaded, p.Uploaded, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested,
-                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt));
+                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt) { Source = p.Source });
         return result;
     }
 

@@ -22,7 +22,11 @@ public sealed record Completed(InfoHash InfoHash, DateTimeOffset At) : TorrentEv
 public sealed record Failed(InfoHash InfoHash, DateTimeOffset At, string Reason) : TorrentEvent(InfoHash, At);
 
 /// <summary>A peer completed its handshake. <paramref name="Client"/> is decoded from its peer id when known.</summary>
-public sealed record PeerConnected(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string? Client) : TorrentEvent(InfoHash, At);
+public sealed record PeerConnected(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string? Client) : TorrentEvent(InfoHash, At)
+{
+    /// <summary>How we came to know the peer (<see cref="PeerSource.Incoming"/> when it dialled us).</summary>
+    public PeerSource Source { get; init; }
+}
 
 /// <summary>A connected peer's connection ended.</summary>
 public sealed record PeerDropped(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string Reason) : TorrentEvent(InfoHash, At);

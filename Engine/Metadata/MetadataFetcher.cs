@@ -4,7 +4,9 @@ using Akka.Event;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
+using Engine.Dht;
 using Engine.Events;
+using Engine.Lsd;
 using Engine.Peers;
 using Engine.Torrents;
 using Engine.Trackers;
@@ -55,6 +57,8 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
 
         Receive<PeerManager.AddPeers>(m => AddPeers(m.Peers));
         Receive<Resolved>(m => AddPeers(m.Peers));
+        Receive<DhtNode.PeersFromDht>(m => AddPeers(m.Peers));
+        Receive<LocalDiscovery.PeersFromLsd>(m => AddPeers(m.Peers));
         Receive<SessionEnded>(OnSessionEnded);
         Receive<Retry>(_ => Dial());
         Receive<TorrentActor.GetStatus>(_ => Sender.Tell(Status()));
@@ -126,12 +130,17 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
             _tracker = Context.ActorOf(TrackerClient.Props(_magnet.InfoHash, tiers, _engine.OurId, _engine.ListenPort, Self,
                 _engine.Http, _engine.TrackerSettings, left: 1), "tracker-" + ++_generation);
         }
+        // Most magnet links carry no working tracker: the DHT finds the peers (it announces us too, as any client does).
+        _engine.Dht.Tell(new DhtNode.Track(_magnet.InfoHash, _engine.ListenPort, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Track(_magnet.InfoHash, _engine.ListenPort, Self));
         Dial();
     }
 
     private void StopSearching()
     {
         Timers.Cancel("retry");
+        _engine.Dht.Tell(new DhtNode.Untrack(_magnet.InfoHash, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Untrack(_magnet.InfoHash, Self));
         if (!_tracker.IsNobody()) Context.Stop(_tracker);
         _tracker = ActorRefs.Nobody;
     }

@@ -54,6 +54,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         {
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
+            DhtPort = ctx.DhtPort,
         }, this, Now);
         if (_transport is null) Connecting();
         else Handshaking();
@@ -134,7 +135,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
         Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
-        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input));
+        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
         Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
         Receive<PeerOutbound.PieceUnavailable>(m =>
         {
@@ -165,7 +166,8 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         var transport = _transport!;
         var handshake = new byte[Handshake.Length];
-        new Handshake(_ctx.InfoHash, _ctx.OurId, supportsExtensions: true, supportsFast: true).WriteTo(handshake);
+        var reserved = Handshake.ExtensionBit | Handshake.FastBit | (_ctx.DhtPort > 0 ? Handshake.DhtBit : 0);
+        new Handshake(_ctx.InfoHash, _ctx.OurId, reserved).WriteTo(handshake);
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");

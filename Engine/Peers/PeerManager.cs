@@ -3,8 +3,10 @@ using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Choking;
 using Engine.Core.Peers;
+using Engine.Core.Pex;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
+using Engine.Dht;
 using Engine.Transports;
 
 namespace Engine.Peers;
@@ -25,11 +27,11 @@ namespace Engine.Peers;
 /// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot
 /// given to another — without that a new peer would wait up to 10 s for its first byte.</para>
 /// </summary>
-internal sealed class PeerManager : ReceiveActor, IWithTimers
+internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
     /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
-    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers);
+    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers, PeerSource Source = PeerSource.Tracker);
     /// <summary>A connection the listener accepted and routed here by info-hash.</summary>
     public sealed record IncomingPeer(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Replies <see cref="Summary"/>.</summary>
@@ -53,7 +55,11 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
         bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
-        bool Snubbed);
+        bool Snubbed)
+    {
+        /// <summary>Where we learnt of the peer (set by the PeerManager).</summary>
+        public PeerSource Source { get; init; }
+    }
 
     // ---- outputs ------------------------------------------------------------------------------------
     /// <summary>Told to the parent after every rechoke (observable in tests): the regular slots' peers and the optimistic one.</summary>
@@ -64,7 +70,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     }
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
     /// <summary>Told to the parent when a peer completes its handshake.</summary>
-    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId);
+    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId, PeerSource Source);
     /// <summary>Told to the parent when a handshaked peer's connection ends.</summary>
     public sealed record PeerDown(IPEndPoint Remote, PeerId PeerId, string Reason);
 
@@ -73,8 +79,9 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     private sealed class Redial { public static readonly Redial Instance = new(); }
     private sealed record ForgetTerminated(IActorRef Actor);
 
-    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote, bool outgoing)
+    private sealed class PeerEntry(int key, IActorRef actor, IPEndPoint remote, bool outgoing, PeerSource source)
     {
+        public PeerSource Source { get; } = source;
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         public IPEndPoint Remote { get; } = remote;
@@ -118,7 +125,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
         {
-            _book.Add(m.Peers);
+            _book.Add(m.Peers, m.Source);
             Dial();
         });
         Receive<IncomingPeer>(OnIncoming);
@@ -126,6 +133,11 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerHandshaked>(OnHandshaked);
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
+        PexReceives();
+        Receive<DhtPortAnnounced>(m =>
+        {
+            if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
+        });
         Receive<PeerDisconnected>(m =>
         {
             if (m.PeerId is not null && _peers.ContainsKey(Sender)) Context.Parent.Tell(new PeerDown(m.Remote, m.PeerId, m.Reason));
@@ -152,7 +164,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
         {
             var list = new List<PeerStats>(_peers.Count);
             foreach (var e in _peers.Values)
-                if (e.Stats is not null) list.Add(e.Stats);
+                if (e.Stats is not null) list.Add(e.Stats with { Source = e.Source });
             Sender.Tell(list);
         });
     }
@@ -188,11 +200,13 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
             {
                 Timers.StartPeriodicTimer("rechoke", Rechoke.Instance, _settings.RechokeInterval);
                 Timers.StartPeriodicTimer("optimistic", OptimisticUnchoke.Instance, _settings.OptimisticInterval);
+                if (_ctx.Pex) Timers.StartPeriodicTimer("pex", PexTick.Instance, PexExtension.Interval);
             }
             else
             {
                 Timers.Cancel("rechoke");
                 Timers.Cancel("optimistic");
+                Timers.Cancel("pex");
             }
         }
         if (_book.NextRetry(Now) is not { } due)
@@ -299,7 +313,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     private void Track(IActorRef actor, IPEndPoint remote, bool outgoing)
     {
         Context.Watch(actor);
-        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing) { LastActive = Now };
+        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing, outgoing ? _book.SourceOf(remote) : PeerSource.Incoming) { LastActive = Now };
         _byAddress[remote] = actor;
     }
 
@@ -313,7 +327,8 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
             entry.Actor.Tell(new PeerConnection.Disconnect($"another peer at {entry.Remote.Address} is connected already"));
             return;
         }
-        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId));
+        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId, entry.Source));
+        SoonPex();
         foreach (var other in _peers.Values)
         {
             if (other == entry || other.Superseded || !m.PeerId.Equals(other.PeerId)) continue;

@@ -4,6 +4,7 @@ using Engine.Core.Buffers;
 using Engine.Core.Extensions;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
+using Engine.Core.Pex;
 using Engine.Core.Primitives;
 using Engine.Limits;
 using Engine.Storage;
@@ -37,6 +38,12 @@ internal sealed record SwarmContext(
     /// <summary>Where the write loops read the blocks they upload; null: every request is answered as unavailable.</summary>
     public BlockSource? Blocks { get; init; }
 
+    /// <summary>The engine's DHT node (Nobody when off), told of the DHT ports peers announce.</summary>
+    public IActorRef Dht { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>Our DHT node's UDP port, announced to peers that speak the DHT (0: no DHT, or a private torrent).</summary>
+    public int DhtPort { get; init; }
+
     /// <summary>How connections to peers are opened (TCP by default).</summary>
     public IPeerDialer Dialer { get; init; } = TcpDialer.Instance;
 
@@ -45,7 +52,17 @@ internal sealed record SwarmContext(
 
     /// <summary>
     /// The BEP 10 extensions the connections speak, each a pure module of Engine.Core: <c>ut_metadata</c> serving
-    /// <see cref="Metadata"/>. A new extension is registered here; the peer session and its actor stay as they are.
+    /// <see cref="Metadata"/>, and <c>ut_pex</c> when <see cref="Pex"/>. A new extension is registered here; the peer session and its actor stay as they are.
     /// </summary>
-    public ExtensionRegistry Extensions => MetadataServer.Register(ExtensionRegistry.Empty, Metadata);
+    public ExtensionRegistry Extensions
+    {
+        get
+        {
+            var registry = MetadataServer.Register(ExtensionRegistry.Empty, Metadata);
+            return Pex ? registry.With(PexExtension.Name, () => new PexExtension()) : registry;
+        }
+    }
+
+    /// <summary>Peer exchange (BEP 11, ut_pex) on this torrent's connections (off for private torrents).</summary>
+    public bool Pex { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Trackers;
+using Engine.Dht;
 using Engine.Limits;
 using Engine.Peers;
 
@@ -30,6 +31,15 @@ internal sealed record EngineOptions
 
     /// <summary>How magnet links' metadata is fetched (BEP 9).</summary>
     public MetadataSettings Metadata { get; init; } = new();
+
+    /// <summary>The engine's DHT node. Off unless asked for (the public <c>TorrentEngineOptions.Dht</c> turns it on by default).</summary>
+    public DhtOptions Dht { get; init; } = new() { Enabled = false };
+
+    /// <summary>Peer exchange (BEP 11, ut_pex) on public torrents' connections.</summary>
+    public bool Pex { get; init; }
+
+    /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
+    public bool Lsd { get; init; }
 
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;

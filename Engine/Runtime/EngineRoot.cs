@@ -4,6 +4,9 @@ using Akka.Event;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
+using Engine.Datagrams;
+using Engine.Dht;
+using Engine.Lsd;
 using Engine.Events;
 using Engine.Metadata;
 using Engine.Peers;
@@ -33,13 +36,17 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     /// <summary>Forwards <paramref name="Message"/> to the torrent (the reply goes to the sender); replies <see cref="TorrentNotFound"/> when there is none.</summary>
     public sealed record ToTorrent(InfoHash InfoHash, object Message);
     public sealed record TorrentNotFound(InfoHash InfoHash);
+    /// <summary>Forwards <paramref name="Message"/> to the DHT node (the reply goes to the sender); replies <see cref="DhtOff"/> when there is none.</summary>
+    public sealed record ToDht(object Message);
+    public sealed record DhtOff;
     /// <summary>Replies <see cref="ListenEndPoint"/> once bound (or the bind failure).</summary>
     public sealed record GetListenEndPoint;
     public sealed record ListenEndPoint(IPEndPoint? EndPoint);
 
     private sealed class RestartListener { public static readonly RestartListener Instance = new(); }
 
-    private readonly EngineContext _engine;
+    private EngineContext _engine;
+    private IActorRef _dht = ActorRefs.Nobody;
     private readonly string _resumeDirectory;
     private readonly ChildFailures _failures = new();
     private readonly RestartBackoff _listenerBackoff = new();
@@ -51,12 +58,14 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private IPEndPoint? _bound;
     private int _fetcherCount;
 
-    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory)
+    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
         _listenOn = listenOn;
         if (listenOn is not null) StartListener(listenOn);
+        if (listenOn is not null && dht is { Enabled: true }) StartDht(listenOn, dht);
+        if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
 
         Receive<PeerListener.Bound>(m =>
         {
@@ -102,15 +111,38 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
                 if (actor.Equals(m.ActorRef)) { _torrents.Remove(hash); break; }
         });
         Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
+        Receive<ToDht>(m =>
+        {
+            if (_dht.IsNobody()) Sender.Tell(new DhtOff());
+            else _dht.Forward(m.Message);
+        });
+        Receive<UdpPort.Bound>(m =>
+        {
+            if (m.Error is not null) Context.GetLogger().Warning("the DHT is off: {0}", m.Error);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory));
+    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
+        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd));
 
-    /// <summary>Every child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => _failures.Strategy();
+    /// <summary>
+    /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT
+    /// node and its UDP port are restarted in place instead (torrents hold their references; the node replays its tracked
+    /// torrents to its next incarnation).
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => _failures.Strategy(
+        child => child.Equals(_dht) || child.Path.Name is "udp" or "lsd",
+        (child, cause) => Context.GetLogger().Warning("{0} failed ({1}) and is started again", child.Path.Name, ChildFailures.Describe(cause)));
+
+    /// <summary>The UDP port on the listen port's number, and the DHT node on it (its routing table kept in the state directory).</summary>
+    private void StartDht(IPEndPoint listenOn, DhtOptions options)
+    {
+        var udp = Context.ActorOf(UdpPort.Props(listenOn), "udp");
+        _dht = Context.ActorOf(DhtNode.Props(options, udp, Path.Combine(_resumeDirectory, "dht.dat")), "dht");
+        _engine = _engine with { Dht = _dht };
+    }
 
     private void StartListener(IPEndPoint endPoint)
     {

@@ -15,8 +15,13 @@ internal sealed class ChildFailures
 {
     private readonly Dictionary<IActorRef, Exception> _causes = new();
 
-    /// <summary>The strategy to return from the parent's <c>SupervisorStrategy()</c>.</summary>
-    public SupervisorStrategy Strategy() => new StopAndRecord(this);
+    /// <summary>
+    /// The strategy to return from the parent's <c>SupervisorStrategy()</c>. Children for which <paramref name="restartInPlace"/>
+    /// holds are restarted by Akka instead (same actor ref, fresh state: for a child others hold a reference to), and
+    /// <paramref name="restarted"/> is told, for the parent to log.
+    /// </summary>
+    public SupervisorStrategy Strategy(Func<IActorRef, bool>? restartInPlace = null, Action<IActorRef, Exception>? restarted = null)
+        => new StopAndRecord(this, restartInPlace, restarted);
 
     /// <summary>The exception <paramref name="child"/> failed with, or null when it stopped without failing; forgets it.</summary>
     public Exception? Take(IActorRef child) => _causes.Remove(child, out var cause) ? Unwrap(cause) : null;
@@ -40,11 +45,18 @@ internal sealed class ChildFailures
         return cause;
     }
 
-    private sealed class StopAndRecord(ChildFailures owner) : OneForOneStrategy(_ => Directive.Stop, loggingEnabled: false)
+    private sealed class StopAndRecord(ChildFailures owner, Func<IActorRef, bool>? restartInPlace, Action<IActorRef, Exception>? restarted)
+        : OneForOneStrategy(_ => Directive.Stop, loggingEnabled: false)
     {
         public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
             ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
         {
+            if (restartInPlace?.Invoke(child) == true)
+            {
+                restarted?.Invoke(child, Unwrap(cause));
+                base.ProcessFailure(context, true, child, cause, stats, children);
+                return;
+            }
             owner._causes[child] = cause;
             base.ProcessFailure(context, restart, child, cause, stats, children);
         }

@@ -33,6 +33,15 @@ internal sealed record EngineContext(
     /// <summary>The engine-wide cap on received blocks waiting for the disk (peers' credits draw on it); null: none.</summary>
     public DiskBudget? DiskBudget { get; init; }
 
+    /// <summary>The engine's DHT node (<c>Engine.Dht.DhtNode</c>); Nobody when the DHT is off.</summary>
+    public Akka.Actor.IActorRef Dht { get; init; } = Akka.Actor.ActorRefs.Nobody;
+
+    /// <summary>The engine's local service discovery (<c>Engine.Lsd.LocalDiscovery</c>); Nobody when off.</summary>
+    public Akka.Actor.IActorRef Lsd { get; init; } = Akka.Actor.ActorRefs.Nobody;
+
+    /// <summary>Peer exchange (ut_pex) on public torrents' connections.</summary>
+    public bool Pex { get; init; }
+
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();
 }

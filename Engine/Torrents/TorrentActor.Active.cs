@@ -1,5 +1,8 @@
 using Akka.Actor;
+using Engine.Core.Primitives;
+using Engine.Dht;
 using Engine.Events;
+using Engine.Lsd;
 using Engine.Peers;
 using Engine.Storage;
 using Engine.Trackers;
@@ -43,12 +46,9 @@ internal sealed partial class TorrentActor
     /// <summary>The swarm runs: addresses and incoming connections go to the PeerManager, the tracker client hears our totals.</summary>
     private void Active(TorrentState state)
     {
-        Receive<PeerManager.AddPeers>(m =>
-        {
-            _addresses.Add(m.Peers);
-            if (!_peers.IsNobody()) _peers.Forward(m); // else the PeerManager started again gets them all
-            WakeRefresh();
-        });
+        Receive<PeerManager.AddPeers>(OnAddPeers);
+        Receive<DhtNode.PeersFromDht>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht)));
+        Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd)));
         Receive<PeerManager.IncomingPeer>(m =>
         {
             if (_peers.IsNobody()) m.Transport.Dispose();
@@ -95,11 +95,24 @@ internal sealed partial class TorrentActor
         Publish(new Completed(_torrent.InfoHash, Now));
     }
 
-    /// <summary>Starts the PeerManager and the tracker client (after the check, and again on resume).</summary>
+    private void OnAddPeers(PeerManager.AddPeers m)
+    {
+        _addresses.Add(m.Peers);
+        if (!_peers.IsNobody()) _peers.Tell(m); // else the PeerManager started again gets them all
+        WakeRefresh();
+    }
+
+    /// <summary>Starts the PeerManager and the tracker client, and asks the DHT for peers (after the check, and again on resume).</summary>
     private void StartSwarm()
     {
         StartPeerManager(again: false);
         StartTracker();
+        // BEP 27: a private torrent gets its peers from its trackers only.
+        if (!_torrent.IsPrivate)
+        {
+            _engine.Dht.Tell(new DhtNode.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+            _engine.Lsd.Tell(new LocalDiscovery.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+        }
         WakeRefresh();
     }
 
@@ -107,6 +120,8 @@ internal sealed partial class TorrentActor
     private void StopSwarm(string reason, bool stopTracker)
     {
         CancelRestarts();
+        _engine.Dht.Tell(new DhtNode.Untrack(_torrent.InfoHash, Self));
+        _engine.Lsd.Tell(new LocalDiscovery.Untrack(_torrent.InfoHash, Self));
         StopPeers(reason);
         _blocks.CloseHandles(); // a paused or failed torrent keeps no file open for uploads
         if (stopTracker && !_tracker.IsNobody())

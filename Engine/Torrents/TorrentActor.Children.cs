@@ -74,6 +74,9 @@ internal sealed partial class TorrentActor
             Download = _bandwidth.DownloadThrottle(_engine.Bandwidth),
             Connections = _engine.Connections,
             DiskBudget = _engine.DiskBudget,
+            Dht = _torrent.IsPrivate ? ActorRefs.Nobody : _engine.Dht,
+            DhtPort = _torrent.IsPrivate || _engine.Dht.IsNobody() ? 0 : _engine.ListenPort,
+            Pex = _engine.Pex && !_torrent.IsPrivate,
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
         };

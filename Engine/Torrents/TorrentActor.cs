@@ -4,6 +4,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
+using Engine.Dht;
 using Engine.Events;
 using Engine.Limits;
 using Engine.Peers;
@@ -134,7 +135,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         {
             if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
             WakeRefresh();
-            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)));
+            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)) { Source = m.Source });
         });
         Receive<PeerManager.PeerDown>(m =>
         {
@@ -142,6 +143,8 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         });
         Receive<PeerManager.AddPeers>(_ => { });
         Receive<PieceManager.BanAddress>(_ => { }); // no swarm running: its peers are gone already
+        Receive<DhtNode.PeersFromDht>(_ => { });
+        Receive<Lsd.LocalDiscovery.PeersFromLsd>(_ => { });
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
         Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
         Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));

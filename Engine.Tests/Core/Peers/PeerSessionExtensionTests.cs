@@ -72,8 +72,8 @@ public sealed class PeerSessionExtensionTests
         h.Effects.Clear();
         h.Receive(new Extended(2, "ping"u8.ToArray()));
         Assert.Equal(new Extended(4, "ping"u8.ToArray()).Payload, h.Effects.Messages.Cast<Extended>().Single().Payload);
-        Assert.True(h.Session.OnExtensionInput("x_echo", "hello"));
-        Assert.False(h.Session.OnExtensionInput("ut_pex", "hello"));
+        Assert.True(h.Session.OnExtensionInput("x_echo", "hello", h.Now));
+        Assert.False(h.Session.OnExtensionInput("ut_nothing", "hello", h.Now));
         Assert.Equal([new Notified("hello")], h.Effects.Of<Notified>());
         Assert.Throws<ArgumentException>(() => registry.With("x_echo", () => new Echo()));
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A libtorrent peer for interop tests, driven by Engine.Tests.Interop.LibtorrentPeer.
 
-Runs one libtorrent session bound to 127.0.0.1:<port> (or --host) (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP),
+Runs one libtorrent session bound to 127.0.0.1:<port> or --host:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP; PEX only with --pex),
 adds one .torrent and seeds or leeches it. Every line on stdout is one JSON object:
   {"type":"event","event":"listening"|"checked"|"seeding"|"finished"|"error"|"exit", ...}
   {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...}
@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between status lines")
     ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
+    ap.add_argument("--pex", action="store_true", help="exchange peers (ut_pex) with connected peers")
+    ap.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14) on the listen interface")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -81,7 +83,7 @@ def main():
         "listen_interfaces": "%s:%d" % (args.host, args.port),
         "listen_system_port_fallback": False,
         "enable_dht": False,
-        "enable_lsd": False,
+        "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
         "enable_incoming_utp": False,
@@ -109,7 +111,11 @@ def main():
     atp.save_path = args.save_path
     atp.flags &= ~lt.torrent_flags.auto_managed
     atp.flags &= ~lt.torrent_flags.paused
-    atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
+    atp.flags |= lt.torrent_flags.disable_dht
+    if not args.lsd:
+        atp.flags |= lt.torrent_flags.disable_lsd
+    if not args.pex:
+        atp.flags |= lt.torrent_flags.disable_pex
     if args.no_tracker:
         atp.trackers = []
         atp.flags |= lt.torrent_flags.override_trackers

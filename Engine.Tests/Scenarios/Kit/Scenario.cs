@@ -60,6 +60,8 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             StateDirectory = Path.Combine(_root, name, "state"),
+            Dht = false,
+        Lsd = false,
             Tunables = new() { RedialInterval = TimeSpan.FromSeconds(1), RedialBackoff = TimeSpan.FromSeconds(1), RandomSeed = name.Length },
         };
         if (configure is not null) options = configure(options);

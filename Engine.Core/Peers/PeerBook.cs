@@ -7,9 +7,11 @@ namespace Engine.Core.Peers;
 /// Known peer addresses for one torrent, with exponential backoff for those that failed. Pure: the caller
 /// passes the time. The PeerManager asks it for the next addresses to dial.
 /// A ban (<see cref="Ban"/>: the peer broke the protocol or sent bad data) covers the whole IP address, since a
-/// peer that connects to us comes back from a new port every time. Loopback addresses are the exception: several
-/// peers on one machine (local clients, tests) share one, so there a ban covers the address and port only. An address
-/// given up after too many failed dials is not banned by IP: it was unreachable, not hostile.
+/// peer that connects to us comes back from a new port every time. A shared host (127.0.0.1, ::1: see
+/// <see cref="PeerAddress"/>) is the exception: several peers on one machine (local clients, tests) share it, so there
+/// a ban covers the address and port only. Bans live in a <see cref="BanList"/> (bounded, expiring, O(1)); banning an
+/// address adds no entry to the book, so a flood of violating connections neither grows the book nor slows its scans.
+/// An address given up after too many failed dials is not banned by IP: it was unreachable, not hostile.
 /// </summary>
 internal sealed class PeerBook
 {
@@ -25,19 +27,23 @@ internal sealed class PeerBook
 
     private readonly Dictionary<IPEndPoint, Entry> _entries = new();
     private readonly List<Entry> _order = new();
-    private readonly HashSet<IPAddress> _bannedAddresses = new();
+    private readonly BanList _bans;
     private readonly TimeSpan _baseBackoff;
     private readonly int _maxFailures;
     private readonly int _capacity;
 
-    public PeerBook(TimeSpan? baseBackoff = null, int maxFailures = 8, int capacity = 4000)
+    public PeerBook(TimeSpan? baseBackoff = null, int maxFailures = 8, int capacity = 4000, BanList? bans = null)
     {
         _baseBackoff = baseBackoff ?? TimeSpan.FromSeconds(15);
         _maxFailures = maxFailures;
         _capacity = capacity;
+        _bans = bans ?? new BanList();
     }
 
     public int Count => _entries.Count;
+
+    /// <summary>Bans held (by IP address, or address and port on a shared host).</summary>
+    public int BanCount => _bans.Count;
 
     /// <summary>Adds addresses we have not seen, learnt from <paramref name="source"/>; returns how many were new.</summary>
     public int Add(IEnumerable<IPEndPoint> endPoints, PeerSource source = PeerSource.Tracker)
@@ -66,7 +72,7 @@ internal sealed class PeerBook
         foreach (var e in _order)
         {
             if (result.Count >= max) break;
-            if (e.Connected || Excluded(e) || e.RetryAt > now) continue;
+            if (e.Connected || Excluded(e, now) || e.RetryAt > now) continue;
             e.Connected = true;
             result.Add(e.EndPoint);
         }
@@ -74,15 +80,15 @@ internal sealed class PeerBook
     }
 
     /// <summary>Marks an address as connected (the listen address of a peer that connected to us); false when banned.</summary>
-    public bool MarkConnected(IPEndPoint endPoint)
+    public bool MarkConnected(IPEndPoint endPoint, DateTimeOffset now)
     {
-        if (_bannedAddresses.Contains(Normalize(endPoint.Address))) return false;
+        if (_bans.Contains(endPoint, now)) return false;
         if (!_entries.TryGetValue(endPoint, out var e))
         {
             Add([endPoint]);
             if (!_entries.TryGetValue(endPoint, out e)) return true;
         }
-        if (e.Banned) return false; // its IP was checked above
+        if (e.Banned) return false; // given up after failed dials
         e.Connected = true;
         return true;
     }
@@ -107,33 +113,21 @@ internal sealed class PeerBook
         e.RetryAt = now + TimeSpan.FromTicks(_baseBackoff.Ticks * factor);
     }
 
-    /// <summary>Bans the peer at <paramref name="endPoint"/>: its IP address, or only this address and port on loopback.</summary>
-    public void Ban(IPEndPoint endPoint)
-    {
-        if (!_entries.TryGetValue(endPoint, out var e))
-        {
-            e = new Entry(endPoint, PeerSource.Incoming);
-            _entries.Add(endPoint, e);
-            _order.Add(e);
-        }
-        e.Banned = true;
-        var address = Normalize(endPoint.Address);
-        if (!IPAddress.IsLoopback(address)) _bannedAddresses.Add(address);
-    }
+    /// <summary>Bans the peer at <paramref name="endPoint"/> from <paramref name="now"/>: its IP address, or only this address and port on a shared host.</summary>
+    public void Ban(IPEndPoint endPoint, DateTimeOffset now) => _bans.Add(endPoint, now);
 
-    public bool IsBanned(IPEndPoint endPoint)
-        => _entries.TryGetValue(endPoint, out var e) && e.Banned || _bannedAddresses.Contains(Normalize(endPoint.Address));
+    /// <summary>Banned now, or given up after failed dials.</summary>
+    public bool IsBanned(IPEndPoint endPoint, DateTimeOffset now)
+        => _bans.Contains(endPoint, now) || _entries.TryGetValue(endPoint, out var e) && e.Banned;
 
-    private bool Excluded(Entry e) => e.Banned || _bannedAddresses.Count > 0 && _bannedAddresses.Contains(Normalize(e.EndPoint.Address));
-
-    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+    private bool Excluded(Entry e, DateTimeOffset now) => e.Banned || _bans.Contains(e.EndPoint, now);
 
     /// <summary>When the next backed-off address becomes dialable, or null if none is waiting.</summary>
-    public DateTimeOffset? NextRetry()
+    public DateTimeOffset? NextRetry(DateTimeOffset now)
     {
         DateTimeOffset? next = null;
         foreach (var e in _order)
-            if (!e.Connected && !Excluded(e) && (next is null || e.RetryAt < next)) next = e.RetryAt;
+            if (!e.Connected && !Excluded(e, now) && (next is null || e.RetryAt < next)) next = e.RetryAt;
         return next;
     }
 }

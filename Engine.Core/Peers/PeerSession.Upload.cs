@@ -58,13 +58,29 @@ internal sealed partial class PeerSession
         if (!IsClosed) PumpUploads(now);
     }
 
-    /// <summary>A block handed on could not be read: it was not sent, and with the fast extension it is rejected.</summary>
+    /// <summary>
+    /// A block handed on could not be read: it was not sent. With the fast extension it is rejected; without, the peer
+    /// would wait for it forever, so the connection is closed (never a block of zeros: we do not serve what we lack).
+    /// </summary>
     public void OnPieceUnavailable(BlockRequest block, string reason, DateTimeOffset now)
     {
         if (IsClosed) return;
         if (_unreadableBlocks++ == 0) // the first one per connection is enough to say what is wrong
             _fx.Warn($"block {block} could not be read for upload: {reason}");
         if (RemoteSupportsFast) Reject(block, now);
+        else Close("could not read a block it asked for: " + reason, failed: false);
+    }
+
+    /// <summary>
+    /// A piece we had is gone from the disk (its file was truncated or changed): we no longer have it. Its queued requests
+    /// are dropped (rejected with the fast extension) and later ones are answered as for any piece we lack.
+    /// </summary>
+    public void OnWeLost(int piece, DateTimeOffset now)
+    {
+        if (IsClosed || (uint)piece >= (uint)_ourHave.Count || !_ourHave[piece]) return;
+        _ourHave[piece] = false;
+        foreach (var block in _requests.RemovePiece(piece))
+            if (RemoteSupportsFast) Reject(block, now);
     }
 
     private void SetPeerInterested(bool interested)

@@ -27,6 +27,17 @@ internal sealed class UploadRequests
     /// <summary>A cancel: true when the request was still waiting (it is gone now).</summary>
     public bool Remove(BlockRequest block) => _pending.Remove(block);
 
+    /// <summary>Removes every waiting request for <paramref name="piece"/>; returns them (empty when none).</summary>
+    public BlockRequest[] RemovePiece(int piece)
+    {
+        List<BlockRequest>? removed = null;
+        foreach (var block in _pending)
+            if (block.Piece == piece) (removed ??= new()).Add(block);
+        if (removed is null) return [];
+        foreach (var block in removed) _pending.Remove(block);
+        return [.. removed];
+    }
+
     /// <summary>The oldest waiting request, now no longer waiting.</summary>
     public bool TryDequeue(out BlockRequest block)
     {

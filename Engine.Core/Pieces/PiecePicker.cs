@@ -33,6 +33,8 @@ internal sealed partial class PiecePicker
     private readonly Stack<PieceProgress> _pool = new();
     private readonly Dictionary<int, PeerState> _peers = new();
     private readonly List<int> _cancelScratch = new();
+    private readonly HashSet<int> _singleSource = new();
+    private readonly Dictionary<int, int> _owners = new(); // single-source pieces: the one peer fetching this attempt
     private long _unclaimedBlocks;
     private long _freshVersion; // bumped whenever a started piece becomes fresh again
 
@@ -89,7 +91,7 @@ internal sealed partial class PiecePicker
         ArgumentNullException.ThrowIfNull(peerHas);
         CheckSize(peerHas);
         if (_peers.ContainsKey(peer)) throw new InvalidOperationException($"peer {peer} was already added");
-        var state = new PeerState(peerHas.Clone());
+        var state = new PeerState(peer, peerHas.Clone());
         _peers.Add(peer, state);
         for (var piece = peerHas.NextSet(0); piece >= 0; piece = peerHas.NextSet(piece + 1))
             ChangeAvailability(piece, +1);
@@ -119,6 +121,7 @@ internal sealed partial class PiecePicker
     {
         if (!_peers.TryGetValue(peer, out var state)) return;
         ReleaseAll(state);
+        DropOwnerships(peer);
         var has = state.Has;
         for (var piece = has.NextSet(0); piece >= 0; piece = has.NextSet(piece + 1))
             ChangeAvailability(piece, -1);
@@ -182,6 +185,7 @@ internal sealed partial class PiecePicker
     {
         var written = 0;
         var piece = progress.Piece;
+        if (_singleSource.Count > 0 && _singleSource.Contains(piece) && !TakeOwnership(state.Key, piece)) return 0;
         for (var block = 0; block < progress.BlockCount && written < destination.Length && progress.FreeCount > 0; block++)
         {
             if (!progress.IsFree(block)) continue;
@@ -320,12 +324,48 @@ internal sealed partial class PiecePicker
     {
         if (!_peers.TryGetValue(peer, out var state) || !state.Claims.Remove(block)) return;
         Unclaim(block);
+        if (_owners.TryGetValue(block.Piece, out var owner) && owner == peer) _owners.Remove(block.Piece);
     }
 
     /// <summary>All the peer's claims return to the pool (it choked us).</summary>
     public void ReleaseAll(int peer)
     {
-        if (_peers.TryGetValue(peer, out var state)) ReleaseAll(state);
+        if (!_peers.TryGetValue(peer, out var state)) return;
+        ReleaseAll(state);
+        DropOwnerships(peer);
+    }
+
+    // ---- single-source pieces (smart ban) ----
+
+    /// <summary>
+    /// Fetch this piece (again) from one peer if possible: the first peer to claim a block of it in an attempt becomes its
+    /// owner, and other peers get none of its free blocks while the owner serves it (it keeps its claims, or was not
+    /// removed; endgame duplicates still apply). Asked after a hash failure, so that the next copy has a single source
+    /// and a lying peer meets the sole-source rule. Dropped once the piece is verified.
+    /// </summary>
+    public void PreferSingleSource(int piece)
+    {
+        CheckPiece(piece);
+        if (!_have[piece]) _singleSource.Add(piece);
+    }
+
+    /// <summary>Pieces to be fetched from a single peer (<see cref="PreferSingleSource"/>).</summary>
+    public int SingleSourcePieces => _singleSource.Count;
+
+    private bool TakeOwnership(int peer, int piece)
+    {
+        if (_owners.TryGetValue(piece, out var owner)) return owner == peer;
+        _owners.Add(piece, peer);
+        return true;
+    }
+
+    private void DropOwnerships(int peer)
+    {
+        if (_owners.Count == 0) return;
+        _cancelScratch.Clear();
+        foreach (var (piece, owner) in _owners)
+            if (owner == peer) _cancelScratch.Add(piece);
+        foreach (var piece in _cancelScratch) _owners.Remove(piece);
     }
 
     private void ReleaseAll(PeerState state)
@@ -359,6 +399,7 @@ internal sealed partial class PiecePicker
             Deactivate(progress);
         }
         _have[piece] = true;
+        _singleSource.Remove(piece);
     }
 
     /// <summary>The piece failed its hash check: every block of it is needed again. Claims on it, if any, are dropped.</summary>
@@ -371,6 +412,20 @@ internal sealed partial class PiecePicker
         _unclaimedBlocks += progress.BlockCount - progress.FreeCount;
         Deactivate(progress);
         AddFresh(piece);
+        _freshVersion++;
+    }
+
+    /// <summary>
+    /// A verified piece is gone (its file was truncated or changed on disk): it is missing again, every block wanted.
+    /// Unknown or missing pieces are ignored.
+    /// </summary>
+    public void PieceLost(int piece)
+    {
+        CheckPiece(piece);
+        if (!_have[piece]) return;
+        _have[piece] = false;
+        AddFresh(piece);
+        _unclaimedBlocks += _layout.BlockCount(piece);
         _freshVersion++;
     }
 
@@ -403,6 +458,7 @@ internal sealed partial class PiecePicker
         var piece = progress.Piece;
         if (progress.MissingCount > progress.FreeCount) DropClaimsOn(progress);
         _progress[piece] = null;
+        _owners.Remove(piece);
         _active.Remove(piece);
         if (_open.Contains(piece)) _open.Remove(piece);
         _pool.Push(progress);
@@ -456,8 +512,9 @@ internal sealed partial class PiecePicker
             throw new ArgumentOutOfRangeException(nameof(piece), $"piece {piece} is outside the torrent's {_layout.PieceCount} pieces");
     }
 
-    private sealed class PeerState(Bitfield has)
+    private sealed class PeerState(int key, Bitfield has)
     {
+        public int Key { get; } = key;
         private Bitfield? _exhaustedField;
         private int _exhaustedSetCount;
         private long _exhaustedVersion;

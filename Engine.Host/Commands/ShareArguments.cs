@@ -19,6 +19,9 @@ public sealed record ShareArguments(
     TimeSpan StatusInterval,
     TransferOptions Transfer)
 {
+    /// <summary><c>--publish-token</c>: the tracker's publish token, for a tracker that does not allow our address.</summary>
+    public string? PublishToken { get; init; }
+
     public static ShareArguments Parse(string[] args, bool fetch)
     {
         var usage = fetch ? FetchCommand.Usage : ShareCommand.Usage;
@@ -31,6 +34,7 @@ public sealed record ShareArguments(
         var scan = TimeSpan.FromSeconds(10);
         var status = TimeSpan.FromSeconds(2);
         var transfer = TransferOptions.Default;
+        string? token = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -52,6 +56,7 @@ public sealed record ShareArguments(
                 case "--quiet" when !fetch: quiet = Seconds(Value(), arg, 0, 3600); break;
                 case "--scan-interval" when !fetch: scan = Seconds(Value(), arg, 0.1, 86400); break;
                 case "--status-interval": status = Seconds(Value(), arg, 0.1, 3600); break;
+                case "--publish-token" when !fetch: token = Value(); break;
                 default:
                     if (arg.StartsWith('-') && arg.Length > 1) throw new CommandLineException($"unknown option '{arg}'; {usage}");
                     if (target is not null) throw new CommandLineException($"{(fetch ? "fetch takes one name or info-hash" : "share takes one directory")}; {usage}");
@@ -64,7 +69,7 @@ public sealed record ShareArguments(
         if (fetch && into is null) throw new CommandLineException($"fetch needs --into <dir>; {usage}");
         if (!trackers.Any(t => TrackerCatalogClient.BaseUriFor(t) is not null))
             throw new CommandLineException("give at least one http(s) --tracker: its catalog is where files are published and found");
-        return new ShareArguments(target, into, trackers, port, bind, follow, once, quiet, scan, status, transfer);
+        return new ShareArguments(target, into, trackers, port, bind, follow, once, quiet, scan, status, transfer) { PublishToken = token };
     }
 
     private static string Tracker(string url)

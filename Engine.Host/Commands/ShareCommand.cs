@@ -12,6 +12,7 @@ public static class ShareCommand
     public const string Usage = """
         usage: Engine.Host share <dir> --tracker <url> [--tracker <url>...] [--follow] [--port <n>] [--bind <address>]
                                  [--quiet <seconds>] [--scan-interval <seconds>] [--max-upload KiB/s] [--max-download KiB/s]
+                                 [--publish-token <secret>]
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)

@@ -17,6 +17,7 @@ internal static class ShareConsole
             ScanInterval = a.ScanInterval,
             Follow = a.Follow,
             ShareFiles = shareFiles,
+            PublishToken = a.PublishToken,
         };
         var engine = new TorrentEngineOptions
         {

@@ -13,14 +13,15 @@ internal static class TrackerClientCommands
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         var verb = args[0];
-        string? tracker = null;
+        string? tracker = null, token = null;
         var positional = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
-            if (args[i] is "--tracker" or "-t")
+            if (args[i] is "--tracker" or "-t" or "--token")
             {
-                if (i + 1 >= args.Length) throw new CommandLineException($"--tracker needs a value; {TrackerCommand.Usage}");
-                tracker = args[++i];
+                if (i + 1 >= args.Length) throw new CommandLineException($"{args[i]} needs a value; {TrackerCommand.Usage}");
+                if (args[i] == "--token") token = args[++i];
+                else tracker = args[++i];
             }
             else if (args[i].StartsWith('-')) throw new CommandLineException($"unknown option '{args[i]}'; {TrackerCommand.Usage}");
             else positional.Add(args[i]);
@@ -42,7 +43,7 @@ internal static class TrackerClientCommands
             {
                 "list" => await ListAsync(http, baseUri, output),
                 "peers" => await PeersAsync(http, baseUri, positional[0], output),
-                _ => await PublishAsync(http, baseUri, positional[0], output),
+                _ => await PublishAsync(http, baseUri, positional[0], token, output),
             };
         }
         catch (HttpRequestException e)
@@ -123,7 +124,7 @@ internal static class TrackerClientCommands
         return 0;
     }
 
-    private static async Task<int> PublishAsync(HttpClient http, Uri baseUri, string path, TextWriter output)
+    private static async Task<int> PublishAsync(HttpClient http, Uri baseUri, string path, string? token, TextWriter output)
     {
         byte[] file;
         try
@@ -136,7 +137,9 @@ internal static class TrackerClientCommands
         }
         using var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
-        using var response = await http.PostAsync(new Uri(baseUri, "publish"), content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "publish")) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         if (!response.IsSuccessStatusCode)
             throw new CommandLineException($"the tracker refused {path}: {(json.TryGetProperty("error", out var e) ? e.GetString() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture))}");

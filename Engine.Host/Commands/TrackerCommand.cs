@@ -12,9 +12,10 @@ public static class TrackerCommand
 {
     public const string Usage = """
         usage: Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <infohash-file>] [--interval <seconds>]
+                                   [--publish-from <address[/bits]>]... [--publish-token <secret>]
                Engine.Host tracker list --tracker <url>
                Engine.Host tracker peers <info-hash> --tracker <url>
-               Engine.Host tracker publish <file.torrent> --tracker <url>
+               Engine.Host tracker publish <file.torrent> --tracker <url> [--token <secret>]
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
@@ -63,6 +64,7 @@ public static class TrackerCommand
         var bind = IPAddress.Loopback;
         IReadOnlySet<InfoHash>? allow = null;
         var options = new TrackerOptions();
+        var publishFrom = new List<IPNetwork>();
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -76,6 +78,17 @@ public static class TrackerCommand
                     if (!IPAddress.TryParse(text, out bind!)) throw new CommandLineException($"--bind: '{text}' is not an IP address");
                     break;
                 case "--allow": allow = ReadAllowList(Value()); break;
+                case "--publish-from":
+                    var network = Value();
+                    if (!IPNetwork.TryParse(network.Contains('/') ? network : network + (network.Contains(':') ? "/128" : "/32"), out var parsed))
+                        throw new CommandLineException($"--publish-from: '{network}' is not an address or a network (10.0.0.0/8)");
+                    publishFrom.Add(parsed);
+                    break;
+                case "--publish-token":
+                    var token = Value();
+                    if (token.Length < 16) throw new CommandLineException("--publish-token: give a secret of at least 16 characters");
+                    options = options with { PublishToken = token };
+                    break;
                 case "--interval":
                     var seconds = Value();
                     if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s is < 10 or > 86400)
@@ -87,7 +100,7 @@ public static class TrackerCommand
         }
         if (httpPort is null && udpPort is null) throw new CommandLineException($"give --http <port> and/or --udp <port>; {Usage}");
         return (httpPort is { } hp ? new IPEndPoint(bind, hp) : null, udpPort is { } up ? new IPEndPoint(bind, up) : null,
-            options with { AllowList = allow });
+            options with { AllowList = allow, PublishFrom = [.. options.PublishFrom, .. publishFrom] });
     }
 
     /// <summary>One 40-digit hex info-hash a line; blank lines and <c>#</c> comments are skipped.</summary>

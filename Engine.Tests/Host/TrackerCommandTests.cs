@@ -137,8 +137,24 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     [InlineData(new[] { "--http", "0", "--allow", "/nonexistent/allow.txt" }, "cannot read the allow list")]
     [InlineData(new[] { "--http", "0", "--frobnicate" }, "unknown option '--frobnicate'")]
     [InlineData(new[] { "--http" }, "--http needs a value")]
+    [InlineData(new[] { "--http", "0", "--publish-from", "not/an/address" }, "--publish-from: 'not/an/address' is not an address or a network")]
+    [InlineData(new[] { "--http", "0", "--publish-token", "short" }, "at least 16 characters")]
     public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
         Assert.Contains(message, Assert.Throws<CommandLineException>(() => TrackerCommand.ParseServeArguments(args)).Message);
+
+    [Fact]
+    public void Publishing_is_open_to_this_machine_and_to_the_networks_and_token_given()
+    {
+        var defaults = TrackerCommand.ParseServeArguments(["--http", "0"]).Options;
+        Assert.Null(defaults.PublishToken);
+        Assert.Contains(defaults.PublishFrom, n => n.Contains(System.Net.IPAddress.Loopback));
+        var options = TrackerCommand.ParseServeArguments(["--http", "0", "--publish-from", "10.1.0.0/16", "--publish-from", "192.168.1.7",
+            "--publish-token", "0123456789abcdefXYZ"]).Options;
+        Assert.Equal("0123456789abcdefXYZ", options.PublishToken);
+        Assert.Contains(options.PublishFrom, n => n.Contains(System.Net.IPAddress.Parse("10.1.200.3")));
+        Assert.Contains(options.PublishFrom, n => n.Contains(System.Net.IPAddress.Parse("192.168.1.7")));
+        Assert.DoesNotContain(options.PublishFrom, n => n.Contains(System.Net.IPAddress.Parse("192.168.1.8")));
+    }
 
     [Fact]
     public void A_bad_allow_list_line_names_the_file_and_line()

@@ -25,6 +25,9 @@ public sealed record LibtorrentOptions
     /// <summary>Upload limit in bytes per second (0: unlimited).</summary>
     public int UploadLimit { get; init; }
 
+    /// <summary>The address it listens on: 127.0.0.1, or a lab address (<c>Lab.LoopbackLab</c>) for an IP of its own.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>Exchange peers with connected peers (ut_pex, BEP 11); off by default.</summary>
     public bool Pex { get; init; }
 
@@ -151,6 +154,7 @@ public sealed class LibtorrentPeer : ExternalPeer
                 "--port", port.ToString(CultureInfo.InvariantCulture),
                 "--mode", seed ? "seed" : "leech",
                 "--encryption", options.Encryption,
+                "--host", options.Host,
             };
             foreach (var p in options.ConnectTo) { args.Add("--connect"); args.Add($"127.0.0.1:{p}"); }
             if (options.KeepSeeding) args.Add("--keep-seeding");

@@ -128,7 +128,7 @@ public sealed class UploadTests
     }
 
     [Fact]
-    public async Task A_block_whose_file_is_gone_is_rejected_not_sent_as_zeros()
+    public async Task A_block_whose_file_is_gone_is_rejected_not_sent_as_zeros_and_its_pieces_are_missing_again()
     {
         using var data = Data("vanished-seed");
         await using var node = await Seed(data);
@@ -143,7 +143,17 @@ public sealed class UploadTests
         if (answer is PieceMessage p) p.Data.Release();
         var reject = Assert.IsType<Reject>(answer);
         Assert.Equal(wanted, new BlockRequest(reject.Piece, reject.Offset, reject.Length));
-        Assert.Equal(TorrentState.Seeding, (await node.StatusAsync()).State);
+        // Its pieces are no longer ours: checked again (nothing there), they are missing, and the seed is a downloader again.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var status = await node.StatusAsync();
+        while ((status.State != TorrentState.Downloading || status.VerifiedPieces != 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            status = await node.StatusAsync();
+        }
+        Assert.Equal(TorrentState.Downloading, status.State);
+        Assert.Equal(0, status.VerifiedPieces);
+        Assert.Equal(0, status.HashFailures);
     }
 
     public enum Violation { RequestOver16KiB, RequestPastPieceEnd, RequestsWhileChoked, BitfieldSpareBits }

@@ -19,6 +19,7 @@ public sealed class PieceManagerSpec : TestKit
     private readonly BlockPool _pool = new(64);
     private readonly TestProbe _storage;
     private readonly TestProbe _torrent;
+    private int _nextAddress;
 
     public PieceManagerSpec() : base(output: null)
     {
@@ -32,7 +33,7 @@ public sealed class PieceManagerSpec : TestKit
     private TestProbe JoinSeeder(IActorRef manager, string name)
     {
         var peer = CreateTestProbe(name);
-        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs()), peer.Ref);
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0." + (++_nextAddress)), 6881)), peer.Ref);
         peer.ExpectMsg<PieceManager.Welcome>();
         var all = new Bitfield(_layout.PieceCount);
         all.SetAll();
@@ -225,11 +226,73 @@ public sealed class PieceManagerSpec : TestKit
         verified[0] = true;
         var manager = StartManager(verified);
         var peer = CreateTestProbe();
-        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs()), peer.Ref);
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0." + (++_nextAddress)), 6881)), peer.Ref);
         Assert.True(peer.ExpectMsg<PieceManager.Welcome>().Have[0]);
         manager.Tell(new PieceManager.PeerHave(0), peer.Ref);
         peer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         manager.Tell(new PieceManager.PeerHave(2), peer.Ref);
         Assert.True(peer.ExpectMsg<PieceManager.Interest>().Interested);
+    }
+
+    [Fact]
+    public void Smart_ban_bans_only_the_peer_whose_block_differs_from_the_copy_that_passed()
+    {
+        var manager = StartManager();
+        var honest = JoinSeeder(manager, "honest");
+        var liar = JoinSeeder(manager, "liar");
+        var fromHonest = Ask(manager, honest, 1);
+        var fromLiar = Ask(manager, liar, 1);
+        Assert.Equal(fromHonest[0].Piece, fromLiar[0].Piece); // the started piece is finished first
+        var piece = fromHonest[0].Piece;
+        Deliver(manager, honest, fromHonest[0], fill: 1);
+        Deliver(manager, liar, fromLiar[0], fill: 0xEE);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        Assert.False(_storage.ExpectMsg<StorageActor.VerifyPiece>().WantDigests);
+        UInt128 good0 = 10, good1 = 11, bad = 99;
+        var (honestBlock, liarBlock) = (fromHonest[0].BlockIndex, fromLiar[0].BlockIndex);
+        var failed = new UInt128[2];
+        failed[honestBlock] = honestBlock == 0 ? good0 : good1;
+        failed[liarBlock] = bad;
+        manager.Tell(new StorageActor.PieceChecked(piece, false) { BlockDigests = failed }, _storage.Ref);
+        _torrent.FishForMessage<PieceManager.Progress>(p => p.HashFailures == 1);
+
+        // The piece again, this time from the honest seeder alone: it passes, and its digests convict the liar.
+        var all = Ask(manager, honest, 8);
+        var again = all.Where(b => b.Piece == piece).ToArray();
+        Assert.Equal(2, again.Length);
+        foreach (var b in again) Deliver(manager, honest, b);
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+        Assert.True(_storage.ExpectMsg<StorageActor.VerifyPiece>().WantDigests);
+        manager.Tell(new StorageActor.PieceChecked(piece, true) { BlockDigests = [good0, good1] }, _storage.Ref);
+
+        Assert.Contains("differ from the copy that passed", liar.FishForMessage<PieceManager.BanPeer>(_ => true).Reason);
+        var ban = _torrent.FishForMessage<PieceManager.BanAddress>(_ => true);
+        Assert.Equal(System.Net.IPAddress.Parse("10.0.0.2"), ban.Key.Address);
+        Assert.Equal(0, ban.Key.Port); // the whole address
+        honest.FishForMessage<PieceManager.HaveBroadcast>(_ => true);
+        honest.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_piece_that_could_not_be_checked_blames_nobody_and_is_not_a_hash_failure()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        for (var round = 0; round < 3; round++)
+        {
+            var blocks = Ask(manager, a, 2);
+            foreach (var block in blocks) Deliver(manager, a, block);
+            _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+            _storage.ExpectMsg<StorageActor.WriteBlock>().Data.Release();
+            var verify = _storage.ExpectMsg<StorageActor.VerifyPiece>();
+            manager.Tell(new StorageActor.PieceChecked(verify.Piece, false) { NotChecked = true }, _storage.Ref);
+            manager.Tell(new PieceManager.ReleaseBlocks(Ask(manager, a, 8)), a.Ref); // the piece is wanted again
+        }
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no ban
+        var told = _torrent.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m);
+        Assert.DoesNotContain(told, m => m is PieceManager.BanAddress);
+        Assert.All(told.OfType<PieceManager.Progress>(), p => Assert.Equal(0, p.HashFailures));
     }
 }

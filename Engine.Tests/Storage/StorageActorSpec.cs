@@ -81,7 +81,30 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         var storage = ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume")));
         WritePiece(storage, t, all, 1, new DiskCredit(0));
         storage.Tell(new StorageActor.VerifyPiece(1));
-        Assert.False(ExpectMsg<StorageActor.PieceChecked>().Ok);
+        var failed = ExpectMsg<StorageActor.PieceChecked>();
+        Assert.False(failed.Ok);
+        Assert.False(failed.NotChecked); // the data was read: a real hash failure
+        // Smart ban gets a digest of each block as written.
+        var block = t.Layout.Block(1, 0);
+        var written = all.AsSpan((int)(t.Layout.PieceOffset(1) + block.Offset), block.Length);
+        Assert.Equal([Engine.Core.Pieces.BlockDigest.Of(written)], failed.BlockDigests!);
+    }
+
+    [Fact]
+    public void A_piece_that_passes_carries_its_block_digests_only_when_asked()
+    {
+        var (t, src) = MakeTorrent();
+        var all = TorrentBytes(src);
+        var storage = ActorOf(StorageActor.Props(t, Path.Combine(_root, "dl"), Path.Combine(_root, "r.resume")));
+        WritePiece(storage, t, all, 0, new DiskCredit(0));
+        storage.Tell(new StorageActor.VerifyPiece(0));
+        var plain = ExpectMsg<StorageActor.PieceChecked>();
+        Assert.True(plain.Ok);
+        Assert.Null(plain.BlockDigests);
+        storage.Tell(new StorageActor.VerifyPiece(0) { WantDigests = true });
+        var asked = ExpectMsg<StorageActor.PieceChecked>();
+        Assert.True(asked.Ok);
+        Assert.Equal([Engine.Core.Pieces.BlockDigest.Of(all.AsSpan(0, 16 * 1024))], asked.BlockDigests!);
     }
 
     [Fact]
@@ -124,10 +147,9 @@ public sealed class StorageActorSpec : TestKit, IDisposable
     {
         var (t, src) = MakeTorrent();
         var all = TorrentBytes(src);
-        var save = Path.Combine(_root, "dl");
-        Directory.CreateDirectory(Path.Combine(save, "set"));
-        // /dev/full answers every write with ENOSPC: a real "no space left on device".
-        File.CreateSymbolicLink(Path.Combine(save, "set", "a.bin"), "/dev/full");
+        // An 8 KiB file system: the first piece (16 KiB) does not fit: ENOSPC, a real "no space left on device".
+        using var disk = Engine.Tests.Lab.SmallDisk.Mount(8 * 1024);
+        var save = disk.Path;
         var parent = CreateTestProbe();
         var storage = parent.ChildActorOf(StorageActor.Props(t, save, Path.Combine(_root, "r.resume")));
         var credit = new DiskCredit(0);
@@ -135,7 +157,9 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         storage.Tell(new StorageActor.VerifyPiece(0), TestActor);
         var failed = parent.ExpectMsg<StorageActor.StorageFailed>();
         Assert.Contains("space", failed.Reason, StringComparison.OrdinalIgnoreCase);
-        Assert.False(ExpectMsg<StorageActor.PieceChecked>().Ok);
+        var verdict = ExpectMsg<StorageActor.PieceChecked>();
+        Assert.False(verdict.Ok);
+        Assert.True(verdict.NotChecked); // a lost write is not the peers' fault
         // Buffers and credits are given back even though the writes failed.
         AwaitCondition(() => credit.CurrentCount == t.Layout.BlockCount(0));
         Assert.Equal(0, _pool.Outstanding);

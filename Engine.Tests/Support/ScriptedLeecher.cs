@@ -8,9 +8,9 @@ namespace Engine.Tests.Support;
 internal static class ScriptedLeecher
 {
     /// <summary>Connects to <paramref name="engine"/>, exchanges handshakes (fast extension on) and returns the engine's handshake.</summary>
-    public static async Task<(ScriptedPeer Peer, Handshake Theirs)> ConnectAsync(IPEndPoint engine, InfoHash infoHash, PeerId? id = null)
+    public static async Task<(ScriptedPeer Peer, Handshake Theirs)> ConnectAsync(IPEndPoint engine, InfoHash infoHash, PeerId? id = null, IPAddress? from = null)
     {
-        var peer = await ScriptedPeer.ConnectAsync(engine);
+        var peer = await ScriptedPeer.ConnectAsync(engine, from);
         if (id is not null) peer.Id = id;
         await peer.SendHandshakeAsync(infoHash, fast: true);
         var theirs = await peer.ReceiveHandshakeAsync();
@@ -21,9 +21,10 @@ internal static class ScriptedLeecher
     /// Like <see cref="ConnectAsync"/>, for connections the engine may refuse: returns the peer and true when
     /// the engine closed the connection (before or right after its handshake) within <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<(ScriptedPeer Peer, bool Closed)> ConnectExpectingCloseAsync(IPEndPoint engine, InfoHash infoHash, TimeSpan timeout, PeerId? id = null)
+    public static async Task<(ScriptedPeer Peer, bool Closed)> ConnectExpectingCloseAsync(IPEndPoint engine, InfoHash infoHash, TimeSpan timeout, PeerId? id = null,
+        IPAddress? from = null)
     {
-        var peer = await ScriptedPeer.ConnectAsync(engine);
+        var peer = await ScriptedPeer.ConnectAsync(engine, from);
         if (id is not null) peer.Id = id;
         await peer.SendHandshakeAsync(infoHash, fast: true);
         try { await peer.ReceiveHandshakeAsync(timeout); }

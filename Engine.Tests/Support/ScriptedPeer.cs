@@ -36,18 +36,29 @@ internal sealed class ScriptedPeer : IAsyncDisposable
 
     public IPEndPoint EndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? _socket!.LocalEndPoint!);
 
-    public static ScriptedPeer Listen()
+    /// <summary>Listens on <paramref name="address"/> (default 127.0.0.1; a lab address from <c>Lab.LoopbackLab</c> for a host of its own).</summary>
+    public static ScriptedPeer Listen(IPAddress? address = null)
     {
         var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        l.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        l.Bind(new IPEndPoint(address ?? IPAddress.Loopback, 0));
         l.Listen(4);
         return new ScriptedPeer(l, null);
     }
 
-    public static async Task<ScriptedPeer> ConnectAsync(IPEndPoint remote)
+    /// <summary>Connects to <paramref name="remote"/>, from <paramref name="from"/> when given (a lab address: the engine sees a host of its own).</summary>
+    public static async Task<ScriptedPeer> ConnectAsync(IPEndPoint remote, IPAddress? from = null)
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await s.ConnectAsync(remote).WaitAsync(TimeSpan.FromSeconds(5));
+        try
+        {
+            if (from is not null) s.Bind(new IPEndPoint(from, 0));
+            await s.ConnectAsync(remote).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
         return new ScriptedPeer(null, s);
     }
 

@@ -27,6 +27,21 @@ public sealed record EngineTunables
     /// <summary>A peer's requests we queue; one more drops it (a client that does not wait for our answers).</summary>
     public int MaxQueuedUploadRequests { get; init; } = 500;
 
+    /// <summary>
+    /// Connections of one torrent to or from one IP address (a second peer on an address is refused; 127.0.0.1 and ::1,
+    /// where a machine's local clients share one address, are exempt).
+    /// </summary>
+    public int MaxConnectionsPerHost { get; init; } = 1;
+
+    /// <summary>
+    /// When a torrent's connections are all taken, a new peer takes the place of one that has been idle this long
+    /// (no block either way, no interest either way).
+    /// </summary>
+    public TimeSpan IdlePeerTurnover { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a ban lasts (a peer that broke the protocol or sent wrong data); at most 10 000 are held, the oldest lifted first.</summary>
+    public TimeSpan BanDuration { get; init; } = TimeSpan.FromHours(1);
+
     // ---- choosing and dialling peers ---------------------------------------------------------------------
 
     /// <summary>Regular upload slots (the choker's tit-for-tat), besides the optimistic one.</summary>
@@ -103,13 +118,14 @@ public sealed record EngineTunables
             (nameof(TrackerRetryBase), TrackerRetryBase), (nameof(TrackerRetryMax), TrackerRetryMax),
             (nameof(TrackerRequestTimeout), TrackerRequestTimeout), (nameof(UdpTrackerRetransmitBase), UdpTrackerRetransmitBase),
             (nameof(MetadataPeerTimeout), MetadataPeerTimeout), (nameof(MetadataRetryInterval), MetadataRetryInterval),
-            (nameof(ResumeSaveInterval), ResumeSaveInterval),
+            (nameof(ResumeSaveInterval), ResumeSaveInterval), (nameof(IdlePeerTurnover), IdlePeerTurnover), (nameof(BanDuration), BanDuration),
         })
             if (value <= TimeSpan.Zero) throw new InvalidEngineOptionsException($"Tunables.{name} must be positive, got {value}");
         foreach (var (name, value) in new (string, int)[]
         {
             (nameof(MaxQueuedUploadRequests), MaxQueuedUploadRequests), (nameof(UploadSlots), UploadSlots),
             (nameof(TrackerNumWant), TrackerNumWant), (nameof(MetadataParallelPeers), MetadataParallelPeers),
+            (nameof(MaxConnectionsPerHost), MaxConnectionsPerHost),
         })
             if (value < 1) throw new InvalidEngineOptionsException($"Tunables.{name} must be at least 1, got {value}");
     }

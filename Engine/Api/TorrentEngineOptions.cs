@@ -100,6 +100,9 @@ public sealed record TorrentEngineOptions
             OptimisticInterval = t.OptimisticUnchokeInterval,
             RedialInterval = t.RedialInterval,
             RetryBackoff = t.RedialBackoff,
+            MaxConnectionsPerHost = t.MaxConnectionsPerHost,
+            IdleTurnover = t.IdlePeerTurnover,
+            BanDuration = t.BanDuration,
         };
         return new EngineOptions
         {

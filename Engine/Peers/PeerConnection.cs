@@ -23,6 +23,9 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
     public sealed record SetChoke(bool Choke);
 
+    /// <summary>From the PeerManager: close the connection (not a failure, no ban), e.g. to give its slot to another peer.</summary>
+    public sealed record Disconnect(string Reason);
+
     /// <summary>An input for the extension called <paramref name="Name"/> (BEP 10), passed to it unread.</summary>
     public sealed record ToExtension(string Name, object Input);
 
@@ -134,7 +137,13 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
         Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
         Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
-        Receive<PeerOutbound.PieceUnavailable>(m => _session.OnPieceUnavailable(m.Block, m.Reason, Now));
+        Receive<PeerOutbound.PieceUnavailable>(m =>
+        {
+            // Data we verified is gone from the disk: the piece manager takes those pieces back and checks them again.
+            if (m.Lost is { } lost) _ctx.PieceManager.Tell(new PieceManager.PiecesLost(lost.First, lost.Last, m.Reason));
+            _session.OnPieceUnavailable(m.Block, m.Reason, Now);
+        });
+        Receive<PieceManager.PieceGone>(m => _session.OnWeLost(m.Piece, Now));
         Receive<Tick>(_ => _session.OnTick(Now));
         SocketEvents();
     }
@@ -142,6 +151,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     /// <summary>What the socket children tell in every state after they started.</summary>
     private void SocketEvents()
     {
+        Receive<Disconnect>(m => Close(m.Reason, failed: false, ban: false));
         Receive<PeerInbound.ViolationDetected>(m => Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true));
         Receive<PeerInbound.ReadEnded>(m => Close(m.Reason, failed: _session.RemoteId is null, ban: false));
         Receive<PeerOutbound.WriteEnded>(m => Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false));
@@ -169,7 +179,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         if (!_session.OnHandshake(hs, Now)) return;
         Timers.Cancel("handshake-timeout");
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
         Become(Active);

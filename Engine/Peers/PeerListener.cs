@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using Akka.Actor;
+using Engine.Core.Peers;
 using Engine.Core.Wire;
 using Engine.Transports;
 
@@ -9,10 +10,12 @@ namespace Engine.Peers;
 
 /// <summary>
 /// The one listening socket of an engine (TCP; each accepted connection becomes a <see cref="TcpTransport"/>). An accept loop reads each new connection's handshake (with a
-/// timeout) off the actor thread and tells the engine root, which routes it by info-hash to its torrent;
-/// a connection that sends garbage, or nothing, is closed here. At most <see cref="MaxPendingHandshakes"/>
-/// connections may be waiting for their handshake at once; beyond that new ones are closed at once, so a
-/// flood of silent connections cannot pile up sockets. (Per-torrent and engine-wide connection limits are
+/// deadline) off the actor thread and tells the engine root, which routes it by info-hash to its torrent;
+/// a connection that sends garbage, or nothing, is closed here — garbage at its first wrong byte
+/// (<see cref="HandshakePrefix"/>), not when 68 bytes are in. Who may wait for their handshake, and how long, is the
+/// <see cref="HandshakeQueue"/>'s: at most <see cref="MaxPendingHandshakes"/> at once and a few per host, a deadline that
+/// shrinks as the queue fills, and the longest waiting evicted when a newcomer finds it full, so a flood of silent or
+/// one-byte connections cannot shut honest peers out. (Per-torrent and engine-wide connection limits are
 /// applied after routing, by each torrent's PeerManager.) If the accept loop meets anything but a socket error or the
 /// stop, the actor fails with that exception, so the engine root sees it, logs it and listens again.
 /// </summary>
@@ -26,22 +29,23 @@ internal sealed class PeerListener : ReceiveActor
     private sealed record AcceptFailed(Exception Cause);
 
     private readonly IPEndPoint _endPoint;
-    private readonly TimeSpan _handshakeTimeout;
     private readonly CancellationTokenSource _cts = new();
+    private readonly HandshakeQueue _queue;                               // guarded by itself
+    private readonly Dictionary<long, CancellationTokenSource> _waiting = new(); // guarded by _queue
     private Socket? _listener;
-    private int _pending;
 
-    public const int MaxPendingHandshakes = 64;
+    public const int MaxPendingHandshakes = HandshakeQueue.DefaultMax;
 
-    public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout)
+    public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout, int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
     {
         _endPoint = endPoint;
-        _handshakeTimeout = handshakeTimeout;
+        _queue = new HandshakeQueue(MaxPendingHandshakes, maxPendingPerHost, handshakeTimeout,
+            handshakeTimeout < TimeSpan.FromSeconds(2) ? handshakeTimeout : TimeSpan.FromSeconds(2));
         Receive<AcceptFailed>(m => ExceptionDispatchInfo.Throw(m.Cause));
     }
 
-    public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout)
-        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout));
+    public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
+        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, maxPendingPerHost));
 
     protected override void PreStart()
     {
@@ -75,24 +79,60 @@ internal sealed class PeerListener : ReceiveActor
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
-            if (Interlocked.Increment(ref _pending) > MaxPendingHandshakes)
+            if (socket.RemoteEndPoint is not IPEndPoint remote || Admit(remote, ct) is not var (id, deadline))
             {
-                Interlocked.Decrement(ref _pending);
                 socket.Dispose();
                 continue;
             }
-            _ = ReadHandshake(new TcpTransport(socket), parent, ct);
+            _ = ReadHandshake(new TcpTransport(socket), id, deadline, parent);
         }
     }
 
-    private async Task ReadHandshake(IPeerTransport transport, IActorRef parent, CancellationToken ct)
+    /// <summary>The queue's decision on a new connection: its id and the token that ends its wait, or null when refused. Evicts as told.</summary>
+    private (long Id, CancellationTokenSource Deadline)? Admit(IPEndPoint remote, CancellationToken ct)
+    {
+        lock (_queue)
+        {
+            var admission = _queue.Admit(remote, DateTimeOffset.UtcNow);
+            if (!admission.Accepted) return null;
+            if (admission.Evicted is { } evicted && _waiting.Remove(evicted, out var victim)) victim.Cancel();
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(admission.Deadline);
+            _waiting.Add(admission.Id, deadline);
+            return (admission.Id, deadline);
+        }
+    }
+
+    private void Done(long id)
+    {
+        lock (_queue)
+        {
+            _queue.Done(id);
+            _waiting.Remove(id);
+        }
+    }
+
+    /// <summary>
+    /// Reads the 68-byte handshake as it arrives, refusing the connection at the first byte that cannot start one; the
+    /// wait ends at the deadline or when a newcomer evicts it.
+    /// </summary>
+    private async Task ReadHandshake(IPeerTransport transport, long id, CancellationTokenSource deadline, IActorRef parent)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_handshakeTimeout);
             var buffer = new byte[Handshake.Length];
-            if (!await transport.ReceiveExactlyAsync(buffer, timeout.Token).ConfigureAwait(false) || !Handshake.TryParse(buffer, out var hs, out _))
+            var filled = 0;
+            while (filled < buffer.Length)
+            {
+                var n = await transport.ReceiveAsync(buffer.AsMemory(filled), deadline.Token).ConfigureAwait(false);
+                if (n == 0 || !HandshakePrefix.IsPlausible(buffer.AsSpan(0, filled + n)))
+                {
+                    transport.Dispose();
+                    return;
+                }
+                filled += n;
+            }
+            if (!Handshake.TryParse(buffer, out var hs, out _))
             {
                 transport.Dispose();
                 return;
@@ -105,7 +145,8 @@ internal sealed class PeerListener : ReceiveActor
         }
         finally
         {
-            Interlocked.Decrement(ref _pending);
+            Done(id);
+            deadline.Dispose();
         }
     }
 }

@@ -40,9 +40,13 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     public sealed record GetPeers;
     /// <summary>Switches the choker between downloading and seeding policy.</summary>
     public sealed record SetSeeding(bool Seeding);
-    /// <summary>Replies the engine-wide connection count and this torrent's (observable in tests).</summary>
+    /// <summary>Replies the engine-wide connection count and this torrent's, and its bans (observable in tests and benchmarks).</summary>
     public sealed record GetConnectionCount;
-    public sealed record ConnectionCount(int Torrent, int Engine);
+    public sealed record ConnectionCount(int Torrent, int Engine)
+    {
+        /// <summary>Bans held by the torrent's ban list.</summary>
+        public int Bans { get; init; }
+    }
 
     // ---- from peer connections ----------------------------------------------------------------------
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
@@ -87,6 +91,10 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         public PeerId? PeerId;
         public PeerStats? Stats;
         public bool Choked = true;
+        /// <summary>When a block last went either way (the connection's start until one does): turnover picks the idle.</summary>
+        public DateTimeOffset LastActive;
+        /// <summary>Asked to leave so that a newcomer gets its slot.</summary>
+        public bool TurnedOver;
         /// <summary>Closed as a duplicate: its book address is now held by the connection that stayed.</summary>
         public bool Superseded;
     }
@@ -94,6 +102,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     private readonly SwarmContext _ctx;
     private readonly PeerManagerSettings _settings;
     private readonly PeerBook _book;
+    private readonly ConnectionHygiene _hygiene;
     private readonly Choker _choker;
     private readonly Random _random;
     private readonly Dictionary<IActorRef, PeerEntry> _peers = new();
@@ -110,7 +119,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         _ctx = ctx;
         _settings = settings;
-        _book = new PeerBook(settings.RetryBackoff);
+        _book = new PeerBook(settings.RetryBackoff, bans: new BanList(settings.BanCapacity, settings.BanDuration));
+        _hygiene = new ConnectionHygiene(settings.MaxConnectionsPerHost, settings.IdleTurnover);
         _choker = new Choker(settings.UploadSlots, settings.OptimisticInterval);
         _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
@@ -119,6 +129,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             Dial();
         });
         Receive<IncomingPeer>(OnIncoming);
+        Receive<Pieces.PieceManager.BanAddress>(OnBanAddress);
         Receive<PeerHandshaked>(OnHandshaked);
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
@@ -147,7 +158,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
         Receive<Redial>(_ => Dial());
         Receive<SetSeeding>(m => _seeding = m.Seeding);
-        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse)));
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }));
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
         Receive<GetPeers>(_ =>
         {
@@ -198,7 +209,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 Timers.Cancel("pex");
             }
         }
-        if (_book.NextRetry() is not { } due)
+        if (_book.NextRetry(Now) is not { } due)
         {
             Timers.Cancel("redial");
             _redialAt = null;
@@ -235,6 +246,12 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         foreach (var ep in _book.Take(free, Now))
         {
             if (_byAddress.ContainsKey(ep)) continue;
+            if (_hygiene.HostFull(ep, null, Connections()))
+            {
+                // Already connected to a peer on that address: one per host (the address waits for a later round).
+                _book.Disconnected(ep, failed: false, Now, retryIn: _settings.RetryBackoff);
+                continue;
+            }
             if (!_ctx.Connections.TryAcquire())
             {
                 // The engine is full: the address waits for a later round.
@@ -248,9 +265,15 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
     private void OnIncoming(IncomingPeer m)
     {
-        if (_peers.Count >= _settings.MaxConnections || _byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote)
+        if (_byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote, Now) || _hygiene.HostFull(m.Remote, m.Handshake.PeerId, Connections())
             || !_ctx.Connections.TryAcquire())
         {
+            m.Transport.Dispose();
+            return;
+        }
+        if (_peers.Count - _turningOver >= _settings.MaxConnections && !TurnOver())
+        {
+            _ctx.Connections.Release();
             m.Transport.Dispose();
             return;
         }
@@ -259,10 +282,38 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         UpdateTimers();
     }
 
+    /// <summary>The torrent's connections as the per-host rule sees them.</summary>
+    private IEnumerable<HostConnection> Connections()
+    {
+        foreach (var e in _peers.Values)
+            if (!e.Superseded && !e.TurnedOver) yield return new HostConnection(e.Remote, e.PeerId, e.Outgoing);
+    }
+
+    private int _turningOver; // connections asked to leave for a newcomer, still in _peers until they have gone
+
+    /// <summary>Every slot is taken: asks the least useful peer (idle, no interest either way) to leave; false when none qualifies.</summary>
+    private bool TurnOver()
+    {
+        var candidates = new List<SlotPeer>(_peers.Count);
+        var byKey = new Dictionary<int, PeerEntry>(_peers.Count);
+        foreach (var e in _peers.Values)
+        {
+            if (e.TurnedOver || e.Superseded || e.Stats is not { } s) continue;
+            byKey[e.Key] = e;
+            candidates.Add(new SlotPeer(e.Key, s.PeerInterested, s.AmInterested, s.ConnectedAt, e.LastActive));
+        }
+        if (_hygiene.ChooseTurnover(candidates, Now) is not { } key) return false;
+        var victim = byKey[key];
+        victim.TurnedOver = true;
+        _turningOver++;
+        victim.Actor.Tell(new PeerConnection.Disconnect($"turned over: idle for {(Now - victim.LastActive).TotalSeconds:0} s, its slot went to a new peer"));
+        return true;
+    }
+
     private void Track(IActorRef actor, IPEndPoint remote, bool outgoing)
     {
         Context.Watch(actor);
-        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing, outgoing ? _book.SourceOf(remote) : PeerSource.Incoming);
+        _peers[actor] = new PeerEntry(_counter, actor, remote, outgoing, outgoing ? _book.SourceOf(remote) : PeerSource.Incoming) { LastActive = Now };
         _byAddress[remote] = actor;
     }
 
@@ -270,6 +321,12 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.TryGetValue(Sender, out var entry)) return;
         entry.PeerId = m.PeerId;
+        if (_hygiene.HostFull(entry.Remote, m.PeerId, Connections().Where(c => !ReferenceEquals(c.Remote, entry.Remote))))
+        {
+            // Another peer on that address is connected already (one per host).
+            entry.Actor.Tell(new PeerConnection.Disconnect($"another peer at {entry.Remote.Address} is connected already"));
+            return;
+        }
         Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId, entry.Source));
         SoonPex();
         foreach (var other in _peers.Values)
@@ -305,12 +362,13 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         if (!_peers.TryGetValue(Sender, out var entry) || entry.Outgoing || entry.DialAddress is not null || entry.Superseded) return;
         var address = new IPEndPoint(entry.Remote.Address, m.Port);
         if (_byAddress.ContainsKey(address)) return; // we are dialling it: the duplicate rule settles that one
-        if (_book.MarkConnected(address)) entry.DialAddress = address;
+        if (_book.MarkConnected(address, Now)) entry.DialAddress = address;
     }
 
     private void OnStats(PeerStats m)
     {
         if (!_peers.TryGetValue(Sender, out var e)) return;
+        if (m.Downloaded != (e.Stats?.Downloaded ?? 0) || m.Uploaded != (e.Stats?.Uploaded ?? 0)) e.LastActive = Now;
         e.Stats = m;
         if (e.Choked && m.PeerInterested && UnchokedCount() < _choker.Slots + 1)
             SetChoke(e, choke: false);
@@ -353,6 +411,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.Remove(actor, out var entry)) return;
         _ctx.Connections.Release();
+        if (entry.TurnedOver) _turningOver--;
         _byAddress.Remove(entry.Remote);
         if (entry.Stats is not null)
         {
@@ -361,8 +420,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         }
         if (banned)
         {
-            _book.Ban(entry.Remote);
-            if (entry.DialAddress is { } dial) _book.Ban(dial);
+            _book.Ban(entry.Remote, Now);
+            if (entry.DialAddress is { } dial) _book.Ban(dial, Now);
         }
         else if (entry.DialAddress is { } dial)
         {
@@ -373,6 +432,18 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         }
         if (!entry.Choked) FillFreeSlots();
         Dial();
+    }
+
+    /// <summary>
+    /// Smart ban found the peer behind <see cref="Pieces.PieceManager.BanAddress.Key"/> guilty: its address is banned
+    /// (it may have gone already) and any connection of it still open is closed as banned.
+    /// </summary>
+    private void OnBanAddress(Pieces.PieceManager.BanAddress m)
+    {
+        _book.Ban(m.Key, Now);
+        foreach (var e in _peers.Values)
+            if (PeerAddress.Key(e.Remote).Equals(m.Key) || e.DialAddress is { } d && PeerAddress.Key(d).Equals(m.Key))
+                e.Actor.Tell(new Pieces.PieceManager.BanPeer(m.Reason));
     }
 
     /// <summary>

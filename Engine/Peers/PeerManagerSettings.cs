@@ -18,6 +18,18 @@ internal sealed record PeerManagerSettings
     /// <summary>First wait before a failed address is dialled again (doubling per failure).</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Most connections to or from one IP address (127.0.0.1 and ::1 exempt: many local peers share them).</summary>
+    public int MaxConnectionsPerHost { get; init; } = Core.Peers.ConnectionHygiene.DefaultMaxPerHost;
+
+    /// <summary>With every slot taken, a newcomer replaces a peer idle this long with no interest either way.</summary>
+    public TimeSpan IdleTurnover { get; init; } = Core.Peers.ConnectionHygiene.DefaultIdleTurnover;
+
+    /// <summary>How long a ban lasts (a peer that broke the protocol or sent wrong data).</summary>
+    public TimeSpan BanDuration { get; init; } = Core.Peers.BanList.DefaultDuration;
+
+    /// <summary>Most bans held at once; beyond, the oldest is lifted first.</summary>
+    public int BanCapacity { get; init; } = Core.Peers.BanList.DefaultCapacity;
+
     /// <summary>Seeds the choker's and the peer book's random choices.</summary>
     public int Seed { get; init; } = Environment.TickCount;
 }

@@ -32,8 +32,11 @@ internal sealed class PeerOutbound : ReceiveActor
     public sealed record SendAll(PeerMessage[] Messages);
     /// <summary>Blocks to upload, in order: each is read from the <see cref="BlockSource"/> when its turn to be sent comes.</summary>
     public sealed record SendPieces(BlockRequest[] Blocks);
-    /// <summary>Told to the parent when a block of <see cref="SendPieces"/> could not be read (it is not sent).</summary>
-    public sealed record PieceUnavailable(BlockRequest Block, string Reason);
+    /// <summary>
+    /// Told to the parent when a block of <see cref="SendPieces"/> could not be read (it is not sent). <paramref name="Lost"/>:
+    /// the pieces found gone from the disk (a file missing, truncated or changed), when that was the cause.
+    /// </summary>
+    public sealed record PieceUnavailable(BlockRequest Block, string Reason, LostPieces? Lost = null);
 
     private sealed record BatchSent(int Bytes, int PieceBytes);
     private sealed record LoopEnded(string Reason);
@@ -205,8 +208,9 @@ internal sealed class PeerOutbound : ReceiveActor
     private BlockBuffer? ReadBlock(BlockRequest block, IActorRef self)
     {
         string? error = "no block source";
-        if (_blocks is not null && _blocks.TryRead(block, out error) is { } data) return data;
-        self.Tell(new PieceUnavailable(block, error ?? "unreadable"));
+        var lost = LostPieces.None;
+        if (_blocks is not null && _blocks.TryRead(block, out error, out lost) is { } data) return data;
+        self.Tell(new PieceUnavailable(block, error ?? "unreadable", lost.Any ? lost : null));
         return null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
@@ -14,14 +15,16 @@ namespace Engine.Pieces;
 /// blocks are claimed by which peer, rarest-first selection and endgame. Peers tell it what they have
 /// and ask it for blocks; received blocks go from here to storage, and a piece whose last block
 /// arrived is verified by storage off the actor thread. On verification HAVE goes to every peer and
-/// interest is updated both ways; a failed piece is fetched again and peers that keep sending bad
-/// data are banned. It watches every peer: when one stops, its claimed blocks return to the pool at once.
+/// interest is updated both ways; a failed piece is fetched again, from one peer if possible, and the peer whose
+/// blocks were wrong is found and banned (<see cref="SmartBan{TPeer}"/>, PieceManager.Verdicts.cs). It watches every
+/// peer: when one stops, its claimed blocks return to the pool at once.
 /// See docs/architecture.md ("the life of a block").
 /// </summary>
-internal sealed class PieceManager : ReceiveActor, IWithTimers
+internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 {
     // ---- from peers -----------------------------------------------------------------------------
-    public sealed record PeerJoined(PeerId PeerId);
+    /// <summary>A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name).</summary>
+    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote);
     public sealed record PeerBitfield(Bitfield Has);
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
@@ -39,6 +42,13 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
     public sealed record HaveBroadcast(int Piece);
     public sealed record BanPeer(string Reason);
 
+    // ---- to the parent (torrent), for the PeerManager -------------------------------------------
+    /// <summary>
+    /// The peer named by <paramref name="Key"/> (<see cref="Core.Peers.PeerAddress.Key"/>) sent wrong data: ban it, whether
+    /// it is still connected or not.
+    /// </summary>
+    public sealed record BanAddress(IPEndPoint Key, string Reason);
+
     // ---- to the parent (torrent) ----------------------------------------------------------------
     public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures, long ReceivedBytes);
     public sealed record DownloadCompleted;
@@ -49,25 +59,25 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
 
     private sealed class SaveTick { public static readonly SaveTick Instance = new(); }
 
-    private sealed class PeerState(int key, IActorRef actor, int pieceCount)
+    private sealed class PeerState(int key, IActorRef actor, IPEndPoint banKey, int pieceCount)
     {
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
+        /// <summary>Who a ban names (<see cref="Core.Peers.PeerAddress.Key"/>): the identity smart ban records.</summary>
+        public IPEndPoint BanKey { get; } = banKey;
         public Bitfield Has { get; set; } = new(pieceCount);
         public bool InPicker;
         public bool Interested;
-        public int Strikes;
     }
-
-    public const int BanStrikes = 3;
 
     private readonly InfoHash _infoHash;
     private readonly TorrentLayout _layout;
     private readonly IActorRef _storage;
+    private readonly BlockSource? _blocks;
     private readonly PiecePicker _picker;
     private readonly Dictionary<IActorRef, PeerState> _peers = new();
     private readonly Dictionary<int, PeerState> _byKey = new();
-    private readonly Dictionary<int, HashSet<int>> _contributors = new();
+    private readonly Dictionary<int, IPEndPoint?[]> _senders = new(); // pieces in progress: who sent each block written
     private readonly TimeSpan _saveInterval;
     private readonly BlockRequest[] _pickBuffer = new BlockRequest[2048];
     private readonly List<int> _completed = new();
@@ -78,8 +88,9 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
     private bool _resumeDirty;
     private bool _completedAnnounced;
 
-    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval)
+    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null)
     {
+        _blocks = blocks;
         _infoHash = infoHash;
         _layout = layout;
         _storage = storage;
@@ -89,7 +100,7 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
             _verifiedBytes += layout.PieceSize(i);
         _completedAnnounced = _picker.IsComplete;
 
-        Receive<PeerJoined>(_ => OnJoined());
+        Receive<PeerJoined>(OnJoined);
         Receive<PeerBitfield>(m => WithPeer(p =>
         {
             if (p.InPicker) _picker.PeerRemoved(p.Key);
@@ -120,6 +131,7 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
             foreach (var b in m.Blocks) _picker.Release(p.Key, b);
         }));
         Receive<StorageActor.PieceChecked>(OnPieceChecked);
+        Receive<PiecesLost>(OnPiecesLost);
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
@@ -127,8 +139,10 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5)));
+    /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
+    public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
+        BlockSource? blocks = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks));
 
     protected override void PreStart()
     {
@@ -140,10 +154,10 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
         if (_peers.TryGetValue(Sender, out var p)) action(p);
     }
 
-    private void OnJoined()
+    private void OnJoined(PeerJoined m)
     {
         if (_peers.ContainsKey(Sender)) return;
-        var p = new PeerState(_nextKey++, Sender, _layout.PieceCount);
+        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount);
         _peers.Add(Sender, p);
         _byKey.Add(p.Key, p);
         Context.Watch(Sender);
@@ -193,7 +207,7 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
         }
         // Ownership of the buffer and the credit passes to storage.
         _storage.Tell(new StorageActor.WriteBlock(block, data, m.Credit));
-        if (complete) _storage.Tell(new StorageActor.VerifyPiece(block.Piece));
+        if (complete) Verify(block.Piece);
     }
 
     /// <summary>
@@ -231,7 +245,7 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
             Array.Resize(ref data, kept);
         }
         _storage.Tell(new StorageActor.WriteBlocks(blocks, data, m.Credit));
-        foreach (var piece in _completed) _storage.Tell(new StorageActor.VerifyPiece(piece));
+        foreach (var piece in _completed) Verify(piece);
     }
 
     /// <summary>Records an arrival in the picker; false for a block not expected (a duplicate or unrequested).</summary>
@@ -242,9 +256,9 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
         var result = _picker.BlockReceived(p.Key, block);
         pieceComplete = result.PieceComplete;
         if (!result.Expected) return false;
-        if (!_contributors.TryGetValue(block.Piece, out var set))
-            _contributors[block.Piece] = set = new HashSet<int>();
-        set.Add(p.Key);
+        if (!_senders.TryGetValue(block.Piece, out var senders))
+            _senders[block.Piece] = senders = new IPEndPoint?[_layout.BlockCount(block.Piece)];
+        senders[block.BlockIndex] = p.BanKey;
         foreach (var other in result.CancelAt)
             if (_byKey.TryGetValue(other, out var o)) o.Actor.Tell(new CancelBlock(block));
         return true;
@@ -252,11 +266,14 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
 
     private void OnPieceChecked(StorageActor.PieceChecked m)
     {
-        _contributors.Remove(m.Piece, out var contributors);
+        if (OnRechecked(m)) return;
+        _senders.Remove(m.Piece, out var senders);
         if (m.Ok)
         {
             if (_picker.Have[m.Piece]) return;
+            Judge(_smartBan.PiecePassed(m.Piece, m.BlockDigests), m.Piece, passed: true);
             _picker.PieceVerified(m.Piece);
+            _blocks?.Revalidate(m.Piece);
             _verifiedBytes += _layout.PieceSize(m.Piece);
             _resumeDirty = true;
             // Armed by the first change after a save, not periodic: a torrent with nothing new has no timer.
@@ -277,19 +294,11 @@ internal sealed class PieceManager : ReceiveActor, IWithTimers
             return;
         }
         if (_picker.Have[m.Piece]) return;
-        _hashFailures++;
         _picker.PieceFailed(m.Piece);
-        if (contributors is not null)
-        {
-            var strikes = contributors.Count == 1 ? 2 : 1;
-            foreach (var key in contributors)
-            {
-                if (!_byKey.TryGetValue(key, out var p)) continue;
-                p.Strikes += strikes;
-                if (p.Strikes >= BanStrikes)
-                    p.Actor.Tell(new BanPeer($"sent data for {p.Strikes} strikes of pieces that failed the hash check"));
-            }
-        }
+        if (m.NotChecked) return; // the disk failed (and the torrent with it): not the peers' fault
+        _hashFailures++;
+        _picker.PreferSingleSource(m.Piece);
+        if (senders is not null) Judge(_smartBan.PieceFailed(m.Piece, senders, m.BlockDigests), m.Piece, passed: false);
         ReportProgress();
     }
 

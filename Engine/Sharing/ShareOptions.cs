@@ -32,6 +32,9 @@ public sealed record ShareOptions
     /// <summary>Bound on each catalog, .torrent and publish request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The tracker's publish token, when publishing from an address it does not allow (docs/tracker.md); null: none.</summary>
+    public string? PublishToken { get; init; }
+
     /// <summary>The catalog's root URL (from the first http(s) tracker), or null.</summary>
     public Uri? CatalogUri
     {

@@ -73,7 +73,7 @@ public sealed class SharedDirectory : IAsyncDisposable
         var engine = TorrentEngine.Create((engineOptions ?? new TorrentEngineOptions()) with { StateDirectory = store.ResumeDirectory });
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
-        var catalog = options.CatalogUri is { } root ? new TrackerCatalogClient(http, root, options.RequestTimeout) : null;
+        var catalog = options.CatalogUri is { } root ? new TrackerCatalogClient(http, root, options.RequestTimeout) { PublishToken = options.PublishToken } : null;
         var actor = engine.System.ActorOf(ShareActor.Props(engine, options with { Directory = directory }, store, catalog, restored, Publish),
             "share-" + Interlocked.Increment(ref _instances));
         return Task.FromResult(new SharedDirectory(engine, actor, store, http, events, directory));

@@ -11,6 +11,9 @@ public sealed class TrackerCatalogClient(HttpClient http, Uri baseUri, TimeSpan 
 
     public Uri BaseUri { get; } = baseUri;
 
+    /// <summary>The tracker's publish token (<c>TrackerOptions.PublishToken</c>), sent with publishes; null: none.</summary>
+    public string? PublishToken { get; init; }
+
     /// <summary>The tracker's root from an announce URL or a root URL (<c>http://host:port[/announce]</c>); null when it is not http(s).</summary>
     public static Uri? BaseUriFor(string trackerUrl)
     {
@@ -43,6 +46,7 @@ public sealed class TrackerCatalogClient(HttpClient http, Uri baseUri, TimeSpan 
     public async Task<bool> PublishAsync(byte[] torrentFile, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, "publish")) { Content = new ByteArrayContent(torrentFile) };
+        if (PublishToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PublishToken);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-bittorrent");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);

@@ -18,7 +18,7 @@ internal sealed class HashStage
     /// <summary>Most bytes of a piece this stage reads back itself to finish its hash; beyond, the whole piece is read back elsewhere.</summary>
     public const int MaxTailReadBack = 256 * 1024;
 
-    private sealed record VerifyItem(int Piece, Action<int, bool, int> Reply);
+    private sealed record VerifyItem(int Piece, Action<int, PieceVerdict, int> Reply);
     private sealed record Barrier(TaskCompletionSource Done);
 
     private readonly TorrentMetainfo _torrent;
@@ -26,14 +26,14 @@ internal sealed class HashStage
     private readonly TorrentStorage _storage;
     private readonly Func<bool> _failed;
     private readonly Action<string> _fail;
-    private readonly Action<int, Action<int, bool, int>> _readBack;
+    private readonly Action<int, Action<int, PieceVerdict, int>> _readBack;
     private readonly InOrderPieceHasher _hasher;
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ConcurrentQueue<PendingWrites> _spare = new();
     private readonly Task _loop;
 
     public HashStage(TorrentMetainfo torrent, TorrentStorage storage, Func<bool> failed,
-        Action<string> fail, Action<int, Action<int, bool, int>> readBack)
+        Action<string> fail, Action<int, Action<int, PieceVerdict, int>> readBack)
     {
         _torrent = torrent;
         _layout = torrent.Layout;
@@ -54,10 +54,10 @@ internal sealed class HashStage
         if (!_queue.Writer.TryWrite(written)) written.Release();
     }
 
-    /// <summary>Verifies <paramref name="piece"/> once every batch posted before has been hashed; <paramref name="reply"/> gets (piece, ok, bytes read back).</summary>
-    public void Verify(int piece, Action<int, bool, int> reply)
+    /// <summary>Verifies <paramref name="piece"/> once every batch posted before has been hashed; <paramref name="reply"/> gets (piece, verdict, bytes read back).</summary>
+    public void Verify(int piece, Action<int, PieceVerdict, int> reply)
     {
-        if (!_queue.Writer.TryWrite(new VerifyItem(piece, reply))) reply(piece, false, 0);
+        if (!_queue.Writer.TryWrite(new VerifyItem(piece, reply))) reply(piece, PieceVerdict.NotChecked, 0);
     }
 
     /// <summary>Completes when everything posted before has been handled (e.g. before file handles are closed).</summary>
@@ -112,8 +112,10 @@ internal sealed class HashStage
                 break;
             case VerifyItem v:
                 Span<byte> digest = stackalloc byte[20];
-                if (!_failed() && _hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack))
-                    v.Reply(v.Piece, digest.SequenceEqual(_torrent.GetPieceHash(v.Piece)), readBack);
+                if (_failed())
+                    v.Reply(v.Piece, PieceVerdict.NotChecked, 0); // a write may have been lost: nobody's data is to blame
+                else if (_hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack))
+                    v.Reply(v.Piece, digest.SequenceEqual(_torrent.GetPieceHash(v.Piece)) ? PieceVerdict.Passed : PieceVerdict.Failed, readBack);
                 else
                     _readBack(v.Piece, v.Reply);
                 break;

@@ -29,8 +29,19 @@ internal sealed class StorageActor : ReceiveActor
     public sealed record WriteBlock(BlockRequest Block, BlockBuffer Data, DiskCredit? Credit);
     /// <summary>Write several received blocks (<c>Blocks[i]</c> holds <c>Data[i]</c>); one credit per block is returned after the writes.</summary>
     public sealed record WriteBlocks(BlockRequest[] Blocks, BlockBuffer[] Data, DiskCredit? Credit);
-    /// <summary>Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>.</summary>
-    public sealed record VerifyPiece(int Piece);
+    /// <summary>
+    /// Read back and SHA-1 a piece; replies <see cref="PieceChecked"/>. <see cref="WantDigests"/>: the piece failed before,
+    /// so the reply carries its blocks' digests even when it passes (smart ban compares them with the failed copies).
+    /// </summary>
+    public sealed record VerifyPiece(int Piece)
+    {
+        public bool WantDigests { get; init; }
+    }
+    /// <summary>
+    /// Close every file handle once the operations before it are done; the next operation opens the files afresh (a file
+    /// removed or replaced under us is then seen as it is now, not through a handle to the old one). No reply.
+    /// </summary>
+    public sealed record ReopenFiles;
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -42,10 +53,15 @@ internal sealed class StorageActor : ReceiveActor
     /// <summary>
     /// The verdict on a piece. <see cref="BytesReadBack"/>: how many of its bytes were read back from disk to
     /// hash it (0 when every block was hashed as it was written, the piece size when it was read back whole).
+    /// <see cref="NotChecked"/>: the data could not be checked (the disk failed; Ok is false, and no peer is to blame).
+    /// <see cref="BlockDigests"/>: one <see cref="BlockDigest"/> per block as written, for a failed piece and for one
+    /// whose digests were asked for; null otherwise or when it could not be read.
     /// </summary>
     public sealed record PieceChecked(int Piece, bool Ok)
     {
         public int BytesReadBack { get; init; }
+        public bool NotChecked { get; init; }
+        public UInt128[]? BlockDigests { get; init; }
     }
     public sealed record CheckProgress(int Checked, int Total);
     public sealed record CheckCompleted(Bitfield Verified, StartupSource Source);
@@ -54,10 +70,11 @@ internal sealed class StorageActor : ReceiveActor
     public sealed record StorageFailed(string Reason);
 
     private abstract record Op(IActorRef ReplyTo);
-    private sealed record VerifyOp(IActorRef ReplyTo, int Piece) : Op(ReplyTo);
+    private sealed record VerifyOp(IActorRef ReplyTo, int Piece, bool WantDigests) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
+    private sealed record ReopenOp(IActorRef ReplyTo) : Op(ReplyTo);
 
     private readonly TorrentMetainfo _torrent;
     private readonly TorrentStorage _storage;
@@ -70,23 +87,25 @@ internal sealed class StorageActor : ReceiveActor
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
 
-    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate)
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null)
     {
         _torrent = torrent;
-        _storage = new TorrentStorage(torrent, saveDirectory, preallocate);
+        _storage = new TorrentStorage(torrent, saveDirectory, preallocate, ownWrites);
         _resumePath = resumePath;
         _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
         _pending = _hashing.RentBatch();
         Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
-        Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece)));
+        Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece, m.WantDigests)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
+        Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
     }
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate));
+    /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites));
 
     protected override void PreStart()
     {
@@ -146,13 +165,25 @@ internal sealed class StorageActor : ReceiveActor
         {
             case VerifyOp v:
                 var replyTo = v.ReplyTo;
-                _hashing.Verify(v.Piece, (piece, ok, readBack) => replyTo.Tell(new PieceChecked(piece, ok) { BytesReadBack = readBack }));
+                var wantDigests = v.WantDigests;
+                // The reply runs on the hashing thread before anything queued behind the verification: no block of this
+                // piece can have been written again yet (the piece manager hands its blocks out only after the verdict).
+                _hashing.Verify(v.Piece, (piece, verdict, readBack) => replyTo.Tell(new PieceChecked(piece, verdict == PieceVerdict.Passed)
+                {
+                    BytesReadBack = readBack,
+                    NotChecked = verdict == PieceVerdict.NotChecked,
+                    BlockDigests = verdict == PieceVerdict.Failed || verdict == PieceVerdict.Passed && wantDigests ? ReadDigests(piece) : null,
+                }));
                 break;
             case CheckOp c:
                 c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
                 break;
             case SaveOp s:
                 WriteResume(s.Bits);
+                break;
+            case ReopenOp:
+                await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
+                _storage.CloseHandles();
                 break;
             case CloseOp c:
                 try
@@ -217,20 +248,46 @@ internal sealed class StorageActor : ReceiveActor
     }
 
     /// <summary>Reads a piece back and hashes it on the thread pool (at most one piece per core); for pieces not hashed as written.</summary>
-    private void VerifyByReadBack(int piece, Action<int, bool, int> reply)
+    private void VerifyByReadBack(int piece, Action<int, PieceVerdict, int> reply)
     {
         _ = Task.Run(async () =>
         {
             await _hashSlots.WaitAsync().ConfigureAwait(false);
-            try { reply(piece, !_failed && HashMatches(piece), _torrent.Layout.PieceSize(piece)); }
+            try
+            {
+                var verdict = _failed ? PieceVerdict.NotChecked : HashMatches(piece) ? PieceVerdict.Passed : PieceVerdict.Failed;
+                reply(piece, verdict, verdict == PieceVerdict.NotChecked ? 0 : _torrent.Layout.PieceSize(piece));
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Fail(null, e.Message);
-                reply(piece, false, 0);
+                reply(piece, PieceVerdict.NotChecked, 0);
             }
             catch (ObjectDisposedException) { /* stopping */ }
             finally { _hashSlots.Release(); }
         });
+    }
+
+    /// <summary>The <see cref="BlockDigest"/> of each block of the piece as it is on disk; null when it cannot be read.</summary>
+    private UInt128[]? ReadDigests(int piece)
+    {
+        var layout = _torrent.Layout;
+        var blocks = layout.BlockCount(piece);
+        var digests = new UInt128[blocks];
+        var buffer = ArrayPool<byte>.Shared.Rent(TorrentLayout.BlockSize);
+        try
+        {
+            for (var b = 0; b < blocks; b++)
+            {
+                var block = layout.Block(piece, b);
+                var span = buffer.AsSpan(0, block.Length);
+                _storage.Read(layout.PieceOffset(piece) + block.Offset, span);
+                digests[b] = BlockDigest.Of(span);
+            }
+            return digests;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException) { return null; }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     private bool HashMatches(int piece)

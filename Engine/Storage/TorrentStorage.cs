@@ -20,19 +20,24 @@ internal sealed class TorrentStorage : IDisposable
     private readonly SafeFileHandle?[] _handles;
     private readonly bool _preallocate;
     private readonly bool _readOnly;
+    private readonly OwnWrites? _ownWrites;  // writing: counted before each write; reading: to tell our writes from others'
+    private readonly ChangeGuard? _guard;    // reading only
+    private readonly SafePaths? _safe;       // writing: no symbolic link inside the download directory is followed
     private readonly object _gate = new();
     private bool _disposed;
 
-    public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false)
-        : this(torrent, saveDirectory, preallocate, readOnly: false)
+    /// <param name="ownWrites">Counts this storage's writes per file, for a reading storage of the same files (uploads) to tell them from others'.</param>
+    public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false, OwnWrites? ownWrites = null)
+        : this(torrent, saveDirectory, preallocate, readOnly: false, ownWrites)
     {
     }
 
-    private TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate, bool readOnly)
+    private TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate, bool readOnly, OwnWrites? ownWrites)
     {
         _torrent = torrent;
         _preallocate = preallocate;
         _readOnly = readOnly;
+        _ownWrites = ownWrites;
         SaveDirectory = Path.GetFullPath(saveDirectory);
         var lengths = new long[torrent.Files.Count];
         _fullPaths = new string[torrent.Files.Count];
@@ -48,15 +53,24 @@ internal sealed class TorrentStorage : IDisposable
         }
         _map = new FileMap(lengths);
         _handles = new SafeFileHandle?[lengths.Length];
+        if (!readOnly) _safe = new SafePaths(SaveDirectory);
+        if (readOnly)
+        {
+            _guard = new ChangeGuard(lengths.Length, ownWrites);
+            for (var i = 0; i < lengths.Length; i++)
+                if (!torrent.Files[i].IsPadding) _guard.Baseline(i, _fullPaths[i]);
+        }
     }
 
     /// <summary>
     /// A storage that only reads, with read-only handles of its own (it never creates a file or a directory; writes
-    /// throw <see cref="InvalidOperationException"/>, and reading a missing file throws instead of giving zeros): for
-    /// readers that run beside the disk worker, e.g. uploads.
+    /// throw <see cref="InvalidOperationException"/>): for readers that run beside the disk worker, e.g. uploads. It
+    /// serves verified data only: a missing file, a read that comes up short (a truncated file) or a file changed by
+    /// someone else since it was first seen (<see cref="ChangeGuard"/>; <paramref name="ownWrites"/> are the disk
+    /// worker's, which do not count) throw <see cref="DataLostException"/> instead of giving zeros or other bytes.
     /// </summary>
-    public static TorrentStorage ForReading(TorrentMetainfo torrent, string saveDirectory)
-        => new(torrent, saveDirectory, preallocate: false, readOnly: true);
+    public static TorrentStorage ForReading(TorrentMetainfo torrent, string saveDirectory, OwnWrites? ownWrites = null)
+        => new(torrent, saveDirectory, preallocate: false, readOnly: true, ownWrites);
 
     public string SaveDirectory { get; }
 
@@ -73,7 +87,10 @@ internal sealed class TorrentStorage : IDisposable
                 if (_torrent.Files[i].IsPadding) continue;
                 var h = Handle(i);
                 if (RandomAccess.GetLength(h) != _torrent.Files[i].Length)
+                {
+                    _ownWrites?.Writing(i);
                     RandomAccess.SetLength(h, _torrent.Files[i].Length);
+                }
             }
         }
     }
@@ -85,9 +102,12 @@ internal sealed class TorrentStorage : IDisposable
         for (var i = 0; i < _fullPaths.Length; i++)
         {
             var file = _torrent.Files[i];
-            if (file.Length != 0 || file.IsPadding || file.IsSymlink || File.Exists(_fullPaths[i])) continue;
+            if (file.Length != 0 || file.IsPadding || file.IsSymlink) continue;
+            _safe!.RefuseLinks(_fullPaths[i]);
+            if (File.Exists(_fullPaths[i])) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(_fullPaths[i])!);
-            File.Create(_fullPaths[i]).Dispose();
+            using var created = File.OpenHandle(_fullPaths[i], FileMode.CreateNew, FileAccess.Write);
+            _safe.VerifyOpened(created, _fullPaths[i]);
         }
     }
 
@@ -104,7 +124,9 @@ internal sealed class TorrentStorage : IDisposable
         {
             var s = slices[i];
             if (_torrent.Files[s.FileIndex].IsPadding) continue;
-            RandomAccess.Write(Handle(s.FileIndex), data.Slice(s.BufferOffset, s.Length), s.FileOffset);
+            var handle = Handle(s.FileIndex);
+            _ownWrites?.Writing(s.FileIndex);
+            RandomAccess.Write(handle, data.Slice(s.BufferOffset, s.Length), s.FileOffset);
         }
     }
 
@@ -136,11 +158,16 @@ internal sealed class TorrentStorage : IDisposable
                 bufferStart = bufferEnd;
                 if (bufferStart >= to) break;
             }
-            RandomAccess.Write(Handle(s.FileIndex), parts, s.FileOffset);
+            var handle = Handle(s.FileIndex);
+            _ownWrites?.Writing(s.FileIndex);
+            RandomAccess.Write(handle, parts, s.FileOffset);
         }
     }
 
-    /// <summary>Reads exactly <paramref name="destination"/>.Length bytes; missing file regions read as zeros.</summary>
+    /// <summary>
+    /// Reads exactly <paramref name="destination"/>.Length bytes. Missing file regions read as zeros (the disk worker
+    /// hash-checks partial downloads); a reading-only storage throws <see cref="DataLostException"/> instead.
+    /// </summary>
     public void Read(long torrentOffset, Span<byte> destination)
     {
         Span<FileSlice> slices = stackalloc FileSlice[Math.Max(1, _map.MaxSlicesFor(destination.Length))];
@@ -159,9 +186,16 @@ internal sealed class TorrentStorage : IDisposable
             while (done < target.Length)
             {
                 var r = RandomAccess.Read(handle, target[done..], s.FileOffset + done);
-                if (r <= 0) { target[done..].Clear(); break; }
-                done += r;
+                if (r > 0) { done += r; continue; }
+                if (_readOnly)
+                {
+                    _guard!.Seen(s.FileIndex, handle); // the truncation is this report: not a second one at the next read
+                    throw new DataLostException(s.FileIndex, $"'{_fullPaths[s.FileIndex]}' is shorter than the torrent says (truncated?)");
+                }
+                target[done..].Clear();
+                break;
             }
+            _guard?.Check(s.FileIndex, handle, _fullPaths[s.FileIndex]);
         }
     }
 
@@ -238,11 +272,21 @@ internal sealed class TorrentStorage : IDisposable
     private SafeFileHandle Open(int file)
     {
         var path = _fullPaths[file];
-        if (_readOnly) return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (_readOnly)
+        {
+            try { return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new DataLostException(file, $"'{path}' is missing", e);
+            }
+        }
+        _safe!.RefuseLinks(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var length = _torrent.Files[file].Length;
-        return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
+        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
             FileOptions.None, _preallocate && !File.Exists(path) ? length : 0);
+        _safe.VerifyOpened(handle, path);
+        return handle;
     }
 
     public void Dispose()

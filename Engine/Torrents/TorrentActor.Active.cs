@@ -30,7 +30,18 @@ internal sealed partial class TorrentActor
         Active(TorrentState.Downloading);
     }
 
-    private void Seeding() => Active(TorrentState.Seeding);
+    private void Seeding()
+    {
+        Receive<DataLost>(m =>
+        {
+            ForgetPieces(m);
+            if (_have.AllSet) return;
+            // Pieces to fetch again: a seed becomes a downloader until it has them back.
+            Enter(TorrentState.Downloading, Downloading);
+            _peers.Tell(new PeerManager.SetSeeding(false));
+        });
+        Active(TorrentState.Seeding);
+    }
 
     /// <summary>The swarm runs: addresses and incoming connections go to the PeerManager, the tracker client hears our totals.</summary>
     private void Active(TorrentState state)
@@ -43,6 +54,7 @@ internal sealed partial class TorrentActor
             if (_peers.IsNobody()) m.Transport.Dispose();
             else _peers.Forward(m);
         });
+        Receive<Pieces.PieceManager.BanAddress>(m => _peers.Tell(m)); // smart ban's verdict, for the peer book
         Receive<Pause>(_ =>
         {
             StopSwarm("torrent paused", stopTracker: true);

@@ -73,9 +73,10 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _have = new Bitfield(torrent.PieceCount);
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath), "storage");
+        var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites), "storage");
         Context.Watch(_storage);
-        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool);
+        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites);
         Checking(pauseWhenChecked: startPaused);
     }
 
@@ -123,6 +124,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceVerified>(m => RecordPiece(m));
+        Receive<DataLost>(m => ForgetPieces(m));
         Receive<PieceManager.DownloadCompleted>(_ => { }); // the last PieceVerified has told us already
         Receive<PeerManager.Summary>(m =>
         {
@@ -140,6 +142,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
             if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
         });
         Receive<PeerManager.AddPeers>(_ => { });
+        Receive<PieceManager.BanAddress>(_ => { }); // no swarm running: its peers are gone already
         Receive<DhtNode.PeersFromDht>(_ => { });
         Receive<Lsd.LocalDiscovery.PeersFromLsd>(_ => { });
         Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
@@ -180,6 +183,13 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _have[verified.Piece] = true;
         Publish(verified);
         return !wasComplete && _have.AllSet;
+    }
+
+    /// <summary>Verified pieces are gone from the disk (they are checked again; those that pass come back as PieceVerified).</summary>
+    private void ForgetPieces(DataLost lost)
+    {
+        for (var piece = Math.Max(0, lost.FirstPiece); piece <= lost.LastPiece && piece < _have.Count; piece++) _have[piece] = false;
+        Publish(lost);
     }
 
     private TorrentStatus Status(TorrentState state) => new(

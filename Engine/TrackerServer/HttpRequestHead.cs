@@ -6,6 +6,9 @@ namespace Engine.TrackerServer;
 /// <summary>The request line and the headers the tracker's HTTP server cares about.</summary>
 internal sealed record HttpRequestHead(string Method, string Path, string Query, bool KeepAlive, long ContentLength)
 {
+    /// <summary>The <c>Authorization</c> header's value, if any.</summary>
+    public string? Authorization { get; init; }
+
     /// <summary>
     /// Parses an HTTP/1.x request head (request line and headers, up to the blank line, which is not included).
     /// False with an HTTP status and reason for anything malformed or unsupported. Bytes are read as Latin-1, so
@@ -35,6 +38,7 @@ internal sealed record HttpRequestHead(string Method, string Path, string Query,
             return false;
         }
         var keepAlive = version == "HTTP/1.1";
+        string? authorization = null;
         long contentLength = 0;
         var sawLength = false;
         for (var i = 1; i < lines.Length; i++)
@@ -61,6 +65,7 @@ internal sealed record HttpRequestHead(string Method, string Path, string Query,
                 (status, problem) = (411, "chunked bodies are not supported: send Content-Length");
                 return false;
             }
+            else if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) authorization = value;
             else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
                 if (value.Contains("close", StringComparison.OrdinalIgnoreCase)) keepAlive = false;
@@ -72,7 +77,7 @@ internal sealed record HttpRequestHead(string Method, string Path, string Query,
         var query = question < 0 ? "" : target[(question + 1)..];
         var hash = query.IndexOf('#');
         if (hash >= 0) query = query[..hash];
-        request = new HttpRequestHead(method, path, query, keepAlive, contentLength);
+        request = new HttpRequestHead(method, path, query, keepAlive, contentLength) { Authorization = authorization };
         problem = null;
         status = 200;
         return true;

@@ -20,7 +20,9 @@ internal sealed class TrackerHttpRoutes(RegistryGate gate)
         var keepAlive = head.KeepAlive;
         var path = head.Path;
         if (head.Method == "POST")
-            return path == "/publish" ? Publish(body, keepAlive) : Text(405, "only /publish takes POST", keepAlive);
+            return path != "/publish" ? Text(405, "only /publish takes POST", keepAlive)
+                : MayPublish(head, remote) is { } refusal ? JsonError(403, refusal, keepAlive)
+                : Publish(body, keepAlive);
         if (path == "/publish") return Text(405, "POST the .torrent file to /publish", keepAlive);
         if (head.Method != "GET") return Text(405, $"method {TrackerQuery.Printable(head.Method)} not allowed", keepAlive);
         switch (path)
@@ -80,6 +82,24 @@ internal sealed class TrackerHttpRoutes(RegistryGate gate)
         var file = gate.Run((r, _) => r.GetTorrentFile(hash));
         return file is null ? Text(404, $"no published torrent {hash}", keepAlive) : Response(200, "application/x-bittorrent", file, keepAlive);
     }
+
+    /// <summary>Null when <paramref name="remote"/> may publish (an allowed network, or the tracker's token); else why not.</summary>
+    private string? MayPublish(HttpRequestHead head, IPAddress remote)
+    {
+        var options = gate.Registry.Options;
+        var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        foreach (var network in options.PublishFrom)
+            if (network.Contains(address)) return null;
+        if (options.PublishToken is { } token && head.Authorization is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)
+            && CryptographicEquals(auth["Bearer ".Length..].Trim(), token))
+            return null;
+        return options.PublishToken is null
+            ? $"publishing is open to this tracker's allowed addresses only, and {address} is not one"
+            : "publishing needs the tracker's token (Authorization: Bearer <token>) from this address";
+    }
+
+    private static bool CryptographicEquals(string a, string b)
+        => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     private byte[] Publish(byte[] body, bool keepAlive)
     {

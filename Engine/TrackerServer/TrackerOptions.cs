@@ -1,3 +1,4 @@
+using System.Net;
 using Engine.Core.Primitives;
 
 namespace Engine.TrackerServer;
@@ -45,6 +46,27 @@ public sealed record TrackerOptions
     /// <summary>When set, only these torrents are tracked, scraped and may be published (private use).</summary>
     public IReadOnlySet<InfoHash>? AllowList { get; init; }
 
+    /// <summary>
+    /// Who may publish without a token: requests from these networks (default: this machine only, 127.0.0.0/8 and ::1).
+    /// Anyone else needs <see cref="PublishToken"/>. An empty list leaves the token as the only way.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> PublishFrom { get; init; } = [new IPNetwork(IPAddress.Parse("127.0.0.0"), 8), new IPNetwork(IPAddress.IPv6Loopback, 128)];
+
+    /// <summary>
+    /// A secret that lets a publish request from anywhere through: sent as <c>Authorization: Bearer &lt;token&gt;</c>. Null:
+    /// only <see cref="PublishFrom"/> may publish.
+    /// </summary>
+    public string? PublishToken { get; init; }
+
+    /// <summary>Most HTTP connections open at once from one IP address (127.0.0.1 and ::1 exempt); more are answered 503.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 32;
+
+    /// <summary>
+    /// Most bytes of request bodies (publishes) held at once over all connections; a body's buffer grows only as its
+    /// bytes arrive, within this. A publish that finds it spent is answered 503.
+    /// </summary>
+    public long MaxBodyBytesInFlight { get; init; } = 32L * 1024 * 1024;
+
     /// <summary>Use the <c>ip</c> a client states instead of the address its request came from (off: it would let anyone aim peers at a third party).</summary>
     public bool TrustClientIp { get; init; }
 
@@ -57,6 +79,10 @@ public sealed record TrackerOptions
         if (DefaultNumWant < 0 || MaxNumWant < DefaultNumWant) throw new ArgumentOutOfRangeException(nameof(MaxNumWant), "need 0 <= default numwant <= max numwant");
         if (MaxTorrents < 1 || MaxPeersPerTorrent < 1 || MaxPeers < 1 || MaxPublished < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxTorrents), "caps must be positive");
+        if (MaxConnectionsPerAddress < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnectionsPerAddress), "must be at least 1");
+        if (MaxBodyBytesInFlight < MaxTorrentFileBytes)
+            throw new ArgumentOutOfRangeException(nameof(MaxBodyBytesInFlight), "must hold at least one .torrent file of the largest size accepted");
+        if (PublishToken is { Length: < 16 }) throw new ArgumentOutOfRangeException(nameof(PublishToken), "a publish token needs at least 16 characters");
         return this;
     }
 }

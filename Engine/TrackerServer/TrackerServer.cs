@@ -35,6 +35,9 @@ public sealed class TrackerServer : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> under the registry's lock with the server's clock.</summary>
     internal T WithRegistry<T>(Func<TrackerRegistry, DateTimeOffset, T> action) => _gate.Run(action);
 
+    /// <summary>The HTTP server, once started (tests look at its connections and body budget).</summary>
+    internal TrackerHttpServer? Http => _http;
+
     /// <summary>Where the HTTP server listens (port resolved when 0 was asked), or null.</summary>
     public IPEndPoint? HttpEndPoint => _http?.LocalEndPoint;
 
@@ -63,7 +66,9 @@ public sealed class TrackerServer : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            if (http is not null) _http = new TrackerHttpServer(http, new TrackerHttpRoutes(_gate), Registry.Options.MaxTorrentFileBytes);
+            var options = Registry.Options;
+            if (http is not null)
+                _http = new TrackerHttpServer(http, new TrackerHttpRoutes(_gate), options.MaxTorrentFileBytes, options.MaxConnectionsPerAddress, options.MaxBodyBytesInFlight);
             if (udp is not null) _udp = new TrackerUdpServer(udp, _gate, _connectionIds);
         }
         catch

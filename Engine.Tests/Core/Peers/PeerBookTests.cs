@@ -30,10 +30,10 @@ public sealed class PeerBookTests
         Assert.Empty(book.Take(1, T0.AddSeconds(9)));
         Assert.Equal([a], book.Take(1, T0.AddSeconds(10)));
         book.Disconnected(a, failed: true, T0.AddSeconds(10));
-        Assert.Equal(T0.AddSeconds(30), book.NextRetry());
+        Assert.Equal(T0.AddSeconds(30), book.NextRetry(T0.AddSeconds(10)));
         Assert.Equal([a], book.Take(1, T0.AddSeconds(30)));
         book.Disconnected(a, failed: false, T0.AddSeconds(40));
-        Assert.Equal(T0.AddSeconds(50), book.NextRetry());
+        Assert.Equal(T0.AddSeconds(50), book.NextRetry(T0));
     }
 
     [Fact]
@@ -41,25 +41,58 @@ public sealed class PeerBookTests
     {
         var book = new PeerBook();
         book.Add([Ep("10.0.0.1:6881"), Ep("10.0.0.1:7000"), Ep("10.0.0.2:6881")]);
-        book.Ban(Ep("10.0.0.1:51234")); // an incoming connection's ephemeral port
-        Assert.True(book.IsBanned(Ep("10.0.0.1:6881")));
-        Assert.True(book.IsBanned(Ep("10.0.0.1:40000")));
-        Assert.True(book.IsBanned(Ep("[::ffff:10.0.0.1]:40000")));
-        Assert.False(book.IsBanned(Ep("10.0.0.2:6881")));
+        book.Ban(Ep("10.0.0.1:51234"), T0); // an incoming connection's ephemeral port
+        Assert.True(book.IsBanned(Ep("10.0.0.1:6881"), T0));
+        Assert.True(book.IsBanned(Ep("10.0.0.1:40000"), T0));
+        Assert.True(book.IsBanned(Ep("[::ffff:10.0.0.1]:40000"), T0));
+        Assert.False(book.IsBanned(Ep("10.0.0.2:6881"), T0));
         Assert.Equal([Ep("10.0.0.2:6881")], book.Take(10, T0));
-        Assert.False(book.MarkConnected(Ep("10.0.0.1:7000")));
-        Assert.Null(book.NextRetry()); // 10.0.0.2 is connected; nothing else may be dialled
+        Assert.False(book.MarkConnected(Ep("10.0.0.1:7000"), T0));
+        Assert.Null(book.NextRetry(T0)); // 10.0.0.2 is connected; nothing else may be dialled
     }
 
     [Fact]
-    public void On_loopback_a_ban_covers_only_that_address_and_port()
+    public void On_a_shared_host_a_ban_covers_only_that_address_and_port()
     {
         var book = new PeerBook();
-        book.Add([Ep("127.0.0.1:6881"), Ep("127.0.0.1:6882")]);
-        book.Ban(Ep("127.0.0.1:6881"));
-        Assert.True(book.IsBanned(Ep("127.0.0.1:6881")));
-        Assert.False(book.IsBanned(Ep("127.0.0.1:6882")));
-        Assert.Equal([Ep("127.0.0.1:6882")], book.Take(10, T0));
+        book.Add([Ep("127.0.0.1:6881"), Ep("127.0.0.1:6882"), Ep("[::1]:6881"), Ep("[::1]:6882")]);
+        book.Ban(Ep("127.0.0.1:6881"), T0);
+        book.Ban(Ep("[::1]:6881"), T0);
+        Assert.True(book.IsBanned(Ep("127.0.0.1:6881"), T0));
+        Assert.False(book.IsBanned(Ep("127.0.0.1:6882"), T0));
+        Assert.False(book.IsBanned(Ep("[::1]:6882"), T0));
+        Assert.Equal([Ep("127.0.0.1:6882"), Ep("[::1]:6882")], book.Take(10, T0));
+    }
+
+    [Fact]
+    public void Other_loopback_addresses_are_hosts_of_their_own_and_a_ban_covers_the_whole_address()
+    {
+        var book = new PeerBook();
+        book.Add([Ep("127.0.0.2:6881"), Ep("127.0.0.2:6882"), Ep("127.0.0.3:6881")]);
+        book.Ban(Ep("127.0.0.2:40000"), T0);
+        Assert.True(book.IsBanned(Ep("127.0.0.2:6882"), T0));
+        Assert.False(book.IsBanned(Ep("127.0.0.3:6881"), T0));
+        Assert.Equal([Ep("127.0.0.3:6881")], book.Take(10, T0));
+    }
+
+    [Fact]
+    public void A_ban_expires_and_the_address_may_be_dialled_again()
+    {
+        var book = new PeerBook(bans: new BanList(duration: TimeSpan.FromMinutes(10)));
+        book.Add([Ep("10.0.0.1:6881")]);
+        book.Ban(Ep("10.0.0.1:6881"), T0);
+        Assert.Empty(book.Take(10, T0.AddMinutes(9)));
+        Assert.Equal([Ep("10.0.0.1:6881")], book.Take(10, T0.AddMinutes(10)));
+    }
+
+    [Fact]
+    public void Bans_of_addresses_the_book_does_not_know_add_no_entries_to_it()
+    {
+        var book = new PeerBook();
+        for (var i = 0; i < 1000; i++) book.Ban(new IPEndPoint(IPAddress.Parse("127.0.0.1"), 20000 + i), T0);
+        Assert.Equal(0, book.Count);
+        Assert.Equal(1000, book.BanCount);
+        Assert.Null(book.NextRetry(T0));
     }
 
     [Fact]
@@ -72,7 +105,7 @@ public sealed class PeerBookTests
         book.Disconnected(a, failed: true, T0);
         book.Take(1, T0.AddSeconds(1));
         book.Disconnected(a, failed: true, T0.AddSeconds(1));
-        Assert.True(book.IsBanned(a));
-        Assert.False(book.IsBanned(Ep("10.0.0.1:6882")));
+        Assert.True(book.IsBanned(a, T0));
+        Assert.False(book.IsBanned(Ep("10.0.0.1:6882"), T0));
     }
 }

@@ -139,4 +139,38 @@ public sealed class PeerSessionUploadTests
         Assert.Equal(3, h.Effects.Of<Stats>().Count());
         Assert.Equal([Unchoke.Instance], h.Effects.Messages);
     }
+
+    [Fact]
+    public void Without_the_fast_extension_a_block_that_cannot_be_read_closes_the_connection_instead_of_leaving_the_peer_waiting()
+    {
+        var h = new SessionHarness().Uploading(fast: false);
+        h.Session.OnPieceUnavailable(h.Block(0, 0), "file truncated", h.Now);
+        Assert.Empty(h.Effects.Messages);
+        var closed = h.Effects.Closing!;
+        Assert.Contains("file truncated", closed.Reason);
+        Assert.False(closed.Ban); // our disk, not its fault
+    }
+
+    [Fact]
+    public void A_piece_we_lost_is_no_longer_served_its_queued_requests_are_rejected_and_new_ones_too()
+    {
+        var h = new SessionHarness().Uploading();
+        h.Session.OnSent(PeerSession.MaxOutboundQueued, h.Now); // the write loop is full: requests wait here
+        h.Receive(new Request(3, 0, h.Block(3, 0).Length));
+        h.Receive(new Request(4, 0, h.Block(4, 0).Length));
+        h.Effects.Clear();
+        h.Session.OnWeLost(3, h.Now);
+        Assert.Equal([RejectOf(h.Block(3, 0))], h.Effects.Messages);
+        h.Effects.Clear();
+        h.Receive(new Request(3, h.Block(3, 1).Offset, h.Block(3, 1).Length));
+        Assert.Equal([RejectOf(h.Block(3, 1))], h.Effects.Messages);
+        h.Effects.Clear();
+        h.Session.OnSent(0, h.Now);
+        Assert.Equal([h.Block(4, 0)], h.Effects.UploadedBlocks);
+        // Verified again: served again.
+        h.Session.OnWeHave(3, h.Now);
+        h.Effects.Clear();
+        h.Receive(new Request(3, 0, h.Block(3, 0).Length));
+        Assert.Equal([h.Block(3, 0)], h.Effects.UploadedBlocks);
+    }
 }

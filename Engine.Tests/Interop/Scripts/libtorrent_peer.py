@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A libtorrent peer for interop tests, driven by Engine.Tests.Interop.LibtorrentPeer.
 
-Runs one libtorrent session bound to 127.0.0.1:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP; PEX only with --pex),
+Runs one libtorrent session bound to 127.0.0.1:<port> or --host:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP; PEX only with --pex),
 adds one .torrent and seeds or leeches it. Every line on stdout is one JSON object:
   {"type":"event","event":"listening"|"checked"|"seeding"|"finished"|"error"|"exit", ...}
   {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...}
@@ -60,6 +60,7 @@ def main():
     ap.add_argument("--torrent", required=True)
     ap.add_argument("--save-path", required=True)
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (a lab address gives the peer an IP of its own)")
     ap.add_argument("--mode", choices=["seed", "leech"], required=True)
     ap.add_argument("--connect", action="append", default=[], help="host:port to connect to directly")
     ap.add_argument("--keep-seeding", action="store_true", help="leech mode: stay up after completing")
@@ -79,7 +80,7 @@ def main():
               "forced": lt.enc_policy.forced}[args.encryption]
     cat = lt.alert.category_t
     settings = {
-        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "listen_interfaces": "%s:%d" % (args.host, args.port),
         "listen_system_port_fallback": False,
         "enable_dht": False,
         "enable_lsd": args.lsd,

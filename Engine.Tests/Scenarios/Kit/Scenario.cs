@@ -93,10 +93,10 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
         return log;
     }
 
-    /// <summary>A scripted remote seed of <paramref name="content"/> (see <see cref="SeedBehaviour"/>).</summary>
-    protected ScriptedSeed ScriptedSeed(GeneratedTorrent content, SeedBehaviour behaviour)
+    /// <summary>A scripted remote seed of <paramref name="content"/> (see <see cref="SeedBehaviour"/>), on 127.0.0.1 or <paramref name="address"/>.</summary>
+    protected ScriptedSeed ScriptedSeed(GeneratedTorrent content, SeedBehaviour behaviour, IPAddress? address = null)
     {
-        var seed = new ScriptedSeed(content.Metainfo, ContentBytes(content), behaviour);
+        var seed = new ScriptedSeed(content.Metainfo, ContentBytes(content), behaviour, address);
         _seeds.Add(seed);
         return seed;
     }

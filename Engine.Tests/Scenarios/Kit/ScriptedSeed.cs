@@ -7,21 +7,22 @@ using Engine.Tests.Support;
 namespace Engine.Tests.Scenarios.Kit;
 
 /// <summary>
-/// A remote seed played by the test (built on <see cref="ScriptedPeer"/>): it listens on 127.0.0.1, takes one
+/// A remote seed played by the test (built on <see cref="ScriptedPeer"/>): it listens on 127.0.0.1 (or a lab address), takes one
 /// connection, and behaves as <see cref="SeedBehaviour"/> says. Give <see cref="EndPoint"/> to a torrent
 /// (<see cref="Engine.Api.TorrentHandle.AddPeers"/>) so that the engine dials it. Counts the blocks it served.
 /// </summary>
 public sealed class ScriptedSeed : IAsyncDisposable
 {
-    private readonly ScriptedPeer _peer = ScriptedPeer.Listen();
+    private readonly ScriptedPeer _peer;
     private readonly TorrentMetainfo _torrent;
     private readonly byte[] _content;
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _run;
     private int _served;
 
-    public ScriptedSeed(TorrentMetainfo torrent, byte[] content, SeedBehaviour behaviour)
+    public ScriptedSeed(TorrentMetainfo torrent, byte[] content, SeedBehaviour behaviour, IPAddress? address = null)
     {
+        _peer = ScriptedPeer.Listen(address);
         _torrent = torrent;
         _content = content;
         Behaviour = behaviour;
@@ -85,6 +86,7 @@ public sealed class ScriptedSeed : IAsyncDisposable
         var start = _torrent.Layout.PieceOffset(r.Piece) + r.Offset;
         _content.AsSpan((int)start, r.Length).CopyTo(frame.AsSpan(13));
         if (Behaviour == SeedBehaviour.CorruptData) frame[13] ^= 0xFF;
+        else if (Behaviour == SeedBehaviour.RandomData) Random.Shared.NextBytes(frame.AsSpan(13));
         return frame;
     }
 

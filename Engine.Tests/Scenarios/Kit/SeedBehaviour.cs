@@ -7,6 +7,8 @@ public enum SeedBehaviour
     Honest,
     /// <summary>Like <see cref="Honest"/>, but every block it sends has one byte flipped (its pieces fail the hash check).</summary>
     CorruptData,
+    /// <summary>Like <see cref="Honest"/>, but answers every request with random bytes.</summary>
+    RandomData,
     /// <summary>Handshakes, says it has nothing, and then never sends another byte.</summary>
     Silent,
     /// <summary>Has every piece and accepts interest, but never unchokes.</summary>

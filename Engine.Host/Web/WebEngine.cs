@@ -131,14 +131,14 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
     }
 
     /// <summary>
-    /// <see cref="RestoreAsync"/>, then tells <paramref name="output"/> how many came back (<c>restored N torrent(s) from the
+    /// <see cref="RestoreAsync"/>, then tells <paramref name="output"/> (a line each) how many came back (<c>restored N torrent(s) from the
     /// last run</c>, only when some did) and one <c>warning: not restored: …</c> line per entry that could not be used.
     /// </summary>
-    public async Task RestoreAndReportAsync(TextWriter output, CancellationToken cancellationToken = default)
+    public async Task RestoreAndReportAsync(Action<string> output, CancellationToken cancellationToken = default)
     {
         var (restored, problems) = await RestoreAsync(cancellationToken).ConfigureAwait(false);
-        if (restored > 0) output.WriteLine($"restored {restored} torrent(s) from the last run");
-        foreach (var problem in problems) output.WriteLine($"warning: not restored: {problem}");
+        if (restored > 0) output($"restored {restored} torrent(s) from the last run");
+        foreach (var problem in problems) output($"warning: not restored: {problem}");
     }
 
     // The torrent itself is added or changed already: failing to remember it is logged, not thrown.

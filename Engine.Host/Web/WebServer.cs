@@ -36,6 +36,28 @@ public sealed class WebServer : IAsyncDisposable
             services.AddSingleton<IUiEffects, EngineEffects>();
         }, TorrentApi.Map, cancellationToken);
 
+    /// <summary>
+    /// <see cref="StartAsync(TorrentEngine, WebOptions, CancellationToken)"/>, with a port that cannot be bound reported as one
+    /// line naming the option (<paramref name="option"/>) and the address, without Kestrel's stack trace.
+    /// </summary>
+    public static async Task<WebServer> StartOrExplainAsync(TorrentEngine engine, WebOptions options, string option, CancellationToken cancellationToken = default)
+    {
+        var where = $"{(options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind)}:{options.Port}";
+        try
+        {
+            return await StartAsync(engine, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            throw new Commands.CommandLineException($"{option}: cannot listen on {where}: {reason.TrimEnd('.')} (another program has the port: choose another, or 0 for any free port)");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new Commands.CommandLineException($"{option}: cannot listen on {where}: {e.Message} (choose another address or port)");
+        }
+    }
+
     /// <summary>Starts listening; the engine services are registered by <paramref name="addEngine"/>.</summary>
     internal static async Task<WebServer> StartAsync(WebOptions options, Action<IServiceCollection> addEngine,
         Action<WebApplication>? mapApi = null, CancellationToken cancellationToken = default)
@@ -52,6 +74,9 @@ public sealed class WebServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Kestrel logs a failed bind with its stack trace before throwing; the caller reports it as one line instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
         builder.Services.AddSingleton(options);
         addEngine(builder.Services);

@@ -22,13 +22,19 @@ public sealed class TrackerCommandTests : IAsyncLifetime
 
     private static async Task<string> Run(params string[] args)
     {
-        var output = new StringWriter();
-        Assert.Equal(0, await TrackerCommand.RunAsync(args, output));
-        return output.ToString();
+        var (code, output, error) = await InProcessHost.RunAsync(["tracker", .. args]);
+        Assert.True(code == 0, error);
+        return output;
     }
 
-    private static async Task<string> Fails(params string[] args) =>
-        (await Assert.ThrowsAsync<CommandLineException>(() => TrackerCommand.RunAsync(args, new StringWriter()))).Message;
+    /// <summary>The one error line (without "error: ") of a run that must fail with exit code 1 (2 for a usage mistake).</summary>
+    private static async Task<string> Fails(params string[] args)
+    {
+        var (code, _, error) = await InProcessHost.RunAsync(["tracker", .. args]);
+        Assert.True(code is 1 or 2, $"exit code {code}");
+        Assert.StartsWith("error: ", error);
+        return error["error: ".Length..].Split('\n')[0].TrimEnd();
+    }
 
     private string WriteTorrent(string name, long size)
     {
@@ -78,8 +84,8 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         Assert.Contains("not a 40-digit hex info-hash", await Fails("peers", "abc", "--tracker", _tracker.HttpAnnounceUrl!));
         Assert.Contains("is not an http(s) URL", await Fails("list", "--tracker", "udp://127.0.0.1:1/announce"));
         Assert.Contains("cannot reach the tracker", await Fails("list", "--tracker", "http://127.0.0.1:1/announce"));
-        Assert.Contains("needs --tracker", await Fails("list"));
-        Assert.Contains("needs one info-hash", await Fails("peers", "--tracker", "http://x/"));
+        Assert.Contains("Option '--tracker' is required", await Fails("list"));
+        Assert.Contains("Required argument 'info-hash' missing", await Fails("peers", "--tracker", "http://x/"));
     }
 
     [Fact]
@@ -111,7 +117,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         var shared = TextWriter.Synchronized(output); // written by the server task, read here
         string Text() { lock (shared) return output.ToString(); }
         using var stop = new CancellationTokenSource();
-        var serving = TrackerCommand.ServeAsync(["--http", "0", "--udp", "0", "--allow", allowFile], shared, stop.Token);
+        var serving = TrackerCommand.ServeAsync(TrackerCommand.ParseServe("--http", "0", "--udp", "0", "--allow", allowFile), shared, stop.Token);
         string? url = null;
         for (var i = 0; i < 100 && url is null; i++)
         {
@@ -130,15 +136,22 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(new string[0], "give --http <port> and/or --udp <port>")]
     [InlineData(new[] { "--http", "x" }, "--http: 'x' is not a port")]
     [InlineData(new[] { "--udp", "70000" }, "--udp: '70000' is not a port")]
     [InlineData(new[] { "--http", "0", "--bind", "nowhere" }, "--bind: 'nowhere' is not an IP address")]
     [InlineData(new[] { "--http", "0", "--allow", "/nonexistent/allow.txt" }, "cannot read the allow list")]
-    [InlineData(new[] { "--http", "0", "--frobnicate" }, "unknown option '--frobnicate'")]
-    [InlineData(new[] { "--http" }, "--http needs a value")]
+    [InlineData(new[] { "--http", "0", "--frobnicate" }, "Unrecognized command or argument '--frobnicate'")]
+    [InlineData(new[] { "--http" }, "Required argument missing for option: '--http'")]
     public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
-        Assert.Contains(message, Assert.Throws<CommandLineException>(() => TrackerCommand.ParseServeArguments(args)).Message);
+        Assert.Contains(message, Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ParseServe(args)).Message);
+
+    [Fact]
+    public async Task Tracker_without_ports_or_a_subcommand_is_a_usage_error()
+    {
+        var (code, _, error) = await InProcessHost.RunAsync("tracker");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: give --http <port> and/or --udp <port>", error);
+    }
 
     [Fact]
     public void A_bad_allow_list_line_names_the_file_and_line()
@@ -146,7 +159,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         var path = Path.Combine(_dir, "allow.txt");
         File.WriteAllLines(path, [new string('a', 40), "not-a-hash"]);
         Assert.Contains($"{path}:2: 'not-a-hash' is not a 40-digit hex info-hash",
-            Assert.Throws<CommandLineException>(() => TrackerCommand.ReadAllowList(path)).Message);
+            Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ReadAllowList(path)).Message);
     }
 
     [Fact]
@@ -154,6 +167,6 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     {
         var taken = _tracker.HttpEndPoint!.Port;
         Assert.Contains("cannot listen", (await Assert.ThrowsAsync<CommandLineException>(() =>
-            TrackerCommand.ServeAsync(["--http", taken.ToString()], new StringWriter(), CancellationToken.None))).Message);
+            TrackerCommand.ServeAsync(TrackerCommand.ParseServe("--http", taken.ToString()), new StringWriter(), CancellationToken.None))).Message);
     }
 }

@@ -26,4 +26,5 @@ public sealed record PeerRow(
     double Progress);
 
 /// <summary>A tracker of a torrent and how its last announce went.</summary>
+/// <param name="Tier">BEP 12 tier as the API gives it, 0 first; pages and the console show it counted from 1, as <c>info</c> does.</param>
 public sealed record TrackerRow(string Url, int Tier, string Status, int Peers, DateTimeOffset? LastAnnounce, string? Error);

@@ -103,7 +103,10 @@ public static class DownloadCommand
             display.WriteJson(JsonStatus.Of(status, null, result) with { Type = "summary" });
         else
         {
-            console.Out.WriteLine($"{result}: {status.Name} -> {status.SaveDirectory}");
+            // On a terminal the lines fit its width (a long name is cut); the path has a line of its own, whole, to copy.
+            string Fitted(string line) => console.Interactive ? Fit.To(line, console.Width - 1) : line;
+            console.Out.WriteLine(Fitted($"{result}: {status.Name}"));
+            console.Out.WriteLine($"  in {status.SaveDirectory}");
             if (seedingEnded is not null)
                 console.Out.WriteLine($"  stopped seeding: {seedingEnded}; ratio {SeedLimits.RatioOf(status.Uploaded, status.TotalBytes).ToString("F2", CultureInfo.InvariantCulture)}");
             console.Out.WriteLine($"  verified {Units.Bytes(status.VerifiedBytes)} of {Units.Bytes(status.TotalBytes)} ({status.VerifiedPieces}/{status.PieceCount} pieces)");

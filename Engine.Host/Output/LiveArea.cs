@@ -32,7 +32,7 @@ public sealed class LiveArea(TextWriter output, int width)
     {
         var b = new StringBuilder();
         Rewind(b);
-        b.Append(line).Append("\u001b[J\n");
+        b.Append(Fit.To(line, Width)).Append("\u001b[J\n");
         output.Write(b.ToString());
         output.Flush();
         _drawn = 0;

@@ -16,11 +16,12 @@ public static class StatusView
     public static IReadOnlyList<string> Header(TorrentSnapshot s, int width)
     {
         var files = s.Files.Count;
-        var pieceLength = s.PieceCount > 0 ? (double)s.TotalBytes / s.PieceCount : 0;
+        // Pieces are a power of two long but the last (the snapshot has no piece length): the power of two at or above the mean.
+        var pieceLength = s.PieceCount > 0 ? (double)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Ceiling((double)s.TotalBytes / s.PieceCount)) : 0;
         return
         [
             Fit.To($"name:  {s.Name}", width),
-            Fit.To($"size:  {Units.Bytes(s.TotalBytes)} in {files} file{(files == 1 ? "" : "s")}, {s.PieceCount} pieces of ~{Units.Bytes(pieceLength)}", width),
+            Fit.To($"size:  {Units.Bytes(s.TotalBytes)} in {files} file{(files == 1 ? "" : "s")}, {s.PieceCount} pieces of {Units.Bytes(pieceLength)}", width),
             "into:  " + Fit.PathTo(s.SaveDirectory, Math.Max(1, width - 7)),
         ];
     }

@@ -154,7 +154,7 @@ public sealed class HostErrorTests : IDisposable
         Assert.True(code == 0, $"exit {code}\n{output}\n{err}");
         data.AssertSameData(target);
         Assert.Contains("name:  host-magnet", output);
-        Assert.Contains($"completed: host-magnet -> {target}", output);
+        Assert.Contains($"completed: host-magnet\n  in {target}\n", output);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45));
     }
 }

@@ -60,7 +60,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     }
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
     /// <summary>Told to the parent when a peer completes its handshake.</summary>
-    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId);
+    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId, bool Outgoing);
     /// <summary>Told to the parent when a handshaked peer's connection ends.</summary>
     public sealed record PeerDown(IPEndPoint Remote, PeerId PeerId, string Reason);
 
@@ -256,7 +256,7 @@ internal sealed class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.TryGetValue(Sender, out var entry)) return;
         entry.PeerId = m.PeerId;
-        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId));
+        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId, entry.Outgoing));
         foreach (var other in _peers.Values)
         {
             if (other == entry || other.Superseded || !m.PeerId.Equals(other.PeerId)) continue;

@@ -29,10 +29,10 @@ public sealed class TorrentSession : IAsyncDisposable
 
     public TorrentHandle Torrent { get; }
 
-    /// <summary>Starts an engine for these options; a port or directory problem is one line.</summary>
-    public static TorrentEngine StartEngine(TorrentEngineOptions options)
+    /// <summary>Starts an engine for these options, its logs on stderr (<see cref="HostLogging"/>); a port or directory problem is one line.</summary>
+    public static TorrentEngine StartEngine(TorrentEngineOptions options, bool verbose = false)
     {
-        try { return TorrentEngine.Create(options); }
+        try { return TorrentEngine.Create(options, HostLogging.Create(verbose)); }
         catch (TorrentEngineException e) { throw new CommandLineException(Hint(e.Message)); }
     }
 
@@ -48,11 +48,11 @@ public sealed class TorrentSession : IAsyncDisposable
     /// <paramref name="saveDirectory"/> by default and remembered in the host's session for that directory), then adds the torrent.
     /// </summary>
     public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentSource source, string saveDirectory,
-        string? stateDirectory, Action<string> note)
+        string? stateDirectory, Action<string> note, bool verbose = false)
     {
         var engineOptions = options.EngineOptions();
         if (stateDirectory is not null) engineOptions = engineOptions with { StateDirectory = stateDirectory };
-        var engine = StartEngine(engineOptions);
+        var engine = StartEngine(engineOptions, verbose);
         WebServer? web = null;
         try
         {

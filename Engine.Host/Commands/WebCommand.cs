@@ -14,7 +14,11 @@ namespace Engine.Host.Commands;
 public static class WebCommand
 {
     /// <summary>The parsed command line.</summary>
-    public sealed record Arguments(int Port, IPAddress Bind, string DataDirectory, ListenSpec? Peers, HostSettings Settings);
+    public sealed record Arguments(int Port, IPAddress Bind, string DataDirectory, ListenSpec? Peers, HostSettings Settings)
+    {
+        /// <summary><c>--verbose</c>: the engine's logs from Information up.</summary>
+        public bool Verbose { get; init; }
+    }
 
     /// <summary>Parses <c>web</c>'s arguments (without running it); a mistake throws <see cref="UsageException"/>.</summary>
     public static Arguments Parse(params string[] args)
@@ -54,7 +58,7 @@ public static class WebCommand
         {
             console.Verbose = r.GetValue(global.Verbose);
             using var stop = new StopSignal();
-            return await ServeAsync(definition.Read(r, global.Read(r)), console.Out, stop.Token);
+            return await ServeAsync(definition.Read(r, global.Read(r)) with { Verbose = console.Verbose }, console.Out, stop.Token);
         });
         return command;
     }
@@ -70,7 +74,7 @@ public static class WebCommand
         var engine = TorrentSession.StartEngine(a.Settings.Engine with
         {
             ListenOn = a.Peers is { } p ? new IPEndPoint(p.Address, p.Ports.Pick(p.Address)) : null,
-        });
+        }, a.Verbose);
         await using (engine)
         {
             var web = await WebServer.StartOrExplainAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = sessionDirectory }, "--port", stop);

@@ -34,7 +34,12 @@ public sealed class WebServer : IAsyncDisposable
             services.AddSingleton(engine);
             services.AddSingleton<WebEngine>();
             services.AddSingleton<IUiEffects, EngineEffects>();
-        }, TorrentApi.Map, cancellationToken);
+            Observability.WebObservability.AddTo(services);
+        }, app =>
+        {
+            TorrentApi.Map(app);
+            Observability.WebObservability.Map(app);
+        }, cancellationToken);
 
     /// <summary>
     /// <see cref="StartAsync(TorrentEngine, WebOptions, CancellationToken)"/>, with a port that cannot be bound reported as one
@@ -74,6 +79,8 @@ public sealed class WebServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // On stderr: stdout is the command's own output (a live display, lines a script reads).
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // Kestrel logs a failed bind with its stack trace before throwing; the caller reports it as one line instead.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);

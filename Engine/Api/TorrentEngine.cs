@@ -17,6 +17,9 @@ namespace Engine.Api;
 /// </summary>
 public sealed class TorrentEngine : IAsyncDisposable
 {
+    /// <summary>The name of the engine's System.Diagnostics.Metrics meter (disk queue, connections, torrents; docs/api.md).</summary>
+    public const string MeterName = "Engine";
+
     /// <summary>Upper bound of <see cref="StopAsync"/>, whatever the trackers and peers do.</summary>
     public static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
@@ -106,6 +109,7 @@ public sealed class TorrentEngine : IAsyncDisposable
             }
         }
         var engine = new TorrentEngine(system, root, context, options, engineOptions, ownsSystem);
+        EngineMeter.Register(engine, name);
         engine.RestoreSession();
         return engine;
     }
@@ -282,6 +286,7 @@ public sealed class TorrentEngine : IAsyncDisposable
             }
             catch (TimeoutException) { }
             _stopped = true;
+            EngineMeter.Unregister(this);
             foreach (var t in torrents) t.Shutdown();
             try { await Root.GracefulStop(Left(deadline)).ConfigureAwait(false); }
             catch (TaskCanceledException) { Root.Tell(PoisonPill.Instance); }

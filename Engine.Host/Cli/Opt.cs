@@ -128,6 +128,29 @@ public static class Opt
         HelpName = helpName,
     };
 
+    /// <summary>The environment variable a web UI password may come from instead of the command line (which other users can see in <c>ps</c>).</summary>
+    public const string PasswordVariable = "ENGINE_HOST_WEB_PASSWORD";
+
+    /// <summary>A web UI password option (its value is never shown in the help).</summary>
+    public static Option<string?> Password(string name) => new(name)
+    {
+        Description = $"require this password in the web UI and the REST API (or set {PasswordVariable}); required when it listens beyond 127.0.0.1",
+        HelpName = "password",
+    };
+
+    /// <summary>The password given, else the environment's, else null.</summary>
+    public static string? PasswordOf(ParseResult r, Option<string?> option) =>
+        r.GetValue(option) is { Length: > 0 } given ? given
+        : Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } env ? env
+        : null;
+
+    /// <summary>Refuses a web UI that listens beyond loopback without a password.</summary>
+    public static void RequirePasswordBeyondLoopback(System.Net.IPAddress bind, string? password, string bindOption, string passwordOption)
+    {
+        if (password is null && !System.Net.IPAddress.IsLoopback(bind))
+            throw new Commands.UsageException($"{bindOption} {bind} makes the web UI reachable from other machines: give {passwordOption} <password> (or set {PasswordVariable})");
+    }
+
     /// <summary>A flag.</summary>
     public static Option<bool> Flag(string name, string description, params string[] aliases) => new(name, aliases) { Description = description };
 

@@ -27,6 +27,9 @@ public sealed record SessionArguments(
 {
     public IPAddress WebAddress => WebBind ?? IPAddress.Loopback;
 
+    /// <summary>The web UI's password (<c>--web-password</c> or ENGINE_HOST_WEB_PASSWORD); null: none.</summary>
+    public string? WebPassword { get; init; }
+
     /// <summary>The engine these options ask for: the config file's options with the command line's on top; the port picked from the range now.</summary>
     public TorrentEngineOptions EngineOptions() => Settings.Engine with
     {
@@ -58,6 +61,8 @@ public sealed record SessionArguments(
 
         public Option<IPAddress?> WebBind { get; } = Opt.OptionalAddress("--web-bind", "address of the web UI (default 127.0.0.1)");
 
+        public Option<string?> WebPassword { get; } = Opt.Password("--web-password");
+
         public void AddTo(Command command)
         {
             command.Options.Add(Port);
@@ -69,6 +74,7 @@ public sealed record SessionArguments(
             command.Options.Add(StatusInterval);
             command.Options.Add(Web);
             command.Options.Add(WebBind);
+            command.Options.Add(WebPassword);
             command.Validators.Add(r =>
             {
                 if (Opt.Given(r.GetResult(WebBind)) && !Opt.Given(r.GetResult(Web))) r.AddError("--web-bind goes with --web <port>");
@@ -84,7 +90,7 @@ public sealed record SessionArguments(
                 ? settings.Engine.MaxConnectionsPerTorrent
                 : r.GetValue(MaxPeers);
             return new SessionArguments(listen, maxPeers, r.GetValue(Peers) ?? [], r.GetValue(StatusInterval), Transfer.Read(r, settings),
-                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings);
+                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings) { WebPassword = Opt.PasswordOf(r, WebPassword) };
         }
     }
 }

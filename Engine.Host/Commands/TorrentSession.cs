@@ -50,6 +50,7 @@ public sealed class TorrentSession : IAsyncDisposable
     public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentSource source, string saveDirectory,
         string? stateDirectory, Action<string> note, bool verbose = false)
     {
+        if (options.WebPort is not null) Opt.RequirePasswordBeyondLoopback(options.WebAddress, options.WebPassword, "--web-bind", "--web-password");
         var engineOptions = options.EngineOptions();
         if (stateDirectory is not null) engineOptions = engineOptions with { StateDirectory = stateDirectory };
         var engine = StartEngine(engineOptions, verbose);
@@ -61,7 +62,7 @@ public sealed class TorrentSession : IAsyncDisposable
                 var full = Path.GetFullPath(saveDirectory);
                 var sessionDirectory = options.Settings.State.SessionDirectory(full);
                 foreach (var moved in StateMigration.MoveAll(full, sessionDirectory, ".session")) note(moved);
-                var webOptions = new WebOptions(options.WebAddress, port, full) { SessionDirectory = sessionDirectory };
+                var webOptions = new WebOptions(options.WebAddress, port, full) { SessionDirectory = sessionDirectory, Password = options.WebPassword };
                 web = await WebServer.StartOrExplainAsync(engine, webOptions, "--web");
                 note($"web ui: {web.Address}");
             }

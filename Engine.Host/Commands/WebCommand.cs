@@ -16,6 +16,9 @@ public static class WebCommand
     /// <summary>The parsed command line.</summary>
     public sealed record Arguments(int Port, IPAddress Bind, string DataDirectory, ListenSpec? Peers, HostSettings Settings)
     {
+        /// <summary>The web UI's password (<c>--password</c> or ENGINE_HOST_WEB_PASSWORD); null: none.</summary>
+        public string? Password { get; init; }
+
         /// <summary><c>--verbose</c>: the engine's logs from Information up.</summary>
         public bool Verbose { get; init; }
     }
@@ -37,16 +40,18 @@ public static class WebCommand
 
         public Option<PortRange> PeerPort { get; } = Opt.Ports("--peer-port", "peer port");
 
+        public Option<string?> Password { get; } = Opt.Password("--password");
+
         public Option<IPAddress> PeerBind { get; } = Opt.Address("--peer-bind", "address the peer listener binds", IPAddress.Any);
 
-        public Command Create() => new("web", "serve the web UI and a REST API over an engine until stopped") { Port, Bind, Data, PeerPort, PeerBind };
+        public Command Create() => new("web", "serve the web UI and a REST API over an engine until stopped") { Port, Bind, Data, PeerPort, PeerBind, Password };
 
         public Arguments Read(ParseResult r, HostSettings settings)
         {
             ListenSpec? peers = new(r.GetValue(PeerBind)!, r.GetValue(PeerPort)!);
             if (!Opt.Given(r, PeerPort) && !Opt.Given(r, PeerBind) && settings.Configured(nameof(TorrentEngineOptions.ListenOn)))
                 peers = settings.Engine.ListenOn is { } on ? new ListenSpec(on.Address, new PortRange(on.Port, on.Port)) : null;
-            return new Arguments(r.GetValue(Port), r.GetValue(Bind)!, r.GetValue(Data)!, peers, settings);
+            return new Arguments(r.GetValue(Port), r.GetValue(Bind)!, r.GetValue(Data)!, peers, settings) { Password = Opt.PasswordOf(r, Password) };
         }
     }
 
@@ -66,6 +71,7 @@ public static class WebCommand
     /// <summary>Serves until <paramref name="stop"/> fires; prints the UI's address first.</summary>
     internal static async Task<int> ServeAsync(Arguments a, TextWriter output, CancellationToken stop)
     {
+        Opt.RequirePasswordBeyondLoopback(a.Bind, a.Password, "--bind", "--password");
         var data = Paths.WritableDirectory(a.DataDirectory, "--data");
         var state = a.Settings.State;
         var sessionDirectory = state.SessionDirectory(data);
@@ -77,7 +83,7 @@ public static class WebCommand
         }, a.Verbose);
         await using (engine)
         {
-            var web = await WebServer.StartOrExplainAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = sessionDirectory }, "--port", stop);
+            var web = await WebServer.StartOrExplainAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = sessionDirectory, Password = a.Password }, "--port", stop);
             await using (web)
             {
                 output.WriteLine($"web ui: {web.Address}");

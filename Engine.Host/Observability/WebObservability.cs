@@ -28,6 +28,6 @@ public static class WebObservability
     public static void Map(WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint(MetricsPath);
-        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(HealthPath).AllowAnonymous(); // a load balancer's probe has no password
     }
 }

@@ -22,6 +22,28 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
 
     public WebOptions Options => options;
 
+    private string _defaultSave = Path.GetFullPath(options.DataDirectory);
+
+    /// <summary>Where torrents are saved when no directory is given, and what relative ones are taken under (changed in the settings).</summary>
+    public string DefaultSaveDirectory => _defaultSave;
+
+    /// <summary>The engine-wide settings the page shows.</summary>
+    public EngineSettings Settings()
+    {
+        var (up, down) = engine.Limits;
+        return new EngineSettings(up, down, _defaultSave, engine.ListenEndPoint?.ToString(), []);
+    }
+
+    /// <summary>Changes the engine's limits (at once, every torrent) and the default save directory (created if missing).</summary>
+    public EngineSettings SaveSettings(long? upload, long? download, string defaultSaveDirectory)
+    {
+        var save = Path.GetFullPath(defaultSaveDirectory.Trim(), _defaultSave);
+        System.IO.Directory.CreateDirectory(save);
+        engine.SetLimits(upload, download);
+        _defaultSave = save;
+        return Settings();
+    }
+
     /// <summary>The torrent with this 40-digit hex info-hash (any case), or null.</summary>
     public TorrentHandle? Find(string hash) =>
         InfoHash.TryFromHex(hash, out var infoHash) && engine.Find(infoHash) is { IsRemoved: false } handle ? handle : null;
@@ -61,12 +83,14 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
             EngineViews.List((await status).Files, EngineViews.File),
             EngineViews.List(await peers, EngineViews.Peer),
             EngineViews.List(await trackers, EngineViews.Tracker),
-            EngineViews.Pieces(await pieces));
+            EngineViews.Pieces(await pieces),
+            handle.Options.UploadLimit,
+            handle.Options.DownloadLimit);
     }
 
     /// <summary>A relative save directory is taken under the data directory.</summary>
     public string SaveDirectory(string? requested) =>
-        string.IsNullOrWhiteSpace(requested) ? Path.GetFullPath(options.DataDirectory) : Path.GetFullPath(requested.Trim(), Path.GetFullPath(options.DataDirectory));
+        string.IsNullOrWhiteSpace(requested) ? _defaultSave : Path.GetFullPath(requested.Trim(), _defaultSave);
 
     /// <summary>Adds the torrent and dials the request's peer; throws <see cref="TorrentEngineException"/> (or ArgumentException) with the reason.</summary>
     public async Task<TorrentHandle> AddAsync(AddRequest request, CancellationToken cancellationToken)

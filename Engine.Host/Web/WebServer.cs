@@ -89,16 +89,19 @@ public sealed class WebServer : IAsyncDisposable
         addEngine(builder.Services);
         builder.Services.AddScoped(sp => new UiRuntime(
             sp.GetRequiredService<IUiEffects>(),
-            Model.Initial(options.DataDirectory),
+            Model.Initial(sp.GetService<WebEngine>()?.DefaultSaveDirectory ?? options.DataDirectory),
             sp.GetRequiredService<ILogger<UiRuntime>>(),
             options.Tick));
         // A closed tab's circuit (and its 1 s poll) is kept for a reconnect for 30 s instead of the default 3 minutes.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(30));
+        if (options.Password is not null) WebAuth.AddTo(builder.Services);
 
         var app = builder.Build();
+        if (options.Password is { } password) WebAuth.Use(app, password);
         app.UseAntiforgery();
         app.MapStaticAssets();
         EmbeddedAssets.Map(app);
+        if (options.Password is { } pw) WebAuth.Map(app, pw);
         mapApi?.Invoke(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

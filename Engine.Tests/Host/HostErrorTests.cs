@@ -141,6 +141,17 @@ public sealed class HostErrorTests : IDisposable
         Assert.Contains("UploadLimit: 'lots' is not a whole number", OneErrorLine(err));
     }
 
+    [Fact]
+    public async Task A_web_ui_beyond_loopback_without_a_password_is_refused_before_anything_starts()
+    {
+        var (code, _, err) = await Run("web", "--port", "0", "--bind", "0.0.0.0", "--data", _dir.Sub("web"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --bind 0.0.0.0 makes the web UI reachable from other machines: give --password <password> (or set ENGINE_HOST_WEB_PASSWORD)", OneErrorLine(err));
+        (code, _, err) = await Run("seed", Torrent(), "--data", _dir.Sub("src"), "--port", "0", "--web", "0", "--web-bind", "0.0.0.0");
+        Assert.Equal(2, code);
+        Assert.Contains("give --web-password <password>", OneErrorLine(err));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Download_takes_a_magnet_link_and_completes_it()
     {

@@ -51,7 +51,7 @@ public static class DownloadCommand
         var startupReported = false;
         string? seedingEnded = null;
         IReadOnlyList<TrackerSnapshot> trackers = [];
-        var trackersRead = TimeSpan.MinValue;
+        TimeSpan? trackersRead = null;
         while (true)
         {
             status = await session.StatusAsync();
@@ -74,7 +74,7 @@ public static class DownloadCommand
             string? stalled = null;
             if (sinceData.Elapsed >= StallReason.After)
             {
-                if (clock.Elapsed - trackersRead >= TimeSpan.FromSeconds(2))
+                if (trackersRead is null || clock.Elapsed - trackersRead >= TimeSpan.FromSeconds(2))
                 {
                     trackers = await session.TrackersAsync();
                     trackersRead = clock.Elapsed;

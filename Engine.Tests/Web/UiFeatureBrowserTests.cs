@@ -99,6 +99,9 @@ public sealed class UiFeatureBrowserTests(ITestOutputHelper output)
         Assert.Contains(new Cmd.SaveSettings(1024 * 1024, 500 * 1024, "/data"), effects.Ran);
 
         await page.Locator($"tr[data-hash='{HashA}'] td.name").ClickAsync();
+        // Tiers are counted from 1 in the page, as `info` prints them (the API's Tier 0 is "1").
+        await page.Locator("#tab-trackers").ClickAsync();
+        await Assertions.Expect(page.Locator("#trackers-table tbody td.num").First).ToHaveTextAsync("1");
         await page.Locator("#limit-upload").FillAsync("64k");
         await page.Locator("#limit-apply").ClickAsync();
         await WaitFor(() => effects.Ran.Contains(new Cmd.SetTorrentLimits(HashA, 64 * 1024, null)), "the torrent's limits");

@@ -100,7 +100,7 @@ public static class DownloadCommand
         var elapsed = clock.Elapsed;
         var result = status.IsComplete ? "completed" : stopSignal.Requested ? "interrupted" : status.Error is not null ? "failed" : "stopped";
         if (options.Session.Output.Json)
-            display.WriteJson(JsonStatus.Of(status, null, result) with { Type = "summary" });
+            display.WriteJson(JsonStatus.Of(status, null, "summary") with { Result = result });
         else
         {
             // On a terminal the lines fit its width (a long name is cut); the path has a line of its own, whole, to copy.

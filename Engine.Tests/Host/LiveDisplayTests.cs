@@ -105,6 +105,26 @@ public sealed class LiveDisplayTests(ITestOutputHelper output)
         Assert.Equal("no peers known", status.GetProperty("stalled").GetString());
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task With_json_every_line_of_a_download_is_a_json_object_ending_in_a_summary()
+    {
+        using var data = GeneratedTorrent.Create("host-json", [("a.bin", 400_000)], 32 * 1024, seed: 62);
+        await using var seeder = await EngineNode.StartAsync("host-json-seeder", data.Metainfo, data.SeedDirectory, data.Root);
+        await seeder.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
+        var target = data.NewDirectory("json-out");
+        var (code, stdout, _) = await InProcessHost.RunAsync("download", data.TorrentPath, "-o", target, "--port", "0", "--bind", "127.0.0.1",
+            "--peer", seeder.EndPoint.ToString(), "--json", "--status-interval", "100ms", "--state-dir", data.NewDirectory("state"));
+        Assert.Equal(0, code);
+        var objects = stdout.TrimEnd().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(objects, o => o.TryGetProperty("note", out _));
+        var summary = objects[^1];
+        Assert.Equal("summary", summary.GetProperty("type").GetString());
+        Assert.Equal("completed", summary.GetProperty("result").GetString());
+        Assert.Equal(data.Metainfo.TotalLength, summary.GetProperty("verified").GetInt64());
+        Assert.Equal(data.Metainfo.InfoHash.ToHex(), summary.GetProperty("infoHash").GetString());
+        data.AssertSameData(target);
+    }
+
     /// <summary>
     /// The host as a person runs it: a real process on a pseudo-terminal 80 columns wide (util-linux <c>script</c>),
     /// downloading at a limited rate so the display redraws many times. Replayed on an 80-column screen, nothing wraps

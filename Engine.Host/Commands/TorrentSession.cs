@@ -53,29 +53,26 @@ public sealed class TorrentSession : IAsyncDisposable
         if (options.WebPort is not null) Opt.RequirePasswordBeyondLoopback(options.WebAddress, options.WebPassword, "--web-bind", "--web-password");
         var engineOptions = options.EngineOptions();
         if (stateDirectory is not null) engineOptions = engineOptions with { StateDirectory = stateDirectory };
+        var full = Path.GetFullPath(saveDirectory);
+        if (options.WebPort is not null)
+        {
+            // Torrents added in the page are the engine's session for this directory: back at the next run with --web.
+            var sessionDirectory = options.Settings.State.SessionDirectory(full);
+            foreach (var moved in StateMigration.MoveAll(full, sessionDirectory, ".session")) note(moved);
+            engineOptions = engineOptions with { Session = true, SessionDirectory = sessionDirectory };
+        }
         var engine = StartEngine(engineOptions, verbose);
         WebServer? web = null;
         try
         {
             if (options.WebPort is { } port)
             {
-                var full = Path.GetFullPath(saveDirectory);
-                var sessionDirectory = options.Settings.State.SessionDirectory(full);
-                foreach (var moved in StateMigration.MoveAll(full, sessionDirectory, ".session")) note(moved);
-                var webOptions = new WebOptions(options.WebAddress, port, full) { SessionDirectory = sessionDirectory, Password = options.WebPassword };
+                var webOptions = new WebOptions(options.WebAddress, port, full) { Password = options.WebPassword };
                 web = await WebServer.StartOrExplainAsync(engine, webOptions, "--web");
                 note($"web ui: {web.Address}");
+                WebEngine.ReportRestored(engine, note);
             }
-            TorrentHandle handle;
-            try
-            {
-                handle = source.Metainfo is { } metainfo
-                    ? await engine.AddAsync(metainfo, saveDirectory)
-                    : await engine.AddAsync(source.Text, saveDirectory);
-            }
-            catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
-            // After the command's torrent: a remembered copy of it (removed, then added again in the page) is a duplicate, skipped.
-            if (web is not null) await web.Services.GetRequiredService<WebEngine>().RestoreAndReportAsync(note);
+            var handle = await AddOwnAsync(engine, source, saveDirectory);
             return new TorrentSession(engine, web, handle);
         }
         catch
@@ -84,6 +81,25 @@ public sealed class TorrentSession : IAsyncDisposable
             await engine.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adds the command's own torrent, not remembered in the session (the command line brings it back). A copy the session
+    /// restored (it was added in the page once) gives way to it: removed from the session with its data kept (so its files
+    /// are hash-checked again, as the command's own).
+    /// </summary>
+    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory)
+    {
+        var own = new TorrentOptions { Remember = false };
+        try
+        {
+            if (engine.Find(source.Metainfo?.InfoHash ?? source.Magnet!.InfoHash) is { } restored)
+                await restored.RemoveAsync(deleteData: false);
+            return source.Metainfo is { } m
+                ? await engine.AddAsync(m, saveDirectory, own)
+                : await engine.AddAsync(source.Text, saveDirectory, own);
+        }
+        catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
     }
 
     /// <summary>Dials the <c>--peer</c> addresses (in addition to what trackers return).</summary>

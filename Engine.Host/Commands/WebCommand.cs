@@ -80,10 +80,12 @@ public static class WebCommand
         var engine = TorrentSession.StartEngine(a.Settings.Engine with
         {
             ListenOn = a.Peers is { } p ? new IPEndPoint(p.Address, p.Ports.Pick(p.Address)) : null,
+            Session = true,
+            SessionDirectory = sessionDirectory,
         }, a.Verbose);
         await using (engine)
         {
-            var web = await WebServer.StartOrExplainAsync(engine, new WebOptions(a.Bind, a.Port, data) { SessionDirectory = sessionDirectory, Password = a.Password }, "--port", stop);
+            var web = await WebServer.StartOrExplainAsync(engine, new WebOptions(a.Bind, a.Port, data) { Password = a.Password }, "--port", stop);
             await using (web)
             {
                 output.WriteLine($"web ui: {web.Address}");
@@ -91,7 +93,7 @@ public static class WebCommand
                 output.WriteLine($"peers:  {engine.ListenEndPoint?.ToString() ?? "not listening"}");
                 output.WriteLine($"data:   {data}");
                 output.WriteLine($"state:  {state.Root}");
-                await web.Services.GetRequiredService<WebEngine>().RestoreAndReportAsync(output.WriteLine, stop);
+                WebEngine.ReportRestored(engine, output.WriteLine);
                 output.WriteLine("press Ctrl+C to stop");
                 output.Flush();
                 try

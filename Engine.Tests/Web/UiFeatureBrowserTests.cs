@@ -42,6 +42,9 @@ public sealed class UiFeatureBrowserTests(ITestOutputHelper output)
         await page.GotoAsync(server.Address.ToString());
         await Assertions.Expect(page.Locator("#torrents-loading")).ToHaveTextAsync("loading torrents…");
         await Assertions.Expect(page.Locator(".topbar h1")).ToHaveTextAsync("Engine");
+        // Until the circuit connects the controls are disabled: a click on them would be lost.
+        await Assertions.Expect(page.Locator("#add-submit")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#settings-open")).ToBeDisabledAsync();
     }
 
     [Fact]

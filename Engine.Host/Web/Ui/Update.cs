@@ -97,11 +97,11 @@ public static class Update
     {
         var cmds = new List<Cmd>();
         var pending = model.Pending;
-        foreach (var hash in model.Checked)
+        foreach (var row in model.Torrents) // in the list's order, so the same model always gives the same commands
         {
-            if (model.Find(hash) is not { } row || pending.Contains(hash) || row.IsPaused != !pause) continue;
-            pending = pending.Add(hash);
-            cmds.Add(pause ? new Cmd.Pause(hash) : new Cmd.Resume(hash));
+            if (!model.Checked.Contains(row.Hash) || pending.Contains(row.Hash) || row.IsPaused != !pause) continue;
+            pending = pending.Add(row.Hash);
+            cmds.Add(pause ? new Cmd.Pause(row.Hash) : new Cmd.Resume(row.Hash));
         }
         return (model with { Pending = pending }, Cmd.Batch([.. cmds]));
     }

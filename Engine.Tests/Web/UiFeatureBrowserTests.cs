@@ -77,6 +77,11 @@ public sealed class UiFeatureBrowserTests(ITestOutputHelper output)
         Assert.DoesNotContain(new Cmd.Pause(HashB), effects.Ran);
         await page.Locator("#check-all").CheckAsync();
         await Assertions.Expect(page.Locator("#checked-count")).ToHaveTextAsync("3 selected");
+        await page.Locator("#bulk-remove").ClickAsync();
+        await Assertions.Expect(page.Locator("#remove-dialog")).ToContainTextAsync("3 torrents");
+        await page.Locator("#remove-keep").ClickAsync();
+        await Assertions.Expect(page.Locator("#torrent-table tbody tr")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        Assert.Contains(new Cmd.Remove(HashB, false), effects.Ran);
         Assert.Empty(errors);
     }
 

@@ -68,6 +68,22 @@ public sealed class UpdateListTests
     }
 
     [Fact]
+    public void Removing_the_ticked_torrents_asks_once_and_removes_them_all()
+    {
+        var (model, cmd) = Apply(Three, new Msg.ToggleChecked(HashA), new Msg.ToggleChecked(HashC), new Msg.AskRemoveChecked());
+        Assert.Equal(Cmd.None, cmd);
+        Assert.Equal("2 torrents", model.Removing!.Name);
+        (model, cmd) = Apply(model, new Msg.ConfirmRemove(DeleteData: false));
+        Assert.Equal(Cmd.Batch(new Cmd.Remove(HashA, false), new Cmd.Remove(HashC, false)), cmd);
+        Assert.Null(model.Removing);
+        Assert.Empty(model.Checked);
+        Assert.Equal([HashA, HashC], model.Pending.Order());
+        var (one, _) = Apply(Three, new Msg.ToggleChecked(HashB), new Msg.AskRemoveChecked());
+        Assert.Equal(new RemovePrompt(HashB, "Beta"), one.Removing);
+        Assert.Null(Apply(Three, new Msg.AskRemoveChecked()).Model.Removing); // nothing ticked
+    }
+
+    [Fact]
     public void Settings_load_validate_their_rates_and_save_through_one_command()
     {
         var (model, cmd) = Apply(Three, new Msg.OpenSettings());

@@ -11,7 +11,11 @@ public enum DetailTab
 }
 
 /// <summary>The torrent (and its name) whose removal waits for a "keep or delete the data" answer.</summary>
-public sealed record RemovePrompt(string Hash, string Name);
+public sealed record RemovePrompt(string Hash, string Name)
+{
+    /// <summary>The other torrents removed with it (a bulk removal of the ticked torrents); <see cref="Name"/> then says how many.</summary>
+    public ImmutableList<string> More { get; init; } = [];
+}
 
 /// <summary>
 /// The whole state of one browser session's UI. Immutable: <see cref="Update.Apply"/> returns a new one for every

@@ -101,6 +101,9 @@ public abstract record Msg
 
     public sealed record ResumeChecked : Msg;
 
+    /// <summary>Ask whether to keep or delete the data of every ticked torrent, then remove them.</summary>
+    public sealed record AskRemoveChecked : Msg;
+
     public sealed record OpenSettings : Msg;
 
     public sealed record CloseSettings : Msg;

@@ -50,8 +50,10 @@ public static class Update
         Msg.AskRemove m => model.Find(m.Hash) is { } row ? (model with { Removing = new RemovePrompt(row.Hash, row.Name) }, Cmd.None) : (model, Cmd.None),
         Msg.CancelRemove => (model with { Removing = null }, Cmd.None),
         Msg.ConfirmRemove m => model.Removing is { } r
-            ? (model with { Removing = null, Pending = model.Pending.Add(r.Hash) }, new Cmd.Remove(r.Hash, m.DeleteData))
+            ? (model with { Removing = null, Pending = model.Pending.Union(r.More).Add(r.Hash), Checked = model.Checked.Except(r.More).Remove(r.Hash) },
+                Cmd.Batch([new Cmd.Remove(r.Hash, m.DeleteData), .. r.More.Select(h => (Cmd)new Cmd.Remove(h, m.DeleteData))]))
             : (model, Cmd.None),
+        Msg.AskRemoveChecked => AskRemoveChecked(model),
         Msg.DismissNotice m => (model with { Notices = model.Notices.RemoveAll(n => n.Id == m.Id) }, Cmd.None),
         Msg.SortBy m => (model with { SortBy = m.Column, SortDescending = model.SortBy == m.Column && !model.SortDescending }, Cmd.None),
         Msg.EditFilter m => (model with { Filter = m.Text }, Cmd.None),
@@ -104,6 +106,16 @@ public static class Update
             cmds.Add(pause ? new Cmd.Pause(row.Hash) : new Cmd.Resume(row.Hash));
         }
         return (model with { Pending = pending }, Cmd.Batch([.. cmds]));
+    }
+
+    private static (Model, Cmd) AskRemoveChecked(Model model)
+    {
+        var rows = model.Torrents.Where(t => model.Checked.Contains(t.Hash) && !model.Pending.Contains(t.Hash)).ToList();
+        if (rows.Count == 0) return (model, Cmd.None);
+        var prompt = rows.Count == 1
+            ? new RemovePrompt(rows[0].Hash, rows[0].Name)
+            : new RemovePrompt(rows[0].Hash, $"{rows.Count} torrents") { More = rows.Skip(1).Select(t => t.Hash).ToImmutableList() };
+        return (model with { Removing = prompt }, Cmd.None);
     }
 
     private static SettingsForm Edit(SettingsForm f, Msg.EditSetting m) => m.Field switch

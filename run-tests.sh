@@ -13,6 +13,8 @@ command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 # Browser tests (Engine.Tests/Web) drive Debian's headless chromium through Playwright; no browser is downloaded.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The live-display test runs the host on a pseudo-terminal with script(1).
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"
@@ -25,3 +27,5 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@"
+# The packages (about a minute): Engine in a fresh app, the engine-host tool installed and downloading.
+if [ $# -eq 0 ]; then packaging/test-packages.sh; fi

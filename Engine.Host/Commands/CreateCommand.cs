@@ -1,21 +1,70 @@
-using System.Globalization;
+using System.CommandLine;
 using Engine.Core.Metainfo;
+using Engine.Host.Cli;
 using Engine.Metainfo;
 
 namespace Engine.Host.Commands;
 
 /// <summary>
-/// <c>create &lt;file-or-dir&gt; --tracker &lt;url&gt; [--tracker ...] [--piece-length N] [--private]
+/// <c>create &lt;file-or-dir&gt; --tracker &lt;url&gt; [--tracker ...] [--piece-length &lt;size&gt;] [--private]
 /// [--comment text] [--web-seed url] -o &lt;out.torrent&gt;</c>.
 /// </summary>
 public static class CreateCommand
 {
-    public const string Usage =
-        "usage: Engine.Host create <file-or-dir> --tracker <url> [--tracker <url>...] [--piece-length <bytes>] [--private] [--comment <text>] [--web-seed <url>...] -o <out.torrent>";
-
-    public static int Run(string[] args, TextWriter output)
+    public static Command Create(HostConsole console)
     {
-        var (source, outPath, options) = ParseArguments(args);
+        var source = new Argument<string>("source") { Description = "the file or directory to make a torrent of" };
+        var trackers = new Option<string[]>("--tracker", "-t")
+        {
+            Description = "announce URL (http, https or udp); repeat for more tiers",
+            HelpName = "url",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r => r.Tokens.Select(t => Url(r, t.Value, "tracker", "http", "https", "udp")).ToArray(),
+        };
+        var webSeeds = new Option<string[]>("--web-seed", "-w")
+        {
+            Description = "web seed URL (http or https); repeat for more",
+            HelpName = "url",
+            DefaultValueFactory = _ => [],
+            CustomParser = r => r.Tokens.Select(t => Url(r, t.Value, "web seed", "http", "https")).ToArray(),
+        };
+        var pieceLength = new Option<int?>("--piece-length", "-l")
+        {
+            Description = "piece size, a power of two from 16k to 64M (default: chosen from the total size)",
+            HelpName = "size",
+            CustomParser = r =>
+            {
+                var text = r.Tokens[^1].Value;
+                if (Units.TryParseSize(text, out var v) && v >= TorrentCreator.MinPieceLength && v <= TorrentCreator.MaxPieceLength && (v & (v - 1)) == 0) return (int)v;
+                r.AddError($"--piece-length: '{text}' is not a power of two from 16k to 64M (e.g. 256k, 1M)");
+                return null;
+            },
+        };
+        var isPrivate = Opt.Flag("--private", "mark the torrent private (peers only from its trackers)", "-p");
+        var comment = Opt.Text("--comment", "a comment stored in the torrent", "text", "-c");
+        var output = new Option<string>("--output", "-o") { Description = "the .torrent file to write", HelpName = "file", Required = true };
+        var command = new Command("create", "make a .torrent file from a file or a directory (hashing on all cores)")
+        {
+            source, trackers, output, webSeeds, pieceLength, isPrivate, comment,
+        };
+        command.SetAction(r => Run(r.GetValue(source)!, r.GetValue(output)!, new TorrentCreationOptions
+        {
+            Trackers = r.GetValue(trackers) ?? [],
+            WebSeeds = r.GetValue(webSeeds) ?? [],
+            PieceLength = r.GetValue(pieceLength),
+            IsPrivate = r.GetValue(isPrivate),
+            Comment = r.GetValue(comment),
+        }, console.Out));
+        return command;
+    }
+
+    public static int Run(string source, string outPath, TorrentCreationOptions options, TextWriter output)
+    {
+        if (!File.Exists(source) && !Directory.Exists(source))
+            throw new CommandLineException($"{source}: no such file or directory");
+        if (Directory.Exists(outPath))
+            throw new CommandLineException($"-o {outPath}: is a directory; give the path of the .torrent file to write");
         byte[] bytes;
         TorrentMetainfo created;
         try
@@ -26,7 +75,11 @@ public static class CreateCommand
             File.WriteAllBytes(temp, bytes);
             File.Move(temp, outPath, overwrite: true);
         }
-        catch (Exception e) when (e is MetainfoException or IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CommandLineException($"permission denied: {e.Message}");
+        }
+        catch (Exception e) when (e is MetainfoException or IOException)
         {
             throw new CommandLineException(e.Message);
         }
@@ -35,83 +88,13 @@ public static class CreateCommand
         output.WriteLine($"info-hash:     {created.InfoHash}");
         output.WriteLine($"size:          {InfoCommand.Size(created.TotalLength)} in {created.Files.Count} file(s)");
         output.WriteLine($"pieces:        {created.PieceCount} x {InfoCommand.Size(created.PieceLength)}");
-        return 0;
+        return ExitCodes.Ok;
     }
 
-    internal static (string Source, string Output, TorrentCreationOptions Options) ParseArguments(string[] args)
-    {
-        string? source = null, output = null, comment = null;
-        int? pieceLength = null;
-        var isPrivate = false;
-        var trackers = new List<string>();
-        var webSeeds = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new CommandLineException($"{arg} needs a value; {Usage}");
-            switch (arg)
-            {
-                case "--tracker" or "-t":
-                    trackers.Add(Url(Value(), "tracker", "http", "https", "udp"));
-                    break;
-                case "--web-seed" or "-w":
-                    webSeeds.Add(Url(Value(), "web seed", "http", "https"));
-                    break;
-                case "--piece-length" or "-l":
-                    pieceLength = ParseSize(Value());
-                    break;
-                case "--private" or "-p":
-                    isPrivate = true;
-                    break;
-                case "--comment" or "-c":
-                    comment = Value();
-                    break;
-                case "--output" or "-o":
-                    output = Value();
-                    break;
-                default:
-                    if (arg.StartsWith('-') && arg.Length > 1)
-                        throw new CommandLineException($"unknown option '{arg}'; {Usage}");
-                    if (source is not null)
-                        throw new CommandLineException($"more than one source ('{source}', '{arg}'); {Usage}");
-                    source = arg;
-                    break;
-            }
-        }
-        if (source is null) throw new CommandLineException($"missing the file or directory to share; {Usage}");
-        if (output is null) throw new CommandLineException($"missing -o <out.torrent>; {Usage}");
-        if (trackers.Count == 0) throw new CommandLineException($"at least one --tracker is required; {Usage}");
-        if (pieceLength is { } pl && (pl < TorrentCreator.MinPieceLength || pl > TorrentCreator.MaxPieceLength || (pl & (pl - 1)) != 0))
-            throw new CommandLineException($"--piece-length {pl} must be a power of two from 16 KiB to 64 MiB");
-        return (source, output, new TorrentCreationOptions
-        {
-            Trackers = trackers,
-            WebSeeds = webSeeds,
-            PieceLength = pieceLength,
-            IsPrivate = isPrivate,
-            Comment = comment,
-        });
-    }
-
-    private static string Url(string text, string what, params string[] schemes)
+    private static string Url(System.CommandLine.Parsing.ArgumentResult r, string text, string what, params string[] schemes)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme))
-            throw new CommandLineException($"{what} '{text}' is not an absolute {string.Join("/", schemes)} URL");
+            r.AddError($"{what} '{text}' is not an absolute {string.Join("/", schemes)} URL");
         return text;
-    }
-
-    /// <summary>Bytes, optionally with a k/m suffix (binary): "262144", "256k", "4m".</summary>
-    internal static int ParseSize(string text)
-    {
-        var multiplier = 1L;
-        var digits = text;
-        if (text.Length > 1 && char.ToLowerInvariant(text[^1]) is 'k' or 'm')
-        {
-            multiplier = char.ToLowerInvariant(text[^1]) == 'k' ? 1024 : 1024 * 1024;
-            digits = text[..^1];
-        }
-        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > int.MaxValue / multiplier)
-            throw new CommandLineException($"--piece-length '{text}' is not a size in bytes (e.g. 262144 or 256k)");
-        return (int)(value * multiplier);
     }
 }

@@ -1,45 +1,60 @@
+using System.CommandLine;
+using Engine.Host.Cli;
+
 namespace Engine.Host.Commands;
 
 /// <summary>The parsed command line of <c>download</c>.</summary>
-/// <param name="ResumeDirectory">Where the fast-resume state is kept (<c>--resume-dir</c>); null: <c>&lt;output&gt;/.resume</c>.</param>
+/// <param name="Source">A .torrent file or a magnet link.</param>
+/// <param name="StateDirectory">Where the fast-resume state is kept (<c>--resume-dir</c>); null: the host's state directory.</param>
 /// <param name="Seed">Seed after completing (<c>--seed</c>, or implied by <c>--ratio</c> / <c>--seed-time</c>).</param>
-public sealed record DownloadArguments(
-    string TorrentPath,
-    string OutputDirectory,
-    string? ResumeDirectory,
-    bool Seed,
-    SessionArguments Session)
+public sealed record DownloadArguments(string Source, string OutputDirectory, string? StateDirectory, bool Seed, SessionArguments Session)
 {
-    public const string Usage = "download <file.torrent> [-o <dir>] [--resume-dir <dir>] [--seed] [--max-download KiB/s] " + SessionArguments.Usage;
-
     /// <summary>Rate limits and when <c>--seed</c> stops.</summary>
     public TransferOptions Transfer => Session.Transfer;
 
-    public string StateDirectory => ResumeDirectory ?? Path.Combine(OutputDirectory, ".resume");
-
-    public static DownloadArguments Parse(string[] args)
+    /// <summary>Parses <c>download</c>'s arguments (without running it); a mistake throws <see cref="UsageException"/>.</summary>
+    public static DownloadArguments Parse(params string[] args)
     {
-        string? torrent = null;
-        var output = ".";
-        string? resume = null;
-        var seed = false;
-        var session = SessionArguments.Default;
-        for (var i = 0; i < args.Length; i++)
+        var d = new Definition();
+        return CliParse.Read(d.Create(), args, d.Read);
+    }
+
+    /// <summary>The <c>download</c> command: its arguments, options and what it runs.</summary>
+    public sealed class Definition
+    {
+        public Argument<string> Source { get; } = new("torrent") { Description = "a .torrent file or a magnet link (quote it: 'magnet:?xt=...')" };
+
+        public Option<string> Output { get; } = new("--output", "-o")
         {
-            if (session.TryParse(args, ref i, out var parsed))
+            Description = "directory to save into",
+            HelpName = "dir",
+            DefaultValueFactory = _ => ".",
+        };
+
+        public Option<string?> ResumeDir { get; } = new("--resume-dir")
+        {
+            Description = "keep this torrent's fast-resume state here instead of the host's state directory",
+            HelpName = "dir",
+        };
+
+        public Option<bool> SeedFlag { get; } = Opt.Flag("--seed", "keep seeding after the download completes (until --ratio, --seed-time or Ctrl+C)");
+
+        public SessionArguments.Set Session { get; } = new(download: true);
+
+        public Command Create()
+        {
+            var command = new Command("download", "download a torrent (a .torrent file or a magnet link) with a live progress display")
             {
-                session = parsed;
-                continue;
-            }
-            switch (args[i])
-            {
-                case "-o" or "--output": output = CommandArgs.Value(args, ref i); break;
-                case "--resume-dir": resume = CommandArgs.Value(args, ref i); break;
-                case "--seed": seed = true; break;
-                default: torrent = CommandArgs.Positional(args[i], torrent, "download takes one .torrent file", Usage); break;
-            }
+                Source, Output, SeedFlag, ResumeDir,
+            };
+            Session.AddTo(command);
+            return command;
         }
-        if (torrent is null) throw new CommandLineException($"usage: {Usage}");
-        return new DownloadArguments(torrent, output, resume, seed || session.Transfer.HasSeedLimit, session.Validate());
+
+        public DownloadArguments Read(ParseResult r, HostSettings settings)
+        {
+            var session = Session.Read(r, settings);
+            return new DownloadArguments(r.GetValue(Source)!, r.GetValue(Output)!, r.GetValue(ResumeDir), r.GetValue(SeedFlag) || session.Transfer.HasSeedLimit, session);
+        }
     }
 }

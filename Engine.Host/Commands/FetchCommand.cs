@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Engine.Api;
+using Engine.Host.Cli;
 using Engine.Sharing;
 
 namespace Engine.Host.Commands;
@@ -10,21 +12,23 @@ namespace Engine.Host.Commands;
 /// </summary>
 public static class FetchCommand
 {
-    public const string Usage = """
-        usage: Engine.Host fetch <name | info-hash> --tracker <url> --into <dir> [--once] [--port <n>] [--bind <address>]
-                                 [--status-interval <seconds>] [--max-upload KiB/s] [--max-download KiB/s]
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    public static Command Create(HostConsole console, GlobalOptions global)
     {
-        using var stop = new StopSignal();
-        return await RunAsync(args, output, stop.Token);
+        var definition = new ShareArguments.Definition(fetch: true);
+        var command = definition.Create();
+        command.SetAction(async (r, _) =>
+        {
+            console.Verbose = r.GetValue(global.Verbose);
+            using var stop = new StopSignal();
+            return await RunAsync(definition.Read(r, global.Read(r)), console, stop.Token);
+        });
+        return command;
     }
 
-    internal static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken stop)
+    internal static async Task<int> RunAsync(ShareArguments a, HostConsole console, CancellationToken stop)
     {
-        var a = ShareArguments.Parse(args, fetch: true);
-        var share = await ShareConsole.StartAsync(a, a.Into!, shareFiles: !a.Once);
+        var output = console.Out;
+        var share = await ShareConsole.StartAsync(a, a.Into!, shareFiles: !a.Once, output);
         await using (share)
         {
             FetchResult result;
@@ -37,8 +41,8 @@ public static class FetchCommand
                 throw new CommandLineException($"cannot fetch '{a.Target}': {e.Message}");
             }
             output.WriteLine(result.AlreadyComplete
-                ? $"already here: {result.Name} ({Format.Bytes(result.Size)}) {result.InfoHash} in {share.Directory}"
-                : $"found in the catalog: {result.Name} ({Format.Bytes(result.Size)}) {result.InfoHash}; downloading into {share.Directory}");
+                ? $"already here: {result.Name} ({Units.Bytes(result.Size)}) {result.InfoHash} in {share.Directory}"
+                : $"found in the catalog: {result.Name} ({Units.Bytes(result.Size)}) {result.InfoHash}; downloading into {share.Directory}");
             output.Flush();
             using var done = CancellationTokenSource.CreateLinkedTokenSource(stop);
             var finished = result.AlreadyComplete ? Task.FromResult<ShareEvent?>(null) : ShareConsole.PrintEventsAsync(share, output,
@@ -48,23 +52,23 @@ public static class FetchCommand
             await done.CancelAsync();
             await progress;
             var completed = result.AlreadyComplete || last is FetchCompleted;
-            if (last is FetchFailed failed) Console.Error.WriteLine($"error: {failed.Reason}");
+            if (last is FetchFailed failed) console.Error.WriteLine($"error: {failed.Reason}");
             if (!completed)
             {
                 output.WriteLine(stop.IsCancellationRequested ? "interrupted: the download goes on from here next time" : "stopped");
-                return 1;
+                return stop.IsCancellationRequested && last is not FetchFailed ? ExitCodes.Interrupted : ExitCodes.Error;
             }
             if (a.Once)
             {
                 output.WriteLine($"done: {Path.Combine(share.Directory, result.Name)}");
-                return 0;
+                return ExitCodes.Ok;
             }
             output.WriteLine($"sharing {share.Directory} on {share.Engine.ListenEndPoint}; press Ctrl+C to stop");
             output.Flush();
             await ShareConsole.PrintEventsAsync(share, output, null, stop);
             output.WriteLine("stopping...");
         }
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static async Task PrintProgressAsync(TorrentHandle? handle, TextWriter output, TimeSpan interval, CancellationToken ct)
@@ -78,8 +82,8 @@ public static class FetchCommand
                 var s = await handle.GetStatusAsync();
                 if (s.IsComplete) return;
                 lock (output)
-                    output.WriteLine($"progress: {s.Progress * 100:F1}% ({Format.Bytes(s.VerifiedBytes)} of {Format.Bytes(s.TotalBytes)}), " +
-                                     $"{Format.Rate(s.DownloadRate)} from {s.Peers} peer(s), ETA {Format.Duration(s.Eta)}");
+                    output.WriteLine($"progress: {s.Progress * 100:F1}% ({Units.Bytes(s.VerifiedBytes)} of {Units.Bytes(s.TotalBytes)}), " +
+                                     $"{Units.Rate(s.DownloadRate)} from {s.Peers} peer(s), ETA {Units.Clock(s.Eta)}");
                 output.Flush();
             }
         }

@@ -1,31 +1,27 @@
+using System.CommandLine;
 using System.Globalization;
 using Engine.Core.Metainfo;
-using Engine.Metainfo;
+using Engine.Host.Cli;
 
 namespace Engine.Host.Commands;
 
 /// <summary><c>info &lt;file.torrent | magnet-uri&gt;</c>: prints what a torrent or magnet link describes.</summary>
 public static class InfoCommand
 {
-    public const string Usage = "usage: Engine.Host info <file.torrent | magnet-uri>";
-
-    public static int Run(string[] args, TextWriter output)
+    public static Command Create(HostConsole console)
     {
-        if (args.Length != 1 || args[0].StartsWith('-'))
-            throw new CommandLineException(args.Length == 0 ? $"missing the torrent file or magnet link; {Usage}" : Usage);
-        var target = args[0];
-        try
-        {
-            if (MagnetLink.IsMagnet(target))
-                PrintMagnet(MagnetLink.Parse(target), output);
-            else
-                PrintTorrent(TorrentMetainfo.Load(target), output);
-        }
-        catch (Exception e) when (e is MetainfoException or MagnetException)
-        {
-            throw new CommandLineException(MagnetLink.IsMagnet(target) ? e.Message : $"{target}: {e.Message}");
-        }
-        return 0;
+        var target = new Argument<string>("torrent") { Description = "a .torrent file or a magnet link" };
+        var command = new Command("info", "show what a .torrent file or a magnet link describes") { target };
+        command.SetAction(r => Run(r.GetValue(target)!, console.Out));
+        return command;
+    }
+
+    public static int Run(string target, TextWriter output)
+    {
+        var source = TorrentSource.Resolve(target);
+        if (source.Magnet is { } magnet) PrintMagnet(magnet, output);
+        else PrintTorrent(source.Metainfo!, output);
+        return ExitCodes.Ok;
     }
 
     private static void PrintTorrent(TorrentMetainfo t, TextWriter o)

@@ -1,31 +1,73 @@
+using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Engine.Api;
 using Engine.Events;
+using Engine.Host.Cli;
+using Engine.Host.Output;
 
 namespace Engine.Host.Commands;
 
 /// <summary>
 /// <c>seed &lt;file.torrent&gt; --data &lt;dir&gt;</c>: hash-checks the data in <c>dir</c> (always: no resume record is
 /// trusted, none is left behind), then seeds it, printing a status line every few seconds, until
-/// <c>--ratio</c> or <c>--seed-time</c> is reached or Ctrl+C / SIGTERM (which stops within two seconds).
-/// Incomplete data is an error: the command never downloads into the directory it was given.
-/// <c>--web &lt;port&gt;</c> serves the web UI and REST API over it meanwhile.
+/// <c>--ratio</c> or <c>--seed-time</c> is reached or Ctrl+C / SIGTERM (which stops within two seconds; exit 0, as
+/// seeding until stopped is the command's work). Incomplete data is an error: the command never downloads into the
+/// directory it was given. <c>--web &lt;port&gt;</c> serves the web UI and REST API over it meanwhile.
 /// </summary>
 public static class SeedCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
-    {
-        var options = SeedArguments.Parse(args);
-        var torrent = TorrentSession.Load(options.TorrentPath);
-        if (!Directory.Exists(options.DataDirectory))
-            throw new CommandLineException($"--data '{options.DataDirectory}' is not a directory");
+    /// <summary>The parsed command line.</summary>
+    public sealed record Arguments(string TorrentPath, string DataDirectory, SessionArguments Session);
 
+    /// <summary>Parses <c>seed</c>'s arguments (without running it); a mistake throws <see cref="UsageException"/>.</summary>
+    public static Arguments Parse(params string[] args)
+    {
+        var d = new Definition();
+        return CliParse.Read(d.Create(), args, d.Read);
+    }
+
+    public sealed class Definition
+    {
+        public Argument<string> Torrent { get; } = new("torrent") { Description = "the .torrent file of the data" };
+
+        public Option<string> Data { get; } = new("--data", "-d") { Description = "directory holding the torrent's files", HelpName = "dir", Required = true };
+
+        public SessionArguments.Set Session { get; } = new(download: false);
+
+        public Command Create()
+        {
+            var command = new Command("seed", "hash-check complete data and seed it") { Torrent, Data };
+            Session.AddTo(command);
+            return command;
+        }
+
+        public Arguments Read(ParseResult r, HostSettings settings) => new(r.GetValue(Torrent)!, r.GetValue(Data)!, Session.Read(r, settings));
+    }
+
+    public static Command Create(HostConsole console, GlobalOptions global)
+    {
+        var definition = new Definition();
+        var command = definition.Create();
+        command.SetAction((r, _) =>
+        {
+            console.Verbose = r.GetValue(global.Verbose);
+            return RunAsync(definition.Read(r, global.Read(r)), console);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(Arguments options, HostConsole console)
+    {
+        var torrent = TorrentSource.Load(options.TorrentPath);
+        var data = Paths.ExistingDirectory(options.DataDirectory, "--data");
+        var display = new TransferDisplay(console, options.Session.Output, options.Session.StatusInterval);
         using var stop = new StopSignal();
         var resume = Directory.CreateTempSubdirectory("engine-seed-resume-");
         try
         {
-            await using var session = await TorrentSession.StartAsync(options.Session, torrent, options.DataDirectory, resume.FullName, output);
-            return await SeedAsync(session, options, stop, output);
+            await using var session = await TorrentSession.StartAsync(options.Session, new TorrentSource(options.TorrentPath, torrent, null), data, resume.FullName, display.Note, console.Verbose);
+            return await SeedAsync(session, options, display, stop, console);
         }
         finally
         {
@@ -33,46 +75,51 @@ public static class SeedCommand
         }
     }
 
-    private static async Task<int> SeedAsync(TorrentSession session, SeedArguments options, StopSignal stop, TextWriter output)
+    private static async Task<int> SeedAsync(TorrentSession session, Arguments options, TransferDisplay display, StopSignal stop, HostConsole console)
     {
-        var interval = options.Session.StatusInterval;
         var name = session.Torrent.Name;
         var clock = Stopwatch.StartNew();
-
-        // Hash check.
         TorrentSnapshot status;
-        TimeSpan? lastPrinted = null;
+        var headerShown = false;
         while ((status = await session.StatusAsync()).State == TorrentState.Checking)
         {
-            if ((lastPrinted is null || clock.Elapsed - lastPrinted >= interval))
+            if (!headerShown)
             {
-                lastPrinted = clock.Elapsed;
-                output.WriteLine($"checking {name}: {status.CheckProgress * 100:F1}%");
+                headerShown = true;
+                foreach (var line in StatusView.Header(status, display.Width)) display.Note(line);
             }
+            display.ShowLine($"checking {name}: {StatusView.Percent(status.CheckProgress)}", status);
             if (!await stop.DelayAsync(TimeSpan.FromMilliseconds(100))) break;
         }
+        display.Close();
         if (stop.Requested)
         {
             await session.StopAsync();
-            output.WriteLine($"interrupted while checking {name}");
-            return 1;
+            console.Out.WriteLine($"interrupted while checking {name}");
+            return ExitCodes.Interrupted;
         }
         if (status.State != TorrentState.Seeding)
         {
             await session.StopAsync();
-            var problem = status.Error ?? $"the data in '{options.DataDirectory}' is incomplete: {status.VerifiedPieces} of {status.PieceCount} pieces verified ({Format.Bytes(status.VerifiedBytes)} of {Format.Bytes(status.TotalBytes)}); 'download' completes it";
-            Console.Error.WriteLine($"error: {problem}");
-            return 1;
+            var problem = status.Error ?? $"the data in '{options.DataDirectory}' is incomplete: {status.VerifiedPieces} of {status.PieceCount} pieces verified ({Units.Bytes(status.VerifiedBytes)} of {Units.Bytes(status.TotalBytes)}); 'download' completes it";
+            console.Error.WriteLine($"error: {problem}");
+            return ExitCodes.Error;
         }
-        output.WriteLine($"checked {name}: {status.PieceCount}/{status.PieceCount} pieces ({Format.Bytes(status.TotalBytes)}) in {clock.Elapsed.TotalSeconds:F1} s; seeding on {session.Engine.ListenEndPoint}");
+        display.Note($"checked {name}: {status.PieceCount}/{status.PieceCount} pieces ({Units.Bytes(status.TotalBytes)}) in {DownloadCommand.Seconds(clock.Elapsed)}; seeding on {session.Engine.ListenEndPoint?.ToString() ?? "no listener"}");
         session.AddPeers(options.Session.Peers);
 
         var seedingClock = Stopwatch.StartNew();
-        var reason = await SeedingSession.RunAsync(session, output, options.Transfer.SeedLimits, interval, stop);
+        var reason = await SeedingSession.RunAsync(session, display, options.Session.Transfer.SeedLimits, stop);
+        display.Close();
         status = await session.StatusAsync();
         await session.StopAsync();
-        output.WriteLine($"stopped seeding {name}: {reason}");
-        output.WriteLine($"  uploaded {Format.Bytes(status.Uploaded)} (ratio {SeedLimits.RatioOf(status.Uploaded, status.TotalBytes):F2}) in {seedingClock.Elapsed.TotalSeconds:F1} s");
-        return reason.StartsWith("error", StringComparison.Ordinal) ? 1 : 0;
+        console.Out.WriteLine($"stopped seeding {name}: {reason}");
+        console.Out.WriteLine($"  uploaded {Units.Bytes(status.Uploaded)} (ratio {SeedLimits.RatioOf(status.Uploaded, status.TotalBytes).ToString("F2", CultureInfo.InvariantCulture)}) in {DownloadCommand.Seconds(seedingClock.Elapsed)}");
+        if (reason.StartsWith("error", StringComparison.Ordinal))
+        {
+            console.Error.WriteLine(reason.Replace("error: ", "error: ", StringComparison.Ordinal));
+            return ExitCodes.Error;
+        }
+        return ExitCodes.Ok;
     }
 }

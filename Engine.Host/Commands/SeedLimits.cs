@@ -1,3 +1,6 @@
+using System.Globalization;
+using Engine.Host.Cli;
+
 namespace Engine.Host.Commands;
 
 /// <summary>
@@ -18,9 +21,9 @@ public sealed record SeedLimits(double? Ratio, TimeSpan? SeedTime)
     public string? Reached(long uploaded, long totalBytes, TimeSpan seedingFor)
     {
         if (Ratio is { } ratio && RatioOf(uploaded, totalBytes) >= ratio)
-            return $"ratio {RatioOf(uploaded, totalBytes):F2} reached (--ratio {ratio:0.##})";
+            return string.Create(CultureInfo.InvariantCulture, $"ratio {RatioOf(uploaded, totalBytes):F2} reached (--ratio {ratio:0.##})");
         if (SeedTime is { } time && seedingFor >= time)
-            return $"seeded for {seedingFor.TotalSeconds:F0} s (--seed-time {time.TotalSeconds:0})";
+            return $"seeded for {Opt.Human(TimeSpan.FromSeconds(Math.Round(seedingFor.TotalSeconds)))} (--seed-time {Opt.Human(time)})";
         return null;
     }
 }

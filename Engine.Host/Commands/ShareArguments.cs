@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Net;
+using Engine.Host.Cli;
 using Engine.Sharing;
 
 namespace Engine.Host.Commands;
@@ -10,77 +11,104 @@ public sealed record ShareArguments(
     string Target,
     string? Into,
     IReadOnlyList<string> Trackers,
-    int Port,
-    IPAddress Bind,
+    ListenSpec Listen,
     bool Follow,
     bool Once,
     TimeSpan QuietPeriod,
     TimeSpan ScanInterval,
     TimeSpan StatusInterval,
-    TransferOptions Transfer)
+    TransferOptions Transfer,
+    HostSettings Settings)
 {
     /// <summary><c>--publish-token</c>: the tracker's publish token, for a tracker that does not allow our address.</summary>
     public string? PublishToken { get; init; }
 
+    /// <summary>Parses <c>share</c>'s (or <c>fetch</c>'s) arguments (without running them); a mistake throws <see cref="UsageException"/>.</summary>
     public static ShareArguments Parse(string[] args, bool fetch)
     {
-        var usage = fetch ? FetchCommand.Usage : ShareCommand.Usage;
-        string? target = null, into = null;
-        var trackers = new List<string>();
-        var port = 6881;
-        var bind = IPAddress.Any;
-        bool follow = false, once = false;
-        var quiet = TimeSpan.FromSeconds(2);
-        var scan = TimeSpan.FromSeconds(10);
-        var status = TimeSpan.FromSeconds(2);
-        var transfer = TransferOptions.Default;
-        string? token = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new CommandLineException($"{arg} needs a value; {usage}");
-            if (transfer.TryParse(args, ref i, out var parsed))
-            {
-                if (parsed.HasSeedLimit) throw new CommandLineException($"{arg} does not apply here: a share seeds until stopped");
-                transfer = parsed;
-                continue;
-            }
-            switch (arg)
-            {
-                case "--tracker" or "-t": trackers.Add(Tracker(Value())); break;
-                case "--into" when fetch: into = Value(); break;
-                case "--once" when fetch: once = true; break;
-                case "--follow" when !fetch: follow = true; break;
-                case "--port": port = CommandArgs.Port(Value(), arg); break;
-                case "--bind": bind = CommandArgs.Address(Value(), arg); break;
-                case "--quiet" when !fetch: quiet = Seconds(Value(), arg, 0, 3600); break;
-                case "--scan-interval" when !fetch: scan = Seconds(Value(), arg, 0.1, 86400); break;
-                case "--status-interval": status = Seconds(Value(), arg, 0.1, 3600); break;
-                case "--publish-token" when !fetch: token = Value(); break;
-                default:
-                    if (arg.StartsWith('-') && arg.Length > 1) throw new CommandLineException($"unknown option '{arg}'; {usage}");
-                    if (target is not null) throw new CommandLineException($"{(fetch ? "fetch takes one name or info-hash" : "share takes one directory")}; {usage}");
-                    target = arg;
-                    break;
-            }
-        }
-        if (target is null) throw new CommandLineException($"{(fetch ? "fetch needs a name or an info-hash" : "share needs a directory")}; {usage}");
-        if (trackers.Count == 0) throw new CommandLineException($"{(fetch ? "fetch" : "share")} needs --tracker <url>; {usage}");
-        if (fetch && into is null) throw new CommandLineException($"fetch needs --into <dir>; {usage}");
-        if (!trackers.Any(t => TrackerCatalogClient.BaseUriFor(t) is not null))
-            throw new CommandLineException("give at least one http(s) --tracker: its catalog is where files are published and found");
-        return new ShareArguments(target, into, trackers, port, bind, follow, once, quiet, scan, status, transfer) { PublishToken = token };
+        var d = new Definition(fetch);
+        return CliParse.Read(d.Create(), args, d.Read);
     }
 
-    private static string Tracker(string url)
+    /// <summary>The options of <c>share</c> (<paramref name="fetch"/> false) or <c>fetch</c>, declared once.</summary>
+    public sealed class Definition(bool fetch)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "udp"))
-            throw new CommandLineException($"--tracker: '{url}' is not an http(s):// or udp:// URL");
-        return TrackerCatalogClient.AnnounceUrlFor(url);
-    }
+        public Argument<string> Target { get; } = fetch
+            ? new("name") { Description = "the file's name in the catalog, or its info-hash" }
+            : new("dir") { Description = "the directory whose files are shared" };
 
-    private static TimeSpan Seconds(string text, string option, double min, double max) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= min && s <= max
-            ? TimeSpan.FromSeconds(s)
-            : throw new CommandLineException($"{option}: '{text}' is not a number of seconds from {min} to {max}");
+        public Option<string[]> Trackers { get; } = new("--tracker", "-t")
+        {
+            Description = "our tracker (http(s) for its catalog, udp too); repeat for more",
+            HelpName = "url",
+            Required = true,
+            CustomParser = r => r.Tokens.Select(t => Tracker(r, t.Value)).ToArray(),
+        };
+
+        public Option<string?> Into { get; } = new("--into") { Description = "directory to download into (and share from)", HelpName = "dir", Required = true };
+
+        public Option<bool> Once { get; } = Opt.Flag("--once", "exit as soon as the file is complete instead of sharing on");
+
+        public Option<bool> Follow { get; } = Opt.Flag("--follow", "also fetch everything others publish in the catalog");
+
+        public Option<PortRange> Port { get; } = Opt.Ports("--port", "peer port", "-p");
+
+        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address the peer listener binds", IPAddress.Any);
+
+        public Option<Duration> QuietPeriod { get; } = Opt.Duration("--quiet-period", "share a file once it has been left unchanged this long",
+            ShareDefaults.QuietPeriod, TimeSpan.Zero, TimeSpan.FromHours(1));
+
+        public Option<Duration> ScanInterval { get; } = Opt.Duration("--scan-interval", "rescan the directory this often (besides watching it)",
+            ShareDefaults.ScanInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+
+        public Option<Duration> StatusInterval { get; } = Opt.Duration("--status-interval", "how often the download's progress is written",
+            ShareDefaults.StatusInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+
+        public Option<string?> PublishToken { get; } = Opt.Text("--publish-token", "the tracker's publish token, for a tracker that does not allow our address", "secret");
+
+        public TransferOptions.Set Transfer { get; } = new(download: true, seedLimits: false);
+
+        public Command Create()
+        {
+            var command = fetch
+                ? new Command("fetch", "download a file from our tracker's catalog (it resumes after a restart), then share it") { Target, Trackers, Into, Once }
+                : new Command("share", "publish and seed every file of a directory through our tracker, picking up new ones") { Target, Trackers, Follow, QuietPeriod, ScanInterval, PublishToken };
+            command.Options.Add(Port);
+            command.Options.Add(Bind);
+            Transfer.AddTo(command);
+            if (fetch) command.Options.Add(StatusInterval);
+            command.Validators.Add(r =>
+            {
+                var trackers = r.GetResult(Trackers)?.Tokens.Select(t => t.Value).ToList() ?? [];
+                var malformed = trackers.Any(t => !Uri.TryCreate(t, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https" or "udp"));
+                if (trackers.Count > 0 && !malformed && !trackers.Any(t => TrackerCatalogClient.BaseUriFor(t) is not null))
+                    r.AddError("give at least one http(s) --tracker: its catalog is where files are published and found");
+            });
+            return command;
+        }
+
+        public ShareArguments Read(ParseResult r, HostSettings settings) => new(
+            r.GetValue(Target)!, fetch ? r.GetValue(Into) : null, (r.GetValue(Trackers) ?? []).Select(TrackerCatalogClient.AnnounceUrlFor).ToList(),
+            new ListenSpec(r.GetValue(Bind)!, r.GetValue(Port)!), !fetch && r.GetValue(Follow), fetch && r.GetValue(Once),
+            fetch ? ShareDefaults.QuietPeriod : r.GetValue(QuietPeriod), fetch ? ShareDefaults.ScanInterval : r.GetValue(ScanInterval),
+            fetch ? r.GetValue(StatusInterval) : ShareDefaults.StatusInterval, Transfer.Read(r, settings), settings)
+        {
+            PublishToken = fetch ? null : r.GetValue(PublishToken),
+        };
+
+        /// <summary>The values of the options the other command has.</summary>
+        private static class ShareDefaults
+        {
+            public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(2);
+            public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(10);
+            public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(2);
+        }
+
+        private static string Tracker(System.CommandLine.Parsing.ArgumentResult r, string url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "udp"))
+                r.AddError($"--tracker: '{url}' is not an http(s):// or udp:// URL");
+            return url;
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Engine.Host.Cli;
 using Engine.Sharing;
 
 namespace Engine.Host.Commands;
@@ -9,24 +11,24 @@ namespace Engine.Host.Commands;
 /// </summary>
 public static class ShareCommand
 {
-    public const string Usage = """
-        usage: Engine.Host share <dir> --tracker <url> [--tracker <url>...] [--follow] [--port <n>] [--bind <address>]
-                                 [--quiet <seconds>] [--scan-interval <seconds>] [--max-upload KiB/s] [--max-download KiB/s]
-                                 [--publish-token <secret>]
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    public static Command Create(HostConsole console, GlobalOptions global)
     {
-        using var stop = new StopSignal();
-        return await RunAsync(args, output, stop.Token);
+        var definition = new ShareArguments.Definition(fetch: false);
+        var command = definition.Create();
+        command.SetAction(async (r, _) =>
+        {
+            console.Verbose = r.GetValue(global.Verbose);
+            using var stop = new StopSignal();
+            return await RunAsync(definition.Read(r, global.Read(r)), console.Out, stop.Token);
+        });
+        return command;
     }
 
-    internal static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken stop)
+    internal static async Task<int> RunAsync(ShareArguments a, TextWriter output, CancellationToken stop)
     {
-        var a = ShareArguments.Parse(args, fetch: false);
-        if (File.Exists(a.Target)) throw new CommandLineException($"{a.Target} is a file; share takes a directory (its files are shared)");
+        if (File.Exists(a.Target)) throw new CommandLineException($"{a.Target}: is a file; share takes a directory (its files are shared)");
         var catalog = a.Trackers.Select(TrackerCatalogClient.BaseUriFor).First(u => u is not null);
-        var share = await ShareConsole.StartAsync(a, a.Target, shareFiles: true);
+        var share = await ShareConsole.StartAsync(a, a.Target, shareFiles: true, output);
         await using (share)
         {
             output.WriteLine($"sharing {share.Directory} on {share.Engine.ListenEndPoint} (catalog: {new Uri(catalog!, "catalog")}){(a.Follow ? ", following the catalog" : "")}");
@@ -36,6 +38,6 @@ public static class ShareCommand
             output.WriteLine("stopping...");
         }
         output.WriteLine($"stopped sharing {share.Directory}");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Engine.Api;
+using Engine.Host.Cli;
+using Engine.Host.State;
 using Engine.Sharing;
 
 namespace Engine.Host.Commands;
@@ -7,11 +9,15 @@ namespace Engine.Host.Commands;
 /// <summary>Starts a <see cref="SharedDirectory"/> for <c>share</c>/<c>fetch</c> and prints its events, one line each.</summary>
 internal static class ShareConsole
 {
-    public static async Task<SharedDirectory> StartAsync(ShareArguments a, string directory, bool shareFiles)
+    public static async Task<SharedDirectory> StartAsync(ShareArguments a, string directory, bool shareFiles, TextWriter output)
     {
+        var full = Paths.WritableDirectory(directory, shareFiles && a.Into is null ? "share" : "--into");
+        var stateDirectory = a.Settings.State.ShareDirectory(full);
+        if (StateMigration.MoveTree(Path.Combine(full, ".share-state"), stateDirectory) is { } moved) output.WriteLine(moved);
         var options = new ShareOptions
         {
-            Directory = directory,
+            Directory = full,
+            StateDirectory = stateDirectory,
             Trackers = a.Trackers,
             QuietPeriod = a.QuietPeriod,
             ScanInterval = a.ScanInterval,
@@ -19,11 +25,11 @@ internal static class ShareConsole
             ShareFiles = shareFiles,
             PublishToken = a.PublishToken,
         };
-        var engine = new TorrentEngineOptions
+        var engine = a.Settings.Engine with
         {
-            ListenOn = new IPEndPoint(a.Bind, a.Port),
-            UploadLimit = a.Transfer.MaxUploadKiB > 0 ? a.Transfer.MaxUploadKiB * 1024 : null,
-            DownloadLimit = a.Transfer.MaxDownloadKiB > 0 ? a.Transfer.MaxDownloadKiB * 1024 : null,
+            ListenOn = new IPEndPoint(a.Listen.Address, a.Listen.Ports.Pick(a.Listen.Address)),
+            UploadLimit = a.Transfer.UploadLimit,
+            DownloadLimit = a.Transfer.DownloadLimit,
         };
         try
         {
@@ -35,7 +41,7 @@ internal static class ShareConsole
         }
         catch (TorrentEngineException e)
         {
-            throw new CommandLineException(e.Message);
+            throw new CommandLineException(e.Message.StartsWith("cannot listen", StringComparison.Ordinal) ? e.Message + " (choose another --port)" : e.Message);
         }
     }
 
@@ -59,10 +65,10 @@ internal static class ShareConsole
 
     public static string Describe(ShareEvent e) => e switch
     {
-        FileShared s => $"shared: {s.Name} ({Format.Bytes(s.Size)}) {s.InfoHash} — {s.How}",
+        FileShared s => $"shared: {s.Name} ({Units.Bytes(s.Size)}) {s.InfoHash} — {s.How}",
         FileUnshared u => $"unshared: {u.Name} {u.InfoHash} — {u.Reason}",
-        FetchStarted f => $"fetching: {f.Name} ({Format.Bytes(f.Size)}) {f.InfoHash}{(f.Resumed ? " — resuming" : "")}",
-        FetchCompleted c => $"fetched: {c.Name} ({Format.Bytes(c.Size)}) {c.InfoHash}",
+        FetchStarted f => $"fetching: {f.Name} ({Units.Bytes(f.Size)}) {f.InfoHash}{(f.Resumed ? " — resuming" : "")}",
+        FetchCompleted c => $"fetched: {c.Name} ({Units.Bytes(c.Size)}) {c.InfoHash}",
         FetchFailed f => $"fetch failed: {f.What}: {f.Reason}",
         ShareProblem p => $"note: {p.Message}",
         _ => e.ToString(),

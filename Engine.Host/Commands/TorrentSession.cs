@@ -1,8 +1,8 @@
 using Engine.Api;
-using Engine.Core.Metainfo;
 using Engine.Events;
+using Engine.Host.Cli;
+using Engine.Host.State;
 using Engine.Host.Web;
-using Engine.Metainfo;
 
 namespace Engine.Host.Commands;
 
@@ -29,45 +29,50 @@ public sealed class TorrentSession : IAsyncDisposable
 
     public TorrentHandle Torrent { get; }
 
-    /// <summary>Reads a .torrent file; a bad one is a one-line error, before anything starts.</summary>
-    public static TorrentMetainfo Load(string path)
+    /// <summary>Starts an engine for these options, its logs on stderr (<see cref="HostLogging"/>); a port or directory problem is one line.</summary>
+    public static TorrentEngine StartEngine(TorrentEngineOptions options, bool verbose = false)
     {
-        try { return TorrentMetainfo.Load(path); }
-        catch (MetainfoException e) { throw new CommandLineException($"{path}: {e.Message}"); }
-        catch (IOException e) { throw new CommandLineException($"{path}: {e.Message}"); }
+        try { return TorrentEngine.Create(options, HostLogging.Create(verbose)); }
+        catch (TorrentEngineException e) { throw new CommandLineException(Hint(e.Message)); }
     }
 
+    /// <summary>Adds what to do to the engine's messages that need it.</summary>
+    private static string Hint(string message) =>
+        message.StartsWith("cannot listen on", StringComparison.Ordinal)
+            ? message + " (another program has the port: choose another with --port, or a range such as 6881-6999)"
+            : message;
+
     /// <summary>
-    /// Starts the engine (state in <paramref name="stateDirectory"/>) and, when asked for, the web UI (printing
-    /// <c>web ui: &lt;address&gt;</c>; torrents added in it are saved under <paramref name="saveDirectory"/> by default),
-    /// then adds <paramref name="torrent"/>. With the web UI, the torrents added in it are remembered in
-    /// <c>&lt;saveDirectory&gt;/.session</c> (as the <c>web</c> command remembers them under its data directory) and added
-    /// again, after the command's own torrent, when a command with the web UI next runs over the same directory.
+    /// Starts the engine (state in <paramref name="stateDirectory"/>, or the host's) and, when asked for, the web UI (printing
+    /// <c>web ui: &lt;address&gt;</c> through <paramref name="note"/>; torrents added in it are saved under
+    /// <paramref name="saveDirectory"/> by default and remembered in the host's session for that directory), then adds the torrent.
     /// </summary>
-    public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentMetainfo torrent, string saveDirectory,
-        string stateDirectory, TextWriter output)
+    public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentSource source, string saveDirectory,
+        string? stateDirectory, Action<string> note, bool verbose = false)
     {
-        TorrentEngine engine;
-        try { engine = TorrentEngine.Create(options.EngineOptions(stateDirectory)); }
-        catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
+        if (options.WebPort is not null) Opt.RequirePasswordBeyondLoopback(options.WebAddress, options.WebPassword, "--web-bind", "--web-password");
+        var engineOptions = options.EngineOptions();
+        if (stateDirectory is not null) engineOptions = engineOptions with { StateDirectory = stateDirectory };
+        var full = Path.GetFullPath(saveDirectory);
+        if (options.WebPort is not null)
+        {
+            // Torrents added in the page are the engine's session for this directory: back at the next run with --web.
+            var sessionDirectory = options.Settings.State.SessionDirectory(full);
+            foreach (var moved in StateMigration.MoveAll(full, sessionDirectory, ".session")) note(moved);
+            engineOptions = engineOptions with { Session = true, SessionDirectory = sessionDirectory };
+        }
+        var engine = StartEngine(engineOptions, verbose);
         WebServer? web = null;
         try
         {
             if (options.WebPort is { } port)
             {
-                var webOptions = new WebOptions(options.WebAddress, port, Path.GetFullPath(saveDirectory))
-                {
-                    SessionDirectory = Path.Combine(Path.GetFullPath(saveDirectory), WebSession.DirectoryName),
-                };
-                try { web = await WebServer.StartAsync(engine, webOptions); }
-                catch (IOException e) { throw new CommandLineException($"--web: cannot listen on {options.WebAddress}:{port}: {e.Message}"); }
-                output.WriteLine($"web ui: {web.Address}");
+                var webOptions = new WebOptions(options.WebAddress, port, full) { Password = options.WebPassword };
+                web = await WebServer.StartOrExplainAsync(engine, webOptions, "--web");
+                note($"web ui: {web.Address}");
+                WebEngine.ReportRestored(engine, note);
             }
-            TorrentHandle handle;
-            try { handle = await engine.AddAsync(torrent, saveDirectory); }
-            catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
-            // After the command's torrent: a remembered copy of it (removed, then added again in the page) is a duplicate, skipped.
-            if (web is not null) await web.Services.GetRequiredService<WebEngine>().RestoreAndReportAsync(output);
+            var handle = await AddOwnAsync(engine, source, saveDirectory);
             return new TorrentSession(engine, web, handle);
         }
         catch
@@ -76,6 +81,25 @@ public sealed class TorrentSession : IAsyncDisposable
             await engine.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adds the command's own torrent, not remembered in the session (the command line brings it back). A copy the session
+    /// restored (it was added in the page once) gives way to it: removed from the session with its data kept (so its files
+    /// are hash-checked again, as the command's own).
+    /// </summary>
+    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory)
+    {
+        var own = new TorrentOptions { Remember = false };
+        try
+        {
+            if (engine.Find(source.Metainfo?.InfoHash ?? source.Magnet!.InfoHash) is { } restored)
+                await restored.RemoveAsync(deleteData: false);
+            return source.Metainfo is { } m
+                ? await engine.AddAsync(m, saveDirectory, own)
+                : await engine.AddAsync(source.Text, saveDirectory, own);
+        }
+        catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
     }
 
     /// <summary>Dials the <c>--peer</c> addresses (in addition to what trackers return).</summary>
@@ -98,6 +122,13 @@ public sealed class TorrentSession : IAsyncDisposable
         {
             return _last with { State = TorrentState.Stopped, DownloadRate = 0, UploadRate = 0, Peers = 0, Eta = null };
         }
+    }
+
+    /// <summary>The torrent's trackers (empty once it was removed).</summary>
+    public async Task<IReadOnlyList<TrackerSnapshot>> TrackersAsync()
+    {
+        try { return await Torrent.GetTrackersAsync(); }
+        catch (TorrentRemovedException) { return []; }
     }
 
     /// <summary>Stops the torrent (trackers told <c>stopped</c>, resume state written, files closed; bounded).</summary>

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Engine.Host.Cli;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Engine.Core.Primitives;
@@ -10,31 +12,32 @@ internal static class TrackerClientCommands
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    /// <summary><c>list</c>, <c>peers &lt;info-hash&gt;</c>, <c>publish &lt;file.torrent&gt;</c>, each with <c>--tracker &lt;url&gt;</c>.</summary>
+    public static IEnumerable<Command> Create(HostConsole console)
     {
-        var verb = args[0];
-        string? tracker = null, token = null;
-        var positional = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (args[i] is "--tracker" or "-t" or "--token")
-            {
-                if (i + 1 >= args.Length) throw new CommandLineException($"{args[i]} needs a value; {TrackerCommand.Usage}");
-                if (args[i] == "--token") token = args[++i];
-                else tracker = args[++i];
-            }
-            else if (args[i].StartsWith('-')) throw new CommandLineException($"unknown option '{args[i]}'; {TrackerCommand.Usage}");
-            else positional.Add(args[i]);
-        }
-        if (tracker is null) throw new CommandLineException($"tracker {verb} needs --tracker <url>; {TrackerCommand.Usage}");
-        var expected = verb == "list" ? 0 : 1;
-        if (positional.Count != expected)
-            throw new CommandLineException(verb switch
-            {
-                "peers" => "tracker peers needs one info-hash",
-                "publish" => "tracker publish needs one .torrent file",
-                _ => "tracker list takes no arguments",
-            } + $"; {TrackerCommand.Usage}");
+        Option<string> Tracker() => new("--tracker", "-t") { Description = "the tracker (its announce or root URL, http or https)", HelpName = "url", Required = true };
+
+        var listTracker = Tracker();
+        var list = new Command("list", "list the tracker's catalog") { listTracker };
+        list.SetAction((r, _) => RunAsync("list", r.GetValue(listTracker)!, null, console.Out));
+        yield return list;
+
+        var peersTracker = Tracker();
+        var hash = new Argument<string>("info-hash") { Description = "40 hex digits" };
+        var peers = new Command("peers", "list the peers of one torrent") { hash, peersTracker };
+        peers.SetAction((r, _) => RunAsync("peers", r.GetValue(peersTracker)!, r.GetValue(hash), console.Out));
+        yield return peers;
+
+        var publishTracker = Tracker();
+        var file = new Argument<string>("torrent") { Description = "the .torrent file to publish" };
+        var token = Opt.Text("--token", "the tracker's publish token, when it does not allow our address", "secret");
+        var publish = new Command("publish", "publish a .torrent file in the tracker's catalog") { file, publishTracker, token };
+        publish.SetAction((r, _) => RunAsync("publish", r.GetValue(publishTracker)!, r.GetValue(file), console.Out, r.GetValue(token)));
+        yield return publish;
+    }
+
+    public static async Task<int> RunAsync(string verb, string tracker, string? argument, TextWriter output, string? token = null)
+    {
         var baseUri = BaseUri(tracker);
         using var http = new HttpClient { Timeout = RequestTimeout };
         try
@@ -42,8 +45,8 @@ internal static class TrackerClientCommands
             return verb switch
             {
                 "list" => await ListAsync(http, baseUri, output),
-                "peers" => await PeersAsync(http, baseUri, positional[0], output),
-                _ => await PublishAsync(http, baseUri, positional[0], token, output),
+                "peers" => await PeersAsync(http, baseUri, argument!, output),
+                _ => await PublishAsync(http, baseUri, argument!, token, output),
             };
         }
         catch (HttpRequestException e)

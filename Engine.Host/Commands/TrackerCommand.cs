@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.CommandLine;
 using System.Net;
+using Engine.Host.Cli;
 using Engine.Core.Primitives;
 using Engine.TrackerServer;
 
@@ -10,26 +11,92 @@ namespace Engine.Host.Commands;
 /// </summary>
 public static class TrackerCommand
 {
-    public const string Usage = """
-        usage: Engine.Host tracker [--http <port>] [--udp <port>] [--bind <address>] [--allow <infohash-file>] [--interval <seconds>]
-                                   [--publish-from <address[/bits]>]... [--publish-token <secret>]
-               Engine.Host tracker list --tracker <url>
-               Engine.Host tracker peers <info-hash> --tracker <url>
-               Engine.Host tracker publish <file.torrent> --tracker <url> [--token <secret>]
-        """;
+    /// <summary>What <c>tracker</c> serves: where, and with which options.</summary>
+    public sealed record ServeArguments(IPEndPoint? Http, IPEndPoint? Udp, TrackerOptions Options);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    /// <summary>Parses the serving form of <c>tracker</c> (without running it); a mistake throws <see cref="UsageException"/>.</summary>
+    public static ServeArguments ParseServe(params string[] args)
     {
-        if (args.Length > 0 && args[0] is "list" or "peers" or "publish")
-            return await TrackerClientCommands.RunAsync(args, output);
-        using var stop = new StopSignal();
-        return await ServeAsync(args, output, stop.Token);
+        var d = new Definition();
+        return CliParse.Read(d.Create(), args, (r, _) => d.Read(r));
+    }
+
+    public sealed class Definition
+    {
+        public Option<int?> Http { get; } = Opt.OptionalPort("--http", "serve HTTP announces (and the catalog) on this port");
+
+        public Option<int?> Udp { get; } = Opt.OptionalPort("--udp", "serve UDP announces on this port");
+
+        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address to listen on", IPAddress.Loopback);
+
+        public Option<string?> Allow { get; } = Opt.Text("--allow", "serve only the info-hashes listed in this file (40 hex digits a line)", "file");
+
+        public Option<Duration> Interval { get; } = Opt.Duration("--interval", "announce interval told to clients", TimeSpan.FromMinutes(15),
+            TimeSpan.FromSeconds(10), TimeSpan.FromDays(1));
+
+        public Option<IPNetwork[]> PublishFrom { get; } = new("--publish-from")
+        {
+            Description = "addresses allowed to publish in the catalog (an address or a network such as 10.0.0.0/8); repeat for more",
+            HelpName = "address[/bits]",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r => r.Tokens.Select(t => Network(r, t.Value)).ToArray(),
+        };
+
+        public Option<string?> PublishToken { get; } = Opt.Text("--publish-token", "a secret (16 characters or more) that lets anyone holding it publish", "secret");
+
+        public Command Create()
+        {
+            var command = new Command("tracker", "run our HTTP/UDP tracker with a file catalog, or talk to one (list, peers, publish)")
+            {
+                Http, Udp, Bind, Allow, Interval, PublishFrom, PublishToken,
+            };
+            command.Validators.Add(r =>
+            {
+                if (r.GetValue(PublishToken) is { Length: < 16 }) r.AddError("--publish-token: give a secret of at least 16 characters");
+            });
+            return command;
+        }
+
+        private static IPNetwork Network(System.CommandLine.Parsing.ArgumentResult r, string text)
+        {
+            if (IPNetwork.TryParse(text.Contains('/') ? text : text + (text.Contains(':') ? "/128" : "/32"), out var network)) return network;
+            r.AddError($"--publish-from: '{text}' is not an address or a network (10.0.0.0/8)");
+            return default;
+        }
+
+        public ServeArguments Read(ParseResult r)
+        {
+            var bind = r.GetValue(Bind)!;
+            TimeSpan interval = r.GetValue(Interval);
+            var options = new TrackerOptions() with
+            {
+                AllowList = r.GetValue(Allow) is { } allow ? ReadAllowList(allow) : null,
+            };
+            options = options with { PublishFrom = [.. options.PublishFrom, .. r.GetValue(PublishFrom) ?? []], PublishToken = r.GetValue(PublishToken) };
+            if (Opt.Given(r, Interval)) options = options with { Interval = interval, MinInterval = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds)) };
+            return new ServeArguments(r.GetValue(Http) is { } h ? new IPEndPoint(bind, h) : null, r.GetValue(Udp) is { } u ? new IPEndPoint(bind, u) : null, options);
+        }
+    }
+
+    public static Command Create(HostConsole console)
+    {
+        var definition = new Definition();
+        var command = definition.Create();
+        command.SetAction(async (r, _) =>
+        {
+            var a = definition.Read(r);
+            if (a.Http is null && a.Udp is null) throw new UsageException("give --http <port> and/or --udp <port>, or a subcommand (list, peers, publish)");
+            using var stop = new StopSignal();
+            return await ServeAsync(a, console.Out, stop.Token);
+        });
+        foreach (var sub in TrackerClientCommands.Create(console)) command.Subcommands.Add(sub);
+        return command;
     }
 
     /// <summary>Runs the tracker until <paramref name="stop"/> fires. Prints where it listens, then a line when it stops.</summary>
-    internal static async Task<int> ServeAsync(string[] args, TextWriter output, CancellationToken stop)
+    internal static async Task<int> ServeAsync(ServeArguments a, TextWriter output, CancellationToken stop)
     {
-        var (http, udp, options) = ParseServeArguments(args);
+        var (http, udp, options) = a;
         var tracker = new global::Engine.TrackerServer.TrackerServer(options);
         await using (tracker)
         {
@@ -39,7 +106,7 @@ public static class TrackerCommand
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                throw new CommandLineException($"cannot listen: {e.Message}");
+                throw new CommandLineException($"cannot listen on {(http ?? udp)}{(http is not null && udp is not null ? $" / udp {udp}" : "")}: {e.Message} (choose other ports)");
             }
             if (tracker.HttpAnnounceUrl is { } h) output.WriteLine($"http tracker: {h} (catalog: {h[..^"/announce".Length]}/catalog)");
             if (tracker.UdpAnnounceUrl is { } u) output.WriteLine($"udp tracker:  {u}");
@@ -55,52 +122,7 @@ public static class TrackerCommand
             }
             output.WriteLine($"stopped ({tracker.TorrentCount} torrent(s), {tracker.PeerCount} peer(s))");
         }
-        return 0;
-    }
-
-    internal static (IPEndPoint? Http, IPEndPoint? Udp, TrackerOptions Options) ParseServeArguments(string[] args)
-    {
-        int? httpPort = null, udpPort = null;
-        var bind = IPAddress.Loopback;
-        IReadOnlySet<InfoHash>? allow = null;
-        var options = new TrackerOptions();
-        var publishFrom = new List<IPNetwork>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new CommandLineException($"{arg} needs a value; {Usage}");
-            switch (arg)
-            {
-                case "--http": httpPort = Port(Value(), arg); break;
-                case "--udp": udpPort = Port(Value(), arg); break;
-                case "--bind":
-                    var text = Value();
-                    if (!IPAddress.TryParse(text, out bind!)) throw new CommandLineException($"--bind: '{text}' is not an IP address");
-                    break;
-                case "--allow": allow = ReadAllowList(Value()); break;
-                case "--publish-from":
-                    var network = Value();
-                    if (!IPNetwork.TryParse(network.Contains('/') ? network : network + (network.Contains(':') ? "/128" : "/32"), out var parsed))
-                        throw new CommandLineException($"--publish-from: '{network}' is not an address or a network (10.0.0.0/8)");
-                    publishFrom.Add(parsed);
-                    break;
-                case "--publish-token":
-                    var token = Value();
-                    if (token.Length < 16) throw new CommandLineException("--publish-token: give a secret of at least 16 characters");
-                    options = options with { PublishToken = token };
-                    break;
-                case "--interval":
-                    var seconds = Value();
-                    if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s is < 10 or > 86400)
-                        throw new CommandLineException($"--interval: '{seconds}' is not a number of seconds in 10..86400");
-                    options = options with { Interval = TimeSpan.FromSeconds(s), MinInterval = TimeSpan.FromSeconds(Math.Min(60, s)) };
-                    break;
-                default: throw new CommandLineException($"unknown option '{arg}'; {Usage}");
-            }
-        }
-        if (httpPort is null && udpPort is null) throw new CommandLineException($"give --http <port> and/or --udp <port>; {Usage}");
-        return (httpPort is { } hp ? new IPEndPoint(bind, hp) : null, udpPort is { } up ? new IPEndPoint(bind, up) : null,
-            options with { AllowList = allow, PublishFrom = [.. options.PublishFrom, .. publishFrom] });
+        return ExitCodes.Ok;
     }
 
     /// <summary>One 40-digit hex info-hash a line; blank lines and <c>#</c> comments are skipped.</summary>
@@ -129,9 +151,4 @@ public static class TrackerCommand
         }
         return set;
     }
-
-    private static int Port(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new CommandLineException($"{option}: '{text}' is not a port (0-65535; 0 picks a free one)");
 }

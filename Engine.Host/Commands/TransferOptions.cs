@@ -1,59 +1,57 @@
+using System.CommandLine;
 using System.Globalization;
+using Engine.Host.Cli;
 
 namespace Engine.Host.Commands;
 
-/// <summary>The options <c>download</c> and <c>seed</c> share: rate limits and when to stop seeding.</summary>
-public sealed record TransferOptions(long MaxUploadKiB, long MaxDownloadKiB, double? Ratio, int? SeedTimeSeconds)
+/// <summary>Rate limits (bytes/s, null for none) and when seeding stops, as <c>download</c>, <c>seed</c>, <c>share</c> and <c>fetch</c> take them.</summary>
+public sealed record TransferOptions(long? UploadLimit, long? DownloadLimit, double? Ratio, TimeSpan? SeedTime)
 {
-    public static TransferOptions Default { get; } = new(0, 0, null, null);
+    public static TransferOptions Default { get; } = new(null, null, null, null);
 
-    /// <summary><c>--max-upload</c> in bytes per second, null for none (as <see cref="Engine.Api.TorrentEngineOptions.UploadLimit"/> takes it).</summary>
-    public long? UploadLimit => MaxUploadKiB == 0 ? null : MaxUploadKiB * 1024;
-
-    /// <summary><c>--max-download</c> in bytes per second, null for none.</summary>
-    public long? DownloadLimit => MaxDownloadKiB == 0 ? null : MaxDownloadKiB * 1024;
-
-    public SeedLimits SeedLimits => new(Ratio, SeedTimeSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+    public SeedLimits SeedLimits => new(Ratio, SeedTime);
 
     /// <summary>True when <c>--ratio</c> or <c>--seed-time</c> was given.</summary>
-    public bool HasSeedLimit => Ratio is not null || SeedTimeSeconds is not null;
+    public bool HasSeedLimit => Ratio is not null || SeedTime is not null;
 
-    /// <summary>Consumes <c>args[i]</c> (and its value) when it is one of these options; false otherwise.</summary>
-    public bool TryParse(string[] args, ref int i, out TransferOptions parsed)
+    /// <summary>The options themselves, declared once: <c>--max-upload</c>, <c>--max-download</c> (unless <paramref name="download"/> is false), <c>--ratio</c> and <c>--seed-time</c> (when <paramref name="seedLimits"/>).</summary>
+    public sealed class Set(bool download, bool seedLimits)
     {
-        parsed = this;
-        switch (args[i])
+        public Option<long> MaxUpload { get; } = Opt.Rate("--max-upload", "upload limit, all torrents together", "-U");
+
+        public Option<long> MaxDownload { get; } = Opt.Rate("--max-download", "download limit, all torrents together", "-D");
+
+        public Option<double?> Ratio { get; } = new("--ratio")
         {
-            case "--max-upload": parsed = this with { MaxUploadKiB = KiB(args, ref i) }; return true;
-            case "--max-download": parsed = this with { MaxDownloadKiB = KiB(args, ref i) }; return true;
-            case "--ratio":
-                {
-                    var name = args[i];
-                    var text = CommandArgs.Value(args, ref i);
-                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) || r <= 0 || double.IsInfinity(r))
-                        throw new CommandLineException($"{name} must be a positive number (uploaded bytes over the torrent's size), got '{text}'");
-                    parsed = this with { Ratio = r };
-                    return true;
-                }
-            case "--seed-time":
-                {
-                    var name = args[i];
-                    var text = CommandArgs.Value(args, ref i);
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s < 1)
-                        throw new CommandLineException($"{name} must be a whole number of seconds, at least 1, got '{text}'");
-                    parsed = this with { SeedTimeSeconds = s };
-                    return true;
-                }
-            default: return false;
-        }
-    }
+            Description = "stop seeding once uploaded bytes reach R times the torrent's size",
+            HelpName = "R",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && !double.IsInfinity(v)) return v;
+                r.AddError($"--ratio: '{text}' is not a positive number (uploaded bytes over the torrent's size)");
+                return null;
+            },
+        };
 
-    private static long KiB(string[] args, ref int i)
-    {
-        var name = args[i];
-        var text = CommandArgs.Value(args, ref i);
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v > 16L * 1024 * 1024)
-            throw new CommandLineException($"{name} must be a number of KiB/s from 0 (unlimited) to {16 * 1024 * 1024}, got '{text}'");
-        return v;
+        public Option<TimeSpan?> SeedTime { get; } = Opt.OptionalDuration("--seed-time", "stop seeding after this long (30m, 2h)", TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650));
+
+        private static long? Limit(long bytesPerSecond) => bytesPerSecond > 0 ? bytesPerSecond : null;
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(MaxUpload);
+            if (download) command.Options.Add(MaxDownload);
+            if (!seedLimits) return;
+            command.Options.Add(Ratio);
+            command.Options.Add(SeedTime);
+        }
+
+        /// <summary>The values given; a limit not given keeps <paramref name="settings"/>' (the config file's).</summary>
+        public TransferOptions Read(ParseResult r, HostSettings? settings = null) => new(
+            Opt.Given(r, MaxUpload) ? Limit(r.GetValue(MaxUpload)) : settings?.Engine.UploadLimit,
+            download ? Opt.Given(r, MaxDownload) ? Limit(r.GetValue(MaxDownload)) : settings?.Engine.DownloadLimit : null,
+            seedLimits ? r.GetValue(Ratio) : null,
+            seedLimits ? r.GetValue(SeedTime) : null);
     }
 }

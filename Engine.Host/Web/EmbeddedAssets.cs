@@ -14,7 +14,7 @@ internal static class EmbeddedAssets
         foreach (var (name, contentType) in Files)
         {
             var bytes = Read(name);
-            app.MapGet("/assets/" + name, () => Results.Bytes(bytes, contentType));
+            app.MapGet("/assets/" + name, () => Results.Bytes(bytes, contentType)).AllowAnonymous(); // the login page needs them
         }
     }
 

@@ -9,18 +9,38 @@ namespace Engine.Host.Web;
 
 /// <summary>
 /// The engine operations the web UI and the REST API share: list, look up by hex info-hash, add (with the default
-/// save directory and an optional peer), pause, resume, remove, read details. With
-/// <see cref="WebOptions.SessionDirectory"/> set, the torrent list is remembered there and <see cref="RestoreAsync"/>
-/// adds it again after a restart.
+/// save directory and an optional peer), pause, resume, remove, read details. The torrent list survives a restart through
+/// the engine's own session (<c>TorrentEngineOptions.Session</c>), which the commands turn on.
 /// </summary>
 public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<WebEngine>? log = null)
 {
-    private readonly WebSession? _session = options.SessionDirectory is { } dir ? new WebSession(dir) : null;
     private readonly ILogger _log = log ?? NullLogger<WebEngine>.Instance;
 
     public TorrentEngine Engine => engine;
 
     public WebOptions Options => options;
+
+    private string _defaultSave = Path.GetFullPath(options.DataDirectory);
+
+    /// <summary>Where torrents are saved when no directory is given, and what relative ones are taken under (changed in the settings).</summary>
+    public string DefaultSaveDirectory => _defaultSave;
+
+    /// <summary>The engine-wide settings the page shows.</summary>
+    public EngineSettings Settings()
+    {
+        var (up, down) = engine.Limits;
+        return new EngineSettings(up, down, _defaultSave, engine.ListenEndPoint?.ToString(), []);
+    }
+
+    /// <summary>Changes the engine's limits (at once, every torrent) and the default save directory (created if missing).</summary>
+    public EngineSettings SaveSettings(long? upload, long? download, string defaultSaveDirectory)
+    {
+        var save = Path.GetFullPath(defaultSaveDirectory.Trim(), _defaultSave);
+        System.IO.Directory.CreateDirectory(save);
+        engine.SetLimits(upload, download);
+        _defaultSave = save;
+        return Settings();
+    }
 
     /// <summary>The torrent with this 40-digit hex info-hash (any case), or null.</summary>
     public TorrentHandle? Find(string hash) =>
@@ -61,12 +81,14 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
             EngineViews.List((await status).Files, EngineViews.File),
             EngineViews.List(await peers, EngineViews.Peer),
             EngineViews.List(await trackers, EngineViews.Tracker),
-            EngineViews.Pieces(await pieces));
+            EngineViews.Pieces(await pieces),
+            handle.Options.UploadLimit,
+            handle.Options.DownloadLimit);
     }
 
     /// <summary>A relative save directory is taken under the data directory.</summary>
     public string SaveDirectory(string? requested) =>
-        string.IsNullOrWhiteSpace(requested) ? Path.GetFullPath(options.DataDirectory) : Path.GetFullPath(requested.Trim(), Path.GetFullPath(options.DataDirectory));
+        string.IsNullOrWhiteSpace(requested) ? _defaultSave : Path.GetFullPath(requested.Trim(), _defaultSave);
 
     /// <summary>Adds the torrent and dials the request's peer; throws <see cref="TorrentEngineException"/> (or ArgumentException) with the reason.</summary>
     public async Task<TorrentHandle> AddAsync(AddRequest request, CancellationToken cancellationToken)
@@ -76,82 +98,25 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
             ? await engine.AddAsync(text, save, null, cancellationToken).ConfigureAwait(false)
             : await engine.AddAsync(request.TorrentFile.ToArray(), save, null, cancellationToken).ConfigureAwait(false);
         if (request.Peer is { } peer) handle.AddPeers([peer]);
-        Remember(() =>
-        {
-            var magnet = request.PathOrMagnet is { } t && MagnetLink.IsMagnet(t) ? t : null;
-            var bytes = magnet is not null ? null : request.PathOrMagnet is { } path ? File.ReadAllBytes(path) : request.TorrentFile.ToArray();
-            _session!.Remember(new SessionEntry(handle.InfoHash.ToHex(), magnet, save, Paused: false), bytes);
-        });
         return handle;
     }
 
-    public async Task PauseAsync(TorrentHandle handle)
-    {
-        await handle.PauseAsync().ConfigureAwait(false);
-        Remember(() => _session!.SetPaused(handle.InfoHash, true));
-    }
+    // Pause, resume and remove are the handle's; an engine with a session (TorrentEngineOptions.Session) records them.
+    public Task PauseAsync(TorrentHandle handle) => handle.PauseAsync();
 
-    public async Task ResumeAsync(TorrentHandle handle)
-    {
-        await handle.ResumeAsync().ConfigureAwait(false);
-        Remember(() => _session!.SetPaused(handle.InfoHash, false));
-    }
+    public Task ResumeAsync(TorrentHandle handle) => handle.ResumeAsync();
 
-    public async Task RemoveAsync(TorrentHandle handle, bool deleteData)
-    {
-        await handle.RemoveAsync(deleteData).ConfigureAwait(false);
-        Remember(() => _session!.Forget(handle.InfoHash));
-    }
-
-    /// <summary>Adds every remembered torrent again (paused ones paused); returns how many, and what could not be restored.</summary>
-    public async Task<(int Restored, IReadOnlyList<string> Problems)> RestoreAsync(CancellationToken cancellationToken = default)
-    {
-        if (_session is null) return (0, []);
-        var (entries, problems) = _session.Load();
-        var failed = new List<string>(problems);
-        var restored = 0;
-        foreach (var (entry, torrent) in entries)
-        {
-            var add = new TorrentOptions { StartPaused = entry.Paused };
-            try
-            {
-                if (torrent is not null) await engine.AddAsync(torrent, entry.SaveDirectory, add, cancellationToken).ConfigureAwait(false);
-                else await engine.AddAsync(entry.Magnet!, entry.SaveDirectory, add, cancellationToken).ConfigureAwait(false);
-                restored++;
-            }
-            catch (DuplicateTorrentException)
-            {
-            }
-            catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException or UnauthorizedAccessException)
-            {
-                failed.Add($"{entry.Hash}: {e.Message}");
-            }
-        }
-        return (restored, failed);
-    }
+    public Task RemoveAsync(TorrentHandle handle, bool deleteData) => handle.RemoveAsync(deleteData);
 
     /// <summary>
-    /// <see cref="RestoreAsync"/>, then tells <paramref name="output"/> how many came back (<c>restored N torrent(s) from the
-    /// last run</c>, only when some did) and one <c>warning: not restored: …</c> line per entry that could not be used.
+    /// Tells <paramref name="output"/> (a line each) what the engine's session brought back: <c>restored N torrent(s) from the
+    /// last run</c> (only when some came back; <paramref name="own"/> torrents the command added itself are not counted) and
+    /// one <c>warning: not restored: …</c> line per entry it could not use.
     /// </summary>
-    public async Task RestoreAndReportAsync(TextWriter output, CancellationToken cancellationToken = default)
+    public static void ReportRestored(TorrentEngine engine, Action<string> output, int own = 0)
     {
-        var (restored, problems) = await RestoreAsync(cancellationToken).ConfigureAwait(false);
-        if (restored > 0) output.WriteLine($"restored {restored} torrent(s) from the last run");
-        foreach (var problem in problems) output.WriteLine($"warning: not restored: {problem}");
-    }
-
-    // The torrent itself is added or changed already: failing to remember it is logged, not thrown.
-    private void Remember(Action change)
-    {
-        if (_session is null) return;
-        try
-        {
-            change();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _log.LogWarning("cannot update the session in {Directory}: {Message}", _session.Directory, e.Message);
-        }
+        var restored = engine.Torrents.Count - own;
+        if (restored > 0) output($"restored {restored} torrent(s) from the last run");
+        foreach (var problem in engine.SessionProblems) output($"warning: not restored: {problem}");
     }
 }

@@ -8,8 +8,11 @@ namespace Engine.Host.Web;
 /// <param name="DataDirectory">Default save directory of new torrents; relative save directories are resolved against it.</param>
 public sealed record WebOptions(IPAddress Bind, int Port, string DataDirectory)
 {
-    /// <summary>Where the torrent list is remembered across restarts (null: not remembered).</summary>
-    public string? SessionDirectory { get; init; }
+    /// <summary>
+    /// The password of the web UI and the REST API (a session cookie after <c>/login</c>, or <c>Authorization: Bearer</c>);
+    /// null: open to whoever reaches the address. The commands require one when the UI listens beyond loopback.
+    /// </summary>
+    public string? Password { get; init; }
 
     /// <summary>Status poll period of each browser session.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);

@@ -34,7 +34,34 @@ public sealed class WebServer : IAsyncDisposable
             services.AddSingleton(engine);
             services.AddSingleton<WebEngine>();
             services.AddSingleton<IUiEffects, EngineEffects>();
-        }, TorrentApi.Map, cancellationToken);
+            Observability.WebObservability.AddTo(services);
+        }, app =>
+        {
+            TorrentApi.Map(app);
+            Observability.WebObservability.Map(app);
+        }, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(TorrentEngine, WebOptions, CancellationToken)"/>, with a port that cannot be bound reported as one
+    /// line naming the option (<paramref name="option"/>) and the address, without Kestrel's stack trace.
+    /// </summary>
+    public static async Task<WebServer> StartOrExplainAsync(TorrentEngine engine, WebOptions options, string option, CancellationToken cancellationToken = default)
+    {
+        var where = $"{(options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind)}:{options.Port}";
+        try
+        {
+            return await StartAsync(engine, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            throw new Commands.CommandLineException($"{option}: cannot listen on {where}: {reason.TrimEnd('.')} (another program has the port: choose another, or 0 for any free port)");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new Commands.CommandLineException($"{option}: cannot listen on {where}: {e.Message} (choose another address or port)");
+        }
+    }
 
     /// <summary>Starts listening; the engine services are registered by <paramref name="addEngine"/>.</summary>
     internal static async Task<WebServer> StartAsync(WebOptions options, Action<IServiceCollection> addEngine,
@@ -52,21 +79,29 @@ public sealed class WebServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // On stderr: stdout is the command's own output (a live display, lines a script reads).
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // Kestrel logs a failed bind with its stack trace before throwing; the caller reports it as one line instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
         builder.Services.AddSingleton(options);
         addEngine(builder.Services);
         builder.Services.AddScoped(sp => new UiRuntime(
             sp.GetRequiredService<IUiEffects>(),
-            Model.Initial(options.DataDirectory),
+            Model.Initial(sp.GetService<WebEngine>()?.DefaultSaveDirectory ?? options.DataDirectory),
             sp.GetRequiredService<ILogger<UiRuntime>>(),
             options.Tick));
         // A closed tab's circuit (and its 1 s poll) is kept for a reconnect for 30 s instead of the default 3 minutes.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(30));
+        if (options.Password is not null) WebAuth.AddTo(builder.Services);
 
         var app = builder.Build();
+        if (options.Password is { } password) WebAuth.Use(app, password);
         app.UseAntiforgery();
         app.MapStaticAssets();
         EmbeddedAssets.Map(app);
+        if (options.Password is { } pw) WebAuth.Map(app, pw);
         mapApi?.Invoke(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -23,7 +23,7 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         var hostDir = data.NewDirectory("host");
         // 256 KiB/s: about six seconds, long enough to watch the progress move in the API.
         await using var host = new HostProcess(output, "download", data.TorrentPath, "-o", hostDir, "--bind", "127.0.0.1", "--port", "0",
-            "--peer", seeder.EndPoint.ToString(), "--max-download", "256", "--status-interval", "300", "--web", "0");
+            "--peer", seeder.EndPoint.ToString(), "--max-download", "256k", "--status-interval", "300ms", "--web", "0");
         using var http = new HttpClient { BaseAddress = await WebAddressAsync(host), Timeout = TimeSpan.FromSeconds(5) };
         Assert.Contains("blazor.web", await http.GetStringAsync("/"));
 
@@ -33,7 +33,7 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         {
             JsonElement rows;
             try { rows = JsonDocument.Parse(await http.GetStringAsync("api/torrents")).RootElement; }
-            catch (HttpRequestException) when (host.Process.HasExited || host.Lines.Any(l => l.StartsWith("summary:", StringComparison.Ordinal))) { break; }
+            catch (HttpRequestException) when (host.Process.HasExited || host.Lines.Any(l => l.StartsWith("completed: ", StringComparison.Ordinal))) { break; }
             var row = Assert.Single(rows.EnumerateArray());
             Assert.Equal("host-web", row.GetProperty("name").GetString());
             Assert.Equal(data.Metainfo.InfoHash.ToHex(), row.GetProperty("hash").GetString());
@@ -52,7 +52,9 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         Assert.Matches(WebLine(), lines[0]);
         Assert.Contains(lines, l => l.StartsWith("resume: 0/", StringComparison.Ordinal) && l.EndsWith("(no data on disk yet)", StringComparison.Ordinal));
         Assert.Contains("completed: host-web", lines);
-        Assert.Contains(lines, l => l.StartsWith($"summary: verified={data.Metainfo.TotalLength} total={data.Metainfo.TotalLength} ", StringComparison.Ordinal));
+        Assert.Contains($"  in {Path.GetFullPath(hostDir)}", lines);
+        Assert.Contains(lines, l => l.StartsWith($"  verified 1.5 MiB of 1.5 MiB ({data.Metainfo.PieceCount}/{data.Metainfo.PieceCount} pieces)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("summary:", StringComparison.Ordinal)); // debug counters only with --verbose
     }
 
     [Fact(Timeout = 60_000)]
@@ -62,14 +64,14 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         await using var seeder = await EngineNode.StartAsync("host-web-rm-seeder", data.Metainfo, data.SeedDirectory, data.Root);
         await seeder.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
         await using var host = new HostProcess(output, "download", data.TorrentPath, "-o", data.NewDirectory("host"), "--bind", "127.0.0.1",
-            "--port", "0", "--peer", seeder.EndPoint.ToString(), "--max-download", "64", "--web", "0");
+            "--port", "0", "--peer", seeder.EndPoint.ToString(), "--max-download", "64k", "--web", "0");
         using var http = new HttpClient { BaseAddress = await WebAddressAsync(host), Timeout = TimeSpan.FromSeconds(5) };
         await host.WaitForLineAsync("resume: 0/", TimeSpan.FromSeconds(20));
 
         (await http.DeleteAsync($"api/torrents/{data.Metainfo.InfoHash.ToHex()}")).EnsureSuccessStatusCode();
         Assert.Equal(1, await host.ExitCodeAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("stopped: host-web-rm", host.Lines);
-        Assert.Contains(host.Lines, l => l.StartsWith("summary: verified=", StringComparison.Ordinal));
+        Assert.Contains(host.Lines, l => l.StartsWith("  verified ", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = 60_000)]
@@ -78,7 +80,7 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         using var data = GeneratedTorrent.Create("host-web-seed", [("a.bin", 700_000), ("b.bin", 300_000)], 64 * 1024, seed: 42);
         var port = PortAllocator.Next();
         await using var host = new HostProcess(output, "seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1",
-            "--port", port.ToString(), "--status-interval", "300", "--web", "0", "--web-bind", "127.0.0.1");
+            "--port", port.ToString(), "--status-interval", "300ms", "--web", "0", "--web-bind", "127.0.0.1");
         using var http = new HttpClient { BaseAddress = await WebAddressAsync(host), Timeout = TimeSpan.FromSeconds(5) };
         await host.WaitForLineAsync("seeding on 127.0.0.1:" + port, TimeSpan.FromSeconds(20));
         var row = Assert.Single(JsonDocument.Parse(await http.GetStringAsync("api/torrents")).RootElement.EnumerateArray());
@@ -113,7 +115,8 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
         var addedTorrent = Engine.Metainfo.TorrentCreator.Create(added.Root);
         string[] Seed() => ["seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0", "--web", "0"];
 
-        await using (var first = new HostProcess(output, Seed()))
+        var stateHome = data.NewDirectory("xdg-state"); // both runs share the host's state directory
+        await using (var first = HostProcess.WithStateHome(output, stateHome, Seed()))
         {
             using var http = new HttpClient { BaseAddress = await WebAddressAsync(first), Timeout = TimeSpan.FromSeconds(5) };
             await first.WaitForLineAsync("seeding on 127.0.0.1:", TimeSpan.FromSeconds(20));
@@ -125,16 +128,20 @@ public sealed partial class CommandWebTests(ITestOutputHelper output)
             Assert.Equal(0, await first.ExitCodeAsync(TimeSpan.FromSeconds(10)));
         }
 
-        await using var second = new HostProcess(output, Seed());
+        await using var second = HostProcess.WithStateHome(output, stateHome, Seed());
         using var http2 = new HttpClient { BaseAddress = await WebAddressAsync(second), Timeout = TimeSpan.FromSeconds(5) };
         await second.WaitForLineAsync("restored 1 torrent(s) from the last run", TimeSpan.FromSeconds(20));
         await second.WaitForLineAsync("seeding on 127.0.0.1:", TimeSpan.FromSeconds(20)); // its own torrent checked: Ctrl+C then exits 0
         var rows = JsonDocument.Parse(await http2.GetStringAsync("api/torrents")).RootElement.EnumerateArray().ToArray();
-        Assert.Equal(["host-web-kept", "added-in-page"], rows.Select(r => r.GetProperty("name").GetString()));
-        Assert.Equal(Path.GetFullPath(data.SeedDirectory), rows[1].GetProperty("saveDirectory").GetString());
+        // The engine's session brings back what was added in the page; the command adds its own torrent after it.
+        Assert.Equal(["added-in-page", "host-web-kept"], rows.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(Path.GetFullPath(data.SeedDirectory), rows[0].GetProperty("saveDirectory").GetString());
         await second.Process.SignalAsync(2);
         Assert.Equal(0, await second.ExitCodeAsync(TimeSpan.FromSeconds(10)));
         Assert.DoesNotContain(second.Lines, l => l.StartsWith("warning:", StringComparison.Ordinal));
+        // The session is kept in the state directory, not in the data directory.
+        Assert.False(Directory.Exists(Path.Combine(data.SeedDirectory, ".session")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(stateHome, "engine-host", "sessions"), "*.json", SearchOption.AllDirectories));
     }
 
     private static async Task<Uri> WebAddressAsync(HostProcess host)

@@ -28,17 +28,16 @@ public sealed class CreateCommandTests : IDisposable
     private sealed record LtView(string InfoHash, List<string> Files, List<long> Sizes, bool HashesOk, bool Private, List<string> Trackers, string Comment, string Creator);
 
     [Fact]
-    public void Created_multi_file_torrent_loads_in_libtorrent_with_the_same_hash_files_and_valid_pieces()
+    public async Task Created_multi_file_torrent_loads_in_libtorrent_with_the_same_hash_files_and_valid_pieces()
     {
         var content = RealToolsTests.MakeContent(_dir);
         var outFile = Path.Combine(_dir, "out.torrent");
-        var console = new StringWriter();
-        var code = CreateCommand.Run([content, "--tracker", "http://127.0.0.1:6969/announce", "--tracker", "udp://127.0.0.1:6969",
-            "--piece-length", "16k", "--private", "--comment", "made here", "-o", outFile], console);
+        var (code, console, _) = await InProcessHost.RunAsync("create", content, "--tracker", "http://127.0.0.1:6969/announce", "--tracker", "udp://127.0.0.1:6969",
+            "--piece-length", "16k", "--private", "--comment", "made here", "-o", outFile);
         Assert.Equal(0, code);
 
         var ours = TorrentMetainfo.Load(outFile);
-        Assert.Contains($"info-hash:     {ours.InfoHash}", console.ToString());
+        Assert.Contains($"info-hash:     {ours.InfoHash}", console);
         var lt = JsonSerializer.Deserialize<LtView>(ExternalTools.RunLibtorrentPython(VerifyWithLibtorrent, outFile, _dir))!;
         Assert.Equal(lt.InfoHash, ours.InfoHash.ToHex());
         Assert.Equal(lt.Files, ours.Files.Select(f => f.Path));
@@ -56,31 +55,35 @@ public sealed class CreateCommandTests : IDisposable
     {
         var content = RealToolsTests.MakeContent(_dir);
         var outFile = Path.Combine(_dir, "x.torrent");
-        CreateCommand.Run([content, "-t", "http://127.0.0.1:1/a", "-o", outFile], new StringWriter());
+        CreateCommand.Run(content, outFile, new Engine.Metainfo.TorrentCreationOptions { Trackers = ["http://127.0.0.1:1/a"] }, new StringWriter());
         var info = new StringWriter();
-        InfoCommand.Run([outFile], info);
+        InfoCommand.Run(outFile, info);
         Assert.Contains("files:         5", info.ToString());
         Assert.Contains("  tier 1: http://127.0.0.1:1/a", info.ToString());
     }
 
     [Theory]
-    [InlineData("missing -o", "SRC", "-t", "http://x/a")]
-    [InlineData("at least one --tracker", "SRC", "-o", "OUT")]
-    [InlineData("missing the file or directory", "-t", "http://x/a", "-o", "OUT")]
-    [InlineData("unknown option '--frob'", "SRC", "--frob")]
-    [InlineData("--piece-length needs a value", "SRC", "--piece-length")]
-    [InlineData("is not a size", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "lots")]
-    [InlineData("must be a power of two", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "20000")]
-    [InlineData("not an absolute http/https/udp URL", "SRC", "-t", "ftp://x/a", "-o", "OUT")]
-    [InlineData("more than one source", "SRC", "OTHER")]
-    [InlineData("neither a file nor a directory", "/nonexistent/dir", "-t", "http://x/a", "-o", "OUT")]
-    public void Bad_command_lines_are_one_line_errors(string message, params string[] args)
+    [InlineData(2, "Option '--output' is required", "SRC", "-t", "http://x/a")]
+    [InlineData(2, "Option '--tracker' is required", "SRC", "-o", "OUT")]
+    [InlineData(2, "Required argument 'source' missing", "-t", "http://x/a", "-o", "OUT")]
+    [InlineData(2, "Unrecognized command or argument '--frob'", "SRC", "-t", "http://x/a", "-o", "OUT", "--frob")]
+    [InlineData(2, "Required argument missing for option: '--piece-length'", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length")]
+    [InlineData(2, "--piece-length: 'lots' is not a power of two", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "lots")]
+    [InlineData(2, "--piece-length: '20000' is not a power of two", "SRC", "-t", "http://x/a", "-o", "OUT", "--piece-length", "20000")]
+    [InlineData(2, "tracker 'ftp://x/a' is not an absolute http/https/udp URL", "SRC", "-t", "ftp://x/a", "-o", "OUT")]
+    [InlineData(2, "Unrecognized command or argument 'OTHER'", "SRC", "OTHER", "-t", "http://x/a", "-o", "OUT")]
+    [InlineData(1, "/nonexistent/dir: no such file or directory", "/nonexistent/dir", "-t", "http://x/a", "-o", "OUT")]
+    [InlineData(1, "-o DIR: is a directory", "SRC", "-t", "http://x/a", "-o", "DIR")]
+    public async Task Bad_command_lines_are_one_line_errors(int exitCode, string message, params string[] args)
     {
         var content = RealToolsTests.MakeContent(_dir);
-        args = args.Select(a => a == "SRC" ? content : a == "OUT" ? Path.Combine(_dir, "o.torrent") : a).ToArray();
-        var e = Assert.Throws<CommandLineException>(() => CreateCommand.Run(args, new StringWriter()));
-        Assert.Contains(message, e.Message);
-        Assert.DoesNotContain('\n', e.Message);
+        args = args.Select(a => a switch { "SRC" => content, "OUT" => Path.Combine(_dir, "o.torrent"), "OTHER" => "OTHER", _ => a }).ToArray();
+        if (args.Contains("DIR")) message = message.Replace("DIR", _dir);
+        args = args.Select(a => a == "DIR" ? _dir : a).ToArray();
+        var (code, _, error) = await InProcessHost.RunAsync(["create", .. args]);
+        Assert.Equal(exitCode, code);
+        Assert.Contains("error: " + message, error);
+        Assert.Equal(exitCode == 2 ? 2 : 1, error.TrimEnd().Split('\n').Length);
     }
 }
 
@@ -90,14 +93,8 @@ public class HostErrorOutputTests
     [Fact]
     public async Task Info_on_a_malformed_torrent_prints_one_error_line_and_exits_1()
     {
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        int code;
-        try { code = await Engine.Host.Program.Main(["info", Path.Combine(RepoPaths.Corpus, "string.torrent")]); }
-        finally { Console.SetError(old); }
+        var (code, _, text) = await InProcessHost.RunAsync("info", Path.Combine(RepoPaths.Corpus, "string.torrent"));
         Assert.Equal(1, code);
-        var text = err.ToString();
         Assert.StartsWith("error: ", text);
         Assert.Contains("expected a dictionary at the top level", text);
         Assert.Single(text.TrimEnd().Split('\n'));

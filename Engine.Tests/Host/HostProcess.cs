@@ -10,14 +10,25 @@ public sealed class HostProcess : IAsyncDisposable
     private static readonly string HostDll = typeof(Engine.Host.Program).Assembly.Location;
 
     private readonly ExternalProcess _process;
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("host-state-");
     public readonly ConcurrentQueue<string> Lines = new();
 
-    public HostProcess(ITestOutputHelper output, params string[] args)
+    /// <summary>Starts the host with <paramref name="args"/>; its state directory (<c>XDG_STATE_HOME</c>) is a temporary one, <see cref="StateHome"/>.</summary>
+    public HostProcess(ITestOutputHelper output, params string[] args) : this(output, null, args)
     {
+    }
+
+    /// <summary>Like the other constructor, with <c>XDG_STATE_HOME</c> at <paramref name="stateHome"/> (shared between runs; the caller deletes it).</summary>
+    public static HostProcess WithStateHome(ITestOutputHelper output, string stateHome, params string[] args) => new(output, stateHome, args);
+
+    private HostProcess(ITestOutputHelper output, string? stateHome, string[] args)
+    {
+        StateHome = stateHome ?? _state.FullName;
         _process = ExternalProcess.Start(new ProcessSpec("dotnet", [HostDll, .. args])
         {
             Name = "Engine.Host " + args[0],
             MaxLifetime = TimeSpan.FromMinutes(2),
+            Environment = new Dictionary<string, string?> { ["XDG_STATE_HOME"] = StateHome },
         }, line =>
         {
             Lines.Enqueue(line);
@@ -26,6 +37,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public ExternalProcess Process => _process;
+
+    /// <summary>The process's <c>XDG_STATE_HOME</c>: its state is under <c>engine-host/</c> there.</summary>
+    public string StateHome { get; }
 
     public async Task<string> WaitForLineAsync(string contains, TimeSpan timeout)
     {
@@ -42,5 +56,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async Task<int> ExitCodeAsync(TimeSpan timeout) => await _process.WaitForExitAsync(timeout);
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try { _state.Delete(recursive: true); } catch (IOException) { }
+    }
 }

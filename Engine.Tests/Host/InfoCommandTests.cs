@@ -10,7 +10,7 @@ public class InfoCommandTests
     private static string Run(params string[] args)
     {
         var output = new StringWriter();
-        Assert.Equal(0, InfoCommand.Run(args, output));
+        Assert.Equal(0, InfoCommand.Run(args.Single(), output));
         return output.ToString();
     }
 
@@ -49,7 +49,7 @@ public class InfoCommandTests
             var output = new StringWriter();
             try
             {
-                InfoCommand.Run([file], output);
+                InfoCommand.Run(file, output);
                 Assert.Contains("info-hash:", output.ToString());
                 printed++;
             }
@@ -78,23 +78,29 @@ public class InfoCommandTests
     [InlineData("unaligned_pieces.torrent", "not a multiple of 20")]
     public void Malformed_torrents_become_one_line_command_errors(string file, string message)
     {
-        var e = Assert.Throws<CommandLineException>(() => InfoCommand.Run([Corpus(file)], new StringWriter()));
+        var e = Assert.Throws<CommandLineException>(() => InfoCommand.Run(Corpus(file), new StringWriter()));
         Assert.Contains(message, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]
     public void Malformed_magnet_becomes_a_command_error() =>
-        Assert.Contains("has 3 characters", Assert.Throws<CommandLineException>(() => InfoCommand.Run(["magnet:?xt=urn:btih:abc"], new StringWriter())).Message);
+        Assert.Contains("has 3 characters", Assert.Throws<CommandLineException>(() => InfoCommand.Run("magnet:?xt=urn:btih:abc", new StringWriter())).Message);
 
     [Fact]
     public void Missing_file_becomes_a_command_error() =>
-        Assert.Contains("cannot read", Assert.Throws<CommandLineException>(() => InfoCommand.Run(["/nonexistent.torrent"], new StringWriter())).Message);
+        Assert.Equal("/nonexistent.torrent: no such file; give a .torrent file or a magnet link (quote it: 'magnet:?xt=...')",
+            Assert.Throws<CommandLineException>(() => InfoCommand.Run("/nonexistent.torrent", new StringWriter())).Message);
 
     [Theory]
-    [InlineData]
-    [InlineData("a", "b")]
-    [InlineData("--verbose")]
-    public void Wrong_arguments_show_the_usage(params string[] args) =>
-        Assert.Contains("usage: Engine.Host info", Assert.Throws<CommandLineException>(() => InfoCommand.Run(args, new StringWriter())).Message);
+    [InlineData(1, "Required argument 'torrent' missing")]
+    [InlineData(2, "Unrecognized command or argument 'b'", "a", "b")]
+    public async Task Wrong_arguments_are_a_usage_error_pointing_at_the_help(int _, string message, params string[] args)
+    {
+        var (code, output, error) = await InProcessHost.RunAsync(["info", .. args]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("error: " + message, error);
+        Assert.EndsWith("info --help' for its usage", error.TrimEnd());
+    }
 }

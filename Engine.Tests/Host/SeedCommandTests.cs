@@ -15,7 +15,7 @@ public sealed class SeedCommandTests(ITestOutputHelper output)
         using var data = GeneratedTorrent.Create("host-seed", [("a.bin", 1_500_000), ("b/c.bin", 700_000)], 64 * 1024, seed: 31);
         var port = PortAllocator.Next();
         await using var host = new HostProcess(output, "seed", data.TorrentPath, "--data", data.SeedDirectory,
-            "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "300", "--max-upload", "4096");
+            "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "300ms", "--max-upload", "4M");
         await host.WaitForLineAsync("seeding on 127.0.0.1:" + port, TimeSpan.FromSeconds(20));
         var pieces = data.Metainfo.PieceCount;
         Assert.Contains(host.Lines, l => l.StartsWith($"checked host-seed: {pieces}/{pieces} pieces", StringComparison.Ordinal));
@@ -56,7 +56,7 @@ public sealed class SeedCommandTests(ITestOutputHelper output)
         var port = PortAllocator.Next();
         var hostDir = data.NewDirectory("host");
         await using var host = new HostProcess(output, "download", data.TorrentPath, "-o", hostDir, "--bind", "127.0.0.1", "--port", port.ToString(),
-            "--peer", seeder.EndPoint.ToString(), "--ratio", "1", "--status-interval", "300");
+            "--peer", seeder.EndPoint.ToString(), "--ratio", "1", "--status-interval", "300ms");
         await host.WaitForLineAsync("completed host-ratio in", TimeSpan.FromSeconds(20));
         data.AssertSameData(hostDir);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Engine.Host.Cli;
 using Engine.Host.Commands;
 
 namespace Engine.Tests.Host;
@@ -8,7 +9,7 @@ public sealed class SessionArgumentsTests
 {
     private static SessionArguments Download(params string[] args) => DownloadArguments.Parse(["x.torrent", .. args]).Session;
 
-    private static SessionArguments Seed(params string[] args) => SeedArguments.Parse(["x.torrent", "--data", "d", .. args]).Session;
+    private static SessionArguments Seed(params string[] args) => SeedCommand.Parse(["x.torrent", "--data", "d", .. args]).Session;
 
     [Fact]
     public void Without_web_there_is_no_web_ui_and_with_it_the_ui_listens_on_loopback_unless_told_otherwise()
@@ -27,53 +28,73 @@ public sealed class SessionArgumentsTests
     }
 
     [Theory]
-    [InlineData(new[] { "--web" }, "--web needs a value")]
+    [InlineData(new[] { "--web" }, "Required argument missing for option: '--web'")]
     [InlineData(new[] { "--web", "70000" }, "--web: '70000' is not a port (0-65535; 0 picks a free one)")]
     [InlineData(new[] { "--web", "http" }, "--web: 'http' is not a port")]
     [InlineData(new[] { "--web", "-1" }, "--web: '-1' is not a port")]
     [InlineData(new[] { "--web", "8080", "--web-bind", "here" }, "--web-bind: 'here' is not an IP address")]
     [InlineData(new[] { "--web-bind", "127.0.0.1" }, "--web-bind goes with --web <port>")]
-    public void Bad_web_options_are_one_clear_error_for_download_and_seed(string[] args, string message)
+    [InlineData(new[] { "--port", "7000-6000" }, "--port: '7000-6000' is not a port or a range of ports")]
+    [InlineData(new[] { "--status-interval", "10" + "x" }, "--status-interval: '10x' is not a duration")]
+    public void Bad_options_are_one_clear_error_for_download_and_seed(string[] args, string message)
     {
-        Assert.StartsWith(message, Assert.Throws<CommandLineException>(() => Download(args)).Message);
-        Assert.StartsWith(message, Assert.Throws<CommandLineException>(() => Seed(args)).Message);
+        Assert.StartsWith(message, Assert.Throws<UsageException>(() => Download(args)).Message);
+        Assert.StartsWith(message, Assert.Throws<UsageException>(() => Seed(args)).Message);
     }
 
     [Fact]
     public void Both_commands_read_the_shared_options_alike_and_map_them_onto_the_public_engine_options()
     {
-        string[] args = ["--port", "0", "--bind", "127.0.0.1", "--max-peers", "7", "--max-upload", "64", "--peer", "127.0.0.1:7000",
-            "--peer", "10.0.0.2:7001", "--status-interval", "250", "--web", "0"];
+        string[] args = ["--port", "0", "--bind", "127.0.0.1", "--max-peers", "7", "--max-upload", "64k", "--peer", "127.0.0.1:7000",
+            "--peer", "10.0.0.2:7001", "--status-interval", "250ms", "--web", "0"];
         var download = Download(args);
         var seed = Seed(args);
-        Assert.Equal(download with { Peers = seed.Peers }, seed);
+        Assert.Equal(download.Listen, seed.Listen);
+        Assert.Equal(download.Transfer, seed.Transfer);
         Assert.Equal([IPEndPoint.Parse("127.0.0.1:7000"), IPEndPoint.Parse("10.0.0.2:7001")], seed.Peers);
         Assert.Equal(TimeSpan.FromMilliseconds(250), seed.StatusInterval);
 
-        var engine = seed.EngineOptions("state");
+        var engine = seed.EngineOptions();
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 0), engine.ListenOn);
-        Assert.Equal("state", engine.StateDirectory);
         Assert.Equal(7, engine.MaxConnectionsPerTorrent);
         Assert.Equal(64 * 1024, engine.UploadLimit);
         Assert.Null(engine.DownloadLimit);
-        Assert.Equal(2048 * 1024, Download("--max-download", "2048").EngineOptions("s").DownloadLimit);
+        Assert.Equal(2048 * 1024, Download("--max-download", "2048k").EngineOptions().DownloadLimit);
     }
 
     [Fact]
-    public void Download_keeps_its_state_beside_the_data_unless_given_a_resume_directory()
+    public void The_peer_port_is_taken_from_6881_6999_by_default_and_the_next_free_one_is_used_when_one_is_taken()
     {
-        Assert.Equal(Path.Combine("out", ".resume"), DownloadArguments.Parse(["x.torrent", "-o", "out"]).StateDirectory);
-        Assert.Equal("r", DownloadArguments.Parse(["x.torrent", "-o", "out", "--resume-dir", "r"]).StateDirectory);
+        var session = Download("--bind", "127.0.0.1");
+        Assert.Equal(PortRange.Default, session.Listen!.Ports);
+        Assert.Equal(new PortRange(6881, 6999), PortRange.Default);
+        // A small range of which the first port is taken: the next one is picked.
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var range = new PortRange(port, Math.Min(65535, port + 20));
+        var picked = range.Pick(IPAddress.Loopback);
+        Assert.InRange(picked, port + 1, range.Last);
+        // A single port is used as given (the engine then says whether it can listen there).
+        Assert.Equal(port, new PortRange(port, port).Pick(IPAddress.Loopback));
+    }
+
+    [Fact]
+    public void Download_keeps_its_state_in_the_host_state_directory_unless_given_a_resume_directory()
+    {
+        Assert.Null(DownloadArguments.Parse("x.torrent", "-o", "out").StateDirectory);
+        Assert.Equal("r", DownloadArguments.Parse("x.torrent", "-o", "out", "--resume-dir", "r").StateDirectory);
+        var settings = DownloadArguments.Parse("x.torrent", "--state-dir", "/tmp/st").Session.Settings;
+        Assert.Equal("/tmp/st/resume", settings.Engine.StateDirectory);
     }
 
     [Theory]
-    [InlineData("download", "--frob", "unknown option '--frob'; usage: download <file.torrent>")]
-    [InlineData("download", "y.torrent", "download takes one .torrent file")]
-    [InlineData("seed", "--frob", "unknown option '--frob'; usage: seed <file.torrent> --data <dir>")]
-    [InlineData("seed", "y.torrent", "seed takes one .torrent file")]
+    [InlineData("download", "--frob", "Unrecognized command or argument '--frob'")]
+    [InlineData("download", "y.torrent", "Unrecognized command or argument 'y.torrent'")]
+    [InlineData("seed", "--frob", "Unrecognized command or argument '--frob'")]
     public void Unknown_options_and_a_second_torrent_are_named(string command, string extra, string message)
     {
         Func<SessionArguments> parse = command == "download" ? () => Download(extra) : () => Seed(extra);
-        Assert.StartsWith(message, Assert.Throws<CommandLineException>(parse).Message);
+        Assert.StartsWith(message, Assert.Throws<UsageException>(parse).Message);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using Engine.Host.Cli;
 using Engine.Host.Commands;
+using Engine.Host.State;
 
 namespace Engine.Tests.Host;
 
@@ -22,24 +24,24 @@ public sealed class ShareCommandTests : IAsyncLifetime
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
 
     private static string Fails(bool fetch, params string[] args) =>
-        Assert.Throws<CommandLineException>(() => ShareArguments.Parse(args, fetch)).Message;
+        Assert.ThrowsAny<CommandLineException>(() => ShareArguments.Parse(args, fetch)).Message;
 
     [Fact]
     public void Bad_command_lines_are_refused_with_the_reason()
     {
-        Assert.Contains("share needs --tracker <url>", Fails(false, "dir"));
-        Assert.Contains("share needs a directory", Fails(false, "--tracker", "http://127.0.0.1:1/announce"));
+        Assert.Contains("Option '--tracker' is required", Fails(false, "dir"));
+        Assert.Contains("Required argument 'dir' missing", Fails(false, "--tracker", "http://127.0.0.1:1/announce"));
         Assert.Contains("at least one http(s) --tracker", Fails(false, "dir", "--tracker", "udp://127.0.0.1:1/announce"));
         Assert.Contains("is not an http(s):// or udp:// URL", Fails(false, "dir", "--tracker", "wss://x/announce"));
-        Assert.Contains("fetch needs --into <dir>", Fails(true, "name", "--tracker", "http://127.0.0.1:1"));
-        Assert.Contains("unknown option '--once'", Fails(false, "dir", "--tracker", "http://127.0.0.1:1", "--once"));
-        Assert.Contains("unknown option '--follow'", Fails(true, "x", "--tracker", "http://127.0.0.1:1", "--into", "d", "--follow"));
-        Assert.Contains("a share seeds until stopped", Fails(false, "dir", "--tracker", "http://127.0.0.1:1", "--ratio", "2"));
+        Assert.Contains("Option '--into' is required", Fails(true, "name", "--tracker", "http://127.0.0.1:1"));
+        Assert.Contains("Unrecognized command or argument '--once'", Fails(false, "dir", "--tracker", "http://127.0.0.1:1", "--once"));
+        Assert.Contains("Unrecognized command or argument '--follow'", Fails(true, "x", "--tracker", "http://127.0.0.1:1", "--into", "d", "--follow"));
+        Assert.Contains("Unrecognized command or argument '--ratio'", Fails(false, "dir", "--tracker", "http://127.0.0.1:1", "--ratio", "2"));
         Assert.Contains("--port: 'x' is not a port", Fails(false, "dir", "--tracker", "http://127.0.0.1:1", "--port", "x"));
 
-        var a = ShareArguments.Parse(["d", "-t", "http://127.0.0.1:6969", "--tracker", "udp://127.0.0.1:6969", "--follow", "--quiet", "0.5", "--max-upload", "100"], fetch: false);
+        var a = ShareArguments.Parse(["d", "-t", "http://127.0.0.1:6969", "--tracker", "udp://127.0.0.1:6969", "--follow", "--quiet-period", "500ms", "--max-upload", "100k"], fetch: false);
         Assert.Equal(["http://127.0.0.1:6969/announce", "udp://127.0.0.1:6969"], a.Trackers);
-        Assert.Equal((true, TimeSpan.FromSeconds(0.5), 100L), (a.Follow, a.QuietPeriod, a.Transfer.MaxUploadKiB));
+        Assert.Equal((true, TimeSpan.FromSeconds(0.5), (long?)102400), (a.Follow, a.QuietPeriod, a.Transfer.UploadLimit));
     }
 
     [Fact]
@@ -51,16 +53,16 @@ public sealed class ShareCommandTests : IAsyncLifetime
         await File.WriteAllBytesAsync(Path.Combine(dirA, "report.pdf"), content);
         var outA = new LockedWriter();
         using var stopA = new CancellationTokenSource();
-        var shareTask = Task.Run(() => ShareCommand.RunAsync([dirA, "--tracker", _tracker.HttpAnnounceUrl!, "--tracker", _tracker.UdpAnnounceUrl!,
-            "--bind", "127.0.0.1", "--port", "0", "--quiet", "0.2"], outA, stopA.Token));
+        var shareTask = Task.Run(() => ShareCommand.RunAsync(Share(dirA, "--tracker", _tracker.HttpAnnounceUrl!, "--tracker", _tracker.UdpAnnounceUrl!,
+            "--bind", "127.0.0.1", "--port", "0", "--quiet-period", "200ms"), outA, stopA.Token));
         await outA.WaitForAsync("shared: report.pdf", TimeSpan.FromSeconds(20), shareTask);
         Assert.Contains("— published", outA.Text);
         Assert.Contains($"catalog: http://{_tracker.HttpEndPoint}/catalog", outA.Text);
 
         var dirB = Dir("b");
         var outB = new LockedWriter();
-        var code = await FetchCommand.RunAsync(["report.pdf", "--tracker", $"http://{_tracker.HttpEndPoint}", "--into", dirB, "--once",
-            "--bind", "127.0.0.1", "--port", "0", "--status-interval", "0.2"], outB, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(25));
+        var code = await FetchCommand.RunAsync(Fetch("report.pdf", "--tracker", $"http://{_tracker.HttpEndPoint}", "--into", dirB, "--once",
+            "--bind", "127.0.0.1", "--port", "0", "--status-interval", "200ms"), Console(outB), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(25));
         Assert.Equal(0, code);
         Assert.Contains("fetching: report.pdf (1.2 MiB)", outB.Text);
         Assert.Contains("fetched: report.pdf", outB.Text);
@@ -69,18 +71,30 @@ public sealed class ShareCommandTests : IAsyncLifetime
 
         // Asked again, the directory already has it.
         var again = new LockedWriter();
-        Assert.Equal(0, await FetchCommand.RunAsync(["report.pdf", "--tracker", _tracker.HttpAnnounceUrl!, "--into", dirB, "--once",
-            "--bind", "127.0.0.1", "--port", "0"], again, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, await FetchCommand.RunAsync(Fetch("report.pdf", "--tracker", _tracker.HttpAnnounceUrl!, "--into", dirB, "--once",
+            "--bind", "127.0.0.1", "--port", "0"), Console(again), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("already here: report.pdf", again.Text);
 
-        var missing = await Assert.ThrowsAsync<CommandLineException>(() => FetchCommand.RunAsync(["nothing.txt", "--tracker", _tracker.HttpAnnounceUrl!,
-            "--into", Dir("c"), "--once", "--bind", "127.0.0.1", "--port", "0"], new LockedWriter(), CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<CommandLineException>(() => FetchCommand.RunAsync(Fetch("nothing.txt", "--tracker", _tracker.HttpAnnounceUrl!,
+            "--into", Dir("c"), "--once", "--bind", "127.0.0.1", "--port", "0"), Console(new LockedWriter()), CancellationToken.None));
         Assert.Equal("cannot fetch 'nothing.txt': no torrent named 'nothing.txt' in the catalog", missing.Message);
 
         await stopA.CancelAsync();
         Assert.Equal(0, await shareTask.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("stopped sharing " + dirA, outA.Text);
+        // The share's state is in the host's state directory, not in the shared directory.
+        Assert.False(Directory.Exists(Path.Combine(dirA, ".share-state")));
+        Assert.Equal(["report.pdf"], Directory.GetFileSystemEntries(dirB).Select(Path.GetFileName));
+        Assert.True(File.Exists(Path.Combine(new HostState(Path.Combine(_root, "state")).ShareDirectory(dirA), "index.json")));
     }
+
+    private string[] State() => ["--state-dir", Path.Combine(_root, "state")];
+
+    private ShareArguments Share(params string[] args) => ShareArguments.Parse([.. args, .. State()], fetch: false);
+
+    private ShareArguments Fetch(params string[] args) => ShareArguments.Parse([.. args, .. State()], fetch: true);
+
+    private static HostConsole Console(StringWriter output) => new(output, output, interactive: false, width: 80);
 
     /// <summary>A StringWriter safe to write from the command and read from the test.</summary>
     private sealed class LockedWriter : StringWriter

@@ -22,13 +22,19 @@ public sealed class TrackerCommandTests : IAsyncLifetime
 
     private static async Task<string> Run(params string[] args)
     {
-        var output = new StringWriter();
-        Assert.Equal(0, await TrackerCommand.RunAsync(args, output));
-        return output.ToString();
+        var (code, output, error) = await InProcessHost.RunAsync(["tracker", .. args]);
+        Assert.True(code == 0, error);
+        return output;
     }
 
-    private static async Task<string> Fails(params string[] args) =>
-        (await Assert.ThrowsAsync<CommandLineException>(() => TrackerCommand.RunAsync(args, new StringWriter()))).Message;
+    /// <summary>The one error line (without "error: ") of a run that must fail with exit code 1 (2 for a usage mistake).</summary>
+    private static async Task<string> Fails(params string[] args)
+    {
+        var (code, _, error) = await InProcessHost.RunAsync(["tracker", .. args]);
+        Assert.True(code is 1 or 2, $"exit code {code}");
+        Assert.StartsWith("error: ", error);
+        return error["error: ".Length..].Split('\n')[0].TrimEnd();
+    }
 
     private string WriteTorrent(string name, long size)
     {
@@ -78,8 +84,8 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         Assert.Contains("not a 40-digit hex info-hash", await Fails("peers", "abc", "--tracker", _tracker.HttpAnnounceUrl!));
         Assert.Contains("is not an http(s) URL", await Fails("list", "--tracker", "udp://127.0.0.1:1/announce"));
         Assert.Contains("cannot reach the tracker", await Fails("list", "--tracker", "http://127.0.0.1:1/announce"));
-        Assert.Contains("needs --tracker", await Fails("list"));
-        Assert.Contains("needs one info-hash", await Fails("peers", "--tracker", "http://x/"));
+        Assert.Contains("Option '--tracker' is required", await Fails("list"));
+        Assert.Contains("Required argument 'info-hash' missing", await Fails("peers", "--tracker", "http://x/"));
     }
 
     [Fact]
@@ -111,7 +117,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         var shared = TextWriter.Synchronized(output); // written by the server task, read here
         string Text() { lock (shared) return output.ToString(); }
         using var stop = new CancellationTokenSource();
-        var serving = TrackerCommand.ServeAsync(["--http", "0", "--udp", "0", "--allow", allowFile], shared, stop.Token);
+        var serving = TrackerCommand.ServeAsync(TrackerCommand.ParseServe("--http", "0", "--udp", "0", "--allow", allowFile), shared, stop.Token);
         string? url = null;
         for (var i = 0; i < 100 && url is null; i++)
         {
@@ -130,25 +136,32 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(new string[0], "give --http <port> and/or --udp <port>")]
     [InlineData(new[] { "--http", "x" }, "--http: 'x' is not a port")]
     [InlineData(new[] { "--udp", "70000" }, "--udp: '70000' is not a port")]
     [InlineData(new[] { "--http", "0", "--bind", "nowhere" }, "--bind: 'nowhere' is not an IP address")]
     [InlineData(new[] { "--http", "0", "--allow", "/nonexistent/allow.txt" }, "cannot read the allow list")]
-    [InlineData(new[] { "--http", "0", "--frobnicate" }, "unknown option '--frobnicate'")]
-    [InlineData(new[] { "--http" }, "--http needs a value")]
+    [InlineData(new[] { "--http", "0", "--frobnicate" }, "Unrecognized command or argument '--frobnicate'")]
+    [InlineData(new[] { "--http" }, "Required argument missing for option: '--http'")]
     [InlineData(new[] { "--http", "0", "--publish-from", "not/an/address" }, "--publish-from: 'not/an/address' is not an address or a network")]
     [InlineData(new[] { "--http", "0", "--publish-token", "short" }, "at least 16 characters")]
     public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
-        Assert.Contains(message, Assert.Throws<CommandLineException>(() => TrackerCommand.ParseServeArguments(args)).Message);
+        Assert.Contains(message, Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ParseServe(args)).Message);
+
+    [Fact]
+    public async Task Tracker_without_ports_or_a_subcommand_is_a_usage_error()
+    {
+        var (code, _, error) = await InProcessHost.RunAsync("tracker");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: give --http <port> and/or --udp <port>", error);
+    }
 
     [Fact]
     public void Publishing_is_open_to_this_machine_and_to_the_networks_and_token_given()
     {
-        var defaults = TrackerCommand.ParseServeArguments(["--http", "0"]).Options;
+        var defaults = TrackerCommand.ParseServe(["--http", "0"]).Options;
         Assert.Null(defaults.PublishToken);
         Assert.Contains(defaults.PublishFrom, n => n.Contains(System.Net.IPAddress.Loopback));
-        var options = TrackerCommand.ParseServeArguments(["--http", "0", "--publish-from", "10.1.0.0/16", "--publish-from", "192.168.1.7",
+        var options = TrackerCommand.ParseServe(["--http", "0", "--publish-from", "10.1.0.0/16", "--publish-from", "192.168.1.7",
             "--publish-token", "0123456789abcdefXYZ"]).Options;
         Assert.Equal("0123456789abcdefXYZ", options.PublishToken);
         Assert.Contains(options.PublishFrom, n => n.Contains(System.Net.IPAddress.Parse("10.1.200.3")));
@@ -162,7 +175,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         var path = Path.Combine(_dir, "allow.txt");
         File.WriteAllLines(path, [new string('a', 40), "not-a-hash"]);
         Assert.Contains($"{path}:2: 'not-a-hash' is not a 40-digit hex info-hash",
-            Assert.Throws<CommandLineException>(() => TrackerCommand.ReadAllowList(path)).Message);
+            Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ReadAllowList(path)).Message);
     }
 
     [Fact]
@@ -170,6 +183,6 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     {
         var taken = _tracker.HttpEndPoint!.Port;
         Assert.Contains("cannot listen", (await Assert.ThrowsAsync<CommandLineException>(() =>
-            TrackerCommand.ServeAsync(["--http", taken.ToString()], new StringWriter(), CancellationToken.None))).Message);
+            TrackerCommand.ServeAsync(TrackerCommand.ParseServe("--http", taken.ToString()), new StringWriter(), CancellationToken.None))).Message);
     }
 }

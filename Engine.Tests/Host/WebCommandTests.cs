@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Engine.Host.Cli;
 using Engine.Host.Commands;
 using Engine.Tests.Interop;
 
@@ -8,24 +9,28 @@ namespace Engine.Tests.Host;
 public sealed partial class WebCommandTests
 {
     [Fact]
-    public void Arguments_default_to_loopback_for_the_ui_and_any_address_for_peers()
+    public void Arguments_default_to_loopback_for_the_ui_port_8080_and_the_peer_port_range_on_any_address()
     {
-        var a = WebCommand.Parse(["--port", "8080"]);
-        Assert.Equal(new WebCommand.Arguments(8080, IPAddress.Loopback, ".", 6881, IPAddress.Any), a);
-        var b = WebCommand.Parse(["--port", "0", "--bind", "0.0.0.0", "--data", "/srv/t", "--peer-port", "51413", "--peer-bind", "127.0.0.1"]);
-        Assert.Equal(new WebCommand.Arguments(0, IPAddress.Any, "/srv/t", 51413, IPAddress.Loopback), b);
+        var a = WebCommand.Parse();
+        Assert.Equal((8080, IPAddress.Loopback, "."), (a.Port, a.Bind, a.DataDirectory));
+        Assert.Equal(new ListenSpec(IPAddress.Any, PortRange.Default), a.Peers);
+        var b = WebCommand.Parse("--port", "0", "--bind", "0.0.0.0", "--data", "/srv/t", "--peer-port", "51413", "--peer-bind", "127.0.0.1");
+        Assert.Equal((0, IPAddress.Any, "/srv/t"), (b.Port, b.Bind, b.DataDirectory));
+        Assert.Equal(new ListenSpec(IPAddress.Loopback, new PortRange(51413, 51413)), b.Peers);
     }
 
     [Theory]
-    [InlineData(new string[0], "give --port <port>")]
-    [InlineData(new[] { "--port" }, "--port needs a value")]
+    [InlineData(new[] { "--port" }, "Required argument missing for option: '--port'")]
     [InlineData(new[] { "--port", "70000" }, "--port: '70000' is not a port")]
     [InlineData(new[] { "--port", "1", "--bind", "here" }, "--bind: 'here' is not an IP address")]
-    [InlineData(new[] { "--port", "1", "--gui" }, "unknown option '--gui'")]
+    [InlineData(new[] { "--port", "1", "--gui" }, "Unrecognized command or argument '--gui'")]
     public void Bad_arguments_are_named(string[] args, string message)
     {
-        Assert.Contains(message, Assert.Throws<CommandLineException>(() => WebCommand.Parse(args)).Message);
+        Assert.Contains(message, Assert.Throws<UsageException>(() => WebCommand.Parse(args)).Message);
     }
+
+    private static WebCommand.Arguments Local(TempDir dir) =>
+        new(0, IPAddress.Loopback, dir.Sub("data"), new ListenSpec(IPAddress.Loopback, PortRange.Any), HostSettings.Load(null, dir.Sub("state")));
 
     [Fact]
     public async Task The_command_serves_the_page_and_the_api_until_stopped()
@@ -34,7 +39,7 @@ public sealed partial class WebCommandTests
         var output = new StringWriter();
         var synced = TextWriter.Synchronized(output);
         using var stop = new CancellationTokenSource();
-        var serving = WebCommand.ServeAsync(new WebCommand.Arguments(0, IPAddress.Loopback, dir.Sub("data"), 0, IPAddress.Loopback), synced, stop.Token);
+        var serving = WebCommand.ServeAsync(Local(dir), synced, stop.Token);
         var address = await AddressAsync(() => output.ToString(), serving);
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         Assert.Equal("[]", await http.GetStringAsync("api/torrents"));
@@ -50,7 +55,7 @@ public sealed partial class WebCommandTests
         // A second run in the same data directory adds the torrent again.
         var again = new StringWriter();
         using var stop2 = new CancellationTokenSource();
-        var serving2 = WebCommand.ServeAsync(new WebCommand.Arguments(0, IPAddress.Loopback, dir.Sub("data"), 0, IPAddress.Loopback), TextWriter.Synchronized(again), stop2.Token);
+        var serving2 = WebCommand.ServeAsync(Local(dir), TextWriter.Synchronized(again), stop2.Token);
         var address2 = await AddressAsync(() => again.ToString(), serving2);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!again.ToString().Contains("restored 1 torrent(s) from the last run") && DateTime.UtcNow < deadline) await Task.Delay(50);
@@ -58,6 +63,9 @@ public sealed partial class WebCommandTests
         Assert.Contains("\"name\":\"kept\"", await http2.GetStringAsync("api/torrents"));
         stop2.Cancel();
         Assert.Equal(0, await serving2.WaitAsync(TimeSpan.FromSeconds(10)));
+        // Nothing of the host's own is written into the data directory: the session and resume records are under the state directory.
+        Assert.Equal(["kept"], Directory.GetFileSystemEntries(dir.Sub("data")).Select(Path.GetFileName));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Sub("state"), "sessions"), "*.json", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -67,7 +75,7 @@ public sealed partial class WebCommandTests
         var host = Path.Combine(AppContext.BaseDirectory, "Engine.Host.dll");
         var lines = new List<string>();
         await using var process = ExternalProcess.Start(new ProcessSpec("dotnet",
-            [host, "web", "--port", "0", "--data", dir.Sub("data"), "--peer-port", "0", "--peer-bind", "127.0.0.1"])
+            [host, "web", "--port", "0", "--data", dir.Sub("data"), "--peer-port", "0", "--peer-bind", "127.0.0.1", "--state-dir", dir.Sub("state")])
         { Name = "engine-host-web", MaxLifetime = TimeSpan.FromMinutes(2) }, line => { lock (lines) lines.Add(line); });
         var address = await AddressAsync(() => { lock (lines) return string.Join("\n", lines); }, process.Exited);
         using var http = new HttpClient { BaseAddress = new Uri(address) };

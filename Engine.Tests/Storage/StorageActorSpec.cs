@@ -142,6 +142,40 @@ public sealed class StorageActorSpec : TestKit, IDisposable
         Assert.True(check.Verified[0] && check.Verified[2] && check.Verified.SetCount == 2);
     }
 
+    /// <summary>
+    /// Issue 18: "after Ctrl+C, the restart re-hashed everything although a resume record existed". Blocks still on
+    /// their way when the torrent stops (peers stop asynchronously) reached storage after the close had written the
+    /// record, reopened the file and changed its mtime, so the record no longer matched. They are dropped now.
+    /// </summary>
+    [Fact]
+    public void Blocks_arriving_after_the_close_do_not_touch_the_files_so_the_record_written_on_close_is_trusted()
+    {
+        var (t, src) = MakeTorrent();
+        var all = TorrentBytes(src);
+        var save = Path.Combine(_root, "dl");
+        var resume = Path.Combine(_root, "state", "r.resume");
+        var first = ActorOf(StorageActor.Props(t, save, resume));
+        var credit = new DiskCredit(0);
+        WritePiece(first, t, all, 0, credit);
+        var verified = new Engine.Core.Pieces.Bitfield(t.PieceCount);
+        verified[0] = true;
+        first.Tell(new StorageActor.Close(verified.ToWire()));
+        ExpectMsg<StorageActor.Closed>();
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(save, "set", "a.bin"));
+        Thread.Sleep(20);
+        WritePiece(first, t, all, 1, credit); // late blocks of piece 1, into a.bin
+        AwaitCondition(() => credit.CurrentCount == t.Layout.BlockCount(0) + t.Layout.BlockCount(1)); // released, not kept
+        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(save, "set", "a.bin")));
+        Sys.Stop(first);
+
+        var second = ActorOf(StorageActor.Props(t, save, resume));
+        second.Tell(new StorageActor.CheckExisting());
+        var check = ExpectMsg<StorageActor.CheckCompleted>();
+        Assert.Equal(StartupSource.ResumeRecord, check.Source);
+        Assert.Equal(1, check.Verified.SetCount);
+    }
+
     [Fact]
     public void A_full_disk_is_reported_to_the_parent_and_never_crashes()
     {

@@ -16,6 +16,8 @@ internal sealed class FakeEffects : IUiEffects
 
     public ImmutableList<TorrentRow> Torrents { get; set; } = [];
 
+    public EngineSettings Settings { get; set; } = new(null, null, "/data", "127.0.0.1:6881", []);
+
     /// <summary>Delay of every command (to see overlapping polls).</summary>
     public TimeSpan Latency { get; set; }
 
@@ -34,6 +36,9 @@ internal sealed class FakeEffects : IUiEffects
             Cmd.Resume r => new Msg.ActionSucceeded(r.Hash, TorrentAction.Resume),
             Cmd.Remove r => Removed(r),
             Cmd.AddTorrent => new Msg.AddFailed("the fake engine adds nothing"),
+            Cmd.LoadSettings => new Msg.SettingsLoaded(Settings),
+            Cmd.SaveSettings s => new Msg.SettingsSaved(Settings = Settings with { UploadLimit = s.UploadLimit, DownloadLimit = s.DownloadLimit, DefaultSaveDirectory = s.DefaultSaveDirectory }),
+            Cmd.SetTorrentLimits l => new Msg.ActionSucceeded(l.Hash, TorrentAction.SetLimits),
             _ => throw new InvalidOperationException("unexpected " + cmd),
         };
     }

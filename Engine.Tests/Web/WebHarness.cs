@@ -29,7 +29,7 @@ internal sealed class WebHarness : IAsyncDisposable
     /// <summary>The web's data directory (default save directory).</summary>
     public string Data => Dir.Sub("data");
 
-    /// <summary>Starts in a new temp dir, or in <paramref name="existing"/> (kept on dispose: a restart). <paramref name="session"/>: remember torrents in data/.session.</summary>
+    /// <summary>Starts in a new temp dir, or in <paramref name="existing"/> (kept on dispose: a restart). <paramref name="session"/>: the engine remembers its torrents (in &lt;dir&gt;/session).</summary>
     public static async Task<WebHarness> StartAsync(TempDir? existing = null, bool session = false)
     {
         var dir = existing ?? new TempDir("web");
@@ -37,12 +37,14 @@ internal sealed class WebHarness : IAsyncDisposable
         {
             ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
             StateDirectory = dir.Sub("state"),
-        Dht = false, // the DHT has tests of its own; here it would only resolve the public routers
-        Lsd = false,
+            Dht = false, // the DHT has tests of its own; here it would only resolve the public routers
+            Lsd = false,
+            Session = session,
+            SessionDirectory = session ? Path.Combine(dir, "session") : null,
         });
         try
         {
-            var options = new WebOptions(IPAddress.Loopback, 0, dir.Sub("data")) { SessionDirectory = session ? Path.Combine(dir, "data", ".session") : null };
+            var options = new WebOptions(IPAddress.Loopback, 0, dir.Sub("data"));
             var server = await WebServer.StartAsync(engine, options);
             return new WebHarness(dir, existing is null, engine, server);
         }

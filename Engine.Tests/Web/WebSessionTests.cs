@@ -10,66 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Engine.Tests.Web;
 
+/// <summary>The web UI's torrents after a restart, through the engine's session (TorrentEngineOptions.Session).</summary>
 public sealed class WebSessionTests
 {
-    private const string HashA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    private const string HashB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-    [Fact]
-    public void Entries_round_trip_with_their_torrent_file_and_paused_flag()
-    {
-        using var dir = new TempDir("session");
-        var session = new WebSession(dir.Sub("s"));
-        session.Remember(new SessionEntry(HashA, null, "/data/a", false), [1, 2, 3]);
-        session.Remember(new SessionEntry(HashB, "magnet:?xt=urn:btih:" + HashB, "/data/b", false), null);
-        session.SetPaused(InfoHash.FromHex(HashA), true);
-        var (entries, problems) = session.Load();
-        Assert.Empty(problems);
-        Assert.Equal(2, entries.Count);
-        Assert.Equal(new SessionEntry(HashA, null, "/data/a", true), entries[0].Entry);
-        Assert.Equal([1, 2, 3], entries[0].Torrent);
-        Assert.Null(entries[1].Torrent);
-        Assert.Empty(Directory.EnumerateFiles(session.Directory, "*.tmp"));
-    }
-
-    [Fact]
-    public void A_forgotten_torrent_leaves_no_file_behind()
-    {
-        using var dir = new TempDir("session");
-        var session = new WebSession(dir.Sub("s"));
-        session.Remember(new SessionEntry(HashA, null, "/data/a", false), [1]);
-        session.Forget(InfoHash.FromHex(HashA));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(session.Directory));
-        Assert.Empty(session.Load().Entries);
-    }
-
-    [Fact]
-    public void Damaged_entries_are_reported_by_path_and_the_others_still_load()
-    {
-        using var dir = new TempDir("session");
-        var session = new WebSession(dir.Sub("s"));
-        session.Remember(new SessionEntry(HashA, null, "/data/a", false), [1]);
-        File.WriteAllText(Path.Combine(session.Directory, HashB + ".json"), "{ not json");
-        File.WriteAllText(Path.Combine(session.Directory, "cccccccccccccccccccccccccccccccccccccccc.json"),
-            JsonSerializer.Serialize(new { hash = HashA, saveDirectory = "/x" }));
-        File.WriteAllText(Path.Combine(session.Directory, "dddddddddddddddddddddddddddddddddddddddd.json"),
-            JsonSerializer.Serialize(new { hash = "dddddddddddddddddddddddddddddddddddddddd", saveDirectory = "/x" }));
-        var (entries, problems) = session.Load();
-        Assert.Equal(HashA, Assert.Single(entries).Entry.Hash);
-        Assert.Equal(3, problems.Count);
-        Assert.Contains(problems, p => p.Contains(HashB + ".json"));
-        Assert.Contains(problems, p => p.Contains($"names torrent '{HashA}'"));
-        Assert.Contains(problems, p => p.Contains("dddd") && p.Contains(".torrent"));
-    }
-
-    [Fact]
-    public void A_missing_directory_is_an_empty_session()
-    {
-        var (entries, problems) = new WebSession("/nonexistent/engine-web-session").Load();
-        Assert.Empty(entries);
-        Assert.Empty(problems);
-    }
-
     [Fact]
     public async Task After_a_restart_the_torrents_come_back_paused_as_they_were_and_a_removed_one_stays_gone()
     {
@@ -93,9 +36,8 @@ public sealed class WebSessionTests
             File.Delete(pathOfB); // the session keeps its own copy of the .torrent
         }
         await using var second = await WebHarness.StartAsync(dir, session: true);
-        var (restored, problems) = await second.Server.Services.GetRequiredService<WebEngine>().RestoreAsync();
-        Assert.Empty(problems);
-        Assert.Equal(2, restored);
+        Assert.Empty(second.Engine.SessionProblems);
+        Assert.Equal(2, second.Engine.Torrents.Count); // the engine's session brought them back as it started
         var rows = await Until(second, rows => rows.Count == 2 && rows.Any(r => r.Hash == hashA && r.State == "Seeding") && rows.Any(r => r.Hash == hashB && r.State == "Paused"));
         Assert.Equal([hashA, hashB], rows.Select(r => r.Hash));
     }

@@ -18,6 +18,9 @@ namespace Engine.Api;
 /// </summary>
 public sealed class TorrentEngine : IAsyncDisposable
 {
+    /// <summary>The name of the engine's System.Diagnostics.Metrics meter (disk queue, connections, torrents; docs/api.md).</summary>
+    public const string MeterName = "Engine";
+
     /// <summary>Upper bound of <see cref="StopAsync"/>, whatever the trackers and peers do.</summary>
     public static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
@@ -38,6 +41,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         Options = options;
         _resumeDirectory = engineOptions.ResumeDirectory;
         _ownsSystem = ownsSystem;
+        if (options.Session) Session = new SessionStore(options.SessionDirectory ?? Path.Combine(engineOptions.ResumeDirectory, "session"));
         ListenEndPoint = engineOptions.ListenOn is { } on ? new IPEndPoint(on.Address, context.ListenPort) : null;
     }
 
@@ -50,6 +54,12 @@ public sealed class TorrentEngine : IAsyncDisposable
     public ActorSystem System { get; }
 
     internal IActorRef Root { get; }
+
+    /// <summary>The remembered torrents (<see cref="TorrentEngineOptions.Session"/>), or null.</summary>
+    internal SessionStore? Session { get; }
+
+    /// <summary>What the session could not restore or save (an unreadable entry, a torrent that failed to start, a full disk); empty without a session.</summary>
+    public IReadOnlyList<string> SessionProblems => Session?.Problems ?? [];
     internal EngineContext Context { get; }
 
     /// <summary>Starts an engine in a new ActorSystem of its own (terminated by <see cref="StopAsync"/>).</summary>
@@ -99,7 +109,29 @@ public sealed class TorrentEngine : IAsyncDisposable
                 throw new TorrentEngineException($"the listener on {engineOptions.ListenOn} did not start within {ListenerStartTimeout.TotalSeconds:F0} s", e);
             }
         }
-        return new TorrentEngine(system, root, context, options, engineOptions, ownsSystem);
+        var engine = new TorrentEngine(system, root, context, options, engineOptions, ownsSystem);
+        EngineMeter.Register(engine, name);
+        engine.RestoreSession();
+        return engine;
+    }
+
+    /// <summary>Adds the session's torrents again, oldest first (each paused or stopped as it was, with its own limits).</summary>
+    private void RestoreSession()
+    {
+        if (Session is null) return;
+        foreach (var (entry, torrent) in Session.Load())
+        {
+            var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit };
+            try
+            {
+                var adding = torrent is not null ? AddAsync(torrent, entry.SaveDirectory, add) : AddAsync(entry.Magnet!, entry.SaveDirectory, add);
+                adding.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException)
+            {
+                Session.Problem($"{entry.Hash}: not restored: {e.Message}");
+            }
+        }
     }
 
     private static EngineOptions Prepare(TorrentEngineOptions options)
@@ -224,6 +256,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         try
         {
             await handle.LaunchAsync(options.StartPaused, ct).ConfigureAwait(false);
+            if (options.Remember) Session?.Remember(handle, options.StartPaused);
         }
         catch
         {
@@ -264,6 +297,7 @@ public sealed class TorrentEngine : IAsyncDisposable
             }
             catch (TimeoutException) { }
             _stopped = true;
+            EngineMeter.Unregister(this);
             foreach (var t in torrents) t.Shutdown();
             try { await Root.GracefulStop(Left(deadline)).ConfigureAwait(false); }
             catch (TaskCanceledException) { Root.Tell(PoisonPill.Instance); }

@@ -27,6 +27,17 @@ public sealed record TorrentEngineOptions
     public string StateDirectory { get; init; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "akka-torrent", "state");
 
+    /// <summary>
+    /// Remember the torrents — how each was added (its .torrent or magnet link), where it saves, whether it is paused or
+    /// stopped, its own limits — in <see cref="SessionDirectory"/>, and add them again when an engine starts with the same
+    /// session: an app gets its torrents back after a restart (their resume records spare the hash check).
+    /// <see cref="TorrentOptions.Remember"/> leaves one out; <see cref="TorrentHandle.RemoveAsync"/> forgets it.
+    /// </summary>
+    public bool Session { get; init; }
+
+    /// <summary>Where the session is kept; null: <c>&lt;StateDirectory&gt;/session</c>.</summary>
+    public string? SessionDirectory { get; init; }
+
     /// <summary>Most peer connections per torrent.</summary>
     public int MaxConnectionsPerTorrent { get; init; } = 50;
 
@@ -79,6 +90,8 @@ public sealed record TorrentEngineOptions
             throw new InvalidEngineOptionsException($"{nameof(DownloadLimit)} must be positive (or null for none), got {DownloadLimit}");
         if (DiskBudgetBytes < 1024 * 1024)
             throw new InvalidEngineOptionsException($"{nameof(DiskBudgetBytes)} must be at least 1 MiB, got {DiskBudgetBytes}");
+        if (SessionDirectory is { } sd && string.IsNullOrWhiteSpace(sd))
+            throw new InvalidEngineOptionsException(nameof(SessionDirectory) + " must name a directory (or be null for <StateDirectory>/session)");
         if (Tunables is null) throw new InvalidEngineOptionsException(nameof(Tunables) + " must be set (new() for the defaults)");
         foreach (var node in DhtBootstrapNodes ?? [])
             if (!DhtNode.TryParseHostPort(node, out _, out _))

@@ -24,7 +24,7 @@ public sealed class TorrentHandle
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly MagnetLink? _magnet;
     private volatile TorrentMetainfo? _metainfo;
-    private volatile bool _stopped = true, _removed;
+    private volatile bool _stopped = true, _removed, _paused;
     private IActorRef _relay = ActorRefs.Nobody;
     private TorrentStatus? _lastStatus;
     private Bitfield? _lastHave;
@@ -71,19 +71,35 @@ public sealed class TorrentHandle
             ThrowIfRemoved();
             if (_stopped) await LaunchAsync(startPaused: false, CancellationToken.None).ConfigureAwait(false);
             else await CommandAsync(new TorrentActor.Resume()).ConfigureAwait(false);
+            Remember(paused: false);
         }
         finally { _lifecycle.Release(); }
     }
 
     /// <summary>Disconnects every peer and stops announcing; files stay open and progress is kept. No-op when stopped.</summary>
-    public Task PauseAsync() => CommandAsync(new TorrentActor.Pause());
+    public async Task PauseAsync()
+    {
+        await CommandAsync(new TorrentActor.Pause()).ConfigureAwait(false);
+        Remember(paused: true);
+    }
 
     /// <summary>Undoes <see cref="PauseAsync"/>; a stopped torrent is started.</summary>
     public async Task ResumeAsync()
     {
         ThrowIfRemoved();
         if (_stopped) await StartAsync().ConfigureAwait(false);
-        else await CommandAsync(new TorrentActor.Resume()).ConfigureAwait(false);
+        else
+        {
+            await CommandAsync(new TorrentActor.Resume()).ConfigureAwait(false);
+            Remember(paused: false);
+        }
+    }
+
+    /// <summary>Keeps the session's entry (if the engine has a session and remembers this torrent) up to date.</summary>
+    private void Remember(bool paused)
+    {
+        _paused = paused;
+        _engine.Session?.Update(this, paused);
     }
 
     /// <summary>
@@ -98,6 +114,7 @@ public sealed class TorrentHandle
         {
             ThrowIfRemoved();
             await StopCoreAsync().ConfigureAwait(false);
+            Remember(paused: true); // a stopped torrent comes back paused after a restart
         }
         finally { _lifecycle.Release(); }
     }
@@ -114,6 +131,7 @@ public sealed class TorrentHandle
             _engine.Forget(this);
             TryDelete(_engine.ResumePath(InfoHash));
             TryDelete(_engine.MetadataPath(InfoHash));
+            _engine.Session?.Forget(InfoHash);
             if (deleteData && _metainfo is { } torrent) DataFiles.Delete(torrent, SaveDirectory);
             Shutdown();
         }
@@ -138,6 +156,7 @@ public sealed class TorrentHandle
         Options = options;
         if (!_stopped)
             _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetLimits(new RateLimits(upload ?? 0, download ?? 0))), ActorRefs.NoSender);
+        _engine.Session?.Update(this, _paused);
     }
 
     // ---- queries --------------------------------------------------------------------------------
@@ -268,7 +287,12 @@ public sealed class TorrentHandle
     /// <summary>Creates the torrent's actor (the handle must not be running).</summary>
     internal async Task LaunchAsync(bool startPaused, CancellationToken ct)
     {
-        if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub, m => _metainfo = m));
+        if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub, m =>
+        {
+            _metainfo = m;
+            _engine.Session?.Update(this, _paused); // the session keeps the .torrent from now on
+        }));
+        _paused = startPaused;
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
             ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay)

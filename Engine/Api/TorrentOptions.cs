@@ -6,6 +6,9 @@ public sealed record TorrentOptions
     /// <summary>Add the torrent paused: its data is checked, but no peer is contacted until it is resumed.</summary>
     public bool StartPaused { get; init; }
 
+    /// <summary>Keep this torrent in the engine's session (<see cref="TorrentEngineOptions.Session"/>); false: forgotten when the engine stops.</summary>
+    public bool Remember { get; init; } = true;
+
     /// <summary>This torrent's own upload limit in bytes per second (the engine's applies too); null for none.</summary>
     public long? UploadLimit { get; init; }
 

@@ -21,12 +21,22 @@ public sealed record Completed(InfoHash InfoHash, DateTimeOffset At) : TorrentEv
 /// <summary>The torrent failed (e.g. the disk is full, or a magnet's metadata could not be fetched).</summary>
 public sealed record Failed(InfoHash InfoHash, DateTimeOffset At, string Reason) : TorrentEvent(InfoHash, At);
 
-/// <summary>A peer completed its handshake. <paramref name="Client"/> is decoded from its peer id when known.</summary>
-public sealed record PeerConnected(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string? Client) : TorrentEvent(InfoHash, At)
+/// <summary>
+/// A peer completed its handshake. <paramref name="Client"/> is decoded from its peer id when known;
+/// <paramref name="Direction"/> says who opened the connection (an incoming peer's port is ephemeral).
+/// </summary>
+public sealed record PeerConnected(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string? Client, PeerDirection Direction) : TorrentEvent(InfoHash, At)
 {
     /// <summary>How we came to know the peer (<see cref="PeerSource.Incoming"/> when it dialled us).</summary>
     public PeerSource Source { get; init; }
 }
+
+/// <summary>
+/// How much of the torrent is verified, told at most once a second while it changes (and once at 100 %): for a
+/// progress bar without counting <see cref="PieceVerified"/> events. <paramref name="Fraction"/> is 0..1.
+/// </summary>
+public sealed record Progress(InfoHash InfoHash, DateTimeOffset At, double Fraction, long VerifiedBytes, long TotalBytes, int VerifiedPieces, int PieceCount)
+    : TorrentEvent(InfoHash, At);
 
 /// <summary>A connected peer's connection ended.</summary>
 public sealed record PeerDropped(InfoHash InfoHash, DateTimeOffset At, IPEndPoint EndPoint, string Reason) : TorrentEvent(InfoHash, At);

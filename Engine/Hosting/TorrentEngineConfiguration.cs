@@ -9,7 +9,7 @@ namespace Engine.Hosting;
 /// Reads <see cref="TorrentEngineOptions"/> from configuration (section "TorrentEngine" by convention). Keys:
 /// <c>ListenOn</c> ("0.0.0.0:6881", "[::]:6881", "127.0.0.1:0"; "none" for no listener), <c>StateDirectory</c>,
 /// <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c> and <c>DownloadLimit</c> (bytes/s),
-/// <c>DiskBudgetBytes</c>. A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
+/// <c>DiskBudgetBytes</c>, <c>Session</c> (true/false), <c>SessionDirectory</c>. A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
 /// naming the key and the value.
 /// </summary>
 internal static class TorrentEngineConfiguration
@@ -24,6 +24,9 @@ internal static class TorrentEngineConfiguration
         if (section["UploadLimit"] is not null) o = o with { UploadLimit = Limit(section, "UploadLimit") };
         if (section["DownloadLimit"] is not null) o = o with { DownloadLimit = Limit(section, "DownloadLimit") };
         if (Long(section, "DiskBudgetBytes") is { } disk) o = o with { DiskBudgetBytes = disk };
+        if (section["Session"] is { } session)
+            o = o with { Session = bool.TryParse(session.Trim(), out var on) ? on : throw new InvalidEngineOptionsException($"{Key(section, "Session")}: '{session}' is not true or false") };
+        if (section["SessionDirectory"] is { Length: > 0 } sessionDirectory) o = o with { SessionDirectory = sessionDirectory };
         o.Validate();
         return o;
     }

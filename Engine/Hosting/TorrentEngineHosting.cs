@@ -30,6 +30,18 @@ public static class TorrentEngineHosting
         });
     }
 
+    /// <summary>
+    /// Reads <see cref="TorrentEngineOptions"/> from a configuration section (the keys of the "TorrentEngine" section:
+    /// <c>ListenOn</c>, <c>StateDirectory</c>, <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c>,
+    /// <c>DownloadLimit</c>, <c>DiskBudgetBytes</c>); a missing key keeps the default, a malformed one throws
+    /// <see cref="InvalidEngineOptionsException"/> naming it. For apps that read their own configuration files.
+    /// </summary>
+    public static TorrentEngineOptions ReadOptions(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return TorrentEngineConfiguration.Read(section);
+    }
+
     /// <summary>Adds a torrent engine configured in code: <c>services.AddTorrentEngine(o => o with { StateDirectory = "state" })</c>.</summary>
     public static IServiceCollection AddTorrentEngine(this IServiceCollection services, Func<TorrentEngineOptions, TorrentEngineOptions> configure)
     {

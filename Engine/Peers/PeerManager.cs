@@ -70,7 +70,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     }
     public sealed record Summary(int Connected, int Handshaked, int Known, double DownloadRate, double UploadRate, long Downloaded, long Uploaded);
     /// <summary>Told to the parent when a peer completes its handshake.</summary>
-    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId, PeerSource Source);
+    public sealed record PeerUp(IPEndPoint Remote, PeerId PeerId, PeerSource Source, bool Outgoing);
     /// <summary>Told to the parent when a handshaked peer's connection ends.</summary>
     public sealed record PeerDown(IPEndPoint Remote, PeerId PeerId, string Reason);
 
@@ -327,7 +327,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             entry.Actor.Tell(new PeerConnection.Disconnect($"another peer at {entry.Remote.Address} is connected already"));
             return;
         }
-        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId, entry.Source));
+        Context.Parent.Tell(new PeerUp(m.Remote, m.PeerId, entry.Source, entry.Outgoing));
         SoonPex();
         foreach (var other in _peers.Values)
         {

@@ -6,6 +6,12 @@ public sealed record ShareOptions
     /// <summary>The directory whose top-level files are shared, and where fetched files go.</summary>
     public required string Directory { get; init; }
 
+    /// <summary>
+    /// Where the share keeps its index, its .torrent files and the engine's resume records; null: <c>&lt;dir&gt;/.share-state</c>
+    /// (so that the directory carries its state along). The console host keeps it under its own state directory instead.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>Announce URLs put in the torrents made here, one tier each. The first http(s) one also serves the catalog (publish, fetch).</summary>
     public required IReadOnlyList<string> Trackers { get; init; }
 

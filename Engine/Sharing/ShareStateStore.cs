@@ -3,7 +3,7 @@ using Engine.Core.Primitives;
 namespace Engine.Sharing;
 
 /// <summary>
-/// The files under <c>&lt;dir&gt;/.share-state/</c>: <c>index.json</c> (<see cref="ShareIndex"/>), <c>torrents/&lt;hash&gt;.torrent</c>,
+/// The files under <c>&lt;dir&gt;/.share-state/</c> (or <see cref="ShareOptions.StateDirectory"/>): <c>index.json</c> (<see cref="ShareIndex"/>), <c>torrents/&lt;hash&gt;.torrent</c>,
 /// and <c>resume/</c> for the engine. Writes are queued in order on one background chain (never on the caller's thread)
 /// and are atomic (temp file + rename); <see cref="FlushAsync"/> waits for them.
 /// </summary>
@@ -12,9 +12,9 @@ internal sealed class ShareStateStore
     private readonly object _gate = new();
     private Task _writes = Task.CompletedTask;
 
-    public ShareStateStore(string sharedDirectory)
+    public ShareStateStore(string sharedDirectory, string? stateDirectory = null)
     {
-        Root = Path.Combine(sharedDirectory, ShareIndex.StateDirectoryName);
+        Root = stateDirectory is null ? Path.Combine(sharedDirectory, ShareIndex.StateDirectoryName) : Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(TorrentsDirectory);
         Directory.CreateDirectory(ResumeDirectory);
     }

@@ -38,7 +38,7 @@ public sealed class SharedDirectory : IAsyncDisposable
     public ChannelReader<ShareEvent> Events => _events.Reader;
 
     /// <summary>
-    /// Starts an engine for the directory (created if missing) with its state in <c>.share-state/resume</c>, restores the
+    /// Starts an engine for the directory (created if missing) with its state in <c>.share-state/resume</c> (or <see cref="ShareOptions.StateDirectory"/>), restores the
     /// shares and fetches of an earlier run, and starts scanning. <paramref name="engineOptions"/> gives the listen address,
     /// limits and tunables; its state directory is replaced.
     /// </summary>
@@ -53,7 +53,7 @@ public sealed class SharedDirectory : IAsyncDisposable
             throw new ShareException($"cannot create {directory}: {e.Message}", e);
         }
         ShareStateStore store;
-        try { store = new ShareStateStore(directory); }
+        try { store = new ShareStateStore(directory, options.StateDirectory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ShareException($"cannot create the state directory in {directory}: {e.Message}", e);

@@ -86,6 +86,7 @@ internal sealed class StorageActor : ReceiveActor
     private readonly HashStage _hashing;
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
+    private bool _closed; // set and read on the worker's loop only
 
     public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null)
     {
@@ -191,6 +192,7 @@ internal sealed class StorageActor : ReceiveActor
                     await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
                     if (c.Bits is not null && !_failed) WriteResume(c.Bits);
                     _storage.CloseHandles();
+                    _closed = true;
                 }
                 finally { c.ReplyTo.Tell(new Closed()); }
                 break;
@@ -213,8 +215,11 @@ internal sealed class StorageActor : ReceiveActor
         }
         var written = _pending;
         _pending = _hashing.RentBatch();
-        if (_failed)
+        if (_failed || _closed)
         {
+            // After a failure, or after the close that wrote the resume record: a write now would reopen a file and
+            // change its mtime, and the record (which checks every file's stamp) would no longer be trusted on the next
+            // start — the whole torrent hash-checked again. These blocks are unverified; they are fetched again.
             written.Release();
             return;
         }

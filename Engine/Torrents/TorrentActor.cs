@@ -135,7 +135,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         {
             if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
             WakeRefresh();
-            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId)) { Source = m.Source });
+            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId), m.Outgoing ? PeerDirection.Outgoing : PeerDirection.Incoming) { Source = m.Source });
         });
         Receive<PeerManager.PeerDown>(m =>
         {
@@ -180,16 +180,36 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private bool RecordPiece(PieceVerified verified)
     {
         var wasComplete = _have.AllSet;
+        if (!_have[verified.Piece]) _verifiedBytes += _torrent.Layout.PieceSize(verified.Piece);
         _have[verified.Piece] = true;
         Publish(verified);
+        if (_have.AllSet || Now - _progressToldAt >= ProgressEvery) PublishProgress();
         return !wasComplete && _have.AllSet;
     }
 
     /// <summary>Verified pieces are gone from the disk (they are checked again; those that pass come back as PieceVerified).</summary>
     private void ForgetPieces(DataLost lost)
     {
-        for (var piece = Math.Max(0, lost.FirstPiece); piece <= lost.LastPiece && piece < _have.Count; piece++) _have[piece] = false;
+        for (var piece = Math.Max(0, lost.FirstPiece); piece <= lost.LastPiece && piece < _have.Count; piece++)
+        {
+            if (!_have[piece]) continue;
+            _have[piece] = false;
+            _verifiedBytes -= _torrent.Layout.PieceSize(piece);
+        }
         Publish(lost);
+        PublishProgress();
+    }
+
+    /// <summary>The <see cref="Progress"/> event: at most once a second while pieces are verified, and at 100 %.</summary>
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
+    private DateTimeOffset _progressToldAt = DateTimeOffset.MinValue;
+    private long _verifiedBytes;
+
+    private void PublishProgress()
+    {
+        _progressToldAt = Now;
+        var total = _torrent.TotalLength;
+        Publish(new Progress(_torrent.InfoHash, Now, total == 0 ? 1 : (double)_verifiedBytes / total, _verifiedBytes, total, _have.SetCount, _torrent.PieceCount));
     }
 
     private TorrentStatus Status(TorrentState state) => new(

@@ -55,7 +55,7 @@ public sealed class OursClient(string engineHostDll) : LeechClient
         args.AddRange(new[]
         {
             "download", c.Torrent.TorrentPath, "-o", c.SaveDir,
-            "--port", Str(c.Port), "--bind", "127.0.0.1", "--status-interval", "1000",
+            "--port", Str(c.Port), "--bind", "127.0.0.1", "--status-interval", "1s",
         });
         foreach (var s in c.Seeders) { args.Add("--peer"); args.Add($"127.0.0.1:{s.Port}"); }
         return (program, args, new Dictionary<string, string?>());

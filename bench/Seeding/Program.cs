@@ -68,7 +68,7 @@ public static class Program
             Console.WriteLine($"torrent: {torrent.PieceCount} pieces of {torrent.PieceLength / 1024} KiB, made in {clock.Elapsed.TotalSeconds:F1} s");
 
             Task<Result> Ours() => RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", host.FileName,
-                [.. host.Prefix, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5000"]),
+                [.. host.Prefix, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5s"]),
                 seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
                 script);
             Task<Result> Libtorrent(string label = "libtorrent") => RunAsync(label, torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,

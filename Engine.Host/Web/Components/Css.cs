@@ -1,5 +1,5 @@
 using System.Globalization;
-using Engine.Host.Commands;
+using Engine.Host.Cli;
 
 namespace Engine.Host.Web.Components;
 
@@ -20,7 +20,7 @@ public static class Css
     public static string Fraction(double value) => Math.Clamp(value, 0, 1).ToString("0.###", CultureInfo.InvariantCulture);
 
     public static string Eta(double? seconds) =>
-        seconds is null ? "∞" : seconds == 0 ? "—" : Format.Duration(TimeSpan.FromSeconds(Math.Min(seconds.Value, 359_999)));
+        seconds is null ? "∞" : seconds == 0 ? "—" : Units.Clock(TimeSpan.FromSeconds(Math.Min(seconds.Value, 359_999)));
 
     public static string StateClass(string state) => "state-" + state.ToLowerInvariant();
 }

@@ -37,7 +37,36 @@ public static class TorrentApi
             With(web, hash, async h => { await web.ResumeAsync(h); return Results.NoContent(); }));
         api.MapDelete("/{hash}", (string hash, bool? deleteData, WebEngine web) =>
             With(web, hash, async h => { await web.RemoveAsync(h, deleteData ?? false); return Results.NoContent(); }));
+        api.MapPut("/{hash}/limits", (string hash, LimitsBody body, WebEngine web) =>
+            With(web, hash, h =>
+            {
+                if (body.UploadLimit is <= 0 || body.DownloadLimit is <= 0) return Task.FromResult(Problem(400, "limits are bytes/s above 0, or null for none"));
+                h.SetLimits(body.UploadLimit, body.DownloadLimit);
+                return Task.FromResult(Results.Ok(new LimitsBody(h.Options.UploadLimit, h.Options.DownloadLimit)));
+            })).DisableAntiforgery();
+
+        // The engine-wide settings: rate limits (bytes/s, null: none) and the default save directory.
+        var settings = app.MapGroup("/api/settings").AddEndpointFilter(SameOriginFilter);
+        settings.MapGet("/", (WebEngine web) => Results.Ok(web.Settings()));
+        settings.MapPut("/", (SettingsBody body, WebEngine web) =>
+        {
+            if (body.UploadLimit is <= 0 || body.DownloadLimit is <= 0) return Problem(400, "limits are bytes/s above 0, or null for none");
+            try
+            {
+                return Results.Ok(web.SaveSettings(body.UploadLimit, body.DownloadLimit, body.DefaultSaveDirectory ?? web.DefaultSaveDirectory));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                return Problem(400, e.Message);
+            }
+        }).DisableAntiforgery();
     }
+
+    /// <summary>A torrent's own limits in bytes/s; null: none.</summary>
+    public sealed record LimitsBody(long? UploadLimit, long? DownloadLimit);
+
+    /// <summary>The engine-wide limits in bytes/s (null: none) and the default save directory (null: unchanged).</summary>
+    public sealed record SettingsBody(long? UploadLimit, long? DownloadLimit, string? DefaultSaveDirectory);
 
     private static async Task<IResult> With(WebEngine web, string hash, Func<TorrentHandle, Task<IResult>> act)
     {

@@ -46,6 +46,23 @@ public sealed class EngineEffects(WebEngine engine) : IUiEffects
                 return await ActAsync(p.Hash, TorrentAction.Pause, engine.PauseAsync).ConfigureAwait(false);
             case Cmd.Resume r:
                 return await ActAsync(r.Hash, TorrentAction.Resume, engine.ResumeAsync).ConfigureAwait(false);
+            case Cmd.LoadSettings:
+                return new Msg.SettingsLoaded(engine.Settings());
+            case Cmd.SaveSettings s:
+                try
+                {
+                    return new Msg.SettingsSaved(engine.SaveSettings(s.UploadLimit, s.DownloadLimit, s.DefaultSaveDirectory));
+                }
+                catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException or UnauthorizedAccessException)
+                {
+                    return new Msg.SettingsFailed(e.Message);
+                }
+            case Cmd.SetTorrentLimits l:
+                return await ActAsync(l.Hash, TorrentAction.SetLimits, h =>
+                {
+                    h.SetLimits(l.UploadLimit, l.DownloadLimit);
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
             case Cmd.Remove r:
                 var removed = await ActAsync(r.Hash, TorrentAction.Remove, h => engine.RemoveAsync(h, r.DeleteData)).ConfigureAwait(false);
                 return removed is Msg.ActionSucceeded ? new Msg.TorrentRemoved(r.Hash, r.DeleteData) : removed;
@@ -62,7 +79,7 @@ public sealed class EngineEffects(WebEngine engine) : IUiEffects
             await act(handle).ConfigureAwait(false);
             return new Msg.ActionSucceeded(hash, action);
         }
-        catch (Exception e) when (e is TorrentEngineException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TorrentEngineException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             return new Msg.ActionFailed(hash, action, e.Message);
         }

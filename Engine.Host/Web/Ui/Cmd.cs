@@ -57,6 +57,15 @@ public abstract record Cmd
 
     public sealed record Resume(string Hash) : Cmd;
 
+    /// <summary>Read the engine-wide settings → <see cref="Msg.SettingsLoaded"/> or <see cref="Msg.SettingsFailed"/>.</summary>
+    public sealed record LoadSettings : Cmd;
+
+    /// <summary>Change the engine's limits and the default save directory → <see cref="Msg.SettingsSaved"/> or <see cref="Msg.SettingsFailed"/>.</summary>
+    public sealed record SaveSettings(long? UploadLimit, long? DownloadLimit, string DefaultSaveDirectory) : Cmd;
+
+    /// <summary>Change one torrent's own limits → <see cref="Msg.ActionSucceeded"/> (<see cref="TorrentAction.SetLimits"/>) or <see cref="Msg.ActionFailed"/>.</summary>
+    public sealed record SetTorrentLimits(string Hash, long? UploadLimit, long? DownloadLimit) : Cmd;
+
     /// <summary>Remove (and maybe delete the data) → <see cref="Msg.TorrentRemoved"/> or <see cref="Msg.ActionFailed"/>.</summary>
     public sealed record Remove(string Hash, bool DeleteData) : Cmd;
 }

@@ -11,7 +11,11 @@ public enum DetailTab
 }
 
 /// <summary>The torrent (and its name) whose removal waits for a "keep or delete the data" answer.</summary>
-public sealed record RemovePrompt(string Hash, string Name);
+public sealed record RemovePrompt(string Hash, string Name)
+{
+    /// <summary>The other torrents removed with it (a bulk removal of the ticked torrents); <see cref="Name"/> then says how many.</summary>
+    public ImmutableList<string> More { get; init; } = [];
+}
 
 /// <summary>
 /// The whole state of one browser session's UI. Immutable: <see cref="Update.Apply"/> returns a new one for every
@@ -36,6 +40,54 @@ public sealed record Model(
     ImmutableList<Notice> Notices,
     int NextNoticeId)
 {
+    /// <summary>Torrents ticked in the list for a bulk action.</summary>
+    public ImmutableHashSet<string> Checked { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>The list shows torrents whose name or state contains this (any case).</summary>
+    public string Filter { get; init; } = "";
+
+    public SortColumn SortBy { get; init; } = SortColumn.Added;
+
+    public bool SortDescending { get; init; }
+
+    /// <summary>The settings panel, when open.</summary>
+    public SettingsForm? Settings { get; init; }
+
+    /// <summary>The selected torrent's limits as typed, when its details are open.</summary>
+    public LimitsForm? Limits { get; init; }
+
+    /// <summary>Total rates of the last <see cref="HistoryLength"/> polls, oldest first.</summary>
+    public ImmutableList<RateSample> History { get; init; } = [];
+
+    public const int HistoryLength = 120;
+
+    /// <summary>The rows the list shows: filtered, then sorted.</summary>
+    public ImmutableList<TorrentRow> Visible()
+    {
+        var filter = Filter.Trim();
+        IEnumerable<TorrentRow> rows = filter.Length == 0
+            ? Torrents
+            : Torrents.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                                  || StateLabels.Of(t.State).Contains(filter, StringComparison.OrdinalIgnoreCase));
+        if (SortBy != SortColumn.Added)
+        {
+            Func<TorrentRow, IComparable> key = SortBy switch
+            {
+                SortColumn.Name => t => t.Name.ToLowerInvariant(),
+                SortColumn.Size => t => t.TotalBytes,
+                SortColumn.Progress => t => t.Progress,
+                SortColumn.State => t => StateLabels.Of(t.State),
+                SortColumn.Down => t => t.DownloadRate,
+                SortColumn.Up => t => t.UploadRate,
+                SortColumn.Peers => t => t.Peers,
+                _ => t => t.EtaSeconds ?? double.MaxValue,
+            };
+            rows = SortDescending ? rows.OrderByDescending(key) : rows.OrderBy(key);
+        }
+        else if (SortDescending) rows = rows.Reverse();
+        return rows.ToImmutableList();
+    }
+
     /// <summary>Notices kept at once; older ones are dropped.</summary>
     public const int MaxNotices = 5;
 

@@ -7,6 +7,15 @@ public enum TorrentAction
     Pause,
     Resume,
     Remove,
+    SetLimits,
+}
+
+/// <summary>A field of the settings panel.</summary>
+public enum SettingField
+{
+    Upload,
+    Download,
+    SaveDirectory,
 }
 
 /// <summary>Everything that can happen to the UI: user intents, command outcomes, engine events and the clock.</summary>
@@ -76,6 +85,43 @@ public abstract record Msg
     public sealed record ConfirmRemove(bool DeleteData) : Msg;
 
     public sealed record DismissNotice(int Id) : Msg;
+
+    /// <summary>Sort the list by this column (again: the other way round).</summary>
+    public sealed record SortBy(SortColumn Column) : Msg;
+
+    public sealed record EditFilter(string Text) : Msg;
+
+    /// <summary>Tick or untick a torrent for a bulk action.</summary>
+    public sealed record ToggleChecked(string Hash) : Msg;
+
+    /// <summary>Tick every torrent the list shows, or none.</summary>
+    public sealed record CheckAll(bool On) : Msg;
+
+    public sealed record PauseChecked : Msg;
+
+    public sealed record ResumeChecked : Msg;
+
+    /// <summary>Ask whether to keep or delete the data of every ticked torrent, then remove them.</summary>
+    public sealed record AskRemoveChecked : Msg;
+
+    public sealed record OpenSettings : Msg;
+
+    public sealed record CloseSettings : Msg;
+
+    public sealed record EditSetting(SettingField Field, string Text) : Msg;
+
+    public sealed record SaveSettings : Msg;
+
+    public sealed record SettingsLoaded(EngineSettings Settings) : Msg;
+
+    public sealed record SettingsSaved(EngineSettings Settings) : Msg;
+
+    public sealed record SettingsFailed(string Error) : Msg;
+
+    /// <summary>The selected torrent's upload (<paramref name="Upload"/>) or download limit field was edited.</summary>
+    public sealed record EditTorrentLimit(bool Upload, string Text) : Msg;
+
+    public sealed record ApplyTorrentLimits : Msg;
 
     // --- engine events (from the torrents' event streams)
 

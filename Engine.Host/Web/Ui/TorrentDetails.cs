@@ -2,13 +2,15 @@ using System.Collections.Immutable;
 
 namespace Engine.Host.Web.Ui;
 
-/// <summary>Everything shown for the selected torrent: files, peers, trackers and its piece map.</summary>
+/// <summary>Everything shown for the selected torrent: files, peers, trackers, its piece map and its own limits (bytes/s, null: none).</summary>
 public sealed record TorrentDetails(
     string Hash,
     ImmutableList<FileRow> Files,
     ImmutableList<PeerRow> Peers,
     ImmutableList<TrackerRow> Trackers,
-    PieceMapView Pieces);
+    PieceMapView Pieces,
+    long? UploadLimit = null,
+    long? DownloadLimit = null);
 
 /// <summary>A file of a torrent; <paramref name="Progress"/> is the verified fraction of its bytes.</summary>
 public sealed record FileRow(string Path, long Length, double Progress);
@@ -26,4 +28,5 @@ public sealed record PeerRow(
     double Progress);
 
 /// <summary>A tracker of a torrent and how its last announce went.</summary>
+/// <param name="Tier">BEP 12 tier as the API gives it, 0 first; pages and the console show it counted from 1, as <c>info</c> does.</param>
 public sealed record TrackerRow(string Url, int Tier, string Status, int Peers, DateTimeOffset? LastAnnounce, string? Error);

@@ -15,19 +15,27 @@ public static class Update
         Msg.Tick => (AgeNotices(model), Poll(model)),
         Msg.TorrentsLoaded m => (OnTorrents(model, m.Torrents), Cmd.None),
         Msg.TorrentsLoadFailed m => (model with { LoadError = m.Error }, Cmd.None),
-        Msg.DetailsLoaded m => (m.Details.Hash == model.Selected ? model with { Details = m.Details } : model, Cmd.None),
+        Msg.DetailsLoaded m => (m.Details.Hash == model.Selected ? OnDetails(model, m.Details) : model, Cmd.None),
         Msg.DetailsLoadFailed m => (m.Hash == model.Selected ? model with { Details = null } : model, Cmd.None),
         Msg.TorrentAdded m => OnAdded(model, m),
         Msg.AddFailed m => (model with { Add = model.Add with { Busy = false, Error = m.Error } }, Cmd.None),
-        Msg.ActionSucceeded m => (model with { Pending = model.Pending.Remove(m.Hash) }, new Cmd.LoadTorrents()),
+        Msg.ActionSucceeded m => m.Action == TorrentAction.SetLimits
+            ? (Notify(model with { Pending = model.Pending.Remove(m.Hash) }, NoticeLevel.Info, $"limits of {NameOf(model, m.Hash)} set"),
+                model.Selected == m.Hash ? new Cmd.LoadDetails(m.Hash) : Cmd.None)
+            : (model with { Pending = model.Pending.Remove(m.Hash) }, new Cmd.LoadTorrents()),
         Msg.ActionFailed m => (Notify(model with { Pending = model.Pending.Remove(m.Hash) }, NoticeLevel.Error,
             $"{Verb(m.Action)} {NameOf(model, m.Hash)} failed: {m.Error}"), new Cmd.LoadTorrents()),
         Msg.TorrentRemoved m => OnRemoved(model, m),
 
         Msg.Select m => model.Find(m.Hash) is null
             ? (model, Cmd.None)
-            : (model with { Selected = m.Hash, Details = model.Details?.Hash == m.Hash ? model.Details : null }, new Cmd.LoadDetails(m.Hash)),
-        Msg.CloseDetails => (model with { Selected = null, Details = null }, Cmd.None),
+            : (model with
+            {
+                Selected = m.Hash,
+                Details = model.Details?.Hash == m.Hash ? model.Details : null,
+                Limits = model.Limits?.Hash == m.Hash ? model.Limits : null,
+            }, new Cmd.LoadDetails(m.Hash)),
+        Msg.CloseDetails => (model with { Selected = null, Details = null, Limits = null }, Cmd.None),
         Msg.ShowTab m => (model with { Tab = m.Tab }, Cmd.None),
         Msg.ChooseSource m => (EditForm(model, f => f with { Source = m.Source }), Cmd.None),
         Msg.EditMagnet m => (EditForm(model, f => f with { Magnet = m.Text }), Cmd.None),
@@ -42,9 +50,31 @@ public static class Update
         Msg.AskRemove m => model.Find(m.Hash) is { } row ? (model with { Removing = new RemovePrompt(row.Hash, row.Name) }, Cmd.None) : (model, Cmd.None),
         Msg.CancelRemove => (model with { Removing = null }, Cmd.None),
         Msg.ConfirmRemove m => model.Removing is { } r
-            ? (model with { Removing = null, Pending = model.Pending.Add(r.Hash) }, new Cmd.Remove(r.Hash, m.DeleteData))
+            ? (model with { Removing = null, Pending = model.Pending.Union(r.More).Add(r.Hash), Checked = model.Checked.Except(r.More).Remove(r.Hash) },
+                Cmd.Batch([new Cmd.Remove(r.Hash, m.DeleteData), .. r.More.Select(h => (Cmd)new Cmd.Remove(h, m.DeleteData))]))
             : (model, Cmd.None),
+        Msg.AskRemoveChecked => AskRemoveChecked(model),
         Msg.DismissNotice m => (model with { Notices = model.Notices.RemoveAll(n => n.Id == m.Id) }, Cmd.None),
+        Msg.SortBy m => (model with { SortBy = m.Column, SortDescending = model.SortBy == m.Column && !model.SortDescending }, Cmd.None),
+        Msg.EditFilter m => (model with { Filter = m.Text }, Cmd.None),
+        Msg.ToggleChecked m => (model.Find(m.Hash) is null ? model
+            : model with { Checked = model.Checked.Contains(m.Hash) ? model.Checked.Remove(m.Hash) : model.Checked.Add(m.Hash) }, Cmd.None),
+        Msg.CheckAll m => (model with { Checked = m.On ? model.Visible().Select(t => t.Hash).ToImmutableHashSet() : ImmutableHashSet<string>.Empty }, Cmd.None),
+        Msg.PauseChecked => Bulk(model, pause: true),
+        Msg.ResumeChecked => Bulk(model, pause: false),
+        Msg.OpenSettings => (model with { Settings = model.Settings ?? new SettingsForm("", "", model.Add.SaveDirectory, null, Busy: true) }, new Cmd.LoadSettings()),
+        Msg.CloseSettings => (model with { Settings = null }, Cmd.None),
+        Msg.SettingsLoaded m => (model.Settings is null ? model : model with { Settings = SettingsForm.From(m.Settings) }, Cmd.None),
+        Msg.EditSetting m => (model.Settings is { } f ? model with { Settings = Edit(f, m) with { Error = null } } : model, Cmd.None),
+        Msg.SaveSettings => SaveSettings(model),
+        Msg.SettingsSaved m => (Notify(model with
+        {
+            Settings = null,
+            Add = model.Add with { SaveDirectory = m.Settings.DefaultSaveDirectory },
+        }, NoticeLevel.Info, "settings saved"), Cmd.None),
+        Msg.SettingsFailed m => (model.Settings is { } f ? model with { Settings = f with { Busy = false, Error = m.Error } } : model, Cmd.None),
+        Msg.EditTorrentLimit m => (model.Limits is { } l ? model with { Limits = (m.Upload ? l with { Upload = m.Text } : l with { Download = m.Text }) with { Error = null } } : model, Cmd.None),
+        Msg.ApplyTorrentLimits => ApplyLimits(model),
 
         Msg.PieceVerified m => (model.Details is { } d && d.Hash == m.Hash
             ? model with { Details = d with { Pieces = d.Pieces.With(m.Piece) } }
@@ -57,6 +87,67 @@ public static class Update
         Msg.MetadataReceived m => (model.Find(m.Hash) is { } row ? WithRow(model, row with { Name = m.Name }) : model, Cmd.None),
         _ => throw new ArgumentOutOfRangeException(nameof(msg), msg, "no update rule for this message"),
     };
+
+    private static Model OnDetails(Model model, TorrentDetails details) => model with
+    {
+        Details = details,
+        // The limit fields follow the torrent until the user edits them.
+        Limits = model.Limits is { } l && l.Hash == details.Hash ? l : new LimitsForm(details.Hash, Rates.Text(details.UploadLimit), Rates.Text(details.DownloadLimit)),
+    };
+
+    private static (Model, Cmd) Bulk(Model model, bool pause)
+    {
+        var cmds = new List<Cmd>();
+        var pending = model.Pending;
+        foreach (var row in model.Torrents) // in the list's order, so the same model always gives the same commands
+        {
+            if (!model.Checked.Contains(row.Hash) || pending.Contains(row.Hash) || row.IsPaused != !pause) continue;
+            pending = pending.Add(row.Hash);
+            cmds.Add(pause ? new Cmd.Pause(row.Hash) : new Cmd.Resume(row.Hash));
+        }
+        return (model with { Pending = pending }, Cmd.Batch([.. cmds]));
+    }
+
+    private static (Model, Cmd) AskRemoveChecked(Model model)
+    {
+        var rows = model.Torrents.Where(t => model.Checked.Contains(t.Hash) && !model.Pending.Contains(t.Hash)).ToList();
+        if (rows.Count == 0) return (model, Cmd.None);
+        var prompt = rows.Count == 1
+            ? new RemovePrompt(rows[0].Hash, rows[0].Name)
+            : new RemovePrompt(rows[0].Hash, $"{rows.Count} torrents") { More = rows.Skip(1).Select(t => t.Hash).ToImmutableList() };
+        return (model with { Removing = prompt }, Cmd.None);
+    }
+
+    private static SettingsForm Edit(SettingsForm f, Msg.EditSetting m) => m.Field switch
+    {
+        SettingField.Upload => f with { Upload = m.Text },
+        SettingField.Download => f with { Download = m.Text },
+        _ => f with { SaveDirectory = m.Text },
+    };
+
+    private static (Model, Cmd) SaveSettings(Model model)
+    {
+        if (model.Settings is not { Busy: false } f) return (model, Cmd.None);
+        var (upOk, up) = Rates.Parse(f.Upload);
+        var (downOk, down) = Rates.Parse(f.Download);
+        string? error = !upOk ? $"upload limit '{f.Upload}' is not a rate (500k, 2M; empty for none)"
+            : !downOk ? $"download limit '{f.Download}' is not a rate (500k, 2M; empty for none)"
+            : f.SaveDirectory.Trim().Length == 0 ? "give a default save directory"
+            : null;
+        return error is not null
+            ? (model with { Settings = f with { Error = error } }, Cmd.None)
+            : (model with { Settings = f with { Busy = true, Error = null } }, new Cmd.SaveSettings(up, down, f.SaveDirectory.Trim()));
+    }
+
+    private static (Model, Cmd) ApplyLimits(Model model)
+    {
+        if (model.Limits is not { } l || model.Find(l.Hash) is null || model.Pending.Contains(l.Hash)) return (model, Cmd.None);
+        var (upOk, up) = Rates.Parse(l.Upload);
+        var (downOk, down) = Rates.Parse(l.Download);
+        if (!upOk || !downOk)
+            return (model with { Limits = l with { Error = $"'{(upOk ? l.Download : l.Upload)}' is not a rate (500k, 2M; empty for none)" } }, Cmd.None);
+        return (model with { Pending = model.Pending.Add(l.Hash) }, new Cmd.SetTorrentLimits(l.Hash, up, down));
+    }
 
     private static Cmd Poll(Model model) =>
         model.Selected is { } hash ? Cmd.Batch(new Cmd.LoadTorrents(), new Cmd.LoadDetails(hash)) : new Cmd.LoadTorrents();
@@ -72,7 +163,10 @@ public static class Update
 
     private static Model OnTorrents(Model model, ImmutableList<TorrentRow> torrents)
     {
-        model = model with { Torrents = torrents, Loaded = true, LoadError = null };
+        var history = model.History.Add(new RateSample(torrents.Sum(t => t.DownloadRate), torrents.Sum(t => t.UploadRate)));
+        if (history.Count > Model.HistoryLength) history = history.RemoveRange(0, history.Count - Model.HistoryLength);
+        model = model with { Torrents = torrents, Loaded = true, LoadError = null, History = history };
+        if (!model.Checked.IsEmpty) model = model with { Checked = model.Checked.Where(h => model.Find(h) is not null).ToImmutableHashSet() };
         if (model.Selected is { } s && model.Find(s) is null) model = model with { Selected = null, Details = null };
         if (model.Removing is { } r && model.Find(r.Hash) is null) model = model with { Removing = null };
         var pending = model.Pending;
@@ -208,6 +302,7 @@ public static class Update
     {
         TorrentAction.Pause => "pausing",
         TorrentAction.Resume => "resuming",
+        TorrentAction.SetLimits => "limiting",
         _ => "removing",
     };
 }

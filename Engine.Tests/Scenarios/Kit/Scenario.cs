@@ -37,6 +37,12 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 
     protected bool IsVirtualTime { get; }
 
+    /// <summary>
+    /// Writes a line to the test's output (xunit's <see cref="ITestOutputHelper"/>, which the TestKit keeps as
+    /// <c>Output</c>): a subclass with a primary constructor need not capture its own <c>output</c> parameter (CS9107).
+    /// </summary>
+    protected void WriteLine(string line) => Output?.WriteLine(line);
+
     /// <summary>Random files and their .torrent; <see cref="GeneratedTorrent.SeedDirectory"/> holds the complete data.</summary>
     protected GeneratedTorrent Content(string name, int totalBytes, int pieceLength = 32 * 1024, int files = 2, int seed = 1)
     {

@@ -26,6 +26,12 @@ internal sealed class DhtPeerStore(int maxPeersPerTorrent = 100, int maxTorrents
         }
     }
 
+    /// <summary>Each stored torrent with how many peers announced it.</summary>
+    public IEnumerable<(InfoHash InfoHash, int Peers)> Torrents()
+    {
+        foreach (var (hash, peers) in _torrents) yield return (hash, peers.Count);
+    }
+
     /// <summary>Records an announce; false when it was refused (the store is full of other torrents).</summary>
     public bool Add(InfoHash hash, IPEndPoint peer, DateTimeOffset now)
     {

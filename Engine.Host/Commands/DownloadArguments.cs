@@ -22,7 +22,7 @@ public sealed record DownloadArguments(string Source, string OutputDirectory, st
     /// <summary>The <c>download</c> command: its arguments, options and what it runs.</summary>
     public sealed class Definition
     {
-        public Argument<string> Source { get; } = new("torrent") { Description = "a .torrent file or a magnet link (quote it: 'magnet:?xt=...')" };
+        public Argument<string> Source { get; } = new("torrent") { Description = "a .torrent file, its http(s) URL, or a magnet link (quote it: 'magnet:?xt=...')" };
 
         public Option<string> Output { get; } = new("--output", "-o")
         {
@@ -43,7 +43,7 @@ public sealed record DownloadArguments(string Source, string OutputDirectory, st
 
         public Command Create()
         {
-            var command = new Command("download", "download a torrent (a .torrent file or a magnet link) with a live progress display")
+            var command = new Command("download", "download a torrent (a .torrent file, its URL or a magnet link) with a live progress display")
             {
                 Source, Output, SeedFlag, ResumeDir,
             };

@@ -32,7 +32,7 @@ public static class DownloadCommand
 
     public static async Task<int> RunAsync(DownloadArguments options, HostConsole console)
     {
-        var source = TorrentSource.Resolve(options.Source);
+        var source = await TorrentSource.ResolveAsync(options.Source);
         var output = Paths.WritableDirectory(options.OutputDirectory, "-o");
         var display = new TransferDisplay(console, options.Session.Output, options.Session.StatusInterval);
         var stateDirectory = options.StateDirectory;
@@ -81,6 +81,7 @@ public static class DownloadCommand
                 }
                 stalled = StallReason.Of(status, trackers, sinceData.Elapsed);
             }
+            display.Origins = await session.OriginsAsync();
             display.Show(status, stalled);
             if (status.IsComplete && status.State == TorrentState.Seeding)
             {

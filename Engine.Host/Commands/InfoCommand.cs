@@ -10,15 +10,21 @@ public static class InfoCommand
 {
     public static Command Create(HostConsole console)
     {
-        var target = new Argument<string>("torrent") { Description = "a .torrent file or a magnet link" };
-        var command = new Command("info", "show what a .torrent file or a magnet link describes") { target };
-        command.SetAction(r => Run(r.GetValue(target)!, console.Out));
+        var target = new Argument<string>("torrent") { Description = "a .torrent file, its http(s) URL, or a magnet link" };
+        var command = new Command("info", "show what a .torrent file (or its URL) or a magnet link describes") { target };
+        command.SetAction((r, ct) => RunAsync(r.GetValue(target)!, console.Out, ct));
         return command;
     }
 
-    public static int Run(string target, TextWriter output)
+    /// <summary>Prints what a .torrent file, its URL or a magnet link describes.</summary>
+    public static async Task<int> RunAsync(string target, TextWriter output, CancellationToken ct = default) =>
+        Print(await TorrentSource.ResolveAsync(target, ct), output);
+
+    /// <summary>Prints what a .torrent file or a magnet link describes.</summary>
+    public static int Run(string target, TextWriter output) => Print(TorrentSource.Resolve(target), output);
+
+    private static int Print(TorrentSource source, TextWriter output)
     {
-        var source = TorrentSource.Resolve(target);
         if (source.Magnet is { } magnet) PrintMagnet(magnet, output);
         else PrintTorrent(source.Metainfo!, output);
         return ExitCodes.Ok;

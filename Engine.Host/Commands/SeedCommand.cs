@@ -29,7 +29,7 @@ public static class SeedCommand
 
     public sealed class Definition
     {
-        public Argument<string> Torrent { get; } = new("torrent") { Description = "the .torrent file of the data" };
+        public Argument<string> Torrent { get; } = new("torrent") { Description = "the .torrent file of the data, or its http(s) URL" };
 
         public Option<string> Data { get; } = new("--data", "-d") { Description = "directory holding the torrent's files", HelpName = "dir", Required = true };
 
@@ -59,7 +59,9 @@ public static class SeedCommand
 
     public static async Task<int> RunAsync(Arguments options, HostConsole console)
     {
-        var torrent = TorrentSource.Load(options.TorrentPath);
+        if (options.TorrentPath.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase))
+            throw new CommandLineException("seed checks the data against the torrent's metadata, which a magnet link does not carry: give the .torrent file or its URL, or 'download <magnet> -o <dir> --seed' (it fetches the metadata, finds the data complete and seeds)");
+        var torrent = TorrentSource.IsUrl(options.TorrentPath) ? await TorrentSource.FetchAsync(options.TorrentPath) : TorrentSource.Load(options.TorrentPath);
         var data = Paths.ExistingDirectory(options.DataDirectory, "--data");
         var display = new TransferDisplay(console, options.Session.Output, options.Session.StatusInterval);
         using var stop = new StopSignal();

@@ -24,6 +24,7 @@ public static class SeedingSession
             if (status.State == TorrentState.Error) return "error: " + status.Error;
             if (status.State == TorrentState.Stopped) return "removed in the web ui";
             var reason = limits.Reached(status.Uploaded, status.TotalBytes, clock.Elapsed);
+            display.Origins = await torrent.OriginsAsync();
             display.ShowLine(Line(status, clock.Elapsed), status, force: reason is not null);
             if (reason is not null) return reason;
             if (!await stop.DelayAsync(TimeSpan.FromMilliseconds(250))) return "interrupted";

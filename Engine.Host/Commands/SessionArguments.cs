@@ -7,7 +7,7 @@ namespace Engine.Host.Commands;
 
 /// <summary>
 /// The options <c>download</c> and <c>seed</c> share: the peer listener (<c>--port</c>, <c>--bind</c>, <c>--max-peers</c>),
-/// peers to dial (<c>--peer</c>), the status interval, rate and seed limits (<see cref="TransferOptions"/>), the output
+/// peers to dial (<c>--peer</c>), the DHT, PEX and LSD (<see cref="DiscoveryOptions"/>), the status interval, rate and seed limits (<see cref="TransferOptions"/>), the output
 /// (<c>--json</c>, <c>--quiet</c>) and the web UI (<c>--web &lt;port&gt;</c>, <c>--web-bind &lt;address&gt;</c>), over the
 /// <c>--config</c> file's engine options (<see cref="HostSettings"/>).
 /// </summary>
@@ -30,8 +30,11 @@ public sealed record SessionArguments(
     /// <summary>The web UI's password (<c>--web-password</c> or ENGINE_HOST_WEB_PASSWORD); null: none.</summary>
     public string? WebPassword { get; init; }
 
+    /// <summary>The DHT, PEX and LSD switches and the DHT's bootstrap nodes.</summary>
+    public DiscoveryOptions Discovery { get; init; } = DiscoveryOptions.Default;
+
     /// <summary>The engine these options ask for: the config file's options with the command line's on top; the port picked from the range now.</summary>
-    public TorrentEngineOptions EngineOptions() => Settings.Engine with
+    public TorrentEngineOptions EngineOptions() => Discovery.Apply(Settings.Engine) with
     {
         ListenOn = Listen is { } l ? new IPEndPoint(l.Address, l.Ports.Pick(l.Address)) : null,
         MaxConnectionsPerTorrent = MaxPeers,
@@ -63,6 +66,8 @@ public sealed record SessionArguments(
 
         public Option<string?> WebPassword { get; } = Opt.Password("--web-password");
 
+        public DiscoveryOptions.Set Discovery { get; } = new();
+
         public void AddTo(Command command)
         {
             command.Options.Add(Port);
@@ -72,6 +77,7 @@ public sealed record SessionArguments(
             Transfer.AddTo(command);
             Output.AddTo(command);
             command.Options.Add(StatusInterval);
+            Discovery.AddTo(command);
             command.Options.Add(Web);
             command.Options.Add(WebBind);
             command.Options.Add(WebPassword);
@@ -90,7 +96,7 @@ public sealed record SessionArguments(
                 ? settings.Engine.MaxConnectionsPerTorrent
                 : r.GetValue(MaxPeers);
             return new SessionArguments(listen, maxPeers, r.GetValue(Peers) ?? [], r.GetValue(StatusInterval), Transfer.Read(r, settings),
-                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings) { WebPassword = Opt.PasswordOf(r, WebPassword) };
+                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings) { WebPassword = Opt.PasswordOf(r, WebPassword), Discovery = Discovery.Read(r) };
         }
     }
 }

@@ -1,6 +1,7 @@
 using Engine.Api;
 using Engine.Events;
 using Engine.Host.Cli;
+using Engine.Host.Output;
 using Engine.Host.State;
 using Engine.Host.Web;
 
@@ -122,6 +123,20 @@ public sealed class TorrentSession : IAsyncDisposable
         {
             return _last with { State = TorrentState.Stopped, DownloadRate = 0, UploadRate = 0, Peers = 0, Eta = null };
         }
+    }
+
+    private TimeSpan? _originsRead;
+    private string _origins = "";
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Where the connected peers came from and the DHT's node count (<see cref="PeerOrigins"/>), read at most every 2 s.</summary>
+    public async Task<string> OriginsAsync()
+    {
+        if (_originsRead is { } read && _clock.Elapsed - read < TimeSpan.FromSeconds(2)) return _origins;
+        _originsRead = _clock.Elapsed;
+        try { _origins = PeerOrigins.Describe(await Torrent.GetPeersAsync(), await Engine.GetDhtStatusAsync()); }
+        catch (TorrentEngineException) { } // removed, or the engine is stopping: keep the last
+        return _origins;
     }
 
     /// <summary>The torrent's trackers (empty once it was removed).</summary>

@@ -26,8 +26,8 @@ public static class StatusView
         ];
     }
 
-    /// <summary>The live lines on a terminal (two or three, then the files with <paramref name="files"/>).</summary>
-    public static IReadOnlyList<string> Live(TorrentSnapshot s, string? stalled, bool files, int width)
+    /// <summary>The live lines on a terminal (two to four, then the files with <paramref name="files"/>); <paramref name="origins"/>: where peers came from.</summary>
+    public static IReadOnlyList<string> Live(TorrentSnapshot s, string? stalled, bool files, int width, string? origins = null)
     {
         var lines = new List<string>();
         if (s.State == TorrentState.FetchingMetadata)
@@ -37,6 +37,7 @@ public static class StatusView
         else
             lines.Add(Bar(s.Progress, width, $" {Percent(s.Progress)} {Units.Bytes(s.VerifiedBytes)}/{Units.Bytes(s.TotalBytes)}"));
         lines.Add(Fit.To(Rates(s), width));
+        if (!string.IsNullOrEmpty(origins)) lines.Add(Fit.To(origins, width));
         if (stalled is not null) lines.Add(Fit.To("stalled: " + stalled, width));
         if (files)
             foreach (var f in s.Files)
@@ -45,7 +46,7 @@ public static class StatusView
     }
 
     /// <summary>One line per interval when the output is not a terminal.</summary>
-    public static string Plain(TorrentSnapshot s, string? stalled)
+    public static string Plain(TorrentSnapshot s, string? stalled, string? origins = null)
     {
         var head = s.State switch
         {
@@ -53,7 +54,7 @@ public static class StatusView
             TorrentState.Checking => $"checking {Percent(s.CheckProgress)}",
             _ => $"{Percent(s.Progress)} {Units.Bytes(s.VerifiedBytes)}/{Units.Bytes(s.TotalBytes)}",
         };
-        return $"{head}  {Rates(s)}" + (stalled is null ? "" : $"  stalled: {stalled}");
+        return $"{head}  {Rates(s)}" + (string.IsNullOrEmpty(origins) ? "" : $"  {origins}") + (stalled is null ? "" : $"  stalled: {stalled}");
     }
 
     /// <summary>A file's line: its progress, size and path (the path's end kept when it must be cut).</summary>

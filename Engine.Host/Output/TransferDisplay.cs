@@ -43,6 +43,9 @@ public sealed class TransferDisplay
         else _console.Out.WriteLine(text);
     }
 
+    /// <summary>Where the peers came from and the DHT's nodes (<see cref="PeerOrigins"/>), shown under the rates; null: nothing.</summary>
+    public string? Origins { get; set; }
+
     /// <summary>Shows the status when it is time to (always when <paramref name="force"/>).</summary>
     public void Show(TorrentSnapshot s, string? stalled, bool force = false)
     {
@@ -51,11 +54,11 @@ public sealed class TransferDisplay
         var every = _live is not null ? RedrawInterval : _interval;
         if (!force && _lastShown is { } last && now - last < every) return;
         _lastShown = now;
-        if (_live is not null) _live.Draw(StatusView.Live(s, stalled, _mode.Files, _live.Width));
+        if (_live is not null) _live.Draw(StatusView.Live(s, stalled, _mode.Files, _live.Width, Origins));
         else if (_mode.Json) WriteJson(JsonStatus.Of(s, stalled));
         else
         {
-            _console.Out.WriteLine(StatusView.Plain(s, stalled));
+            _console.Out.WriteLine(StatusView.Plain(s, stalled, Origins));
             if (_mode.Files)
                 foreach (var f in s.Files) _console.Out.WriteLine(StatusView.FileLine(f, int.MaxValue));
         }
@@ -69,9 +72,9 @@ public sealed class TransferDisplay
         var every = _live is not null ? RedrawInterval : _interval;
         if (!force && _lastShown is { } last && now - last < every) return;
         _lastShown = now;
-        if (_live is not null) _live.Draw([line]);
+        if (_live is not null) _live.Draw(string.IsNullOrEmpty(Origins) ? [line] : [line, Fit.To(Origins, _live.Width)]);
         else if (_mode.Json) WriteJson(JsonStatus.Of(s, null));
-        else _console.Out.WriteLine(line);
+        else _console.Out.WriteLine(string.IsNullOrEmpty(Origins) ? line : $"{line}  {Origins}");
     }
 
     /// <summary>Ends the live block: what follows is written below it.</summary>

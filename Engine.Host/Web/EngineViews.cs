@@ -16,7 +16,10 @@ public static class EngineViews
     public static FileRow File(FileSnapshot f) => new(f.Path, f.Length, f.Progress);
 
     public static PeerRow Peer(PeerSnapshot p) => new(
-        p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress);
+        p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress)
+    {
+        Source = Output.PeerOrigins.Name(p.Source),
+    };
 
     public static TrackerRow Tracker(TrackerSnapshot t) => new(t.Url, t.Tier, t.Status, t.Peers, t.LastAnnounce, t.Error);
 
@@ -35,7 +38,7 @@ public static class EngineViews
             PieceVerified v => new Msg.PieceVerified(hash, v.Piece),
             Completed => new Msg.Completed(hash),
             Failed f => new Msg.Failed(hash, f.Reason),
-            PeerConnected c => new Msg.PeerConnected(hash, c.EndPoint.ToString(), c.Client),
+            PeerConnected c => new Msg.PeerConnected(hash, c.EndPoint.ToString(), c.Client) { Source = Output.PeerOrigins.Name(c.Source) },
             PeerDropped d => new Msg.PeerDropped(hash, d.EndPoint.ToString()),
             StateChanged s => new Msg.StateChanged(hash, s.State.ToString()),
             MetadataReceived m => new Msg.MetadataReceived(hash, m.Name),

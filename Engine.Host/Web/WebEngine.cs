@@ -29,8 +29,16 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
     public EngineSettings Settings()
     {
         var (up, down) = engine.Limits;
-        return new EngineSettings(up, down, _defaultSave, engine.ListenEndPoint?.ToString(), []);
+        return new EngineSettings(up, down, _defaultSave, engine.ListenEndPoint?.ToString(), Switches(engine.Options));
     }
+
+    /// <summary>The ways of finding peers, as the engine was started with them (changed by a restart: --no-dht, --no-pex, --no-lsd).</summary>
+    private static System.Collections.Immutable.ImmutableList<SettingSwitch> Switches(TorrentEngineOptions o) =>
+    [
+        new SettingSwitch("dht", "DHT (finding peers without a tracker)", o.Dht),
+        new SettingSwitch("pex", "Peer exchange", o.Pex),
+        new SettingSwitch("lsd", "Local peer discovery", o.Lsd),
+    ];
 
     /// <summary>Changes the engine's limits (at once, every torrent) and the default save directory (created if missing).</summary>
     public EngineSettings SaveSettings(long? upload, long? download, string defaultSaveDirectory)

@@ -60,7 +60,7 @@ public sealed partial class CliTests
     {
         var (code, output, _) = await InProcessHost.RunAsync();
         Assert.Equal(2, code);
-        foreach (var name in new[] { "download", "seed", "info", "create", "web", "tracker", "share", "fetch", "completion" })
+        foreach (var name in new[] { "download", "seed", "info", "create", "web", "tracker", "share", "fetch", "dht", "completion" })
             Assert.Contains("  " + name, output);
     }
 

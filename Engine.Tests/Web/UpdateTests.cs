@@ -391,6 +391,17 @@ public sealed class UpdateTests
     }
 
     [Fact]
+    public void A_peer_connecting_is_listed_with_where_it_came_from_and_the_poll_brings_the_dht_node_count()
+    {
+        var (model, _) = Apply(Selected, new Msg.PeerConnected(HashA, "127.0.0.1:7002", "libtorrent 2.0.8") { Source = "dht" });
+        Assert.Equal("dht", model.Details!.Peers.Single(p => p.Address == "127.0.0.1:7002").Source);
+        Assert.Null(model.DhtNodes);
+        var (polled, _) = Apply(model, new Msg.TorrentsLoaded(model.Torrents) { DhtNodes = 143 });
+        Assert.Equal(143, polled.DhtNodes);
+        Assert.Null(Apply(polled, new Msg.TorrentsLoaded(model.Torrents)).Model.DhtNodes); // the DHT switched off
+    }
+
+    [Fact]
     public void PeerConnected_counts_the_peer_and_lists_it_in_the_open_details_once()
     {
         var (model, _) = Apply(Selected, new Msg.PeerConnected(HashA, "127.0.0.1:7001", "aria2 1.36"),

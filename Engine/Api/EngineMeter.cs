@@ -20,15 +20,18 @@ internal static class EngineMeter
         Meter.CreateObservableGauge("engine.peers.connections", () => Measure(e => e.Context.Connections.InUse),
             "{connection}", "peer connections of every torrent together");
         Meter.CreateObservableGauge("engine.torrents", () => Measure(e => e.Torrents.Count), "{torrent}", "torrents in the engine");
+        Meter.CreateObservableGauge("engine.dht.nodes", () => Measure(e => e.Context.DhtSize.Nodes, skip: -1), "{node}",
+            "nodes in the DHT's routing table (engines whose DHT is off or not yet running report nothing)");
     }
 
     public static void Register(TorrentEngine engine, string name) => Engines[engine] = name;
 
     public static void Unregister(TorrentEngine engine) => Engines.TryRemove(engine, out _);
 
-    private static IEnumerable<Measurement<int>> Measure(Func<TorrentEngine, int> value)
+    private static IEnumerable<Measurement<int>> Measure(Func<TorrentEngine, int> value, int? skip = null)
     {
         foreach (var (engine, name) in Engines)
-            yield return new Measurement<int>(value(engine), new KeyValuePair<string, object?>("engine", name));
+            if (value(engine) is var v && v != skip)
+                yield return new Measurement<int>(v, new KeyValuePair<string, object?>("engine", name));
     }
 }

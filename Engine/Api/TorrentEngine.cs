@@ -277,6 +277,37 @@ public sealed class TorrentEngine : IAsyncDisposable
             : null;
     }
 
+    /// <summary>The DHT node's routing table and the torrents announced to it; null when the DHT is off.</summary>
+    public async Task<DhtTable?> GetDhtTableAsync(CancellationToken ct = default)
+    {
+        ThrowIfStopped();
+        return await AskRootAsync(new EngineRoot.ToDht(new DhtNode.GetTable()), TimeSpan.FromSeconds(5), ct).ConfigureAwait(false) is DhtNode.Table t
+            ? new DhtTable(t.Nodes.Select(n => new DhtTableNode(n.Id, n.EndPoint, n.Bucket, n.Good, n.LastSeen)).ToList(),
+                t.Stored.Select(s => new DhtStoredTorrent(s.InfoHash, s.Peers)).ToList())
+            : null;
+    }
+
+    /// <summary>
+    /// One DHT lookup of <paramref name="infoHash"/>'s peers (get_peers, nothing announced); it waits for the node to know
+    /// someone to ask. Ends when the lookup has converged, or at <paramref name="within"/> (default 60 s) or cancellation with
+    /// the peers found so far (<see cref="DhtLookupResult.Finished"/> false). Null when the DHT is off.
+    /// </summary>
+    public async Task<DhtLookupResult?> FindPeersAsync(InfoHash infoHash, TimeSpan? within = null, CancellationToken ct = default)
+    {
+        ThrowIfStopped();
+        var result = new TaskCompletionSource<DhtLookupResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var collector = System.ActorOf(DhtLookupCollector.Props(Root, infoHash, result));
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(within ?? TimeSpan.FromSeconds(60));
+        await using (bound.Token.Register(() => collector.Tell(new DhtLookupCollector.Cut())).ConfigureAwait(false))
+        {
+            // The collector answers a cut at once; should it be gone (the engine stopping), the caller still gets an answer.
+            await Task.WhenAny(result.Task, Task.Delay(Timeout.InfiniteTimeSpan, bound.Token).ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(2)),
+                TaskScheduler.Default).Unwrap()).ConfigureAwait(false);
+        }
+        return result.Task.IsCompleted ? await result.Task.ConfigureAwait(false) : new DhtLookupResult(infoHash, [], 0, 0, 0, false);
+    }
+
     /// <summary>
     /// Stops every torrent (trackers are told <c>stopped</c>, resume state written, files closed), then the
     /// listener, and terminates the ActorSystem when the engine owns it. Finishes within <see cref="StopBound"/>

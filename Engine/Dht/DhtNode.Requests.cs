@@ -28,6 +28,13 @@ internal sealed partial class DhtNode
     public sealed record Status(string Id, int Nodes, int Buckets, int LookupsRunning, int LookupsWaiting, int StoredTorrents, int StoredPeers,
         IPAddress? ExternalAddress, long Malformed, long RateLimited, long QueriesAnswered);
 
+    /// <summary>Replies <see cref="Table"/>: the routing table's nodes and the torrents stored.</summary>
+    public sealed record GetTable;
+
+    public sealed record Table(IReadOnlyList<TableNode> Nodes, IReadOnlyList<(InfoHash InfoHash, int Peers)> Stored);
+
+    public sealed record TableNode(string Id, IPEndPoint EndPoint, int Bucket, bool Good, DateTimeOffset LastSeen);
+
     private sealed class Tracked(int port)
     {
         public int Port { get; } = port;
@@ -66,8 +73,19 @@ internal sealed partial class DhtNode
             else _deferred.Add((m.InfoHash, Sender));
         });
         Receive<AddNode>(m => _core.AddNode(m.EndPoint, Now));
+        Receive<GetTable>(_ => Sender.Tell(TableNow()));
         Receive<GetStatus>(_ => Sender.Tell(new Status(_core.Id.ToString(), _core.Table.Count, _core.Table.BucketCount, _core.LookupsRunning,
             _core.LookupsWaiting, _core.Store.TorrentCount, _core.Store.PeerCount, _core.ExternalAddress, _core.Malformed, _core.RateLimited, _core.QueriesAnswered)));
+    }
+
+    private Table TableNow()
+    {
+        var now = Now;
+        var nodes = new List<TableNode>(_core.Table.Count);
+        for (var b = 0; b < _core.Table.Buckets.Count; b++)
+            foreach (var n in _core.Table.Buckets[b].Nodes)
+                nodes.Add(new TableNode(n.Contact.Id.ToString(), n.Contact.EndPoint, b, n.IsGood(now), n.LastSeen));
+        return new Table(nodes, _core.Store.Torrents().ToList());
     }
 
     private void Unsubscribe(InfoHash hash, IActorRef subscriber)

@@ -32,8 +32,11 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
     private readonly Random _random = new();
     private DhtCore _core = null!;
 
-    public DhtNode(DhtOptions options, IActorRef udp, string? statePath)
+    private readonly DhtGauge? _gauge;
+
+    public DhtNode(DhtOptions options, IActorRef udp, string? statePath, DhtGauge? gauge = null)
     {
+        _gauge = gauge;
         _options = options;
         _udp = udp;
         _statePath = statePath;
@@ -44,7 +47,8 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(DhtOptions options, IActorRef udp, string? statePath) => Akka.Actor.Props.Create(() => new DhtNode(options, udp, statePath));
+    public static Props Props(DhtOptions options, IActorRef udp, string? statePath, DhtGauge? gauge = null) =>
+        Akka.Actor.Props.Create(() => new DhtNode(options, udp, statePath, gauge));
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
@@ -90,6 +94,7 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
         {
             _core.OnTick(Now);
             LookUpDueTorrents();
+            if (_gauge is not null) _gauge.Nodes = _core.Table.Count;
         });
         Receive<Resolved>(m =>
         {

@@ -9,7 +9,8 @@ namespace Engine.Hosting;
 /// Reads <see cref="TorrentEngineOptions"/> from configuration (section "TorrentEngine" by convention). Keys:
 /// <c>ListenOn</c> ("0.0.0.0:6881", "[::]:6881", "127.0.0.1:0"; "none" for no listener), <c>StateDirectory</c>,
 /// <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c> and <c>DownloadLimit</c> (bytes/s),
-/// <c>DiskBudgetBytes</c>, <c>Session</c> (true/false), <c>SessionDirectory</c>. A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
+/// <c>DiskBudgetBytes</c>, <c>Session</c> (true/false), <c>SessionDirectory</c>, <c>Dht</c>, <c>Pex</c>, <c>Lsd</c> (true/false),
+/// <c>DhtBootstrapNodes</c> (an array of "host:port"). A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
 /// naming the key and the value.
 /// </summary>
 internal static class TorrentEngineConfiguration
@@ -24,8 +25,12 @@ internal static class TorrentEngineConfiguration
         if (section["UploadLimit"] is not null) o = o with { UploadLimit = Limit(section, "UploadLimit") };
         if (section["DownloadLimit"] is not null) o = o with { DownloadLimit = Limit(section, "DownloadLimit") };
         if (Long(section, "DiskBudgetBytes") is { } disk) o = o with { DiskBudgetBytes = disk };
-        if (section["Session"] is { } session)
-            o = o with { Session = bool.TryParse(session.Trim(), out var on) ? on : throw new InvalidEngineOptionsException($"{Key(section, "Session")}: '{session}' is not true or false") };
+        if (Bool(section, "Session") is { } session) o = o with { Session = session };
+        if (Bool(section, "Dht") is { } dht) o = o with { Dht = dht };
+        if (Bool(section, "Pex") is { } pex) o = o with { Pex = pex };
+        if (Bool(section, "Lsd") is { } lsd) o = o with { Lsd = lsd };
+        if (section.GetSection("DhtBootstrapNodes") is { } nodes && nodes.Exists())
+            o = o with { DhtBootstrapNodes = nodes.Value is { } one ? [one] : nodes.GetChildren().Select(c => c.Value ?? "").ToArray() };
         if (section["SessionDirectory"] is { Length: > 0 } sessionDirectory) o = o with { SessionDirectory = sessionDirectory };
         o.Validate();
         return o;
@@ -42,6 +47,9 @@ internal static class TorrentEngineConfiguration
             return ep;
         throw new InvalidEngineOptionsException($"{key}: '{text}' is not address:port (e.g. 0.0.0.0:6881, [::]:6881) or 'none'");
     }
+
+    private static bool? Bool(IConfiguration section, string key) => section[key] is not { } text ? null
+        : bool.TryParse(text.Trim(), out var on) ? on : throw new InvalidEngineOptionsException($"{Key(section, key)}: '{text}' is not true or false");
 
     private static int? Int(IConfiguration section, string key)
     {

@@ -140,7 +140,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private void StartDht(IPEndPoint listenOn, DhtOptions options)
     {
         var udp = Context.ActorOf(UdpPort.Props(listenOn), "udp");
-        _dht = Context.ActorOf(DhtNode.Props(options, udp, Path.Combine(_resumeDirectory, "dht.dat")), "dht");
+        _dht = Context.ActorOf(DhtNode.Props(options, udp, Path.Combine(_resumeDirectory, "dht.dat"), _engine.DhtSize), "dht");
         _engine = _engine with { Dht = _dht };
     }
 

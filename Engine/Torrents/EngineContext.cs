@@ -36,6 +36,9 @@ internal sealed record EngineContext(
     /// <summary>The engine's DHT node (<c>Engine.Dht.DhtNode</c>); Nobody when the DHT is off.</summary>
     public Akka.Actor.IActorRef Dht { get; init; } = Akka.Actor.ActorRefs.Nobody;
 
+    /// <summary>The DHT's routing-table size for the engine's meter.</summary>
+    public Dht.DhtGauge DhtSize { get; init; } = new();
+
     /// <summary>The engine's local service discovery (<c>Engine.Lsd.LocalDiscovery</c>); Nobody when off.</summary>
     public Akka.Actor.IActorRef Lsd { get; init; } = Akka.Actor.ActorRefs.Nobody;
 

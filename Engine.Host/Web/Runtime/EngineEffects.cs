@@ -15,7 +15,9 @@ public sealed class EngineEffects(WebEngine engine) : IUiEffects
             case Cmd.LoadTorrents:
                 try
                 {
-                    return new Msg.TorrentsLoaded(await engine.ListAsync().ConfigureAwait(false));
+                    var torrents = await engine.ListAsync().ConfigureAwait(false);
+                    var dht = await engine.Engine.GetDhtStatusAsync(cancellationToken).ConfigureAwait(false);
+                    return new Msg.TorrentsLoaded(torrents) { DhtNodes = dht?.Nodes };
                 }
                 catch (TorrentEngineException e)
                 {

@@ -50,6 +50,9 @@ public sealed record Model(
 
     public bool SortDescending { get; init; }
 
+    /// <summary>Nodes in the engine's DHT routing table at the last poll; null when the DHT is off.</summary>
+    public int? DhtNodes { get; init; }
+
     /// <summary>The settings panel, when open.</summary>
     public SettingsForm? Settings { get; init; }
 

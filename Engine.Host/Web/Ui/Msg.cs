@@ -30,7 +30,11 @@ public abstract record Msg
 
     // --- command outcomes
 
-    public sealed record TorrentsLoaded(ImmutableList<TorrentRow> Torrents) : Msg;
+    public sealed record TorrentsLoaded(ImmutableList<TorrentRow> Torrents) : Msg
+    {
+        /// <summary>Nodes in the DHT's routing table; null when the DHT is off.</summary>
+        public int? DhtNodes { get; init; }
+    }
 
     public sealed record TorrentsLoadFailed(string Error) : Msg;
 
@@ -131,7 +135,11 @@ public abstract record Msg
 
     public sealed record Failed(string Hash, string Reason) : Msg;
 
-    public sealed record PeerConnected(string Hash, string Address, string? Client) : Msg;
+    public sealed record PeerConnected(string Hash, string Address, string? Client) : Msg
+    {
+        /// <summary>How we came to know the peer (as <see cref="PeerRow.Source"/>).</summary>
+        public string Source { get; init; } = "";
+    }
 
     public sealed record PeerDropped(string Hash, string Address) : Msg;
 

@@ -4,8 +4,8 @@ namespace Engine.Host.Web.Ui;
 
 /// <summary>
 /// The engine-wide settings the page shows and changes: rate limits (bytes/s, null: none), the default save directory,
-/// where peers reach us (changed only by a restart), and on/off switches of engine features — DHT, PEX, encryption as
-/// they land in <c>TorrentEngineOptions</c>; empty until then.
+/// where peers reach us (changed only by a restart), and the on/off engine features — the DHT, PEX and LSD so far — as the
+/// engine was started (changed by a restart with <c>--no-dht</c>, <c>--no-pex</c>, <c>--no-lsd</c> or the config file).
 /// </summary>
 public sealed record EngineSettings(long? UploadLimit, long? DownloadLimit, string DefaultSaveDirectory, string? ListenEndPoint, ImmutableList<SettingSwitch> Switches);
 

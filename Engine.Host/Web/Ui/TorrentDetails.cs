@@ -25,7 +25,11 @@ public sealed record PeerRow(
     bool AmInterested,
     bool PeerChoking,
     bool PeerInterested,
-    double Progress);
+    double Progress)
+{
+    /// <summary>How we came to know the peer: tracker, dht, pex, lsd, incoming or manual ("" until known).</summary>
+    public string Source { get; init; } = "";
+}
 
 /// <summary>A tracker of a torrent and how its last announce went.</summary>
 /// <param name="Tier">BEP 12 tier as the API gives it, 0 first; pages and the console show it counted from 1, as <c>info</c> does.</param>

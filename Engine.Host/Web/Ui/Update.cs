@@ -13,7 +13,7 @@ public static class Update
     public static (Model Model, Cmd Cmd) Apply(Model model, Msg msg) => msg switch
     {
         Msg.Tick => (AgeNotices(model), Poll(model)),
-        Msg.TorrentsLoaded m => (OnTorrents(model, m.Torrents), Cmd.None),
+        Msg.TorrentsLoaded m => (OnTorrents(model, m.Torrents) with { DhtNodes = m.DhtNodes }, Cmd.None),
         Msg.TorrentsLoadFailed m => (model with { LoadError = m.Error }, Cmd.None),
         Msg.DetailsLoaded m => (m.Details.Hash == model.Selected ? OnDetails(model, m.Details) : model, Cmd.None),
         Msg.DetailsLoadFailed m => (m.Hash == model.Selected ? model with { Details = null } : model, Cmd.None),
@@ -270,7 +270,7 @@ public static class Update
         if (model.Find(m.Hash) is not { } row) return model;
         model = WithRow(model, row with { Peers = row.Peers + 1 });
         if (model.Details is not { } d || d.Hash != m.Hash || d.Peers.Exists(p => p.Address == m.Address)) return model;
-        var peer = new PeerRow(m.Address, m.Client ?? "", 0, 0, AmChoking: true, AmInterested: false, PeerChoking: true, PeerInterested: false, Progress: 0);
+        var peer = new PeerRow(m.Address, m.Client ?? "", 0, 0, AmChoking: true, AmInterested: false, PeerChoking: true, PeerInterested: false, Progress: 0) { Source = m.Source };
         return model with { Details = d with { Peers = d.Peers.Add(peer) } };
     }
 

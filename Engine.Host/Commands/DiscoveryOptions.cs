@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Engine.Api;
+using Engine.Host.Cli;
+
+namespace Engine.Host.Commands;
+
+/// <summary>
+/// How the engine finds peers besides trackers: the DHT (and its bootstrap nodes), peer exchange and local discovery;
+/// each switch left unsaid keeps the config file's value (on by default).
+/// </summary>
+/// <param name="Bootstrap">The DHT's bootstrap nodes (host:port) replacing the defaults; null: the config file's or the well-known routers.</param>
+public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnlyList<string>? Bootstrap)
+{
+    public static DiscoveryOptions Default { get; } = new(null, null, null, null);
+
+    /// <summary><paramref name="engine"/> with these switches on top.</summary>
+    public TorrentEngineOptions Apply(TorrentEngineOptions engine) => engine with
+    {
+        Dht = Dht ?? engine.Dht,
+        Pex = Pex ?? engine.Pex,
+        Lsd = Lsd ?? engine.Lsd,
+        DhtBootstrapNodes = Bootstrap ?? engine.DhtBootstrapNodes,
+    };
+
+    /// <summary>The options, declared once: <c>--dht-bootstrap</c>, and with <paramref name="switches"/> <c>--no-dht</c>, <c>--no-pex</c>, <c>--no-lsd</c>.</summary>
+    public sealed class Set(bool switches = true)
+    {
+        public Option<string[]> Bootstrap { get; } = new("--dht-bootstrap")
+        {
+            Description = "a DHT node to join through (host:port), instead of the well-known routers; repeat for more",
+            HelpName = "host:port",
+            CustomParser = r => r.Tokens.Select(t => HostPort(r, t.Value)).ToArray(),
+        };
+
+        public Option<bool> NoDht { get; } = Opt.Flag("--no-dht", "do not look for peers in the DHT (nor serve it)");
+
+        public Option<bool> NoPex { get; } = Opt.Flag("--no-pex", "do not exchange peer lists with peers (ut_pex)");
+
+        public Option<bool> NoLsd { get; } = Opt.Flag("--no-lsd", "do not announce on, or listen to, the local network (multicast)");
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Bootstrap);
+            if (!switches) return;
+            command.Options.Add(NoDht);
+            command.Options.Add(NoPex);
+            command.Options.Add(NoLsd);
+            command.Validators.Add(r =>
+            {
+                if (Opt.Given(r.GetResult(Bootstrap)) && r.GetValue(NoDht)) r.AddError("--dht-bootstrap and --no-dht contradict each other");
+            });
+        }
+
+        public DiscoveryOptions Read(ParseResult r) => new(
+            switches && r.GetValue(NoDht) ? false : null,
+            switches && r.GetValue(NoPex) ? false : null,
+            switches && r.GetValue(NoLsd) ? false : null,
+            Opt.Given(r, Bootstrap) ? r.GetValue(Bootstrap) : null);
+
+        /// <summary>"host:port" or "[v6]:port", the port 1..65535.</summary>
+        private static string HostPort(ArgumentResult r, string text)
+        {
+            var colon = text.LastIndexOf(':');
+            var host = colon > 0 ? text[..colon].Trim('[', ']') : "";
+            if (host.Length == 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                r.AddError($"--dht-bootstrap: '{text}' is not host:port (router.bittorrent.com:6881, 10.0.0.5:6881, [::1]:6881)");
+            return text;
+        }
+    }
+}

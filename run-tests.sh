@@ -15,6 +15,8 @@ command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The live-display test runs the host on a pseudo-terminal with script(1).
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+# Network namespaces of the tests' own (Engine.Tests/Lab/NetNamespace) are made with ip(8).
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"

@@ -26,7 +26,7 @@ internal sealed class LibtorrentDht : IAsyncDisposable
     public string Log => _process.Describe();
 
     public static async Task<LibtorrentDht> StartAsync(int port, int nodes = 3, string firstAddress = "127.0.0.2", IEnumerable<string>? bootstrap = null,
-        string? seedTorrent = null, string? leechInfoHash = null, string? dataDirectory = null)
+        string? seedTorrent = null, string? leechInfoHash = null, string? dataDirectory = null, string? netNamespace = null)
     {
         _ = RequiredPrograms.LibtorrentVersion; // fails with the apt-get hint when libtorrent is missing
         var args = new List<string> { ScriptPath, "--nodes", nodes.ToString(), "--first-address", firstAddress, "--port", port.ToString() };
@@ -34,7 +34,7 @@ internal sealed class LibtorrentDht : IAsyncDisposable
         if (seedTorrent is not null) args.AddRange(["--seed", seedTorrent, "--data", dataDirectory!]);
         if (leechInfoHash is not null) args.AddRange(["--leech", leechInfoHash, "--data", dataDirectory!]);
         var dht = new LibtorrentDht();
-        dht._process = ExternalProcess.Start(new ProcessSpec("/usr/bin/python3", args) { Name = "libtorrent-dht", MaxLifetime = TimeSpan.FromMinutes(5) }, dht.OnLine);
+        dht._process = ExternalProcess.Start(new ProcessSpec("/usr/bin/python3", args) { Name = "libtorrent-dht", MaxLifetime = TimeSpan.FromMinutes(5), NetNamespace = netNamespace }, dht.OnLine);
         await dht.WaitAsync(dht._listening.Task, "listening", TimeSpan.FromSeconds(30));
         return dht;
     }

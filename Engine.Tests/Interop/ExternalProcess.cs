@@ -44,11 +44,19 @@ public sealed class ExternalProcess : IDisposable, IAsyncDisposable
             psi.FileName = "/usr/bin/timeout";
             psi.ArgumentList.Add("--kill-after=5");
             psi.ArgumentList.Add(((int)Math.Ceiling(life.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            psi.ArgumentList.Add(spec.FileName);
+            psi.ArgumentList.Add(spec.NetNamespace is null ? spec.FileName : "ip");
         }
         else
         {
-            psi.FileName = spec.FileName;
+            psi.FileName = spec.NetNamespace is null ? spec.FileName : "ip";
+        }
+        if (spec.NetNamespace is { } ns)
+        {
+            // ip execs the program after entering the namespace: the PID is the program's (or timeout's child's).
+            psi.ArgumentList.Add("netns");
+            psi.ArgumentList.Add("exec");
+            psi.ArgumentList.Add(ns);
+            psi.ArgumentList.Add(spec.FileName);
         }
         foreach (var arg in spec.Arguments) psi.ArgumentList.Add(arg);
         foreach (var (key, value) in spec.Environment)

@@ -17,6 +17,9 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// </summary>
     public TimeSpan? MaxLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>A network namespace (<see cref="Lab.NetNamespace"/>) to run the program in, through <c>ip netns exec</c>; null: the test's own.</summary>
+    public string? NetNamespace { get; init; }
+
     /// <summary>Lines kept in the in-memory log.</summary>
     public int LogCapacity { get; init; } = 200;
 

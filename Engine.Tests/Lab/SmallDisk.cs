@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Engine.Tests.Lab;
 
 /// <summary>
@@ -16,10 +14,9 @@ public sealed class SmallDisk : IDisposable
 
     public static SmallDisk Mount(long size)
     {
-        if (Environment.UserName != "root" && !IsRoot())
-            throw new InvalidOperationException("SmallDisk mounts a tmpfs and needs root (run the tests as root, e.g. sudo ./run-tests.sh)");
+        RootCommands.Require("SmallDisk (it mounts a tmpfs)");
         var path = Directory.CreateTempSubdirectory("small-disk-").FullName;
-        var (code, output) = Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path);
+        var (code, output) = RootCommands.Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path);
         if (code != 0)
         {
             Directory.Delete(path);
@@ -28,21 +25,9 @@ public sealed class SmallDisk : IDisposable
         return new SmallDisk(path);
     }
 
-    private static bool IsRoot() => Run("id", "-u").Output.Trim() == "0";
-
-    private static (int Code, string Output) Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        if (!p.WaitForExit(10_000)) { p.Kill(); return (-1, "timed out"); }
-        return (p.ExitCode, output);
-    }
-
     public void Dispose()
     {
-        Run("umount", "-l", Path);
+        RootCommands.Run("umount", "-l", Path);
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }

@@ -1,0 +1,45 @@
+namespace Engine.Tests.Lab;
+
+/// <summary>
+/// A network namespace of the test's own (root): only its loopback, up, so 127.0.0.0/8 inside is a network no other test
+/// or program on the machine shares. Programs run in it through <see cref="Interop.ProcessSpec.NetNamespace"/>
+/// (<c>ip netns exec</c>). Deleted on dispose, after the test has ended what it started in it; namespaces that an
+/// earlier, killed test run left behind (their creator's PID is gone) are deleted when a new one is made.
+/// </summary>
+public sealed class NetNamespace : IDisposable
+{
+    private const string Prefix = "engtest-";
+
+    private NetNamespace(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static NetNamespace Create()
+    {
+        RootCommands.Require("a network namespace");
+        SweepOrphans();
+        var name = $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+        var (code, output) = RootCommands.Run("ip", "netns", "add", name);
+        if (code != 0) throw new InvalidOperationException($"ip netns add {name}: {output.Trim()}");
+        var ns = new NetNamespace(name);
+        (code, output) = RootCommands.Run("ip", "-n", name, "link", "set", "lo", "up");
+        if (code == 0) return ns;
+        ns.Dispose();
+        throw new InvalidOperationException($"ip -n {name} link set lo up: {output.Trim()}");
+    }
+
+    /// <summary>Deletes namespaces of ours whose creating test process no longer exists.</summary>
+    private static void SweepOrphans()
+    {
+        foreach (var line in RootCommands.Run("ip", "netns", "list").Output.Split('\n'))
+        {
+            var name = line.Split(' ', 2)[0];
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            var pid = name[Prefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var p) && p != Environment.ProcessId && !Directory.Exists($"/proc/{p}"))
+                RootCommands.Run("ip", "netns", "delete", name);
+        }
+    }
+
+    public void Dispose() => RootCommands.Run("ip", "netns", "delete", Name);
+}

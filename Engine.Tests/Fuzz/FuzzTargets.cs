@@ -2,9 +2,12 @@ using System.Net;
 using System.Text;
 using Engine.Core.Bencode;
 using Engine.Core.Buffers;
+using Engine.Core.Dht;
 using Engine.Core.Extensions;
+using Engine.Core.Lsd;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
+using Engine.Core.Pex;
 using Engine.Core.Primitives;
 using Engine.Core.Storage;
 using Engine.Core.Trackers;
@@ -46,11 +49,54 @@ internal static class FuzzTargets
         new("tracker-query", TrackerQueryParse, [], QuerySeeds),
         new("http-request-head", input => HttpRequestHead.TryParse(input, out _, out var status, out _) ? "ok" : status.ToString(), [], HeadSeeds),
         new("catalog-json", input => CatalogReader.ReadCatalog(input).Count > 0 ? "items" : "empty", [typeof(ShareException), typeof(FormatException)], CatalogSeeds),
+        new("krpc", Krpc, [typeof(KrpcException)], () => new Core.Dht.KrpcMutator(new Random(1)).Seeds),
+        new("ut_pex", Pex, [], PexSeeds),
+        new("lsd", Lsd, [], LsdSeeds),
     ];
 
     public static FuzzTarget Named(string name) => All.Single(t => t.Name == name);
 
     // ---- oracles ------------------------------------------------------------------------------------
+
+    /// <summary>A KRPC message decoded from a packet encodes to one that decodes to the same kind of message.</summary>
+    private static string Krpc(byte[] input)
+    {
+        var message = KrpcCodec.Decode(input);
+        var again = KrpcCodec.Decode(KrpcCodec.Encode(message));
+        if (again.GetType() != message.GetType()) throw new InvalidOperationException($"a {message.GetType().Name} re-encodes as a {again.GetType().Name}");
+        return message.GetType().Name;
+    }
+
+    /// <summary>A ut_pex message decodes to at most <see cref="PexMessage.MaxPeers"/> each way, and re-encodes to the same peers.</summary>
+    private static string Pex(byte[] input)
+    {
+        if (PexMessage.TryDecode(input) is not { } m) return "dropped";
+        if (m.Added.Count > PexMessage.MaxPeers || m.Dropped.Count > PexMessage.MaxPeers) throw new InvalidOperationException($"{m.Added.Count} added, {m.Dropped.Count} dropped: over the bound");
+        var again = PexMessage.TryDecode(m.Encode()) ?? throw new InvalidOperationException("a decoded ut_pex message does not decode again");
+        if (!again.Added.Select(p => p.EndPoint).SequenceEqual(m.Added.Select(p => p.EndPoint))) throw new InvalidOperationException("the added peers change in a round trip");
+        return m.Added.Count > 0 ? "added" : m.Dropped.Count > 0 ? "dropped-only" : "empty";
+    }
+
+    /// <summary>An LSD announce names a port and 1..<see cref="LsdAnnounce.MaxInfoHashes"/> info-hashes, or is dropped.</summary>
+    private static string Lsd(byte[] input)
+    {
+        if (LsdAnnounce.TryParse(input) is not { } a) return "dropped";
+        if (a.InfoHashes.Count is 0 or > LsdAnnounce.MaxInfoHashes || a.Port is < 1 or > 65535)
+            throw new InvalidOperationException($"accepted port {a.Port} with {a.InfoHashes.Count} info-hashes");
+        return a.Cookie is null ? "announce" : "announce+cookie";
+    }
+
+    private static IEnumerable<byte[]> PexSeeds() =>
+    [
+        new PexMessage([new PexPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 6881), PexFlags.Reachable), new PexPeer(new IPEndPoint(IPAddress.IPv6Loopback, 7000))],
+            [new IPEndPoint(IPAddress.Parse("10.0.0.2"), 6882)]).Encode(),
+    ];
+
+    private static IEnumerable<byte[]> LsdSeeds() =>
+    [
+        new LsdAnnounce(6881, [Hash], "cookie1").Encode(v6: false),
+        new LsdAnnounce(51413, [Hash, InfoHash.FromHex("89abcdef0123456789abcdef0123456789abcdef")], null).Encode(v6: true),
+    ];
 
     private static string Bencode(byte[] input)
     {

@@ -34,6 +34,9 @@ internal sealed class KrpcMutator
         ];
     }
 
+    /// <summary>The valid packets mutations start from: every kind of query, a response, an error.</summary>
+    public IReadOnlyList<byte[]> Seeds => _seeds;
+
     public byte[] Next()
     {
         var packet = (byte[])_seeds[_rng.Next(_seeds.Length)].Clone();

@@ -15,6 +15,9 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 {
     public static DiscoveryOptions Default { get; } = new(null, null, null, null);
 
+    /// <summary><c>--encryption</c>: message stream encryption; null keeps the config file's (or the default, enabled).</summary>
+    public EncryptionMode? Encryption { get; init; }
+
     /// <summary><paramref name="engine"/> with these switches on top.</summary>
     public TorrentEngineOptions Apply(TorrentEngineOptions engine) => engine with
     {
@@ -22,6 +25,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
         Pex = Pex ?? engine.Pex,
         Lsd = Lsd ?? engine.Lsd,
         DhtBootstrapNodes = Bootstrap ?? engine.DhtBootstrapNodes,
+        Encryption = Encryption ?? engine.Encryption,
     };
 
     /// <summary>The options, declared once: <c>--dht-bootstrap</c>, and with <paramref name="switches"/> <c>--no-dht</c>, <c>--no-pex</c>, <c>--no-lsd</c>.</summary>
@@ -40,6 +44,19 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 
         public Option<bool> NoLsd { get; } = Opt.Flag("--no-lsd", "do not announce on, or listen to, the local network (multicast)");
 
+        public Option<EncryptionMode?> Encryption { get; } = new("--encryption")
+        {
+            Description = "message stream encryption: enabled (accept encrypted peers, dial plain; the default), preferred (dial encrypted first), required (RC4 only), disabled",
+            HelpName = "mode",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+                if (Enum.TryParse<EncryptionMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _)) return mode;
+                r.AddError($"--encryption: '{text}' is not disabled, enabled, preferred or required");
+                return null;
+            },
+        };
+
         public void AddTo(Command command)
         {
             command.Options.Add(Bootstrap);
@@ -47,6 +64,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             command.Options.Add(NoDht);
             command.Options.Add(NoPex);
             command.Options.Add(NoLsd);
+            command.Options.Add(Encryption);
             command.Validators.Add(r =>
             {
                 if (Opt.Given(r.GetResult(Bootstrap)) && r.GetValue(NoDht)) r.AddError("--dht-bootstrap and --no-dht contradict each other");
@@ -57,7 +75,10 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             switches && r.GetValue(NoDht) ? false : null,
             switches && r.GetValue(NoPex) ? false : null,
             switches && r.GetValue(NoLsd) ? false : null,
-            Opt.Given(r, Bootstrap) ? r.GetValue(Bootstrap) : null);
+            Opt.Given(r, Bootstrap) ? r.GetValue(Bootstrap) : null)
+        {
+            Encryption = switches ? r.GetValue(Encryption) : null,
+        };
 
         /// <summary>"host:port" or "[v6]:port", the port 1..65535.</summary>
         private static string HostPort(ArgumentResult r, string text)

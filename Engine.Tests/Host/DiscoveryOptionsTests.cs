@@ -52,6 +52,16 @@ public sealed class DiscoveryOptionsTests
         finally { dir.Delete(recursive: true); }
     }
 
+    [Fact]
+    public void Encryption_is_enabled_unless_the_command_line_or_the_config_file_says_otherwise()
+    {
+        Assert.Equal(EncryptionMode.Enabled, Download().Encryption);
+        Assert.Equal(EncryptionMode.Required, Download("--encryption", "required").Encryption);
+        Assert.Equal(EncryptionMode.Preferred, Seed("--encryption", "Preferred").Encryption);
+        Assert.Contains("--encryption: 'rc4' is not disabled, enabled, preferred or required",
+            Assert.ThrowsAny<CommandLineException>(() => Download("--encryption", "rc4")).Message);
+    }
+
     [Theory]
     [InlineData(new[] { "--dht-bootstrap", "router.example.org" }, "--dht-bootstrap: 'router.example.org' is not host:port")]
     [InlineData(new[] { "--dht-bootstrap", "10.0.0.1:70000" }, "--dht-bootstrap: '10.0.0.1:70000' is not host:port")]

@@ -33,4 +33,7 @@ public sealed record PeerSnapshot(
 {
     /// <summary>Where we learnt of the peer: a tracker, the DHT, peer exchange, local discovery, it connected to us, or it was given.</summary>
     public PeerSource Source { get; init; }
+
+    /// <summary>The connection is RC4-encrypted (message stream encryption); false for plain ones, and for MSE that chose plaintext.</summary>
+    public bool Encrypted { get; init; }
 }

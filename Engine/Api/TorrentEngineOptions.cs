@@ -2,7 +2,9 @@ using System.Net;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Trackers;
+using Engine.Core.Encryption;
 using Engine.Dht;
+using Engine.Transports;
 using Engine.Hosting;
 using Engine.Limits;
 using Engine.Peers;
@@ -71,6 +73,13 @@ public sealed record TorrentEngineOptions
 
     /// <summary>Find peers on the local network (BEP 14: multicast announces on the interface we listen on). Private torrents never do.</summary>
     public bool Lsd { get; init; } = true;
+
+    /// <summary>
+    /// Message stream encryption (MSE/PE) on peer connections: <see cref="EncryptionMode.Enabled"/> (the default) accepts
+    /// encrypted and plain peers and dials plain; <see cref="EncryptionMode.Preferred"/> dials encrypted first;
+    /// <see cref="EncryptionMode.Required"/> speaks RC4-encrypted only; <see cref="EncryptionMode.Disabled"/> plain only.
+    /// </summary>
+    public EncryptionMode Encryption { get; init; } = EncryptionMode.Enabled;
 
     /// <summary>Timers and limits beyond these everyday settings (keep-alives, choking, trackers, magnet links, resume saves).</summary>
     public EngineTunables Tunables { get; init; } = new();
@@ -155,6 +164,13 @@ public sealed record TorrentEngineOptions
             Dht = new DhtOptions { Enabled = Dht, BootstrapNodes = DhtBootstrapNodes ?? DhtOptions.DefaultRouters },
             Pex = Pex,
             Lsd = Lsd,
+            Encryption = Encryption switch
+            {
+                EncryptionMode.Disabled => MsePolicy.Off,
+                EncryptionMode.Preferred => new MsePolicy(true, true, MseCrypto.Rc4 | MseCrypto.Plaintext, DialFallback: true),
+                EncryptionMode.Required => new MsePolicy(true, false, MseCrypto.Rc4, DialFallback: false),
+                _ => new MsePolicy(true, true, MseCrypto.None, DialFallback: false),
+            },
         };
     }
 

@@ -213,7 +213,10 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         var s = _session;
         Context.Parent.Tell(new PeerManager.PeerStats(_remote, s.RemoteId, s.DownloadRate(now), s.UploadRate(now), s.Downloaded, s.Uploaded,
             PeerInterested: s.PeerInterested, AmChoking: s.AmChoking, AmInterested: s.AmInterested, PeerChoking: s.PeerChoking,
-            LastBlockAt: s.LastBlockAt, ConnectedAt: s.ConnectedAt, PiecesHave: s.PiecesHave, Snubbed: s.IsSnubbed(now)));
+            LastBlockAt: s.LastBlockAt, ConnectedAt: s.ConnectedAt, PiecesHave: s.PiecesHave, Snubbed: s.IsSnubbed(now))
+        {
+            Encrypted = _transport is EncryptedTransport { Cipher: Core.Encryption.MseCrypto.Rc4 },
+        });
     }
 
     public void Close(string reason, bool failed, bool ban)

@@ -29,6 +29,8 @@ internal sealed class PeerListener : ReceiveActor
     private sealed record AcceptFailed(Exception Cause);
 
     private readonly IPEndPoint _endPoint;
+    private readonly MsePolicy _encryption;
+    private readonly MseTorrents _torrents;
     private readonly CancellationTokenSource _cts = new();
     private readonly HandshakeQueue _queue;                               // guarded by itself
     private readonly Dictionary<long, CancellationTokenSource> _waiting = new(); // guarded by _queue
@@ -36,16 +38,23 @@ internal sealed class PeerListener : ReceiveActor
 
     public const int MaxPendingHandshakes = HandshakeQueue.DefaultMax;
 
-    public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout, int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
+    /// <summary>The first byte of a plain BitTorrent handshake (the length of "BitTorrent protocol").</summary>
+    private const byte ProtocolNameLength = 19;
+
+    public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,
+        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
     {
         _endPoint = endPoint;
+        _encryption = encryption ?? MsePolicy.Off;
+        _torrents = torrents ?? new MseTorrents();
         _queue = new HandshakeQueue(MaxPendingHandshakes, maxPendingPerHost, handshakeTimeout,
             handshakeTimeout < TimeSpan.FromSeconds(2) ? handshakeTimeout : TimeSpan.FromSeconds(2));
         Receive<AcceptFailed>(m => ExceptionDispatchInfo.Throw(m.Cause));
     }
 
-    public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
-        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, maxPendingPerHost));
+    public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,
+        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
+        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, encryption, torrents, maxPendingPerHost));
 
     protected override void PreStart()
     {
@@ -125,6 +134,16 @@ internal sealed class PeerListener : ReceiveActor
             while (filled < buffer.Length)
             {
                 var n = await transport.ReceiveAsync(buffer.AsMemory(filled), deadline.Token).ConfigureAwait(false);
+                if (filled == 0 && n > 0 && transport is not EncryptedTransport)
+                {
+                    if (buffer[0] != ProtocolNameLength && _encryption.AcceptEncrypted)
+                    {
+                        // Not "\x13BitTorrent protocol": an MSE handshake (the start of its key). The BitTorrent handshake follows inside it.
+                        transport = await MseHandshakes.RespondAsync(transport, buffer.AsMemory(0, n), _torrents.Find, _encryption.Allowed, deadline.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (buffer[0] == ProtocolNameLength && !_encryption.AcceptPlain) n = 0; // encryption required: plain is refused
+                }
                 if (n == 0 || !HandshakePrefix.IsPlausible(buffer.AsSpan(0, filled + n)))
                 {
                     transport.Dispose();

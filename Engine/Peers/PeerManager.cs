@@ -59,6 +59,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         /// <summary>Where we learnt of the peer (set by the PeerManager).</summary>
         public PeerSource Source { get; init; }
+
+        /// <summary>The connection is RC4-encrypted (MSE/PE).</summary>
+        public bool Encrypted { get; init; }
     }
 
     // ---- outputs ------------------------------------------------------------------------------------

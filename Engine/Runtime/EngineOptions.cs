@@ -41,6 +41,9 @@ internal sealed record EngineOptions
     /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
     public bool Lsd { get; init; }
 
+    /// <summary>Message stream encryption (MSE/PE); plain only unless asked for (the public options accept encrypted peers by default).</summary>
+    public Transports.MsePolicy Encryption { get; init; } = Transports.MsePolicy.Off;
+
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;
 

@@ -89,7 +89,11 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         Receive<MetadataFetcher.MetadataFetched>(OnMetadata);
         Receive<RemoveTorrent>(m =>
         {
-            if (_torrents.Remove(m.InfoHash, out var t)) t.Forward(new TorrentActor.StopTorrent());
+            if (_torrents.Remove(m.InfoHash, out var t))
+            {
+                _engine.MseTorrents.Remove(m.InfoHash);
+                t.Forward(new TorrentActor.StopTorrent());
+            }
             else Sender.Tell(new TorrentNotFound(m.InfoHash));
         });
         Receive<ToTorrent>(m =>
@@ -108,7 +112,12 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
             if (cause is not null) Context.GetLogger().Error(cause, "{0} {1} and is stopped", m.ActorRef.Path.Name, ChildFailures.Outcome(cause));
             _fetchers.Remove(m.ActorRef);
             foreach (var (hash, actor) in _torrents)
-                if (actor.Equals(m.ActorRef)) { _torrents.Remove(hash); break; }
+                if (actor.Equals(m.ActorRef))
+                {
+                    _torrents.Remove(hash);
+                    _engine.MseTorrents.Remove(hash);
+                    break;
+                }
         });
         Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
         Receive<ToDht>(m =>
@@ -146,7 +155,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
 
     private void StartListener(IPEndPoint endPoint)
     {
-        _listener = Context.ActorOf(PeerListener.Props(endPoint, _engine.PeerSettings.HandshakeTimeout), "listener");
+        _listener = Context.ActorOf(PeerListener.Props(endPoint, _engine.PeerSettings.HandshakeTimeout, _engine.Encryption, _engine.MseTorrents), "listener");
         Context.Watch(_listener);
         _listenerBackoff.Started(Context.System.Scheduler.Now);
     }
@@ -185,6 +194,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         if (m.Subscriber is not null) fetcher.Tell(new TorrentActor.Subscribe(m.Subscriber));
         Context.Watch(fetcher);
         _torrents[hash] = fetcher;
+        _engine.MseTorrents.Add(hash);
         _fetchers[fetcher] = m;
         Sender.Tell(new TorrentAdded(hash, fetcher));
     }
@@ -225,6 +235,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         if (m.Subscriber is not null) actor.Tell(new TorrentActor.Subscribe(m.Subscriber));
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
+        _engine.MseTorrents.Add(m.Torrent.InfoHash);
         return actor;
     }
 }

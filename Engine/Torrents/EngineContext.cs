@@ -36,6 +36,12 @@ internal sealed record EngineContext(
     /// <summary>The engine's DHT node (<c>Engine.Dht.DhtNode</c>); Nobody when the DHT is off.</summary>
     public Akka.Actor.IActorRef Dht { get; init; } = Akka.Actor.ActorRefs.Nobody;
 
+    /// <summary>Message stream encryption: what is accepted and how peers are dialled.</summary>
+    public Transports.MsePolicy Encryption { get; init; } = Transports.MsePolicy.Off;
+
+    /// <summary>The torrents as encrypted handshakes name them, kept by the engine root for its listener.</summary>
+    public Transports.MseTorrents MseTorrents { get; init; } = new();
+
     /// <summary>The DHT's routing-table size for the engine's meter.</summary>
     public Dht.DhtGauge DhtSize { get; init; } = new();
 

@@ -91,6 +91,8 @@ def main():
         "allow_multiple_connections_per_ip": True,
         "out_enc_policy": policy,
         "in_enc_policy": lt.enc_policy.enabled if args.encryption == "disabled" else policy,
+        # forced: RC4 only, as a client that will not speak plaintext at all does
+        "allowed_enc_level": lt.enc_level.rc4 if args.encryption == "forced" else lt.enc_level.both,
         "announce_to_all_trackers": True,
         "announce_to_all_tiers": True,
         "alert_mask": int(cat.error_notification | cat.status_notification | cat.tracker_notification

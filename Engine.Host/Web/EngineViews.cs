@@ -19,6 +19,7 @@ public static class EngineViews
         p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress)
     {
         Source = Output.PeerOrigins.Name(p.Source),
+        Encrypted = p.Encrypted,
     };
 
     public static TrackerRow Tracker(TrackerSnapshot t) => new(t.Url, t.Tier, t.Status, t.Peers, t.LastAnnounce, t.Error);

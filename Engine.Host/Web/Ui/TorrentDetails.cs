@@ -29,6 +29,9 @@ public sealed record PeerRow(
 {
     /// <summary>How we came to know the peer: tracker, dht, pex, lsd, incoming or manual ("" until known).</summary>
     public string Source { get; init; } = "";
+
+    /// <summary>The connection is RC4-encrypted (message stream encryption).</summary>
+    public bool Encrypted { get; init; }
 }
 
 /// <summary>A tracker of a torrent and how its last announce went.</summary>

@@ -10,6 +10,9 @@ public sealed record TransmissionOptions
     /// <summary>Upload limit in KiB/s (transmission's "KB/s" are 1024 bytes); 0: unlimited.</summary>
     public int UploadLimitKiB { get; init; }
 
+    /// <summary>transmission-cli's encryption flag: <c>-et</c> tolerated (plaintext preferred), <c>-ep</c> preferred, <c>-er</c> required.</summary>
+    public string EncryptionFlag { get; init; } = "-et";
+
     /// <summary>Listen port on 127.0.0.1 (default: a free one from <see cref="PortAllocator"/>).</summary>
     public int? Port { get; init; }
 
@@ -98,9 +101,9 @@ public sealed partial class TransmissionPeer : ExternalPeer
             var port = options.Port ?? PortAllocator.Next();
             var peer = new TransmissionPeer(torrent, saveDir, seed, port, options);
             WriteSettings(peer, port, options);
-            // -et: prefer plaintext connections (our engine has no MSE); -M: no port mapping.
+            // -et (the default here): prefer plaintext connections; -er: encrypted only. -M: no port mapping.
             // stdbuf -o0: into a pipe, stdio would hold the status lines back in a 4 KiB buffer (about 10 s of them).
-            var args = new List<string> { "-o0", program, "-g", peer.ConfigDir, "-w", peer.SaveDir, "-p", port.ToString(CultureInfo.InvariantCulture), "-et", "-M", torrent.TorrentPath };
+            var args = new List<string> { "-o0", program, "-g", peer.ConfigDir, "-w", peer.SaveDir, "-p", port.ToString(CultureInfo.InvariantCulture), options.EncryptionFlag, "-M", torrent.TorrentPath };
             peer.Start(new ProcessSpec(RequiredPrograms.Find("stdbuf", "coreutils"), args) { Name = peer.Name, WorkingDirectory = peer.SaveDir });
             try
             {

@@ -8,9 +8,10 @@ using Xunit.Abstractions;
 namespace Engine.Tests.Transports;
 
 /// <summary>
-/// Message stream encryption against python3-libtorrent with encryption forced (in and out, RC4 only): it downloads
-/// from us and we from it, byte-exact — with our encryption required, and with our default (plain dialled, encrypted
-/// accepted) for the connection it opens.
+/// Message stream encryption against the real clients: python3-libtorrent with encryption forced (in and out, RC4 only)
+/// downloads from us and we from it, byte-exact — with our encryption required, and with our default (plain dialled,
+/// encrypted accepted) for the connection it opens; aria2c's encrypted first connection is served; transmission-cli
+/// with encryption required downloads from us when we dial it.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class MseInteropTests(ITestOutputHelper output) : IDisposable
@@ -53,5 +54,61 @@ public sealed class MseInteropTests(ITestOutputHelper output) : IDisposable
         await libtorrent.WaitForCompletionAsync(Bound);
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
         output.WriteLine($"libtorrent (rc4 only) downloaded from our engine ({ours})");
+    }
+
+    /// <summary>Our engine (public API) seeding <paramref name="swarm"/>'s data, announced to its opentracker, at most 1 MiB/s up.</summary>
+    private async Task<(TorrentEngine Engine, TorrentHandle Seeding)> SeedAsync(InteropSwarm swarm, EncryptionMode mode)
+    {
+        var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-" + mode)) with { Encryption = mode, UploadLimit = 1024 * 1024 });
+        var seeding = await engine.AddAsync(swarm.Torrent.TorrentPath, swarm.SeedDir);
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        return (engine, seeding);
+    }
+
+    /// <summary>Watches the seeding torrent's peers until one whose client name contains <paramref name="client"/> shows up; returns it.</summary>
+    private static async Task<PeerSnapshot?> WatchForAsync(TorrentHandle seeding, string client)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            var peer = (await seeding.GetPeersAsync()).FirstOrDefault(p => p.Client?.Contains(client, StringComparison.OrdinalIgnoreCase) == true);
+            if (peer is not null) return peer;
+            await Task.Delay(100);
+        }
+        return null;
+    }
+
+    [Fact]
+    public async Task Aria2s_first_connection_is_encrypted_and_served()
+    {
+        await using var swarm = await InteropSwarm.CreateAsync(output, "mse-aria2", 8 * 1024 * 1024 + 3, 61, fileCount: 3, pieceLength: 64 * 1024, withTracker: true);
+        var (engine, seeding) = await SeedAsync(swarm, EncryptionMode.Enabled);
+        await using (engine)
+        {
+            await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, TimeSpan.FromSeconds(30));
+            await using var aria2 = await Aria2Peer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("aria2"));
+            var peer = await WatchForAsync(seeding, "aria2");
+            Assert.True(peer is not null, "aria2c never connected");
+            Assert.True(peer.Encrypted, "aria2c's connection is plain: its encrypted first try was not served");
+            await aria2.WaitForCompletionAsync(Bound);
+            DirectoryComparer.AssertIdentical(swarm.Data.Root, aria2.DataPath);
+        }
+    }
+
+    [Fact]
+    public async Task Transmission_with_encryption_required_downloads_from_us_when_we_dial_it_encrypted()
+    {
+        await using var swarm = await InteropSwarm.CreateAsync(output, "mse-transmission", 8 * 1024 * 1024 + 5, 62, fileCount: 3, pieceLength: 64 * 1024, withTracker: true);
+        await using var transmission = await TransmissionPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("transmission"), new TransmissionOptions { EncryptionFlag = "-er" });
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 0, leechers: 1, TimeSpan.FromSeconds(30));
+        var (engine, seeding) = await SeedAsync(swarm, EncryptionMode.Required);
+        await using (engine)
+        {
+            var peer = await WatchForAsync(seeding, "transmission");
+            Assert.True(peer is not null, "we never connected to transmission");
+            Assert.True(peer.Encrypted);
+            await transmission.WaitForCompletionAsync(Bound);
+            DirectoryComparer.AssertIdentical(swarm.Data.Root, transmission.DataPath);
+        }
     }
 }

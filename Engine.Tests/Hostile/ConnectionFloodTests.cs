@@ -158,4 +158,43 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output) : IAsyncLifet
         foreach (var p in idle) if (await p.WaitClosedAsync(TimeSpan.FromMilliseconds(500))) dropped++;
         Assert.Equal(1, dropped);
     }
+
+    /// <summary>Encrypted handshakes accepted, as the public options do by default.</summary>
+    private static Engine.Runtime.EngineOptions AcceptingMse(Engine.Runtime.EngineOptions o) =>
+        o with { Encryption = new Engine.Transports.MsePolicy(true, true, Engine.Core.Encryption.MseCrypto.None, false) };
+
+    [Fact]
+    public async Task Random_bytes_taken_for_an_encrypted_handshake_are_closed_within_its_padding_bound()
+    {
+        await StartAsync(AcceptingMse);
+        var rng = new Random(12);
+        var noise = new byte[96 + 600];
+        rng.NextBytes(noise);
+        noise[0] = 0x47; // not 19: taken for the start of a Diffie-Hellman key
+        var clock = Stopwatch.StartNew();
+        var s = await RawAsync(IPAddress.Loopback, noise);
+        Assert.True(await ClosedWithinAsync(s, TimeSpan.FromSeconds(5)), "still open after 5 s");
+        output.WriteLine($"closed after {clock.ElapsedMilliseconds} ms");
+        await HonestPeerIsServedAsync();
+    }
+
+    [Fact]
+    public async Task Encrypted_handshakes_that_stall_after_their_key_do_not_keep_an_honest_peer_out()
+    {
+        await StartAsync(AcceptingMse);
+        var rng = new Random(13);
+        // Every handshake place taken by a connection that sends a plausible key, is answered, and then says nothing.
+        for (var i = 0; i < PeerListener.MaxPendingHandshakes; i++)
+        {
+            var key = new byte[96];
+            rng.NextBytes(key);
+            key[0] = 0x55;
+            await RawAsync(IPAddress.Loopback, key);
+        }
+        await Task.Delay(300);
+        var took = await HonestPeerIsServedAsync();
+        output.WriteLine($"honest peer served after {took.TotalMilliseconds:0} ms");
+        Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
+        Assert.True(await ClosedWithinAsync(_sockets[0], TimeSpan.FromSeconds(1)), "the longest waiting was not evicted");
+    }
 }

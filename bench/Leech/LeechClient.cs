@@ -35,6 +35,7 @@ public abstract class LeechClient
     public static LeechClient Create(string name, string engineHostDll) => name switch
     {
         ClientNames.Ours => new OursClient(engineHostDll),
+        ClientNames.OursRc4 => new OursClient(engineHostDll, encrypted: true),
         ClientNames.Libtorrent => new LibtorrentClient(),
         ClientNames.Aria2 => new Aria2Client(),
         ClientNames.Transmission => new TransmissionClient(),
@@ -44,10 +45,13 @@ public abstract class LeechClient
     protected static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Our engine: Engine.Host as published (its own executable) or built (under the dotnet host), told the seeders' addresses.</summary>
-public sealed class OursClient(string engineHostDll) : LeechClient
+/// <summary>
+/// Our engine: Engine.Host as published (its own executable) or built (under the dotnet host), told the seeders'
+/// addresses; with <paramref name="encrypted"/>, <c>--encryption required</c> (every connection RC4).
+/// </summary>
+public sealed class OursClient(string engineHostDll, bool encrypted = false) : LeechClient
 {
-    public override string Name => ClientNames.Ours;
+    public override string Name => encrypted ? ClientNames.OursRc4 : ClientNames.Ours;
 
     public override (string, List<string>, Dictionary<string, string?>) Command(LeechContext c)
     {
@@ -58,6 +62,7 @@ public sealed class OursClient(string engineHostDll) : LeechClient
             "--port", Str(c.Port), "--bind", "127.0.0.1", "--status-interval", "1s",
         });
         foreach (var s in c.Seeders) { args.Add("--peer"); args.Add($"127.0.0.1:{s.Port}"); }
+        if (encrypted) args.AddRange(["--encryption", "required"]);
         return (program, args, new Dictionary<string, string?>());
     }
 }

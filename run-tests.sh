@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
 # Network namespaces of the tests' own (Engine.Tests/Lab/NetNamespace) are made with ip(8).
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+# The network lab's NAT routers (Engine.Tests/Lab/NetLab) masquerade with nftables.
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"

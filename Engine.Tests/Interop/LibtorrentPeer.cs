@@ -33,6 +33,9 @@ public sealed record LibtorrentOptions
 
     /// <summary>Local service discovery (BEP 14) on the listen interface; off by default.</summary>
     public bool Lsd { get; init; }
+
+    /// <summary>A network namespace to run in (<see cref="Lab.NetLab"/>, <see cref="Lab.NetNamespace"/>); null: the test's own.</summary>
+    public string? NetNamespace { get; init; }
 }
 
 /// <summary>Latest status line of a libtorrent peer.</summary>
@@ -166,6 +169,7 @@ public sealed class LibtorrentPeer : ExternalPeer
             {
                 Name = peer.Name,
                 WorkingDirectory = peer.SaveDir,
+                NetNamespace = options.NetNamespace,
                 Environment = new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null, ["PYTHONUNBUFFERED"] = "1" },
             });
             try

@@ -8,7 +8,8 @@ namespace Engine.Tests.Lab;
 /// </summary>
 public sealed class NetNamespace : IDisposable
 {
-    private const string Prefix = "engtest-";
+    /// <summary>How every namespace the tests make begins: then the creating process's PID.</summary>
+    internal const string Prefix = "engtest-";
 
     private NetNamespace(string name) => Name = name;
 
@@ -29,7 +30,7 @@ public sealed class NetNamespace : IDisposable
     }
 
     /// <summary>Deletes namespaces of ours whose creating test process no longer exists.</summary>
-    private static void SweepOrphans()
+    internal static void SweepOrphans()
     {
         foreach (var line in RootCommands.Run("ip", "netns", "list").Output.Split('\n'))
         {

@@ -1,0 +1,117 @@
+using System.Net;
+
+namespace Engine.Tests.Lab;
+
+/// <summary>
+/// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 10.77.0.0/24)
+/// with hosts on it, and hosts on private LANs behind NAT routers (nftables masquerade in the router's namespace, so the
+/// public side sees the router's address and cannot dial in). Programs run in a host through
+/// <see cref="Interop.ProcessSpec.NetNamespace"/>. Everything is deleted on dispose, even after a failure; a run that
+/// was killed leaves namespaces named after its PID, which the next lab or <see cref="NetNamespace"/> sweeps.
+/// </summary>
+public sealed class NetLab : IDisposable
+{
+    private readonly string _prefix;
+    private readonly List<string> _namespaces = new();
+    private readonly string _public;
+    private int _nextPublic = 2, _nextPort, _nextLan;
+
+    private NetLab()
+    {
+        _prefix = $"{NetNamespace.Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+        _public = $"{_prefix}-pub";
+    }
+
+    public static NetLab Create()
+    {
+        RootCommands.Require("a network lab (namespaces, veth, bridges, nftables)");
+        if (RootCommands.Run("sh", "-c", "command -v nft").Code != 0)
+            throw new InvalidOperationException("the network lab needs nft: apt-get install nftables (run-tests.sh does)");
+        NetNamespace.SweepOrphans();
+        var lab = new NetLab();
+        try
+        {
+            lab.Namespace("pub");
+            Ip(lab._public, "link", "add", "br0", "type", "bridge");
+            Ip(lab._public, "link", "set", "br0", "up");
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A host on the public network, at the next free 10.77.0.x.</summary>
+    public LabHost AddHost(string name)
+    {
+        var ns = Namespace(name);
+        var address = IPAddress.Parse($"10.77.0.{_nextPublic++}");
+        Plug(ns, "eth0", address);
+        return new LabHost(name, ns, address);
+    }
+
+    /// <summary>A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 10.77.0.x.</summary>
+    public LabHost AddHostBehindNat(string name)
+    {
+        var router = Namespace(name + "-nat");
+        var wan = IPAddress.Parse($"10.77.0.{_nextPublic++}");
+        Plug(router, "wan", wan);
+        var lan = ++_nextLan;
+        var ns = Namespace(name);
+        Run("ip", "link", "add", "lan", "netns", router, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        Ip(router, "addr", "add", $"192.168.{lan}.1/24", "dev", "lan");
+        Ip(router, "link", "set", "lan", "up");
+        var address = IPAddress.Parse($"192.168.{lan}.2");
+        Ip(ns, "addr", "add", $"{address}/24", "dev", "eth0");
+        Ip(ns, "link", "set", "eth0", "up");
+        Ip(ns, "route", "add", "default", "via", $"192.168.{lan}.1");
+        Run("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Nft(router, "table ip nat {\n  chain postrouting {\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" masquerade\n  }\n}\n");
+        return new LabHost(name, ns, address) { PublicAddress = wan };
+    }
+
+    public void Dispose()
+    {
+        for (var i = _namespaces.Count - 1; i >= 0; i--) RootCommands.Run("ip", "netns", "delete", _namespaces[i]);
+    }
+
+    /// <summary>A veth from <paramref name="ns"/>'s <paramref name="inside"/> to a port of the public bridge, addressed and up.</summary>
+    private void Plug(string ns, string inside, IPAddress address)
+    {
+        var port = $"p{++_nextPort}";
+        Run("ip", "link", "add", inside, "netns", ns, "type", "veth", "peer", "name", port, "netns", _public);
+        Ip(_public, "link", "set", port, "master", "br0", "up");
+        Ip(ns, "addr", "add", $"{address}/24", "dev", inside);
+        Ip(ns, "link", "set", inside, "up");
+    }
+
+    private string Namespace(string role)
+    {
+        var name = $"{_prefix}-{role}";
+        Run("ip", "netns", "add", name);
+        _namespaces.Add(name);
+        Ip(name, "link", "set", "lo", "up");
+        return name;
+    }
+
+    private static void Ip(string ns, params string[] args) => Run(["ip", "-n", ns, .. args]);
+
+    private static void Nft(string ns, string rules)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, rules);
+            Run("ip", "netns", "exec", ns, "nft", "-f", file);
+        }
+        finally { File.Delete(file); }
+    }
+
+    private static void Run(params string[] command)
+    {
+        var (code, output) = RootCommands.Run(command[0], command[1..]);
+        if (code != 0) throw new InvalidOperationException($"{string.Join(' ', command)}: {output.Trim()}");
+    }
+}

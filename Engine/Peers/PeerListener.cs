@@ -60,6 +60,7 @@ internal sealed class PeerListener : ReceiveActor
     {
         _listener = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        if (_endPoint.Address.Equals(IPAddress.IPv6Any)) _listener.DualMode = true; // [::] takes IPv4 peers too (as ::ffff:a.b.c.d, unmapped below)
         _listener.Bind(_endPoint);
         _listener.Listen(128);
         var local = (IPEndPoint)_listener.LocalEndPoint!;
@@ -88,7 +89,7 @@ internal sealed class PeerListener : ReceiveActor
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
-            if (socket.RemoteEndPoint is not IPEndPoint remote || Admit(remote, ct) is not var (id, deadline))
+            if (socket.RemoteEndPoint is not IPEndPoint mapped || Admit(TcpTransport.Unmapped(mapped), ct) is not var (id, deadline))
             {
                 socket.Dispose();
                 continue;

@@ -12,8 +12,12 @@ internal sealed class TcpTransport : IPeerTransport
     {
         _socket = socket;
         _socket.NoDelay = true;
-        Remote = (IPEndPoint)socket.RemoteEndPoint!;
+        Remote = Unmapped((IPEndPoint)socket.RemoteEndPoint!);
     }
+
+    /// <summary>An IPv4 peer seen through a dual-stack socket (::ffff:a.b.c.d) as the IPv4 address it is, so bans, limits and the peer book see one address.</summary>
+    public static IPEndPoint Unmapped(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     public IPEndPoint Remote { get; }
 

@@ -8,6 +8,9 @@ namespace Engine.Tests.Lab;
 /// </summary>
 public sealed record LabHost(string Name, string Namespace, IPAddress Address)
 {
+    /// <summary>The host's IPv6 address on the public network (fd77::x); null behind NAT (the lab's NAT is IPv4).</summary>
+    public IPAddress? Address6 { get; init; }
+
     public IPAddress PublicAddress { get; init; } = Address;
 
     public bool BehindNat => !PublicAddress.Equals(Address);

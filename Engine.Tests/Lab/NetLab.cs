@@ -3,8 +3,8 @@ using System.Net;
 namespace Engine.Tests.Lab;
 
 /// <summary>
-/// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 10.77.0.0/24)
-/// with hosts on it, and hosts on private LANs behind NAT routers (nftables masquerade in the router's namespace, so the
+/// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 10.77.0.0/24
+/// and fd77::/64) with hosts on it — dual-stack, or IPv6 only — and hosts on private LANs behind NAT routers (nftables masquerade in the router's namespace, so the
 /// public side sees the router's address and cannot dial in). Programs run in a host through
 /// <see cref="Interop.ProcessSpec.NetNamespace"/>. Everything is deleted on dispose, even after a failure; a run that
 /// was killed leaves namespaces named after its PID, which the next lab or <see cref="NetNamespace"/> sweeps.
@@ -43,13 +43,16 @@ public sealed class NetLab : IDisposable
         }
     }
 
-    /// <summary>A host on the public network, at the next free 10.77.0.x.</summary>
-    public LabHost AddHost(string name)
+    /// <summary>A host on the public network at the next free 10.77.0.x and fd77::x, or (<paramref name="ipv4"/> false) at fd77::x only.</summary>
+    public LabHost AddHost(string name, bool ipv4 = true)
     {
         var ns = Namespace(name);
-        var address = IPAddress.Parse($"10.77.0.{_nextPublic++}");
-        Plug(ns, "eth0", address);
-        return new LabHost(name, ns, address);
+        var n = _nextPublic++;
+        var v4 = IPAddress.Parse($"10.77.0.{n}");
+        var v6 = IPAddress.Parse($"fd77::{n:x}");
+        Plug(ns, "eth0", ipv4 ? v4 : null);
+        Ip(ns, "-6", "addr", "add", $"{v6}/64", "dev", "eth0", "nodad"); // usable at once (no duplicate detection wait)
+        return new LabHost(name, ns, ipv4 ? v4 : v6) { Address6 = v6 };
     }
 
     /// <summary>A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 10.77.0.x.</summary>
@@ -77,13 +80,13 @@ public sealed class NetLab : IDisposable
         for (var i = _namespaces.Count - 1; i >= 0; i--) RootCommands.Run("ip", "netns", "delete", _namespaces[i]);
     }
 
-    /// <summary>A veth from <paramref name="ns"/>'s <paramref name="inside"/> to a port of the public bridge, addressed and up.</summary>
-    private void Plug(string ns, string inside, IPAddress address)
+    /// <summary>A veth from <paramref name="ns"/>'s <paramref name="inside"/> to a port of the public bridge, up, with <paramref name="address"/> when given.</summary>
+    private void Plug(string ns, string inside, IPAddress? address)
     {
         var port = $"p{++_nextPort}";
         Run("ip", "link", "add", inside, "netns", ns, "type", "veth", "peer", "name", port, "netns", _public);
         Ip(_public, "link", "set", port, "master", "br0", "up");
-        Ip(ns, "addr", "add", $"{address}/24", "dev", inside);
+        if (address is not null) Ip(ns, "addr", "add", $"{address}/24", "dev", inside);
         Ip(ns, "link", "set", inside, "up");
     }
 

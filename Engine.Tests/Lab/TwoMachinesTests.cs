@@ -25,7 +25,8 @@ public sealed class TwoMachinesTests(ITestOutputHelper output) : IDisposable
     private TestTorrent Torrent(string name, LabHost tracker)
     {
         var data = TestData.CreateTree(_dir.Sub("seed"), name, 6 * 1024 * 1024 + 77, seed: name.Length, fileCount: 4);
-        return TorrentFactory.Create(data.Root, $"http://{tracker.Address}:6969/announce", 64 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
+        var host = tracker.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{tracker.Address}]" : tracker.Address.ToString();
+        return TorrentFactory.Create(data.Root, $"http://{host}:6969/announce", 64 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
     }
 
     private async Task<HostProcess> TrackerAsync(LabHost host)
@@ -35,10 +36,10 @@ public sealed class TwoMachinesTests(ITestOutputHelper output) : IDisposable
         return tracker;
     }
 
-    private async Task<int> LeechBehindNatAsync(LabHost leecher, TestTorrent torrent, string into)
+    private async Task<int> LeechBehindNatAsync(LabHost leecher, TestTorrent torrent, string into, string bind = "0.0.0.0")
     {
         await using var download = HostProcess.InNamespace(output, leecher.Namespace,
-            "download", torrent.TorrentPath, "-o", into, "--bind", "0.0.0.0", "--port", "6881", "--no-dht", "--no-lsd", "--status-interval", "1s");
+            "download", torrent.TorrentPath, "-o", into, "--bind", bind, "--port", "6881", "--no-dht", "--no-lsd", "--status-interval", "1s");
         var code = await download.ExitCodeAsync(Bound);
         Assert.Contains(download.Lines, l => l.StartsWith("completed: ", StringComparison.Ordinal));
         return code;
@@ -77,5 +78,22 @@ public sealed class TwoMachinesTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(0, await LeechBehindNatAsync(leecherHost, torrent, _dir.Sub("down")));
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), "field-recordings"), Path.Combine(_dir.Sub("down"), "field-recordings"));
+    }
+
+    [Fact]
+    public async Task Three_hosts_with_only_ipv6_addresses_share_the_file_through_our_tracker()
+    {
+        var trackerHost = _lab.AddHost("tracker", ipv4: false);
+        var seederHost = _lab.AddHost("seeder", ipv4: false);
+        var leecherHost = _lab.AddHost("leecher", ipv4: false);
+        var torrent = Torrent("v6-only", trackerHost);
+
+        await using var tracker = await TrackerAsync(trackerHost);
+        await using var seeder = HostProcess.InNamespace(output, seederHost.Namespace,
+            "seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), "--bind", seederHost.Address.ToString(), "--port", "6881", "--no-dht", "--no-lsd");
+        await seeder.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, await LeechBehindNatAsync(leecherHost, torrent, _dir.Sub("down"), bind: leecherHost.Address.ToString()));
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), "v6-only"), Path.Combine(_dir.Sub("down"), "v6-only"));
     }
 }

@@ -55,8 +55,12 @@ public sealed class NetLab : IDisposable
         return new LabHost(name, ns, ipv4 ? v4 : v6) { Address6 = v6 };
     }
 
-    /// <summary>A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 10.77.0.x.</summary>
-    public LabHost AddHostBehindNat(string name)
+    /// <summary>
+    /// A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 10.77.0.x.
+    /// <see cref="NatKind.PortPreserving"/> keeps a connection's source port when it can (the common home router);
+    /// <see cref="NatKind.Symmetric"/> picks a random port for every new destination (the hard case for hole punching).
+    /// </summary>
+    public LabHost AddHostBehindNat(string name, NatKind kind = NatKind.PortPreserving)
     {
         var router = Namespace(name + "-nat");
         var wan = IPAddress.Parse($"10.77.0.{_nextPublic++}");
@@ -71,8 +75,20 @@ public sealed class NetLab : IDisposable
         Ip(ns, "link", "set", "eth0", "up");
         Ip(ns, "route", "add", "default", "via", $"192.168.{lan}.1");
         Run("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        Nft(router, "table ip nat {\n  chain postrouting {\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" masquerade\n  }\n}\n");
+        var masquerade = kind == NatKind.Symmetric ? "masquerade fully-random" : "masquerade";
+        Nft(router, $"table ip nat {{\n  chain postrouting {{\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" {masquerade}\n  }}\n}}\n");
         return new LabHost(name, ns, address) { PublicAddress = wan };
+    }
+
+    /// <summary>
+    /// Limits what <paramref name="host"/> sends to the public network to <paramref name="kbitPerSecond"/> (a tc token
+    /// bucket on its public interface: its own, or its NAT router's). netem does not exist in this kernel: no latency here.
+    /// </summary>
+    public void Shape(LabHost host, int kbitPerSecond)
+    {
+        var (ns, dev) = host.BehindNat ? (_namespaces.Single(n => n.EndsWith("-" + host.Name + "-nat", StringComparison.Ordinal)), "wan") : (host.Namespace, "eth0");
+        RootCommands.Run("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
+        Run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", $"{kbitPerSecond}kbit", "burst", "32kbit", "latency", "400ms");
     }
 
     public void Dispose()

@@ -53,4 +53,78 @@ public sealed class NetLabTests
         Assert.Equal(3, inward);
         Assert.DoesNotContain("reached", inwardLog);
     }
+
+    /// <summary>The public port <paramref name="server"/> sees a UDP datagram from <paramref name="client"/>'s port 40000 come from.</summary>
+    private static async Task<int> SeenPortAsync(LabHost client, LabHost server, int serverPort)
+    {
+        var receive = PythonIn(server, $"""
+            import socket
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("{server.Address}", {serverPort})); s.settimeout(10)
+            d, a = s.recvfrom(100); print("port", a[1])
+            """);
+        await Task.Delay(400);
+        var (code, _) = await PythonIn(client, $"""
+            import socket, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 40000))
+            for i in range(20): s.sendto(b"x", ("{server.Address}", {serverPort})); time.sleep(0.05)
+            """);
+        Assert.Equal(0, code);
+        var (received, log) = await receive;
+        Assert.Equal(0, received);
+        return int.Parse(log.Split("port ")[1].Trim().Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData(NatKind.PortPreserving)]
+    [InlineData(NatKind.Symmetric)]
+    public async Task A_port_preserving_nat_shows_one_port_to_everyone_and_a_symmetric_one_a_port_per_destination(NatKind kind)
+    {
+        using var lab = NetLab.Create();
+        var a = lab.AddHost("a");
+        var b = lab.AddHost("b");
+        var hidden = lab.AddHostBehindNat("hidden", kind);
+        var toA = await SeenPortAsync(hidden, a, 7001);
+        var toB = await SeenPortAsync(hidden, b, 7002);
+        if (kind == NatKind.PortPreserving)
+        {
+            Assert.Equal(40000, toA);
+            Assert.Equal(40000, toB);
+        }
+        else Assert.NotEqual(toA, toB);
+    }
+
+    [Fact]
+    public async Task Shaping_holds_a_host_to_its_rate()
+    {
+        using var lab = NetLab.Create();
+        var server = lab.AddHost("server");
+        var sender = lab.AddHost("sender");
+        lab.Shape(sender, 2000); // 2 Mbit/s: 512 KiB take about 2 s
+        var receive = PythonIn(server, $"""
+            import socket
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("{server.Address}", 7003)); s.listen(); s.settimeout(15)
+            c, a = s.accept(); n = 0
+            while True:
+                d = c.recv(65536)
+                if not d: break
+                n += len(d)
+            print("bytes", n)
+            """);
+        await Task.Delay(400);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _) = await PythonIn(sender, $"""
+            import socket, time
+            for i in range(50):
+                try: c = socket.create_connection(("{server.Address}", 7003), timeout=2); break
+                except OSError: time.sleep(0.1)
+            c.sendall(b"x" * 524288); c.close()
+            """);
+        var (received, log) = await receive;
+        var took = clock.Elapsed;
+        Assert.Equal(0, code);
+        Assert.Equal(0, received);
+        Assert.Contains("bytes 524288", log);
+        Assert.True(took > TimeSpan.FromSeconds(1.2), $"512 KiB through a 2 Mbit/s bucket in {took.TotalSeconds:F1} s"); // unshaped: a few ms
+    }
 }

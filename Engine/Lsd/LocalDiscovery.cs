@@ -9,11 +9,12 @@ namespace Engine.Lsd;
 
 /// <summary>
 /// Local service discovery (BEP 14): peers on the same network found without any tracker. A UDP socket on the multicast
-/// group's port (shared with other clients on the host) joins 239.192.152.143 on the interface we listen on (the default
-/// one when we listen on all); each tracked torrent is announced at once and every <see cref="Interval"/>, one torrent per
-/// datagram, with a cookie by which our own announces are recognised and ignored. An announce of a tracked torrent from
-/// someone else goes to the torrent as <see cref="PeersFromLsd"/> (the sender's address, the port it names). Private
-/// torrents are never tracked. A socket that cannot be had leaves LSD off, with one log line.
+/// group's port (shared with other clients on the host) joins 239.192.152.143 — and, when we listen on IPv6, a second
+/// one joins [ff15::efc0:988f] — on the interface we listen on (the default one when we listen on all); each tracked
+/// torrent is announced on each at once and every <see cref="Interval"/>, one torrent per datagram, with a cookie by which
+/// our own announces are recognised and ignored. An announce of a tracked torrent from someone else goes to the torrent
+/// as <see cref="PeersFromLsd"/> (the sender's address, the port it names). Private torrents are never tracked. A socket
+/// that cannot be had leaves that family off, with one log line.
 /// </summary>
 internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
 {
@@ -28,17 +29,20 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
 
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
-    private readonly IPAddress _interface;
+    /// <summary>One multicast group we announce on and listen to.</summary>
+    private sealed record Group(Socket Socket, IPEndPoint Address, bool V6);
+
+    private readonly IPAddress _listen;
     private readonly int _groupPort;
+    private readonly List<Group> _groups = new();
     private readonly string _cookie = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]);
     private readonly Dictionary<InfoHash, (int Port, HashSet<IActorRef> Subscribers, DateTimeOffset? Announced)> _tracked = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private Socket? _socket;
 
     public LocalDiscovery(IPAddress listenAddress, int groupPort = LsdAnnounce.GroupPort)
     {
-        _interface = listenAddress.AddressFamily == AddressFamily.InterNetwork ? listenAddress : IPAddress.Any;
+        _listen = listenAddress;
         _groupPort = groupPort;
         Receive<Track>(m =>
         {
@@ -66,27 +70,57 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        // IPv4 unless we listen on a specific IPv6 address; IPv6 too when we listen on IPv6 (on [::], both).
+        if (_listen.AddressFamily == AddressFamily.InterNetwork || _listen.Equals(IPAddress.IPv6Any)) Open(v6: false);
+        if (_listen.AddressFamily == AddressFamily.InterNetworkV6) Open(v6: true);
+        if (_groups.Count == 0) return;
+        var self = Self;
+        foreach (var g in _groups) _ = Task.Run(() => ReceiveLoop(g.Socket, self, _cts.Token));
+        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    private void Open(bool v6)
+    {
+        Socket? socket = null;
         try
         {
-            _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _socket.Bind(new IPEndPoint(IPAddress.Any, _groupPort));
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(IPAddress.Parse(LsdAnnounce.V4Group), _interface));
-            if (!_interface.Equals(IPAddress.Any)) _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, _interface.GetAddressBytes());
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 2); // beyond one router hop at most (BEP 14's note)
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true); // other clients on this host
+            socket = new Socket(v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(v6 ? IPAddress.IPv6Any : IPAddress.Any, _groupPort));
+            var group = IPAddress.Parse(v6 ? LsdAnnounce.V6Group : LsdAnnounce.V4Group);
+            if (v6)
+            {
+                var index = InterfaceIndex(_listen);
+                socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group, index));
+                if (index != 0) socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface, (int)index);
+                socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive, 2);
+                socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, true);
+            }
+            else
+            {
+                var local = _listen.AddressFamily == AddressFamily.InterNetwork ? _listen : IPAddress.Any;
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(group, local));
+                if (!local.Equals(IPAddress.Any)) socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, local.GetAddressBytes());
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 2); // beyond one router hop at most (BEP 14's note)
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true); // other clients on this host
+            }
+            _groups.Add(new Group(socket, new IPEndPoint(group, _groupPort), v6));
         }
         catch (SocketException e)
         {
-            _log.Info("local service discovery is off: {0}", e.Message);
-            _socket?.Dispose();
-            _socket = null;
-            return;
+            _log.Info("local service discovery over {0} is off: {1}", v6 ? "IPv6" : "IPv4", e.Message);
+            socket?.Dispose();
         }
-        var self = Self;
-        var socket = _socket;
-        _ = Task.Run(() => ReceiveLoop(socket, self, _cts.Token));
-        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The index of the interface that has <paramref name="address"/>; 0 (the default interface) for [::] or when none has it.</summary>
+    private static long InterfaceIndex(IPAddress address)
+    {
+        if (address.Equals(IPAddress.IPv6Any)) return 0;
+        foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                if (unicast.Address.Equals(address)) return nic.GetIPProperties().GetIPv6Properties().Index;
+        return 0;
     }
 
     /// <summary>Restarted in place after a failure: the next incarnation gets the torrents back.</summary>
@@ -100,7 +134,7 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _cts.Cancel();
-        _socket?.Dispose();
+        foreach (var g in _groups) g.Socket.Dispose();
     }
 
     private void Forget(InfoHash hash, IActorRef subscriber)
@@ -114,10 +148,11 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
     {
         var t = _tracked[hash];
         _tracked[hash] = t with { Announced = Context.System.Scheduler.Now };
-        if (_socket is null) return;
-        var packet = new LsdAnnounce(t.Port, [hash], _cookie).Encode(v6: false);
-        try { _socket.SendTo(packet, new IPEndPoint(IPAddress.Parse(LsdAnnounce.V4Group), _groupPort)); }
-        catch (SocketException e) { _log.Debug("LSD announce not sent: {0}", e.Message); }
+        foreach (var g in _groups)
+        {
+            try { g.Socket.SendTo(new LsdAnnounce(t.Port, [hash], _cookie).Encode(g.V6), g.Address); }
+            catch (SocketException e) { _log.Debug("LSD announce not sent on {0}: {1}", g.Address, e.Message); }
+        }
     }
 
     private void OnReceived(Received m)
@@ -132,7 +167,7 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
     private static async Task ReceiveLoop(Socket socket, IActorRef self, CancellationToken ct)
     {
         var buffer = new byte[LsdAnnounce.MaxPacket + 1];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         while (!ct.IsCancellationRequested)
         {
             try

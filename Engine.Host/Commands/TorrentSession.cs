@@ -126,15 +126,15 @@ public sealed class TorrentSession : IAsyncDisposable
     }
 
     private TimeSpan? _originsRead;
-    private string _origins = "";
+    private PeerOrigins _origins = PeerOrigins.None;
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     /// <summary>Where the connected peers came from and the DHT's node count (<see cref="PeerOrigins"/>), read at most every 2 s.</summary>
-    public async Task<string> OriginsAsync()
+    public async Task<PeerOrigins> OriginsAsync()
     {
         if (_originsRead is { } read && _clock.Elapsed - read < TimeSpan.FromSeconds(2)) return _origins;
         _originsRead = _clock.Elapsed;
-        try { _origins = PeerOrigins.Describe(await Torrent.GetPeersAsync(), await Engine.GetDhtStatusAsync()); }
+        try { _origins = PeerOrigins.Of(await Torrent.GetPeersAsync(), await Engine.GetDhtStatusAsync()); }
         catch (TorrentEngineException) { } // removed, or the engine is stopping: keep the last
         return _origins;
     }

@@ -44,7 +44,9 @@ public sealed class TransferDisplay
     }
 
     /// <summary>Where the peers came from and the DHT's nodes (<see cref="PeerOrigins"/>), shown under the rates; null: nothing.</summary>
-    public string? Origins { get; set; }
+    public PeerOrigins? Origins { get; set; }
+
+    private string? OriginsText => Origins?.ToString() is { Length: > 0 } text ? text : null;
 
     /// <summary>Shows the status when it is time to (always when <paramref name="force"/>).</summary>
     public void Show(TorrentSnapshot s, string? stalled, bool force = false)
@@ -54,11 +56,11 @@ public sealed class TransferDisplay
         var every = _live is not null ? RedrawInterval : _interval;
         if (!force && _lastShown is { } last && now - last < every) return;
         _lastShown = now;
-        if (_live is not null) _live.Draw(StatusView.Live(s, stalled, _mode.Files, _live.Width, Origins));
-        else if (_mode.Json) WriteJson(JsonStatus.Of(s, stalled));
+        if (_live is not null) _live.Draw(StatusView.Live(s, stalled, _mode.Files, _live.Width, OriginsText));
+        else if (_mode.Json) WriteJson(JsonStatus.Of(s, stalled, origins: Origins));
         else
         {
-            _console.Out.WriteLine(StatusView.Plain(s, stalled, Origins));
+            _console.Out.WriteLine(StatusView.Plain(s, stalled, OriginsText));
             if (_mode.Files)
                 foreach (var f in s.Files) _console.Out.WriteLine(StatusView.FileLine(f, int.MaxValue));
         }
@@ -72,9 +74,9 @@ public sealed class TransferDisplay
         var every = _live is not null ? RedrawInterval : _interval;
         if (!force && _lastShown is { } last && now - last < every) return;
         _lastShown = now;
-        if (_live is not null) _live.Draw(string.IsNullOrEmpty(Origins) ? [line] : [line, Fit.To(Origins, _live.Width)]);
-        else if (_mode.Json) WriteJson(JsonStatus.Of(s, null));
-        else _console.Out.WriteLine(string.IsNullOrEmpty(Origins) ? line : $"{line}  {Origins}");
+        if (_live is not null) _live.Draw(OriginsText is { } o ? [line, Fit.To(o, _live.Width)] : [line]);
+        else if (_mode.Json) WriteJson(JsonStatus.Of(s, null, origins: Origins));
+        else _console.Out.WriteLine(OriginsText is { } o ? $"{line}  {o}" : line);
     }
 
     /// <summary>Ends the live block: what follows is written below it.</summary>

@@ -38,6 +38,7 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
         new SettingSwitch("dht", "DHT (finding peers without a tracker)", o.Dht),
         new SettingSwitch("pex", "Peer exchange", o.Pex),
         new SettingSwitch("lsd", "Local peer discovery", o.Lsd),
+        new SettingSwitch("encryption", $"Encrypted connections ({o.Encryption.ToString().ToLowerInvariant()})", o.Encryption != EncryptionMode.Disabled),
     ];
 
     /// <summary>Changes the engine's limits (at once, every torrent) and the default save directory (created if missing).</summary>

@@ -103,6 +103,14 @@ public sealed class LiveDisplayTests(ITestOutputHelper output)
         Assert.Equal("status", status.GetProperty("type").GetString());
         Assert.Equal(12_345_678, status.GetProperty("downloadRate").GetDouble());
         Assert.Equal("no peers known", status.GetProperty("stalled").GetString());
+        Assert.False(status.TryGetProperty("dhtNodes", out _)); // nothing known yet: not written
+
+        jsonDisplay.Origins = new PeerOrigins(new Dictionary<string, int> { ["tracker"] = 2, ["dht"] = 1 }, 212);
+        jsonDisplay.Show(Snapshot(), null, force: true);
+        var withOrigins = System.Text.Json.JsonDocument.Parse(json.ToString().TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal(2, withOrigins.GetProperty("peerSources").GetProperty("tracker").GetInt32());
+        Assert.Equal(1, withOrigins.GetProperty("peerSources").GetProperty("dht").GetInt32());
+        Assert.Equal(212, withOrigins.GetProperty("dhtNodes").GetInt32());
     }
 
     [Fact(Timeout = 60_000)]

@@ -22,8 +22,7 @@ public sealed class DhtInteropTests(ITestOutputHelper output) : IDisposable
 
     private TestTorrent Torrent(string name)
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), name, 3 * 1024 * 1024 + 17, seed: name.Length, fileCount: 3);
-        return TorrentFactory.Create(data.Root, "http://127.0.0.1:9/announce", 64 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
+        return TorrentFactory.CreateSeeded(_dir, name, 3 * 1024 * 1024 + 17, fileCount: 3);
     }
 
     private TorrentEngineOptions Options(string state, params string[] bootstrap) => new()

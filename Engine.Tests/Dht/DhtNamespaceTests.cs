@@ -26,8 +26,7 @@ public sealed class DhtNamespaceTests(ITestOutputHelper output) : IDisposable
 
     private TestTorrent Torrent(string name)
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), name, 2 * 1024 * 1024 + 33, seed: name.Length, fileCount: 2);
-        return TorrentFactory.Create(data.Root, "http://127.0.0.1:9/announce", 64 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
+        return TorrentFactory.CreateSeeded(_dir, name, 2 * 1024 * 1024 + 33, fileCount: 2);
     }
 
     private static string[] Bootstrap(IEnumerable<string> nodes) => nodes.SelectMany(n => new[] { "--dht-bootstrap", n }).ToArray();

@@ -30,6 +30,18 @@ public static class TorrentFactory
     public static TestTorrent Create(string dataPath, string announceUrl, int pieceLength, string? outputPath = null)
         => Create(dataPath, [announceUrl], pieceLength, outputPath);
 
+    /// <summary>
+    /// Seed data and its torrent in one step, as most tests prepare them: <paramref name="fileCount"/> files of
+    /// <paramref name="bytes"/> in all under <c>dir/seed/name</c> (contents seeded by the name's length unless
+    /// <paramref name="contentSeed"/> says otherwise) and the torrent at <c>dir/name.torrent</c>.
+    /// </summary>
+    public static TestTorrent CreateSeeded(TempDir dir, string name, long bytes, int fileCount = 2, int pieceLength = 64 * 1024,
+        string announceUrl = "http://127.0.0.1:9/announce", int? contentSeed = null)
+    {
+        var data = TestData.CreateTree(dir.Sub("seed"), name, bytes, contentSeed ?? name.Length, fileCount);
+        return Create(data.Root, announceUrl, pieceLength, Path.Combine(dir.FullPath, name + ".torrent"));
+    }
+
     /// <summary>As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL.</summary>
     public static TestTorrent Create(string dataPath, IReadOnlyList<string> announceUrls, int pieceLength, string? outputPath = null)
     {

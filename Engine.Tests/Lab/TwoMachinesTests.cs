@@ -24,9 +24,8 @@ public sealed class TwoMachinesTests(ITestOutputHelper output) : IDisposable
 
     private TestTorrent Torrent(string name, LabHost tracker)
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), name, 6 * 1024 * 1024 + 77, seed: name.Length, fileCount: 4);
         var host = tracker.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{tracker.Address}]" : tracker.Address.ToString();
-        return TorrentFactory.Create(data.Root, $"http://{host}:6969/announce", 64 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
+        return TorrentFactory.CreateSeeded(_dir, name, 6 * 1024 * 1024 + 77, fileCount: 4, announceUrl: $"http://{host}:6969/announce");
     }
 
     private async Task<HostProcess> TrackerAsync(LabHost host)

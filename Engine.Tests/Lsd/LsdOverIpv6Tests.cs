@@ -26,8 +26,7 @@ public sealed class LsdOverIpv6Tests(ITestOutputHelper output) : IDisposable
     {
         var seederHost = _lab.AddHost("seeder", ipv4: false);
         var leecherHost = _lab.AddHost("leecher", ipv4: false);
-        var data = TestData.CreateTree(_dir.Sub("seed"), "neighbours", 3 * 1024 * 1024 + 9, seed: 10, fileCount: 2);
-        var torrent = TorrentFactory.Create(data.Root, "http://[fd77::ff]:9/announce", 64 * 1024, Path.Combine(_dir.FullPath, "neighbours.torrent"));
+        var torrent = TorrentFactory.CreateSeeded(_dir, "neighbours", 3 * 1024 * 1024 + 9, fileCount: 2, announceUrl: "http://[fd77::ff]:9/announce", contentSeed: 10);
 
         await using var seeder = HostProcess.InNamespace(output, seederHost.Namespace,
             "seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), "--bind", seederHost.Address.ToString(), "--port", "6881", "--no-dht");

@@ -16,8 +16,7 @@ public sealed class DualStackTests : IDisposable
     [Fact]
     public async Task A_seeder_on_the_ipv6_any_address_serves_an_ipv4_and_an_ipv6_leecher_and_lists_them_unmapped()
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), "both", 2 * 1024 * 1024 + 3, seed: 8, fileCount: 2);
-        var torrent = TorrentFactory.Create(data.Root, "http://127.0.0.1:9/announce", 32 * 1024, Path.Combine(_dir.FullPath, "both.torrent"));
+        var torrent = TorrentFactory.CreateSeeded(_dir, "both", 2 * 1024 * 1024 + 3, fileCount: 2, pieceLength: 32 * 1024, contentSeed: 8);
         await using var seeder = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("s")) with
         {
             ListenOn = new IPEndPoint(IPAddress.IPv6Any, 0),

@@ -15,8 +15,7 @@ public sealed class EncryptedConnectionTests : IDisposable
 
     private async Task<(TorrentEngine Seed, TorrentEngine Leech, TorrentHandle Leeching)> Pair(EncryptionMode seed, EncryptionMode leech, string name, long? uploadLimit = null)
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), name, 1024 * 1024 + 7, seed: name.Length, fileCount: 2);
-        var torrent = TorrentFactory.Create(data.Root, "http://127.0.0.1:9/announce", 32 * 1024, Path.Combine(_dir.FullPath, name + ".torrent"));
+        var torrent = TorrentFactory.CreateSeeded(_dir, name, 1024 * 1024 + 7, fileCount: 2, pieceLength: 32 * 1024);
         var seeder = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("s-" + name)) with { Encryption = seed, UploadLimit = uploadLimit });
         var seeding = await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
         await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));

@@ -19,6 +19,8 @@ command -v script >/dev/null 2>&1 || need+=(bsdutils)
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 # The network lab's NAT routers (Engine.Tests/Lab/NetLab) masquerade with nftables.
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
+# Its port-mapping routers run miniupnpd (NAT-PMP and UPnP IGD).
+command -v miniupnpd >/dev/null 2>&1 || [ -x /usr/sbin/miniupnpd ] || need+=(miniupnpd-nftables)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"

@@ -15,6 +15,9 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 {
     public static DiscoveryOptions Default { get; } = new(null, null, null, null);
 
+    /// <summary><c>--port-mapping</c>: ask the router to forward the listen port (NAT-PMP); null keeps the config file's (off by default).</summary>
+    public bool? PortMapping { get; init; }
+
     /// <summary><c>--encryption</c>: message stream encryption; null keeps the config file's (or the default, enabled).</summary>
     public EncryptionMode? Encryption { get; init; }
 
@@ -26,6 +29,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
         Lsd = Lsd ?? engine.Lsd,
         DhtBootstrapNodes = Bootstrap ?? engine.DhtBootstrapNodes,
         Encryption = Encryption ?? engine.Encryption,
+        PortMapping = PortMapping ?? engine.PortMapping,
     };
 
     /// <summary>The options, declared once: <c>--dht-bootstrap</c>, and with <paramref name="switches"/> <c>--no-dht</c>, <c>--no-pex</c>, <c>--no-lsd</c>.</summary>
@@ -43,6 +47,8 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
         public Option<bool> NoPex { get; } = Opt.Flag("--no-pex", "do not exchange peer lists with peers (ut_pex)");
 
         public Option<bool> NoLsd { get; } = Opt.Flag("--no-lsd", "do not announce on, or listen to, the local network (multicast)");
+
+        public Option<bool> PortMapping { get; } = Opt.Flag("--port-mapping", "ask the router to forward the peer port (NAT-PMP), removed again at exit");
 
         public Option<EncryptionMode?> Encryption { get; } = new("--encryption")
         {
@@ -65,6 +71,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             command.Options.Add(NoPex);
             command.Options.Add(NoLsd);
             command.Options.Add(Encryption);
+            command.Options.Add(PortMapping);
             command.Validators.Add(r =>
             {
                 if (Opt.Given(r.GetResult(Bootstrap)) && r.GetValue(NoDht)) r.AddError("--dht-bootstrap and --no-dht contradict each other");
@@ -78,6 +85,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             Opt.Given(r, Bootstrap) ? r.GetValue(Bootstrap) : null)
         {
             Encryption = switches ? r.GetValue(Encryption) : null,
+            PortMapping = switches && r.GetValue(PortMapping) ? true : null,
         };
 
         /// <summary>"host:port" or "[v6]:port", the port 1..65535.</summary>

@@ -82,6 +82,7 @@ public static class DownloadCommand
                 stalled = StallReason.Of(status, trackers, sinceData.Elapsed);
             }
             display.Origins = await session.OriginsAsync();
+            if (await session.PortMappingNoteAsync() is { } mapping) display.Note(mapping);
             display.Show(status, stalled);
             if (status.IsComplete && status.State == TorrentState.Seeding)
             {

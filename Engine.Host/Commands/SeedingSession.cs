@@ -25,6 +25,7 @@ public static class SeedingSession
             if (status.State == TorrentState.Stopped) return "removed in the web ui";
             var reason = limits.Reached(status.Uploaded, status.TotalBytes, clock.Elapsed);
             display.Origins = await torrent.OriginsAsync();
+            if (await torrent.PortMappingNoteAsync() is { } mapping) display.Note(mapping);
             display.ShowLine(Line(status, clock.Elapsed), status, force: reason is not null);
             if (reason is not null) return reason;
             if (!await stop.DelayAsync(TimeSpan.FromMilliseconds(250))) return "interrupted";

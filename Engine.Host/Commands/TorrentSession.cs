@@ -139,6 +139,25 @@ public sealed class TorrentSession : IAsyncDisposable
         return _origins;
     }
 
+    private string? _mappingTold;
+    private TimeSpan? _mappingAsked;
+
+    /// <summary>A line to show when the port mapping's state changes (mapped, or why not), once per change; null otherwise.</summary>
+    public async Task<string?> PortMappingNoteAsync()
+    {
+        if (!Engine.Options.PortMapping || _mappingAsked is { } asked && _clock.Elapsed - asked < TimeSpan.FromSeconds(1)) return null;
+        _mappingAsked = _clock.Elapsed;
+        PortMappingStatus m;
+        try { m = await Engine.GetPortMappingAsync(); }
+        catch (TorrentEngineException) { return null; }
+        var line = m.Mapped
+            ? $"port mapping: {m.ExternalAddress}:{m.TcpPort} (TCP) and :{m.UdpPort} (UDP) forwarded by {m.Gateway} (NAT-PMP)"
+            : m.State is "asking the router" or "looking for the router" ? null : "port mapping: " + m.State;
+        if (line is null || line == _mappingTold) return null;
+        _mappingTold = line;
+        return line;
+    }
+
     /// <summary>The torrent's trackers (empty once it was removed).</summary>
     public async Task<IReadOnlyList<TrackerSnapshot>> TrackersAsync()
     {

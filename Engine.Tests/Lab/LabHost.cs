@@ -13,5 +13,8 @@ public sealed record LabHost(string Name, string Namespace, IPAddress Address)
 
     public IPAddress PublicAddress { get; init; } = Address;
 
+    /// <summary>The NAT router's namespace, for a host behind NAT that has one running miniupnpd; null otherwise.</summary>
+    public string? Router { get; init; }
+
     public bool BehindNat => !PublicAddress.Equals(Address);
 }

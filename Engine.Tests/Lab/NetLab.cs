@@ -3,7 +3,8 @@ using System.Net;
 namespace Engine.Tests.Lab;
 
 /// <summary>
-/// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 10.77.0.0/24
+/// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 11.77.0.0/24 —
+/// a public range, so that miniupnpd agrees to forward to it; nothing leaves the namespaces —
 /// and fd77::/64) with hosts on it — dual-stack, or IPv6 only — and hosts on private LANs behind NAT routers (nftables masquerade in the router's namespace, so the
 /// public side sees the router's address and cannot dial in). Programs run in a host through
 /// <see cref="Interop.ProcessSpec.NetNamespace"/>. Everything is deleted on dispose, even after a failure; a run that
@@ -13,6 +14,8 @@ public sealed class NetLab : IDisposable
 {
     private readonly string _prefix;
     private readonly List<string> _namespaces = new();
+    private readonly List<Interop.ExternalProcess> _daemons = new();
+    private readonly List<string> _files = new();
     private readonly string _public;
     private int _nextPublic = 2, _nextPort, _nextLan;
 
@@ -43,12 +46,12 @@ public sealed class NetLab : IDisposable
         }
     }
 
-    /// <summary>A host on the public network at the next free 10.77.0.x and fd77::x, or (<paramref name="ipv4"/> false) at fd77::x only.</summary>
+    /// <summary>A host on the public network at the next free 11.77.0.x and fd77::x, or (<paramref name="ipv4"/> false) at fd77::x only.</summary>
     public LabHost AddHost(string name, bool ipv4 = true)
     {
         var ns = Namespace(name);
         var n = _nextPublic++;
-        var v4 = IPAddress.Parse($"10.77.0.{n}");
+        var v4 = IPAddress.Parse($"11.77.0.{n}");
         var v6 = IPAddress.Parse($"fd77::{n:x}");
         Plug(ns, "eth0", ipv4 ? v4 : null);
         Ip(ns, "-6", "addr", "add", $"{v6}/64", "dev", "eth0", "nodad"); // usable at once (no duplicate detection wait)
@@ -56,14 +59,15 @@ public sealed class NetLab : IDisposable
     }
 
     /// <summary>
-    /// A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 10.77.0.x.
+    /// A host alone on a private LAN (192.168.n.2) behind a NAT router whose public side is the next 11.77.0.x.
     /// <see cref="NatKind.PortPreserving"/> keeps a connection's source port when it can (the common home router);
     /// <see cref="NatKind.Symmetric"/> picks a random port for every new destination (the hard case for hole punching).
     /// </summary>
-    public LabHost AddHostBehindNat(string name, NatKind kind = NatKind.PortPreserving)
+    /// <param name="portMapping">The router also runs miniupnpd (NAT-PMP and UPnP IGD, for hosts on its LAN).</param>
+    public LabHost AddHostBehindNat(string name, NatKind kind = NatKind.PortPreserving, bool portMapping = false)
     {
         var router = Namespace(name + "-nat");
-        var wan = IPAddress.Parse($"10.77.0.{_nextPublic++}");
+        var wan = IPAddress.Parse($"11.77.0.{_nextPublic++}");
         Plug(router, "wan", wan);
         var lan = ++_nextLan;
         var ns = Namespace(name);
@@ -76,8 +80,42 @@ public sealed class NetLab : IDisposable
         Ip(ns, "route", "add", "default", "via", $"192.168.{lan}.1");
         Run("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         var masquerade = kind == NatKind.Symmetric ? "masquerade fully-random" : "masquerade";
-        Nft(router, $"table ip nat {{\n  chain postrouting {{\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" {masquerade}\n  }}\n}}\n");
-        return new LabHost(name, ns, address) { PublicAddress = wan };
+        if (!portMapping)
+        {
+            Nft(router, $"table ip nat {{\n  chain postrouting {{\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" {masquerade}\n  }}\n}}\n");
+            return new LabHost(name, ns, address) { PublicAddress = wan };
+        }
+        // miniupnpd 2.3 (nftables) adds its rules to chains of "table inet filter": the forward chain's "miniupnpd" and
+        // the NAT chains "prerouting_miniupnpd" / "postrouting_miniupnpd", which these hooks jump to.
+        Nft(router, "table inet filter {\n" +
+            "  chain forward { type filter hook forward priority 0; policy accept; jump miniupnpd; }\n  chain miniupnpd { }\n" +
+            "  chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }\n" +
+            $"  chain postrouting {{ type nat hook postrouting priority 100; policy accept; oifname \"wan\" {masquerade}; jump postrouting_miniupnpd; }}\n" +
+            "  chain prerouting_miniupnpd { }\n  chain postrouting_miniupnpd { }\n}\n");
+        StartMiniupnpd(router, lan);
+        return new LabHost(name, ns, address) { PublicAddress = wan, Router = router };
+    }
+
+    /// <summary>The forwards miniupnpd has made on <paramref name="host"/>'s router (the nft rules naming a port).</summary>
+    public string PortForwards(LabHost host) =>
+        RootCommands.Run("ip", "netns", "exec", host.Router ?? throw new InvalidOperationException($"{host.Name} has no router"), "nft", "list", "chain", "inet", "filter", "prerouting_miniupnpd").Output;
+
+    private void StartMiniupnpd(string router, int lan)
+    {
+        var program = Interop.RequiredPrograms.Find("miniupnpd", "miniupnpd-nftables");
+        var dir = Directory.CreateTempSubdirectory("miniupnpd-").FullName;
+        _files.Add(dir);
+        var config = Path.Combine(dir, "miniupnpd.conf");
+        File.WriteAllText(config, $"ext_ifname=wan\nlistening_ip=lan\nenable_natpmp=yes\nenable_upnp=yes\nsecure_mode=yes\n" +
+            $"uuid={Guid.NewGuid()}\nallow 1024-65535 192.168.{lan}.0/24 1024-65535\ndeny 0-65535 0.0.0.0/0 0-65535\n");
+        var daemon = Interop.ExternalProcess.Start(new Interop.ProcessSpec(program, ["-f", config, "-d", "-P", Path.Combine(dir, "miniupnpd.pid")])
+        {
+            Name = "miniupnpd " + router,
+            NetNamespace = router,
+            MaxLifetime = TimeSpan.FromMinutes(5),
+        });
+        _daemons.Add(daemon);
+        Thread.Sleep(300); // its sockets (SSDP, NAT-PMP on 5351) are bound within a few ms of starting
     }
 
     /// <summary>
@@ -93,6 +131,11 @@ public sealed class NetLab : IDisposable
 
     public void Dispose()
     {
+        foreach (var d in _daemons) d.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var dir in _files)
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
         for (var i = _namespaces.Count - 1; i >= 0; i--) RootCommands.Run("ip", "netns", "delete", _namespaces[i]);
     }
 

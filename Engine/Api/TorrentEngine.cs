@@ -277,6 +277,15 @@ public sealed class TorrentEngine : IAsyncDisposable
             : null;
     }
 
+    /// <summary>How the port mapping went: the router, its external address, the TCP and UDP ports it forwards to us, or why not.</summary>
+    public async Task<PortMappingStatus> GetPortMappingAsync(CancellationToken ct = default)
+    {
+        ThrowIfStopped();
+        var s = (PortMapping.PortMapper.Status)await AskRootAsync(new EngineRoot.ToPortMapper(new PortMapping.PortMapper.GetStatus()), TimeSpan.FromSeconds(5), ct)
+            .ConfigureAwait(false);
+        return new PortMappingStatus(s.Gateway, s.ExternalAddress, s.TcpPort, s.UdpPort, s.State);
+    }
+
     /// <summary>The DHT node's routing table and the torrents announced to it; null when the DHT is off.</summary>
     public async Task<DhtTable?> GetDhtTableAsync(CancellationToken ct = default)
     {

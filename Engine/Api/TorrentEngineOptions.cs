@@ -75,6 +75,13 @@ public sealed record TorrentEngineOptions
     public bool Lsd { get; init; } = true;
 
     /// <summary>
+    /// Ask the router to forward the listen port (TCP and UDP) with NAT-PMP, renewed while the engine runs and removed at
+    /// stop, so peers outside can connect. Never for a listener on loopback. <see cref="TorrentEngine.GetPortMappingAsync"/> tells how it went.
+    /// Off by default for now (UPnP IGD, which more routers speak, is not there yet).
+    /// </summary>
+    public bool PortMapping { get; init; }
+
+    /// <summary>
     /// Message stream encryption (MSE/PE) on peer connections: <see cref="EncryptionMode.Enabled"/> (the default) accepts
     /// encrypted and plain peers and dials plain; <see cref="EncryptionMode.Preferred"/> dials encrypted first;
     /// <see cref="EncryptionMode.Required"/> speaks RC4-encrypted only; <see cref="EncryptionMode.Disabled"/> plain only.
@@ -164,6 +171,7 @@ public sealed record TorrentEngineOptions
             Dht = new DhtOptions { Enabled = Dht, BootstrapNodes = DhtBootstrapNodes ?? DhtOptions.DefaultRouters },
             Pex = Pex,
             Lsd = Lsd,
+            PortMapping = PortMapping,
             Encryption = Encryption switch
             {
                 EncryptionMode.Disabled => MsePolicy.Off,

@@ -10,7 +10,7 @@ namespace Engine.Hosting;
 /// <c>ListenOn</c> ("0.0.0.0:6881", "[::]:6881", "127.0.0.1:0"; "none" for no listener), <c>StateDirectory</c>,
 /// <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c> and <c>DownloadLimit</c> (bytes/s),
 /// <c>DiskBudgetBytes</c>, <c>Session</c> (true/false), <c>SessionDirectory</c>, <c>Dht</c>, <c>Pex</c>, <c>Lsd</c> (true/false),
-/// <c>DhtBootstrapNodes</c> (an array of "host:port"), <c>Encryption</c> (disabled, enabled, preferred, required). A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
+/// <c>DhtBootstrapNodes</c> (an array of "host:port"), <c>Encryption</c> (disabled, enabled, preferred, required), <c>PortMapping</c> (true/false). A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
 /// naming the key and the value.
 /// </summary>
 internal static class TorrentEngineConfiguration
@@ -29,6 +29,7 @@ internal static class TorrentEngineConfiguration
         if (Bool(section, "Dht") is { } dht) o = o with { Dht = dht };
         if (Bool(section, "Pex") is { } pex) o = o with { Pex = pex };
         if (Bool(section, "Lsd") is { } lsd) o = o with { Lsd = lsd };
+        if (Bool(section, "PortMapping") is { } mapping) o = o with { PortMapping = mapping };
         if (section["Encryption"] is { } encryption)
             o = o with
             {

@@ -41,6 +41,9 @@ internal sealed record EngineOptions
     /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
     public bool Lsd { get; init; }
 
+    /// <summary>Ask the router to forward the listen port (NAT-PMP). Off unless asked for (the public options turn it on).</summary>
+    public bool PortMapping { get; init; }
+
     /// <summary>Message stream encryption (MSE/PE); plain only unless asked for (the public options accept encrypted peers by default).</summary>
     public Transports.MsePolicy Encryption { get; init; } = Transports.MsePolicy.Off;
 

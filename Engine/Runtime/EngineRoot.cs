@@ -39,12 +39,16 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     /// <summary>Forwards <paramref name="Message"/> to the DHT node (the reply goes to the sender); replies <see cref="DhtOff"/> when there is none.</summary>
     public sealed record ToDht(object Message);
     public sealed record DhtOff;
+
+    /// <summary>Forwards <see cref="PortMapping.PortMapper.GetStatus"/> to the port mapper; answers a status saying it is off when there is none.</summary>
+    public sealed record ToPortMapper(object Message);
     /// <summary>Replies <see cref="ListenEndPoint"/> once bound (or the bind failure).</summary>
     public sealed record GetListenEndPoint;
     public sealed record ListenEndPoint(IPEndPoint? EndPoint);
 
     private sealed class RestartListener { public static readonly RestartListener Instance = new(); }
 
+    private IActorRef _portMapper = ActorRefs.Nobody;
     private EngineContext _engine;
     private IActorRef _dht = ActorRefs.Nobody;
     private readonly string _resumeDirectory;
@@ -58,7 +62,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private IPEndPoint? _bound;
     private int _fetcherCount;
 
-    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
+    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false)
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
@@ -66,6 +70,9 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         if (listenOn is not null) StartListener(listenOn);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(listenOn, dht);
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
+        // A listener on loopback cannot be reached from outside: nothing to ask the router for.
+        if (listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address))
+            _portMapper = Context.ActorOf(PortMapping.PortMapper.Props(listenOn.Port), "port-mapper");
 
         Receive<PeerListener.Bound>(m =>
         {
@@ -120,6 +127,11 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
                 }
         });
         Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
+        Receive<ToPortMapper>(m =>
+        {
+            if (_portMapper.IsNobody()) Sender.Tell(new PortMapping.PortMapper.Status(null, null, null, null, "off"));
+            else _portMapper.Forward(m.Message);
+        });
         Receive<ToDht>(m =>
         {
             if (_dht.IsNobody()) Sender.Tell(new DhtOff());
@@ -133,8 +145,8 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd));
+    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false)
+        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping));
 
     /// <summary>
     /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT

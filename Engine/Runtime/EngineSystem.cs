@@ -90,7 +90,7 @@ internal sealed class EngineSystem : IAsyncDisposable
             probe.Stop();
             context = context with { ListenPort = listen.Port };
         }
-        var root = factory.ActorOf(EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd), name);
+        var root = factory.ActorOf(EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd, options.PortMapping), name);
         return (root, context);
     }
 

@@ -13,6 +13,10 @@ internal static class PeerAddress
     /// <summary>IPv4-mapped IPv6 addresses as the IPv4 address they are.</summary>
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
+    /// <summary>An endpoint seen through a dual-stack socket (::ffff:a.b.c.d) as the IPv4 endpoint it is.</summary>
+    public static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
     /// <summary>127.0.0.1 or ::1 (also as an IPv4-mapped address).</summary>
     public static bool IsSharedHost(IPAddress address)
     {

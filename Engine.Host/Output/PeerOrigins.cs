@@ -28,8 +28,6 @@ public sealed record PeerOrigins(IReadOnlyDictionary<string, int> Sources, int? 
     }
 
     /// <summary>The text form; empty when there is nothing to say.</summary>
-    public static string Describe(IReadOnlyList<PeerSnapshot> peers, DhtStatus? dht) => Of(peers, dht).ToString();
-
     public override string ToString()
     {
         var from = Sources.Count == 0 ? "" : "from " + string.Join(", ", Sources.Select(s => $"{s.Key} {s.Value}"));

@@ -17,10 +17,10 @@ public sealed class PeerOriginsTests
     public void Sources_are_counted_in_a_fixed_order_and_the_dht_node_count_follows()
     {
         PeerSnapshot[] peers = [Peer(1, PeerSource.Pex), Peer(2, PeerSource.Tracker), Peer(3, PeerSource.Dht), Peer(4, PeerSource.Pex), Peer(5, PeerSource.Incoming)];
-        Assert.Equal("from tracker 1, dht 1, pex 2, incoming 1  dht 143 nodes", PeerOrigins.Describe(peers, Dht(143)));
-        Assert.Equal("from lsd 1", PeerOrigins.Describe([Peer(1, PeerSource.Lsd)], null));
-        Assert.Equal("dht 1 node", PeerOrigins.Describe([], Dht(1)));
-        Assert.Equal("", PeerOrigins.Describe([], null));
+        Assert.Equal("from tracker 1, dht 1, pex 2, incoming 1  dht 143 nodes", PeerOrigins.Of(peers, Dht(143)).ToString());
+        Assert.Equal("from lsd 1", PeerOrigins.Of([Peer(1, PeerSource.Lsd)], null).ToString());
+        Assert.Equal("dht 1 node", PeerOrigins.Of([], Dht(1)).ToString());
+        Assert.Equal("", PeerOrigins.Of([], null).ToString());
     }
 
     [Fact]

@@ -309,12 +309,16 @@ public sealed class TorrentEngine : IAsyncDisposable
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bound.CancelAfter(within ?? TimeSpan.FromSeconds(60));
         await using (bound.Token.Register(() => collector.Tell(new DhtLookupCollector.Cut())).ConfigureAwait(false))
-        {
-            // The collector answers a cut at once; should it be gone (the engine stopping), the caller still gets an answer.
-            await Task.WhenAny(result.Task, Task.Delay(Timeout.InfiniteTimeSpan, bound.Token).ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(2)),
-                TaskScheduler.Default).Unwrap()).ConfigureAwait(false);
-        }
+            await Task.WhenAny(result.Task, GraceAfter(bound.Token)).ConfigureAwait(false);
         return result.Task.IsCompleted ? await result.Task.ConfigureAwait(false) : new DhtLookupResult(infoHash, [], 0, 0, 0, false);
+
+        // The collector answers a cut at once; should it be gone (the engine stopping), the caller still gets an answer.
+        static async Task GraceAfter(CancellationToken cut)
+        {
+            try { await Task.Delay(Timeout.InfiniteTimeSpan, cut).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

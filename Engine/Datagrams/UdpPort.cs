@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
+using Engine.Core.Peers;
 
 namespace Engine.Datagrams;
 
@@ -93,8 +94,7 @@ internal sealed class UdpPort : ReceiveActor
                 try { r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false); }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize) { continue; } // ICMP noise, oversized datagrams
                 if (r.ReceivedBytes == 0 || buffer[0] != (byte)'d') continue; // not the DHT's (uTP's, when it lands)
-                var from = (IPEndPoint)r.RemoteEndPoint;
-                if (from.Address.IsIPv4MappedToIPv6) from = new IPEndPoint(from.Address.MapToIPv4(), from.Port);
+                var from = PeerAddress.Normalize((IPEndPoint)r.RemoteEndPoint);
                 self.Tell(new Received(buffer.AsSpan(0, r.ReceivedBytes).ToArray(), from));
             }
         }

@@ -89,7 +89,7 @@ internal sealed class PeerListener : ReceiveActor
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
-            if (socket.RemoteEndPoint is not IPEndPoint mapped || Admit(TcpTransport.Unmapped(mapped), ct) is not var (id, deadline))
+            if (socket.RemoteEndPoint is not IPEndPoint mapped || Admit(PeerAddress.Normalize(mapped), ct) is not var (id, deadline))
             {
                 socket.Dispose();
                 continue;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
+using Engine.Core.Peers;
 
 namespace Engine.Transports;
 
@@ -12,12 +13,9 @@ internal sealed class TcpTransport : IPeerTransport
     {
         _socket = socket;
         _socket.NoDelay = true;
-        Remote = Unmapped((IPEndPoint)socket.RemoteEndPoint!);
+        // An IPv4 peer reaching a dual-stack listener is seen at its IPv4 address: bans, limits and the peer book see one address.
+        Remote = PeerAddress.Normalize((IPEndPoint)socket.RemoteEndPoint!);
     }
-
-    /// <summary>An IPv4 peer seen through a dual-stack socket (::ffff:a.b.c.d) as the IPv4 address it is, so bans, limits and the peer book see one address.</summary>
-    public static IPEndPoint Unmapped(IPEndPoint endPoint) =>
-        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     public IPEndPoint Remote { get; }
 

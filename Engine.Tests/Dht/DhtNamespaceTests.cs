@@ -76,4 +76,27 @@ public sealed class DhtNamespaceTests(ITestOutputHelper output) : IDisposable
         await leecher.WaitForDownloadAsync(Bound);
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), "keynote"), Path.Combine(_dir.Sub("down"), "keynote"));
     }
+
+    [Fact]
+    public async Task Over_ipv6_dht_get_peers_finds_a_libtorrent_seeder_through_libtorrent_nodes()
+    {
+        // BEP 32: the same private DHT with IPv6 addresses only (fd77::2 and up on the namespace's loopback).
+        for (var i = 2; i <= 4; i++) _ns.AddAddress(System.Net.IPAddress.Parse($"fd77::{i}"));
+        _ns.AddAddress(System.Net.IPAddress.Parse("fd77::20"));
+        var torrent = Torrent("seminar-v6");
+        var port = PortAllocator.Next();
+        await using var libtorrent = await LibtorrentDht.StartAsync(port, firstAddress: "fd77::2", seedTorrent: torrent.TorrentPath,
+            dataDirectory: _dir.Sub("seed"), netNamespace: _ns.Name);
+        var seeder = $"[fd77::2]:{port}";
+        var found = false;
+        for (var attempt = 0; attempt < 6 && !found; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(TimeSpan.FromSeconds(3));
+            await using var lookup = HostProcess.InNamespace(output, _ns.Name,
+                ["dht", "get-peers", torrent.InfoHashHex, "--bind", "fd77::20", "--port", "0", "--timeout", "20s", .. Bootstrap(libtorrent.Nodes)]);
+            Assert.Equal(0, await lookup.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            found = lookup.Lines.Any(l => l.Trim() == seeder);
+        }
+        Assert.True(found, $"dht get-peers over IPv6 never listed the seeder {seeder}");
+    }
 }

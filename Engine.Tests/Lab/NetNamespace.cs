@@ -42,5 +42,14 @@ public sealed class NetNamespace : IDisposable
         }
     }
 
+    /// <summary>Gives the namespace's loopback one more address (<c>fd77::2</c>, <c>127.0.0.9</c>), usable at once.</summary>
+    public void AddAddress(System.Net.IPAddress address)
+    {
+        var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        string[] args = v6 ? ["-n", Name, "-6", "addr", "add", $"{address}/128", "dev", "lo", "nodad"] : ["-n", Name, "addr", "add", $"{address}/32", "dev", "lo"];
+        var (code, output) = RootCommands.Run("ip", args);
+        if (code != 0) throw new InvalidOperationException($"ip {string.Join(' ', args)}: {output.Trim()}");
+    }
+
     public void Dispose() => RootCommands.Run("ip", "netns", "delete", Name);
 }

@@ -61,12 +61,14 @@ def main():
 
     first = ipaddress.ip_address(args.first_address)
     addresses = [str(first + i) for i in range(args.nodes)]
-    others = ["%s:%d" % (a, args.port) for a in addresses]
+    def endpoint(a):  # [v6]:port or v4:port
+        return ("[%s]:%d" if ":" in a else "%s:%d") % (a, args.port)
+    others = [endpoint(a) for a in addresses]
     cat = lt.alert.category_t
     sessions = []
     for i, address in enumerate(addresses):
         settings = {
-            "listen_interfaces": "%s:%d" % (address, args.port),
+            "listen_interfaces": endpoint(address),
             "listen_system_port_fallback": False,
             "enable_dht": True,
             "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,

@@ -1,0 +1,55 @@
+namespace Engine.Core.Utp;
+
+/// <summary>
+/// LEDBAT congestion control (BEP 29, RFC 6817): the window grows while the one-way queuing delay is below the 100 ms
+/// target and shrinks above it, by at most <see cref="MaxGainPerRtt"/> bytes per round trip, so a uTP flow fills an idle
+/// link yet yields to TCP once a queue builds. Slow start (the window grows by what is acknowledged, doubling per round
+/// trip) runs until the delay reaches half the target or a packet is lost. A loss halves the window (once per round
+/// trip); a timeout drops it to one packet and slow-starts again up to half the window it had.
+/// </summary>
+internal sealed class Ledbat(int packetSize, int maxWindow)
+{
+    private readonly int _maxWindow = maxWindow;
+    public const long TargetMicros = 100_000;
+    public const int MaxGainPerRtt = 3000;
+
+    private long _lastCutMicros = long.MinValue / 2;
+    private int _slowStartThreshold = int.MaxValue;
+
+    public int Window { get; private set; } = Math.Min(packetSize * 8, maxWindow);
+    public bool SlowStart { get; private set; } = true;
+
+    /// <summary><paramref name="ackedBytes"/> were acknowledged while <paramref name="queuingDelayMicros"/> of delay was measured.</summary>
+    public void OnAck(int ackedBytes, long queuingDelayMicros)
+    {
+        if (ackedBytes <= 0) return;
+        if (SlowStart && (queuingDelayMicros > TargetMicros / 2 || Window >= _slowStartThreshold)) SlowStart = false;
+        double gain;
+        if (SlowStart) gain = ackedBytes;
+        else
+        {
+            var delayFactor = (TargetMicros - Math.Min(queuingDelayMicros, 4 * TargetMicros)) / (double)TargetMicros;
+            var windowFactor = Math.Min(1.0, ackedBytes / (double)Math.Max(Window, 1));
+            gain = MaxGainPerRtt * delayFactor * windowFactor;
+        }
+        Window = (int)Math.Clamp(Window + gain, packetSize, _maxWindow);
+    }
+
+    /// <summary>A packet was lost (three duplicate ACKs or a selective ACK past it): halve, at most once per <paramref name="rttMicros"/>.</summary>
+    public void OnLoss(long nowMicros, long rttMicros)
+    {
+        SlowStart = false;
+        if (nowMicros - _lastCutMicros < rttMicros) return;
+        _lastCutMicros = nowMicros;
+        Window = Math.Max(Window / 2, packetSize);
+    }
+
+    /// <summary>The retransmission timer fired: nothing is getting through, start again from one packet.</summary>
+    public void OnTimeout(long nowMicros)
+    {
+        _lastCutMicros = nowMicros;
+        _slowStartThreshold = Math.Max(Window / 2, 2 * packetSize);
+        Window = packetSize;
+        SlowStart = true;
+    }
+}

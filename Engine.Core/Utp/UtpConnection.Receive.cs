@@ -1,0 +1,179 @@
+using System.Buffers;
+
+namespace Engine.Core.Utp;
+
+internal sealed partial class UtpConnection
+{
+    private readonly Queue<(byte[] Buffer, int Length)> _delivered = new();
+    private int _deliveredOffset;
+    private int _deliveredBytes;
+    private readonly byte[]?[] _early = new byte[OutOfOrderSlots][];
+    private readonly int[] _earlyLength = new int[OutOfOrderSlots];
+    private int _earlyCount;
+    private int _outOfOrderBytes;
+    private bool _peerFin;
+    private ushort _peerFinSeq;
+    private bool _peerFinInOrder;
+    private bool _readerClosed;
+    private bool _peerConfirmed;
+
+    /// <summary>The peer has ended its direction and the reader has taken every byte before the end.</summary>
+    public bool ReadEnded => _peerFinInOrder && _deliveredBytes == 0;
+    /// <summary>A read would return bytes, or the end, or the failure.</summary>
+    public bool Readable => _deliveredBytes > 0 || ReadEnded || State == UtpState.Failed;
+
+    /// <summary>One datagram for this connection (its id already matched by the shell).</summary>
+    public void OnPacket(in UtpHeader header, ReadOnlySpan<byte> selectiveAck, ReadOnlySpan<byte> payload, long nowMicros)
+    {
+        if (IsFinished) return;
+        _lastReceivedMicros = nowMicros;
+        _replyMicros = (uint)nowMicros - header.TimestampMicros;
+        if (header.Type == UtpPacketType.Reset)
+        {
+            Fail(State == UtpState.SynSent ? "the peer refused the uTP connection" : "the peer reset the uTP connection");
+            return;
+        }
+        if (State == UtpState.SynSent)
+        {
+            if (header.Type != UtpPacketType.State) return;
+            _ackNr = (ushort)(header.SeqNr - 1);
+            State = UtpState.Connected;
+        }
+        if (header.Type == UtpPacketType.Syn)
+        {
+            _ackDue = true; // our answer was lost: say it again
+            return;
+        }
+        _peerConfirmed = true; // anything but a SYN means our answer arrived: we may send
+        _peerWindow = header.WindowSize;
+        OnAck(header.AckNr, selectiveAck, header.TimestampDifferenceMicros, isAckOnly: header.Type == UtpPacketType.State, nowMicros);
+        if (IsFinished) return;
+        if (header.Type == UtpPacketType.Data) OnData(header.SeqNr, payload);
+        else if (header.Type == UtpPacketType.Fin) OnFin(header.SeqNr);
+        FinishClosing(nowMicros);
+    }
+
+    /// <summary>Copies delivered bytes into <paramref name="into"/>; 0 when there are none (see <see cref="ReadEnded"/>).</summary>
+    public int Read(Span<byte> into)
+    {
+        var windowBefore = ReceiveWindow;
+        var read = 0;
+        while (read < into.Length && _delivered.TryPeek(out var head))
+        {
+            var n = Math.Min(into.Length - read, head.Length - _deliveredOffset);
+            head.Buffer.AsSpan(_deliveredOffset, n).CopyTo(into[read..]);
+            read += n;
+            _deliveredOffset += n;
+            _deliveredBytes -= n;
+            if (_deliveredOffset < head.Length) break;
+            _delivered.Dequeue();
+            ArrayPool<byte>.Shared.Return(head.Buffer);
+            _deliveredOffset = 0;
+        }
+        // The peer may have stopped on a window too small for a packet: tell it there is room again.
+        if (read > 0 && windowBefore < _settings.PacketPayload * 2 && ReceiveWindow >= _settings.PacketPayload * 2) _ackDue = true;
+        return read;
+    }
+
+    private void OnData(ushort seq, ReadOnlySpan<byte> payload)
+    {
+        _ackDue = true;
+        var ahead = SeqNr.Distance((ushort)(_ackNr + 1), seq);
+        if (ahead >= OutOfOrderSlots) return; // old (already acknowledged) or too far ahead: the acknowledgement is the answer
+        if (payload.Length > FreeReceiveBytes + _settings.PacketPayload) return; // past the window we advertised (one probe packet allowed): dropped unacknowledged
+        if (ahead > 0)
+        {
+            var slot = seq & (OutOfOrderSlots - 1);
+            if (_early[slot] is not null || (_peerFin && !SeqNr.Before(seq, _peerFinSeq))) return;
+            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
+            payload.CopyTo(copy);
+            _early[slot] = copy;
+            _earlyLength[slot] = payload.Length;
+            _earlyCount++;
+            _outOfOrderBytes += payload.Length;
+            return;
+        }
+        Deliver(payload);
+        _ackNr = seq;
+        DrainEarly();
+    }
+
+    private void OnFin(ushort seq)
+    {
+        _ackDue = true;
+        if (_peerFin) return;
+        var ahead = SeqNr.Distance((ushort)(_ackNr + 1), seq);
+        if (ahead >= OutOfOrderSlots) return;
+        _peerFin = true;
+        _peerFinSeq = seq;
+        DrainEarly();
+    }
+
+    /// <summary>Moves packets that arrived early, now in order, to the reader; takes the FIN when its turn comes.</summary>
+    private void DrainEarly()
+    {
+        while (true)
+        {
+            var next = (ushort)(_ackNr + 1);
+            if (_peerFin && next == _peerFinSeq)
+            {
+                _ackNr = next;
+                _peerFinInOrder = true;
+                return;
+            }
+            var slot = next & (OutOfOrderSlots - 1);
+            if (_earlyCount == 0 || _early[slot] is not { } buffer) return;
+            var length = _earlyLength[slot];
+            _early[slot] = null;
+            _earlyCount--;
+            _outOfOrderBytes -= length;
+            if (_readerClosed || length == 0) ArrayPool<byte>.Shared.Return(buffer);
+            else Enqueue(buffer, length);
+            _ackNr = next;
+        }
+    }
+
+    private void Deliver(ReadOnlySpan<byte> payload)
+    {
+        if (_readerClosed || payload.IsEmpty) return;
+        var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(copy);
+        Enqueue(copy, payload.Length);
+    }
+
+    private void Enqueue(byte[] buffer, int length)
+    {
+        _delivered.Enqueue((buffer, length));
+        _deliveredBytes += length;
+    }
+
+    /// <summary>The selective ACK for what arrived early: bit i is <c>ack_nr + 2 + i</c>, 32 bits per 4 bytes, at most 16 bytes.</summary>
+    private int WriteSelectiveAck(Span<byte> into)
+    {
+        if (_earlyCount == 0) return 0;
+        var last = 0;
+        for (var i = 0; i < 128; i++)
+            if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null) last = i + 1;
+        if (last == 0) return 0;
+        var length = (last + 31) / 32 * 4;
+        into[..length].Clear();
+        for (var i = 0; i < length * 8; i++)
+            if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null) into[i / 8] |= (byte)(1 << (i % 8));
+        return length;
+    }
+
+    private void ReleaseReceiveBuffers()
+    {
+        while (_delivered.TryDequeue(out var d)) ArrayPool<byte>.Shared.Return(d.Buffer);
+        _deliveredBytes = 0;
+        _deliveredOffset = 0;
+        for (var i = 0; i < _early.Length; i++)
+            if (_early[i] is { } b)
+            {
+                ArrayPool<byte>.Shared.Return(b);
+                _early[i] = null;
+            }
+        _earlyCount = 0;
+        _outOfOrderBytes = 0;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Engine.Core.Utp;
+
+/// <summary>
+/// Sizes and limits of a uTP connection. 1 400 payload bytes keep a packet, with its IP, UDP and uTP headers, inside a
+/// 1 500-byte Ethernet MTU over IPv4 or IPv6 and through most tunnels; the buffers bound what one connection may hold
+/// (its receive window and what a writer may queue); a connect gives up after <see cref="ConnectAttempts"/> SYNs
+/// (1 s, then 2 s), an open connection after <see cref="MaxTimeouts"/> retransmission timeouts in a row or when nothing
+/// has come from the peer for <see cref="IdleTimeoutMicros"/>.
+/// </summary>
+internal sealed record UtpSettings(int PacketPayload = 1400, int ReceiveBuffer = 1 << 20, int SendBuffer = 1 << 20,
+    int ConnectAttempts = 2, int MaxTimeouts = 6, long IdleTimeoutMicros = 120_000_000)
+{
+    public static UtpSettings Default { get; } = new();
+}

@@ -1,0 +1,124 @@
+using Engine.Core.Utp;
+
+namespace Engine.Tests.Core.Utp;
+
+public sealed class UtpConnectionTests
+{
+    private static byte[] Bytes(int length, int seed)
+    {
+        var b = new byte[length];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+
+    [Fact]
+    public void A_connect_is_answered_and_both_sides_are_connected()
+    {
+        var link = new UtpLink(1);
+        Assert.True(link.RunUntil(() => link.Initiator.State == UtpState.Connected && link.Acceptor is not null));
+        Assert.Equal(UtpState.Connected, link.Acceptor!.State);
+        Assert.Equal((ushort)(link.Initiator.ReceiveId + 1), link.Initiator.SendId);
+        Assert.Equal(link.Initiator.SendId, link.Acceptor.ReceiveId);
+        Assert.Equal(link.Initiator.ReceiveId, link.Acceptor.SendId);
+    }
+
+    [Fact]
+    public void Bytes_cross_both_ways_in_order_on_a_clean_link()
+    {
+        var link = new UtpLink(2);
+        var up = Bytes(300_000, 1);
+        var down = Bytes(200_000, 2);
+        link.InitiatorSide.Outbox = up;
+        link.AcceptorSide.Outbox = down;
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == up.Length && link.InitiatorSide.Inbox.Length == down.Length));
+        Assert.Equal(up, link.AcceptorSide.Inbox.ToArray());
+        Assert.Equal(down, link.InitiatorSide.Inbox.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0.02, 0.0, 0)]
+    [InlineData(0.10, 0.05, 4_000)]
+    [InlineData(0.0, 0.2, 20_000)]
+    [InlineData(0.25, 0.1, 30_000)]
+    public void Loss_duplication_and_reordering_never_corrupt_or_lose_a_byte(double loss, double duplicate, long jitter)
+    {
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var link = new UtpLink(seed, loss, duplicate, delayMicros: 15_000, jitterMicros: jitter, settings: new UtpSettings(ConnectAttempts: 8));
+            var up = Bytes(120_000 + seed * 977, seed);
+            var down = Bytes(40_000 + seed * 313, seed + 100);
+            link.InitiatorSide.Outbox = up;
+            link.AcceptorSide.Outbox = down;
+            var done = link.RunUntil(() => link.AcceptorSide.Inbox.Length >= up.Length && link.InitiatorSide.Inbox.Length >= down.Length, 600_000_000);
+            Assert.True(done, $"seed {seed}: {link.AcceptorSide.Inbox.Length}/{up.Length} up, {link.InitiatorSide.Inbox.Length}/{down.Length} down, " +
+                $"initiator {link.Initiator}; acceptor {link.Acceptor}");
+            Assert.Equal(up, link.AcceptorSide.Inbox.ToArray());
+            Assert.Equal(down, link.InitiatorSide.Inbox.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_fin_ends_the_readers_stream_after_the_last_byte_and_both_sides_close()
+    {
+        var link = new UtpLink(3, loss: 0.05, jitterMicros: 5_000);
+        var data = Bytes(50_000, 3);
+        link.InitiatorSide.Outbox = data;
+        link.InitiatorSide.CloseWhenWritten = true;
+        Assert.True(link.RunUntil(() => link.Acceptor is { ReadEnded: true }, 300_000_000));
+        Assert.Equal(data, link.AcceptorSide.Inbox.ToArray());
+        link.Acceptor!.Close(link.Now);
+        Assert.True(link.RunUntil(() => link.Initiator.IsFinished && link.Acceptor.IsFinished, 300_000_000));
+        Assert.Equal(UtpState.Closed, link.Initiator.State);
+        Assert.Equal(UtpState.Closed, link.Acceptor.State);
+    }
+
+    [Fact]
+    public void A_connect_nobody_answers_fails_after_two_syns_and_three_seconds()
+    {
+        var link = new UtpLink(4, loss: 1.0);
+        var start = link.Now;
+        Assert.True(link.RunUntil(() => link.Initiator.IsFinished, 10_000_000));
+        Assert.Equal(UtpState.Failed, link.Initiator.State);
+        Assert.Contains("no uTP answer", link.Initiator.Error);
+        Assert.InRange(link.Now - start, 2_900_000, 3_200_000);
+        Assert.Equal(2, link.Datagrams);
+    }
+
+    [Fact]
+    public void A_peer_that_goes_silent_fails_the_connection_with_a_timeout_instead_of_hanging()
+    {
+        var link = new UtpLink(5);
+        link.InitiatorSide.Outbox = Bytes(100_000, 5);
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length > 10_000));
+        link.Loss = 1.0;
+        Assert.True(link.RunUntil(() => link.Initiator.IsFinished, 300_000_000, 10_000));
+        Assert.Equal(UtpState.Failed, link.Initiator.State);
+        Assert.Contains("timed out", link.Initiator.Error);
+    }
+
+    [Fact]
+    public void A_reset_fails_the_other_side_at_once()
+    {
+        var link = new UtpLink(6);
+        Assert.True(link.RunUntil(() => link.Acceptor is { State: UtpState.Connected } && link.Initiator.State == UtpState.Connected));
+        link.Acceptor!.Reset(link.Now);
+        Assert.True(link.RunUntil(() => link.Initiator.IsFinished, 1_000_000));
+        Assert.Contains("reset", link.Initiator.Error);
+    }
+
+    [Fact]
+    public void A_reader_that_stops_reading_closes_the_window_and_the_writer_waits_without_losing_bytes()
+    {
+        var settings = new UtpSettings(ReceiveBuffer: 64 * 1024, SendBuffer: 128 * 1024);
+        var link = new UtpLink(7, settings: settings);
+        var data = Bytes(1_000_000, 7);
+        link.InitiatorSide.Outbox = data;
+        link.AcceptorSide.Paused = true;
+        link.RunUntil(() => false, 5_000_000);
+        Assert.Equal(0, link.AcceptorSide.Inbox.Length);
+        Assert.InRange(link.InitiatorSide.Written, 64 * 1024, 64 * 1024 + 128 * 1024 + 1400);
+        link.AcceptorSide.Paused = false;
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == data.Length, 120_000_000));
+        Assert.Equal(data, link.AcceptorSide.Inbox.ToArray());
+    }
+}

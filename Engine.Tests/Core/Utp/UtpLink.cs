@@ -1,0 +1,112 @@
+using Engine.Core.Utp;
+
+namespace Engine.Tests.Core.Utp;
+
+/// <summary>
+/// Two uTP connections joined by a simulated network on a virtual clock: every datagram is delayed by a base one-way
+/// delay plus jitter (which reorders), and may be lost or duplicated, all drawn from a seeded Random. Each side writes
+/// its <see cref="Outbox"/> as fast as its connection takes it and reads into <see cref="Inbox"/>.
+/// </summary>
+internal sealed class UtpLink
+{
+    private readonly Random _rng;
+    private readonly PriorityQueue<(bool ToAcceptor, byte[] Bytes), long> _inTransit = new();
+    private readonly Side _initiator;
+    private readonly Side _acceptor;
+    private readonly UtpSettings _settings;
+    private long _order;
+
+    public UtpLink(int seed, double loss = 0, double duplicate = 0, long delayMicros = 10_000, long jitterMicros = 0, UtpSettings? settings = null)
+    {
+        _rng = new Random(seed);
+        Loss = loss;
+        Duplicate = duplicate;
+        DelayMicros = delayMicros;
+        JitterMicros = jitterMicros;
+        _settings = settings ?? UtpSettings.Default;
+        _initiator = new Side(this, toAcceptor: true);
+        _acceptor = new Side(this, toAcceptor: false);
+        Initiator = UtpConnection.Connect(_initiator, 1000, Now, _settings);
+        _initiator.Connection = Initiator;
+    }
+
+    public double Loss { get; set; }
+    public double Duplicate { get; set; }
+    public long DelayMicros { get; set; }
+    public long JitterMicros { get; set; }
+    public long Now { get; private set; } = 1_000_000;
+    public UtpConnection Initiator { get; }
+    public UtpConnection? Acceptor => _acceptor.Connection;
+    public int Datagrams { get; private set; }
+    public Side InitiatorSide => _initiator;
+    public Side AcceptorSide => _acceptor;
+
+    /// <summary>Runs until <paramref name="done"/> or <paramref name="limitMicros"/> of virtual time have passed; returns whether done.</summary>
+    public bool RunUntil(Func<bool> done, long limitMicros = 120_000_000, long stepMicros = 1_000)
+    {
+        var end = Now + limitMicros;
+        while (Now < end)
+        {
+            if (done()) return true;
+            while (_inTransit.TryPeek(out var d, out var key) && key / 1_000_000 <= Now)
+            {
+                _inTransit.Dequeue();
+                Deliver(d.ToAcceptor, d.Bytes);
+            }
+            _initiator.Pump(Now);
+            _acceptor.Pump(Now);
+            Now += stepMicros;
+        }
+        return done();
+    }
+
+    private void Deliver(bool toAcceptor, byte[] bytes)
+    {
+        if (!UtpDatagram.TryParse(bytes, out var d)) throw new InvalidOperationException("the connection sent an invalid datagram");
+        var side = toAcceptor ? _acceptor : _initiator;
+        if (side.Connection is null)
+        {
+            if (d.Header.Type != UtpPacketType.Syn) return;
+            side.Connection = UtpConnection.Accept(side, d.Header, (ushort)_rng.Next(65536), Now, _settings);
+            return;
+        }
+        side.Connection.OnPacket(d.Header, d.SelectiveAck, d.Payload, Now);
+    }
+
+    private void Put(bool toAcceptor, ReadOnlySpan<byte> datagram)
+    {
+        Datagrams++;
+        var copies = _rng.NextDouble() < Duplicate ? 2 : 1;
+        for (var i = 0; i < copies; i++)
+        {
+            if (_rng.NextDouble() < Loss) continue;
+            var at = Now + DelayMicros + (JitterMicros > 0 ? _rng.NextInt64(JitterMicros) : 0);
+            _inTransit.Enqueue((toAcceptor, datagram.ToArray()), at * 1_000_000 + _order++ % 1_000_000);
+        }
+    }
+
+    /// <summary>One end: its connection, what it still has to send and what it received.</summary>
+    internal sealed class Side(UtpLink link, bool toAcceptor) : IUtpOutput
+    {
+        public UtpConnection? Connection { get; set; }
+        public byte[] Outbox { get; set; } = [];
+        public int Written { get; private set; }
+        public MemoryStream Inbox { get; } = new();
+        public bool CloseWhenWritten { get; set; }
+        public bool Paused { get; set; }
+        private readonly byte[] _buffer = new byte[7000];
+
+        public void Send(ReadOnlySpan<byte> datagram) => link.Put(toAcceptor, datagram);
+
+        public void Pump(long now)
+        {
+            if (Connection is not { } c) return;
+            if (c.State is UtpState.Connected && Written < Outbox.Length) Written += c.Write(Outbox.AsSpan(Written));
+            if (CloseWhenWritten && Written == Outbox.Length && c.State == UtpState.Connected) c.Close(now);
+            int n;
+            while (!Paused && (n = c.Read(_buffer)) > 0) Inbox.Write(_buffer, 0, n);
+            c.Flush(now);
+            c.Tick(now);
+        }
+    }
+}

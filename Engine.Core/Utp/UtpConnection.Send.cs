@@ -52,7 +52,7 @@ internal sealed partial class UtpConnection
         _readerClosed = true;
         ReleaseReceiveBuffers();
         if (IsFinished || _finQueued) return;
-        if (State == UtpState.SynSent)
+        if (State == UtpState.SynSent || !_peerConfirmed) // nothing was said: nothing to close (a flood of SYNs leaves no FINs behind)
         {
             State = UtpState.Closed;
             ReleaseAll();

@@ -33,7 +33,7 @@ internal sealed partial class UtpConnection
         _settings = settings;
         ReceiveId = receiveId;
         SendId = sendId;
-        _ledbat = new Ledbat(settings.PacketPayload, settings.SendBuffer);
+        _ledbat = new Ledbat(settings.PacketPayload, Math.Min(settings.SendBuffer, settings.MaxWindow));
         _lastReceivedMicros = nowMicros;
         _peerWindow = (uint)settings.PacketPayload;
     }

@@ -21,6 +21,9 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
     /// <summary><c>--encryption</c>: message stream encryption; null keeps the config file's (or the default, enabled).</summary>
     public EncryptionMode? Encryption { get; init; }
 
+    /// <summary><c>--utp</c>: uTP beside TCP; null keeps the config file's (or the default, enabled).</summary>
+    public UtpMode? Utp { get; init; }
+
     /// <summary><paramref name="engine"/> with these switches on top.</summary>
     public TorrentEngineOptions Apply(TorrentEngineOptions engine) => engine with
     {
@@ -29,6 +32,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
         Lsd = Lsd ?? engine.Lsd,
         DhtBootstrapNodes = Bootstrap ?? engine.DhtBootstrapNodes,
         Encryption = Encryption ?? engine.Encryption,
+        Utp = Utp ?? engine.Utp,
         PortMapping = PortMapping ?? engine.PortMapping,
     };
 
@@ -50,15 +54,24 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 
         public Option<bool> PortMapping { get; } = Opt.Flag("--port-mapping", "ask the router to forward the peer port (NAT-PMP), removed again at exit");
 
-        public Option<EncryptionMode?> Encryption { get; } = new("--encryption")
+        public Option<EncryptionMode?> Encryption { get; } = ModeOption<EncryptionMode>("--encryption",
+            "message stream encryption: enabled (accept encrypted peers, dial plain; the default), preferred (dial encrypted first), required (RC4 only), disabled",
+            "disabled, enabled, preferred or required");
+
+        public Option<UtpMode?> Utp { get; } = ModeOption<UtpMode>("--utp",
+            "uTP (BitTorrent over UDP) beside TCP: enabled (accept both, dial TCP then uTP; the default), preferred (dial uTP first), only (dial uTP only), disabled",
+            "disabled, enabled, preferred or only");
+
+        /// <summary>An option taking one of <typeparamref name="T"/>'s names (any case; numbers refused), failing with <paramref name="allowed"/>.</summary>
+        private static Option<T?> ModeOption<T>(string name, string description, string allowed) where T : struct, Enum => new(name)
         {
-            Description = "message stream encryption: enabled (accept encrypted peers, dial plain; the default), preferred (dial encrypted first), required (RC4 only), disabled",
+            Description = description,
             HelpName = "mode",
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
-                if (Enum.TryParse<EncryptionMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _)) return mode;
-                r.AddError($"--encryption: '{text}' is not disabled, enabled, preferred or required");
+                if (Enum.TryParse<T>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _)) return mode;
+                r.AddError($"{name}: '{text}' is not {allowed}");
                 return null;
             },
         };
@@ -71,6 +84,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             command.Options.Add(NoPex);
             command.Options.Add(NoLsd);
             command.Options.Add(Encryption);
+            command.Options.Add(Utp);
             command.Options.Add(PortMapping);
             command.Validators.Add(r =>
             {
@@ -85,6 +99,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             Opt.Given(r, Bootstrap) ? r.GetValue(Bootstrap) : null)
         {
             Encryption = switches ? r.GetValue(Encryption) : null,
+            Utp = switches ? r.GetValue(Utp) : null,
             PortMapping = switches && r.GetValue(PortMapping) ? true : null,
         };
 

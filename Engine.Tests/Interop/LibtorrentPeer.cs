@@ -34,6 +34,9 @@ public sealed record LibtorrentOptions
     /// <summary>Local service discovery (BEP 14) on the listen interface; off by default.</summary>
     public bool Lsd { get; init; }
 
+    /// <summary>"tcp" (the default), "utp" (uTP only: TCP refused both ways) or "both".</summary>
+    public string Transport { get; init; } = "tcp";
+
     /// <summary>A network namespace to run in (<see cref="Lab.NetLab"/>, <see cref="Lab.NetNamespace"/>); null: the test's own.</summary>
     public string? NetNamespace { get; init; }
 }
@@ -42,7 +45,7 @@ public sealed record LibtorrentOptions
 public sealed record LibtorrentStatus(string State, double Progress, long TotalDone, long DownloadRate, long UploadRate, int NumPeers, bool IsSeeding);
 
 /// <summary>
-/// python3-libtorrent (2.0) running Scripts/libtorrent_peer.py: TCP only on 127.0.0.1, no DHT/LSD/UPnP/NAT-PMP/uTP/PEX,
+/// python3-libtorrent (2.0) running Scripts/libtorrent_peer.py: TCP only on 127.0.0.1 (uTP when asked), no DHT/LSD/UPnP/NAT-PMP/PEX,
 /// several connections per IP allowed. Stdin is a command pipe ("connect HOST:PORT", "reannounce"); closing it stops the script.
 /// </summary>
 public sealed class LibtorrentPeer : ExternalPeer
@@ -158,6 +161,7 @@ public sealed class LibtorrentPeer : ExternalPeer
                 "--mode", seed ? "seed" : "leech",
                 "--encryption", options.Encryption,
                 "--host", options.Host,
+                "--transport", options.Transport,
             };
             foreach (var p in options.ConnectTo) { args.Add("--connect"); args.Add($"127.0.0.1:{p}"); }
             if (options.KeepSeeding) args.Add("--keep-seeding");

@@ -36,4 +36,7 @@ public sealed record PeerSnapshot(
 
     /// <summary>The connection is RC4-encrypted (message stream encryption); false for plain ones, and for MSE that chose plaintext.</summary>
     public bool Encrypted { get; init; }
+
+    /// <summary>The connection runs over uTP (BEP 29) rather than TCP.</summary>
+    public bool Utp { get; init; }
 }

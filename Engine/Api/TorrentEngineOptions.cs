@@ -88,6 +88,13 @@ public sealed record TorrentEngineOptions
     /// </summary>
     public EncryptionMode Encryption { get; init; } = EncryptionMode.Enabled;
 
+    /// <summary>
+    /// uTP (BEP 29) on the listen port's number beside TCP: <see cref="UtpMode.Enabled"/> (the default) accepts both and
+    /// dials TCP, then uTP when TCP fails; <see cref="UtpMode.Preferred"/> dials uTP first; <see cref="UtpMode.Only"/>
+    /// dials uTP only; <see cref="UtpMode.Disabled"/> is TCP only.
+    /// </summary>
+    public UtpMode Utp { get; init; } = UtpMode.Enabled;
+
     /// <summary>Timers and limits beyond these everyday settings (keep-alives, choking, trackers, magnet links, resume saves).</summary>
     public EngineTunables Tunables { get; init; } = new();
 
@@ -172,6 +179,13 @@ public sealed record TorrentEngineOptions
             Pex = Pex,
             Lsd = Lsd,
             PortMapping = PortMapping,
+            Utp = Utp switch
+            {
+                UtpMode.Enabled => Engine.Utp.UtpDialOrder.TcpFirst,
+                UtpMode.Preferred => Engine.Utp.UtpDialOrder.UtpFirst,
+                UtpMode.Only => Engine.Utp.UtpDialOrder.UtpOnly,
+                _ => Engine.Utp.UtpDialOrder.Off,
+            },
             Encryption = Encryption switch
             {
                 EncryptionMode.Disabled => MsePolicy.Off,

@@ -211,7 +211,7 @@ public sealed class TorrentHandle
         foreach (var p in peers)
             result.Add(new PeerSnapshot(p.Remote, p.PeerId is null ? null : ClientNames.Describe(p.PeerId), p.PeerId?.ToString() ?? "",
                 p.DownloadRate, p.UploadRate, p.Downloaded, p.Uploaded, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested,
-                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt) { Source = p.Source, Encrypted = p.Encrypted });
+                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt) { Source = p.Source, Encrypted = p.Encrypted, Utp = p.Utp });
         return result;
     }
 

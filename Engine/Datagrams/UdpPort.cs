@@ -2,17 +2,22 @@ using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
 using Engine.Core.Peers;
+using Engine.Utp;
 
 namespace Engine.Datagrams;
 
 /// <summary>
 /// The engine's one UDP socket, bound to the listen port (as libtorrent does, so that one port forward serves TCP, the
-/// DHT and, later, uTP). A receive loop off the actor thread reads datagrams and hands each to the consumer its first
-/// byte names: <c>d</c> (a bencoded dictionary) to the DHT; anything else is for uTP (dropped until it exists). Sends
-/// are told to this actor and go out without blocking: a full socket buffer drops the datagram, as UDP may.
+/// DHT and uTP). A receive loop off the actor thread reads datagrams and hands each to the consumer its first byte
+/// names: <c>d</c> (a bencoded dictionary) to the DHT, as a message; anything else to the <see cref="UtpMultiplexer"/>,
+/// directly on the loop's thread (a uTP header's first byte is its type and version, 0x01 to 0x41), which this actor
+/// ticks every <see cref="UtpTick"/>. DHT sends are told to this actor and go out without blocking: a full socket
+/// buffer drops the datagram, as UDP may.
 /// </summary>
-internal sealed class UdpPort : ReceiveActor
+internal sealed class UdpPort : ReceiveActor, IWithTimers
 {
+    public static readonly TimeSpan UtpTick = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Sends <paramref name="Packet"/> to <paramref name="To"/>.</summary>
     public sealed record Send(byte[] Packet, IPEndPoint To);
 
@@ -26,22 +31,28 @@ internal sealed class UdpPort : ReceiveActor
     public sealed record Bound(IPEndPoint? LocalEndPoint, string? Error);
 
     private sealed record LoopEnded(string Reason);
+    private sealed class Tick { public static readonly Tick Instance = new(); }
 
     private readonly IPEndPoint _endPoint;
+    private readonly UtpMultiplexer? _utp;
     private readonly CancellationTokenSource _cts = new();
     private Socket? _socket;
     private IActorRef _dht = ActorRefs.Nobody;
 
-    public UdpPort(IPEndPoint endPoint)
+    public UdpPort(IPEndPoint endPoint, UtpMultiplexer? utp = null)
     {
         _endPoint = endPoint;
+        _utp = utp;
+        Receive<Tick>(_ => _utp?.Tick());
         Receive<RegisterDht>(m => _dht = m.Consumer);
         Receive<Received>(m => _dht.Tell(m));
         Receive<Send>(m => SendNow(m.Packet, m.To));
         Receive<LoopEnded>(m => throw new IOException("the UDP receive loop ended: " + m.Reason)); // the parent restarts us
     }
 
-    public static Props Props(IPEndPoint endPoint) => Akka.Actor.Props.Create(() => new UdpPort(endPoint));
+    public static Props Props(IPEndPoint endPoint, UtpMultiplexer? utp = null) => Akka.Actor.Props.Create(() => new UdpPort(endPoint, utp));
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
@@ -61,12 +72,19 @@ internal sealed class UdpPort : ReceiveActor
         Context.Parent.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!, null));
         var self = Self;
         var socket = _socket;
-        _ = Task.Run(() => ReceiveLoop(socket, self, _cts.Token));
+        if (_utp is not null)
+        {
+            _utp.Attach(socket);
+            Timers.StartPeriodicTimer("utp-tick", Tick.Instance, UtpTick);
+        }
+        var utp = _utp;
+        _ = Task.Run(() => ReceiveLoop(socket, self, utp, _cts.Token));
     }
 
     protected override void PostStop()
     {
         _cts.Cancel();
+        if (_socket is not null) _utp?.Detach(_socket);
         _socket?.Dispose();
     }
 
@@ -81,11 +99,12 @@ internal sealed class UdpPort : ReceiveActor
         }
     }
 
-    private static async Task ReceiveLoop(Socket socket, IActorRef self, CancellationToken ct)
+    private static async Task ReceiveLoop(Socket socket, IActorRef self, UtpMultiplexer? utp, CancellationToken ct)
     {
         var buffer = new byte[65536];
         EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         var reason = "stopped";
+        var burst = 0;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -93,9 +112,19 @@ internal sealed class UdpPort : ReceiveActor
                 SocketReceiveFromResult r;
                 try { r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false); }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize) { continue; } // ICMP noise, oversized datagrams
-                if (r.ReceivedBytes == 0 || buffer[0] != (byte)'d') continue; // not the DHT's (uTP's, when it lands)
+                if (r.ReceivedBytes == 0) continue;
                 var from = PeerAddress.Normalize((IPEndPoint)r.RemoteEndPoint);
-                self.Tell(new Received(buffer.AsSpan(0, r.ReceivedBytes).ToArray(), from));
+                if (buffer[0] == (byte)'d') self.Tell(new Received(buffer.AsSpan(0, r.ReceivedBytes).ToArray(), from));
+                else if (utp is not null)
+                {
+                    utp.OnDatagram(buffer.AsSpan(0, r.ReceivedBytes), from);
+                    // Acknowledge once per burst: when nothing more is waiting, or every 32 datagrams.
+                    if (++burst >= 32 || socket.Available == 0)
+                    {
+                        utp.FlushPending();
+                        burst = 0;
+                    }
+                }
             }
         }
         catch (OperationCanceledException) { return; }

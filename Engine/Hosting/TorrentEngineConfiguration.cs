@@ -10,7 +10,7 @@ namespace Engine.Hosting;
 /// <c>ListenOn</c> ("0.0.0.0:6881", "[::]:6881", "127.0.0.1:0"; "none" for no listener), <c>StateDirectory</c>,
 /// <c>MaxConnectionsPerTorrent</c>, <c>MaxConnections</c>, <c>UploadLimit</c> and <c>DownloadLimit</c> (bytes/s),
 /// <c>DiskBudgetBytes</c>, <c>Session</c> (true/false), <c>SessionDirectory</c>, <c>Dht</c>, <c>Pex</c>, <c>Lsd</c> (true/false),
-/// <c>DhtBootstrapNodes</c> (an array of "host:port"), <c>Encryption</c> (disabled, enabled, preferred, required), <c>PortMapping</c> (true/false). A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
+/// <c>DhtBootstrapNodes</c> (an array of "host:port"), <c>Encryption</c> (disabled, enabled, preferred, required), <c>Utp</c> (disabled, enabled, preferred, only), <c>PortMapping</c> (true/false). A missing key keeps the default; a malformed one is an <see cref="InvalidEngineOptionsException"/>
 /// naming the key and the value.
 /// </summary>
 internal static class TorrentEngineConfiguration
@@ -36,6 +36,13 @@ internal static class TorrentEngineConfiguration
                 Encryption = Enum.TryParse<EncryptionMode>(encryption.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
                     ? mode
                     : throw new InvalidEngineOptionsException($"{Key(section, "Encryption")}: '{encryption}' is not disabled, enabled, preferred or required"),
+            };
+        if (section["Utp"] is { } utp)
+            o = o with
+            {
+                Utp = Enum.TryParse<UtpMode>(utp.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+                    ? mode
+                    : throw new InvalidEngineOptionsException($"{Key(section, "Utp")}: '{utp}' is not disabled, enabled, preferred or only"),
             };
         if (section.GetSection("DhtBootstrapNodes") is { } nodes && nodes.Exists())
             o = o with { DhtBootstrapNodes = nodes.Value is { } one ? [one] : nodes.GetChildren().Select(c => c.Value ?? "").ToArray() };

@@ -216,6 +216,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             LastBlockAt: s.LastBlockAt, ConnectedAt: s.ConnectedAt, PiecesHave: s.PiecesHave, Snubbed: s.IsSnubbed(now))
         {
             Encrypted = _transport is EncryptedTransport { Cipher: Core.Encryption.MseCrypto.Rc4 },
+            Utp = _transport is Utp.UtpTransport or EncryptedTransport { Inner: Utp.UtpTransport },
         });
     }
 

@@ -23,6 +23,8 @@ internal sealed class PeerListener : ReceiveActor
 {
     /// <summary>Told to the parent: a connection whose handshake has been read.</summary>
     public sealed record Accepted(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
+    /// <summary>A connection that arrived another way (uTP): its handshake is read here like a TCP connection's.</summary>
+    public sealed record Incoming(IPeerTransport Transport);
     /// <summary>Told to the parent once listening.</summary>
     public sealed record Bound(IPEndPoint LocalEndPoint);
     /// <summary>The accept loop ended on an unexpected exception: the actor rethrows it, to fail where its parent sees it.</summary>
@@ -50,6 +52,11 @@ internal sealed class PeerListener : ReceiveActor
         _queue = new HandshakeQueue(MaxPendingHandshakes, maxPendingPerHost, handshakeTimeout,
             handshakeTimeout < TimeSpan.FromSeconds(2) ? handshakeTimeout : TimeSpan.FromSeconds(2));
         Receive<AcceptFailed>(m => ExceptionDispatchInfo.Throw(m.Cause));
+        Receive<Incoming>(m =>
+        {
+            if (Admit(m.Transport.Remote, _cts.Token) is var (id, deadline)) _ = ReadHandshake(m.Transport, id, deadline, Context.Parent);
+            else m.Transport.Dispose();
+        });
     }
 
     public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,

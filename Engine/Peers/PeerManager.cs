@@ -62,6 +62,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
         /// <summary>The connection is RC4-encrypted (MSE/PE).</summary>
         public bool Encrypted { get; init; }
+
+        /// <summary>The connection runs over uTP.</summary>
+        public bool Utp { get; init; }
     }
 
     // ---- outputs ------------------------------------------------------------------------------------

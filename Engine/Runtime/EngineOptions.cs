@@ -47,6 +47,9 @@ internal sealed record EngineOptions
     /// <summary>Message stream encryption (MSE/PE); plain only unless asked for (the public options accept encrypted peers by default).</summary>
     public Transports.MsePolicy Encryption { get; init; } = Transports.MsePolicy.Off;
 
+    /// <summary>uTP beside TCP; off unless asked for (the public options turn it on).</summary>
+    public Utp.UtpDialOrder Utp { get; init; } = Engine.Utp.UtpDialOrder.Off;
+
     /// <summary>Blocks kept for re-use by the block pool.</summary>
     public int PooledBlocks { get; init; } = 4096;
 

@@ -47,10 +47,13 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     public sealed record ListenEndPoint(IPEndPoint? EndPoint);
 
     private sealed class RestartListener { public static readonly RestartListener Instance = new(); }
+    /// <summary>A uTP connection the multiplexer accepted, for the listener to read its handshake.</summary>
+    private sealed record IncomingUtp(Utp.UtpTransport Transport);
 
     private IActorRef _portMapper = ActorRefs.Nobody;
     private EngineContext _engine;
     private IActorRef _dht = ActorRefs.Nobody;
+    private IActorRef _udp = ActorRefs.Nobody;
     private readonly string _resumeDirectory;
     private readonly ChildFailures _failures = new();
     private readonly RestartBackoff _listenerBackoff = new();
@@ -62,13 +65,15 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private IPEndPoint? _bound;
     private int _fetcherCount;
 
-    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false)
+    public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false,
+        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off)
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
         _listenOn = listenOn;
         if (listenOn is not null) StartListener(listenOn);
-        if (listenOn is not null && dht is { Enabled: true }) StartDht(listenOn, dht);
+        if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);
+        if (listenOn is not null && dht is { Enabled: true }) StartDht(dht);
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
         // A listener on loopback cannot be reached from outside: nothing to ask the router for.
         if (listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address))
@@ -84,6 +89,11 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         {
             if (_bound is not null || listenOn is null) Sender.Tell(new ListenEndPoint(_bound));
             else _endpointWaiters.Add(Sender);
+        });
+        Receive<IncomingUtp>(m =>
+        {
+            if (_listener.IsNobody()) m.Transport.Dispose();
+            else _listener.Tell(new PeerListener.Incoming(m.Transport));
         });
         Receive<PeerListener.Accepted>(m =>
         {
@@ -139,14 +149,15 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         });
         Receive<UdpPort.Bound>(m =>
         {
-            if (m.Error is not null) Context.GetLogger().Warning("the DHT is off: {0}", m.Error);
+            if (m.Error is not null) Context.GetLogger().Warning("the DHT and uTP are off: {0}", m.Error);
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping));
+    public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false,
+        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off)
+        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping, utp));
 
     /// <summary>
     /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT
@@ -157,10 +168,27 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         child => child.Equals(_dht) || child.Path.Name is "udp" or "lsd",
         (child, cause) => Context.GetLogger().Warning("{0} failed ({1}) and is started again", child.Path.Name, ChildFailures.Describe(cause)));
 
-    /// <summary>The UDP port on the listen port's number, and the DHT node on it (its routing table kept in the state directory).</summary>
-    private void StartDht(IPEndPoint listenOn, DhtOptions options)
+    /// <summary>
+    /// The UDP port on the listen port's number, with the uTP multiplexer on it when uTP is on: its accepted connections
+    /// go to the listener (through this actor, which knows the current one), and torrents dial through it.
+    /// </summary>
+    private void StartUdp(IPEndPoint listenOn, Utp.UtpDialOrder mode)
     {
-        var udp = Context.ActorOf(UdpPort.Props(listenOn), "udp");
+        Utp.UtpMultiplexer? mux = null;
+        if (mode != Utp.UtpDialOrder.Off)
+        {
+            mux = new Utp.UtpMultiplexer();
+            var self = Self;
+            mux.Accepted = t => self.Tell(new IncomingUtp(t));
+            _engine = _engine with { BaseDialer = Utp.UtpDialers.For(mode, mux) };
+        }
+        _udp = Context.ActorOf(UdpPort.Props(listenOn, mux), "udp");
+    }
+
+    /// <summary>The DHT node on the UDP port (its routing table kept in the state directory).</summary>
+    private void StartDht(DhtOptions options)
+    {
+        var udp = _udp;
         _dht = Context.ActorOf(DhtNode.Props(options, udp, Path.Combine(_resumeDirectory, "dht.dat"), _engine.DhtSize), "dht");
         _engine = _engine with { Dht = _dht };
     }

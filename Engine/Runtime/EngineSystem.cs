@@ -84,13 +84,11 @@ internal sealed class EngineSystem : IAsyncDisposable
         IPEndPoint? listen = options.ListenOn;
         if (listen is { Port: 0 })
         {
-            using var probe = new System.Net.Sockets.TcpListener(listen.Address, 0);
-            probe.Start();
-            listen = new IPEndPoint(listen.Address, ((IPEndPoint)probe.LocalEndpoint).Port);
-            probe.Stop();
+            listen = new IPEndPoint(listen.Address, FreePort.ForTcpAndUdp(listen.Address));
             context = context with { ListenPort = listen.Port };
         }
-        var root = factory.ActorOf(EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd, options.PortMapping), name);
+        var root = factory.ActorOf(EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd,
+            options.PortMapping, options.Utp), name);
         return (root, context);
     }
 

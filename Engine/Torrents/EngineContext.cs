@@ -51,6 +51,9 @@ internal sealed record EngineContext(
     /// <summary>Peer exchange (ut_pex) on public torrents' connections.</summary>
     public bool Pex { get; init; }
 
+    /// <summary>How peers are dialled under encryption: TCP, uTP or one then the other (<see cref="Api.UtpMode"/>).</summary>
+    public Transports.IPeerDialer BaseDialer { get; init; } = Transports.TcpDialer.Instance;
+
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();
 }

@@ -77,7 +77,7 @@ internal sealed partial class TorrentActor
             Dht = _torrent.IsPrivate ? ActorRefs.Nobody : _engine.Dht,
             DhtPort = _torrent.IsPrivate || _engine.Dht.IsNobody() ? 0 : _engine.ListenPort,
             Pex = _engine.Pex && !_torrent.IsPrivate,
-            Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash),
+            Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
         };

@@ -12,6 +12,9 @@ namespace Engine.Transports;
 /// </summary>
 internal sealed class EncryptedTransport(IPeerTransport inner, MseResult mse) : IPeerTransport
 {
+    /// <summary>The transport underneath (TCP or uTP).</summary>
+    public IPeerTransport Inner => inner;
+
     private readonly Rc4? _decrypt = mse.Decrypt;
     private readonly Rc4? _encrypt = mse.Encrypt;
     private ReadOnlyMemory<byte> _pending = mse.InitialPayload.Length == 0 ? mse.Leftover : [.. mse.InitialPayload, .. mse.Leftover];

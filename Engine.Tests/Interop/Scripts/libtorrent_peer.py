@@ -70,6 +70,7 @@ def main():
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
     ap.add_argument("--pex", action="store_true", help="exchange peers (ut_pex) with connected peers")
     ap.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14) on the listen interface")
+    ap.add_argument("--transport", choices=["tcp", "utp", "both"], default="tcp", help="tcp only, utp only (TCP refused both ways), or both")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -86,8 +87,10 @@ def main():
         "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
-        "enable_incoming_utp": False,
-        "enable_outgoing_utp": False,
+        "enable_incoming_utp": args.transport != "tcp",
+        "enable_outgoing_utp": args.transport != "tcp",
+        "enable_incoming_tcp": args.transport != "utp",
+        "enable_outgoing_tcp": args.transport != "utp",
         "allow_multiple_connections_per_ip": True,
         "out_enc_policy": policy,
         "in_enc_policy": lt.enc_policy.enabled if args.encryption == "disabled" else policy,

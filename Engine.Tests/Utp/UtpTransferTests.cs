@@ -1,0 +1,90 @@
+using System.Net;
+using Engine.Api;
+using Engine.Events;
+using Engine.Tests.Api;
+using Engine.Tests.Interop;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Utp;
+
+/// <summary>
+/// Whole downloads over uTP on loopback: between two of our engines (plain and encrypted), and with python3-libtorrent
+/// refusing TCP both ways, in both directions, byte-exact.
+/// </summary>
+public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private readonly TempDir _dir = new("utp");
+
+    public void Dispose() => _dir.Dispose();
+
+    private static async Task<PeerSnapshot> FirstPeerAsync(TorrentHandle handle)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await handle.GetPeersAsync()).FirstOrDefault() is { } p) return p;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no peer connected within 30 s");
+    }
+
+    [Theory]
+    [InlineData(EncryptionMode.Enabled)]
+    [InlineData(EncryptionMode.Required)]
+    public async Task A_leecher_that_dials_only_utp_downloads_from_our_seeder(EncryptionMode encryption)
+    {
+        var name = "ours-" + encryption;
+        var torrent = TorrentFactory.CreateSeeded(_dir, name, 6 * 1024 * 1024 + 13, fileCount: 3, pieceLength: 64 * 1024);
+        await using var seeder = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("s-" + name)) with { Encryption = encryption, UploadLimit = 3 * 1024 * 1024 });
+        var seeding = await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        await using var leecher = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("l-" + name)) with { Utp = UtpMode.Only, Encryption = encryption });
+        var leeching = await leecher.AddAsync(torrent.TorrentPath, _dir.Sub("down-" + name));
+        leeching.AddPeers([new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint!.Port)]);
+        var peer = await FirstPeerAsync(leeching);
+        Assert.True(peer.Utp, "the connection is not uTP");
+        Assert.Equal(encryption == EncryptionMode.Required, peer.Encrypted);
+        var seen = (await FirstPeerAsync(seeding)).Utp;
+        Assert.True(seen, "the seeder does not see a uTP connection");
+        await leeching.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), name), Path.Combine(_dir.Sub("down-" + name), name));
+    }
+
+    [Fact]
+    [Trait("Category", "Interop")]
+    public async Task A_libtorrent_leecher_that_refuses_tcp_downloads_from_us_over_utp()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "to-lt", 8 * 1024 * 1024 + 5, fileCount: 2, pieceLength: 128 * 1024);
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { UploadLimit = 2 * 1024 * 1024 });
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        var started = DateTime.UtcNow;
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("down"),
+            new LibtorrentOptions { NoTracker = true, Transport = "utp", ConnectTo = [engine.ListenEndPoint!.Port] });
+        Assert.True((await FirstPeerAsync(seeding)).Utp);
+        await libtorrent.WaitForCompletionAsync(Bound);
+        output.WriteLine($"libtorrent (uTP only) leeched {torrent.Name} from us in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    [Trait("Category", "Interop")]
+    public async Task We_download_from_a_libtorrent_seeder_that_refuses_tcp()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "from-lt", 8 * 1024 * 1024 + 9, fileCount: 2, pieceLength: 128 * 1024);
+        // At 2 MiB/s the connection lives for seconds, long enough to be looked at.
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Transport = "utp", UploadLimit = 2 * 1024 * 1024 });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        // libtorrent accepts TCP connections and then drops them when TCP is off: dial uTP first (TCP if it gets no answer).
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Utp = UtpMode.Preferred });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+        var started = DateTime.UtcNow;
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        Assert.True((await FirstPeerAsync(handle)).Utp);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        output.WriteLine($"we leeched {torrent.Name} from libtorrent (uTP only) in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Engine.Core.Peers;
+using Engine.Core.Utp;
+
+namespace Engine.Utp;
+
+/// <summary>
+/// Every uTP connection of an engine, on the engine's one UDP socket (the <see cref="Datagrams.UdpPort"/> attaches it):
+/// datagrams are dispatched by source address and connection id straight from the socket's receive loop (no actor hop
+/// per packet), connects and accepts create <see cref="UtpTransport"/>s, and the port's timer ticks the retransmission
+/// clocks. One lock (<see cref="Gate"/>) serialises everything that touches a connection. Accepted connections are
+/// bounded (<see cref="MaxConnections"/> in all, <see cref="MaxPerHost"/> from one address), so a SYN flood costs a
+/// table entry per SYN at most; a packet for a connection we do not know is answered with a RESET (data and FINs only).
+/// </summary>
+internal sealed partial class UtpMultiplexer
+{
+    public const int MaxConnections = 2000;
+    public const int MaxPerHost = 24;
+
+    private readonly Dictionary<(IPEndPoint Remote, ushort Id), UtpTransport> _connections = new();
+    private readonly List<UtpTransport> _dirty = new();
+    private readonly HashSet<UtpTransport> _dirtySet = new();
+    private readonly List<(IPEndPoint, ushort)> _finished = new();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly UtpSettings _settings;
+    private readonly Random _random = new();
+    private Socket? _socket;
+
+    public UtpMultiplexer(UtpSettings? settings = null) => _settings = settings ?? UtpSettings.Default;
+
+    /// <summary>The lock every connection of this multiplexer is used under.</summary>
+    public object Gate { get; } = new();
+
+    /// <summary>Where accepted connections go (the engine root hands them to its listener); null refuses incoming uTP.</summary>
+    public Action<UtpTransport>? Accepted { get; set; }
+
+    /// <summary>Datagrams that were not uTP or named no connection of ours.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>SYNs refused by the connection limits.</summary>
+    public long Refused { get; private set; }
+
+    public int Count
+    {
+        get { lock (Gate) return _connections.Count; }
+    }
+
+    public long NowMicros => Stopwatch.GetElapsedTime(_started).Ticks / (TimeSpan.TicksPerMillisecond / 1000);
+
+    public void Attach(Socket socket)
+    {
+        lock (Gate) _socket = socket;
+    }
+
+    public void Detach(Socket socket)
+    {
+        lock (Gate)
+            if (ReferenceEquals(_socket, socket)) _socket = null;
+    }
+
+    /// <summary>Sends one datagram (the caller holds the lock); a full buffer or an unreachable host drops it, as UDP may.</summary>
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        if (_socket is null) return;
+        try { _socket.SendTo(datagram, SocketFlags.None, to); }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>The address to send to, IPv4 mapped into IPv6 when the socket is dual-stack.</summary>
+    private SocketAddress AddressFor(IPEndPoint remote) =>
+        (_socket?.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port) : remote).Serialize();
+
+    /// <summary>Opens a uTP connection to <paramref name="remote"/>; throws <see cref="IOException"/> when it is refused or unanswered.</summary>
+    public async Task<UtpTransport> ConnectAsync(IPEndPoint remote, CancellationToken ct)
+    {
+        remote = PeerAddress.Normalize(remote);
+        UtpTransport transport;
+        Task<UtpTransport> connected;
+        lock (Gate)
+        {
+            if (_socket is null) throw new IOException("uTP is not listening (no UDP socket)");
+            ushort id;
+            do id = (ushort)_random.Next(65536);
+            while (_connections.ContainsKey((remote, id)));
+            transport = new UtpTransport(this, remote, AddressFor(remote));
+            connected = transport.WaitConnected();
+            _connections.Add((remote, id), transport);
+            transport.Connection = UtpConnection.Connect(transport, id, NowMicros, _settings);
+        }
+        try
+        {
+            return await connected.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (Gate) transport.Connection.Reset(NowMicros);
+            throw;
+        }
+    }
+
+    /// <summary>Ticks every connection's clock, wakes who may go on, and forgets the finished.</summary>
+    public void Tick()
+    {
+        lock (Gate)
+        {
+            var now = NowMicros;
+            foreach (var (key, t) in _connections)
+            {
+                t.Connection.Tick(now);
+                t.Wake();
+                if (t.Connection.IsFinished) _finished.Add(key);
+            }
+            foreach (var key in _finished) _connections.Remove(key);
+            _finished.Clear();
+        }
+    }
+}

@@ -36,4 +36,10 @@ public sealed record PeerSnapshot(
 
     /// <summary>The connection is RC4-encrypted (message stream encryption); false for plain ones, and for MSE that chose plaintext.</summary>
     public bool Encrypted { get; init; }
+
+    /// <summary>
+    /// A web seed's URL (BEP 19; <see cref="Source"/> is then <see cref="PeerSource.WebSeed"/> and <see cref="EndPoint"/> an
+    /// address of the discard prefix 100::/64 that stands for it); null for peer connections.
+    /// </summary>
+    public string? Url { get; init; }
 }

@@ -62,6 +62,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
         /// <summary>The connection is RC4-encrypted (MSE/PE).</summary>
         public bool Encrypted { get; init; }
+
+        /// <summary>A web seed's URL (its <see cref="Remote"/> is then the address standing for it); null for peers.</summary>
+        public string? Url { get; init; }
     }
 
     // ---- outputs ------------------------------------------------------------------------------------
@@ -137,6 +140,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
         PexReceives();
+        WebSeedReceives();
         Receive<DhtPortAnnounced>(m =>
         {
             if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
@@ -168,6 +172,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             var list = new List<PeerStats>(_peers.Count);
             foreach (var e in _peers.Values)
                 if (e.Stats is not null) list.Add(e.Stats with { Source = e.Source });
+            AddWebSeedStats(list);
             Sender.Tell(list);
         });
     }
@@ -185,7 +190,11 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             return Directive.Stop;
         });
 
-    protected override void PreStart() => UpdateTimers();
+    protected override void PreStart()
+    {
+        UpdateTimers();
+        StartWebSeeds();
+    }
 
     /// <summary>
     /// The timers run only while they have work: the rechoke and the optimistic unchoke while a peer is connected
@@ -489,6 +498,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             downloaded += s.Downloaded;
             uploaded += s.Uploaded;
         }
-        return new Summary(_peers.Count, handshaked, _book.Count, down, up, downloaded, uploaded);
+        var webSeeds = AddWebSeedFigures(ref down, ref downloaded);
+        return new Summary(_peers.Count + webSeeds, handshaked + webSeeds, _book.Count, down, up, downloaded, uploaded);
     }
 }

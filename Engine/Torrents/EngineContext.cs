@@ -51,6 +51,9 @@ internal sealed record EngineContext(
     /// <summary>Peer exchange (ut_pex) on public torrents' connections.</summary>
     public bool Pex { get; init; }
 
+    /// <summary>How web seeds are used; null: they are not.</summary>
+    public WebSeeds.WebSeedSettings? WebSeeds { get; init; }
+
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();
 }

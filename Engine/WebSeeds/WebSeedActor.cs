@@ -72,6 +72,7 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
         {
             _joined = true;
             _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
+            ReportFigures(); // listed among the peers from now on
         });
         Receive<PieceManager.Interest>(m =>
         {
@@ -90,7 +91,7 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
         {
             TopUp();
             StartJobs();
-            Context.Parent.Tell(new Report(_url, _key, _rate.Rate(Now), _rate.Total, _interested, _startedAt, _lastBlockAt, _lastError));
+            ReportFigures();
         });
         // A range in flight cannot be cancelled block by block: a block another peer sent first is dropped as a duplicate.
         Receive<PieceManager.CancelBlock>(_ => { });
@@ -135,6 +136,9 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
         // Claimed blocks go back through the PieceManager's watch on us.
         Context.Parent.Tell(new Ended(_url, _key, _endReason, _banned, _rate.Total));
     }
+
+    private void ReportFigures()
+        => Context.Parent.Tell(new Report(_url, _key, _rate.Rate(Now), _rate.Total, _interested, _startedAt, _lastBlockAt, _lastError));
 
     private void Stop(string reason)
     {

@@ -121,11 +121,26 @@ internal sealed class RangeHttpServer : IAsyncDisposable
         var none = new Dictionary<string, string>();
         var full = Path.GetFullPath(Path.Combine(_root, request.Path.TrimStart('/')));
         if (!full.StartsWith(_root, StringComparison.Ordinal) || !File.Exists(full)) return new Reply(404, none, []);
-        var bytes = File.ReadAllBytes(full);
-        if (request.From is not { } from) return new Reply(200, none, bytes);
-        var to = Math.Min(request.To ?? bytes.Length - 1, bytes.Length - 1);
-        if (from > to) return new Reply(416, new Dictionary<string, string> { ["Content-Range"] = $"bytes */{bytes.Length}" }, []);
-        return new Reply(206, new Dictionary<string, string> { ["Content-Range"] = $"bytes {from}-{to}/{bytes.Length}" }, bytes[(int)from..(int)(to + 1)]);
+        using var handle = File.OpenHandle(full);
+        var length = RandomAccess.GetLength(handle);
+        if (request.From is not { } from) return new Reply(200, none, Read(handle, 0, length));
+        var to = Math.Min(request.To ?? length - 1, length - 1);
+        if (from > to) return new Reply(416, new Dictionary<string, string> { ["Content-Range"] = $"bytes */{length}" }, []);
+        return new Reply(206, new Dictionary<string, string> { ["Content-Range"] = $"bytes {from}-{to}/{length}" }, Read(handle, from, to - from + 1));
+    }
+
+    /// <summary>Only the bytes asked for: a range of a large file must not cost the whole file.</summary>
+    private static byte[] Read(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long count)
+    {
+        var bytes = new byte[count];
+        var done = 0;
+        while (done < bytes.Length)
+        {
+            var n = RandomAccess.Read(handle, bytes.AsSpan(done), offset + done);
+            if (n == 0) break;
+            done += n;
+        }
+        return bytes;
     }
 
     public async ValueTask DisposeAsync()

@@ -101,6 +101,49 @@ public sealed class WebSeedDownloadTests : IDisposable
         Assert.Null(DirectoryComparer.CompareFiles(file, Path.Combine(_dir.FullPath, "down", "movie.bin")));
     }
 
+    [Fact]
+    public async Task Redirects_are_followed_to_the_file()
+    {
+        var www = _dir.Sub("www");
+        await using var server = new RangeHttpServer(www);
+        var (file, torrent) = SingleFile(server, www, s => s.Url("/old/place/movie.bin"), bytes: 1_000_000);
+        server.Intercept = (request, reply) => request.Path.StartsWith("/old/", StringComparison.Ordinal)
+            ? new RangeHttpServer.Reply(302, new Dictionary<string, string> { ["Location"] = server.Url("/movie.bin") }, [])
+            : reply;
+        await using var engine = await TestEngine.StartAsync();
+        var t = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+
+        await TestEngine.WaitCompleteAsync(t, Budget);
+
+        Assert.Null(DirectoryComparer.CompareFiles(file, Path.Combine(_dir.FullPath, "down", "movie.bin")));
+    }
+
+    [Fact]
+    public async Task Endless_redirects_are_a_failure_and_the_web_seed_is_given_up()
+    {
+        var www = _dir.Sub("www");
+        await using var server = new RangeHttpServer(www);
+        var (_, torrent) = SingleFile(server, www, s => s.Url("/loop/0"), bytes: 1_000_000);
+        server.Intercept = (request, _) => new RangeHttpServer.Reply(302,
+            new Dictionary<string, string> { ["Location"] = server.Url($"/loop/{request.Number}") }, []);
+        await using var engine = await TestEngine.StartAsync(o => o with
+        {
+            WebSeeds = new WebSeedSettings { FirstRetry = TimeSpan.FromMilliseconds(100), LongestRetry = TimeSpan.FromMilliseconds(100), MaxFailures = 2 },
+        });
+        var t = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (server.RequestCount < 12) // two fetches, each the first request and its 5 redirects
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {server.RequestCount} requests reached the server");
+            await Task.Delay(100);
+        }
+        await Task.Delay(1500);
+
+        Assert.InRange(server.RequestCount, 12, 4 * 6); // at most the 4 fetches in flight when it gave up, 6 requests each
+        Assert.DoesNotContain(await TestEngine.PeersAsync(t), p => p.Source == PeerSource.WebSeed);
+    }
+
     public static TheoryData<string> Garbage => new() { "oversized", "wrong-range", "short", "whole-file-for-a-range" };
 
     [Theory]

@@ -77,6 +77,10 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
         Receive<PieceManager.Interest>(m =>
         {
             _interested = m.Interested;
+            // The tick runs only while there is something to fetch: a complete torrent's web seed costs no timer.
+            if (m.Interested) Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
+            else Timers.Cancel("tick");
+            ReportFigures();
             TopUp();
         });
         Receive<PieceManager.BlocksAssigned>(OnAssigned);
@@ -124,7 +128,6 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _ctx.PieceManager.Tell(new PieceManager.PeerJoined(WebSeedId, _key));
-        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
     }
 
     protected override void PostStop()

@@ -144,6 +144,23 @@ public sealed class WebSeedDownloadTests : IDisposable
         Assert.DoesNotContain(await TestEngine.PeersAsync(t), p => p.Source == PeerSource.WebSeed);
     }
 
+    [Fact]
+    public async Task The_download_limit_holds_a_web_seed_back_as_it_does_peers()
+    {
+        var www = _dir.Sub("www");
+        await using var server = new RangeHttpServer(www);
+        var (file, torrent) = SingleFile(server, www, s => s.Url("/"), bytes: 2_000_000);
+        await using var engine = await TestEngine.StartAsync(o => o with { Limits = new Engine.Limits.RateLimits(0, 1_000_000) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var t = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+
+        await TestEngine.WaitCompleteAsync(t, Budget);
+
+        // 2 MB at 1 MB/s, less the bucket's first burst: well over a second (unlimited, it takes a few milliseconds).
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(1.2), $"done in {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.Null(DirectoryComparer.CompareFiles(file, Path.Combine(_dir.FullPath, "down", "movie.bin")));
+    }
+
     public static TheoryData<string> Garbage => new() { "oversized", "wrong-range", "short", "whole-file-for-a-range" };
 
     [Theory]

@@ -8,7 +8,7 @@ namespace Engine.Peers;
 
 /// <summary>
 /// Web seeds (BEP 19): one <see cref="WebSeedActor"/> per http(s) URL of the torrent's <c>url-list</c>, started with
-/// the PeerManager (so they stop, pause and start again with the swarm). They count as peers: in the summary (rates,
+/// the PeerManager (so they stop, pause and start again with the swarm) and stopped while the torrent seeds. They count as peers: in the summary (rates,
 /// totals, the peer count) and in the peers' list, as <see cref="PeerSource.WebSeed"/> with their URL. One banned by
 /// smart ban is not started again by this PeerManager.
 /// </summary>
@@ -32,16 +32,33 @@ internal sealed partial class PeerManager
         });
         Receive<WebSeedActor.Ended>(m =>
         {
-            if (!_webSeeds.Remove(m.Key, out var e) || !e.Actor.Equals(Sender)) return;
+            if (!_webSeeds.TryGetValue(m.Key, out var e) || !e.Actor.Equals(Sender)) return; // one let go by WebSeedsFollowSeeding
+            _webSeeds.Remove(m.Key);
             _closedDownloaded += m.Downloaded;
             if (m.Banned) _book.Ban(m.Key, Now);
             Context.GetLogger().Info("web seed {0} gone: {1}", m.Url, m.Reason);
         });
     }
 
+    /// <summary>A seeding torrent needs no web seed: they stop when it completes, and start again if it loses data.</summary>
+    private void WebSeedsFollowSeeding()
+    {
+        if (!_seeding)
+        {
+            StartWebSeeds();
+            return;
+        }
+        foreach (var e in _webSeeds.Values)
+        {
+            _closedDownloaded += e.Last?.Downloaded ?? 0;
+            Context.Stop(e.Actor);
+        }
+        _webSeeds.Clear();
+    }
+
     private void StartWebSeeds()
     {
-        if (_ctx.WebSeeds is not { } ws) return;
+        if (_ctx.WebSeeds is not { } ws || _seeding) return;
         foreach (var url in ws.Urls)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) continue;

@@ -164,7 +164,11 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<Rechoke>(_ => RunChoker(rotateOptimistic: false));
         Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
         Receive<Redial>(_ => Dial());
-        Receive<SetSeeding>(m => _seeding = m.Seeding);
+        Receive<SetSeeding>(m =>
+        {
+            _seeding = m.Seeding;
+            WebSeedsFollowSeeding();
+        });
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }));
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
         Receive<GetPeers>(_ =>

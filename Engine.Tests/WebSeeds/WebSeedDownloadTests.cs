@@ -161,7 +161,13 @@ public sealed class WebSeedDownloadTests : IDisposable
         Assert.Null(DirectoryComparer.CompareFiles(file, Path.Combine(_dir.FullPath, "down", "movie.bin")));
     }
 
-    public static TheoryData<string> Garbage => new() { "oversized", "wrong-range", "short", "whole-file-for-a-range" };
+    private static RangeHttpServer.Reply Silent(RangeHttpServer.Reply reply)
+    {
+        Thread.Sleep(1500);
+        return reply;
+    }
+
+    public static TheoryData<string> Garbage => new() { "oversized", "wrong-range", "short", "whole-file-for-a-range", "silent" };
 
     [Theory]
     [MemberData(nameof(Garbage))]
@@ -177,11 +183,16 @@ public sealed class WebSeedDownloadTests : IDisposable
             "wrong-range" => reply with { Headers = new Dictionary<string, string> { ["Content-Range"] = $"bytes {request.From + 1}-{request.To + 1}/3000000" } },
             // Content-Length promises the range, the body stops halfway and the connection closes.
             "short" => reply with { Body = reply.Body[..(reply.Body.Length / 2)], Headers = new Dictionary<string, string>(reply.Headers) { ["Content-Length"] = reply.Body.Length.ToString() }, Close = true },
+            "silent" => Silent(reply), // no byte for longer than the idle timeout
             _ => new RangeHttpServer.Reply(200, new Dictionary<string, string>(), new byte[1_000_000]),
         };
         await using var engine = await TestEngine.StartAsync(o => o with
         {
-            WebSeeds = new WebSeedSettings { FirstRetry = TimeSpan.FromMilliseconds(100), LongestRetry = TimeSpan.FromMilliseconds(200), MaxFailures = 3 },
+            WebSeeds = new WebSeedSettings
+            {
+                FirstRetry = TimeSpan.FromMilliseconds(100), LongestRetry = TimeSpan.FromMilliseconds(200), MaxFailures = 3,
+                IdleTimeout = TimeSpan.FromMilliseconds(500),
+            },
         });
         var t = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
 

@@ -15,4 +15,6 @@ public enum PeerSource
     Incoming,
     /// <summary>Given to us: the API's <c>AddPeers</c>, a magnet link's <c>x.pe</c>, a saved session.</summary>
     Manual,
+    /// <summary>A web seed (BEP 19): an HTTP server named by the torrent's <c>url-list</c>, not a peer connection.</summary>
+    WebSeed,
 }

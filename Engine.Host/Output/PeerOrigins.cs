@@ -9,7 +9,7 @@ namespace Engine.Host.Output;
 /// </summary>
 public sealed record PeerOrigins(IReadOnlyDictionary<string, int> Sources, int? DhtNodes)
 {
-    private static readonly PeerSource[] Order = [PeerSource.Tracker, PeerSource.Dht, PeerSource.Pex, PeerSource.Lsd, PeerSource.Incoming, PeerSource.Manual];
+    private static readonly PeerSource[] Order = [PeerSource.Tracker, PeerSource.Dht, PeerSource.Pex, PeerSource.Lsd, PeerSource.Incoming, PeerSource.Manual, PeerSource.WebSeed];
 
     public static PeerOrigins None { get; } = new(new Dictionary<string, int>(), null);
 
@@ -43,6 +43,7 @@ public sealed record PeerOrigins(IReadOnlyDictionary<string, int> Sources, int? 
         PeerSource.Pex => "pex",
         PeerSource.Lsd => "lsd",
         PeerSource.Incoming => "incoming",
+        PeerSource.WebSeed => "webseed",
         _ => "manual",
     };
 }

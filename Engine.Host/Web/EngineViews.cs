@@ -16,7 +16,7 @@ public static class EngineViews
     public static FileRow File(FileSnapshot f) => new(f.Path, f.Length, f.Progress);
 
     public static PeerRow Peer(PeerSnapshot p) => new(
-        p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress)
+        p.Url ?? p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress)
     {
         Source = Output.PeerOrigins.Name(p.Source),
         Encrypted = p.Encrypted,

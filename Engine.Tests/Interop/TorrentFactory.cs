@@ -42,8 +42,12 @@ public static class TorrentFactory
         return Create(data.Root, announceUrl, pieceLength, Path.Combine(dir.FullPath, name + ".torrent"));
     }
 
-    /// <summary>As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL.</summary>
-    public static TestTorrent Create(string dataPath, IReadOnlyList<string> announceUrls, int pieceLength, string? outputPath = null)
+    /// <summary>
+    /// As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL, and the web seeds (BEP 19
+    /// <c>url-list</c>, mktorrent's <c>-w</c>: power-of-two piece lengths only) <paramref name="webSeeds"/> names.
+    /// </summary>
+    public static TestTorrent Create(string dataPath, IReadOnlyList<string> announceUrls, int pieceLength, string? outputPath = null,
+        IReadOnlyList<string>? webSeeds = null)
     {
         if (announceUrls.Count == 0) throw new ArgumentException("at least one announce URL is needed", nameof(announceUrls));
         if (pieceLength < 16 * 1024 || pieceLength % (16 * 1024) != 0 || pieceLength > MkTorrentMaxPieceLength)
@@ -55,7 +59,8 @@ public static class TorrentFactory
         if (File.Exists(outputPath)) File.Delete(outputPath); // mktorrent refuses to overwrite
 
         var useMkTorrent = BitOperations.IsPow2(pieceLength) && pieceLength >= MkTorrentMinPieceLength;
-        var spec = useMkTorrent ? MkTorrentSpec(full, announceUrls, pieceLength, outputPath) : LibtorrentSpec(full, announceUrls, pieceLength, outputPath);
+        if (webSeeds is { Count: > 0 } && !useMkTorrent) throw new ArgumentException("web seeds need a power-of-two piece length (mktorrent)", nameof(webSeeds));
+        var spec = useMkTorrent ? MkTorrentSpec(full, announceUrls, pieceLength, outputPath, webSeeds ?? []) : LibtorrentSpec(full, announceUrls, pieceLength, outputPath);
         using var p = ExternalProcess.Start(spec);
         var code = p.WaitForExitAsync(TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
         if (code != 0 || !File.Exists(outputPath))
@@ -63,10 +68,11 @@ public static class TorrentFactory
         return Read(outputPath);
     }
 
-    private static ProcessSpec MkTorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath)
+    private static ProcessSpec MkTorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath, IReadOnlyList<string> webSeeds)
     {
         var args = new List<string> { "-d", "-t", "2", "-l", BitOperations.Log2((uint)pieceLength).ToString(CultureInfo.InvariantCulture) };
         foreach (var url in announceUrls) { args.Add("-a"); args.Add(url); }
+        if (webSeeds.Count > 0) { args.Add("-w"); args.Add(string.Join(',', webSeeds)); }
         args.Add("-o"); args.Add(outputPath);
         args.Add(full);
         return new ProcessSpec(RequiredPrograms.MkTorrent, args) { WorkingDirectory = Path.GetDirectoryName(full), MaxLifetime = TimeSpan.FromMinutes(5) };

@@ -20,4 +20,15 @@ public sealed class EngineViewsTests
         Assert.False(EngineViews.Peer(snapshot with { Encrypted = false, Source = PeerSource.Incoming }).Encrypted);
         Assert.Equal("incoming", EngineViews.Peer(snapshot with { Source = PeerSource.Incoming }).Source);
     }
+
+    [Fact]
+    public void A_web_seed_row_shows_its_url_as_the_address_and_webseed_as_its_source()
+    {
+        var snapshot = new PeerSnapshot(new IPEndPoint(IPAddress.Parse("100::1"), 0), "web seed", "", 4096, 0, 100, 0,
+            true, true, false, false, false, 1, DateTimeOffset.UnixEpoch) { Source = PeerSource.WebSeed, Url = "http://mirror.example/pub/" };
+        var row = EngineViews.Peer(snapshot);
+        Assert.Equal("http://mirror.example/pub/", row.Address);
+        Assert.Equal("webseed", row.Source);
+        Assert.Equal("web seed", row.Client);
+    }
 }

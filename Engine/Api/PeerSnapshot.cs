@@ -39,4 +39,9 @@ public sealed record PeerSnapshot(
 
     /// <summary>The connection runs over uTP (BEP 29) rather than TCP.</summary>
     public bool Utp { get; init; }
+    /// <summary>
+    /// A web seed's URL (BEP 19; <see cref="Source"/> is then <see cref="PeerSource.WebSeed"/> and <see cref="EndPoint"/> an
+    /// address of the discard prefix 100::/64 that stands for it); null for peer connections.
+    /// </summary>
+    public string? Url { get; init; }
 }

@@ -71,6 +71,12 @@ public sealed record TorrentEngineOptions
     /// <summary>Exchange peer lists with connected peers (BEP 11, ut_pex). Private torrents never do.</summary>
     public bool Pex { get; init; } = true;
 
+    /// <summary>
+    /// Download from the HTTP servers a torrent names as web seeds (BEP 19, <c>url-list</c>) as well as from peers: they
+    /// count as peers that have every piece (<see cref="PeerSnapshot.Url"/>, <see cref="Core.Primitives.PeerSource.WebSeed"/>).
+    /// </summary>
+    public bool WebSeeds { get; init; } = true;
+
     /// <summary>Find peers on the local network (BEP 14: multicast announces on the interface we listen on). Private torrents never do.</summary>
     public bool Lsd { get; init; } = true;
 
@@ -177,6 +183,7 @@ public sealed record TorrentEngineOptions
             ExtraHocon = t.AkkaHocon,
             Dht = new DhtOptions { Enabled = Dht, BootstrapNodes = DhtBootstrapNodes ?? DhtOptions.DefaultRouters },
             Pex = Pex,
+            WebSeeds = WebSeeds ? new Engine.WebSeeds.WebSeedSettings() : null,
             Lsd = Lsd,
             PortMapping = PortMapping,
             Utp = Utp switch

@@ -209,9 +209,9 @@ public sealed class TorrentHandle
         var pieceCount = _metainfo?.PieceCount ?? 0;
         var result = new List<PeerSnapshot>(peers.Count);
         foreach (var p in peers)
-            result.Add(new PeerSnapshot(p.Remote, p.PeerId is null ? null : ClientNames.Describe(p.PeerId), p.PeerId?.ToString() ?? "",
+            result.Add(new PeerSnapshot(p.Remote, p.PeerId is null ? p.Url is null ? null : "web seed" : ClientNames.Describe(p.PeerId), p.PeerId?.ToString() ?? "",
                 p.DownloadRate, p.UploadRate, p.Downloaded, p.Uploaded, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested,
-                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt) { Source = p.Source, Encrypted = p.Encrypted, Utp = p.Utp });
+                p.Snubbed, pieceCount == 0 ? 0 : (double)p.PiecesHave / pieceCount, p.ConnectedAt) { Source = p.Source, Encrypted = p.Encrypted, Utp = p.Utp, Url = p.Url });
         return result;
     }
 

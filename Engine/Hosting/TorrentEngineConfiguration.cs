@@ -29,6 +29,7 @@ internal static class TorrentEngineConfiguration
         if (Bool(section, "Dht") is { } dht) o = o with { Dht = dht };
         if (Bool(section, "Pex") is { } pex) o = o with { Pex = pex };
         if (Bool(section, "Lsd") is { } lsd) o = o with { Lsd = lsd };
+        if (Bool(section, "WebSeeds") is { } webSeeds) o = o with { WebSeeds = webSeeds };
         if (Bool(section, "PortMapping") is { } mapping) o = o with { PortMapping = mapping };
         if (section["Encryption"] is { } encryption)
             o = o with

@@ -65,6 +65,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
         /// <summary>The connection runs over uTP.</summary>
         public bool Utp { get; init; }
+        /// <summary>A web seed's URL (its <see cref="Remote"/> is then the address standing for it); null for peers.</summary>
+        public string? Url { get; init; }
     }
 
     // ---- outputs ------------------------------------------------------------------------------------
@@ -140,6 +142,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
         PexReceives();
+        WebSeedReceives();
         Receive<DhtPortAnnounced>(m =>
         {
             if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
@@ -163,7 +166,11 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<Rechoke>(_ => RunChoker(rotateOptimistic: false));
         Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
         Receive<Redial>(_ => Dial());
-        Receive<SetSeeding>(m => _seeding = m.Seeding);
+        Receive<SetSeeding>(m =>
+        {
+            _seeding = m.Seeding;
+            WebSeedsFollowSeeding();
+        });
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }));
         Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
         Receive<GetPeers>(_ =>
@@ -171,6 +178,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             var list = new List<PeerStats>(_peers.Count);
             foreach (var e in _peers.Values)
                 if (e.Stats is not null) list.Add(e.Stats with { Source = e.Source });
+            AddWebSeedStats(list);
             Sender.Tell(list);
         });
     }
@@ -188,7 +196,11 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             return Directive.Stop;
         });
 
-    protected override void PreStart() => UpdateTimers();
+    protected override void PreStart()
+    {
+        UpdateTimers();
+        StartWebSeeds();
+    }
 
     /// <summary>
     /// The timers run only while they have work: the rechoke and the optimistic unchoke while a peer is connected
@@ -492,6 +504,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
             downloaded += s.Downloaded;
             uploaded += s.Uploaded;
         }
-        return new Summary(_peers.Count, handshaked, _book.Count, down, up, downloaded, uploaded);
+        var webSeeds = AddWebSeedFigures(ref down, ref downloaded);
+        return new Summary(_peers.Count + webSeeds, handshaked + webSeeds, _book.Count, down, up, downloaded, uploaded);
     }
 }

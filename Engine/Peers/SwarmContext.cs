@@ -63,6 +63,9 @@ internal sealed record SwarmContext(
         }
     }
 
+    /// <summary>The torrent's web seeds (BEP 19), run by the PeerManager beside its peers; null: none.</summary>
+    public WebSeeds.WebSeedContext? WebSeeds { get; init; }
+
     /// <summary>Peer exchange (BEP 11, ut_pex) on this torrent's connections (off for private torrents).</summary>
     public bool Pex { get; init; }
 }

@@ -38,6 +38,9 @@ internal sealed record EngineOptions
     /// <summary>Peer exchange (BEP 11, ut_pex) on public torrents' connections.</summary>
     public bool Pex { get; init; }
 
+    /// <summary>How torrents' web seeds (BEP 19, <c>url-list</c>) are used; null: they are not.</summary>
+    public WebSeeds.WebSeedSettings? WebSeeds { get; init; } = new();
+
     /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
     public bool Lsd { get; init; }
 

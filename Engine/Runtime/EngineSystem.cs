@@ -78,6 +78,7 @@ internal sealed class EngineSystem : IAsyncDisposable
             Bandwidth = new BandwidthBuckets(options.Limits),
             Connections = new ConnectionBudget(options.MaxConnections),
             Metadata = options.Metadata,
+            WebSeeds = options.WebSeeds,
         };
         Directory.CreateDirectory(options.ResumeDirectory);
         // The listen port must be known before the first announce; bind eagerly when port 0 was asked for.

@@ -53,6 +53,8 @@ internal sealed record EngineContext(
 
     /// <summary>How peers are dialled under encryption: TCP, uTP or one then the other (<see cref="Api.UtpMode"/>).</summary>
     public Transports.IPeerDialer BaseDialer { get; init; } = Transports.TcpDialer.Instance;
+    /// <summary>How web seeds are used; null: they are not.</summary>
+    public WebSeeds.WebSeedSettings? WebSeeds { get; init; }
 
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();

@@ -80,6 +80,7 @@ internal sealed partial class TorrentActor
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
+            WebSeeds = WebSeedContext(),
         };
         _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), ChildName("peers"));
         Context.Watch(_peers);

@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace Engine.Tests.PortMapping;
 
 /// <summary>
-/// NAT-PMP against miniupnpd on a lab NAT router: our seeder behind it asks for its port; a leecher on the public side,
-/// told only the router's address, connects through the forward and downloads; when the seeder stops, the forward is gone.
+/// NAT-PMP and UPnP IGD against miniupnpd on a lab NAT router: our seeder behind it asks for its port; a leecher on
+/// the public side, told only the router's address, connects through the forward and downloads; when the seeder
+/// stops, the forward is gone.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class PortMappingLabTests(ITestOutputHelper output) : IDisposable
@@ -22,9 +23,16 @@ public sealed class PortMappingLabTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_seeder_behind_nat_maps_its_port_and_a_public_leecher_reaches_it_through_the_router()
+    public Task A_seeder_behind_nat_maps_its_port_and_a_public_leecher_reaches_it_through_the_router() =>
+        SeedBehindNatAndDownloadThroughTheRouter(natPmp: true, "NAT-PMP");
+
+    [Fact]
+    public Task A_router_with_only_upnp_maps_the_port_through_upnp_and_a_public_leecher_reaches_the_seeder() =>
+        SeedBehindNatAndDownloadThroughTheRouter(natPmp: false, "UPnP");
+
+    private async Task SeedBehindNatAndDownloadThroughTheRouter(bool natPmp, string protocol)
     {
-        var home = _lab.AddHostBehindNat("home", portMapping: true);
+        var home = _lab.AddHostBehindNat("home", portMapping: true, natPmp: natPmp);
         var outside = _lab.AddHost("outside");
         var torrent = TorrentFactory.CreateSeeded(_dir, "holiday", 4 * 1024 * 1024 + 5, fileCount: 2);
 
@@ -33,11 +41,14 @@ public sealed class PortMappingLabTests(ITestOutputHelper output) : IDisposable
         {
             var mapped = await seeder.WaitForLineAsync("port mapping:", TimeSpan.FromSeconds(30));
             Assert.Contains($"{home.PublicAddress}:6881 (TCP) and :6881 (UDP)", mapped);
-            Assert.Contains("6881", _lab.PortForwards(home));
+            Assert.EndsWith($"({protocol})", mapped.TrimEnd());
+            var forwards = _lab.PortForwards(home); // miniupnpd's rules match the IP protocol byte: 0x6 TCP, 0x11 UDP
+            Assert.Contains($"0x6 th dport 6881 dnat ip to {home.Address}:6881", forwards);
+            Assert.Contains($"0x11 th dport 6881 dnat ip to {home.Address}:6881", forwards);
 
             await using var leecher = HostProcess.InNamespace(output, outside.Namespace,
                 "download", torrent.TorrentPath, "-o", _dir.Sub("down"), "--bind", outside.Address.ToString(), "--port", "6881",
-                "--peer", $"{home.PublicAddress}:6881", "--no-dht", "--no-lsd", "--status-interval", "1s");
+                "--peer", $"{home.PublicAddress}:6881", "--no-dht", "--no-lsd", "--no-port-mapping", "--status-interval", "1s");
             Assert.Equal(0, await leecher.ExitCodeAsync(TimeSpan.FromSeconds(60)));
             DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), "holiday"), Path.Combine(_dir.Sub("down"), "holiday"));
             await seeder.Process.StopAsync(TimeSpan.FromSeconds(10)); // Ctrl+C: the engine stops and removes its mappings

@@ -69,6 +69,20 @@ public sealed class TrackerClientSpec : TestKit
     }
 
     [Fact]
+    public async Task Announces_carry_the_routers_external_port_once_port_mapping_got_another_one()
+    {
+        await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1)));
+        var publicPort = new Engine.PortMapping.PublicPort();
+        Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, CreateTestProbe().Ref, new HttpClient(), Fast, left: 1, publicPort));
+        AwaitAssert(() => Assert.NotEmpty(tracker.Requests), TimeSpan.FromSeconds(5));
+        Assert.Contains("port=7000", tracker.Requests[0]);
+        publicPort.Set(40123); // the router forwards 40123 to our 7000
+        AwaitAssert(() => Assert.Contains("port=40123", tracker.Requests[^1]), TimeSpan.FromSeconds(5));
+        publicPort.Set(null); // the mapping is gone
+        AwaitAssert(() => Assert.Contains("port=7000", tracker.Requests[^1]), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task A_tracker_answering_garbage_or_errors_is_retried_with_backoff_and_the_next_tier_is_tried()
     {
         var answered = 0;

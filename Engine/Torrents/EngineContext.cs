@@ -51,6 +51,9 @@ internal sealed record EngineContext(
     /// <summary>Peer exchange (ut_pex) on public torrents' connections.</summary>
     public bool Pex { get; init; }
 
+    /// <summary>The TCP port trackers are told: the router's external one when port mapping got another than <see cref="ListenPort"/>.</summary>
+    public PortMapping.PublicPort PublicPort { get; init; } = new();
+
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();
 }

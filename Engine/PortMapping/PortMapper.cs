@@ -98,23 +98,37 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
         return new Status(_gateway, _external, null, null, $"{_natPmpState}; {_upnpState}");
     }
 
+    /// <summary>Tells trackers the external TCP port of the mapping the status reports (none: the listen port).</summary>
+    private void Publish() => _publicPort.Set(Current() is { State: "mapped" } s ? s.TcpPort : null);
+
+    /// <summary>
+    /// Removes both protocols' mappings, including any whose request is still unanswered, and from then on only answers
+    /// status and Unmap: whatever is still in flight is cancelled and late answers are dropped, so nothing maps again.
+    /// </summary>
     private void OnUnmap()
     {
         Timers.CancelAll();
-        _publicPort.Set(null);
+        _cts.Cancel();
         UnmapNatPmp();
         var sender = Sender;
-        UnmapUpnp().PipeTo(sender, success: () => new Unmapped(), failure: _ => new Unmapped());
+        var removing = UnmapUpnp();
+        Publish();
+        removing.PipeTo(sender, success: () => new Unmapped(), failure: _ => new Unmapped());
+        Become(() =>
+        {
+            Receive<GetStatus>(_ => Sender.Tell(Current()));
+            Receive<Unmap>(_ => Sender.Tell(new Unmapped()));
+        });
     }
 
-    /// <summary>Tells the router to delete our NAT-PMP mappings (lifetime 0).</summary>
+    /// <summary>Tells the router to delete our NAT-PMP mappings (lifetime 0), asked for or granted; deleting what is not there is harmless.</summary>
     private void UnmapNatPmp()
     {
-        if (_socket is null) return;
+        if (_socket is null || _natPmpState == "removed") return;
         try
         {
-            if (_tcp is not null) _socket.Send(NatPmp.MapRequest(tcp: true, _port, 0, TimeSpan.Zero));
-            if (_udp is not null) _socket.Send(NatPmp.MapRequest(tcp: false, _port, 0, TimeSpan.Zero));
+            _socket.Send(NatPmp.MapRequest(tcp: true, _port, 0, TimeSpan.Zero));
+            _socket.Send(NatPmp.MapRequest(tcp: false, _port, 0, TimeSpan.Zero));
         }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
@@ -198,7 +212,7 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
                 {
                     Timers.Cancel("retry");
                     _natPmpState = "mapped";
-                    if (_upnpMapping is null) _publicPort.Set(_tcp);
+                    Publish();
                     _log.Info("port mapping: {0} TCP {1}, UDP {2} → {3} (NAT-PMP)", _external, _tcp, _udp, _port);
                     Timers.StartSingleTimer("renew", Renew.Instance, m.Lifetime > TimeSpan.FromSeconds(2) ? m.Lifetime / 2 : TimeSpan.FromSeconds(1));
                 }

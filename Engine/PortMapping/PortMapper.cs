@@ -191,7 +191,7 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
             if (_tcpDue) _socket.Send(NatPmp.MapRequest(tcp: true, _port, _tcp ?? _port, Lifetime));
             if (_udpDue) _socket.Send(NatPmp.MapRequest(tcp: false, _port, _udp ?? _port, Lifetime));
         }
-        catch (SocketException e) { _natPmpState = "cannot reach the router: " + e.Message; }
+        catch (SocketException e) { _natPmpState = $"the router ({_gateway}) does not answer NAT-PMP ({e.Message.ToLowerInvariant()})"; }
         Timers.StartSingleTimer("retry", Retry.Instance, TimeSpan.FromMilliseconds(250 << _attempt));
     }
 

@@ -99,7 +99,10 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
     }
 
     /// <summary>Tells trackers the external TCP port of the mapping the status reports (none: the listen port).</summary>
-    private void Publish() => _publicPort.Set(Current() is { State: "mapped" } s ? s.TcpPort : null);
+    private void Publish()
+    {
+        if (_publicPort.Set(Current() is { State: "mapped" } s ? s.TcpPort : null)) Context.System.EventStream.Publish(new PublicPort.Changed());
+    }
 
     /// <summary>
     /// Removes both protocols' mappings, including any whose request is still unanswered, and from then on only answers

@@ -65,6 +65,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private readonly InfoHash _infoHash;
     private readonly int _port;
     private readonly PublicPort? _publicPort;
+    private int _sentPort;
     private readonly IActorRef _peers;
     private readonly HttpClient _http;
     private readonly TrackerSettings _settings;
@@ -113,6 +114,11 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
         Receive<UpdateTotals>(m => (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left));
         Receive<AnnounceNow>(_ => OnAnnounceNow());
+        // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
+        Receive<PublicPort.Changed>(_ =>
+        {
+            if (_registered.Count > 0 && PortToAnnounce != _sentPort) OnAnnounceNow();
+        });
         Receive<AnnounceResult>(OnAnnounceResult);
         Receive<UdpTrackerSocket.AnnounceReply>(m => OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error)));
         Receive<Completed>(_ =>
@@ -146,7 +152,19 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() => Self.Tell(AnnounceNow.Instance);
+    protected override void PreStart()
+    {
+        if (_publicPort is not null) Context.System.EventStream.Subscribe(Self, typeof(PublicPort.Changed));
+        Self.Tell(AnnounceNow.Instance);
+    }
+
+    protected override void PostStop()
+    {
+        if (_publicPort is not null) Context.System.EventStream.Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    private int PortToAnnounce => _publicPort?.Of(_port) ?? _port;
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
@@ -183,7 +201,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     }
 
     private AnnounceRequest BuildRequest(AnnounceEvent ev) => new(
-        InfoHash: _infoHash, PeerId: _peerId, Port: _publicPort?.Of(_port) ?? _port, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
+        InfoHash: _infoHash, PeerId: _peerId, Port: _sentPort = PortToAnnounce, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
         Event: ev, NumWant: ev == AnnounceEvent.Stopped ? 0 : _settings.NumWant, Key: _key, TrackerId: _trackerId);
 
     private void OnAnnounceResult(AnnounceResult r)
@@ -224,7 +242,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
         if (resp.Peers.Count > 0) _peers.Tell(new PeerManager.AddPeers(resp.Peers));
         var interval = resp.MinInterval is { } min && min > resp.Interval ? min : resp.Interval;
         if (interval < _settings.MinimumInterval) interval = _settings.MinimumInterval;
-        if (_completedPending) interval = TimeSpan.Zero;
+        if (_completedPending || PortToAnnounce != _sentPort) interval = TimeSpan.Zero;
         Timers.StartSingleTimer("announce", AnnounceNow.Instance, interval);
     }
 

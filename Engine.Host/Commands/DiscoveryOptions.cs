@@ -15,7 +15,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 {
     public static DiscoveryOptions Default { get; } = new(null, null, null, null);
 
-    /// <summary><c>--port-mapping</c>: ask the router to forward the listen port (NAT-PMP); null keeps the config file's (off by default).</summary>
+    /// <summary><c>--port-mapping</c> / <c>--no-port-mapping</c>: ask the router to forward the listen port (NAT-PMP, UPnP) or not; null keeps the config file's (on by default).</summary>
     public bool? PortMapping { get; init; }
 
     /// <summary><c>--encryption</c>: message stream encryption; null keeps the config file's (or the default, enabled).</summary>
@@ -52,7 +52,9 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
 
         public Option<bool> NoLsd { get; } = Opt.Flag("--no-lsd", "do not announce on, or listen to, the local network (multicast)");
 
-        public Option<bool> PortMapping { get; } = Opt.Flag("--port-mapping", "ask the router to forward the peer port (NAT-PMP), removed again at exit");
+        public Option<bool> PortMapping { get; } = Opt.Flag("--port-mapping", "ask the router to forward the peer port (NAT-PMP, UPnP), removed again at exit (the default)");
+
+        public Option<bool> NoPortMapping { get; } = Opt.Flag("--no-port-mapping", "do not ask the router to forward the peer port");
 
         public Option<EncryptionMode?> Encryption { get; } = ModeOption<EncryptionMode>("--encryption",
             "message stream encryption: enabled (accept encrypted peers, dial plain; the default), preferred (dial encrypted first), required (RC4 only), disabled",
@@ -86,8 +88,10 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
             command.Options.Add(Encryption);
             command.Options.Add(Utp);
             command.Options.Add(PortMapping);
+            command.Options.Add(NoPortMapping);
             command.Validators.Add(r =>
             {
+                if (r.GetValue(PortMapping) && r.GetValue(NoPortMapping)) r.AddError("--port-mapping and --no-port-mapping contradict each other");
                 if (Opt.Given(r.GetResult(Bootstrap)) && r.GetValue(NoDht)) r.AddError("--dht-bootstrap and --no-dht contradict each other");
             });
         }
@@ -100,7 +104,7 @@ public sealed record DiscoveryOptions(bool? Dht, bool? Pex, bool? Lsd, IReadOnly
         {
             Encryption = switches ? r.GetValue(Encryption) : null,
             Utp = switches ? r.GetValue(Utp) : null,
-            PortMapping = switches && r.GetValue(PortMapping) ? true : null,
+            PortMapping = !switches ? null : r.GetValue(NoPortMapping) ? false : r.GetValue(PortMapping) ? true : null,
         };
 
         /// <summary>"host:port" or "[v6]:port", the port 1..65535.</summary>

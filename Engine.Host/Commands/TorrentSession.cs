@@ -151,8 +151,8 @@ public sealed class TorrentSession : IAsyncDisposable
         try { m = await Engine.GetPortMappingAsync(); }
         catch (TorrentEngineException) { return null; }
         var line = m.Mapped
-            ? $"port mapping: {m.ExternalAddress}:{m.TcpPort} (TCP) and :{m.UdpPort} (UDP) forwarded by {m.Gateway} (NAT-PMP)"
-            : m.State is "asking the router" or "looking for the router" ? null : "port mapping: " + m.State;
+            ? $"port mapping: {m.ExternalAddress}:{m.TcpPort} (TCP) and :{m.UdpPort} (UDP) forwarded by {m.Gateway} ({m.Protocol})"
+            : m.State is "asking the router" or "looking for the router" or "off" ? null : "port mapping: " + m.State;
         if (line is null || line == _mappingTold) return null;
         _mappingTold = line;
         return line;

@@ -32,13 +32,14 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
         return new EngineSettings(up, down, _defaultSave, engine.ListenEndPoint?.ToString(), Switches(engine.Options));
     }
 
-    /// <summary>The ways of finding peers, as the engine was started with them (changed by a restart: --no-dht, --no-pex, --no-lsd).</summary>
+    /// <summary>The ways of finding peers, as the engine was started with them (changed by a restart: --no-dht, --no-pex, --no-lsd, --no-port-mapping); port mapping shows off on loopback, where it never runs.</summary>
     private static System.Collections.Immutable.ImmutableList<SettingSwitch> Switches(TorrentEngineOptions o) =>
     [
         new SettingSwitch("dht", "DHT (finding peers without a tracker)", o.Dht),
         new SettingSwitch("pex", "Peer exchange", o.Pex),
         new SettingSwitch("lsd", "Local peer discovery", o.Lsd),
         new SettingSwitch("encryption", $"Encrypted connections ({o.Encryption.ToString().ToLowerInvariant()})", o.Encryption != EncryptionMode.Disabled),
+        new SettingSwitch("portMapping", "Port mapping (the router forwards the peer port: NAT-PMP, UPnP)", o.PortMapping && !(o.ListenOn is { } l && System.Net.IPAddress.IsLoopback(l.Address))),
     ];
 
     /// <summary>Changes the engine's limits (at once, every torrent) and the default save directory (created if missing).</summary>

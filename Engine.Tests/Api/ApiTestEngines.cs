@@ -13,6 +13,7 @@ internal static class ApiTestEngines
         StateDirectory = stateDirectory,
         Dht = false, // the DHT has tests of its own; here it would only resolve the public routers
         Lsd = false,
+        PortMapping = false, // on by default; a test on a non-loopback address (DualStackTests: [::]) would ask the machine's router
         Tunables = new()
         {
             RedialInterval = TimeSpan.FromSeconds(1),

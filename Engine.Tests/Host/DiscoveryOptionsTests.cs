@@ -62,11 +62,30 @@ public sealed class DiscoveryOptionsTests
             Assert.ThrowsAny<CommandLineException>(() => Download("--encryption", "rc4")).Message);
     }
 
+    [Fact]
+    public void Port_mapping_is_on_unless_the_command_line_or_the_config_file_turns_it_off()
+    {
+        Assert.True(Download().PortMapping);
+        Assert.True(Seed("--port-mapping").PortMapping);
+        Assert.False(Download("--no-port-mapping").PortMapping);
+        Assert.False(Seed("--no-port-mapping").PortMapping);
+        var dir = Directory.CreateTempSubdirectory("port-mapping-config-");
+        try
+        {
+            var config = Path.Combine(dir.FullName, "engine.json");
+            File.WriteAllText(config, """{ "PortMapping": false }""");
+            Assert.False(DownloadArguments.Parse("x.torrent", "--config", config).Session.EngineOptions().PortMapping);
+            Assert.True(DownloadArguments.Parse("x.torrent", "--config", config, "--port-mapping").Session.EngineOptions().PortMapping);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
     [Theory]
     [InlineData(new[] { "--dht-bootstrap", "router.example.org" }, "--dht-bootstrap: 'router.example.org' is not host:port")]
     [InlineData(new[] { "--dht-bootstrap", "10.0.0.1:70000" }, "--dht-bootstrap: '10.0.0.1:70000' is not host:port")]
     [InlineData(new[] { "--dht-bootstrap", ":6881" }, "--dht-bootstrap: ':6881' is not host:port")]
     [InlineData(new[] { "--dht-bootstrap", "10.0.0.1:6881", "--no-dht" }, "--dht-bootstrap and --no-dht contradict each other")]
+    [InlineData(new[] { "--port-mapping", "--no-port-mapping" }, "--port-mapping and --no-port-mapping contradict each other")]
     public void Bad_discovery_options_are_one_clear_error(string[] args, string message) =>
         Assert.Contains(message, Assert.ThrowsAny<CommandLineException>(() => Download(args)).Message);
 }

@@ -63,8 +63,9 @@ public sealed class NetLab : IDisposable
     /// <see cref="NatKind.PortPreserving"/> keeps a connection's source port when it can (the common home router);
     /// <see cref="NatKind.Symmetric"/> picks a random port for every new destination (the hard case for hole punching).
     /// </summary>
-    /// <param name="portMapping">The router also runs miniupnpd (NAT-PMP and UPnP IGD, for hosts on its LAN).</param>
-    public LabHost AddHostBehindNat(string name, NatKind kind = NatKind.PortPreserving, bool portMapping = false)
+    /// <param name="portMapping">The router also runs miniupnpd (UPnP IGD and, with <paramref name="natPmp"/>, NAT-PMP, for hosts on its LAN).</param>
+    /// <param name="natPmp">miniupnpd answers NAT-PMP too; false leaves UPnP alone (port 5351 closed: NAT-PMP requests meet ICMP port unreachable).</param>
+    public LabHost AddHostBehindNat(string name, NatKind kind = NatKind.PortPreserving, bool portMapping = false, bool natPmp = true)
     {
         var router = Namespace(name + "-nat");
         var wan = IPAddress.Parse($"11.77.0.{_nextPublic++}");
@@ -92,7 +93,7 @@ public sealed class NetLab : IDisposable
             "  chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }\n" +
             $"  chain postrouting {{ type nat hook postrouting priority 100; policy accept; oifname \"wan\" {masquerade}; jump postrouting_miniupnpd; }}\n" +
             "  chain prerouting_miniupnpd { }\n  chain postrouting_miniupnpd { }\n}\n");
-        StartMiniupnpd(router, lan);
+        StartMiniupnpd(router, lan, natPmp);
         return new LabHost(name, ns, address) { PublicAddress = wan, Router = router };
     }
 
@@ -100,14 +101,43 @@ public sealed class NetLab : IDisposable
     public string PortForwards(LabHost host) =>
         RootCommands.Run("ip", "netns", "exec", host.Router ?? throw new InvalidOperationException($"{host.Name} has no router"), "nft", "list", "chain", "inet", "filter", "prerouting_miniupnpd").Output;
 
-    private void StartMiniupnpd(string router, int lan)
+    /// <summary>
+    /// A neighbour on <paramref name="host"/>'s LAN (a second address, 192.168.n.3) takes the router's external TCP
+    /// <paramref name="port"/> with UPnP (a permanent AddPortMapping, posted by python3 from that address), as another
+    /// machine's client would: the host's own request for that port then meets error 718, ConflictInMappingEntry.
+    /// </summary>
+    public void TakeRouterPort(LabHost host, int port)
+    {
+        var bytes = host.Address.GetAddressBytes();
+        bytes[3] = 3;
+        var neighbour = new IPAddress(bytes);
+        bytes[3] = 1;
+        var router = new IPAddress(bytes);
+        Ip(host.Namespace, "addr", "add", $"{neighbour}/24", "dev", "eth0");
+        var request = Engine.Core.PortMapping.UpnpSoap.AddPortMapping("urn:schemas-upnp-org:service:WANIPConnection:1", port, tcp: true, port, neighbour, "neighbour", TimeSpan.Zero);
+        var dir = Directory.CreateTempSubdirectory("upnp-request-").FullName;
+        _files.Add(dir);
+        var body = Path.Combine(dir, "body.xml");
+        File.WriteAllText(body, request.Body);
+        const string post = "import http.client, sys\n" +
+            "c = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]), timeout=5, source_address=(sys.argv[3], 0))\n" +
+            "c.request('POST', '/ctl/IPConn', open(sys.argv[4], 'rb').read(), {'Content-Type': 'text/xml', 'SOAPAction': sys.argv[5]})\n" +
+            "print(c.getresponse().status)\n";
+        var (code, output) = RootCommands.Run("ip", "netns", "exec", host.Namespace, "python3", "-c", post,
+            router.ToString(), MiniupnpdHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), neighbour.ToString(), body, request.SoapAction);
+        if (code != 0 || output.Trim() != "200") throw new InvalidOperationException($"the neighbour's AddPortMapping failed ({code}): {output}");
+    }
+
+    private const int MiniupnpdHttpPort = 5000;
+
+    private void StartMiniupnpd(string router, int lan, bool natPmp)
     {
         var program = Interop.RequiredPrograms.Find("miniupnpd", "miniupnpd-nftables");
         var dir = Directory.CreateTempSubdirectory("miniupnpd-").FullName;
         _files.Add(dir);
         var config = Path.Combine(dir, "miniupnpd.conf");
-        File.WriteAllText(config, $"ext_ifname=wan\nlistening_ip=lan\nenable_natpmp=yes\nenable_upnp=yes\nsecure_mode=yes\n" +
-            $"uuid={Guid.NewGuid()}\nallow 1024-65535 192.168.{lan}.0/24 1024-65535\ndeny 0-65535 0.0.0.0/0 0-65535\n");
+        File.WriteAllText(config, $"ext_ifname=wan\nlistening_ip=lan\nenable_natpmp={(natPmp ? "yes" : "no")}\nenable_upnp=yes\nsecure_mode=yes\n" +
+            $"http_port={MiniupnpdHttpPort}\nuuid={Guid.NewGuid()}\nallow 1024-65535 192.168.{lan}.0/24 1024-65535\ndeny 0-65535 0.0.0.0/0 0-65535\n");
         var daemon = Interop.ExternalProcess.Start(new Interop.ProcessSpec(program, ["-f", config, "-d", "-P", Path.Combine(dir, "miniupnpd.pid")])
         {
             Name = "miniupnpd " + router,

@@ -69,6 +69,28 @@ public sealed class TrackerClientSpec : TestKit
     }
 
     [Fact]
+    public async Task When_port_mapping_gets_another_external_port_the_tracker_is_told_at_once()
+    {
+        await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1800)));
+        var publicPort = new Engine.PortMapping.PublicPort();
+        Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, CreateTestProbe().Ref, new HttpClient(), Fast, left: 1, publicPort));
+        AwaitAssert(() => Assert.NotEmpty(tracker.Requests), TimeSpan.FromSeconds(5));
+        Assert.Contains("port=7000", tracker.Requests[0]);
+
+        publicPort.Set(40123); // the router forwards 40123 to our 7000: announced long before the 30-minute interval
+        Sys.EventStream.Publish(new Engine.PortMapping.PublicPort.Changed());
+        AwaitAssert(() => Assert.Contains("port=40123", tracker.Requests[^1]), TimeSpan.FromSeconds(5));
+        Assert.Equal(2, tracker.Requests.Count);
+
+        Sys.EventStream.Publish(new Engine.PortMapping.PublicPort.Changed()); // nothing new: no announce
+        Assert.True(publicPort.Set(null)); // the mapping is gone
+        Assert.False(publicPort.Set(null));
+        Sys.EventStream.Publish(new Engine.PortMapping.PublicPort.Changed());
+        AwaitAssert(() => Assert.Contains("port=7000", tracker.Requests[^1]), TimeSpan.FromSeconds(5));
+        Assert.Equal(3, tracker.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_tracker_answering_garbage_or_errors_is_retried_with_backoff_and_the_next_tier_is_tried()
     {
         var answered = 0;

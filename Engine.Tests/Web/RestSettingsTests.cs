@@ -15,9 +15,9 @@ public sealed class RestSettingsTests
         var settings = JsonDocument.Parse(await web.Http.GetStringAsync("api/settings")).RootElement;
         Assert.Equal(JsonValueKind.Null, settings.GetProperty("uploadLimit").ValueKind);
         Assert.Equal(web.Data, settings.GetProperty("defaultSaveDirectory").GetString());
-        // The harness starts its engine without the DHT and LSD, with PEX: the switches say so.
+        // The harness starts its engine without the DHT and LSD, with PEX, on loopback (no port mapping there): the switches say so.
         var switches = settings.GetProperty("switches").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("on").GetBoolean());
-        Assert.Equal(new Dictionary<string, bool> { ["dht"] = false, ["pex"] = true, ["lsd"] = false, ["encryption"] = true }, switches);
+        Assert.Equal(new Dictionary<string, bool> { ["dht"] = false, ["pex"] = true, ["lsd"] = false, ["encryption"] = true, ["portMapping"] = false }, switches);
 
         var put = await web.Http.PutAsJsonAsync("api/settings", new { uploadLimit = 1_048_576, downloadLimit = (long?)null, defaultSaveDirectory = "incoming" });
         put.EnsureSuccessStatusCode();

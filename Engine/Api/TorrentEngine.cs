@@ -283,7 +283,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         ThrowIfStopped();
         var s = (PortMapping.PortMapper.Status)await AskRootAsync(new EngineRoot.ToPortMapper(new PortMapping.PortMapper.GetStatus()), TimeSpan.FromSeconds(5), ct)
             .ConfigureAwait(false);
-        return new PortMappingStatus(s.Gateway, s.ExternalAddress, s.TcpPort, s.UdpPort, s.State);
+        return new PortMappingStatus(s.Gateway, s.ExternalAddress, s.TcpPort, s.UdpPort, s.State) { Protocol = s.Protocol };
     }
 
     /// <summary>The DHT node's routing table and the torrents announced to it; null when the DHT is off.</summary>
@@ -343,6 +343,7 @@ public sealed class TorrentEngine : IAsyncDisposable
             _stopped = true;
             EngineMeter.Unregister(this);
             foreach (var t in torrents) t.Shutdown();
+            await UnmapPortsAsync(deadline).ConfigureAwait(false);
             try { await Root.GracefulStop(Left(deadline)).ConfigureAwait(false); }
             catch (TaskCanceledException) { Root.Tell(PoisonPill.Instance); }
             Context.Http.Dispose();
@@ -353,6 +354,14 @@ public sealed class TorrentEngine : IAsyncDisposable
             }
         }
         finally { _stopGate.Release(); }
+    }
+
+    /// <summary>Asks the router to remove the port mappings (NAT-PMP at once, UPnP over HTTP), waiting at most 2 s.</summary>
+    private async Task UnmapPortsAsync(DateTime deadline)
+    {
+        var wait = Left(deadline) < TimeSpan.FromSeconds(2) ? Left(deadline) : TimeSpan.FromSeconds(2);
+        try { await Root.Ask(new EngineRoot.ToPortMapper(new PortMapping.PortMapper.Unmap()), wait).ConfigureAwait(false); }
+        catch (AskTimeoutException) { }
     }
 
     private static TimeSpan Left(DateTime deadline)

@@ -81,11 +81,11 @@ public sealed record TorrentEngineOptions
     public bool Lsd { get; init; } = true;
 
     /// <summary>
-    /// Ask the router to forward the listen port (TCP and UDP) with NAT-PMP, renewed while the engine runs and removed at
-    /// stop, so peers outside can connect. Never for a listener on loopback. <see cref="TorrentEngine.GetPortMappingAsync"/> tells how it went.
-    /// Off by default for now (UPnP IGD, which more routers speak, is not there yet).
+    /// Ask the router to forward the listen port (TCP and UDP) with NAT-PMP and UPnP IGD, renewed while the engine runs
+    /// and removed at stop, so peers outside can connect; trackers are told the router's external port. On by default;
+    /// never for a listener on loopback. <see cref="TorrentEngine.GetPortMappingAsync"/> tells how it went.
     /// </summary>
-    public bool PortMapping { get; init; }
+    public bool PortMapping { get; init; } = true;
 
     /// <summary>
     /// Message stream encryption (MSE/PE) on peer connections: <see cref="EncryptionMode.Enabled"/> (the default) accepts

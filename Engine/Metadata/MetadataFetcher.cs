@@ -128,7 +128,7 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
             var tiers = _magnet.Trackers.Select(t => (IReadOnlyList<string>)new[] { t }).ToList();
             // 'left' is unknown: any positive figure marks us as a leecher, so trackers return seeds.
             _tracker = Context.ActorOf(TrackerClient.Props(_magnet.InfoHash, tiers, _engine.OurId, _engine.ListenPort, Self,
-                _engine.Http, _engine.TrackerSettings, left: 1), "tracker-" + ++_generation);
+                _engine.Http, _engine.TrackerSettings, left: 1, _engine.PublicPort), "tracker-" + ++_generation);
         }
         // Most magnet links carry no working tracker: the DHT finds the peers (it announces us too, as any client does).
         _engine.Dht.Tell(new DhtNode.Track(_magnet.InfoHash, _engine.ListenPort, Self));

@@ -7,17 +7,26 @@ using Engine.Core.PortMapping;
 namespace Engine.PortMapping;
 
 /// <summary>
-/// Asks the router to forward the listen port (TCP for peers, UDP for the DHT) with NAT-PMP (RFC 6886): the default
-/// gateway from /proc/net/route, its external address, both mappings for <see cref="Lifetime"/>, renewed at half of what
-/// the router granted, retried 4 times (250 ms doubling) when it does not answer, and deleted when the engine stops.
-/// The result is <see cref="Status"/>; a router without NAT-PMP leaves the engine as it was, with one log line.
+/// Asks the router to forward the listen port (TCP for peers, UDP for the DHT) with NAT-PMP (RFC 6886) and UPnP IGD
+/// at once, as libtorrent does. NAT-PMP: the default gateway from /proc/net/route, its external address, both mappings
+/// for <see cref="Lifetime"/>, renewed at half of what the router granted, retried 4 times (250 ms doubling) when it
+/// does not answer. UPnP (<c>PortMapper.Upnp.cs</c>): an SSDP search, the gateway's description, AddPortMapping for
+/// <see cref="UpnpLease"/>, renewed at half; used only when NAT-PMP has not mapped by then. Both are removed at
+/// <see cref="Unmap"/> (the engine's stop) or, best effort, when the actor stops. The result is <see cref="Status"/>;
+/// a router with neither leaves the engine as it was, with one log line.
 /// </summary>
-internal sealed class PortMapper : ReceiveActor, IWithTimers
+internal sealed partial class PortMapper : ReceiveActor, IWithTimers
 {
     public sealed record GetStatus;
 
-    /// <param name="State">"asking the router", "mapped", or why not ("no default gateway", "the router does not answer NAT-PMP", …).</param>
-    public sealed record Status(IPAddress? Gateway, IPAddress? ExternalAddress, int? TcpPort, int? UdpPort, string State);
+    /// <summary>Removes the mappings now; answered with <see cref="Unmapped"/> once the router was told (bounded by the HTTP timeouts).</summary>
+    public sealed record Unmap;
+
+    public sealed record Unmapped;
+
+    /// <param name="State">"looking for the router", "asking the router", "mapped", or why not ("no default gateway; no UPnP gateway answered", …).</param>
+    /// <param name="Protocol">"NAT-PMP" or "UPnP": which one mapped.</param>
+    public sealed record Status(IPAddress? Gateway, IPAddress? ExternalAddress, int? TcpPort, int? UdpPort, string State, string? Protocol = null);
 
     private sealed record GatewayFound(IPAddress? Address);
     private sealed record Reply(byte[] Packet);
@@ -28,33 +37,41 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
     private const int MaxAttempts = 4;
 
     private readonly int _port;
+    private readonly IPAddress _listenAddress;
+    private readonly PublicPort _publicPort;
     private readonly IPAddress? _gatewayOverride;
     private readonly CancellationTokenSource _cts = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _socket;
     private IPAddress? _gateway, _external;
     private int? _tcp, _udp;
+    private bool _tcpDue = true, _udpDue = true;
     private int _attempt;
-    private string _state = "looking for the router";
+    private string _natPmpState = "looking for the router";
 
-    public PortMapper(int port, IPAddress? gateway = null)
+    public PortMapper(int port, IPAddress listenAddress, PublicPort publicPort, IPAddress? gateway = null)
     {
         _port = port;
+        _listenAddress = listenAddress;
+        _publicPort = publicPort;
         _gatewayOverride = gateway;
         Receive<GatewayFound>(m => Start(m.Address));
         Receive<Reply>(m => OnReply(m.Packet));
         Receive<Retry>(_ => Ask());
         Receive<Renew>(_ =>
         {
-            (_tcp, _udp, _attempt) = (null, null, 0);
+            (_tcpDue, _udpDue, _attempt) = (true, true, 0);
             Ask();
         });
-        Receive<GetStatus>(_ => Sender.Tell(new Status(_gateway, _external, _tcp, _udp, _state)));
+        Receive<GetStatus>(_ => Sender.Tell(Current()));
+        Receive<Unmap>(_ => OnUnmap());
+        ReceiveUpnp();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int port, IPAddress? gateway = null) => Akka.Actor.Props.Create(() => new PortMapper(port, gateway));
+    public static Props Props(int port, IPAddress listenAddress, PublicPort publicPort, IPAddress? gateway = null) =>
+        Akka.Actor.Props.Create(() => new PortMapper(port, listenAddress, publicPort, gateway));
 
     protected override void PreStart()
     {
@@ -66,22 +83,67 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _cts.Cancel();
-        if (_socket is null) return;
-        // Remove what we mapped (lifetime 0): best effort, the engine is stopping.
+        UnmapNatPmp(); // best effort: the engine is stopping (its stop sent Unmap first, when it could)
+        _socket?.Dispose();
+        StopUpnp();
+    }
+
+    /// <summary>What the status says: the NAT-PMP mapping, else the UPnP one, else whether either is still at it and why not.</summary>
+    private Status Current()
+    {
+        if (_natPmpState == "mapped") return new Status(_gateway, _external, _tcp, _udp, "mapped", "NAT-PMP");
+        if (_upnpMapping is { } u) return new Status(_gateway, u.ExternalAddress ?? _external, u.TcpPort, u.UdpPort, "mapped", "UPnP");
+        if (_natPmpState is "looking for the router" or "asking the router" || _upnpState is "looking for a UPnP gateway" or "asking the UPnP gateway")
+            return new Status(_gateway, _external, null, null, "asking the router");
+        return new Status(_gateway, _external, null, null, $"{_natPmpState}; {_upnpState}");
+    }
+
+    /// <summary>Tells trackers the external TCP port of the mapping the status reports (none: the listen port).</summary>
+    private void Publish()
+    {
+        if (_publicPort.Set(Current() is { State: "mapped" } s ? s.TcpPort : null)) Context.System.EventStream.Publish(new PublicPort.Changed());
+    }
+
+    /// <summary>
+    /// Removes both protocols' mappings, including any whose request is still unanswered, and from then on only answers
+    /// status and Unmap: whatever is still in flight is cancelled and late answers are dropped, so nothing maps again.
+    /// </summary>
+    private void OnUnmap()
+    {
+        Timers.CancelAll();
+        _cts.Cancel();
+        UnmapNatPmp();
+        var sender = Sender;
+        var removing = UnmapUpnp();
+        Publish();
+        removing.PipeTo(sender, success: () => new Unmapped(), failure: _ => new Unmapped());
+        Become(() =>
+        {
+            Receive<GetStatus>(_ => Sender.Tell(Current()));
+            Receive<Unmap>(_ => Sender.Tell(new Unmapped()));
+        });
+    }
+
+    /// <summary>Tells the router to delete our NAT-PMP mappings (lifetime 0), asked for or granted; deleting what is not there is harmless.</summary>
+    private void UnmapNatPmp()
+    {
+        if (_socket is null || _natPmpState == "removed") return;
         try
         {
-            if (_tcp is not null) _socket.Send(NatPmp.MapRequest(tcp: true, _port, 0, TimeSpan.Zero));
-            if (_udp is not null) _socket.Send(NatPmp.MapRequest(tcp: false, _port, 0, TimeSpan.Zero));
+            _socket.Send(NatPmp.MapRequest(tcp: true, _port, 0, TimeSpan.Zero));
+            _socket.Send(NatPmp.MapRequest(tcp: false, _port, 0, TimeSpan.Zero));
         }
         catch (SocketException) { }
-        _socket.Dispose();
+        catch (ObjectDisposedException) { }
+        (_tcp, _udp, _natPmpState) = (null, null, "removed");
     }
 
     private void Start(IPAddress? gateway)
     {
+        StartUpnp(gateway);
         if (gateway is null)
         {
-            _state = "no default gateway";
+            _natPmpState = "no default gateway";
             return;
         }
         _gateway = gateway;
@@ -92,7 +154,7 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
         }
         catch (SocketException e)
         {
-            _state = "cannot reach the router: " + e.Message;
+            _natPmpState = "cannot reach the router: " + e.Message;
             return;
         }
         var socket = _socket;
@@ -112,7 +174,7 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
                 catch (Exception) { return; } // cancelled or disposed: stopping
             }
         });
-        _state = "asking the router";
+        _natPmpState = "asking the router";
         Ask();
     }
 
@@ -122,17 +184,17 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
         if (_socket is null) return;
         if (_attempt++ >= MaxAttempts)
         {
-            if (_tcp is null || _udp is null) _state = $"the router ({_gateway}) does not answer NAT-PMP";
-            _log.Info("port mapping: {0}", _state);
+            if (_tcp is null && _udp is null) _natPmpState = $"the router ({_gateway}) does not answer NAT-PMP";
+            _log.Info("port mapping: {0}", _natPmpState);
             return;
         }
         try
         {
             if (_external is null) _socket.Send(NatPmp.ExternalAddressRequest());
-            if (_tcp is null) _socket.Send(NatPmp.MapRequest(tcp: true, _port, _port, Lifetime));
-            if (_udp is null) _socket.Send(NatPmp.MapRequest(tcp: false, _port, _port, Lifetime));
+            if (_tcpDue) _socket.Send(NatPmp.MapRequest(tcp: true, _port, _tcp ?? _port, Lifetime));
+            if (_udpDue) _socket.Send(NatPmp.MapRequest(tcp: false, _port, _udp ?? _port, Lifetime));
         }
-        catch (SocketException e) { _state = "cannot reach the router: " + e.Message; }
+        catch (SocketException e) { _natPmpState = $"the router ({_gateway}) does not answer NAT-PMP ({e.Message.ToLowerInvariant()})"; }
         Timers.StartSingleTimer("retry", Retry.Instance, TimeSpan.FromMilliseconds(250 << _attempt));
     }
 
@@ -141,18 +203,19 @@ internal sealed class PortMapper : ReceiveActor, IWithTimers
         switch (NatPmp.TryDecode(packet))
         {
             case NatPmpResponse { Result: not 0 } failed:
-                _state = "the router refused: " + NatPmp.Describe(failed.Result);
+                _natPmpState = "the router refused NAT-PMP: " + NatPmp.Describe(failed.Result);
                 break;
             case NatPmpResponse.ExternalAddress a:
                 _external = a.Address;
                 break;
             case NatPmpResponse.Mapping { InternalPort: var port } m when port == _port:
-                if (m.Tcp) _tcp = m.ExternalPort;
-                else _udp = m.ExternalPort;
-                if (_tcp is not null && _udp is not null)
+                if (m.Tcp) (_tcp, _tcpDue) = (m.ExternalPort, false);
+                else (_udp, _udpDue) = (m.ExternalPort, false);
+                if (!_tcpDue && !_udpDue)
                 {
                     Timers.Cancel("retry");
-                    _state = "mapped";
+                    _natPmpState = "mapped";
+                    Publish();
                     _log.Info("port mapping: {0} TCP {1}, UDP {2} → {3} (NAT-PMP)", _external, _tcp, _udp, _port);
                     Timers.StartSingleTimer("renew", Renew.Instance, m.Lifetime > TimeSpan.FromSeconds(2) ? m.Lifetime / 2 : TimeSpan.FromSeconds(1));
                 }

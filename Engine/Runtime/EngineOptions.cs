@@ -44,7 +44,7 @@ internal sealed record EngineOptions
     /// <summary>Local service discovery (BEP 14) for public torrents.</summary>
     public bool Lsd { get; init; }
 
-    /// <summary>Ask the router to forward the listen port (NAT-PMP). Off unless asked for (the public options turn it on).</summary>
+    /// <summary>Ask the router to forward the listen port (NAT-PMP, UPnP IGD). Off unless asked for (the public options turn it on by default).</summary>
     public bool PortMapping { get; init; }
 
     /// <summary>Message stream encryption (MSE/PE); plain only unless asked for (the public options accept encrypted peers by default).</summary>

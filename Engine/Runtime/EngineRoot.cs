@@ -75,13 +75,15 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(dht);
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
-        // A listener on loopback cannot be reached from outside: nothing to ask the router for.
-        if (listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address))
-            _portMapper = Context.ActorOf(PortMapping.PortMapper.Props(listenOn.Port), "port-mapper");
+        // A listener on loopback cannot be reached from outside: nothing to ask the router for. The mapper starts
+        // once the listener is bound (port 0 asks the system for one).
+        var mapPort = listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address);
 
         Receive<PeerListener.Bound>(m =>
         {
             _bound = m.LocalEndPoint;
+            if (mapPort && _portMapper.IsNobody())
+                _portMapper = Context.ActorOf(PortMapping.PortMapper.Props(m.LocalEndPoint.Port, listenOn!.Address, _engine.PublicPort), "port-mapper");
             foreach (var w in _endpointWaiters) w.Tell(new ListenEndPoint(_bound));
             _endpointWaiters.Clear();
         });
@@ -139,7 +141,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
         Receive<ToPortMapper>(m =>
         {
-            if (_portMapper.IsNobody()) Sender.Tell(new PortMapping.PortMapper.Status(null, null, null, null, "off"));
+            if (_portMapper.IsNobody()) Sender.Tell(m.Message is PortMapping.PortMapper.Unmap ? new PortMapping.PortMapper.Unmapped() : new PortMapping.PortMapper.Status(null, null, null, null, mapPort ? "looking for the router" : "off"));
             else _portMapper.Forward(m.Message);
         });
         Receive<ToDht>(m =>

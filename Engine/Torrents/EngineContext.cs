@@ -55,6 +55,8 @@ internal sealed record EngineContext(
     public Transports.IPeerDialer BaseDialer { get; init; } = Transports.TcpDialer.Instance;
     /// <summary>How web seeds are used; null: they are not.</summary>
     public WebSeeds.WebSeedSettings? WebSeeds { get; init; }
+    /// <summary>The TCP port trackers are told: the router's external one when port mapping got another than <see cref="ListenPort"/>.</summary>
+    public PortMapping.PublicPort PublicPort { get; init; } = new();
 
     /// <summary>How magnet links' metadata is fetched.</summary>
     public MetadataSettings Metadata { get; init; } = new();

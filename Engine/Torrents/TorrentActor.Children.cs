@@ -96,7 +96,7 @@ internal sealed partial class TorrentActor
     {
         var totals = Totals();
         _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, Self,
-            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left)), ChildName("tracker"));
+            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort), ChildName("tracker"));
         Context.Watch(_tracker);
         _trackerBackoff.Started(Now);
         _sentTotals = totals;

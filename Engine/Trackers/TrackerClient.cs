@@ -4,6 +4,8 @@ using Engine.Core.Primitives;
 using Engine.Core.Trackers;
 using Engine.Peers;
 
+using Engine.PortMapping;
+
 namespace Engine.Trackers;
 
 /// <summary>
@@ -62,6 +64,8 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private readonly PeerId _peerId;
     private readonly InfoHash _infoHash;
     private readonly int _port;
+    private readonly PublicPort? _publicPort;
+    private int _sentPort;
     private readonly IActorRef _peers;
     private readonly HttpClient _http;
     private readonly TrackerSettings _settings;
@@ -80,8 +84,9 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
     /// <param name="totals">The transfer totals so far (a client started again after a failure goes on from the torrent's figures).</param>
     /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
-    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed)
+    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed, PublicPort? publicPort)
     {
+        _publicPort = publicPort;
         _infoHash = infoHash;
         _peerId = peerId;
         _port = port;
@@ -109,6 +114,11 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
         Receive<UpdateTotals>(m => (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left));
         Receive<AnnounceNow>(_ => OnAnnounceNow());
+        // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
+        Receive<PublicPort.Changed>(_ =>
+        {
+            if (_registered.Count > 0 && PortToAnnounce != _sentPort) OnAnnounceNow();
+        });
         Receive<AnnounceResult>(OnAnnounceResult);
         Receive<UdpTrackerSocket.AnnounceReply>(m => OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error)));
         Receive<Completed>(_ =>
@@ -128,20 +138,33 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left)
-        => Props(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left));
+    /// <param name="publicPort">The port announced when a router forwards another one than <paramref name="port"/> (null: <paramref name="port"/>).</param>
+    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, PublicPort? publicPort = null)
+        => Props(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), publicPort);
 
     /// <summary>A client that starts from <paramref name="totals"/> (uploaded, downloaded and left so far).</summary>
-    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null));
+    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, PublicPort? publicPort = null)
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null, publicPort));
 
     internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed));
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed, null));
 
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() => Self.Tell(AnnounceNow.Instance);
+    protected override void PreStart()
+    {
+        if (_publicPort is not null) Context.System.EventStream.Subscribe(Self, typeof(PublicPort.Changed));
+        Self.Tell(AnnounceNow.Instance);
+    }
+
+    protected override void PostStop()
+    {
+        if (_publicPort is not null) Context.System.EventStream.Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    private int PortToAnnounce => _publicPort?.Of(_port) ?? _port;
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
@@ -178,7 +201,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     }
 
     private AnnounceRequest BuildRequest(AnnounceEvent ev) => new(
-        InfoHash: _infoHash, PeerId: _peerId, Port: _port, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
+        InfoHash: _infoHash, PeerId: _peerId, Port: _sentPort = PortToAnnounce, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
         Event: ev, NumWant: ev == AnnounceEvent.Stopped ? 0 : _settings.NumWant, Key: _key, TrackerId: _trackerId);
 
     private void OnAnnounceResult(AnnounceResult r)
@@ -219,7 +242,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
         if (resp.Peers.Count > 0) _peers.Tell(new PeerManager.AddPeers(resp.Peers));
         var interval = resp.MinInterval is { } min && min > resp.Interval ? min : resp.Interval;
         if (interval < _settings.MinimumInterval) interval = _settings.MinimumInterval;
-        if (_completedPending) interval = TimeSpan.Zero;
+        if (_completedPending || PortToAnnounce != _sentPort) interval = TimeSpan.Zero;
         Timers.StartSingleTimer("announce", AnnounceNow.Instance, interval);
     }
 

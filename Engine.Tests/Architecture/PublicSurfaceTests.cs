@@ -11,6 +11,7 @@ public sealed class PublicSurfaceTests
     {
         var public_ = typeof(Engine.Api.TorrentEngine).Assembly.GetExportedTypes()
             .Concat(typeof(Engine.Core.Primitives.InfoHash).Assembly.GetExportedTypes())
+            .Concat(typeof(Engine.Cluster.Api.TorrentCluster).Assembly.GetExportedTypes())
             .Where(t => !t.IsNested)
             .Select(t => t.Name)
             .ToHashSet();

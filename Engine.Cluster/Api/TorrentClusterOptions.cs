@@ -33,6 +33,13 @@ public sealed record TorrentClusterOptions
     /// <summary>Where the other nodes reach this node's engine; null: the engine's listen endpoint (with <see cref="Host"/> for a wildcard address).</summary>
     public IPEndPoint? AdvertisedEndPoint { get; init; }
 
+    /// <summary>
+    /// Members that must have joined before any is moved Up (Akka's <c>min-nr-of-members</c>): placement counts only Up
+    /// members, so a cluster started with its size here places every torrent once, on its final nodes, instead of moving
+    /// replicas while the nodes come in one by one.
+    /// </summary>
+    public int MinMembers { get; init; } = 1;
+
     /// <summary>How long the members' reachability must be stable before the split-brain resolver (keep-majority) downs the unreachable side.</summary>
     public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -41,6 +48,7 @@ public sealed record TorrentClusterOptions
 
     internal void Validate()
     {
+        if (MinMembers < 1) throw new ArgumentException($"{nameof(MinMembers)} must be at least 1, got {MinMembers}");
         if (Replicas < 1) throw new ArgumentException($"{nameof(Replicas)} must be at least 1, got {Replicas}");
         if (Port is < 0 or > 65535) throw new ArgumentException($"{nameof(Port)} must be 0..65535, got {Port}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException($"{nameof(DataDirectory)} is required");

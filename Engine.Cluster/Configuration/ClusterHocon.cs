@@ -38,6 +38,7 @@ internal static class ClusterHocon
               }
               cluster {
                 seed-nodes = [{{seeds}}]
+                min-nr-of-members = {{options.MinMembers}}
                 # Split brain: after the members' reachability has been stable this long, the side with the majority
                 # of the nodes downs the others (a tie keeps the side with the lowest address); a minority side downs itself.
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"

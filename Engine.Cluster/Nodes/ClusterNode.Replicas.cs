@@ -26,7 +26,7 @@ internal sealed partial class ClusterNode
         {
             _adding.Remove(a.Hash);
             _held[a.Hash] = a.Handle;
-            Reconcile(); // placement may have moved on while the engine added it
+            ScheduleReconcile(); // placement may have moved on while the engine added it
         });
         Receive<AddFailed>(f =>
         {

@@ -78,25 +78,26 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             var address = m.Member.Address.ToString();
             _members.Remove(address);
             _unreachable.Remove(address);
-            Reconcile();
+            ScheduleReconcile();
         });
         Receive<Akka.Cluster.ClusterEvent.UnreachableMember>(m =>
         {
             _unreachable.Add(m.Member.Address.ToString());
-            Reconcile();
+            ScheduleReconcile();
         });
         Receive<Akka.Cluster.ClusterEvent.ReachableMember>(m =>
         {
             _unreachable.Remove(m.Member.Address.ToString());
-            Reconcile();
+            ScheduleReconcile();
         });
         Receive<Akka.Cluster.ClusterEvent.IMemberEvent>(_ => { });
+        Receive<Settled>(_ => Reconcile());
     }
 
     private void Member(Akka.Cluster.Member member, bool up)
     {
         _members[member.Address.ToString()] = up;
-        Reconcile();
+        ScheduleReconcile();
     }
 
     /// <summary>The nodes placement counts: reachable Up members.</summary>
@@ -113,7 +114,7 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
         Receive<Changed>(c => c.Key.Equals(ClusterKeys.Torrents), c =>
         {
             ReadCatalog(c.Get(ClusterKeys.Torrents));
-            Reconcile();
+            ScheduleReconcile();
         });
         Receive<Changed>(c => c.Key.Equals(ClusterKeys.Endpoints), c =>
         {
@@ -150,8 +151,24 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
     private void Write(LWWDictionaryKey<string, string> key, Func<LWWDictionary<string, string>, LWWDictionary<string, string>> modify, object? request = null) =>
         _replicator.Tell(Dsl.Update(key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, request, modify));
 
+    /// <summary>
+    /// Membership and catalog changes come in bursts (a gossip round can bring every member Up at once, one event each):
+    /// placement is recomputed once, <see cref="SettleDelay"/> after the first change, on the state they all left.
+    /// </summary>
+    private void ScheduleReconcile()
+    {
+        if (!Timers.IsTimerActive("reconcile")) Timers.StartSingleTimer("reconcile", Settled.Instance, SettleDelay);
+    }
+
+    private static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(200);
+
     private sealed class Refresh
     {
         public static readonly Refresh Instance = new();
+    }
+
+    private sealed class Settled
+    {
+        public static readonly Settled Instance = new();
     }
 }

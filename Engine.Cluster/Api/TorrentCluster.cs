@@ -34,7 +34,14 @@ public sealed class TorrentCluster : IAsyncDisposable
         Engine = engine;
         _options = options;
         Node = AkkaCluster.Get(system).SelfAddress.ToString();
+        WhenStopped = system.WhenTerminated.ContinueWith(_ => engine.StopAsync(), TaskScheduler.Default).Unwrap();
     }
+
+    /// <summary>
+    /// Completes when the node is gone and its engine stopped: after <see cref="StopAsync"/>, or when the cluster downed
+    /// it (the split-brain resolver on the minority side) and it stopped itself.
+    /// </summary>
+    public Task WhenStopped { get; }
 
     /// <summary>This node's address in the cluster (<c>akka.tcp://torrent-cluster@host:port</c>): the name the others know it by.</summary>
     public string Node { get; }
@@ -118,7 +125,7 @@ public sealed class TorrentCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         try { await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false); }
         catch (TimeoutException) { await _system.Terminate().ConfigureAwait(false); }
-        await Engine.StopAsync().ConfigureAwait(false);
+        await WhenStopped.ConfigureAwait(false);
     }
 
     /// <summary>Stops the node without leaving, as a crash would: the others see it unreachable (tests).</summary>

@@ -19,6 +19,7 @@ internal sealed partial class ClusterNode
     private sealed record AddFailed(InfoHash Hash, Exception Cause);
     private sealed record Progressed(InfoHash Hash, ReplicaProgress Progress);
     private sealed record Removed(InfoHash Hash);
+    private sealed record DeleteFailed(InfoHash Hash, Exception Cause);
 
     private void Replicas()
     {
@@ -34,6 +35,7 @@ internal sealed partial class ClusterNode
             _log.Warning("cluster: could not add {0} to this node's engine: {1}", f.Hash, f.Cause.Message);
         });
         Receive<Removed>(_ => { });
+        Receive<DeleteFailed>(f => _log.Warning("cluster: could not delete the data of {0}, gone from the catalog: {1}", f.Hash, f.Cause.Message));
         Receive<Refresh>(_ =>
         {
             GivePeers();
@@ -70,10 +72,23 @@ internal sealed partial class ClusterNode
             _held.Remove(hash);
             _published.Remove(hash);
             // Moved away: the data stays (coming back costs a check, not a download); dropped from the catalog: deleted.
-            handle.RemoveAsync(deleteData: !inCatalog).PipeTo(Self, success: () => new Removed(hash), failure: e => new AddFailed(hash, e));
+            if (inCatalog) handle.RemoveAsync(deleteData: false).PipeTo(Self, success: () => new Removed(hash), failure: e => new DeleteFailed(hash, e));
+            else DeleteLeftover(hash, handle.RemoveAsync(deleteData: true));
             Write(ClusterKeys.Progress, d => d.Remove(_cluster.SelfUniqueAddress, ReplicaProgress.Key(hash, _self)));
         }
         GivePeers();
+    }
+
+    /// <summary>
+    /// A torrent gone from the catalog that this node does not hold may still have data here, from a replica it handed
+    /// over when a node joined: delete its directory (off the actor thread), after <paramref name="first"/> (the engine's
+    /// removal of a replica it held).
+    /// </summary>
+    private void DeleteLeftover(InfoHash hash, Task? first = null)
+    {
+        var dir = Path.Combine(_dataDirectory, hash.ToHex());
+        (first ?? Task.CompletedTask).ContinueWith(_ => { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }, TaskScheduler.Default)
+            .PipeTo(Self, success: () => new Removed(hash), failure: e => new DeleteFailed(hash, e));
     }
 
     /// <summary>Gives every torrent held here the endpoints of the other nodes placed on it or reporting a replica, and its sources.</summary>

@@ -145,7 +145,11 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             try { _catalog[hash] = (text, entry, entry.Metainfo()); }
             catch (MetainfoException e) { _log.Warning("cluster: catalog entry {0}: {1}", key, e.Message); }
         }
-        foreach (var hash in _catalog.Keys.Where(h => !seen.Contains(h)).ToList()) _catalog.Remove(hash);
+        foreach (var hash in _catalog.Keys.Where(h => !seen.Contains(h)).ToList())
+        {
+            _catalog.Remove(hash);
+            if (!_held.ContainsKey(hash) && !_adding.Contains(hash)) DeleteLeftover(hash);
+        }
     }
 
     private void Write(LWWDictionaryKey<string, string> key, Func<LWWDictionary<string, string>, LWWDictionary<string, string>> modify, object? request = null) =>

@@ -136,6 +136,11 @@ public static class NodeCommand
                 console.Out.WriteLine($"added {(await node.AddAsync(torrent, options.Replicas, sources)).ToHex()}");
             do
             {
+                if (node.WhenStopped.IsCompleted)
+                {
+                    console.Error.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");
+                    return ExitCodes.Error;
+                }
                 foreach (var line in NodeLines.Status(await node.GetMembersAsync(), await node.ListAsync())) console.Out.WriteLine(line);
             }
             while (await stop.DelayAsync(every));

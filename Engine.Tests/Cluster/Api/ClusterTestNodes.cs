@@ -19,26 +19,35 @@ internal sealed class ClusterTestNodes : IAsyncDisposable
     /// <summary>Starts <paramref name="count"/> nodes, the first joining itself and the others it; returns once every node sees them all Up.</summary>
     public async Task StartAsync(int count, TimeSpan within)
     {
-        for (var i = 0; i < count; i++)
-        {
-            var options = new TorrentClusterOptions
-            {
-                Port = 0,
-                DataDirectory = _dir.Sub("node-" + i),
-                Seeds = i == 0 ? [] : ["127.0.0.1:" + _nodes[0].Port],
-                Engine = ApiTestEngines.Options(_dir.Sub($"node-{i}-state")),
-                DownUnreachableAfter = TimeSpan.FromSeconds(3),
-                RefreshInterval = TimeSpan.FromMilliseconds(500),
-            };
-            _nodes.Add(TorrentCluster.Start(options));
-        }
-        await WaitAsync(async () =>
-        {
-            foreach (var node in _nodes)
-                if ((await node.GetMembersAsync()).Count != count) return false;
-            return true;
-        }, within, $"{count} nodes Up on every node");
+        for (var i = 0; i < count; i++) Add();
+        await WaitForMembersAsync(within);
     }
+
+    /// <summary>Starts one more node, joining the first (or itself when it is the first).</summary>
+    public TorrentCluster Add()
+    {
+        var i = _nodes.Count;
+        var options = new TorrentClusterOptions
+        {
+            Port = 0,
+            DataDirectory = _dir.Sub("node-" + i),
+            Seeds = i == 0 ? [] : ["127.0.0.1:" + _nodes[0].Port],
+            Engine = ApiTestEngines.Options(_dir.Sub($"node-{i}-state")),
+            DownUnreachableAfter = TimeSpan.FromSeconds(3),
+            RefreshInterval = TimeSpan.FromMilliseconds(500),
+        };
+        var node = TorrentCluster.Start(options);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Waits until every node sees every node Up.</summary>
+    public Task WaitForMembersAsync(TimeSpan within) => WaitAsync(async () =>
+    {
+        foreach (var node in _nodes)
+            if ((await node.GetMembersAsync()).Count != _nodes.Count) return false;
+        return true;
+    }, within, $"{_nodes.Count} nodes Up on every node");
 
     /// <summary>Polls <paramref name="done"/> every 100 ms until it holds; throws after <paramref name="within"/>.</summary>
     public static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what)

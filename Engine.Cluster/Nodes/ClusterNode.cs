@@ -78,6 +78,7 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             var address = m.Member.Address.ToString();
             _members.Remove(address);
             _unreachable.Remove(address);
+            Forget(address);
             ScheduleReconcile();
         });
         Receive<Akka.Cluster.ClusterEvent.UnreachableMember>(m =>
@@ -150,6 +151,22 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             _catalog.Remove(hash);
             if (!_held.ContainsKey(hash) && !_adding.Contains(hash)) DeleteLeftover(hash);
         }
+    }
+
+    /// <summary>
+    /// Removes what a removed member published (its endpoint, its replicas' progress) so the replicated data does not grow
+    /// with every node that ever was. Every node does it; the removals are idempotent and merge.
+    /// </summary>
+    private void Forget(string node)
+    {
+        var keys = _progress.Keys.Where(k => ReplicaProgress.TrySplitKey(k, out _, out var n) && n == node).ToList();
+        if (keys.Count > 0)
+            Write(ClusterKeys.Progress, d =>
+            {
+                foreach (var key in keys) d = d.Remove(_cluster.SelfUniqueAddress, key);
+                return d;
+            });
+        if (_endpoints.Remove(node)) Write(ClusterKeys.Endpoints, d => d.Remove(_cluster.SelfUniqueAddress, node));
     }
 
     private void Write(LWWDictionaryKey<string, string> key, Func<LWWDictionary<string, string>, LWWDictionary<string, string>> modify, object? request = null) =>

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Engine.Core.Cluster;
 using Engine.Host.Output;
-using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Xunit.Abstractions;
 
@@ -11,7 +10,7 @@ namespace Engine.Tests.Host;
 
 /// <summary>
 /// <c>node</c> as three real processes on 127.0.0.1: a torrent added on one node gets two byte-exact replicas from a
-/// seeder outside the cluster; after <c>kill -9</c> of one replica's node the third node holds a byte-exact copy,
+/// libtorrent seeder outside the cluster; after <c>kill -9</c> of one replica's node the third node holds a byte-exact copy,
 /// filled from the survivor alone.
 /// </summary>
 public sealed class NodeCommandTests : IDisposable
@@ -25,12 +24,12 @@ public sealed class NodeCommandTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    [Trait("Category", "Interop")]
     public async Task A_killed_replica_node_is_replaced_by_the_third_node_filled_from_the_survivor()
     {
         var torrent = TorrentFactory.CreateSeeded(_dir, "node-data", 4L * 1024 * 1024, fileCount: 2, pieceLength: 64 * 1024);
-        await using var seeder = ApiTestEngines.Create(_dir.Sub("seeder-state"));
-        var seeding = await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
-        await seeding.WaitForStateAsync(Engine.Events.TorrentState.Seeding);
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
+        await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
 
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
         var addresses = ports.Select(p => $"akka.tcp://torrent-cluster@127.0.0.1:{p}").ToArray();
@@ -42,7 +41,7 @@ public sealed class NodeCommandTests : IDisposable
                 string[] args = ["node", "--cluster-port", ports[i].ToString(), "--data", _dir.Sub("node-" + i), "--port", "0",
                     "--no-dht", "--no-lsd", "--down-after", "3s", "--status-interval", "1s", "--min-members", "3"];
                 if (i > 0) args = [.. args, "--cluster-seed", "127.0.0.1:" + ports[0]];
-                else args = [.. args, "--add", torrent.TorrentPath, "--peer", seeder.ListenEndPoint!.ToString()];
+                else args = [.. args, "--add", torrent.TorrentPath, "--peer", "127.0.0.1:" + seeder.Port];
                 nodes.Add(new HostProcess(_output, args));
             }
             var placed = ReplicaPlacement.Place(torrent.InfoHash, addresses, 2).Select(a => Array.IndexOf(addresses, a)).ToArray();
@@ -50,7 +49,7 @@ public sealed class NodeCommandTests : IDisposable
             var third = Enumerable.Range(0, 3).Single(i => !placed.Contains(i));
             Assert.False(Directory.Exists(Path.Combine(_dir.Sub("node-" + third), "torrents")), "the third node held the torrent before the kill");
 
-            await seeding.RemoveAsync(deleteData: false);
+            await seeder.StopAsync();
             var (killed, survivor) = (placed[0], placed[1]);
             var seen = nodes[survivor].Lines.Count;
             var clock = Stopwatch.StartNew();

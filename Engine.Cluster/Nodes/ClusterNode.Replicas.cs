@@ -21,6 +21,8 @@ internal sealed partial class ClusterNode
     private sealed record Removed(InfoHash Hash);
     private sealed record DeleteFailed(InfoHash Hash, Exception Cause);
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
     private void Replicas()
     {
         Receive<Added>(a =>
@@ -32,7 +34,10 @@ internal sealed partial class ClusterNode
         Receive<AddFailed>(f =>
         {
             _adding.Remove(f.Hash);
-            _log.Warning("cluster: could not add {0} to this node's engine: {1}", f.Hash, f.Cause.Message);
+            _log.Warning("cluster: could not add {0} to this node's engine (trying again in {1} s): {2}", f.Hash, RetryDelay.TotalSeconds, f.Cause.Message);
+            // An engine still removing the same torrent (placement moved away and back) refuses it for a moment; a
+            // full disk may clear. Placement is recomputed later, not only on the next membership or catalog change.
+            Timers.StartSingleTimer("retry", Settled.Instance, RetryDelay);
         });
         Receive<Removed>(_ => { });
         Receive<DeleteFailed>(f => _log.Warning("cluster: could not delete the data of {0}, gone from the catalog: {1}", f.Hash, f.Cause.Message));

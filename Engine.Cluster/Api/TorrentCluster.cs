@@ -49,6 +49,9 @@ public sealed class TorrentCluster : IAsyncDisposable
     /// <summary>The cluster port this node listens on (the real one when port 0 was asked for).</summary>
     public int Port => AkkaCluster.Get(_system).SelfAddress.Port ?? 0;
 
+    /// <summary>The node's cluster ActorSystem (tests write the replicated data directly).</summary>
+    internal ActorSystem ClusterSystem => _system;
+
     /// <summary>This node's engine (its own listener, DHT node and disk).</summary>
     public TorrentEngine Engine { get; }
 

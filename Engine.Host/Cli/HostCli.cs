@@ -28,6 +28,7 @@ public static class HostCli
         root.Subcommands.Add(ShareCommand.Create(console, global));
         root.Subcommands.Add(FetchCommand.Create(console, global));
         root.Subcommands.Add(DhtCommand.Create(console, global));
+        root.Subcommands.Add(NodeCommand.Create(console, global));
         root.Subcommands.Add(Completion.Create(console));
         ConfigureHelp(root, console.Width);
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new PrintVersion(console);

@@ -26,6 +26,7 @@ public sealed class LayoutTests
     [Theory]
     [InlineData("Engine", "`Engine/`:")]
     [InlineData("Engine.Core", "`Engine.Core/`:")]
+    [InlineData("Engine.Cluster", "`Engine.Cluster/`:")]
     public void Every_folder_of_the_project_is_on_the_folder_map_and_every_mapped_folder_exists(string project, string heading)
     {
         var folders = Folders(project).ToHashSet();
@@ -38,6 +39,7 @@ public sealed class LayoutTests
     [InlineData("Engine", "Engine")]
     [InlineData("Engine.Core", "Engine.Core")]
     [InlineData("Engine.Host", "Engine.Host")]
+    [InlineData("Engine.Cluster", "Engine.Cluster")]
     public void Every_file_declares_the_namespace_of_its_folder(string project, string root)
     {
         var dir = Path.Combine(RepoPaths.Root, project);

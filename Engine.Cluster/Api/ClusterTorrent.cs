@@ -1,0 +1,20 @@
+using Engine.Core.Primitives;
+
+namespace Engine.Cluster.Api;
+
+/// <summary>
+/// A torrent of the cluster's catalog as one node sees it: the nodes placement gives it (<see cref="PlacedOn"/>, as
+/// many as <see cref="Replicas"/> asks and there are nodes) and the replicas nodes report (<see cref="Holders"/>,
+/// which during a move can include a node that is handing over).
+/// </summary>
+public sealed record ClusterTorrent(
+    InfoHash InfoHash,
+    string Name,
+    long TotalBytes,
+    int Replicas,
+    IReadOnlyList<string> PlacedOn,
+    IReadOnlyList<ReplicaStatus> Holders)
+{
+    /// <summary>How many nodes hold every piece.</summary>
+    public int CompleteReplicas => Holders.Count(h => h.IsComplete);
+}

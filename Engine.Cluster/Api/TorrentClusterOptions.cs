@@ -1,0 +1,57 @@
+using Engine.Api;
+using System.Net;
+
+namespace Engine.Cluster.Api;
+
+/// <summary>Options of one node of a <see cref="TorrentCluster"/>. Immutable; change with <c>with</c>.</summary>
+public sealed record TorrentClusterOptions
+{
+    /// <summary>The address the node's cluster port binds to and the others reach it at.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The cluster port (Akka.Remote); 0: a free port (<see cref="TorrentCluster.Node"/> tells which).</summary>
+    public int Port { get; init; } = 4053;
+
+    /// <summary>
+    /// Seed nodes as <c>host:port</c> (their cluster ports). Empty: this node starts a new cluster by joining itself.
+    /// Every node should list the same seeds, the first of them started first.
+    /// </summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Where the node keeps its replicas (one directory per info-hash) and, unless <see cref="Engine"/> says otherwise, its engine state.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Replicas of a torrent added without saying (R); never more than the node count.</summary>
+    public int Replicas { get; init; } = 2;
+
+    /// <summary>
+    /// The node's engine (its listener, DHT, limits). Null: listen on <see cref="Host"/> at a free port, state under
+    /// <see cref="DataDirectory"/>/state, no session (the cluster's catalog is the session).
+    /// </summary>
+    public TorrentEngineOptions? Engine { get; init; }
+
+    /// <summary>Where the other nodes reach this node's engine; null: the engine's listen endpoint (with <see cref="Host"/> for a wildcard address).</summary>
+    public IPEndPoint? AdvertisedEndPoint { get; init; }
+
+    /// <summary>
+    /// Members that must have joined before any is moved Up (Akka's <c>min-nr-of-members</c>): placement counts only Up
+    /// members, so a cluster started with its size here places every torrent once, on its final nodes, instead of moving
+    /// replicas while the nodes come in one by one.
+    /// </summary>
+    public int MinMembers { get; init; } = 1;
+
+    /// <summary>How long the members' reachability must be stable before the split-brain resolver (keep-majority) downs the unreachable side.</summary>
+    public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often the node publishes its replicas' progress and gives its torrents the other replicas' endpoints again.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        if (MinMembers < 1) throw new ArgumentException($"{nameof(MinMembers)} must be at least 1, got {MinMembers}");
+        if (Replicas < 1) throw new ArgumentException($"{nameof(Replicas)} must be at least 1, got {Replicas}");
+        if (Port is < 0 or > 65535) throw new ArgumentException($"{nameof(Port)} must be 0..65535, got {Port}");
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException($"{nameof(DataDirectory)} is required");
+        if (RefreshInterval <= TimeSpan.Zero) throw new ArgumentException($"{nameof(RefreshInterval)} must be positive");
+    }
+}

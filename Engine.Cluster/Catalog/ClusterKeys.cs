@@ -1,0 +1,16 @@
+using Akka.DistributedData;
+
+namespace Engine.Cluster.Catalog;
+
+/// <summary>The replicated data of a torrent cluster (Akka.DistributedData keys; every value is text).</summary>
+internal static class ClusterKeys
+{
+    /// <summary>info-hash (hex) → <see cref="CatalogEntry"/>: the torrents of the cluster.</summary>
+    public static readonly LWWDictionaryKey<string, string> Torrents = new("torrents");
+
+    /// <summary>node address → "ip:port": where each node's engine takes BitTorrent connections.</summary>
+    public static readonly LWWDictionaryKey<string, string> Endpoints = new("endpoints");
+
+    /// <summary><see cref="ReplicaProgress.Key"/> → <see cref="ReplicaProgress"/>: each node's replicas and how far they are.</summary>
+    public static readonly LWWDictionaryKey<string, string> Progress = new("progress");
+}

@@ -1,0 +1,73 @@
+using Akka.Actor;
+using Akka.DistributedData;
+using Engine.Cluster.Api;
+using Engine.Cluster.Catalog;
+using Engine.Core.Cluster;
+using Engine.Core.Primitives;
+
+namespace Engine.Cluster.Nodes;
+
+/// <summary>What <see cref="TorrentCluster"/> asks of its node: change the catalog, read the cluster's torrents and members.</summary>
+internal sealed partial class ClusterNode
+{
+    /// <summary>Put a torrent in the catalog; answered with its <see cref="InfoHash"/> once written locally (gossip spreads it).</summary>
+    public sealed record AddTorrent(InfoHash Hash, CatalogEntry Entry);
+
+    /// <summary>Take a torrent out of the catalog: every replica is removed and its data deleted. Answered with <see cref="Done"/>.</summary>
+    public sealed record RemoveTorrent(InfoHash Hash);
+
+    /// <summary>Answered with an <c>IReadOnlyList&lt;ClusterTorrent&gt;</c>.</summary>
+    public sealed record ListTorrents;
+
+    /// <summary>Answered with the reachable Up members' addresses (an <c>IReadOnlyList&lt;string&gt;</c>), sorted.</summary>
+    public sealed record GetMembers;
+
+    public sealed record Done
+    {
+        public static readonly Done Instance = new();
+    }
+
+    private sealed record Pending(IActorRef ReplyTo, object Answer);
+
+    private void Requests()
+    {
+        Receive<AddTorrent>(a =>
+        {
+            var text = a.Entry.Encode();
+            Write(ClusterKeys.Torrents, d => d.SetItem(_cluster.SelfUniqueAddress, CatalogEntry.Key(a.Hash), text), new Pending(Sender, a.Hash));
+        });
+        Receive<RemoveTorrent>(r =>
+            Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance)));
+        Receive<UpdateSuccess>(u => { if (u.Request is Pending p) p.ReplyTo.Tell(p.Answer); });
+        Receive<UpdateTimeout>(t => { if (t.Request is Pending p) p.ReplyTo.Tell(p.Answer); }); // written locally; gossip goes on
+        Receive<IUpdateFailure>(f =>
+        {
+            if (f is IUpdateResponse { Request: Pending p })
+                p.ReplyTo.Tell(new Status.Failure(new InvalidOperationException($"the catalog update failed: {f}")));
+        });
+        Receive<ListTorrents>(_ => Sender.Tell(List()));
+        Receive<GetMembers>(_ =>
+        {
+            var nodes = PlacementNodes();
+            nodes.Sort(StringComparer.Ordinal);
+            Sender.Tell((IReadOnlyList<string>)nodes);
+        });
+    }
+
+    private IReadOnlyList<ClusterTorrent> List()
+    {
+        var nodes = PlacementNodes();
+        var list = new List<ClusterTorrent>(_catalog.Count);
+        foreach (var (hash, (_, entry, meta)) in _catalog)
+        {
+            var holders = new List<ReplicaStatus>();
+            foreach (var node in _members.Keys)
+                if (_progress.TryGetValue(ReplicaProgress.Key(hash, node), out var p))
+                    holders.Add(new ReplicaStatus(node, p.VerifiedPieces, p.PieceCount));
+            holders.Sort((x, y) => string.CompareOrdinal(x.Node, y.Node));
+            list.Add(new ClusterTorrent(hash, meta.Name, meta.TotalLength, entry.Replicas, ReplicaPlacement.Place(hash, nodes, entry.Replicas), holders));
+        }
+        list.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+        return list;
+    }
+}

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Net;
+using Engine.Cluster.Api;
+using Engine.Core.Metainfo;
+using Engine.Host.Cli;
+using Engine.Host.Output;
+
+namespace Engine.Host.Commands;
+
+/// <summary>
+/// <c>node</c>: runs one node of a torrent cluster (<see cref="TorrentCluster"/>): joins the seed nodes (or starts a
+/// cluster when none is given), holds the torrents placement gives it, adds <c>--add</c> torrents to the catalog, and
+/// writes the cluster's torrents, where each is placed and every replica's progress every <c>--status-interval</c>.
+/// Ctrl+C or SIGTERM leaves the cluster gracefully.
+/// </summary>
+public static class NodeCommand
+{
+    public sealed class Definition
+    {
+        public Option<int> ClusterPort { get; } = Opt.Port("--cluster-port", "the cluster port (Akka.Remote) other nodes reach this one at", 4053);
+
+        public Option<IPAddress> ClusterHost { get; } = Opt.Address("--cluster-host", "the address the cluster port binds and other nodes reach it at", IPAddress.Loopback);
+
+        public Option<string[]> Seeds { get; } = new("--cluster-seed")
+        {
+            Description = "a seed node's cluster address (host:port); repeat for more; none: start a new cluster",
+            HelpName = "host:port",
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+        };
+
+        public Option<string?> Data { get; } = Opt.Text("--data", "where this node keeps its replicas and its engine's state", "dir");
+
+        public Option<int> Port { get; } = Opt.Port("--port", "the BitTorrent peer port (0: a free one)", 6881, "-p");
+
+        public Option<IPAddress?> Bind { get; } = Opt.OptionalAddress("--bind", "the address the peer port binds (default: the cluster host)");
+
+        public Option<int> MinMembers { get; } = Opt.Int("--min-members", "members that must have joined before any holds a torrent (start a cluster of known size without moving replicas)", 1, 1, 1000);
+
+        public Option<int> Replicas { get; } = Opt.Int("--replicas", "replicas of each torrent added with --add (never more than the nodes)", 2, 1, 64);
+
+        public Option<string[]> Add { get; } = new("--add")
+        {
+            Description = "put this .torrent in the cluster's catalog once the node runs; repeat for more",
+            HelpName = "file",
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+        };
+
+        public Option<IPEndPoint[]> Sources { get; } = Opt.Peers();
+
+        public Option<Duration> DownAfter { get; } = Opt.Duration("--down-after", "how long an unreachable node stays before the split-brain resolver (keep-majority) downs it",
+            TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+
+        public Option<Duration> Interval { get; } = Opt.Duration("--status-interval", "how often the cluster's torrents are written", TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+
+        public DiscoveryOptions.Set Discovery { get; } = new();
+
+        public Command Create()
+        {
+            var command = new Command("node", "run a node of a torrent cluster: torrents placed on R nodes by info-hash, replicas refilled from each other when a node goes")
+            {
+                ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, Add, Sources, DownAfter, Interval,
+            };
+            Discovery.AddTo(command);
+            command.Validators.Add(r =>
+            {
+                if (!Opt.Given(r.GetResult(Data))) r.AddError("--data: give the directory this node keeps its replicas in");
+            });
+            return command;
+        }
+
+        public TorrentClusterOptions Options(ParseResult r, HostSettings settings)
+        {
+            var host = r.GetValue(ClusterHost)!;
+            var data = Path.GetFullPath(r.GetValue(Data)!);
+            var bind = r.GetValue(Bind) ?? host;
+            return new TorrentClusterOptions
+            {
+                Host = host.ToString(),
+                Port = r.GetValue(ClusterPort),
+                Seeds = r.GetValue(Seeds) ?? [],
+                DataDirectory = data,
+                Replicas = r.GetValue(Replicas),
+                MinMembers = r.GetValue(MinMembers),
+                DownUnreachableAfter = r.GetValue(DownAfter),
+                Engine = Discovery.Read(r).Apply(settings.Engine) with
+                {
+                    ListenOn = new IPEndPoint(bind, r.GetValue(Port)),
+                    StateDirectory = Path.Combine(data, "state"),
+                    Session = false,
+                },
+            };
+        }
+    }
+
+    public static Command Create(HostConsole console, GlobalOptions global)
+    {
+        var d = new Definition();
+        var command = d.Create();
+        command.SetAction(async (r, _) =>
+        {
+            console.Verbose = r.GetValue(global.Verbose);
+            var options = d.Options(r, global.Read(r));
+            var torrents = (r.GetValue(d.Add) ?? []).Select(ReadTorrent).ToList();
+            using var stop = new StopSignal();
+            return await RunAsync(options, torrents, r.GetValue(d.Sources) ?? [], r.GetValue(d.Interval), console, stop);
+        });
+        return command;
+    }
+
+    private static byte[] ReadTorrent(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CommandLineException($"cannot read {path}: {e.Message}"); }
+        try { TorrentMetainfo.Parse(bytes); }
+        catch (MetainfoException e) { throw new CommandLineException($"{path}: {e.Message}"); }
+        return bytes;
+    }
+
+    public static async Task<int> RunAsync(TorrentClusterOptions options, IReadOnlyList<byte[]> add, IReadOnlyList<IPEndPoint> sources, TimeSpan every,
+        HostConsole console, StopSignal stop)
+    {
+        TorrentCluster node;
+        try { node = TorrentCluster.Start(options); }
+        catch (Exception e) when (e is Engine.Api.TorrentEngineException or ArgumentException)
+        {
+            throw new CommandLineException($"the node could not start: {e.Message}");
+        }
+        await using (node)
+        {
+            console.Out.WriteLine($"node {node.Node}; peers on {node.Engine.ListenEndPoint}; data in {options.DataDirectory}; Ctrl+C leaves the cluster");
+            foreach (var torrent in add)
+                console.Out.WriteLine($"added {(await node.AddAsync(torrent, options.Replicas, sources)).ToHex()}");
+            do
+            {
+                if (node.WhenStopped.IsCompleted)
+                {
+                    console.Error.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");
+                    return ExitCodes.Error;
+                }
+                foreach (var line in NodeLines.Status(await node.GetMembersAsync(), await node.ListAsync())) console.Out.WriteLine(line);
+            }
+            while (await stop.DelayAsync(every));
+            console.Out.WriteLine("leaving the cluster");
+        }
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Engine.Cluster.Catalog;
+using Engine.Core.Primitives;
+
+namespace Engine.Tests.Cluster.Catalog;
+
+public sealed class CatalogEntryTests
+{
+    [Fact]
+    public void An_entry_reads_back_as_written()
+    {
+        var entry = new CatalogEntry([1, 2, 3, 250], 3, [IPEndPoint.Parse("127.0.0.1:6881"), IPEndPoint.Parse("[::1]:7000")]);
+        var back = CatalogEntry.TryDecode(entry.Encode(), out var error);
+        Assert.Null(error);
+        Assert.NotNull(back);
+        Assert.Equal(entry.Torrent, back.Torrent);
+        Assert.Equal(3, back.Replicas);
+        Assert.Equal(entry.Sources, back.Sources);
+    }
+
+    [Fact]
+    public void An_entry_without_sources_reads_back_with_none()
+    {
+        var back = CatalogEntry.TryDecode(new CatalogEntry([9], 1, []).Encode(), out _);
+        Assert.NotNull(back);
+        Assert.Empty(back.Sources);
+    }
+
+    [Theory]
+    [InlineData("", "not a v1 catalog entry")]
+    [InlineData("v2;2;;AAAA", "not a v1 catalog entry")]
+    [InlineData("v1;0;;AAAA", "bad replica count '0'")]
+    [InlineData("v1;-1;;AAAA", "bad replica count '-1'")]
+    [InlineData("v1;2;nowhere;AAAA", "bad source 'nowhere'")]
+    [InlineData("v1;2;127.0.0.1:0;AAAA", "bad source '127.0.0.1:0'")]
+    [InlineData("v1;2;;not base64!", "the torrent is not base64")]
+    public void A_malformed_entry_is_refused_with_the_reason(string text, string reason)
+    {
+        Assert.Null(CatalogEntry.TryDecode(text, out var error));
+        Assert.Equal(reason, error);
+    }
+
+    [Fact]
+    public void Progress_reads_back_and_its_key_splits_into_hash_and_node()
+    {
+        var hash = InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567");
+        var key = ReplicaProgress.Key(hash, "akka.tcp://torrent-cluster@127.0.0.1:4053");
+        Assert.True(ReplicaProgress.TrySplitKey(key, out var h, out var node));
+        Assert.Equal(hash, h);
+        Assert.Equal("akka.tcp://torrent-cluster@127.0.0.1:4053", node);
+        Assert.True(ReplicaProgress.TryDecode(new ReplicaProgress(7, 9).Encode(), out var p));
+        Assert.Equal(new ReplicaProgress(7, 9), p);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("7")]
+    [InlineData("/9")]
+    [InlineData("10/9")]
+    [InlineData("-1/9")]
+    [InlineData("a/b")]
+    public void Malformed_progress_is_refused(string text) => Assert.False(ReplicaProgress.TryDecode(text, out _));
+}

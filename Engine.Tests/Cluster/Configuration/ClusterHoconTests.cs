@@ -1,0 +1,41 @@
+using Akka.Configuration;
+using Engine.Cluster.Api;
+using Engine.Cluster.Configuration;
+
+namespace Engine.Tests.Cluster.Configuration;
+
+public sealed class ClusterHoconTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:4053", "akka.tcp://torrent-cluster@127.0.0.1:4053")]
+    [InlineData("node-1.example:9000", "akka.tcp://torrent-cluster@node-1.example:9000")]
+    public void A_seed_given_as_host_and_port_becomes_an_akka_address(string seed, string address) =>
+        Assert.Equal(address, ClusterHocon.SeedAddress(seed));
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData(":4053")]
+    [InlineData("host:0")]
+    [InlineData("host:70000")]
+    [InlineData("host:port")]
+    public void A_seed_that_is_not_host_and_port_is_refused(string seed) =>
+        Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => ClusterHocon.SeedAddress(seed)).Message);
+
+    [Fact]
+    public void The_configuration_runs_keep_majority_with_the_given_stable_time_and_the_seeds()
+    {
+        var config = ConfigurationFactory.ParseString(ClusterHocon.For(new TorrentClusterOptions
+        {
+            DataDirectory = "/tmp/x",
+            Port = 5000,
+            Seeds = ["10.1.1.1:5000", "10.1.1.2:5000"],
+            DownUnreachableAfter = TimeSpan.FromSeconds(7),
+        }));
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal(5000, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"));
+        Assert.Equal(["akka.tcp://torrent-cluster@10.1.1.1:5000", "akka.tcp://torrent-cluster@10.1.1.2:5000"], config.GetStringList("akka.cluster.seed-nodes"));
+    }
+}

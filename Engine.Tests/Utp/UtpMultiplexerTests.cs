@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.TestKit.Xunit2;
+using Engine.Core.Utp;
+using Engine.Datagrams;
+using Engine.Runtime;
+using Engine.Transports;
+using Engine.Utp;
+
+namespace Engine.Tests.Utp;
+
+/// <summary>
+/// Two multiplexers on real UDP ports of 127.0.0.1 (each behind a <see cref="UdpPort"/>): a connection carries bytes
+/// both ways, and garbage, SYN floods and packets for unknown connections are dropped and counted while it does.
+/// </summary>
+public sealed class UtpMultiplexerTests : TestKit
+{
+    private (UtpMultiplexer Mux, IPEndPoint EndPoint) Port(Action<UtpTransport>? accepted = null)
+    {
+        var endPoint = new IPEndPoint(IPAddress.Loopback, FreePort.ForTcpAndUdp(IPAddress.Loopback));
+        var mux = new UtpMultiplexer { Accepted = accepted };
+        Sys.ActorOf(UdpPort.Props(endPoint, mux));
+        return (mux, endPoint); // bound when the actor starts; a SYN sent before that is sent again a second later
+    }
+
+    private static async Task<byte[]> ReadAll(IPeerTransport t, int length)
+    {
+        var into = new byte[length];
+        var filled = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (filled < length)
+        {
+            var n = await t.ReceiveAsync(into.AsMemory(filled), cts.Token);
+            if (n == 0) throw new IOException($"ended after {filled} of {length} bytes");
+            filled += n;
+        }
+        return into;
+    }
+
+    private static async Task<UtpTransport> ConnectAsync(UtpMultiplexer from, IPEndPoint to)
+    {
+        // The port binds on its actor's start: retry the first connect briefly until it has a socket.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                return await from.ConnectAsync(to, cts.Token);
+            }
+            catch (IOException e) when (attempt < 20 && e.Message.Contains("not listening"))
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_carries_a_megabyte_each_way_byte_exact()
+    {
+        var accepted = new TaskCompletionSource<UtpTransport>();
+        var (server, serverEnd) = Port(t => accepted.TrySetResult(t));
+        var (client, _) = Port();
+        var up = new byte[1 << 20];
+        var down = new byte[1 << 20];
+        new Random(1).NextBytes(up);
+        new Random(2).NextBytes(down);
+
+        using var dialled = await ConnectAsync(client, serverEnd);
+        var sending = dialled.SendAsync([new ArraySegment<byte>(up)], CancellationToken.None).AsTask();
+        using var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var answering = incoming.SendAsync([new ArraySegment<byte>(down)], CancellationToken.None).AsTask();
+        Assert.Equal(up, await ReadAll(incoming, up.Length));
+        Assert.Equal(down, await ReadAll(dialled, down.Length));
+        await Task.WhenAll(sending, answering);
+    }
+
+    [Fact]
+    public async Task Garbage_syn_floods_and_strangers_packets_are_dropped_and_counted_while_a_transfer_goes_on()
+    {
+        var accepted = new TaskCompletionSource<UtpTransport>();
+        var (server, serverEnd) = Port(t => accepted.TrySetResult(t));
+        var (client, _) = Port();
+        using var dialled = await ConnectAsync(client, serverEnd);
+        using var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        attacker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var rng = new Random(55);
+        var packet = new byte[200];
+        for (var i = 0; i < 3000; i++)
+        {
+            rng.NextBytes(packet);
+            if (i % 3 == 0) packet[0] = 0x77;                                    // not uTP at all
+            else if (i % 3 == 1)                                                 // a SYN for a new connection
+                new UtpHeader(UtpPacketType.Syn, 0, (ushort)i, 1, 0, 65536, 1, 0).Write(packet);
+            else new UtpHeader(UtpPacketType.Data, 0, (ushort)(i * 7), 1, 0, 65536, 5, 5).Write(packet); // data for nobody
+            attacker.SendTo(packet.AsSpan(0, 20 + rng.Next(150)), serverEnd);
+            if (i % 50 == 49) await Task.Delay(2); // paced, so that the kernel's socket buffer does not drop the flood before we see it
+        }
+
+        var data = new byte[256 * 1024];
+        rng.NextBytes(data);
+        var sending = dialled.SendAsync([new ArraySegment<byte>(data)], CancellationToken.None).AsTask();
+        Assert.Equal(data, await ReadAll(incoming, data.Length));
+        await sending;
+        AwaitCondition(() => server.Dropped > 1000, TimeSpan.FromSeconds(10), $"dropped {server.Dropped} of 2000");
+        Assert.InRange(server.Count, 1, UtpMultiplexer.MaxPerHost);              // the real one plus at most one host's share of SYNs
+        Assert.True(server.Refused > 500, $"refused {server.Refused} of 1000 SYNs");
+    }
+
+    [Fact]
+    public async Task A_connect_to_a_port_where_nobody_answers_fails_with_a_reason_within_a_few_seconds()
+    {
+        var (client, _) = Port();
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var started = DateTime.UtcNow;
+        var e = await Assert.ThrowsAsync<IOException>(() => ConnectAsync(client, (IPEndPoint)silent.LocalEndPoint!));
+        Assert.Contains("no uTP answer", e.Message);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(8));
+    }
+}

@@ -42,7 +42,7 @@ public sealed record BenchOptions
 
     public static string Usage => """
         Engine.Bench.Leech [--quick] [--size 1GiB] [--large-size 4GiB] [--piece-length 1MiB] [--files 100] [--seeders 8]
-                           [--cases 1,2,4] [--clients ours,ours-rc4,libtorrent,aria2c,transmission] [--repeat 1]
+                           [--cases 1,2,4] [--clients ours,ours-rc4,ours-utp,libtorrent,libtorrent-utp,aria2c,transmission] [--repeat 1]
                            [--engine-host path/to/Engine.Host.dll] [--report out.md] [--verbose]
           --quick   256 MiB (case 4: 1 GiB); sizes take KiB/MiB/GiB suffixes
         """;
@@ -94,13 +94,15 @@ public static class ClientNames
 
     /// <summary>Ours with message stream encryption required (RC4 both ways; the libtorrent seeders accept it).</summary>
     public const string OursRc4 = "ours-rc4";
+    public const string OursUtp = "ours-utp";
+    public const string LibtorrentUtp = "libtorrent-utp";
     public const string Libtorrent = "libtorrent";
     public const string Aria2 = "aria2c";
     public const string Transmission = "transmission";
 
     public static string Check(string name) => name switch
     {
-        Ours or OursRc4 or Libtorrent or Aria2 or Transmission => name,
-        _ => throw new ArgumentException($"unknown client '{name}' (ours, ours-rc4, libtorrent, aria2c, transmission)"),
+        Ours or OursRc4 or OursUtp or Libtorrent or LibtorrentUtp or Aria2 or Transmission => name,
+        _ => throw new ArgumentException($"unknown client '{name}' (ours, ours-rc4, ours-utp, libtorrent, libtorrent-utp, aria2c, transmission)"),
     };
 }

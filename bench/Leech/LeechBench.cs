@@ -128,13 +128,13 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
             if (!seeders[i].Process.HasExited) continue;
             Log($"seeder {seeders[i].Name} has exited: restarting it");
             await seeders[i].DisposeAsync().ConfigureAwait(false);
-            seeders[i] = await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir).ConfigureAwait(false);
+            seeders[i] = await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir, new LibtorrentOptions { Transport = "both" }).ConfigureAwait(false);
             restarted = true;
         }
         var clock = Stopwatch.StartNew();
         while (seeders.Count < count)
         {
-            seeders.Add(await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir).ConfigureAwait(false));
+            seeders.Add(await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir, new LibtorrentOptions { Transport = "both" }).ConfigureAwait(false));
             restarted = true;
         }
         if (!restarted) return;

@@ -36,7 +36,9 @@ public abstract class LeechClient
     {
         ClientNames.Ours => new OursClient(engineHostDll),
         ClientNames.OursRc4 => new OursClient(engineHostDll, encrypted: true),
+        ClientNames.OursUtp => new OursClient(engineHostDll, utp: true),
         ClientNames.Libtorrent => new LibtorrentClient(),
+        ClientNames.LibtorrentUtp => new LibtorrentClient(utp: true),
         ClientNames.Aria2 => new Aria2Client(),
         ClientNames.Transmission => new TransmissionClient(),
         _ => throw new ArgumentException($"unknown client {name}"),
@@ -47,11 +49,12 @@ public abstract class LeechClient
 
 /// <summary>
 /// Our engine: Engine.Host as published (its own executable) or built (under the dotnet host), told the seeders'
-/// addresses; with <paramref name="encrypted"/>, <c>--encryption required</c> (every connection RC4).
+/// addresses; with <paramref name="encrypted"/>, <c>--encryption required</c> (every connection RC4); with
+/// <paramref name="utp"/>, <c>--utp only</c> (every connection uTP).
 /// </summary>
-public sealed class OursClient(string engineHostDll, bool encrypted = false) : LeechClient
+public sealed class OursClient(string engineHostDll, bool encrypted = false, bool utp = false) : LeechClient
 {
-    public override string Name => encrypted ? ClientNames.OursRc4 : ClientNames.Ours;
+    public override string Name => encrypted ? ClientNames.OursRc4 : utp ? ClientNames.OursUtp : ClientNames.Ours;
 
     public override (string, List<string>, Dictionary<string, string?>) Command(LeechContext c)
     {
@@ -63,14 +66,15 @@ public sealed class OursClient(string engineHostDll, bool encrypted = false) : L
         });
         foreach (var s in c.Seeders) { args.Add("--peer"); args.Add($"127.0.0.1:{s.Port}"); }
         if (encrypted) args.AddRange(["--encryption", "required"]);
+        if (utp) args.AddRange(["--utp", "only"]);
         return (program, args, new Dictionary<string, string?>());
     }
 }
 
-/// <summary>python3-libtorrent 2.0 through the interop script: leech mode, direct connections to the seeders.</summary>
-public sealed class LibtorrentClient : LeechClient
+/// <summary>python3-libtorrent 2.0 through the interop script: leech mode, direct connections to the seeders (over uTP only with <paramref name="utp"/>).</summary>
+public sealed class LibtorrentClient(bool utp = false) : LeechClient
 {
-    public override string Name => ClientNames.Libtorrent;
+    public override string Name => utp ? ClientNames.LibtorrentUtp : ClientNames.Libtorrent;
 
     public override (string, List<string>, Dictionary<string, string?>) Command(LeechContext c)
     {
@@ -79,6 +83,7 @@ public sealed class LibtorrentClient : LeechClient
         {
             "-u", LibtorrentPeer.ScriptPath, "--torrent", c.Torrent.TorrentPath, "--save-path", c.SaveDir,
             "--port", Str(c.Port), "--mode", "leech", "--encryption", "disabled", "--interval", "1",
+            "--transport", utp ? "utp" : "tcp",
         };
         foreach (var s in c.Seeders) { args.Add("--connect"); args.Add($"127.0.0.1:{s.Port}"); }
         return (RequiredPrograms.Python, args, new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null });

@@ -75,4 +75,36 @@ public sealed class FileSelectionScenarios(ITestOutputHelper output) : Scenario(
         Assert.False(File.Exists(Path.Combine(download.SaveDirectory, album.Metainfo.Files[0].Path)));
         Assert.False(File.Exists(Path.Combine(download.SaveDirectory, album.Metainfo.Files[2].Path)));
     }
+
+    [Fact]
+    public async Task The_session_keeps_file_priorities_and_a_seed_missing_only_skipped_files_is_still_complete_after_a_restart()
+    {
+        var album = Content("kept", 300 * 1024 + 5, pieceLength: 32 * 1024, files: 3);
+        var seeder = StartEngine("seeder");
+        await SeedAsync(seeder, album);
+        var state = Path.Combine(Path.GetTempPath(), "engine-files-session-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            TorrentEngineOptions WithSession(TorrentEngineOptions o) => o with { StateDirectory = state, Session = true };
+            var first = StartEngine("first", WithSession);
+            var (download, events) = await LeechAsync(first, album, new TorrentOptions { FilePriorities = [FilePriority.Normal, FilePriority.Normal, FilePriority.Low] });
+            await download.SetFilePriorityAsync(1, FilePriority.Skip);
+            download.AddPeers([seeder.ListenEndPoint!]);
+            await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
+            await first.StopAsync();
+
+            var second = StartEngine("second", WithSession);
+            Assert.Empty(second.SessionProblems);
+            var again = Assert.Single(second.Torrents);
+            Assert.Equal([FilePriority.Normal, FilePriority.Skip, FilePriority.Low], again.FilePriorities(3));
+            var status = await WaitForStateAsync(again, ApiState.Seeding);
+            Assert.True(status.IsComplete);
+            Assert.Equal(StartupSource.ResumeRecord, status.Startup!.Source);
+            Assert.False(File.Exists(Path.Combine(again.SaveDirectory, album.Metainfo.Files[1].Path)));
+        }
+        finally
+        {
+            try { Directory.Delete(state, recursive: true); } catch (IOException) { }
+        }
+    }
 }

@@ -162,6 +162,9 @@ internal sealed partial class PiecePicker
         if (destination.IsEmpty || peerHas.NoneSet || _needed.NoneSet) return 0;
         var written = 0;
 
+        // 0. Streaming: the pieces right after the reading position, in order.
+        if (_windowStart >= 0) written += PickWindow(state, peerHas, destination);
+
         // 1. Pieces already started that still have unclaimed blocks.
         for (var i = 0; i < _open.Count && written < destination.Length;)
         {
@@ -174,7 +177,8 @@ internal sealed partial class PiecePicker
         // 2. New pieces (skipped while nothing fresh can have appeared for this peer since it last found none).
         while (written < destination.Length && !state.KnownExhausted(peerHas, _freshVersion))
         {
-            var piece = _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
+            var piece = Sequential ? PickFirstFresh(peerHas)
+                : _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
             if (piece < 0)
             {
                 state.MarkExhausted(peerHas, _freshVersion);

@@ -193,6 +193,39 @@ public sealed class TorrentHandle
         _engine.Session?.Update(this, _paused);
     }
 
+    /// <summary>
+    /// Sequential mode: pieces are started in index order within a priority level (for a player reading the whole file
+    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start.
+    /// </summary>
+    public async Task SetSequentialAsync(bool on)
+    {
+        ThrowIfRemoved();
+        Options = Options with { Sequential = on };
+        if (!_stopped) await CommandAsync(new TorrentActor.SetSequential(on)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A read-only, seekable <see cref="Stream"/> over a file while it downloads (e.g. to play it): an async read waits until
+    /// the bytes it asks for are verified, and moves the torrent's streaming window there — the next pieces after the
+    /// reading position come first, in order, the rest rarest-first. A skipped file becomes wanted when read. Sync reads
+    /// block. Throws <see cref="InvalidOperationException"/> before a magnet's metadata is known.
+    /// </summary>
+    public Stream OpenReadStream(int fileIndex)
+    {
+        ThrowIfRemoved();
+        var torrent = _metainfo ?? throw new InvalidOperationException($"{Name}: the file list is not known yet (metadata still being fetched)");
+        if ((uint)fileIndex >= (uint)torrent.Files.Count || torrent.Files[fileIndex].IsPadding)
+            throw new ArgumentOutOfRangeException(nameof(fileIndex), $"file {fileIndex} is not one of the torrent's {torrent.Files.Count} files");
+        return new TorrentReadStream(this, torrent, fileIndex);
+    }
+
+    /// <summary>Streaming: the reader's window (pieces first, in order); a count of 0 clears it.</summary>
+    internal void SetStreamWindow(int firstPiece, int count)
+    {
+        if (_stopped || _removed) return;
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamWindow(firstPiece, count)), ActorRefs.NoSender);
+    }
+
     /// <summary>Each file's priority (from <see cref="TorrentOptions.FilePriorities"/>, or a magnet's <c>so=</c>).</summary>
     public IReadOnlyList<FilePriority> FilePriorities(int fileCount)
     {
@@ -360,8 +393,8 @@ public sealed class TorrentHandle
         _paused = startPaused;
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
-            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels())
-            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels());
+            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential)
+            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential);
         var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)
         {

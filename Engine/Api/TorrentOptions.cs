@@ -21,6 +21,9 @@ public sealed record TorrentOptions
     /// </summary>
     public IReadOnlyList<FilePriority>? FilePriorities { get; init; }
 
+    /// <summary>Download pieces in order (within a priority level) instead of rarest first; see <see cref="TorrentHandle.SetSequentialAsync"/>.</summary>
+    public bool Sequential { get; init; }
+
     internal void Validate()
     {
         if (FilePriorities is not null)

@@ -56,6 +56,11 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     /// <summary>New piece priorities (<see cref="PiecePriorities"/>, one per piece): the picker re-plans, interest is re-evaluated.</summary>
     public sealed record SetPriorities(byte[] Pieces);
 
+    /// <summary>Sequential mode: new pieces in index order within a priority level.</summary>
+    public sealed record SetSequential(bool On);
+    /// <summary>Streaming: these pieces before all others, in order (<see cref="PiecePicker.SetWindow"/>); a count of 0 clears it.</summary>
+    public sealed record SetWindow(int First, int Count);
+
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
     public sealed record HaveSnapshot(Bitfield Have);
@@ -140,6 +145,8 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
+        Receive<SetSequential>(m => _picker.Sequential = m.On);
+        Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
         Receive<SetPriorities>(m =>
         {
             _picker.SetPriorities(m.Pieces);

@@ -43,6 +43,7 @@ internal sealed partial class TorrentActor
         PublishProgress(); // where the check left it
         _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull()), "pieces");
         Context.Watch(_pieces);
+        TellPlan();
         if (pause)
         {
             Enter(TorrentState.Paused, Paused);

@@ -18,13 +18,21 @@ internal sealed partial class TorrentActor
     public sealed record SetFilePriorities(byte[] Levels);
     /// <summary>Replies the files' priorities (a byte[] of levels).</summary>
     public sealed record GetFilePriorities;
+    /// <summary>Sequential mode on or off; replies <see cref="CommandDone"/>.</summary>
+    public sealed record SetSequential(bool On);
+    /// <summary>A reader's window: these pieces first, in order (a count of 0 clears it). No reply.</summary>
+    public sealed record SetStreamWindow(int First, int Count);
+
+    private bool _sequential;
+    private (int First, int Count) _window;
 
     private byte[] _fileLevels = [];
     private byte[] _pieceLevels = [];
     private Bitfield _wanted = new(0);
 
-    private void InitFiles(FileLevels? files)
+    private void InitFiles(FileLevels? files, bool sequential)
     {
+        _sequential = sequential;
         _fileLevels = (files ?? new FileLevels([])).For(_torrent.Files.Count);
         PlanPieces();
     }
@@ -48,6 +56,13 @@ internal sealed partial class TorrentActor
     /// <summary>Every wanted piece is verified (with no file skipped: every piece).</summary>
     private bool IsDone() => !_wanted.HasAnyNotIn(_have);
 
+    /// <summary>A new PieceManager learns the sequential mode and the reading window.</summary>
+    private void TellPlan()
+    {
+        if (_sequential) _pieces.Tell(new PieceManager.SetSequential(true));
+        if (_window.Count > 0) _pieces.Tell(new PieceManager.SetWindow(_window.First, _window.Count));
+    }
+
     /// <summary>The piece priorities for a new PieceManager; null when every piece is normal.</summary>
     private byte[]? PieceLevelsOrNull()
     {
@@ -59,6 +74,18 @@ internal sealed partial class TorrentActor
     private void FileHandlers(TorrentState state)
     {
         Receive<GetFilePriorities>(_ => Sender.Tell(_fileLevels.ToArray()));
+        Receive<SetSequential>(m =>
+        {
+            _sequential = m.On;
+            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetSequential(m.On));
+            Sender.Tell(new CommandDone(state));
+        });
+        Receive<SetStreamWindow>(m =>
+        {
+            if (m.Count != 0 && (uint)m.First >= (uint)_torrent.PieceCount) return;
+            _window = (m.First, m.Count);
+            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindow(m.First, m.Count));
+        });
         Receive<SetFilePriorities>(m =>
         {
             if (m.Levels.Length != _fileLevels.Length)

@@ -68,11 +68,11 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
     public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null)
+        FileLevels? files = null, bool sequential = false)
     {
         _torrent = torrent;
         _have = new Bitfield(torrent.PieceCount);
-        InitFiles(files);
+        InitFiles(files, sequential);
         var routes = new FileRoutes(torrent.Files.Count, TorrentStorage.PartsPathFor(torrent, saveDirectory));
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
@@ -87,8 +87,8 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files));
+        FileLevels? files = null, bool sequential = false)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential));
 
     protected override void PreStart()
     {

@@ -73,6 +73,37 @@ public sealed class StreamingTests(ITestOutputHelper output)
         output.WriteLine($"rarest-first: probe-able after {clock.Elapsed.TotalSeconds:F2} s, at {status.Progress * 100:F1} %");
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task A_video_element_in_the_page_plays_a_webm_through_the_stream_url()
+    {
+        await using var web = await WebHarness.StartAsync();
+        var seedDir = web.Dir.Sub("seed");
+        var video = Path.Combine(seedDir, "clip.webm");
+        var (made, text) = await RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=4:size=160x120:rate=25",
+            "-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime", video], TimeSpan.FromSeconds(90));
+        Assert.True(made, "ffmpeg (apt-get install ffmpeg) failed: " + text);
+        var torrent = TorrentCreator.Create(video, new TorrentCreationOptions { PieceLength = 16 * 1024 });
+        var metainfo = TorrentMetainfo.Parse(torrent);
+        await using var seeder = await SeederAsync(web.Dir, torrent, seedDir, rate: 16 * 1024); // ~55 KB: about 3 s of download for 4 s of video
+        var handle = await web.Engine.AddAsync(torrent, web.Data);
+        handle.AddPeers([seeder.ListenEndPoint!]);
+
+        await using var browser = await Browser.LaunchAsync();
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Server.Address.ToString());
+        var url = new Uri(web.Server.Address, $"stream/{metainfo.InfoHash.ToHex()}/0");
+        await page.SetContentAsync($"<video id='v' src='{url}' muted autoplay playsinline></video>");
+        double time = 0;
+        double? progressAtStart = null;
+        for (var until = DateTime.UtcNow + TimeSpan.FromSeconds(60); time < 1.0; await Task.Delay(200))
+        {
+            if (time > 0 && progressAtStart is null) progressAtStart = (await handle.GetStatusAsync()).Progress;
+            Assert.True(DateTime.UtcNow < until, $"the video did not play: currentTime {time}, error {await page.EvaluateAsync<string>("() => String(document.getElementById('v').error?.message ?? document.getElementById('v').error?.code ?? 'none')")}");
+            time = await page.EvaluateAsync<double>("() => document.getElementById('v').currentTime");
+        }
+        output.WriteLine($"the page's video reached currentTime {time:F2} s; it started playing at {progressAtStart * 100:F0} % downloaded");
+    }
+
     /// <summary>A 10-second 320x240 MPEG-4 test pattern under noise (so it does not compress: ~11 MB, moov first) made with ffmpeg, and its torrent (64 KiB pieces).</summary>
     private static async Task<(byte[] Torrent, TorrentMetainfo Metainfo, string SeedDir)> VideoTorrentAsync(TempDir dir)
     {
@@ -85,11 +116,11 @@ public sealed class StreamingTests(ITestOutputHelper output)
         return (torrent, TorrentMetainfo.Parse(torrent), seedDir);
     }
 
-    private static async Task<TorrentEngine> SeederAsync(TempDir dir, byte[] torrent, string seedDir)
+    private static async Task<TorrentEngine> SeederAsync(TempDir dir, byte[] torrent, string seedDir, long rate = SeederRate)
     {
         var seeder = TorrentEngine.Create(new TorrentEngineOptions
         {
-            ListenOn = new IPEndPoint(IPAddress.Loopback, 0), StateDirectory = dir.Sub("seeder-state"), Dht = false, Lsd = false, UploadLimit = SeederRate,
+            ListenOn = new IPEndPoint(IPAddress.Loopback, 0), StateDirectory = dir.Sub("seeder-state"), Dht = false, Lsd = false, UploadLimit = rate,
         });
         var handle = await seeder.AddAsync(torrent, seedDir);
         for (var until = DateTime.UtcNow + TimeSpan.FromSeconds(30); (await handle.GetStatusAsync()).State != Engine.Events.TorrentState.Seeding;)

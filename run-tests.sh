@@ -21,6 +21,8 @@ command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 # Its port-mapping routers run miniupnpd (NAT-PMP and UPnP IGD).
 command -v miniupnpd >/dev/null 2>&1 || [ -x /usr/sbin/miniupnpd ] || need+=(miniupnpd-nftables)
+# Streaming tests (Engine.Tests/Web/StreamingTests) make a video with ffmpeg and probe it through the stream URL with ffprobe.
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-tests: installing ${need[*]}"

@@ -9,13 +9,15 @@ namespace Engine.Core.Metainfo;
 /// A BEP 9 magnet link: <c>magnet:?xt=urn:btih:&lt;hash&gt;&amp;dn=&lt;name&gt;&amp;tr=&lt;tracker&gt;...</c>.
 /// The hash is 40 hex digits or 32 base32 characters. <c>tr</c>, <c>ws</c> and <c>x.pe</c> may repeat
 /// (also as <c>tr.1</c>, <c>tr.2</c>...). Values are percent-decoded as UTF-8; in <c>dn</c> a '+' is a space.
+/// <c>so</c> (BEP 53) selects files by index (<see cref="FileIndexList"/>).
 /// Unknown parameters are ignored. A v2-only link (<c>urn:btmh</c> without <c>urn:btih</c>) is refused.
 /// </summary>
 public sealed class MagnetLink
 {
     private MagnetLink(InfoHash infoHash, string? displayName, IReadOnlyList<string> trackers,
-        IReadOnlyList<string> webSeeds, IReadOnlyList<EndPoint> peers)
+        IReadOnlyList<string> webSeeds, IReadOnlyList<EndPoint> peers, IReadOnlyList<int> selectOnly)
     {
+        SelectOnly = selectOnly;
         InfoHash = infoHash;
         DisplayName = displayName;
         Trackers = trackers;
@@ -37,6 +39,9 @@ public sealed class MagnetLink
     /// <summary><c>x.pe</c>: <see cref="IPEndPoint"/> for IP literals, <see cref="DnsEndPoint"/> for host names.</summary>
     public IReadOnlyList<EndPoint> Peers { get; }
 
+    /// <summary><c>so</c> (BEP 53): the indices of the files to download, ascending; empty when the link selects none (all are wanted).</summary>
+    public IReadOnlyList<int> SelectOnly { get; }
+
     public static bool IsMagnet(string text) => text.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase);
 
     public static MagnetLink Parse(string uri)
@@ -52,6 +57,7 @@ public sealed class MagnetLink
         var trackers = new List<string>();
         var webSeeds = new List<string>();
         var peers = new List<EndPoint>();
+        IReadOnlyList<int> selectOnly = [];
 
         foreach (var part in uri["magnet:?".Length..].Split('&'))
         {
@@ -84,6 +90,10 @@ public sealed class MagnetLink
                 case "ws":
                     AddDistinct(webSeeds, PercentDecode(raw, key, plusIsSpace: false));
                     break;
+                case "so":
+                    try { selectOnly = FileIndexList.Parse(PercentDecode(raw, key, plusIsSpace: false)); }
+                    catch (FormatException e) { throw new MagnetException("so: " + e.Message); }
+                    break;
                 case "x.pe":
                     var peer = ParsePeer(PercentDecode(raw, key, plusIsSpace: false));
                     if (!peers.Contains(peer)) peers.Add(peer);
@@ -95,10 +105,10 @@ public sealed class MagnetLink
             throw new MagnetException(sawV2
                 ? "v2-only magnet links (urn:btmh) are not supported yet"
                 : "missing 'xt=urn:btih:<info-hash>'");
-        return new MagnetLink(v1.Value, name, trackers, webSeeds, peers);
+        return new MagnetLink(v1.Value, name, trackers, webSeeds, peers, selectOnly);
     }
 
-    /// <summary>The link in canonical form: hex hash, then dn, tr, ws and x.pe percent-encoded.</summary>
+    /// <summary>The link in canonical form: hex hash, then dn, tr, ws and x.pe percent-encoded, and so.</summary>
     public string ToUri()
     {
         var sb = new StringBuilder("magnet:?xt=urn:btih:").Append(InfoHash.ToHex());
@@ -106,6 +116,7 @@ public sealed class MagnetLink
         foreach (var t in Trackers) sb.Append("&tr=").Append(Uri.EscapeDataString(t));
         foreach (var w in WebSeeds) sb.Append("&ws=").Append(Uri.EscapeDataString(w));
         foreach (var p in Peers) sb.Append("&x.pe=").Append(Uri.EscapeDataString(FormatPeer(p)));
+        if (SelectOnly.Count > 0) sb.Append("&so=").Append(FileIndexList.Format(SelectOnly));
         return sb.ToString();
     }
 

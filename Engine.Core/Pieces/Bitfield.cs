@@ -173,6 +173,19 @@ internal sealed class Bitfield
         return false;
     }
 
+    /// <summary>True when both fields have some bit set (the peer has one of the pieces we want).</summary>
+    public bool Intersects(Bitfield other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Count != Count)
+            throw new ArgumentException($"bitfields differ in size: {Count} and {other.Count} pieces", nameof(other));
+        var mine = _words;
+        var theirs = other._words;
+        for (var w = 0; w < mine.Length; w++)
+            if ((mine[w] & theirs[w]) != 0) return true;
+        return false;
+    }
+
     public override string ToString() => $"{SetCount}/{Count}";
 
     /// <summary>The storage words: index i is word i >> 6, bit 63 - (i &amp; 63). Spare bits are zero.</summary>

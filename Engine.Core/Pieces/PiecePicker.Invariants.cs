@@ -11,6 +11,7 @@ internal sealed partial class PiecePicker
     internal void CheckInvariants()
     {
         long unclaimed = 0;
+        var fresh = new int[_freshAt.Length];
         var claimCounts = new Dictionary<BlockRequest, int>();
         foreach (var state in _peers.Values)
             foreach (var block in state.Claims)
@@ -26,12 +27,22 @@ internal sealed partial class PiecePicker
             if (_have[piece])
             {
                 Require(progress is null && !inBucket && !_active.Contains(piece) && !_open.Contains(piece), $"piece {piece}: have, but also tracked");
+                Require(!_needed[piece], $"piece {piece}: have, but still needed");
                 continue;
             }
+            var wanted = _priority[piece] > 0;
+            Require(_needed[piece] == wanted, $"piece {piece}: needed {_needed[piece]}, priority {_priority[piece]}");
             if (progress is null)
             {
-                Require(inBucket && _buckets[availability][_bucketPositions[piece]] == piece, $"piece {piece}: fresh but not in bucket {availability}");
                 Require(!_active.Contains(piece) && !_open.Contains(piece), $"piece {piece}: fresh but active");
+                if (!wanted)
+                {
+                    Require(!inBucket, $"piece {piece}: skipped but in a bucket");
+                    continue;
+                }
+                var bucket = _levels[_priority[piece] - 1][availability];
+                Require(inBucket && bucket[_bucketPositions[piece]] == piece, $"piece {piece}: fresh but not in bucket {availability} of level {_priority[piece]}");
+                fresh[_priority[piece] - 1]++;
                 unclaimed += _layout.BlockCount(piece);
                 continue;
             }
@@ -47,8 +58,10 @@ internal sealed partial class PiecePicker
             }
             Require(free == progress.FreeCount && received == progress.ReceivedCount, $"piece {piece}: free/received counts drifted");
             Require(_open.Contains(piece) == (free > 0), $"piece {piece}: open set membership wrong ({free} free blocks)");
-            unclaimed += free;
+            if (wanted) unclaimed += free;
         }
+        for (var level = 0; level < fresh.Length; level++)
+            Require(fresh[level] == _freshAt[level], $"level {level + 1}: {_freshAt[level]} fresh pieces counted, {fresh[level]} found");
         Require(unclaimed == _unclaimedBlocks, $"unclaimed blocks {_unclaimedBlocks}, recount {unclaimed}");
         foreach (var block in claimCounts.Keys)
             Require(_progress[block.Piece] is not null, $"{block} claimed but its piece is not active");

@@ -26,7 +26,10 @@ internal sealed partial class PiecePicker
     private readonly int _randomFirstPieces;
     private readonly int[] _availability;
     private readonly int[] _bucketPositions;
-    private readonly List<IndexedPieceSet> _buckets = new();
+    private readonly List<IndexedPieceSet>[] _levels = [new(), new(), new()]; // fresh wanted pieces by priority (low, normal, high), then availability
+    private readonly int[] _freshAt = new int[3]; // fresh pieces per level
+    private readonly byte[] _priority;
+    private readonly Bitfield _needed; // wanted (priority > 0) and not verified
     private readonly PieceProgress?[] _progress;
     private readonly IndexedPieceSet _active;
     private readonly IndexedPieceSet _open;
@@ -57,10 +60,15 @@ internal sealed partial class PiecePicker
         _progress = new PieceProgress?[count];
         _active = IndexedPieceSet.Create(count);
         _open = IndexedPieceSet.Create(count);
-        _buckets.Add(new IndexedPieceSet(_bucketPositions, Math.Max(4, count - have.SetCount)));
+        _priority = new byte[count];
+        Array.Fill(_priority, PiecePriorities.Normal);
+        _needed = new Bitfield(count);
+        foreach (var level in _levels) level.Add(new IndexedPieceSet(_bucketPositions));
+        _levels[PiecePriorities.Normal - 1][0] = new IndexedPieceSet(_bucketPositions, Math.Max(4, count - have.SetCount));
         for (var piece = _have.NextClear(0); piece >= 0; piece = _have.NextClear(piece + 1))
         {
-            _buckets[0].Add(piece);
+            AddFresh(piece);
+            _needed[piece] = true;
             _unclaimedBlocks += layout.BlockCount(piece);
         }
     }
@@ -68,10 +76,14 @@ internal sealed partial class PiecePicker
     /// <summary>Our verified pieces. A live view: do not modify it.</summary>
     public Bitfield Have => _have;
 
+    /// <summary>Every piece is verified.</summary>
     public bool IsComplete => _have.AllSet;
 
-    /// <summary>Every missing block is received or in transit: peers may now duplicate requests.</summary>
-    public bool InEndgame => _unclaimedBlocks == 0 && !_have.AllSet;
+    /// <summary>Every wanted piece (priority above skip) is verified: the download is done, though pieces may be missing.</summary>
+    public bool IsWantedComplete => _needed.NoneSet;
+
+    /// <summary>Every missing wanted block is received or in transit: peers may now duplicate requests.</summary>
+    public bool InEndgame => _unclaimedBlocks == 0 && !_needed.NoneSet;
 
     /// <summary>Connected peers whose bitfield contains the piece.</summary>
     public int Availability(int piece) => _availability[piece];
@@ -128,12 +140,12 @@ internal sealed partial class PiecePicker
         _peers.Remove(peer);
     }
 
-    /// <summary>The peer has a piece we don't (every missing piece is wanted).</summary>
+    /// <summary>The peer has a wanted piece we don't.</summary>
     public bool IsInteresting(Bitfield peerHas)
     {
         ArgumentNullException.ThrowIfNull(peerHas);
         CheckSize(peerHas);
-        return peerHas.HasAnyNotIn(_have);
+        return peerHas.Intersects(_needed);
     }
 
     // ---- picking ----
@@ -147,14 +159,17 @@ internal sealed partial class PiecePicker
         ArgumentNullException.ThrowIfNull(peerHas);
         CheckSize(peerHas);
         var state = GetPeer(peer);
-        if (destination.IsEmpty || peerHas.NoneSet || _have.AllSet) return 0;
+        if (destination.IsEmpty || peerHas.NoneSet || _needed.NoneSet) return 0;
         var written = 0;
+
+        // 0. Streaming: the pieces right after the reading position, in order.
+        if (_windowStart >= 0) written += PickWindow(state, peerHas, destination);
 
         // 1. Pieces already started that still have unclaimed blocks.
         for (var i = 0; i < _open.Count && written < destination.Length;)
         {
             var piece = _open[i];
-            if (peerHas[piece])
+            if (peerHas[piece] && _priority[piece] > 0)
                 written += ClaimFree(state, _progress[piece]!, destination[written..]);
             if (i < _open.Count && _open[i] == piece) i++; // else the piece left the set and another took slot i
         }
@@ -162,7 +177,8 @@ internal sealed partial class PiecePicker
         // 2. New pieces (skipped while nothing fresh can have appeared for this peer since it last found none).
         while (written < destination.Length && !state.KnownExhausted(peerHas, _freshVersion))
         {
-            var piece = _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
+            var piece = Sequential ? PickFirstFresh(peerHas)
+                : _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
             if (piece < 0)
             {
                 state.MarkExhausted(peerHas, _freshVersion);
@@ -205,7 +221,7 @@ internal sealed partial class PiecePicker
         for (var i = 0; i < _active.Count && written < destination.Length; i++)
         {
             var progress = _progress[_active[i]]!;
-            if (!peerHas[progress.Piece]) continue;
+            if (!peerHas[progress.Piece] || _priority[progress.Piece] == 0) continue;
             for (var block = 0; block < progress.BlockCount && written < destination.Length; block++)
             {
                 var claims = progress.Claims(block);
@@ -221,15 +237,27 @@ internal sealed partial class PiecePicker
 
     private int PickRarestFresh(Bitfield peerHas)
     {
+        for (var level = _levels.Length; level >= 1; level--)
+        {
+            if (_freshAt[level - 1] == 0) continue;
+            var piece = PickRarestFresh(peerHas, level);
+            if (piece >= 0) return piece;
+        }
+        return -1;
+    }
+
+    private int PickRarestFresh(Bitfield peerHas, int level)
+    {
+        var buckets = _levels[level - 1];
         // Walk the availability buckets from the rarest up; bucket 0 holds pieces no connected peer has.
         // A peer holding few of the rare pieces would make this walk long, so past a budget comparable to
         // one pass over the peer's bitfield, switch to that pass instead: the cost per pick stays bounded
         // by O(pieces / 64 + pieces the peer has that we lack).
         var budget = 16 + (_layout.PieceCount >> 8);
         var lowest = 0;
-        for (var availability = 1; availability < _buckets.Count; availability++)
+        for (var availability = 1; availability < buckets.Count; availability++)
         {
-            var bucket = _buckets[availability];
+            var bucket = buckets[availability];
             var count = bucket.Count;
             if (count == 0) continue;
             if (lowest == 0) lowest = availability;
@@ -237,7 +265,7 @@ internal sealed partial class PiecePicker
             var index = _random.Next(count);
             for (var seen = 0; seen < count; seen++)
             {
-                if (--budget < 0) return PickRarestByPeerScan(peerHas, lowest);
+                if (--budget < 0) return PickRarestByPeerScan(peerHas, lowest, level);
                 var piece = bucket[index];
                 if (peerHas[piece]) return piece;
                 if (++index == count) index = 0;
@@ -247,26 +275,26 @@ internal sealed partial class PiecePicker
     }
 
     /// <summary>
-    /// Rarest fresh piece among those the peer has, by one pass over its bitfield. The pass starts at a random
-    /// word and keeps the first piece of least availability, so ties fall at random; it stops early on
-    /// reaching the lowest availability any fresh piece has.
+    /// Rarest fresh piece of the level among those the peer has, by one pass over its bitfield. The pass starts at a
+    /// random word and keeps the first piece of least availability, so ties fall at random; it stops early on
+    /// reaching the lowest availability any fresh piece of the level has.
     /// </summary>
-    private int PickRarestByPeerScan(Bitfield peerHas, int lowestAvailability)
+    private int PickRarestByPeerScan(Bitfield peerHas, int lowestAvailability, int level)
     {
         var theirs = peerHas.Words;
-        var ours = _have.Words;
+        var needed = _needed.Words;
         int best = -1, bestAvailability = int.MaxValue;
         var w = _random.Next(theirs.Length);
         for (var visited = 0; visited < theirs.Length; visited++)
         {
-            var bits = theirs[w] & ~ours[w];
+            var bits = theirs[w] & needed[w];
             while (bits != 0)
             {
                 var bit = BitOperations.LeadingZeroCount(bits);
                 bits &= ~(1UL << (63 - bit));
                 var piece = (w << 6) + bit;
                 var availability = _availability[piece];
-                if (availability == 0 || availability >= bestAvailability || _progress[piece] is not null) continue;
+                if (availability == 0 || availability >= bestAvailability || _progress[piece] is not null || _priority[piece] != level) continue;
                 best = piece;
                 bestAvailability = availability;
                 if (availability == lowestAvailability) return best;
@@ -279,10 +307,14 @@ internal sealed partial class PiecePicker
     private int PickRandomFresh(Bitfield peerHas)
     {
         var start = _random.Next(_layout.PieceCount);
-        for (var piece = peerHas.NextSet(start); piece >= 0; piece = peerHas.NextSet(piece + 1))
-            if (IsFresh(piece)) return piece;
-        for (var piece = peerHas.NextSet(0); piece >= 0 && piece < start; piece = peerHas.NextSet(piece + 1))
-            if (IsFresh(piece)) return piece;
+        for (var level = _levels.Length; level >= 1; level--)
+        {
+            if (_freshAt[level - 1] == 0) continue;
+            for (var piece = peerHas.NextSet(start); piece >= 0; piece = peerHas.NextSet(piece + 1))
+                if (IsFresh(piece) && _priority[piece] == level) return piece;
+            for (var piece = peerHas.NextSet(0); piece >= 0 && piece < start; piece = peerHas.NextSet(piece + 1))
+                if (IsFresh(piece) && _priority[piece] == level) return piece;
+        }
         return -1;
     }
 
@@ -296,14 +328,14 @@ internal sealed partial class PiecePicker
         var wasClaimed = state is not null && state.Claims.Remove(block);
         var piece = block.Piece;
         var index = block.BlockIndex;
-        if (_have[piece]) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
+        if (_have[piece] || (_progress[piece] is null && _priority[piece] == 0)) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
         var progress = _progress[piece] ?? Activate(piece);
         if (progress.IsReceived(index)) return BlockResult.Unwanted; // a received block has no claims left
 
         IReadOnlyList<int> cancelAt = Array.Empty<int>();
         var others = progress.Claims(index) - (wasClaimed ? 1 : 0);
         if (others > 0) cancelAt = TakeOtherClaims(block, others);
-        if (progress.MarkReceived(index)) _unclaimedBlocks--;
+        if (progress.MarkReceived(index) && _priority[piece] > 0) _unclaimedBlocks--;
         if (progress.FreeCount == 0 && _open.Contains(piece)) _open.Remove(piece);
         return new BlockResult(true, progress.Complete, cancelAt, wasClaimed);
     }
@@ -378,7 +410,7 @@ internal sealed partial class PiecePicker
     {
         var progress = _progress[block.Piece]!;
         if (!progress.Unclaim(block.BlockIndex)) return;
-        _unclaimedBlocks++;
+        if (_priority[block.Piece] > 0) _unclaimedBlocks++;
         if (!_open.Contains(block.Piece)) _open.Add(block.Piece);
     }
 
@@ -388,17 +420,19 @@ internal sealed partial class PiecePicker
         CheckPiece(piece);
         if (_have[piece]) return;
         var progress = _progress[piece];
+        var wanted = _priority[piece] > 0;
         if (progress is null)
         {
-            RemoveFresh(piece);
-            _unclaimedBlocks -= _layout.BlockCount(piece);
+            if (wanted) RemoveFresh(piece);
+            if (wanted) _unclaimedBlocks -= _layout.BlockCount(piece);
         }
         else
         {
-            _unclaimedBlocks -= progress.FreeCount;
+            if (wanted) _unclaimedBlocks -= progress.FreeCount;
             Deactivate(progress);
         }
         _have[piece] = true;
+        _needed[piece] = false;
         _singleSource.Remove(piece);
     }
 
@@ -409,8 +443,9 @@ internal sealed partial class PiecePicker
         if (_have[piece]) throw new InvalidOperationException($"piece {piece} is already verified; it cannot fail");
         var progress = _progress[piece];
         if (progress is null) return;
-        _unclaimedBlocks += progress.BlockCount - progress.FreeCount;
         Deactivate(progress);
+        if (_priority[piece] == 0) return;
+        _unclaimedBlocks += progress.BlockCount - progress.FreeCount;
         AddFresh(piece);
         _freshVersion++;
     }
@@ -424,6 +459,8 @@ internal sealed partial class PiecePicker
         CheckPiece(piece);
         if (!_have[piece]) return;
         _have[piece] = false;
+        if (_priority[piece] == 0) return;
+        _needed[piece] = true;
         AddFresh(piece);
         _unclaimedBlocks += _layout.BlockCount(piece);
         _freshVersion++;
@@ -444,7 +481,7 @@ internal sealed partial class PiecePicker
 
     private PieceProgress Activate(int piece)
     {
-        RemoveFresh(piece);
+        if (_priority[piece] > 0) RemoveFresh(piece);
         var progress = _pool.Count > 0 ? _pool.Pop() : new PieceProgress();
         progress.Reset(piece, _layout.BlockCount(piece));
         _progress[piece] = progress;
@@ -474,20 +511,29 @@ internal sealed partial class PiecePicker
 
     private void ChangeAvailability(int piece, int delta)
     {
-        var fresh = IsFresh(piece);
+        var fresh = IsFresh(piece) && _priority[piece] > 0;
         if (fresh) RemoveFresh(piece);
         _availability[piece] += delta;
         if (fresh) AddFresh(piece);
     }
 
+    /// <summary>A fresh wanted piece joins the bucket of its level and availability.</summary>
     private void AddFresh(int piece)
     {
         var availability = _availability[piece];
-        while (_buckets.Count <= availability) _buckets.Add(new IndexedPieceSet(_bucketPositions));
-        _buckets[availability].Add(piece);
+        var level = _priority[piece] - 1;
+        var buckets = _levels[level];
+        while (buckets.Count <= availability) buckets.Add(new IndexedPieceSet(_bucketPositions));
+        buckets[availability].Add(piece);
+        _freshAt[level]++;
     }
 
-    private void RemoveFresh(int piece) => _buckets[_availability[piece]].Remove(piece);
+    private void RemoveFresh(int piece)
+    {
+        var level = _priority[piece] - 1;
+        _levels[level][_availability[piece]].Remove(piece);
+        _freshAt[level]--;
+    }
 
     // ---- checks ----
 

@@ -43,6 +43,9 @@ internal sealed class FileMap
 
     public int FileCount => _lengths.Length;
 
+    /// <summary>Bytes in file <paramref name="fileIndex"/>.</summary>
+    public long FileLength(int fileIndex) => _lengths[fileIndex];
+
     /// <summary>Torrent offset at which file <paramref name="fileIndex"/> starts.</summary>
     public long FileStart(int fileIndex) => _starts[fileIndex];
 

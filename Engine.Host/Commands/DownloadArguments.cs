@@ -7,7 +7,8 @@ namespace Engine.Host.Commands;
 /// <param name="Source">A .torrent file or a magnet link.</param>
 /// <param name="StateDirectory">Where the fast-resume state is kept (<c>--resume-dir</c>); null: the host's state directory.</param>
 /// <param name="Seed">Seed after completing (<c>--seed</c>, or implied by <c>--ratio</c> / <c>--seed-time</c>).</param>
-public sealed record DownloadArguments(string Source, string OutputDirectory, string? StateDirectory, bool Seed, SessionArguments Session)
+/// <param name="Files">Which files (<c>--files</c> / <c>--skip</c>); null: all.</param>
+public sealed record DownloadArguments(string Source, string OutputDirectory, string? StateDirectory, bool Seed, SessionArguments Session, FileChoice? Files = null)
 {
     /// <summary>Rate limits and when <c>--seed</c> stops.</summary>
     public TransferOptions Transfer => Session.Transfer;
@@ -39,13 +40,19 @@ public sealed record DownloadArguments(string Source, string OutputDirectory, st
 
         public Option<bool> SeedFlag { get; } = Opt.Flag("--seed", "keep seeding after the download completes (until --ratio, --seed-time or Ctrl+C)");
 
+        public Option<string?> Skip { get; } = new("--skip")
+        {
+            Description = "skip these files (never created), by the numbers 'info' prints: 1,5-7",
+            HelpName = "list",
+        };
+
         public SessionArguments.Set Session { get; } = new(download: true);
 
         public Command Create()
         {
             var command = new Command("download", "download a torrent (a .torrent file, its URL or a magnet link) with a live progress display")
             {
-                Source, Output, SeedFlag, ResumeDir,
+                Source, Output, SeedFlag, ResumeDir, Skip,
             };
             Session.AddTo(command);
             return command;
@@ -54,7 +61,8 @@ public sealed record DownloadArguments(string Source, string OutputDirectory, st
         public DownloadArguments Read(ParseResult r, HostSettings settings)
         {
             var session = Session.Read(r, settings);
-            return new DownloadArguments(r.GetValue(Source)!, r.GetValue(Output)!, r.GetValue(ResumeDir), r.GetValue(SeedFlag) || session.Transfer.HasSeedLimit, session);
+            return new DownloadArguments(r.GetValue(Source)!, r.GetValue(Output)!, r.GetValue(ResumeDir), r.GetValue(SeedFlag) || session.Transfer.HasSeedLimit, session,
+                FileChoice.Parse(Session.Output.FileList(r), r.GetValue(Skip)));
         }
     }
 }

@@ -50,11 +50,15 @@ public static class InfoCommand
         o.WriteLine($"web seeds:     {(seeds.Count == 0 ? "none" : "")}");
         foreach (var url in seeds) o.WriteLine($"  {url}");
 
-        var files = t.Files.Where(f => !f.IsPadding).ToList();
-        var padding = t.Files.Count - files.Count;
-        o.WriteLine($"files:         {files.Count}{(padding > 0 ? $" (+{padding} padding)" : "")}");
-        foreach (var f in files)
-            o.WriteLine($"  {f.Path}  {Size(f.Length)}{(f.IsSymlink ? $"  symlink -> {f.SymlinkTarget}" : "")}");
+        var padding = t.Files.Count(f => f.IsPadding);
+        o.WriteLine($"files:         {t.Files.Count - padding}{(padding > 0 ? $" (+{padding} padding)" : "")}  (numbers for download --files/--skip)");
+        var width = (t.Files.Count - 1).ToString(CultureInfo.InvariantCulture).Length;
+        for (var i = 0; i < t.Files.Count; i++)
+        {
+            var f = t.Files[i];
+            if (f.IsPadding) continue;
+            o.WriteLine($"  {i.ToString(CultureInfo.InvariantCulture).PadLeft(width)}  {f.Path}  {Size(f.Length)}{(f.IsSymlink ? $"  symlink -> {f.SymlinkTarget}" : "")}");
+        }
     }
 
     private static void PrintMagnet(MagnetLink m, TextWriter o)

@@ -12,7 +12,13 @@ public sealed record OutputMode(bool Json, bool Files, bool Quiet)
     {
         public Option<bool> Json { get; } = Opt.Flag("--json", "write status as JSON lines (one object per interval, then a summary object)");
 
-        public Option<bool> Files { get; } = Opt.Flag("--files", "show each file's progress too");
+        /// <summary><c>--files</c> alone shows each file's progress; <c>--files 0,2-4</c> also downloads only those files (<see cref="FileChoice"/>).</summary>
+        public Option<string?> Files { get; } = new("--files")
+        {
+            Description = "show each file's progress too; with a list (0,2-4, the numbers 'info' prints) download only those files",
+            HelpName = "list",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         public Option<bool> Quiet { get; } = Opt.Flag("--quiet", "no progress display: only the result and errors", "-q");
 
@@ -23,6 +29,9 @@ public sealed record OutputMode(bool Json, bool Files, bool Quiet)
             command.Options.Add(Quiet);
         }
 
-        public OutputMode Read(ParseResult r) => new(r.GetValue(Json), files && r.GetValue(Files), r.GetValue(Quiet));
+        public OutputMode Read(ParseResult r) => new(r.GetValue(Json), files && r.GetResult(Files) is not null, r.GetValue(Quiet));
+
+        /// <summary>The list given to <c>--files</c>, or null.</summary>
+        public string? FileList(ParseResult r) => files && r.GetValue(Files) is { Length: > 0 } list ? list : null;
     }
 }

@@ -49,7 +49,7 @@ public sealed class TorrentSession : IAsyncDisposable
     /// <paramref name="saveDirectory"/> by default and remembered in the host's session for that directory), then adds the torrent.
     /// </summary>
     public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentSource source, string saveDirectory,
-        string? stateDirectory, Action<string> note, bool verbose = false)
+        string? stateDirectory, Action<string> note, bool verbose = false, FileChoice? files = null)
     {
         if (options.WebPort is not null) Opt.RequirePasswordBeyondLoopback(options.WebAddress, options.WebPassword, "--web-bind", "--web-password");
         var engineOptions = options.EngineOptions();
@@ -73,7 +73,7 @@ public sealed class TorrentSession : IAsyncDisposable
                 note($"web ui: {web.Address}");
                 WebEngine.ReportRestored(engine, note);
             }
-            var handle = await AddOwnAsync(engine, source, saveDirectory);
+            var handle = await AddOwnAsync(engine, source, saveDirectory, files);
             return new TorrentSession(engine, web, handle);
         }
         catch
@@ -89,16 +89,16 @@ public sealed class TorrentSession : IAsyncDisposable
     /// restored (it was added in the page once) gives way to it: removed from the session with its data kept (so its files
     /// are hash-checked again, as the command's own).
     /// </summary>
-    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory)
+    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory, FileChoice? files)
     {
-        var own = new TorrentOptions { Remember = false };
+        var own = new TorrentOptions { Remember = false, FilePriorities = source.Metainfo is { } known ? files?.For(known.Files.Count) : null };
         try
         {
             if (engine.Find(source.Metainfo?.InfoHash ?? source.Magnet!.InfoHash) is { } restored)
                 await restored.RemoveAsync(deleteData: false);
             return source.Metainfo is { } m
                 ? await engine.AddAsync(m, saveDirectory, own)
-                : await engine.AddAsync(source.Text, saveDirectory, own);
+                : await engine.AddAsync(files is null ? source.Text : files.ForMagnet(source.Text), saveDirectory, own);
         }
         catch (TorrentEngineException e) { throw new CommandLineException(e.Message); }
     }

@@ -13,7 +13,14 @@ public static class EngineViews
         s.InfoHash.ToHex(), s.Name, s.State.ToString(), s.Progress, s.TotalBytes, s.VerifiedBytes, s.DownloadRate, s.UploadRate,
         s.Peers, s.Eta is { } eta ? Math.Round(eta.TotalSeconds) : null, s.SaveDirectory, s.Error);
 
-    public static FileRow File(FileSnapshot f) => new(f.Path, f.Length, f.Progress);
+    public static FileRow File(FileSnapshot f) => new(f.Path, f.Length, f.Progress) { Index = f.Index, Priority = PriorityName(f.Priority) };
+
+    /// <summary>A priority's word in the API and the page: skip, low, normal, high.</summary>
+    public static string PriorityName(FilePriority p) => p.ToString().ToLowerInvariant();
+
+    /// <summary>The priority a word names (any case), or null.</summary>
+    public static FilePriority? ParsePriority(string? name) =>
+        Enum.TryParse<FilePriority>(name, ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(name, out _) ? p : null;
 
     public static PeerRow Peer(PeerSnapshot p) => new(
         p.Url ?? p.EndPoint.ToString(), p.Client ?? "", p.DownloadRate, p.UploadRate, p.AmChoking, p.AmInterested, p.PeerChoking, p.PeerInterested, p.Progress)

@@ -38,6 +38,7 @@ public sealed class WebServer : IAsyncDisposable
         }, app =>
         {
             TorrentApi.Map(app);
+            StreamApi.Map(app);
             Observability.WebObservability.Map(app);
         }, cancellationToken);
 

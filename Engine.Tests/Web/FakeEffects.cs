@@ -39,6 +39,7 @@ internal sealed class FakeEffects : IUiEffects
             Cmd.LoadSettings => new Msg.SettingsLoaded(Settings),
             Cmd.SaveSettings s => new Msg.SettingsSaved(Settings = Settings with { UploadLimit = s.UploadLimit, DownloadLimit = s.DownloadLimit, DefaultSaveDirectory = s.DefaultSaveDirectory }),
             Cmd.SetTorrentLimits l => new Msg.ActionSucceeded(l.Hash, TorrentAction.SetLimits),
+            Cmd.SetFilePriority f => new Msg.ActionSucceeded(f.Hash, TorrentAction.SetFilePriority),
             _ => throw new InvalidOperationException("unexpected " + cmd),
         };
     }

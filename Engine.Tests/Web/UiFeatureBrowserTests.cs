@@ -167,6 +167,26 @@ public sealed class UiFeatureBrowserTests(ITestOutputHelper output)
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
     }
 
+    [Fact]
+    public async Task The_files_tab_skips_a_file_with_its_checkbox_and_sets_a_priority_with_its_menu()
+    {
+        var effects = Three();
+        await using var server = await WebShellTests.StartAsync(effects);
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.NewPageAsync();
+        await page.GotoAsync(server.Address.ToString());
+        await Assertions.Expect(page.Locator("#torrent-table tbody tr")).ToHaveCountAsync(3);
+        await page.Locator($"tr[data-hash='{HashA}'] td.name").ClickAsync();
+        var row = page.Locator("#files-table tbody tr[data-index='0']");
+        await Assertions.Expect(row.Locator(".file-check")).ToBeCheckedAsync();
+        await Assertions.Expect(row.Locator(".file-priority")).ToHaveValueAsync("normal");
+        await row.Locator(".file-check").UncheckAsync();
+        await WaitFor(() => effects.Ran.Contains(new Cmd.SetFilePriority(HashA, 0, "skip")), "the file skipped");
+        await row.Locator(".file-priority").SelectOptionAsync("high");
+        await WaitFor(() => effects.Ran.Contains(new Cmd.SetFilePriority(HashA, 0, "high")), "the file's priority");
+        Assert.Empty(errors);
+    }
+
     private static async Task WaitFor(Func<bool> condition, string what) => await WaitFor(() => Task.FromResult(condition()), what);
 
     private static async Task WaitFor(Func<Task<bool>> condition, string what)

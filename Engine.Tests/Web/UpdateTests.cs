@@ -296,6 +296,21 @@ public sealed class UpdateTests
     }
 
     [Fact]
+    public void A_files_priority_change_asks_the_engine_once_and_reloads_the_details_when_done()
+    {
+        var selected = Apply(WithTwo, new Msg.Select(HashA)).Model;
+        var (pending, cmd) = Apply(selected, new Msg.SetFilePriority(HashA, 2, "skip"));
+        Assert.Equal(new Cmd.SetFilePriority(HashA, 2, "skip"), cmd);
+        Assert.Contains(HashA, pending.Pending);
+        Assert.Equal(Cmd.None, Apply(pending, new Msg.SetFilePriority(HashA, 1, "high")).Cmd);
+        var (done, reload) = Apply(pending, new Msg.ActionSucceeded(HashA, TorrentAction.SetFilePriority));
+        Assert.DoesNotContain(HashA, done.Pending);
+        Assert.Equal(Cmd.Batch(new Cmd.LoadDetails(HashA), new Cmd.LoadTorrents()), reload);
+        var failed = Apply(pending, new Msg.ActionFailed(HashA, TorrentAction.SetFilePriority, "boom")).Model;
+        Assert.Contains(failed.Notices, n => n.Text.Contains("changing a file of") && n.Text.Contains("boom"));
+    }
+
+    [Fact]
     public void AskRemove_opens_the_prompt_and_CancelRemove_closes_it()
     {
         var (asked, cmd) = Apply(WithTwo, new Msg.AskRemove(HashB));

@@ -2,7 +2,7 @@ using Engine.Core.Metainfo;
 
 namespace Engine.Api;
 
-/// <summary>Deletes a torrent's downloaded files, and the directories that are left empty by that (never the save directory itself).</summary>
+/// <summary>Deletes a torrent's downloaded files and its parts file, and the directories that are left empty by that (never the save directory itself).</summary>
 internal static class DataFiles
 {
     public static void Delete(TorrentMetainfo torrent, string saveDirectory)
@@ -20,6 +20,9 @@ internal static class DataFiles
             for (var dir = Path.GetDirectoryName(full); dir is not null && dir.Length > root.Length; dir = Path.GetDirectoryName(dir))
                 directories.Add(dir);
         }
+        try { File.Delete(Storage.TorrentStorage.PartsPathFor(torrent, root)); } // skipped files' bytes (decisions, "The parts file")
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
         // Deepest first, so that a parent is empty by the time it is tried.
         foreach (var dir in directories.OrderByDescending(d => d.Length))
         {

@@ -6,18 +6,21 @@ namespace Engine.Api;
 /// <summary>Per-file progress from the verified pieces (pure). Padding files (BEP 47) are left out.</summary>
 internal static class FileProgress
 {
-    public static IReadOnlyList<FileSnapshot> Compute(TorrentMetainfo torrent, Bitfield verified)
+    /// <param name="priorities">Each file's priority by index; null: all normal.</param>
+    public static IReadOnlyList<FileSnapshot> Compute(TorrentMetainfo torrent, Bitfield verified, IReadOnlyList<FilePriority>? priorities = null)
     {
         if (verified.Count != torrent.PieceCount)
             throw new ArgumentException($"the bitfield has {verified.Count} pieces, the torrent {torrent.PieceCount}", nameof(verified));
         var layout = torrent.Layout;
         var result = new List<FileSnapshot>(torrent.Files.Count);
-        foreach (var file in torrent.Files)
+        for (var index = 0; index < torrent.Files.Count; index++)
         {
+            var file = torrent.Files[index];
             if (file.IsPadding) continue;
+            var priority = priorities is not null && index < priorities.Count ? priorities[index] : FilePriority.Normal;
             if (file.Length == 0)
             {
-                result.Add(new FileSnapshot(file.Path, 0, 1));
+                result.Add(new FileSnapshot(file.Path, 0, 1) { Index = index, Priority = priority });
                 continue;
             }
             long start = file.Offset, end = file.Offset + file.Length, done = 0;
@@ -29,7 +32,7 @@ internal static class FileProgress
                 var pieceEnd = pieceStart + layout.PieceSize(piece);
                 done += Math.Min(end, pieceEnd) - Math.Max(start, pieceStart);
             }
-            result.Add(new FileSnapshot(file.Path, file.Length, (double)done / file.Length));
+            result.Add(new FileSnapshot(file.Path, file.Length, (double)done / file.Length) { Index = index, Priority = priority });
         }
         return result;
     }

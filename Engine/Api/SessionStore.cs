@@ -7,7 +7,9 @@ namespace Engine.Api;
 
 /// <summary>One remembered torrent: how to add it again, where it saves, whether it was paused, its own limits.</summary>
 /// <param name="Magnet">The magnet link it was added from while its metadata is unknown; null when its .torrent is kept beside the entry.</param>
-internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDirectory, bool Paused, long? UploadLimit, long? DownloadLimit, DateTimeOffset AddedAt);
+/// <param name="FilePriorities">The files' priorities by index (null: all normal; entries of older versions have none).</param>
+internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDirectory, bool Paused, long? UploadLimit, long? DownloadLimit, DateTimeOffset AddedAt,
+    IReadOnlyList<FilePriority>? FilePriorities = null);
 
 /// <summary>
 /// The torrents of an engine with <see cref="TorrentEngineOptions.Session"/> on: <c>&lt;hash&gt;.json</c> (a
@@ -32,7 +34,7 @@ internal sealed class SessionStore(string directory)
     {
         var options = handle.Options;
         var entry = new SessionEntry(handle.InfoHash.ToHex(), handle.Metainfo is null ? handle.Magnet?.ToString() : null, handle.SaveDirectory, paused,
-            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow);
+            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities);
         Try(() =>
         {
             System.IO.Directory.CreateDirectory(Directory);

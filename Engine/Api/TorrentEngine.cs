@@ -121,7 +121,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         if (Session is null) return;
         foreach (var (entry, torrent) in Session.Load())
         {
-            var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit };
+            var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit, FilePriorities = entry.FilePriorities };
             try
             {
                 var adding = torrent is not null ? AddAsync(torrent, entry.SaveDirectory, add) : AddAsync(entry.Magnet!, entry.SaveDirectory, add);

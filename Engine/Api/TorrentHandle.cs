@@ -28,6 +28,7 @@ public sealed class TorrentHandle
     private IActorRef _relay = ActorRefs.Nobody;
     private TorrentStatus? _lastStatus;
     private Bitfield? _lastHave;
+    private bool _othersSkipped; // a magnet's so=: files it does not select are skipped
 
     internal TorrentHandle(TorrentEngine engine, InfoHash infoHash, string saveDirectory, TorrentOptions options, TorrentMetainfo? metainfo, MagnetLink? magnet)
     {
@@ -35,6 +36,17 @@ public sealed class TorrentHandle
         InfoHash = infoHash;
         SaveDirectory = saveDirectory;
         Options = options;
+        if (metainfo is null && magnet?.SelectOnly is { Count: > 0 } selected)
+        {
+            // BEP 53: the files the link selects are wanted, the others (their count unknown yet) skipped.
+            _othersSkipped = true;
+            if (options.FilePriorities is null)
+            {
+                var levels = new FilePriority[selected[^1] + 1];
+                foreach (var index in selected) levels[index] = FilePriority.Normal;
+                Options = options with { FilePriorities = levels };
+            }
+        }
         _metainfo = metainfo;
         _magnet = magnet;
     }
@@ -159,6 +171,86 @@ public sealed class TorrentHandle
         _engine.Session?.Update(this, _paused);
     }
 
+    /// <summary>
+    /// Changes a file's priority at once (the picker re-plans; a file wanted again is fetched, a skipped one no longer
+    /// is, and its bytes not yet on disk go to the parts file). Kept across stop and start and in the session. Throws
+    /// <see cref="InvalidOperationException"/> while a magnet's metadata is unknown, <see cref="ArgumentOutOfRangeException"/>
+    /// for a file index outside the torrent.
+    /// </summary>
+    public async Task SetFilePriorityAsync(int fileIndex, FilePriority priority)
+    {
+        ThrowIfRemoved();
+        var torrent = _metainfo ?? throw new InvalidOperationException($"{Name}: the file list is not known yet (metadata still being fetched)");
+        if ((uint)fileIndex >= (uint)torrent.Files.Count)
+            throw new ArgumentOutOfRangeException(nameof(fileIndex), $"file {fileIndex} is outside the torrent's {torrent.Files.Count} files");
+        if (!Enum.IsDefined(priority)) throw new ArgumentOutOfRangeException(nameof(priority), $"{(int)priority} is not a priority");
+        var levels = FilePriorities(torrent.Files.Count).ToArray();
+        levels[fileIndex] = priority;
+        Options = Options with { FilePriorities = levels };
+        _othersSkipped = false;
+        if (!_stopped)
+            await CommandAsync(new TorrentActor.SetFilePriorities(Levels(levels))).ConfigureAwait(false);
+        _engine.Session?.Update(this, _paused);
+    }
+
+    /// <summary>
+    /// Sequential mode: pieces are started in index order within a priority level (for a player reading the whole file
+    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start.
+    /// </summary>
+    public async Task SetSequentialAsync(bool on)
+    {
+        ThrowIfRemoved();
+        Options = Options with { Sequential = on };
+        if (!_stopped) await CommandAsync(new TorrentActor.SetSequential(on)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A read-only, seekable <see cref="Stream"/> over a file while it downloads (e.g. to play it): an async read waits until
+    /// the bytes it asks for are verified, and moves the torrent's streaming window there — the next pieces after the
+    /// reading position come first, in order, the rest rarest-first. A skipped file becomes wanted when read. Sync reads
+    /// block. Throws <see cref="InvalidOperationException"/> before a magnet's metadata is known.
+    /// </summary>
+    public Stream OpenReadStream(int fileIndex)
+    {
+        ThrowIfRemoved();
+        var torrent = _metainfo ?? throw new InvalidOperationException($"{Name}: the file list is not known yet (metadata still being fetched)");
+        if ((uint)fileIndex >= (uint)torrent.Files.Count || torrent.Files[fileIndex].IsPadding)
+            throw new ArgumentOutOfRangeException(nameof(fileIndex), $"file {fileIndex} is not one of the torrent's {torrent.Files.Count} files");
+        return new TorrentReadStream(this, torrent, fileIndex);
+    }
+
+    /// <summary>Streaming: the reader's window (pieces first, in order); a count of 0 clears it.</summary>
+    internal void SetStreamWindow(int firstPiece, int count)
+    {
+        if (_stopped || _removed) return;
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamWindow(firstPiece, count)), ActorRefs.NoSender);
+    }
+
+    /// <summary>Each file's priority (from <see cref="TorrentOptions.FilePriorities"/>, or a magnet's <c>so=</c>).</summary>
+    public IReadOnlyList<FilePriority> FilePriorities(int fileCount)
+    {
+        var given = Options.FilePriorities;
+        var result = new FilePriority[fileCount];
+        for (var i = 0; i < fileCount; i++)
+            result[i] = given is not null && i < given.Count ? given[i] : _othersSkipped ? FilePriority.Skip : FilePriority.Normal;
+        return result;
+    }
+
+    private static byte[] Levels(IReadOnlyList<FilePriority> priorities)
+    {
+        var levels = new byte[priorities.Count];
+        for (var i = 0; i < levels.Length; i++) levels[i] = (byte)priorities[i];
+        return levels;
+    }
+
+    /// <summary>What the torrent actor is told at launch: the priorities given, and for files past them normal (or skip: a magnet's so=).</summary>
+    private FileLevels? LaunchLevels()
+    {
+        var given = Options.FilePriorities;
+        if (given is null && !_othersSkipped) return null;
+        return new FileLevels(Levels(given ?? []), _othersSkipped ? Core.Pieces.PiecePriorities.Skip : Core.Pieces.PiecePriorities.Normal);
+    }
+
     // ---- queries --------------------------------------------------------------------------------
 
     /// <summary>State, progress, rates, peers, ETA and per-file progress.</summary>
@@ -177,8 +269,8 @@ public sealed class TorrentHandle
         var s = status ?? _lastStatus;
         var have = map?.Verified ?? _lastHave;
         var torrent = _metainfo;
-        var files = torrent is not null && have is not null ? FileProgress.Compute(torrent, have)
-            : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount))
+        var files = torrent is not null && have is not null ? FileProgress.Compute(torrent, have, FilePriorities(torrent.Files.Count))
+            : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount), FilePriorities(torrent.Files.Count))
             : [];
         var state = status?.State ?? TorrentState.Stopped;
         if (torrent is null)
@@ -197,6 +289,7 @@ public sealed class TorrentHandle
             running ? s.Eta : s.IsComplete ? TimeSpan.Zero : null, s.CheckProgress, s.HashFailures, s.Error, SaveDirectory, files)
         {
             Startup = s.Startup,
+            WantedComplete = s.IsComplete,
         };
     }
 
@@ -290,13 +383,18 @@ public sealed class TorrentHandle
         if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub, m =>
         {
             _metainfo = m;
+            if (_othersSkipped)
+            {
+                Options = Options with { FilePriorities = FilePriorities(m.Files.Count) }; // every file now, so= applied
+                _othersSkipped = false;
+            }
             _engine.Session?.Update(this, _paused); // the session keeps the .torrent from now on
         }));
         _paused = startPaused;
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
-            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay)
-            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay);
+            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential)
+            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential);
         var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)
         {

@@ -15,8 +15,20 @@ public sealed record TorrentOptions
     /// <summary>This torrent's own download limit in bytes per second; null for none.</summary>
     public long? DownloadLimit { get; init; }
 
+    /// <summary>
+    /// The files' priorities, by file index (padding files count); files past the list are <see cref="FilePriority.Normal"/>.
+    /// Null: every file normal (or, for a magnet link with <c>so=</c>, the files it selects).
+    /// </summary>
+    public IReadOnlyList<FilePriority>? FilePriorities { get; init; }
+
+    /// <summary>Download pieces in order (within a priority level) instead of rarest first; see <see cref="TorrentHandle.SetSequentialAsync"/>.</summary>
+    public bool Sequential { get; init; }
+
     internal void Validate()
     {
+        if (FilePriorities is not null)
+            foreach (var p in FilePriorities)
+                if (!Enum.IsDefined(p)) throw new ArgumentException($"{nameof(FilePriorities)}: {(int)p} is not a priority");
         if (UploadLimit is <= 0)
             throw new ArgumentException($"{nameof(UploadLimit)} must be positive (or null for none), got {UploadLimit}");
         if (DownloadLimit is <= 0)

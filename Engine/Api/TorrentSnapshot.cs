@@ -42,5 +42,8 @@ public sealed record TorrentSnapshot(
     /// </summary>
     public StartupReport? Startup { get; init; }
 
-    public bool IsComplete => PieceCount > 0 && VerifiedPieces == PieceCount;
+    /// <summary>Every wanted file is verified (with files skipped, pieces only they touch stay missing).</summary>
+    public bool IsComplete => PieceCount > 0 && (VerifiedPieces == PieceCount || WantedComplete);
+
+    internal bool WantedComplete { get; init; }
 }

@@ -53,6 +53,14 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     public sealed record Progress(int VerifiedPieces, long VerifiedBytes, bool Complete, bool InEndgame, int HashFailures, long ReceivedBytes);
     public sealed record DownloadCompleted;
 
+    /// <summary>New piece priorities (<see cref="PiecePriorities"/>, one per piece): the picker re-plans, interest is re-evaluated.</summary>
+    public sealed record SetPriorities(byte[] Pieces);
+
+    /// <summary>Sequential mode: new pieces in index order within a priority level.</summary>
+    public sealed record SetSequential(bool On);
+    /// <summary>Streaming: these pieces before all others, in order (<see cref="PiecePicker.SetWindow"/>); a count of 0 clears it.</summary>
+    public sealed record SetWindow(int First, int Count);
+
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
     public sealed record HaveSnapshot(Bitfield Have);
@@ -88,7 +96,8 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _resumeDirty;
     private bool _completedAnnounced;
 
-    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null)
+    public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
+        byte[]? priorities = null)
     {
         _blocks = blocks;
         _infoHash = infoHash;
@@ -96,9 +105,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         _storage = storage;
         _saveInterval = saveInterval;
         _picker = new PiecePicker(layout, verified.Clone(), new Random(seed));
+        if (priorities is not null) _picker.SetPriorities(priorities);
         for (var i = verified.NextSet(0); i >= 0; i = verified.NextSet(i + 1))
             _verifiedBytes += layout.PieceSize(i);
-        _completedAnnounced = _picker.IsComplete;
+        _completedAnnounced = _picker.IsWantedComplete;
 
         Receive<PeerJoined>(OnJoined);
         Receive<PeerBitfield>(m => WithPeer(p =>
@@ -135,14 +145,24 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
+        Receive<SetSequential>(m => _picker.Sequential = m.On);
+        Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
+        Receive<SetPriorities>(m =>
+        {
+            _picker.SetPriorities(m.Pieces);
+            _completedAnnounced = _picker.IsWantedComplete;
+            foreach (var p in _peers.Values) UpdateInterest(p);
+            ReportProgress();
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
+    /// <param name="priorities">One priority per piece (<see cref="PiecePriorities"/>); null: every piece normal.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks));
+        BlockSource? blocks = null, byte[]? priorities = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities));
 
     protected override void PreStart()
     {
@@ -285,7 +305,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
                 UpdateInterest(p);
             }
             ReportProgress();
-            if (_picker.IsComplete && !_completedAnnounced)
+            if (_picker.IsWantedComplete && !_completedAnnounced)
             {
                 _completedAnnounced = true;
                 SaveResume();
@@ -317,5 +337,5 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     }
 
     private void ReportProgress()
-        => Context.Parent.Tell(new Progress(_picker.Have.SetCount, _verifiedBytes, _picker.IsComplete, _picker.InEndgame, _hashFailures, _receivedBytes));
+        => Context.Parent.Tell(new Progress(_picker.Have.SetCount, _verifiedBytes, _picker.IsWantedComplete, _picker.InEndgame, _hashFailures, _receivedBytes));
 }

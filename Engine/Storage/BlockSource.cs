@@ -24,11 +24,11 @@ internal sealed class BlockSource : IDisposable
     private volatile int _suspectCount;
 
     /// <param name="ownWrites">The disk worker's writes to the same files (a download), which are not someone else's changes.</param>
-    public BlockSource(TorrentMetainfo torrent, string saveDirectory, BlockPool pool, OwnWrites? ownWrites = null)
+    public BlockSource(TorrentMetainfo torrent, string saveDirectory, BlockPool pool, OwnWrites? ownWrites = null, FileRoutes? routes = null)
     {
         _torrent = torrent;
         _layout = torrent.Layout;
-        _files = TorrentStorage.ForReading(torrent, saveDirectory, ownWrites);
+        _files = TorrentStorage.ForReading(torrent, saveDirectory, ownWrites, routes);
         _pool = pool;
     }
 

@@ -42,6 +42,8 @@ internal sealed class StorageActor : ReceiveActor
     /// removed or replaced under us is then seen as it is now, not through a handle to the old one). No reply.
     /// </summary>
     public sealed record ReopenFiles;
+    /// <summary>Which files are skipped now: those not on disk go to the parts file (<see cref="TorrentStorage.Reroute"/>), in queue order with the writes.</summary>
+    public sealed record Reroute(bool[] Skipped);
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -75,6 +77,7 @@ internal sealed class StorageActor : ReceiveActor
     private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
     private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
     private sealed record ReopenOp(IActorRef ReplyTo) : Op(ReplyTo);
+    private sealed record RerouteOp(IActorRef ReplyTo, bool[] Skipped) : Op(ReplyTo);
 
     private readonly TorrentMetainfo _torrent;
     private readonly TorrentStorage _storage;
@@ -88,10 +91,10 @@ internal sealed class StorageActor : ReceiveActor
     private volatile bool _failed;
     private bool _closed; // set and read on the worker's loop only
 
-    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null)
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null, FileRoutes? routes = null)
     {
         _torrent = torrent;
-        _storage = new TorrentStorage(torrent, saveDirectory, preallocate, ownWrites);
+        _storage = new TorrentStorage(torrent, saveDirectory, preallocate, ownWrites, routes);
         _resumePath = resumePath;
         _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
         _pending = _hashing.RentBatch();
@@ -102,11 +105,14 @@ internal sealed class StorageActor : ReceiveActor
         Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
         Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
+        Receive<Reroute>(m => Enqueue(new RerouteOp(Sender, m.Skipped)));
     }
 
     /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites));
+    /// <param name="routes">Skipped files routed to the parts file, shared with the upload reads.</param>
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null,
+        FileRoutes? routes = null)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites, routes));
 
     protected override void PreStart()
     {
@@ -185,6 +191,10 @@ internal sealed class StorageActor : ReceiveActor
             case ReopenOp:
                 await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
                 _storage.CloseHandles();
+                break;
+            case RerouteOp r:
+                await _hashing.DrainAsync().ConfigureAwait(false); // pieces hashed from disk read where their bytes were written
+                _storage.Reroute(r.Skipped);
                 break;
             case CloseOp c:
                 try

@@ -23,16 +23,19 @@ internal sealed class TorrentStorage : IDisposable
     private readonly OwnWrites? _ownWrites;  // writing: counted before each write; reading: to tell our writes from others'
     private readonly ChangeGuard? _guard;    // reading only
     private readonly SafePaths? _safe;       // writing: no symbolic link inside the download directory is followed
+    private readonly FileRoutes _routes;     // skipped files whose bytes go to the parts file
+    private readonly int _parts;             // the parts file's slot in _handles
     private readonly object _gate = new();
     private bool _disposed;
 
     /// <param name="ownWrites">Counts this storage's writes per file, for a reading storage of the same files (uploads) to tell them from others'.</param>
-    public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false, OwnWrites? ownWrites = null)
-        : this(torrent, saveDirectory, preallocate, readOnly: false, ownWrites)
+    /// <param name="routes">Skipped files routed to the parts file (shared with the upload reads); none when null.</param>
+    public TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate = false, OwnWrites? ownWrites = null, FileRoutes? routes = null)
+        : this(torrent, saveDirectory, preallocate, readOnly: false, ownWrites, routes)
     {
     }
 
-    private TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate, bool readOnly, OwnWrites? ownWrites)
+    private TorrentStorage(TorrentMetainfo torrent, string saveDirectory, bool preallocate, bool readOnly, OwnWrites? ownWrites, FileRoutes? routes)
     {
         _torrent = torrent;
         _preallocate = preallocate;
@@ -52,7 +55,9 @@ internal sealed class TorrentStorage : IDisposable
             _fullPaths[i] = full;
         }
         _map = new FileMap(lengths);
-        _handles = new SafeFileHandle?[lengths.Length];
+        _routes = routes ?? new FileRoutes(lengths.Length, PartsPathFor(torrent, SaveDirectory));
+        _parts = lengths.Length;
+        _handles = new SafeFileHandle?[lengths.Length + 1];
         if (!readOnly) _safe = new SafePaths(SaveDirectory);
         if (readOnly)
         {
@@ -69,10 +74,16 @@ internal sealed class TorrentStorage : IDisposable
     /// someone else since it was first seen (<see cref="ChangeGuard"/>; <paramref name="ownWrites"/> are the disk
     /// worker's, which do not count) throw <see cref="DataLostException"/> instead of giving zeros or other bytes.
     /// </summary>
-    public static TorrentStorage ForReading(TorrentMetainfo torrent, string saveDirectory, OwnWrites? ownWrites = null)
-        => new(torrent, saveDirectory, preallocate: false, readOnly: true, ownWrites);
+    public static TorrentStorage ForReading(TorrentMetainfo torrent, string saveDirectory, OwnWrites? ownWrites = null, FileRoutes? routes = null)
+        => new(torrent, saveDirectory, preallocate: false, readOnly: true, ownWrites, routes);
+
+    /// <summary>Where a torrent's parts file lives: <c>.&lt;info-hash&gt;.parts</c> in its save directory.</summary>
+    public static string PartsPathFor(TorrentMetainfo torrent, string saveDirectory)
+        => Path.Combine(Path.GetFullPath(saveDirectory), "." + torrent.InfoHash.ToHex() + ".parts");
 
     public string SaveDirectory { get; }
+
+    public FileRoutes Routes => _routes;
 
     public IReadOnlyList<string> FullPaths => _fullPaths;
 
@@ -84,7 +95,7 @@ internal sealed class TorrentStorage : IDisposable
         {
             for (var i = 0; i < _fullPaths.Length; i++)
             {
-                if (_torrent.Files[i].IsPadding) continue;
+                if (_torrent.Files[i].IsPadding || _routes.ToParts(i)) continue;
                 var h = Handle(i);
                 if (RandomAccess.GetLength(h) != _torrent.Files[i].Length)
                 {
@@ -102,7 +113,7 @@ internal sealed class TorrentStorage : IDisposable
         for (var i = 0; i < _fullPaths.Length; i++)
         {
             var file = _torrent.Files[i];
-            if (file.Length != 0 || file.IsPadding || file.IsSymlink) continue;
+            if (file.Length != 0 || file.IsPadding || file.IsSymlink || _routes.ToParts(i)) continue;
             _safe!.RefuseLinks(_fullPaths[i]);
             if (File.Exists(_fullPaths[i])) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(_fullPaths[i])!);
@@ -124,9 +135,8 @@ internal sealed class TorrentStorage : IDisposable
         {
             var s = slices[i];
             if (_torrent.Files[s.FileIndex].IsPadding) continue;
-            var handle = Handle(s.FileIndex);
-            _ownWrites?.Writing(s.FileIndex);
-            RandomAccess.Write(handle, data.Slice(s.BufferOffset, s.Length), s.FileOffset);
+            var (handle, offset) = WriteTarget(s);
+            RandomAccess.Write(handle, data.Slice(s.BufferOffset, s.Length), offset);
         }
     }
 
@@ -158,9 +168,8 @@ internal sealed class TorrentStorage : IDisposable
                 bufferStart = bufferEnd;
                 if (bufferStart >= to) break;
             }
-            var handle = Handle(s.FileIndex);
-            _ownWrites?.Writing(s.FileIndex);
-            RandomAccess.Write(handle, parts, s.FileOffset);
+            var (handle, offset) = WriteTarget(s);
+            RandomAccess.Write(handle, parts, offset);
         }
     }
 
@@ -176,6 +185,11 @@ internal sealed class TorrentStorage : IDisposable
         {
             var s = slices[i];
             var target = destination.Slice(s.BufferOffset, s.Length);
+            if (_routes.ToParts(s.FileIndex))
+            {
+                ReadParts(s, target);
+                continue;
+            }
             var handle = _torrent.Files[s.FileIndex].IsPadding ? null : ExistingHandle(s.FileIndex);
             if (handle is null)
             {
@@ -199,6 +213,80 @@ internal sealed class TorrentStorage : IDisposable
         }
     }
 
+    /// <summary>Where a slice is written: the file itself, or the parts file at the slice's torrent offset.</summary>
+    private (SafeFileHandle Handle, long Offset) WriteTarget(FileSlice s)
+    {
+        if (_routes.ToParts(s.FileIndex)) return (Handle(_parts), _map.FileStart(s.FileIndex) + s.FileOffset);
+        var handle = Handle(s.FileIndex);
+        _ownWrites?.Writing(s.FileIndex);
+        return (handle, s.FileOffset);
+    }
+
+    /// <summary>A skipped file's bytes from the parts file; holes and a missing parts file read as zeros (a reading-only storage: lost data).</summary>
+    private void ReadParts(FileSlice s, Span<byte> target)
+    {
+        SafeFileHandle? handle;
+        try { handle = ExistingHandle(_parts); }
+        catch (DataLostException e) { throw new DataLostException(s.FileIndex, e.Message, e); }
+        if (handle is null)
+        {
+            target.Clear();
+            return;
+        }
+        var offset = _map.FileStart(s.FileIndex) + s.FileOffset;
+        var done = 0;
+        while (done < target.Length)
+        {
+            var r = RandomAccess.Read(handle, target[done..], offset + done);
+            if (r > 0) { done += r; continue; }
+            if (_readOnly) throw new DataLostException(s.FileIndex, $"the parts file '{_routes.PartsPath}' lacks bytes of '{_fullPaths[s.FileIndex]}'");
+            target[done..].Clear();
+            break;
+        }
+    }
+
+    /// <summary>
+    /// Routes the skipped files that do not exist on disk to the parts file (a skipped file that exists keeps its
+    /// bytes where they are); a file wanted again gets back the bytes the parts file holds for it — at most its first
+    /// and last piece's, those it shared with a wanted neighbour. Disk worker only.
+    /// </summary>
+    public void Reroute(IReadOnlyList<bool> skipped)
+    {
+        ThrowIfReadOnly();
+        lock (_gate)
+        {
+            var old = _routes.Current;
+            var next = new bool[old.Length];
+            for (var i = 0; i < next.Length; i++)
+                next[i] = skipped[i] && !_torrent.Files[i].IsPadding && (old[i] || !File.Exists(_fullPaths[i]));
+            var parts = File.Exists(_routes.PartsPath) ? Handle(_parts) : null;
+            for (var i = 0; i < next.Length; i++)
+                if (old[i] && !next[i] && parts is not null) CopyFromParts(i, parts);
+            _routes.Set(next);
+        }
+    }
+
+    private void CopyFromParts(int file, SafeFileHandle parts)
+    {
+        var length = _torrent.Files[file].Length;
+        if (length == 0) return;
+        var start = _map.FileStart(file);
+        var pieceLength = _torrent.Layout.PieceLength;
+        var headEnd = Math.Min(length, pieceLength - start % pieceLength);
+        var tailStart = Math.Max(headEnd, (start + length - 1) / pieceLength * pieceLength - start);
+        var buffer = new byte[Math.Min(pieceLength, 1 << 20)];
+        var target = Handle(file);
+        _ownWrites?.Writing(file);
+        foreach (var (from, to) in new[] { (0L, headEnd), (tailStart, length) })
+            for (var at = from; at < to;)
+            {
+                var n = RandomAccess.Read(parts, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - at)), start + at);
+                if (n <= 0) break;
+                RandomAccess.Write(target, buffer.AsSpan(0, n), at);
+                at += n;
+            }
+    }
+
     /// <summary>Sizes and last-write times of the files (for resume validation); -1 when a file is absent.</summary>
     public (long Length, long MTimeTicks)[] FileStamps()
     {
@@ -220,7 +308,7 @@ internal sealed class TorrentStorage : IDisposable
     {
         for (var i = 0; i < _fullPaths.Length; i++)
             if (!_torrent.Files[i].IsPadding && _torrent.Files[i].Length > 0 && File.Exists(_fullPaths[i])) return true;
-        return false;
+        return _routes.Any && File.Exists(_routes.PartsPath);
     }
 
     public void Flush()
@@ -256,7 +344,7 @@ internal sealed class TorrentStorage : IDisposable
         {
             if (_handles[file] is { } h) return h;
             // A reading-only storage serves verified data: a missing file is an error there, not zeros.
-            return _readOnly || File.Exists(_fullPaths[file]) ? Handle(file) : null;
+            return _readOnly || File.Exists(PathOf(file)) ? Handle(file) : null;
         }
     }
 
@@ -269,9 +357,11 @@ internal sealed class TorrentStorage : IDisposable
         }
     }
 
+    private string PathOf(int slot) => slot == _parts ? _routes.PartsPath : _fullPaths[slot];
+
     private SafeFileHandle Open(int file)
     {
-        var path = _fullPaths[file];
+        var path = PathOf(file);
         if (_readOnly)
         {
             try { return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
@@ -282,7 +372,7 @@ internal sealed class TorrentStorage : IDisposable
         }
         _safe!.RefuseLinks(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var length = _torrent.Files[file].Length;
+        var length = file == _parts ? 0 : _torrent.Files[file].Length;
         var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
             FileOptions.None, _preallocate && !File.Exists(path) ? length : 0);
         _safe.VerifyOpened(handle, path);

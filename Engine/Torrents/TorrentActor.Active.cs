@@ -35,7 +35,7 @@ internal sealed partial class TorrentActor
         Receive<DataLost>(m =>
         {
             ForgetPieces(m);
-            if (_have.AllSet) return;
+            if (IsDone()) return;
             // Pieces to fetch again: a seed becomes a downloader until it has them back.
             Enter(TorrentState.Downloading, Downloading);
             _peers.Tell(new PeerManager.SetSeeding(false));
@@ -77,8 +77,8 @@ internal sealed partial class TorrentActor
         Receive<Resume>(_ =>
         {
             StartSwarm();
-            var state = _have.AllSet ? TorrentState.Seeding : TorrentState.Downloading;
-            Enter(state, _have.AllSet ? Seeding : Downloading);
+            var state = IsDone() ? TorrentState.Seeding : TorrentState.Downloading;
+            Enter(state, IsDone() ? Seeding : Downloading);
             Stash.UnstashAll();
             Sender.Tell(new CommandDone(state));
         });

@@ -38,19 +38,20 @@ internal sealed partial class TorrentActor
         _have = m.Verified.Clone();
         long verifiedBytes = 0;
         for (var i = _have.NextSet(0); i >= 0; i = _have.NextSet(i + 1)) verifiedBytes += _torrent.Layout.PieceSize(i);
-        _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, _have.AllSet, false, 0, 0); // until the PieceManager reports
+        _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, IsDone(), false, 0, 0); // until the PieceManager reports
         _verifiedBytes = verifiedBytes;
         PublishProgress(); // where the check left it
-        _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks), "pieces");
+        _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull()), "pieces");
         Context.Watch(_pieces);
+        TellPlan();
         if (pause)
         {
             Enter(TorrentState.Paused, Paused);
-            if (_have.AllSet) Publish(new Completed(_torrent.InfoHash, Now));
+            if (IsDone()) Publish(new Completed(_torrent.InfoHash, Now));
             return;
         }
         StartSwarm();
-        if (_have.AllSet) BecomeSeeding();
+        if (IsDone()) BecomeSeeding();
         else Enter(TorrentState.Downloading, Downloading);
         Stash.UnstashAll();
     }

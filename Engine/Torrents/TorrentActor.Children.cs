@@ -85,7 +85,7 @@ internal sealed partial class TorrentActor
         _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), ChildName("peers"));
         Context.Watch(_peers);
         _peersBackoff.Started(Now);
-        if (_have.AllSet) _peers.Tell(new PeerManager.SetSeeding(true));
+        if (IsDone()) _peers.Tell(new PeerManager.SetSeeding(true));
         // Its peer book died with the one before: give it every address the torrent was given.
         if (again && _addresses.Count > 0) _peers.Tell(new PeerManager.AddPeers(_addresses.ToList()));
         if (again) WakeRefresh();

@@ -67,27 +67,32 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private string? _error;
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
-    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
+    public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
+        FileLevels? files = null, bool sequential = false)
     {
         _torrent = torrent;
         _have = new Bitfield(torrent.PieceCount);
+        InitFiles(files, sequential);
+        var routes = new FileRoutes(torrent.Files.Count, TorrentStorage.PartsPathFor(torrent, saveDirectory));
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites), "storage");
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes), "storage");
         Context.Watch(_storage);
-        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites);
+        _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites, routes);
         Checking(pauseWhenChecked: startPaused);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused));
+    public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
+        FileLevels? files = null, bool sequential = false)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential));
 
     protected override void PreStart()
     {
+        if (Array.IndexOf(_fileLevels, PiecePriorities.Skip) >= 0) _storage.Tell(new StorageActor.Reroute(Skipped())); // before the check reads
         _storage.Tell(new StorageActor.CheckExisting());
         Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
     }
@@ -122,6 +127,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
             else _peers.Forward(new PeerManager.GetPeers());
         });
         Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
+        FileHandlers(state);
         Receive<PieceManager.Progress>(m => _progress = m);
         Receive<PieceVerified>(m => RecordPiece(m));
         Receive<DataLost>(m => ForgetPieces(m));
@@ -161,7 +167,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     {
         _subscribers.Add(subscriber);
         subscriber.Tell(new StateChanged(_torrent.InfoHash, Now, state));
-        if (_have.AllSet) subscriber.Tell(new Completed(_torrent.InfoHash, Now));
+        if (IsDone()) subscriber.Tell(new Completed(_torrent.InfoHash, Now));
     }
 
     /// <summary>Switches to <paramref name="behaviour"/>, the behaviour of <paramref name="state"/>, and tells the subscribers.</summary>
@@ -179,12 +185,12 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     /// <summary>Records a verified piece and tells the subscribers; true when it was the last one missing.</summary>
     private bool RecordPiece(PieceVerified verified)
     {
-        var wasComplete = _have.AllSet;
+        var wasComplete = IsDone();
         if (!_have[verified.Piece]) _verifiedBytes += _torrent.Layout.PieceSize(verified.Piece);
         _have[verified.Piece] = true;
         Publish(verified);
-        if (_have.AllSet || Now - _progressToldAt >= ProgressEvery) PublishProgress();
-        return !wasComplete && _have.AllSet;
+        if (IsDone() || Now - _progressToldAt >= ProgressEvery) PublishProgress();
+        return !wasComplete && IsDone();
     }
 
     /// <summary>Verified pieces are gone from the disk (they are checked again; those that pass come back as PieceVerified).</summary>
@@ -215,5 +221,5 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private TorrentStatus Status(TorrentState state) => new(
         _torrent.InfoHash, _torrent.Name, state, _torrent.PieceCount, _progress.VerifiedPieces, _torrent.TotalLength,
         _progress.VerifiedBytes, _summary.DownloadRate, _summary.UploadRate, Math.Max(_summary.Downloaded + _earlierDownloaded, _progress.ReceivedBytes), _summary.Uploaded + _earlierUploaded,
-        _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error, _startup);
+        _summary.Handshaked, _summary.Known, _progress.HashFailures, _progress.InEndgame, _checkProgress, _error, _startup) { Complete = IsDone() };
 }

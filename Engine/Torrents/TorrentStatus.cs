@@ -27,7 +27,10 @@ internal sealed record TorrentStatus(
     /// <summary>Verified fraction, 0..1.</summary>
     public double Progress => TotalBytes == 0 ? 1 : (double)VerifiedBytes / TotalBytes;
 
-    public bool IsComplete => VerifiedPieces == PieceCount;
+    /// <summary>Every wanted piece is verified (files skipped, their pieces may be missing).</summary>
+    public bool Complete { get; init; }
+
+    public bool IsComplete => Complete || VerifiedPieces == PieceCount;
 
     /// <summary>Estimated time to completion at the current rate, or null when unknown.</summary>
     public TimeSpan? Eta => IsComplete ? TimeSpan.Zero

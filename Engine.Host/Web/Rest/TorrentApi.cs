@@ -37,6 +37,16 @@ public static class TorrentApi
             With(web, hash, async h => { await web.ResumeAsync(h); return Results.NoContent(); }));
         api.MapDelete("/{hash}", (string hash, bool? deleteData, WebEngine web) =>
             With(web, hash, async h => { await web.RemoveAsync(h, deleteData ?? false); return Results.NoContent(); }));
+        api.MapPut("/{hash}/files/{index}", (string hash, string index, PriorityBody body, WebEngine web) =>
+            With(web, hash, async h =>
+            {
+                if (EngineViews.ParsePriority(body.Priority) is not { } priority) return Problem(400, $"priority '{body.Priority}' is not skip, low, normal or high");
+                if (h.Metainfo is not { } torrent) return Problem(409, "the file list is not known yet (the magnet link's metadata is being fetched)");
+                if (!int.TryParse(index, out var i) || i < 0 || i >= torrent.Files.Count || torrent.Files[i].IsPadding)
+                    return Problem(404, $"no file {index}: the torrent's files are numbered 0..{torrent.Files.Count - 1}");
+                await h.SetFilePriorityAsync(i, priority);
+                return Results.Ok(EngineViews.File((await h.GetStatusAsync()).Files.First(f => f.Index == i)));
+            })).DisableAntiforgery();
         api.MapPut("/{hash}/limits", (string hash, LimitsBody body, WebEngine web) =>
             With(web, hash, h =>
             {
@@ -61,6 +71,9 @@ public static class TorrentApi
             }
         }).DisableAntiforgery();
     }
+
+    /// <summary>A file's priority: skip, low, normal or high.</summary>
+    public sealed record PriorityBody(string? Priority);
 
     /// <summary>A torrent's own limits in bytes/s; null: none.</summary>
     public sealed record LimitsBody(long? UploadLimit, long? DownloadLimit);

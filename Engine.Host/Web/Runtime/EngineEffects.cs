@@ -65,6 +65,10 @@ public sealed class EngineEffects(WebEngine engine) : IUiEffects
                     h.SetLimits(l.UploadLimit, l.DownloadLimit);
                     return Task.CompletedTask;
                 }).ConfigureAwait(false);
+            case Cmd.SetFilePriority f:
+                if (EngineViews.ParsePriority(f.Priority) is not { } priority)
+                    return new Msg.ActionFailed(f.Hash, TorrentAction.SetFilePriority, $"'{f.Priority}' is not a priority");
+                return await ActAsync(f.Hash, TorrentAction.SetFilePriority, h => h.SetFilePriorityAsync(f.Index, priority)).ConfigureAwait(false);
             case Cmd.Remove r:
                 var removed = await ActAsync(r.Hash, TorrentAction.Remove, h => engine.RemoveAsync(h, r.DeleteData)).ConfigureAwait(false);
                 return removed is Msg.ActionSucceeded ? new Msg.TorrentRemoved(r.Hash, r.DeleteData) : removed;

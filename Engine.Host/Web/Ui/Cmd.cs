@@ -55,6 +55,9 @@ public abstract record Cmd
     /// <summary>Pause or resume → <see cref="Msg.ActionSucceeded"/> or <see cref="Msg.ActionFailed"/>.</summary>
     public sealed record Pause(string Hash) : Cmd;
 
+    /// <summary>Change a file's priority (skip, low, normal, high) → <see cref="Msg.ActionSucceeded"/> (<see cref="TorrentAction.SetFilePriority"/>) or <see cref="Msg.ActionFailed"/>.</summary>
+    public sealed record SetFilePriority(string Hash, int Index, string Priority) : Cmd;
+
     public sealed record Resume(string Hash) : Cmd;
 
     /// <summary>Read the engine-wide settings → <see cref="Msg.SettingsLoaded"/> or <see cref="Msg.SettingsFailed"/>.</summary>

@@ -8,6 +8,7 @@ public enum TorrentAction
     Resume,
     Remove,
     SetLimits,
+    SetFilePriority,
 }
 
 /// <summary>A field of the settings panel.</summary>
@@ -79,6 +80,9 @@ public abstract record Msg
     public sealed record SubmitAdd : Msg;
 
     public sealed record Pause(string Hash) : Msg;
+
+    /// <summary>A file's checkbox or priority menu in the Files tab: skip, low, normal or high.</summary>
+    public sealed record SetFilePriority(string Hash, int Index, string Priority) : Msg;
 
     public sealed record Resume(string Hash) : Msg;
 

@@ -13,7 +13,14 @@ public sealed record TorrentDetails(
     long? DownloadLimit = null);
 
 /// <summary>A file of a torrent; <paramref name="Progress"/> is the verified fraction of its bytes.</summary>
-public sealed record FileRow(string Path, long Length, double Progress);
+public sealed record FileRow(string Path, long Length, double Progress)
+{
+    /// <summary>The file's index in the torrent (what <c>PUT /api/torrents/{h}/files/{index}</c> and <c>download --files</c> take).</summary>
+    public int Index { get; init; }
+
+    /// <summary>skip, low, normal or high.</summary>
+    public string Priority { get; init; } = "normal";
+}
 
 /// <summary>A connected peer with our and its choke/interest flags.</summary>
 public sealed record PeerRow(

@@ -19,6 +19,8 @@ public static class Update
         Msg.DetailsLoadFailed m => (m.Hash == model.Selected ? model with { Details = null } : model, Cmd.None),
         Msg.TorrentAdded m => OnAdded(model, m),
         Msg.AddFailed m => (model with { Add = model.Add with { Busy = false, Error = m.Error } }, Cmd.None),
+        Msg.ActionSucceeded { Action: TorrentAction.SetFilePriority } m => (model with { Pending = model.Pending.Remove(m.Hash) },
+            model.Selected == m.Hash ? Cmd.Batch(new Cmd.LoadDetails(m.Hash), new Cmd.LoadTorrents()) : new Cmd.LoadTorrents()),
         Msg.ActionSucceeded m => m.Action == TorrentAction.SetLimits
             ? (Notify(model with { Pending = model.Pending.Remove(m.Hash) }, NoticeLevel.Info, $"limits of {NameOf(model, m.Hash)} set"),
                 model.Selected == m.Hash ? new Cmd.LoadDetails(m.Hash) : Cmd.None)
@@ -46,6 +48,7 @@ public static class Update
         Msg.FileRejected m => (model with { Add = model.Add with { FileName = null, FileBytes = ImmutableArray<byte>.Empty, Error = m.Reason } }, Cmd.None),
         Msg.SubmitAdd => Submit(model),
         Msg.Pause m => Act(model, m.Hash, new Cmd.Pause(m.Hash)),
+        Msg.SetFilePriority m => Act(model, m.Hash, new Cmd.SetFilePriority(m.Hash, m.Index, m.Priority)),
         Msg.Resume m => Act(model, m.Hash, new Cmd.Resume(m.Hash)),
         Msg.AskRemove m => model.Find(m.Hash) is { } row ? (model with { Removing = new RemovePrompt(row.Hash, row.Name) }, Cmd.None) : (model, Cmd.None),
         Msg.CancelRemove => (model with { Removing = null }, Cmd.None),
@@ -303,6 +306,7 @@ public static class Update
         TorrentAction.Pause => "pausing",
         TorrentAction.Resume => "resuming",
         TorrentAction.SetLimits => "limiting",
+        TorrentAction.SetFilePriority => "changing a file of",
         _ => "removing",
     };
 }

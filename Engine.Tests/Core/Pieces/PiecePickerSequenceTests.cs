@@ -1,0 +1,120 @@
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+
+namespace Engine.Tests.Core.Pieces;
+
+/// <summary>Sequential mode and the streaming window.</summary>
+public class PiecePickerSequenceTests
+{
+    private const int Block = TorrentLayout.BlockSize;
+    private static readonly TorrentLayout Layout = new(20L * 2 * Block, 2 * Block); // 20 pieces of 2 blocks
+
+    private static Bitfield All()
+    {
+        var field = new Bitfield(Layout.PieceCount);
+        field.SetAll();
+        return field;
+    }
+
+    private static PiecePicker NewPicker(int seed = 3) => new(Layout, new Bitfield(Layout.PieceCount), new Random(seed), randomFirstPieces: 4);
+
+    private static int[] Pieces(PiecePicker picker, int peer, int blocks)
+    {
+        var buffer = new BlockRequest[blocks];
+        var n = picker.Pick(peer, All(), buffer);
+        picker.CheckInvariants();
+        return buffer[..n].Select(b => b.Piece).Distinct().ToArray();
+    }
+
+    [Fact]
+    public void Sequential_mode_starts_pieces_in_index_order_even_among_the_first_ones()
+    {
+        var picker = NewPicker();
+        picker.Sequential = true;
+        picker.PeerAdded(0, All());
+        Assert.Equal([0, 1, 2, 3], Pieces(picker, 0, 8));
+        Assert.Equal([4, 5], Pieces(picker, 0, 4));
+    }
+
+    [Fact]
+    public void Sequential_mode_still_puts_higher_levels_first()
+    {
+        var picker = NewPicker();
+        picker.Sequential = true;
+        picker.SetPriority(15, PiecePriorities.High);
+        picker.SetPriority(0, PiecePriorities.Skip);
+        picker.PeerAdded(0, All());
+        Assert.Equal([15, 1], Pieces(picker, 0, 4));
+    }
+
+    [Fact]
+    public void The_window_comes_first_in_order_and_the_rest_stays_rarest_first()
+    {
+        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(5), randomFirstPieces: 0);
+        picker.PeerAdded(0, All());
+        var rare = new Bitfield(Layout.PieceCount);
+        for (var i = 0; i < 20; i++) rare[i] = i != 17;
+        picker.PeerAdded(1, rare);
+        picker.SetWindow(10, 3);
+        Assert.Equal([10, 11, 12, 17], Pieces(picker, 0, 8));
+    }
+
+    [Fact]
+    public void The_window_skips_pieces_we_have_and_pieces_not_wanted_and_can_be_cleared()
+    {
+        var have = new Bitfield(Layout.PieceCount);
+        have[5] = true;
+        var picker = new PiecePicker(Layout, have, new Random(5), randomFirstPieces: 0) { Sequential = true };
+        picker.SetPriority(6, PiecePriorities.Skip);
+        picker.PeerAdded(0, All());
+        picker.SetWindow(5, 4);
+        Assert.Equal([7, 8], Pieces(picker, 0, 4));
+        picker.SetWindow(0, 0);
+        Assert.Equal((-1, -1), picker.Window);
+        Assert.Equal([0], Pieces(picker, 0, 2));
+    }
+
+    [Fact]
+    public void A_window_reaching_past_the_end_stops_at_the_last_piece()
+    {
+        var picker = NewPicker();
+        picker.SetWindow(18, 10);
+        Assert.Equal((18, 20), picker.Window);
+        Assert.Throws<ArgumentOutOfRangeException>(() => picker.SetWindow(20, 1));
+    }
+
+    [Fact]
+    public void A_random_swarm_with_a_moving_window_keeps_every_invariant_and_completes()
+    {
+        for (var seed = 0; seed < 60; seed++)
+        {
+            var random = new Random(seed);
+            var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(seed), random.Next(0, 5)) { Sequential = random.Next(2) == 0 };
+            picker.PeerAdded(0, All());
+            var inTransit = new List<BlockRequest>();
+            for (var step = 0; !picker.IsComplete; step++)
+            {
+                Assert.True(step < 20_000, $"seed {seed}: stalled");
+                switch (random.Next(6))
+                {
+                    case 0:
+                        picker.SetWindow(random.Next(Layout.PieceCount), random.Next(0, 5));
+                        break;
+                    case 1 or 2:
+                        var buffer = new BlockRequest[random.Next(1, 6)];
+                        var n = picker.Pick(0, All(), buffer);
+                        inTransit.AddRange(buffer[..n]);
+                        break;
+                    default:
+                        if (inTransit.Count == 0) break;
+                        var i = random.Next(inTransit.Count);
+                        var block = inTransit[i];
+                        inTransit.RemoveAt(i);
+                        if (picker.BlockReceived(0, block).PieceComplete) picker.PieceVerified(block.Piece);
+                        break;
+                }
+                picker.CheckInvariants();
+            }
+        }
+    }
+}

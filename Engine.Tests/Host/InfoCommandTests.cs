@@ -74,7 +74,7 @@ public class InfoCommandTests
 
     [Theory]
     [InlineData("invalid_info.torrent", "missing or invalid 'info' dictionary")]
-    [InlineData("v2_only.torrent", "v2-only torrents are not supported yet")]
+    [InlineData("v2_invalid_piece_layer_root.torrent", "does not hash to its file's 'pieces root'")]
     [InlineData("unaligned_pieces.torrent", "not a multiple of 20")]
     public void Malformed_torrents_become_one_line_command_errors(string file, string message)
     {

@@ -122,6 +122,8 @@ public sealed class TorrentEngineTests : IDisposable
         Assert.Contains("invalid magnet link", magnet.Message);
         var v2Only = await Assert.ThrowsAsync<InvalidTorrentException>(() => engine.AddAsync(Path.Combine(RepoPaths.Corpus, "v2_only.torrent"), _state));
         Assert.Equal(MetainfoException.V2OnlyMessage, v2Only.Message);
+        var v2Magnet = await Assert.ThrowsAsync<InvalidTorrentException>(() => engine.AddAsync("magnet:?xt=urn:btmh:1220" + new string('a', 64), _state));
+        Assert.Equal(MetainfoException.V2OnlyMessage, v2Magnet.Message);
         Assert.Empty(engine.Torrents);
     }
 

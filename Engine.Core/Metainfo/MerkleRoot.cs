@@ -26,14 +26,28 @@ internal static class MerkleRoot
     }
 
     /// <summary>The root of the tree whose piece layer is <paramref name="layer"/> (concatenated 32-byte hashes).</summary>
-    public static byte[] FromPieceLayer(ReadOnlySpan<byte> layer, int pieceLength)
+    public static byte[] FromPieceLayer(ReadOnlySpan<byte> layer, int pieceLength) =>
+        Reduce(layer, PowerOfTwo(layer.Length / HashLength), PadHash(pieceLength));
+
+    /// <summary>
+    /// The root over <paramref name="leaves"/> (32-byte hashes) padded with zero hashes to <paramref name="width"/>
+    /// leaves (a power of two): a piece's subtree, or the whole tree of a file no longer than one piece.
+    /// </summary>
+    public static byte[] FromLeaves(ReadOnlySpan<byte> leaves, int width) => Reduce(leaves, width, new byte[HashLength]);
+
+    /// <summary>The smallest power of two that is at least <paramref name="count"/> (1 for 0).</summary>
+    public static int PowerOfTwo(int count)
     {
-        var count = layer.Length / HashLength;
         var width = 1;
         while (width < count) width *= 2;
-        var pad = PadHash(pieceLength);
+        return width;
+    }
+
+    private static byte[] Reduce(ReadOnlySpan<byte> nodes, int width, byte[] pad)
+    {
+        var count = nodes.Length / HashLength;
         var level = new byte[width * HashLength];
-        layer.CopyTo(level);
+        nodes.CopyTo(level);
         for (var i = count; i < width; i++) pad.CopyTo(level, i * HashLength);
         while (width > 1)
         {

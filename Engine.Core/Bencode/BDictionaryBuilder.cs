@@ -13,13 +13,15 @@ internal sealed class BDictionaryBuilder
 
     public int Count => _entries.Count;
 
-    public BDictionaryBuilder Add(string key, BValue value)
+    public BDictionaryBuilder Add(string key, BValue value) => Add(new BString(key), value);
+
+    /// <summary>A key that is raw bytes (e.g. a hash, as in BEP 52 <c>piece layers</c>).</summary>
+    public BDictionaryBuilder Add(BString key, BValue value)
     {
-        var keyString = new BString(key);
         foreach (var (existing, _) in _entries)
-            if (existing.Bytes.Span.SequenceEqual(keyString.Bytes.Span))
-                throw new ArgumentException($"duplicate dictionary key '{key}'", nameof(key));
-        _entries.Add(new(keyString, value));
+            if (existing.Bytes.Span.SequenceEqual(key.Bytes.Span))
+                throw new ArgumentException($"duplicate dictionary key '{key.Text}'", nameof(key));
+        _entries.Add(new(key, value));
         return this;
     }
 

@@ -6,17 +6,18 @@ namespace Engine.Core.Metainfo;
 /// Checks that a hybrid (v1 + v2, BEP 52) torrent's two halves describe the same files: the v2
 /// <c>file tree</c> must be well formed and list the v1 files (padding excluded) with the same paths
 /// and lengths in the same order, and every v1 file with data must start on a piece boundary.
-/// The engine then uses the v1 half only.
+/// Its <c>piece layers</c> are checked as for v2 torrents. The engine then downloads through the v1 half.
 /// </summary>
 internal static class HybridValidator
 {
-    public static void Check(BDictionary info, ReadOnlyMemory<byte> rawName, IReadOnlyList<RawFileEntry> files,
+    private const string Label = "hybrid torrent";
+
+    public static void Check(BDictionary info, BValue? pieceLayers, ReadOnlyMemory<byte> rawName, IReadOnlyList<RawFileEntry> files,
         bool isMultiFile, int pieceLength)
     {
-        if (!info.TryGet<BDictionary>("file tree", out var tree))
-            throw new MetainfoException("hybrid torrent: 'file tree' is missing or not a dictionary");
-        var v2Files = new List<(List<ReadOnlyMemory<byte>> Path, long Length)>();
-        Walk(tree, [], v2Files);
+        V2InfoParser.CheckPieceLength(pieceLength, Label);
+        var v2Files = V2FileTree.Read(info, Label);
+        PieceLayersValidator.Check(pieceLayers, v2Files, pieceLength, Label);
 
         var v1Files = new List<(IReadOnlyList<ReadOnlyMemory<byte>> Path, long Length)>();
         if (isMultiFile)
@@ -33,8 +34,7 @@ internal static class HybridValidator
         for (var i = 0; i < v1Files.Count; i++)
         {
             var (p1, l1) = v1Files[i];
-            var (p2, l2) = v2Files[i];
-            if (l1 != l2 || !SamePath(p1, p2))
+            if (l1 != v2Files[i].Length || !SamePath(p1, v2Files[i].Path))
                 throw new MetainfoException($"hybrid torrent: file {i} differs between the v1 part and the v2 'file tree'");
         }
 
@@ -47,31 +47,7 @@ internal static class HybridValidator
         }
     }
 
-    private static void Walk(BDictionary node, List<ReadOnlyMemory<byte>> prefix, List<(List<ReadOnlyMemory<byte>>, long)> output)
-    {
-        foreach (var (key, value) in node.Entries)
-        {
-            if (value is not BDictionary child)
-                throw new MetainfoException($"hybrid torrent: invalid 'file tree' entry '{key.Text}' (not a dictionary)");
-            if (key.Bytes.Length == 0)
-            {
-                if (prefix.Count == 0 || node.Count != 1)
-                    throw new MetainfoException("hybrid torrent: invalid 'file tree' (a file entry beside other entries or at the root)");
-                var length = child["length"] is BInteger l ? l.Value : 0;
-                if (length < 0)
-                    throw new MetainfoException("hybrid torrent: negative file length in 'file tree'");
-                output.Add(([.. prefix], length));
-            }
-            else
-            {
-                prefix.Add(key.Bytes);
-                Walk(child, prefix, output);
-                prefix.RemoveAt(prefix.Count - 1);
-            }
-        }
-    }
-
-    private static bool SamePath(IReadOnlyList<ReadOnlyMemory<byte>> a, List<ReadOnlyMemory<byte>> b)
+    private static bool SamePath(IReadOnlyList<ReadOnlyMemory<byte>> a, IReadOnlyList<ReadOnlyMemory<byte>> b)
     {
         if (a.Count != b.Count) return false;
         for (var i = 0; i < a.Count; i++)

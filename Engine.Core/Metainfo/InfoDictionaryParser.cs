@@ -11,9 +11,10 @@ internal sealed record ParsedInfo(
     IReadOnlyList<TorrentFile> Files,
     bool IsMultiFile,
     bool IsPrivate,
-    bool IsHybrid);
+    bool IsHybrid,
+    bool IsV2Only = false);
 
-/// <summary>Validates a v1 (or hybrid) info dictionary. Every problem is a <see cref="MetainfoException"/>.</summary>
+/// <summary>Validates a v1, hybrid or v2-only info dictionary. Every problem is a <see cref="MetainfoException"/>.</summary>
 internal static class InfoDictionaryParser
 {
     /// <summary>Largest piece length accepted (a piece is held in memory while it is hashed).</summary>
@@ -21,22 +22,25 @@ internal static class InfoDictionaryParser
 
     private static ReadOnlySpan<byte> LegacyPaddingPrefix => "_____padding_file_"u8;
 
-    public static ParsedInfo Parse(BDictionary info, string infoHashHex)
+    public static ParsedInfo Parse(BDictionary info, BValue? pieceLayers, string infoHashHex)
     {
-        var isHybrid = CheckVersion(info);
+        var version = CheckVersion(info);
+        var isHybrid = version == MetaVersion.Hybrid;
 
         if (info["piece length"] is not BInteger { Value: > 0 and <= MaxPieceLength } pieceLength)
             throw new MetainfoException(info["piece length"] is BInteger bad
                 ? $"invalid 'piece length' {bad.Value} (must be 1..{MaxPieceLength})"
                 : "missing or invalid 'piece length' (must be an integer)");
 
+        if (version == MetaVersion.V2Only)
+            return V2InfoParser.Parse(info, pieceLayers, ReadName(info), (int)pieceLength.Value, infoHashHex);
+
         if (info["pieces"] is not BString pieces)
             throw new MetainfoException("missing or invalid 'pieces' (must be a byte string of SHA-1 hashes)");
         if (pieces.Bytes.Length % 20 != 0)
             throw new MetainfoException($"'pieces' is {pieces.Bytes.Length} bytes, not a multiple of 20");
 
-        var rawName = (info["name.utf-8"] as BString ?? info["name"] as BString)?.Bytes
-                      ?? throw new MetainfoException("missing or invalid 'name' (must be a byte string)");
+        var rawName = ReadName(info);
 
         var isMultiFile = info.ContainsKey("files");
         var rawFiles = isMultiFile ? ReadFileList(info) : [ReadSingleFile(info)];
@@ -57,7 +61,7 @@ internal static class InfoDictionaryParser
                 $"'pieces' holds {pieces.Bytes.Length / 20} hash(es) but {total} bytes in pieces of {pieceLength.Value} need {pieceCount}");
 
         if (isHybrid)
-            HybridValidator.Check(info, rawName, rawFiles, isMultiFile, (int)pieceLength.Value);
+            HybridValidator.Check(info, pieceLayers, rawName, rawFiles, isMultiFile, (int)pieceLength.Value);
 
         var name = PathSanitizer.Name(rawName.Span, infoHashHex);
         var files = isMultiFile ? BuildFiles(name, rawFiles) : [new TorrentFile([name], total, 0, FileAttributesFlags.None, null)];
@@ -65,22 +69,28 @@ internal static class InfoDictionaryParser
         return new ParsedInfo(name, (int)pieceLength.Value, pieces.Bytes, total, files, isMultiFile, isPrivate, isHybrid);
     }
 
-    /// <summary>True for a hybrid; throws for v2-only and unknown versions.</summary>
-    private static bool CheckVersion(BDictionary info)
+    private enum MetaVersion { V1, Hybrid, V2Only }
+
+    private static ReadOnlyMemory<byte> ReadName(BDictionary info) =>
+        (info["name.utf-8"] as BString ?? info["name"] as BString)?.Bytes
+        ?? throw new MetainfoException("missing or invalid 'name' (must be a byte string)");
+
+    /// <summary>Which halves the info dictionary has; throws for unknown versions.</summary>
+    private static MetaVersion CheckVersion(BDictionary info)
     {
         var version = info["meta version"];
         if (version is null)
         {
             if (info.ContainsKey("file tree") && !info.ContainsKey("pieces"))
-                throw new MetainfoException(MetainfoException.V2OnlyMessage);
-            return false;
+                throw new MetainfoException("a 'file tree' without 'meta version' 2 (neither v1 nor v2)");
+            return MetaVersion.V1;
         }
         if (version is not BInteger { Value: 1 or 2 } v)
             throw new MetainfoException($"unsupported 'meta version' {version}");
-        if (v.Value == 1) return false;
+        if (v.Value == 1) return MetaVersion.V1;
         if (!info.ContainsKey("pieces") || !(info.ContainsKey("files") || info.ContainsKey("length")))
-            throw new MetainfoException(MetainfoException.V2OnlyMessage);
-        return true;
+            return MetaVersion.V2Only;
+        return MetaVersion.Hybrid;
     }
 
     private static RawFileEntry ReadSingleFile(BDictionary info)
@@ -110,17 +120,7 @@ internal static class InfoDictionaryParser
 
     private static RawFileEntry ReadFileEntry(BDictionary entry, int index)
     {
-        var attributes = FileAttributesFlags.None;
-        if (entry["attr"] is BString attr)
-            foreach (var b in attr.Bytes.Span)
-                attributes |= b switch
-                {
-                    (byte)'p' => FileAttributesFlags.Padding,
-                    (byte)'l' => FileAttributesFlags.Symlink,
-                    (byte)'x' => FileAttributesFlags.Executable,
-                    (byte)'h' => FileAttributesFlags.Hidden,
-                    _ => FileAttributesFlags.None,
-                };
+        var attributes = entry["attr"] is BString attr ? Attributes(attr.Bytes.Span) : FileAttributesFlags.None;
 
         var path = ReadStringList(entry["path.utf-8"]) ?? ReadStringList(entry["path"]);
         if (path is null)
@@ -150,8 +150,24 @@ internal static class InfoDictionaryParser
         return new RawFileEntry(path, length, attributes, symlink);
     }
 
+    /// <summary>The BEP 47 <c>attr</c> letters (p, l, x, h; others ignored).</summary>
+    public static FileAttributesFlags Attributes(ReadOnlySpan<byte> attr)
+    {
+        var attributes = FileAttributesFlags.None;
+        foreach (var b in attr)
+            attributes |= b switch
+            {
+                (byte)'p' => FileAttributesFlags.Padding,
+                (byte)'l' => FileAttributesFlags.Symlink,
+                (byte)'x' => FileAttributesFlags.Executable,
+                (byte)'h' => FileAttributesFlags.Hidden,
+                _ => FileAttributesFlags.None,
+            };
+        return attributes;
+    }
+
     /// <summary>The byte strings of a list, or null when it is not a list of byte strings.</summary>
-    private static List<ReadOnlyMemory<byte>>? ReadStringList(BValue? value)
+    public static List<ReadOnlyMemory<byte>>? ReadStringList(BValue? value)
     {
         if (value is not BList list) return null;
         var result = new List<ReadOnlyMemory<byte>>(list.Count);
@@ -163,7 +179,7 @@ internal static class InfoDictionaryParser
         return result;
     }
 
-    private static List<TorrentFile> BuildFiles(string name, List<RawFileEntry> raw)
+    public static List<TorrentFile> BuildFiles(string name, List<RawFileEntry> raw)
     {
         var sanitised = new List<string>[raw.Count];
         for (var i = 0; i < raw.Count; i++)

@@ -10,22 +10,34 @@ namespace Engine.Core.Metainfo;
 /// The hash is 40 hex digits or 32 base32 characters. <c>tr</c>, <c>ws</c> and <c>x.pe</c> may repeat
 /// (also as <c>tr.1</c>, <c>tr.2</c>...). Values are percent-decoded as UTF-8; in <c>dn</c> a '+' is a space.
 /// <c>so</c> (BEP 53) selects files by index (<see cref="FileIndexList"/>).
-/// Unknown parameters are ignored. A v2-only link (<c>urn:btmh</c> without <c>urn:btih</c>) is refused.
+/// Unknown parameters are ignored. BEP 52 <c>urn:btmh:1220&lt;64 hex&gt;</c> (a SHA-256 multihash) gives the v2
+/// info-hash: a hybrid link has both; a v2-only link (btmh alone) parses, with the truncated v2 hash as
+/// <see cref="InfoHash"/>.
 /// </summary>
 public sealed class MagnetLink
 {
-    private MagnetLink(InfoHash infoHash, string? displayName, IReadOnlyList<string> trackers,
+    private const string Sha256Multihash = "1220";
+
+    private MagnetLink(InfoHash infoHash, ReadOnlyMemory<byte> infoHashV2, string? displayName, IReadOnlyList<string> trackers,
         IReadOnlyList<string> webSeeds, IReadOnlyList<EndPoint> peers, IReadOnlyList<int> selectOnly)
     {
         SelectOnly = selectOnly;
         InfoHash = infoHash;
+        InfoHashV2 = infoHashV2;
         DisplayName = displayName;
         Trackers = trackers;
         WebSeeds = webSeeds;
         Peers = peers;
     }
 
+    /// <summary>The btih hash, or for a v2-only link the v2 hash truncated to 20 bytes (what BEP 52 uses on the wire).</summary>
     public InfoHash InfoHash { get; }
+
+    /// <summary>The 32-byte v2 info-hash of <c>urn:btmh</c>; empty when the link has none.</summary>
+    public ReadOnlyMemory<byte> InfoHashV2 { get; }
+
+    /// <summary>A link with only <c>urn:btmh</c>: the engine cannot download it yet.</summary>
+    public bool IsV2Only { get; private init; }
 
     /// <summary><c>dn</c>: a suggested name (not sanitised: the name in the metadata is what counts).</summary>
     public string? DisplayName { get; }
@@ -52,7 +64,7 @@ public sealed class MagnetLink
             throw new MagnetException("not a magnet link (it must start with 'magnet:?')");
 
         InfoHash? v1 = null;
-        var sawV2 = false;
+        byte[]? v2 = null;
         string? name = null;
         var trackers = new List<string>();
         var webSeeds = new List<string>();
@@ -79,7 +91,12 @@ public sealed class MagnetLink
                         v1 = hash;
                     }
                     else if (xt.StartsWith("urn:btmh:", StringComparison.OrdinalIgnoreCase))
-                        sawV2 = true;
+                    {
+                        var hash = ParseBtmh(xt["urn:btmh:".Length..]);
+                        if (v2 is { } earlier && !earlier.AsSpan().SequenceEqual(hash))
+                            throw new MagnetException("conflicting v2 info-hashes (urn:btmh)");
+                        v2 = hash;
+                    }
                     break;
                 case "dn":
                     name ??= PercentDecode(raw, key, plusIsSpace: true);
@@ -101,17 +118,30 @@ public sealed class MagnetLink
             }
         }
 
-        if (v1 is null)
-            throw new MagnetException(sawV2
-                ? "v2-only magnet links (urn:btmh) are not supported yet"
-                : "missing 'xt=urn:btih:<info-hash>'");
-        return new MagnetLink(v1.Value, name, trackers, webSeeds, peers, selectOnly);
+        if (v1 is null && v2 is null)
+            throw new MagnetException("missing 'xt=urn:btih:<info-hash>' (or 'xt=urn:btmh:1220<v2 info-hash>')");
+        return new MagnetLink(v1 ?? InfoHash.FromBytes(v2.AsSpan(0, InfoHash.Length)), v2 ?? [], name, trackers, webSeeds, peers, selectOnly)
+        {
+            IsV2Only = v1 is null,
+        };
     }
 
-    /// <summary>The link in canonical form: hex hash, then dn, tr, ws and x.pe percent-encoded, and so.</summary>
+    /// <summary>BEP 52: a multihash, 0x12 (SHA-256) 0x20 (32 bytes) then the hash, in hex.</summary>
+    private static byte[] ParseBtmh(string text)
+    {
+        if (!text.StartsWith(Sha256Multihash, StringComparison.Ordinal) || text.Length != Sha256Multihash.Length + 64)
+            throw new MagnetException($"v2 info-hash '{text}' is not '1220' followed by 64 hexadecimal digits (a SHA-256 multihash)");
+        try { return Convert.FromHexString(text.AsSpan(Sha256Multihash.Length)); }
+        catch (FormatException) { throw new MagnetException($"v2 info-hash '{text}' is not hexadecimal"); }
+    }
+
+    /// <summary>The link in canonical form: hex hash(es) (btih, btmh), then dn, tr, ws and x.pe percent-encoded, and so.</summary>
     public string ToUri()
     {
-        var sb = new StringBuilder("magnet:?xt=urn:btih:").Append(InfoHash.ToHex());
+        var sb = new StringBuilder("magnet:?");
+        if (!IsV2Only) sb.Append("xt=urn:btih:").Append(InfoHash.ToHex());
+        if (!InfoHashV2.IsEmpty)
+            sb.Append(IsV2Only ? "" : "&").Append("xt=urn:btmh:").Append(Sha256Multihash).Append(Convert.ToHexStringLower(InfoHashV2.Span));
         if (DisplayName is not null) sb.Append("&dn=").Append(Uri.EscapeDataString(DisplayName));
         foreach (var t in Trackers) sb.Append("&tr=").Append(Uri.EscapeDataString(t));
         foreach (var w in WebSeeds) sb.Append("&ws=").Append(Uri.EscapeDataString(w));

@@ -7,6 +7,6 @@ public sealed class MetainfoException : Exception
 
     public MetainfoException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>The message of the error raised for BitTorrent v2-only torrents.</summary>
-    public const string V2OnlyMessage = "v2-only torrents are not supported yet";
+    /// <summary>The message of the error raised when a BitTorrent v2-only torrent is added for download.</summary>
+    public const string V2OnlyMessage = "v2-only torrents can be inspected but not downloaded yet (hybrid v1+v2 torrents can)";
 }

@@ -5,7 +5,8 @@ using Engine.Core.Primitives;
 namespace Engine.Core.Metainfo;
 
 /// <summary>
-/// A parsed .torrent file (BitTorrent v1; hybrids through their v1 part). Immutable. Build one with
+/// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (downloaded through its v1 part) or v2-only
+/// (parsed and validated; the engine does not download those yet). Immutable. Build one with
 /// <see cref="Parse"/> (or <c>TorrentMetainfo.Load(path)</c>, in Engine: Engine.Core reads no files); anything the engine refuses is a <see cref="MetainfoException"/>.
 /// </summary>
 public sealed class TorrentMetainfo
@@ -17,12 +18,26 @@ public sealed class TorrentMetainfo
 
     /// <summary>The torrent's name, sanitised (the top directory of multi-file torrents, the file of single-file ones).</summary>
     public string Name { get; private init; } = "";
+
+    /// <summary>
+    /// The hash the torrent is known by on the wire (handshake, trackers, DHT): the v1 SHA-1 info-hash,
+    /// or for a v2-only torrent its v2 info-hash truncated to 20 bytes (BEP 52).
+    /// </summary>
     public InfoHash InfoHash { get; private init; }
+
+    /// <summary>BEP 52 v2 info-hash: the SHA-256 of the info dictionary (32 bytes); empty for a v1-only torrent.</summary>
+    public ReadOnlyMemory<byte> InfoHashV2 { get; private init; }
+
+    /// <summary>True when the torrent has a v2 part (hybrid or v2-only).</summary>
+    public bool HasV2 => !InfoHashV2.IsEmpty;
+
+    /// <summary>A BEP 52 torrent with no v1 part: parsed and validated, but not downloadable yet (no v1 piece hashes).</summary>
+    public bool IsV2Only { get; private init; }
     public int PieceLength { get; private init; }
     public int PieceCount => Layout.PieceCount;
     public long TotalLength { get; private init; }
 
-    /// <summary>The concatenated 20-byte SHA-1 hashes of the pieces.</summary>
+    /// <summary>The concatenated 20-byte SHA-1 hashes of the pieces (empty for a v2-only torrent).</summary>
     public ReadOnlyMemory<byte> PieceHashes { get; private init; }
     internal TorrentLayout Layout { get; private init; } = null!;
     public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
@@ -43,7 +58,7 @@ public sealed class TorrentMetainfo
     public string? Comment { get; private init; }
     public string? CreatedBy { get; private init; }
 
-    /// <summary>A BEP 52 hybrid (its v2 half is checked for consistency, then only the v1 half is used).</summary>
+    /// <summary>A BEP 52 hybrid (its v2 half is checked for consistency, then only the v1 half is used for transfers).</summary>
     public bool IsHybrid { get; private init; }
 
     /// <summary>The info dictionary's bytes exactly as in the file (what the info-hash is computed from).</summary>
@@ -84,12 +99,16 @@ public sealed class TorrentMetainfo
         SHA1.HashData(rawInfo.Span, hash);
         var infoHash = InfoHash.FromBytes(hash);
 
-        var parsed = InfoDictionaryParser.Parse(info, infoHash.ToHex());
+        var parsed = InfoDictionaryParser.Parse(info, root["piece layers"], infoHash.ToHex());
+        var v2 = parsed.IsHybrid || parsed.IsV2Only ? SHA256.HashData(rawInfo.Span) : [];
+        if (parsed.IsV2Only) infoHash = InfoHash.FromBytes(v2.AsSpan(0, 20));
         var announce = UrlLists.Url(root["announce"]);
         return new TorrentMetainfo
         {
             Name = parsed.Name,
             InfoHash = infoHash,
+            InfoHashV2 = v2,
+            IsV2Only = parsed.IsV2Only,
             PieceLength = parsed.PieceLength,
             TotalLength = parsed.TotalLength,
             PieceHashes = parsed.PieceHashes,

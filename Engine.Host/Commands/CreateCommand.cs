@@ -7,7 +7,7 @@ namespace Engine.Host.Commands;
 
 /// <summary>
 /// <c>create &lt;file-or-dir&gt; --tracker &lt;url&gt; [--tracker ...] [--piece-length &lt;size&gt;] [--private]
-/// [--comment text] [--web-seed url] -o &lt;out.torrent&gt;</c>.
+/// [--comment text] [--web-seed url] [--hybrid] -o &lt;out.torrent&gt;</c>.
 /// </summary>
 public static class CreateCommand
 {
@@ -43,10 +43,11 @@ public static class CreateCommand
         };
         var isPrivate = Opt.Flag("--private", "mark the torrent private (peers only from its trackers)", "-p");
         var comment = Opt.Text("--comment", "a comment stored in the torrent", "text", "-c");
+        var hybrid = Opt.Flag("--hybrid", "make a BitTorrent v1+v2 hybrid (BEP 52; padding files between files), as libtorrent does");
         var output = new Option<string>("--output", "-o") { Description = "the .torrent file to write", HelpName = "file", Required = true };
         var command = new Command("create", "make a .torrent file from a file or a directory (hashing on all cores)")
         {
-            source, trackers, output, webSeeds, pieceLength, isPrivate, comment,
+            source, trackers, output, webSeeds, pieceLength, isPrivate, comment, hybrid,
         };
         command.SetAction(r => Run(r.GetValue(source)!, r.GetValue(output)!, new TorrentCreationOptions
         {
@@ -55,6 +56,7 @@ public static class CreateCommand
             PieceLength = r.GetValue(pieceLength),
             IsPrivate = r.GetValue(isPrivate),
             Comment = r.GetValue(comment),
+            Hybrid = r.GetValue(hybrid),
         }, console.Out));
         return command;
     }
@@ -86,7 +88,8 @@ public static class CreateCommand
         output.WriteLine($"created {outPath}");
         output.WriteLine($"name:          {created.Name}");
         output.WriteLine($"info-hash:     {created.InfoHash}");
-        output.WriteLine($"size:          {InfoCommand.Size(created.TotalLength)} in {created.Files.Count} file(s)");
+        if (created.HasV2) output.WriteLine($"info-hash v2:  {Convert.ToHexStringLower(created.InfoHashV2.Span)}");
+        output.WriteLine($"size:          {InfoCommand.Size(created.TotalLength)} in {created.Files.Count(f => !f.IsPadding)} file(s)");
         output.WriteLine($"pieces:        {created.PieceCount} x {InfoCommand.Size(created.PieceLength)}");
         return ExitCodes.Ok;
     }

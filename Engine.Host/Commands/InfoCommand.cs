@@ -33,11 +33,13 @@ public static class InfoCommand
     private static void PrintTorrent(TorrentMetainfo t, TextWriter o)
     {
         o.WriteLine($"name:          {t.Name}");
-        o.WriteLine($"info-hash:     {t.InfoHash}");
+        o.WriteLine($"info-hash:     {t.InfoHash}{(t.IsV2Only ? " (v2, truncated)" : "")}");
+        if (t.HasV2) o.WriteLine($"info-hash v2:  {Convert.ToHexStringLower(t.InfoHashV2.Span)}");
         o.WriteLine($"size:          {Size(t.TotalLength)}");
         o.WriteLine($"pieces:        {t.PieceCount} x {Size(t.PieceLength)}");
         o.WriteLine($"private:       {(t.IsPrivate ? "yes" : "no")}");
-        if (t.IsHybrid) o.WriteLine("format:        hybrid v1+v2 (loaded as v1)");
+        if (t.IsHybrid) o.WriteLine("format:        hybrid v1+v2 (downloads as v1)");
+        if (t.IsV2Only) o.WriteLine("format:        v2 only (can be inspected, not downloaded yet)");
         if (t.CreatedBy is not null) o.WriteLine($"created by:    {OneLine(t.CreatedBy)}");
         if (t.CreationDate is { } date) o.WriteLine($"created on:    {date.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
         if (t.Comment is not null) o.WriteLine($"comment:       {OneLine(t.Comment)}");
@@ -64,7 +66,8 @@ public static class InfoCommand
     private static void PrintMagnet(MagnetLink m, TextWriter o)
     {
         o.WriteLine($"name:          {(m.DisplayName is null ? "(none)" : OneLine(m.DisplayName))}");
-        o.WriteLine($"info-hash:     {m.InfoHash}");
+        o.WriteLine($"info-hash:     {m.InfoHash}{(m.IsV2Only ? " (v2, truncated)" : "")}");
+        if (!m.InfoHashV2.IsEmpty) o.WriteLine($"info-hash v2:  {Convert.ToHexStringLower(m.InfoHashV2.Span)}");
         o.WriteLine("size:          unknown until the metadata is fetched from peers");
         o.WriteLine($"trackers:      {(m.Trackers.Count == 0 ? "none" : "")}");
         foreach (var url in m.Trackers) o.WriteLine($"  {url}");

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 using Engine.Api;
+using Engine.Core.Metainfo;
 using Engine.Events;
 using Engine.Tests.Support;
 using ApiState = Engine.Events.TorrentState;
@@ -119,6 +120,10 @@ public sealed class TorrentEngineTests : IDisposable
         Assert.Contains(missing, notFound.Message);
         var magnet = await Assert.ThrowsAsync<InvalidTorrentException>(() => engine.AddAsync("magnet:?xt=urn:btih:1234", _state));
         Assert.Contains("invalid magnet link", magnet.Message);
+        var v2Only = await Assert.ThrowsAsync<InvalidTorrentException>(() => engine.AddAsync(Path.Combine(RepoPaths.Corpus, "v2_only.torrent"), _state));
+        Assert.Equal(MetainfoException.V2OnlyMessage, v2Only.Message);
+        var v2Magnet = await Assert.ThrowsAsync<InvalidTorrentException>(() => engine.AddAsync("magnet:?xt=urn:btmh:1220" + new string('a', 64), _state));
+        Assert.Equal(MetainfoException.V2OnlyMessage, v2Magnet.Message);
         Assert.Empty(engine.Torrents);
     }
 

@@ -51,6 +51,24 @@ public sealed class CreateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_hybrid_prints_both_info_hashes_and_info_shows_the_same_ones()
+    {
+        var content = RealToolsTests.MakeContent(_dir);
+        var outFile = Path.Combine(_dir, "hybrid.torrent");
+        var (code, console, _) = await InProcessHost.RunAsync("create", content, "--tracker", "http://127.0.0.1:6969/announce", "--hybrid", "-o", outFile);
+        Assert.Equal(0, code);
+        var meta = TorrentMetainfo.Load(outFile);
+        Assert.True(meta.IsHybrid);
+        var v2 = Convert.ToHexStringLower(meta.InfoHashV2.Span);
+        Assert.Contains("info-hash v2:  " + v2, console);
+        Assert.Contains("in 5 file(s)", console);
+        var info = new StringWriter();
+        InfoCommand.Run(outFile, info);
+        Assert.Contains("info-hash v2:  " + v2, info.ToString());
+        Assert.Contains("files:         5 (+", info.ToString());
+    }
+
+    [Fact]
     public void Info_prints_what_create_made()
     {
         var content = RealToolsTests.MakeContent(_dir);

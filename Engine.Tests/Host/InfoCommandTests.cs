@@ -63,6 +63,32 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void Prints_both_info_hashes_of_a_hybrid()
+    {
+        var text = Run(Corpus("v2_hybrid.torrent"));
+        Assert.Contains("info-hash:     514c76c1f27ec61ca8b37851bcd1cbf0b26cf120\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains("info-hash v2:  518fbaf39b37020c896e8768a967da6d76bbd5ef7a02c761021b65a72c6cfa11", text);
+        Assert.Contains("format:        hybrid v1+v2 (downloads as v1)", text);
+    }
+
+    [Fact]
+    public void Prints_the_v2_hash_and_its_truncation_for_a_v2_only_torrent()
+    {
+        var text = Run(Corpus("v2_only.torrent"));
+        Assert.Contains("info-hash:     95e04d0c4bad94ab206efa884666fd89777dbe4f (v2, truncated)", text);
+        Assert.Contains("info-hash v2:  95e04d0c4bad94ab206efa884666fd89777dbe4f7bd9945af1829037a85c6192", text);
+        Assert.Contains("format:        v2 only (can be inspected, not downloaded yet)", text);
+    }
+
+    [Fact]
+    public void Prints_both_hashes_of_a_hybrid_magnet_link()
+    {
+        var text = Run("magnet:?xt=urn:btih:c0fda1edafdbdbb96443424e0b3899af7159d10e&xt=urn:btmh:1220" + new string('a', 64));
+        Assert.Contains("info-hash:     c0fda1edafdbdbb96443424e0b3899af7159d10e", text);
+        Assert.Contains("info-hash v2:  " + new string('a', 64), text);
+    }
+
+    [Fact]
     public void Prints_a_magnet_link()
     {
         var text = Run("magnet:?xt=urn:btih:c0fda1edafdbdbb96443424e0b3899af7159d10e&dn=Some+Name&tr=udp://t:1&x.pe=1.2.3.4:5");
@@ -74,7 +100,7 @@ public class InfoCommandTests
 
     [Theory]
     [InlineData("invalid_info.torrent", "missing or invalid 'info' dictionary")]
-    [InlineData("v2_only.torrent", "v2-only torrents are not supported yet")]
+    [InlineData("v2_invalid_piece_layer_root.torrent", "does not hash to its file's 'pieces root'")]
     [InlineData("unaligned_pieces.torrent", "not a multiple of 20")]
     public void Malformed_torrents_become_one_line_command_errors(string file, string message)
     {

@@ -43,6 +43,21 @@ public static class TorrentFactory
     }
 
     /// <summary>
+    /// As <see cref="CreateSeeded"/>, but a BEP 52 hybrid (v1 + v2, BEP 47 padding files between the files) made by
+    /// python libtorrent's create_torrent with its default flags; <see cref="TestTorrent.InfoHashHex"/> is the v1 hash.
+    /// </summary>
+    public static TestTorrent CreateSeededHybrid(TempDir dir, string name, long bytes, int fileCount, int pieceLength)
+    {
+        var data = TestData.CreateTree(dir.Sub("seed"), name, bytes, name.Length, fileCount);
+        var output = Path.Combine(dir.FullPath, name + ".torrent");
+        var spec = LibtorrentSpec(Path.GetFullPath(data.Root), ["http://127.0.0.1:9/announce"], pieceLength, output, hybrid: true);
+        using var p = ExternalProcess.Start(spec);
+        if (p.WaitForExitAsync(TimeSpan.FromMinutes(3)).GetAwaiter().GetResult() != 0 || !File.Exists(output))
+            throw new InvalidOperationException($"{spec.DisplayName} failed to make a hybrid torrent.\n{p.Describe()}");
+        return Read(output);
+    }
+
+    /// <summary>
     /// As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL, and the web seeds (BEP 19
     /// <c>url-list</c>, mktorrent's <c>-w</c>: power-of-two piece lengths only) <paramref name="webSeeds"/> names.
     /// </summary>
@@ -78,22 +93,22 @@ public static class TorrentFactory
         return new ProcessSpec(RequiredPrograms.MkTorrent, args) { WorkingDirectory = Path.GetDirectoryName(full), MaxLifetime = TimeSpan.FromMinutes(5) };
     }
 
-    private static ProcessSpec LibtorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath)
+    private static ProcessSpec LibtorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath, bool hybrid = false)
     {
         _ = RequiredPrograms.LibtorrentVersion;
         const string script = """
             import sys, os, libtorrent as lt
-            src, out, piece = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            src, out, piece, flags = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
             fs = lt.file_storage()
             lt.add_files(fs, src)
-            t = lt.create_torrent(fs, piece, flags=lt.create_torrent.v1_only)
-            for tier, url in enumerate(sys.argv[4:]):
+            t = lt.create_torrent(fs, piece, flags=(lt.create_torrent.v1_only if flags == 1 else 0))
+            for tier, url in enumerate(sys.argv[5:]):
                 t.add_tracker(url, tier)
             lt.set_piece_hashes(t, os.path.dirname(src))
             with open(out, "wb") as f:
                 f.write(lt.bencode(t.generate()))
             """;
-        var args = new List<string> { "-c", script, full, outputPath, pieceLength.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "-c", script, full, outputPath, pieceLength.ToString(CultureInfo.InvariantCulture), hybrid ? "0" : "1" };
         args.AddRange(announceUrls);
         return new ProcessSpec(RequiredPrograms.Python, args)
         {

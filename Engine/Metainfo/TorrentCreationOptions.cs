@@ -23,6 +23,12 @@ public sealed record TorrentCreationOptions
 
     public bool OmitCreationDate { get; init; }
 
+    /// <summary>
+    /// Make a BEP 52 hybrid (v1 + v2: padding files between files, <c>meta version</c> 2, <c>file tree</c>,
+    /// <c>piece layers</c>), as libtorrent's create_torrent does by default. False (the default) makes a v1 torrent.
+    /// </summary>
+    public bool Hybrid { get; init; }
+
     /// <summary>Hashing threads; null means one per core.</summary>
     public int? MaxParallelism { get; init; }
 }

@@ -8,7 +8,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Engine.Metainfo;
 
 /// <summary>
-/// Makes a v1 .torrent from a file or a directory. Directory contents are listed recursively and
+/// Makes a v1 .torrent (or, with <see cref="TorrentCreationOptions.Hybrid"/>, a BEP 52 hybrid v1+v2 one: padding
+/// files align every file to a piece, plus <c>file tree</c> and <c>piece layers</c>) from a file or a directory. Directory contents are listed recursively and
 /// sorted by path components (ordinal), so the result is deterministic; symbolic links are skipped.
 /// Pieces are hashed in parallel (one piece buffer per worker, so memory is bounded by
 /// workers × piece length), reading with <see cref="RandomAccess"/>.
@@ -51,6 +52,8 @@ public static class TorrentCreator
         if (pieceLength is < MinPieceLength or > MaxPieceLength || !BitOperations.IsPow2(pieceLength))
             throw new MetainfoException($"piece length {pieceLength} must be a power of two from {MinPieceLength} to {MaxPieceLength}");
 
+        var dataFiles = files;
+        if (options.Hybrid && isDirectory) (files, total) = WithPadding(files, pieceLength);
         var pieces = HashPieces(files, total, pieceLength, options.MaxParallelism ?? Environment.ProcessorCount, cancellationToken);
 
         var info = new BDictionaryBuilder()
@@ -58,15 +61,26 @@ public static class TorrentCreator
             .Add("piece length", pieceLength)
             .Add("pieces", pieces);
         if (isDirectory)
-            info.Add("files", new BList(files.Select(f => (BValue)new BDictionaryBuilder()
-                .Add("length", f.Length)
-                .Add("path", f.Components)
-                .Build())));
+            info.Add("files", new BList(files.Select(f =>
+            {
+                var entry = new BDictionaryBuilder().Add("length", f.Length).Add("path", f.Components);
+                if (f.IsPadding) entry.Add("attr", "p");
+                return (BValue)entry.Build();
+            })));
         else
             info.Add("length", total);
         if (options.IsPrivate) info.Add("private", 1);
 
+        BDictionary? layers = null;
+        if (options.Hybrid)
+        {
+            (var tree, layers) = HybridParts.Build(isDirectory ? dataFiles.Select(f => (f.FullPath, f.Components, f.Length)) : [(full, [], total)],
+                name, isDirectory, pieceLength, cancellationToken);
+            info.Add("meta version", 2).Add("file tree", tree);
+        }
+
         var root = new BDictionaryBuilder().Add("info", info);
+        if (layers is not null) root.Add("piece layers", layers);
         if (options.Trackers.Count > 0)
         {
             root.Add("announce", options.Trackers[0]);
@@ -80,7 +94,24 @@ public static class TorrentCreator
         return root.ToArray();
     }
 
-    private sealed record SourceFile(string FullPath, string[] Components, long Length);
+    private sealed record SourceFile(string FullPath, string[] Components, long Length, bool IsPadding = false);
+
+    /// <summary>BEP 47/52: a padding file after every file but the last that does not end on a piece boundary.</summary>
+    private static (List<SourceFile> Files, long Total) WithPadding(List<SourceFile> files, int pieceLength)
+    {
+        var result = new List<SourceFile>(files.Count * 2);
+        long offset = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            result.Add(files[i]);
+            offset += files[i].Length;
+            if (i == files.Count - 1 || offset % pieceLength == 0) continue;
+            var gap = pieceLength - offset % pieceLength;
+            result.Add(new SourceFile("", [".pad", gap.ToString(System.Globalization.CultureInfo.InvariantCulture)], gap, IsPadding: true));
+            offset += gap;
+        }
+        return (result, offset);
+    }
 
     private static List<SourceFile> ListFiles(string directory)
     {
@@ -127,7 +158,7 @@ public static class TorrentCreator
         try
         {
             for (var i = 0; i < files.Count; i++)
-                if (files[i].Length > 0)
+                if (files[i].Length > 0 && !files[i].IsPadding)
                     handles[i] = File.OpenHandle(files[i].FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
 
             Parallel.For(0, pieceCount,
@@ -169,7 +200,13 @@ public static class TorrentCreator
             var file = files[index];
             var within = position - offsets[index];
             var want = (int)Math.Min(destination.Length - written, file.Length - within);
-            if (want > 0)
+            if (want > 0 && file.IsPadding)
+            {
+                destination.Slice(written, want).Clear();
+                written += want;
+                position += want;
+            }
+            else if (want > 0)
             {
                 var got = 0;
                 while (got < want)

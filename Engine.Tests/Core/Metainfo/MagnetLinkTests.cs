@@ -89,9 +89,39 @@ public class MagnetLinkTests
     [Fact]
     public void Missing_xt_is_refused() => Assert.Contains("missing 'xt=urn:btih", Refused("magnet:?dn=x").Message);
 
+    private static readonly string V2Hex = "c4" + new string('a', 62);
+
     [Fact]
-    public void V2_only_link_is_refused_clearly() =>
-        Assert.Contains("v2-only magnet links (urn:btmh) are not supported yet", Refused("magnet:?xt=urn:btmh:1220" + new string('a', 64)).Message);
+    public void A_v2_only_link_parses_with_the_truncated_v2_hash_as_its_info_hash()
+    {
+        var m = MagnetLink.Parse("magnet:?xt=urn:btmh:1220" + V2Hex + "&dn=x");
+        Assert.True(m.IsV2Only);
+        Assert.Equal(V2Hex, Convert.ToHexStringLower(m.InfoHashV2.Span));
+        Assert.Equal(V2Hex[..40], m.InfoHash.ToHex());
+        Assert.Equal("magnet:?xt=urn:btmh:1220" + V2Hex + "&dn=x", m.ToUri());
+    }
+
+    [Fact]
+    public void A_hybrid_link_carries_both_hashes_and_keeps_them_in_its_canonical_form()
+    {
+        var uri = "magnet:?xt=urn:btih:" + Hex + "&xt=urn:btmh:1220" + V2Hex.ToUpperInvariant();
+        var m = MagnetLink.Parse(uri);
+        Assert.False(m.IsV2Only);
+        Assert.Equal(Hex, m.InfoHash.ToHex());
+        Assert.Equal(V2Hex, Convert.ToHexStringLower(m.InfoHashV2.Span));
+        Assert.Equal(uri.ToLowerInvariant(), MagnetLink.Parse(m.ToUri()).ToUri());
+    }
+
+    [Theory]
+    [InlineData("1114aaaa", "is not '1220' followed by 64 hexadecimal digits")]
+    [InlineData("1220abc", "is not '1220' followed by 64 hexadecimal digits")]
+    [InlineData("1220zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "is not hexadecimal")]
+    public void Malformed_btmh_hashes_are_refused(string btmh, string message) =>
+        Assert.Contains(message, Refused("magnet:?xt=urn:btmh:" + btmh).Message);
+
+    [Fact]
+    public void Two_different_btmh_hashes_are_refused() =>
+        Assert.Contains("conflicting v2", Refused("magnet:?xt=urn:btmh:1220" + V2Hex + "&xt=urn:btmh:1220" + new string('b', 64)).Message);
 
     [Theory]
     [InlineData("abc", "has 3 characters")]

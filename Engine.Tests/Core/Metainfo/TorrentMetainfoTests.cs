@@ -185,7 +185,7 @@ public class TorrentMetainfoTests
 
     [Fact]
     public void A_file_without_path_is_refused() =>
-        Assert.Contains("missing or invalid 'path'", Refused(Torrent(MultiFileInfo("d", 16384, new BDictionaryBuilder().Add("length", 5)))).Message);
+        Assert.Contains("missing or invalid 'path'", Refused(Torrent(MultiFileInfo("d", 16384, new BDictionaryBuilder().Add("length", 5).Add("pieces root", Enumerable.Repeat((byte)7, 32).ToArray())))).Message);
 
     [Fact]
     public void Top_level_must_be_a_dictionary() =>
@@ -204,21 +204,13 @@ public class TorrentMetainfoTests
     }
 
     [Fact]
-    public void Pure_v2_info_is_refused_as_v2_only()
-    {
-        var info = new BDictionaryBuilder().Add("name", "x").Add("piece length", 16384).Add("meta version", 2)
-            .Add("file tree", new BDictionaryBuilder().Add("x", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5))));
-        Assert.Equal("v2-only torrents are not supported yet", Refused(Torrent(info)).Message);
-    }
-
-    [Fact]
     public void Hybrid_with_a_misaligned_file_is_refused()
     {
         var info = MultiFileInfo("d", 16384, File(5, "a"), File(5, "b"))
             .Add("meta version", 2)
             .Add("file tree", new BDictionaryBuilder()
-                .Add("a", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5)))
-                .Add("b", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5))));
+                .Add("a", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5).Add("pieces root", Enumerable.Repeat((byte)7, 32).ToArray())))
+                .Add("b", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5).Add("pieces root", Enumerable.Repeat((byte)7, 32).ToArray()))));
         Assert.Contains("not on a piece boundary", Refused(Torrent(info)).Message);
     }
 
@@ -228,11 +220,13 @@ public class TorrentMetainfoTests
         var info = MultiFileInfo("d", 16384, File(5, "a"), File(16379, ".pad", "16379").Add("attr", "p"), File(5, "b"))
             .Add("meta version", 2)
             .Add("file tree", new BDictionaryBuilder()
-                .Add("a", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5)))
-                .Add("b", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5))));
+                .Add("a", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5).Add("pieces root", Enumerable.Repeat((byte)7, 32).ToArray())))
+                .Add("b", new BDictionaryBuilder().Add("", new BDictionaryBuilder().Add("length", 5).Add("pieces root", Enumerable.Repeat((byte)7, 32).ToArray()))));
         var meta = TorrentMetainfo.Parse(Torrent(info));
         Assert.True(meta.IsHybrid);
         Assert.Equal([false, true, false], meta.Files.Select(f => f.IsPadding));
+        Assert.Equal(SHA256.HashData(meta.RawInfo.Span), meta.InfoHashV2.ToArray());
+        Assert.Equal(SHA1.HashData(meta.RawInfo.Span), meta.InfoHash.ToArray());
     }
 
     [Fact]

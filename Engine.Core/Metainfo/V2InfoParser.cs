@@ -1,0 +1,53 @@
+using Engine.Core.Bencode;
+
+namespace Engine.Core.Metainfo;
+
+/// <summary>
+/// Validates a v2-only (BEP 52) info dictionary. Its files are listed as the engine lists v1 files:
+/// in a multi-file tree a padding entry (<c>.pad/N</c>) follows every file with data that does not end
+/// on a piece boundary (BEP 52 starts every file on one), as libtorrent lists them. There are no v1 piece hashes.
+/// </summary>
+internal static class V2InfoParser
+{
+    private const string Label = "v2 torrent";
+
+    public static ParsedInfo Parse(BDictionary info, BValue? pieceLayers, ReadOnlyMemory<byte> rawName, int pieceLength, string infoHashHex)
+    {
+        CheckPieceLength(pieceLength, Label);
+        var tree = V2FileTree.Read(info, Label);
+        PieceLayersValidator.Check(pieceLayers, tree, pieceLength, Label);
+
+        var raw = new List<RawFileEntry>(tree.Count * 2);
+        long offset = 0;
+        foreach (var f in tree)
+        {
+            raw.Add(new RawFileEntry(f.Path, f.Length, f.Attributes, f.SymlinkPath));
+            offset += f.Length;
+            if (f.Length > 0 && offset % pieceLength != 0 && tree.Count > 1)
+            {
+                var gap = pieceLength - offset % pieceLength;
+                raw.Add(new RawFileEntry(null, gap, FileAttributesFlags.Padding, null));
+                offset += gap;
+            }
+            if (offset > long.MaxValue / 2)
+                throw new MetainfoException("invalid length: the file lengths add up to more than the engine supports");
+        }
+        if (offset == 0)
+            throw new MetainfoException("invalid length: the torrent contains no data (total length 0)");
+
+        var name = PathSanitizer.Name(rawName.Span, infoHashHex);
+        var single = tree.Count == 1 && tree[0].Path.Count == 1 && tree[0].Path[0].Span.SequenceEqual(rawName.Span);
+        var files = single
+            ? [new TorrentFile([name], offset, 0, tree[0].Attributes & ~FileAttributesFlags.Symlink, null)]
+            : InfoDictionaryParser.BuildFiles(name, raw);
+        var isPrivate = info["private"] is BInteger { Value: 1 };
+        return new ParsedInfo(name, pieceLength, ReadOnlyMemory<byte>.Empty, offset, files, !single, isPrivate, IsHybrid: false, IsV2Only: true);
+    }
+
+    /// <summary>BEP 52: a power of two, at least 16 KiB.</summary>
+    public static void CheckPieceLength(int pieceLength, string label)
+    {
+        if (pieceLength < MerkleRoot.BlockSize || (pieceLength & (pieceLength - 1)) != 0)
+            throw new MetainfoException($"{label}: 'piece length' {pieceLength} is not a power of two of at least 16 KiB");
+    }
+}

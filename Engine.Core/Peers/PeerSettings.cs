@@ -30,12 +30,16 @@ internal sealed record PeerSettings
     /// <summary>Largest frame accepted from a peer (a bitfield of a huge torrent is the largest legitimate one).</summary>
     public int MaxMessageLength { get; init; } = 1024 * 1024 + 13;
 
-    /// <summary>Requests from a peer we will queue before dropping it as abusive.</summary>
-    public int MaxQueuedUploadRequests { get; init; } = 500;
+    /// <summary>
+    /// Requests from a peer we will queue before dropping it as abusive; also what we advertise as <c>reqq</c>, so a
+    /// peer that keeps exactly that many outstanding is served. 2000, as libtorrent: a queued request is a 12-byte
+    /// record (~100 KiB per peer at the limit); its block is read from the disk only when it is sent.
+    /// </summary>
+    public int MaxQueuedUploadRequests { get; init; } = 2000;
 
     /// <summary>Requests a choked peer may send (racing our choke) before it is dropped.</summary>
     public int ChokedRequestGrace { get; init; } = 64;
 
-    /// <summary>What we advertise as <c>reqq</c> in the BEP 10 handshake.</summary>
-    public int AdvertisedRequestQueue { get; init; } = 500;
+    /// <summary>What we advertise as <c>reqq</c> in the BEP 10 handshake: the queue we keep (<see cref="MaxQueuedUploadRequests"/>).</summary>
+    public int AdvertisedRequestQueue => MaxQueuedUploadRequests;
 }

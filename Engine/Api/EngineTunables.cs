@@ -24,8 +24,11 @@ public sealed record EngineTunables
     /// <summary>Our requests to a peer that sent no block for this long are given to other peers.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A peer's requests we queue; one more drops it (a client that does not wait for our answers).</summary>
-    public int MaxQueuedUploadRequests { get; init; } = 500;
+    /// <summary>
+    /// A peer's requests we queue; one more drops it (a client that does not wait for our answers). Advertised to peers
+    /// as <c>reqq</c> (BEP 10). 2000, as libtorrent: clients such as transmission refill up to it about once a second.
+    /// </summary>
+    public int MaxQueuedUploadRequests { get; init; } = 2000;
 
     /// <summary>
     /// Connections of one torrent to or from one IP address (a second peer on an address is refused; 127.0.0.1 and ::1,

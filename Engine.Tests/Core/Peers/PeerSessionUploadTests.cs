@@ -1,3 +1,4 @@
+using Engine.Core.Extensions;
 using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -114,6 +115,26 @@ public sealed class PeerSessionUploadTests
         Assert.Null(h.Effects.Closing);
         h.Receive(h.RequestFor(h.Block(5, 0)));
         Assert.Equal(new Closed("more than 4 queued requests", true, false), h.Effects.Closing);
+    }
+
+    [Fact]
+    public void A_peer_that_keeps_as_many_requests_outstanding_as_our_reqq_is_served_not_dropped()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(125L * 256 * 1024, 256 * 1024)).Uploading(); // 2000 blocks
+        Assert.Equal(2000, h.Settings.AdvertisedRequestQueue);
+        h.Session.OnSent(PeerSession.MaxOutboundQueued, h.Now); // the write loop is full: every request waits
+        for (var i = 0; i < h.Settings.AdvertisedRequestQueue; i++) h.Receive(h.RequestFor(h.Block(i / 16, i % 16)));
+        Assert.Null(h.Effects.Closing);
+        Assert.Equal(2000, h.Session.QueuedRequests);
+    }
+
+    [Fact]
+    public void The_queue_limit_we_configure_is_the_reqq_we_advertise()
+    {
+        var h = new SessionHarness(new PeerSettings { MaxQueuedUploadRequests = 123 });
+        Assert.True(h.Session.OnHandshake(new Handshake(SessionHarness.Hash, h.Theirs, true, true), h.Now));
+        var ext = Assert.IsType<Extended>(Assert.Single(h.Effects.Messages));
+        Assert.Equal(123, ExtensionHandshake.Decode(ext.Payload).RequestQueue);
     }
 
     [Fact]

@@ -37,13 +37,19 @@ public sealed record BenchOptions
     /// <summary>Print every output line of the measured clients, with the time since their start.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// Pin the seeders to CPU 0 and the measured leecher to CPU 1 (taskset), so that on a 2-core machine the pair does
+    /// not fight over both cores and runs repeat within a few percent (issue 20).
+    /// </summary>
+    public bool Pin { get; init; }
+
     /// <summary>Markdown report file (the table and the targets), written at the end.</summary>
     public string? ReportPath { get; init; }
 
     public static string Usage => """
         Engine.Bench.Leech [--quick] [--size 1GiB] [--large-size 4GiB] [--piece-length 1MiB] [--files 100] [--seeders 8]
                            [--cases 1,2,4] [--clients ours,ours-rc4,ours-utp,libtorrent,libtorrent-utp,aria2c,transmission] [--repeat 1]
-                           [--engine-host path/to/Engine.Host.dll] [--report out.md] [--verbose]
+                           [--engine-host path/to/Engine.Host.dll] [--report out.md] [--verbose] [--pin]
           --quick   256 MiB (case 4: 1 GiB); sizes take KiB/MiB/GiB suffixes
         """;
 
@@ -66,6 +72,7 @@ public sealed record BenchOptions
                 "--repeat" => o with { Repeat = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--engine-host" => o with { EngineHostDll = Path.GetFullPath(Next()) },
                 "--verbose" => o with { Verbose = true },
+                "--pin" => o with { Pin = true },
                 "--report" => o with { ReportPath = Path.GetFullPath(Next()) },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };

@@ -78,7 +78,7 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
         RunResult result;
         try
         {
-            result = await MeasuredRun.RunAsync(caseName, data.Label, client, context, data.Bytes, timeout, Log, cancel, options.Verbose).ConfigureAwait(false);
+            result = await MeasuredRun.RunAsync(caseName, data.Label, client, context, data.Bytes, timeout, Log, cancel, options.Verbose, options.Pin).ConfigureAwait(false);
             if (result.Ok && Verifier.Compare(data.Root, data.DownloadedPath(saveDir)) is { } problem)
                 result = result with { Ok = false, Error = "data differs: " + problem };
         }

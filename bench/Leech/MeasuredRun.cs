@@ -19,8 +19,15 @@ public static class MeasuredRun
         ? "/usr/bin/time"
         : throw new MissingProgramException("/usr/bin/time is missing: apt-get install time (bench/run.sh installs it)");
 
+    private static void Pin(int pid, int cpu)
+    {
+        using var p = Process.Start(new ProcessStartInfo("taskset", ["-a", "-p", "-c", cpu.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)])
+            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        if (!p.WaitForExit(5000)) p.Kill();
+    }
+
     public static async Task<RunResult> RunAsync(string @case, string dataset, LeechClient client, LeechContext context,
-        long bytes, TimeSpan timeout, Action<string> log, CancellationToken cancel, bool verbose = false)
+        long bytes, TimeSpan timeout, Action<string> log, CancellationToken cancel, bool verbose = false, bool pin = false)
     {
         Directory.CreateDirectory(context.SaveDir);
         Directory.CreateDirectory(context.ScratchDir);
@@ -28,7 +35,13 @@ public static class MeasuredRun
         var (program, args, env) = client.Command(context);
         var wrapped = new List<string> { "-f", "user=%U sys=%S maxrss=%M exit=%x", "-o", timeFile, program };
         wrapped.AddRange(args);
-        var spec = new ProcessSpec(TimeProgram, wrapped)
+        if (pin)
+        {
+            // Seeders on CPU 0 (every thread, -a), the leecher on CPU 1: taskset execs GNU time, so the chain stays timeout -> time -> program.
+            foreach (var pid in context.Seeders.Select(s => s.Process.ProgramPid).OfType<int>()) Pin(pid, 0);
+            wrapped.InsertRange(0, ["-c", "1", TimeProgram]);
+        }
+        var spec = new ProcessSpec(pin ? "taskset" : TimeProgram, wrapped)
         {
             Name = client.Name,
             WorkingDirectory = context.ScratchDir,

@@ -23,6 +23,10 @@ internal sealed partial class PeerManager
     private readonly Dictionary<IPEndPoint, DateTimeOffset> _rendezvousAt = new();
     private const int MaxRelayed = 500;
     private static readonly TimeSpan RendezvousRetry = TimeSpan.FromMinutes(5);
+    /// <summary>How long a relay has to answer a rendezvous (and the punch to connect) before the peer is reported unreachable.</summary>
+    private static readonly TimeSpan RendezvousTimeout = TimeSpan.FromSeconds(30);
+
+    private sealed record RendezvousTimedOut(IPEndPoint Target, IPEndPoint Relay);
 
     private void HolepunchReceives()
     {
@@ -38,6 +42,12 @@ internal sealed partial class PeerManager
         {
             if (_peers.ContainsKey(Sender)) PunchTo(m.Target);
         });
+        Receive<RendezvousTimedOut>(m =>
+        {
+            if (!_byAddress.ContainsKey(m.Target))
+                Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay {1} did not introduce us within {2} s (gone, or the punch did not get through)",
+                    m.Target, m.Relay, RendezvousTimeout.TotalSeconds);
+        });
         Receive<HolepunchFailed>(m =>
             Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error)));
     }
@@ -46,9 +56,14 @@ internal sealed partial class PeerManager
     private void RememberRelay(IActorRef relay, IReadOnlyList<PexPeer> peers)
     {
         if (_ctx.HolepunchDialer is null) return;
+        var n = 0;
         foreach (var p in peers)
             if ((p.Flags & PexFlags.SupportsHolepunch) != 0 && (_relayFor.Count < MaxRelayed || _relayFor.ContainsKey(p.EndPoint)))
+            {
                 _relayFor[p.EndPoint] = relay;
+                n++;
+            }
+        if (n > 0) Context.GetLogger().Info("hole punch: {0} peer(s) from PEX may be reached through {1}", n, relay.Path.Name);
     }
 
     private void Relay(PeerEntry asker, IPEndPoint target)
@@ -97,5 +112,6 @@ internal sealed partial class PeerManager
         _rendezvousAt[entry.Remote] = Now;
         Context.GetLogger().Info("hole punch: {0} ({1}); asking {2} to introduce us", entry.Remote, reason, relay.Remote);
         Send(relay, new HolepunchMessage(HolepunchMessageType.Rendezvous, entry.Remote));
+        Timers.StartSingleTimer("rendezvous-" + entry.Remote, new RendezvousTimedOut(entry.Remote, relay.Remote), RendezvousTimeout);
     }
 }

@@ -385,7 +385,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.TryGetValue(Sender, out var entry) || entry.Outgoing || entry.DialAddress is not null || entry.Superseded) return;
         var address = new IPEndPoint(entry.Remote.Address, m.Port);
-        if (_byAddress.ContainsKey(address)) return; // we are dialling it: the duplicate rule settles that one
+        // We are dialling it: the duplicate rule settles that one. (Over uTP the remote is the listen address itself.)
+        if (_byAddress.TryGetValue(address, out var other) && !other.Equals(Sender)) return;
         if (_book.MarkConnected(address, Now)) entry.DialAddress = address;
     }
 

@@ -61,6 +61,9 @@ internal sealed class PeerBook
         return added;
     }
 
+    /// <summary>Whether <paramref name="endPoint"/> is in the book.</summary>
+    public bool Knows(IPEndPoint endPoint) => _entries.ContainsKey(endPoint);
+
     /// <summary>Where we first learnt of <paramref name="endPoint"/> (<see cref="PeerSource.Incoming"/> when not in the book).</summary>
     public PeerSource SourceOf(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) ? e.Source : PeerSource.Incoming;
 

@@ -31,6 +31,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     private readonly SwarmContext _ctx;
     private readonly IPEndPoint _remote;
+    private readonly IPeerDialer _dialer;
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
     private readonly DiskCredit _diskCredit;
@@ -42,10 +43,11 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private string _closeReason = "closed";
     private bool _failed, _banned;
 
-    public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes)
+    public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes, IPeerDialer? dialer = null)
     {
         _ctx = ctx;
         _remote = remote;
+        _dialer = dialer ?? ctx.Dialer;
         _transport = accepted;
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
@@ -62,9 +64,9 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Dial <paramref name="remote"/>.</summary>
-    public static Props Outgoing(SwarmContext ctx, IPEndPoint remote)
-        => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>()));
+    /// <summary>Dial <paramref name="remote"/> (with <paramref name="dialer"/>, else the swarm's dialer).</summary>
+    public static Props Outgoing(SwarmContext ctx, IPEndPoint remote, IPeerDialer? dialer = null)
+        => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>(), dialer));
 
     /// <summary>A connection the listener accepted, whose handshake it has already read and routed.</summary>
     public static Props Incoming(SwarmContext ctx, IPEndPoint remote, IPeerTransport transport, Handshake handshake, byte[] initialBytes)
@@ -79,7 +81,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         if (_transport is null)
         {
-            ConnectAsync(_ctx.Dialer, _remote, _ctx.Settings.ConnectTimeout).PipeTo(Self,
+            ConnectAsync(_dialer, _remote, _ctx.Settings.ConnectTimeout).PipeTo(Self,
                 success: t => new Connected(t), failure: e => new ConnectFailed(e.GetBaseException().Message));
         }
         else

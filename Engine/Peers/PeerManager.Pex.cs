@@ -23,6 +23,7 @@ internal sealed partial class PeerManager
         Receive<PexPeersLearnt>(m =>
         {
             if (!_ctx.Pex || !_peers.ContainsKey(Sender)) return;
+            RememberRelay(Sender, m.Peers);
             if (_book.Add(m.Peers.Select(p => p.EndPoint), PeerSource.Pex) > 0) Dial();
         });
     }
@@ -40,7 +41,9 @@ internal sealed partial class PeerManager
         {
             if (e.PeerId is null || e.Superseded || e.DialAddress is not { } address) continue;
             var flags = (e.Outgoing ? PexFlags.Reachable : PexFlags.None)
-                        | (e.Stats is { } s && s.PiecesHave == _ctx.Layout.PieceCount ? PexFlags.Seed : PexFlags.None);
+                        | (e.Stats is { } s && s.PiecesHave == _ctx.Layout.PieceCount ? PexFlags.Seed : PexFlags.None)
+                        | (e.Stats is { Utp: true } ? PexFlags.SupportsUtp : PexFlags.None)
+                        | (e.Holepunch ? PexFlags.SupportsHolepunch : PexFlags.None);
             shared.Add(new PexPeer(address, flags));
         }
         foreach (var e in _peers.Values)

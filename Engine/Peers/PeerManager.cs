@@ -105,6 +105,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         public bool TurnedOver;
         /// <summary>Closed as a duplicate: its book address is now held by the connection that stayed.</summary>
         public bool Superseded;
+        /// <summary>Its extension handshake named ut_holepunch (BEP 55).</summary>
+        public bool Holepunch;
     }
 
     private readonly SwarmContext _ctx;
@@ -142,6 +144,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerListenPort>(OnListenPort);
         Receive<PeerStats>(OnStats);
         PexReceives();
+        HolepunchReceives();
         WebSeedReceives();
         Receive<DhtPortAnnounced>(m =>
         {
@@ -157,6 +160,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 _closedDownloaded += m.Downloaded;
                 _closedUploaded += m.Uploaded;
             }
+            if (m.Failed && _peers.TryGetValue(Sender, out var failed)) DialFailed(failed, m.Reason);
             Forget(Sender, m.Failed, m.Banned, m.Reason == PeerSession.BothSeedsReason);
         });
         // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
@@ -283,7 +287,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
     private void OnIncoming(IncomingPeer m)
     {
-        if (_byAddress.ContainsKey(m.Remote) || _book.IsBanned(m.Remote, Now) || _hygiene.HostFull(m.Remote, m.Handshake.PeerId, Connections())
+        // An address we are still dialling may call us at the same time (a hole punch does just that): both go on, the duplicate rule keeps one.
+        if (_byAddress.TryGetValue(m.Remote, out var same) && !(_peers.TryGetValue(same, out var dialling) && dialling.Outgoing && dialling.PeerId is null)
+            || _book.IsBanned(m.Remote, Now) || _hygiene.HostFull(m.Remote, m.Handshake.PeerId, Connections())
             || !_ctx.Connections.TryAcquire())
         {
             m.Transport.Dispose();
@@ -379,7 +385,8 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     {
         if (!_peers.TryGetValue(Sender, out var entry) || entry.Outgoing || entry.DialAddress is not null || entry.Superseded) return;
         var address = new IPEndPoint(entry.Remote.Address, m.Port);
-        if (_byAddress.ContainsKey(address)) return; // we are dialling it: the duplicate rule settles that one
+        // We are dialling it: the duplicate rule settles that one. (Over uTP the remote is the listen address itself.)
+        if (_byAddress.TryGetValue(address, out var other) && !other.Equals(Sender)) return;
         if (_book.MarkConnected(address, Now)) entry.DialAddress = address;
     }
 
@@ -430,7 +437,12 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         if (!_peers.Remove(actor, out var entry)) return;
         _ctx.Connections.Release();
         if (entry.TurnedOver) _turningOver--;
-        _byAddress.Remove(entry.Remote);
+        if (_byAddress.TryGetValue(entry.Remote, out var mapped) && mapped.Equals(actor))
+        {
+            _byAddress.Remove(entry.Remote);
+            foreach (var other in _peers.Values)
+                if (other.Remote.Equals(entry.Remote)) _byAddress[other.Remote] = other.Actor; // the other of a simultaneous open
+        }
         if (entry.Stats is not null)
         {
             _closedDownloaded += entry.Stats.Downloaded;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Extensions;
+using Engine.Core.Holepunch;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Pex;
@@ -47,19 +48,24 @@ internal sealed record SwarmContext(
     /// <summary>How connections to peers are opened (TCP by default).</summary>
     public IPeerDialer Dialer { get; init; } = TcpDialer.Instance;
 
+    /// <summary>How a hole punch (BEP 55) connects: uTP only, under encryption; null when uTP is off (then no ut_holepunch).</summary>
+    public IPeerDialer? HolepunchDialer { get; init; }
+
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }
 
     /// <summary>
     /// The BEP 10 extensions the connections speak, each a pure module of Engine.Core: <c>ut_metadata</c> serving
-    /// <see cref="Metadata"/>, and <c>ut_pex</c> when <see cref="Pex"/>. A new extension is registered here; the peer session and its actor stay as they are.
+    /// <see cref="Metadata"/>, and <c>ut_pex</c> when <see cref="Pex"/>, <c>ut_holepunch</c> when also <see cref="HolepunchDialer"/>. A new extension is registered here; the peer session and its actor stay as they are.
     /// </summary>
     public ExtensionRegistry Extensions
     {
         get
         {
             var registry = MetadataServer.Register(ExtensionRegistry.Empty, Metadata);
-            return Pex ? registry.With(PexExtension.Name, () => new PexExtension()) : registry;
+            if (Pex) registry = registry.With(PexExtension.Name, () => new PexExtension());
+            if (Pex && HolepunchDialer is not null) registry = registry.With(HolepunchExtension.Name, () => new HolepunchExtension());
+            return registry;
         }
     }
 

@@ -53,6 +53,8 @@ internal sealed record EngineContext(
 
     /// <summary>How peers are dialled under encryption: TCP, uTP or one then the other (<see cref="Api.UtpMode"/>).</summary>
     public Transports.IPeerDialer BaseDialer { get; init; } = Transports.TcpDialer.Instance;
+    /// <summary>uTP alone, for hole punching (BEP 55); null when uTP is off.</summary>
+    public Transports.IPeerDialer? HolepunchDialer { get; init; }
     /// <summary>How web seeds are used; null: they are not.</summary>
     public WebSeeds.WebSeedSettings? WebSeeds { get; init; }
     /// <summary>The TCP port trackers are told: the router's external one when port mapping got another than <see cref="ListenPort"/>.</summary>

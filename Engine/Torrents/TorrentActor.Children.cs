@@ -78,6 +78,7 @@ internal sealed partial class TorrentActor
             DhtPort = _torrent.IsPrivate || _engine.Dht.IsNobody() ? 0 : _engine.ListenPort,
             Pex = _engine.Pex && !_torrent.IsPrivate,
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
+            HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             Metadata = _torrent.RawInfo,
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),

@@ -11,6 +11,9 @@ internal static class V2InfoParser
 {
     private const string Label = "v2 torrent";
 
+    /// <summary>The most pieces a v2 torrent may have (8 Mi: 128 GiB at the smallest piece size, 32 TiB at 4 MiB).</summary>
+    public const long MaxPieces = 1 << 23;
+
     public static ParsedInfo Parse(BDictionary info, BValue? pieceLayers, ReadOnlyMemory<byte> rawName, int pieceLength, string infoHashHex)
     {
         CheckPieceLength(pieceLength, Label);
@@ -21,6 +24,8 @@ internal static class V2InfoParser
         long offset = 0;
         foreach (var f in tree)
         {
+            if (f.Length > long.MaxValue / 2 - offset) // checked before adding: a huge length must not wrap the sum
+                throw new MetainfoException("invalid length: the file lengths add up to more than the engine supports");
             raw.Add(new RawFileEntry(f.Path, f.Length, f.Attributes, f.SymlinkPath));
             offset += f.Length;
             if (f.Length > 0 && offset % pieceLength != 0 && tree.Count > 1)
@@ -34,6 +39,11 @@ internal static class V2InfoParser
         }
         if (offset == 0)
             throw new MetainfoException("invalid length: the torrent contains no data (total length 0)");
+        // A v2 info dictionary has no 'pieces' string to bound its piece count, as v1's has: bound it here (libtorrent's
+        // default limit is 2^21; ours is looser), so that a few bytes cannot ask for a bitfield of billions of pieces.
+        var pieces = (offset + pieceLength - 1) / pieceLength;
+        if (pieces > MaxPieces)
+            throw new MetainfoException($"invalid length: {pieces} pieces of {pieceLength} bytes; at most {MaxPieces} are supported");
 
         var name = PathSanitizer.Name(rawName.Span, infoHashHex);
         var single = tree.Count == 1 && tree[0].Path.Count == 1 && tree[0].Path[0].Span.SequenceEqual(rawName.Span);

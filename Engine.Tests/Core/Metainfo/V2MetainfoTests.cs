@@ -38,6 +38,16 @@ public class V2MetainfoTests
     private static MetainfoException Refused(byte[] torrent) => Assert.Throws<MetainfoException>(() => TorrentMetainfo.Parse(torrent));
 
     [Fact]
+    public void File_lengths_whose_sum_would_wrap_are_refused_instead_of_overflowing()
+    {
+        // Found by the metainfo fuzzer: a first file of 2^63 - 1 bytes made the running total wrap negative.
+        var tree = new BDictionaryBuilder().Add("a", FileNode(long.MaxValue, SomeRoot)).Add("b", FileNode(Piece, SomeRoot));
+        Assert.Contains("add up to more than the engine supports", Refused(Torrent(Info(tree))).Message);
+        var huge = new BDictionaryBuilder().Add("a", FileNode(1L << 40, SomeRoot));                  // 2^26 pieces of 16 KiB
+        Assert.Contains("pieces of 16384 bytes; at most", Refused(Torrent(Info(huge))).Message);
+    }
+
+    [Fact]
     public void A_v2_only_torrent_parses_with_the_truncated_v2_info_hash_on_the_wire()
     {
         var data = Torrent(Info(new BDictionaryBuilder().Add("t", FileNode(5, SomeRoot))));

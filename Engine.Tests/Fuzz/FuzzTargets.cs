@@ -25,7 +25,7 @@ namespace Engine.Tests.Fuzz;
 /// the bytes are split, and every block it hands out goes back to its pool; nothing else may throw but the codec's
 /// documented rejection.
 /// </summary>
-internal static class FuzzTargets
+internal static partial class FuzzTargets
 {
     private static readonly InfoHash Hash = InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567");
     private static readonly PeerId Peer = PeerId.FromBytes("-TS0001-fuzzfuzzfuzz"u8);
@@ -52,6 +52,7 @@ internal static class FuzzTargets
         new("krpc", Krpc, [typeof(KrpcException)], () => new Core.Dht.KrpcMutator(new Random(1)).Seeds),
         new("ut_pex", Pex, [], PexSeeds),
         new("lsd", Lsd, [], LsdSeeds),
+        new("utp", Utp, [], UtpSeeds),
     ];
 
     public static FuzzTarget Named(string name) => All.Single(t => t.Name == name);

@@ -31,26 +31,19 @@ internal static class TorrentEngineConfiguration
         if (Bool(section, "Lsd") is { } lsd) o = o with { Lsd = lsd };
         if (Bool(section, "WebSeeds") is { } webSeeds) o = o with { WebSeeds = webSeeds };
         if (Bool(section, "PortMapping") is { } mapping) o = o with { PortMapping = mapping };
-        if (section["Encryption"] is { } encryption)
-            o = o with
-            {
-                Encryption = Enum.TryParse<EncryptionMode>(encryption.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-                    ? mode
-                    : throw new InvalidEngineOptionsException($"{Key(section, "Encryption")}: '{encryption}' is not disabled, enabled, preferred or required"),
-            };
-        if (section["Utp"] is { } utp)
-            o = o with
-            {
-                Utp = Enum.TryParse<UtpMode>(utp.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-                    ? mode
-                    : throw new InvalidEngineOptionsException($"{Key(section, "Utp")}: '{utp}' is not disabled, enabled, preferred or only"),
-            };
+        if (Mode<EncryptionMode>(section, "Encryption", "disabled, enabled, preferred or required") is { } encryption) o = o with { Encryption = encryption };
+        if (Mode<UtpMode>(section, "Utp", "disabled, enabled, preferred or only") is { } utp) o = o with { Utp = utp };
         if (section.GetSection("DhtBootstrapNodes") is { } nodes && nodes.Exists())
             o = o with { DhtBootstrapNodes = nodes.Value is { } one ? [one] : nodes.GetChildren().Select(c => c.Value ?? "").ToArray() };
         if (section["SessionDirectory"] is { Length: > 0 } sessionDirectory) o = o with { SessionDirectory = sessionDirectory };
         o.Validate();
         return o;
     }
+
+    /// <summary>One of <typeparamref name="T"/>'s names (any case), null when the key is absent; anything else names <paramref name="allowed"/>.</summary>
+    private static T? Mode<T>(IConfiguration section, string key, string allowed) where T : struct, Enum => section[key] is not { } text ? null
+        : Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
+        : throw new InvalidEngineOptionsException($"{Key(section, key)}: '{text}' is not {allowed}");
 
     private static string Key(IConfiguration section, string key) => section is IConfigurationSection s ? s.Path + ":" + key : key;
 

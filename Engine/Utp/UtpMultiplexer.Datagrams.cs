@@ -66,7 +66,7 @@ internal sealed partial class UtpMultiplexer
             Refused++;
             return null;
         }
-        var transport = new UtpTransport(this, from, AddressFor(from)) { Incoming = true };
+        var transport = new UtpTransport(this, from, AddressFor(from));
         _connections.Add((from, (ushort)(syn.ConnectionId + 1)), transport);
         transport.Connection = UtpConnection.Accept(transport, syn, (ushort)_random.Next(65536), NowMicros, _settings);
         return transport;

@@ -28,7 +28,6 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput
 
     public IPEndPoint Remote { get; }
     internal UtpConnection Connection { get; set; } = null!;
-    internal bool Incoming { get; init; }
 
     void IUtpOutput.Send(ReadOnlySpan<byte> datagram) => _mux.SendTo(datagram, _to);
 

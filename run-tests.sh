@@ -34,6 +34,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@"
+results="$(mktemp -d)"
+status=0
+dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+if [ $status -ne 0 ]; then
+  # The console log is long and CI keeps its tail: repeat the failed tests' names and first lines of message last.
+  echo "run-tests: failed tests:"
+  find "$results" -name '*.trx' -exec grep -o 'testName="[^"]*"[^>]*outcome="Failed"' {} + | sed 's/^.*testName="\([^"]*\)".*$/  \1/' || true
+  find "$results" -name '*.trx' -exec grep -A3 '<Message>' {} + | head -60 || true
+  rm -rf "$results"
+  exit $status
+fi
+rm -rf "$results"
 # The packages (about a minute): Engine in a fresh app, the engine-host tool installed and downloading.
 if [ $# -eq 0 ]; then packaging/test-packages.sh; fi

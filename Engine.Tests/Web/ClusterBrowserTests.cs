@@ -38,6 +38,7 @@ public sealed class ClusterBrowserTests(ITestOutputHelper output) : IDisposable
         await Assertions.Expect(replicas).ToHaveCountAsync(2);
         await Assertions.Expect(replicas.Locator(".pct")).ToHaveTextAsync(["100.0 %", "100.0 %"], new() { Timeout = (float)Bound.TotalMilliseconds });
         await Assertions.Expect(page.Locator($"tr[data-hash='{hash}'] .badge")).ToHaveTextAsync("Seeding");
+        await Assertions.Expect(page.Locator("#cluster-error")).ToHaveCountAsync(0);
 
         await page.Locator($"tr[data-hash='{hash}'] button.pause").ClickAsync();
         await Assertions.Expect(replicas.Locator(".badge")).ToHaveTextAsync(["Paused", "Paused"], new() { Timeout = (float)Bound.TotalMilliseconds });

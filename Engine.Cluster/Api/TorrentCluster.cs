@@ -17,7 +17,7 @@ namespace Engine.Cluster.Api;
 /// any node; a node that leaves or is lost has its replicas made again on others, filled over BitTorrent from the
 /// surviving replicas. Thread-safe.
 /// </summary>
-public sealed class TorrentCluster : IAsyncDisposable
+public sealed partial class TorrentCluster : IAsyncDisposable
 {
     /// <summary>How long a request to the node (add, remove, list) may take.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);

@@ -93,19 +93,28 @@ public sealed class ClusterRestTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bad_upload_and_a_magnet_link_are_refused_with_the_reason()
+    public async Task A_bad_upload_is_refused_and_a_magnet_link_joins_the_catalog_with_the_fetched_metadata()
     {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "magnet-data", 256 * 1024, fileCount: 2, pieceLength: 32 * 1024);
+        await using var seeder = ApiTestEngines.Create(_dir.Sub("seeder-state"));
+        await (await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"))).WaitForStateAsync(TorrentState.Seeding);
         await using var cluster = new ClusterTestNodes(_dir);
         await cluster.StartAsync(1, Bound);
         await using var server = await WebServer.StartAsync(cluster.Nodes[0], new WebOptions(IPAddress.Loopback, 0, _dir.Sub("web")));
         var http = Http(server);
         using var form = new MultipartFormDataContent { { new ByteArrayContent("not a torrent"u8.ToArray()), "torrent", "x.torrent" } };
-        var bad = await http.PostAsync("/api/cluster/torrents", form);
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var magnet = await http.PostAsJsonAsync("/api/cluster/torrents", new { magnet = "magnet:?xt=urn:btih:" + new string('a', 40) });
-        Assert.Equal(HttpStatusCode.BadRequest, magnet.StatusCode);
-        Assert.Contains("upload the .torrent", await magnet.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/cluster/torrents", form)).StatusCode);
+        var notMagnet = await http.PostAsJsonAsync("/api/cluster/torrents", new { magnet = "http://example.org/x" });
+        Assert.Equal(HttpStatusCode.BadRequest, notMagnet.StatusCode);
         Assert.Empty(await cluster.Nodes[0].ListAsync());
+
+        var hash = torrent.InfoHash.ToHex();
+        var added = await http.PostAsJsonAsync("/api/cluster/torrents", new { magnet = $"magnet:?xt=urn:btih:{hash}", peer = seeder.ListenEndPoint!.ToString() });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var listed = (await cluster.Nodes[0].ListAsync()).Single();
+        Assert.Equal(("magnet-data", torrent.TotalLength), (listed.Name, listed.TotalBytes));
+        Assert.False(Directory.Exists(Path.Combine(cluster.DataOf(cluster.Nodes[0]), "metadata", hash)), "the metadata's scratch directory is left");
+        await WaitForTorrentAsync(http, hash, t => Holders(t).Any(h => h.GetProperty("progress").GetDouble() >= 1), "the magnet's torrent complete on the node");
     }
 
     private static HttpClient Http(WebServer server) => new() { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };

@@ -39,7 +39,7 @@ public static class ClusterApi
         }));
     }
 
-    /// <summary>JSON body of <c>POST /api/cluster/torrents</c>: a .torrent on this node's disk, its replica count (null: the node's default), a peer that has it.</summary>
+    /// <summary>JSON body of <c>POST /api/cluster/torrents</c>: a magnet link or a .torrent on this node's disk, its replica count (null: the node's default), a peer that has it.</summary>
     public sealed record AddClusterTorrentBody(string? Path, string? Magnet, int? Replicas, string? Peer);
 
     private static Task<IResult> With(string hash, Func<InfoHash, Task<IResult>> act) =>
@@ -68,17 +68,18 @@ public static class ClusterApi
         {
             try
             {
-                var bytes = await ClusterEffects.TorrentBytesAsync(add.Value.Request, ct);
-                var hash = await node.AddAsync(bytes, add.Value.Replicas, add.Value.Request.Peer is { } p ? [p] : null, ct);
+                var hash = await ClusterEffects.AddToClusterAsync(node, add.Value.Request, add.Value.Replicas, ct);
                 var listed = (await node.ListAsync(ct)).FirstOrDefault(t => t.InfoHash == hash);
-                var meta = TorrentMetainfo.Parse(bytes);
-                var row = listed is not null ? ClusterViews.Torrent(listed)
-                    : new ClusterTorrentRow(hash.ToHex(), meta.Name, meta.TotalLength, add.Value.Replicas ?? 0, false, [], []);
-                return Results.Created($"/api/cluster/torrents/{hash.ToHex()}", row);
+                return listed is null ? Results.Created($"/api/cluster/torrents/{hash.ToHex()}", new { hash = hash.ToHex() })
+                    : Results.Created($"/api/cluster/torrents/{hash.ToHex()}", ClusterViews.Torrent(listed));
             }
-            catch (Exception e) when (e is MetainfoException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is MetainfoException or MagnetException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return Problem(400, e.Message);
+            }
+            catch (TimeoutException e) when (add.Value.Request.PathOrMagnet is { } m && MagnetLink.IsMagnet(m))
+            {
+                return Problem(504, e.Message);
             }
         });
     }
@@ -104,7 +105,7 @@ public static class ClusterApi
 
     private static async Task<((AddRequest Request, int? Replicas)?, string?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
     {
-        if (!request.HasJsonContentType()) return (null, "send multipart/form-data with a 'torrent' file, or JSON {\"path\", \"replicas\", \"peer\"}");
+        if (!request.HasJsonContentType()) return (null, "send multipart/form-data with a 'torrent' file, or JSON {\"magnet\"|\"path\", \"replicas\", \"peer\"}");
         AddClusterTorrentBody? body;
         try
         {
@@ -116,6 +117,7 @@ public static class ClusterApi
         }
         if (body is null) return (null, "the JSON body is empty");
         if ((body.Magnet is null) == (body.Path is null)) return (null, "give exactly one of 'magnet' and 'path'");
+        if (body.Magnet is { } m && !MagnetLink.IsMagnet(m)) return (null, "'magnet' must be a magnet: link");
         return Request([], body.Magnet ?? body.Path, body.Replicas?.ToString(System.Globalization.CultureInfo.InvariantCulture), body.Peer);
     }
 

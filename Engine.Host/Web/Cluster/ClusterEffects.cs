@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Engine.Api;
 using Engine.Cluster.Api;
@@ -55,22 +56,25 @@ public sealed class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEf
     /// <summary>What a request to the node or the engine may fail with: the node did not answer in time, or it refused.</summary>
     public static bool IsRefusal(Exception e) =>
         e is TimeoutException or Akka.Actor.AskTimeoutException or TorrentEngineException or MetainfoException or ArgumentException
-            or IOException or UnauthorizedAccessException or InvalidOperationException;
+            or IOException or UnauthorizedAccessException or InvalidOperationException or MagnetException;
 
     private async Task<Msg> AddAsync(AddRequest request, CancellationToken ct)
     {
-        var bytes = await TorrentBytesAsync(request, ct).ConfigureAwait(false);
-        var hash = await node.AddAsync(bytes, sources: request.Peer is { } peer ? [peer] : null, ct: ct).ConfigureAwait(false);
-        return new Msg.TorrentAdded(hash.ToHex(), TorrentMetainfo.Parse(bytes).Name);
+        var hash = await AddToClusterAsync(node, request, null, ct).ConfigureAwait(false);
+        var name = (await node.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.InfoHash == hash)?.Name ?? hash.ToHex();
+        return new Msg.TorrentAdded(hash.ToHex(), name);
     }
 
-    /// <summary>The .torrent of an add request: the uploaded bytes, or the file at a path on this node; a magnet link is refused.</summary>
-    public static async Task<byte[]> TorrentBytesAsync(AddRequest request, CancellationToken ct)
+    /// <summary>
+    /// Puts an add request's torrent in the cluster's catalog: the uploaded .torrent, the .torrent at a path on this node,
+    /// or a magnet link (its metadata fetched by this node's engine first); the request's peer becomes a source.
+    /// </summary>
+    public static async Task<InfoHash> AddToClusterAsync(TorrentCluster node, AddRequest request, int? replicas, CancellationToken ct)
     {
-        if (request.PathOrMagnet is not { } text) return request.TorrentFile.ToArray();
-        if (MagnetLink.IsMagnet(text))
-            throw new ArgumentException("a cluster's catalog holds .torrent files: upload the .torrent (magnet links are not fetched for the cluster yet)");
-        return await File.ReadAllBytesAsync(text, ct).ConfigureAwait(false);
+        IPEndPoint[]? sources = request.Peer is { } peer ? [peer] : null;
+        if (request.PathOrMagnet is not { } text) return await node.AddAsync(request.TorrentFile.ToArray(), replicas, sources, ct).ConfigureAwait(false);
+        if (MagnetLink.IsMagnet(text)) return await node.AddMagnetAsync(text, replicas, sources, ct: ct).ConfigureAwait(false);
+        return await node.AddAsync(await File.ReadAllBytesAsync(text, ct).ConfigureAwait(false), replicas, sources, ct).ConfigureAwait(false);
     }
 
     private async Task<Msg> SetPausedAsync(string hash, TorrentAction action, CancellationToken ct)

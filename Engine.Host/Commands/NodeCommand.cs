@@ -113,6 +113,17 @@ public static class NodeCommand
         }
     }
 
+    /// <summary>Parses <c>node</c>'s arguments (without running it): the node's options and the web UI's (null without <c>--web</c>); a mistake throws <see cref="UsageException"/>.</summary>
+    public static (TorrentClusterOptions Node, WebOptions? Web) Parse(params string[] args)
+    {
+        var d = new Definition();
+        return CliParse.Read(d.Create(), args, (r, settings) =>
+        {
+            var options = d.Options(r, settings);
+            return (options, d.ReadWeb(r, options.DataDirectory));
+        });
+    }
+
     public static Command Create(HostConsole console, GlobalOptions global)
     {
         var d = new Definition();

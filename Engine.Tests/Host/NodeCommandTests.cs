@@ -77,9 +77,9 @@ public sealed class NodeCommandTests : IDisposable
             await nodes[killed].Process.SignalAsync(9);
             var leechedAtKill = leech?.Progress;
             await WaitIdenticalAsync(torrent, [third], "a new replica on the third node after kill -9");
-            clock.Stop();
+            var replicated = clock.Elapsed;
             var mib = torrent.TotalLength / (1024.0 * 1024);
-            _output.WriteLine($"kill -9: new replica byte-exact after {clock.Elapsed.TotalSeconds:F2} s for {mib:F0} MiB{(leecher ? " (nodes uploading at 512 KiB/s, a leecher too)" : "")}");
+            _output.WriteLine($"kill -9: new replica byte-exact after {replicated.TotalSeconds:F2} s for {mib:F0} MiB{(leecher ? " (nodes uploading at 512 KiB/s, a leecher too)" : "")}");
             if (leech is not null)
             {
                 Assert.True(leechedAtKill < 1, "the leecher had completed before the kill: the test proves nothing");
@@ -92,6 +92,7 @@ public sealed class NodeCommandTests : IDisposable
             // The survivor's web API shows the move: the torrent's replicas on the survivor and the third node, both complete,
             // and the killed node downed (gone from the members).
             await WaitForWebMoveAsync(nodes[survivor], torrent.InfoHash.ToHex(), addresses[survivor], addresses[third], addresses[killed]);
+            _output.WriteLine($"kill -9: the survivor's /api/cluster showed the move {clock.Elapsed.TotalSeconds:F2} s after the kill (new replica complete, killed node downed)");
 
             // The survivor's status shows the move: its own replica and the third node's, both complete.
             var thirdShort = NodeLines.Short(addresses[third]);

@@ -45,6 +45,15 @@ public sealed class ClusterBrowserTests(ITestOutputHelper output) : IDisposable
         await Assertions.Expect(page.Locator($"#cluster .cluster-torrent[data-hash='{hash}']")).ToContainTextAsync("paused");
         foreach (var node in cluster.Nodes) Assert.Equal(TorrentState.Paused, (await node.Engine.Find(torrent.InfoHash)!.GetStatusAsync()).State);
 
+        // Add from the page: the .torrent goes in the catalog (no save directory to choose) and the panel lists it.
+        await Assertions.Expect(page.Locator("#add-save")).ToHaveCountAsync(0);
+        var second = TorrentFactory.CreateSeeded(_dir, "ui-second", 64 * 1024, fileCount: 1, pieceLength: 32 * 1024);
+        await page.Locator("#add-file").SetInputFilesAsync(second.TorrentPath);
+        await page.Locator("#add-submit").ClickAsync();
+        await Assertions.Expect(page.Locator($"#cluster .cluster-torrent[data-hash='{second.InfoHash.ToHex()}']")).ToContainTextAsync("ui-second");
+        await Assertions.Expect(page.Locator("#notices")).ToContainTextAsync("ui-second");
+        await ClusterTestNodes.WaitAsync(async () => (await cluster.Nodes[0].ListAsync()).Any(t => t.InfoHash == second.InfoHash), Bound, "the other node listing it");
+
         var shot = await Browser.ScreenshotAsync(page, "cluster-node");
         output.WriteLine("screenshot: " + shot);
         Assert.Empty(errors);

@@ -69,7 +69,7 @@ public static class ClusterApi
             try
             {
                 var hash = await ClusterEffects.AddToClusterAsync(node, add.Value.Request, add.Value.Replicas, ct);
-                var listed = (await node.ListAsync(ct)).FirstOrDefault(t => t.InfoHash == hash);
+                var listed = await ClusterEffects.ListedAsync(node, hash, ct);
                 return listed is null ? Results.Created($"/api/cluster/torrents/{hash.ToHex()}", new { hash = hash.ToHex() })
                     : Results.Created($"/api/cluster/torrents/{hash.ToHex()}", ClusterViews.Torrent(listed));
             }

@@ -61,8 +61,21 @@ public sealed class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEf
     private async Task<Msg> AddAsync(AddRequest request, CancellationToken ct)
     {
         var hash = await AddToClusterAsync(node, request, null, ct).ConfigureAwait(false);
-        var name = (await node.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.InfoHash == hash)?.Name ?? hash.ToHex();
-        return new Msg.TorrentAdded(hash.ToHex(), name);
+        return new Msg.TorrentAdded(hash.ToHex(), (await ListedAsync(node, hash, ct).ConfigureAwait(false))?.Name ?? hash.ToHex());
+    }
+
+    /// <summary>
+    /// The torrent as the node lists it, once the catalog write it just made has come back to it (the node reads its
+    /// catalog from the replicator's change notices: a moment after the write is acknowledged); null after 2 s.
+    /// </summary>
+    public static async Task<ClusterTorrent?> ListedAsync(TorrentCluster node, InfoHash hash, CancellationToken ct)
+    {
+        for (var i = 0; ; i++)
+        {
+            if ((await node.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.InfoHash == hash) is { } listed) return listed;
+            if (i == 40) return null;
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed record ClusterTorrent(
     IReadOnlyList<string> PlacedOn,
     IReadOnlyList<ReplicaStatus> Holders)
 {
+    /// <summary>Paused from some node: every replica pauses, and a replica made on another node later starts paused.</summary>
+    public bool IsPaused { get; init; }
+
     /// <summary>How many nodes hold every piece.</summary>
     public int CompleteReplicas => Holders.Count(h => h.IsComplete);
 }

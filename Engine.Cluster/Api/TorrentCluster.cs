@@ -17,7 +17,7 @@ namespace Engine.Cluster.Api;
 /// any node; a node that leaves or is lost has its replicas made again on others, filled over BitTorrent from the
 /// surviving replicas. Thread-safe.
 /// </summary>
-public sealed class TorrentCluster : IAsyncDisposable
+public sealed partial class TorrentCluster : IAsyncDisposable
 {
     /// <summary>How long a request to the node (add, remove, list) may take.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
@@ -114,6 +114,17 @@ public sealed class TorrentCluster : IAsyncDisposable
     public Task RemoveAsync(InfoHash infoHash, CancellationToken ct = default) =>
         _node.Ask<ClusterNode.Done>(new ClusterNode.RemoveTorrent(infoHash), RequestTimeout, ct);
 
+    /// <summary>
+    /// Pauses a torrent on every node holding a replica (and on any node that takes one over later: the pause is in the
+    /// catalog). False when the catalog has no such torrent.
+    /// </summary>
+    public Task<bool> PauseAsync(InfoHash infoHash, CancellationToken ct = default) =>
+        _node.Ask<bool>(new ClusterNode.SetPaused(infoHash, true), RequestTimeout, ct);
+
+    /// <summary>Resumes a paused torrent on every replica. False when the catalog has no such torrent.</summary>
+    public Task<bool> ResumeAsync(InfoHash infoHash, CancellationToken ct = default) =>
+        _node.Ask<bool>(new ClusterNode.SetPaused(infoHash, false), RequestTimeout, ct);
+
     /// <summary>The cluster's torrents as this node knows them: where each is placed and every replica's progress.</summary>
     public Task<IReadOnlyList<ClusterTorrent>> ListAsync(CancellationToken ct = default) =>
         _node.Ask<IReadOnlyList<ClusterTorrent>>(new ClusterNode.ListTorrents(), RequestTimeout, ct);
@@ -121,6 +132,10 @@ public sealed class TorrentCluster : IAsyncDisposable
     /// <summary>The reachable Up members (their addresses, sorted): the nodes placement uses.</summary>
     public Task<IReadOnlyList<string>> GetMembersAsync(CancellationToken ct = default) =>
         _node.Ask<IReadOnlyList<string>>(new ClusterNode.GetMembers(), RequestTimeout, ct);
+
+    /// <summary>Every member this node knows, Up or joining or leaving, reachable or not, sorted by address.</summary>
+    public Task<IReadOnlyList<ClusterMember>> GetMemberListAsync(CancellationToken ct = default) =>
+        _node.Ask<IReadOnlyList<ClusterMember>>(new ClusterNode.GetMemberList(), RequestTimeout, ct);
 
     /// <summary>Leaves the cluster gracefully (the others take over its replicas), then stops the node and its engine.</summary>
     public async Task StopAsync()

@@ -15,7 +15,12 @@ internal sealed partial class ClusterNode
     private readonly HashSet<InfoHash> _adding = new();
     private readonly Dictionary<InfoHash, ReplicaProgress> _published = new();
 
-    private sealed record Added(InfoHash Hash, TorrentHandle Handle);
+    /// <summary>The held torrents paused here (as the catalog asked when they were added or last reconciled).</summary>
+    private readonly HashSet<InfoHash> _paused = new();
+
+    private sealed record Added(InfoHash Hash, TorrentHandle Handle, bool Paused);
+    private sealed record PauseFollowed(InfoHash Hash);
+    private sealed record PauseFailed(InfoHash Hash, Exception Cause);
     private sealed record AddFailed(InfoHash Hash, Exception Cause);
     private sealed record Progressed(InfoHash Hash, ReplicaProgress Progress);
     private sealed record Removed(InfoHash Hash);
@@ -29,6 +34,7 @@ internal sealed partial class ClusterNode
         {
             _adding.Remove(a.Hash);
             _held[a.Hash] = a.Handle;
+            if (a.Paused) _paused.Add(a.Hash);
             ScheduleReconcile(); // placement may have moved on while the engine added it
         });
         Receive<AddFailed>(f =>
@@ -40,12 +46,19 @@ internal sealed partial class ClusterNode
             Timers.StartSingleTimer("retry", Settled.Instance, RetryDelay);
         });
         Receive<Removed>(_ => { });
+        Receive<PauseFollowed>(_ => { });
+        Receive<PauseFailed>(f => _log.Warning("cluster: could not pause or resume {0}: {1}", f.Hash, f.Cause.Message));
         Receive<DeleteFailed>(f => _log.Warning("cluster: could not delete the data of {0}, gone from the catalog: {1}", f.Hash, f.Cause.Message));
         Receive<Refresh>(_ =>
         {
             GivePeers();
             foreach (var (hash, handle) in _held)
-                handle.GetStatusAsync().PipeTo(Self, success: s => new Progressed(hash, new ReplicaProgress(s.VerifiedPieces, s.PieceCount)),
+                handle.GetStatusAsync().PipeTo(Self, success: s => new Progressed(hash, new ReplicaProgress(s.VerifiedPieces, s.PieceCount)
+                    {
+                        State = s.State,
+                        DownloadRate = (long)s.DownloadRate,
+                        UploadRate = (long)s.UploadRate,
+                    }),
                     failure: _ => new Progressed(hash, default));
         });
         Receive<Progressed>(p =>
@@ -67,21 +80,36 @@ internal sealed partial class ClusterNode
             if (_held.ContainsKey(hash) || _adding.Contains(hash) || !ReplicaPlacement.Holds(_self, hash, nodes, entry.Replicas)) continue;
             _adding.Add(hash);
             var save = Path.Combine(_dataDirectory, hash.ToHex());
-            _engine.AddAsync(entry.Torrent, save, new TorrentOptions { Remember = false })
-                .PipeTo(Self, success: h => new Added(hash, h), failure: e => new AddFailed(hash, e));
+            var paused = entry.Paused;
+            _engine.AddAsync(entry.Torrent, save, new TorrentOptions { Remember = false, StartPaused = paused })
+                .PipeTo(Self, success: h => new Added(hash, h, paused), failure: e => new AddFailed(hash, e));
         }
+        FollowPauses();
         foreach (var (hash, handle) in _held.ToList())
         {
             var inCatalog = _catalog.TryGetValue(hash, out var c);
             if (inCatalog && ReplicaPlacement.Holds(_self, hash, nodes, c.Entry.Replicas)) continue;
             _held.Remove(hash);
             _published.Remove(hash);
+            _paused.Remove(hash);
             // Moved away: the data stays (coming back costs a check, not a download); dropped from the catalog: deleted.
             if (inCatalog) handle.RemoveAsync(deleteData: false).PipeTo(Self, success: () => new Removed(hash), failure: e => new DeleteFailed(hash, e));
             else DeleteLeftover(hash, handle.RemoveAsync(deleteData: true));
             Write(ClusterKeys.Progress, d => d.Remove(_cluster.SelfUniqueAddress, ReplicaProgress.Key(hash, _self)));
         }
         GivePeers();
+    }
+
+    /// <summary>Pauses the held torrents the catalog says are paused, and resumes the others that were.</summary>
+    private void FollowPauses()
+    {
+        foreach (var (hash, handle) in _held)
+        {
+            if (!_catalog.TryGetValue(hash, out var c) || c.Entry.Paused == _paused.Contains(hash)) continue;
+            if (c.Entry.Paused) _paused.Add(hash); else _paused.Remove(hash);
+            (c.Entry.Paused ? handle.PauseAsync() : handle.ResumeAsync())
+                .PipeTo(Self, success: () => new PauseFollowed(hash), failure: e => new PauseFailed(hash, e));
+        }
     }
 
     /// <summary>

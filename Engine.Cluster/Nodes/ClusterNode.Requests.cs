@@ -16,6 +16,15 @@ internal sealed partial class ClusterNode
     /// <summary>Take a torrent out of the catalog: every replica is removed and its data deleted. Answered with <see cref="Done"/>.</summary>
     public sealed record RemoveTorrent(InfoHash Hash);
 
+    /// <summary>
+    /// Pause (or resume) a torrent on every replica: the catalog entry's paused flag, which every holder follows and a new
+    /// replica starts with. Answered with true once written locally, false when the catalog has no such torrent.
+    /// </summary>
+    public sealed record SetPaused(InfoHash Hash, bool Paused);
+
+    /// <summary>Answered with every member this node knows (an <c>IReadOnlyList&lt;ClusterMember&gt;</c>), sorted by address.</summary>
+    public sealed record GetMemberList;
+
     /// <summary>Answered with an <c>IReadOnlyList&lt;ClusterTorrent&gt;</c>.</summary>
     public sealed record ListTorrents;
 
@@ -38,6 +47,19 @@ internal sealed partial class ClusterNode
         });
         Receive<RemoveTorrent>(r =>
             Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance)));
+        Receive<SetPaused>(p =>
+        {
+            if (!_catalog.TryGetValue(p.Hash, out var c)) { Sender.Tell(false); return; }
+            var text = (c.Entry with { Paused = p.Paused }).Encode();
+            Write(ClusterKeys.Torrents, d => d.SetItem(_cluster.SelfUniqueAddress, CatalogEntry.Key(p.Hash), text), new Pending(Sender, true));
+        });
+        Receive<GetMemberList>(_ =>
+        {
+            var members = new List<ClusterMember>(_members.Count);
+            foreach (var (address, up) in _members) members.Add(new ClusterMember(address, up, !_unreachable.Contains(address)));
+            members.Sort((x, y) => string.CompareOrdinal(x.Address, y.Address));
+            Sender.Tell((IReadOnlyList<ClusterMember>)members);
+        });
         Receive<UpdateSuccess>(u => { if (u.Request is Pending p) p.ReplyTo.Tell(p.Answer); });
         Receive<UpdateTimeout>(t => { if (t.Request is Pending p) p.ReplyTo.Tell(p.Answer); }); // written locally; gossip goes on
         Receive<IUpdateFailure>(f =>
@@ -63,9 +85,9 @@ internal sealed partial class ClusterNode
             var holders = new List<ReplicaStatus>();
             foreach (var node in _members.Keys)
                 if (_progress.TryGetValue(ReplicaProgress.Key(hash, node), out var p))
-                    holders.Add(new ReplicaStatus(node, p.VerifiedPieces, p.PieceCount));
+                    holders.Add(new ReplicaStatus(node, p.VerifiedPieces, p.PieceCount) { State = p.State, DownloadRate = p.DownloadRate, UploadRate = p.UploadRate });
             holders.Sort((x, y) => string.CompareOrdinal(x.Node, y.Node));
-            list.Add(new ClusterTorrent(hash, meta.Name, meta.TotalLength, entry.Replicas, ReplicaPlacement.Place(hash, nodes, entry.Replicas), holders));
+            list.Add(new ClusterTorrent(hash, meta.Name, meta.TotalLength, entry.Replicas, ReplicaPlacement.Place(hash, nodes, entry.Replicas), holders) { IsPaused = entry.Paused });
         }
         list.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
         return list;

@@ -4,6 +4,7 @@ using Engine.Cluster.Api;
 using Engine.Core.Metainfo;
 using Engine.Host.Cli;
 using Engine.Host.Output;
+using Engine.Host.Web;
 
 namespace Engine.Host.Commands;
 
@@ -55,20 +56,37 @@ public static class NodeCommand
         public Option<Duration> Interval { get; } = Opt.Duration("--status-interval", "how often the cluster's torrents are written", TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
 
+        public Option<int?> Web { get; } = Opt.OptionalPort("--web", "also serve the web UI and REST API of the whole cluster on this port (0: a free one)");
+
+        public Option<IPAddress?> WebBind { get; } = Opt.OptionalAddress("--web-bind", "address of the web UI (default 127.0.0.1)");
+
+        public Option<string?> WebPassword { get; } = Opt.Password("--web-password");
+
         public DiscoveryOptions.Set Discovery { get; } = new();
 
         public Command Create()
         {
             var command = new Command("node", "run a node of a torrent cluster: torrents placed on R nodes by info-hash, replicas refilled from each other when a node goes")
             {
-                ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, Add, Sources, DownAfter, Interval,
+                ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, Add, Sources, DownAfter, Interval, Web, WebBind, WebPassword,
             };
             Discovery.AddTo(command);
             command.Validators.Add(r =>
             {
                 if (!Opt.Given(r.GetResult(Data))) r.AddError("--data: give the directory this node keeps its replicas in");
+                if (Opt.Given(r.GetResult(WebBind)) && !Opt.Given(r.GetResult(Web))) r.AddError("--web-bind goes with --web <port>");
             });
             return command;
+        }
+
+        /// <summary>The web UI's options, or null without <c>--web</c>; a UI beyond loopback without a password is refused.</summary>
+        public WebOptions? ReadWeb(ParseResult r, string data)
+        {
+            if (r.GetValue(Web) is not { } port) return null;
+            var bind = r.GetValue(WebBind) ?? IPAddress.Loopback;
+            var password = Opt.PasswordOf(r, WebPassword);
+            Opt.RequirePasswordBeyondLoopback(bind, password, "--web-bind", "--web-password");
+            return new WebOptions(bind, port, data) { Password = password };
         }
 
         public TorrentClusterOptions Options(ParseResult r, HostSettings settings)
@@ -95,6 +113,17 @@ public static class NodeCommand
         }
     }
 
+    /// <summary>Parses <c>node</c>'s arguments (without running it): the node's options and the web UI's (null without <c>--web</c>); a mistake throws <see cref="UsageException"/>.</summary>
+    public static (TorrentClusterOptions Node, WebOptions? Web) Parse(params string[] args)
+    {
+        var d = new Definition();
+        return CliParse.Read(d.Create(), args, (r, settings) =>
+        {
+            var options = d.Options(r, settings);
+            return (options, d.ReadWeb(r, options.DataDirectory));
+        });
+    }
+
     public static Command Create(HostConsole console, GlobalOptions global)
     {
         var d = new Definition();
@@ -105,7 +134,8 @@ public static class NodeCommand
             var options = d.Options(r, global.Read(r));
             var torrents = (r.GetValue(d.Add) ?? []).Select(ReadTorrent).ToList();
             using var stop = new StopSignal();
-            return await RunAsync(options, torrents, r.GetValue(d.Sources) ?? [], r.GetValue(d.Interval), console, stop);
+            var web = d.ReadWeb(r, options.DataDirectory);
+            return await RunAsync(options, torrents, r.GetValue(d.Sources) ?? [], r.GetValue(d.Interval), console, stop, web);
         });
         return command;
     }
@@ -121,7 +151,7 @@ public static class NodeCommand
     }
 
     public static async Task<int> RunAsync(TorrentClusterOptions options, IReadOnlyList<byte[]> add, IReadOnlyList<IPEndPoint> sources, TimeSpan every,
-        HostConsole console, StopSignal stop)
+        HostConsole console, StopSignal stop, WebOptions? web = null)
     {
         TorrentCluster node;
         try { node = TorrentCluster.Start(options); }
@@ -132,6 +162,8 @@ public static class NodeCommand
         await using (node)
         {
             console.Out.WriteLine($"node {node.Node}; peers on {node.Engine.ListenEndPoint}; data in {options.DataDirectory}; Ctrl+C leaves the cluster");
+            await using var server = web is null ? null : await WebServer.StartOrExplainAsync(node, web, "--web");
+            if (server is not null) console.Out.WriteLine($"web ui: {server.Address} (api: {server.Address}api/cluster)");
             foreach (var torrent in add)
                 console.Out.WriteLine($"added {(await node.AddAsync(torrent, options.Replicas, sources)).ToHex()}");
             do

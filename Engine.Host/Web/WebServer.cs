@@ -43,15 +43,41 @@ public sealed class WebServer : IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>
+    /// Serves the UI and the REST API of a cluster node: the page lists the cluster's torrents and shows its nodes and
+    /// every torrent's replicas; <c>/api/cluster</c> (<see cref="Cluster.ClusterApi"/>) reads and changes the cluster from
+    /// this node. The node's own engine serves the details, settings and metrics.
+    /// </summary>
+    public static Task<WebServer> StartAsync(global::Engine.Cluster.Api.TorrentCluster node, WebOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, services =>
+        {
+            services.AddSingleton(node);
+            services.AddSingleton(node.Engine);
+            services.AddSingleton<WebEngine>();
+            services.AddSingleton<IUiEffects, Cluster.ClusterEffects>();
+            Observability.WebObservability.AddTo(services);
+        }, app =>
+        {
+            Cluster.ClusterApi.Map(app);
+            Observability.WebObservability.Map(app);
+        }, cancellationToken, model => model with { Cluster = ClusterView.Empty(node.Node) });
+
+    /// <summary>
     /// <see cref="StartAsync(TorrentEngine, WebOptions, CancellationToken)"/>, with a port that cannot be bound reported as one
     /// line naming the option (<paramref name="option"/>) and the address, without Kestrel's stack trace.
     /// </summary>
-    public static async Task<WebServer> StartOrExplainAsync(TorrentEngine engine, WebOptions options, string option, CancellationToken cancellationToken = default)
+    public static Task<WebServer> StartOrExplainAsync(TorrentEngine engine, WebOptions options, string option, CancellationToken cancellationToken = default) =>
+        ExplainAsync(() => StartAsync(engine, options, cancellationToken), options, option);
+
+    /// <summary>The cluster node's <see cref="StartAsync(global::Engine.Cluster.Api.TorrentCluster, WebOptions, CancellationToken)"/>, a port that cannot be bound reported as one line.</summary>
+    public static Task<WebServer> StartOrExplainAsync(global::Engine.Cluster.Api.TorrentCluster node, WebOptions options, string option, CancellationToken cancellationToken = default) =>
+        ExplainAsync(() => StartAsync(node, options, cancellationToken), options, option);
+
+    private static async Task<WebServer> ExplainAsync(Func<Task<WebServer>> start, WebOptions options, string option)
     {
         var where = $"{(options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind)}:{options.Port}";
         try
         {
-            return await StartAsync(engine, options, cancellationToken).ConfigureAwait(false);
+            return await start().ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -66,7 +92,7 @@ public sealed class WebServer : IAsyncDisposable
 
     /// <summary>Starts listening; the engine services are registered by <paramref name="addEngine"/>.</summary>
     internal static async Task<WebServer> StartAsync(WebOptions options, Action<IServiceCollection> addEngine,
-        Action<WebApplication>? mapApi = null, CancellationToken cancellationToken = default)
+        Action<WebApplication>? mapApi = null, CancellationToken cancellationToken = default, Func<Model, Model>? initial = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -90,7 +116,7 @@ public sealed class WebServer : IAsyncDisposable
         addEngine(builder.Services);
         builder.Services.AddScoped(sp => new UiRuntime(
             sp.GetRequiredService<IUiEffects>(),
-            Model.Initial(sp.GetService<WebEngine>()?.DefaultSaveDirectory ?? options.DataDirectory),
+            (initial ?? (m => m))(Model.Initial(sp.GetService<WebEngine>()?.DefaultSaveDirectory ?? options.DataDirectory)),
             sp.GetRequiredService<ILogger<UiRuntime>>(),
             options.Tick));
         // A closed tab's circuit (and its 1 s poll) is kept for a reconnect for 30 s instead of the default 3 minutes.

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Engine.Core.Cluster;
 using Engine.Host.Output;
 using Engine.Tests.Interop;
@@ -11,7 +13,7 @@ namespace Engine.Tests.Host;
 /// <summary>
 /// <c>node</c> as three real processes on 127.0.0.1: a torrent added on one node gets two byte-exact replicas from a
 /// libtorrent seeder outside the cluster; after <c>kill -9</c> of one replica's node the third node holds a byte-exact copy,
-/// filled from the survivor alone.
+/// filled from the survivor alone, and the survivor's web API (<c>--web</c>) shows the move.
 /// </summary>
 public sealed class NodeCommandTests : IDisposable
 {
@@ -45,7 +47,7 @@ public sealed class NodeCommandTests : IDisposable
             for (var i = 0; i < 3; i++)
             {
                 string[] args = ["node", "--cluster-port", ports[i].ToString(), "--data", _dir.Sub("node-" + i), "--port", "0",
-                    "--no-dht", "--no-lsd", "--down-after", "3s", "--status-interval", "1s", "--min-members", "3"];
+                    "--no-dht", "--no-lsd", "--down-after", "3s", "--status-interval", "1s", "--min-members", "3", "--web", "0"];
                 if (leecher) args = [.. args, "--config", SlowUploadConfig()];
                 if (i > 0) args = [.. args, "--cluster-seed", "127.0.0.1:" + ports[0]];
                 else args = [.. args, "--add", torrent.TorrentPath, "--peer", "127.0.0.1:" + seeder.Port];
@@ -75,9 +77,9 @@ public sealed class NodeCommandTests : IDisposable
             await nodes[killed].Process.SignalAsync(9);
             var leechedAtKill = leech?.Progress;
             await WaitIdenticalAsync(torrent, [third], "a new replica on the third node after kill -9");
-            clock.Stop();
+            var replicated = clock.Elapsed;
             var mib = torrent.TotalLength / (1024.0 * 1024);
-            _output.WriteLine($"kill -9: new replica byte-exact after {clock.Elapsed.TotalSeconds:F2} s for {mib:F0} MiB{(leecher ? " (nodes uploading at 512 KiB/s, a leecher too)" : "")}");
+            _output.WriteLine($"kill -9: new replica byte-exact after {replicated.TotalSeconds:F2} s for {mib:F0} MiB{(leecher ? " (nodes uploading at 512 KiB/s, a leecher too)" : "")}");
             if (leech is not null)
             {
                 Assert.True(leechedAtKill < 1, "the leecher had completed before the kill: the test proves nothing");
@@ -87,6 +89,11 @@ public sealed class NodeCommandTests : IDisposable
                 await leech.DisposeAsync();
             }
 
+            // The survivor's web API shows the move: the torrent's replicas on the survivor and the third node, both complete,
+            // and the killed node downed (gone from the members).
+            await WaitForWebMoveAsync(nodes[survivor], torrent.InfoHash.ToHex(), addresses[survivor], addresses[third], addresses[killed]);
+            _output.WriteLine($"kill -9: the survivor's /api/cluster showed the move {clock.Elapsed.TotalSeconds:F2} s after the kill (new replica complete, killed node downed)");
+
             // The survivor's status shows the move: its own replica and the third node's, both complete.
             var thirdShort = NodeLines.Short(addresses[third]);
             await ClusterWait(() => nodes[survivor].Lines.Skip(seen).Any(l => l.Contains("2/2 complete", StringComparison.Ordinal)
@@ -95,6 +102,26 @@ public sealed class NodeCommandTests : IDisposable
         finally
         {
             foreach (var node in nodes) await node.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitForWebMoveAsync(HostProcess survivor, string hash, string self, string third, string killed)
+    {
+        var line = await survivor.WaitForLineAsync("web ui: ", Bound);
+        using var http = new HttpClient { BaseAddress = new Uri(line.Split("web ui: ")[1].Split(' ')[0]), Timeout = TimeSpan.FromSeconds(10) };
+        JsonElement last = default;
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            last = await http.GetFromJsonAsync<JsonElement>("api/cluster");
+            var torrent = last.GetProperty("torrents").EnumerateArray().SingleOrDefault(t => t.GetProperty("hash").GetString() == hash);
+            var holders = torrent.ValueKind == JsonValueKind.Object
+                ? torrent.GetProperty("holders").EnumerateArray().Where(h => h.GetProperty("progress").GetDouble() >= 1).Select(h => h.GetProperty("node").GetString()).ToList()
+                : [];
+            var members = last.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("address").GetString()).ToList();
+            if (holders.Order().SequenceEqual(new[] { self, third }.Order()) && !members.Contains(killed)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the survivor's /api/cluster did not show the move within {Bound.TotalSeconds:0} s: {last}");
+            await Task.Delay(200);
         }
     }
 

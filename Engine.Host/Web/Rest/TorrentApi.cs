@@ -173,7 +173,7 @@ public static class TorrentApi
     /// Refuses a state-changing request that a browser sent from another site (its Origin is not this server):
     /// a form POST from any web page would otherwise reach an API on 127.0.0.1 without a CORS preflight.
     /// </summary>
-    private static async ValueTask<object?> SameOriginFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> SameOriginFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)

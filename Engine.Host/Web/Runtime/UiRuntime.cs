@@ -101,7 +101,7 @@ public sealed class UiRuntime : IAsyncDisposable
             case Cmd.BatchCmd batch:
                 foreach (var c in batch.Cmds) Execute(c);
                 return;
-            case Cmd.LoadTorrents or Cmd.LoadDetails:
+            case Cmd.LoadTorrents or Cmd.LoadDetails or Cmd.LoadCluster:
                 // A poll still running when the next tick asks again is not started twice.
                 lock (_gate)
                     if (!_loading.Add(cmd)) return;

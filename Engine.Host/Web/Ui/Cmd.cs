@@ -46,6 +46,9 @@ public abstract record Cmd
     /// <summary>Read every torrent's status → <see cref="Msg.TorrentsLoaded"/> or <see cref="Msg.TorrentsLoadFailed"/>.</summary>
     public sealed record LoadTorrents : Cmd;
 
+    /// <summary>Read the cluster's members and torrents (a cluster node only) → <see cref="Msg.ClusterLoaded"/> or <see cref="Msg.ClusterLoadFailed"/>.</summary>
+    public sealed record LoadCluster : Cmd;
+
     /// <summary>Read files, peers, trackers and pieces → <see cref="Msg.DetailsLoaded"/> or <see cref="Msg.DetailsLoadFailed"/>.</summary>
     public sealed record LoadDetails(string Hash) : Cmd;
 

@@ -59,6 +59,12 @@ public sealed record Model(
     /// <summary>The selected torrent's limits as typed, when its details are open.</summary>
     public LimitsForm? Limits { get; init; }
 
+    /// <summary>The cluster (nodes, each torrent's replicas) when the host runs as a cluster node; null for a single engine.</summary>
+    public ClusterView? Cluster { get; init; }
+
+    /// <summary>Why the last cluster poll failed (null when it worked).</summary>
+    public string? ClusterError { get; init; }
+
     /// <summary>Total rates of the last <see cref="HistoryLength"/> polls, oldest first.</summary>
     public ImmutableList<RateSample> History { get; init; } = [];
 

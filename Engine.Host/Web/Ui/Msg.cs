@@ -39,6 +39,11 @@ public abstract record Msg
 
     public sealed record TorrentsLoadFailed(string Error) : Msg;
 
+    /// <summary>The cluster's members and torrents, read on a cluster node.</summary>
+    public sealed record ClusterLoaded(ClusterView Cluster) : Msg;
+
+    public sealed record ClusterLoadFailed(string Error) : Msg;
+
     public sealed record DetailsLoaded(TorrentDetails Details) : Msg;
 
     public sealed record DetailsLoadFailed(string Hash, string Error) : Msg;

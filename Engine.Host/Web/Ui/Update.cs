@@ -15,6 +15,8 @@ public static class Update
         Msg.Tick => (AgeNotices(model), Poll(model)),
         Msg.TorrentsLoaded m => (OnTorrents(model, m.Torrents) with { DhtNodes = m.DhtNodes }, Cmd.None),
         Msg.TorrentsLoadFailed m => (model with { LoadError = m.Error }, Cmd.None),
+        Msg.ClusterLoaded m => (model.Cluster is null ? model : model with { Cluster = m.Cluster, ClusterError = null }, Cmd.None),
+        Msg.ClusterLoadFailed m => (model.Cluster is null ? model : model with { ClusterError = m.Error }, Cmd.None),
         Msg.DetailsLoaded m => (m.Details.Hash == model.Selected ? OnDetails(model, m.Details) : model, Cmd.None),
         Msg.DetailsLoadFailed m => (m.Hash == model.Selected ? model with { Details = null } : model, Cmd.None),
         Msg.TorrentAdded m => OnAdded(model, m),
@@ -152,8 +154,11 @@ public static class Update
         return (model with { Pending = model.Pending.Add(l.Hash) }, new Cmd.SetTorrentLimits(l.Hash, up, down));
     }
 
-    private static Cmd Poll(Model model) =>
-        model.Selected is { } hash ? Cmd.Batch(new Cmd.LoadTorrents(), new Cmd.LoadDetails(hash)) : new Cmd.LoadTorrents();
+    // A cluster node also reads the cluster (its members, every torrent's replicas) each tick.
+    private static Cmd Poll(Model model) => Cmd.Batch(
+        new Cmd.LoadTorrents(),
+        model.Selected is { } hash ? new Cmd.LoadDetails(hash) : Cmd.None,
+        model.Cluster is null ? Cmd.None : new Cmd.LoadCluster());
 
     private static Model AgeNotices(Model model)
     {

@@ -26,9 +26,25 @@ public sealed class CatalogEntryTests
         Assert.Empty(back.Sources);
     }
 
+    [Fact]
+    public void A_paused_entry_reads_back_paused_and_an_older_v1_entry_reads_as_running()
+    {
+        var paused = CatalogEntry.TryDecode((new CatalogEntry([1, 2], 2, []) { Paused = true }).Encode(), out _);
+        Assert.NotNull(paused);
+        Assert.True(paused.Paused);
+        var v1 = CatalogEntry.TryDecode("v1;2;127.0.0.1:6881;AQI=", out var error);
+        Assert.Null(error);
+        Assert.NotNull(v1);
+        Assert.False(v1.Paused);
+        Assert.Equal([1, 2], v1.Torrent);
+        Assert.Equal([IPEndPoint.Parse("127.0.0.1:6881")], v1.Sources);
+    }
+
     [Theory]
-    [InlineData("", "not a v1 catalog entry")]
-    [InlineData("v2;2;;AAAA", "not a v1 catalog entry")]
+    [InlineData("", "not a v1 or v2 catalog entry")]
+    [InlineData("v3;2;;;AAAA", "not a v1 or v2 catalog entry")]
+    [InlineData("v2;2;;AAAA", "not a v1 or v2 catalog entry")]
+    [InlineData("v2;2;;stopped;AAAA", "bad flags 'stopped'")]
     [InlineData("v1;0;;AAAA", "bad replica count '0'")]
     [InlineData("v1;-1;;AAAA", "bad replica count '-1'")]
     [InlineData("v1;2;nowhere;AAAA", "bad source 'nowhere'")]
@@ -52,6 +68,16 @@ public sealed class CatalogEntryTests
         Assert.Equal(new ReplicaProgress(7, 9), p);
     }
 
+    [Fact]
+    public void Progress_carries_the_replicas_state_and_rates_and_the_older_form_still_reads()
+    {
+        var sent = new ReplicaProgress(3, 9) { State = Engine.Events.TorrentState.Paused, DownloadRate = 1234, UploadRate = 56 };
+        Assert.True(ReplicaProgress.TryDecode(sent.Encode(), out var back));
+        Assert.Equal(sent, back);
+        Assert.True(ReplicaProgress.TryDecode("9/9", out var old));
+        Assert.Equal(Engine.Events.TorrentState.Seeding, old.State);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("7")]
@@ -59,5 +85,9 @@ public sealed class CatalogEntryTests
     [InlineData("10/9")]
     [InlineData("-1/9")]
     [InlineData("a/b")]
+    [InlineData("1/9/Sleeping/0/0")]
+    [InlineData("1/9/3/0/0")]
+    [InlineData("1/9/Paused/-5/0")]
+    [InlineData("1/9/Paused/0")]
     public void Malformed_progress_is_refused(string text) => Assert.False(ReplicaProgress.TryDecode(text, out _));
 }

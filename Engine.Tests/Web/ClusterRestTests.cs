@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Engine.Api;
+using Engine.Cluster.Api;
+using Engine.Core.Cluster;
+using Engine.Events;
+using Engine.Host.Web;
+using Engine.Tests.Api;
+using Engine.Tests.Cluster.Api;
+using Engine.Tests.Interop;
+
+namespace Engine.Tests.Web;
+
+/// <summary>
+/// Three cluster nodes in one process on 127.0.0.1, each with its web server: a torrent added over REST on one node is
+/// listed by another with its replicas reaching 100 %, a pause from the third reaches the replicas' engines, a removal
+/// from any node removes it everywhere.
+/// </summary>
+public sealed class ClusterRestTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly TempDir _dir = new("cluster-rest");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Add_on_one_node_list_on_another_pause_from_a_third_and_remove_everywhere()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "rest-data", 1L * 1024 * 1024, fileCount: 2, pieceLength: 64 * 1024);
+        await using var seeder = ApiTestEngines.Create(_dir.Sub("seeder-state"));
+        var seeding = await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding);
+
+        await using var cluster = new ClusterTestNodes(_dir);
+        await cluster.StartAsync(3, Bound);
+        var servers = new List<WebServer>();
+        try
+        {
+            foreach (var node in cluster.Nodes) servers.Add(await WebServer.StartAsync(node, new WebOptions(IPAddress.Loopback, 0, _dir.Sub("web"))));
+            var (a, b, c) = (Http(servers[0]), Http(servers[1]), Http(servers[2]));
+            var page = await c.GetStringAsync("/");
+            Assert.Contains("id=\"cluster\"", page);
+
+            // Add on A (an upload with the seeder as the peer), list on C: two replicas, both at 100 %.
+            using var form = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(File.ReadAllBytes(torrent.TorrentPath)), "torrent", "rest-data.torrent" },
+                { new StringContent(seeder.ListenEndPoint!.ToString()), "peer" },
+                { new StringContent("2"), "replicas" },
+            };
+            var added = await a.PostAsync("/api/cluster/torrents", form);
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            var hash = torrent.InfoHash.ToHex();
+            Assert.Equal(hash, (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hash").GetString());
+            var placed = ReplicaPlacement.Place(torrent.InfoHash, cluster.Nodes.Select(n => n.Node).ToList(), 2);
+            await WaitForTorrentAsync(c, hash, t => Holders(t).Count(h => h.GetProperty("progress").GetDouble() >= 1) == 2, "two complete replicas listed on C");
+            var listed = await TorrentAsync(c, hash);
+            Assert.Equal(placed.Order(StringComparer.Ordinal), Holders(listed).Select(h => h.GetProperty("node").GetString()!).Order(StringComparer.Ordinal));
+            var nodes = (await c.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("nodes").EnumerateArray().ToList();
+            Assert.Equal(3, nodes.Count(n => n.GetProperty("status").GetString() == "up"));
+            Assert.Single(nodes, n => n.GetProperty("isSelf").GetBoolean());
+
+            // Pause from B: the replicas' engines pause, and C lists them paused; resume brings them back to seeding.
+            Assert.Equal(HttpStatusCode.NoContent, (await b.PostAsync($"/api/cluster/torrents/{hash}/pause", null)).StatusCode);
+            var owners = cluster.Nodes.Where(n => placed.Contains(n.Node)).ToList();
+            await ClusterTestNodes.WaitAsync(async () => (await Task.WhenAll(owners.Select(o => o.Engine.Find(torrent.InfoHash)!.GetStatusAsync())))
+                .All(s => s.State == TorrentState.Paused), Bound, "both replicas paused on their nodes");
+            await WaitForTorrentAsync(c, hash, t => t.GetProperty("isPaused").GetBoolean()
+                && Holders(t).All(h => h.GetProperty("state").GetString() == "Paused"), "C listing both replicas paused");
+            Assert.Equal(HttpStatusCode.NoContent, (await a.PostAsync($"/api/cluster/torrents/{hash}/resume", null)).StatusCode);
+            await WaitForTorrentAsync(b, hash, t => !t.GetProperty("isPaused").GetBoolean()
+                && Holders(t).Count(h => h.GetProperty("state").GetString() == "Seeding") == 2, "B listing both replicas seeding again");
+
+            // Bad and unknown hashes are refused with a problem document.
+            Assert.Equal(HttpStatusCode.BadRequest, (await b.PostAsync("/api/cluster/torrents/xyz/pause", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await b.DeleteAsync("/api/cluster/torrents/" + new string('0', 40))).StatusCode);
+
+            // Remove from C: gone from every node's list and engine, the replicas' data deleted.
+            Assert.Equal(HttpStatusCode.NoContent, (await c.DeleteAsync($"/api/cluster/torrents/{hash}")).StatusCode);
+            await ClusterTestNodes.WaitAsync(async () =>
+            {
+                foreach (var http in new[] { a, b, c })
+                    if ((await http.GetFromJsonAsync<JsonElement>("/api/cluster/torrents")).GetArrayLength() != 0) return false;
+                return cluster.Nodes.All(n => n.Engine.Find(torrent.InfoHash) is null)
+                    && cluster.Nodes.All(n => !Directory.Exists(Path.Combine(cluster.DataOf(n), "torrents", hash)));
+            }, Bound, "the torrent gone from every node");
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_upload_is_refused_and_a_magnet_link_joins_the_catalog_with_the_fetched_metadata()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "magnet-data", 256 * 1024, fileCount: 2, pieceLength: 32 * 1024);
+        await using var seeder = ApiTestEngines.Create(_dir.Sub("seeder-state"));
+        await (await seeder.AddAsync(torrent.TorrentPath, _dir.Sub("seed"))).WaitForStateAsync(TorrentState.Seeding);
+        await using var cluster = new ClusterTestNodes(_dir);
+        await cluster.StartAsync(1, Bound);
+        await using var server = await WebServer.StartAsync(cluster.Nodes[0], new WebOptions(IPAddress.Loopback, 0, _dir.Sub("web")));
+        var http = Http(server);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("not a torrent"u8.ToArray()), "torrent", "x.torrent" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/cluster/torrents", form)).StatusCode);
+        var notMagnet = await http.PostAsJsonAsync("/api/cluster/torrents", new { magnet = "http://example.org/x" });
+        Assert.Equal(HttpStatusCode.BadRequest, notMagnet.StatusCode);
+        Assert.Empty(await cluster.Nodes[0].ListAsync());
+
+        var hash = torrent.InfoHash.ToHex();
+        var added = await http.PostAsJsonAsync("/api/cluster/torrents", new { magnet = $"magnet:?xt=urn:btih:{hash}", peer = seeder.ListenEndPoint!.ToString() });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var listed = (await cluster.Nodes[0].ListAsync()).Single();
+        Assert.Equal(("magnet-data", torrent.TotalLength), (listed.Name, listed.TotalBytes));
+        Assert.False(Directory.Exists(Path.Combine(cluster.DataOf(cluster.Nodes[0]), "metadata", hash)), "the metadata's scratch directory is left");
+        await WaitForTorrentAsync(http, hash, t => Holders(t).Any(h => h.GetProperty("progress").GetDouble() >= 1), "the magnet's torrent complete on the node");
+    }
+
+    private static HttpClient Http(WebServer server) => new() { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+    private static IEnumerable<JsonElement> Holders(JsonElement torrent) => torrent.GetProperty("holders").EnumerateArray();
+
+    private static async Task<JsonElement> TorrentAsync(HttpClient http, string hash) =>
+        await http.GetFromJsonAsync<JsonElement>($"/api/cluster/torrents/{hash}");
+
+    private static async Task WaitForTorrentAsync(HttpClient http, string hash, Func<JsonElement, bool> done, string what)
+    {
+        JsonElement? last = null;
+        try
+        {
+            await ClusterTestNodes.WaitAsync(async () =>
+            {
+                var response = await http.GetAsync($"/api/cluster/torrents/{hash}");
+                if (!response.IsSuccessStatusCode) return false;
+                last = await response.Content.ReadFromJsonAsync<JsonElement>();
+                return done(last.Value);
+            }, Bound, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen: {last}", e);
+        }
+    }
+}

@@ -15,6 +15,7 @@ internal sealed class MerklePieces
     private readonly MerkleFile[] _files;
     private readonly int[] _firstPiece;
     private readonly ReadOnlyMemory<byte>[] _layers;
+    private readonly LayerTree?[] _trees; // built on the first hash request for the file, then shared
 
     /// <param name="files">The torrent's files in order; empty ones are skipped.</param>
     /// <param name="pieceLength">A power of two, at least 16 KiB.</param>
@@ -30,6 +31,7 @@ internal sealed class MerklePieces
         _files = [.. withData];
         _firstPiece = new int[_files.Length];
         _layers = new ReadOnlyMemory<byte>[_files.Length];
+        _trees = new LayerTree?[_files.Length];
         long next = 0;
         for (var i = 0; i < _files.Length; i++)
         {
@@ -106,6 +108,16 @@ internal sealed class MerklePieces
 
     /// <summary>The known piece layer of <paramref name="file"/> (empty when unknown or when the file has none).</summary>
     public ReadOnlyMemory<byte> Layer(int file) => _layers[file];
+
+    /// <summary>The tree from the file's piece layer up to its root; null when the layer is not known (or the file has none). Thread-safe.</summary>
+    public LayerTree? Tree(int file)
+    {
+        if (_trees[file] is { } built) return built;
+        var layer = _layers[file];
+        if (layer.IsEmpty) return null;
+        var tree = new LayerTree(layer.Span, PieceLength);
+        return Interlocked.CompareExchange(ref _trees[file], tree, null) ?? tree;
+    }
 
     /// <summary>
     /// Takes <paramref name="layer"/> as the piece layer of <paramref name="file"/> when it holds one hash per piece

@@ -72,6 +72,29 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    /// <summary>
+    /// libtorrent asks us for the layers (hash requests, which we answer from ours); it could also check whole files
+    /// against their roots once every block is in, so this proves the connection survives them, not the answers —
+    /// <c>LibtorrentHashInteropTests</c> checks those byte for byte against libtorrent's own.
+    /// </summary>
+    public async Task A_libtorrent_leecher_without_the_piece_layers_completes_from_us()
+    {
+        var torrent = V2Only("layers");
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        var bytes = File.ReadAllBytes(torrent.TorrentPath);
+        var layers = bytes.AsSpan().IndexOf("12:piece layers"u8);
+        Assert.True(layers > 0, "libtorrent wrote no piece layers");
+        var stripped = torrent with { TorrentPath = Path.Combine(_dir.FullPath, "layers-stripped.torrent") };
+        File.WriteAllBytes(stripped.TorrentPath, [.. bytes[..layers], (byte)'e']);        // 'piece layers' is the last key
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(stripped, _dir.Sub("down"),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
+        await libtorrent.WaitForCompletionAsync(Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
     public async Task A_v2_only_seed_whose_data_was_altered_is_not_seeding()
     {
         var torrent = V2Only("altered");

@@ -59,6 +59,21 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Encrypted_both_ways_the_v2_only_swarm_is_met_on_the_truncated_hash()
+    {
+        // MSE keys and obfuscates with the info-hash: libtorrent uses the same truncated v2 hash there as in the handshake.
+        var torrent = V2Only("mse");
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Encryption = "forced" });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = EncryptionMode.Required });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
     public async Task A_libtorrent_leecher_downloads_a_v2_only_torrent_from_us()
     {
         var torrent = V2Only("to-lt");

@@ -6,15 +6,15 @@ namespace Engine.Core.Merkle;
 /// of one file only (the rest of its last piece is padding, which is not hashed). A piece of a file longer than
 /// one piece is checked against its entry of the file's piece layer (the root over the piece's 16 KiB leaves,
 /// zero leaves past the end of the file); a file no longer than one piece is one piece checked against its
-/// pieces root. Layers can be learnt later (<see cref="TrySetLayer"/>: checked against the root first); a piece
-/// whose layer is unknown cannot be checked yet. Not thread-safe for <see cref="TrySetLayer"/>; the checks may run
-/// on any thread once the layers are set.
+/// pieces root. Layers can be learnt later (<see cref="TrySetLayer"/>: checked against the root first, e.g. assembled
+/// from peers' answers by <see cref="LayerAssembly"/>); a piece whose layer is unknown cannot be checked yet. A layer
+/// is set once, as a whole: the checks may run on any thread meanwhile.
 /// </summary>
 internal sealed class MerklePieces
 {
     private readonly MerkleFile[] _files;
     private readonly int[] _firstPiece;
-    private readonly ReadOnlyMemory<byte>[] _layers;
+    private readonly byte[]?[] _layers;  // a reference each: set once, read from any thread
     private readonly LayerTree?[] _trees; // built on the first hash request for the file, then shared
 
     /// <param name="files">The torrent's files in order; empty ones are skipped.</param>
@@ -30,7 +30,7 @@ internal sealed class MerklePieces
             if (f.Length > 0) withData.Add(f);
         _files = [.. withData];
         _firstPiece = new int[_files.Length];
-        _layers = new ReadOnlyMemory<byte>[_files.Length];
+        _layers = new byte[]?[_files.Length];
         _trees = new LayerTree?[_files.Length];
         long next = 0;
         for (var i = 0; i < _files.Length; i++)
@@ -56,7 +56,7 @@ internal sealed class MerklePieces
         {
             var missing = 0;
             for (var i = 0; i < _files.Length; i++)
-                if (NeedsLayer(i) && _layers[i].IsEmpty) missing++;
+                if (NeedsLayer(i) && Volatile.Read(ref _layers[i]) is null) missing++;
             return missing;
         }
     }
@@ -65,7 +65,7 @@ internal sealed class MerklePieces
     public int PiecesInFile(int file) => (int)PiecesOf(_files[file].Length);
 
     /// <summary>The file's length, pieces root and known layer.</summary>
-    public MerkleFile File(int file) => _files[file] with { Layer = _layers[file] };
+    public MerkleFile File(int file) => _files[file] with { Layer = Layer(file) };
 
     /// <summary>The file with data whose pieces root is <paramref name="root"/>, or -1.</summary>
     public int FindFile(ReadOnlySpan<byte> root)
@@ -103,19 +103,22 @@ internal sealed class MerklePieces
     public bool HasHash(int piece)
     {
         var (file, _) = Locate(piece);
-        return !NeedsLayer(file) || !_layers[file].IsEmpty;
+        return !NeedsLayer(file) || Volatile.Read(ref _layers[file]) is not null;
     }
 
     /// <summary>The known piece layer of <paramref name="file"/> (empty when unknown or when the file has none).</summary>
-    public ReadOnlyMemory<byte> Layer(int file) => _layers[file];
+    public ReadOnlyMemory<byte> Layer(int file) => Volatile.Read(ref _layers[file]) ?? ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>True when <paramref name="file"/> is longer than one piece, so its pieces are checked against a layer.</summary>
+    public bool NeedsLayer(int file) => _files[file].Length > PieceLength;
 
     /// <summary>The tree from the file's piece layer up to its root; null when the layer is not known (or the file has none). Thread-safe.</summary>
     public LayerTree? Tree(int file)
     {
         if (_trees[file] is { } built) return built;
-        var layer = _layers[file];
-        if (layer.IsEmpty) return null;
-        var tree = new LayerTree(layer.Span, PieceLength);
+        var layer = Volatile.Read(ref _layers[file]);
+        if (layer is null) return null;
+        var tree = new LayerTree(layer, PieceLength);
         return Interlocked.CompareExchange(ref _trees[file], tree, null) ?? tree;
     }
 
@@ -128,7 +131,7 @@ internal sealed class MerklePieces
         if ((uint)file >= (uint)_files.Length || !NeedsLayer(file)) return false;
         if (layer.Length != PiecesInFile(file) * MerkleTree.HashLength) return false;
         if (!MerkleTree.FromPieceLayer(layer, PieceLength).AsSpan().SequenceEqual(_files[file].PiecesRoot.Span)) return false;
-        _layers[file] = layer.ToArray();
+        Volatile.Write(ref _layers[file], layer.ToArray());
         return true;
     }
 
@@ -143,8 +146,8 @@ internal sealed class MerklePieces
         if (leaves.Length != MerkleTree.Blocks(DataLength(piece)) * MerkleTree.HashLength) return false;
         ReadOnlySpan<byte> expected;
         if (!NeedsLayer(file)) expected = _files[file].PiecesRoot.Span;
-        else if (_layers[file].IsEmpty) return false;
-        else expected = _layers[file].Span.Slice(index * MerkleTree.HashLength, MerkleTree.HashLength);
+        else if (Volatile.Read(ref _layers[file]) is not { } layer) return false;
+        else expected = layer.AsSpan(index * MerkleTree.HashLength, MerkleTree.HashLength);
         Span<byte> root = stackalloc byte[MerkleTree.HashLength];
         MerkleTree.Root(leaves, MerkleTree.PieceWidth(length, PieceLength), MerkleTree.ZeroLeaf, root);
         return root.SequenceEqual(expected);
@@ -158,8 +161,6 @@ internal sealed class MerklePieces
         MerkleTree.HashLeaves(data, leaves);
         return VerifyLeaves(piece, leaves);
     }
-
-    private bool NeedsLayer(int file) => _files[file].Length > PieceLength;
 
     private long PiecesOf(long length) => (length + PieceLength - 1) / PieceLength;
 }

@@ -61,6 +61,7 @@ public class LibtorrentHashInteropTests(ITestOutputHelper log)
             answers.AddRange(messages.Where(m => m is Hashes or HashReject));
         }
         log.WriteLine(string.Join("\n", answers));
+        await AssembleTheLayerFromLibtorrent(stream, decoder, pieces, ct);
         foreach (var range in ranges)
         {
             var theirsFor = answers.Single(m => m is Hashes h && h.Range.Equals(range) || m is HashReject r && r.Range.Equals(range));
@@ -68,5 +69,32 @@ public class LibtorrentHashInteropTests(ITestOutputHelper log)
             if (theirsFor is HashReject) Assert.Null(ours);
             else Assert.Equal(ours, ((Hashes)theirsFor).Data);
         }
+    }
+
+    /// <summary>The layer asked for as a leecher without it would (<see cref="LayerAssembly"/>), from libtorrent's answers.</summary>
+    private static async Task AssembleTheLayerFromLibtorrent(NetworkStream stream, FrameDecoder decoder, MerklePieces known, CancellationToken ct)
+    {
+        var unknown = new MerklePieces([known.File(0) with { Layer = ReadOnlyMemory<byte>.Empty }], known.PieceLength);
+        var assembly = new LayerAssembly(unknown);
+        var requests = assembly.Requests();
+        Assert.NotEmpty(requests);
+        foreach (var range in requests) await stream.WriteAsync(MessageWriter.Encode(new HashRequest(range)), ct);
+        var buffer = new byte[65536];
+        for (var answered = 0; answered < requests.Count;)
+        {
+            var n = await stream.ReadAsync(buffer, ct);
+            Assert.True(n > 0, "libtorrent closed the connection");
+            var messages = new List<PeerMessage>();
+            Assert.Null(decoder.Feed(buffer.AsSpan(0, n), messages));
+            foreach (var m in messages)
+            {
+                if (m is HashReject reject) Assert.Fail($"libtorrent rejected {reject.Range}");
+                if (m is not Hashes hashes) continue;
+                Assert.True(assembly.Add(hashes.Range, hashes.Data), $"libtorrent's answer to {hashes.Range} was refused");
+                answered++;
+            }
+        }
+        Assert.Equal(0, unknown.MissingLayers);
+        Assert.Equal(known.Layer(0).ToArray(), unknown.Layer(0).ToArray());
     }
 }

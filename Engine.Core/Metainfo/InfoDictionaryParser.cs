@@ -1,4 +1,5 @@
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 
 namespace Engine.Core.Metainfo;
 
@@ -12,7 +13,8 @@ internal sealed record ParsedInfo(
     bool IsMultiFile,
     bool IsPrivate,
     bool IsHybrid,
-    bool IsV2Only = false);
+    bool IsV2Only = false,
+    MerklePieces? Merkle = null);
 
 /// <summary>Validates a v1, hybrid or v2-only info dictionary. Every problem is a <see cref="MetainfoException"/>.</summary>
 internal static class InfoDictionaryParser

@@ -1,4 +1,5 @@
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 
 namespace Engine.Core.Metainfo;
 
@@ -20,11 +21,27 @@ internal static class PieceLayersValidator
             var file = Owner(files, key.Bytes.Span, pieceLength)
                        ?? throw new MetainfoException($"{label}: a 'piece layers' entry belongs to no file longer than one piece");
             var pieces = (file.Length + pieceLength - 1) / pieceLength;
-            if (value is not BString layer || layer.Bytes.Length != pieces * MerkleRoot.HashLength)
+            if (value is not BString layer || layer.Bytes.Length != pieces * MerkleTree.HashLength)
                 throw new MetainfoException($"{label}: a 'piece layers' entry does not hold {pieces} 32-byte hash(es)");
-            if (!MerkleRoot.FromPieceLayer(layer.Bytes.Span, pieceLength).AsSpan().SequenceEqual(file.PiecesRoot.Span))
+            if (!MerkleTree.FromPieceLayer(layer.Bytes.Span, pieceLength).AsSpan().SequenceEqual(file.PiecesRoot.Span))
                 throw new MetainfoException($"{label}: a 'piece layers' entry does not hash to its file's 'pieces root'");
         }
+    }
+
+    /// <summary>The files as the merkle checks see them, each longer than a piece with its layer when the (checked) dictionary has one.</summary>
+    public static List<MerkleFile> Files(BValue? layers, IReadOnlyList<V2FileEntry> files, int pieceLength)
+    {
+        var dict = layers as BDictionary;
+        var result = new List<MerkleFile>(files.Count);
+        foreach (var f in files)
+        {
+            var layer = ReadOnlyMemory<byte>.Empty;
+            if (dict is not null && f.Length > pieceLength)
+                foreach (var (key, value) in dict.Entries)
+                    if (key.Bytes.Span.SequenceEqual(f.PiecesRoot.Span) && value is BString s) { layer = s.Bytes; break; }
+            result.Add(new MerkleFile(f.Length, f.PiecesRoot, layer));
+        }
+        return result;
     }
 
     private static V2FileEntry? Owner(IReadOnlyList<V2FileEntry> files, ReadOnlySpan<byte> root, int pieceLength)

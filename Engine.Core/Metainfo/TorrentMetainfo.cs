@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 using Engine.Core.Primitives;
 
 namespace Engine.Core.Metainfo;
 
 /// <summary>
 /// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (downloaded through its v1 part) or v2-only
-/// (parsed and validated; the engine does not download those yet). Immutable. Build one with
+/// (its pieces checked by SHA-256 merkle trees). Immutable. Build one with
 /// <see cref="Parse"/> (or <c>TorrentMetainfo.Load(path)</c>, in Engine: Engine.Core reads no files); anything the engine refuses is a <see cref="MetainfoException"/>.
 /// </summary>
 public sealed class TorrentMetainfo
@@ -31,7 +32,7 @@ public sealed class TorrentMetainfo
     /// <summary>True when the torrent has a v2 part (hybrid or v2-only).</summary>
     public bool HasV2 => !InfoHashV2.IsEmpty;
 
-    /// <summary>A BEP 52 torrent with no v1 part: parsed and validated, but not downloadable yet (no v1 piece hashes).</summary>
+    /// <summary>A BEP 52 torrent with no v1 part: its pieces are aligned to files and checked by SHA-256 merkle trees (no v1 piece hashes).</summary>
     public bool IsV2Only { get; private init; }
     public int PieceLength { get; private init; }
     public int PieceCount => Layout.PieceCount;
@@ -40,6 +41,9 @@ public sealed class TorrentMetainfo
     /// <summary>The concatenated 20-byte SHA-1 hashes of the pieces (empty for a v2-only torrent).</summary>
     public ReadOnlyMemory<byte> PieceHashes { get; private init; }
     internal TorrentLayout Layout { get; private init; } = null!;
+
+    /// <summary>A v2-only torrent's pieces and the merkle hashes they are checked against (null otherwise).</summary>
+    internal MerklePieces? Merkle { get; private init; }
     public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
     public bool IsMultiFile { get; private init; }
 
@@ -109,6 +113,7 @@ public sealed class TorrentMetainfo
             InfoHash = infoHash,
             InfoHashV2 = v2,
             IsV2Only = parsed.IsV2Only,
+            Merkle = parsed.Merkle,
             PieceLength = parsed.PieceLength,
             TotalLength = parsed.TotalLength,
             PieceHashes = parsed.PieceHashes,

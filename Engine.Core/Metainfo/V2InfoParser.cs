@@ -1,4 +1,5 @@
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 
 namespace Engine.Core.Metainfo;
 
@@ -51,13 +52,14 @@ internal static class V2InfoParser
             ? [new TorrentFile([name], offset, 0, tree[0].Attributes & ~FileAttributesFlags.Symlink, null)]
             : InfoDictionaryParser.BuildFiles(name, raw);
         var isPrivate = info["private"] is BInteger { Value: 1 };
-        return new ParsedInfo(name, pieceLength, ReadOnlyMemory<byte>.Empty, offset, files, !single, isPrivate, IsHybrid: false, IsV2Only: true);
+        var merkle = new MerklePieces(PieceLayersValidator.Files(pieceLayers, tree, pieceLength), pieceLength);
+        return new ParsedInfo(name, pieceLength, ReadOnlyMemory<byte>.Empty, offset, files, !single, isPrivate, IsHybrid: false, IsV2Only: true, merkle);
     }
 
     /// <summary>BEP 52: a power of two, at least 16 KiB.</summary>
     public static void CheckPieceLength(int pieceLength, string label)
     {
-        if (pieceLength < MerkleRoot.BlockSize || (pieceLength & (pieceLength - 1)) != 0)
+        if (pieceLength < MerkleTree.BlockSize || (pieceLength & (pieceLength - 1)) != 0)
             throw new MetainfoException($"{label}: 'piece length' {pieceLength} is not a power of two of at least 16 KiB");
     }
 }

@@ -20,6 +20,7 @@ internal sealed partial class PeerSession
         // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
         if (!PeerChoking && AmInterested && _receivedSinceTick > 0) _pipeline.UpdateRate(_download.Rate(now));
         _receivedSinceTick = 0;
+        _hashAnswersThisTick = 0;
         ReleaseSkippedBlocks(now);
         if (_outstanding.Count > 0 && now - LastBlockAt > _settings.RequestTimeout)
         {

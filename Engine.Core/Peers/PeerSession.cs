@@ -159,6 +159,7 @@ internal sealed partial class PeerSession
             case Wire.Reject reject: OnReject(new BlockRequest(reject.Piece, reject.Offset, reject.Length)); break;
             case Extended ext: OnExtended(ext, now); break;
             case Port port when port.ListenPort > 0: _fx.Notify(new DhtPortAnnounced(port.ListenPort)); break;
+            case HashRequest hashRequest: OnHashRequest(hashRequest.Range, now); break;
             default: break; // keep-alive, port, suggest, allowed-fast: nothing to do (yet)
         }
     }

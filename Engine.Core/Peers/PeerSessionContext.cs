@@ -1,4 +1,5 @@
 using Engine.Core.Extensions;
+using Engine.Core.Merkle;
 using Engine.Core.Primitives;
 
 namespace Engine.Core.Peers;
@@ -14,6 +15,9 @@ internal sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, Torre
 
     /// <summary>Our DHT node's UDP port: with it the handshake says we speak the DHT and a peer that does too gets a <c>port</c> message (BEP 5). 0: no DHT.</summary>
     public int DhtPort { get; init; }
+
+    /// <summary>A v2-only torrent's pieces and layers, from which hash requests are answered (null: every one is rejected).</summary>
+    public MerklePieces? Merkle { get; init; }
 
     /// <summary>Our client name and version, <c>v</c> in the extension handshake.</summary>
     public string Client { get; init; } = "Engine/0.1";

@@ -6,9 +6,9 @@ namespace Engine.Core.Wire;
 
 /// <summary>
 /// Turns a byte stream (after the handshake) into <see cref="PeerMessage"/>s, whatever way the stream is
-/// cut into chunks. Frames wholly inside a chunk are parsed in place; a partial header waits in a 12-byte
+/// cut into chunks. Frames wholly inside a chunk are parsed in place; a partial header waits in a 48-byte
 /// scratch buffer; a piece payload is copied once, straight from the chunk into its pooled block as bytes
-/// arrive; bitfield and extended payloads are copied once into the array the message keeps.
+/// arrive; bitfield, extended and hashes payloads are copied once into the array the message keeps.
 /// Framing is checked here (length limit, payload length per id, piece block at most 16 KiB); checks that
 /// need the torrent are <see cref="MessageValidator"/>'s. Unknown ids are skipped without buffering.
 /// Not thread-safe: one decoder per connection, fed by its reader.
@@ -24,7 +24,7 @@ internal sealed class FrameDecoder : IDisposable
 
     private readonly BlockPool _pool;
     private readonly int _maxMessageLength;
-    private readonly byte[] _scratch = new byte[12];
+    private readonly byte[] _scratch = new byte[HashRange.WireLength]; // the longest fixed payload: a hash request
     private int _scratchFill;
 
     private State _state;
@@ -193,6 +193,14 @@ internal sealed class FrameDecoder : IDisposable
                 if (_remaining < 1) return BadLength(1, "at least ");
                 _state = State.ExtendedId;
                 return null;
+            case MessageId.Hashes:
+                var hashes = (_remaining - HashRange.WireLength) / HashRange.RootLength;
+                if (_remaining < HashRange.WireLength || (_remaining - HashRange.WireLength) % HashRange.RootLength != 0)
+                    return new(ViolationKind.BadPayloadLength, $"hashes message carries {_remaining} payload bytes, not 48 + a multiple of 32");
+                if (hashes > Hashes.MaxHashes)
+                    return new(ViolationKind.BadPayloadLength, $"hashes message carries {hashes} hashes, the most is {Hashes.MaxHashes}");
+                StartBytes(output);
+                return null;
         }
         var expected = FixedLength(_id);
         if (expected < 0)
@@ -222,6 +230,7 @@ internal sealed class FrameDecoder : IDisposable
         MessageId.Have or MessageId.Suggest or MessageId.AllowedFast => 4,
         MessageId.Request or MessageId.Cancel or MessageId.Reject => 12,
         MessageId.Port => 2,
+        MessageId.HashRequest or MessageId.HashReject => HashRange.WireLength,
         _ => -1,
     };
 
@@ -240,6 +249,8 @@ internal sealed class FrameDecoder : IDisposable
         MessageId.Request => new Request(Int(body, 0), Int(body, 4), Int(body, 8)),
         MessageId.Cancel => new Cancel(Int(body, 0), Int(body, 4), Int(body, 8)),
         MessageId.Reject => new Reject(Int(body, 0), Int(body, 4), Int(body, 8)),
+        MessageId.HashRequest => new HashRequest(HashRange.Read(body)),
+        MessageId.HashReject => new HashReject(HashRange.Read(body)),
         _ => throw new InvalidOperationException($"message id {_id} is not fixed-size"),
     };
 
@@ -281,7 +292,12 @@ internal sealed class FrameDecoder : IDisposable
 
     private void CompleteBytes(List<PeerMessage> output)
     {
-        output.Add(_id == MessageId.Bitfield ? new BitfieldMessage(_bytes!) : new Extended(_extendedId, _bytes!));
+        output.Add(_id switch
+        {
+            MessageId.Bitfield => new BitfieldMessage(_bytes!),
+            MessageId.Hashes => new Hashes(HashRange.Read(_bytes!), _bytes.AsSpan(HashRange.WireLength).ToArray()),
+            _ => new Extended(_extendedId, _bytes!),
+        });
         _bytes = null;
         _state = State.Prefix;
     }
@@ -296,6 +312,8 @@ internal sealed class FrameDecoder : IDisposable
         MessageId.HaveAll => "have all",
         MessageId.HaveNone => "have none",
         MessageId.AllowedFast => "allowed fast",
+        MessageId.HashRequest => "hash request",
+        MessageId.HashReject => "hash reject",
         _ => id.ToString().ToLowerInvariant(),
     };
 

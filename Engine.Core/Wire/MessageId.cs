@@ -1,6 +1,6 @@
 namespace Engine.Core.Wire;
 
-/// <summary>The id byte after a frame's length prefix: BEP 3 (0–9), BEP 6 fast extension (13–17), BEP 10 extended (20).</summary>
+/// <summary>The id byte after a frame's length prefix: BEP 3 (0–9), BEP 6 fast extension (13–17), BEP 10 extended (20), BEP 52 merkle hashes (21–23).</summary>
 internal enum MessageId : byte
 {
     Choke = 0,
@@ -19,4 +19,7 @@ internal enum MessageId : byte
     Reject = 16,
     AllowedFast = 17,
     Extended = 20,
+    HashRequest = 21,
+    Hashes = 22,
+    HashReject = 23,
 }

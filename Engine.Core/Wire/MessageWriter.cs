@@ -23,6 +23,8 @@ internal static class MessageWriter
         Port => 7,
         BitfieldMessage m => 5 + m.Bits.Length,
         Extended m => 6 + m.Payload.Length,
+        HashRequest or HashReject => 5 + HashRange.WireLength,
+        Hashes m => 5 + HashRange.WireLength + m.Data.Length,
         null => throw new ArgumentNullException(nameof(message)),
         _ => throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message)),
     };
@@ -67,6 +69,19 @@ internal static class MessageWriter
                 destination[4] = (byte)MessageId.Extended;
                 body[0] = m.ExtendedId;
                 m.Payload.CopyTo(body[1..]);
+                break;
+            case HashRequest m:
+                destination[4] = (byte)MessageId.HashRequest;
+                m.Range.Write(body);
+                break;
+            case HashReject m:
+                destination[4] = (byte)MessageId.HashReject;
+                m.Range.Write(body);
+                break;
+            case Hashes m:
+                destination[4] = (byte)MessageId.Hashes;
+                m.Range.Write(body);
+                m.Data.CopyTo(body[HashRange.WireLength..]);
                 break;
             default:
                 destination[4] = (byte)IdOfSingleton(message);

@@ -5,6 +5,7 @@ using Engine.Core.Buffers;
 using Engine.Core.Dht;
 using Engine.Core.Extensions;
 using Engine.Core.Lsd;
+using Engine.Core.Merkle;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
 using Engine.Core.Pex;
@@ -53,6 +54,7 @@ internal static partial class FuzzTargets
         new("ut_pex", Pex, [], PexSeeds),
         new("lsd", Lsd, [], LsdSeeds),
         new("utp", Utp, [], UtpSeeds),
+        new("hash-request", HashRequestAnswer, [], HashRequestSeeds),
     ];
 
     public static FuzzTarget Named(string name) => All.Single(t => t.Name == name);
@@ -120,6 +122,7 @@ internal static partial class FuzzTargets
         }
         if (offset != t.TotalLength) throw new InvalidOperationException($"files hold {offset} bytes, the torrent {t.TotalLength}");
         if (t.Layout.PieceCount != t.PieceCount) throw new InvalidOperationException("layout and piece count disagree");
+        if (t.Merkle is { } merkle && merkle.PieceCount != t.PieceCount) throw new InvalidOperationException("merkle pieces and layout disagree");
         return $"{t.Files.Count switch { 1 => "one", < 10 => "few", _ => "many" }}";
     }
 
@@ -208,6 +211,45 @@ internal static partial class FuzzTargets
         Encoding.ASCII.GetBytes("magnet:?xt=urn:btih:AERUKZ4JVPG66AJDIVTYTK6N54ASGRTH&x.pe=[::1]:6881"),
     ];
 
+    /// <summary>48 bytes as a hash request against a 5-piece file of 64 KiB pieces: rejected, or answered with its hashes and uncles only.</summary>
+    private static string HashRequestAnswer(byte[] input)
+    {
+        if (input.Length < HashRange.WireLength) return "short";
+        var range = HashRange.Read(input);
+        if (input[0] == 0x5a) range = range with { Root = MerkleFile5.Root };      // often ask for the real file
+        var answer = HashAnswer.Answer(MerkleFile5.Pieces, range);
+        if (answer is null) return "rejected";
+        if (answer.Length % 32 != 0 || answer.Length < range.Length * 32 || answer.Length > (range.Length + 3) * 32)
+            throw new InvalidOperationException($"{answer.Length} bytes answer {range}");
+        return "answered";
+    }
+
+    private static class MerkleFile5
+    {
+        public static readonly byte[] Root;
+        public static readonly MerklePieces Pieces;
+
+        static MerkleFile5()
+        {
+            var data = new byte[5 * 65536 - 100];
+            new Random(5).NextBytes(data);
+            var (root, layer) = MerkleTree.OfFile(data, 65536);
+            Root = root;
+            Pieces = new MerklePieces([new MerkleFile(data.Length, root, layer!)], 65536);
+        }
+    }
+
+    private static IEnumerable<byte[]> HashRequestSeeds()
+    {
+        foreach (var (index, length, proof) in new[] { (0, 8, 0), (4, 2, 2), (4, 1, 2), (1, 2, 0), (0, 512, 9) })
+        {
+            var body = new byte[HashRange.WireLength];
+            new HashRange(MerkleFile5.Root, 2, index, length, proof).Write(body);
+            body[0] = 0x5a;
+            yield return body;
+        }
+    }
+
     private static IEnumerable<byte[]> FrameSeeds()
     {
         PeerMessage[] messages =
@@ -215,6 +257,8 @@ internal static partial class FuzzTargets
             KeepAlive.Instance, Choke.Instance, Unchoke.Instance, Interested.Instance, NotInterested.Instance, HaveAll.Instance, HaveNone.Instance,
             new Have(3), new Suggest(1), new AllowedFast(2), new Port(6881), new Request(1, 16384, 16384), new Cancel(1, 0, 16384),
             new Reject(2, 0, 16384), new BitfieldMessage([0xFF, 0xC0]), new Extended(0, "d1:md11:ut_metadatai1eee"u8.ToArray()),
+            new HashRequest(new HashRange(new byte[32], 1, 0, 4, 2)), new HashReject(new HashRange(new byte[32], 0, 2, 2, 0)),
+            new Hashes(new HashRange(new byte[32], 1, 0, 2, 1), new byte[96]),
         ];
         var all = new List<byte>();
         foreach (var m in messages)

@@ -50,12 +50,27 @@ public static class TorrentFactory
     {
         var data = TestData.CreateTree(dir.Sub("seed"), name, bytes, name.Length, fileCount);
         var output = Path.Combine(dir.FullPath, name + ".torrent");
-        var spec = LibtorrentSpec(Path.GetFullPath(data.Root), ["http://127.0.0.1:9/announce"], pieceLength, output, hybrid: true);
+        return CreateWithLibtorrent(data.Root, output, pieceLength, LibtorrentFormat.Hybrid);
+    }
+
+    /// <summary>
+    /// A BEP 52 v2-only .torrent (file tree and piece layers, no v1 part) of <paramref name="dataPath"/>, made by
+    /// python libtorrent's create_torrent with <c>v2_only</c>; <see cref="TestTorrent.InfoHashHex"/> is the v2 hash
+    /// truncated to 20 bytes (the wire's), <see cref="TestTorrent.TotalLength"/> the files' bytes without padding.
+    /// </summary>
+    public static TestTorrent CreateV2Only(string dataPath, string outputPath, int pieceLength) =>
+        CreateWithLibtorrent(dataPath, outputPath, pieceLength, LibtorrentFormat.V2Only);
+
+    private static TestTorrent CreateWithLibtorrent(string dataPath, string output, int pieceLength, LibtorrentFormat format)
+    {
+        var spec = LibtorrentSpec(Path.GetFullPath(dataPath), ["http://127.0.0.1:9/announce"], pieceLength, output, format);
         using var p = ExternalProcess.Start(spec);
         if (p.WaitForExitAsync(TimeSpan.FromMinutes(3)).GetAwaiter().GetResult() != 0 || !File.Exists(output))
-            throw new InvalidOperationException($"{spec.DisplayName} failed to make a hybrid torrent.\n{p.Describe()}");
+            throw new InvalidOperationException($"{spec.DisplayName} failed to make a {format} torrent.\n{p.Describe()}");
         return Read(output);
     }
+
+    private enum LibtorrentFormat { V1Only = 1, Hybrid = 0, V2Only = 2 }
 
     /// <summary>
     /// As <see cref="Create(string,string,int,string?)"/> with one tracker tier per URL, and the web seeds (BEP 19
@@ -93,7 +108,8 @@ public static class TorrentFactory
         return new ProcessSpec(RequiredPrograms.MkTorrent, args) { WorkingDirectory = Path.GetDirectoryName(full), MaxLifetime = TimeSpan.FromMinutes(5) };
     }
 
-    private static ProcessSpec LibtorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath, bool hybrid = false)
+    private static ProcessSpec LibtorrentSpec(string full, IReadOnlyList<string> announceUrls, int pieceLength, string outputPath,
+        LibtorrentFormat format = LibtorrentFormat.V1Only)
     {
         _ = RequiredPrograms.LibtorrentVersion;
         const string script = """
@@ -101,14 +117,14 @@ public static class TorrentFactory
             src, out, piece, flags = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
             fs = lt.file_storage()
             lt.add_files(fs, src)
-            t = lt.create_torrent(fs, piece, flags=(lt.create_torrent.v1_only if flags == 1 else 0))
+            t = lt.create_torrent(fs, piece, flags={1: lt.create_torrent.v1_only, 2: lt.create_torrent.v2_only}.get(flags, 0))
             for tier, url in enumerate(sys.argv[5:]):
                 t.add_tracker(url, tier)
             lt.set_piece_hashes(t, os.path.dirname(src))
             with open(out, "wb") as f:
                 f.write(lt.bencode(t.generate()))
             """;
-        var args = new List<string> { "-c", script, full, outputPath, pieceLength.ToString(CultureInfo.InvariantCulture), hybrid ? "0" : "1" };
+        var args = new List<string> { "-c", script, full, outputPath, pieceLength.ToString(CultureInfo.InvariantCulture), ((int)format).ToString(CultureInfo.InvariantCulture) };
         args.AddRange(announceUrls);
         return new ProcessSpec(RequiredPrograms.Python, args)
         {
@@ -125,14 +141,27 @@ public static class TorrentFactory
         var bytes = File.ReadAllBytes(torrentPath);
         if (MiniBencode.Parse(bytes) is not BDictionary root || root["info"] is not BDictionary info)
             throw new FormatException($"{torrentPath} has no info dictionary");
-        var hash = SHA1.HashData(bytes.AsSpan(info.Start, info.End - info.Start));
+        var infoBytes = bytes.AsSpan(info.Start, info.End - info.Start);
+        var v2Only = info["pieces"] is null && info["file tree"] is BDictionary;
+        var hash = v2Only ? SHA256.HashData(infoBytes)[..20] : SHA1.HashData(infoBytes);
         var name = (info["name"] as BBytes)?.Text ?? throw new FormatException($"{torrentPath}: info has no name");
         var pieceLength = (info["piece length"] as BInteger)?.Value ?? throw new FormatException($"{torrentPath}: no piece length");
         long total;
-        if (info["length"] is BInteger single) total = single.Value;
+        if (v2Only) total = TreeLength((BDictionary)info["file tree"]!);
+        else if (info["length"] is BInteger single) total = single.Value;
         else if (info["files"] is BList files)
             total = files.Items.Sum(f => ((f as BDictionary)?["length"] as BInteger)?.Value ?? throw new FormatException($"{torrentPath}: file without length"));
         else throw new FormatException($"{torrentPath}: info has neither length nor files");
         return new TestTorrent(torrentPath, Convert.ToHexStringLower(hash), name, (int)pieceLength, total);
+    }
+
+    /// <summary>The bytes of every file of a BEP 52 file tree (a file is the dictionary under the empty key).</summary>
+    private static long TreeLength(BDictionary node)
+    {
+        long total = 0;
+        foreach (var (key, child) in node.Entries)
+            if (child is BDictionary d)
+                total += key.Length == 0 ? (d["length"] as BInteger)?.Value ?? 0 : TreeLength(d);
+        return total;
     }
 }

@@ -57,6 +57,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
             DhtPort = ctx.DhtPort,
+            Merkle = ctx.Merkle,
         }, this, Now);
         if (_transport is null) Connecting();
         else Handshaking();

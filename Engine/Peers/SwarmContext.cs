@@ -3,6 +3,7 @@ using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Extensions;
 using Engine.Core.Holepunch;
+using Engine.Core.Merkle;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Pex;
@@ -50,6 +51,9 @@ internal sealed record SwarmContext(
 
     /// <summary>How a hole punch (BEP 55) connects: uTP only, under encryption; null when uTP is off (then no ut_holepunch).</summary>
     public IPeerDialer? HolepunchDialer { get; init; }
+
+    /// <summary>A v2-only torrent's merkle pieces: hash requests (BEP 52) are answered from its piece layers; null otherwise.</summary>
+    public MerklePieces? Merkle { get; init; }
 
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }

@@ -11,7 +11,8 @@ namespace Engine.Storage;
 /// (<see cref="Post"/>) and each verification (<see cref="Verify"/>) in queue order; this stage feeds the blocks
 /// to the <see cref="InOrderPieceHasher"/> (so SHA-1 runs in parallel with the next writes), releases their
 /// buffers and disk credits, and answers verifications of pieces hashed as written. A piece that must be read
-/// back whole goes to <c>readBack</c>. Never runs on an actor thread.
+/// back whole goes to <c>readBack</c> — every piece of a v2-only torrent does (merkle trees, not SHA-1 as written).
+/// Never runs on an actor thread.
 /// </summary>
 internal sealed class HashStage
 {
@@ -28,6 +29,7 @@ internal sealed class HashStage
     private readonly Action<string> _fail;
     private readonly Action<int, Action<int, PieceVerdict, int>> _readBack;
     private readonly InOrderPieceHasher _hasher;
+    private readonly bool _merkle; // a v2-only torrent: pieces are checked by merkle trees on a read-back, not by SHA-1 as written
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ConcurrentQueue<PendingWrites> _spare = new();
     private readonly Task _loop;
@@ -42,6 +44,7 @@ internal sealed class HashStage
         _fail = fail;
         _readBack = readBack;
         _hasher = new InOrderPieceHasher(_layout, storage.Read);
+        _merkle = torrent.Merkle is not null;
         _loop = Task.Factory.StartNew(Loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -106,7 +109,7 @@ internal sealed class HashStage
         switch (item)
         {
             case PendingWrites written:
-                if (_failed()) written.Release();
+                if (_failed() || _merkle) written.Release();
                 else written.HashAndRelease(_hasher);
                 _spare.Enqueue(written);
                 break;
@@ -114,7 +117,7 @@ internal sealed class HashStage
                 Span<byte> digest = stackalloc byte[20];
                 if (_failed())
                     v.Reply(v.Piece, PieceVerdict.NotChecked, 0); // a write may have been lost: nobody's data is to blame
-                else if (_hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack))
+                else if (!_merkle && _hasher.TryFinish(v.Piece, digest, MaxTailReadBack, out var readBack))
                     v.Reply(v.Piece, digest.SequenceEqual(_torrent.GetPieceHash(v.Piece)) ? PieceVerdict.Passed : PieceVerdict.Failed, readBack);
                 else
                     _readBack(v.Piece, v.Reply);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
+using Engine.Core.Merkle;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -307,6 +308,7 @@ internal sealed class StorageActor : ReceiveActor
 
     private bool HashMatches(int piece)
     {
+        if (_torrent.Merkle is { } merkle) return MerkleMatches(merkle, piece);
         var size = _torrent.Layout.PieceSize(piece);
         var offset = _torrent.Layout.PieceOffset(piece);
         var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(size, 1 << 20));
@@ -325,6 +327,34 @@ internal sealed class StorageActor : ReceiveActor
             return digest.SequenceEqual(_torrent.GetPieceHash(piece));
         }
         finally { ArrayPool<byte>.Shared.Return(chunk); }
+    }
+
+    private const int MerkleChunk = 1 << 20; // read a v2 piece 1 MiB at a time: a multiple of the 16 KiB leaf
+
+    /// <summary>BEP 52: the piece's file bytes (not the padding after them) hashed into 16 KiB leaves, checked against its merkle hash.</summary>
+    private bool MerkleMatches(MerklePieces merkle, int piece)
+    {
+        if (!merkle.HasHash(piece)) return false;
+        var size = merkle.DataLength(piece);
+        var offset = _torrent.Layout.PieceOffset(piece);
+        var leaves = ArrayPool<byte>.Shared.Rent(MerkleTree.Blocks(size) * MerkleTree.HashLength);
+        var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(size, MerkleChunk));
+        try
+        {
+            for (var done = 0; done < size;)
+            {
+                var n = Math.Min(MerkleChunk, size - done);
+                _storage.Read(offset + done, chunk.AsSpan(0, n));
+                MerkleTree.HashLeaves(chunk.AsSpan(0, n), leaves.AsSpan(done / MerkleTree.BlockSize * MerkleTree.HashLength));
+                done += n;
+            }
+            return merkle.VerifyLeaves(piece, leaves.AsSpan(0, MerkleTree.Blocks(size) * MerkleTree.HashLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(leaves);
+        }
     }
 
     private async Task<CheckCompleted> Check(IActorRef replyTo)

@@ -80,6 +80,7 @@ internal sealed partial class TorrentActor
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             Metadata = _torrent.RawInfo,
+            Merkle = _torrent.Merkle,
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),
         };

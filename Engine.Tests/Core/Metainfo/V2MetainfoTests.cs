@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 using Engine.Core.Metainfo;
 
 namespace Engine.Tests.Core.Metainfo;
@@ -70,6 +71,37 @@ public class V2MetainfoTests
         Assert.Equal(["t/a", "t/.pad/16284", "t/b", "t/.pad/16383"], meta.Files.Select(f => f.Path));
         Assert.True(meta.Files[1].IsPadding);
         Assert.Equal(Piece, meta.Files[2].Offset);
+    }
+
+    [Fact]
+    public void The_merkle_pieces_of_a_v2_torrent_follow_its_layout_and_check_its_data()
+    {
+        var big = new byte[3 * Piece + 10];
+        new Random(1).NextBytes(big);
+        var small = new byte[100];
+        new Random(2).NextBytes(small);
+        var (bigRoot, bigLayer) = MerkleTree.OfFile(big, Piece);
+        var (smallRoot, _) = MerkleTree.OfFile(small, Piece);
+        var tree = new BDictionaryBuilder().Add("a", FileNode(big.Length, bigRoot)).Add("b", FileNode(small.Length, smallRoot));
+        var meta = TorrentMetainfo.Parse(Torrent(Info(tree), bigRoot, bigLayer));
+        var merkle = meta.Merkle!;
+        Assert.Equal(5, meta.PieceCount);
+        Assert.Equal(meta.PieceCount, merkle.PieceCount);
+        Assert.Equal(0, merkle.MissingLayers);
+        Assert.True(merkle.Verify(3, big.AsSpan(3 * Piece)));
+        Assert.True(merkle.Verify(4, small));
+        Assert.Equal(4L * Piece, meta.Files.Single(f => f.Path == "t/b").Offset);
+        Assert.Equal(1, TorrentMetainfo.Parse(Torrent(Info(tree))).Merkle!.MissingLayers);
+    }
+
+    [Fact]
+    public void A_small_file_sharing_the_pieces_root_of_a_layered_file_is_not_given_its_layer()
+    {
+        var (layer, root) = TwoPieces();
+        var tree = new BDictionaryBuilder().Add("a", FileNode(2 * Piece, root)).Add("b", FileNode(100, root));
+        var meta = TorrentMetainfo.Parse(Torrent(Info(tree), root, layer));
+        Assert.Equal(0, meta.Merkle!.MissingLayers);
+        Assert.True(meta.Merkle.Layer(1).IsEmpty);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Engine.Core.Buffers;
 using Engine.Core.Extensions;
+using Engine.Core.Merkle;
 using Engine.Core.Metadata;
 using Engine.Core.Peers;
 using Engine.Core.Pieces;
@@ -25,7 +26,8 @@ internal sealed class SessionHarness
     public DateTimeOffset Now { get; private set; } = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
     private readonly BlockPool _pool = new(64);
 
-    public SessionHarness(PeerSettings? settings = null, TorrentLayout? layout = null, ReadOnlyMemory<byte> metadata = default, ExtensionRegistry? extensions = null)
+    public SessionHarness(PeerSettings? settings = null, TorrentLayout? layout = null, ReadOnlyMemory<byte> metadata = default, ExtensionRegistry? extensions = null,
+        MerklePieces? merkle = null)
     {
         Layout = layout ?? new TorrentLayout(10 * 32 * 1024, 32 * 1024);
         Settings = settings ?? new PeerSettings();
@@ -33,6 +35,7 @@ internal sealed class SessionHarness
         {
             Extensions = extensions ?? MetadataServer.Register(ExtensionRegistry.Empty, metadata),
             ListenPort = 6881,
+            Merkle = merkle,
         }, Effects, Now);
     }
 

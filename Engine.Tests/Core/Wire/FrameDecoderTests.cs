@@ -36,7 +36,7 @@ public class FrameDecoderTests
         var stream = Concat([new Have(1)])
             .Concat(Frame(10, 1, 2, 3))
             .Concat(Frame(0xff))
-            .Concat(Frame(21, Bytes(5000, 9)))
+            .Concat(Frame(24, Bytes(5000, 9)))
             .Concat(Concat([Interested.Instance, new Request(1, 0, 10)]))
             .ToArray();
         using var decoder = new FrameDecoder(pool);

@@ -5,7 +5,8 @@ namespace Engine.Tests.Core.Wire;
 
 /// <summary>
 /// A real libtorrent (python3-libtorrent via /usr/bin/python3) seeding one file on 127.0.0.1. The torrent is
-/// created by libtorrent itself (v1 only), so this needs nothing from our own metainfo code.
+/// created by libtorrent itself (v1 only, or v2 only: then <see cref="InfoHash"/> is the v2 hash truncated to 20 bytes,
+/// what the handshake carries), so this needs nothing from our own metainfo code.
 /// </summary>
 internal sealed class LibtorrentSeed : IDisposable
 {
@@ -17,10 +18,11 @@ internal sealed class LibtorrentSeed : IDisposable
             import libtorrent as lt
         except ImportError:
             print('NOLIBTORRENT', flush=True); sys.exit(3)
-        path, piece_len = sys.argv[1], int(sys.argv[2])
+        path, piece_len, v2 = sys.argv[1], int(sys.argv[2]), sys.argv[3] == '2'
+
         fs = lt.file_storage()
         lt.add_files(fs, path)
-        t = lt.create_torrent(fs, piece_len, flags=lt.create_torrent.v1_only)
+        t = lt.create_torrent(fs, piece_len, flags=lt.create_torrent.v2_only if v2 else lt.create_torrent.v1_only)
         lt.set_piece_hashes(t, os.path.dirname(path))
         ti = lt.torrent_info(t.generate())
         ses = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
@@ -29,14 +31,15 @@ internal sealed class LibtorrentSeed : IDisposable
         deadline = time.time() + 20
         while h.status().state != lt.torrent_status.seeding and time.time() < deadline:
             time.sleep(0.05)
-        print('READY', h.status().state, ti.info_hash(), ses.listen_port(), flush=True)
+        ih = str(ti.info_hashes().v2)[:40] if v2 else str(ti.info_hash())
+        print('READY', h.status().state, ih, ses.listen_port(), flush=True)
         sys.stdin.read()
         """;
 
     private readonly Process _process;
     private readonly string _dir;
 
-    public LibtorrentSeed(byte[] content, int pieceLength)
+    public LibtorrentSeed(byte[] content, int pieceLength, bool v2Only = false)
     {
         if (!File.Exists(Python))
             Assert.Fail($"{Python} is missing: apt-get install python3 python3-libtorrent");
@@ -49,6 +52,7 @@ internal sealed class LibtorrentSeed : IDisposable
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(payload);
         start.ArgumentList.Add(pieceLength.ToString());
+        start.ArgumentList.Add(v2Only ? "2" : "1");
         _process = Process.Start(start)!;
         var line = ReadLine(TimeSpan.FromSeconds(30));
         if (line == "NOLIBTORRENT")

@@ -25,6 +25,9 @@ internal static class WireSamples
         new PieceMessage(5, 0, pool.RentCopy(Bytes(77, 5))),
         new Extended(0, "d1:md6:ut_pexi1eee"u8.ToArray()),
         new Extended(3, []),
+        new HashRequest(new HashRange(Bytes(32, 6), 2, 512, 512, 9)),
+        new HashReject(new HashRange(Bytes(32, 7), 0, 4, 2, 0)),
+        new Hashes(new HashRange(Bytes(32, 8), 2, 0, 2, 1), Bytes(3 * 32, 9)),
     ];
 
     public static byte[] Concat(IEnumerable<PeerMessage> messages)

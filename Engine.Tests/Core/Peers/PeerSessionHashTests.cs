@@ -1,0 +1,78 @@
+using Engine.Core.Merkle;
+using Engine.Core.Wire;
+
+namespace Engine.Tests.Core.Peers;
+
+/// <summary>BEP 52 hash requests reaching a session: answered from the torrent's piece layers, else rejected, and bounded.</summary>
+public class PeerSessionHashTests
+{
+    private const int Piece = 2 * MerkleTree.BlockSize;
+
+    private static (MerklePieces Pieces, byte[] Root) Layered()
+    {
+        var data = new byte[5 * Piece];
+        new Random(3).NextBytes(data);
+        var (root, layer) = MerkleTree.OfFile(data, Piece);
+        return (new MerklePieces([new MerkleFile(data.Length, root, layer!)], Piece), root);
+    }
+
+    private static RecordedEffects.Sent LastSent(SessionHarness h) => Assert.IsType<RecordedEffects.Sent>(h.Effects.All[^1]);
+
+    [Fact]
+    public void A_hash_request_is_answered_with_the_hashes_even_while_the_peer_is_choked()
+    {
+        var (pieces, root) = Layered();
+        var h = new SessionHarness(merkle: pieces).Start();
+        var range = new HashRange(root, 1, 0, 8, 2);
+        h.Receive(new HashRequest(range));
+        var hashes = Assert.IsType<Hashes>(LastSent(h).Message);
+        Assert.Equal(range, hashes.Range);
+        Assert.Equal(HashAnswer.Answer(pieces, range), hashes.Data);
+        Assert.False(h.Session.IsClosed);
+        Assert.Equal(1, h.Session.HashRequestsAnswered);
+    }
+
+    [Fact]
+    public void A_request_out_of_range_or_for_a_torrent_without_layers_is_rejected_and_the_connection_stays()
+    {
+        var (pieces, root) = Layered();
+        var h = new SessionHarness(merkle: pieces).Start();
+        var bad = new HashRange(root, 1, 3, 2, 0);
+        h.Receive(new HashRequest(bad));
+        Assert.Equal(new HashReject(bad), LastSent(h).Message);
+
+        var v1 = new SessionHarness().Start();
+        var range = new HashRange(root, 1, 0, 2, 0);
+        v1.Receive(new HashRequest(range));
+        Assert.Equal(new HashReject(range), LastSent(v1).Message);
+        Assert.False(h.Session.IsClosed || v1.Session.IsClosed);
+    }
+
+    [Fact]
+    public void Hash_requests_past_the_budget_of_a_tick_are_rejected_until_the_next_tick()
+    {
+        var (pieces, root) = Layered();
+        var h = new SessionHarness(merkle: pieces).Start();
+        var range = new HashRange(root, 1, 0, 2, 0);
+        for (var i = 0; i < PeerSessionHashBudget; i++) h.Receive(new HashRequest(range));
+        Assert.IsType<Hashes>(LastSent(h).Message);
+        h.Receive(new HashRequest(range));
+        Assert.IsType<HashReject>(LastSent(h).Message);
+        h.Tick(h.Settings.TickInterval);
+        h.Receive(new HashRequest(range));
+        Assert.IsType<Hashes>(LastSent(h).Message);
+    }
+
+    private const int PeerSessionHashBudget = Engine.Core.Peers.PeerSession.MaxHashAnswersPerTick;
+
+    [Fact]
+    public void Hashes_and_hash_rejects_we_never_asked_for_are_ignored()
+    {
+        var h = new SessionHarness().Start();
+        var range = new HashRange(new byte[32], 1, 0, 2, 0);
+        h.Receive(new Hashes(range, new byte[64]));
+        h.Receive(new HashReject(range));
+        Assert.False(h.Session.IsClosed);
+        Assert.Empty(h.Effects.All.OfType<RecordedEffects.Sent>());
+    }
+}

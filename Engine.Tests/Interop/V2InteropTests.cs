@@ -1,0 +1,126 @@
+using System.Net;
+using Engine.Api;
+using Engine.Core.Metainfo;
+using Engine.Events;
+using Engine.Metainfo;
+using Engine.Tests.Api;
+using Engine.Tests.Metainfo;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Interop;
+
+/// <summary>
+/// BEP 52 v2-only torrents made by python3-libtorrent (file tree and piece layers, no v1 part): the swarm is met on
+/// the truncated v2 info-hash and every piece is checked by its merkle hash, so a byte-exact transfer both ways
+/// proves the handshake, the per-file piece numbering (pieces aligned to files, padding after each) and the
+/// verification of the three kinds of file: smaller than a piece, exactly one, and many with a short last piece.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
+{
+    private const int PieceLength = 64 * 1024;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private readonly TempDir _dir = new("v2only");
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Files of odd sizes: many pieces with a short last one, one smaller than a piece, one exactly a piece, an empty one, a tiny one.</summary>
+    private TestTorrent V2Only(string name)
+    {
+        var root = Path.Combine(_dir.Sub("seed"), name);
+        Directory.CreateDirectory(Path.Combine(root, "sub"));
+        TestData.WriteFile(Path.Combine(root, "big.bin"), 3 * 1024 * 1024 + 12_345, 1);
+        TestData.WriteFile(Path.Combine(root, "small.bin"), 5_000, 2);
+        TestData.WriteFile(Path.Combine(root, "sub", "one-piece.bin"), PieceLength, 3);
+        TestData.WriteFile(Path.Combine(root, "sub", "odd.bin"), 200_001, 4);
+        TestData.WriteFile(Path.Combine(root, "tiny.bin"), 100, 5);
+        File.WriteAllBytes(Path.Combine(root, "empty.bin"), []);
+        var torrent = TorrentFactory.CreateV2Only(root, Path.Combine(_dir.FullPath, name + ".torrent"), PieceLength);
+        var meta = TorrentMetainfo.Load(torrent.TorrentPath);
+        Assert.True(meta.IsV2Only);
+        Assert.Equal(torrent.InfoHashHex, meta.InfoHash.ToHex());
+        return torrent;
+    }
+
+    [Fact]
+    public async Task We_download_a_v2_only_torrent_from_a_libtorrent_seeder_byte_exact()
+    {
+        var torrent = V2Only("from-lt");
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+        var started = DateTime.UtcNow;
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        output.WriteLine($"v2-only leeched from libtorrent in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Sub("down"), ".pad", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Encrypted_both_ways_the_v2_only_swarm_is_met_on_the_truncated_hash()
+    {
+        // MSE keys and obfuscates with the info-hash: libtorrent uses the same truncated v2 hash there as in the handshake.
+        var torrent = V2Only("mse");
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Encryption = "forced" });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = EncryptionMode.Required });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    public async Task A_libtorrent_leecher_downloads_a_v2_only_torrent_from_us()
+    {
+        var torrent = V2Only("to-lt");
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30)); // every piece checked by merkle at start-up
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("down"),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
+        await libtorrent.WaitForCompletionAsync(Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    /// <summary>
+    /// libtorrent asks us for the layers (hash requests, which we answer from ours); it could also check whole files
+    /// against their roots once every block is in, so this proves the connection survives them, not the answers —
+    /// <c>LibtorrentHashInteropTests</c> checks those byte for byte against libtorrent's own.
+    /// </summary>
+    public async Task A_libtorrent_leecher_without_the_piece_layers_completes_from_us()
+    {
+        var torrent = V2Only("layers");
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        var bytes = File.ReadAllBytes(torrent.TorrentPath);
+        var layers = bytes.AsSpan().IndexOf("12:piece layers"u8);
+        Assert.True(layers > 0, "libtorrent wrote no piece layers");
+        var stripped = torrent with { TorrentPath = Path.Combine(_dir.FullPath, "layers-stripped.torrent") };
+        File.WriteAllBytes(stripped.TorrentPath, [.. bytes[..layers], (byte)'e']);        // 'piece layers' is the last key
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(stripped, _dir.Sub("down"),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
+        await libtorrent.WaitForCompletionAsync(Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    public async Task A_v2_only_seed_whose_data_was_altered_is_not_seeding()
+    {
+        var torrent = V2Only("altered");
+        var file = Path.Combine(_dir.Sub("seed"), torrent.Name, "small.bin");
+        var bytes = File.ReadAllBytes(file);
+        bytes[4321] ^= 0xff;
+        File.WriteAllBytes(file, bytes);
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await handle.WaitForStateAsync(TorrentState.Downloading, TimeSpan.FromSeconds(30));
+        var status = await handle.GetStatusAsync();
+        Assert.Equal(status.PieceCount - 1, status.VerifiedPieces);
+    }
+}

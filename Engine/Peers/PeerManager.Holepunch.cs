@@ -88,8 +88,14 @@ internal sealed partial class PeerManager
     /// <summary>A relay says: connect to <paramref name="target"/> now, over uTP (unless we are connected or dialling already).</summary>
     private void PunchTo(IPEndPoint target)
     {
-        if (_ctx.HolepunchDialer is not { } dialer || _byAddress.ContainsKey(target) || _peers.Count >= _settings.MaxConnections
-            || _book.IsBanned(target, Now) || !_ctx.Connections.TryAcquire()) return;
+        if (_ctx.HolepunchDialer is not { } dialer) return;
+        if (_byAddress.ContainsKey(target))
+        {
+            // The other side's SYN may come through before the relay's connect reaches us (our failed dial kept our NAT open to it).
+            Context.GetLogger().Info("hole punch: not dialling {0}: connected or being dialled already", target);
+            return;
+        }
+        if (_peers.Count >= _settings.MaxConnections || _book.IsBanned(target, Now) || !_ctx.Connections.TryAcquire()) return;
         Context.GetLogger().Info("hole punch: dialling {0} over uTP", target);
         _book.Add([target], Core.Primitives.PeerSource.Pex);
         _book.MarkConnected(target, Now);

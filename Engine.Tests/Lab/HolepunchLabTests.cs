@@ -18,7 +18,6 @@ namespace Engine.Tests.Lab;
 [Trait("Category", "Interop")]
 public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
     private readonly TempDir _dir = new("holepunch-lab");
     private readonly NetLab _lab = NetLab.Create();
 

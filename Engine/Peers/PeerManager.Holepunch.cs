@@ -49,7 +49,18 @@ internal sealed partial class PeerManager
                     m.Target, m.Relay, RendezvousTimeout.TotalSeconds);
         });
         Receive<HolepunchFailed>(m =>
-            Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error)));
+        {
+            if (m.Error == HolepunchError.NoSelf)
+            {
+                // The relay sees us at that address: our NAT's public one, which PEX gave back to us. Never dial it.
+                _book.GiveUp(m.Target);
+                _relayFor.Remove(m.Target);
+                Timers.Cancel("rendezvous-" + m.Target);
+                Context.GetLogger().Info("hole punch: {0} is our own public address (the relay says so); not dialling it again", m.Target);
+                return;
+            }
+            Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error));
+        });
     }
 
     /// <summary>PEX told us of <paramref name="peers"/> through <paramref name="relay"/>: those that speak ut_holepunch may be punched to through it.</summary>

@@ -116,6 +116,16 @@ internal sealed class PeerBook
         e.RetryAt = now + TimeSpan.FromTicks(_baseBackoff.Ticks * factor);
     }
 
+    /// <summary>
+    /// Never dials <paramref name="endPoint"/> again, nor takes it as a peer's listen address, whoever names it (our own
+    /// public address, say); unlike a ban, the IP's other ports stay dialable.
+    /// </summary>
+    public void GiveUp(IPEndPoint endPoint)
+    {
+        Add([endPoint]);
+        if (_entries.TryGetValue(endPoint, out var e)) e.Banned = true;
+    }
+
     /// <summary>Bans the peer at <paramref name="endPoint"/> from <paramref name="now"/>: its IP address, or only this address and port on a shared host.</summary>
     public void Ban(IPEndPoint endPoint, DateTimeOffset now) => _bans.Add(endPoint, now);
 

@@ -74,6 +74,9 @@ public sealed class LibtorrentPeer : ExternalPeer
     /// <summary>Asks the session to connect to 127.0.0.1:<paramref name="port"/> (retried until a peer is connected).</summary>
     public void ConnectTo(int port) => Process.WriteLine($"connect 127.0.0.1:{port}");
 
+    /// <summary>Asks the session to connect to <paramref name="peer"/> (a lab address; retried until a peer is connected).</summary>
+    public void ConnectTo(System.Net.IPEndPoint peer) => Process.WriteLine($"connect {peer}");
+
     /// <summary>Announces to the trackers now.</summary>
     public void Reannounce() => Process.WriteLine("reannounce");
 

@@ -6,7 +6,7 @@ namespace Engine.Tests.Lab;
 /// A small Internet of network namespaces (root): a "public" network (a bridge in a namespace of its own, 11.77.0.0/24 —
 /// a public range, so that miniupnpd agrees to forward to it; nothing leaves the namespaces —
 /// and fd77::/64) with hosts on it — dual-stack, or IPv6 only — and hosts on private LANs behind NAT routers (nftables masquerade in the router's namespace, so the
-/// public side sees the router's address and cannot dial in). Programs run in a host through
+/// public side sees the router's address and cannot dial in; a firewall drops what the router did not ask for, as a home router's does). Programs run in a host through
 /// <see cref="Interop.ProcessSpec.NetNamespace"/>. Everything is deleted on dispose, even after a failure; a run that
 /// was killed leaves namespaces named after its PID, which the next lab or <see cref="NetNamespace"/> sweeps.
 /// </summary>
@@ -81,6 +81,7 @@ public sealed class NetLab : IDisposable
         Ip(ns, "route", "add", "default", "via", $"192.168.{lan}.1");
         Run("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         var masquerade = kind == NatKind.Symmetric ? "masquerade fully-random" : "masquerade";
+        Nft(router, WanFirewall);
         if (!portMapping)
         {
             Nft(router, $"table ip nat {{\n  chain postrouting {{\n    type nat hook postrouting priority srcnat;\n    oifname \"wan\" {masquerade}\n  }}\n}}\n");
@@ -96,6 +97,21 @@ public sealed class NetLab : IDisposable
         StartMiniupnpd(router, lan, natPmp);
         return new LabHost(name, ns, address) { PublicAddress = wan, Router = router };
     }
+
+    /// <summary>
+    /// A home router's firewall on its public side: what comes in on "wan" passes only as part of a connection the
+    /// router knows (a reply to what went out, or an ICMP error about it) or to a port forward (DNAT, what miniupnpd
+    /// adds); everything else is dropped, also what is addressed to the router itself. Dropped in a hook, an unsolicited
+    /// packet's conntrack entry is never confirmed: it leaves nothing behind. Without the input rule an unsolicited UDP
+    /// datagram to the router's public port would leave an entry (the router answers it with port unreachable), and
+    /// masquerade would then move the router's own host's datagram to the same peer to another port — the two SYNs of a
+    /// hole punch crossing between two routers would each spoil the other's mapping (docs/decisions.md, "Hole punching").
+    /// </summary>
+    private const string WanFirewall = "table inet wan_firewall {\n" +
+        "  chain input {\n    type filter hook input priority filter; policy accept;\n" +
+        "    iifname \"wan\" ct state established,related accept\n    iifname \"wan\" counter drop\n  }\n" +
+        "  chain forward {\n    type filter hook forward priority filter; policy accept;\n" +
+        "    iifname \"wan\" ct state established,related accept\n    iifname \"wan\" ct status dnat accept\n    iifname \"wan\" counter drop\n  }\n}\n";
 
     /// <summary>The forwards miniupnpd has made on <paramref name="host"/>'s router (the nft rules naming a port).</summary>
     public string PortForwards(LabHost host) =>

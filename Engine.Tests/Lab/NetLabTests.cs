@@ -93,6 +93,42 @@ public sealed class NetLabTests
         else Assert.NotEqual(toA, toB);
     }
 
+    /// <summary>
+    /// The hole punch of BEP 55 in its barest form: two hosts behind two port-preserving NATs send UDP from port 40000 to
+    /// each other's router at the same instant. The first datagram to reach the far router is dropped by its firewall
+    /// and leaves nothing there; the far host's own datagram goes out from port 40000, and from then on each side's
+    /// datagrams are replies to the other's. (Without the firewall each router kept the other's first datagram as a
+    /// connection of its own and moved its host's datagrams to another port: nothing arrived.)
+    /// </summary>
+    [Fact]
+    public async Task Two_hosts_behind_two_nats_sending_udp_to_each_other_at_once_open_a_path_both_ways()
+    {
+        using var lab = NetLab.Create();
+        var a = lab.AddHostBehindNat("a");
+        var b = lab.AddHostBehindNat("b");
+        var start = DateTimeOffset.UtcNow.AddSeconds(1.5).ToUnixTimeMilliseconds() / 1000.0;
+        string Punch(LabHost peer) => $"""
+            import socket, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 40000)); s.settimeout(0.1)
+            while time.time() < {start.ToString(System.Globalization.CultureInfo.InvariantCulture)}: pass
+            got = set()
+            for i in range(30):
+                s.sendto(b"punch", ("{peer.PublicAddress}", 40000))
+                try:
+                    while True:
+                        d, f = s.recvfrom(100); got.add(f)
+                except socket.timeout: pass
+            print("from", sorted(got))
+            """;
+        var toB = PythonIn(a, Punch(b));
+        var (codeB, logB) = await PythonIn(b, Punch(a));
+        var (codeA, logA) = await toB;
+        Assert.Equal(0, codeA);
+        Assert.Equal(0, codeB);
+        Assert.Contains($"from [('{b.PublicAddress}', 40000)]", logA);
+        Assert.Contains($"from [('{a.PublicAddress}', 40000)]", logB);
+    }
+
     [Fact]
     public async Task Shaping_holds_a_host_to_its_rate()
     {

@@ -5,6 +5,7 @@ using Engine.Core.Buffers;
 using Engine.Core.Extensions;
 using Engine.Core.Holepunch;
 using Engine.Core.Peers;
+using Engine.Core.Pex;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using Engine.Peers;
@@ -21,16 +22,23 @@ public sealed class PeerManagerHolepunchSpec : TestKit
     private readonly List<ScriptedPeer> _remotes = new();
     private const byte TheirId = 7;
 
-    private IActorRef StartManager()
+    private IActorRef StartManager(PeerManagerSettings? managerSettings = null)
     {
         var settings = new PeerSettings { SilenceTimeout = TimeSpan.FromHours(1), HandshakeTimeout = TimeSpan.FromHours(1) };
         var ctx = new SwarmContext(_infoHash, PeerId.CreateOurs(), new TorrentLayout(10 * 32 * 1024, 32 * 1024), CreateTestProbe().Ref, CreateTestProbe().Ref,
             new BlockPool(64), settings, 6881) { Pex = true, HolepunchDialer = TcpDialer.Instance };
-        return CreateTestProbe().ChildActorOf(PeerManager.Props(ctx, new PeerManagerSettings()));
+        return CreateTestProbe().ChildActorOf(PeerManager.Props(ctx, managerSettings ?? new PeerManagerSettings()));
     }
 
     /// <summary>A peer the manager dials; it names ut_holepunch (or not) in its extension handshake. Returns it and our id for ut_holepunch.</summary>
     private async Task<(ScriptedPeer Peer, byte OurId)> Connect(IActorRef manager, bool speaksHolepunch = true)
+    {
+        var (peer, ours) = await ConnectWithHandshake(manager, speaksHolepunch);
+        return (peer, (byte)ours.IdOf(HolepunchExtension.Name)!.Value);
+    }
+
+    /// <summary>Like <see cref="Connect"/>, the peer naming ut_pex too; returns our extension handshake.</summary>
+    private async Task<(ScriptedPeer Peer, ExtensionHandshake Ours)> ConnectWithHandshake(IActorRef manager, bool speaksHolepunch)
     {
         var remote = ScriptedPeer.Listen();
         _remotes.Add(remote);
@@ -39,9 +47,10 @@ public sealed class PeerManagerHolepunchSpec : TestKit
         await remote.ReceiveHandshakeAsync();
         await remote.SendHandshakeAsync(_infoHash, fast: true, extensions: true);
         var ours = ExtensionHandshake.Decode((await remote.ReceiveAsync<Extended>()).Payload);
-        var m = speaksHolepunch ? new Dictionary<string, int> { [HolepunchExtension.Name] = TheirId } : new Dictionary<string, int>();
+        var m = new Dictionary<string, int> { [PexExtension.Name] = TheirId + 1 };
+        if (speaksHolepunch) m[HolepunchExtension.Name] = TheirId;
         await remote.SendAsync(new Extended(0, new ExtensionHandshake(m).Encode()));
-        return (remote, (byte)ours.IdOf(HolepunchExtension.Name)!.Value);
+        return (remote, ours);
     }
 
     private static async Task<HolepunchMessage> ReceiveHolepunch(ScriptedPeer peer)
@@ -77,6 +86,38 @@ public sealed class PeerManagerHolepunchSpec : TestKit
             await Ask(a, id, target);
             Assert.Equal(new HolepunchMessage(HolepunchMessageType.Error, target, error), await ReceiveHolepunch(a));
         }
+    }
+
+    /// <summary>
+    /// A relay that says NoSelf names our own public address (its PEX gave it back to us, flagged holepunch-capable):
+    /// the manager gives that address up, and does not dial it again even once something answers there.
+    /// </summary>
+    [Fact]
+    public async Task A_relay_answering_no_self_makes_the_manager_give_up_the_address_for_good()
+    {
+        var manager = StartManager(new PeerManagerSettings { RetryBackoff = TimeSpan.FromMilliseconds(100), RedialInterval = TimeSpan.FromMilliseconds(100) });
+        var (relay, ours) = await ConnectWithHandshake(manager, speaksHolepunch: true);
+        await Task.Delay(300);
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var self = (IPEndPoint)probe.LocalEndpoint;
+        probe.Stop(); // closed: the direct dial is refused
+
+        var pex = new PexMessage([new PexPeer(self, PexFlags.SupportsHolepunch)], []);
+        await relay.SendAsync(new Extended((byte)ours.IdOf(PexExtension.Name)!.Value, pex.Encode()));
+        Assert.Equal(new HolepunchMessage(HolepunchMessageType.Rendezvous, self), await ReceiveHolepunch(relay));
+        await relay.SendAsync(new Extended((byte)ours.IdOf(HolepunchExtension.Name)!.Value, new HolepunchMessage(HolepunchMessageType.Error, self, HolepunchError.NoSelf).Encode()));
+        await Task.Delay(300);
+
+        var listener = new System.Net.Sockets.TcpListener(self);
+        listener.Start();
+        try
+        {
+            manager.Tell(new PeerManager.AddPeers([self]));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // twenty redial ticks; its backoff after one or two refusals is well under that
+            Assert.False(listener.Pending(), "the manager dialled its own public address again");
+        }
+        finally { listener.Stop(); }
     }
 
     protected override void AfterAll()

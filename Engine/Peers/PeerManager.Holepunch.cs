@@ -49,7 +49,18 @@ internal sealed partial class PeerManager
                     m.Target, m.Relay, RendezvousTimeout.TotalSeconds);
         });
         Receive<HolepunchFailed>(m =>
-            Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error)));
+        {
+            if (m.Error == HolepunchError.NoSelf)
+            {
+                // The relay sees us at that address: our NAT's public one, which PEX gave back to us. Never dial it.
+                _book.GiveUp(m.Target);
+                _relayFor.Remove(m.Target);
+                Timers.Cancel("rendezvous-" + m.Target);
+                Context.GetLogger().Info("hole punch: {0} is our own public address (the relay says so); not dialling it again", m.Target);
+                return;
+            }
+            Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error));
+        });
     }
 
     /// <summary>PEX told us of <paramref name="peers"/> through <paramref name="relay"/>: those that speak ut_holepunch may be punched to through it.</summary>
@@ -88,8 +99,14 @@ internal sealed partial class PeerManager
     /// <summary>A relay says: connect to <paramref name="target"/> now, over uTP (unless we are connected or dialling already).</summary>
     private void PunchTo(IPEndPoint target)
     {
-        if (_ctx.HolepunchDialer is not { } dialer || _byAddress.ContainsKey(target) || _peers.Count >= _settings.MaxConnections
-            || _book.IsBanned(target, Now) || !_ctx.Connections.TryAcquire()) return;
+        if (_ctx.HolepunchDialer is not { } dialer) return;
+        if (_byAddress.ContainsKey(target))
+        {
+            // The other side's SYN may come through before the relay's connect reaches us (our failed dial kept our NAT open to it).
+            Context.GetLogger().Info("hole punch: not dialling {0}: connected or being dialled already", target);
+            return;
+        }
+        if (_peers.Count >= _settings.MaxConnections || _book.IsBanned(target, Now) || !_ctx.Connections.TryAcquire()) return;
         Context.GetLogger().Info("hole punch: dialling {0} over uTP", target);
         _book.Add([target], Core.Primitives.PeerSource.Pex);
         _book.MarkConnected(target, Now);

@@ -37,6 +37,20 @@ public sealed class PeerBookTests
     }
 
     [Fact]
+    public void An_address_given_up_is_never_taken_again_whoever_names_it_and_other_ports_of_its_ip_stay_dialable()
+    {
+        var book = new PeerBook(TimeSpan.FromSeconds(1));
+        var self = Ep("10.0.0.1:6881");
+        book.GiveUp(self);
+        Assert.Equal(0, book.Add([self], Engine.Core.Primitives.PeerSource.Pex));
+        Assert.Equal(1, book.Add([Ep("10.0.0.1:6882")]));
+        Assert.Equal([Ep("10.0.0.1:6882")], book.Take(5, T0.AddHours(1)));
+        Assert.False(book.MarkConnected(self, T0));
+        Assert.True(book.IsBanned(self, T0));
+        Assert.False(book.IsBanned(Ep("10.0.0.1:6883"), T0));
+    }
+
+    [Fact]
     public void A_ban_covers_every_port_of_the_peers_IP_address_including_ports_it_connects_from_later()
     {
         var book = new PeerBook();

@@ -39,6 +39,15 @@ internal static class ClusterHocon
               passivate-idle-entity-after = off
               remember-entities = off
             }
+            # Every announce crosses the cluster: the announce and its answer in a binary format of their own; the
+            # other (rare) messages keep Akka's JSON.
+            akka.actor {
+              serializers.swarm = "Engine.Cluster.Trackers.SwarmShardSerializer, Engine.Cluster"
+              serialization-bindings {
+                "Engine.Cluster.Trackers.SwarmShard+Announce, Engine.Cluster" = swarm
+                "Engine.Cluster.Trackers.SwarmShard+Announced, Engine.Cluster" = swarm
+              }
+            }
             # A publish carries the .torrent file (JSON, base64): room for the largest accepted.
             akka.remote.dot-netty.tcp.maximum-frame-size = {{2L * maxTorrentFileBytes + 64 * 1024}}b
             """;

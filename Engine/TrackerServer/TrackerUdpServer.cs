@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Net;
 using Engine.Core.Primitives;
@@ -173,30 +174,32 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
 
     private async Task AnnounceLater(ValueTask<TrackerAnnounceResult> pending, int transactionId, IPEndPoint client, int requestLength)
     {
-        var buffer = new byte[MaxAnswerBytes];
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes);
         try
         {
             var result = await pending;
-            SendLater(buffer, Announced(buffer, transactionId, client, result, requestLength), client);
+            SendLater(buffer, Announced(buffer.AsSpan(0, MaxAnswerBytes), transactionId, client, result, requestLength), client);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _dropped); // a bug must not kill the server: drop the packet
         }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     private async Task ScrapeLater(ValueTask<ScrapeStats[]> pending, UdpScrapeRequest scrape, List<InfoHash> allowed, IPEndPoint client)
     {
-        var buffer = new byte[MaxAnswerBytes];
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes);
         try
         {
             var stats = await pending;
-            SendLater(buffer, Scraped(buffer, scrape, allowed, stats), client);
+            SendLater(buffer, Scraped(buffer.AsSpan(0, MaxAnswerBytes), scrape, allowed, stats), client);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _dropped);
         }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     /// <summary>Sends an answer written after the receive thread moved on (a tracker cluster's); the socket is thread-safe.</summary>

@@ -50,6 +50,36 @@ public sealed class TrackerClusterTests : IAsyncLifetime
             var third = await udp.AnnounceAsync(Announce(hash, 3));
             Assert.Equal([PeerEndPoint(1), PeerEndPoint(2)], third.Peers.OrderBy(p => p.Port));
         }
+
+        // A scrape of several torrents (several shards) through one node counts every swarm.
+        using var scraper = new UdpTestClient(a.UdpEndPoint!);
+        var scrape = Assert.IsType<UdpScrapeResponse>(await scraper.ScrapeAsync(await scraper.ConnectAsync(), [Hash(0), Hash(5), Hash(999)]));
+        Assert.Equal([(1, 2), (1, 2), (0, 0)], scrape.Entries.Select(e => (e.Complete, e.Incomplete)));
+    }
+
+    [Fact]
+    public async Task When_a_node_leaves_its_swarms_come_back_with_the_next_announces_to_the_others()
+    {
+        var (a, b, c) = (_cluster.Nodes[0], _cluster.Nodes[1], _cluster.Nodes[2]);
+        var hashes = Enumerable.Range(300, 8).Select(Hash).ToList();
+        foreach (var hash in hashes) await HttpAnnounceAsync(c, Announce(hash, 1));
+
+        await c.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)); // graceful: it leaves, its shards hand off and start empty elsewhere
+        await TrackerClusterNodes.WaitAsync(() => a.UpMembers == 2 && b.UpMembers == 2, Bound, "the node gone from the others' view");
+
+        foreach (var hash in hashes)
+        {
+            var deadline = Stopwatch.StartNew();
+            AnnounceResponse first;
+            while ((first = await HttpAnnounceAsync(a, Announce(hash, 1))).IsFailure)
+            {
+                Assert.True(deadline.Elapsed < Bound, $"{hash}: still failing after {Bound.TotalSeconds} s: {first.FailureReason}");
+                await Task.Delay(200);
+            }
+            var second = await HttpAnnounceAsync(b, Announce(hash, 2));
+            Assert.False(second.IsFailure, second.FailureReason);
+            Assert.Equal([PeerEndPoint(1)], second.Peers);
+        }
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public static class TrackerCommand
         return CliParse.Read(d.Create(), args, (r, _) => d.Read(r));
     }
 
+    /// <summary>The environment variable the tracker cluster's secret may come from instead of <c>--cluster-secret</c>.</summary>
+    public const string SecretVariable = "ENGINE_HOST_TRACKER_SECRET";
+
     public sealed class Definition
     {
         public Option<int?> Http { get; } = Opt.OptionalPort("--http", "serve HTTP announces (and the catalog) on this port");
@@ -55,7 +58,12 @@ public static class TrackerCommand
 
         public Option<string[]> Seeds { get; } = Opt.ClusterSeeds("a tracker cluster node to join (host:port); repeat for more; none: start a new cluster");
 
-        public Option<string?> Secret { get; } = Opt.Text("--cluster-secret", "the secret every node of the tracker cluster is given (16 characters or more): UDP connection ids are valid on every node", "secret");
+        public Option<string?> Secret { get; } = Opt.Text("--cluster-secret",
+            $"the secret every node of the tracker cluster is given (16 characters or more; or set {SecretVariable}): UDP connection ids are valid on every node", "secret");
+
+        /// <summary>The cluster secret given, else the environment's (which other users cannot read in <c>ps</c>), else null.</summary>
+        private static string? SecretOf(string? given) =>
+            given is { Length: > 0 } ? given : Environment.GetEnvironmentVariable(SecretVariable) is { Length: > 0 } env ? env : null;
 
         public Option<Duration> DownAfter { get; } = Opt.DownAfter();
 
@@ -71,7 +79,7 @@ public static class TrackerCommand
                 var cluster = r.GetValue(ClusterPort) is not null;
                 if (!cluster && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost))))
                     r.AddError("--cluster-seed, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
-                if (cluster && r.GetValue(Secret) is not { Length: >= 16 })
+                if (cluster && SecretOf(r.GetValue(Secret)) is not { Length: >= 16 })
                     r.AddError("--cluster-secret: a tracker cluster needs a secret of at least 16 characters, the same on every node");
             });
             return command;
@@ -103,7 +111,7 @@ public static class TrackerCommand
                     Host = (r.GetValue(ClusterHost) ?? bind).ToString(),
                     Port = port,
                     Seeds = r.GetValue(Seeds) ?? [],
-                    Secret = r.GetValue(Secret)!,
+                    Secret = SecretOf(r.GetValue(Secret))!,
                     Http = http,
                     Udp = udp,
                     Tracker = options,

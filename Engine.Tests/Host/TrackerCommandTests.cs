@@ -173,6 +173,18 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_cluster_secret_may_come_from_the_environment_and_the_command_line_wins()
+    {
+        Environment.SetEnvironmentVariable(TrackerCommand.SecretVariable, "a secret from the environment");
+        try
+        {
+            Assert.Equal("a secret from the environment", TrackerCommand.ParseServe(["--udp", "0", "--cluster-port", "4154"]).Cluster!.Secret);
+            Assert.Equal("0123456789abcdefXYZ", TrackerCommand.ParseServe(["--udp", "0", "--cluster-port", "4154", "--cluster-secret", "0123456789abcdefXYZ"]).Cluster!.Secret);
+        }
+        finally { Environment.SetEnvironmentVariable(TrackerCommand.SecretVariable, null); }
+    }
+
+    [Fact]
     public void Publishing_is_open_to_this_machine_and_to_the_networks_and_token_given()
     {
         var defaults = TrackerCommand.ParseServe(["--http", "0"]).Options;

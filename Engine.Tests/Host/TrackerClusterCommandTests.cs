@@ -61,9 +61,10 @@ public sealed class TrackerClusterCommandTests : IDisposable
             var seeder = await LibtorrentPeer.StartSeederAsync(seeded, _dir.Sub("seed"));
             peers.Add(seeder);
             await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-            var leechB = await LibtorrentPeer.StartLeecherAsync(viaB, _dir.Sub("leech-b"));
+            var stay = new LibtorrentOptions { KeepSeeding = true }; // they announce again after the kill
+            var leechB = await LibtorrentPeer.StartLeecherAsync(viaB, _dir.Sub("leech-b"), stay);
             peers.Add(leechB);
-            var leechC = await LibtorrentPeer.StartLeecherAsync(viaC, _dir.Sub("leech-c"));
+            var leechC = await LibtorrentPeer.StartLeecherAsync(viaC, _dir.Sub("leech-c"), stay);
             peers.Add(leechC);
             // Each leecher knows only its own node, which knows the seeder only through the cluster.
             await leechB.WaitForCompletionAsync(Bound);
@@ -76,17 +77,29 @@ public sealed class TrackerClusterCommandTests : IDisposable
             await nodes[2].Process.SignalAsync(9);
             await nodes[2].ExitCodeAsync(TimeSpan.FromSeconds(10));
 
-            // The survivors answer every announce promptly (a failure reason while a lost shard moves) and hold the
-            // swarm again once the peers announce.
+            // The survivors answer every announce promptly (a failure reason while a lost shard moves), then hold the
+            // swarm again once the peers announce (forced: libtorrent backs off after the failure reasons).
             var deadline = DateTime.UtcNow + Bound;
+            AnnounceResponse probe;
+            var refused = 0;
+            while ((probe = await AnnounceAsync(web[0], Announce(seeded.InfoHash, 78))).IsFailure)
+            {
+                refused++;
+                Assert.Contains("did not answer", probe.FailureReason);
+                Assert.True(DateTime.UtcNow < deadline, $"the survivors still failing after {Bound.TotalSeconds} s: {probe.FailureReason}");
+                await Task.Delay(500);
+            }
+            _output.WriteLine($"after the kill: {refused} announce(s) answered with a failure reason while the swarm's shard moved ({(refused > 0 ? "it was on the killed node" : "it was not")})");
+            _output.WriteLine($"ports: seeder {seeder.Port}, leecher via B {leechB.Port}, leecher via C {leechC.Port}");
             while (true)
             {
                 foreach (var p in peers) p.Reannounce();
+                await Task.Delay(2000);
                 var onA = await PeersAsync(web[0], seeded.InfoHash.ToHex());
                 var onB = await PeersAsync(web[1], seeded.InfoHash.ToHex());
                 if (onA.Contains(seeder.Port) && onA.Contains(leechB.Port) && onB.Contains(seeder.Port)) break;
-                Assert.True(DateTime.UtcNow < deadline, $"the swarm not back on the survivors within {Bound.TotalSeconds} s: A {string.Join(",", onA)}, B {string.Join(",", onB)}");
-                await Task.Delay(1000);
+                Assert.True(DateTime.UtcNow < deadline, $"the swarm not back on the survivors within {Bound.TotalSeconds} s: A {string.Join(",", onA)}, B {string.Join(",", onB)} "
+                    + $"(seeder {seeder.Port}, leecher via B {leechB.Port})\n{seeder.Describe()}\n{leechB.Describe()}");
             }
             var answer = await AnnounceAsync(web[0], Announce(seeded.InfoHash, 77));
             Assert.False(answer.IsFailure, answer.FailureReason);

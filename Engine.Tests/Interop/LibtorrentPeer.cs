@@ -75,6 +75,7 @@ public sealed class LibtorrentPeer : ExternalPeer
     public void ConnectTo(int port) => Process.WriteLine($"connect 127.0.0.1:{port}");
 
     /// <summary>Announces to the trackers now.</summary>
+    /// <summary>Announces to every tracker now, ignoring their min interval and the backoff after failures.</summary>
     public void Reannounce() => Process.WriteLine("reannounce");
 
     public override async Task WaitForCompletionAsync(TimeSpan timeout)

@@ -12,19 +12,50 @@ internal static class ClusterHocon
     /// <summary>Every node's ActorSystem has this name: Akka only joins systems of the same name.</summary>
     public const string SystemName = "torrent-cluster";
 
+    /// <summary>A tracker cluster's nodes' ActorSystem name: a tracker node never joins a seeding cluster by mistake.</summary>
+    public const string TrackerSystemName = "tracker-cluster";
+
     /// <summary>The Akka address of a seed given as <c>host:port</c>.</summary>
-    public static string SeedAddress(string hostPort)
+    public static string SeedAddress(string hostPort, string system = SystemName)
     {
         var colon = hostPort.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(hostPort.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             throw new ArgumentException($"a cluster seed is host:port, got '{hostPort}'");
-        return $"akka.tcp://{SystemName}@{hostPort[..colon]}:{port}";
+        return $"akka.tcp://{system}@{hostPort[..colon]}:{port}";
     }
 
-    public static string For(TorrentClusterOptions options)
+    public static string For(TorrentClusterOptions options) =>
+        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter);
+
+    /// <summary>
+    /// A tracker cluster node's: the same membership, seeds and split-brain resolver, plus Akka.Cluster.Sharding's
+    /// settings (entities never passivated: a shard's swarms live as long as its node; nothing remembered: a lost
+    /// shard is rebuilt from the next announces) and frames large enough for a published .torrent file.
+    /// </summary>
+    public static string ForTracker(string host, int port, IReadOnlyList<string> seeds, int minMembers, TimeSpan downAfter, int maxTorrentFileBytes) =>
+        For(TrackerSystemName, host, port, seeds, minMembers, downAfter) + $$"""
+
+            akka.cluster.sharding {
+              passivate-idle-entity-after = off
+              remember-entities = off
+            }
+            # Every announce crosses the cluster: the announce and its answer in a binary format of their own; the
+            # other (rare) messages keep Akka's JSON.
+            akka.actor {
+              serializers.swarm = "Engine.Cluster.Trackers.SwarmShardSerializer, Engine.Cluster"
+              serialization-bindings {
+                "Engine.Cluster.Trackers.SwarmShard+Announce, Engine.Cluster" = swarm
+                "Engine.Cluster.Trackers.SwarmShard+Announced, Engine.Cluster" = swarm
+              }
+            }
+            # A publish carries the .torrent file (JSON, base64): room for the largest accepted.
+            akka.remote.dot-netty.tcp.maximum-frame-size = {{2L * maxTorrentFileBytes + 64 * 1024}}b
+            """;
+
+    private static string For(string system, string host, int port, IReadOnlyList<string> seedList, int minMembers, TimeSpan downAfter)
     {
-        var seeds = string.Join(", ", options.Seeds.Select(s => "\"" + SeedAddress(s) + "\""));
-        var stable = (long)options.DownUnreachableAfter.TotalMilliseconds;
+        var seeds = string.Join(", ", seedList.Select(s => "\"" + SeedAddress(s, system) + "\""));
+        var stable = (long)downAfter.TotalMilliseconds;
         return $$"""
             akka {
               loglevel = WARNING
@@ -33,12 +64,12 @@ internal static class ClusterHocon
               log-dead-letters-during-shutdown = off
               actor.provider = cluster
               remote.dot-netty.tcp {
-                hostname = "{{options.Host}}"
-                port = {{options.Port}}
+                hostname = "{{host}}"
+                port = {{port}}
               }
               cluster {
                 seed-nodes = [{{seeds}}]
-                min-nr-of-members = {{options.MinMembers}}
+                min-nr-of-members = {{minMembers}}
                 # Split brain: after the members' reachability has been stable this long, the side with the majority
                 # of the nodes downs the others (a tie keeps the side with the lowest address); a minority side downs itself.
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"

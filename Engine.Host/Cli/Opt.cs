@@ -102,6 +102,20 @@ public static class Opt
     };
 
     /// <summary>Peers to dial, <c>host:port</c>, the option repeated.</summary>
+    /// <summary><c>--cluster-seed host:port</c>, repeatable (the <c>node</c> and <c>tracker</c> commands' seeds).</summary>
+    public static Option<string[]> ClusterSeeds(string description) => new("--cluster-seed")
+    {
+        Description = description,
+        HelpName = "host:port",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary><c>--down-after</c>: how long an unreachable cluster node stays before keep-majority downs it.</summary>
+    public static Option<Duration> DownAfter() => Duration("--down-after",
+        "how long an unreachable node stays before the split-brain resolver (keep-majority) downs it",
+        TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+
     public static Option<IPEndPoint[]> Peers() => new("--peer")
     {
         Description = "also dial this peer (address:port); repeat for more",

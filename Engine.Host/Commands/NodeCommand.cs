@@ -22,13 +22,7 @@ public static class NodeCommand
 
         public Option<IPAddress> ClusterHost { get; } = Opt.Address("--cluster-host", "the address the cluster port binds and other nodes reach it at", IPAddress.Loopback);
 
-        public Option<string[]> Seeds { get; } = new("--cluster-seed")
-        {
-            Description = "a seed node's cluster address (host:port); repeat for more; none: start a new cluster",
-            HelpName = "host:port",
-            AllowMultipleArgumentsPerToken = false,
-            DefaultValueFactory = _ => [],
-        };
+        public Option<string[]> Seeds { get; } = Opt.ClusterSeeds("a seed node's cluster address (host:port); repeat for more; none: start a new cluster");
 
         public Option<string?> Data { get; } = Opt.Text("--data", "where this node keeps its replicas and its engine's state", "dir");
 
@@ -50,8 +44,7 @@ public static class NodeCommand
 
         public Option<IPEndPoint[]> Sources { get; } = Opt.Peers();
 
-        public Option<Duration> DownAfter { get; } = Opt.Duration("--down-after", "how long an unreachable node stays before the split-brain resolver (keep-majority) downs it",
-            TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        public Option<Duration> DownAfter { get; } = Opt.DownAfter();
 
         public Option<Duration> Interval { get; } = Opt.Duration("--status-interval", "how often the cluster's torrents are written", TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Engine.Cluster.Trackers;
 using Engine.Host.Cli;
 using Engine.Core.Primitives;
 using Engine.TrackerServer;
@@ -12,7 +13,11 @@ namespace Engine.Host.Commands;
 public static class TrackerCommand
 {
     /// <summary>What <c>tracker</c> serves: where, and with which options.</summary>
-    public sealed record ServeArguments(IPEndPoint? Http, IPEndPoint? Udp, TrackerOptions Options);
+    public sealed record ServeArguments(IPEndPoint? Http, IPEndPoint? Udp, TrackerOptions Options)
+    {
+        /// <summary>Set with <c>--cluster-port</c>: this tracker is a node of a tracker cluster.</summary>
+        public TrackerClusterOptions? Cluster { get; init; }
+    }
 
     /// <summary>Parses the serving form of <c>tracker</c> (without running it); a mistake throws <see cref="UsageException"/>.</summary>
     public static ServeArguments ParseServe(params string[] args)
@@ -20,6 +25,9 @@ public static class TrackerCommand
         var d = new Definition();
         return CliParse.Read(d.Create(), args, (r, _) => d.Read(r));
     }
+
+    /// <summary>The environment variable the tracker cluster's secret may come from instead of <c>--cluster-secret</c>.</summary>
+    public const string SecretVariable = "ENGINE_HOST_TRACKER_SECRET";
 
     public sealed class Definition
     {
@@ -44,15 +52,35 @@ public static class TrackerCommand
 
         public Option<string?> PublishToken { get; } = Opt.Text("--publish-token", "a secret (16 characters or more) that lets anyone holding it publish", "secret");
 
+        public Option<int?> ClusterPort { get; } = Opt.OptionalPort("--cluster-port", "be a node of a tracker cluster: the cluster port (Akka.Remote) other nodes reach this one at");
+
+        public Option<IPAddress?> ClusterHost { get; } = Opt.OptionalAddress("--cluster-host", "the address the cluster port binds and other nodes reach it at (default: --bind)");
+
+        public Option<string[]> Seeds { get; } = Opt.ClusterSeeds("a tracker cluster node to join (host:port); repeat for more; none: start a new cluster");
+
+        public Option<string?> Secret { get; } = Opt.Text("--cluster-secret",
+            $"the secret every node of the tracker cluster is given (16 characters or more; or set {SecretVariable}): UDP connection ids are valid on every node", "secret");
+
+        /// <summary>The cluster secret given, else the environment's (which other users cannot read in <c>ps</c>), else null.</summary>
+        private static string? SecretOf(string? given) =>
+            given is { Length: > 0 } ? given : Environment.GetEnvironmentVariable(SecretVariable) is { Length: > 0 } env ? env : null;
+
+        public Option<Duration> DownAfter { get; } = Opt.DownAfter();
+
         public Command Create()
         {
-            var command = new Command("tracker", "run our HTTP/UDP tracker with a file catalog, or talk to one (list, peers, publish)")
+            var command = new Command("tracker", "run our HTTP/UDP tracker with a file catalog (alone, or as a node of a tracker cluster), or talk to one (list, peers, publish)")
             {
-                Http, Udp, Bind, Allow, Interval, PublishFrom, PublishToken,
+                Http, Udp, Bind, Allow, Interval, PublishFrom, PublishToken, ClusterPort, ClusterHost, Seeds, Secret, DownAfter,
             };
             command.Validators.Add(r =>
             {
                 if (r.GetValue(PublishToken) is { Length: < 16 }) r.AddError("--publish-token: give a secret of at least 16 characters");
+                var cluster = r.GetValue(ClusterPort) is not null;
+                if (!cluster && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost))))
+                    r.AddError("--cluster-seed, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
+                if (cluster && SecretOf(r.GetValue(Secret)) is not { Length: >= 16 })
+                    r.AddError("--cluster-secret: a tracker cluster needs a secret of at least 16 characters, the same on every node");
             });
             return command;
         }
@@ -74,7 +102,22 @@ public static class TrackerCommand
             };
             options = options with { PublishFrom = [.. options.PublishFrom, .. r.GetValue(PublishFrom) ?? []], PublishToken = r.GetValue(PublishToken) };
             if (Opt.Given(r, Interval)) options = options with { Interval = interval, MinInterval = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds)) };
-            return new ServeArguments(r.GetValue(Http) is { } h ? new IPEndPoint(bind, h) : null, r.GetValue(Udp) is { } u ? new IPEndPoint(bind, u) : null, options);
+            var http = r.GetValue(Http) is { } h ? new IPEndPoint(bind, h) : null;
+            var udp = r.GetValue(Udp) is { } u ? new IPEndPoint(bind, u) : null;
+            return new ServeArguments(http, udp, options)
+            {
+                Cluster = r.GetValue(ClusterPort) is not { } port ? null : new TrackerClusterOptions
+                {
+                    Host = (r.GetValue(ClusterHost) ?? bind).ToString(),
+                    Port = port,
+                    Seeds = r.GetValue(Seeds) ?? [],
+                    Secret = SecretOf(r.GetValue(Secret))!,
+                    Http = http,
+                    Udp = udp,
+                    Tracker = options,
+                    DownUnreachableAfter = r.GetValue(DownAfter),
+                },
+            };
         }
     }
 
@@ -96,6 +139,7 @@ public static class TrackerCommand
     /// <summary>Runs the tracker until <paramref name="stop"/> fires. Prints where it listens, then a line when it stops.</summary>
     internal static async Task<int> ServeAsync(ServeArguments a, TextWriter output, CancellationToken stop)
     {
+        if (a.Cluster is { } cluster) return await ServeClusterAsync(cluster, output, stop);
         var (http, udp, options) = a;
         var tracker = new global::Engine.TrackerServer.TrackerServer(options);
         await using (tracker)
@@ -121,6 +165,36 @@ public static class TrackerCommand
             {
             }
             output.WriteLine($"stopped ({tracker.TorrentCount} torrent(s), {tracker.PeerCount} peer(s))");
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Runs a node of a tracker cluster until <paramref name="stop"/> fires (or the cluster downs it), then leaves.</summary>
+    private static async Task<int> ServeClusterAsync(TrackerClusterOptions options, TextWriter output, CancellationToken stop)
+    {
+        TrackerCluster node;
+        try
+        {
+            node = TrackerCluster.Start(options);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new CommandLineException($"the tracker cluster node could not start: {e.GetBaseException().Message} (choose other ports)");
+        }
+        await using (node)
+        {
+            output.WriteLine($"tracker cluster node {node.Node}{(options.Seeds.Count == 0 ? " (a new cluster)" : $", joining {string.Join(", ", options.Seeds)}")}");
+            if (node.HttpAnnounceUrl is { } h) output.WriteLine($"http tracker: {h} (catalog of the whole cluster: {h[..^"/announce".Length]}/catalog)");
+            if (node.UdpAnnounceUrl is { } u) output.WriteLine($"udp tracker:  {u}");
+            output.WriteLine("press Ctrl+C to leave the cluster");
+            output.Flush();
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop), node.WhenStopped);
+            if (node.WhenStopped.IsCompleted && !stop.IsCancellationRequested)
+            {
+                output.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");
+                return ExitCodes.Error;
+            }
+            output.WriteLine("leaving the tracker cluster");
         }
         return ExitCodes.Ok;
     }

@@ -144,6 +144,9 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     [InlineData(new[] { "--http" }, "Required argument missing for option: '--http'")]
     [InlineData(new[] { "--http", "0", "--publish-from", "not/an/address" }, "--publish-from: 'not/an/address' is not an address or a network")]
     [InlineData(new[] { "--http", "0", "--publish-token", "short" }, "at least 16 characters")]
+    [InlineData(new[] { "--http", "0", "--cluster-port", "4154" }, "--cluster-secret: a tracker cluster needs a secret of at least 16 characters")]
+    [InlineData(new[] { "--http", "0", "--cluster-port", "4154", "--cluster-secret", "short" }, "--cluster-secret: a tracker cluster needs a secret")]
+    [InlineData(new[] { "--http", "0", "--cluster-seed", "127.0.0.1:4154" }, "--cluster-seed, --cluster-secret and --cluster-host need --cluster-port")]
     public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
         Assert.Contains(message, Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ParseServe(args)).Message);
 
@@ -153,6 +156,32 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         var (code, _, error) = await InProcessHost.RunAsync("tracker");
         Assert.Equal(2, code);
         Assert.StartsWith("error: give --http <port> and/or --udp <port>", error);
+    }
+
+    [Fact]
+    public void Cluster_flags_make_the_tracker_a_node_of_a_tracker_cluster()
+    {
+        Assert.Null(TrackerCommand.ParseServe(["--http", "0"]).Cluster);
+        var a = TrackerCommand.ParseServe(["--http", "6970", "--udp", "6971", "--cluster-port", "4155", "--cluster-seed", "127.0.0.1:4154",
+            "--cluster-seed", "127.0.0.1:4156", "--cluster-secret", "0123456789abcdefXYZ", "--interval", "30s", "--down-after", "5s"]);
+        var cluster = Assert.IsType<Engine.Cluster.Trackers.TrackerClusterOptions>(a.Cluster);
+        Assert.Equal(("127.0.0.1", 4155, "0123456789abcdefXYZ"), (cluster.Host, cluster.Port, cluster.Secret));
+        Assert.Equal(["127.0.0.1:4154", "127.0.0.1:4156"], cluster.Seeds);
+        Assert.Equal((a.Http, a.Udp), (cluster.Http, cluster.Udp));
+        Assert.Equal(TimeSpan.FromSeconds(30), cluster.Tracker.Interval);
+        Assert.Equal(TimeSpan.FromSeconds(5), cluster.DownUnreachableAfter);
+    }
+
+    [Fact]
+    public void The_cluster_secret_may_come_from_the_environment_and_the_command_line_wins()
+    {
+        Environment.SetEnvironmentVariable(TrackerCommand.SecretVariable, "a secret from the environment");
+        try
+        {
+            Assert.Equal("a secret from the environment", TrackerCommand.ParseServe(["--udp", "0", "--cluster-port", "4154"]).Cluster!.Secret);
+            Assert.Equal("0123456789abcdefXYZ", TrackerCommand.ParseServe(["--udp", "0", "--cluster-port", "4154", "--cluster-secret", "0123456789abcdefXYZ"]).Cluster!.Secret);
+        }
+        finally { Environment.SetEnvironmentVariable(TrackerCommand.SecretVariable, null); }
     }
 
     [Fact]

@@ -78,6 +78,7 @@ public sealed class LibtorrentPeer : ExternalPeer
     public void ConnectTo(System.Net.IPEndPoint peer) => Process.WriteLine($"connect {peer}");
 
     /// <summary>Announces to the trackers now.</summary>
+    /// <summary>Announces to every tracker now, ignoring their min interval and the backoff after failures.</summary>
     public void Reannounce() => Process.WriteLine("reannounce");
 
     public override async Task WaitForCompletionAsync(TimeSpan timeout)

@@ -10,83 +10,94 @@ namespace Engine.TrackerServer;
 /// The HTTP tracker's endpoints: <c>/announce</c>, <c>/scrape</c>, <c>/catalog</c>, <c>/catalog/&lt;hash&gt;/peers</c>,
 /// <c>/torrents/&lt;hash&gt;.torrent</c> and <c>POST /publish</c>. Turns a parsed request into a whole HTTP response.
 /// </summary>
-internal sealed class TrackerHttpRoutes(RegistryGate gate)
+internal sealed class TrackerHttpRoutes(ITrackerBackend backend)
 {
     private const string Bencoded = "text/plain";
     private const string Json = "application/json; charset=utf-8";
 
-    public byte[] Handle(HttpRequestHead head, byte[] body, IPAddress remote)
+    /// <summary>The whole response to one request; complete at once for one tracker, when the shard answers for a cluster.</summary>
+    public ValueTask<byte[]> HandleAsync(HttpRequestHead head, byte[] body, IPAddress remote)
     {
         var keepAlive = head.KeepAlive;
         var path = head.Path;
         if (head.Method == "POST")
-            return path != "/publish" ? Text(405, "only /publish takes POST", keepAlive)
-                : MayPublish(head, remote) is { } refusal ? JsonError(403, refusal, keepAlive)
-                : Publish(body, keepAlive);
-        if (path == "/publish") return Text(405, "POST the .torrent file to /publish", keepAlive);
-        if (head.Method != "GET") return Text(405, $"method {TrackerQuery.Printable(head.Method)} not allowed", keepAlive);
+            return path != "/publish" ? Done(Text(405, "only /publish takes POST", keepAlive))
+                : MayPublish(head, remote) is { } refusal ? Done(JsonError(403, refusal, keepAlive))
+                : PublishAsync(body, keepAlive);
+        if (path == "/publish") return Done(Text(405, "POST the .torrent file to /publish", keepAlive));
+        if (head.Method != "GET") return Done(Text(405, $"method {TrackerQuery.Printable(head.Method)} not allowed", keepAlive));
         switch (path)
         {
             case "/announce":
-                return Response(200, Bencoded, Announce(head.Query, remote), keepAlive);
+                return AnnounceAsync(head.Query, remote, keepAlive);
             case "/scrape":
-                return Response(200, Bencoded, Scrape(head.Query), keepAlive);
+                return ScrapeAsync(head.Query, keepAlive);
             case "/catalog":
-                return Response(200, Json, gate.Run((r, _) => CatalogJson.Catalog(r.Catalog(Limit(head.Query)), r.TorrentCount, r.PeerCount)), keepAlive);
+                return CatalogAsync(Limit(head.Query), keepAlive);
             case "/" or "/index.html":
-                return Text(200, "BitTorrent tracker: /announce /scrape /catalog /catalog/<info-hash>/peers /torrents/<info-hash>.torrent POST /publish", keepAlive);
+                return Done(Text(200, "BitTorrent tracker: /announce /scrape /catalog /catalog/<info-hash>/peers /torrents/<info-hash>.torrent POST /publish", keepAlive));
         }
         if (path.StartsWith("/catalog/", StringComparison.Ordinal) && path.EndsWith("/peers", StringComparison.Ordinal))
-            return Peers(path["/catalog/".Length..^"/peers".Length], head.Query, keepAlive);
+            return PeersAsync(path["/catalog/".Length..^"/peers".Length], head.Query, keepAlive);
         if (path.StartsWith("/torrents/", StringComparison.Ordinal) && path.EndsWith(".torrent", StringComparison.Ordinal))
-            return TorrentFile(path["/torrents/".Length..^".torrent".Length], keepAlive);
-        return Text(404, "not found", keepAlive);
+            return TorrentFileAsync(path["/torrents/".Length..^".torrent".Length], keepAlive);
+        return Done(Text(404, "not found", keepAlive));
     }
 
-    private byte[] Announce(string query, IPAddress remote)
+    private static ValueTask<byte[]> Done(byte[] response) => new(response);
+
+    private ValueTask<byte[]> AnnounceAsync(string query, IPAddress remote, bool keepAlive)
     {
         if (!TrackerQuery.TryParseAnnounce(query, out var announce, out var failure))
-            return TrackerHttpResponses.Failure(failure!);
-        var result = gate.Run((r, now) => r.Announce(announce!.Request, remote, now));
-        return TrackerHttpResponses.Announce(result, announce!.Request.Compact, announce.NoPeerId);
+            return Done(Response(200, Bencoded, TrackerHttpResponses.Failure(failure!), keepAlive));
+        var pending = backend.AnnounceAsync(announce!.Request, remote);
+        return pending.IsCompletedSuccessfully ? Done(Announced(pending.Result, announce, keepAlive)) : AnnouncedLater(pending, announce, keepAlive);
     }
 
-    private byte[] Scrape(string query)
+    private static byte[] Announced(TrackerAnnounceResult result, HttpAnnounceQuery query, bool keepAlive) =>
+        Response(200, Bencoded, TrackerHttpResponses.Announce(result, query.Request.Compact, query.NoPeerId), keepAlive);
+
+    private static async ValueTask<byte[]> AnnouncedLater(ValueTask<TrackerAnnounceResult> pending, HttpAnnounceQuery query, bool keepAlive) =>
+        Announced(await pending, query, keepAlive);
+
+    private async ValueTask<byte[]> ScrapeAsync(string query, bool keepAlive)
     {
         if (!TrackerQuery.TryParseScrape(query, out var hashes, out var failure))
-            return TrackerHttpResponses.Failure(failure!);
-        var files = gate.Run((r, _) =>
-        {
-            var list = new List<(InfoHash, ScrapeStats)>(hashes.Count);
-            foreach (var h in hashes)
-                if (r.IsAllowed(h)) list.Add((h, r.Scrape(h)));
-            return list;
-        });
-        return TrackerHttpResponses.Scrape(files);
+            return Response(200, Bencoded, TrackerHttpResponses.Failure(failure!), keepAlive);
+        var allowed = new List<InfoHash>(hashes.Count);
+        foreach (var h in hashes)
+            if (backend.Options.Allows(h)) allowed.Add(h);
+        var stats = await backend.ScrapeAsync(allowed);
+        var files = new List<(InfoHash, ScrapeStats)>(allowed.Count);
+        for (var i = 0; i < allowed.Count; i++) files.Add((allowed[i], stats[i]));
+        return Response(200, Bencoded, TrackerHttpResponses.Scrape(files), keepAlive);
     }
 
-    private byte[] Peers(string hex, string query, bool keepAlive)
+    private async ValueTask<byte[]> CatalogAsync(int limit, bool keepAlive)
+    {
+        var view = await backend.CatalogAsync(limit);
+        return Response(200, Json, CatalogJson.Catalog(view.Entries, view.TorrentCount, view.PeerCount), keepAlive);
+    }
+
+    private async ValueTask<byte[]> PeersAsync(string hex, string query, bool keepAlive)
     {
         if (!InfoHash.TryFromHex(hex, out var hash)) return JsonError(400, $"'{TrackerQuery.Printable(hex)}' is not a 40-digit hex info-hash", keepAlive);
-        var json = gate.Run((r, _) =>
-        {
-            var peers = r.Peers(hash, Limit(query));
-            return peers is null ? null : CatalogJson.Peers(hash, r.Scrape(hash).Name, peers);
-        });
-        return json is null ? JsonError(404, $"no torrent {hash} on this tracker", keepAlive) : Response(200, Json, json, keepAlive);
+        var peers = await backend.PeersAsync(hash, Limit(query));
+        return peers is null ? JsonError(404, $"no torrent {hash} on this tracker", keepAlive)
+            : Response(200, Json, CatalogJson.Peers(hash, peers.Name, peers.Peers), keepAlive);
     }
 
-    private byte[] TorrentFile(string hex, bool keepAlive)
+    private async ValueTask<byte[]> TorrentFileAsync(string hex, bool keepAlive)
     {
         if (!InfoHash.TryFromHex(hex, out var hash)) return Text(400, "not a 40-digit hex info-hash", keepAlive);
-        var file = gate.Run((r, _) => r.GetTorrentFile(hash));
+        var file = await backend.TorrentFileAsync(hash);
         return file is null ? Text(404, $"no published torrent {hash}", keepAlive) : Response(200, "application/x-bittorrent", file, keepAlive);
     }
 
     /// <summary>Null when <paramref name="remote"/> may publish (an allowed network, or the tracker's token); else why not.</summary>
     private string? MayPublish(HttpRequestHead head, IPAddress remote)
     {
-        var options = gate.Registry.Options;
+        var options = backend.Options;
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         foreach (var network in options.PublishFrom)
             if (network.Contains(address)) return null;
@@ -101,14 +112,19 @@ internal sealed class TrackerHttpRoutes(RegistryGate gate)
     private static bool CryptographicEquals(string a, string b)
         => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
-    private byte[] Publish(byte[] body, bool keepAlive)
+    private async ValueTask<byte[]> PublishAsync(byte[] body, bool keepAlive)
     {
         if (body.Length == 0) return JsonError(400, "POST the .torrent file as the request body", keepAlive);
-        var result = gate.Run((r, _) => r.Publish(body));
+        var result = await backend.PublishAsync(body);
         if (result.IsSuccess) return Response(result.AlreadyPublished ? 200 : 201, Json, CatalogJson.Published(result), keepAlive);
-        var status = result.Error == TrackerRegistry.NotAllowedMessage ? 403 : result.Error!.Contains("full", StringComparison.Ordinal) ? 507 : 400;
+        var status = result.Error == TrackerRegistry.NotAllowedMessage ? 403
+            : result.Error!.Contains("full", StringComparison.Ordinal) ? 507
+            : result.Error.StartsWith(Unavailable, StringComparison.Ordinal) ? 503 : 400;
         return JsonError(status, result.Error, keepAlive);
     }
+
+    /// <summary>How a refusal starts when a tracker cluster's shard did not answer in time (answered 503).</summary>
+    internal const string Unavailable = "tracker cluster:";
 
     private static int Limit(string query)
     {

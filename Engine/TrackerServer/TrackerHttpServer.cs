@@ -45,6 +45,13 @@ internal sealed class TrackerHttpServer : IAsyncDisposable
         _acceptLoop = AcceptLoop();
     }
 
+    /// <summary>The HTTP server of <paramref name="backend"/> on <paramref name="endpoint"/>, bounded by its options.</summary>
+    public static TrackerHttpServer For(IPEndPoint endpoint, ITrackerBackend backend)
+    {
+        var o = backend.Options;
+        return new TrackerHttpServer(endpoint, new TrackerHttpRoutes(backend), o.MaxTorrentFileBytes, o.MaxConnectionsPerAddress, o.MaxBodyBytesInFlight);
+    }
+
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>Connections being served right now.</summary>
@@ -180,7 +187,7 @@ internal sealed class TrackerHttpServer : IAsyncDisposable
                     consumed += fromBuffer;
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
-                    var response = _routes.Handle(head, body, remote);
+                    var response = await _routes.HandleAsync(head, body, remote);
                     await Send(stream, response, timeout.Token);
                 }
                 finally { Bodies.Return(taken); }

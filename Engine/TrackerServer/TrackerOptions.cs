@@ -70,6 +70,9 @@ public sealed record TrackerOptions
     /// <summary>Use the <c>ip</c> a client states instead of the address its request came from (off: it would let anyone aim peers at a third party).</summary>
     public bool TrustClientIp { get; init; }
 
+    /// <summary>Whether this torrent may be tracked, scraped and published here (the allow list, when one is set).</summary>
+    internal bool Allows(InfoHash infoHash) => AllowList is null || AllowList.Contains(infoHash);
+
     /// <summary>Throws when a setting is out of range.</summary>
     public TrackerOptions Validate()
     {

@@ -58,17 +58,35 @@ internal sealed partial class TrackerRegistry
     /// </summary>
     public IReadOnlyList<CatalogEntry> Catalog(int limit = 1000)
     {
-        var entries = new List<CatalogEntry>(Math.Min(limit, _published.Count + _lru.Count));
-        foreach (var (hash, p) in _published.OrderBy(e => e.Value.Name, StringComparer.Ordinal).ThenBy(e => e.Key.ToHex(), StringComparer.Ordinal))
+        var entries = new List<CatalogEntry>(_published.Count + _lru.Count);
+        foreach (var (hash, p) in _published)
         {
-            if (entries.Count >= limit) return entries;
             _swarms.TryGetValue(hash, out var swarm);
             entries.Add(new CatalogEntry(hash, p.Name, p.Size, swarm?.Seeders ?? 0, swarm?.Leechers ?? 0, swarm?.Completed ?? 0, Published: true));
         }
-        foreach (var swarm in _lru.OrderByDescending(s => s.Count).ThenBy(s => s.InfoHash.ToHex(), StringComparer.Ordinal).Take(limit - entries.Count))
+        foreach (var swarm in _lru)
             entries.Add(new CatalogEntry(swarm.InfoHash, null, null, swarm.Seeders, swarm.Leechers, swarm.Completed, Published: false));
-        return entries;
+        return InCatalogOrder(entries, limit);
     }
+
+    /// <summary>
+    /// The catalog's order, at most <paramref name="limit"/> entries: published torrents by name (then info-hash), then the
+    /// others busiest first (then by info-hash). A tracker cluster merges its shards' pages with it.
+    /// </summary>
+    internal static List<CatalogEntry> InCatalogOrder(IEnumerable<CatalogEntry> entries, int limit) => entries
+        .OrderBy(e => e.Published ? 0 : 1)
+        .ThenBy(e => e.Published ? e.Name : null, StringComparer.Ordinal)
+        .ThenByDescending(e => e.Published ? 0 : e.Seeders + e.Leechers)
+        .ThenBy(e => e.InfoHash.ToHex(), StringComparer.Ordinal)
+        .Take(limit)
+        .ToList();
+
+    /// <summary>The catalog's first <paramref name="limit"/> entries and the totals.</summary>
+    public CatalogView View(int limit) => new(Catalog(limit), TorrentCount, PeerCount);
+
+    /// <summary>A torrent's peers (as <see cref="Peers"/>) with its name when published; null when there is no swarm.</summary>
+    public SwarmPeers? PeersOf(InfoHash infoHash, int limit) =>
+        Peers(infoHash, limit) is { } peers ? new SwarmPeers(_published.TryGetValue(infoHash, out var p) ? p.Name : null, peers) : null;
 
     /// <summary>The peers of a torrent, most recently seen first, at most <paramref name="limit"/>; null when the tracker has no swarm for it.</summary>
     public IReadOnlyList<PeerInfo>? Peers(InfoHash infoHash, int limit = 1000)

@@ -35,7 +35,7 @@ internal sealed partial class TrackerRegistry
 
     public int PeerCount { get; private set; }
 
-    public bool IsAllowed(InfoHash infoHash) => Options.AllowList is null || Options.AllowList.Contains(infoHash);
+    public bool IsAllowed(InfoHash infoHash) => Options.Allows(infoHash);
 
     /// <summary>
     /// Records an announce from <paramref name="source"/> (the address the request came from) and picks peers for
@@ -88,6 +88,14 @@ internal sealed partial class TrackerRegistry
         return _swarms.TryGetValue(infoHash, out var swarm)
             ? new ScrapeStats(swarm.Seeders, swarm.Completed, swarm.Leechers, name)
             : new ScrapeStats(0, 0, 0, name);
+    }
+
+    /// <summary>The stats of each torrent, in order.</summary>
+    public ScrapeStats[] Scrape(IReadOnlyList<InfoHash> infoHashes)
+    {
+        var stats = new ScrapeStats[infoHashes.Count];
+        for (var i = 0; i < stats.Length; i++) stats[i] = Scrape(infoHashes[i]);
+        return stats;
     }
 
     /// <summary>Drops every peer not seen for <see cref="TrackerOptions.PeerTimeout"/>, then empty unpublished swarms. Returns the peers dropped.</summary>

@@ -21,6 +21,12 @@ internal sealed record TrackerAnnounceResult(
 /// <summary>One torrent in the catalog. Name and size are known only for published torrents.</summary>
 public sealed record CatalogEntry(InfoHash InfoHash, string? Name, long? Size, int Seeders, int Leechers, int Completed, bool Published);
 
+/// <summary>A page of the catalog and the tracker's totals (of the whole cluster for a tracker cluster).</summary>
+internal sealed record CatalogView(IReadOnlyList<CatalogEntry> Entries, int TorrentCount, int PeerCount);
+
+/// <summary>A swarm's peers as the catalog shows them, with the torrent's name when it was published.</summary>
+internal sealed record SwarmPeers(string? Name, IReadOnlyList<PeerInfo> Peers);
+
 /// <summary>One peer of a swarm as the catalog shows it.</summary>
 public sealed record PeerInfo(IPEndPoint Endpoint, PeerId PeerId, long Left, long Uploaded, long Downloaded, DateTimeOffset LastSeen)
 {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 
@@ -23,7 +25,7 @@ public sealed class TrackerServer : IAsyncDisposable
     {
         _time = time ?? TimeProvider.System;
         _gate = new RegistryGate(new TrackerRegistry(options ?? new TrackerOptions(), random ?? new Random()), _time);
-        _connectionIds = connectionIds ?? ConnectionIds.CreateRandom();
+        _connectionIds = connectionIds ?? new ConnectionIds(RandomNumberGenerator.GetBytes(32));
     }
 
     /// <summary>
@@ -68,7 +70,7 @@ public sealed class TrackerServer : IAsyncDisposable
         {
             var options = Registry.Options;
             if (http is not null)
-                _http = new TrackerHttpServer(http, new TrackerHttpRoutes(_gate), options.MaxTorrentFileBytes, options.MaxConnectionsPerAddress, options.MaxBodyBytesInFlight);
+                _http = TrackerHttpServer.For(http, _gate);
             if (udp is not null) _udp = new TrackerUdpServer(udp, _gate, _connectionIds);
         }
         catch
@@ -89,7 +91,8 @@ public sealed class TrackerServer : IAsyncDisposable
         _expiry = null;
     }
 
-    private static string Format(IPEndPoint e) =>
+    /// <summary>An endpoint as an announce URL's host: a wildcard reads as the loopback address.</summary>
+    internal static string Format(IPEndPoint e) =>
         e.Address.Equals(IPAddress.Any) ? $"127.0.0.1:{e.Port}" :
         e.Address.Equals(IPAddress.IPv6Any) ? $"[::1]:{e.Port}" : e.ToString();
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Net;
 using Engine.Core.Primitives;
@@ -9,7 +10,8 @@ namespace Engine.TrackerServer;
 /// The UDP tracker (BEP 15): connect, announce, scrape. Connection ids come from <see cref="ConnectionIds"/>, so
 /// no per-client state is kept. Garbage and oversized packets are dropped without an answer; a bad connection
 /// id or invalid content gets an error packet (action 3), which is never larger than the request that caused it.
-/// A few receive threads share the socket; the registry is behind <see cref="RegistryGate"/>.
+/// A few receive threads share the socket. One tracker's registry (<see cref="RegistryGate"/>) answers inline on the
+/// receive thread; a tracker cluster's answer comes later, and is then written and sent from the continuation.
 /// </summary>
 internal sealed class TrackerUdpServer : IAsyncDisposable
 {
@@ -22,15 +24,18 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
     public const string BadConnectionIdMessage = "bad connection id";
 
     private readonly Socket _socket;
-    private readonly RegistryGate _gate;
+    private readonly ITrackerBackend _backend;
     private readonly ConnectionIds _ids;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread[] _loops;
     private long _dropped;
 
-    public TrackerUdpServer(IPEndPoint endpoint, RegistryGate gate, ConnectionIds ids)
+    /// <summary>What <see cref="Answer"/> returns when the answer will be sent later (a tracker cluster's shard is asked).</summary>
+    internal const int Deferred = -1;
+
+    public TrackerUdpServer(IPEndPoint endpoint, ITrackerBackend backend, ConnectionIds ids)
     {
-        _gate = gate;
+        _backend = backend;
         _ids = ids;
         _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
@@ -92,6 +97,7 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
             {
                 answerLength = 0; // a bug must not kill the server: drop the packet
             }
+            if (answerLength == Deferred) continue;
             if (answerLength == 0)
             {
                 Interlocked.Increment(ref _dropped);
@@ -112,11 +118,14 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the answer to one packet into <paramref name="answer"/>; 0 means drop it silently.</summary>
+    /// <summary>
+    /// Writes the answer to one packet into <paramref name="answer"/>; 0 means drop it silently, <see cref="Deferred"/>
+    /// that the backend answers later and the answer is sent to <paramref name="client"/> then.
+    /// </summary>
     internal int Answer(ReadOnlySpan<byte> packet, IPEndPoint client, Span<byte> answer)
     {
         if (!UdpTrackerCodec.TryReadRequest(packet, out var request)) return 0;
-        var now = _gate.Now;
+        var now = _backend.Now;
         switch (request)
         {
             case UdpConnectRequest connect:
@@ -126,25 +135,88 @@ internal sealed class TrackerUdpServer : IAsyncDisposable
             case UdpAnnounceRequest announce:
                 if (!_ids.IsValid(announce.ConnectionId, client, now))
                     return Error(answer, announce.TransactionId, BadConnectionIdMessage, packet.Length);
-                var result = _gate.Run((r, t) => r.Announce(announce.Announce, client.Address, t));
-                if (result.IsFailure) return Error(answer, announce.TransactionId, result.Failure!, packet.Length);
-                var family = client.Address.IsIPv4MappedToIPv6 ? IpFamily.V4 : IpFamilies.Of(client);
-                var fits = (answer.Length - UdpTrackerCodec.AnnounceResponseHeaderLength) / UdpTrackerCodec.PeerEntryLength(family);
-                var peers = Fitting(result.Peers, family, fits);
-                return UdpTrackerCodec.WriteAnnounceResponse(answer, announce.TransactionId, result.Interval, result.Leechers, result.Seeders, peers, family);
+                var pending = _backend.AnnounceAsync(announce.Announce, client.Address);
+                if (pending.IsCompletedSuccessfully) return Announced(answer, announce.TransactionId, client, pending.Result, packet.Length);
+                _ = AnnounceLater(pending, announce.TransactionId, client, packet.Length);
+                return Deferred;
             case UdpScrapeRequest scrape:
                 if (!_ids.IsValid(scrape.ConnectionId, client, now))
                     return Error(answer, scrape.TransactionId, BadConnectionIdMessage, packet.Length);
-                var stats = _gate.Run((r, _) =>
-                {
-                    var list = new ScrapeStats[scrape.InfoHashes.Count];
-                    for (var i = 0; i < list.Length; i++)
-                        list[i] = r.IsAllowed(scrape.InfoHashes[i]) ? r.Scrape(scrape.InfoHashes[i]) : new ScrapeStats(0, 0, 0, null);
-                    return list;
-                });
-                return UdpTrackerCodec.WriteScrapeResponse(answer, scrape.TransactionId, stats);
+                var allowed = new List<InfoHash>(scrape.InfoHashes.Count);
+                foreach (var h in scrape.InfoHashes)
+                    if (_backend.Options.Allows(h)) allowed.Add(h);
+                var scraping = _backend.ScrapeAsync(allowed);
+                if (scraping.IsCompletedSuccessfully) return Scraped(answer, scrape, allowed, scraping.Result);
+                _ = ScrapeLater(scraping, scrape, allowed, client);
+                return Deferred;
             default:
                 return 0;
+        }
+    }
+
+    private static int Announced(Span<byte> answer, int transactionId, IPEndPoint client, TrackerAnnounceResult result, int requestLength)
+    {
+        if (result.IsFailure) return Error(answer, transactionId, result.Failure!, requestLength);
+        var family = client.Address.IsIPv4MappedToIPv6 ? IpFamily.V4 : IpFamilies.Of(client);
+        var fits = (answer.Length - UdpTrackerCodec.AnnounceResponseHeaderLength) / UdpTrackerCodec.PeerEntryLength(family);
+        var peers = Fitting(result.Peers, family, fits);
+        return UdpTrackerCodec.WriteAnnounceResponse(answer, transactionId, result.Interval, result.Leechers, result.Seeders, peers, family);
+    }
+
+    /// <summary>Every torrent asked in order; one not allowed here reads as empty.</summary>
+    private static int Scraped(Span<byte> answer, UdpScrapeRequest scrape, List<InfoHash> allowed, ScrapeStats[] stats)
+    {
+        var list = new ScrapeStats[scrape.InfoHashes.Count];
+        for (int i = 0, j = 0; i < list.Length; i++)
+            list[i] = j < allowed.Count && allowed[j].Equals(scrape.InfoHashes[i]) ? stats[j++] : new ScrapeStats(0, 0, 0, null);
+        return UdpTrackerCodec.WriteScrapeResponse(answer, scrape.TransactionId, list);
+    }
+
+    private async Task AnnounceLater(ValueTask<TrackerAnnounceResult> pending, int transactionId, IPEndPoint client, int requestLength)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes);
+        try
+        {
+            var result = await pending;
+            SendLater(buffer, Announced(buffer.AsSpan(0, MaxAnswerBytes), transactionId, client, result, requestLength), client);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _dropped); // a bug must not kill the server: drop the packet
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private async Task ScrapeLater(ValueTask<ScrapeStats[]> pending, UdpScrapeRequest scrape, List<InfoHash> allowed, IPEndPoint client)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes);
+        try
+        {
+            var stats = await pending;
+            SendLater(buffer, Scraped(buffer.AsSpan(0, MaxAnswerBytes), scrape, allowed, stats), client);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    /// <summary>Sends an answer written after the receive thread moved on (a tracker cluster's); the socket is thread-safe.</summary>
+    private void SendLater(byte[] buffer, int length, IPEndPoint client)
+    {
+        if (length <= 0 || _stop.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+        try
+        {
+            _socket.SendTo(buffer.AsSpan(0, length), SocketFlags.None, client);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // An unreachable client, or the socket closing during shutdown: nothing to answer.
         }
     }
 

@@ -36,10 +36,14 @@ internal static class Load
         }
     }
 
-    public static async Task<Result> RunAsync(IPEndPoint tracker, InfoHash[] hashes, int clients, int window, TimeSpan duration)
+    public static Task<Result> RunAsync(IPEndPoint tracker, InfoHash[] hashes, int clients, int window, TimeSpan duration) =>
+        RunAsync([tracker], hashes, clients, window, duration);
+
+    /// <summary>Client <c>i</c> announces to <c>trackers[i % n]</c> (the nodes of a tracker cluster share the load).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyList<IPEndPoint> trackers, InfoHash[] hashes, int clients, int window, TimeSpan duration)
     {
         var stopwatch = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientAsync(tracker, hashes, window, duration, i))));
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientAsync(trackers[i % trackers.Count], hashes, window, duration, i))));
         var elapsed = stopwatch.Elapsed;
         return new Result(results.Sum(r => r.Answers), results.Sum(r => r.Errors), results.Sum(r => r.Stalls), duration);
     }

@@ -12,14 +12,19 @@ namespace TrackerBench;
 /// UDP announces per second of our tracker against opentracker on loopback, same run, same load: a few client
 /// sockets each keep a window of announces in flight (random torrent from a pool, random peer), for a fixed time.
 /// Both trackers run as separate processes so the load generator does not share a process with either.
-/// usage: TrackerBench [--seconds 5] [--clients 4] [--window 32] [--hashes 1000]
+/// With <c>--cluster</c> it compares our tracker alone with a tracker cluster of three nodes (three processes on this
+/// machine, the clients spread over them): what sharding costs per announce.
+/// usage: TrackerBench [--seconds 5] [--clients 4] [--window 32] [--hashes 1000] [--cluster]
 ///        TrackerBench serve &lt;udp-port&gt;   (our tracker; the bench starts this itself)
+///        TrackerBench serve-cluster &lt;udp-port&gt; &lt;cluster-port&gt; &lt;nodes&gt; [seed-port]   (a cluster node)
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
         if (args is ["serve", var port]) return await ServeAsync(int.Parse(port));
+        if (args is ["serve-cluster", var udp, var clusterPort, var nodes, .. var seed])
+            return await ClusterBench.ServeAsync(int.Parse(udp), int.Parse(clusterPort), int.Parse(nodes), seed.Length > 0 ? int.Parse(seed[0]) : null);
         var seconds = Option(args, "--seconds", 5);
         var clients = Option(args, "--clients", 4);
         var window = Option(args, "--window", 32);
@@ -32,6 +37,7 @@ public static class Program
             return InfoHash.FromBytes(b);
         }).ToArray();
 
+        if (args.Contains("--cluster")) return await ClusterBench.CompareAsync(hashes, clients, window, seconds);
         Console.WriteLine($"load: {clients} client sockets x {window} announces in flight, {hashCount} torrents, {seconds} s per tracker, {Environment.ProcessorCount} cores");
         var results = new List<(string Name, Load.Result Result)>();
         foreach (var target in new[] { "ours", "opentracker" })

@@ -12,6 +12,13 @@ internal sealed class TrackerProcess(Process process, IPEndPoint endpoint, strin
 {
     public IPEndPoint Endpoint { get; } = endpoint;
 
+    /// <summary>Waits for the process's READY line (ours: the bench's own serve modes).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(timeout);
+        if (line != "READY") throw new InvalidOperationException($"the tracker did not start: {line}");
+    }
+
     public double CpuSeconds()
     {
         try { return process.TotalProcessorTime.TotalSeconds; }
@@ -36,15 +43,19 @@ internal static class Servers
     public static async Task<TrackerProcess> StartOursAsync()
     {
         var port = FreeUdpPort();
+        var tracker = StartSelf(["serve", port.ToString()], new IPEndPoint(IPAddress.Loopback, port));
+        await tracker.WaitReadyAsync(TimeSpan.FromSeconds(20));
+        return tracker;
+    }
+
+    /// <summary>This program again with <paramref name="args"/> (a serve mode), stdin kept open: it runs until disposed.</summary>
+    public static TrackerProcess StartSelf(IReadOnlyList<string> args, IPEndPoint endpoint)
+    {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add(port.ToString());
-        var process = Process.Start(start)!;
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        if (line != "READY") throw new InvalidOperationException($"our tracker did not start: {line}");
-        return new TrackerProcess(process, new IPEndPoint(IPAddress.Loopback, port), null);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return new TrackerProcess(Process.Start(start)!, endpoint, null);
     }
 
     /// <summary>Debian's opentracker is whitelist-only and, as root, chroots into tracker.rootdir and drops to tracker.user.</summary>
@@ -81,7 +92,7 @@ internal static class Servers
         throw new InvalidOperationException("opentracker did not answer a UDP connect within 15 s");
     }
 
-    private static int FreeUdpPort()
+    public static int FreeUdpPort()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         s.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -175,7 +175,8 @@ def main():
                 ever_connected = False
                 last_connect = 0.0
             elif verb == "reannounce":
-                handle.force_reannounce(0, -1)
+                # Now, whatever the tracker's min interval or the backoff after its failures says.
+                handle.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
             emit({"type": "event", "event": "command", "command": cmd})
         if st.num_peers > 0:
             ever_connected = True

@@ -1,8 +1,8 @@
 using System.Net;
-using Engine.TrackerServer;
+using Engine.Core.Trackers;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
-namespace Engine.Tests.TrackerServer;
+namespace Engine.Tests.Core.Trackers;
 
 public class ConnectionIdsTests
 {
@@ -45,4 +45,27 @@ public class ConnectionIdsTests
 
     [Fact]
     public void Short_keys_are_refused() => Assert.Throws<ArgumentException>(() => new ConnectionIds(new byte[8]));
+
+    [Fact]
+    public void Two_nodes_given_the_same_secret_accept_each_others_ids()
+    {
+        var a = ConnectionIds.FromSecret("the cluster's shared secret");
+        var b = ConnectionIds.FromSecret("the cluster's shared secret");
+        var id = a.Issue(Client, T0);
+        Assert.True(b.IsValid(id, Client, T0 + TimeSpan.FromSeconds(100)));
+        Assert.False(ConnectionIds.FromSecret("another cluster's secret").IsValid(id, Client, T0));
+    }
+
+    [Fact]
+    public void A_secret_is_not_used_as_the_key_itself()
+    {
+        var secret = new string('k', 32);
+        var id = ConnectionIds.FromSecret(secret).Issue(Client, T0);
+        Assert.False(new ConnectionIds(System.Text.Encoding.UTF8.GetBytes(secret)).IsValid(id, Client, T0));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fifteen chars!!")]
+    public void Short_secrets_are_refused(string secret) => Assert.Throws<ArgumentException>(() => ConnectionIds.FromSecret(secret));
 }

@@ -35,9 +35,13 @@ internal sealed class UtpLink
     public long DelayMicros { get; set; }
     public long JitterMicros { get; set; }
     public long Now { get; private set; } = 1_000_000;
+    /// <summary>How many of the next datagrams towards the acceptor are lost at once (a queue that overflowed).</summary>
+    public int DropTowardsAcceptor { get; set; }
     public UtpConnection Initiator { get; }
     public UtpConnection? Acceptor => _acceptor.Connection;
     public int Datagrams { get; private set; }
+    /// <summary>Data packets sent towards the acceptor (retransmissions too).</summary>
+    public int DataTowardsAcceptor { get; private set; }
     public Side InitiatorSide => _initiator;
     public Side AcceptorSide => _acceptor;
 
@@ -76,6 +80,12 @@ internal sealed class UtpLink
     private void Put(bool toAcceptor, ReadOnlySpan<byte> datagram)
     {
         Datagrams++;
+        if (toAcceptor && UtpHeader.TryRead(datagram, out var header) && header.Type == UtpPacketType.Data) DataTowardsAcceptor++;
+        if (toAcceptor && DropTowardsAcceptor > 0)
+        {
+            DropTowardsAcceptor--;
+            return;
+        }
         var copies = _rng.NextDouble() < Duplicate ? 2 : 1;
         for (var i = 0; i < copies; i++)
         {

@@ -79,6 +79,7 @@ internal sealed partial class UtpConnection
     public bool IsFinished => State is UtpState.Closed or UtpState.Failed;
     public int CongestionWindow => _ledbat.Window;
     public long RttMicros => _rtt.RttMicros;
+    public uint LastQueuingDelay { get; private set; }
 
     /// <summary>What we advertise: the receive buffer less what waits for the reader or arrived early.</summary>
     private uint ReceiveWindow => (uint)Math.Max(0, FreeReceiveBytes);
@@ -117,6 +118,6 @@ internal sealed partial class UtpConnection
     /// <summary>The connection's counters in one line, for logs and failing tests.</summary>
     public override string ToString() =>
         $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B ({_onTheWireBytes} B sent, {_lostPackets} lost) unsent {_unsent.Count}/{_unsentBytes} B " +
-        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us timeouts {_timeouts}" +
+        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts}" +
         (Error is null ? "" : " error: " + Error);
 }

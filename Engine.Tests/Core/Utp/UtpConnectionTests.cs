@@ -151,4 +151,25 @@ public sealed class UtpConnectionTests
         Assert.Equal(5, link.DataTowardsAcceptor - before);
         Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == 1_000_000, 60_000_000));
     }
+
+    [Fact]
+    public void Through_a_bottleneck_ledbat_fills_the_link_and_holds_its_queue_near_the_target_delay()
+    {
+        // 50 Mbit/s with 200 ms of buffer and 10 ms each way: TCP would fill the buffer; LEDBAT stops near its target.
+        var link = new UtpLink(10, delayMicros: 10_000) { BottleneckBytesPerSecond = 6_250_000, BottleneckBufferMicros = 200_000 };
+        link.InitiatorSide.Outbox = new byte[250_000_000];
+        link.RunUntil(() => false, 10_000_000, 500);
+        var before = link.AcceptorSide.Inbox.Length;
+        var delays = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            link.RunUntil(() => false, 500_000, 500);
+            delays.Add(link.QueueDelayMicros);
+        }
+        var rate = (link.AcceptorSide.Inbox.Length - before) / 10.0;
+        Assert.True(rate >= 0.9 * 6_250_000 * 1400 / 1448, $"{rate / 1e6:F2} MB/s through a 6.25 MB/s link");
+        delays.Sort();
+        var median = delays[delays.Count / 2];
+        Assert.InRange(median, Ledbat.TargetMicros / 3, Ledbat.TargetMicros * 3 / 2);
+    }
 }

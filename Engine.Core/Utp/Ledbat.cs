@@ -1,16 +1,18 @@
 namespace Engine.Core.Utp;
 
 /// <summary>
-/// LEDBAT congestion control (BEP 29, RFC 6817): the window grows while the one-way queuing delay is below the 100 ms
-/// target and shrinks above it, by at most <see cref="MaxGainPerRtt"/> bytes per round trip, so a uTP flow fills an idle
-/// link yet yields to TCP once a queue builds. Slow start (the window grows by what is acknowledged, doubling per round
-/// trip) runs until the delay reaches half the target or a packet is lost. A loss halves the window (once per round
-/// trip); a timeout drops it to one packet and slow-starts again up to half the window it had.
+/// LEDBAT congestion control (BEP 29, RFC 6817) with LEDBAT++'s decrease (draft-irtf-iccrg-ledbat-plus-plus): the window
+/// grows while the one-way queuing delay is below the 60 ms target, by at most <see cref="MaxGainPerRtt"/> bytes per
+/// round trip, so a uTP flow fills an idle link; above the target it shrinks in proportion to the window and to how far
+/// the delay is over (at most by half per round trip), so it yields to TCP within a few round trips instead of a couple
+/// of packets per round trip. Slow start (the window grows by what is acknowledged, doubling per round trip) runs until
+/// the delay reaches half the target or a packet is lost. A loss halves the window (once per round trip); a timeout
+/// drops it to one packet and slow-starts again up to half the window it had.
 /// </summary>
 internal sealed class Ledbat(int packetSize, int maxWindow)
 {
     private readonly int _maxWindow = maxWindow;
-    public const long TargetMicros = 100_000;
+    public const long TargetMicros = 60_000;
     public const int MaxGainPerRtt = 3000;
 
     private long _lastCutMicros = long.MinValue / 2;
@@ -26,11 +28,17 @@ internal sealed class Ledbat(int packetSize, int maxWindow)
         if (SlowStart && (queuingDelayMicros > TargetMicros / 2 || Window >= _slowStartThreshold)) SlowStart = false;
         double gain;
         if (SlowStart) gain = ackedBytes;
-        else
+        else if (queuingDelayMicros <= TargetMicros)
         {
-            var delayFactor = (TargetMicros - Math.Min(queuingDelayMicros, 4 * TargetMicros)) / (double)TargetMicros;
+            var delayFactor = (TargetMicros - queuingDelayMicros) / (double)TargetMicros;
             var windowFactor = Math.Min(1.0, ackedBytes / (double)Math.Max(Window, 1));
             gain = MaxGainPerRtt * delayFactor * windowFactor;
+        }
+        else
+        {
+            // Over a round trip (a window acknowledged) the window loses (delay / target - 1) of itself, at most half.
+            var over = Math.Min((queuingDelayMicros - TargetMicros) / (double)TargetMicros, 0.5);
+            gain = -over * Math.Min(ackedBytes, Window);
         }
         Window = (int)Math.Clamp(Window + gain, packetSize, _maxWindow);
     }

@@ -27,7 +27,7 @@ internal sealed partial class UtpConnection
 
         if (acked > 0)
         {
-            if (delaySample != 0) _ledbat.OnAck(acked, _delays.Add(delaySample, nowMicros));
+            if (delaySample != 0) _ledbat.OnAck(acked, LastQueuingDelay = _delays.Add(delaySample, nowMicros));
             else _ledbat.OnAck(acked, 0);
             _timeouts = 0;
             _timeoutAt = _inFlightPackets > 0 ? nowMicros + _rtt.TimeoutMicros : 0;
@@ -40,10 +40,14 @@ internal sealed partial class UtpConnection
     {
         var slot = seq & (InFlightSlots - 1);
         if (_inFlight[slot] is not { } packet || packet.Seq != seq) return 0;
-        if (packet.Transmissions == 1) _rtt.Add(nowMicros - packet.SentAtMicros);
+        // Karn: a packet sent twice gives no sample; nor does one sent before a timeout (its ACKs may have been lost, and
+        // the one that finally came says more about the loss than about the round trip).
+        if (packet.Transmissions == 1 && packet.SentAtMicros > _lastTimeoutMicros) _rtt.Add(nowMicros - packet.SentAtMicros);
         _inFlight[slot] = null;
         _inFlightPackets--;
         _inFlightBytes -= packet.PayloadLength;
+        if (packet.NeedsResend) _lostPackets--;
+        else _onTheWireBytes -= packet.PayloadLength;
         packet.Release();
         return Math.Max(packet.PayloadLength, 1);
     }
@@ -72,7 +76,7 @@ internal sealed partial class UtpConnection
     {
         if (_inFlight[seq & (InFlightSlots - 1)] is not { } packet || packet.Seq != seq || packet.NeedsResend) return;
         if (packet.Transmissions > 1 && nowMicros - packet.SentAtMicros < _rtt.RttMicros) return;
-        packet.NeedsResend = true;
+        PresumeLost(packet);
         _ledbat.OnLoss(nowMicros, _rtt.RttMicros);
     }
 }

@@ -27,6 +27,7 @@ internal sealed partial class UtpConnection
     {
         if (IsFinished) return;
         _lastReceivedMicros = nowMicros;
+        _sentSinceHeard = 0;
         _replyMicros = (uint)nowMicros - header.TimestampMicros;
         if (header.Type == UtpPacketType.Reset)
         {

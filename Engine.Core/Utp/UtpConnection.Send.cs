@@ -9,10 +9,19 @@ internal sealed partial class UtpConnection
     private ushort _oldestUnacked;
     private int _inFlightPackets;
     private int _inFlightBytes;
+    /// <summary>The part of <see cref="_inFlightBytes"/> still thought to be on the way (not marked lost): what the windows limit.</summary>
+    private int _onTheWireBytes;
+    /// <summary>Packets marked lost and not sent again yet (so a flush without any skips the scan).</summary>
+    private int _lostPackets;
+    /// <summary>Packets sent since the last datagram from the peer (at most <see cref="UtpSettings.MaxBurst"/>).</summary>
+    private int _sentSinceHeard;
     private ushort _lastAckReceived;
     private int _duplicateAcks;
     private long _timeoutAt;
     private int _timeouts;
+    private long _lastTimeoutMicros = long.MinValue;
+    /// <summary>The longest wait between two retransmissions, however many timeouts in a row backed it off.</summary>
+    public const long MaxBackoffMicros = 20_000_000;
     private bool _finQueued;
     private UtpOutPacket? _fin;
     private long _finAckedAt;
@@ -76,9 +85,11 @@ internal sealed partial class UtpConnection
     public void Flush(long nowMicros)
     {
         if (IsFinished) return;
-        if (_inFlightPackets > 0)
-            for (var s = _oldestUnacked; s != _seqNr; s++)
-                if (_inFlight[s & (InFlightSlots - 1)] is { NeedsResend: true } lost) Transmit(lost, nowMicros);
+        if (_lostPackets > 0 && !Resend(nowMicros))
+        {
+            if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
+            return;
+        }
         while (_unsent.TryPeek(out var next) && CanSend(next))
         {
             _unsent.Dequeue();
@@ -88,6 +99,7 @@ internal sealed partial class UtpConnection
             _inFlight[next.Seq & (InFlightSlots - 1)] = next;
             _inFlightPackets++;
             _inFlightBytes += next.PayloadLength;
+            _onTheWireBytes += next.PayloadLength;
             Transmit(next, nowMicros);
         }
         if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
@@ -116,8 +128,13 @@ internal sealed partial class UtpConnection
             return;
         }
         _timeoutAt = 0;
+        _lastTimeoutMicros = nowMicros;
+        _sentSinceHeard = 0;
         if (State != UtpState.SynSent) _ledbat.OnTimeout(nowMicros);
-        if (_inFlight[_oldestUnacked & (InFlightSlots - 1)] is { } oldest) oldest.NeedsResend = true;
+        // Nothing came back for a whole timeout: everything in flight is presumed lost (a burst loss can be longer than
+        // a selective ACK names), and goes again as the restarted window allows, oldest first.
+        for (var s = _oldestUnacked; s != _seqNr; s++)
+            if (_inFlight[s & (InFlightSlots - 1)] is { NeedsResend: false } packet) PresumeLost(packet);
         Flush(nowMicros);
     }
 
@@ -133,6 +150,28 @@ internal sealed partial class UtpConnection
         ReleaseAll();
     }
 
+    /// <summary>Sends the packets marked lost, oldest first, as far as the windows allow; false when one had to wait.</summary>
+    private bool Resend(long nowMicros)
+    {
+        for (var s = _oldestUnacked; s != _seqNr; s++)
+        {
+            if (_inFlight[s & (InFlightSlots - 1)] is not { NeedsResend: true } lost) continue;
+            if (!WindowAllows(lost.PayloadLength) || _sentSinceHeard >= _settings.MaxBurst) return false;
+            _onTheWireBytes += lost.PayloadLength;
+            _lostPackets--;
+            Transmit(lost, nowMicros);
+        }
+        return true;
+    }
+
+    /// <summary>A packet is thought lost: it no longer counts against the windows, and goes again at the next flush.</summary>
+    private void PresumeLost(UtpOutPacket packet)
+    {
+        packet.NeedsResend = true;
+        _lostPackets++;
+        _onTheWireBytes -= packet.PayloadLength;
+    }
+
     private bool CanSend(UtpOutPacket packet)
     {
         if (State == UtpState.SynSent && packet.Type != UtpPacketType.Syn) return false;
@@ -140,9 +179,15 @@ internal sealed partial class UtpConnection
         // repeated SYN is answered again with the same first sequence number, and no data has been skipped.
         if (!_peerConfirmed) return false;
         if (_inFlightPackets >= InFlightSlots - 1) return false;
-        if (_inFlightPackets == 0) return true; // one packet always: it probes a closed window, and is all a tiny window allows
+        if (_inFlightPackets == 0) return true;
+        return _sentSinceHeard < _settings.MaxBurst && WindowAllows(packet.PayloadLength);
+    }
+
+    private bool WindowAllows(int payloadLength)
+    {
+        if (_onTheWireBytes <= 0) return true; // one packet always: it probes a closed window, and is all a tiny window allows
         var window = Math.Min(_ledbat.Window, (int)Math.Min(_peerWindow, int.MaxValue));
-        return _inFlightBytes + packet.PayloadLength <= window;
+        return _onTheWireBytes + payloadLength <= window;
     }
 
     private void Queue(UtpOutPacket packet) => _unsent.Enqueue(packet);
@@ -152,10 +197,11 @@ internal sealed partial class UtpConnection
         WriteHeader(packet.Buffer, packet.Type, packet.Seq, 0, nowMicros);
         _output.Send(packet.Buffer.AsSpan(0, UtpHeader.Size + packet.PayloadLength));
         packet.Transmissions++;
+        _sentSinceHeard++;
         packet.SentAtMicros = nowMicros;
         packet.NeedsResend = false;
         if (_earlyCount == 0) _ackDue = false; // the header carried the acknowledgement; early packets still need a selective ACK
-        if (_timeoutAt == 0) _timeoutAt = nowMicros + (_rtt.TimeoutMicros << Math.Min(_timeouts, 6));
+        if (_timeoutAt == 0) _timeoutAt = nowMicros + Math.Min(_rtt.TimeoutMicros << Math.Min(_timeouts, 6), MaxBackoffMicros);
     }
 
     /// <summary>A packet without a sequence number of its own: an ACK (with the selective ACK when packets arrived early) or a RESET.</summary>
@@ -184,6 +230,8 @@ internal sealed partial class UtpConnection
         _tail = null;
         _inFlightPackets = 0;
         _inFlightBytes = 0;
+        _onTheWireBytes = 0;
+        _lostPackets = 0;
         _unsentBytes = 0;
         _timeoutAt = 0;
     }

@@ -79,6 +79,7 @@ internal sealed partial class UtpConnection
     public bool IsFinished => State is UtpState.Closed or UtpState.Failed;
     public int CongestionWindow => _ledbat.Window;
     public long RttMicros => _rtt.RttMicros;
+    public uint LastQueuingDelay { get; private set; }
 
     /// <summary>What we advertise: the receive buffer less what waits for the reader or arrived early.</summary>
     private uint ReceiveWindow => (uint)Math.Max(0, FreeReceiveBytes);
@@ -88,10 +89,21 @@ internal sealed partial class UtpConnection
     private void Fail(string error)
     {
         if (IsFinished) return;
+        if (OnlyOurFinIsUnacknowledged)
+        {
+            // Both sides said everything and the peer has gone: its ACK of our FIN was lost, nothing else.
+            State = UtpState.Closed;
+            ReleaseAll();
+            return;
+        }
         State = UtpState.Failed;
         Error = error;
         ReleaseAll();
     }
+
+    /// <summary>Closing, the peer's FIN taken in order, and nothing of ours in flight but the FIN.</summary>
+    private bool OnlyOurFinIsUnacknowledged =>
+        State == UtpState.Closing && _peerFinInOrder && _unsent.Count == 0 && _inFlightPackets == 1 && _fin is { IsSent: true } fin && _inFlight[fin.Seq & (InFlightSlots - 1)] == fin;
 
     private void ReleaseAll()
     {
@@ -105,7 +117,7 @@ internal sealed partial class UtpConnection
 
     /// <summary>The connection's counters in one line, for logs and failing tests.</summary>
     public override string ToString() =>
-        $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B unsent {_unsent.Count}/{_unsentBytes} B " +
-        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us timeouts {_timeouts}" +
+        $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B ({_onTheWireBytes} B sent, {_lostPackets} lost) unsent {_unsent.Count}/{_unsentBytes} B " +
+        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts}" +
         (Error is null ? "" : " error: " + Error);
 }

@@ -61,6 +61,7 @@ internal sealed class UdpPort : ReceiveActor, IWithTimers
             _socket = new Socket(_endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
             if (_endPoint.AddressFamily == AddressFamily.InterNetworkV6) _socket.DualMode = true;
             _socket.Bind(_endPoint);
+            GrowBuffers(_socket);
         }
         catch (SocketException e)
         {
@@ -99,25 +100,48 @@ internal sealed class UdpPort : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// Asks for 4 MiB socket buffers (Linux grants up to twice net.core.rmem_max/wmem_max, 416 KB by default): a burst of
+    /// uTP packets that meets a full buffer is lost, on the way in or, on this non-blocking socket, on the way out.
+    /// </summary>
+    private static void GrowBuffers(Socket socket)
+    {
+        try
+        {
+            socket.ReceiveBufferSize = 4 << 20;
+            socket.SendBufferSize = 4 << 20;
+        }
+        catch (SocketException) { } // the defaults then
+    }
+
     private static async Task ReceiveLoop(Socket socket, IActorRef self, UtpMultiplexer? utp, CancellationToken ct)
     {
         var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        // The sender's address is read into one SocketAddress; its IPEndPoint is made only when the sender changes.
+        var address = new SocketAddress(socket.AddressFamily);
+        var lastAddress = new SocketAddress(socket.AddressFamily);
+        IPEndPoint? from = null;
         var reason = "stopped";
         var burst = 0;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                SocketReceiveFromResult r;
-                try { r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false); }
+                int received;
+                try { received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, address, ct).ConfigureAwait(false); }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize) { continue; } // ICMP noise, oversized datagrams
-                if (r.ReceivedBytes == 0) continue;
-                var from = PeerAddress.Normalize((IPEndPoint)r.RemoteEndPoint);
-                if (buffer[0] == (byte)'d') self.Tell(new Received(buffer.AsSpan(0, r.ReceivedBytes).ToArray(), from));
+                if (received == 0) continue;
+                if (from is null || !address.Equals(lastAddress))
+                {
+                    from = PeerAddress.Normalize((IPEndPoint)any.Create(address));
+                    address.Buffer.CopyTo(lastAddress.Buffer);
+                    lastAddress.Size = address.Size;
+                }
+                if (buffer[0] == (byte)'d') self.Tell(new Received(buffer.AsSpan(0, received).ToArray(), from));
                 else if (utp is not null)
                 {
-                    utp.OnDatagram(buffer.AsSpan(0, r.ReceivedBytes), from);
+                    utp.OnDatagram(buffer.AsSpan(0, received), from);
                     // Acknowledge once per burst: when nothing more is waiting, or every 32 datagrams.
                     if (++burst >= 32 || socket.Available == 0)
                     {

@@ -16,7 +16,7 @@ public sealed class LedbatTests
     }
 
     [Fact]
-    public void Below_the_target_the_window_grows_by_at_most_the_gain_per_round_trip_and_above_it_shrinks()
+    public void Below_the_target_the_window_grows_by_at_most_the_gain_per_round_trip()
     {
         var cc = new Ledbat(1400, 1 << 22);
         cc.OnLoss(0, 0); // leave slow start
@@ -24,8 +24,24 @@ public sealed class LedbatTests
         cc.OnAck(before, 0);
         Assert.Equal(before + Ledbat.MaxGainPerRtt, cc.Window);
         before = cc.Window;
-        cc.OnAck(before, 2 * Ledbat.TargetMicros);
-        Assert.Equal(before - Ledbat.MaxGainPerRtt, cc.Window);
+        cc.OnAck(before, Ledbat.TargetMicros / 2);
+        Assert.Equal(before + Ledbat.MaxGainPerRtt / 2, cc.Window);
+    }
+
+    [Theory]
+    [InlineData(1.25, 0.75)]
+    [InlineData(1.5, 0.5)]
+    [InlineData(3.0, 0.5)]
+    public void Above_the_target_a_round_trip_takes_the_window_down_in_proportion_to_the_excess_at_most_by_half(double delayOverTarget, double kept)
+    {
+        var cc = new Ledbat(1400, 1 << 22);
+        for (var i = 0; i < 8; i++) cc.OnAck(cc.Window, 0);
+        cc.OnLoss(0, 0);
+        var before = cc.Window;
+        // One round trip: the window acknowledged in packets, each at the same delay.
+        var delay = (long)(delayOverTarget * Ledbat.TargetMicros);
+        for (var acked = 0; acked < before; acked += 1400) cc.OnAck(1400, delay);
+        Assert.InRange(cc.Window, (int)(before * kept * 0.9), (int)(before * kept * 1.1) + 1400);
     }
 
     [Fact]

@@ -35,9 +35,20 @@ internal sealed class UtpLink
     public long DelayMicros { get; set; }
     public long JitterMicros { get; set; }
     public long Now { get; private set; } = 1_000_000;
+    /// <summary>How many of the next datagrams towards the acceptor are lost at once (a queue that overflowed).</summary>
+    public int DropTowardsAcceptor { get; set; }
     public UtpConnection Initiator { get; }
     public UtpConnection? Acceptor => _acceptor.Connection;
     public int Datagrams { get; private set; }
+    /// <summary>A bottleneck towards the acceptor: bytes per second (0: none) and how long its queue may get before it drops.</summary>
+    public long BottleneckBytesPerSecond { get; set; }
+    public long BottleneckBufferMicros { get; set; } = 200_000;
+    private long _bottleneckFreeAt;
+    /// <summary>How long the last packet through the bottleneck waited in its queue.</summary>
+    public long QueueDelayMicros { get; private set; }
+
+    /// <summary>Data packets sent towards the acceptor (retransmissions too).</summary>
+    public int DataTowardsAcceptor { get; private set; }
     public Side InitiatorSide => _initiator;
     public Side AcceptorSide => _acceptor;
 
@@ -76,11 +87,25 @@ internal sealed class UtpLink
     private void Put(bool toAcceptor, ReadOnlySpan<byte> datagram)
     {
         Datagrams++;
+        if (toAcceptor && UtpHeader.TryRead(datagram, out var header) && header.Type == UtpPacketType.Data) DataTowardsAcceptor++;
+        if (toAcceptor && DropTowardsAcceptor > 0)
+        {
+            DropTowardsAcceptor--;
+            return;
+        }
         var copies = _rng.NextDouble() < Duplicate ? 2 : 1;
         for (var i = 0; i < copies; i++)
         {
             if (_rng.NextDouble() < Loss) continue;
             var at = Now + DelayMicros + (JitterMicros > 0 ? _rng.NextInt64(JitterMicros) : 0);
+            if (toAcceptor && BottleneckBytesPerSecond > 0)
+            {
+                var start = Math.Max(Now, _bottleneckFreeAt);
+                if (start - Now > BottleneckBufferMicros) continue; // the queue is full: tail drop
+                QueueDelayMicros = start - Now;
+                _bottleneckFreeAt = start + (datagram.Length + 28) * 1_000_000L / BottleneckBytesPerSecond;
+                at = _bottleneckFreeAt + DelayMicros;
+            }
             _inTransit.Enqueue((toAcceptor, datagram.ToArray()), at * 1_000_000 + _order++ % 1_000_000);
         }
     }

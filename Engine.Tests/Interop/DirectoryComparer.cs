@@ -18,6 +18,18 @@ public static class DirectoryComparer
         Assert.Fail(sb.ToString());
     }
 
+    /// <summary>
+    /// As <see cref="AssertIdentical"/>, but waits up to <paramref name="within"/> for the trees to become identical: for a
+    /// client that is still running after it reported completion (libtorrent 2 hashes blocks in its store buffer and may
+    /// say "finished" before the last of them reach the file).
+    /// </summary>
+    public static async Task AssertIdenticalWithinAsync(string expectedDir, string actualDir, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Compare(expectedDir, actualDir).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        AssertIdentical(expectedDir, actualDir);
+    }
+
     /// <summary>Every difference as one human-readable line; empty when the trees are identical.</summary>
     public static IReadOnlyList<string> Compare(string expectedDir, string actualDir)
     {

@@ -87,4 +87,22 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"we leeched {torrent.Name} from libtorrent (uTP only) in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
     }
+
+    [Fact]
+    [Trait("Category", "Interop")]
+    public async Task A_default_engine_whose_tcp_connection_libtorrent_drops_redials_it_over_utp_and_downloads()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "redial-lt", 4 * 1024 * 1024 + 3, fileCount: 2, pieceLength: 64 * 1024);
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Transport = "utp" });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        // The default: TCP first. libtorrent accepts the TCP connection and closes it; the next dial goes over uTP.
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-redial")));
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down-redial"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        // libtorrent closes every TCP connection, so the download can only complete over uTP (it takes well under a
+        // second once the uTP dial is made: too fast to catch the peer in the list).
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down-redial"), torrent.Name));
+    }
 }

@@ -95,7 +95,8 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     protected override void PostStop()
     {
-        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _session.RemoteId, _closeReason, _failed, _banned, _session.Downloaded, _session.Uploaded));
+        Context.Parent.Tell(new PeerManager.PeerDisconnected(_remote, _session.RemoteId, _closeReason, _failed, _banned, _session.Downloaded, _session.Uploaded,
+            OverTcp: _transport is not null && !OverUtp));
         // Blocks of ours still on their way to the disk no longer count against the engine-wide cap.
         _diskCredit.Close();
         if (_transport is not null && _inbound.IsNobody()) _transport.Dispose();
@@ -219,9 +220,11 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             LastBlockAt: s.LastBlockAt, ConnectedAt: s.ConnectedAt, PiecesHave: s.PiecesHave, Snubbed: s.IsSnubbed(now))
         {
             Encrypted = _transport is EncryptedTransport { Cipher: Core.Encryption.MseCrypto.Rc4 },
-            Utp = _transport is Utp.UtpTransport or EncryptedTransport { Inner: Utp.UtpTransport },
+            Utp = OverUtp,
         });
     }
+
+    private bool OverUtp => _transport is Utp.UtpTransport or EncryptedTransport { Inner: Utp.UtpTransport };
 
     public void Close(string reason, bool failed, bool ban)
     {

@@ -52,7 +52,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
     public sealed record PeerHandshaked(IPEndPoint Remote, PeerId PeerId);
     /// <summary>The listen port the peer named in its extension handshake.</summary>
     public sealed record PeerListenPort(int Port);
-    public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0);
+    /// <summary>A peer's connection ended; <paramref name="OverTcp"/>: a TCP connection had been opened (false: uTP, or none).</summary>
+    public sealed record PeerDisconnected(IPEndPoint Remote, PeerId? PeerId, string Reason, bool Failed, bool Banned, long Downloaded = 0, long Uploaded = 0,
+        bool OverTcp = false);
     public sealed record PeerStats(IPEndPoint Remote, PeerId? PeerId, double DownloadRate, double UploadRate, long Downloaded, long Uploaded,
         bool PeerInterested, bool AmChoking, bool AmInterested, bool PeerChoking, DateTimeOffset LastBlockAt, DateTimeOffset ConnectedAt, int PiecesHave,
         bool Snubbed)
@@ -161,6 +163,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 _closedUploaded += m.Uploaded;
             }
             if (m.Failed && _peers.TryGetValue(Sender, out var failed)) DialFailed(failed, m.Reason);
+            if (_peers.TryGetValue(Sender, out var dropped)) RememberTransport(dropped, m);
             Forget(Sender, m.Failed, m.Banned, m.Reason == PeerSession.BothSeedsReason);
         });
         // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
@@ -280,7 +283,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 _book.Disconnected(ep, failed: false, Now, retryIn: _settings.RedialInterval);
                 continue;
             }
-            var actor = Context.ActorOf(PeerConnection.Outgoing(_ctx, ep), $"peer-{++_counter}");
+            var actor = Context.ActorOf(PeerConnection.Outgoing(_ctx, ep, DialerFor(ep)), $"peer-{++_counter}");
             Track(actor, ep, outgoing: true);
         }
     }

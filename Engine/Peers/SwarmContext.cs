@@ -49,6 +49,9 @@ internal sealed record SwarmContext(
     /// <summary>How connections to peers are opened (TCP by default).</summary>
     public IPeerDialer Dialer { get; init; } = TcpDialer.Instance;
 
+    /// <summary>uTP, then TCP: for peers that dropped our TCP connection before the handshake (null: dial them as the rest).</summary>
+    public IPeerDialer? UtpFirstDialer { get; init; }
+
     /// <summary>How a hole punch (BEP 55) connects: uTP only, under encryption; null when uTP is off (then no ut_holepunch).</summary>
     public IPeerDialer? HolepunchDialer { get; init; }
 

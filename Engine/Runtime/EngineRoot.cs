@@ -185,7 +185,12 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
             mux = new Utp.UtpMultiplexer();
             var self = Self;
             mux.Accepted = t => self.Tell(new IncomingUtp(t));
-            _engine = _engine with { BaseDialer = Utp.UtpDialers.For(mode, mux), HolepunchDialer = new Utp.UtpDialer(mux) };
+            _engine = _engine with
+            {
+                BaseDialer = Utp.UtpDialers.For(mode, mux),
+                UtpFirstDialer = mode == Utp.UtpDialOrder.TcpFirst ? Utp.UtpDialers.For(Utp.UtpDialOrder.UtpFirst, mux) : null,
+                HolepunchDialer = new Utp.UtpDialer(mux),
+            };
         }
         _udp = Context.ActorOf(UdpPort.Props(listenOn, mux), "udp");
     }

@@ -53,6 +53,11 @@ internal sealed record EngineContext(
 
     /// <summary>How peers are dialled under encryption: TCP, uTP or one then the other (<see cref="Api.UtpMode"/>).</summary>
     public Transports.IPeerDialer BaseDialer { get; init; } = Transports.TcpDialer.Instance;
+    /// <summary>
+    /// uTP first, then TCP, for a peer that accepted our TCP connection and closed it without a handshake (libtorrent
+    /// with TCP off does): null unless the engine dials TCP first with uTP beside it.
+    /// </summary>
+    public Transports.IPeerDialer? UtpFirstDialer { get; init; }
     /// <summary>uTP alone, for hole punching (BEP 55); null when uTP is off.</summary>
     public Transports.IPeerDialer? HolepunchDialer { get; init; }
     /// <summary>How web seeds are used; null: they are not.</summary>

@@ -79,6 +79,7 @@ internal sealed partial class TorrentActor
             Pex = _engine.Pex && !_torrent.IsPrivate,
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
+            UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
             Metadata = _torrent.RawInfo,
             Merkle = _torrent.Merkle,
             Blocks = _blocks,

@@ -129,6 +129,22 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(status.PieceCount, status.VerifiedPieces);
     }
 
+    [Fact]
+    public async Task We_download_a_v2_only_magnet_from_a_libtorrent_seeder_byte_exact()
+    {
+        // The metadata is checked by SHA-256 against the btmh hash, then the layers come by hash requests.
+        var torrent = V2Only("btmh");
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        var meta = TorrentMetainfo.Load(torrent.TorrentPath);
+        var magnet = $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}&x.pe=127.0.0.1:{libtorrent.Port}";
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var handle = await engine.AddAsync(magnet, _dir.Sub("down"));
+        Assert.Equal(meta.InfoHash, handle.InfoHash);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
     /// <summary>The .torrent's bytes without its <c>piece layers</c> (the last key libtorrent writes).</summary>
     private static byte[] Strip(string torrentPath)
     {

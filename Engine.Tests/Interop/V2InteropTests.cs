@@ -130,6 +130,26 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_layer_of_more_than_512_pieces_is_fetched_in_chunks_from_libtorrent()
+    {
+        // 16 KiB pieces: a 9 MiB file has 577, so its layer takes two hash requests of 512 (the second mostly padding).
+        var root = Path.Combine(_dir.Sub("seed"), "chunks");
+        Directory.CreateDirectory(root);
+        TestData.WriteFile(Path.Combine(root, "many.bin"), 9 * 1024 * 1024 + 777, 6);
+        TestData.WriteFile(Path.Combine(root, "few.bin"), 100_000, 7);
+        var torrent = TorrentFactory.CreateV2Only(root, Path.Combine(_dir.FullPath, "chunks.torrent"), 16 * 1024);
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        var stripped = Strip(torrent.TorrentPath);
+        Assert.Equal(2, TorrentMetainfo.Parse(stripped).MissingPieceLayers);
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
+        var handle = await engine.AddAsync(stripped, _dir.Sub("down"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(root, Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
     public async Task We_download_a_v2_only_magnet_from_a_libtorrent_seeder_byte_exact()
     {
         // The metadata is checked by SHA-256 against the btmh hash, then the layers come by hash requests.

@@ -5,22 +5,24 @@ namespace Engine.Core.Metadata;
 
 /// <summary>
 /// Collects the pieces of one peer's metadata (pure): which piece to request next, where each received piece
-/// goes, and a final SHA-1 check against the info-hash. Pieces may arrive in any order; a duplicate is ignored;
+/// goes, and a final check of the whole against the info-hashes (<see cref="MetadataHashes"/>: SHA-1, SHA-256 or both). Pieces may arrive in any order; a duplicate is ignored;
 /// a rejected piece becomes requestable again.
 /// </summary>
 internal sealed class MetadataAssembler
 {
-    private readonly InfoHash _infoHash;
+    private readonly MetadataHashes _hashes;
     private readonly byte[] _data;
     private readonly bool[] _received;
     private readonly bool[] _requested;
     private int _receivedCount;
 
-    public MetadataAssembler(InfoHash infoHash, int totalSize)
+    public MetadataAssembler(InfoHash infoHash, int totalSize) : this(MetadataHashes.V1(infoHash), totalSize) { }
+
+    public MetadataAssembler(MetadataHashes hashes, int totalSize)
     {
         if (totalSize is < 1 or > MetadataCodec.MaxMetadataSize)
             throw new MetadataException($"metadata size {totalSize} is not in 1..{MetadataCodec.MaxMetadataSize}");
-        _infoHash = infoHash;
+        _hashes = hashes;
         TotalSize = totalSize;
         PieceCount = MetadataCodec.PieceCount(totalSize);
         _data = new byte[totalSize];
@@ -64,14 +66,27 @@ internal sealed class MetadataAssembler
         _receivedCount++;
     }
 
-    /// <summary>The whole info dictionary once every piece is in and its SHA-1 is the info-hash; throws <see cref="MetadataException"/> otherwise.</summary>
+    /// <summary>
+    /// The whole info dictionary once every piece is in and it hashes to the info-hashes (SHA-1 unless v2-only, SHA-256
+    /// when the v2 hash is known); throws <see cref="MetadataException"/> otherwise.
+    /// </summary>
     public byte[] Complete()
     {
         if (!IsComplete) throw new MetadataException($"metadata incomplete: {_receivedCount} of {PieceCount} pieces");
-        Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(_data, hash);
-        if (InfoHash.FromBytes(hash) != _infoHash)
-            throw new MetadataException($"metadata of {TotalSize} bytes does not match the info-hash {_infoHash} (SHA-1 {Convert.ToHexStringLower(hash)})");
+        if (!_hashes.V2Only)
+        {
+            Span<byte> hash = stackalloc byte[20];
+            SHA1.HashData(_data, hash);
+            if (InfoHash.FromBytes(hash) != _hashes.InfoHash)
+                throw new MetadataException($"metadata of {TotalSize} bytes does not match the info-hash {_hashes.InfoHash} (SHA-1 {Convert.ToHexStringLower(hash)})");
+        }
+        if (!_hashes.V2.IsEmpty)
+        {
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(_data, hash);
+            if (!hash.SequenceEqual(_hashes.V2.Span))
+                throw new MetadataException($"metadata of {TotalSize} bytes does not match the v2 info-hash {Convert.ToHexStringLower(_hashes.V2.Span)} (SHA-256 {Convert.ToHexStringLower(hash)})");
+        }
         return _data;
     }
 }

@@ -6,12 +6,4 @@ public sealed class MetainfoException : Exception
     public MetainfoException(string message) : base(message) { }
 
     public MetainfoException(string message, Exception inner) : base(message, inner) { }
-
-    /// <summary>The message of the error raised when a v2-only magnet link (btmh alone) is added for download.</summary>
-    public const string V2MagnetMessage =
-        "v2-only magnet links cannot be downloaded yet (the piece layers would have to come from peers): add the .torrent file";
-
-    /// <summary>The message of the error raised when a v2-only torrent without the piece layers it needs is added for download.</summary>
-    public const string V2LayersMessage =
-        "this v2-only torrent lacks 'piece layers' for some of its files, and fetching them from peers is not supported yet";
 }

@@ -44,6 +44,9 @@ public sealed class TorrentMetainfo
 
     /// <summary>A v2-only torrent's pieces and the merkle hashes they are checked against (null otherwise).</summary>
     internal MerklePieces? Merkle { get; private init; }
+
+    /// <summary>Files of a v2-only torrent longer than one piece whose piece layer is not known yet (fetched from peers when it downloads).</summary>
+    public int MissingPieceLayers => Merkle?.MissingLayers ?? 0;
     public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
     public bool IsMultiFile { get; private init; }
 

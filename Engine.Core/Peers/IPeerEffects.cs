@@ -38,6 +38,9 @@ internal interface IPeerEffects : IExtensionEffects
     /// <summary>The peer has these pieces (a bitfield, merged with what it had announced before).</summary>
     void PeerHas(Bitfield pieces);
 
+    /// <summary>A <c>hashes</c> or <c>hash reject</c> from the peer (BEP 52): for the piece manager's layer fetch.</summary>
+    void HashAnswered(PeerMessage answer);
+
     /// <summary>The peer has every piece.</summary>
     void PeerHasAll();
 

@@ -7,7 +7,8 @@ namespace Engine.Core.Peers;
 /// BEP 52 hash requests from the peer, for a v2-only torrent: answered from our piece layers (<see cref="HashAnswer"/>)
 /// whatever the choke state, or rejected — a request we cannot or will not serve, any for a torrent without merkle
 /// pieces, and every one past <see cref="MaxHashAnswersPerTick"/> in a tick (a request of 48 bytes can cost a 17 KiB
-/// answer). 'hashes' and 'hash reject' from the peer are ignored: we never ask (our layers come with the .torrent).
+/// answer). 'hashes' and 'hash reject' from the peer answer requests the piece manager sent for missing piece layers
+/// (<see cref="LayerFetch{TPeer}"/>); they go to it unread, and are ignored for a torrent without merkle pieces.
 /// </summary>
 internal sealed partial class PeerSession
 {
@@ -30,5 +31,10 @@ internal sealed partial class PeerSession
         _hashAnswersThisTick++;
         HashRequestsAnswered++;
         Send(new Hashes(range, hashes), now);
+    }
+
+    private void OnHashAnswer(PeerMessage answer)
+    {
+        if (_ctx.Merkle is not null) _fx.HashAnswered(answer);
     }
 }

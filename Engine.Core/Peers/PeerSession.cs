@@ -160,6 +160,7 @@ internal sealed partial class PeerSession
             case Extended ext: OnExtended(ext, now); break;
             case Port port when port.ListenPort > 0: _fx.Notify(new DhtPortAnnounced(port.ListenPort)); break;
             case HashRequest hashRequest: OnHashRequest(hashRequest.Range, now); break;
+            case Hashes or HashReject: OnHashAnswer(message); break;
             default: break; // keep-alive, port, suggest, allowed-fast: nothing to do (yet)
         }
     }

@@ -39,7 +39,7 @@ public static class InfoCommand
         o.WriteLine($"pieces:        {t.PieceCount} x {Size(t.PieceLength)}");
         o.WriteLine($"private:       {(t.IsPrivate ? "yes" : "no")}");
         if (t.IsHybrid) o.WriteLine("format:        hybrid v1+v2 (downloads as v1)");
-        if (t.IsV2Only) o.WriteLine("format:        v2 only");
+        if (t.IsV2Only) o.WriteLine("format:        v2 only" + (t.MissingPieceLayers > 0 ? $" (piece layers of {t.MissingPieceLayers} file(s) missing: fetched from peers)" : ""));
         if (t.CreatedBy is not null) o.WriteLine($"created by:    {OneLine(t.CreatedBy)}");
         if (t.CreationDate is { } date) o.WriteLine($"created on:    {date.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
         if (t.Comment is not null) o.WriteLine($"comment:       {OneLine(t.Comment)}");

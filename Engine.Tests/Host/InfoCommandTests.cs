@@ -78,6 +78,21 @@ public class InfoCommandTests
         Assert.Contains("info-hash:     95e04d0c4bad94ab206efa884666fd89777dbe4f (v2, truncated)", text);
         Assert.Contains("info-hash v2:  95e04d0c4bad94ab206efa884666fd89777dbe4f7bd9945af1829037a85c6192", text);
         Assert.Contains("format:        v2 only", text);
+        Assert.DoesNotContain("missing", text);
+    }
+
+    [Fact]
+    public void Says_that_a_v2_only_torrents_missing_piece_layers_come_from_peers()
+    {
+        var v2 = File.ReadAllBytes(Corpus("v2_only.torrent"));
+        var layers = v2.AsSpan().IndexOf("12:piece layers"u8);
+        var path = Path.Combine(Path.GetTempPath(), $"v2-no-layers-{Guid.NewGuid():N}.torrent");
+        File.WriteAllBytes(path, [.. v2[..layers], (byte)'e']);                     // 'piece layers' is the last key
+        try
+        {
+            Assert.Contains("format:        v2 only (piece layers of 1 file(s) missing: fetched from peers)", Run(path));
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]

@@ -108,7 +108,8 @@ public sealed class ProtocolViolationTests(ITestOutputHelper output) : IAsyncLif
             case Attack.TenThousandKeepAlives: return new byte[4 * 10_000];
             case Attack.UnknownMessageIds:
                 var unknown = new List<byte>();
-                for (var id = 21; id < 120; id++) unknown.AddRange(new byte[] { 0, 0, 0, 3, (byte)id, 1, 2 });
+                // 21-23 are BEP 52's hash messages, strict about their length: the unknown ids start after them.
+                for (var id = 24; id < 120; id++) unknown.AddRange(new byte[] { 0, 0, 0, 3, (byte)id, 1, 2 });
                 return [.. unknown];
             default: throw new ArgumentOutOfRangeException(nameof(attack));
         }

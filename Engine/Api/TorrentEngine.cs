@@ -243,8 +243,6 @@ public sealed class TorrentEngine : IAsyncDisposable
     {
         ThrowIfStopped();
         if (string.IsNullOrWhiteSpace(saveDirectory)) throw new ArgumentException("a save directory is needed", nameof(saveDirectory));
-        if (magnet is { IsV2Only: true }) throw new InvalidTorrentException(MetainfoException.V2MagnetMessage);
-        if (metainfo?.Merkle is { MissingLayers: > 0 }) throw new InvalidTorrentException(MetainfoException.V2LayersMessage);
         options ??= new TorrentOptions();
         options.Validate();
         var hash = magnet?.InfoHash ?? metainfo!.InfoHash;

@@ -182,7 +182,7 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
             if (_active.Contains(peer) || _retryAt.TryGetValue(peer, out var at) && at > now) continue;
             _active.Add(peer);
             var (hash, id, port, settings, token) = (_magnet.InfoHash, _engine.OurId, _engine.ListenPort, _settings, _cts.Token);
-            MetadataSession.FetchAsync(Transports.MseDialer.For(_engine.Encryption, hash, _engine.BaseDialer), peer, hash, id, port, settings, token).PipeTo(Self,
+            MetadataSession.FetchAsync(Transports.MseDialer.For(_engine.Encryption, hash, _engine.BaseDialer), peer, MetadataHashes.Of(_magnet), id, port, settings, token).PipeTo(Self,
                 success: info => new SessionEnded(peer, info, null),
                 failure: e => new SessionEnded(peer, null, Describe(e.GetBaseException())));
         }

@@ -12,7 +12,7 @@ namespace Engine.Metadata;
 /// <summary>
 /// Fetches a torrent's metadata from one peer (BEP 9 over BEP 10): connect (through an <see cref="IPeerDialer"/>), handshake with the extension bit,
 /// extension handshake announcing <c>ut_metadata</c>, then request the 16 KiB pieces (a few at a time) and check
-/// the SHA-1 of the whole against the info-hash. Plain async I/O, no actor state; every step is bounded by
+/// the whole against the info-hashes (SHA-1, and SHA-256 for a magnet with a v2 hash: <see cref="MetadataHashes"/>). Plain async I/O, no actor state; every step is bounded by
 /// <see cref="MetadataSettings.SessionTimeout"/>. Requests for our metadata are rejected (we have none yet).
 /// </summary>
 internal static class MetadataSession
@@ -25,11 +25,12 @@ internal static class MetadataSession
     /// <summary>Returns the info dictionary's bytes; throws <see cref="MetadataException"/>, <see cref="IOException"/>,
     /// <see cref="SocketException"/> or <see cref="OperationCanceledException"/> (timeout or <paramref name="ct"/>).</summary>
     public static async Task<byte[]> FetchAsync(IPEndPoint remote, InfoHash infoHash, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
-        => await FetchAsync(TcpDialer.Instance, remote, infoHash, ourId, listenPort, settings, ct).ConfigureAwait(false);
+        => await FetchAsync(TcpDialer.Instance, remote, MetadataHashes.V1(infoHash), ourId, listenPort, settings, ct).ConfigureAwait(false);
 
     /// <summary>As above, over a connection <paramref name="dialer"/> opens.</summary>
-    public static async Task<byte[]> FetchAsync(IPeerDialer dialer, IPEndPoint remote, InfoHash infoHash, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
+    public static async Task<byte[]> FetchAsync(IPeerDialer dialer, IPEndPoint remote, MetadataHashes hashes, PeerId ourId, int listenPort, MetadataSettings settings, CancellationToken ct)
     {
+        var infoHash = hashes.InfoHash;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.SessionTimeout);
         var token = timeout.Token;
@@ -68,7 +69,7 @@ internal static class MetadataSession
                         theirId = (byte)(hs.IdOf(MetadataCodec.ExtensionName)
                             ?? throw new MetadataException($"{remote} does not offer ut_metadata (BEP 9)"));
                         var size = hs.MetadataSize ?? throw new MetadataException($"{remote} did not say its metadata_size");
-                        assembler = new MetadataAssembler(infoHash, size);
+                        assembler = new MetadataAssembler(hashes, size);
                     }
                     else if (ext.ExtendedId == OurMetadataId)
                     {

@@ -138,6 +138,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<PieceManager.CancelBlock>(m => _session.OnCancelBlock(m.Block, Now));
         Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
         Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
+        Receive<PieceManager.AskHashes>(m => Send(m.Requests));
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
         Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
         Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
@@ -201,6 +202,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     public void PeerHas(int piece) => _ctx.PieceManager.Tell(new PieceManager.PeerHave(piece));
     public void PeerHas(Bitfield pieces) => _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(pieces));
     public void PeerHasAll() => _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
+    public void HashAnswered(PeerMessage answer) => _ctx.PieceManager.Tell(new PieceManager.HashAnswered(answer));
     public void ListenPort(int port) => Context.Parent.Tell(new PeerManager.PeerListenPort(port));
     public void Notify(object notification) => Context.Parent.Tell(notification);
     public void Warn(string message) => _log.Warning("{0}: {1}", _remote, message);

@@ -19,7 +19,10 @@ internal sealed partial class PieceManager
 
     /// <summary>Asks storage to check a piece whose last block arrived (with its blocks' digests when it failed before).</summary>
     private void Verify(int piece)
-        => _storage.Tell(new StorageActor.VerifyPiece(piece) { WantDigests = _smartBan.IsSuspect(piece) });
+    {
+        if (HoldForLayer(piece)) return;
+        _storage.Tell(new StorageActor.VerifyPiece(piece) { WantDigests = _smartBan.IsSuspect(piece) });
+    }
 
     /// <summary>Carries out smart ban's verdict on <paramref name="piece"/>, which has just <paramref name="passed"/> or failed.</summary>
     private void Judge(SmartBanVerdict<IPEndPoint> verdict, int piece, bool passed)

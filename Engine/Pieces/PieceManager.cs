@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
+using Engine.Core.Merkle;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
@@ -97,9 +98,11 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _completedAnnounced;
 
     public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
-        byte[]? priorities = null)
+        byte[]? priorities = null, MerklePieces? merkle = null)
     {
         _blocks = blocks;
+        _merkle = merkle;
+        if (merkle is { MissingLayers: > 0 }) _layerFetch = new LayerFetch<int>(merkle);
         _infoHash = infoHash;
         _layout = layout;
         _storage = storage;
@@ -144,6 +147,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<PiecesLost>(OnPiecesLost);
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
+        ReceiveLayers();
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
         Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
@@ -160,13 +164,15 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
     /// <param name="priorities">One priority per piece (<see cref="PiecePriorities"/>); null: every piece normal.</param>
+    /// <param name="merkle">A v2-only torrent's pieces: layers it lacks are fetched from peers, their pieces held until then.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null, byte[]? priorities = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities));
+        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle));
 
     protected override void PreStart()
     {
         ReportProgress();
+        StartLayerFetch();
     }
 
     private void WithPeer(Action<PeerState> action)
@@ -182,6 +188,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         _byKey.Add(p.Key, p);
         Context.Watch(Sender);
         Sender.Tell(new Welcome(_picker.Have.Clone()));
+        AskForLayers(p);
     }
 
     private void EnsureInPicker(PeerState p)
@@ -326,6 +333,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     {
         if (!_peers.Remove(actor, out var p)) return;
         _byKey.Remove(p.Key);
+        _layerFetch?.PeerGone(p.Key);
         if (p.InPicker) _picker.PeerRemoved(p.Key);
     }
 

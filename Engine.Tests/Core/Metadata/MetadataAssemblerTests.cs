@@ -74,4 +74,35 @@ public sealed class MetadataAssemblerTests
         Assert.Contains("not in 1..", Assert.Throws<MetadataException>(() => new MetadataAssembler(hash, 0)).Message);
         Assert.Contains("not in 1..", Assert.Throws<MetadataException>(() => new MetadataAssembler(hash, MetadataCodec.MaxMetadataSize + 1)).Message);
     }
+
+    private static byte[] Assembled(MetadataHashes hashes, byte[] data)
+    {
+        var a = new MetadataAssembler(hashes, data.Length);
+        for (var p = 0; p < a.PieceCount; p++) a.Add(p, data.Length, Piece(data, p));
+        return a.Complete();
+    }
+
+    [Fact]
+    public void V2_only_metadata_is_checked_by_its_SHA256_not_by_SHA1()
+    {
+        var (data, _) = Metadata(40_000, 7);
+        var v2 = SHA256.HashData(data);
+        var truncated = InfoHash.FromBytes(v2.AsSpan(0, 20));
+        Assert.Equal(data, Assembled(new MetadataHashes(truncated, v2, V2Only: true), data));
+        var other = data.ToArray();
+        other[39_999] ^= 1;
+        Assert.Contains("v2 info-hash", Assert.Throws<MetadataException>(() => Assembled(new MetadataHashes(truncated, v2, V2Only: true), other)).Message);
+    }
+
+    [Fact]
+    public void A_hybrid_magnets_metadata_must_match_both_hashes()
+    {
+        var (data, v1) = Metadata(20_000, 8);
+        var v2 = SHA256.HashData(data);
+        Assert.Equal(data, Assembled(new MetadataHashes(v1, v2, V2Only: false), data));
+        var wrongV2 = v2.ToArray();
+        wrongV2[0] ^= 1;
+        Assert.Throws<MetadataException>(() => Assembled(new MetadataHashes(v1, wrongV2, V2Only: false), data));
+        Assert.Throws<MetadataException>(() => Assembled(new MetadataHashes(InfoHash.FromBytes(v2.AsSpan(0, 20)), v2, V2Only: false), data));
+    }
 }

@@ -66,7 +66,7 @@ public class PeerSessionHashTests
     private const int PeerSessionHashBudget = Engine.Core.Peers.PeerSession.MaxHashAnswersPerTick;
 
     [Fact]
-    public void Hashes_and_hash_rejects_we_never_asked_for_are_ignored()
+    public void Hashes_and_hash_rejects_of_a_torrent_without_merkle_pieces_are_ignored()
     {
         var h = new SessionHarness().Start();
         var range = new HashRange(new byte[32], 1, 0, 2, 0);
@@ -74,5 +74,17 @@ public class PeerSessionHashTests
         h.Receive(new HashReject(range));
         Assert.False(h.Session.IsClosed);
         Assert.Empty(h.Effects.All.OfType<RecordedEffects.Sent>());
+    }
+
+    [Fact]
+    public void Hashes_and_hash_rejects_of_a_v2_torrent_go_on_to_the_piece_manager_unread()
+    {
+        var (pieces, root) = Layered();
+        var h = new SessionHarness(merkle: pieces).Start();
+        var range = new HashRange(root, 1, 0, 2, 0);
+        h.Receive(new Hashes(range, new byte[64]));
+        h.Receive(new HashReject(range));
+        Assert.False(h.Session.IsClosed);
+        Assert.Equal(2, h.Effects.All.OfType<RecordedEffects.HashAnswerPassed>().Count());
     }
 }

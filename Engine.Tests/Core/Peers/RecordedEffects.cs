@@ -21,6 +21,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public sealed record ListenPortNamed(int Value) : Effect;
     public sealed record Notified(object Notification) : Effect;
     public sealed record Warned(string Message) : Effect;
+    public sealed record HashAnswerPassed(PeerMessage Answer) : Effect;
     public sealed record Closed(string Reason, bool Failed, bool Ban) : Effect;
     public sealed record Stats : Effect;
 
@@ -70,6 +71,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public void PeerHas(int piece) => All.Add(new Has(piece));
     public void PeerHas(Bitfield pieces) => All.Add(new HasBitfield(pieces));
     public void PeerHasAll() => All.Add(new HasAll());
+    public void HashAnswered(PeerMessage answer) => All.Add(new HashAnswerPassed(answer));
     public void ListenPort(int port) => All.Add(new ListenPortNamed(port));
     public void Notify(object notification) => All.Add(new Notified(notification));
     public void StatsChanged() => All.Add(new Stats());

@@ -58,7 +58,7 @@ public sealed record SessionArguments(
 
         public TransferOptions.Set Transfer { get; } = new(download, seedLimits: true);
 
-        public OutputMode.Set Output { get; } = new(files: download);
+        public OutputMode.Set Output { get; } = new(files: true);
 
         public Option<int?> Web { get; } = Opt.OptionalPort("--web", "also serve the web UI and REST API on this port (0: a free one)");
 

@@ -195,13 +195,15 @@ public sealed class TorrentHandle
 
     /// <summary>
     /// Sequential mode: pieces are started in index order within a priority level (for a player reading the whole file
-    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start.
+    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start, and in the engine's
+    /// session across restarts.
     /// </summary>
     public async Task SetSequentialAsync(bool on)
     {
         ThrowIfRemoved();
         Options = Options with { Sequential = on };
         if (!_stopped) await CommandAsync(new TorrentActor.SetSequential(on)).ConfigureAwait(false);
+        _engine.Session?.Update(this, _paused);
     }
 
     /// <summary>

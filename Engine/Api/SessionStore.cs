@@ -9,8 +9,9 @@ namespace Engine.Api;
 /// <param name="Magnet">The magnet link it was added from while its metadata is unknown; null when its .torrent is kept beside the entry.</param>
 /// <param name="FilePriorities">The files' priorities by index (null: all normal; entries of older versions have none).</param>
 /// <param name="Sequential">Sequential mode (<see cref="TorrentHandle.SetSequentialAsync"/>; older entries: off).</param>
+/// <param name="WebSeeds"><see cref="TorrentOptions.WebSeeds"/> (older entries: on).</param>
 internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDirectory, bool Paused, long? UploadLimit, long? DownloadLimit, DateTimeOffset AddedAt,
-    IReadOnlyList<FilePriority>? FilePriorities = null, bool Sequential = false);
+    IReadOnlyList<FilePriority>? FilePriorities = null, bool Sequential = false, bool WebSeeds = true);
 
 /// <summary>
 /// The torrents of an engine with <see cref="TorrentEngineOptions.Session"/> on: <c>&lt;hash&gt;.json</c> (a
@@ -35,7 +36,7 @@ internal sealed class SessionStore(string directory)
     {
         var options = handle.Options;
         var entry = new SessionEntry(handle.InfoHash.ToHex(), handle.Metainfo is null ? handle.Magnet?.ToString() : null, handle.SaveDirectory, paused,
-            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities, options.Sequential);
+            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities, options.Sequential, options.WebSeeds);
         Try(() =>
         {
             System.IO.Directory.CreateDirectory(Directory);

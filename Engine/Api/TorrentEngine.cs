@@ -122,7 +122,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         foreach (var (entry, torrent) in Session.Load())
         {
             var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit, FilePriorities = entry.FilePriorities,
-                Sequential = entry.Sequential };
+                Sequential = entry.Sequential, WebSeeds = entry.WebSeeds };
             try
             {
                 var adding = torrent is not null ? AddAsync(torrent, entry.SaveDirectory, add) : AddAsync(entry.Magnet!, entry.SaveDirectory, add);

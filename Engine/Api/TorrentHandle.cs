@@ -395,8 +395,8 @@ public sealed class TorrentHandle
         _paused = startPaused;
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
-            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential)
-            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential);
+            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds)
+            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds);
         var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)
         {

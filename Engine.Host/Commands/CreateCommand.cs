@@ -7,7 +7,7 @@ namespace Engine.Host.Commands;
 
 /// <summary>
 /// <c>create &lt;file-or-dir&gt; --tracker &lt;url&gt; [--tracker ...] [--piece-length &lt;size&gt;] [--private]
-/// [--comment text] [--web-seed url] [--hybrid] -o &lt;out.torrent&gt;</c>.
+/// [--comment text] [--web-seed url] [--hybrid | --v2] -o &lt;out.torrent&gt;</c>.
 /// </summary>
 public static class CreateCommand
 {
@@ -44,11 +44,16 @@ public static class CreateCommand
         var isPrivate = Opt.Flag("--private", "mark the torrent private (peers only from its trackers)", "-p");
         var comment = Opt.Text("--comment", "a comment stored in the torrent", "text", "-c");
         var hybrid = Opt.Flag("--hybrid", "make a BitTorrent v1+v2 hybrid (BEP 52; padding files between files), as libtorrent does");
+        var v2 = Opt.Flag("--v2", "make a BitTorrent v2-only torrent (BEP 52: per-file merkle trees, no v1 piece hashes; v1-only clients cannot read it)");
         var output = new Option<string>("--output", "-o") { Description = "the .torrent file to write", HelpName = "file", Required = true };
         var command = new Command("create", "make a .torrent file from a file or a directory (hashing on all cores)")
         {
-            source, trackers, output, webSeeds, pieceLength, isPrivate, comment, hybrid,
+            source, trackers, output, webSeeds, pieceLength, isPrivate, comment, hybrid, v2,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(hybrid) && r.GetValue(v2)) r.AddError("--hybrid and --v2 cannot be combined: a hybrid is v1+v2, --v2 is v2 only");
+        });
         command.SetAction(r => Run(r.GetValue(source)!, r.GetValue(output)!, new TorrentCreationOptions
         {
             Trackers = r.GetValue(trackers) ?? [],
@@ -57,6 +62,7 @@ public static class CreateCommand
             IsPrivate = r.GetValue(isPrivate),
             Comment = r.GetValue(comment),
             Hybrid = r.GetValue(hybrid),
+            V2Only = r.GetValue(v2),
         }, console.Out));
         return command;
     }
@@ -87,7 +93,7 @@ public static class CreateCommand
         }
         output.WriteLine($"created {outPath}");
         output.WriteLine($"name:          {created.Name}");
-        output.WriteLine($"info-hash:     {created.InfoHash}");
+        output.WriteLine($"info-hash:     {created.InfoHash}{(created.IsV2Only ? " (v2, truncated)" : "")}");
         if (created.HasV2) output.WriteLine($"info-hash v2:  {Convert.ToHexStringLower(created.InfoHashV2.Span)}");
         output.WriteLine($"size:          {InfoCommand.Size(created.TotalLength)} in {created.Files.Count(f => !f.IsPadding)} file(s)");
         output.WriteLine($"pieces:        {created.PieceCount} x {InfoCommand.Size(created.PieceLength)}");

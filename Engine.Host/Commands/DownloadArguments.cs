@@ -40,11 +40,7 @@ public sealed record DownloadArguments(string Source, string OutputDirectory, st
 
         public Option<bool> SeedFlag { get; } = Opt.Flag("--seed", "keep seeding after the download completes (until --ratio, --seed-time or Ctrl+C)");
 
-        public Option<string?> Skip { get; } = new("--skip")
-        {
-            Description = "skip these files (never created), by the numbers 'info' prints: 1,5-7",
-            HelpName = "list",
-        };
+        public Option<string?> Skip { get; } = FileChoice.SkipOption("skip these files (never created)");
 
         public SessionArguments.Set Session { get; } = new(download: true);
 

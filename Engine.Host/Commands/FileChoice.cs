@@ -1,13 +1,22 @@
+using System.CommandLine;
 using Engine.Api;
 using Engine.Core.Metainfo;
 
 namespace Engine.Host.Commands;
 
 /// <summary>
-/// <c>download --files 0,2-4</c> (only these files) or <c>--skip 1</c> (all but these), by the indices <c>info</c> prints.
+/// <c>download --files 0,2-4</c> (only these files) or <c>--skip 1</c> (all but these), by the indices <c>info</c> prints;
+/// <c>seed</c> takes the same options to seed a partial download (only the chosen files are checked and served).
 /// </summary>
 public sealed record FileChoice(IReadOnlyList<int> Indices, bool Only)
 {
+    /// <summary>The <c>--skip</c> option of <c>download</c> and <c>seed</c>.</summary>
+    public static Option<string?> SkipOption(string what) => new("--skip")
+    {
+        Description = what + ", by the numbers 'info' prints: 1,5-7",
+        HelpName = "list",
+    };
+
     /// <summary>From the two options' texts (either may be null); null when neither was given. Throws <see cref="UsageException"/>.</summary>
     public static FileChoice? Parse(string? files, string? skip)
     {

@@ -13,12 +13,13 @@ namespace Engine.Host.Commands;
 /// trusted, none is left behind), then seeds it, printing a status line every few seconds, until
 /// <c>--ratio</c> or <c>--seed-time</c> is reached or Ctrl+C / SIGTERM (which stops within two seconds; exit 0, as
 /// seeding until stopped is the command's work). Incomplete data is an error: the command never downloads into the
-/// directory it was given. <c>--web &lt;port&gt;</c> serves the web UI and REST API over it meanwhile.
+/// directory it was given. <c>--files 0,2</c> / <c>--skip 1</c> seed a partial download: only the chosen files' pieces
+/// are checked and served, the others may be absent. <c>--web &lt;port&gt;</c> serves the web UI and REST API over it meanwhile.
 /// </summary>
 public static class SeedCommand
 {
     /// <summary>The parsed command line.</summary>
-    public sealed record Arguments(string TorrentPath, string DataDirectory, SessionArguments Session);
+    public sealed record Arguments(string TorrentPath, string DataDirectory, SessionArguments Session, FileChoice? Files = null);
 
     /// <summary>Parses <c>seed</c>'s arguments (without running it); a mistake throws <see cref="UsageException"/>.</summary>
     public static Arguments Parse(params string[] args)
@@ -33,16 +34,19 @@ public static class SeedCommand
 
         public Option<string> Data { get; } = new("--data", "-d") { Description = "directory holding the torrent's files", HelpName = "dir", Required = true };
 
+        public Option<string?> Skip { get; } = FileChoice.SkipOption("seed all files but these (they may be absent)");
+
         public SessionArguments.Set Session { get; } = new(download: false);
 
         public Command Create()
         {
-            var command = new Command("seed", "hash-check complete data and seed it") { Torrent, Data };
+            var command = new Command("seed", "hash-check complete data (or the files --files / --skip choose) and seed it") { Torrent, Data, Skip };
             Session.AddTo(command);
             return command;
         }
 
-        public Arguments Read(ParseResult r, HostSettings settings) => new(r.GetValue(Torrent)!, r.GetValue(Data)!, Session.Read(r, settings));
+        public Arguments Read(ParseResult r, HostSettings settings)
+            => new(r.GetValue(Torrent)!, r.GetValue(Data)!, Session.Read(r, settings), FileChoice.Parse(Session.Output.FileList(r), r.GetValue(Skip)));
     }
 
     public static Command Create(HostConsole console, GlobalOptions global)
@@ -68,7 +72,7 @@ public static class SeedCommand
         var resume = Directory.CreateTempSubdirectory("engine-seed-resume-");
         try
         {
-            await using var session = await TorrentSession.StartAsync(options.Session, new TorrentSource(options.TorrentPath, torrent, null), data, resume.FullName, display.Note, console.Verbose);
+            await using var session = await TorrentSession.StartAsync(options.Session, new TorrentSource(options.TorrentPath, torrent, null), data, resume.FullName, display.Note, console.Verbose, options.Files);
             return await SeedAsync(session, options, display, stop, console);
         }
         finally
@@ -103,11 +107,12 @@ public static class SeedCommand
         if (status.State != TorrentState.Seeding)
         {
             await session.StopAsync();
-            var problem = status.Error ?? $"the data in '{options.DataDirectory}' is incomplete: {status.VerifiedPieces} of {status.PieceCount} pieces verified ({Units.Bytes(status.VerifiedBytes)} of {Units.Bytes(status.TotalBytes)}); 'download' completes it";
+            var problem = status.Error ?? $"the {(options.Files is null ? "data" : "chosen files' data")} in '{options.DataDirectory}' is incomplete: {status.VerifiedPieces} of {status.PieceCount} pieces verified ({Units.Bytes(status.VerifiedBytes)} of {Units.Bytes(status.TotalBytes)}); 'download' completes it";
             console.Error.WriteLine($"error: {problem}");
             return ExitCodes.Error;
         }
-        display.Note($"checked {name}: {status.PieceCount}/{status.PieceCount} pieces ({Units.Bytes(status.TotalBytes)}) in {DownloadCommand.Seconds(clock.Elapsed)}; seeding on {session.Engine.ListenEndPoint?.ToString() ?? "no listener"}");
+        var chosen = options.Files is null ? "" : " of the chosen files";
+        display.Note($"checked {name}: {status.VerifiedPieces}/{status.PieceCount} pieces{chosen} ({Units.Bytes(status.VerifiedBytes)}) in {DownloadCommand.Seconds(clock.Elapsed)}; seeding on {session.Engine.ListenEndPoint?.ToString() ?? "no listener"}");
         session.AddPeers(options.Session.Peers);
 
         var seedingClock = Stopwatch.StartNew();

@@ -30,6 +30,9 @@ public sealed record SessionArguments(
     /// <summary>The web UI's password (<c>--web-password</c> or ENGINE_HOST_WEB_PASSWORD); null: none.</summary>
     public string? WebPassword { get; init; }
 
+    /// <summary>Use the torrent's web seeds (BEP 19); <c>--no-web-seeds</c>: BitTorrent peers only.</summary>
+    public bool WebSeeds { get; init; } = true;
+
     /// <summary>The DHT, PEX and LSD switches and the DHT's bootstrap nodes.</summary>
     public DiscoveryOptions Discovery { get; init; } = DiscoveryOptions.Default;
 
@@ -58,7 +61,7 @@ public sealed record SessionArguments(
 
         public TransferOptions.Set Transfer { get; } = new(download, seedLimits: true);
 
-        public OutputMode.Set Output { get; } = new(files: download);
+        public OutputMode.Set Output { get; } = new(files: true);
 
         public Option<int?> Web { get; } = Opt.OptionalPort("--web", "also serve the web UI and REST API on this port (0: a free one)");
 
@@ -67,6 +70,8 @@ public sealed record SessionArguments(
         public Option<string?> WebPassword { get; } = Opt.Password("--web-password");
 
         public DiscoveryOptions.Set Discovery { get; } = new();
+
+        public Option<bool> NoWebSeeds { get; } = Opt.Flag("--no-web-seeds", "never fetch from the torrent's web seeds (url-list): BitTorrent peers only");
 
         public void AddTo(Command command)
         {
@@ -78,6 +83,7 @@ public sealed record SessionArguments(
             Output.AddTo(command);
             command.Options.Add(StatusInterval);
             Discovery.AddTo(command);
+            command.Options.Add(NoWebSeeds);
             command.Options.Add(Web);
             command.Options.Add(WebBind);
             command.Options.Add(WebPassword);
@@ -96,7 +102,7 @@ public sealed record SessionArguments(
                 ? settings.Engine.MaxConnectionsPerTorrent
                 : r.GetValue(MaxPeers);
             return new SessionArguments(listen, maxPeers, r.GetValue(Peers) ?? [], r.GetValue(StatusInterval), Transfer.Read(r, settings),
-                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings) { WebPassword = Opt.PasswordOf(r, WebPassword), Discovery = Discovery.Read(r) };
+                Output.Read(r), r.GetValue(Web), r.GetValue(WebBind), settings) { WebPassword = Opt.PasswordOf(r, WebPassword), Discovery = Discovery.Read(r), WebSeeds = !r.GetValue(NoWebSeeds) };
         }
     }
 }

@@ -73,7 +73,7 @@ public sealed class TorrentSession : IAsyncDisposable
                 note($"web ui: {web.Address}");
                 WebEngine.ReportRestored(engine, note);
             }
-            var handle = await AddOwnAsync(engine, source, saveDirectory, files);
+            var handle = await AddOwnAsync(engine, source, saveDirectory, files, options.WebSeeds);
             return new TorrentSession(engine, web, handle);
         }
         catch
@@ -89,9 +89,9 @@ public sealed class TorrentSession : IAsyncDisposable
     /// restored (it was added in the page once) gives way to it: removed from the session with its data kept (so its files
     /// are hash-checked again, as the command's own).
     /// </summary>
-    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory, FileChoice? files)
+    private static async Task<TorrentHandle> AddOwnAsync(TorrentEngine engine, TorrentSource source, string saveDirectory, FileChoice? files, bool webSeeds)
     {
-        var own = new TorrentOptions { Remember = false, FilePriorities = source.Metainfo is { } known ? files?.For(known.Files.Count) : null };
+        var own = new TorrentOptions { Remember = false, FilePriorities = source.Metainfo is { } known ? files?.For(known.Files.Count) : null, WebSeeds = webSeeds };
         try
         {
             if (engine.Find(source.Metainfo?.InfoHash ?? source.Magnet!.InfoHash) is { } restored)

@@ -104,9 +104,10 @@ public sealed class WebEngine(TorrentEngine engine, WebOptions options, ILogger<
     public async Task<TorrentHandle> AddAsync(AddRequest request, CancellationToken cancellationToken)
     {
         var save = SaveDirectory(request.SaveDirectory);
+        var options = request.WebSeeds ? null : new TorrentOptions { WebSeeds = false };
         var handle = request.PathOrMagnet is { } text
-            ? await engine.AddAsync(text, save, null, cancellationToken).ConfigureAwait(false)
-            : await engine.AddAsync(request.TorrentFile.ToArray(), save, null, cancellationToken).ConfigureAwait(false);
+            ? await engine.AddAsync(text, save, options, cancellationToken).ConfigureAwait(false)
+            : await engine.AddAsync(request.TorrentFile.ToArray(), save, options, cancellationToken).ConfigureAwait(false);
         if (request.Peer is { } peer) handle.AddPeers([peer]);
         return handle;
     }

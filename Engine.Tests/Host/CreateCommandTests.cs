@@ -69,6 +69,19 @@ public sealed class CreateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_v2_makes_a_v2_only_torrent_and_prints_its_info_hashes()
+    {
+        var content = RealToolsTests.MakeContent(_dir);
+        var outFile = Path.Combine(_dir, "v2.torrent");
+        var (code, console, _) = await InProcessHost.RunAsync("create", content, "--tracker", "http://127.0.0.1:6969/announce", "--v2", "-o", outFile);
+        Assert.Equal(0, code);
+        var meta = TorrentMetainfo.Load(outFile);
+        Assert.True(meta.IsV2Only);
+        Assert.Contains($"info-hash:     {meta.InfoHash} (v2, truncated)", console);
+        Assert.Contains("info-hash v2:  " + Convert.ToHexStringLower(meta.InfoHashV2.Span), console);
+    }
+
+    [Fact]
     public void Info_prints_what_create_made()
     {
         var content = RealToolsTests.MakeContent(_dir);
@@ -92,6 +105,7 @@ public sealed class CreateCommandTests : IDisposable
     [InlineData(2, "Unrecognized command or argument 'OTHER'", "SRC", "OTHER", "-t", "http://x/a", "-o", "OUT")]
     [InlineData(1, "/nonexistent/dir: no such file or directory", "/nonexistent/dir", "-t", "http://x/a", "-o", "OUT")]
     [InlineData(1, "-o DIR: is a directory", "SRC", "-t", "http://x/a", "-o", "DIR")]
+    [InlineData(2, "--hybrid and --v2 cannot be combined", "SRC", "-t", "http://x/a", "-o", "OUT", "--hybrid", "--v2")]
     public async Task Bad_command_lines_are_one_line_errors(int exitCode, string message, params string[] args)
     {
         var content = RealToolsTests.MakeContent(_dir);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using Engine.Api;
 using Engine.Events;
 using Engine.Tests.Interop;
 using Engine.Tests.Support;
@@ -45,6 +47,34 @@ public sealed class SeedCommandTests(ITestOutputHelper output)
         await using var host = new HostProcess(output, "seed", data.TorrentPath, "--data", data.SeedDirectory, "--bind", "127.0.0.1", "--port", "0");
         Assert.Equal(1, await host.ExitCodeAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains(host.Lines, l => l.Contains("error: the data in", StringComparison.Ordinal) && l.Contains("is incomplete: 0 of 10 pieces verified", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Seed_with_skip_checks_and_serves_only_the_files_present_and_a_leecher_gets_them_byte_exact()
+    {
+        using var data = GeneratedTorrent.Create("host-part", [("a.bin", 4 * 65536), ("b.bin", 8 * 65536), ("c.bin", 300_000)], 64 * 1024, seed: 34);
+        var missing = Path.Combine(data.SeedDirectory, data.Metainfo.Files[1].Path);
+        File.Delete(missing); // a partial download: file 1 was skipped
+        await using var engine = TorrentEngine.Create(new TorrentEngineOptions
+        {
+            ListenOn = new IPEndPoint(IPAddress.Loopback, 0), StateDirectory = data.NewDirectory("leecher-state"), Dht = false, Lsd = false,
+        });
+        var target = data.NewDirectory("leecher");
+        var leecher = await engine.AddAsync(data.TorrentPath, target, new TorrentOptions { FilePriorities = [FilePriority.Normal, FilePriority.Skip, FilePriority.Normal] });
+
+        var (code, stdout, stderr) = await InProcessHost.RunAsync("seed", data.TorrentPath, "--data", data.SeedDirectory, "--skip", "1",
+            "--bind", "127.0.0.1", "--port", "0", "--peer", engine.ListenEndPoint!.ToString(), "--seed-time", "5s", "--status-interval", "500ms");
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(0, code);
+        Assert.Contains("checked host-part: 9/17 pieces of the chosen files", stdout); // a's 4 and c's 5; b's 8 not hashed
+        Assert.False(File.Exists(missing), "seed created the skipped file");
+        var status = await leecher.GetStatusAsync();
+        Assert.True(status.IsComplete, $"the leecher has {status.VerifiedPieces}/{status.PieceCount} pieces");
+        foreach (var i in new[] { 0, 2 })
+        {
+            var file = data.Metainfo.Files[i].Path;
+            Assert.Equal(File.ReadAllBytes(Path.Combine(data.SeedDirectory, file)), File.ReadAllBytes(Path.Combine(target, file)));
+        }
     }
 
     [Fact(Timeout = 60_000)]

@@ -88,6 +88,14 @@ public sealed class SessionArgumentsTests
         Assert.Equal("/tmp/st/resume", settings.Engine.StateDirectory);
     }
 
+    [Fact]
+    public void No_web_seeds_turns_the_torrents_web_seeds_off_for_download_and_seed()
+    {
+        Assert.True(DownloadArguments.Parse("x.torrent").Session.WebSeeds);
+        Assert.False(DownloadArguments.Parse("x.torrent", "--no-web-seeds").Session.WebSeeds);
+        Assert.False(SeedCommand.Parse("x.torrent", "--data", "d", "--no-web-seeds").Session.WebSeeds);
+    }
+
     [Theory]
     [InlineData("download", "--frob", "Unrecognized command or argument '--frob'")]
     [InlineData("download", "y.torrent", "Unrecognized command or argument 'y.torrent'")]

@@ -188,4 +188,51 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
         var status = await handle.GetStatusAsync();
         Assert.Equal(status.PieceCount - 1, status.VerifiedPieces);
     }
+
+    private const string Hashes = """
+        import sys, libtorrent as lt
+        ti = lt.torrent_info(sys.argv[1])
+        print(ti.info_hashes().has_v1(), ti.info_hashes().v2)
+        """;
+
+    [Fact]
+    public async Task Our_v2_only_torrent_has_libtorrents_info_hash_and_we_seed_it_to_libtorrent_byte_exact()
+    {
+        var source = Path.Combine(_dir.Sub("seed"), V2Only("ours-v2").Name); // the same odd-sized files, now hashed by us
+        var path = Path.Combine(_dir.FullPath, "ours-v2-ours.torrent");
+        await File.WriteAllBytesAsync(path, TorrentCreator.Create(source, new TorrentCreationOptions { V2Only = true, PieceLength = PieceLength }));
+        var meta = TorrentMetainfo.Load(path);
+        Assert.True(meta.IsV2Only);
+        Assert.Equal(["False", Convert.ToHexStringLower(meta.InfoHashV2.Span)], ExternalTools.RunLibtorrentPython(Hashes, path).Trim().Split(' '));
+
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-ours")));
+        var seeding = await engine.AddAsync(path, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(TorrentFactory.Read(path), _dir.Sub("down-ours"),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
+        await libtorrent.WaitForCompletionAsync(Bound);
+        DirectoryComparer.AssertIdentical(source, Path.Combine(_dir.Sub("down-ours"), meta.Name));
+    }
+
+    private const string SameAsLibtorrents = """
+        import sys, libtorrent as lt
+        fs = lt.file_storage(); lt.add_files(fs, sys.argv[2])
+        ct = lt.create_torrent(fs, int(sys.argv[3]), flags=lt.create_torrent.v2_only)
+        lt.set_piece_hashes(ct, sys.argv[4])
+        theirs = ct.generate()
+        ours = lt.bdecode(open(sys.argv[1], 'rb').read())
+        print(lt.bencode(ours[b'info']) == lt.bencode(theirs[b'info']), ours[b'piece layers'] == theirs[b'piece layers'])
+        """;
+
+    [Theory]
+    [InlineData(16 * 1024)]
+    [InlineData(256 * 1024)]
+    public void Our_single_file_v2_only_torrent_is_libtorrents_byte_for_byte(int pieceLength)
+    {
+        var file = Path.Combine(_dir.Sub("single"), "one.bin");
+        TestData.WriteFile(file, 1024 * 1024 + 4321, 9);
+        var path = Path.Combine(_dir.FullPath, $"one-{pieceLength}.torrent");
+        File.WriteAllBytes(path, TorrentCreator.Create(file, new TorrentCreationOptions { V2Only = true, PieceLength = pieceLength }));
+        Assert.Equal("True True", ExternalTools.RunLibtorrentPython(SameAsLibtorrents, path, file, pieceLength.ToString(System.Globalization.CultureInfo.InvariantCulture), _dir.Sub("single")).Trim());
+    }
 }

@@ -77,7 +77,7 @@ public sealed class FileSelectionScenarios(ITestOutputHelper output) : Scenario(
     }
 
     [Fact]
-    public async Task The_session_keeps_file_priorities_and_a_seed_missing_only_skipped_files_is_still_complete_after_a_restart()
+    public async Task The_session_keeps_file_priorities_and_sequential_mode_and_a_seed_missing_only_skipped_files_is_still_complete_after_a_restart()
     {
         var album = Content("kept", 300 * 1024 + 5, pieceLength: 32 * 1024, files: 3);
         var seeder = StartEngine("seeder");
@@ -89,6 +89,7 @@ public sealed class FileSelectionScenarios(ITestOutputHelper output) : Scenario(
             var first = StartEngine("first", WithSession);
             var (download, events) = await LeechAsync(first, album, new TorrentOptions { FilePriorities = [FilePriority.Normal, FilePriority.Normal, FilePriority.Low] });
             await download.SetFilePriorityAsync(1, FilePriority.Skip);
+            await download.SetSequentialAsync(true);
             download.AddPeers([seeder.ListenEndPoint!]);
             await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
             await first.StopAsync();
@@ -97,6 +98,7 @@ public sealed class FileSelectionScenarios(ITestOutputHelper output) : Scenario(
             Assert.Empty(second.SessionProblems);
             var again = Assert.Single(second.Torrents);
             Assert.Equal([FilePriority.Normal, FilePriority.Skip, FilePriority.Low], again.FilePriorities(3));
+            Assert.True(again.Options.Sequential, "sequential mode was lost in the restart");
             var status = await WaitForStateAsync(again, ApiState.Seeding);
             Assert.True(status.IsComplete);
             Assert.Equal(StartupSource.ResumeRecord, status.Startup!.Source);

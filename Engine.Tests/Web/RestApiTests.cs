@@ -81,15 +81,16 @@ public sealed class RestApiTests
     }
 
     [Fact]
-    public async Task A_torrent_is_added_by_server_path_or_magnet_in_json()
+    public async Task A_torrent_is_added_by_server_path_or_magnet_in_json_and_webSeeds_false_turns_its_web_seeds_off()
     {
         await using var web = await WebHarness.StartAsync();
         var (torrent, meta) = web.CreateSeedable("beta", 100_000);
         var path = Path.Combine(web.Dir, "beta.torrent");
         await File.WriteAllBytesAsync(path, torrent);
-        using var byPath = await web.Http.PostAsJsonAsync("api/torrents", new AddTorrentBody(null, path, null, null));
+        using var byPath = await web.Http.PostAsJsonAsync("api/torrents", new AddTorrentBody(null, path, null, null, WebSeeds: false));
         await Expect(HttpStatusCode.Created, byPath);
         await UntilState(web, meta.InfoHash.ToHex(), "Seeding");
+        Assert.False(web.Engine.Find(meta.InfoHash)!.Options.WebSeeds); // "webSeeds": false reached the torrent's options
 
         // A magnet goes to the engine as is: it is added (fetching its metadata) or the engine's reason comes back.
         const string magnet = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=gamma";

@@ -8,8 +8,10 @@ namespace Engine.Api;
 /// <summary>One remembered torrent: how to add it again, where it saves, whether it was paused, its own limits.</summary>
 /// <param name="Magnet">The magnet link it was added from while its metadata is unknown; null when its .torrent is kept beside the entry.</param>
 /// <param name="FilePriorities">The files' priorities by index (null: all normal; entries of older versions have none).</param>
+/// <param name="Sequential">Sequential mode (<see cref="TorrentHandle.SetSequentialAsync"/>; older entries: off).</param>
+/// <param name="WebSeeds"><see cref="TorrentOptions.WebSeeds"/> (older entries: on).</param>
 internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDirectory, bool Paused, long? UploadLimit, long? DownloadLimit, DateTimeOffset AddedAt,
-    IReadOnlyList<FilePriority>? FilePriorities = null);
+    IReadOnlyList<FilePriority>? FilePriorities = null, bool Sequential = false, bool WebSeeds = true);
 
 /// <summary>
 /// The torrents of an engine with <see cref="TorrentEngineOptions.Session"/> on: <c>&lt;hash&gt;.json</c> (a
@@ -34,7 +36,7 @@ internal sealed class SessionStore(string directory)
     {
         var options = handle.Options;
         var entry = new SessionEntry(handle.InfoHash.ToHex(), handle.Metainfo is null ? handle.Magnet?.ToString() : null, handle.SaveDirectory, paused,
-            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities);
+            options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities, options.Sequential, options.WebSeeds);
         Try(() =>
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -45,7 +47,7 @@ internal sealed class SessionStore(string directory)
         });
     }
 
-    /// <summary>Records a change of a remembered torrent (paused, limits, its metadata now known); torrents not remembered are left out.</summary>
+    /// <summary>Records a change of a remembered torrent (paused, limits, priorities, sequential mode, its metadata now known); torrents not remembered are left out.</summary>
     public void Update(TorrentHandle handle, bool paused)
     {
         if (File.Exists(EntryPath(handle.InfoHash.ToHex()))) Remember(handle, paused);

@@ -121,7 +121,8 @@ public sealed class TorrentEngine : IAsyncDisposable
         if (Session is null) return;
         foreach (var (entry, torrent) in Session.Load())
         {
-            var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit, FilePriorities = entry.FilePriorities };
+            var add = new TorrentOptions { StartPaused = entry.Paused, UploadLimit = entry.UploadLimit, DownloadLimit = entry.DownloadLimit, FilePriorities = entry.FilePriorities,
+                Sequential = entry.Sequential, WebSeeds = entry.WebSeeds };
             try
             {
                 var adding = torrent is not null ? AddAsync(torrent, entry.SaveDirectory, add) : AddAsync(entry.Magnet!, entry.SaveDirectory, add);

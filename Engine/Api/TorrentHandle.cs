@@ -195,13 +195,15 @@ public sealed class TorrentHandle
 
     /// <summary>
     /// Sequential mode: pieces are started in index order within a priority level (for a player reading the whole file
-    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start.
+    /// from the start; rarest-first serves the swarm better otherwise). Kept across stop and start, and in the engine's
+    /// session across restarts.
     /// </summary>
     public async Task SetSequentialAsync(bool on)
     {
         ThrowIfRemoved();
         Options = Options with { Sequential = on };
         if (!_stopped) await CommandAsync(new TorrentActor.SetSequential(on)).ConfigureAwait(false);
+        _engine.Session?.Update(this, _paused);
     }
 
     /// <summary>
@@ -393,8 +395,8 @@ public sealed class TorrentHandle
         _paused = startPaused;
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
-            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential)
-            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential);
+            ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds)
+            : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds);
         var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)
         {

@@ -24,6 +24,12 @@ public sealed record TorrentOptions
     /// <summary>Download pieces in order (within a priority level) instead of rarest first; see <see cref="TorrentHandle.SetSequentialAsync"/>.</summary>
     public bool Sequential { get; init; }
 
+    /// <summary>
+    /// Use the torrent's web seeds (BEP 19 <c>url-list</c>, a magnet's <c>ws=</c>) as sources; false: never contact them
+    /// (only BitTorrent peers). The engine-wide <see cref="TorrentEngineOptions.WebSeeds"/> off turns them off for every torrent.
+    /// </summary>
+    public bool WebSeeds { get; init; } = true;
+
     internal void Validate()
     {
         if (FilePriorities is not null)

@@ -29,6 +29,12 @@ public sealed record TorrentCreationOptions
     /// </summary>
     public bool Hybrid { get; init; }
 
+    /// <summary>
+    /// Make a BEP 52 v2-only torrent (<c>meta version</c> 2, <c>file tree</c>, <c>piece layers</c>; no v1 <c>pieces</c>,
+    /// no padding files): v1-only clients cannot read it. Not with <see cref="Hybrid"/>.
+    /// </summary>
+    public bool V2Only { get; init; }
+
     /// <summary>Hashing threads; null means one per core.</summary>
     public int? MaxParallelism { get; init; }
 }

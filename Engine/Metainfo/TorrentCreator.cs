@@ -9,7 +9,8 @@ namespace Engine.Metainfo;
 
 /// <summary>
 /// Makes a v1 .torrent (or, with <see cref="TorrentCreationOptions.Hybrid"/>, a BEP 52 hybrid v1+v2 one: padding
-/// files align every file to a piece, plus <c>file tree</c> and <c>piece layers</c>) from a file or a directory. Directory contents are listed recursively and
+/// files align every file to a piece, plus <c>file tree</c> and <c>piece layers</c>; with
+/// <see cref="TorrentCreationOptions.V2Only"/> only the v2 parts) from a file or a directory. Directory contents are listed recursively and
 /// sorted by path components (ordinal), so the result is deterministic; symbolic links are skipped.
 /// Pieces are hashed in parallel (one piece buffer per worker, so memory is bounded by
 /// workers × piece length), reading with <see cref="RandomAccess"/>.
@@ -34,6 +35,7 @@ public static class TorrentCreator
     public static byte[] Create(string path, TorrentCreationOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TorrentCreationOptions();
+        if (options.Hybrid && options.V2Only) throw new MetainfoException("a torrent is either hybrid (v1+v2) or v2-only, not both");
         var full = Path.GetFullPath(path);
         var isDirectory = Directory.Exists(full);
         if (!isDirectory && !File.Exists(full))
@@ -54,25 +56,15 @@ public static class TorrentCreator
 
         var dataFiles = files;
         if (options.Hybrid && isDirectory) (files, total) = WithPadding(files, pieceLength);
-        var pieces = HashPieces(files, total, pieceLength, options.MaxParallelism ?? Environment.ProcessorCount, cancellationToken);
 
         var info = new BDictionaryBuilder()
             .Add("name", name)
-            .Add("piece length", pieceLength)
-            .Add("pieces", pieces);
-        if (isDirectory)
-            info.Add("files", new BList(files.Select(f =>
-            {
-                var entry = new BDictionaryBuilder().Add("length", f.Length).Add("path", f.Components);
-                if (f.IsPadding) entry.Add("attr", "p");
-                return (BValue)entry.Build();
-            })));
-        else
-            info.Add("length", total);
+            .Add("piece length", pieceLength);
+        if (!options.V2Only) AddV1(info, files, total, isDirectory, pieceLength, options.MaxParallelism ?? Environment.ProcessorCount, cancellationToken);
         if (options.IsPrivate) info.Add("private", 1);
 
         BDictionary? layers = null;
-        if (options.Hybrid)
+        if (options.Hybrid || options.V2Only)
         {
             (var tree, layers) = HybridParts.Build(isDirectory ? dataFiles.Select(f => (f.FullPath, f.Components, f.Length)) : [(full, [], total)],
                 name, isDirectory, pieceLength, cancellationToken);
@@ -92,6 +84,21 @@ public static class TorrentCreator
         if (!options.OmitCreationDate)
             root.Add("creation date", (options.CreationDate ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
         return root.ToArray();
+    }
+
+    /// <summary>The v1 keys: <c>pieces</c> (SHA-1 of each piece) and <c>files</c> (padding marked) or <c>length</c>.</summary>
+    private static void AddV1(BDictionaryBuilder info, List<SourceFile> files, long total, bool isDirectory, int pieceLength, int parallelism, CancellationToken ct)
+    {
+        info.Add("pieces", HashPieces(files, total, pieceLength, parallelism, ct));
+        if (isDirectory)
+            info.Add("files", new BList(files.Select(f =>
+            {
+                var entry = new BDictionaryBuilder().Add("length", f.Length).Add("path", f.Components);
+                if (f.IsPadding) entry.Add("attr", "p");
+                return (BValue)entry.Build();
+            })));
+        else
+            info.Add("length", total);
     }
 
     private sealed record SourceFile(string FullPath, string[] Components, long Length, bool IsPadding = false);

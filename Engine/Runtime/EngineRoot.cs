@@ -25,13 +25,13 @@ namespace Engine.Runtime;
 internal sealed class EngineRoot : ReceiveActor, IWithTimers
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.
-    /// <paramref name="Files"/>: the files' priorities (null: all normal).</summary>
+    /// <paramref name="Files"/>: the files' priorities (null: all normal). <paramref name="WebSeeds"/>: false, the torrent's url-list is not used.</summary>
     public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null,
-        FileLevels? Files = null, bool Sequential = false);
+        FileLevels? Files = null, bool Sequential = false, bool WebSeeds = true);
     /// <summary>Adds a magnet link: its metadata is fetched first (see <see cref="MetadataFetcher"/>), then the torrent starts like any other.
     /// Replies <see cref="TorrentAdded"/> (with the fetcher) or <see cref="AddFailed"/>.</summary>
     public sealed record AddMagnet(MagnetLink Magnet, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null,
-        FileLevels? Files = null, bool Sequential = false);
+        FileLevels? Files = null, bool Sequential = false, bool WebSeeds = true);
     public sealed record TorrentAdded(InfoHash InfoHash, IActorRef Torrent);
     public sealed record AddFailed(string Reason);
     /// <summary>Stops the torrent and forgets it; the torrent replies <see cref="TorrentActor.TorrentStopped"/> (or <see cref="TorrentNotFound"/>).</summary>
@@ -263,7 +263,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
             Context.GetLogger().Warning("cannot save the metadata of {0}: {1}", hash, e.Message);
         }
         foreach (var s in m.Subscribers) s.Tell(new MetadataReceived(hash, Context.System.Scheduler.Now, m.Torrent));
-        var actor = Start(new AddTorrent(m.Torrent, request.SaveDirectory, request.Limits, m.Paused, Files: request.Files, Sequential: request.Sequential));
+        var actor = Start(new AddTorrent(m.Torrent, request.SaveDirectory, request.Limits, m.Paused, Files: request.Files, Sequential: request.Sequential, WebSeeds: request.WebSeeds));
         foreach (var s in m.Subscribers) actor.Tell(new TorrentActor.Subscribe(s));
         if (m.Peers.Count > 0) actor.Tell(new PeerManager.AddPeers(m.Peers));
     }
@@ -281,7 +281,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private IActorRef Start(AddTorrent m)
     {
         var resume = Path.Combine(_resumeDirectory, m.Torrent.InfoHash.ToHex() + ".resume");
-        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused, m.Files, m.Sequential), ChildName(m.Torrent.InfoHash));
+        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused, m.Files, m.Sequential, m.WebSeeds), ChildName(m.Torrent.InfoHash));
         if (m.Subscriber is not null) actor.Tell(new TorrentActor.Subscribe(m.Subscriber));
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;

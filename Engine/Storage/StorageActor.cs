@@ -378,7 +378,7 @@ internal sealed class StorageActor : ReceiveActor
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _stop.Token },
             (piece, _) =>
             {
-                var ok = HashMatches(piece);
+                var ok = !_storage.OnlyInParts(layout.PieceOffset(piece), layout.PieceSize(piece)) && HashMatches(piece);
                 lock (gate)
                 {
                     if (ok) verified[piece] = true;

@@ -303,6 +303,20 @@ internal sealed class TorrentStorage : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when every file the range touches is routed to the parts file (a skipped file absent from disk) or is
+    /// padding: a piece only such files hold was never wanted, so the start-up check need not hash it.
+    /// </summary>
+    public bool OnlyInParts(long torrentOffset, int length)
+    {
+        if (!_routes.Any) return false;
+        var slices = new FileSlice[Math.Max(1, _map.MaxSlicesFor(length))];
+        var n = _map.Map(torrentOffset, length, slices);
+        for (var i = 0; i < n; i++)
+            if (!_routes.ToParts(slices[i].FileIndex) && !_torrent.Files[slices[i].FileIndex].IsPadding) return false;
+        return true;
+    }
+
     /// <summary>True when at least one file that holds data exists on disk (empty files do not count).</summary>
     public bool AnyFileExists()
     {

@@ -7,11 +7,12 @@ namespace Engine.Torrents;
 internal sealed partial class TorrentActor
 {
     private WebSeedFiles? _webSeedFiles;
+    private readonly bool _useWebSeeds; // TorrentOptions.WebSeeds
 
-    /// <summary>Null when the engine does not use web seeds or the torrent names none.</summary>
+    /// <summary>Null when the engine does not use web seeds, this torrent was added without them, or it names none.</summary>
     private WebSeedContext? WebSeedContext()
     {
-        if (_engine.WebSeeds is not { } settings || _torrent.UrlList.Count == 0) return null;
+        if (_engine.WebSeeds is not { } settings || !_useWebSeeds || _torrent.UrlList.Count == 0) return null;
         _webSeedFiles ??= WebSeedFiles.From(_torrent);
         return new WebSeedContext(_torrent.Layout, _webSeedFiles, _pieces, _engine.Pool, settings)
         {

@@ -68,9 +68,10 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
 
     public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null, bool sequential = false)
+        FileLevels? files = null, bool sequential = false, bool webSeeds = true)
     {
         _torrent = torrent;
+        _useWebSeeds = webSeeds;
         _have = new Bitfield(torrent.PieceCount);
         InitFiles(files, sequential);
         var routes = new FileRoutes(torrent.Files.Count, TorrentStorage.PartsPathFor(torrent, saveDirectory));
@@ -87,8 +88,8 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null, bool sequential = false)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential));
+        FileLevels? files = null, bool sequential = false, bool webSeeds = true)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds));
 
     protected override void PreStart()
     {

@@ -43,4 +43,5 @@ public sealed record PiecesView(int PieceCount, int VerifiedCount, string Bitfie
 /// <param name="Path">A .torrent file on the server's disk.</param>
 /// <param name="SaveDirectory">Where to save (relative: under the data directory; missing: the data directory).</param>
 /// <param name="Peer">Optional address:port to connect to at once.</param>
-public sealed record AddTorrentBody(string? Magnet, string? Path, string? SaveDirectory, string? Peer);
+/// <param name="WebSeeds">False: never fetch from the torrent's web seeds (BEP 19); missing: use them.</param>
+public sealed record AddTorrentBody(string? Magnet, string? Path, string? SaveDirectory, string? Peer, bool? WebSeeds = null);

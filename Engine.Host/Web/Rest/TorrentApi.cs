@@ -137,7 +137,8 @@ public static class TorrentApi
         if (file.Length > MaxTorrentBytes) return (null, $"the .torrent file has {file.Length} bytes; at most {MaxTorrentBytes} are accepted");
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
-        return Request(ImmutableCollectionsMarshal.AsImmutableArray(buffer.ToArray()), null, form["saveDirectory"], form["peer"]);
+        var read = Request(ImmutableCollectionsMarshal.AsImmutableArray(buffer.ToArray()), null, form["saveDirectory"], form["peer"]);
+        return WithWebSeeds(read, !string.Equals(form["webSeeds"], "false", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<(AddRequest?, string?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
@@ -155,8 +156,11 @@ public static class TorrentApi
         if (body is null) return (null, "the JSON body is empty");
         if ((body.Magnet is null) == (body.Path is null)) return (null, "give exactly one of 'magnet' and 'path'");
         if (body.Magnet is { } m && !IsMagnet(m)) return (null, "'magnet' must be a magnet: link");
-        return Request(ImmutableArray<byte>.Empty, body.Magnet ?? body.Path, body.SaveDirectory, body.Peer);
+        return WithWebSeeds(Request(ImmutableArray<byte>.Empty, body.Magnet ?? body.Path, body.SaveDirectory, body.Peer), body.WebSeeds ?? true);
     }
+
+    private static (AddRequest?, string?) WithWebSeeds((AddRequest? Add, string? Error) read, bool webSeeds)
+        => read.Add is { } add ? (add with { WebSeeds = webSeeds }, null) : read;
 
     private static bool IsMagnet(string text) => global::Engine.Core.Metainfo.MagnetLink.IsMagnet(text);
 

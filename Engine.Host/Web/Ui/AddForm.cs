@@ -38,5 +38,8 @@ public sealed record AddForm(
 /// <param name="PathOrMagnet">A magnet link or a server-side path (the other sources).</param>
 public sealed record AddRequest(ImmutableArray<byte> TorrentFile, string? PathOrMagnet, string SaveDirectory, IPEndPoint? Peer)
 {
+    /// <summary>False: the torrent never fetches from its web seeds (<see cref="Engine.Api.TorrentOptions.WebSeeds"/>).</summary>
+    public bool WebSeeds { get; init; } = true;
+
     public string Describe() => PathOrMagnet ?? $".torrent file of {TorrentFile.Length} bytes";
 }

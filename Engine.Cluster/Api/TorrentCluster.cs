@@ -64,6 +64,7 @@ public sealed partial class TorrentCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Directory.CreateDirectory(options.DataDirectory);
+        if (options.DurableCatalogDirectory is { } catalog) Directory.CreateDirectory(catalog);
         var engine = TorrentEngine.Create(EngineOptionsOf(options));
         ActorSystem? system = null;
         try
@@ -97,6 +98,7 @@ public sealed partial class TorrentCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Directory.CreateDirectory(options.DataDirectory);
+        if (options.DurableCatalogDirectory is { } catalog) Directory.CreateDirectory(catalog);
         var engine = TorrentEngine.Attach(system, EngineOptionsOf(options));
         try
         {

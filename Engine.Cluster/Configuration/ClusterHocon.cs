@@ -25,7 +25,7 @@ internal static class ClusterHocon
     }
 
     public static string For(TorrentClusterOptions options) =>
-        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter);
+        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
 
     /// <summary>
     /// A tracker cluster node's: the same membership, seeds and split-brain resolver, plus Akka.Cluster.Sharding's
@@ -78,7 +78,26 @@ internal static class ClusterHocon
     /// (the app's).
     /// </summary>
     public static string ForEmbedded(TorrentClusterOptions options) =>
-        Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter);
+        Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
+
+    /// <summary>
+    /// With <see cref="TorrentClusterOptions.DurableCatalogDirectory"/>: the catalog key (<see cref="Catalog.ClusterKeys.Torrents"/>)
+    /// kept in a file there (<see cref="Catalog.FileDurableStore"/>), written before an update is acknowledged, loaded before
+    /// the replicator answers; the endpoints and progress stay in memory (they describe the running nodes).
+    /// </summary>
+    private static string Durable(TorrentClusterOptions options)
+    {
+        if (options.DurableCatalogDirectory is not { } dir) return "";
+        var escaped = dir.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        return $$"""
+
+            akka.cluster.distributed-data.durable {
+              keys = ["{{Catalog.ClusterKeys.Torrents.Id}}"]
+              store-actor-class = "Engine.Cluster.Catalog.FileDurableStore, Engine.Cluster"
+              file-store.dir = "{{escaped}}"
+            }
+            """;
+    }
 
     private static string Membership(string host, int port, int minMembers, TimeSpan downAfter)
     {

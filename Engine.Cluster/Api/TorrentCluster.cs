@@ -71,7 +71,7 @@ public sealed partial class TorrentCluster : IAsyncDisposable
         {
             system = ActorSystem.Create(ClusterHocon.SystemName, ConfigurationFactory.ParseString(ClusterHocon.For(options)));
             var node = StartNode(system, engine, options);
-            if (options.Seeds.Count == 0)
+            if (options.Seeds.Count == 0 && options.Join)
             {
                 var cluster = AkkaCluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
@@ -109,8 +109,9 @@ public sealed partial class TorrentCluster : IAsyncDisposable
                 return Akka.Done.Instance;
             });
             var cluster = AkkaCluster.Get(system);
-            if (options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
-            else cluster.JoinSeedNodes(options.Seeds.Select(s => Address.Parse(ClusterHocon.SeedAddress(s, system.Name))).ToList());
+            // Join = false: something else joins (Akka.Management's Cluster Bootstrap in the app).
+            if (options.Join && options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
+            else if (options.Join) cluster.JoinSeedNodes(options.Seeds.Select(s => Address.Parse(ClusterHocon.SeedAddress(s, system.Name))).ToList());
             return new TorrentCluster(system, node, engine, options, system.WhenTerminated);
         }
         catch

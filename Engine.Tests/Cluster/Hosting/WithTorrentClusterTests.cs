@@ -74,4 +74,38 @@ public sealed class WithTorrentClusterTests : IDisposable
         }
         Assert.True(a.WhenStopped.IsCompleted || await Task.WhenAny(a.WhenStopped, Task.Delay(10_000)) == a.WhenStopped, "the node stopped with its host");
     }
+
+    [Fact]
+    public async Task With_Join_false_the_node_stays_out_until_something_else_joins_it()
+    {
+        using var host = new HostBuilder().ConfigureServices(services =>
+        {
+            services.AddAkka("app", b => b.WithTorrentCluster(new TorrentClusterOptions
+            {
+                Port = 0,
+                Join = false,
+                DataDirectory = _dir.Sub("alone"),
+                Engine = ApiTestEngines.Options(_dir.Sub("alone-state")),
+            }));
+            services.AddTorrentClusterOfAkka();
+        }).Build();
+        await host.StartAsync();
+        try
+        {
+            var node = host.Services.GetRequiredService<TorrentCluster>();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Empty(await node.GetMembersAsync());
+            var cluster = Akka.Cluster.Cluster.Get(host.Services.GetRequiredService<ActorSystem>());
+            cluster.Join(cluster.SelfAddress); // what Cluster Bootstrap would do
+            await ClusterTestNodes.WaitAsync(async () => (await node.GetMembersAsync()).SequenceEqual([node.Node]), Bound, "the node Up once joined");
+        }
+        finally { await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+    }
+
+    [Fact]
+    public void Join_false_with_seeds_is_refused() =>
+        Assert.Contains("joins nothing", Assert.Throws<ArgumentException>(() => TorrentCluster.Start(new TorrentClusterOptions
+        {
+            Join = false, Seeds = ["127.0.0.1:4053"], DataDirectory = "/tmp/never-created",
+        })).Message);
 }

@@ -27,14 +27,14 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     private readonly TorrentClusterOptions _options;
     private int _stopped;
 
-    private TorrentCluster(ActorSystem system, IActorRef node, TorrentEngine engine, TorrentClusterOptions options)
+    private TorrentCluster(ActorSystem system, IActorRef node, TorrentEngine engine, TorrentClusterOptions options, Task whenStopped)
     {
         _system = system;
         _node = node;
         Engine = engine;
         _options = options;
         Node = AkkaCluster.Get(system).SelfAddress.ToString();
-        WhenStopped = system.WhenTerminated.ContinueWith(_ => engine.StopAsync(), TaskScheduler.Default).Unwrap();
+        WhenStopped = whenStopped;
     }
 
     /// <summary>
@@ -52,6 +52,9 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     /// <summary>The node's cluster ActorSystem (tests write the replicated data directly).</summary>
     internal ActorSystem ClusterSystem => _system;
 
+    /// <summary>The node actor (Akka.Hosting's registry holds it).</summary>
+    internal IActorRef NodeActor => _node;
+
     /// <summary>This node's engine (its own listener, DHT node and disk).</summary>
     public TorrentEngine Engine { get; }
 
@@ -61,24 +64,20 @@ public sealed partial class TorrentCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Directory.CreateDirectory(options.DataDirectory);
-        var engineOptions = options.Engine ?? new TorrentEngineOptions
-        {
-            ListenOn = new IPEndPoint(IPAddress.Parse(options.Host), 0),
-            StateDirectory = Path.Combine(options.DataDirectory, "state"),
-        };
-        var engine = TorrentEngine.Create(engineOptions);
+        if (options.DurableCatalogDirectory is { } catalog) Directory.CreateDirectory(catalog);
+        var engine = TorrentEngine.Create(EngineOptionsOf(options));
         ActorSystem? system = null;
         try
         {
             system = ActorSystem.Create(ClusterHocon.SystemName, ConfigurationFactory.ParseString(ClusterHocon.For(options)));
-            var advertised = options.AdvertisedEndPoint ?? Advertised(engine, options);
-            var node = system.ActorOf(ClusterNode.Props(engine, Path.Combine(options.DataDirectory, "torrents"), advertised, options.RefreshInterval), "torrent-cluster-node");
-            if (options.Seeds.Count == 0)
+            var node = StartNode(system, engine, options);
+            if (options.Seeds.Count == 0 && options.Join)
             {
                 var cluster = AkkaCluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             }
-            return new TorrentCluster(system, node, engine, options);
+            var stopped = system.WhenTerminated.ContinueWith(_ => engine.StopAsync(), TaskScheduler.Default).Unwrap();
+            return new TorrentCluster(system, node, engine, options, stopped);
         }
         catch
         {
@@ -86,6 +85,52 @@ public sealed partial class TorrentCluster : IAsyncDisposable
             engine.StopAsync().GetAwaiter().GetResult();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts a node inside an ActorSystem the caller runs (Akka.Hosting's, configured with <see cref="ClusterHocon.ForEmbedded"/>):
+    /// the engine attached to it, the node actor, then a join of the seeds, addressed with the system's own name. The
+    /// engine stops in the system's coordinated shutdown.
+    /// </summary>
+    internal static TorrentCluster Attach(ActorSystem system, TorrentClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Directory.CreateDirectory(options.DataDirectory);
+        if (options.DurableCatalogDirectory is { } catalog) Directory.CreateDirectory(catalog);
+        var engine = TorrentEngine.Attach(system, EngineOptionsOf(options));
+        try
+        {
+            var node = StartNode(system, engine, options);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-torrent-cluster-engine", async () =>
+            {
+                await engine.StopAsync().ConfigureAwait(false);
+                return Akka.Done.Instance;
+            });
+            var cluster = AkkaCluster.Get(system);
+            // Join = false: something else joins (Akka.Management's Cluster Bootstrap in the app).
+            if (options.Join && options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
+            else if (options.Join) cluster.JoinSeedNodes(options.Seeds.Select(s => Address.Parse(ClusterHocon.SeedAddress(s, system.Name))).ToList());
+            return new TorrentCluster(system, node, engine, options, system.WhenTerminated);
+        }
+        catch
+        {
+            engine.StopAsync().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private static TorrentEngineOptions EngineOptionsOf(TorrentClusterOptions options) => options.Engine ?? new TorrentEngineOptions
+    {
+        ListenOn = new IPEndPoint(IPAddress.Parse(options.Host), 0),
+        StateDirectory = Path.Combine(options.DataDirectory, "state"),
+    };
+
+    private static IActorRef StartNode(ActorSystem system, TorrentEngine engine, TorrentClusterOptions options)
+    {
+        var advertised = options.AdvertisedEndPoint ?? Advertised(engine, options);
+        return system.ActorOf(ClusterNode.Props(engine, Path.Combine(options.DataDirectory, "torrents"), advertised, options.RefreshInterval), "torrent-cluster-node");
     }
 
     private static IPEndPoint Advertised(TorrentEngine engine, TorrentClusterOptions options)

@@ -46,12 +46,27 @@ public sealed record TorrentClusterOptions
     /// <summary>How often the node publishes its replicas' progress and gives its torrents the other replicas' endpoints again.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where this node keeps the cluster's catalog on disk (a file per replicated key, written before an add or remove is acknowledged), so that the torrents
+    /// survive a restart of every node; null: in memory only (a cluster that loses all its nodes loses its catalog).
+    /// One directory per node, not shared.
+    /// </summary>
+    public string? DurableCatalogDirectory { get; init; }
+
+    /// <summary>
+    /// False: the node joins nothing, neither the seeds nor itself; something else does (Akka.Management's Cluster
+    /// Bootstrap added to an Akka.Hosting app's builder, docs/cluster-discovery.md). Needs empty <see cref="Seeds"/>.
+    /// </summary>
+    public bool Join { get; init; } = true;
+
     internal void Validate()
     {
         if (MinMembers < 1) throw new ArgumentException($"{nameof(MinMembers)} must be at least 1, got {MinMembers}");
         if (Replicas < 1) throw new ArgumentException($"{nameof(Replicas)} must be at least 1, got {Replicas}");
         if (Port is < 0 or > 65535) throw new ArgumentException($"{nameof(Port)} must be 0..65535, got {Port}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException($"{nameof(DataDirectory)} is required");
+        if (DurableCatalogDirectory is not null && string.IsNullOrWhiteSpace(DurableCatalogDirectory)) throw new ArgumentException($"{nameof(DurableCatalogDirectory)} must name a directory (or be null)");
+        if (!Join && Seeds.Count > 0) throw new ArgumentException($"{nameof(Join)} = false joins nothing: give no {nameof(Seeds)}");
         if (RefreshInterval <= TimeSpan.Zero) throw new ArgumentException($"{nameof(RefreshInterval)} must be positive");
     }
 }

@@ -25,7 +25,7 @@ internal static class ClusterHocon
     }
 
     public static string For(TorrentClusterOptions options) =>
-        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter);
+        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
 
     /// <summary>
     /// A tracker cluster node's: the same membership, seeds and split-brain resolver, plus Akka.Cluster.Sharding's
@@ -55,20 +55,62 @@ internal static class ClusterHocon
     private static string For(string system, string host, int port, IReadOnlyList<string> seedList, int minMembers, TimeSpan downAfter)
     {
         var seeds = string.Join(", ", seedList.Select(s => "\"" + SeedAddress(s, system) + "\""));
-        var stable = (long)downAfter.TotalMilliseconds;
         return $$"""
             akka {
               loglevel = WARNING
               stdout-loglevel = WARNING
               log-dead-letters = off
               log-dead-letters-during-shutdown = off
+              cluster.seed-nodes = [{{seeds}}]
+              coordinated-shutdown.exit-clr = off
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
+              # TorrentCluster.StopAsync runs the coordinated shutdown (leave, then stop) itself; a bare Terminate() is a
+              # crash as the others see it (tests use it that way).
+              coordinated-shutdown.run-by-actor-system-terminate = off
+            }
+            """ + Membership(host, port, minMembers, downAfter);
+    }
+
+    /// <summary>
+    /// What a node needs of an ActorSystem it does not own (Akka.Hosting's): the cluster provider, remoting on the
+    /// cluster port, membership and the split-brain resolver. No seeds (their addresses carry the system's name, which
+    /// only the running system knows: <see cref="TorrentCluster"/> joins them in code), no logging or shutdown settings
+    /// (the app's).
+    /// </summary>
+    public static string ForEmbedded(TorrentClusterOptions options) =>
+        Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
+
+    /// <summary>
+    /// With <see cref="TorrentClusterOptions.DurableCatalogDirectory"/>: the catalog key (<see cref="Catalog.ClusterKeys.Torrents"/>)
+    /// kept in a file there (<see cref="Catalog.FileDurableStore"/>), written before an update is acknowledged, loaded before
+    /// the replicator answers; the endpoints and progress stay in memory (they describe the running nodes).
+    /// </summary>
+    private static string Durable(TorrentClusterOptions options)
+    {
+        if (options.DurableCatalogDirectory is not { } dir) return "";
+        var escaped = dir.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        return $$"""
+
+            akka.cluster.distributed-data.durable {
+              keys = ["{{Catalog.ClusterKeys.Torrents.Id}}"]
+              store-actor-class = "Engine.Cluster.Catalog.FileDurableStore, Engine.Cluster"
+              file-store.dir = "{{escaped}}"
+            }
+            """;
+    }
+
+    private static string Membership(string host, int port, int minMembers, TimeSpan downAfter)
+    {
+        var stable = (long)downAfter.TotalMilliseconds;
+        return $$"""
+
+            akka {
               actor.provider = cluster
               remote.dot-netty.tcp {
                 hostname = "{{host}}"
                 port = {{port}}
               }
               cluster {
-                seed-nodes = [{{seeds}}]
                 min-nr-of-members = {{minMembers}}
                 # Split brain: after the members' reachability has been stable this long, the side with the majority
                 # of the nodes downs the others (a tie keeps the side with the lowest address); a minority side downs itself.
@@ -85,11 +127,6 @@ internal static class ClusterHocon
                 gossip-interval = 500ms
                 notify-subscribers-interval = 100ms
               }
-              coordinated-shutdown.exit-clr = off
-              coordinated-shutdown.run-by-clr-shutdown-hook = off
-              # TorrentCluster.StopAsync runs the coordinated shutdown (leave, then stop) itself; a bare Terminate() is a
-              # crash as the others see it (tests use it that way).
-              coordinated-shutdown.run-by-actor-system-terminate = off
             }
             """;
     }

@@ -13,7 +13,7 @@ public sealed class GlobalOptions
 
     public Option<string?> Config { get; } = new("--config")
     {
-        Description = "a JSON file of engine options, the keys of TorrentEngineOptions (ListenOn, UploadLimit, ...); the command line overrides it",
+        Description = "a JSON file of engine options, the keys of TorrentEngineOptions (ListenOn, UploadLimit, ...), and a TrackerCluster section for tracker; the command line overrides it",
         HelpName = "file",
         Recursive = true,
     };

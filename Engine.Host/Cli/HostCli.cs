@@ -24,7 +24,7 @@ public static class HostCli
         root.Subcommands.Add(InfoCommand.Create(console));
         root.Subcommands.Add(CreateCommand.Create(console));
         root.Subcommands.Add(WebCommand.Create(console, global));
-        root.Subcommands.Add(TrackerCommand.Create(console));
+        root.Subcommands.Add(TrackerCommand.Create(console, global));
         root.Subcommands.Add(ShareCommand.Create(console, global));
         root.Subcommands.Add(FetchCommand.Create(console, global));
         root.Subcommands.Add(DhtCommand.Create(console, global));

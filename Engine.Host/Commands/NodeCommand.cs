@@ -32,6 +32,8 @@ public static class NodeCommand
 
         public Option<int> MinMembers { get; } = Opt.Int("--min-members", "members that must have joined before any holds a torrent (start a cluster of known size without moving replicas)", 1, 1, 1000);
 
+        public Option<string?> DurableCatalog { get; } = Opt.Text("--durable-catalog", "keep the cluster's catalog on disk here so its torrents survive a restart of every node; one directory per node", "dir");
+
         public Option<int> Replicas { get; } = Opt.Int("--replicas", "replicas of each torrent added with --add (never more than the nodes)", 2, 1, 64);
 
         public Option<string[]> Add { get; } = new("--add")
@@ -61,7 +63,7 @@ public static class NodeCommand
         {
             var command = new Command("node", "run a node of a torrent cluster: torrents placed on R nodes by info-hash, replicas refilled from each other when a node goes")
             {
-                ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, Add, Sources, DownAfter, Interval, Web, WebBind, WebPassword,
+                ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, DurableCatalog, Add, Sources, DownAfter, Interval, Web, WebBind, WebPassword,
             };
             Discovery.AddTo(command);
             command.Validators.Add(r =>
@@ -96,6 +98,7 @@ public static class NodeCommand
                 Replicas = r.GetValue(Replicas),
                 MinMembers = r.GetValue(MinMembers),
                 DownUnreachableAfter = r.GetValue(DownAfter),
+                DurableCatalogDirectory = r.GetValue(DurableCatalog) is { } catalog ? Path.GetFullPath(catalog) : null,
                 Engine = Discovery.Read(r).Apply(settings.Engine) with
                 {
                     ListenOn = new IPEndPoint(bind, r.GetValue(Port)),

@@ -23,7 +23,7 @@ public static class TrackerCommand
     public static ServeArguments ParseServe(params string[] args)
     {
         var d = new Definition();
-        return CliParse.Read(d.Create(), args, (r, _) => d.Read(r));
+        return CliParse.Read(d.Create(), args, d.Read);
     }
 
     /// <summary>The environment variable the tracker cluster's secret may come from instead of <c>--cluster-secret</c>.</summary>
@@ -76,11 +76,6 @@ public static class TrackerCommand
             command.Validators.Add(r =>
             {
                 if (r.GetValue(PublishToken) is { Length: < 16 }) r.AddError("--publish-token: give a secret of at least 16 characters");
-                var cluster = r.GetValue(ClusterPort) is not null;
-                if (!cluster && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost))))
-                    r.AddError("--cluster-seed, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
-                if (cluster && SecretOf(r.GetValue(Secret)) is not { Length: >= 16 })
-                    r.AddError("--cluster-secret: a tracker cluster needs a secret of at least 16 characters, the same on every node");
             });
             return command;
         }
@@ -92,8 +87,21 @@ public static class TrackerCommand
             return default;
         }
 
-        public ServeArguments Read(ParseResult r)
+        /// <summary>
+        /// The tracker's arguments; its cluster options from the command line over the config file's "TrackerCluster"
+        /// section (the secret: <c>--cluster-secret</c>, else the environment variable, else the file).
+        /// </summary>
+        public ServeArguments Read(ParseResult r, HostSettings settings)
         {
+            var file = settings.TrackerCluster;
+            var clusterPort = r.GetValue(ClusterPort) ?? file?.Port;
+            if (clusterPort is null && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost))))
+                throw new UsageException("--cluster-seed, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
+            if (clusterPort is null && file is not null)
+                throw new UsageException($"--config: the {TrackerClusterSettings.SectionName} section needs a Port (or give --cluster-port)");
+            var secret = SecretOf(r.GetValue(Secret)) ?? file?.Secret;
+            if (clusterPort is not null && secret is not { Length: >= 16 })
+                throw new UsageException("--cluster-secret: a tracker cluster needs a secret of at least 16 characters, the same on every node");
             var bind = r.GetValue(Bind)!;
             TimeSpan interval = r.GetValue(Interval);
             var options = new TrackerOptions() with
@@ -106,28 +114,28 @@ public static class TrackerCommand
             var udp = r.GetValue(Udp) is { } u ? new IPEndPoint(bind, u) : null;
             return new ServeArguments(http, udp, options)
             {
-                Cluster = r.GetValue(ClusterPort) is not { } port ? null : new TrackerClusterOptions
+                Cluster = clusterPort is not { } port ? null : new TrackerClusterOptions
                 {
-                    Host = (r.GetValue(ClusterHost) ?? bind).ToString(),
+                    Host = (r.GetValue(ClusterHost) ?? file?.Host ?? bind).ToString(),
                     Port = port,
-                    Seeds = r.GetValue(Seeds) ?? [],
-                    Secret = SecretOf(r.GetValue(Secret))!,
+                    Seeds = r.GetValue(Seeds) is { Length: > 0 } seeds ? seeds : file?.Seeds ?? [],
+                    Secret = secret!,
                     Http = http,
                     Udp = udp,
                     Tracker = options,
-                    DownUnreachableAfter = r.GetValue(DownAfter),
+                    DownUnreachableAfter = !Opt.Given(r, DownAfter) && file?.DownAfter is { } down ? down : r.GetValue(DownAfter),
                 },
             };
         }
     }
 
-    public static Command Create(HostConsole console)
+    public static Command Create(HostConsole console, GlobalOptions global)
     {
         var definition = new Definition();
         var command = definition.Create();
         command.SetAction(async (r, _) =>
         {
-            var a = definition.Read(r);
+            var a = definition.Read(r, global.Read(r));
             if (a.Http is null && a.Udp is null) throw new UsageException("give --http <port> and/or --udp <port>, or a subcommand (list, peers, publish)");
             using var stop = new StopSignal();
             return await ServeAsync(a, console.Out, stop.Token);

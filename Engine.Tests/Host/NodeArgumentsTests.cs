@@ -3,7 +3,7 @@ using Engine.Host.Commands;
 
 namespace Engine.Tests.Host;
 
-/// <summary><c>node</c>'s web options: <c>--web</c>, <c>--web-bind</c>, <c>--web-password</c>.</summary>
+/// <summary><c>node</c>'s web options (<c>--web</c>, <c>--web-bind</c>, <c>--web-password</c>) and <c>--durable-catalog</c>.</summary>
 public sealed class NodeArgumentsTests
 {
     private static (Engine.Cluster.Api.TorrentClusterOptions Node, Engine.Host.Web.WebOptions? Web) Parse(params string[] args) =>
@@ -18,6 +18,13 @@ public sealed class NodeArgumentsTests
         Assert.Equal((IPAddress.Loopback, 8080, "/tmp/node-args", (string?)null), (web.Bind, web.Port, web.DataDirectory, web.Password));
         var open = Parse("--web", "0", "--web-bind", "0.0.0.0", "--web-password", "s3cret").Web!;
         Assert.Equal((IPAddress.Any, 0, "s3cret"), (open.Bind, open.Port, open.Password));
+    }
+
+    [Fact]
+    public void Durable_catalog_names_the_directory_the_catalog_is_kept_in_and_without_it_the_catalog_is_in_memory()
+    {
+        Assert.Null(Parse().Node.DurableCatalogDirectory);
+        Assert.Equal(Path.GetFullPath("catalog-dir"), Parse("--durable-catalog", "catalog-dir").Node.DurableCatalogDirectory);
     }
 
     [Theory]

@@ -7,8 +7,12 @@ namespace Engine.Tests.Host;
 
 using TrackerServer = global::Engine.TrackerServer.TrackerServer;
 
+[Collection(SecretVariableCollection)] // a test sets ENGINE_HOST_TRACKER_SECRET, which TrackerClusterConfigTests must not see
 public sealed class TrackerCommandTests : IAsyncLifetime
 {
+    /// <summary>The tests that read or set the tracker secret's environment variable run one at a time.</summary>
+    public const string SecretVariableCollection = "tracker secret variable";
+
     private readonly TrackerServer _tracker = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("tracker-cmd-").FullName;
 

@@ -14,6 +14,9 @@ internal sealed class ClusterTestNodes : IAsyncDisposable
 
     public IReadOnlyList<TorrentCluster> Nodes => _nodes;
 
+    /// <summary>Nodes keep the catalog on disk, in node-i-catalog (the same directory for the same index in another instance).</summary>
+    public bool DurableCatalog { get; init; }
+
     public string DataOf(TorrentCluster node) => _dir.Sub("node-" + _nodes.IndexOf(node));
 
     /// <summary>Starts <paramref name="count"/> nodes, the first joining itself and the others it; returns once every node sees them all Up.</summary>
@@ -35,6 +38,7 @@ internal sealed class ClusterTestNodes : IAsyncDisposable
             Engine = ApiTestEngines.Options(_dir.Sub($"node-{i}-state")),
             DownUnreachableAfter = TimeSpan.FromSeconds(3),
             RefreshInterval = TimeSpan.FromMilliseconds(500),
+            DurableCatalogDirectory = DurableCatalog ? _dir.Sub($"node-{i}-catalog") : null,
         };
         var node = TorrentCluster.Start(options);
         _nodes.Add(node);

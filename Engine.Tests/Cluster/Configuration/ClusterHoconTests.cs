@@ -38,4 +38,16 @@ public sealed class ClusterHoconTests
         Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"));
         Assert.Equal(["akka.tcp://torrent-cluster@10.1.1.1:5000", "akka.tcp://torrent-cluster@10.1.1.2:5000"], config.GetStringList("akka.cluster.seed-nodes"));
     }
+
+    [Fact]
+    public void A_durable_catalog_directory_makes_only_the_catalog_key_durable_in_a_file_store_there()
+    {
+        var options = new TorrentClusterOptions { DataDirectory = "/tmp/x", DurableCatalogDirectory = "/var/lib/node \"one\"/catalog" };
+        var config = ConfigurationFactory.ParseString(ClusterHocon.For(options));
+        Assert.Equal(["torrents"], config.GetStringList("akka.cluster.distributed-data.durable.keys"));
+        Assert.Equal("/var/lib/node \"one\"/catalog", config.GetString("akka.cluster.distributed-data.durable.file-store.dir"));
+        Assert.Contains("FileDurableStore", ConfigurationFactory.ParseString(ClusterHocon.ForEmbedded(options)).GetString("akka.cluster.distributed-data.durable.store-actor-class"));
+        var inMemory = ConfigurationFactory.ParseString(ClusterHocon.For(options with { DurableCatalogDirectory = null }));
+        Assert.False(inMemory.HasPath("akka.cluster.distributed-data.durable.keys"));
+    }
 }

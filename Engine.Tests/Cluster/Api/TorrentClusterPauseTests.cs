@@ -23,6 +23,8 @@ public sealed class TorrentClusterPauseTests : IDisposable
         var holder = cluster.Nodes.Single(n => n.Node == ReplicaPlacement.Place(hash, cluster.Nodes.Select(m => m.Node).ToList(), 1)[0]);
         var other = cluster.Nodes.Single(n => n != holder);
         await ClusterTestNodes.WaitAsync(() => Task.FromResult(holder.Engine.Find(hash) is not null), Bound, "the replica on its node");
+        // The catalog reaches the other node by gossip: it can pause only a torrent it knows of.
+        await ClusterTestNodes.WaitAsync(async () => (await other.ListAsync()).Any(t => t.InfoHash == hash), Bound, "the catalog entry on the other node");
 
         Assert.True(await other.PauseAsync(hash));
         await WaitForStateAsync(holder, hash, TorrentState.Paused, "the holder paused");

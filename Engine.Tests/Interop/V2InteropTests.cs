@@ -214,6 +214,24 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
         DirectoryComparer.AssertIdentical(source, Path.Combine(_dir.Sub("down-ours"), meta.Name));
     }
 
+    [Theory(Skip = "Known bug (issue 17): libtorrent 2.0.8 pads a single-file v2 torrent's last piece and requests a whole 16 KiB block of it " +
+        "(e.g. piece 32 @0+16384 of a 777-byte piece); our layout pads only multi-file v2 torrents, so we drop it as BlockPastPieceEnd")]
+    [InlineData(16 * 1024)]
+    [InlineData(64 * 1024)]
+    public async Task A_libtorrent_leecher_downloads_a_single_file_v2_only_torrent_from_us(int pieceLength)
+    {
+        var file = Path.Combine(_dir.Sub("seed-single-" + pieceLength), "single.bin");
+        TestData.WriteFile(file, 2 * 1024 * 1024 + 777, 9);
+        var torrent = TorrentFactory.CreateV2Only(file, Path.Combine(_dir.FullPath, $"single-{pieceLength}.torrent"), pieceLength);
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-single-" + pieceLength)));
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed-single-" + pieceLength));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("down-single-" + pieceLength),
+            new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
+        await libtorrent.WaitForCompletionAsync(Bound);
+        Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(_dir.Sub("down-single-" + pieceLength), "single.bin")));
+    }
+
     private const string SameAsLibtorrents = """
         import sys, libtorrent as lt
         fs = lt.file_storage(); lt.add_files(fs, sys.argv[2])

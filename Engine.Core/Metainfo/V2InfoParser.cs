@@ -5,8 +5,8 @@ namespace Engine.Core.Metainfo;
 
 /// <summary>
 /// Validates a v2-only (BEP 52) info dictionary. Its files are listed as the engine lists v1 files:
-/// in a multi-file tree a padding entry (<c>.pad/N</c>) follows every file with data that does not end
-/// on a piece boundary (BEP 52 starts every file on one), as libtorrent lists them. There are no v1 piece hashes.
+/// a padding entry (<c>.pad/N</c>) follows every file with data that does not end on a piece boundary (BEP 52 starts
+/// every file on one), as libtorrent lists them — in a single-file torrent too. There are no v1 piece hashes.
 /// </summary>
 internal static class V2InfoParser
 {
@@ -29,7 +29,7 @@ internal static class V2InfoParser
                 throw new MetainfoException("invalid length: the file lengths add up to more than the engine supports");
             raw.Add(new RawFileEntry(f.Path, f.Length, f.Attributes, f.SymlinkPath));
             offset += f.Length;
-            if (f.Length > 0 && offset % pieceLength != 0 && tree.Count > 1)
+            if (f.Length > 0 && offset % pieceLength != 0)
             {
                 var gap = pieceLength - offset % pieceLength;
                 raw.Add(new RawFileEntry(null, gap, FileAttributesFlags.Padding, null));
@@ -48,12 +48,23 @@ internal static class V2InfoParser
 
         var name = PathSanitizer.Name(rawName.Span, infoHashHex);
         var single = tree.Count == 1 && tree[0].Path.Count == 1 && tree[0].Path[0].Span.SequenceEqual(rawName.Span);
-        var files = single
-            ? [new TorrentFile([name], offset, 0, tree[0].Attributes & ~FileAttributesFlags.Symlink, null)]
-            : InfoDictionaryParser.BuildFiles(name, raw);
+        var files = single ? SingleFile(name, tree[0], offset) : InfoDictionaryParser.BuildFiles(name, raw);
         var isPrivate = info["private"] is BInteger { Value: 1 };
         var merkle = new MerklePieces(PieceLayersValidator.Files(pieceLayers, tree, pieceLength), pieceLength);
         return new ParsedInfo(name, pieceLength, ReadOnlyMemory<byte>.Empty, offset, files, !single, isPrivate, IsHybrid: false, IsV2Only: true, merkle);
+    }
+
+    /// <summary>
+    /// A single file, and the padding to the piece boundary after it: libtorrent pads a single-file v2 torrent's last
+    /// piece too, and requests whole blocks of it (the padding's bytes are zeros the storage supplies, never a file).
+    /// </summary>
+    private static List<TorrentFile> SingleFile(string name, V2FileEntry file, long total)
+    {
+        var files = new List<TorrentFile>(2) { new([name], file.Length, 0, file.Attributes & ~FileAttributesFlags.Symlink, null) };
+        if (total > file.Length)
+            files.Add(new TorrentFile([".pad", (total - file.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)], total - file.Length,
+                file.Length, FileAttributesFlags.Padding, null));
+        return files;
     }
 
     /// <summary>BEP 52: a power of two, at least 16 KiB.</summary>

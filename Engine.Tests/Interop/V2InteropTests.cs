@@ -214,8 +214,7 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
         DirectoryComparer.AssertIdentical(source, Path.Combine(_dir.Sub("down-ours"), meta.Name));
     }
 
-    [Theory(Skip = "Known bug (issue 17): libtorrent 2.0.8 pads a single-file v2 torrent's last piece and requests a whole 16 KiB block of it " +
-        "(e.g. piece 32 @0+16384 of a 777-byte piece); our layout pads only multi-file v2 torrents, so we drop it as BlockPastPieceEnd")]
+    [Theory]
     [InlineData(16 * 1024)]
     [InlineData(64 * 1024)]
     public async Task A_libtorrent_leecher_downloads_a_single_file_v2_only_torrent_from_us(int pieceLength)

@@ -57,7 +57,10 @@ public class V2MetainfoTests
         Assert.True(meta.HasV2);
         Assert.Equal(SHA256.HashData(meta.RawInfo.Span), meta.InfoHashV2.ToArray());
         Assert.Equal(meta.InfoHashV2[..20].ToArray(), meta.InfoHash.ToArray());
-        Assert.Equal("t", Assert.Single(meta.Files).Path);
+        // One file, then the padding to the piece's end that libtorrent assumes too (it requests whole blocks of it).
+        Assert.Equal(["t", ".pad/16379"], meta.Files.Select(f => f.Path));
+        Assert.True(meta.Files[1].IsPadding);
+        Assert.False(meta.IsMultiFile);
         Assert.True(meta.PieceHashes.IsEmpty);
     }
 

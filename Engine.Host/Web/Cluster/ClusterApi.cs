@@ -86,21 +86,9 @@ public static class ClusterApi
 
     private static async Task<((AddRequest Request, int? Replicas)?, string?)> ReadFormAsync(HttpRequest request, CancellationToken ct)
     {
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, "unreadable form: " + e.Message);
-        }
-        var file = form.Files.GetFile("torrent");
-        if (file is null) return (null, "the form needs a 'torrent' file field");
-        if (file.Length > TorrentApi.MaxTorrentBytes) return (null, $"the .torrent file has {file.Length} bytes; at most {TorrentApi.MaxTorrentBytes} are accepted");
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        return Request([.. buffer.ToArray()], null, form["replicas"], form["peer"]);
+        var (form, torrent, error) = await TorrentApi.ReadTorrentFormAsync(request, ct);
+        if (error is not null) return (null, error);
+        return Request([.. torrent], null, form!["replicas"], form["peer"]);
     }
 
     private static async Task<((AddRequest Request, int? Replicas)?, string?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)

@@ -123,6 +123,15 @@ public static class TorrentApi
 
     private static async Task<(AddRequest?, string?)> ReadFormAsync(HttpRequest request, CancellationToken ct)
     {
+        var (form, torrent, error) = await ReadTorrentFormAsync(request, ct);
+        if (error is not null) return (null, error);
+        var read = Request(ImmutableCollectionsMarshal.AsImmutableArray(torrent), null, form!["saveDirectory"], form["peer"]);
+        return WithWebSeeds(read, !string.Equals(form["webSeeds"], "false", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A multipart form with a 'torrent' file field (at most <see cref="MaxTorrentBytes"/>): the form and the file's bytes, or why not.</summary>
+    internal static async Task<(IFormCollection? Form, byte[] Torrent, string? Error)> ReadTorrentFormAsync(HttpRequest request, CancellationToken ct)
+    {
         IFormCollection form;
         try
         {
@@ -130,15 +139,14 @@ public static class TorrentApi
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return (null, "unreadable form: " + e.Message);
+            return (null, [], "unreadable form: " + e.Message);
         }
         var file = form.Files.GetFile("torrent");
-        if (file is null) return (null, "the form needs a 'torrent' file field");
-        if (file.Length > MaxTorrentBytes) return (null, $"the .torrent file has {file.Length} bytes; at most {MaxTorrentBytes} are accepted");
+        if (file is null) return (null, [], "the form needs a 'torrent' file field");
+        if (file.Length > MaxTorrentBytes) return (null, [], $"the .torrent file has {file.Length} bytes; at most {MaxTorrentBytes} are accepted");
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
-        var read = Request(ImmutableCollectionsMarshal.AsImmutableArray(buffer.ToArray()), null, form["saveDirectory"], form["peer"]);
-        return WithWebSeeds(read, !string.Equals(form["webSeeds"], "false", StringComparison.OrdinalIgnoreCase));
+        return (form, buffer.ToArray(), null);
     }
 
     private static async Task<(AddRequest?, string?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)

@@ -16,7 +16,15 @@ public sealed class OpenTrackerTests
         await using var tracker = await OpenTracker.StartAsync([HashA]);
         var pid = tracker.Process.Pid;
 
-        Assert.True(await tracker.IsServedAsync(HashA));
+        // opentracker may answer before it has read its whitelist (CI once saw HashA refused 21 ms after the start).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var served = await tracker.IsServedAsync(HashA);
+        while (!served && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            served = await tracker.IsServedAsync(HashA);
+        }
+        Assert.True(served);
         Assert.False(await tracker.IsServedAsync(HashB));
 
         await tracker.AllowAsync(HashB);

@@ -65,8 +65,10 @@ public sealed class WebSeedInteropTests : IDisposable
         await using var engine = await TestEngine.StartAsync();
         var t = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
 
-        // Alone, the web seed brings every piece but the bad one, which fails twice from it: smart ban's sole-source rule.
-        var failed = await TestEngine.WaitAsync(t, s => s.HashFailures >= 2 && s.VerifiedPieces == s.PieceCount - 1, TimeSpan.FromSeconds(60), "the bad piece failing twice");
+        // Alone, the web seed brings pieces until the bad one has failed twice from it (smart ban's sole-source rule).
+        // How many good pieces come first depends on when the picker retries the bad one, so that is not asserted.
+        var failed = await TestEngine.WaitAsync(t, s => s.HashFailures >= 2, TimeSpan.FromSeconds(60), "the bad piece failing twice");
+        Assert.True(failed.VerifiedPieces > 0, "the web seed brought no good piece");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((await TestEngine.PeersAsync(t)).Any(p => p.Source == PeerSource.WebSeed))
         {

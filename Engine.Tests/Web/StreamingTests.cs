@@ -74,23 +74,24 @@ public sealed class StreamingTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 180_000)]
-    public async Task A_video_element_in_the_page_plays_a_webm_through_the_stream_url()
+    public async Task A_video_element_in_the_page_plays_a_webm_through_the_stream_url_while_it_downloads()
     {
         await using var web = await WebHarness.StartAsync();
         var seedDir = web.Dir.Sub("seed");
         var video = Path.Combine(seedDir, "clip.webm");
-        var (made, text) = await RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=4:size=160x120:rate=25",
+        var (made, text) = await RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=20:size=160x120:rate=25",
             "-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime", video], TimeSpan.FromSeconds(90));
         Assert.True(made, "ffmpeg (apt-get install ffmpeg) failed: " + text);
         var torrent = TorrentCreator.Create(video, new TorrentCreationOptions { PieceLength = 16 * 1024 });
         var metainfo = TorrentMetainfo.Parse(torrent);
-        await using var seeder = await SeederAsync(web.Dir, torrent, seedDir, rate: 16 * 1024); // ~55 KB: about 3 s of download for 4 s of video
-        var handle = await web.Engine.AddAsync(torrent, web.Data);
-        handle.AddPeers([seeder.ListenEndPoint!]);
-
+        // ~280 KB at 16 KiB/s: the download takes about 17 s, so a player that waited for all of it would start late.
+        await using var seeder = await SeederAsync(web.Dir, torrent, seedDir, rate: 16 * 1024);
         await using var browser = await Browser.LaunchAsync();
         var (page, _) = await browser.NewPageAsync();
         await page.GotoAsync(web.Server.Address.ToString());
+
+        var handle = await web.Engine.AddAsync(torrent, web.Data);
+        handle.AddPeers([seeder.ListenEndPoint!]);
         var url = new Uri(web.Server.Address, $"stream/{metainfo.InfoHash.ToHex()}/0");
         await page.SetContentAsync($"<video id='v' src='{url}' muted autoplay playsinline></video>");
         double time = 0;
@@ -101,7 +102,9 @@ public sealed class StreamingTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < until, $"the video did not play: currentTime {time}, error {await page.EvaluateAsync<string>("() => String(document.getElementById('v').error?.message ?? document.getElementById('v').error?.code ?? 'none')")}");
             time = await page.EvaluateAsync<double>("() => document.getElementById('v').currentTime");
         }
+        progressAtStart ??= (await handle.GetStatusAsync()).Progress;
         output.WriteLine($"the page's video reached currentTime {time:F2} s; it started playing at {progressAtStart * 100:F0} % downloaded");
+        Assert.True(progressAtStart < 0.9, $"the video only started playing at {progressAtStart * 100:F0} % downloaded");
     }
 
     /// <summary>A 10-second 320x240 MPEG-4 test pattern under noise (so it does not compress: ~11 MB, moov first) made with ffmpeg, and its torrent (64 KiB pieces).</summary>

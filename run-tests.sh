@@ -41,8 +41,17 @@ dotnet test Engine.sln -c Release --blame-hang-timeout 5m --logger "console;verb
 if [ $status -ne 0 ]; then
   # The console log is long and CI keeps its tail: repeat the failed tests' names and first lines of message last.
   echo "run-tests: failed tests:"
-  find "$results" -name '*.trx' -exec grep -o 'testName="[^"]*"[^>]*outcome="Failed"' {} + | sed 's/^.*testName="\([^"]*\)".*$/  \1/' || true
-  find "$results" -name '*.trx' -exec grep -A3 '<Message>' {} + | head -60 || true
+  # Each failed test: its name, the first lines of its message, and the stack frames in our own source files.
+  find "$results" -name '*.trx' -exec python3 -c '
+import sys, xml.etree.ElementTree as ET
+for path in sys.argv[1:]:
+    for r in ET.parse(path).getroot().iter():
+        if not r.tag.endswith("UnitTestResult") or r.get("outcome") != "Failed": continue
+        print("  " + r.get("testName"))
+        text = lambda tag: next((e.text or "" for e in r.iter() if e.tag.endswith(tag)), "")
+        for line in text("Message").splitlines()[:6]: print("      " + line)
+        for line in [l for l in text("StackTrace").splitlines() if " in /" in l][:8]: print("      " + line.strip())
+' {} + || true
   rm -rf "$results"
   exit $status
 fi

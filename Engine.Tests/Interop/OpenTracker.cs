@@ -46,7 +46,7 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
         {
             var dir = new TempDir("opentracker");
             var port = PortAllocator.Next();
-            WriteWhitelist(dir, hashes);
+            WriteWhitelist(dir, [ReadySentinel, .. hashes]);
             var config = new StringBuilder()
                 .Append("listen.tcp_udp 127.0.0.1:").Append(port).Append('\n')
                 // Relative to tracker.rootdir: opentracker chroots there before reading the list.
@@ -64,6 +64,7 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
             try
             {
                 await tracker.WaitUntilListeningAsync(deadline).ConfigureAwait(false);
+                await tracker.WaitUntilWhitelistReadAsync(deadline).ConfigureAwait(false);
                 return tracker;
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -82,7 +83,7 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
         try
         {
             _whitelist.AddRange(infoHashesHex.Select(Normalize).Where(h => !_whitelist.Contains(h)));
-            WriteWhitelist(_dir, _whitelist);
+            WriteWhitelist(_dir, [ReadySentinel, .. _whitelist]);
             await _process.SignalAsync(ExternalProcess.SigHup).ConfigureAwait(false);
         }
         finally { _whitelistGate.Release(); }
@@ -151,6 +152,37 @@ public sealed class OpenTracker : IAsyncDisposable, IDisposable
     {
         await _process.DisposeAsync().ConfigureAwait(false);
         _dir.Dispose();
+    }
+
+    /// <summary>
+    /// opentracker opens its sockets while reading its config, before it reads the whitelist and before it handles
+    /// SIGHUP (whose default action ends the process: CI saw a tracker refuse connections after an early reload).
+    /// The whitelist always holds this hash, so the tracker is ready once it serves it.
+    /// </summary>
+    private const string ReadySentinel = "feedfacefeedfacefeedfacefeedfacefeedface";
+
+    private async Task WaitUntilWhitelistReadAsync(DateTime deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                if (await IsServedAsync(ReadySentinel).ConfigureAwait(false)) return;
+            }
+            catch (HttpRequestException) when (!_process.HasExited && DateTime.UtcNow < deadline)
+            {
+                // not answering yet: try again
+            }
+            catch (HttpRequestException e)
+            {
+                throw new InvalidOperationException($"opentracker stopped answering during start-up: {e.Message}\n{_process.Describe()}", e);
+            }
+            if (_process.HasExited)
+                throw new InvalidOperationException($"opentracker exited during start-up.\n{_process.Describe()}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"opentracker did not read its whitelist in time.\n{_process.Describe()}");
+            await Task.Delay(25).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitUntilListeningAsync(DateTime deadline)

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # uTP on a shaped link (issue 16): two network namespaces joined by a veth pair whose seeder-to-leecher direction is a
-# tbf bottleneck (default 50 Mbit/s with 200 ms of buffer, a home uplink's bufferbloat). Three phases, one run:
+# tbf bottleneck (default 50 Mbit/s with 200 ms of buffer, a home uplink's bufferbloat). Four phases, one run:
 #   1. our leecher downloads from our seeder over uTP alone: the share of the link it fills;
-#   2. a bulk TCP flow alone (python3, the kernel's default congestion control): what TCP gets;
-#   3. the TCP flow, then the same uTP download beside it: what TCP keeps and what uTP takes (LEDBAT should yield).
+#   2. a bulk TCP flow alone (python3, CUBIC unless --tcp-cc says otherwise): what TCP gets;
+#   3. the TCP flow, then the same uTP download beside it: what TCP keeps and what uTP takes (LEDBAT should yield);
+#   4. the uTP download, then the TCP flow beside it (a background download, then the user's own traffic).
 # Throughput is read from the leecher's interface counters each second (the wire, not the engine's own figures).
-# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200]      root; about three minutes
+# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200] [--tcp-cc cubic|bbr]   root; ~4 minutes
+# (the TCP flow's congestion control is set on its socket: this machine's kernel default is bbr, most hosts' cubic)
 # (phase 3 measures seconds 10 to 40 of the download beside TCP, not to its end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-rate=50; size=192; buffer_ms=200
+rate=50; size=192; buffer_ms=200; tcp_cc=cubic
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate-mbit) rate=$2; shift ;;
     --size-mib) size=$2; shift ;;
     --buffer-ms) buffer_ms=$2; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --tcp-cc) tcp_cc=$2; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -67,7 +70,7 @@ for _ in $(seq 1 60); do grep -qi "seeding" "$work/seeder.log" && break; sleep 0
 # A python3 TCP sink (in the leecher's namespace) counting what arrives, and a source that sends zeros for $1 seconds.
 tcp_port=5000
 tcp_flow() {
-  tcp_port=$((tcp_port + 1))
+  tcp_port=$((tcp_port + 1)); tcplog="$work/tcp$tcp_port.log"; : > "$tcplog"
   ip netns exec "$b" python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("'$ipb'", '$tcp_port')); s.listen(1)
@@ -78,19 +81,25 @@ with open(sys.argv[1], "w") as out:
         except socket.timeout: break
         if n == 0: break
         total += n; print(f"{time.time():.3f} {total}", file=out, flush=True)
-' "$work/tcp.log" &
+' "$tcplog" &
   pids+=($!)
   sleep 0.5
   ip netns exec "$a" timeout "$1" python3 -c '
 import socket
-s = socket.create_connection(("'$ipb'", '$tcp_port')); z = bytes(1 << 16)
+s = socket.socket(); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"'$tcp_cc'")
+s.connect(("'$ipb'", '$tcp_port')); z = bytes(1 << 16)
 while True: s.sendall(z)
 ' 2>/dev/null &
   pids+=($!)
 }
 
-# Bytes the TCP sink had at time $1 (epoch seconds).
-tcp_at() { awk -v t="$1" '$1 <= t { b = $2 } END { print b + 0 }' "$work/tcp.log"; }
+# The TCP flow's congestion control, round trip and window, as the sender's kernel sees them (ss).
+tcp_state() {
+  echo "  TCP flow: $(ip netns exec "$a" ss -tin dst $ipb | grep -oE "(cubic|bbr|reno) |[a-z]*rtt:[0-9.]+|cwnd:[0-9]+" | tr "\n" " " || true)"
+}
+
+# Bytes the last flow's TCP sink had at time $1 (epoch seconds); each flow logs to its own file.
+tcp_at() { awk -v t="$1" '$1 <= t { b = $2 } END { print b + 0 }' "$tcplog"; }
 
 # Downloads the torrent over uTP into $1, to the end (or for $2 seconds); prints "start end bytes-on-the-wire" of the
 # middle of the download: from 10 % to 90 % of the torrent (or from the 10th second to the last).
@@ -126,17 +135,16 @@ utp_alone=$(mbit "$bytes" "$s" "$e")
 echo "  uTP: $utp_alone Mbit/s on the wire = $(awk -v m="$utp_alone" -v r="$rate" 'BEGIN { printf "%.0f", 100 * m / r }') % of the link"
 
 echo "phase 2: TCP alone (20 s)"
-: > "$work/tcp.log"
 tcp_flow 22
-sleep 4; t0=$(date +%s.%N); b0=$(tcp_at "$t0"); sleep 14; t1=$(date +%s.%N); b1=$(tcp_at "$t1")
+sleep 4; t0=$(date +%s.%N); b0=$(tcp_at "$t0"); sleep 7; tcp_state; sleep 7; t1=$(date +%s.%N); b1=$(tcp_at "$t1")
 tcp_alone=$(mbit $((b1 - b0)) "$t0" "$t1")
 echo "  TCP: $tcp_alone Mbit/s"
 sleep 6
 
 echo "phase 3: TCP, then uTP beside it (uTP the latecomer)"
-: > "$work/tcp.log"
 tcp_flow 50
 sleep 4
+( sleep 20; tcp_state; sleep 10; tcp_state ) &
 read -r s e bytes < <(utp_download "$work/d3" 40)
 tcp_b=$(( $(tcp_at "$e") - $(tcp_at "$s") ))
 tcp_late=$(mbit "$tcp_b" "$s" "$e")
@@ -145,7 +153,6 @@ echo "  TCP: $tcp_late Mbit/s, uTP: $utp_late Mbit/s"
 sleep 3
 
 echo "phase 4: uTP, then TCP beside it (the case LEDBAT is for: a background download, then the user's own traffic)"
-: > "$work/tcp.log"
 before=$(rx)
 ip netns exec "$b" dotnet "$host" download "$work/t.torrent" -o "$work/d4" --port 6882 --bind $ipb --peer $ipa:6881 \
   --utp only > "$work/leecher.log" 2>&1 &
@@ -153,6 +160,7 @@ upid=$!; pids+=($upid)
 sleep 5
 tcp_flow 30
 sleep 5; t0=$(date +%s.%N); r0=$(rx); b0=$(tcp_at "$t0"); sleep 15; t1=$(date +%s.%N); r1=$(rx); b1=$(tcp_at "$t1")
+tcp_state
 kill $upid 2>/dev/null || true
 tcp_with=$(mbit $((b1 - b0)) "$t0" "$t1")
 utp_with=$(awk -v w="$(mbit $((r1 - r0)) "$t0" "$t1")" -v t="$tcp_with" 'BEGIN { printf "%.1f", w - t }')

@@ -14,7 +14,7 @@ namespace Engine.Datagrams;
 /// ticks every <see cref="UtpTick"/>. DHT sends are told to this actor and go out without blocking: a full socket
 /// buffer drops the datagram, as UDP may.
 /// </summary>
-internal sealed class UdpPort : ReceiveActor, IWithTimers
+internal sealed partial class UdpPort : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan UtpTick = TimeSpan.FromMilliseconds(50);
 
@@ -112,48 +112,5 @@ internal sealed class UdpPort : ReceiveActor, IWithTimers
             socket.SendBufferSize = 4 << 20;
         }
         catch (SocketException) { } // the defaults then
-    }
-
-    private static async Task ReceiveLoop(Socket socket, IActorRef self, UtpMultiplexer? utp, CancellationToken ct)
-    {
-        var buffer = new byte[65536];
-        var any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        // The sender's address is read into one SocketAddress; its IPEndPoint is made only when the sender changes.
-        var address = new SocketAddress(socket.AddressFamily);
-        var lastAddress = new SocketAddress(socket.AddressFamily);
-        IPEndPoint? from = null;
-        var reason = "stopped";
-        var burst = 0;
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                int received;
-                try { received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, address, ct).ConfigureAwait(false); }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize) { continue; } // ICMP noise, oversized datagrams
-                if (received == 0) continue;
-                if (from is null || !address.Equals(lastAddress))
-                {
-                    from = PeerAddress.Normalize((IPEndPoint)any.Create(address));
-                    address.Buffer.CopyTo(lastAddress.Buffer);
-                    lastAddress.Size = address.Size;
-                }
-                if (buffer[0] == (byte)'d') self.Tell(new Received(buffer.AsSpan(0, received).ToArray(), from));
-                else if (utp is not null)
-                {
-                    utp.OnDatagram(buffer.AsSpan(0, received), from);
-                    // Acknowledge once per burst: when nothing more is waiting, or every 32 datagrams.
-                    if (++burst >= 32 || socket.Available == 0)
-                    {
-                        utp.FlushPending();
-                        burst = 0;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) { return; }
-        catch (ObjectDisposedException) { return; }
-        catch (Exception e) { reason = e.Message; }
-        if (!ct.IsCancellationRequested) self.Tell(new LoopEnded(reason));
     }
 }

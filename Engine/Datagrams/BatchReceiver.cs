@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Engine.Datagrams;
+
+/// <summary>
+/// Reads up to <see cref="Slots"/> waiting datagrams in one <c>recvmmsg(2)</c> call without waiting (Linux, 64-bit;
+/// elsewhere <see cref="IsSupported"/> is false and the receive loop takes one datagram per call). At a hundred thousand
+/// uTP packets a second, a receive call and a <c>FIONREAD</c> per datagram were most of uTP's system time. The buffers
+/// are native memory, allocated once: <see cref="Slots"/> × <see cref="SlotSize"/> bytes of data; a larger datagram
+/// (uTP and DHT packets fit in one MTU) comes back <see cref="Truncated"/> and is dropped.
+/// </summary>
+internal sealed unsafe partial class BatchReceiver : IDisposable
+{
+    public const int Slots = 32;
+    public const int SlotSize = 8192;
+    private const int NameSize = 128;               // sizeof(struct sockaddr_storage)
+    private const int IovecSize = 16;               // struct iovec { void *base; size_t len; }
+    private const int MmsghdrSize = 64;             // struct mmsghdr { struct msghdr (56 bytes); unsigned len; }
+    private const int NameLenOffset = 8, IovOffset = 16, IovLenOffset = 24, FlagsOffset = 48, LengthOffset = 56;
+    private const int MsgDontWait = 0x40, MsgTrunc = 0x20;
+
+    private byte* _memory;
+    private readonly byte* _data, _names, _iovecs, _headers;
+
+    public BatchReceiver()
+    {
+        _memory = (byte*)NativeMemory.AllocZeroed((nuint)(Slots * (SlotSize + NameSize + IovecSize + MmsghdrSize)));
+        _data = _memory;
+        _names = _data + Slots * SlotSize;
+        _iovecs = _names + Slots * NameSize;
+        _headers = _iovecs + Slots * IovecSize;
+        for (var i = 0; i < Slots; i++)
+        {
+            var iov = _iovecs + i * IovecSize;
+            *(byte**)iov = _data + i * SlotSize;
+            *(nuint*)(iov + 8) = SlotSize;
+            var h = _headers + i * MmsghdrSize;
+            *(byte**)h = _names + i * NameSize;
+            *(byte**)(h + IovOffset) = iov;
+            *(nuint*)(h + IovLenOffset) = 1;
+        }
+    }
+
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Environment.Is64BitProcess;
+
+    /// <summary>Datagrams read into the slots (0 when none is waiting, or on an error the next ordinary receive will report).</summary>
+    public int Receive(Socket socket)
+    {
+        if (_memory is null) throw new ObjectDisposedException(nameof(BatchReceiver));
+        for (var i = 0; i < Slots; i++)
+        {
+            var h = _headers + i * MmsghdrSize;
+            *(uint*)(h + NameLenOffset) = NameSize;
+            *(int*)(h + FlagsOffset) = 0;
+        }
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var n = RecvMmsg((int)handle.DangerousGetHandle(), _headers, Slots, MsgDontWait, null);
+            return Math.Max(n, 0);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>True when datagram <paramref name="i"/> was larger than its slot (its tail is lost).</summary>
+    public bool Truncated(int i) => (*(int*)(_headers + i * MmsghdrSize + FlagsOffset) & MsgTrunc) != 0;
+
+    public ReadOnlySpan<byte> Datagram(int i) => new(_data + i * SlotSize, (int)*(uint*)(_headers + i * MmsghdrSize + LengthOffset));
+
+    /// <summary>Copies datagram <paramref name="i"/>'s sender (a native sockaddr, as <see cref="SocketAddress"/> holds it) into <paramref name="into"/>.</summary>
+    public void CopySender(int i, SocketAddress into)
+    {
+        var length = (int)Math.Min(*(uint*)(_headers + i * MmsghdrSize + NameLenOffset), (uint)into.Buffer.Length);
+        new ReadOnlySpan<byte>(_names + i * NameSize, length).CopyTo(into.Buffer.Span);
+        into.Size = length;
+    }
+
+    public void Dispose()
+    {
+        if (_memory is null) return;
+        NativeMemory.Free(_memory);
+        _memory = null;
+    }
+
+    [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
+    private static partial int RecvMmsg(int fd, byte* messages, uint count, int flags, void* timeout);
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Engine.Core.Peers;
+using Engine.Utp;
+
+namespace Engine.Datagrams;
+
+internal sealed partial class UdpPort
+{
+    /// <summary>
+    /// Waits for a datagram the ordinary way, then drains whatever else is waiting a batch per system call
+    /// (<see cref="BatchReceiver"/>, where supported); uTP's answers go once per batch of at most 32 datagrams, or when
+    /// nothing more is waiting, so a burst of packets is acknowledged once.
+    /// </summary>
+    private static async Task ReceiveLoop(Socket socket, IActorRef self, UtpMultiplexer? utp, CancellationToken ct)
+    {
+        var buffer = new byte[65536];
+        var sender = new SenderAddress(socket.AddressFamily);
+        using var batch = BatchReceiver.IsSupported ? new BatchReceiver() : null;
+        var reason = "stopped";
+        var burst = 0;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                int received;
+                try { received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, sender.Address, ct).ConfigureAwait(false); }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize) { continue; } // ICMP noise, oversized datagrams
+                if (received > 0) Dispatch(buffer.AsSpan(0, received), sender.Resolve(), self, utp);
+                if (utp is null) continue;
+                if (batch is null)
+                {
+                    if (++burst < 32 && socket.Available > 0) continue;
+                    utp.FlushPending();
+                    burst = 0;
+                    continue;
+                }
+                int n;
+                do
+                {
+                    n = batch.Receive(socket);
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (batch.Truncated(i)) continue;
+                        batch.CopySender(i, sender.Address);
+                        Dispatch(batch.Datagram(i), sender.Resolve(), self, utp);
+                    }
+                    utp.FlushPending();
+                }
+                while (n == BatchReceiver.Slots && !ct.IsCancellationRequested);
+            }
+        }
+        catch (OperationCanceledException) { return; }
+        catch (ObjectDisposedException) { return; }
+        catch (Exception e) { reason = e.Message; }
+        if (!ct.IsCancellationRequested) self.Tell(new LoopEnded(reason));
+    }
+
+    private static void Dispatch(ReadOnlySpan<byte> datagram, IPEndPoint from, IActorRef self, UtpMultiplexer? utp)
+    {
+        if (datagram.IsEmpty) return;
+        if (datagram[0] == (byte)'d') self.Tell(new Received(datagram.ToArray(), from));
+        else utp?.OnDatagram(datagram, from);
+    }
+
+    /// <summary>The sender's address, read into one <see cref="SocketAddress"/>; its <see cref="IPEndPoint"/> is made only when the sender changes.</summary>
+    private sealed class SenderAddress(AddressFamily family)
+    {
+        private readonly IPEndPoint _any = new(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        private readonly SocketAddress _last = new(family);
+        private IPEndPoint? _from;
+
+        public SocketAddress Address { get; } = new(family);
+
+        public IPEndPoint Resolve()
+        {
+            if (_from is not null && Address.Equals(_last)) return _from;
+            _from = PeerAddress.Normalize((IPEndPoint)_any.Create(Address));
+            Address.Buffer.CopyTo(_last.Buffer);
+            _last.Size = Address.Size;
+            return _from;
+        }
+    }
+}

@@ -18,6 +18,15 @@ public sealed record ClusterTorrent(
     /// <summary>Paused from some node: every replica pauses, and a replica made on another node later starts paused.</summary>
     public bool IsPaused { get; init; }
 
+    /// <summary>Each replica's own upload limit in bytes/s (the catalog's, applied by whichever node holds it); null: none.</summary>
+    public long? UploadLimit { get; init; }
+
+    /// <summary>Each replica's own download limit in bytes/s; null: none.</summary>
+    public long? DownloadLimit { get; init; }
+
+    /// <summary>The files' priorities set in the catalog, by file index; files past the list (all, when empty) are normal.</summary>
+    public IReadOnlyList<Engine.Api.FilePriority> FilePriorities { get; init; } = [];
+
     /// <summary>How many nodes hold every piece.</summary>
     public int CompleteReplicas => Holders.Count(h => h.IsComplete);
 }

@@ -170,6 +170,27 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     public Task<bool> ResumeAsync(InfoHash infoHash, CancellationToken ct = default) =>
         _node.Ask<bool>(new ClusterNode.SetPaused(infoHash, false), RequestTimeout, ct);
 
+    /// <summary>
+    /// Sets a torrent's own rate limits (bytes/s; null: none) on every replica: they are in the catalog entry, so the node
+    /// holding a replica applies them, and a node that takes a replica over later starts with them. The node's engine-wide
+    /// limits apply as well. False when the catalog has no such torrent.
+    /// </summary>
+    public Task<bool> SetLimitsAsync(InfoHash infoHash, long? upload, long? download, CancellationToken ct = default)
+    {
+        if (upload is <= 0 || download is <= 0) throw new ArgumentException($"limits are bytes/s above 0, or null for none (got {upload}, {download})");
+        return _node.Ask<bool>(new ClusterNode.SetLimits(infoHash, upload, download), RequestTimeout, ct);
+    }
+
+    /// <summary>
+    /// Sets a file's priority on every replica (kept in the catalog entry like <see cref="SetLimitsAsync"/>). False when the
+    /// catalog has no such torrent; <see cref="ArgumentOutOfRangeException"/> for a file index outside it (or a padding file).
+    /// </summary>
+    public Task<bool> SetFilePriorityAsync(InfoHash infoHash, int fileIndex, FilePriority priority, CancellationToken ct = default)
+    {
+        if (!Enum.IsDefined(priority)) throw new ArgumentOutOfRangeException(nameof(priority), $"{(int)priority} is not a priority");
+        return _node.Ask<bool>(new ClusterNode.SetFilePriority(infoHash, fileIndex, priority), RequestTimeout, ct);
+    }
+
     /// <summary>The cluster's torrents as this node knows them: where each is placed and every replica's progress.</summary>
     public Task<IReadOnlyList<ClusterTorrent>> ListAsync(CancellationToken ct = default) =>
         _node.Ask<IReadOnlyList<ClusterTorrent>>(new ClusterNode.ListTorrents(), RequestTimeout, ct);

@@ -18,7 +18,12 @@ internal sealed partial class ClusterNode
     /// <summary>The held torrents paused here (as the catalog asked when they were added or last reconciled).</summary>
     private readonly HashSet<InfoHash> _paused = new();
 
-    private sealed record Added(InfoHash Hash, TorrentHandle Handle, bool Paused);
+    /// <summary>The limits and file priorities each held replica was last given (<see cref="CatalogEntry.Settings"/>).</summary>
+    private readonly Dictionary<InfoHash, (long? Upload, long? Download, string Priorities)> _applied = new();
+
+    private sealed record Added(InfoHash Hash, TorrentHandle Handle, bool Paused, (long?, long?, string) Settings);
+    private sealed record SettingsFollowed(InfoHash Hash);
+    private sealed record SettingsFailed(InfoHash Hash, Exception Cause);
     private sealed record PauseFollowed(InfoHash Hash);
     private sealed record PauseFailed(InfoHash Hash, Exception Cause);
     private sealed record AddFailed(InfoHash Hash, Exception Cause);
@@ -35,6 +40,7 @@ internal sealed partial class ClusterNode
             _adding.Remove(a.Hash);
             _held[a.Hash] = a.Handle;
             if (a.Paused) _paused.Add(a.Hash);
+            _applied[a.Hash] = a.Settings;
             ScheduleReconcile(); // placement may have moved on while the engine added it
         });
         Receive<AddFailed>(f =>
@@ -47,6 +53,8 @@ internal sealed partial class ClusterNode
         });
         Receive<Removed>(_ => { });
         Receive<PauseFollowed>(_ => { });
+        Receive<SettingsFollowed>(_ => { });
+        Receive<SettingsFailed>(f => _log.Warning("cluster: could not apply the limits or file priorities of {0}: {1}", f.Hash, f.Cause.Message));
         Receive<PauseFailed>(f => _log.Warning("cluster: could not pause or resume {0}: {1}", f.Hash, f.Cause.Message));
         Receive<DeleteFailed>(f => _log.Warning("cluster: could not delete the data of {0}, gone from the catalog: {1}", f.Hash, f.Cause.Message));
         Receive<Refresh>(_ =>
@@ -81,10 +89,20 @@ internal sealed partial class ClusterNode
             _adding.Add(hash);
             var save = Path.Combine(_dataDirectory, hash.ToHex());
             var paused = entry.Paused;
-            _engine.AddAsync(entry.Torrent, save, new TorrentOptions { Remember = false, StartPaused = paused })
-                .PipeTo(Self, success: h => new Added(hash, h, paused), failure: e => new AddFailed(hash, e));
+            var settings = entry.Settings;
+            var options = new TorrentOptions
+            {
+                Remember = false,
+                StartPaused = paused,
+                UploadLimit = entry.UploadLimit,
+                DownloadLimit = entry.DownloadLimit,
+                FilePriorities = entry.FilePriorities,
+            };
+            _engine.AddAsync(entry.Torrent, save, options)
+                .PipeTo(Self, success: h => new Added(hash, h, paused, settings), failure: e => new AddFailed(hash, e));
         }
         FollowPauses();
+        FollowSettings();
         foreach (var (hash, handle) in _held.ToList())
         {
             var inCatalog = _catalog.TryGetValue(hash, out var c);
@@ -92,6 +110,7 @@ internal sealed partial class ClusterNode
             _held.Remove(hash);
             _published.Remove(hash);
             _paused.Remove(hash);
+            _applied.Remove(hash);
             // Moved away: the data stays (coming back costs a check, not a download); dropped from the catalog: deleted.
             if (inCatalog) handle.RemoveAsync(deleteData: false).PipeTo(Self, success: () => new Removed(hash), failure: e => new DeleteFailed(hash, e));
             else DeleteLeftover(hash, handle.RemoveAsync(deleteData: true));
@@ -109,6 +128,34 @@ internal sealed partial class ClusterNode
             if (c.Entry.Paused) _paused.Add(hash); else _paused.Remove(hash);
             (c.Entry.Paused ? handle.PauseAsync() : handle.ResumeAsync())
                 .PipeTo(Self, success: () => new PauseFollowed(hash), failure: e => new PauseFailed(hash, e));
+        }
+    }
+
+    /// <summary>Gives the held replicas the limits and file priorities the catalog now says, where they changed.</summary>
+    private void FollowSettings()
+    {
+        foreach (var (hash, handle) in _held)
+        {
+            if (!_catalog.TryGetValue(hash, out var c) || !_applied.TryGetValue(hash, out var was)) continue;
+            var want = c.Entry.Settings;
+            if (want == was) continue;
+            _applied[hash] = want;
+            var entry = c.Entry;
+            ApplySettingsAsync(handle, entry, c.Meta.Files.Count, (was.Upload, was.Download) != (want.Upload, want.Download), was.Priorities != want.Priorities)
+                .PipeTo(Self, success: () => new SettingsFollowed(hash), failure: e => new SettingsFailed(hash, e));
+        }
+    }
+
+    /// <summary>The limits at once, then each file whose priority differs from the engine's (one re-plan each).</summary>
+    private static async Task ApplySettingsAsync(TorrentHandle handle, CatalogEntry entry, int files, bool limits, bool priorities)
+    {
+        if (limits) handle.SetLimits(entry.UploadLimit, entry.DownloadLimit);
+        if (!priorities) return;
+        var now = handle.FilePriorities(files);
+        for (var i = 0; i < files; i++)
+        {
+            var want = entry.FilePriorities is { } p && i < p.Count ? p[i] : FilePriority.Normal;
+            if (now[i] != want) await handle.SetFilePriorityAsync(i, want).ConfigureAwait(false);
         }
     }
 

@@ -22,6 +22,18 @@ internal sealed partial class ClusterNode
     /// </summary>
     public sealed record SetPaused(InfoHash Hash, bool Paused);
 
+    /// <summary>
+    /// Set a torrent's own rate limits (bytes/s; null: none) on every replica: fields of the catalog entry, which every
+    /// holder applies and a new replica starts with. Answered with true once written locally, false when there is no such torrent.
+    /// </summary>
+    public sealed record SetLimits(InfoHash Hash, long? Upload, long? Download);
+
+    /// <summary>
+    /// Set one file's priority on every replica (the catalog entry's priorities). Answered with true once written locally,
+    /// false when there is no such torrent, a failure (<see cref="ArgumentOutOfRangeException"/>) for a file index outside it.
+    /// </summary>
+    public sealed record SetFilePriority(InfoHash Hash, int FileIndex, Engine.Api.FilePriority Priority);
+
     /// <summary>Answered with every member this node knows (an <c>IReadOnlyList&lt;ClusterMember&gt;</c>), sorted by address.</summary>
     public sealed record GetMemberList;
 
@@ -47,11 +59,24 @@ internal sealed partial class ClusterNode
         });
         Receive<RemoveTorrent>(r =>
             Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance)));
-        Receive<SetPaused>(p =>
+        Receive<SetPaused>(p => Rewrite(p.Hash, e => e with { Paused = p.Paused }));
+        Receive<SetLimits>(l => Rewrite(l.Hash, e => e with { UploadLimit = l.Upload, DownloadLimit = l.Download }));
+        Receive<SetFilePriority>(p =>
         {
-            if (!_catalog.TryGetValue(p.Hash, out var c)) { Sender.Tell(false); return; }
-            var text = (c.Entry with { Paused = p.Paused }).Encode();
-            Write(ClusterKeys.Torrents, d => d.SetItem(_cluster.SelfUniqueAddress, CatalogEntry.Key(p.Hash), text), new Pending(Sender, true));
+            if (_catalog.TryGetValue(p.Hash, out var c) && ((uint)p.FileIndex >= (uint)c.Meta.Files.Count || c.Meta.Files[p.FileIndex].IsPadding))
+            {
+                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(p.FileIndex),
+                    $"no file {p.FileIndex}: the torrent's files are numbered 0..{c.Meta.Files.Count - 1}")));
+                return;
+            }
+            Rewrite(p.Hash, e =>
+            {
+                var levels = new Engine.Api.FilePriority[Math.Max(e.FilePriorities?.Count ?? 0, p.FileIndex + 1)];
+                Array.Fill(levels, Engine.Api.FilePriority.Normal);
+                e.FilePriorities?.ToArray().CopyTo(levels, 0);
+                levels[p.FileIndex] = p.Priority;
+                return e with { FilePriorities = levels };
+            });
         });
         Receive<GetMemberList>(_ =>
         {
@@ -76,6 +101,19 @@ internal sealed partial class ClusterNode
         });
     }
 
+    /// <summary>Writes the catalog entry of <paramref name="hash"/> changed by <paramref name="change"/>; answers true once written, false when there is none.</summary>
+    private void Rewrite(InfoHash hash, Func<CatalogEntry, CatalogEntry> change)
+    {
+        if (!_catalog.ContainsKey(hash)) { Sender.Tell(false); return; }
+        var key = CatalogEntry.Key(hash);
+        var self = _cluster.SelfUniqueAddress;
+        // Changed from the replicator's current value, not this actor's copy, which lags it by a change notification:
+        // two changes in a row (a limit, then a priority) both stay instead of the second overwriting the first.
+        Write(ClusterKeys.Torrents, d => d.TryGetValue(key, out var text) && CatalogEntry.TryDecode(text, out _) is { } entry
+            ? d.SetItem(self, key, change(entry).Encode())
+            : d, new Pending(Sender, true));
+    }
+
     private IReadOnlyList<ClusterTorrent> List()
     {
         var nodes = PlacementNodes();
@@ -87,7 +125,13 @@ internal sealed partial class ClusterNode
                 if (_progress.TryGetValue(ReplicaProgress.Key(hash, node), out var p))
                     holders.Add(new ReplicaStatus(node, p.VerifiedPieces, p.PieceCount) { State = p.State, DownloadRate = p.DownloadRate, UploadRate = p.UploadRate });
             holders.Sort((x, y) => string.CompareOrdinal(x.Node, y.Node));
-            list.Add(new ClusterTorrent(hash, meta.Name, meta.TotalLength, entry.Replicas, ReplicaPlacement.Place(hash, nodes, entry.Replicas), holders) { IsPaused = entry.Paused });
+            list.Add(new ClusterTorrent(hash, meta.Name, meta.TotalLength, entry.Replicas, ReplicaPlacement.Place(hash, nodes, entry.Replicas), holders) 
+            {
+                IsPaused = entry.Paused,
+                UploadLimit = entry.UploadLimit,
+                DownloadLimit = entry.DownloadLimit,
+                FilePriorities = entry.FilePriorities ?? [],
+            });
         }
         list.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
         return list;

@@ -136,6 +136,9 @@ public static class NodeCommand
         return command;
     }
 
+    private static async Task<List<string>> StatusAsync(TorrentCluster node) =>
+        NodeLines.Status(await node.GetMembersAsync(), await node.ListAsync()).ToList();
+
     private static byte[] ReadTorrent(string path)
     {
         byte[] bytes;
@@ -164,12 +167,15 @@ public static class NodeCommand
                 console.Out.WriteLine($"added {(await node.AddAsync(torrent, options.Replicas, sources)).ToHex()}");
             do
             {
-                if (node.WhenStopped.IsCompleted)
+                // Downed (the split-brain resolver on the minority side), the node stops itself: its actor no longer
+                // answers, so the status asks would only time out. Whichever comes first.
+                var status = StatusAsync(node);
+                if (await Task.WhenAny(status, node.WhenStopped) != status || node.WhenStopped.IsCompleted)
                 {
                     console.Error.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");
                     return ExitCodes.Error;
                 }
-                foreach (var line in NodeLines.Status(await node.GetMembersAsync(), await node.ListAsync())) console.Out.WriteLine(line);
+                foreach (var line in await status) console.Out.WriteLine(line);
             }
             while (await stop.DelayAsync(every));
             console.Out.WriteLine("leaving the cluster");

@@ -21,16 +21,20 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Like the first constructor, in the network namespace <paramref name="netNamespace"/> (<see cref="Lab.NetNamespace"/>).</summary>
     public static HostProcess InNamespace(ITestOutputHelper output, string netNamespace, params string[] args) => new(output, null, args, netNamespace);
 
+    /// <summary>Like <see cref="InNamespace"/>, killed after <paramref name="maxLifetime"/> rather than 2 minutes (a long lab story).</summary>
+    public static HostProcess InNamespaceFor(ITestOutputHelper output, string netNamespace, TimeSpan maxLifetime, params string[] args) =>
+        new(output, null, args, netNamespace, maxLifetime);
+
     /// <summary>Like the other constructor, with <c>XDG_STATE_HOME</c> at <paramref name="stateHome"/> (shared between runs; the caller deletes it).</summary>
     public static HostProcess WithStateHome(ITestOutputHelper output, string stateHome, params string[] args) => new(output, stateHome, args);
 
-    private HostProcess(ITestOutputHelper output, string? stateHome, string[] args, string? netNamespace = null)
+    private HostProcess(ITestOutputHelper output, string? stateHome, string[] args, string? netNamespace = null, TimeSpan? maxLifetime = null)
     {
         StateHome = stateHome ?? _state.FullName;
         _process = ExternalProcess.Start(new ProcessSpec("dotnet", [HostDll, .. args])
         {
             Name = "Engine.Host " + args[0],
-            MaxLifetime = TimeSpan.FromMinutes(2),
+            MaxLifetime = maxLifetime ?? TimeSpan.FromMinutes(2),
             Environment = new Dictionary<string, string?> { ["XDG_STATE_HOME"] = StateHome },
             NetNamespace = netNamespace,
         }, line =>

@@ -175,6 +175,20 @@ public sealed class NetLab : IDisposable
         Run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", $"{kbitPerSecond}kbit", "burst", "32kbit", "latency", "400ms");
     }
 
+    /// <summary>
+    /// Cuts <paramref name="host"/> off the public network, both ways (nftables in its namespace drops everything in and
+    /// out on its public interface; its loopback keeps working): a network partition with the host on the minority side.
+    /// Its TCP connections are not reset, they just stop carrying anything, as when a switch port dies.
+    /// </summary>
+    public void Cut(LabHost host) => Nft(host.Namespace, $"table inet {CutTable} {{\n" +
+        "  chain input { type filter hook input priority filter; policy accept; iifname \"eth0\" drop; }\n" +
+        "  chain output { type filter hook output priority filter; policy accept; oifname \"eth0\" drop; }\n}\n");
+
+    /// <summary>Undoes <see cref="Cut"/>: the host is on the public network again.</summary>
+    public void Heal(LabHost host) => Run("ip", "netns", "exec", host.Namespace, "nft", "delete", "table", "inet", CutTable);
+
+    private const string CutTable = "lab_cut";
+
     public void Dispose()
     {
         foreach (var d in _daemons) d.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -14,8 +14,8 @@ namespace Engine.Tests.Web;
 
 /// <summary>
 /// Three cluster nodes in one process on 127.0.0.1, each with its web server: a torrent added over REST on one node is
-/// listed by another with its replicas reaching 100 %, a pause from the third reaches the replicas' engines, a removal
-/// from any node removes it everywhere.
+/// listed by another with its replicas reaching 100 %, a pause from the third reaches the replicas' engines, so do limits
+/// and a file priority set from two others, and a removal from any node removes it everywhere.
 /// </summary>
 public sealed class ClusterRestTests : IDisposable
 {
@@ -71,6 +71,22 @@ public sealed class ClusterRestTests : IDisposable
             Assert.Equal(HttpStatusCode.NoContent, (await a.PostAsync($"/api/cluster/torrents/{hash}/resume", null)).StatusCode);
             await WaitForTorrentAsync(b, hash, t => !t.GetProperty("isPaused").GetBoolean()
                 && Holders(t).Count(h => h.GetProperty("state").GetString() == "Seeding") == 2, "B listing both replicas seeding again");
+
+            // Limits from B and a file priority from C: both replicas' engines apply them, A lists them.
+            var limits = await b.PutAsJsonAsync($"/api/cluster/torrents/{hash}/limits", new { uploadLimit = 200_000, downloadLimit = (long?)null });
+            Assert.Equal(HttpStatusCode.OK, limits.StatusCode);
+            // Each change rewrites the torrent's catalog entry, last writer wins: C changes it once it has B's change
+            // (gossip, 500 ms), as a user does; two nodes changing one torrent within that moment keep one change (decisions).
+            await WaitForTorrentAsync(c, hash, t => t.GetProperty("uploadLimit").ValueKind == JsonValueKind.Number, "C seeing B's limit");
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PutAsJsonAsync($"/api/cluster/torrents/{hash}/files/1", new { priority = "high" })).StatusCode);
+            await ClusterTestNodes.WaitAsync(() => Task.FromResult(owners.All(o => o.Engine.Find(torrent.InfoHash) is { } h
+                && h.Options.UploadLimit == 200_000 && h.FilePriorities(2)[1] == FilePriority.High)), Bound, "both replicas with the limit and the priority");
+            await WaitForTorrentAsync(a, hash, t => t.GetProperty("uploadLimit").GetInt64() == 200_000
+                && t.GetProperty("filePriorities").EnumerateArray().Select(p => p.GetString()).SequenceEqual(["normal", "high"]), "A listing the limit and the priority");
+            Assert.Equal(HttpStatusCode.BadRequest, (await c.PutAsJsonAsync($"/api/cluster/torrents/{hash}/files/1", new { priority = "urgent" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await c.PutAsJsonAsync($"/api/cluster/torrents/{hash}/files/7", new { priority = "low" })).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await c.PutAsJsonAsync($"/api/cluster/torrents/{hash}/limits", new { uploadLimit = -1 })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await c.PutAsJsonAsync($"/api/cluster/torrents/{new string('0', 40)}/limits", new { uploadLimit = 5 })).StatusCode);
 
             // Bad and unknown hashes are refused with a problem document.
             Assert.Equal(HttpStatusCode.BadRequest, (await b.PostAsync("/api/cluster/torrents/xyz/pause", null)).StatusCode);

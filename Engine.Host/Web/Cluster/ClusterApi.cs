@@ -31,6 +31,23 @@ public static class ClusterApi
             With(hash, async h => await node.PauseAsync(h, ct) ? Results.NoContent() : NotFound(h)));
         api.MapPost("/torrents/{hash}/resume", (string hash, TorrentCluster node, CancellationToken ct) =>
             With(hash, async h => await node.ResumeAsync(h, ct) ? Results.NoContent() : NotFound(h)));
+        api.MapPut("/torrents/{hash}/limits", (string hash, TorrentApi.LimitsBody body, TorrentCluster node, CancellationToken ct) => With(hash, async h =>
+        {
+            if (body.UploadLimit is <= 0 || body.DownloadLimit is <= 0) return Problem(400, "limits are bytes/s above 0, or null for none");
+            return await node.SetLimitsAsync(h, body.UploadLimit, body.DownloadLimit, ct) ? Results.Ok(body) : NotFound(h);
+        })).DisableAntiforgery();
+        api.MapPut("/torrents/{hash}/files/{index:int}", (string hash, int index, TorrentApi.PriorityBody body, TorrentCluster node, CancellationToken ct) => With(hash, async h =>
+        {
+            if (EngineViews.ParsePriority(body.Priority) is not { } priority) return Problem(400, $"priority '{body.Priority}' is not skip, low, normal or high");
+            try
+            {
+                return await node.SetFilePriorityAsync(h, index, priority, ct) ? Results.NoContent() : NotFound(h);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                return Problem(404, e.Message.Split(" (Parameter", 2)[0]);
+            }
+        })).DisableAntiforgery();
         api.MapDelete("/torrents/{hash}", (string hash, TorrentCluster node, CancellationToken ct) => With(hash, async h =>
         {
             if (!(await node.ListAsync(ct)).Any(t => t.InfoHash == h)) return NotFound(h);

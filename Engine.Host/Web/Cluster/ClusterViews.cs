@@ -23,7 +23,12 @@ public static class ClusterViews
         new(m.Address, !m.IsReachable ? NodeRow.Unreachable : m.IsUp ? NodeRow.Up : NodeRow.Joining, m.Address == self);
 
     public static ClusterTorrentRow Torrent(ClusterTorrent t) => new(
-        t.InfoHash.ToHex(), t.Name, t.TotalBytes, t.Replicas, t.IsPaused, [.. t.PlacedOn], t.Holders.Select(Replica).ToImmutableList());
+        t.InfoHash.ToHex(), t.Name, t.TotalBytes, t.Replicas, t.IsPaused, [.. t.PlacedOn], t.Holders.Select(Replica).ToImmutableList())
+    {
+        UploadLimit = t.UploadLimit,
+        DownloadLimit = t.DownloadLimit,
+        FilePriorities = t.FilePriorities.Select(EngineViews.PriorityName).ToImmutableList(),
+    };
 
     public static ReplicaRow Replica(ReplicaStatus r) => new(r.Node, r.State.ToString(),
         r.PieceCount == 0 ? 0 : (double)r.VerifiedPieces / r.PieceCount, r.VerifiedPieces, r.PieceCount, r.DownloadRate, r.UploadRate);

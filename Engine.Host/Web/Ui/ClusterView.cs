@@ -39,6 +39,15 @@ public sealed record ClusterTorrentRow(
     ImmutableList<ReplicaRow> Holders)
 {
     public int CompleteReplicas => Holders.Count(h => h.Progress >= 1);
+
+    /// <summary>Each replica's own upload limit in bytes/s (the catalog's); null: none.</summary>
+    public long? UploadLimit { get; init; }
+
+    /// <summary>Each replica's own download limit in bytes/s; null: none.</summary>
+    public long? DownloadLimit { get; init; }
+
+    /// <summary>The files' priorities set in the catalog (skip, low, normal, high) by file index; files past the list are normal.</summary>
+    public ImmutableList<string> FilePriorities { get; init; } = [];
 }
 
 /// <summary>One node's replica: its state (the engine's names: Checking, Downloading, Seeding, Paused…), progress 0..1 and rates (bytes/s).</summary>

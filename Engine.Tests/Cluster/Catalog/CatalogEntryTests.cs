@@ -40,10 +40,36 @@ public sealed class CatalogEntryTests
         Assert.Equal([IPEndPoint.Parse("127.0.0.1:6881")], v1.Sources);
     }
 
+    [Fact]
+    public void Limits_and_file_priorities_read_back_and_an_entry_without_them_keeps_the_v2_form()
+    {
+        var entry = new CatalogEntry([1, 2], 2, []) { UploadLimit = 65536, DownloadLimit = null, FilePriorities = [Engine.Api.FilePriority.High, Engine.Api.FilePriority.Skip] };
+        var text = entry.Encode();
+        Assert.StartsWith("v3;", text);
+        var back = CatalogEntry.TryDecode(text, out var error);
+        Assert.Null(error);
+        Assert.NotNull(back);
+        Assert.Equal((65536L, (long?)null), (back.UploadLimit!.Value, back.DownloadLimit));
+        Assert.Equal([Engine.Api.FilePriority.High, Engine.Api.FilePriority.Skip], back.FilePriorities);
+        Assert.Equal(entry.Settings, back.Settings);
+        Assert.StartsWith("v2;", new CatalogEntry([1], 1, []) { Paused = true }.Encode());
+    }
+
     [Theory]
-    [InlineData("", "not a v1 or v2 catalog entry")]
-    [InlineData("v3;2;;;AAAA", "not a v1 or v2 catalog entry")]
-    [InlineData("v2;2;;AAAA", "not a v1 or v2 catalog entry")]
+    [InlineData("v3;2;;;0;;;AAAA", "bad limits or priorities '0;;'")]
+    [InlineData("v3;2;;;;-5;;AAAA", "bad limits or priorities ';-5;'")]
+    [InlineData("v3;2;;;;;24;AAAA", "bad limits or priorities ';;24'")]
+    [InlineData("v3;2;;;x;;;AAAA", "bad limits or priorities 'x;;'")]
+    public void Bad_limits_or_priorities_refuse_the_entry(string text, string reason)
+    {
+        Assert.Null(CatalogEntry.TryDecode(text, out var error));
+        Assert.Equal(reason, error);
+    }
+
+    [Theory]
+    [InlineData("", "not a v1, v2 or v3 catalog entry")]
+    [InlineData("v3;2;;;AAAA", "not a v1, v2 or v3 catalog entry")]
+    [InlineData("v2;2;;AAAA", "not a v1, v2 or v3 catalog entry")]
     [InlineData("v2;2;;stopped;AAAA", "bad flags 'stopped'")]
     [InlineData("v1;0;;AAAA", "bad replica count '0'")]
     [InlineData("v1;-1;;AAAA", "bad replica count '-1'")]

@@ -50,7 +50,7 @@ for path in sys.argv[1:]:
         print("  " + r.get("testName"))
         text = lambda tag: next((e.text or "" for e in r.iter() if e.tag.endswith(tag)), "")
         for line in text("Message").splitlines()[:6]: print("      " + line)
-        for line in [l for l in text("StackTrace").splitlines() if " in /" in l][:8]: print("      " + line.strip())
+        for line in list(dict.fromkeys(l.strip() for l in text("StackTrace").splitlines() if " in /" in l))[:8]: print("      " + line)
 ' {} + || true
   rm -rf "$results"
   exit $status

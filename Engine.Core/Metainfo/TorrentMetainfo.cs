@@ -29,6 +29,12 @@ public sealed class TorrentMetainfo
     /// <summary>BEP 52 v2 info-hash: the SHA-256 of the info dictionary (32 bytes); empty for a v1-only torrent.</summary>
     public ReadOnlyMemory<byte> InfoHashV2 { get; private init; }
 
+    /// <summary>
+    /// The v2 info-hash truncated to 20 bytes, what v2 peers put in their handshake, tracker and DHT requests (BEP 52):
+    /// a hybrid's second swarm hash, a v2-only torrent's <see cref="InfoHash"/>; null for a v1-only torrent.
+    /// </summary>
+    internal InfoHash? V2WireHash => HasV2 ? InfoHash.FromBytes(InfoHashV2.Span[..InfoHash.Length]) : null;
+
     /// <summary>True when the torrent has a v2 part (hybrid or v2-only).</summary>
     public bool HasV2 => !InfoHashV2.IsEmpty;
 

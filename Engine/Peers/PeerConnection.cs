@@ -35,6 +35,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
     private readonly DiskCredit _diskCredit;
+    private readonly PeerSessionContext _sessionContext;
     private readonly PeerSession _session;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IPeerTransport? _transport;
@@ -52,13 +53,15 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
         _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.DiskBudget);
-        _session = new PeerSession(new PeerSessionContext(ctx.InfoHash, ctx.OurId, ctx.Layout, ctx.Settings)
+        _sessionContext = new PeerSessionContext(ctx.InfoHash, ctx.OurId, ctx.Layout, ctx.Settings)
         {
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
             DhtPort = ctx.DhtPort,
             Merkle = ctx.Merkle,
-        }, this, Now);
+            V2InfoHash = ctx.V2InfoHash,
+        };
+        _session = new PeerSession(_sessionContext, this, Now);
         if (_transport is null) Connecting();
         else Handshaking();
     }
@@ -171,8 +174,9 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         var transport = _transport!;
         var handshake = new byte[Handshake.Length];
-        var reserved = Handshake.ExtensionBit | Handshake.FastBit | (_ctx.DhtPort > 0 ? Handshake.DhtBit : 0);
-        new Handshake(_ctx.InfoHash, _ctx.OurId, reserved).WriteTo(handshake);
+        // An accepted peer is answered with the hash it used (or upgraded to the v2 hash, BEP 52); a dialled one gets ours.
+        var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _ctx.InfoHash;
+        new Handshake(infoHash, _ctx.OurId, _sessionContext.OurReserved).WriteTo(handshake);
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
@@ -184,7 +188,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         if (!_session.OnHandshake(hs, Now)) return;
         Timers.Cancel("handshake-timeout");
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote, _session.RemoteSpeaksV2));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
         Become(Active);

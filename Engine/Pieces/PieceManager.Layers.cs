@@ -11,7 +11,7 @@ namespace Engine.Pieces;
 /// go out (on a peer's arrival, after each answer, and every second for timed-out or rejected chunks) and the answers
 /// come back. A piece of a file whose layer is unknown is downloaded but held — its blocks stay on disk, it is neither
 /// verified nor counted as had — and verified as soon as the layer is complete. A peer whose hashes do not lead to
-/// the pieces root is banned, as for any protocol violation.
+/// the pieces root is banned, as for any protocol violation. Only peers that speak v2 (<see cref="PeerJoined.SpeaksV2"/>) are asked.
 /// </summary>
 internal sealed partial class PieceManager
 {
@@ -54,7 +54,7 @@ internal sealed partial class PieceManager
 
     private void AskForLayers(PeerState p)
     {
-        if (_layerFetch is null || _layerFetch.Done) return;
+        if (_layerFetch is null || _layerFetch.Done || !p.SpeaksV2) return;
         var ranges = _layerFetch.Next(p.Key, Context.System.Scheduler.Now);
         if (ranges.Count == 0) return;
         var requests = new PeerMessage[ranges.Count];

@@ -24,8 +24,11 @@ namespace Engine.Pieces;
 internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 {
     // ---- from peers -----------------------------------------------------------------------------
-    /// <summary>A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name).</summary>
-    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote);
+    /// <summary>
+    /// A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name);
+    /// <paramref name="SpeaksV2"/>: it speaks BEP 52, so missing piece layers may be asked of it.
+    /// </summary>
+    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote, bool SpeaksV2 = false);
     public sealed record PeerBitfield(Bitfield Has);
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
@@ -68,8 +71,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     private sealed class SaveTick { public static readonly SaveTick Instance = new(); }
 
-    private sealed class PeerState(int key, IActorRef actor, IPEndPoint banKey, int pieceCount)
+    private sealed class PeerState(int key, IActorRef actor, IPEndPoint banKey, int pieceCount, bool speaksV2)
     {
+        /// <summary>It speaks BEP 52: the only kind of peer asked for piece layers.</summary>
+        public bool SpeaksV2 { get; } = speaksV2;
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         /// <summary>Who a ban names (<see cref="Core.Peers.PeerAddress.Key"/>): the identity smart ban records.</summary>
@@ -183,7 +188,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private void OnJoined(PeerJoined m)
     {
         if (_peers.ContainsKey(Sender)) return;
-        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount);
+        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount, m.SpeaksV2);
         _peers.Add(Sender, p);
         _byKey.Add(p.Key, p);
         Context.Watch(Sender);

@@ -82,6 +82,7 @@ internal sealed partial class TorrentActor
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
             Metadata = _torrent.RawInfo,
             Merkle = _torrent.Merkle,
+            V2InfoHash = _torrent.V2WireHash,
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),
         };

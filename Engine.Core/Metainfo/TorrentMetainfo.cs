@@ -6,7 +6,7 @@ using Engine.Core.Primitives;
 namespace Engine.Core.Metainfo;
 
 /// <summary>
-/// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (downloaded through its v1 part) or v2-only
+/// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (its pieces checked through its v1 part) or v2-only
 /// (its pieces checked by SHA-256 merkle trees). Immutable. Build one with
 /// <see cref="Parse"/> (or <c>TorrentMetainfo.Load(path)</c>, in Engine: Engine.Core reads no files); anything the engine refuses is a <see cref="MetainfoException"/>.
 /// </summary>
@@ -71,7 +71,7 @@ public sealed class TorrentMetainfo
     public string? Comment { get; private init; }
     public string? CreatedBy { get; private init; }
 
-    /// <summary>A BEP 52 hybrid (its v2 half is checked for consistency, then only the v1 half is used for transfers).</summary>
+    /// <summary>A BEP 52 hybrid: its v2 half is checked for consistency, its pieces by their v1 hashes; it is met on both info-hashes.</summary>
     public bool IsHybrid { get; private init; }
 
     /// <summary>The info dictionary's bytes exactly as in the file (what the info-hash is computed from).</summary>

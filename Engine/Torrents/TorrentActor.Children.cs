@@ -100,7 +100,8 @@ internal sealed partial class TorrentActor
     {
         var totals = Totals();
         _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, Self,
-            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort), ChildName("tracker"));
+            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort,
+            AlsoAnnounce: SwarmHashes() is [_, var v2] ? v2 : null), ChildName("tracker"));
         Context.Watch(_tracker);
         _trackerBackoff.Started(Now);
         _sentTotals = totals;

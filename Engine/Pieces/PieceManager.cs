@@ -67,7 +67,11 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
-    public sealed record HaveSnapshot(Bitfield Have);
+    public sealed record HaveSnapshot(Bitfield Have)
+    {
+        /// <summary>Pieces held for a piece layer (a v2-only torrent; null: none), kept in the resume record.</summary>
+        public Bitfield? Held { get; init; }
+    }
 
     private sealed class SaveTick { public static readonly SaveTick Instance = new(); }
 
@@ -103,7 +107,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _completedAnnounced;
 
     public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
-        byte[]? priorities = null, MerklePieces? merkle = null)
+        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
     {
         _blocks = blocks;
         _merkle = merkle;
@@ -114,6 +118,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         _saveInterval = saveInterval;
         _picker = new PiecePicker(layout, verified.Clone(), new Random(seed));
         if (priorities is not null) _picker.SetPriorities(priorities);
+        RestoreHeld(held);
         for (var i = verified.NextSet(0); i >= 0; i = verified.NextSet(i + 1))
             _verifiedBytes += layout.PieceSize(i);
         _completedAnnounced = _picker.IsWantedComplete;
@@ -153,7 +158,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         ReceiveLayers();
-        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
+        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
         Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
         Receive<SetPriorities>(m =>
@@ -170,9 +175,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
     /// <param name="priorities">One priority per piece (<see cref="PiecePriorities"/>); null: every piece normal.</param>
     /// <param name="merkle">A v2-only torrent's pieces: layers it lacks are fetched from peers, their pieces held until then.</param>
+    /// <param name="held">Pieces on disk held for their layer before a restart (the resume record's): not downloaded again.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle));
+        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held));
 
     protected override void PreStart()
     {
@@ -346,7 +352,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     {
         if (!_resumeDirty) return;
         _resumeDirty = false;
-        _storage.Tell(new StorageActor.SaveResume(_picker.Have.ToWire()));
+        _storage.Tell(new StorageActor.SaveResume(_picker.Have.ToWire()) { HeldBits = HeldPieces()?.ToWire() });
     }
 
     private void ReportProgress()

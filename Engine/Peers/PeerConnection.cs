@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Engine.Buffers;
+using Engine.Core.Merkle;
 using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -152,6 +153,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             _session.OnPieceUnavailable(m.Block, m.Reason, Now);
         });
         Receive<PieceManager.PieceGone>(m => _session.OnWeLost(m.Piece, Now));
+        Receive<LeavesRead>(m => _session.OnLeavesRead(m.Range, m.Hashes, Now));
         Receive<Tick>(_ => _session.OnTick(Now));
         SocketEvents();
     }
@@ -207,6 +209,18 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     public void PeerHas(Bitfield pieces) => _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(pieces));
     public void PeerHasAll() => _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
     public void HashAnswered(PeerMessage answer) => _ctx.PieceManager.Tell(new PieceManager.HashAnswered(answer));
+    public void ReadLeaves(HashRange range, LeafAnswer.LeafPlan plan)
+    {
+        if (_ctx.Blocks is not { } blocks || _ctx.Merkle is not { } merkle)
+        {
+            Self.Tell(new LeavesRead(range, null));
+            return;
+        }
+        var layout = _ctx.Layout;
+        Task.Run(() => LeafReader.Answer(blocks, layout, merkle, range, plan)).PipeTo(Self,
+            success: hashes => new LeavesRead(range, hashes), failure: _ => new LeavesRead(range, null));
+    }
+
     public void ListenPort(int port) => Context.Parent.Tell(new PeerManager.PeerListenPort(port));
     public void Notify(object notification) => Context.Parent.Tell(notification);
     public void Warn(string message) => _log.Warning("{0}: {1}", _remote, message);
@@ -241,6 +255,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     }
 
     private sealed record Connected(IPeerTransport Transport);
+    private sealed record LeavesRead(HashRange Range, byte[]? Hashes);
     private sealed record ConnectFailed(string Reason);
     private sealed class HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }
     private sealed class Tick { public static readonly Tick Instance = new(); }

@@ -51,6 +51,9 @@ public sealed class TorrentMetainfo
     /// <summary>A v2-only torrent's pieces and the merkle hashes they are checked against (null otherwise).</summary>
     internal MerklePieces? Merkle { get; private init; }
 
+    /// <summary>Where BEP 52 hash requests are answered from: a v2-only torrent's <see cref="Merkle"/>, a hybrid's v2 half; null for v1.</summary>
+    internal MerklePieces? HashSource { get; private init; }
+
     /// <summary>Files of a v2-only torrent longer than one piece whose piece layer is not known yet (fetched from peers when it downloads).</summary>
     public int MissingPieceLayers => Merkle?.MissingLayers ?? 0;
     public IReadOnlyList<TorrentFile> Files { get; private init; } = [];
@@ -123,6 +126,7 @@ public sealed class TorrentMetainfo
             InfoHashV2 = v2,
             IsV2Only = parsed.IsV2Only,
             Merkle = parsed.Merkle,
+            HashSource = parsed.Merkle ?? parsed.HybridHashes,
             PieceLength = parsed.PieceLength,
             TotalLength = parsed.TotalLength,
             PieceHashes = parsed.PieceHashes,

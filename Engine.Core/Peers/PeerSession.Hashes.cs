@@ -4,7 +4,7 @@ using Engine.Core.Wire;
 namespace Engine.Core.Peers;
 
 /// <summary>
-/// BEP 52 hash requests from the peer, for a v2-only torrent: answered from our piece layers (<see cref="HashAnswer"/>),
+/// BEP 52 hash requests from the peer, for a v2-only torrent or a hybrid's v2 half: answered from our piece layers (<see cref="HashAnswer"/>),
 /// or for the leaf layer from the pieces' blocks read off the session's thread (<see cref="LeafAnswer"/>, at most
 /// <see cref="MaxLeafReadsInFlight"/> at once, of verified pieces only), whatever the choke state, or rejected — a request we cannot or will not serve, any for a torrent without merkle
 /// pieces, and every one past <see cref="MaxHashAnswersPerTick"/> in a tick (a request of 48 bytes can cost a 17 KiB

@@ -17,7 +17,7 @@ internal sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, Torre
     /// <summary>Our DHT node's UDP port: with it the handshake says we speak the DHT and a peer that does too gets a <c>port</c> message (BEP 5). 0: no DHT.</summary>
     public int DhtPort { get; init; }
 
-    /// <summary>A v2-only torrent's pieces and layers, from which hash requests are answered (null: every one is rejected).</summary>
+    /// <summary>A v2-only torrent's pieces and layers, or a hybrid's v2 half, from which hash requests are answered (null: every one is rejected).</summary>
     public MerklePieces? Merkle { get; init; }
 
     /// <summary>

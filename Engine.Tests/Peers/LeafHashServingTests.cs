@@ -63,4 +63,46 @@ public sealed class LeafHashServingTests : IDisposable
         }
         foreach (var range in bad) Assert.Contains(new HashReject(range), answers);
     }
+
+    [Fact]
+    public async Task A_seeded_hybrid_answers_a_v2_peer_on_its_v2_hash_from_its_v2_half()
+    {
+        var dir = Path.Combine(_root, "hseed", "hybrid");
+        Directory.CreateDirectory(dir);
+        var a = new byte[3 * PieceLength + 100];                          // 4 pieces, then padding to the next piece
+        var b = new byte[2 * PieceLength + 5];                            // 3 pieces: global pieces 4..6
+        new Random(22).NextBytes(a);
+        new Random(23).NextBytes(b);
+        File.WriteAllBytes(Path.Combine(dir, "a.bin"), a);
+        File.WriteAllBytes(Path.Combine(dir, "b.bin"), b);
+        var torrent = TorrentMetainfo.Parse(TorrentCreator.Create(dir, new TorrentCreationOptions { Hybrid = true, PieceLength = PieceLength }));
+        Assert.True(torrent.IsHybrid);
+        await using var node = await EngineNode.StartAsync("hybrid", torrent, Path.Combine(_root, "hseed"), _root);
+        await node.WaitForAsync(TorrentState.Seeding, TimeSpan.FromSeconds(10));
+
+        var v2Hash = Engine.Core.Primitives.InfoHash.FromBytes(torrent.InfoHashV2.Span[..20]);
+        var (peer, theirs) = await ScriptedLeecher.ConnectAsync(node.EndPoint, v2Hash);   // met on the v2 hash: the v2 swarm
+        await using var __ = peer;
+        Assert.Equal(v2Hash, theirs.InfoHash);
+        await peer.ReceiveAsync<HaveAll>();
+        var (rootB, layerB) = MerkleTree.OfFile(b, PieceLength);
+        var reference = new MerklePieces([new MerkleFile(a.Length, MerkleTree.OfFile(a, PieceLength).Root, MerkleTree.OfFile(a, PieceLength).Layer!),
+            new MerkleFile(b.Length, rootB, layerB!)], PieceLength);
+        var layerRange = new HashRange(rootB, 2, 0, 4, 1);              // b's padded piece layer
+        var leafRange = new HashRange(rootB, 0, 4, 4, 3);               // b's second piece's leaves, proof up to the root
+        await peer.SendAsync(new HashRequest(layerRange));
+        await peer.SendAsync(new HashRequest(leafRange));
+        var answers = new List<PeerMessage>();
+        while (answers.Count < 2)
+        {
+            var m = await peer.ReceiveAsync(TimeSpan.FromSeconds(10)) ?? throw new IOException($"closed after {answers.Count} answers");
+            if (m is Hashes or HashReject) answers.Add(m);
+        }
+        Assert.Contains(new Hashes(layerRange, HashAnswer.Answer(reference, layerRange)!), answers);
+        var leaves = new byte[MerkleTree.Blocks(b.Length) * MerkleTree.HashLength];
+        MerkleTree.HashLeaves(b, leaves);
+        var plan = LeafAnswer.Plan(reference, leafRange)!;
+        Assert.Equal(5, plan.FirstPiece);
+        Assert.Contains(new Hashes(leafRange, LeafAnswer.Answer(reference, leafRange, plan, leaves.AsSpan(4 * MerkleTree.HashLength, 4 * MerkleTree.HashLength))), answers);
+    }
 }

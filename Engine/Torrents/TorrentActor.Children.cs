@@ -81,7 +81,7 @@ internal sealed partial class TorrentActor
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
             Metadata = _torrent.RawInfo,
-            Merkle = _torrent.Merkle,
+            Merkle = _torrent.HashSource,
             V2InfoHash = _torrent.V2WireHash,
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),

@@ -13,8 +13,8 @@ namespace Engine.Pieces;
 /// come back. A piece of a file whose layer is unknown is downloaded but held — its blocks stay on disk, it is neither
 /// verified nor counted as had — and verified as soon as the layer is complete. The layers learnt and the pieces held
 /// go into the resume record (<c>StorageActor.Layers.cs</c>), so a restart neither asks for a layer again nor
-/// downloads a held piece again. A peer whose hashes do not lead to
-/// the pieces root is banned, as for any protocol violation. Only peers that speak v2 (<see cref="PeerJoined.SpeaksV2"/>) are asked.
+/// downloads a held piece again. Only peers that speak v2 (<see cref="PeerJoined.SpeaksV2"/>) are asked; one whose
+/// hashes do not lead to the pieces root is banned, as for any protocol violation.
 /// </summary>
 internal sealed partial class PieceManager
 {

@@ -237,7 +237,7 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     private void OnAddMagnet(AddMagnet m)
     {
         var hash = m.Magnet.InfoHash;
-        if (_torrents.ContainsKey(hash))
+        if (TryRoute(hash, out _)) // its own hash, or a hybrid's v2 hash
         {
             Sender.Tell(new AddFailed($"torrent {hash} is already added"));
             return;
@@ -263,6 +263,12 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
         Sender.Tell(PoisonPill.Instance); // after the queries already queued for it are answered
         _torrents.Remove(request.Magnet.InfoHash);
         _engine.MseTorrents.Remove(request.Magnet.InfoHash);
+        if (_torrents.ContainsKey(hash))
+        {
+            // A btmh-only magnet of a hybrid added meanwhile by its .torrent (v1 hash): that torrent stays, the magnet ends.
+            Context.GetLogger().Warning("the metadata of {0} names torrent {1}, which is already added", request.Magnet.InfoHash, hash);
+            return;
+        }
         try { File.WriteAllBytes(Path.Combine(_resumeDirectory, hash.ToHex() + ".torrent"), m.TorrentFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

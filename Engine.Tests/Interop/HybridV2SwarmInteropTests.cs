@@ -25,11 +25,14 @@ public sealed class HybridV2SwarmInteropTests(ITestOutputHelper output) : IDispo
     private static string BtmhMagnet(TorrentMetainfo meta, int port) =>
         $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}&x.pe=127.0.0.1:{port}";
 
-    /// <summary>A libtorrent leecher of a magnet, connected to one peer; exits 0 once seeding, 1 after 75 s.</summary>
+    /// <summary>
+    /// A libtorrent leecher of a magnet, connected to one peer (port 0: none, it finds peers by LSD on 127.0.0.1 only);
+    /// exits 0 once seeding, 1 after 75 s.
+    /// </summary>
     private const string MagnetLeecher = """
         import sys, time, libtorrent as lt
         magnet, save, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-        ses = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
+        ses = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': port == 0,
                           'enable_upnp': False, 'enable_natpmp': False})
         p = lt.parse_magnet_uri(magnet)
         p.save_path = save
@@ -41,7 +44,7 @@ public sealed class HybridV2SwarmInteropTests(ITestOutputHelper output) : IDispo
             if s.is_seeding:
                 print('seeding %.1f' % (time.time() - start))
                 sys.exit(0)
-            if time.time() - last > 5:
+            if port and time.time() - last > 5:
                 h.connect_peer(('127.0.0.1', port))
                 last = time.time()
             time.sleep(0.2)
@@ -78,6 +81,23 @@ public sealed class HybridV2SwarmInteropTests(ITestOutputHelper output) : IDispo
         output.WriteLine($"hybrid leeched from libtorrent by its btmh magnet in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         var status = await handle.GetStatusAsync();
         Assert.Equal(meta.PieceCount, status.VerifiedPieces);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    public async Task Libtorrent_given_only_the_v2_hash_finds_us_by_our_lsd_announce_under_it()
+    {
+        var torrent = TorrentFactory.CreateSeededHybrid(_dir, "lsd-v2", 1024 * 1024 + 321, fileCount: 2, pieceLength: 32 * 1024);
+        var meta = TorrentMetainfo.Load(torrent.TorrentPath);
+        // No address, no tracker, no DHT: only the BEP 14 announces on 127.0.0.1, ours naming the v2 hash too. The
+        // leecher starts first, so that the announce it hears is the one we make as the torrent starts.
+        var magnet = $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}";
+        var leecher = Task.Run(() => ExternalTools.RunLibtorrentPython(MagnetLeecher, magnet, _dir.Sub("down"), "0"));
+        await Task.Delay(TimeSpan.FromSeconds(3));   // its session up and listening to 239.192.152.143
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Lsd = true });
+        await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        var said = await leecher;
+        output.WriteLine($"libtorrent (btmh only, LSD): {said.Trim()} s");
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
     }
 }

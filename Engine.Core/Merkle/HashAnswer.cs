@@ -5,7 +5,7 @@ namespace Engine.Core.Merkle;
 /// <summary>
 /// What a seeder answers to a BEP 52 <c>hash request</c>: the requested piece-layer hashes of a file we have the layer
 /// of, then the uncle hashes that prove them against the file's pieces root. BEP 52 only requires answering for the
-/// leaf and the piece layers; leaves would need the data read back, so only the piece layer is answered. Anything else —
+/// leaf and the piece layers; the leaf layer needs the data read back and is <see cref="LeafAnswer"/>'s. Anything else —
 /// an unknown root, another layer, a length that is not a power of two of at least 2 (unless the end of the file's
 /// pieces cuts it short) or more than <see cref="MaxLength"/>, an index not a multiple of it or past the padded layer,
 /// more proof layers than the tree has — is null: the caller sends <c>hash reject</c>. Pure.

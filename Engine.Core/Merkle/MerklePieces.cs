@@ -109,6 +109,9 @@ internal sealed class MerklePieces
     /// <summary>The known piece layer of <paramref name="file"/> (empty when unknown or when the file has none).</summary>
     public ReadOnlyMemory<byte> Layer(int file) => Volatile.Read(ref _layers[file]) ?? ReadOnlyMemory<byte>.Empty;
 
+    /// <summary>True when the layer of <paramref name="file"/> was learnt after construction (fetched from peers, or restored from a resume record).</summary>
+    public bool Learnt(int file) => _files[file].Layer.IsEmpty && Volatile.Read(ref _layers[file]) is not null;
+
     /// <summary>True when <paramref name="file"/> is longer than one piece, so its pieces are checked against a layer.</summary>
     public bool NeedsLayer(int file) => _files[file].Length > PieceLength;
 

@@ -1,4 +1,5 @@
 using Engine.Core.Bencode;
+using Engine.Core.Merkle;
 
 namespace Engine.Core.Metainfo;
 
@@ -6,13 +7,15 @@ namespace Engine.Core.Metainfo;
 /// Checks that a hybrid (v1 + v2, BEP 52) torrent's two halves describe the same files: the v2
 /// <c>file tree</c> must be well formed and list the v1 files (padding excluded) with the same paths
 /// and lengths in the same order, and every v1 file with data must start on a piece boundary.
-/// Its <c>piece layers</c> are checked as for v2 torrents. The engine then downloads through the v1 half.
+/// Its <c>piece layers</c> are checked as for v2 torrents. The engine checks its pieces through the v1 half and answers
+/// v2 peers' hash requests from the v2 half.
 /// </summary>
 internal static class HybridValidator
 {
     private const string Label = "hybrid torrent";
 
-    public static void Check(BDictionary info, BValue? pieceLayers, ReadOnlyMemory<byte> rawName, IReadOnlyList<RawFileEntry> files,
+    /// <returns>The v2 half's merkle pieces (the hash requests of v2 peers are answered from them; its pieces are checked by v1).</returns>
+    public static MerklePieces Check(BDictionary info, BValue? pieceLayers, ReadOnlyMemory<byte> rawName, IReadOnlyList<RawFileEntry> files,
         bool isMultiFile, int pieceLength)
     {
         V2InfoParser.CheckPieceLength(pieceLength, Label);
@@ -45,6 +48,7 @@ internal static class HybridValidator
                 throw new MetainfoException($"hybrid torrent: a file starts at byte {offset}, not on a piece boundary (padding missing or wrong)");
             offset += f.Length;
         }
+        return new MerklePieces(PieceLayersValidator.Files(pieceLayers, v2Files, pieceLength), pieceLength);
     }
 
     private static bool SamePath(IReadOnlyList<ReadOnlyMemory<byte>> a, IReadOnlyList<ReadOnlyMemory<byte>> b)

@@ -14,7 +14,11 @@ internal sealed record ParsedInfo(
     bool IsPrivate,
     bool IsHybrid,
     bool IsV2Only = false,
-    MerklePieces? Merkle = null);
+    MerklePieces? Merkle = null)
+{
+    /// <summary>A hybrid's v2 half, for answering hash requests (its pieces are checked by v1).</summary>
+    public MerklePieces? HybridHashes { get; init; }
+}
 
 /// <summary>Validates a v1, hybrid or v2-only info dictionary. Every problem is a <see cref="MetainfoException"/>.</summary>
 internal static class InfoDictionaryParser
@@ -62,13 +66,14 @@ internal static class InfoDictionaryParser
             throw new MetainfoException(
                 $"'pieces' holds {pieces.Bytes.Length / 20} hash(es) but {total} bytes in pieces of {pieceLength.Value} need {pieceCount}");
 
-        if (isHybrid)
-            HybridValidator.Check(info, pieceLayers, rawName, rawFiles, isMultiFile, (int)pieceLength.Value);
+        var v2Half = isHybrid ? HybridValidator.Check(info, pieceLayers, rawName, rawFiles, isMultiFile, (int)pieceLength.Value) : null;
 
         var name = PathSanitizer.Name(rawName.Span, infoHashHex);
         var files = isMultiFile ? BuildFiles(name, rawFiles) : [new TorrentFile([name], total, 0, FileAttributesFlags.None, null)];
         var isPrivate = info["private"] is BInteger { Value: 1 };
-        return new ParsedInfo(name, (int)pieceLength.Value, pieces.Bytes, total, files, isMultiFile, isPrivate, isHybrid);
+        // The v2 half's pieces are numbered as the v1 half's (each file on a piece boundary); if not, it answers nothing.
+        var hashSource = v2Half is not null && v2Half.PieceCount == pieceCount ? v2Half : null;
+        return new ParsedInfo(name, (int)pieceLength.Value, pieces.Bytes, total, files, isMultiFile, isPrivate, isHybrid) { HybridHashes = hashSource };
     }
 
     private enum MetaVersion { V1, Hybrid, V2Only }

@@ -6,7 +6,7 @@ using Engine.Core.Primitives;
 namespace Engine.Core.Metainfo;
 
 /// <summary>
-/// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (downloaded through its v1 part) or v2-only
+/// A parsed .torrent file: BitTorrent v1, hybrid v1+v2 (its pieces checked through its v1 part) or v2-only
 /// (its pieces checked by SHA-256 merkle trees). Immutable. Build one with
 /// <see cref="Parse"/> (or <c>TorrentMetainfo.Load(path)</c>, in Engine: Engine.Core reads no files); anything the engine refuses is a <see cref="MetainfoException"/>.
 /// </summary>
@@ -29,6 +29,12 @@ public sealed class TorrentMetainfo
     /// <summary>BEP 52 v2 info-hash: the SHA-256 of the info dictionary (32 bytes); empty for a v1-only torrent.</summary>
     public ReadOnlyMemory<byte> InfoHashV2 { get; private init; }
 
+    /// <summary>
+    /// The v2 info-hash truncated to 20 bytes, what v2 peers put in their handshake, tracker and DHT requests (BEP 52):
+    /// a hybrid's second swarm hash, a v2-only torrent's <see cref="InfoHash"/>; null for a v1-only torrent.
+    /// </summary>
+    internal InfoHash? V2WireHash => HasV2 ? InfoHash.FromBytes(InfoHashV2.Span[..InfoHash.Length]) : null;
+
     /// <summary>True when the torrent has a v2 part (hybrid or v2-only).</summary>
     public bool HasV2 => !InfoHashV2.IsEmpty;
 
@@ -44,6 +50,9 @@ public sealed class TorrentMetainfo
 
     /// <summary>A v2-only torrent's pieces and the merkle hashes they are checked against (null otherwise).</summary>
     internal MerklePieces? Merkle { get; private init; }
+
+    /// <summary>Where BEP 52 hash requests are answered from: a v2-only torrent's <see cref="Merkle"/>, a hybrid's v2 half; null for v1.</summary>
+    internal MerklePieces? HashSource { get; private init; }
 
     /// <summary>Files of a v2-only torrent longer than one piece whose piece layer is not known yet (fetched from peers when it downloads).</summary>
     public int MissingPieceLayers => Merkle?.MissingLayers ?? 0;
@@ -65,7 +74,7 @@ public sealed class TorrentMetainfo
     public string? Comment { get; private init; }
     public string? CreatedBy { get; private init; }
 
-    /// <summary>A BEP 52 hybrid (its v2 half is checked for consistency, then only the v1 half is used for transfers).</summary>
+    /// <summary>A BEP 52 hybrid: its v2 half is checked for consistency, its pieces by their v1 hashes; it is met on both info-hashes.</summary>
     public bool IsHybrid { get; private init; }
 
     /// <summary>The info dictionary's bytes exactly as in the file (what the info-hash is computed from).</summary>
@@ -117,6 +126,7 @@ public sealed class TorrentMetainfo
             InfoHashV2 = v2,
             IsV2Only = parsed.IsV2Only,
             Merkle = parsed.Merkle,
+            HashSource = parsed.Merkle ?? parsed.HybridHashes,
             PieceLength = parsed.PieceLength,
             TotalLength = parsed.TotalLength,
             PieceHashes = parsed.PieceHashes,

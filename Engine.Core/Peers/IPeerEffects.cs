@@ -1,3 +1,4 @@
+using Engine.Core.Merkle;
 using Engine.Core.Extensions;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -40,6 +41,12 @@ internal interface IPeerEffects : IExtensionEffects
 
     /// <summary>A <c>hashes</c> or <c>hash reject</c> from the peer (BEP 52): for the piece manager's layer fetch.</summary>
     void HashAnswered(PeerMessage answer);
+
+    /// <summary>
+    /// A leaf-layer hash request to answer (BEP 52): hash the planned pieces' 16 KiB blocks off the session's thread
+    /// and tell the session <see cref="PeerSession.OnLeavesRead"/>.
+    /// </summary>
+    void ReadLeaves(HashRange range, LeafAnswer.LeafPlan plan);
 
     /// <summary>The peer has every piece.</summary>
     void PeerHasAll();

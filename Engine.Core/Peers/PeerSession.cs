@@ -45,6 +45,9 @@ internal sealed partial class PeerSession
     public PeerId? RemoteId { get; private set; }
     public bool RemoteSupportsFast { get; private set; }
     public bool RemoteSupportsExtensions { get; private set; }
+
+    /// <summary>The connection speaks BEP 52 (<see cref="PeerSessionContext.SpeaksV2"/>): only such peers are sent hash requests.</summary>
+    public bool RemoteSpeaksV2 { get; private set; }
     public DateTimeOffset ConnectedAt { get; }
 
     /// <summary>The connection has ended (a close was asked for); every later input only releases block buffers.</summary>
@@ -60,12 +63,13 @@ internal sealed partial class PeerSession
     public bool OnHandshake(Handshake theirs, DateTimeOffset now)
     {
         if (IsClosed || _started) return false;
-        if (theirs.InfoHash != _ctx.InfoHash) return Close("handshake for another torrent", failed: true);
+        if (!_ctx.IsOurs(theirs.InfoHash)) return Close("handshake for another torrent", failed: true);
         if (theirs.PeerId.Equals(_ctx.OurId)) return Close("connected to ourselves", failed: true, ban: true);
         _started = true;
         RemoteId = theirs.PeerId;
         RemoteSupportsFast = theirs.SupportsFast;
         RemoteSupportsExtensions = theirs.SupportsExtensions;
+        RemoteSpeaksV2 = _ctx.SpeaksV2(theirs);
         _lastReceived = now;
         if (RemoteSupportsExtensions) Send(new Extended(0, ExtensionHandshake()), now);
         if (theirs.SupportsDht && _ctx.DhtPort is > 0 and <= 65535) Send(new Port((ushort)_ctx.DhtPort), now);

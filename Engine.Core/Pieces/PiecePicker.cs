@@ -436,6 +436,22 @@ internal sealed partial class PiecePicker
         _singleSource.Remove(piece);
     }
 
+    /// <summary>
+    /// Every block of the piece is on disk and its verdict pending (a v2 piece held for its piece layer, remembered
+    /// across a restart): it is active and fully received, so none of its blocks is asked for, until
+    /// <see cref="PieceVerified"/> or <see cref="PieceFailed"/> settles it. Meant before peers claim blocks of it;
+    /// ignored for a verified piece.
+    /// </summary>
+    public void PieceDownloaded(int piece)
+    {
+        CheckPiece(piece);
+        if (_have[piece]) return;
+        var progress = _progress[piece] ?? Activate(piece);
+        for (var b = 0; b < progress.BlockCount; b++)
+            if (!progress.IsReceived(b) && progress.MarkReceived(b) && _priority[piece] > 0) _unclaimedBlocks--;
+        if (_open.Contains(piece)) _open.Remove(piece);
+    }
+
     /// <summary>The piece failed its hash check: every block of it is needed again. Claims on it, if any, are dropped.</summary>
     public void PieceFailed(int piece)
     {

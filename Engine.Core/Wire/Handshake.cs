@@ -21,6 +21,12 @@ internal readonly struct Handshake
     /// <summary>BEP 5 DHT (the peer sends <c>port</c> messages): reserved[7] &amp; 0x01.</summary>
     public const ulong DhtBit = 0x01UL;
 
+    /// <summary>
+    /// BEP 52 (BEP 4: "hybrid torrent legacy to v2 upgrade"): reserved[7] &amp; 0x10, the peer speaks BitTorrent v2. On a
+    /// hybrid torrent's v1 info-hash it asks to upgrade: a v2 peer answers with the truncated v2 info-hash.
+    /// </summary>
+    public const ulong V2Bit = 0x10UL;
+
     private const int ReservedOffset = 20, InfoHashOffset = 28, PeerIdOffset = 48;
 
     private static ReadOnlySpan<byte> Prefix => "\u0013BitTorrent protocol"u8;
@@ -44,6 +50,7 @@ internal readonly struct Handshake
     public bool SupportsExtensions => (Reserved & ExtensionBit) != 0;
     public bool SupportsFast => (Reserved & FastBit) != 0;
     public bool SupportsDht => (Reserved & DhtBit) != 0;
+    public bool SupportsV2 => (Reserved & V2Bit) != 0;
 
     /// <summary>
     /// Parses the first 68 bytes of <paramref name="data"/>. Returns false with an <paramref name="error"/>

@@ -127,4 +127,20 @@ public sealed class MagnetTests : IDisposable
             await handle.WaitForStateAsync(ApiState.Seeding);
         }
     }
+
+    [Fact]
+    public async Task A_btmh_magnet_of_a_hybrid_already_added_by_its_torrent_file_is_a_DuplicateTorrentException()
+    {
+        var dir = Path.Combine(_state, "hybrid");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "h.bin");
+        File.WriteAllBytes(file, new byte[70_000]);
+        var bytes = Engine.Metainfo.TorrentCreator.Create(file, new Engine.Metainfo.TorrentCreationOptions { Hybrid = true, PieceLength = 32 * 1024 });
+        var meta = Engine.Core.Metainfo.TorrentMetainfo.Parse(bytes);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "engine"));
+        await engine.AddAsync(bytes, dir);
+        var magnet = $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}";
+        var e = await Assert.ThrowsAsync<DuplicateTorrentException>(() => engine.AddAsync(magnet, Path.Combine(_state, "other")));
+        Assert.Contains("already added", e.Message);
+    }
 }

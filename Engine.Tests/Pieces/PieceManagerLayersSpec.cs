@@ -38,7 +38,7 @@ public sealed class PieceManagerLayersSpec : TestKit
         var manager = CreateTestProbe("torrent").ChildActorOf(PieceManager.Props(InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567"), _layout,
             new Bitfield(_layout.PieceCount), _storage.Ref, seed: 3, merkle: _unknown));
         var peer = CreateTestProbe("peer");
-        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.1"), 6881)), peer.Ref);
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.1"), 6881), SpeaksV2: true), peer.Ref);
         peer.ExpectMsg<PieceManager.Welcome>();
         var asked = Assert.IsType<HashRequest>(Assert.Single(peer.ExpectMsg<PieceManager.AskHashes>().Requests)).Range;
         var all = new Bitfield(_layout.PieceCount);
@@ -85,10 +85,44 @@ public sealed class PieceManagerLayersSpec : TestKit
     {
         var (manager, peer, asked) = Start();
         var other = CreateTestProbe("other");
-        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.2"), 6881)), other.Ref);
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.2"), 6881), SpeaksV2: true), other.Ref);
         other.ExpectMsg<PieceManager.Welcome>();
         other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));                  // the only chunk is with the first peer
         manager.Tell(new PieceManager.HashAnswered(new HashReject(asked)), peer.Ref);
         Assert.Equal(asked, Assert.IsType<HashRequest>(Assert.Single(other.ExpectMsg<PieceManager.AskHashes>().Requests)).Range);
+    }
+
+    [Fact]
+    public void A_peer_that_does_not_speak_v2_is_never_asked_for_a_layer()
+    {
+        var (manager, peer, asked) = Start();
+        var v1 = CreateTestProbe("v1");
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.3"), 6881)), v1.Ref);
+        v1.ExpectMsg<PieceManager.Welcome>();
+        manager.Tell(new PieceManager.HashAnswered(new HashReject(asked)), peer.Ref);   // the chunk is free again, kept from the first peer for 30 s
+        v1.ExpectNoMsg(TimeSpan.FromMilliseconds(1500));                             // past a layer tick: still not asked
+    }
+
+    [Fact]
+    public void Pieces_held_before_a_restart_are_not_downloaded_again_and_are_verified_when_the_layer_arrives()
+    {
+        var held = new Bitfield(_layout.PieceCount);
+        held[0] = true;
+        var manager = CreateTestProbe("torrent").ChildActorOf(PieceManager.Props(InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567"), _layout,
+            new Bitfield(_layout.PieceCount), _storage.Ref, seed: 3, merkle: _unknown, held: held));
+        var peer = CreateTestProbe("peer");
+        manager.Tell(new PieceManager.PeerJoined(PeerId.CreateOurs(), new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.0.0.1"), 6881), SpeaksV2: true), peer.Ref);
+        peer.ExpectMsg<PieceManager.Welcome>();
+        var asked = Assert.IsType<HashRequest>(Assert.Single(peer.ExpectMsg<PieceManager.AskHashes>().Requests)).Range;
+        var all = new Bitfield(_layout.PieceCount);
+        all.SetAll();
+        manager.Tell(new PieceManager.PeerBitfield(all), peer.Ref);
+        peer.ExpectMsg<PieceManager.Interest>();
+        manager.Tell(new PieceManager.RequestBlocks(10), peer.Ref);
+        Assert.DoesNotContain(peer.ExpectMsg<PieceManager.BlocksAssigned>().Blocks, b => b.Piece == 0);
+        manager.Tell(new PieceManager.GetHave(), peer.Ref);
+        Assert.True(peer.ExpectMsg<PieceManager.HaveSnapshot>().Held![0]);   // told to storage on stop: still held
+        manager.Tell(new PieceManager.HashAnswered(new Hashes(asked, HashAnswer.Answer(_known, asked)!)), peer.Ref);
+        Assert.Equal(0, _storage.FishForMessage<StorageActor.VerifyPiece>(_ => true).Piece);
     }
 }

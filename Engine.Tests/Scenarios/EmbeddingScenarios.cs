@@ -77,4 +77,41 @@ public sealed class EmbeddingScenarios(ITestOutputHelper output) : Scenario(outp
         var incoming = await seederEvents.WaitForAsync<PeerConnected>(_ => true);
         Assert.Equal(PeerDirection.Incoming, incoming.Direction);
     }
+
+    [Fact]
+    public async Task A_hybrid_added_by_its_btmh_magnet_comes_back_once_after_each_restart()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "engine-session-" + Guid.NewGuid().ToString("N"));
+        var data = Path.Combine(state, "seed", "hybrid");
+        Directory.CreateDirectory(data);
+        File.WriteAllBytes(Path.Combine(data, "a.bin"), [.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7))]);
+        File.WriteAllBytes(Path.Combine(data, "b.bin"), [.. Enumerable.Range(0, 70_000).Select(i => (byte)(i * 13))]);
+        var bytes = Engine.Metainfo.TorrentCreator.Create(data, new Engine.Metainfo.TorrentCreationOptions { Hybrid = true, PieceLength = 32 * 1024 });
+        var meta = Engine.Core.Metainfo.TorrentMetainfo.Parse(bytes);
+        try
+        {
+            var seeder = StartEngine("hybrid-seeder");
+            await WaitForStateAsync(await seeder.AddAsync(bytes, Path.Combine(state, "seed")), TorrentState.Seeding);
+            TorrentEngineOptions WithSession(TorrentEngineOptions o) => o with { StateDirectory = Path.Combine(state, "me"), Session = true };
+            var first = StartEngine("first", WithSession);
+            var magnet = $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}&x.pe=127.0.0.1:{seeder.ListenEndPoint!.Port}";
+            var handle = await first.AddAsync(magnet, Path.Combine(state, "down"));
+            await WaitForStateAsync(handle, TorrentState.Seeding);
+            await first.StopAsync();
+
+            for (var restart = 0; restart < 2; restart++)
+            {
+                var again = StartEngine("again-" + restart, WithSession);
+                Assert.Empty(again.SessionProblems);
+                var restored = Assert.Single(again.Torrents);
+                Assert.Equal(meta.InfoHash, restored.InfoHash);                 // known by its v1 hash from now on
+                await WaitForStateAsync(restored, TorrentState.Seeding);
+                await again.StopAsync();
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(state, recursive: true); } catch (IOException) { }
+        }
+    }
 }

@@ -55,6 +55,29 @@ public sealed class TrackerClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_hybrid_announces_under_its_v2_hash_too_with_the_same_events_and_both_answers_peers_are_told()
+    {
+        var v2 = InfoHash.FromHex("00112233445566778899aabbccddeeff00112233");
+        await using var tracker = new TinyHttpServer(request => request.Contains("info_hash=" + v2.ToUrlEncoded())
+            ? (200, CompactResponse(1800, ([10, 0, 0, 9], 9999)))
+            : (200, CompactResponse(1800, ([10, 0, 0, 1], 1111))));
+        var peers = CreateTestProbe();
+        var client = Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, peers.Ref, new HttpClient(), Fast,
+            new TrackerClient.UpdateTotals(0, 0, 1000), AlsoAnnounce: v2));
+        var told = new[] { peers.ExpectMsg<PeerManager.AddPeers>(TimeSpan.FromSeconds(5)), peers.ExpectMsg<PeerManager.AddPeers>(TimeSpan.FromSeconds(5)) }
+            .SelectMany(a => a.Peers).ToList();
+        Assert.Contains(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1111), told);
+        Assert.Contains(new IPEndPoint(IPAddress.Parse("10.0.0.9"), 9999), told);
+        Assert.Contains(tracker.Requests, r => r.Contains("event=started") && r.Contains("info_hash=" + Hash.ToUrlEncoded()));
+        Assert.Contains(tracker.Requests, r => r.Contains("event=started") && r.Contains("info_hash=" + v2.ToUrlEncoded()));
+
+        client.Tell(new TrackerClient.Stop());
+        ExpectMsg<TrackerClient.Stopped>(TimeSpan.FromSeconds(5));
+        Assert.Contains(tracker.Requests, r => r.Contains("event=stopped") && r.Contains("info_hash=" + v2.ToUrlEncoded()));
+        Assert.Contains(tracker.Requests, r => r.Contains("event=stopped") && r.Contains("info_hash=" + Hash.ToUrlEncoded()));
+    }
+
+    [Fact]
     public async Task A_client_started_from_the_torrents_totals_announces_them_from_its_first_announce()
     {
         await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1800)));

@@ -126,7 +126,9 @@ public sealed class TorrentEngine : IAsyncDisposable
             try
             {
                 var adding = torrent is not null ? AddAsync(torrent, entry.SaveDirectory, add) : AddAsync(entry.Magnet!, entry.SaveDirectory, add);
-                adding.GetAwaiter().GetResult();
+                var handle = adding.GetAwaiter().GetResult();
+                // A btmh-only magnet of a hybrid was remembered under its v2 hash; its torrent is known by its v1 hash now.
+                if (!handle.InfoHash.ToHex().Equals(entry.Hash, StringComparison.OrdinalIgnoreCase)) Session.Forget(InfoHash.FromHex(entry.Hash));
             }
             catch (Exception e) when (e is TorrentEngineException or ArgumentException or IOException)
             {

@@ -143,6 +143,12 @@ public sealed class TorrentHandle
             _engine.Forget(this);
             TryDelete(_engine.ResumePath(InfoHash));
             TryDelete(_engine.MetadataPath(InfoHash));
+            if (_metainfo is { } known && known.InfoHash != InfoHash)
+            {
+                // A btmh-only magnet of a hybrid: the torrent's state is kept under its v1 hash.
+                TryDelete(_engine.ResumePath(known.InfoHash));
+                TryDelete(_engine.MetadataPath(known.InfoHash));
+            }
             _engine.Session?.Forget(InfoHash);
             if (deleteData && _metainfo is { } torrent) DataFiles.Delete(torrent, SaveDirectory);
             Shutdown();

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Engine.Buffers;
+using Engine.Core.Merkle;
 using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -35,6 +36,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private readonly Handshake? _acceptedHandshake;
     private readonly byte[] _initialBytes;
     private readonly DiskCredit _diskCredit;
+    private readonly PeerSessionContext _sessionContext;
     private readonly PeerSession _session;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IPeerTransport? _transport;
@@ -52,13 +54,15 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         _acceptedHandshake = acceptedHandshake;
         _initialBytes = initialBytes;
         _diskCredit = new DiskCredit(ctx.Settings.DiskCreditBlocks, ctx.DiskBudget);
-        _session = new PeerSession(new PeerSessionContext(ctx.InfoHash, ctx.OurId, ctx.Layout, ctx.Settings)
+        _sessionContext = new PeerSessionContext(ctx.InfoHash, ctx.OurId, ctx.Layout, ctx.Settings)
         {
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
             DhtPort = ctx.DhtPort,
             Merkle = ctx.Merkle,
-        }, this, Now);
+            V2InfoHash = ctx.V2InfoHash,
+        };
+        _session = new PeerSession(_sessionContext, this, Now);
         if (_transport is null) Connecting();
         else Handshaking();
     }
@@ -149,6 +153,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             _session.OnPieceUnavailable(m.Block, m.Reason, Now);
         });
         Receive<PieceManager.PieceGone>(m => _session.OnWeLost(m.Piece, Now));
+        Receive<LeavesRead>(m => _session.OnLeavesRead(m.Range, m.Hashes, Now));
         Receive<Tick>(_ => _session.OnTick(Now));
         SocketEvents();
     }
@@ -171,8 +176,9 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         var transport = _transport!;
         var handshake = new byte[Handshake.Length];
-        var reserved = Handshake.ExtensionBit | Handshake.FastBit | (_ctx.DhtPort > 0 ? Handshake.DhtBit : 0);
-        new Handshake(_ctx.InfoHash, _ctx.OurId, reserved).WriteTo(handshake);
+        // An accepted peer is answered with the hash it used (or upgraded to the v2 hash, BEP 52); a dialled one gets ours.
+        var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _ctx.InfoHash;
+        new Handshake(infoHash, _ctx.OurId, _sessionContext.OurReserved).WriteTo(handshake);
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");
@@ -184,7 +190,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     {
         if (!_session.OnHandshake(hs, Now)) return;
         Timers.Cancel("handshake-timeout");
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote, _session.RemoteSpeaksV2));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
         Become(Active);
@@ -203,6 +209,18 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     public void PeerHas(Bitfield pieces) => _ctx.PieceManager.Tell(new PieceManager.PeerBitfield(pieces));
     public void PeerHasAll() => _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
     public void HashAnswered(PeerMessage answer) => _ctx.PieceManager.Tell(new PieceManager.HashAnswered(answer));
+    public void ReadLeaves(HashRange range, LeafAnswer.LeafPlan plan)
+    {
+        if (_ctx.Blocks is not { } blocks || _ctx.Merkle is not { } merkle)
+        {
+            Self.Tell(new LeavesRead(range, null));
+            return;
+        }
+        var layout = _ctx.Layout;
+        Task.Run(() => LeafReader.Answer(blocks, layout, merkle, range, plan)).PipeTo(Self,
+            success: hashes => new LeavesRead(range, hashes), failure: _ => new LeavesRead(range, null));
+    }
+
     public void ListenPort(int port) => Context.Parent.Tell(new PeerManager.PeerListenPort(port));
     public void Notify(object notification) => Context.Parent.Tell(notification);
     public void Warn(string message) => _log.Warning("{0}: {1}", _remote, message);
@@ -237,6 +255,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     }
 
     private sealed record Connected(IPeerTransport Transport);
+    private sealed record LeavesRead(HashRange Range, byte[]? Hashes);
     private sealed record ConnectFailed(string Reason);
     private sealed class HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }
     private sealed class Tick { public static readonly Tick Instance = new(); }

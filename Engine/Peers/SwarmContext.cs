@@ -55,8 +55,11 @@ internal sealed record SwarmContext(
     /// <summary>How a hole punch (BEP 55) connects: uTP only, under encryption; null when uTP is off (then no ut_holepunch).</summary>
     public IPeerDialer? HolepunchDialer { get; init; }
 
-    /// <summary>A v2-only torrent's merkle pieces: hash requests (BEP 52) are answered from its piece layers; null otherwise.</summary>
+    /// <summary>A v2-only torrent's merkle pieces, or a hybrid's v2 half: hash requests (BEP 52) are answered from them; null for v1.</summary>
     public MerklePieces? Merkle { get; init; }
+
+    /// <summary>The truncated v2 info-hash (BEP 52) of a hybrid or v2-only torrent: our handshakes say we speak v2, and a hybrid is met on it too; null for v1.</summary>
+    public InfoHash? V2InfoHash { get; init; }
 
     /// <summary>The torrent's info dictionary, served to peers that ask for it (BEP 9); empty: not served.</summary>
     public ReadOnlyMemory<byte> Metadata { get; init; }

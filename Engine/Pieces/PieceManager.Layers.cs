@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Merkle;
+using Engine.Core.Pieces;
 using Engine.Core.Wire;
 
 namespace Engine.Pieces;
@@ -10,8 +11,10 @@ namespace Engine.Pieces;
 /// magnet): the pure <see cref="LayerFetch{TPeer}"/> decides which peer is asked for which chunk; here its requests
 /// go out (on a peer's arrival, after each answer, and every second for timed-out or rejected chunks) and the answers
 /// come back. A piece of a file whose layer is unknown is downloaded but held — its blocks stay on disk, it is neither
-/// verified nor counted as had — and verified as soon as the layer is complete. A peer whose hashes do not lead to
-/// the pieces root is banned, as for any protocol violation.
+/// verified nor counted as had — and verified as soon as the layer is complete. The layers learnt and the pieces held
+/// go into the resume record (<c>StorageActor.Layers.cs</c>), so a restart neither asks for a layer again nor
+/// downloads a held piece again. Only peers that speak v2 (<see cref="PeerJoined.SpeaksV2"/>) are asked; one whose
+/// hashes do not lead to the pieces root is banned, as for any protocol violation.
 /// </summary>
 internal sealed partial class PieceManager
 {
@@ -48,13 +51,41 @@ internal sealed partial class PieceManager
     private bool HoldForLayer(int piece)
     {
         if (_merkle is null || _merkle.HasHash(piece)) return false;
-        _heldForLayer.Add(piece);
+        if (_heldForLayer.Add(piece)) SaveSoon(); // a restart keeps it (the resume record's held pieces)
         return true;
+    }
+
+    /// <summary>Pieces held before a restart: complete in the picker (none of their blocks is asked for), waiting for their layer.</summary>
+    private void RestoreHeld(Bitfield? held)
+    {
+        if (held is null || _merkle is null) return;
+        for (var piece = held.NextSet(0); piece >= 0; piece = held.NextSet(piece + 1))
+        {
+            if (_picker.Have[piece] || _merkle.HasHash(piece)) continue;
+            _picker.PieceDownloaded(piece);
+            _heldForLayer.Add(piece);
+        }
+    }
+
+    /// <summary>The held pieces as a bitfield for the resume record; null when none.</summary>
+    private Bitfield? HeldPieces()
+    {
+        if (_heldForLayer.Count == 0) return null;
+        var held = new Bitfield(_layout.PieceCount);
+        foreach (var piece in _heldForLayer) held[piece] = true;
+        return held;
+    }
+
+    /// <summary>The resume record is saved within the save interval (with the layers learnt and the pieces held).</summary>
+    private void SaveSoon()
+    {
+        _resumeDirty = true;
+        if (!Timers.IsTimerActive("save")) Timers.StartSingleTimer("save", SaveTick.Instance, _saveInterval);
     }
 
     private void AskForLayers(PeerState p)
     {
-        if (_layerFetch is null || _layerFetch.Done) return;
+        if (_layerFetch is null || _layerFetch.Done || !p.SpeaksV2) return;
         var ranges = _layerFetch.Next(p.Key, Context.System.Scheduler.Now);
         if (ranges.Count == 0) return;
         var requests = new PeerMessage[ranges.Count];
@@ -82,6 +113,7 @@ internal sealed partial class PieceManager
                 Ban(p.BanKey, reason);
                 return;
             case LayerAnswer.LayerComplete:
+                SaveSoon(); // the layer is kept in the resume record: a restart does not ask for it again
                 VerifyHeld();
                 break;
         }

@@ -24,8 +24,11 @@ namespace Engine.Pieces;
 internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 {
     // ---- from peers -----------------------------------------------------------------------------
-    /// <summary>A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name).</summary>
-    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote);
+    /// <summary>
+    /// A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name);
+    /// <paramref name="SpeaksV2"/>: it speaks BEP 52, so missing piece layers may be asked of it.
+    /// </summary>
+    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote, bool SpeaksV2 = false);
     public sealed record PeerBitfield(Bitfield Has);
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
@@ -64,12 +67,18 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
-    public sealed record HaveSnapshot(Bitfield Have);
+    public sealed record HaveSnapshot(Bitfield Have)
+    {
+        /// <summary>Pieces held for a piece layer (a v2-only torrent; null: none), kept in the resume record.</summary>
+        public Bitfield? Held { get; init; }
+    }
 
     private sealed class SaveTick { public static readonly SaveTick Instance = new(); }
 
-    private sealed class PeerState(int key, IActorRef actor, IPEndPoint banKey, int pieceCount)
+    private sealed class PeerState(int key, IActorRef actor, IPEndPoint banKey, int pieceCount, bool speaksV2)
     {
+        /// <summary>It speaks BEP 52: the only kind of peer asked for piece layers.</summary>
+        public bool SpeaksV2 { get; } = speaksV2;
         public int Key { get; } = key;
         public IActorRef Actor { get; } = actor;
         /// <summary>Who a ban names (<see cref="Core.Peers.PeerAddress.Key"/>): the identity smart ban records.</summary>
@@ -98,7 +107,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _completedAnnounced;
 
     public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
-        byte[]? priorities = null, MerklePieces? merkle = null)
+        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
     {
         _blocks = blocks;
         _merkle = merkle;
@@ -109,6 +118,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         _saveInterval = saveInterval;
         _picker = new PiecePicker(layout, verified.Clone(), new Random(seed));
         if (priorities is not null) _picker.SetPriorities(priorities);
+        RestoreHeld(held);
         for (var i = verified.NextSet(0); i >= 0; i = verified.NextSet(i + 1))
             _verifiedBytes += layout.PieceSize(i);
         _completedAnnounced = _picker.IsWantedComplete;
@@ -148,7 +158,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         ReceiveLayers();
-        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone())));
+        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
         Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
         Receive<SetPriorities>(m =>
@@ -165,9 +175,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     /// <param name="blocks">The upload reads' source: told when a piece it found lost is verified again.</param>
     /// <param name="priorities">One priority per piece (<see cref="PiecePriorities"/>); null: every piece normal.</param>
     /// <param name="merkle">A v2-only torrent's pieces: layers it lacks are fetched from peers, their pieces held until then.</param>
+    /// <param name="held">Pieces on disk held for their layer before a restart (the resume record's): not downloaded again.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle));
+        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held));
 
     protected override void PreStart()
     {
@@ -183,7 +194,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private void OnJoined(PeerJoined m)
     {
         if (_peers.ContainsKey(Sender)) return;
-        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount);
+        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount, m.SpeaksV2);
         _peers.Add(Sender, p);
         _byKey.Add(p.Key, p);
         Context.Watch(Sender);
@@ -341,7 +352,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     {
         if (!_resumeDirty) return;
         _resumeDirty = false;
-        _storage.Tell(new StorageActor.SaveResume(_picker.Have.ToWire()));
+        _storage.Tell(new StorageActor.SaveResume(_picker.Have.ToWire()) { HeldBits = HeldPieces()?.ToWire() });
     }
 
     private void ReportProgress()

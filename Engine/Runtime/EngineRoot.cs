@@ -22,7 +22,7 @@ namespace Engine.Runtime;
 /// watched: when it fails or stops, the loss is logged and a new one listens on the same port (the one actually
 /// bound) after a backoff (<see cref="RestartBackoff"/>), so incoming peers never silently stop.
 /// </summary>
-internal sealed class EngineRoot : ReceiveActor, IWithTimers
+internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.
     /// <paramref name="Files"/>: the files' priorities (null: all normal). <paramref name="WebSeeds"/>: false, the torrent's url-list is not used.</summary>
@@ -102,7 +102,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         });
         Receive<PeerListener.Accepted>(m =>
         {
-            if (_torrents.TryGetValue(m.Handshake.InfoHash, out var torrent) && !m.Handshake.PeerId.Equals(_engine.OurId))
+            if (TryRoute(m.Handshake.InfoHash, out var torrent) && !m.Handshake.PeerId.Equals(_engine.OurId))
                 torrent.Tell(new PeerManager.IncomingPeer(m.Transport, m.Remote, m.Handshake, m.InitialBytes));
             else m.Transport.Dispose();
         });
@@ -111,16 +111,18 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         Receive<MetadataFetcher.MetadataFetched>(OnMetadata);
         Receive<RemoveTorrent>(m =>
         {
-            if (_torrents.Remove(m.InfoHash, out var t))
+            var hash = Primary(m.InfoHash);
+            if (_torrents.Remove(hash, out var t))
             {
-                _engine.MseTorrents.Remove(m.InfoHash);
+                _engine.MseTorrents.Remove(hash);
+                ForgetAlias(hash);
                 t.Forward(new TorrentActor.StopTorrent());
             }
             else Sender.Tell(new TorrentNotFound(m.InfoHash));
         });
         Receive<ToTorrent>(m =>
         {
-            if (_torrents.TryGetValue(m.InfoHash, out var t)) t.Forward(m.Message);
+            if (TryRoute(m.InfoHash, out var t)) t.Forward(m.Message);
             else Sender.Tell(new TorrentNotFound(m.InfoHash));
         });
         Receive<Terminated>(m =>
@@ -138,6 +140,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
                 {
                     _torrents.Remove(hash);
                     _engine.MseTorrents.Remove(hash);
+                    ForgetAlias(hash);
                     break;
                 }
         });
@@ -234,7 +237,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private void OnAddMagnet(AddMagnet m)
     {
         var hash = m.Magnet.InfoHash;
-        if (_torrents.ContainsKey(hash))
+        if (TryRoute(hash, out _)) // its own hash, or a hybrid's v2 hash
         {
             Sender.Tell(new AddFailed($"torrent {hash} is already added"));
             return;
@@ -252,11 +255,20 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
     private void OnMetadata(MetadataFetcher.MetadataFetched m)
     {
         var hash = m.Torrent.InfoHash;
-        if (!_fetchers.Remove(Sender, out var request) || !_torrents.TryGetValue(hash, out var current) || !current.Equals(Sender))
+        // The fetcher stands under the magnet's hash: a btmh-only magnet of a hybrid becomes a torrent known by its v1 hash.
+        if (!_fetchers.TryGetValue(Sender, out var request) || !_torrents.TryGetValue(request.Magnet.InfoHash, out var current) || !current.Equals(Sender))
             return; // removed meanwhile
+        _fetchers.Remove(Sender);
         Context.Unwatch(Sender);
         Sender.Tell(PoisonPill.Instance); // after the queries already queued for it are answered
-        _torrents.Remove(hash);
+        _torrents.Remove(request.Magnet.InfoHash);
+        _engine.MseTorrents.Remove(request.Magnet.InfoHash);
+        if (_torrents.ContainsKey(hash))
+        {
+            // A btmh-only magnet of a hybrid added meanwhile by its .torrent (v1 hash): that torrent stays, the magnet ends.
+            Context.GetLogger().Warning("the metadata of {0} names torrent {1}, which is already added", request.Magnet.InfoHash, hash);
+            return;
+        }
         try { File.WriteAllBytes(Path.Combine(_resumeDirectory, hash.ToHex() + ".torrent"), m.TorrentFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -286,6 +298,7 @@ internal sealed class EngineRoot : ReceiveActor, IWithTimers
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
         _engine.MseTorrents.Add(m.Torrent.InfoHash);
+        AddAlias(m.Torrent);
         return actor;
     }
 }

@@ -23,7 +23,7 @@ namespace Engine.Storage;
 /// so a piece received (nearly) in order is verified without reading it back. A piece that cannot be finished
 /// that way is read back and hashed on the thread pool (at most one piece per core).
 /// </summary>
-internal sealed class StorageActor : ReceiveActor
+internal sealed partial class StorageActor : ReceiveActor
 {
     // ---- messages this actor receives -------------------------------------------------------
     /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>
@@ -48,9 +48,17 @@ internal sealed class StorageActor : ReceiveActor
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
-    public sealed record SaveResume(byte[] VerifiedBits);
+    public sealed record SaveResume(byte[] VerifiedBits)
+    {
+        /// <summary>A v2-only torrent's pieces downloaded but held for their piece layer (wire bits); null: none.</summary>
+        public byte[]? HeldBits { get; init; }
+    }
     /// <summary>Flush, write resume state, close every handle; replies <see cref="Closed"/>.</summary>
-    public sealed record Close(byte[]? VerifiedBits);
+    public sealed record Close(byte[]? VerifiedBits)
+    {
+        /// <summary>As <see cref="SaveResume.HeldBits"/>.</summary>
+        public byte[]? HeldBits { get; init; }
+    }
 
     // ---- replies ------------------------------------------------------------------------------
     /// <summary>
@@ -67,7 +75,11 @@ internal sealed class StorageActor : ReceiveActor
         public UInt128[]? BlockDigests { get; init; }
     }
     public sealed record CheckProgress(int Checked, int Total);
-    public sealed record CheckCompleted(Bitfield Verified, StartupSource Source);
+    public sealed record CheckCompleted(Bitfield Verified, StartupSource Source)
+    {
+        /// <summary>Pieces on disk held for a piece layer still unknown (from the resume record); null: none.</summary>
+        public Bitfield? Held { get; init; }
+    }
     public sealed record Closed;
     /// <summary>Told to the parent (the torrent) when the disk fails, e.g. the disk is full.</summary>
     public sealed record StorageFailed(string Reason);
@@ -75,8 +87,8 @@ internal sealed class StorageActor : ReceiveActor
     private abstract record Op(IActorRef ReplyTo);
     private sealed record VerifyOp(IActorRef ReplyTo, int Piece, bool WantDigests) : Op(ReplyTo);
     private sealed record CheckOp(IActorRef ReplyTo) : Op(ReplyTo);
-    private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits) : Op(ReplyTo);
-    private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits) : Op(ReplyTo);
+    private sealed record SaveOp(IActorRef ReplyTo, byte[] Bits, byte[]? Held) : Op(ReplyTo);
+    private sealed record CloseOp(IActorRef ReplyTo, byte[]? Bits, byte[]? Held) : Op(ReplyTo);
     private sealed record ReopenOp(IActorRef ReplyTo) : Op(ReplyTo);
     private sealed record RerouteOp(IActorRef ReplyTo, bool[] Skipped) : Op(ReplyTo);
 
@@ -103,8 +115,8 @@ internal sealed class StorageActor : ReceiveActor
         Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
         Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece, m.WantDigests)));
         Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
-        Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits)));
-        Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits)));
+        Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits, m.HeldBits)));
+        Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits, m.HeldBits)));
         Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
         Receive<Reroute>(m => Enqueue(new RerouteOp(Sender, m.Skipped)));
     }
@@ -187,7 +199,7 @@ internal sealed class StorageActor : ReceiveActor
                 c.ReplyTo.Tell(await Check(c.ReplyTo).ConfigureAwait(false));
                 break;
             case SaveOp s:
-                WriteResume(s.Bits);
+                WriteResume(s.Bits, s.Held);
                 break;
             case ReopenOp:
                 await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
@@ -201,7 +213,7 @@ internal sealed class StorageActor : ReceiveActor
                 try
                 {
                     await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
-                    if (c.Bits is not null && !_failed) WriteResume(c.Bits);
+                    if (c.Bits is not null && !_failed) WriteResume(c.Bits, c.Held);
                     _storage.CloseHandles();
                     _closed = true;
                 }
@@ -364,10 +376,11 @@ internal sealed class StorageActor : ReceiveActor
         _storage.CreateEmptyFiles();
         var stamps = _storage.FileStamps();
         var resume = TryLoadResume();
+        RestoreLayers(resume);
         if (resume is not null && resume.Matches(_torrent.InfoHash, layout.PieceCount, stamps))
         {
             var fromResume = Bitfield.FromWire(resume.Verified, layout.PieceCount);
-            return new CheckCompleted(fromResume, StartupSource.ResumeRecord);
+            return new CheckCompleted(fromResume, StartupSource.ResumeRecord) { Held = StillHeld(resume, fromResume) };
         }
         if (!_storage.AnyFileExists())
             return new CheckCompleted(verified, StartupSource.NoData);
@@ -403,9 +416,13 @@ internal sealed class StorageActor : ReceiveActor
     /// Writes the resume record atomically. No fsync: the record is trusted only while every file's size and
     /// modification time still match, so data written after it (or lost with it) forces a hash check.
     /// </summary>
-    private void WriteResume(byte[] bits)
+    private void WriteResume(byte[] bits, byte[]? held)
     {
-        var state = new ResumeState(_torrent.InfoHash, _torrent.Layout.PieceCount, bits, _storage.FileStamps());
+        var state = new ResumeState(_torrent.InfoHash, _torrent.Layout.PieceCount, bits, _storage.FileStamps())
+        {
+            Held = held ?? [],
+            Layers = LearntLayers(),
+        };
         Directory.CreateDirectory(Path.GetDirectoryName(_resumePath)!);
         var tmp = _resumePath + ".tmp";
         File.WriteAllBytes(tmp, state.Encode());

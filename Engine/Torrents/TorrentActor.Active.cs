@@ -110,18 +110,29 @@ internal sealed partial class TorrentActor
         // BEP 27: a private torrent gets its peers from its trackers only.
         if (!_torrent.IsPrivate)
         {
-            _engine.Dht.Tell(new DhtNode.Track(_torrent.InfoHash, _engine.ListenPort, Self));
-            _engine.Lsd.Tell(new LocalDiscovery.Track(_torrent.InfoHash, _engine.ListenPort, Self));
+            // A hybrid is looked up and announced under both its hashes (BEP 52): the v1 and the v2 swarm are one.
+            foreach (var hash in SwarmHashes())
+            {
+                _engine.Dht.Tell(new DhtNode.Track(hash, _engine.ListenPort, Self));
+                _engine.Lsd.Tell(new LocalDiscovery.Track(hash, _engine.ListenPort, Self));
+            }
         }
         WakeRefresh();
     }
+
+    /// <summary>The hashes the torrent's swarm is met by: its info-hash, and a hybrid's truncated v2 hash too.</summary>
+    private InfoHash[] SwarmHashes() =>
+        _torrent.V2WireHash is { } v2 && v2 != _torrent.InfoHash ? [_torrent.InfoHash, v2] : [_torrent.InfoHash];
 
     /// <summary>Stops the PeerManager (and with it every peer) and, when asked, the tracker client after a <c>stopped</c> announce.</summary>
     private void StopSwarm(string reason, bool stopTracker)
     {
         CancelRestarts();
-        _engine.Dht.Tell(new DhtNode.Untrack(_torrent.InfoHash, Self));
-        _engine.Lsd.Tell(new LocalDiscovery.Untrack(_torrent.InfoHash, Self));
+        foreach (var hash in SwarmHashes())
+        {
+            _engine.Dht.Tell(new DhtNode.Untrack(hash, Self));
+            _engine.Lsd.Tell(new LocalDiscovery.Untrack(hash, Self));
+        }
         StopPeers(reason);
         _blocks.CloseHandles(); // a paused or failed torrent keeps no file open for uploads
         if (stopTracker && !_tracker.IsNobody())

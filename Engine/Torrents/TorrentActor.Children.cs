@@ -81,7 +81,8 @@ internal sealed partial class TorrentActor
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
             Metadata = _torrent.RawInfo,
-            Merkle = _torrent.Merkle,
+            Merkle = _torrent.HashSource,
+            V2InfoHash = _torrent.V2WireHash,
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),
         };
@@ -99,7 +100,8 @@ internal sealed partial class TorrentActor
     {
         var totals = Totals();
         _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, Self,
-            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort), ChildName("tracker"));
+            _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort,
+            AlsoAnnounce: SwarmHashes() is [_, var v2] ? v2 : null), ChildName("tracker"));
         Context.Watch(_tracker);
         _trackerBackoff.Started(Now);
         _sentTotals = totals;

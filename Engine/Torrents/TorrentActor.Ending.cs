@@ -62,7 +62,7 @@ internal sealed partial class TorrentActor
     private void Stopping(List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
     {
         Receive<StopTorrent>(_ => waiters.Add(Sender));
-        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire())));
+        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire()) { HeldBits = m.Held?.ToWire() }));
         Receive<StorageActor.Closed>(_ => StillStopping(waiters, storageOpen: false, trackerRunning));
         Receive<TrackerClient.Stopped>(_ => StillStopping(waiters, storageOpen, trackerRunning: false));
         Receive<Terminated>(m =>

@@ -84,9 +84,12 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
     /// <param name="totals">The transfer totals so far (a client started again after a failure goes on from the torrent's figures).</param>
     /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
-    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed, PublicPort? publicPort)
+    /// <param name="alsoAnnounce">A hybrid's truncated v2 hash, announced too (<c>TrackerClient.V2.cs</c>); null: none.</param>
+    public TrackerClient(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, int? shuffleSeed, PublicPort? publicPort,
+        InfoHash? alsoAnnounce = null)
     {
         _publicPort = publicPort;
+        _v2 = alsoAnnounce;
         _infoHash = infoHash;
         _peerId = peerId;
         _port = port;
@@ -143,11 +146,13 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
         => Props(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), publicPort);
 
     /// <summary>A client that starts from <paramref name="totals"/> (uploaded, downloaded and left so far).</summary>
-    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, PublicPort? publicPort = null)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null, publicPort));
+    /// <param name="AlsoAnnounce">A hybrid's truncated v2 hash: every announce is repeated under it (BEP 52), its peers told too.</param>
+    public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, PublicPort? publicPort = null,
+        InfoHash? AlsoAnnounce = null)
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null, publicPort, AlsoAnnounce));
 
     internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed, null));
+        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed, null, null));
 
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -206,6 +211,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
     private void OnAnnounceResult(AnnounceResult r)
     {
+        if (OnV2Result(r)) return;
         if (_current is not { } current || current.Id != r.Id) return; // a late answer to an abandoned request
         _current = null;
         var url = current.Url;
@@ -240,6 +246,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
             Leechers = resp.Incomplete ?? _states[url].Leechers,
         };
         if (resp.Peers.Count > 0) _peers.Tell(new PeerManager.AddPeers(resp.Peers));
+        AnnounceV2(url, current.Event);
         var interval = resp.MinInterval is { } min && min > resp.Interval ? min : resp.Interval;
         if (interval < _settings.MinimumInterval) interval = _settings.MinimumInterval;
         if (_completedPending || PortToAnnounce != _sentPort) interval = TimeSpan.Zero;
@@ -326,10 +333,10 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
                 var id = ++_nextId;
                 waiting.Add(id);
                 var request = BuildRequest(AnnounceEvent.Stopped);
-                if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
-                    Udp().Tell(new UdpTrackerSocket.Announce(id, url, request));
-                else
-                    HttpAnnounce(url, request, _settings.StopTimeout).ContinueWith(_ => new StopDone(id), TaskScheduler.Default).PipeTo(Self);
+                SendStopped(id, url, request);
+                if (_v2 is not { } v2) continue;
+                waiting.Add(++_nextId);
+                SendStopped(_nextId, url, request with { InfoHash = v2 });
             }
         void Finish()
         {

@@ -1,3 +1,4 @@
+using Engine.Core.Peers;
 using Engine.Core.Merkle;
 using Engine.Core.Wire;
 
@@ -30,6 +31,52 @@ public class PeerSessionHashTests
         Assert.Equal(HashAnswer.Answer(pieces, range), hashes.Data);
         Assert.False(h.Session.IsClosed);
         Assert.Equal(1, h.Session.HashRequestsAnswered);
+    }
+
+    /// <summary>Started, with our pieces announced: <paramref name="have"/> of them.</summary>
+    private static SessionHarness Having(MerklePieces pieces, params int[] have)
+    {
+        var h = new SessionHarness(merkle: pieces).Start();
+        var ours = new Engine.Core.Pieces.Bitfield(h.Layout.PieceCount);
+        foreach (var piece in have) ours[piece] = true;
+        h.Session.OnWelcome(ours, h.Now);
+        h.Effects.Clear();
+        return h;
+    }
+
+    [Fact]
+    public void A_leaf_request_for_pieces_we_have_is_read_off_the_session_then_answered()
+    {
+        var (pieces, root) = Layered();                                  // 2 leaves a piece
+        var h = Having(pieces, 1);
+        var range = new HashRange(root, 0, 2, 2, 3);                     // piece 1's leaves, proof up to the root
+        h.Receive(new HashRequest(range));
+        var asked = Assert.IsType<RecordedEffects.LeavesAsked>(Assert.Single(h.Effects.All));
+        Assert.Equal(new LeafAnswer.LeafPlan(0, 1, 1, 2), asked.Plan);
+        var hashes = new byte[5 * 32];
+        h.Session.OnLeavesRead(range, hashes, h.Now);
+        Assert.Equal(new Hashes(range, hashes), LastSent(h).Message);
+        Assert.Equal(1, h.Session.HashRequestsAnswered);
+    }
+
+    [Fact]
+    public void A_leaf_request_for_a_piece_we_lack_a_failed_read_or_one_too_many_at_once_is_rejected()
+    {
+        var (pieces, root) = Layered();
+        var h = Having(pieces, 0, 1, 2, 3);
+        var lacking = new HashRange(root, 0, 8, 2, 0);                   // piece 4: not ours
+        h.Receive(new HashRequest(lacking));
+        Assert.Equal(new HashReject(lacking), LastSent(h).Message);
+        for (var i = 0; i < PeerSession.MaxLeafReadsInFlight; i++) h.Receive(new HashRequest(new HashRange(root, 0, 2 * i, 2, 0)));
+        Assert.Equal(PeerSession.MaxLeafReadsInFlight, h.Effects.Of<RecordedEffects.LeavesAsked>().Count());
+        var extra = new HashRange(root, 0, 0, 4, 0);
+        h.Receive(new HashRequest(extra));
+        Assert.Equal(new HashReject(extra), LastSent(h).Message);
+        var failed = new HashRange(root, 0, 0, 2, 0);
+        h.Session.OnLeavesRead(failed, null, h.Now);                     // the disk failed: rejected, and a slot is free again
+        Assert.Equal(new HashReject(failed), LastSent(h).Message);
+        h.Receive(new HashRequest(extra));
+        Assert.Equal(PeerSession.MaxLeafReadsInFlight + 1, h.Effects.Of<RecordedEffects.LeavesAsked>().Count());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Engine.Core.Merkle;
 using Engine.Core.Peers;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -22,6 +23,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public sealed record Notified(object Notification) : Effect;
     public sealed record Warned(string Message) : Effect;
     public sealed record HashAnswerPassed(PeerMessage Answer) : Effect;
+    public sealed record LeavesAsked(HashRange Range, LeafAnswer.LeafPlan Plan) : Effect;
     public sealed record Closed(string Reason, bool Failed, bool Ban) : Effect;
     public sealed record Stats : Effect;
 
@@ -72,6 +74,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public void PeerHas(Bitfield pieces) => All.Add(new HasBitfield(pieces));
     public void PeerHasAll() => All.Add(new HasAll());
     public void HashAnswered(PeerMessage answer) => All.Add(new HashAnswerPassed(answer));
+    public void ReadLeaves(HashRange range, LeafAnswer.LeafPlan plan) => All.Add(new LeavesAsked(range, plan));
     public void ListenPort(int port) => All.Add(new ListenPortNamed(port));
     public void Notify(object notification) => All.Add(new Notified(notification));
     public void StatsChanged() => All.Add(new Stats());

@@ -547,6 +547,28 @@ public class PiecePickerTests
     }
 
     [Fact]
+    public void A_piece_downloaded_before_a_restart_is_never_picked_and_settles_by_its_verdict()
+    {
+        var picker = NewPicker();
+        picker.PieceDownloaded(2);
+        picker.PieceDownloaded(2);
+        picker.CheckInvariants();
+        Assert.False(picker.Have[2]);
+        Assert.Equal(Layout.TotalBlocks - 4, picker.UnclaimedBlocks);
+        picker.PeerAdded(1, Field(Layout.PieceCount, 2));
+        Assert.Empty(Pick(picker, 1, Field(Layout.PieceCount, 2), 10));    // held: none of its blocks is asked for
+        picker.PieceFailed(2);                                              // its layer came and it was wrong: all wanted again
+        Assert.Equal(4, Pick(picker, 1, Field(Layout.PieceCount, 2), 10).Length);
+
+        var verified = NewPicker();
+        verified.PieceDownloaded(5);
+        verified.PieceVerified(5);
+        Assert.True(verified.Have[5]);
+        Assert.Equal(0, verified.ActivePieceCount);
+        verified.CheckInvariants();
+    }
+
+    [Fact]
     public void A_failed_piece_needs_all_its_blocks_again()
     {
         var picker = NewPicker();

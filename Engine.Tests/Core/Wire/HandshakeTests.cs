@@ -38,6 +38,18 @@ public class HandshakeTests
     }
 
     [Fact]
+    public void The_bep_52_v2_bit_is_reserved_7_and_0x10()
+    {
+        var bytes = new Handshake(Hash, Peer, Handshake.ExtensionBit | Handshake.FastBit | Handshake.V2Bit).ToArray();
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0x10, 0, 0x14 }, bytes[20..28]);
+        Assert.True(Handshake.TryParse(bytes, out var parsed, out _));
+        Assert.True(parsed.SupportsV2);
+        bytes[27] = 0x05;                                   // libtorrent's answer on a v2 hash: DHT and fast, no v2 bit
+        Assert.True(Handshake.TryParse(bytes, out parsed, out _));
+        Assert.False(parsed.SupportsV2);
+    }
+
+    [Fact]
     public void Foreign_reserved_bits_are_kept()
     {
         var bytes = new Handshake(Hash, Peer, false, false).ToArray();

@@ -71,6 +71,61 @@ public class LibtorrentHashInteropTests(ITestOutputHelper log)
         }
     }
 
+    [Theory]
+    [InlineData(65536)]     // 4 leaves a piece, 19 leaves, 32 wide: uncles inside a piece and above it
+    [InlineData(16384)]     // a piece a leaf
+    public async Task Libtorrents_answers_to_leaf_layer_requests_are_ours_byte_for_byte(int pieceLength)
+    {
+        var content = WireSamples.Bytes(300_000, 53);
+        using var seed = new LibtorrentSeed(content, pieceLength, v2Only: true);
+        var (root, layer) = MerkleTree.OfFile(content, pieceLength);
+        var pieces = new MerklePieces([new MerkleFile(content.Length, root, layer!)], pieceLength);
+        var leaves = new byte[MerkleTree.Blocks(content.Length) * MerkleTree.HashLength];
+        MerkleTree.HashLeaves(content, leaves);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ct = timeout.Token;
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", seed.Port, ct);
+        var stream = client.GetStream();
+        await stream.WriteAsync(new Handshake(seed.InfoHash, PeerId.CreateOurs(), supportsExtensions: true, supportsFast: true).ToArray(), ct);
+        await stream.ReadExactlyAsync(new byte[Handshake.Length], ct);
+
+        HashRange[] ranges =
+        [
+            new(root, 0, 0, 4, 0),
+            new(root, 0, 4, 2, 4),                                     // a pair with its proof up to the root
+            new(root, 0, 8, 4, 3),
+            new(root, 0, 16, 3, 4),                                    // the last 3 leaves: cut short by the end of the file
+            new(root, 0, 0, 16, 1),
+            new(root, 0, 18, 1, 4),                                    // the last leaf alone, proved as its pair
+        ];
+        foreach (var range in ranges) await stream.WriteAsync(MessageWriter.Encode(new HashRequest(range)), ct);
+        var pool = new BlockPool(4);
+        using var decoder = new FrameDecoder(pool);
+        var answers = new List<PeerMessage>();
+        var buffer = new byte[65536];
+        while (answers.Count < ranges.Length)
+        {
+            var n = await stream.ReadAsync(buffer, ct);
+            Assert.True(n > 0, $"libtorrent closed the connection after {string.Join(", ", answers)}");
+            var messages = new List<PeerMessage>();
+            Assert.Null(decoder.Feed(buffer.AsSpan(0, n), messages));
+            answers.AddRange(messages.Where(m => m is Hashes or HashReject));
+        }
+        log.WriteLine(string.Join("\n", answers));
+        foreach (var range in ranges)
+        {
+            var theirsFor = answers.Single(m => m is Hashes h && h.Range.Equals(range) || m is HashReject r && r.Range.Equals(range));
+            var plan = LeafAnswer.Plan(pieces, range);
+            Assert.True(theirsFor is Hashes, $"libtorrent rejected {range}");
+            Assert.NotNull(plan);
+            var read = new byte[plan.PieceCount * plan.LeavesPerPiece * MerkleTree.HashLength];
+            var from = plan.FirstPiece * plan.LeavesPerPiece * MerkleTree.HashLength;
+            leaves.AsSpan(from, Math.Min(read.Length, leaves.Length - from)).CopyTo(read);
+            Assert.Equal(((Hashes)theirsFor).Data, LeafAnswer.Answer(pieces, range, plan, read));
+        }
+    }
+
     /// <summary>The layer asked for as a leecher without it would (<see cref="LayerAssembly"/>), from libtorrent's answers.</summary>
     private static async Task AssembleTheLayerFromLibtorrent(NetworkStream stream, FrameDecoder decoder, MerklePieces known, CancellationToken ct)
     {

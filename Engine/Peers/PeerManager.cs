@@ -366,7 +366,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 keep.DialAddress = drop.DialAddress; // the book address stays "connected" through the survivor
                 drop.DialAddress = null;
             }
-            Context.Stop(drop.Actor);
+            drop.Actor.Tell(new PeerConnection.Disconnect("a duplicate: another connection to the same peer stays"));
             return;
         }
     }

@@ -65,7 +65,10 @@ public sealed class TrackerCluster : IAsyncDisposable
         {
             var cluster = AkkaCluster.Get(system);
             if (options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
-            var region = ClusterSharding.Get(system).Start("swarm", SwarmShard.Props(options.Tracker, options.Shards),
+            // Every node's replicator must run for the shards' published files to reach a majority (PublishedFiles), not
+            // only those of nodes where an entity happened to start it.
+            _ = Akka.DistributedData.DistributedData.Get(system);
+            var region = ClusterSharding.Get(system).Start("swarm", SwarmShard.Props(options.Tracker, options.Shards, options.AskTimeout / 2),
                 ClusterShardingSettings.Create(system), new SwarmShardExtractor());
             var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout);
             if (options.Http is { } h) http = TrackerHttpServer.For(h, backend);

@@ -16,6 +16,8 @@ internal sealed partial class SwarmShard : ReceiveActor, IWithTimers, IWithUnbou
 {
     private readonly TrackerRegistry _registry;
     private readonly TimeSpan _writeTimeout;
+    private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+    private long _announces;
 
     public SwarmShard(TrackerOptions options, int shards, TimeSpan writeTimeout)
     {
@@ -29,7 +31,12 @@ internal sealed partial class SwarmShard : ReceiveActor, IWithTimers, IWithUnbou
     /// <summary>The shard's questions, answered from its registry.</summary>
     private void Serving()
     {
-        Receive<Announce>(m => Sender.Tell(SwarmWire.Answer(_registry.Announce(SwarmWire.Request(m), new IPAddress(m.Source), Now))));
+        Receive<Announce>(m =>
+        {
+            _announces++;
+            Sender.Tell(SwarmWire.Answer(_registry.Announce(SwarmWire.Request(m), new IPAddress(m.Source), Now)));
+        });
+        Receive<Stats>(m => Sender.Tell(new ShardStats(m.Shard, _node, _registry.TorrentCount, _registry.PeerCount, _registry.PublishedCount, _announces)));
         Receive<Scrape>(m => Sender.Tell(SwarmWire.Answer(_registry.Scrape(SwarmWire.Hashes(m.InfoHashes)))));
         Receive<Catalog>(m => Sender.Tell(SwarmWire.Answer(_registry.View(m.Limit))));
         Receive<Peers>(m => Sender.Tell(SwarmWire.Answer(_registry.PeersOf(SwarmWire.Hash(m.InfoHash), m.Limit))));

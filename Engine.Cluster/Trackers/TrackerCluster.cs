@@ -70,7 +70,7 @@ public sealed class TrackerCluster : IAsyncDisposable
             _ = Akka.DistributedData.DistributedData.Get(system);
             var region = ClusterSharding.Get(system).Start("swarm", SwarmShard.Props(options.Tracker, options.Shards, options.AskTimeout / 2),
                 ClusterShardingSettings.Create(system), new SwarmShardExtractor());
-            var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout);
+            var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout, () => TrackerClusterView.Members(cluster));
             if (options.Http is { } h) http = TrackerHttpServer.For(h, backend);
             var udp = options.Udp is { } u ? new TrackerUdpServer(u, backend, ConnectionIds.FromSecret(options.Secret)) : null;
             return new TrackerCluster(system, http, udp);

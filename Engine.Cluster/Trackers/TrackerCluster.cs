@@ -83,7 +83,7 @@ public sealed class TrackerCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops serving, then leaves the cluster gracefully (its shards move to the other nodes and start empty there).</summary>
+    /// <summary>Stops serving, then leaves the cluster gracefully (its shards move to the other nodes and start there without swarms, their published files read back).</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)

@@ -13,7 +13,8 @@ namespace Engine.Cluster.Trackers;
 /// answer comes from its reply. Every ask is bounded by <paramref name="askTimeout"/>: an announce that gets no reply
 /// is answered with a failure reason, never left hanging. The catalog asks every shard and merges their pages.
 /// </summary>
-internal sealed class ShardedTrackerBackend(IActorRef region, TrackerOptions options, int shards, TimeSpan askTimeout) : ITrackerBackend
+internal sealed class ShardedTrackerBackend(IActorRef region, TrackerOptions options, int shards, TimeSpan askTimeout,
+    Func<(string Self, IReadOnlyList<TrackerClusterView.Member> Members)>? membership = null) : ITrackerBackend
 {
     public TrackerOptions Options => options;
 
@@ -85,6 +86,14 @@ internal sealed class ShardedTrackerBackend(IActorRef region, TrackerOptions opt
         }
         var reply = await AskAsync<SwarmShard.Published>(new SwarmShard.Publish(shard, torrentFile));
         return reply is null ? new PublishResult(NoAnswer, default, null, 0, false) : SwarmWire.Result(reply);
+    }
+
+    /// <summary>The members this node sees and every shard's counts (a shard that does not answer in time is left out).</summary>
+    public async ValueTask<byte[]?> ClusterJsonAsync()
+    {
+        var stats = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard => AskAsync<SwarmShard.ShardStats>(new SwarmShard.Stats(shard))));
+        var (self, members) = membership?.Invoke() ?? ("", []);
+        return TrackerClusterView.Of(self, shards, members, [.. stats.OfType<SwarmShard.ShardStats>()]).ToJson();
     }
 
     private async Task<T?> AskAsync<T>(SwarmShard.IMessage message) where T : class

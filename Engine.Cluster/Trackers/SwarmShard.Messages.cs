@@ -44,6 +44,12 @@ internal sealed partial class SwarmShard
 
     public sealed record Published(string? Error, byte[] InfoHash, string? Name, long Size, bool AlreadyPublished);
 
+    /// <summary>What the shard holds and has served, for the cluster view (<see cref="TrackerClusterView"/>).</summary>
+    public sealed record Stats(int Shard) : IMessage;
+
+    /// <summary><see cref="Announces"/>: announces the entity answered since it started on <see cref="Node"/>.</summary>
+    public sealed record ShardStats(int Shard, string Node, int Swarms, int Peers, int Published, long Announces);
+
     /// <summary>The entity's own timer: drop silent peers.</summary>
     private sealed record Expire
     {

@@ -65,9 +65,12 @@ public sealed class TrackerCluster : IAsyncDisposable
         {
             var cluster = AkkaCluster.Get(system);
             if (options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
-            var region = ClusterSharding.Get(system).Start("swarm", SwarmShard.Props(options.Tracker, options.Shards),
+            // Every node's replicator must run for the shards' published files to reach a majority (PublishedFiles), not
+            // only those of nodes where an entity happened to start it.
+            _ = Akka.DistributedData.DistributedData.Get(system);
+            var region = ClusterSharding.Get(system).Start("swarm", SwarmShard.Props(options.Tracker, options.Shards, options.AskTimeout / 2),
                 ClusterShardingSettings.Create(system), new SwarmShardExtractor());
-            var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout);
+            var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout, () => TrackerClusterView.Members(cluster));
             if (options.Http is { } h) http = TrackerHttpServer.For(h, backend);
             var udp = options.Udp is { } u ? new TrackerUdpServer(u, backend, ConnectionIds.FromSecret(options.Secret)) : null;
             return new TrackerCluster(system, http, udp);
@@ -80,7 +83,7 @@ public sealed class TrackerCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops serving, then leaves the cluster gracefully (its shards move to the other nodes and start empty there).</summary>
+    /// <summary>Stops serving, then leaves the cluster gracefully (its shards move to the other nodes and start there without swarms, their published files read back).</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)

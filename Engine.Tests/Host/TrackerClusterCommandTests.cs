@@ -11,7 +11,7 @@ namespace Engine.Tests.Host;
 /// <summary>
 /// <c>tracker --cluster-port</c> as three real processes on 127.0.0.1: libtorrent peers of one torrent, each told a
 /// different node (HTTP, HTTP, UDP), form one swarm; after <c>kill -9</c> of a node the survivors keep answering and hold
-/// the swarm again.
+/// the swarm again, and a .torrent published on the killed node is still served and listed.
 /// </summary>
 public sealed class TrackerClusterCommandTests : IDisposable
 {
@@ -74,6 +74,9 @@ public sealed class TrackerClusterCommandTests : IDisposable
             await DirectoryComparer.AssertIdenticalWithinAsync(data, leechC.DataPath, TimeSpan.FromSeconds(10));
             var swarm = await PeersAsync(web[2], seeded.InfoHash.ToHex());
             Assert.Contains(seeder.Port, swarm);
+            var file = await File.ReadAllBytesAsync(seeded.TorrentPath);
+            using (var published = await _http.PostAsync($"http://127.0.0.1:{web[2]}/publish", new ByteArrayContent(file)))
+                Assert.Equal(HttpStatusCode.Created, published.StatusCode); // on the node about to be killed
 
             await nodes[2].Process.SignalAsync(9);
             await nodes[2].ExitCodeAsync(TimeSpan.FromSeconds(10));
@@ -105,6 +108,12 @@ public sealed class TrackerClusterCommandTests : IDisposable
             var answer = await AnnounceAsync(web[0], Announce(seeded.InfoHash, 77));
             Assert.False(answer.IsFailure, answer.FailureReason);
             Assert.Contains(new IPEndPoint(IPAddress.Loopback, seeder.Port), answer.Peers);
+
+            // The file published on the killed node: served byte-identical by B, listed by A, whose cluster view has two members.
+            Assert.Equal(file, await _http.GetByteArrayAsync($"http://127.0.0.1:{web[1]}/torrents/{seeded.InfoHash.ToHex()}.torrent"));
+            Assert.Contains("\"swarm-data\"", await _http.GetStringAsync($"http://127.0.0.1:{web[0]}/catalog"));
+            using var view = JsonDocument.Parse(await _http.GetStringAsync($"http://127.0.0.1:{web[0]}/api/tracker-cluster"));
+            Assert.Equal(2, view.RootElement.GetProperty("members").GetArrayLength());
         }
         finally
         {

@@ -107,10 +107,25 @@ public sealed class TrackerHttpEndToEndTests : IAsyncLifetime
     [InlineData("/torrents/nothex.torrent", HttpStatusCode.BadRequest)]
     [InlineData("/nothing-here", HttpStatusCode.NotFound)]
     [InlineData("/publish", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("/api/tracker-cluster", HttpStatusCode.NotFound)] // one tracker is not a cluster
     public async Task Unknown_things_get_clear_statuses(string path, HttpStatusCode status)
     {
         Assert.Equal(status, (await _http.GetAsync(Base + path)).StatusCode);
         await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task The_root_is_a_page_with_the_catalog_and_a_cluster_panel_that_stays_hidden_on_one_tracker()
+    {
+        using var page = await _http.GetAsync(Base + "/");
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<section id=\"cluster\" hidden>", html);
+        Assert.Contains("fetch('/api/tracker-cluster')", html);
+        Assert.Contains("fetch('/catalog?limit=200')", html);
+        Assert.DoesNotContain("innerHTML", html); // answers are written as text only
+        using var cluster = await _http.GetAsync(Base + "/api/tracker-cluster");
+        Assert.Contains("not a node of a tracker cluster", await cluster.Content.ReadAsStringAsync());
     }
 
     [Fact]

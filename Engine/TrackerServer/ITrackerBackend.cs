@@ -30,4 +30,7 @@ internal interface ITrackerBackend
     ValueTask<byte[]?> TorrentFileAsync(InfoHash infoHash);
 
     ValueTask<PublishResult> PublishAsync(byte[] torrentFile);
+
+    /// <summary>A tracker cluster's view of its members and shards as JSON (<c>/api/tracker-cluster</c>); null for one tracker.</summary>
+    ValueTask<byte[]?> ClusterJsonAsync();
 }

@@ -35,4 +35,6 @@ internal sealed class RegistryGate(TrackerRegistry registry, TimeProvider time) 
     public ValueTask<byte[]?> TorrentFileAsync(InfoHash infoHash) => new(Run((r, _) => r.GetTorrentFile(infoHash)));
 
     public ValueTask<PublishResult> PublishAsync(byte[] torrentFile) => new(Run((r, _) => r.Publish(torrentFile)));
+
+    public ValueTask<byte[]?> ClusterJsonAsync() => new((byte[]?)null);
 }

@@ -8,7 +8,7 @@ namespace Engine.TrackerServer;
 
 /// <summary>
 /// The HTTP tracker's endpoints: <c>/announce</c>, <c>/scrape</c>, <c>/catalog</c>, <c>/catalog/&lt;hash&gt;/peers</c>,
-/// <c>/torrents/&lt;hash&gt;.torrent</c> and <c>POST /publish</c>. Turns a parsed request into a whole HTTP response.
+/// <c>/torrents/&lt;hash&gt;.torrent</c>, <c>POST /publish</c>, <c>/api/tracker-cluster</c> and the page at <c>/</c>. Turns a parsed request into a whole HTTP response.
 /// </summary>
 internal sealed class TrackerHttpRoutes(ITrackerBackend backend)
 {
@@ -35,7 +35,9 @@ internal sealed class TrackerHttpRoutes(ITrackerBackend backend)
             case "/catalog":
                 return CatalogAsync(Limit(head.Query), keepAlive);
             case "/" or "/index.html":
-                return Done(Text(200, "BitTorrent tracker: /announce /scrape /catalog /catalog/<info-hash>/peers /torrents/<info-hash>.torrent POST /publish", keepAlive));
+                return Done(Response(200, "text/html; charset=utf-8", TrackerPage.Html, keepAlive));
+            case "/api/tracker-cluster":
+                return ClusterAsync(keepAlive);
         }
         if (path.StartsWith("/catalog/", StringComparison.Ordinal) && path.EndsWith("/peers", StringComparison.Ordinal))
             return PeersAsync(path["/catalog/".Length..^"/peers".Length], head.Query, keepAlive);
@@ -93,6 +95,10 @@ internal sealed class TrackerHttpRoutes(ITrackerBackend backend)
         var file = await backend.TorrentFileAsync(hash);
         return file is null ? Text(404, $"no published torrent {hash}", keepAlive) : Response(200, "application/x-bittorrent", file, keepAlive);
     }
+
+    private async ValueTask<byte[]> ClusterAsync(bool keepAlive) => await backend.ClusterJsonAsync() is { } json
+        ? Response(200, Json, json, keepAlive)
+        : JsonError(404, "this tracker is not a node of a tracker cluster", keepAlive);
 
     /// <summary>Null when <paramref name="remote"/> may publish (an allowed network, or the tracker's token); else why not.</summary>
     private string? MayPublish(HttpRequestHead head, IPAddress remote)

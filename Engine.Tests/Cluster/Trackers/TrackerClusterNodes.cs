@@ -13,6 +13,9 @@ internal sealed class TrackerClusterNodes : IAsyncDisposable
 
     public IReadOnlyList<TrackerCluster> Nodes => _nodes;
 
+    /// <summary>The split-brain resolver's stable time: how long a crashed node stays a member, unreachable.</summary>
+    public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Starts <paramref name="count"/> nodes, the first a new cluster and the others joining it; returns once every node sees them all Up.</summary>
     public async Task StartAsync(int count, TimeSpan within)
     {
@@ -29,7 +32,7 @@ internal sealed class TrackerClusterNodes : IAsyncDisposable
         Udp = new IPEndPoint(IPAddress.Loopback, 0),
         Shards = 16,
         AskTimeout = TimeSpan.FromSeconds(2),
-        DownUnreachableAfter = TimeSpan.FromSeconds(3),
+        DownUnreachableAfter = DownAfter,
         Tracker = new TrackerOptions { MaxTorrentFileBytes = 64 * 1024 },
     });
 

@@ -15,12 +15,13 @@
 # relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), ours / libtorrent ratios and
 # met / not met against the issue (>= 0.93 in A-C, >= 0.90 in D, never slower than libtorrent).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
-#                           [--jit] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
-# Ours is Engine.Host as bench/run.sh measures it (self-contained ReadyToRun publish; --jit: the plain build).
+#                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
+# Ours is Engine.Host as bench/run.sh measures it (self-contained ReadyToRun publish; --jit: the plain build;
+# --no-build: the last publish/build as it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-size=256; scenarios=A,D,B,C; clients=ours,libtorrent,aria2; repeat=1; jit=0; keep=""
+size=256; scenarios=A,D,B,C; clients=ours,libtorrent,aria2; repeat=1; jit=0; keep=""; build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size=$2; shift ;;
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --clients) clients=$2; shift ;;
     --repeat) repeat=$2; shift ;;
     --jit) jit=1 ;;
+    --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -40,6 +42,8 @@ command -v aria2c >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c 'imp
 
 id=$(( $$ % 100000 )); L="slab$id-l"; R="slab$id-r"
 work=$(mktemp -d); pids=(); nss=("$L" "$R")
+# The libtorrent script stops when its stdin ends: every libtorrent process reads a FIFO this script holds open.
+mkfifo "$work/hold"; exec 3<>"$work/hold"
 cleanup() {
   for p in "${pids[@]}"; do
     for c in $(pgrep -P "$p" 2>/dev/null); do kill "$c" 2>/dev/null || true; done
@@ -54,11 +58,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ $jit -eq 1 ]; then
-  dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
+  [ $build -eq 0 ] || dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
   host=(dotnet "$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"); host_kind="JIT build under dotnet"
 else
   pub="$root/bench/results/engine-host-publish"
-  dotnet publish Engine.Host/Engine.Host.csproj -c Release -r linux-x64 -o "$pub" -nologo -v q >/dev/null
+  [ $build -eq 0 ] || dotnet publish Engine.Host/Engine.Host.csproj -c Release -r linux-x64 -o "$pub" -nologo -v q >/dev/null
   host=("$pub/Engine.Host"); host_kind="self-contained ReadyToRun publish"
 fi
 lt_script="$root/Engine.Tests/Interop/Scripts/libtorrent_peer.py"
@@ -80,7 +84,7 @@ ip -n "$L" route add 10.214.0.0/16 via 10.214.0.1
 no_offload "$R" "rl$id"; no_offload "$L" "lr$id"
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 ip netns exec "$R" tc qdisc add dev "rl$id" root handle 1: htb default 999
-ip netns exec "$R" tc class add dev "rl$id" parent 1: classid 1:999 htb rate 10gbit
+ip netns exec "$R" tc class add dev "rl$id" parent 1: classid 1:999 htb rate 10gbit quantum 60000
 maxseeders=8
 for i in $(seq 0 $((maxseeders - 1))); do
   s="slab$id-s$i"; ns_up "$s"
@@ -108,7 +112,7 @@ start_seeder() {
   local i=$1 log="$work/seeder$1.log"
   : > "$log"
   ip netns exec "slab$id-s$i" taskset -c 0 /usr/bin/python3 -u "$lt_script" --torrent "$work/t.torrent" \
-    --save-path "$work/seed" --port 6881 --host 10.214.$((i + 1)).2 --mode seed --no-tracker --interval 5 > "$log" 2>&1 &
+    --save-path "$work/seed" --port 6881 --host 10.214.$((i + 1)).2 --mode seed --no-tracker --interval 5 < "$work/hold" > "$log" 2>&1 &
   seeder_pid[$i]=$!; pids+=($!)
 }
 wait_seeding() {
@@ -144,7 +148,7 @@ run_client() {
   leech_cmd "$client" "$out"
   local rx0 c0 t0 t1 pid limit k
   rx0=$(rx); c0=$(relay_cpu); t0=$(date +%s.%N)
-  ip netns exec "$L" taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$tf" "${cmd[@]}" > "$log" 2>&1 &
+  ip netns exec "$L" taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$tf" "${cmd[@]}" < "$work/hold" > "$log" 2>&1 &
   pid=$!; pids+=($pid)
   limit=$(awk -v i="$ideal" 'BEGIN { printf "%d", i * 10 + 60 }')
   local killed=()
@@ -230,20 +234,27 @@ echo "| scenario | client | wall s | efficiency | CPU s | target |"
 echo "|---|---|---|---|---|---|"
 # Medians over the repeats; ours / libtorrent: efficiency ratio (> 1 = ours faster) and CPU ratio (< 1 = ours cheaper).
 awk '
-  function median(list,   a, k, t) { k = split(list, a, " "); asort(a); return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  function median(list,   a, k, i, j, t) {
+    k = split(list, a, " ")
+    for (i = 2; i <= k; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
   { key = $1 " " $2; w[key] = w[key] " " $3; e[key] = e[key] " " $4; c[key] = c[key] " " $5; if (!$6) bad[key] = 1
     if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
   END {
     for (i = 1; i <= n; i++) {
-      split(order[i], kc, " "); sc = kc[1]; cl = kc[2]; eff = median(e[order[i]]); goal = sc == "D" ? 0.90 : 0.93
+      split(order[i], kc, " "); sc = kc[1]; cl = kc[2]; eff = median(e[order[i]]); goal = (sc == "D") ? 0.90 : 0.93
       verdict = ""
-      if (cl == "ours") verdict = (eff >= goal ? "met" : "not met") " (>= " goal ")"
+      if (cl == "ours") verdict = ((eff >= goal) ? "met" : "not met") " (>= " goal ")"
       if (order[i] in bad) verdict = verdict " INCOMPLETE"
       printf "| %s | %s | %.2f | %.3f | %.2f | %s |\n", sc, cl, median(w[order[i]]), eff, median(c[order[i]]), verdict
-      E[sc, cl] = eff; C[sc, cl] = median(c[order[i]]); S[sc] = 1
+      E[sc " " cl] = eff; C[sc " " cl] = median(c[order[i]]); if (!(sc in S)) { S[sc] = 1; scs[++m] = sc }
     }
-    for (sc in S) if ((sc, "ours") in E && (sc, "libtorrent") in E)
-      printf "%s: ours / libtorrent efficiency %.2f (never slower: %s), CPU %.2f (<= 1: %s)\n", sc,
-        E[sc, "ours"] / E[sc, "libtorrent"], E[sc, "ours"] >= E[sc, "libtorrent"] ? "met" : "not met",
-        C[sc, "ours"] / C[sc, "libtorrent"], C[sc, "ours"] <= C[sc, "libtorrent"] ? "met" : "not met"
+    for (i = 1; i <= m; i++) {
+      sc = scs[i]
+      if (!((sc " ours") in E) || !((sc " libtorrent") in E)) continue
+      re = E[sc " ours"] / E[sc " libtorrent"]; rc = C[sc " ours"] / C[sc " libtorrent"]
+      printf "%s: ours / libtorrent efficiency %.2f (never slower: %s), CPU-s %.2f (<= 1: %s)\n", sc, re,
+        ((re >= 1) ? "met" : "not met"), rc, ((rc <= 1) ? "met" : "not met")
+    }
   }' "$summary"

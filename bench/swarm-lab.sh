@@ -12,8 +12,10 @@
 #   D  1 x 200 Mbit/s, 300 ms RTT
 # Per client: wall time from launch to exit (complete, then byte-compared), efficiency = ideal / wall where ideal =
 # size / total seeder upload (C: piecewise, the rate drops at each kill), the leecher's CPU-seconds (GNU time), the
-# relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), ours / libtorrent ratios and
-# met / not met against the issue (>= 0.93 in A-C, >= 0.90 in D, never slower than libtorrent).
+# relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), from the relay's byte counts the
+# payload received beyond the torrent's size (blocks received twice) and the bytes sent to the seeders in 17-byte
+# units (~ requests + cancels), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
+# >= 0.90 in D, never slower than libtorrent).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
 #                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
 # Ours is Engine.Host as bench/run.sh measures it (self-contained ReadyToRun publish; --jit: the plain build;
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
     --jit) jit=1 ;;
     --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -140,14 +142,17 @@ leech_cmd() {
 }
 
 relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats.txt"; }
+# Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders".
+relay_bytes() { awk '{ c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats.txt"; }
 
 # One leecher run: prints "wall cpu relay-share"; kills the seeders listed in kill_at when their threshold passes.
 run_client() {
-  local client=$1 out="$work/out-$1" tf="$work/time-$1.txt" log="$work/leech-$1.log"
+  local client=$1 out="$work/out-$1" tf="$work/time-$1.txt" log="$work/leech-$sc-$1.log"
   rm -rf "$out"; mkdir -p "$out"
   leech_cmd "$client" "$out"
   local rx0 c0 t0 t1 pid limit k
-  rx0=$(rx); c0=$(relay_cpu); t0=$(date +%s.%N)
+  local b0 s0 b1 s1
+  rx0=$(rx); c0=$(relay_cpu); read -r b0 s0 < <(relay_bytes); t0=$(date +%s.%N)
   ip netns exec "$L" taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$tf" "${cmd[@]}" < "$work/hold" > "$log" 2>&1 &
   pid=$!; pids+=($pid)
   limit=$(awk -v i="$ideal" 'BEGIN { printf "%d", i * 10 + 60 }')
@@ -171,8 +176,11 @@ run_client() {
   cmp -s "$work/seed/data.bin" "$out/data.bin" || ok=0
   [ $ok -eq 1 ] || { echo "swarm-lab: $client's download is incomplete or differs" >&2; tail -3 "$log" >&2; }
   sleep 1.1  # one more relay stats line
-  awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok '
-    { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok }' "$tf"
+  read -r b1 s1 < <(relay_bytes)
+  # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
+  # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
+  awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '
+    { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok, extra / 1048576, up / 17 }' "$tf"
   rm -rf "$out"
   for k in "${!killed[@]}"; do start_seeder "$k"; wait_seeding "$k"; done
 }
@@ -217,10 +225,11 @@ for sc in "${scenario_list[@]}"; do
     for j in $(seq 0 $((m - 1))); do
       client=${client_list[$(( (j + shift_by) % m ))]}
       run_client "$client" > "$work/result.txt"   # not in a subshell: it restarts killed seeders
-      read -r wall cpu share ok < "$work/result.txt"
+      read -r wall cpu share ok extra msgs < "$work/result.txt"
       eff=$(awk -v i="$ideal" -v w="$wall" 'BEGIN { printf "%.3f", i / w }')
-      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %.0f %% of CPU 0%s\n' "$client" "$wall" "$eff" "$cpu" \
-        "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
+      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B%s\n' \
+        "$client" "$wall" "$eff" "$cpu" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$extra" "$msgs" \
+        "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
       echo "$sc $client $wall $eff $cpu $ok" >> "$summary"
     done
   done

@@ -14,7 +14,8 @@
 # size / total seeder upload (C: piecewise, the rate drops at each kill), the leecher's CPU-seconds (GNU time), the
 # relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), from the relay's byte counts the
 # payload received beyond the torrent's size (blocks received twice) and the bytes sent to the seeders in 17-byte
-# units (~ requests + cancels), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
+# units (~ requests + cancels), when the leecher first connected and first heard from a seeder (its handshake; the
+# relay's accept and first byte back, from launch), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
 # >= 0.90 in D, never slower than libtorrent).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
 #                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --jit) jit=1 ;;
     --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -177,10 +178,16 @@ run_client() {
   [ $ok -eq 1 ] || { echo "swarm-lab: $client's download is incomplete or differs" >&2; tail -3 "$log" >&2; }
   sleep 1.1  # one more relay stats line
   read -r b1 s1 < <(relay_bytes)
+  # The leecher's first connection (the relay's first accept since launch) and the first byte a seeder sent back.
+  local first
+  first=$(awk -v t0="$t0" '$2 >= t0 && !($1 in m) { m[$1] = $2 - t0 }
+    END { printf "%s %s\n", ("accept" in m) ? sprintf("%.3f", m["accept"]) : "-", ("first-byte" in m) ? sprintf("%.3f", m["first-byte"]) : "-" }' \
+    "$work/relay-events.txt")
   # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
   # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
   awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '
-    { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok, extra / 1048576, up / 17 }' "$tf"
+    { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok, extra / 1048576, up / 17 }' "$tf" \
+    | tr -d '\n'; echo " $first"
   rm -rf "$out"
   for k in "${!killed[@]}"; do start_seeder "$k"; wait_seeding "$k"; done
 }
@@ -214,7 +221,7 @@ for sc in "${scenario_list[@]}"; do
   done
   : > "$work/relay.log"
   ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${relays[@]}" --tracker 10.214.0.2:6969 \
-    --stats "$work/relay-stats.txt" > "$work/relay.log" 2>&1 &
+    --stats "$work/relay-stats.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
   relay_pid=$!; pids+=($relay_pid)
   wait_seeding $(seq 0 $((n - 1)))
   for _ in $(seq 1 40); do grep -q ready "$work/relay.log" && break; sleep 0.25; done
@@ -225,10 +232,10 @@ for sc in "${scenario_list[@]}"; do
     for j in $(seq 0 $((m - 1))); do
       client=${client_list[$(( (j + shift_by) % m ))]}
       run_client "$client" > "$work/result.txt"   # not in a subshell: it restarts killed seeders
-      read -r wall cpu share ok extra msgs < "$work/result.txt"
+      read -r wall cpu share ok extra msgs conn fbyte < "$work/result.txt"
       eff=$(awk -v i="$ideal" -v w="$wall" 'BEGIN { printf "%.3f", i / w }')
-      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B%s\n' \
-        "$client" "$wall" "$eff" "$cpu" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$extra" "$msgs" \
+      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B  connect +%s s  first byte +%s s%s\n' \
+        "$client" "$wall" "$eff" "$cpu" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$extra" "$msgs" "$conn" "$fbyte" \
         "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
       echo "$sc $client $wall $eff $cpu $ok" >> "$summary"
     done

@@ -9,7 +9,8 @@ written when its head is due). The target is dialled 3 x ONE_WAY_MS after the ac
 round trip is paid as well. A direction whose queue holds more than 32 MiB stops reading until it is below half
 (backpressure instead of unbounded memory); an end closes the other end once its queue is written out.
 --tracker answers every HTTP GET with the compact list of all LISTEN_IP:PORT (for clients such as aria2c that cannot
-be given peers directly). --stats FILE: once a second "t relay-index bytes-to-client bytes-to-target cpu-seconds".
+be given peers directly). --events FILE: when each connection was accepted and got its first byte from the target
+(wall-clock seconds). --stats FILE: once a second "t relay-index bytes-to-client bytes-to-target cpu-seconds".
 Prints "ready" once every socket listens. Ends on SIGTERM/SIGINT.
 """
 import argparse
@@ -27,8 +28,9 @@ CAP = 32 << 20
 class Direction:
     """One way of one connection: what `src` delivers is written to `dst` `delay` seconds later."""
 
-    def __init__(self, loop, delay, counter, index):
+    def __init__(self, loop, delay, counter, index, on_first=None):
         self.loop, self.delay, self.counter, self.index = loop, delay, counter, index
+        self.on_first = on_first  # called at the first write
         self.queue = collections.deque()
         self.queued = 0
         self.src = None   # transport read from
@@ -61,6 +63,9 @@ class Direction:
             _, data = self.queue.popleft()
             self.queued -= len(data)
             if not self.dst.is_closing():
+                if self.on_first is not None:
+                    self.on_first()
+                    self.on_first = None
                 self.dst.write(data)
                 self.counter[self.index] += len(data)
         if self.queue:
@@ -103,9 +108,10 @@ def parse_relay(text):
     return lip, int(lport), tip, int(tport), float(ms) / 1000.0
 
 
-async def relay_server(loop, index, lip, lport, tip, tport, delay, to_client, to_target):
+async def relay_server(loop, index, lip, lport, tip, tport, delay, to_client, to_target, events):
     def factory():
-        down = Direction(loop, delay, to_client, index)   # target -> client
+        events("accept", index)
+        down = Direction(loop, delay, to_client, index, lambda: events("first-byte", index))   # target -> client
         up = Direction(loop, delay, to_target, index)     # client -> target
         client = Side(up, down)
 
@@ -145,6 +151,7 @@ async def main():
     ap.add_argument("--relay", action="append", default=[])
     ap.add_argument("--tracker")
     ap.add_argument("--stats")
+    ap.add_argument("--events", help="file: 'accept|first-byte EPOCH-SECONDS RELAY-INDEX' per connection")
     args = ap.parse_args()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -153,7 +160,12 @@ async def main():
     relays = [parse_relay(r) for r in args.relay]
     to_client = [0] * len(relays)
     to_target = [0] * len(relays)
-    servers = [await relay_server(loop, i, *r, to_client, to_target) for i, r in enumerate(relays)]
+    ev = open(args.events, "w", buffering=1) if args.events else None
+
+    def events(what, index):
+        if ev:
+            ev.write("%s %.4f %d\n" % (what, time.time(), index))
+    servers = [await relay_server(loop, i, *r, to_client, to_target, events) for i, r in enumerate(relays)]
     if args.tracker:
         ip, _, port = args.tracker.rpartition(":")
         servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays]))

@@ -15,7 +15,8 @@
 # relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), from the relay's byte counts the
 # payload received beyond the torrent's size (blocks received twice) and the bytes sent to the seeders in 17-byte
 # units (~ requests + cancels), when the leecher first connected and first heard from a seeder (its handshake; the
-# relay's accept and first byte back, from launch), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
+# relay's accept and first byte back, from launch), requests outstanding per seeder (median and max of the relay's
+# once-a-second counts: requests that reached the seeder minus blocks that reached the leecher), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
 # >= 0.90 in D, never slower than libtorrent).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
 #                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --jit) jit=1 ;;
     --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -142,11 +143,11 @@ leech_cmd() {
   esac
 }
 
-relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats.txt"; }
+relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats-$sc.txt"; }
 # Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders".
-relay_bytes() { awk '{ c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats.txt"; }
+relay_bytes() { awk '{ c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats-$sc.txt"; }
 
-# One leecher run: prints "wall cpu relay-share"; kills the seeders listed in kill_at when their threshold passes.
+# One leecher run: prints "wall cpu relay-share complete MiB-beyond-payload messages-up connect first-byte outstanding-median outstanding-max start"; kills the seeders listed in kill_at when their threshold passes.
 run_client() {
   local client=$1 out="$work/out-$1" tf="$work/time-$1.txt" log="$work/leech-$sc-$1.log"
   rm -rf "$out"; mkdir -p "$out"
@@ -183,11 +184,20 @@ run_client() {
   first=$(awk -v t0="$t0" '$2 >= t0 && !($1 in m) { m[$1] = $2 - t0 }
     END { printf "%s %s\n", ("accept" in m) ? sprintf("%.3f", m["accept"]) : "-", ("first-byte" in m) ? sprintf("%.3f", m["first-byte"]) : "-" }' \
     "$work/relay-events.txt")
+  # Requests outstanding per seeder, sampled each second while the seeder sends: requests that reached it (17-byte
+  # units) minus blocks (16 397 bytes on the wire) that reached the leecher since launch; "median max" over the samples.
+  local depth
+  depth=$(awk -v t0="$t0" -v t1="$t1" '
+    $1 < t0 { c0[$2] = $3; s0[$2] = $4; next }
+    $1 <= t1 && $3 > c0[$2] + 0 { o = int(($4 - s0[$2]) / 17 - ($3 - c0[$2]) / 16397); v[++n] = o < 0 ? 0 : o }
+    END { if (!n) { print "- -"; exit }
+          for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+          print v[int((n + 1) / 2)], v[n] }' "$work/relay-stats-$sc.txt")
   # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
   # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
   awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '
     { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok, extra / 1048576, up / 17 }' "$tf" \
-    | tr -d '\n'; echo " $first"
+    | tr -d '\n'; echo " $first $depth $t0"
   rm -rf "$out"
   for k in "${!killed[@]}"; do start_seeder "$k"; wait_seeding "$k"; done
 }
@@ -221,7 +231,7 @@ for sc in "${scenario_list[@]}"; do
   done
   : > "$work/relay.log"
   ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${relays[@]}" --tracker 10.214.0.2:6969 \
-    --stats "$work/relay-stats.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
+    --stats "$work/relay-stats-$sc.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
   relay_pid=$!; pids+=($relay_pid)
   wait_seeding $(seq 0 $((n - 1)))
   for _ in $(seq 1 40); do grep -q ready "$work/relay.log" && break; sleep 0.25; done
@@ -232,12 +242,13 @@ for sc in "${scenario_list[@]}"; do
     for j in $(seq 0 $((m - 1))); do
       client=${client_list[$(( (j + shift_by) % m ))]}
       run_client "$client" > "$work/result.txt"   # not in a subshell: it restarts killed seeders
-      read -r wall cpu share ok extra msgs conn fbyte < "$work/result.txt"
+      read -r wall cpu share ok extra msgs conn fbyte dmed dmax start < "$work/result.txt"
       eff=$(awk -v i="$ideal" -v w="$wall" 'BEGIN { printf "%.3f", i / w }')
-      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B  connect +%s s  first byte +%s s%s\n' \
+      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B  connect +%s s  first byte +%s s  outstanding per seeder %s (max %s)%s\n' \
         "$client" "$wall" "$eff" "$cpu" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$extra" "$msgs" "$conn" "$fbyte" \
+        "$dmed" "$dmax" \
         "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
-      echo "$sc $client $wall $eff $cpu $ok" >> "$summary"
+      echo "$sc $client $wall $eff $cpu $ok $start" >> "$summary"
     done
   done
   stop_pid $relay_pid

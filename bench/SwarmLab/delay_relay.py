@@ -10,7 +10,7 @@ round trip is paid as well. A direction whose queue holds more than 32 MiB stops
 (backpressure instead of unbounded memory); an end closes the other end once its queue is written out.
 --tracker answers every HTTP GET with the compact list of all LISTEN_IP:PORT (for clients such as aria2c that cannot
 be given peers directly). --events FILE: when each connection was accepted and got its first byte from the target
-(wall-clock seconds). --stats FILE: once a second "t relay-index bytes-to-client bytes-to-target cpu-seconds".
+(wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
 Prints "ready" once every socket listens. Ends on SIGTERM/SIGINT.
 """
 import argparse
@@ -171,7 +171,6 @@ async def main():
         servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays]))
     print("ready", flush=True)
     out = open(args.stats, "w", buffering=1) if args.stats else None
-    t0 = time.monotonic()
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), 1.0)
@@ -180,7 +179,7 @@ async def main():
         if out:
             cpu = sum(os.times()[:2])
             for i in range(len(relays)):
-                out.write("%.2f %d %d %d %.2f\n" % (time.monotonic() - t0, i, to_client[i], to_target[i], cpu))
+                out.write("%.2f %d %d %d %.2f\n" % (time.time(), i, to_client[i], to_target[i], cpu))
     for s in servers:
         s.close()
 

@@ -40,6 +40,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+for sc in ${scenarios//,/ }; do case $sc in A|B|C|D) ;; *) echo "swarm-lab: unknown scenario $sc (A, B, C, D)" >&2; exit 2 ;; esac; done
+for c in ${clients//,/ }; do case $c in ours|libtorrent|aria2) ;; *) echo "swarm-lab: unknown client $c (ours, libtorrent, aria2)" >&2; exit 2 ;; esac; done
 [ "$(id -u)" -eq 0 ] || { echo "swarm-lab: needs root (network namespaces, tc)" >&2; exit 2; }
 command -v aria2c >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null \
   || { echo "swarm-lab: needs aria2, time, python3-libtorrent (apt-get install)" >&2; exit 2; }

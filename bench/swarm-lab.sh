@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# WAN-like swarms (issue 20, target 1): one leecher downloads a torrent from N python3-libtorrent seeders, each seeder
+# behind its own upload rate and round trip; our engine, python3-libtorrent and aria2c in turn (rotating order).
+#   namespaces: seeder i (10.214.<i+1>.2) -- router (htb: one class per seeder's upload, on the way to the leecher)
+#               -- leecher (10.214.0.2), where bench/SwarmLab/delay_relay.py holds every chunk RTT/2 in each direction
+#               (netem does not exist in this kernel): the leecher dials relay i at 10.214.100.<i+1>:6881, so the
+#               path is seeder -> shaped link -> one-way delay -> leecher and back through the delay again.
+#   pinned: seeders and the relay on CPU 0, the measured leecher on CPU 1 (taskset).
+# Scenarios (the issue's table):
+#   A  8 x 40 Mbit/s, 60 ms RTT          B  2 x 100 Mbit/s 20 ms + 6 x 8 Mbit/s 200 ms
+#   C  as A, 3 seeders killed at 30/50/70 % (of the torrent's size received on the leecher's link)
+#   D  1 x 200 Mbit/s, 300 ms RTT
+# Per client: wall time from launch to exit (complete, then byte-compared), efficiency = ideal / wall where ideal =
+# size / total seeder upload (C: piecewise, the rate drops at each kill), the leecher's CPU-seconds (GNU time), the
+# relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), from the relay's byte counts the
+# payload received beyond the torrent's size (blocks received twice) and the bytes sent to the seeders in 17-byte
+# units (~ requests + cancels), when the leecher first connected and first heard from a seeder (its handshake; the
+# relay's accept and first byte back, from launch), requests outstanding per seeder (median and max of the relay's
+# once-a-second counts: requests that reached the seeder minus blocks that reached the leecher), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C,
+# >= 0.90 in D, never slower than libtorrent).
+# usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
+#                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
+# Ours is Engine.Host as bench/run.sh measures it (self-contained ReadyToRun publish; --jit: the plain build;
+# --no-build: the last publish/build as it is).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+size=256; scenarios=A,D,B,C; clients=ours,libtorrent,aria2; repeat=1; jit=0; keep=""; build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size-mib) size=$2; shift ;;
+    --scenarios) scenarios=$2; shift ;;
+    --clients) clients=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
+    --jit) jit=1 ;;
+    --no-build) build=0 ;;
+    --keep-logs) keep=$2; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+for sc in ${scenarios//,/ }; do case $sc in A|B|C|D) ;; *) echo "swarm-lab: unknown scenario $sc (A, B, C, D)" >&2; exit 2 ;; esac; done
+for c in ${clients//,/ }; do case $c in ours|libtorrent|aria2) ;; *) echo "swarm-lab: unknown client $c (ours, libtorrent, aria2)" >&2; exit 2 ;; esac; done
+[ "$(id -u)" -eq 0 ] || { echo "swarm-lab: needs root (network namespaces, tc)" >&2; exit 2; }
+command -v aria2c >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null \
+  || { echo "swarm-lab: needs aria2, time, python3-libtorrent (apt-get install)" >&2; exit 2; }
+
+id=$(( $$ % 100000 )); L="slab$id-l"; R="slab$id-r"
+work=$(mktemp -d); pids=(); nss=("$L" "$R")
+# The libtorrent script stops when its stdin ends: every libtorrent process reads a FIFO this script holds open.
+mkfifo "$work/hold"; exec 3<>"$work/hold"
+cleanup() {
+  for p in "${pids[@]}"; do
+    for c in $(pgrep -P "$p" 2>/dev/null); do kill "$c" 2>/dev/null || true; done
+    kill "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  for n in "${nss[@]}"; do ip netns del "$n" 2>/dev/null || true; done
+  if [ -n "$keep" ]; then mkdir -p "$keep"; cp "$work"/*.log "$work"/*.txt "$keep"/ 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ $jit -eq 1 ]; then
+  [ $build -eq 0 ] || dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
+  host=(dotnet "$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"); host_kind="JIT build under dotnet"
+else
+  pub="$root/bench/results/engine-host-publish"
+  [ $build -eq 0 ] || dotnet publish Engine.Host/Engine.Host.csproj -c Release -r linux-x64 -o "$pub" -nologo -v q >/dev/null
+  host=("$pub/Engine.Host"); host_kind="self-contained ReadyToRun publish"
+fi
+lt_script="$root/Engine.Tests/Interop/Scripts/libtorrent_peer.py"
+relay_script="$root/bench/SwarmLab/delay_relay.py"
+bytes=$((size * 1024 * 1024))
+
+mkdir -p "$work/seed"
+head -c $bytes /dev/urandom > "$work/seed/data.bin"
+"${host[@]}" create "$work/seed/data.bin" --tracker http://10.214.0.2:6969/announce -o "$work/t.torrent" >/dev/null
+
+ns_up() { ip netns add "$1"; nss+=("$1"); ip -n "$1" link set lo up; }
+no_offload() { ip netns exec "$1" ethtool -K "$2" tso off gso off gro off >/dev/null 2>&1 || true; }
+# Leecher and router, joined by one veth; the router's side carries every seeder's shaped upload.
+ns_up "$L"; ns_up "$R"
+ip link add "rl$id" netns "$R" type veth peer name "lr$id" netns "$L"
+ip -n "$R" addr add 10.214.0.1/24 dev "rl$id"; ip -n "$L" addr add 10.214.0.2/24 dev "lr$id"
+ip -n "$R" link set "rl$id" up; ip -n "$L" link set "lr$id" up
+ip -n "$L" route add 10.214.0.0/16 via 10.214.0.1
+no_offload "$R" "rl$id"; no_offload "$L" "lr$id"
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$R" tc qdisc add dev "rl$id" root handle 1: htb default 999
+ip netns exec "$R" tc class add dev "rl$id" parent 1: classid 1:999 htb rate 10gbit quantum 60000
+maxseeders=8
+for i in $(seq 0 $((maxseeders - 1))); do
+  s="slab$id-s$i"; ns_up "$s"
+  ip link add "rs$i-$id" netns "$R" type veth peer name "sr$i-$id" netns "$s"
+  ip -n "$R" addr add 10.214.$((i + 1)).1/24 dev "rs$i-$id"; ip -n "$s" addr add 10.214.$((i + 1)).2/24 dev "sr$i-$id"
+  ip -n "$R" link set "rs$i-$id" up; ip -n "$s" link set "sr$i-$id" up
+  ip -n "$s" route add default via 10.214.$((i + 1)).1
+  no_offload "$R" "rs$i-$id"; no_offload "$s" "sr$i-$id"
+  ip -n "$L" addr add 10.214.100.$((i + 1))/32 dev lo
+done
+rx() { ip netns exec "$L" cat "/sys/class/net/lr$id/statistics/rx_bytes"; }
+
+# Seeder i's upload: an htb class at its rate (a bfifo of ~25 ms of it, at least 64 KB: a modest uplink buffer).
+shape() {
+  local i=$1 mbit=$2 limit
+  limit=$(( mbit * 1000000 / 8 / 40 )); [ $limit -lt 65536 ] && limit=65536
+  ip netns exec "$R" tc class replace dev "rl$id" parent 1: classid 1:$((i + 10)) htb rate "${mbit}mbit" ceil "${mbit}mbit" quantum 1514
+  ip netns exec "$R" tc qdisc replace dev "rl$id" parent 1:$((i + 10)) handle $((i + 10)): bfifo limit $limit
+  ip netns exec "$R" tc filter replace dev "rl$id" parent 1: protocol ip prio 1 handle 800::$((i + 10)) u32 \
+    match ip src 10.214.$((i + 1)).2/32 match ip sport 6881 0xffff flowid 1:$((i + 10))
+}
+
+declare -A seeder_pid
+start_seeder() {
+  local i=$1 log="$work/seeder$1.log"
+  : > "$log"
+  ip netns exec "slab$id-s$i" taskset -c 0 /usr/bin/python3 -u "$lt_script" --torrent "$work/t.torrent" \
+    --save-path "$work/seed" --port 6881 --host 10.214.$((i + 1)).2 --mode seed --no-tracker --interval 5 < "$work/hold" > "$log" 2>&1 &
+  seeder_pid[$i]=$!; pids+=($!)
+}
+wait_seeding() {
+  for i in "$@"; do
+    for _ in $(seq 1 240); do grep -q '"seeding"' "$work/seeder$i.log" && break; sleep 0.25; done
+    grep -q '"seeding"' "$work/seeder$i.log" || { echo "swarm-lab: seeder $i did not start" >&2; tail -3 "$work/seeder$i.log" >&2; exit 1; }
+  done
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# Leecher command lines; $1 = output directory, the peers are the relays.
+leech_cmd() {
+  local client=$1 out=$2 peers=()
+  case $client in
+    ours) for i in $(seq 1 "$n"); do peers+=(--peer 10.214.100.$i:6881); done
+          cmd=("${host[@]}" download "$work/t.torrent" -o "$out" --port 6882 --bind 10.214.0.2 --status-interval 1s "${peers[@]}") ;;
+    libtorrent) for i in $(seq 1 "$n"); do peers+=(--connect 10.214.100.$i:6881); done
+          cmd=(/usr/bin/python3 -u "$lt_script" --torrent "$work/t.torrent" --save-path "$out" --port 6882 --host 10.214.0.2
+               --mode leech --interval 1 "${peers[@]}") ;;
+    aria2) cmd=(aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false
+               --disable-ipv6=true --listen-port=6882 "--dir=$out" --file-allocation=none --allow-overwrite=true
+               --summary-interval=1 --console-log-level=notice --show-console-readout=false --enable-color=false
+               --seed-time=0 --max-overall-upload-limit=0 --max-overall-download-limit=0 "$work/t.torrent") ;;
+  esac
+}
+
+relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats-$sc.txt"; }
+# Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders".
+relay_bytes() { awk '{ c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats-$sc.txt"; }
+
+# One leecher run: prints "wall cpu relay-share complete MiB-beyond-payload messages-up connect first-byte outstanding-median outstanding-max start"; kills the seeders listed in kill_at when their threshold passes.
+run_client() {
+  local client=$1 out="$work/out-$1" tf="$work/time-$1.txt" log="$work/leech-$sc-$1.log"
+  rm -rf "$out"; mkdir -p "$out"
+  leech_cmd "$client" "$out"
+  local rx0 c0 t0 t1 pid limit k
+  local b0 s0 b1 s1
+  rx0=$(rx); c0=$(relay_cpu); read -r b0 s0 < <(relay_bytes); t0=$(date +%s.%N)
+  ip netns exec "$L" taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$tf" "${cmd[@]}" < "$work/hold" > "$log" 2>&1 &
+  pid=$!; pids+=($pid)
+  limit=$(awk -v i="$ideal" 'BEGIN { printf "%d", i * 10 + 60 }')
+  local killed=()
+  while kill -0 $pid 2>/dev/null; do
+    if [ $(( ${t0%.*} + limit )) -lt "$(date +%s)" ]; then
+      echo "swarm-lab: $client did not complete in ${limit} s" >&2
+      for c in $(pgrep -P $pid); do kill "$c" 2>/dev/null || true; done
+      break
+    fi
+    for k in "${!kill_at[@]}"; do
+      if [ -z "${killed[$k]:-}" ] && [ $(( ($(rx) - rx0) * 100 )) -ge $(( ${kill_at[$k]} * bytes )) ]; then
+        stop_pid "${seeder_pid[$k]}"; killed[$k]=1
+      fi
+    done
+    sleep 0.05
+  done
+  wait $pid 2>/dev/null || true
+  t1=$(date +%s.%N)
+  local ok=1
+  cmp -s "$work/seed/data.bin" "$out/data.bin" || ok=0
+  [ $ok -eq 1 ] || { echo "swarm-lab: $client's download is incomplete or differs" >&2; tail -3 "$log" >&2; }
+  sleep 1.1  # one more relay stats line
+  read -r b1 s1 < <(relay_bytes)
+  # The leecher's first connection (the relay's first accept since launch) and the first byte a seeder sent back.
+  local first
+  first=$(awk -v t0="$t0" '$2 >= t0 && !($1 in m) { m[$1] = $2 - t0 }
+    END { printf "%s %s\n", ("accept" in m) ? sprintf("%.3f", m["accept"]) : "-", ("first-byte" in m) ? sprintf("%.3f", m["first-byte"]) : "-" }' \
+    "$work/relay-events.txt")
+  # Requests outstanding per seeder, sampled each second while the seeder sends: requests that reached it (17-byte
+  # units) minus blocks (16 397 bytes on the wire) that reached the leecher since launch; "median max" over the samples.
+  local depth
+  depth=$(awk -v t0="$t0" -v t1="$t1" '
+    $1 < t0 { c0[$2] = $3; s0[$2] = $4; next }
+    $1 <= t1 && $3 > c0[$2] + 0 { o = int(($4 - s0[$2]) / 17 - ($3 - c0[$2]) / 16397); v[++n] = o < 0 ? 0 : o }
+    END { if (!n) { print "- -"; exit }
+          for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+          print v[int((n + 1) / 2)], v[n] }' "$work/relay-stats-$sc.txt")
+  # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
+  # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
+  awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '
+    { cpu = $1 + $2 } END { printf "%.3f %.2f %.2f %d %.2f %d\n", t1 - t0, cpu, (c1 - c0) / (t1 - t0), ok, extra / 1048576, up / 17 }' "$tf" \
+    | tr -d '\n'; echo " $first $depth $t0"
+  rm -rf "$out"
+  for k in "${!killed[@]}"; do start_seeder "$k"; wait_seeding "$k"; done
+}
+
+summary="$work/summary.txt"; : > "$summary"
+IFS=, read -r -a client_list <<< "$clients"
+IFS=, read -r -a scenario_list <<< "$scenarios"
+echo "swarm-lab: ${size} MiB, ours = $host_kind, $(git rev-parse --short HEAD), $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+sidx=0
+for sc in "${scenario_list[@]}"; do
+  rates=(); rtts=(); declare -A kill_at=()
+  case $sc in
+    A) rates=(40 40 40 40 40 40 40 40); rtts=(60 60 60 60 60 60 60 60) ;;
+    B) rates=(100 100 8 8 8 8 8 8); rtts=(20 20 200 200 200 200 200 200) ;;
+    C) rates=(40 40 40 40 40 40 40 40); rtts=(60 60 60 60 60 60 60 60); kill_at=([0]=30 [1]=50 [2]=70) ;;
+    D) rates=(200); rtts=(300) ;;
+    *) echo "unknown scenario $sc" >&2; exit 2 ;;
+  esac
+  n=${#rates[@]}
+  total=0; for r in "${rates[@]}"; do total=$((total + r)); done
+  if [ $sc = C ]; then  # 30 % at the full rate, 20 % with one seeder fewer, 20 % with two, the last 30 % with five
+    ideal=$(awk -v b=$bytes -v r="${rates[0]}" 'BEGIN { print b * 8 / 1e6 * (0.3 / (8 * r) + 0.2 / (7 * r) + 0.2 / (6 * r) + 0.3 / (5 * r)) }')
+  else
+    ideal=$(awk -v b=$bytes -v t=$total 'BEGIN { print b * 8 / 1e6 / t }')
+  fi
+  relays=()
+  for i in $(seq 0 $((n - 1))); do
+    shape "$i" "${rates[$i]}"
+    relays+=(--relay "10.214.100.$((i + 1)):6881=10.214.$((i + 1)).2:6881:$(awk -v r="${rtts[$i]}" 'BEGIN { print r / 2 }')")
+    start_seeder "$i"
+  done
+  : > "$work/relay.log"
+  ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${relays[@]}" --tracker 10.214.0.2:6969 \
+    --stats "$work/relay-stats-$sc.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
+  relay_pid=$!; pids+=($relay_pid)
+  wait_seeding $(seq 0 $((n - 1)))
+  for _ in $(seq 1 40); do grep -q ready "$work/relay.log" && break; sleep 0.25; done
+  sleep 1.5
+  printf '\nscenario %s: %s seeders, Mbit/s %s, RTT ms %s; ideal %.2f s\n' "$sc" "$n" "${rates[*]}" "${rtts[*]}" "$ideal"
+  for rep in $(seq 1 "$repeat"); do
+    m=${#client_list[@]}; shift_by=$(( (sidx + rep - 1) % m ))
+    for j in $(seq 0 $((m - 1))); do
+      client=${client_list[$(( (j + shift_by) % m ))]}
+      run_client "$client" > "$work/result.txt"   # not in a subshell: it restarts killed seeders
+      read -r wall cpu share ok extra msgs conn fbyte dmed dmax start < "$work/result.txt"
+      eff=$(awk -v i="$ideal" -v w="$wall" 'BEGIN { printf "%.3f", i / w }')
+      printf '  %-10s %7.2f s  efficiency %s  CPU %5.2f s  relay %2.0f %% of CPU 0  beyond payload %6.2f MiB  up ~%d x 17 B  connect +%s s  first byte +%s s  outstanding per seeder %s (max %s)%s\n' \
+        "$client" "$wall" "$eff" "$cpu" "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$extra" "$msgs" "$conn" "$fbyte" \
+        "$dmed" "$dmax" \
+        "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
+      echo "$sc $client $wall $eff $cpu $ok $start" >> "$summary"
+    done
+  done
+  stop_pid $relay_pid
+  for i in $(seq 0 $((n - 1))); do stop_pid "${seeder_pid[$i]}"; done
+  sidx=$((sidx + 1))
+done
+
+echo
+echo "| scenario | client | wall s | efficiency | CPU s | target |"
+echo "|---|---|---|---|---|---|"
+# Medians over the repeats; ours / libtorrent: efficiency ratio (> 1 = ours faster) and CPU ratio (< 1 = ours cheaper).
+awk '
+  function median(list,   a, k, i, j, t) {
+    k = split(list, a, " ")
+    for (i = 2; i <= k; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
+  { key = $1 " " $2; w[key] = w[key] " " $3; e[key] = e[key] " " $4; c[key] = c[key] " " $5; if (!$6) bad[key] = 1
+    if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+  END {
+    for (i = 1; i <= n; i++) {
+      split(order[i], kc, " "); sc = kc[1]; cl = kc[2]; eff = median(e[order[i]]); goal = (sc == "D") ? 0.90 : 0.93
+      verdict = ""
+      if (cl == "ours") verdict = ((eff >= goal) ? "met" : "not met") " (>= " goal ")"
+      if (order[i] in bad) verdict = verdict " INCOMPLETE"
+      printf "| %s | %s | %.2f | %.3f | %.2f | %s |\n", sc, cl, median(w[order[i]]), eff, median(c[order[i]]), verdict
+      E[sc " " cl] = eff; C[sc " " cl] = median(c[order[i]]); if (!(sc in S)) { S[sc] = 1; scs[++m] = sc }
+    }
+    for (i = 1; i <= m; i++) {
+      sc = scs[i]
+      if (!((sc " ours") in E) || !((sc " libtorrent") in E)) continue
+      re = E[sc " ours"] / E[sc " libtorrent"]; rc = C[sc " ours"] / C[sc " libtorrent"]
+      printf "%s: ours / libtorrent efficiency %.2f (never slower: %s), CPU-s %.2f (<= 1: %s)\n", sc, re,
+        ((re >= 1) ? "met" : "not met"), rc, ((rc <= 1) ? "met" : "not met")
+    }
+  }' "$summary"

@@ -19,7 +19,8 @@ public sealed class MagnetTests : IDisposable
     public async Task A_magnet_fetches_its_metadata_then_downloads_like_a_torrent_file()
     {
         using var data = GeneratedTorrent.Create("m", [("a.bin", 400_000), ("b.bin", 3)], 32 * 1024);
-        await using var metadataPeer = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash);
+        // The peer answers only once the test has seen the first state (under load it could otherwise be past it).
+        await using var metadataPeer = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash, holdAnswers: true);
         await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
         await (await seeder.AddAsync(data.Bytes, data.SeedDirectory)).WaitForStateAsync(ApiState.Seeding);
         await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));
@@ -33,6 +34,7 @@ public sealed class MagnetTests : IDisposable
         await using var events = handle.Events().GetAsyncEnumerator();
         var (first, _) = await events.NextAsync<StateChanged>(TimeSpan.FromSeconds(5));
         Assert.Equal(ApiState.FetchingMetadata, first.State);
+        metadataPeer.Answer();
 
         await events.NextAsync<MetadataReceived>(TimeSpan.FromSeconds(15));
         Assert.Equal("m", handle.Name);

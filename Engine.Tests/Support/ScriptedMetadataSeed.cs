@@ -37,12 +37,15 @@ internal sealed class ScriptedMetadataSeed : IAsyncDisposable
     private readonly MetadataBehaviour _behaviour;
     private readonly Task _loop;
     private int _requests, _connections;
+    private readonly TaskCompletionSource _answering = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ScriptedMetadataSeed(ReadOnlyMemory<byte> info, InfoHash infoHash, MetadataBehaviour behaviour = MetadataBehaviour.Honest)
+    /// <param name="holdAnswers">Requests wait for <see cref="Answer"/> (so that a test sees the state before the metadata).</param>
+    public ScriptedMetadataSeed(ReadOnlyMemory<byte> info, InfoHash infoHash, MetadataBehaviour behaviour = MetadataBehaviour.Honest, bool holdAnswers = false)
     {
         _info = info.ToArray();
         _infoHash = infoHash;
         _behaviour = behaviour;
+        if (!holdAnswers) _answering.SetResult();
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(16);
         _loop = Task.Run(AcceptLoop);
@@ -50,6 +53,9 @@ internal sealed class ScriptedMetadataSeed : IAsyncDisposable
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Lets held requests be answered.</summary>
+    public void Answer() => _answering.TrySetResult();
     public int Connections => Volatile.Read(ref _connections);
 
     private async Task AcceptLoop()
@@ -106,6 +112,7 @@ internal sealed class ScriptedMetadataSeed : IAsyncDisposable
                     var request = MetadataCodec.Decode(ext.Payload);
                     if (request.Type != MetadataMessageType.Request) continue;
                     Interlocked.Increment(ref _requests);
+                    await _answering.Task.WaitAsync(TimeSpan.FromSeconds(30));
                     byte[] reply;
                     if (_behaviour == MetadataBehaviour.Reject) reply = MetadataCodec.EncodeReject(request.Piece);
                     else

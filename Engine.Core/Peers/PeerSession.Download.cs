@@ -71,6 +71,22 @@ internal sealed partial class PeerSession
         if (!IsClosed && _outstanding.Remove(block)) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
     }
 
+    /// <summary>
+    /// The piece manager took these requests back (a streaming reader wants other blocks first): cancels them at the
+    /// peer and asks for others at once (blocks that still come are discarded, as after any cancel).
+    /// </summary>
+    public void OnReclaim(IReadOnlyList<BlockRequest> blocks, DateTimeOffset now)
+    {
+        if (IsClosed) return;
+        foreach (var block in blocks)
+            if (_outstanding.Remove(block)) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
+        if (!AmInterested || PeerChoking || _blocksAsked) return;
+        var want = _pipeline.Depth - _outstanding.Count;
+        if (want <= 0) return;
+        _blocksAsked = true;
+        _fx.AskForBlocks(want);
+    }
+
     private void OnChoked()
     {
         PeerChoking = true;

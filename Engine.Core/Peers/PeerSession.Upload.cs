@@ -15,14 +15,18 @@ namespace Engine.Core.Peers;
 /// </summary>
 internal sealed partial class PeerSession
 {
-    /// <summary>Bytes queued in the write loop above which no more requests are handed on.</summary>
+    /// <summary>Bytes queued in the write loop above which no more requests are handed on, at any rate.</summary>
     public const long MaxOutboundQueued = 512 * 1024;
+
+    /// <summary>Bytes the write loop may always hold: two blocks, so that one is sent while the next is read.</summary>
+    public const long MinOutboundQueued = 2 * (MessageWriter.PieceHeaderLength + 16 * 1024);
 
     /// <summary>Most blocks handed on in one <see cref="IPeerEffects.Upload"/>.</summary>
     public const int MaxHandedAtOnce = 32;
 
     private readonly UploadRequests _requests = new();
     private readonly RateMeter _upload = new();
+    private readonly RateMeter _sent = new(); // piece bytes the write loop reports sent: what bounds its queue
     private int _chokedRequests;
     private int _unreadableBlocks;
     private long _outboundQueued;
@@ -50,11 +54,12 @@ internal sealed partial class PeerSession
         _fx.StatsChanged();
     }
 
-    /// <summary>The write loop sent a batch: <paramref name="queuedBytes"/> are still waiting in it.</summary>
-    public void OnSent(long queuedBytes, DateTimeOffset now)
+    /// <summary>The write loop sent a batch (<paramref name="sentPieceBytes"/> of block data): <paramref name="queuedBytes"/> are still waiting in it.</summary>
+    public void OnSent(long queuedBytes, DateTimeOffset now, long sentPieceBytes = 0)
     {
         _lastSent = now;
         _outboundQueued = queuedBytes;
+        if (sentPieceBytes > 0) _sent.Add(sentPieceBytes, now);
         if (!IsClosed) PumpUploads(now);
     }
 
@@ -130,7 +135,11 @@ internal sealed partial class PeerSession
     {
         BlockRequest[]? batch = null;
         var n = 0;
-        while (_outboundQueued < MaxOutboundQueued && _requests.TryDequeue(out var block))
+        // About a second of what this connection has been sending: at a low (or limited) rate requests wait here, where
+        // a cancel still takes them back, instead of in the write loop, where they go out anyway. The bound grows with
+        // what is sent, so a fast peer reaches MaxOutboundQueued within a few batches.
+        var limit = Math.Clamp((long)_sent.Rate(now), MinOutboundQueued, MaxOutboundQueued);
+        while (_outboundQueued < limit && _requests.TryDequeue(out var block))
         {
             _outboundQueued += MessageWriter.PieceHeaderLength + block.Length;
             _upload.Add(block.Length, now);

@@ -163,7 +163,7 @@ internal sealed partial class PiecePicker
         var written = 0;
 
         // 0. Streaming: the pieces right after the reading position, in order.
-        if (_windowStart >= 0) written += PickWindow(state, peerHas, destination);
+        if (HasWindow) written += PickWindow(state, peerHas, destination);
 
         // 1. Pieces already started that still have unclaimed blocks.
         for (var i = 0; i < _open.Count && written < destination.Length;)

@@ -227,11 +227,11 @@ public sealed class TorrentHandle
         return new TorrentReadStream(this, torrent, fileIndex);
     }
 
-    /// <summary>Streaming: the reader's window (pieces first, in order); a count of 0 clears it.</summary>
-    internal void SetStreamWindow(int firstPiece, int count)
+    /// <summary>Streaming: one reader's window (pieces first, in order); a count of 0 clears it.</summary>
+    internal void SetStreamWindow(int reader, int firstPiece, int count)
     {
         if (_stopped || _removed) return;
-        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamWindow(firstPiece, count)), ActorRefs.NoSender);
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamWindow(reader, firstPiece, count)), ActorRefs.NoSender);
     }
 
     /// <summary>Each file's priority (from <see cref="TorrentOptions.FilePriorities"/>, or a magnet's <c>so=</c>).</summary>

@@ -21,6 +21,8 @@ internal sealed class TorrentReadStream : Stream
     private SafeFileHandle? _data;
     private PieceMap? _known;
     private int _windowAt = -1;
+    private static int s_readers;
+    private readonly int _reader = Interlocked.Increment(ref s_readers); // this stream's window among the torrent's readers
     private bool _wanted, _disposed;
     private long _position;
 
@@ -81,7 +83,7 @@ internal sealed class TorrentReadStream : Stream
             var piece = (int)(at / _torrent.PieceLength);
             if (piece != _windowAt)
             {
-                _handle.SetStreamWindow(piece, _windowPieces);
+                _handle.SetStreamWindow(_reader, piece, _windowPieces);
                 _windowAt = piece;
             }
             await WaitVerifiedAsync(piece, cancellationToken).ConfigureAwait(false);
@@ -114,7 +116,7 @@ internal sealed class TorrentReadStream : Stream
         {
             _disposed = true;
             _data?.Dispose();
-            if (_windowAt >= 0 && !_handle.IsRemoved) _handle.SetStreamWindow(0, 0);
+            if (_windowAt >= 0 && !_handle.IsRemoved) _handle.SetStreamWindow(_reader, 0, 0);
         }
         base.Dispose(disposing);
     }

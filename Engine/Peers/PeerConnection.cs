@@ -140,12 +140,13 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<PieceManager.Interest>(m => _session.OnInterest(m.Interested, Now));
         Receive<PieceManager.BlocksAssigned>(m => _session.OnBlocksAssigned(m.Blocks, Now));
         Receive<PieceManager.CancelBlock>(m => _session.OnCancelBlock(m.Block, Now));
+        Receive<PieceManager.Reclaim>(m => _session.OnReclaim(m.Blocks, Now));
         Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
         Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
         Receive<PieceManager.AskHashes>(m => Send(m.Requests));
         Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
         Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
-        Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now));
+        Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now, m.PieceBytes));
         Receive<PeerOutbound.PieceUnavailable>(m =>
         {
             // Data we verified is gone from the disk: the piece manager takes those pieces back and checks them again.

@@ -26,9 +26,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     // ---- from peers -----------------------------------------------------------------------------
     /// <summary>
     /// A peer's handshake is done; <paramref name="Remote"/> is the address it is connected from (who a ban would name);
-    /// <paramref name="SpeaksV2"/>: it speaks BEP 52, so missing piece layers may be asked of it.
+    /// <paramref name="SpeaksV2"/>: it speaks BEP 52, so missing piece layers may be asked of it; <paramref name="CanCancel"/>
+    /// false for a web seed (a range in flight cannot be cancelled).
     /// </summary>
-    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote, bool SpeaksV2 = false);
+    public sealed record PeerJoined(PeerId PeerId, IPEndPoint Remote, bool SpeaksV2 = false, bool CanCancel = true);
     public sealed record PeerBitfield(Bitfield Has);
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
@@ -43,6 +44,8 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     public sealed record Interest(bool Interested);
     public sealed record BlocksAssigned(BlockRequest[] Blocks);
     public sealed record CancelBlock(BlockRequest Block);
+    /// <summary>Streaming: these requests were taken back for the reading windows; cancel them and ask for more.</summary>
+    public sealed record Reclaim(BlockRequest[] Blocks);
     public sealed record HaveBroadcast(int Piece);
     public sealed record BanPeer(string Reason);
 
@@ -62,8 +65,8 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
 
     /// <summary>Sequential mode: new pieces in index order within a priority level.</summary>
     public sealed record SetSequential(bool On);
-    /// <summary>Streaming: these pieces before all others, in order (<see cref="PiecePicker.SetWindow"/>); a count of 0 clears it.</summary>
-    public sealed record SetWindow(int First, int Count);
+    /// <summary>Streaming: each open reader's pieces before all others, in order, the reader that moved last first (<see cref="PiecePicker.SetWindows"/>); none clears them.</summary>
+    public sealed record SetWindows((int First, int Count)[] Windows);
 
     /// <summary>Asks for the current have-field; replies <see cref="HaveSnapshot"/>.</summary>
     public sealed record GetHave;
@@ -86,6 +89,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         public Bitfield Has { get; set; } = new(pieceCount);
         public bool InPicker;
         public bool Interested;
+        public bool CanCancel = true;
     }
 
     private readonly InfoHash _infoHash;
@@ -160,7 +164,12 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         ReceiveLayers();
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
-        Receive<SetWindow>(m => _picker.SetWindow(m.First, m.Count));
+        Receive<SetWindows>(m =>
+        {
+            var jumped = _picker.Jumps(m.Windows);
+            _picker.SetWindows(m.Windows);
+            if (jumped) ReclaimForWindows();
+        });
         Receive<SetPriorities>(m =>
         {
             _picker.SetPriorities(m.Pieces);
@@ -194,7 +203,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private void OnJoined(PeerJoined m)
     {
         if (_peers.ContainsKey(Sender)) return;
-        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount, m.SpeaksV2);
+        var p = new PeerState(_nextKey++, Sender, Core.Peers.PeerAddress.Key(m.Remote), _layout.PieceCount, m.SpeaksV2) { CanCancel = m.CanCancel };
         _peers.Add(Sender, p);
         _byKey.Add(p.Key, p);
         Context.Watch(Sender);

@@ -20,11 +20,11 @@ internal sealed partial class TorrentActor
     public sealed record GetFilePriorities;
     /// <summary>Sequential mode on or off; replies <see cref="CommandDone"/>.</summary>
     public sealed record SetSequential(bool On);
-    /// <summary>A reader's window: these pieces first, in order (a count of 0 clears it). No reply.</summary>
-    public sealed record SetStreamWindow(int First, int Count);
+    /// <summary>A reader's window: these pieces first, in order (a count of 0 clears it, as the reader closes). No reply.</summary>
+    public sealed record SetStreamWindow(int Reader, int First, int Count);
 
     private bool _sequential;
-    private (int First, int Count) _window;
+    private readonly List<(int Reader, int First, int Count)> _windows = new(); // the reader that moved last first
 
     private byte[] _fileLevels = [];
     private byte[] _pieceLevels = [];
@@ -56,11 +56,21 @@ internal sealed partial class TorrentActor
     /// <summary>Every wanted piece is verified (with no file skipped: every piece).</summary>
     private bool IsDone() => !_wanted.HasAnyNotIn(_have);
 
-    /// <summary>A new PieceManager learns the sequential mode and the reading window.</summary>
+    /// <summary>Readers whose windows count (the most recent ones): a reader that never closes cannot grow the list.</summary>
+    private const int MaxReaders = 8;
+
+    private (int First, int Count)[] WindowsToTell()
+    {
+        var windows = new (int First, int Count)[_windows.Count];
+        for (var i = 0; i < windows.Length; i++) windows[i] = (_windows[i].First, _windows[i].Count);
+        return windows;
+    }
+
+    /// <summary>A new PieceManager learns the sequential mode and the reading windows.</summary>
     private void TellPlan()
     {
         if (_sequential) _pieces.Tell(new PieceManager.SetSequential(true));
-        if (_window.Count > 0) _pieces.Tell(new PieceManager.SetWindow(_window.First, _window.Count));
+        if (_windows.Count > 0) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
     }
 
     /// <summary>The piece priorities for a new PieceManager; null when every piece is normal.</summary>
@@ -83,8 +93,10 @@ internal sealed partial class TorrentActor
         Receive<SetStreamWindow>(m =>
         {
             if (m.Count != 0 && (uint)m.First >= (uint)_torrent.PieceCount) return;
-            _window = (m.First, m.Count);
-            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindow(m.First, m.Count));
+            _windows.RemoveAll(w => w.Reader == m.Reader);
+            if (m.Count > 0) _windows.Insert(0, (m.Reader, m.First, m.Count));
+            if (_windows.Count > MaxReaders) _windows.RemoveRange(MaxReaders, _windows.Count - MaxReaders);
+            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
         });
         Receive<SetFilePriorities>(m =>
         {

@@ -127,7 +127,7 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(WebSeedId, _key));
+        _ctx.PieceManager.Tell(new PieceManager.PeerJoined(WebSeedId, _key, CanCancel: false));
     }
 
     protected override void PostStop()

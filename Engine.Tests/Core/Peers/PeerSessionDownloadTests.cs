@@ -127,6 +127,22 @@ public sealed class PeerSessionDownloadTests
     }
 
     [Fact]
+    public void Requests_taken_back_for_the_stream_window_are_cancelled_on_the_wire_and_the_freed_room_asked_for_at_once()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(64L * 64 * 16384, 64 * 16384)).Downloading();
+        var blocks = Enumerable.Range(0, RequestPipeline.InitialDepth).Select(i => h.Block(i / 64, i % 64)).ToArray();
+        h.Session.OnBlocksAssigned(blocks, h.Now);
+        h.Effects.Clear();
+        var taken = blocks[^3..];
+        h.Session.OnReclaim(taken, h.Now);
+        Assert.Equal(taken.Select(b => (object)new Cancel(b.Piece, b.Offset, b.Length)), h.Effects.Messages);
+        Assert.Equal(new Asked(3), h.Effects.Of<Asked>().Single()); // less than a quarter of the depth, asked for anyway
+        var late = h.Piece(taken[0]);
+        h.Receive(late);
+        Assert.Contains(new Discarded(late), h.Effects.All);
+    }
+
+    [Fact]
     public void The_peers_reqq_caps_the_pipeline()
     {
         var h = new SessionHarness().Start();

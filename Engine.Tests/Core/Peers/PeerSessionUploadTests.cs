@@ -63,16 +63,55 @@ public sealed class PeerSessionUploadTests
     }
 
     [Fact]
-    public void Requests_wait_while_the_write_loop_holds_512_KiB_and_go_on_in_order_as_it_drains()
+    public void Requests_wait_while_the_write_loop_is_full_and_go_on_in_order_as_it_drains()
     {
         var h = new SessionHarness().Uploading();
         var blocks = Enumerable.Range(0, 40).Select(i => h.Block(i / 2 % 10, i % 2)).Distinct().ToArray();
         h.Session.OnSent(PeerSession.MaxOutboundQueued - 1, h.Now);
         foreach (var b in blocks) h.Receive(h.RequestFor(b));
-        Assert.Equal([blocks[0]], h.Effects.UploadedBlocks); // one more fits below the limit
-        h.Session.OnSent(0, h.Now);
+        Assert.Empty(h.Effects.UploadedBlocks); // nothing sent yet: the loop's bound is its smallest, and it is over it
+        for (var round = 0; round < 40 && h.Effects.UploadedBlocks.Count() < blocks.Length; round++)
+        {
+            h.Advance(TimeSpan.FromMilliseconds(1));
+            h.Session.OnSent(0, h.Now, sentPieceBytes: 2 * blocks[0].Length); // the loop drained and sent what it had
+        }
         Assert.Equal(blocks, h.Effects.UploadedBlocks);
         Assert.All(h.Effects.Of<Uploaded>(), u => Assert.True(u.Blocks.Length <= PeerSession.MaxHandedAtOnce));
+    }
+
+    [Fact]
+    public void At_a_low_send_rate_the_write_loop_holds_two_blocks_and_a_cancel_still_takes_back_the_rest()
+    {
+        var h = new SessionHarness().Uploading();
+        var blocks = Enumerable.Range(0, 20).Select(i => h.Block(i / 2, i % 2)).ToArray();
+        foreach (var b in blocks) h.Receive(h.RequestFor(b));
+        Assert.Equal(blocks[..2], h.Effects.UploadedBlocks); // nothing sent yet: two blocks, one to send and one read
+        for (var second = 0; second < 5; second++)
+        {
+            h.Advance(TimeSpan.FromSeconds(1));
+            h.Session.OnSent(blocks[0].Length + 13, h.Now, sentPieceBytes: blocks[0].Length); // 16 KiB a second
+        }
+        Assert.True(h.Effects.UploadedBlocks.Count() <= 8, $"{h.Effects.UploadedBlocks.Count()} blocks handed on at 16 KiB/s");
+        var last = blocks[^1];
+        h.Receive(new Cancel(last.Piece, last.Offset, last.Length));
+        Assert.Contains(RejectOf(last), h.Effects.Messages); // it was still waiting here
+    }
+
+    [Fact]
+    public void A_fast_peer_gets_the_whole_bound_within_a_few_batches()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(64L * 64 * 16384, 64 * 16384)).Uploading();
+        var blocks = Enumerable.Range(0, 400).Select(i => h.Block(i / 64, i % 64)).ToArray();
+        foreach (var b in blocks) h.Receive(h.RequestFor(b));
+        var before = 0;
+        for (var batch = 0; batch < 4; batch++)
+        {
+            before = h.Effects.UploadedBlocks.Count();
+            h.Advance(TimeSpan.FromMilliseconds(1));
+            h.Session.OnSent(0, h.Now, sentPieceBytes: 256 * 1024); // the loop sent a quarter MiB in a millisecond
+        }
+        var lastBatch = (h.Effects.UploadedBlocks.Count() - before) * (blocks[0].Length + 13L);
+        Assert.True(lastBatch >= PeerSession.MaxOutboundQueued, $"the fourth batch handed on only {lastBatch} bytes");
     }
 
     [Fact]

@@ -117,4 +117,75 @@ public class PiecePickerSequenceTests
             }
         }
     }
+
+    [Fact]
+    public void Several_readers_windows_come_first_the_one_that_moved_last_first_each_in_index_order()
+    {
+        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(5), randomFirstPieces: 0);
+        picker.PeerAdded(0, All());
+        picker.SetWindows([(17, 2), (3, 2)]); // a player's reader at the end (its index) moved last, the one at the start before
+        Assert.Equal((17, 19), picker.Window);
+        Assert.Equal([(17, 19), (3, 5)], picker.Windows);
+        Assert.Equal([17, 18, 3, 4], Pieces(picker, 0, 8));
+        picker.SetWindows([]);
+        Assert.Equal((-1, -1), picker.Window);
+        Assert.Throws<ArgumentOutOfRangeException>(() => picker.SetWindows([(2, 0)]));
+    }
+
+    [Fact]
+    public void A_window_that_jumps_takes_back_the_peers_other_claims_and_the_peer_refills_with_the_window_first()
+    {
+        var picker = NewPicker();
+        picker.Sequential = true;
+        picker.PeerAdded(0, All());
+        var first = new BlockRequest[16];
+        Assert.Equal(16, picker.Pick(0, All(), first)); // pieces 0 to 7: the peer will serve them first
+        Assert.True(picker.Jumps([(18, 2)]));
+        picker.SetWindows([(18, 2)]);
+        Assert.False(picker.Jumps([(19, 2)])); // a reader moving on within its window is no jump
+
+        var released = new BlockRequest[64];
+        var n = picker.ReleaseForWindows(0, released);
+        picker.CheckInvariants();
+
+        Assert.Equal(16, n); // everything ahead of the window in the peer's queue
+        Assert.Equal(first.OrderBy(b => (b.Piece, b.Offset)), released[..n].OrderBy(b => (b.Piece, b.Offset)));
+        var refill = new BlockRequest[8];
+        Assert.Equal(8, picker.Pick(0, All(), refill));
+        Assert.Equal([18, 19], refill[..4].Select(b => b.Piece).Distinct()); // the window first, then the rest again
+        Assert.Equal(0, refill[4].Piece);
+    }
+
+    [Fact]
+    public void With_every_block_asked_for_the_window_blocks_stay_and_the_others_in_front_of_them_are_taken_back()
+    {
+        var picker = NewPicker();
+        picker.Sequential = true;
+        picker.PeerAdded(0, All());
+        var all = new BlockRequest[40];
+        Assert.Equal(40, picker.Pick(0, All(), all)); // the whole torrent is asked of it: the window's blocks sit last
+        picker.SetWindows([(19, 1), (0, 1)]);
+
+        var released = new BlockRequest[64];
+        var n = picker.ReleaseForWindows(0, released);
+        Assert.Equal(36, n);
+        Assert.DoesNotContain(released[..n], b => b.Piece is 19 or 0);
+        picker.CheckInvariants();
+    }
+
+    [Fact]
+    public void Nothing_is_taken_back_without_a_window_or_from_a_peer_that_lacks_the_window_pieces()
+    {
+        var picker = NewPicker();
+        var some = new Bitfield(Layout.PieceCount);
+        for (var i = 0; i < 10; i++) some[i] = true;
+        picker.PeerAdded(0, some);
+        var buffer = new BlockRequest[8];
+        Assert.Equal(8, picker.Pick(0, some, buffer));
+        var released = new BlockRequest[8];
+        Assert.Equal(0, picker.ReleaseForWindows(0, released));
+        picker.SetWindows([(15, 3)]);
+        Assert.Equal(0, picker.ReleaseForWindows(0, released));
+        picker.CheckInvariants();
+    }
 }

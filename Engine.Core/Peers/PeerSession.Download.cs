@@ -80,11 +80,7 @@ internal sealed partial class PeerSession
         if (IsClosed) return;
         foreach (var block in blocks)
             if (_outstanding.Remove(block)) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
-        if (!AmInterested || PeerChoking || _blocksAsked) return;
-        var want = _pipeline.Depth - _outstanding.Count;
-        if (want <= 0) return;
-        _blocksAsked = true;
-        _fx.AskForBlocks(want);
+        RequestMore(anyRoom: true);
     }
 
     private void OnChoked()
@@ -133,12 +129,12 @@ internal sealed partial class PeerSession
         _arrived.Clear();
     }
 
-    /// <summary>Tops the pipeline up: asks for blocks when a quarter of its depth (or all of it) is free.</summary>
-    private void RequestMore()
+    /// <summary>Tops the pipeline up: asks for blocks when a quarter of its depth (or all of it) is free, or with <paramref name="anyRoom"/> whenever some is.</summary>
+    private void RequestMore(bool anyRoom = false)
     {
         if (!AmInterested || PeerChoking || _blocksAsked) return;
         var want = _pipeline.Depth - _outstanding.Count;
-        if (want <= 0 || want < _pipeline.Depth / 4 && _outstanding.Count > 0) return;
+        if (want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0) return;
         _blocksAsked = true;
         _fx.AskForBlocks(want);
     }

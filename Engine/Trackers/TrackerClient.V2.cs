@@ -21,13 +21,7 @@ internal sealed partial class TrackerClient
         if (_v2 is not { } v2) return;
         var id = ++_nextId;
         _v2Announces[id] = url;
-        var request = BuildRequest(ev) with { InfoHash = v2 };
-        if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
-            Udp().Tell(new UdpTrackerSocket.Announce(id, url, request));
-        else
-            HttpAnnounce(url, request, _settings.RequestTimeout).PipeTo(Self,
-                success: r => new AnnounceResult(id, r, null),
-                failure: e => new AnnounceResult(id, null, Describe(e)));
+        SendAnnounce(id, url, BuildRequest(ev) with { InfoHash = v2 });
     }
 
     /// <summary>True when <paramref name="r"/> answers a v2 echo (handled here).</summary>

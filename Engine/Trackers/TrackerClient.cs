@@ -196,7 +196,12 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
         var ev = !_registered.Contains(url) ? AnnounceEvent.Started : _completedPending ? AnnounceEvent.Completed : AnnounceEvent.None;
         var id = ++_nextId;
         _current = new InFlight(id, url, ev);
-        var request = BuildRequest(ev);
+        SendAnnounce(id, url, BuildRequest(ev));
+    }
+
+    /// <summary>Sends an announce over the URL's protocol; its answer comes back as <see cref="AnnounceResult"/> <paramref name="id"/>.</summary>
+    private void SendAnnounce(long id, string url, AnnounceRequest request)
+    {
         if (TrackerUrl.ProtocolOf(url) == TrackerProtocol.Udp)
             Udp().Tell(new UdpTrackerSocket.Announce(id, url, request));
         else

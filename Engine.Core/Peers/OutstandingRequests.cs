@@ -21,10 +21,10 @@ internal sealed class OutstandingRequests
     /// <summary>Forgets a block (cancelled, rejected); false when it was not outstanding.</summary>
     public bool Remove(BlockRequest block) => _requestedAt.Remove(block);
 
-    /// <summary>A block arrived: true when it was outstanding (and is no longer).</summary>
-    public bool Arrived(BlockRequest block)
+    /// <summary>A block arrived: true when it was outstanding (and is no longer), with the time it was requested.</summary>
+    public bool Arrived(BlockRequest block, out DateTimeOffset requestedAt)
     {
-        if (!_requestedAt.Remove(block, out var requestedAt)) return false;
+        if (!_requestedAt.Remove(block, out requestedAt)) return false;
         if (requestedAt > _newestServed) _newestServed = requestedAt;
         return true;
     }

@@ -29,6 +29,9 @@ internal sealed partial class PeerSession
 
     public int Outstanding => _outstanding.Count;
     public int PipelineDepth => _pipeline.Depth;
+
+    /// <summary>The quickest round trip seen: our handshake to theirs (when we sent first), or a request to its block.</summary>
+    public TimeSpan? RoundTrip => _pipeline.Rtt;
     public long Downloaded => _download.Total;
     public double DownloadRate(DateTimeOffset now) => _download.Rate(now);
 
@@ -109,11 +112,13 @@ internal sealed partial class PeerSession
     private void OnPiece(PieceMessage piece, DateTimeOffset now)
     {
         var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
-        if (!_outstanding.Arrived(block))
+        if (!_outstanding.Arrived(block, out var requestedAt))
         {
             _fx.Discard(piece); // not requested (or cancelled and arrived anyway)
             return;
         }
+        _pipeline.OnBlockArrived(now);
+        _pipeline.OnRoundTrip(now - requestedAt); // the quickest answer is the round trip with empty queues
         LastBlockAt = now;
         _receivedSinceTick += block.Length;
         _download.Add(block.Length, now);

@@ -30,6 +30,7 @@ internal sealed partial class PeerSession
     private bool _started;
     private DateTimeOffset _lastReceived;
     private DateTimeOffset _lastSent;
+    private DateTimeOffset? _handshakeSentAt;
 
     public PeerSession(PeerSessionContext context, IPeerEffects effects, DateTimeOffset now)
     {
@@ -57,6 +58,12 @@ internal sealed partial class PeerSession
     public int PiecesHave => _remoteHas.SetCount;
 
     /// <summary>
+    /// We sent our handshake first (an outgoing connection, once connected): the peer's answer measures the round trip,
+    /// which sizes the first request pipeline.
+    /// </summary>
+    public void OnHandshakeSent(DateTimeOffset now) => _handshakeSentAt ??= now;
+
+    /// <summary>
     /// The peer's handshake. A handshake for another torrent, or from ourselves, closes the connection; otherwise
     /// the session starts (and sends our extension handshake when the peer speaks BEP 10). True when started.
     /// </summary>
@@ -71,6 +78,7 @@ internal sealed partial class PeerSession
         RemoteSupportsExtensions = theirs.SupportsExtensions;
         RemoteSpeaksV2 = _ctx.SpeaksV2(theirs);
         _lastReceived = now;
+        if (_handshakeSentAt is { } sent) _pipeline.OnRoundTrip(now - sent);
         if (RemoteSupportsExtensions) Send(new Extended(0, ExtensionHandshake()), now);
         if (theirs.SupportsDht && _ctx.DhtPort is > 0 and <= 65535) Send(new Port((ushort)_ctx.DhtPort), now);
         return true;

@@ -3,21 +3,26 @@ namespace Engine.Core.Pieces;
 /// <summary>
 /// The adaptive number of block requests to keep outstanding with one peer. Enough requests must be in
 /// flight to cover the round trip at the peer's rate (bandwidth-delay product); too many make cancels
-/// expensive and tie blocks to a slow peer. The target is about <see cref="BufferSeconds"/> seconds of data
-/// at the measured rate, clamped to [<see cref="MinDepth"/>, <see cref="Cap"/>].
+/// expensive, tie blocks to a slow peer and park seconds of our requests in a busy seeder's queue. Once a round
+/// trip is known (<see cref="OnRoundTrip"/>) the target is the rate × (<see cref="Rtt"/> + <see cref="Margin"/>);
+/// before that, <see cref="BufferSeconds"/> of data. Always clamped to [<see cref="MinDepth"/>, <see cref="Cap"/>],
+/// the cap being the peer's <c>reqq</c>.
 /// </summary>
 /// <remarks>
-/// Starts at <see cref="InitialDepth"/> in slow start: while each rate sample rises by at least
-/// <see cref="RisingFactor"/> over the previous one and the rate fills the current depth (its target is at
-/// least the depth), the depth doubles (the pipe, not the peer, may be the limit, so give it room). A sample
-/// that does not rise, or a peer too slow to use the requests it already has, ends slow start; from then on
-/// the depth follows the target, jumping up at once and coming down halfway per sample so that a single slow
-/// second does not starve the pipe. Call <see cref="UpdateRate"/> about once a second.
+/// Starts at <see cref="InitialDepth"/> in slow start — or, once a round trip is measured (the handshake's, then
+/// the quickest request-to-block time), at what <see cref="ProbeBytesPerSecond"/> needs for one round trip, if
+/// more: 192 blocks at 300 ms. In slow start the depth doubles once per round trip while the peer delivers
+/// at least three quarters of it in that round trip (<see cref="OnBlockArrived"/>: the depth, not the peer, is the
+/// limit), so a long fat pipe reaches full rate in a few round trips instead of waiting for rate samples. The
+/// once-a-second rate sample (<see cref="UpdateRate"/>) also raises the depth to the target while the rate rises
+/// by at least <see cref="RisingFactor"/> (without a known round trip it doubles it, as before); a sample that
+/// does not rise, or a peer too slow to use the requests it already has, ends slow start. From then on the
+/// depth follows the target, jumping up at once and coming down halfway per sample so that a single slow second
+/// does not starve the pipe.
 /// <para>
-/// The first rate sample comes a second after the start, so the initial depth is what a fast peer gets for
-/// that second. With 64 blocks (1 MiB) instead of 16, a loopback gigabyte took 5-14 % less wall time in hand-run
-/// rigs (the leech bench could not tell them apart; docs/performance.md, 2026-12-03); a slow peer holds them only until its first sample brings the
-/// depth down, instead of doubling it as before.
+/// History: with 64 initial blocks instead of 16, a loopback gigabyte took 5-14 % less wall time in hand-run rigs
+/// (docs/performance.md, 2026-12-03). Three seconds of data per peer (the old target) meant ~560 requests
+/// outstanding per seeder and 4.7 MiB received twice on the WAN-like swarms of issue 20.
 /// </para>
 /// </remarks>
 internal sealed class RequestPipeline
@@ -29,11 +34,24 @@ internal sealed class RequestPipeline
     /// <summary>Upper bound applied to a peer's advertised <c>reqq</c>, however large.</summary>
     public const int MaxCap = 4000;
 
+    /// <summary>The horizon of the target while no round trip is known.</summary>
     public const double BufferSeconds = 3.0;
+
+    /// <summary>Added to the round trip in the target: the peer's disk and send queue, our refill at a quarter free.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The rate the first depth covers for one round trip (<see cref="InitialDepth"/> blocks per 100 ms).</summary>
+    public const double ProbeBytesPerSecond = 10 * 1024 * 1024;
+
     public const double RisingFactor = 1.10;
     private const double BlockBytes = 16 * 1024;
+    private static readonly TimeSpan MinRtt = TimeSpan.FromMilliseconds(1);
 
     private double _lastRate;
+    private DateTimeOffset? _roundStart; // the current round trip of slow start began with this arrival
+    private int _roundBlocks;            // blocks arrived in it
+    private bool _arrived;               // a block arrived since the start: round trips measured now no longer size the first depth
+    private int _roundBase;              // the depth their requests went out under (before the doubling at its start)
 
     /// <param name="peerMaxRequests">The <c>reqq</c> value of the peer's BEP 10 handshake, if it sent one.</param>
     public RequestPipeline(int? peerMaxRequests = null)
@@ -42,6 +60,9 @@ internal sealed class RequestPipeline
         Depth = Math.Min(InitialDepth, Cap);
         InSlowStart = true;
     }
+
+    /// <summary>The quickest round trip seen (null until one is measured).</summary>
+    public TimeSpan? Rtt { get; private set; }
 
     /// <summary>Requests to keep outstanding now.</summary>
     public int Depth { get; private set; }
@@ -63,11 +84,12 @@ internal sealed class RequestPipeline
     {
         if (double.IsNaN(bytesPerSecond) || bytesPerSecond < 0 || double.IsInfinity(bytesPerSecond))
             throw new ArgumentOutOfRangeException(nameof(bytesPerSecond), bytesPerSecond, "a rate must be a finite, non-negative number");
-        var target = Clamp(Math.Ceiling(bytesPerSecond * BufferSeconds / BlockBytes));
+        var horizon = Rtt is { } rtt ? (rtt + Margin).TotalSeconds : BufferSeconds;
+        var target = Clamp(Math.Ceiling(bytesPerSecond * horizon / BlockBytes));
         if (InSlowStart)
         {
             if (bytesPerSecond > 0 && bytesPerSecond >= _lastRate * RisingFactor && target >= Depth)
-                Depth = Math.Max(target, Clamp(Depth * 2.0));
+                Depth = Rtt is null ? Math.Max(target, Clamp(Depth * 2.0)) : target; // with a round trip, growth is per round trip
             else
             {
                 InSlowStart = false;
@@ -81,13 +103,56 @@ internal sealed class RequestPipeline
         _lastRate = bytesPerSecond;
     }
 
-    /// <summary>Back to the initial depth and slow start (e.g. after being unchoked again).</summary>
+    /// <summary>
+    /// A round trip measured (the handshake's, or a request answered by its block): the quickest one is kept. Before
+    /// the first block arrives, the depth grows to cover <see cref="ProbeBytesPerSecond"/> for that round trip.
+    /// </summary>
+    public void OnRoundTrip(TimeSpan sample)
+    {
+        if (sample < TimeSpan.Zero) return;
+        if (sample < MinRtt) sample = MinRtt;
+        if (Rtt is { } known && known <= sample) return;
+        Rtt = sample;
+        if (InSlowStart && !_arrived) Depth = Math.Max(Depth, FirstDepth());
+    }
+
+    /// <summary>
+    /// A requested block arrived. In slow start, with a known round trip: when a round trip has passed since the
+    /// round began and at least three quarters of the depth its blocks were requested under arrived in it (the depth,
+    /// not the peer, was the limit), the depth doubles (up to the cap). A round's arrivals were requested during the
+    /// previous round, so they are measured against the depth before the doubling at its start.
+    /// </summary>
+    public void OnBlockArrived(DateTimeOffset now)
+    {
+        _arrived = true;
+        if (!InSlowStart || Rtt is not { } rtt) return;
+        if (_roundStart is not { } start) { StartRound(now); _roundBlocks = 1; return; }
+        _roundBlocks++;
+        if (now - start < rtt) return;
+        var filled = _roundBlocks * 4 >= _roundBase * 3;
+        StartRound(now);
+        if (filled) Depth = Clamp(Depth * 2.0);
+    }
+
+    private void StartRound(DateTimeOffset now)
+    {
+        _roundStart = now;
+        _roundBlocks = 0;
+        _roundBase = Depth;
+    }
+
+    /// <summary>Back to the first depth and slow start (e.g. after being unchoked again); the round trip is kept.</summary>
     public void Reset()
     {
-        Depth = Math.Min(InitialDepth, Cap);
         InSlowStart = true;
         _lastRate = 0;
+        _roundStart = null;
+        Depth = FirstDepth();
     }
+
+    private int FirstDepth() => Math.Min(Cap, Rtt is { } rtt
+        ? Math.Max(InitialDepth, (int)Math.Ceiling(ProbeBytesPerSecond * rtt.TotalSeconds / BlockBytes))
+        : InitialDepth);
 
     private void Follow(int target) =>
         Depth = target >= Depth ? target : Math.Max(target, Depth - (Depth - target + 1) / 2);

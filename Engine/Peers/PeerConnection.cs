@@ -117,7 +117,8 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         Receive<Connected>(m =>
         {
             _transport = m.Transport;
-            StartChildren(expectHandshake: true);
+            StartChildren(expectHandshake: true); // our handshake goes out first: its answer times the round trip
+            _session.OnHandshakeSent(Now);
             Become(Handshaking);
         });
         Receive<ConnectFailed>(m => Close("connect failed: " + m.Reason, failed: true, ban: false));

@@ -47,6 +47,13 @@ internal sealed class RequestPipeline
     private const double BlockBytes = 16 * 1024;
     private static readonly TimeSpan MinRtt = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Below this round trip the depth does not double per round trip: <see cref="InitialDepth"/> already covers
+    /// 100 MB/s, and on loopback the blocks of a whole read arrive together, so every millisecond would look like a
+    /// filled pipe and a small torrent would be requested in full from every peer (endgame from the start).
+    /// </summary>
+    public static readonly TimeSpan MinRampRtt = TimeSpan.FromMilliseconds(10);
+
     private double _lastRate;
     private DateTimeOffset? _roundStart; // the current round trip of slow start began with this arrival
     private int _roundBlocks;            // blocks arrived in it
@@ -125,7 +132,7 @@ internal sealed class RequestPipeline
     public void OnBlockArrived(DateTimeOffset now)
     {
         _arrived = true;
-        if (!InSlowStart || Rtt is not { } rtt) return;
+        if (!InSlowStart || Rtt is not { } rtt || rtt < MinRampRtt) return;
         if (_roundStart is not { } start) { StartRound(now); _roundBlocks = 1; return; }
         _roundBlocks++;
         if (now - start < rtt) return;

@@ -43,6 +43,28 @@ public sealed class SwarmScenarios(ITestOutputHelper output) : Scenario(output)
     }
 
     [Fact]
+    public async Task Three_instant_seeds_send_fewer_than_half_again_as_many_blocks_as_the_torrent_has()
+    {
+        // Issue 20: requests, cancels and blocks received twice (the scripted seeds answer every request at once, so
+        // each request is a block sent; anything above the torrent's block count arrived twice). Measured 2026-12-05:
+        // 10-22 % twice, nearly all from the endgame of a torrent smaller than three pipelines (the picker's part);
+        // issue 20's target is 1 %. This bound catches the pipeline requesting whole torrents from every peer.
+        var film = Content("film", 8 * 1024 * 1024, pieceLength: 256 * 1024);
+        var seeds = new[] { ScriptedSeed(film, SeedBehaviour.Honest), ScriptedSeed(film, SeedBehaviour.Honest), ScriptedSeed(film, SeedBehaviour.Honest) };
+        var me = StartEngine("me");
+        var (download, events) = await LeechAsync(me, film);
+        download.AddPeers([.. seeds.Select(s => s.EndPoint)]);
+        await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(60));
+        film.AssertSameData(download.SaveDirectory);
+        var blocks = (int)(film.Metainfo.TotalLength / (16 * 1024));
+        var served = seeds.Sum(s => s.BlocksServed);
+        var cancels = seeds.Sum(s => s.CancelsReceived);
+        Output.WriteLine($"{blocks} blocks; requests (= blocks sent) {served} ({string.Join(" + ", seeds.Select(s => s.BlocksServed))}), " +
+            $"received twice {served - blocks} ({100.0 * (served - blocks) / blocks:F1} %), cancels {cancels}");
+        Assert.InRange(served, blocks, blocks + blocks / 2);
+    }
+
+    [Fact]
     public async Task A_peer_sending_bad_data_is_banned_while_the_download_completes_from_an_honest_one()
     {
         var album = Content("album", 1024 * 1024);

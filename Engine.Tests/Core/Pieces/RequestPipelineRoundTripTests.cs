@@ -52,6 +52,16 @@ public class RequestPipelineRoundTripTests
     }
 
     [Fact]
+    public void Below_ten_milliseconds_the_depth_waits_for_the_rate_sample_instead_of_doubling_per_round_trip()
+    {
+        var pipeline = new RequestPipeline(2000);
+        var t = DateTimeOffset.UnixEpoch;
+        pipeline.OnRoundTrip(TimeSpan.FromMilliseconds(1));
+        for (var i = 0; i < 1000; i++) pipeline.OnBlockArrived(t.AddMilliseconds(i / 64.0)); // a whole read at a time
+        Assert.Equal(RequestPipeline.InitialDepth, pipeline.Depth);
+    }
+
+    [Fact]
     public void Once_a_round_trip_is_known_the_target_is_rate_times_round_trip_plus_margin()
     {
         var pipeline = new RequestPipeline(2000);

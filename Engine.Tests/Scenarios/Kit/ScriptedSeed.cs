@@ -19,6 +19,7 @@ public sealed class ScriptedSeed : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _run;
     private int _served;
+    private int _cancels;
 
     public ScriptedSeed(TorrentMetainfo torrent, byte[] content, SeedBehaviour behaviour, IPAddress? address = null)
     {
@@ -32,6 +33,9 @@ public sealed class ScriptedSeed : IAsyncDisposable
     public SeedBehaviour Behaviour { get; }
     public IPEndPoint EndPoint => _peer.EndPoint;
     public int BlocksServed => Volatile.Read(ref _served);
+
+    /// <summary>Cancels received (it serves every request at once, so a cancel always comes too late).</summary>
+    public int CancelsReceived => Volatile.Read(ref _cancels);
 
     /// <summary>Set once the engine's connection closed (the engine dropped or banned us).</summary>
     public bool Disconnected { get; private set; }
@@ -64,6 +68,9 @@ public sealed class ScriptedSeed : IAsyncDisposable
                     case Request r:
                         await _peer.SendRawAsync(PieceFrame(r));
                         Interlocked.Increment(ref _served);
+                        break;
+                    case Cancel:
+                        Interlocked.Increment(ref _cancels);
                         break;
                     case PieceMessage p:
                         p.Data.Release();

@@ -15,7 +15,8 @@ namespace Engine.Core.Pieces;
 /// pieces with unclaimed blocks are additionally in the "open" set that <see cref="Pick"/> serves first.
 /// Policy, in order: finish open pieces the peer has; then start new pieces, at random while we have fewer
 /// than <c>randomFirstPieces</c> verified pieces, else rarest first with random ties; and once every missing
-/// block is received or in transit (endgame), claim blocks other peers already have in transit.
+/// block is received or in transit (endgame), claim blocks other peers already have in transit, those claimed last
+/// first (see <see cref="ClaimDuplicates"/>).
 /// Not thread-safe: one owner (the PieceManager actor) calls it.
 /// </remarks>
 internal sealed partial class PiecePicker
@@ -40,6 +41,7 @@ internal sealed partial class PiecePicker
     private readonly Dictionary<int, int> _owners = new(); // single-source pieces: the one peer fetching this attempt
     private long _unclaimedBlocks;
     private long _freshVersion; // bumped whenever a started piece becomes fresh again
+    private long _claimClock;   // counts claims: each block remembers the count of its latest one
 
     public PiecePicker(TorrentLayout layout, Bitfield have, Random random, int randomFirstPieces = 4)
     {
@@ -187,13 +189,9 @@ internal sealed partial class PiecePicker
             written += ClaimFree(state, Activate(piece), destination[written..]);
         }
 
-        // 3. Endgame: duplicate blocks other peers have in transit, the least duplicated first.
+        // 3. Endgame: duplicate blocks other peers have in transit, the least duplicated and latest claimed first.
         if (written < destination.Length && _unclaimedBlocks == 0)
-        {
-            written += ClaimDuplicates(state, peerHas, destination[written..], maxClaims: 1);
-            if (written < destination.Length)
-                written += ClaimDuplicates(state, peerHas, destination[written..], maxClaims: int.MaxValue);
-        }
+            written += ClaimDuplicates(state, peerHas, destination[written..]);
         return written;
     }
 
@@ -205,33 +203,13 @@ internal sealed partial class PiecePicker
         for (var block = 0; block < progress.BlockCount && written < destination.Length && progress.FreeCount > 0; block++)
         {
             if (!progress.IsFree(block)) continue;
-            progress.Claim(block);
+            progress.Claim(block, ++_claimClock);
             _unclaimedBlocks--;
             var request = _layout.Block(piece, block);
             state.Claims.Add(request);
             destination[written++] = request;
         }
         if (progress.FreeCount == 0 && _open.Contains(piece)) _open.Remove(piece);
-        return written;
-    }
-
-    private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination, int maxClaims)
-    {
-        var written = 0;
-        for (var i = 0; i < _active.Count && written < destination.Length; i++)
-        {
-            var progress = _progress[_active[i]]!;
-            if (!peerHas[progress.Piece] || _priority[progress.Piece] == 0) continue;
-            for (var block = 0; block < progress.BlockCount && written < destination.Length; block++)
-            {
-                var claims = progress.Claims(block);
-                if (progress.IsReceived(block) || claims == 0 || claims > maxClaims) continue;
-                var request = _layout.Block(progress.Piece, block);
-                if (!state.Claims.Add(request)) continue; // this peer already has it claimed
-                progress.Claim(block);
-                destination[written++] = request;
-            }
-        }
         return written;
     }
 

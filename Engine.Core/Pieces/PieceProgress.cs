@@ -8,6 +8,7 @@ internal sealed class PieceProgress
 {
     private bool[] _received = new bool[16];
     private int[] _claims = new int[16];
+    private long[] _stamps = new long[16];
 
     public int Piece { get; private set; }
     public int BlockCount { get; private set; }
@@ -29,11 +30,13 @@ internal sealed class PieceProgress
         {
             _received = new bool[blockCount];
             _claims = new int[blockCount];
+            _stamps = new long[blockCount];
         }
         else
         {
             Array.Clear(_received, 0, blockCount);
             Array.Clear(_claims, 0, blockCount);
+            Array.Clear(_stamps, 0, blockCount);
         }
         ReceivedCount = 0;
         FreeCount = blockCount;
@@ -45,9 +48,13 @@ internal sealed class PieceProgress
 
     public bool IsFree(int block) => !_received[block] && _claims[block] == 0;
 
-    /// <summary>Adds a claimant; returns true when the block was free before.</summary>
-    public bool Claim(int block)
+    /// <summary>The picker's claim counter when the block was last claimed (0: never): a later claim sits later in its peer's queue.</summary>
+    public long Stamp(int block) => _stamps[block];
+
+    /// <summary>Adds a claimant, stamped with the picker's claim counter; returns true when the block was free before.</summary>
+    public bool Claim(int block, long stamp)
     {
+        _stamps[block] = stamp;
         var wasFree = _claims[block]++ == 0 && !_received[block];
         if (wasFree) FreeCount--;
         return wasFree;

@@ -1,0 +1,52 @@
+using Engine.Core.Primitives;
+
+namespace Engine.Core.Pieces;
+
+/// <summary>Endgame: once every missing block is in transit, a peer with room claims blocks other peers have.</summary>
+internal sealed partial class PiecePicker
+{
+    private readonly List<(long Stamp, BlockRequest Block)> _duplicates = new();
+
+    /// <summary>
+    /// Claims blocks other peers have in transit: first those with a single claimant, then the rest; within each, the
+    /// latest claimed first. A peer serves requests in order, so the block claimed last is at the tail of its
+    /// claimant's queue: fetched elsewhere, it arrives sooner, and our cancel reaches the claimant while the block still
+    /// waits there (nothing received twice). The block claimed first is at the head, already on its way: a second copy
+    /// of it would arrive too, for nothing. (On the WAN-like swarms of issue 20, duplicating in piece order received
+    /// 2.4 % of the torrent twice.)
+    /// </summary>
+    private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination)
+    {
+        var written = ClaimDuplicates(state, peerHas, destination, singleClaim: true);
+        if (written < destination.Length) written += ClaimDuplicates(state, peerHas, destination[written..], singleClaim: false);
+        return written;
+    }
+
+    private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination, bool singleClaim)
+    {
+        _duplicates.Clear();
+        for (var i = 0; i < _active.Count; i++)
+        {
+            var progress = _progress[_active[i]]!;
+            if (!peerHas[progress.Piece] || _priority[progress.Piece] == 0) continue;
+            for (var block = 0; block < progress.BlockCount; block++)
+            {
+                var claims = progress.Claims(block);
+                if (progress.IsReceived(block) || claims == 0 || (claims == 1) != singleClaim) continue;
+                var request = _layout.Block(progress.Piece, block);
+                if (!state.Claims.Contains(request)) _duplicates.Add((progress.Stamp(block), request));
+            }
+        }
+        if (_duplicates.Count == 0) return 0;
+        _duplicates.Sort(static (a, b) => b.Stamp.CompareTo(a.Stamp));
+        var written = 0;
+        for (var i = 0; i < _duplicates.Count && written < destination.Length; i++)
+        {
+            var request = _duplicates[i].Block;
+            state.Claims.Add(request);
+            _progress[request.Piece]!.Claim(request.BlockIndex, ++_claimClock);
+            destination[written++] = request;
+        }
+        return written;
+    }
+}

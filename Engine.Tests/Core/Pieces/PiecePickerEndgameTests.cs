@@ -1,0 +1,92 @@
+using Engine.Core.Pieces;
+using Engine.Core.Primitives;
+
+namespace Engine.Tests.Core.Pieces;
+
+/// <summary>Endgame: which blocks a peer with room duplicates once every missing block is in transit.</summary>
+public class PiecePickerEndgameTests
+{
+    private const int Block = TorrentLayout.BlockSize;
+
+    private const int Blocks = 24; // 6 pieces of 4 blocks
+    private static readonly TorrentLayout Layout = new(6L * 4 * Block, 4 * Block);
+
+    private static Bitfield All()
+    {
+        var field = new Bitfield(Layout.PieceCount);
+        field.SetAll();
+        return field;
+    }
+
+    private static PiecePicker NewPicker(params int[] peers)
+    {
+        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(7), randomFirstPieces: 0);
+        foreach (var peer in peers) picker.PeerAdded(peer, All());
+        return picker;
+    }
+
+    private static BlockRequest[] Pick(PiecePicker picker, int peer, int max)
+    {
+        var buffer = new BlockRequest[max];
+        var n = picker.Pick(peer, All(), buffer);
+        picker.CheckInvariants();
+        return buffer[..n];
+    }
+
+    [Fact]
+    public void A_peer_duplicates_the_blocks_claimed_last_first_the_tail_of_the_claimants_queue()
+    {
+        var picker = NewPicker(1, 2);
+        var queue = new List<BlockRequest>();
+        for (var i = 0; i < 6; i++) queue.AddRange(Pick(picker, 1, 4)); // peer 1's queue, in the order it asked
+        Assert.Equal(Blocks, queue.Count);
+        Assert.True(picker.InEndgame);
+
+        var duplicates = Pick(picker, 2, 5);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => queue[^(i + 1)]), duplicates);
+    }
+
+    [Fact]
+    public void Across_claimants_the_latest_claims_go_first_whoever_holds_them()
+    {
+        var picker = NewPicker(1, 2, 3);
+        var first = Pick(picker, 1, 12);
+        var second = Pick(picker, 2, 12);
+        Assert.True(picker.InEndgame);
+
+        var duplicates = Pick(picker, 3, 12);
+
+        Assert.Equal(second.Reverse(), duplicates);
+        Assert.Empty(duplicates.Intersect(first));
+    }
+
+    [Fact]
+    public void Blocks_with_one_claimant_go_before_duplicated_ones_even_when_those_were_claimed_later()
+    {
+        var picker = NewPicker(1, 2, 3);
+        var queue = Pick(picker, 1, Blocks);
+        var doubled = Pick(picker, 2, 4); // now the latest claims
+        Assert.Equal(queue[^4..].Reverse(), doubled);
+
+        var third = Pick(picker, 3, Blocks);
+
+        Assert.Equal(Blocks, third.Length);
+        Assert.Equal(queue[..^4].Reverse(), third[..^4]);
+        Assert.Equal(doubled.Reverse(), third[^4..]); // re-stamped by peer 2's claims, in their order
+    }
+
+    [Fact]
+    public void A_peer_never_duplicates_its_own_claims_nor_blocks_already_received()
+    {
+        var picker = NewPicker(1, 2);
+        var queue = Pick(picker, 1, Blocks);
+        foreach (var block in queue[^3..]) picker.BlockReceived(1, block);
+
+        var duplicates = Pick(picker, 2, Blocks);
+
+        Assert.Equal(queue[..^3].Reverse(), duplicates);
+        Assert.Empty(Pick(picker, 1, 4));
+        Assert.Empty(Pick(picker, 2, 4));
+    }
+}

@@ -129,17 +129,20 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
     /// and it tells nobody of anybody): it gives libtorrent the two peers it needs before it sends any PEX, so that its
     /// first PEX message to the seeder (the full list) is spent before the leecher comes and the next, a minute later,
     /// is too late to tell the seeder of the leecher — the seeder hears of it only from libtorrent's <c>connect</c>.
-    /// A counter on NAT A's router proves the torrent came straight from NAT B's address.
+    /// A counter on NAT A's router proves the torrent came straight from NAT B's address. The seeder is ours, then
+    /// libtorrent (uTP only, no PEX: it hears of the leecher only from the relay's <c>connect</c>).
     /// </summary>
-    [Fact]
-    public async Task Libtorrent_as_the_relay_introduces_our_leecher_behind_nat_a_to_our_seeder_behind_nat_b()
+    [Theory]
+    [InlineData("ours")]
+    [InlineData("libtorrent")]
+    public async Task Libtorrent_as_the_relay_introduces_our_leecher_behind_nat_a_to_a_seeder_behind_nat_b(string seederKind)
     {
         var relayHost = _lab.AddHost("relay");
         var otherHost = _lab.AddHost("other");
         var seederHost = _lab.AddHostBehindNat("b");
         var leecherHost = _lab.AddHostBehindNat("a");
         _lab.CountFrom(leecherHost, seederHost.PublicAddress);
-        const string name = "punched-by-lt";
+        var name = "punched-by-lt-" + seederKind;
         var torrent = TorrentFactory.CreateSeeded(_dir, name, Size, fileCount: 3, announceUrl: $"http://{relayHost.Address}:6969/announce");
         await using var relay = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("relay"), new LibtorrentOptions
         {
@@ -148,10 +151,27 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
         await using var other = HostProcess.InNamespace(output, otherHost.Namespace,
             ["download", torrent.TorrentPath, "-o", _dir.Sub("other"), "--bind", otherHost.Address.ToString(), "--max-download", "1k", "--no-pex", .. Common(otherHost, relayHost)]);
         await other.WaitForLineAsync("peers 1/1", TimeSpan.FromSeconds(30));
-        await using var seeder = HostProcess.InNamespace(output, seederHost.Namespace, ["seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), .. Common(seederHost, relayHost)]);
-        await seeder.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
-        // Connected to libtorrent and (told of it by libtorrent's first PEX) to the other public peer.
-        await seeder.WaitForLineAsync($"seeding {name}: 2 peers", TimeSpan.FromSeconds(60));
+        await using var seeder = seederKind == "ours"
+            ? HostProcess.InNamespace(output, seederHost.Namespace, ["seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), .. Common(seederHost, relayHost)])
+            : null;
+        await using var ltSeeder = seederKind == "libtorrent"
+            ? await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions
+            {
+                Host = seederHost.Address.ToString(), Port = 6881, NetNamespace = seederHost.Namespace, Transport = "utp", NoTracker = true,
+            })
+            : null;
+        if (seeder is not null)
+        {
+            await seeder.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
+            // Connected to libtorrent and (told of it by libtorrent's first PEX) to the other public peer.
+            await seeder.WaitForLineAsync($"seeding {name}: 2 peers", TimeSpan.FromSeconds(60));
+        }
+        else
+        {
+            await ltSeeder!.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+            ltSeeder.ConnectTo(new System.Net.IPEndPoint(relayHost.Address, 6881));
+            await WaitForAsync(() => ltSeeder.LastStatus?.NumPeers >= 1, "the libtorrent seeder did not connect to the relay\n" + ltSeeder.Describe());
+        }
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         await using var leecher = HostProcess.InNamespace(output, leecherHost.Namespace, ["download", torrent.TorrentPath, "-o", _dir.Sub("down"), .. Common(leecherHost, relayHost)]);
@@ -161,11 +181,11 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
             var asked = await leecher.WaitForLineAsync($"hole punch: {seederHost.PublicAddress}:6881 (connect failed", TimeSpan.FromSeconds(45));
             Assert.Contains($"asking {relayHost.Address}:6881 to introduce us", asked, StringComparison.Ordinal);
             await leecher.WaitForLineAsync($"dialling {seederHost.PublicAddress}:6881", TimeSpan.FromSeconds(20));
-            await seeder.WaitForLineAsync($"dialling {leecherHost.PublicAddress}:6881", TimeSpan.FromSeconds(20));
+            if (seeder is not null) await seeder.WaitForLineAsync($"dialling {leecherHost.PublicAddress}:6881", TimeSpan.FromSeconds(20));
         }
         catch (TimeoutException)
         {
-            output.WriteLine(relay.Describe());
+            output.WriteLine(relay.Describe() + "\n" + ltSeeder?.Describe());
             throw;
         }
         var code = await leecher.ExitCodeAsync(TimeSpan.FromSeconds(40));
@@ -174,6 +194,16 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
         var direct = _lab.CountedBytes(leecherHost);
         output.WriteLine($"NAT A let in {direct} bytes from NAT B's address ({Size} of payload)");
         Assert.True(direct >= Size, $"only {direct} bytes came in from {seederHost.PublicAddress}");
+        if (ltSeeder is not null) // it met the leecher at NAT A's address and its listen port: the punched uTP path
+            await WaitForAsync(() => ltSeeder.PeersSeen.Any(p => p.EndPoint == $"{leecherHost.PublicAddress}:6881" && p.Utp && p.Uploaded > 0),
+                "libtorrent never uploaded to the leecher: " + string.Join(", ", ltSeeder.PeersSeen));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(condition(), failure);
     }
 
     /// <summary>

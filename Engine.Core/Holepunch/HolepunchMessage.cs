@@ -6,8 +6,10 @@ namespace Engine.Core.Holepunch;
 
 /// <summary>
 /// A <c>ut_holepunch</c> message (BEP 55): msg_type (1 byte), addr_type (1 byte: 0 IPv4, 1 IPv6), the address (4 or 16
-/// bytes), the port (2 bytes) and err_code (4 bytes, 0 unless an error), all big-endian. Decoding is strict: anything
-/// else — a wrong length, an unknown type or error code, port 0, an error code on a non-error message — is null.
+/// bytes), the port (2 bytes) and err_code (4 bytes, 0 unless an error), all big-endian. We always write err_code; a
+/// rendezvous or connect may come without it, as libtorrent 2.0.8 sends them (it writes err_code only in an error:
+/// <c>bt_peer_connection::write_holepunch_msg</c>). Decoding is otherwise strict: anything else — a wrong length, an
+/// error without its code, an unknown type or error code, port 0, an error code on a non-error message — is null.
 /// </summary>
 internal sealed record HolepunchMessage(HolepunchMessageType Type, IPEndPoint EndPoint, HolepunchError Error = HolepunchError.None)
 {
@@ -31,10 +33,11 @@ internal sealed record HolepunchMessage(HolepunchMessageType Type, IPEndPoint En
     {
         if (payload.Length < 2 || payload[0] > (byte)HolepunchMessageType.Error || payload[1] > 1) return null;
         var addressLength = payload[1] == 0 ? 4 : 16;
-        if (payload.Length != addressLength + 8) return null;
-        var port = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(2 + addressLength));
-        var error = BinaryPrimitives.ReadUInt32BigEndian(payload.Slice(4 + addressLength));
+        var withCode = payload.Length == addressLength + 8;
         var type = (HolepunchMessageType)payload[0];
+        if (!withCode && (payload.Length != addressLength + 4 || type == HolepunchMessageType.Error)) return null;
+        var port = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(2 + addressLength));
+        var error = withCode ? BinaryPrimitives.ReadUInt32BigEndian(payload.Slice(4 + addressLength)) : 0;
         if (port == 0 || error > (uint)HolepunchError.NoSelf || (error != 0) != (type == HolepunchMessageType.Error)) return null;
         return new HolepunchMessage(type, new IPEndPoint(new IPAddress(payload.Slice(2, addressLength)), port), (HolepunchError)error);
     }

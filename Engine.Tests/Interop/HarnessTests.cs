@@ -98,6 +98,23 @@ public sealed class HarnessTests(ITestOutputHelper output)
         Assert.Equal(new ScrapeResult(0, 0, 0), scrape); // nobody announced
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Libtorrent_peers_listen_on_and_connect_to_ipv6_loopback()
+    {
+        await using var swarm = await SwarmAsync(17);
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new LibtorrentOptions { NoTracker = true, Host = "::1" });
+        await seeder.WaitUntilSeedingAsync(Step);
+
+        await using var leecher = await LibtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("libtorrent"), new LibtorrentOptions { NoTracker = true, Host = "::1" });
+        leecher.ConnectTo(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, seeder.Port));
+        await leecher.WaitForCompletionAsync(Transfer);
+
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+        var peer = Assert.Single(leecher.PeersSeen);
+        Assert.Equal($"[::1]:{seeder.Port}", peer.EndPoint);
+        Assert.False(peer.FromPex);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Libtorrent_seeder_with_incomplete_data_fails_fast_with_its_log()
     {

@@ -25,7 +25,10 @@ public sealed record LibtorrentOptions
     /// <summary>Upload limit in bytes per second (0: unlimited).</summary>
     public int UploadLimit { get; init; }
 
-    /// <summary>The address it listens on: 127.0.0.1, or a lab address (<c>Lab.LoopbackLab</c>) for an IP of its own.</summary>
+    /// <summary>Download limit in bytes per second (0: unlimited); a leecher that should have next to nothing to pass on.</summary>
+    public int DownloadLimit { get; init; }
+
+    /// <summary>The address it listens on: 127.0.0.1, ::1, or a lab address (<c>Lab.LoopbackLab</c>, a <see cref="Lab.NetLab"/> host's IPv4 or IPv6 address) for an IP of its own.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>Exchange peers with connected peers (ut_pex, BEP 11); off by default.</summary>
@@ -42,7 +45,18 @@ public sealed record LibtorrentOptions
 }
 
 /// <summary>Latest status line of a libtorrent peer.</summary>
-public sealed record LibtorrentStatus(string State, double Progress, long TotalDone, long DownloadRate, long UploadRate, int NumPeers, bool IsSeeding);
+public sealed record LibtorrentStatus(string State, double Progress, long TotalDone, long DownloadRate, long UploadRate, int NumPeers, bool IsSeeding)
+{
+    /// <summary>Every peer connected at some time so far (sampled ten times a second), with the bytes last seen.</summary>
+    public IReadOnlyList<LibtorrentPeerInfo> Peers { get; init; } = [];
+}
+
+/// <summary>
+/// A peer a libtorrent session was connected to: its endpoint as libtorrent writes it ("11.77.0.2:6881", "[fd77::2]:6881"),
+/// how it learnt of it (<see cref="FromPex"/>: libtorrent's <c>peer_info::pex</c> source flag), the payload bytes each way
+/// whether the connection is uTP and whether it is still connected.
+/// </summary>
+public sealed record LibtorrentPeerInfo(string EndPoint, bool FromPex, long Downloaded, long Uploaded, bool Utp, bool Connected);
 
 /// <summary>
 /// python3-libtorrent (2.0) running Scripts/libtorrent_peer.py: TCP only on 127.0.0.1 (uTP when asked), no DHT/LSD/UPnP/NAT-PMP/PEX,
@@ -62,6 +76,9 @@ public sealed class LibtorrentPeer : ExternalPeer
 
     public LibtorrentStatus? LastStatus => _status;
 
+    /// <summary>Every peer it has been connected to, as the last status line says (<see cref="LibtorrentStatus.Peers"/>).</summary>
+    public IReadOnlyList<LibtorrentPeerInfo> PeersSeen => _status?.Peers ?? [];
+
     /// <summary>Starts a seeder of existing data in <paramref name="saveDir"/>; returns once it listens.
     /// Call <see cref="ExternalPeer.WaitUntilSeedingAsync"/> to wait for the data check.</summary>
     public static Task<LibtorrentPeer> StartSeederAsync(TestTorrent torrent, string saveDir, LibtorrentOptions? options = null)
@@ -74,10 +91,9 @@ public sealed class LibtorrentPeer : ExternalPeer
     /// <summary>Asks the session to connect to 127.0.0.1:<paramref name="port"/> (retried until a peer is connected).</summary>
     public void ConnectTo(int port) => Process.WriteLine($"connect 127.0.0.1:{port}");
 
-    /// <summary>Asks the session to connect to <paramref name="peer"/> (a lab address; retried until a peer is connected).</summary>
+    /// <summary>Asks the session to connect to <paramref name="peer"/> (a lab address, IPv4 or IPv6; retried until a peer is connected).</summary>
     public void ConnectTo(System.Net.IPEndPoint peer) => Process.WriteLine($"connect {peer}");
 
-    /// <summary>Announces to the trackers now.</summary>
     /// <summary>Announces to every tracker now, ignoring their min interval and the backoff after failures.</summary>
     public void Reannounce() => Process.WriteLine("reannounce");
 
@@ -122,7 +138,7 @@ public sealed class LibtorrentPeer : ExternalPeer
                     root.GetProperty("download_rate").GetInt64(),
                     root.GetProperty("upload_rate").GetInt64(),
                     root.GetProperty("num_peers").GetInt32(),
-                    root.GetProperty("is_seeding").GetBoolean());
+                    root.GetProperty("is_seeding").GetBoolean()) { Peers = ReadPeers(root) };
                 _status = s;
                 ReportProgress(s.Progress, string.Create(CultureInfo.InvariantCulture,
                     $"{s.State} {s.Progress:P1}, {s.NumPeers} peer(s), down {s.DownloadRate / 1024} KiB/s, up {s.UploadRate / 1024} KiB/s"));
@@ -144,6 +160,17 @@ public sealed class LibtorrentPeer : ExternalPeer
         catch (JsonException) { }
         catch (KeyNotFoundException) { }
         catch (InvalidOperationException) { }
+    }
+
+    private static List<LibtorrentPeerInfo> ReadPeers(JsonElement status)
+    {
+        var peers = new List<LibtorrentPeerInfo>();
+        if (!status.TryGetProperty("peers", out var list)) return peers;
+        foreach (var p in list.EnumerateArray())
+            peers.Add(new LibtorrentPeerInfo(p.GetProperty("ep").GetString() ?? "", p.GetProperty("pex").GetBoolean(),
+                p.GetProperty("down").GetInt64(), p.GetProperty("up").GetInt64(), p.GetProperty("utp").GetBoolean(),
+                p.GetProperty("connected").GetBoolean()));
+        return peers;
     }
 
     private static async Task<LibtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, LibtorrentOptions options)
@@ -171,6 +198,7 @@ public sealed class LibtorrentPeer : ExternalPeer
             if (options.KeepSeeding) args.Add("--keep-seeding");
             if (options.NoTracker) args.Add("--no-tracker");
             if (options.UploadLimit > 0) { args.Add("--upload-limit"); args.Add(options.UploadLimit.ToString(CultureInfo.InvariantCulture)); }
+            if (options.DownloadLimit > 0) { args.Add("--download-limit"); args.Add(options.DownloadLimit.ToString(CultureInfo.InvariantCulture)); }
             if (options.Pex) args.Add("--pex");
             if (options.Lsd) args.Add("--lsd");
             peer.Start(new ProcessSpec(RequiredPrograms.Python, args)

@@ -27,6 +27,8 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
         _dir.Dispose();
     }
 
+    private const int Size = 4 * 1024 * 1024 + 77;
+
     private static string[] Common(LabHost host, LabHost relay) =>
         ["--port", "6881", "--utp", "only", "--no-dht", "--no-lsd", "--no-port-mapping", "--peer", $"{relay.Address}:6881", "--status-interval", "1s", "--verbose"];
 
@@ -117,6 +119,91 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
         var code = await leecher.ExitCodeAsync(TimeSpan.FromSeconds(40));
         Assert.True(code == 0, $"the leecher exited with {code}\n{seeder.Describe()}");
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), "punched-lt"), Path.Combine(_dir.Sub("down"), "punched-lt"));
+    }
+
+    /// <summary>
+    /// libtorrent 2.0.8 as the public relay between two of ours (uTP only; PEX on, so that it names the seeder to the
+    /// leecher with the holepunch flag; held to 1 kB/s). It relays a rendezvous only for an endpoint equal to one of its
+    /// connections' remote endpoint (<c>torrent::find_peer</c>): the seeder's uTP comes from its listen port, which NAT B
+    /// keeps, so the endpoint PEX names is that connection's. The other public peer is ours without PEX (so not a relay,
+    /// and it tells nobody of anybody): it gives libtorrent the two peers it needs before it sends any PEX, so that its
+    /// first PEX message to the seeder (the full list) is spent before the leecher comes and the next, a minute later,
+    /// is too late to tell the seeder of the leecher — the seeder hears of it only from libtorrent's <c>connect</c>.
+    /// A counter on NAT A's router proves the torrent came straight from NAT B's address. The seeder is ours, then
+    /// libtorrent (uTP only, no PEX: it hears of the leecher only from the relay's <c>connect</c>).
+    /// </summary>
+    [Theory]
+    [InlineData("ours")]
+    [InlineData("libtorrent")]
+    public async Task Libtorrent_as_the_relay_introduces_our_leecher_behind_nat_a_to_a_seeder_behind_nat_b(string seederKind)
+    {
+        var relayHost = _lab.AddHost("relay");
+        var otherHost = _lab.AddHost("other");
+        var seederHost = _lab.AddHostBehindNat("b");
+        var leecherHost = _lab.AddHostBehindNat("a");
+        _lab.CountFrom(leecherHost, seederHost.PublicAddress);
+        var name = "punched-by-lt-" + seederKind;
+        var torrent = TorrentFactory.CreateSeeded(_dir, name, Size, fileCount: 3, announceUrl: $"http://{relayHost.Address}:6969/announce");
+        await using var relay = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("relay"), new LibtorrentOptions
+        {
+            Host = relayHost.Address.ToString(), Port = 6881, NetNamespace = relayHost.Namespace, Transport = "utp", NoTracker = true, Pex = true, DownloadLimit = 1000,
+        });
+        await using var other = HostProcess.InNamespace(output, otherHost.Namespace,
+            ["download", torrent.TorrentPath, "-o", _dir.Sub("other"), "--bind", otherHost.Address.ToString(), "--max-download", "1k", "--no-pex", .. Common(otherHost, relayHost)]);
+        await other.WaitForLineAsync("peers 1/1", TimeSpan.FromSeconds(30));
+        await using var seeder = seederKind == "ours"
+            ? HostProcess.InNamespace(output, seederHost.Namespace, ["seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), .. Common(seederHost, relayHost)])
+            : null;
+        await using var ltSeeder = seederKind == "libtorrent"
+            ? await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions
+            {
+                Host = seederHost.Address.ToString(), Port = 6881, NetNamespace = seederHost.Namespace, Transport = "utp", NoTracker = true,
+            })
+            : null;
+        if (seeder is not null)
+        {
+            await seeder.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
+            // Connected to libtorrent and (told of it by libtorrent's first PEX) to the other public peer.
+            await seeder.WaitForLineAsync($"seeding {name}: 2 peers", TimeSpan.FromSeconds(60));
+        }
+        else
+        {
+            await ltSeeder!.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+            ltSeeder.ConnectTo(new System.Net.IPEndPoint(relayHost.Address, 6881));
+            await WaitForAsync(() => ltSeeder.LastStatus?.NumPeers >= 1, "the libtorrent seeder did not connect to the relay\n" + ltSeeder.Describe());
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        await using var leecher = HostProcess.InNamespace(output, leecherHost.Namespace, ["download", torrent.TorrentPath, "-o", _dir.Sub("down"), .. Common(leecherHost, relayHost)]);
+        try
+        {
+            // libtorrent's first PEX names the seeder (holepunch flag); the dial dies at NAT B; libtorrent is asked, and tells both sides.
+            var asked = await leecher.WaitForLineAsync($"hole punch: {seederHost.PublicAddress}:6881 (connect failed", TimeSpan.FromSeconds(45));
+            Assert.Contains($"asking {relayHost.Address}:6881 to introduce us", asked, StringComparison.Ordinal);
+            await leecher.WaitForLineAsync($"dialling {seederHost.PublicAddress}:6881", TimeSpan.FromSeconds(20));
+            if (seeder is not null) await seeder.WaitForLineAsync($"dialling {leecherHost.PublicAddress}:6881", TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(relay.Describe() + "\n" + ltSeeder?.Describe());
+            throw;
+        }
+        var code = await leecher.ExitCodeAsync(TimeSpan.FromSeconds(40));
+        Assert.True(code == 0, $"the leecher exited with {code}\n{relay.Describe()}");
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), name), Path.Combine(_dir.Sub("down"), name));
+        var direct = _lab.CountedBytes(leecherHost);
+        output.WriteLine($"NAT A let in {direct} bytes from NAT B's address ({Size} of payload)");
+        Assert.True(direct >= Size, $"only {direct} bytes came in from {seederHost.PublicAddress}");
+        if (ltSeeder is not null) // it met the leecher at NAT A's address and its listen port: the punched uTP path
+            await WaitForAsync(() => ltSeeder.PeersSeen.Any(p => p.EndPoint == $"{leecherHost.PublicAddress}:6881" && p.Utp && p.Uploaded > 0),
+                "libtorrent never uploaded to the leecher: " + string.Join(", ", ltSeeder.PeersSeen));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(condition(), failure);
     }
 
     /// <summary>

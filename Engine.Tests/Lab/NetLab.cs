@@ -170,10 +170,33 @@ public sealed class NetLab : IDisposable
     /// </summary>
     public void Shape(LabHost host, int kbitPerSecond)
     {
-        var (ns, dev) = host.BehindNat ? (_namespaces.Single(n => n.EndsWith("-" + host.Name + "-nat", StringComparison.Ordinal)), "wan") : (host.Namespace, "eth0");
+        var (ns, dev) = host.BehindNat ? (RouterOf(host), "wan") : (host.Namespace, "eth0");
         RootCommands.Run("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
         Run("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", $"{kbitPerSecond}kbit", "burst", "32kbit", "latency", "400ms");
     }
+
+    /// <summary>
+    /// Counts what comes in to <paramref name="host"/>'s LAN (behind NAT) from <paramref name="source"/>: an nftables counter
+    /// in its router's forward hook, before the WAN firewall, of every packet from that address forwarded in from the public
+    /// side. <see cref="CountedBytes"/> reads it: a test's proof that data came straight from a peer's address.
+    /// </summary>
+    public void CountFrom(LabHost host, IPAddress source) => Nft(RouterOf(host), $"table inet {CountTable} {{\n" +
+        $"  chain forward {{ type filter hook forward priority -10; policy accept; iifname \"wan\" ip saddr {source} counter; }}\n}}\n");
+
+    /// <summary>The bytes <see cref="CountFrom"/>'s counter has seen so far (IP packets, headers included).</summary>
+    public long CountedBytes(LabHost host)
+    {
+        var (code, listing) = RootCommands.Run("ip", "netns", "exec", RouterOf(host), "nft", "list", "chain", "inet", CountTable, "forward");
+        var match = System.Text.RegularExpressions.Regex.Match(listing, @"counter packets \d+ bytes (\d+)");
+        if (code != 0 || !match.Success) throw new InvalidOperationException($"no counter on {host.Name}'s router: {listing}");
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private const string CountTable = "lab_count";
+
+    private string RouterOf(LabHost host) => host.BehindNat
+        ? _namespaces.Single(n => n.EndsWith("-" + host.Name + "-nat", StringComparison.Ordinal))
+        : throw new InvalidOperationException($"{host.Name} is not behind NAT");
 
     /// <summary>
     /// Cuts <paramref name="host"/> off the public network, both ways (nftables in its namespace drops everything in and

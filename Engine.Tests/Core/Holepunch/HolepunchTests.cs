@@ -34,6 +34,27 @@ public sealed class HolepunchTests
         Assert.Equal(HolepunchMessage.V6Length, new HolepunchMessage(HolepunchMessageType.Connect, V6).Encode().Length);
     }
 
+    /// <summary>libtorrent 2.0.8 leaves err_code out of rendezvous and connect (it writes it only in an error).</summary>
+    [Fact]
+    public void A_rendezvous_or_connect_without_err_code_decodes_as_libtorrent_sends_it()
+    {
+        foreach (var m in new[]
+                 {
+                     new HolepunchMessage(HolepunchMessageType.Connect, V4), new HolepunchMessage(HolepunchMessageType.Rendezvous, V4),
+                     new HolepunchMessage(HolepunchMessageType.Connect, V6), new HolepunchMessage(HolepunchMessageType.Rendezvous, V6),
+                 })
+        {
+            var bytes = m.Encode();
+            Assert.Equal(m, HolepunchMessage.TryDecode(bytes[..^4]));
+        }
+        // libtorrent's connect to 203.0.113.7:51413, byte for byte.
+        Assert.Equal(new HolepunchMessage(HolepunchMessageType.Connect, V4), HolepunchMessage.TryDecode([1, 0, 203, 0, 113, 7, 0xc8, 0xd5]));
+        var error = new HolepunchMessage(HolepunchMessageType.Error, V4, HolepunchError.NoSelf).Encode();
+        Assert.Null(HolepunchMessage.TryDecode(error[..^4])); // an error needs its code
+        Assert.Null(HolepunchMessage.TryDecode(error[..^1]));
+        Assert.Null(HolepunchMessage.TryDecode([1, 1, 203, 0, 113, 7, 0xc8, 0xd5])); // IPv6 with IPv4's short length
+    }
+
     [Fact]
     public void Malformed_messages_decode_to_null_and_random_bytes_never_throw()
     {

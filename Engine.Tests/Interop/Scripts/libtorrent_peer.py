@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """A libtorrent peer for interop tests, driven by Engine.Tests.Interop.LibtorrentPeer.
 
-Runs one libtorrent session bound to 127.0.0.1:<port> or --host:<port> (TCP only: no uTP, DHT, LSD, UPnP, NAT-PMP; PEX only with --pex),
+Runs one libtorrent session bound to 127.0.0.1:<port> or --host:<port> (an IPv4 or IPv6 address; TCP only: no uTP, DHT, LSD, UPnP,
+NAT-PMP; PEX only with --pex),
 adds one .torrent and seeds or leeches it. Every line on stdout is one JSON object:
   {"type":"event","event":"listening"|"checked"|"seeding"|"finished"|"error"|"exit", ...}
-  {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...}
+  {"type":"status","t":...,"state":...,"progress":...,"total_done":...,"download_rate":...,"upload_rate":...,"num_peers":...,
+   "peers":[{"ep":"[fd77::2]:6881","source":4,"pex":true,"down":...,"up":...,"utp":true,"connected":true}, ...]}
+   (every peer connected at some time, sampled ten times a second: how libtorrent learnt of it -- peer_info.source flags:
+   1 tracker, 2 DHT, 4 PEX, 8 LSD, 32 incoming --, the payload bytes each way last seen, whether it is still connected;
+   a status line is also written just before "finished")
   {"type":"alert","what":...,"message":...}            (tracker, peer-connect and error alerts, for diagnostics)
-Stdin takes commands, one a line: "connect HOST:PORT" (retried every 2 s until a first peer connects), "reannounce".
+Stdin takes commands, one a line: "connect HOST:PORT" or "connect [V6]:PORT" (retried every 2 s until a first peer connects), "reannounce".
 Exits when: leech mode and the download is complete (code 0, after removing the torrent so files are closed);
 stdin is closed (code 0); the seed data turns out incomplete after checking (code 3); listening fails (code 4);
 SIGTERM/SIGINT. libtorrent is missing: code 5.
@@ -26,6 +31,9 @@ except ImportError:
     sys.exit(5)
 
 stop = threading.Event()
+
+# peer_info::utp_socket (bit 17 of peer_info.flags), which the python binding does not name
+UTP_SOCKET = 1 << 17
 
 
 def emit(obj):
@@ -51,8 +59,28 @@ def watch_stdin():
 
 
 def parse_endpoint(text):
+    """HOST:PORT, [IPV6]:PORT (as .NET writes an IPEndPoint) or IPV6:PORT."""
     host, _, port = text.rpartition(":")
-    return host, int(port)
+    return host.strip("[]"), int(port)
+
+
+def format_endpoint(host, port):
+    return "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
+
+
+def sample_peers(handle, seen):
+    """Updates seen (endpoint -> the status line's peer entry) from the connected peers: a peer that has gone keeps the
+    bytes last seen (libtorrent drops a seed as soon as it completes, so a fast download may never be in a status line)."""
+    connected = set()
+    for p in handle.get_peer_info():
+        host, port = p.ip
+        ep = format_endpoint(host, port)
+        connected.add(ep)
+        seen[ep] = {"ep": ep, "source": int(p.source), "pex": bool(p.source & lt.peer_info.pex), "down": p.total_download,
+                    "up": p.total_upload, "utp": bool(int(p.flags) & UTP_SOCKET), "connected": True}
+    for ep, entry in seen.items():
+        if ep not in connected:
+            entry["connected"] = False
 
 
 def main():
@@ -68,6 +96,7 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between status lines")
     ap.add_argument("--encryption", choices=["disabled", "enabled", "forced"], default="disabled")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
+    ap.add_argument("--download-limit", type=int, default=0, help="bytes per second, 0 = unlimited")
     ap.add_argument("--pex", action="store_true", help="exchange peers (ut_pex) with connected peers")
     ap.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14) on the listen interface")
     ap.add_argument("--transport", choices=["tcp", "utp", "both"], default="tcp", help="tcp only, utp only (TCP refused both ways), or both")
@@ -81,7 +110,7 @@ def main():
               "forced": lt.enc_policy.forced}[args.encryption]
     cat = lt.alert.category_t
     settings = {
-        "listen_interfaces": "%s:%d" % (args.host, args.port),
+        "listen_interfaces": format_endpoint(args.host, args.port),
         "listen_system_port_fallback": False,
         "enable_dht": False,
         "enable_lsd": args.lsd,
@@ -102,13 +131,15 @@ def main():
                           | cat.connect_notification | cat.peer_notification),
         "user_agent": "interop-libtorrent/" + lt.__version__,
         "upload_rate_limit": args.upload_limit,
+        "download_rate_limit": args.download_limit,
     }
     ses = lt.session(settings)
-    if args.upload_limit:
-        # Peers on 127.0.0.1 fall in libtorrent's "local" peer class, which ignores rate limits: put every
-        # address in the global class instead so the limit applies on loopback.
+    if args.upload_limit or args.download_limit:
+        # Peers on 127.0.0.1 (and 10/8, 192.168/16, fc00::/7...) fall in libtorrent's "local" peer class, which
+        # ignores rate limits: put every address in the global class instead so the limits apply there too.
         f = lt.ip_filter()
         f.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+        f.add_rule("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1 << lt.session.global_peer_class_id)
         ses.set_peer_class_filter(f)
 
     atp = lt.add_torrent_params()
@@ -135,6 +166,7 @@ def main():
     last_connect = 0.0
     targets = list(args.connect)
     ever_connected = False
+    seen = {}
     while not stop.is_set():
         for a in ses.pop_alerts():
             name = type(a).__name__
@@ -185,13 +217,15 @@ def main():
             last_connect = now
             for ep in targets:
                 handle.connect_peer(parse_endpoint(ep), 0)
-        if now - last_status >= args.interval:
+        sample_peers(handle, seen)
+        finishing = args.mode == "leech" and checked and not completed and st.is_seeding
+        if now - last_status >= args.interval or finishing:
             last_status = now
             emit({"type": "status", "t": round(now - t0, 2), "state": str(st.state), "progress": st.progress, "total_done": st.total_done,
                   "total_wanted": st.total_wanted, "download_rate": st.download_payload_rate,
                   "upload_rate": st.upload_payload_rate, "num_peers": st.num_peers, "num_seeds": st.num_seeds,
-                  "is_seeding": st.is_seeding})
-        if args.mode == "leech" and checked and not completed and st.is_seeding:
+                  "is_seeding": st.is_seeding, "peers": list(seen.values())})
+        if finishing:
             completed = True
             emit({"type": "event", "event": "finished", "total_done": st.total_done})
             if not args.keep_seeding:

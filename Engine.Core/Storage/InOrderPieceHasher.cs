@@ -55,7 +55,7 @@ internal sealed class InOrderPieceHasher : IDisposable
         _read = read;
         _bitmapWords = (layout.BlocksPerPiece + 63) / 64;
         MaxLive = maxLive;
-        _live = new Dictionary<int, State>(maxLive);
+        _live = new Dictionary<int, State>(); // grows with the pieces in flight: none while seeding
     }
 
     /// <summary>Most piece states kept at once.</summary>

@@ -17,8 +17,8 @@ internal sealed partial class PieceManager
         foreach (var p in _byKey.Values)
         {
             if (!p.InPicker || !p.CanCancel) continue;
-            var n = _picker.ReleaseForWindows(p.Key, _pickBuffer);
-            if (n > 0) p.Actor.Tell(new Reclaim(_pickBuffer.AsSpan(0, n).ToArray()));
+            var n = _picker.ReleaseForWindows(p.Key, PickBuffer);
+            if (n > 0) p.Actor.Tell(new Reclaim(PickBuffer.AsSpan(0, n).ToArray()));
         }
     }
 }

@@ -101,7 +101,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private readonly Dictionary<int, PeerState> _byKey = new();
     private readonly Dictionary<int, IPEndPoint?[]> _senders = new(); // pieces in progress: who sent each block written
     private readonly TimeSpan _saveInterval;
-    private readonly BlockRequest[] _pickBuffer = new BlockRequest[2048];
+    private BlockRequest[]? _pickBuffer; // made on the first pick: a seeding torrent never needs its 24 KiB
     private readonly List<int> _completed = new();
     private int _nextKey;
     private long _verifiedBytes;
@@ -226,6 +226,8 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         p.Actor.Tell(new Interest(interested));
     }
 
+    private BlockRequest[] PickBuffer => _pickBuffer ??= new BlockRequest[2048];
+
     private void Assign(PeerState p, int max)
     {
         if (!p.InPicker || max <= 0)
@@ -233,8 +235,9 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
             p.Actor.Tell(new BlocksAssigned([]));
             return;
         }
-        var n = _picker.Pick(p.Key, p.Has, _pickBuffer.AsSpan(0, Math.Min(max, _pickBuffer.Length)));
-        p.Actor.Tell(new BlocksAssigned(_pickBuffer.AsSpan(0, n).ToArray()));
+        var buffer = PickBuffer;
+        var n = _picker.Pick(p.Key, p.Has, buffer.AsSpan(0, Math.Min(max, buffer.Length)));
+        p.Actor.Tell(new BlocksAssigned(buffer.AsSpan(0, n).ToArray()));
     }
 
     private void OnBlockArrived(BlockArrived m)

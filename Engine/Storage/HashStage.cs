@@ -31,7 +31,7 @@ internal sealed class HashStage
     private readonly InOrderPieceHasher _hasher;
     private readonly bool _merkle; // a v2-only torrent: pieces are checked by merkle trees on a read-back, not by SHA-1 as written
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly ConcurrentQueue<PendingWrites> _spare = new();
+    private readonly ConcurrentStack<PendingWrites> _spare = new(); // a stack: no 32-slot segment per idle torrent, as a queue has
     private readonly Task _loop;
 
     public HashStage(TorrentMetainfo torrent, TorrentStorage storage, Func<bool> failed,
@@ -49,7 +49,7 @@ internal sealed class HashStage
     }
 
     /// <summary>A batch to fill (recycled once this stage has released the previous ones).</summary>
-    public PendingWrites RentBatch() => _spare.TryDequeue(out var b) ? b : new PendingWrites(_layout, _storage);
+    public PendingWrites RentBatch() => _spare.TryPop(out var b) ? b : new PendingWrites(_layout, _storage);
 
     /// <summary>Hashes the written batch, then releases its buffers and credits.</summary>
     public void Post(PendingWrites written)
@@ -111,7 +111,7 @@ internal sealed class HashStage
             case PendingWrites written:
                 if (_failed() || _merkle) written.Release();
                 else written.HashAndRelease(_hasher);
-                _spare.Enqueue(written);
+                _spare.Push(written);
                 break;
             case VerifyItem v:
                 Span<byte> digest = stackalloc byte[20];

@@ -26,9 +26,9 @@ internal sealed class PendingWrites
 
     private readonly TorrentLayout _layout;
     private readonly TorrentStorage _storage;
-    private Entry[] _entries = new Entry[64];
+    private Entry[] _entries = []; // grown on the first write: a seeding torrent never needs it
     private readonly List<(DiskCredit Credit, int Count)> _credits = new();
-    private readonly List<ReadOnlyMemory<byte>> _run = new(MaxRunBlocks);
+    private readonly List<ReadOnlyMemory<byte>> _run = new();
 
     public PendingWrites(TorrentLayout layout, TorrentStorage storage)
     {
@@ -102,7 +102,7 @@ internal sealed class PendingWrites
 
     private void Add(BlockRequest block, BlockBuffer data)
     {
-        if (Count == _entries.Length) Array.Resize(ref _entries, Count * 2);
+        if (Count == _entries.Length) Array.Resize(ref _entries, Math.Max(64, Count * 2));
         _entries[Count++] = new Entry { Offset = _layout.PieceOffset(block.Piece) + block.Offset, Block = block, Data = data };
     }
 

@@ -158,7 +158,6 @@ leech_cmd() {
 }
 
 relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats-$sc.txt"; }
-others_relay_cpu() { [ "$competitors" -gt 0 ] || { echo 0; return; }; awk 'END { print $5 + 0 }' "$work/relay-stats-$sc-others.txt"; }
 # CPU 0's busy and total clock ticks so far (/proc/stat: everything but idle and iowait is busy, whoever ran).
 cpu0_ticks() { awk '$1 == "cpu0" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 # CPU-seconds the live seeders have used (/proc/PID/stat utime + stime, in clock ticks).
@@ -170,19 +169,35 @@ seeders_cpu() {
   awk -v t=$t -v hz="$hz" 'BEGIN { printf "%.2f\n", t / hz }'
 }
 
-# E's competing leechers: python3-libtorrent in the leecher's namespace on CPU 0, through the second relay (10.214.101.x),
-# started with the measured leecher; comp_end[k] = when competitor k exited (epoch seconds).
-declare -A comp_pid=() comp_end=()
+# E's competing leechers: python3-libtorrent in the leecher's namespace on CPU 0, through relays n.. (10.214.101.x).
+# They are started and checked (python and libtorrent loaded: seconds on the busy CPU 0) before the measured leecher,
+# and told to connect (a "connect" line each on their own stdin FIFO) at its launch: all four start together. Not
+# so, the measured one, quicker to start on CPU 1, connected ~0.6 s first, and its flow — alone in slow start into
+# each seeder's short queue — lost hundreds of segments and sat at a cwnd of 1-8 behind the others' 40-80 for the
+# whole run (ss -ti in a seeder's namespace): libtorrent as the measured client took 1.27-1.36 x its competitors' time.
+# comp_end[k] = when competitor k exited (epoch seconds).
+declare -A comp_pid=() comp_end=() comp_in=()
 start_competitors() {
-  local k i peers
+  local k fd
   comp_pid=(); comp_end=()
   for k in $(seq 1 "$competitors"); do
-    peers=(); for i in $(seq 1 "$n"); do peers+=(--connect "10.214.101.$i:6881"); done
     rm -rf "$work/out-comp$k"; mkdir -p "$work/out-comp$k"
+    [ -p "$work/comp$k.in" ] || mkfifo "$work/comp$k.in"
+    exec {fd}<>"$work/comp$k.in"; comp_in[$k]=$fd
     ip netns exec "$L" taskset -c 0 /usr/bin/time -f "%U %S %M" -o "$work/time-comp$k.txt" /usr/bin/python3 -u "$lt_script" \
       --torrent "$work/t.torrent" --save-path "$work/out-comp$k" --port $((6882 + k)) --host 10.214.0.2 --mode leech \
-      --no-tracker --interval 5 "${peers[@]}" < "$work/hold" > "$work/leech-$sc-comp$k.log" 2>&1 &
+      --no-tracker --interval 5 < "$work/comp$k.in" > "$work/leech-$sc-comp$k.log" 2>&1 &
     comp_pid[$k]=$!; pids+=($!)
+  done
+  for k in "${!comp_pid[@]}"; do
+    for _ in $(seq 1 120); do grep -q '"checked"' "$work/leech-$sc-comp$k.log" && break; sleep 0.25; done
+    grep -q '"checked"' "$work/leech-$sc-comp$k.log" || { echo "swarm-lab: competitor $k did not start" >&2; tail -3 "$work/leech-$sc-comp$k.log" >&2; exit 1; }
+  done
+}
+go_competitors() {
+  local k i
+  for k in "${!comp_in[@]}"; do
+    for i in $(seq 1 "$n"); do echo "connect 10.214.101.$i:6881"; done >&"${comp_in[$k]}"
   done
 }
 poll_competitors() {
@@ -192,10 +207,10 @@ poll_competitors() {
   done
 }
 # After the measured leecher: waits (bounded by the same limit) for the competitors, then writes $work/compete.txt:
-# "wall/median-wall median-wall walls(a,b,c) all-complete seeders-share others-relay-share competitors-CPU-s span
+# "wall/median-wall median-wall walls(a,b,c) all-complete seeders-share relay-share competitors-CPU-s span
 # CPU-0-busy-share".
 finish_competitors() {
-  local client=$1 t0=$2 t1=$3 limit=$4 q0=$5 oc0=$6 k0=$7 k c walls="" ok=1 ccpu=0 tend busy
+  local client=$1 t0=$2 t1=$3 limit=$4 q0=$5 oc0=$6 k0=$7 k c walls="" ok=1 ccpu=0 tend busy fd
   rm -f "$work/compete.txt"
   [ "$competitors" -gt 0 ] || return 0
   while [ ${#comp_end[@]} -lt "$competitors" ] && [ $(( ${t0%.*} + limit )) -ge "$(date +%s)" ]; do poll_competitors; sleep 0.05; done
@@ -205,6 +220,7 @@ finish_competitors() {
       for c in $(pgrep -P "${comp_pid[$k]}"); do kill "$c" 2>/dev/null || true; done
     fi
     wait "${comp_pid[$k]}" 2>/dev/null || true
+    fd=${comp_in[$k]}; exec {fd}>&-; unset "comp_in[$k]"
     [ -n "${comp_end[$k]:-}" ] || comp_end[$k]=$(date +%s.%N)
     cmp -s "$work/seed/data.bin" "$work/out-comp$k/data.bin" || { ok=0; echo "swarm-lab: competitor $k's download is incomplete or differs" >&2; }
     walls="$walls $(awk -v a="$t0" -v b="${comp_end[$k]}" 'BEGIN { printf "%.2f", b - a }')"
@@ -214,13 +230,13 @@ finish_competitors() {
   tend=$(date +%s.%N)
   busy=$(echo "$k0 $(cpu0_ticks)" | awk '{ print ($4 > $2) ? ($3 - $1) / ($4 - $2) : 0 }')
   echo "$walls" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    -v ok=$ok -v q="$(awk -v a="$q0" -v b="$(seeders_cpu)" 'BEGIN { print b - a }')" -v o="$(awk -v a="$oc0" -v b="$(others_relay_cpu)" 'BEGIN { print b - a }')" \
+    -v ok=$ok -v q="$(awk -v a="$q0" -v b="$(seeders_cpu)" 'BEGIN { print b - a }')" -v o="$(awk -v a="$oc0" -v b="$(relay_cpu)" 'BEGIN { print b - a }')" \
     -v cc="$ccpu" -v busy="$busy" -v span="$(awk -v a="$t0" -v b="$tend" 'BEGIN { print b - a }')" '
     { v[++n] = $1 } END { m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; l = v[1]; for (i = 2; i <= n; i++) l = l "," v[i]
       printf "%.3f %.2f %s %d %.2f %.2f %.2f %.2f %.2f\n", w / m, m, l, ok, q / span, o / span, cc, span, busy }' > "$work/compete.txt"
 }
 # Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders".
-relay_bytes() { awk '{ c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats-$sc.txt"; }
+relay_bytes() { awk -v n="$n" '$2 < n { c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats-$sc.txt"; }
 
 # One leecher run: prints "wall cpu relay-share complete MiB-beyond-payload messages-up connect first-byte outstanding-median outstanding-max start"; kills the seeders listed in kill_at when their threshold passes.
 run_client() {
@@ -230,9 +246,10 @@ run_client() {
   local rx0 c0 t0 t1 pid limit k
   local b0 s0 b1 s1
   local q0 oc0 k0
-  rx0=$(rx); c0=$(relay_cpu); read -r b0 s0 < <(relay_bytes); q0=$(seeders_cpu); oc0=$(others_relay_cpu); k0=$(cpu0_ticks)
-  t0=$(date +%s.%N)
   start_competitors
+  rx0=$(rx); c0=$(relay_cpu); read -r b0 s0 < <(relay_bytes); q0=$(seeders_cpu); oc0=$c0; k0=$(cpu0_ticks)
+  t0=$(date +%s.%N)
+  go_competitors
   ip netns exec "$L" taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$tf" "${cmd[@]}" < "$work/hold" > "$log" 2>&1 &
   pid=$!; pids+=($pid)
   limit=$(awk -v i="$ideal" 'BEGIN { printf "%d", i * 10 + 60 }')
@@ -261,18 +278,19 @@ run_client() {
   read -r b1 s1 < <(relay_bytes)
   # The leecher's first connection (the relay's first accept since launch) and the first byte a seeder sent back.
   local first
-  first=$(awk -v t0="$t0" '$2 >= t0 && !($1 in m) { m[$1] = $2 - t0 }
+  first=$(awk -v t0="$t0" -v n="$n" '$2 >= t0 && $3 < n && !($1 in m) { m[$1] = $2 - t0 }
     END { printf "%s %s\n", ("accept" in m) ? sprintf("%.3f", m["accept"]) : "-", ("first-byte" in m) ? sprintf("%.3f", m["first-byte"]) : "-" }' \
     "$work/relay-events.txt")
   # Requests outstanding per seeder, sampled each second while the seeder sends: requests that reached it (17-byte
   # units) minus blocks (16 397 bytes on the wire) that reached the leecher since launch; "median max" over the samples.
   local depth
   depth=$(awk -v t0="$t0" -v t1="$t1" '
+    $2 >= n { next }
     $1 < t0 { c0[$2] = $3; s0[$2] = $4; next }
     $1 <= t1 && $3 > c0[$2] + 0 { o = int(($4 - s0[$2]) / 17 - ($3 - c0[$2]) / 16397); v[++n] = o < 0 ? 0 : o }
     END { if (!n) { print "- -"; exit }
           for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-          print v[int((n + 1) / 2)], v[n] }' "$work/relay-stats-$sc.txt")
+          print v[int((n + 1) / 2)], v[n] }' n="$n" "$work/relay-stats-$sc.txt")
   # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
   # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
   awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '
@@ -315,18 +333,12 @@ for sc in "${scenario_list[@]}"; do
     start_seeder "$i"
   done
   : > "$work/relay.log"
+  [ "$competitors" -eq 0 ] || relays+=("${others[@]}")  # E: relays n.. are the competitors' (same process, not counted)
   ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${relays[@]}" --tracker 10.214.0.2:6969 \
-    --stats "$work/relay-stats-$sc.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
-  relay_pid=$!; pids+=($relay_pid); others_pid=""
-  if [ "$competitors" -gt 0 ]; then  # the competitors' own relay, so that the first one counts the measured leecher only
-    : > "$work/relay-others.log"
-    ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${others[@]}" \
-      --stats "$work/relay-stats-$sc-others.txt" > "$work/relay-others.log" 2>&1 &
-    others_pid=$!; pids+=($others_pid)
-  fi
+    --tracker-first "$n" --stats "$work/relay-stats-$sc.txt" --events "$work/relay-events.txt" > "$work/relay.log" 2>&1 &
+  relay_pid=$!; pids+=($relay_pid)
   wait_seeding $(seq 0 $((n - 1)))
   for _ in $(seq 1 40); do grep -q ready "$work/relay.log" && break; sleep 0.25; done
-  for _ in $(seq 1 40); do [ -z "$others_pid" ] || grep -q ready "$work/relay-others.log" && break; sleep 0.25; done
   sleep 1.5
   printf '\nscenario %s: %s seeders, Mbit/s %s, RTT ms %s; %s %.2f s\n' "$sc" "$n" "${rates[*]}" "${rtts[*]}" \
     "$([ "$competitors" -gt 0 ] && echo "$competitors competing libtorrent leechers; fair-share ideal" || echo ideal)" "$ideal"
@@ -344,15 +356,15 @@ for sc in "${scenario_list[@]}"; do
       vs=-
       if [ -s "$work/compete.txt" ]; then
         read -r vs cmed cwalls cok sshare oshare ccpu span busy < "$work/compete.txt"
-        printf '             vs %d competing libtorrent leechers: theirs %s s (median %s), %s / median %s; CPU 0 over %.1f s: %.0f %% busy, of it seeders %.0f %%, relays %.0f %% + %.0f %%, competitors %.2f CPU-s (%.0f %%)%s\n' \
+        printf '             vs %d competing libtorrent leechers: theirs %s s (median %s), %s / median %s; CPU 0 over %.1f s: %.0f %% busy, of it seeders %.0f %%, relay %.0f %%, competitors %.2f CPU-s (%.0f %%)%s\n' \
           "$competitors" "${cwalls//,/ \/ }" "$cmed" "$client" "$vs" "$span" "$(awk -v s="$busy" 'BEGIN { print s * 100 }')" "$(awk -v s="$sshare" 'BEGIN { print s * 100 }')" \
-          "$(awk -v s="$share" 'BEGIN { print s * 100 }')" "$(awk -v s="$oshare" 'BEGIN { print s * 100 }')" "$ccpu" \
+          "$(awk -v s="$oshare" 'BEGIN { print s * 100 }')" "$ccpu" \
           "$(awk -v c="$ccpu" -v s="$span" 'BEGIN { print c / s * 100 }')" "$([ "$cok" = 1 ] || echo '  A COMPETITOR IS INCOMPLETE')"
       fi
       echo "$sc $client $wall $eff $cpu $ok $start $vs" >> "$summary"
     done
   done
-  stop_pid $relay_pid; [ -z "$others_pid" ] || stop_pid "$others_pid"
+  stop_pid $relay_pid
   for i in $(seq 0 $((n - 1))); do stop_pid "${seeder_pid[$i]}"; done
   sidx=$((sidx + 1))
 done

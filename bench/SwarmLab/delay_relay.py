@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The user-space delay line of bench/swarm-lab.sh (netem does not exist in this kernel), plus a static tracker.
 
-  delay_relay.py --relay LISTEN_IP:PORT=TARGET_IP:PORT:ONE_WAY_MS [--relay ...] [--tracker IP:PORT] [--stats FILE]
+  delay_relay.py --relay LISTEN_IP:PORT=TARGET_IP:PORT:ONE_WAY_MS [--relay ...] [--tracker IP:PORT [--tracker-first N]]
+                 [--stats FILE] [--events FILE]
 
 Each --relay listens on LISTEN_IP:PORT; every accepted connection gets its own connection to TARGET_IP:PORT, and
 both directions are forwarded with every chunk held ONE_WAY_MS after it was read (order kept: a FIFO per direction,
@@ -9,8 +10,8 @@ written when its head is due). The target is dialled 3 x ONE_WAY_MS after the ac
 round trip is paid as well. A direction whose queue holds more than 32 MiB stops reading until it is below half
 (backpressure instead of unbounded memory); an end closes the other end once its queue is written out.
 --tracker answers every HTTP GET with the compact list of all LISTEN_IP:PORT (for clients such as aria2c that cannot
-be given peers directly). --events FILE: when each connection was accepted and got its first byte from the target
-(wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
+be given peers directly); --tracker-first N: of the first N only (the others serve leechers not being measured).
+--events FILE: when each connection was accepted and got its first byte from the target (wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
 Prints "ready" once every socket listens. Ends on SIGTERM/SIGINT.
 """
 import argparse
@@ -150,6 +151,7 @@ async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--relay", action="append", default=[])
     ap.add_argument("--tracker")
+    ap.add_argument("--tracker-first", type=int, help="the tracker lists only the first N relays")
     ap.add_argument("--stats")
     ap.add_argument("--events", help="file: 'accept|first-byte EPOCH-SECONDS RELAY-INDEX' per connection")
     args = ap.parse_args()
@@ -168,7 +170,7 @@ async def main():
     servers = [await relay_server(loop, i, *r, to_client, to_target, events) for i, r in enumerate(relays)]
     if args.tracker:
         ip, _, port = args.tracker.rpartition(":")
-        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays]))
+        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays[:args.tracker_first]]))
     print("ready", flush=True)
     out = open(args.stats, "w", buffering=1) if args.stats else None
     while not stop.is_set():

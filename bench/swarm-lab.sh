@@ -100,8 +100,12 @@ ip -n "$R" link set "rl$id" up; ip -n "$L" link set "lr$id" up
 ip -n "$L" route add 10.214.0.0/16 via 10.214.0.1
 no_offload "$R" "rl$id"; no_offload "$L" "lr$id"
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
-ip netns exec "$R" tc qdisc add dev "rl$id" root handle 1: htb default 999
-ip netns exec "$R" tc class add dev "rl$id" parent 1: classid 1:999 htb rate 10gbit quantum 60000
+# The router's shaping, rebuilt for each scenario (E splits the seeders' classes, the others do not).
+reset_shaping() {
+  ip netns exec "$R" tc qdisc del dev "rl$id" root 2>/dev/null || true
+  ip netns exec "$R" tc qdisc add dev "rl$id" root handle 1: htb default 999
+  ip netns exec "$R" tc class add dev "rl$id" parent 1: classid 1:999 htb rate 10gbit quantum 60000
+}
 maxseeders=8; case ",$scenarios," in *,E,*) maxseeders=30 ;; esac
 for i in $(seq 0 $((maxseeders - 1))); do
   s="slab$id-s$i"; ns_up "$s"
@@ -111,18 +115,40 @@ for i in $(seq 0 $((maxseeders - 1))); do
   ip -n "$s" route add default via 10.214.$((i + 1)).1
   no_offload "$R" "rs$i-$id"; no_offload "$s" "sr$i-$id"
   ip -n "$L" addr add 10.214.100.$((i + 1))/32 dev lo
-  ip -n "$L" addr add 10.214.101.$((i + 1))/32 dev lo   # E: the competitors' relay
+  if [ $maxseeders -gt 8 ]; then  # E: competitor k's relays, 10.214.<100+k>.<i+1>
+    for k in 1 2 3; do ip -n "$L" addr add 10.214.$((100 + k)).$((i + 1))/32 dev lo; done
+  fi
 done
+# E: competitor k's relays dial the seeders from 10.214.0.<10+k>, so that the router can tell the leechers apart.
+if [ $maxseeders -gt 8 ]; then for k in 1 2 3; do ip -n "$L" addr add 10.214.0.$((10 + k))/32 dev "lr$id"; done; fi
 rx() { ip netns exec "$L" cat "/sys/class/net/lr$id/statistics/rx_bytes"; }
 
 # Seeder i's upload: an htb class at its rate (a bfifo of ~25 ms of it, at least 64 KB: a modest uplink buffer).
+# E (competitors > 0): the class is split per leecher — a child class each (rate 1/4, ceil all of it, its own bfifo of
+# that size), told apart by the address its relay dials from (10.214.0.2 measured, 10.214.0.<10+k> competitor k) —
+# so that the seeder's upload is shared per leecher as fair queueing would share it. With one bfifo the four TCP
+# flows shared it by start order instead: the relay ends TCP next to the seeder, so the seeder's flows see a round
+# trip of ~0 plus the queue, and a flow that lost a burst sat in RTO backoff (200 ms minimum) at a cwnd of 1-8 for
+# the whole run (ss -ti) while the others ran at 40-80; whichever leecher connected first or last won or lost by up to
+# 2.5 x. The kernel has no sfq / fq / fq_codel to do this per flow.
 shape() {
-  local i=$1 mbit=$2 limit
+  local i=$1 mbit=$2 limit k dst child
   limit=$(( mbit * 1000000 / 8 / 40 )); [ $limit -lt 65536 ] && limit=65536
   ip netns exec "$R" tc class replace dev "rl$id" parent 1: classid 1:$((i + 10)) htb rate "${mbit}mbit" ceil "${mbit}mbit" quantum 1514
-  ip netns exec "$R" tc qdisc replace dev "rl$id" parent 1:$((i + 10)) handle $((i + 10)): bfifo limit $limit
-  ip netns exec "$R" tc filter replace dev "rl$id" parent 1: protocol ip prio 1 handle 800::$((i + 10)) u32 \
-    match ip src 10.214.$((i + 1)).2/32 match ip sport 6881 0xffff flowid 1:$((i + 10))
+  if [ "$competitors" -eq 0 ]; then
+    ip netns exec "$R" tc qdisc replace dev "rl$id" parent 1:$((i + 10)) handle $((i + 10)): bfifo limit $limit
+    ip netns exec "$R" tc filter replace dev "rl$id" parent 1: protocol ip prio 1 handle 800::$((i + 10)) u32 \
+      match ip src 10.214.$((i + 1)).2/32 match ip sport 6881 0xffff flowid 1:$((i + 10))
+    return
+  fi
+  for k in $(seq 0 "$competitors"); do
+    child=$((k + 1))$(printf '%02d' $((i + 10))); dst=10.214.0.$([ "$k" -eq 0 ] && echo 2 || echo $((10 + k)))
+    ip netns exec "$R" tc class replace dev "rl$id" parent 1:$((i + 10)) classid 1:$child htb \
+      rate "$((mbit * 1000 / (competitors + 1)))kbit" ceil "${mbit}mbit" quantum 1514
+    ip netns exec "$R" tc qdisc replace dev "rl$id" parent 1:$child handle $child: bfifo limit $limit
+    ip netns exec "$R" tc filter replace dev "rl$id" parent 1: protocol ip prio 1 handle 800::$child u32 \
+      match ip src 10.214.$((i + 1)).2/32 match ip sport 6881 0xffff match ip dst $dst/32 flowid 1:$child
+  done
 }
 
 declare -A seeder_pid
@@ -169,7 +195,8 @@ seeders_cpu() {
   awk -v t=$t -v hz="$hz" 'BEGIN { printf "%.2f\n", t / hz }'
 }
 
-# E's competing leechers: python3-libtorrent in the leecher's namespace on CPU 0, through relays n.. (10.214.101.x).
+# E's competing leechers: python3-libtorrent in the leecher's namespace on CPU 0, competitor k through relays k*n..
+# (10.214.<100+k>.x, dialling from 10.214.0.<10+k>).
 # They are started and checked (python and libtorrent loaded: seconds on the busy CPU 0) before the measured leecher,
 # and told to connect (a "connect" line each on their own stdin FIFO) at its launch: all four start together. Not
 # so, the measured one, quicker to start on CPU 1, connected ~0.6 s first, and its flow — alone in slow start into
@@ -197,7 +224,7 @@ start_competitors() {
 go_competitors() {
   local k i
   for k in "${!comp_in[@]}"; do
-    for i in $(seq 1 "$n"); do echo "connect 10.214.101.$i:6881"; done >&"${comp_in[$k]}"
+    for i in $(seq 1 "$n"); do echo "connect 10.214.$((100 + k)).$i:6881"; done >&"${comp_in[$k]}"
   done
 }
 poll_competitors() {
@@ -324,14 +351,16 @@ for sc in "${scenario_list[@]}"; do
   else  # E: the fair share, all four leechers getting a quarter of the upload until they all finish together
     ideal=$(awk -v b=$bytes -v t=$total -v k=$((competitors + 1)) 'BEGIN { print k * b * 8 / 1e6 / t }')
   fi
-  relays=(); others=()
+  relays=(); others=(); reset_shaping
   for i in $(seq 0 $((n - 1))); do
     shape "$i" "${rates[$i]}"
     half=$(awk -v r="${rtts[$i]}" 'BEGIN { print r / 2 }')
-    relays+=(--relay "10.214.100.$((i + 1)):6881=10.214.$((i + 1)).2:6881:$half")
-    others+=(--relay "10.214.101.$((i + 1)):6881=10.214.$((i + 1)).2:6881:$half")
+    relays+=(--relay "10.214.100.$((i + 1)):6881=10.214.$((i + 1)).2:6881:$half@10.214.0.2")
     start_seeder "$i"
   done
+  for k in $(seq 1 "$competitors"); do for i in $(seq 0 $((n - 1))); do
+    others+=(--relay "10.214.$((100 + k)).$((i + 1)):6881=10.214.$((i + 1)).2:6881:$(awk -v r="${rtts[$i]}" 'BEGIN { print r / 2 }')@10.214.0.$((10 + k))")
+  done; done
   : > "$work/relay.log"
   [ "$competitors" -eq 0 ] || relays+=("${others[@]}")  # E: relays n.. are the competitors' (same process, not counted)
   ip netns exec "$L" taskset -c 0 /usr/bin/python3 -u "$relay_script" "${relays[@]}" --tracker 10.214.0.2:6969 \
@@ -364,6 +393,7 @@ for sc in "${scenario_list[@]}"; do
       echo "$sc $client $wall $eff $cpu $ok $start $vs" >> "$summary"
     done
   done
+  ip netns exec "$R" tc -s class show dev "rl$id" > "$work/tc-classes-$sc.txt"  # with --keep-logs: what each class sent
   stop_pid $relay_pid
   for i in $(seq 0 $((n - 1))); do stop_pid "${seeder_pid[$i]}"; done
   sidx=$((sidx + 1))

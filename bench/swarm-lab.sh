@@ -11,23 +11,28 @@
 #   C  as A, 3 seeders killed at 30/50/70 % (of the torrent's size received on the leecher's link)
 #   D  1 x 200 Mbit/s, 300 ms RTT
 #   E  30 seeders of mixed speed and round trip (home uplinks): 10 x 4 Mbit/s 200 ms, 10 x 8 Mbit/s 120 ms,
-#      8 x 16 Mbit/s 60 ms, 2 x 40 Mbit/s 20 ms (328 Mbit/s in all, about A's total), PLUS 3 python3-libtorrent
-#      leechers that start with the measured one and download the same torrent from the same 30 seeders (through a
-#      second relay, the same shaping and delays; they compete for every seeder's upload and unchoke slots, not with
-#      each other: they are not told of each other). "size / total upload" is no ideal when four share the upload:
-#      E's efficiency is fair-share = (4 x size / total upload) / wall, and the fair measure is the measured
-#      leecher's wall / the median competitor's wall in the same run (< 1 = faster than its libtorrent neighbours;
-#      libtorrent as the measured client is the control, ~1). Also printed for E: the CPU share of CPU 0 taken by the
-#      30 seeders, both relays and the competitors, to show whether CPU 0 (not the network) was the limit.
+#      8 x 16 Mbit/s 60 ms, 2 x 40 Mbit/s 20 ms (328 Mbit/s in all, about A's total: more would saturate CPU 0),
+#      PLUS 3 python3-libtorrent leechers (CPU 0, same namespace, each through its own 30 relays in the same relay
+#      process, not counted in the measured leecher's figures) that download the same torrent from the same 30
+#      seeders. They are started and checked first, then told to connect at the measured leecher's launch, so all
+#      four start together; they compete for every seeder's upload, not with each other (not told of each other).
+#      Each seeder's class is split per leecher (htb children at 1/4 of the rate that borrow up to all of it): a fair
+#      queue per leecher, as a real uplink's TCP sharing gives it (here the relay ends TCP next to the seeder, and
+#      plain FIFO sharing went by start order, see shape()). "size / total upload" is no ideal when four share the
+#      upload: E's efficiency is the fair share, (4 x size / total upload) / wall, and the fair measure is the
+#      measured leecher's wall / the median competitor's wall in the same run (< 1 = faster than its libtorrent
+#      neighbours; libtorrent as the measured client is the control, ~1). Also printed for E: how busy CPU 0 was
+#      (/proc/stat, whoever ran) and the shares of it the 30 seeders, the relay and the competitors took.
 # Per client: wall time from launch to exit (complete, then byte-compared), efficiency = ideal / wall where ideal =
 # size / total seeder upload (C: piecewise, the rate drops at each kill), the leecher's CPU-seconds (GNU time), the
 # relay's CPU share of its core (it must stay well below 1 to not be the bottleneck), from the relay's byte counts the
 # payload received beyond the torrent's size (blocks received twice) and the bytes sent to the seeders in 17-byte
 # units (~ requests + cancels), when the leecher first connected and first heard from a seeder (its handshake; the
 # relay's accept and first byte back, from launch), requests outstanding per seeder (median and max of the relay's
-# once-a-second counts: requests that reached the seeder minus blocks that reached the leecher), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C and E,
-# >= 0.90 in D, never slower than libtorrent; in E also never slower than the competing libtorrent leechers), the
-# load average at each run (the machine is shared).
+# once-a-second counts: requests that reached the seeder minus blocks that reached the
+# leecher), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C and E, >= 0.90 in D, never
+# slower than libtorrent; in E also never slower than the competing libtorrent leechers), the load average at each
+# run (the machine is shared).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
 #                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
 #        E only when asked for (--scenarios E or e.g. A,D,B,C,E): it sets up 30 seeder namespaces.
@@ -46,7 +51,7 @@ while [ $# -gt 0 ]; do
     --jit) jit=1 ;;
     --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift

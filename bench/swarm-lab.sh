@@ -320,13 +320,13 @@ run_client() {
   # Requests outstanding per seeder, sampled each second while the seeder sends: requests that reached it (17-byte
   # units) minus blocks (16 397 bytes on the wire) that reached the leecher since launch; "median max" over the samples.
   local depth
-  depth=$(awk -v t0="$t0" -v t1="$t1" '
-    $2 >= n { next }
+  depth=$(awk -v t0="$t0" -v t1="$t1" -v relays="$n" '
+    $2 >= relays { next }
     $1 < t0 { c0[$2] = $3; s0[$2] = $4; next }
     $1 <= t1 && $3 > c0[$2] + 0 { o = int(($4 - s0[$2]) / 17 - ($3 - c0[$2]) / 16397); v[++n] = o < 0 ? 0 : o }
     END { if (!n) { print "- -"; exit }
           for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-          print v[int((n + 1) / 2)], v[n] }' n="$n" "$work/relay-stats-$sc.txt")
+          print v[int((n + 1) / 2)], v[n] }' "$work/relay-stats-$sc.txt")
   # Beyond the payload: what the seeders sent over the torrent's size (mostly blocks received twice; the messages'
   # own headers are ~0.1 %); to the seeders: handshakes, interest, requests and cancels (17 bytes each).
   awk -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$(relay_cpu)" -v ok=$ok -v extra=$((b1 - b0 - bytes)) -v up=$((s1 - s0)) '

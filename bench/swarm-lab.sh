@@ -25,7 +25,7 @@
 #      what the measured seat on CPU 1 gains when CPU 0 is crowded). Also printed for E: how busy CPU 0 was
 #      (/proc/stat, whoever ran) and the shares of it the 30 seeders, the relay and the competitors took.
 #      Measured 2026-12-05, 128 and 256 MiB, load 9-25 (docs/performance.md): ours 0.84-0.93 x the competitors' time,
-#      libtorrent 0.89-1.00, ours over the control 0.92-0.98; fair-share ours 0.89-0.96, libtorrent 0.82-0.92; CPU 0
+#      libtorrent 0.89-1.00, ours over the control 0.91-0.98; fair-share ours 0.89-0.97, libtorrent 0.82-0.92; CPU 0
 #      93-100 % busy (seeders ~32 %, relay ~28 %, competitors ~28 %) yet the link full mid-run.
 # Per client: wall time from launch to exit (complete, then byte-compared), efficiency = ideal / wall where ideal =
 # size / total seeder upload (C: piecewise, the rate drops at each kill), the leecher's CPU-seconds (GNU time), the

@@ -1,16 +1,17 @@
 #!/usr/bin/python3
 """The user-space delay line of bench/swarm-lab.sh (netem does not exist in this kernel), plus a static tracker.
 
-  delay_relay.py --relay LISTEN_IP:PORT=TARGET_IP:PORT:ONE_WAY_MS [--relay ...] [--tracker IP:PORT] [--stats FILE]
+  delay_relay.py --relay LISTEN_IP:PORT=TARGET_IP:PORT:ONE_WAY_MS[@SOURCE_IP] [--relay ...] [--tracker IP:PORT [--tracker-first N]]
+                 [--stats FILE] [--events FILE]
 
 Each --relay listens on LISTEN_IP:PORT; every accepted connection gets its own connection to TARGET_IP:PORT, and
 both directions are forwarded with every chunk held ONE_WAY_MS after it was read (order kept: a FIFO per direction,
 written when its head is due). The target is dialled 3 x ONE_WAY_MS after the accept, so that the TCP handshake's
-round trip is paid as well. A direction whose queue holds more than 32 MiB stops reading until it is below half
+round trip is paid as well; from SOURCE_IP when given (so that a shaper can tell relays apart). A direction whose queue holds more than 32 MiB stops reading until it is below half
 (backpressure instead of unbounded memory); an end closes the other end once its queue is written out.
 --tracker answers every HTTP GET with the compact list of all LISTEN_IP:PORT (for clients such as aria2c that cannot
-be given peers directly). --events FILE: when each connection was accepted and got its first byte from the target
-(wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
+be given peers directly); --tracker-first N: of the first N only (the others serve leechers not being measured).
+--events FILE: when each connection was accepted and got its first byte from the target (wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
 Prints "ready" once every socket listens. Ends on SIGTERM/SIGINT.
 """
 import argparse
@@ -102,13 +103,14 @@ class Side(asyncio.Protocol):
 
 def parse_relay(text):
     listen, _, rest = text.partition("=")
+    rest, _, source = rest.partition("@")
     lip, _, lport = listen.rpartition(":")
     target, _, ms = rest.rpartition(":")
     tip, _, tport = target.rpartition(":")
-    return lip, int(lport), tip, int(tport), float(ms) / 1000.0
+    return lip, int(lport), tip, int(tport), float(ms) / 1000.0, source or None
 
 
-async def relay_server(loop, index, lip, lport, tip, tport, delay, to_client, to_target, events):
+async def relay_server(loop, index, lip, lport, tip, tport, delay, source, to_client, to_target, events):
     def factory():
         events("accept", index)
         down = Direction(loop, delay, to_client, index, lambda: events("first-byte", index))   # target -> client
@@ -117,7 +119,8 @@ async def relay_server(loop, index, lip, lport, tip, tport, delay, to_client, to
 
         async def dial():
             try:
-                await loop.create_connection(lambda: Side(down, up), tip, tport)
+                await loop.create_connection(lambda: Side(down, up), tip, tport,
+                                             local_addr=(source, 0) if source else None)
             except OSError:
                 if up.dst is None and down.dst is not None:
                     up.dst = down.dst  # nowhere to write: what waits is dropped with the closing client
@@ -150,6 +153,7 @@ async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--relay", action="append", default=[])
     ap.add_argument("--tracker")
+    ap.add_argument("--tracker-first", type=int, help="the tracker lists only the first N relays")
     ap.add_argument("--stats")
     ap.add_argument("--events", help="file: 'accept|first-byte EPOCH-SECONDS RELAY-INDEX' per connection")
     args = ap.parse_args()
@@ -168,7 +172,7 @@ async def main():
     servers = [await relay_server(loop, i, *r, to_client, to_target, events) for i, r in enumerate(relays)]
     if args.tracker:
         ip, _, port = args.tracker.rpartition(":")
-        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays]))
+        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays[:args.tracker_first]]))
     print("ready", flush=True)
     out = open(args.stats, "w", buffering=1) if args.stats else None
     while not stop.is_set():

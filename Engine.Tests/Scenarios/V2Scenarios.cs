@@ -22,7 +22,7 @@ public sealed class V2Scenarios(ITestOutputHelper output) : Scenario(output)
         await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
         album.AssertSameData(download.SaveDirectory);
         var (piece, offset) = liar.Corrupted ?? throw new InvalidOperationException("the liar sent no bad block");
-        WriteLine($"{banned.Reason}; bad block {piece}@{offset}; liar served {liar.BlocksServed} blocks, honest {honest.BlocksServed}");
+        WriteLine($"{banned.Reason}; bad block {piece}@{offset}; blocks of piece {piece} asked for: {liar.Requests.Concat(honest.Requests).Count(r => r.Piece == piece)}; served in all {liar.BlocksServed + honest.BlocksServed} of 512");
         Assert.StartsWith("banned:", banned.Reason);
         Assert.Contains("merkle", banned.Reason);
         Assert.Contains($"of piece {piece}", banned.Reason);
@@ -32,5 +32,28 @@ public sealed class V2Scenarios(ITestOutputHelper output) : Scenario(output)
         Assert.Equal(2, asked[offset]);
         Assert.All(asked.Where(a => a.Key != offset), a => Assert.Equal(1, a.Value));
         Assert.Equal(16, asked.Count);
+    }
+
+    [Fact]
+    public async Task Without_merkle_trees_the_same_bad_block_costs_its_whole_piece_again()
+    {
+        // The v1 contrast to the story above: smart ban fetches the failed piece again whole and bans the liar once a
+        // good copy passes and its block differs.
+        var album = Content("album", 8 * 1024 * 1024, pieceLength: 256 * 1024, files: 1);
+        var liar = ScriptedSeed(album, SeedBehaviour.CorruptOneBlock);
+        var honest = ScriptedSeed(album, SeedBehaviour.Honest);
+        var me = StartEngine("me");
+
+        var (download, events) = await LeechAsync(me, album);
+        download.AddPeers([liar.EndPoint, honest.EndPoint]);
+
+        var banned = await events.WaitForAsync<PeerDropped>(d => d.EndPoint.Equals(liar.EndPoint), TimeSpan.FromSeconds(30));
+        await events.WaitForAsync<Completed>(timeout: TimeSpan.FromSeconds(30));
+        album.AssertSameData(download.SaveDirectory);
+        var (piece, _) = liar.Corrupted ?? throw new InvalidOperationException("the liar sent no bad block");
+        var asked = liar.Requests.Concat(honest.Requests).Where(r => r.Piece == piece).GroupBy(r => r.Offset).ToDictionary(g => g.Key, g => g.Count());
+        WriteLine($"{banned.Reason}; blocks of piece {piece} asked for: {asked.Values.Sum()}; served in all {liar.BlocksServed + honest.BlocksServed} of 512");
+        Assert.Contains("differ from the copy that passed", banned.Reason);
+        Assert.All(asked.Values, n => Assert.True(n >= 2));
     }
 }

@@ -97,7 +97,7 @@ internal sealed partial class TorrentActor
 
     private void OnAddPeers(PeerManager.AddPeers m)
     {
-        _addresses.Add(m.Peers);
+        _addresses.Add(m.Peers, m.UnderV2);
         if (!_peers.IsNobody()) _peers.Tell(m); // else the PeerManager started again gets them all
         WakeRefresh();
     }

@@ -93,7 +93,12 @@ internal sealed partial class TorrentActor
         _peersBackoff.Started(Now);
         if (IsDone()) _peers.Tell(new PeerManager.SetSeeding(true));
         // Its peer book died with the one before: give it every address the torrent was given.
-        if (again && _addresses.Count > 0) _peers.Tell(new PeerManager.AddPeers(_addresses.ToList()));
+        if (again && _addresses.Count > 0)
+        {
+            var all = _addresses.ToList();
+            _peers.Tell(new PeerManager.AddPeers(all.Where(a => !_addresses.UnderV2(a)).ToList()));
+            if (all.Any(_addresses.UnderV2)) _peers.Tell(new PeerManager.AddPeers(all.Where(_addresses.UnderV2).ToList(), UnderV2: true));
+        }
         if (again) WakeRefresh();
     }
 

@@ -12,6 +12,9 @@ namespace Engine.Core.Peers;
 /// a ban covers the address and port only. Bans live in a <see cref="BanList"/> (bounded, expiring, O(1)); banning an
 /// address adds no entry to the book, so a flood of violating connections neither grows the book nor slows its scans.
 /// An address given up after too many failed dials is not banned by IP: it was unreachable, not hostile.
+/// A hybrid torrent is one torrent in two swarms (BEP 52): an address learnt only in its v2 swarm (announced under the
+/// truncated v2 info-hash) is dialled with that hash (<see cref="LearntUnderV2"/>), since such a peer (a client given only
+/// the v2 hash) may know no other; one learnt in the v1 swarm too, or from a source that cannot tell, with the v1 hash.
 /// </summary>
 internal sealed class PeerBook
 {
@@ -19,6 +22,7 @@ internal sealed class PeerBook
     {
         public IPEndPoint EndPoint { get; } = endPoint;
         public PeerSource Source { get; } = source;
+        public bool UnderV2;
         public int Failures;
         public DateTimeOffset RetryAt;
         public bool Connected;
@@ -45,15 +49,24 @@ internal sealed class PeerBook
     /// <summary>Bans held (by IP address, or address and port on a shared host).</summary>
     public int BanCount => _bans.Count;
 
-    /// <summary>Adds addresses we have not seen, learnt from <paramref name="source"/>; returns how many were new.</summary>
-    public int Add(IEnumerable<IPEndPoint> endPoints, PeerSource source = PeerSource.Tracker)
+    /// <summary>
+    /// Adds addresses we have not seen, learnt from <paramref name="source"/>; returns how many were new.
+    /// <paramref name="underV2"/>: learnt in a hybrid's v2 swarm; an address known already and now learnt in the v1 swarm
+    /// is dialled with the v1 hash from then on.
+    /// </summary>
+    public int Add(IEnumerable<IPEndPoint> endPoints, PeerSource source = PeerSource.Tracker, bool underV2 = false)
     {
         var added = 0;
         foreach (var ep in endPoints)
         {
-            if (_entries.Count >= _capacity) break;
-            if (ep.Port == 0 || _entries.ContainsKey(ep)) continue;
-            var e = new Entry(ep, source);
+            if (ep.Port == 0) continue;
+            if (_entries.TryGetValue(ep, out var known))
+            {
+                if (!underV2) known.UnderV2 = false;
+                continue;
+            }
+            if (_entries.Count >= _capacity) continue; // full: no new address, though known ones may still learn they are in the v1 swarm
+            var e = new Entry(ep, source) { UnderV2 = underV2 };
             _entries.Add(ep, e);
             _order.Add(e);
             added++;
@@ -63,6 +76,9 @@ internal sealed class PeerBook
 
     /// <summary>Whether <paramref name="endPoint"/> is in the book.</summary>
     public bool Knows(IPEndPoint endPoint) => _entries.ContainsKey(endPoint);
+
+    /// <summary>True when <paramref name="endPoint"/> was learnt only in a hybrid's v2 swarm: it is dialled with the v2 hash.</summary>
+    public bool LearntUnderV2(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) && e.UnderV2;
 
     /// <summary>Where we first learnt of <paramref name="endPoint"/> (<see cref="PeerSource.Incoming"/> when not in the book).</summary>
     public PeerSource SourceOf(IPEndPoint endPoint) => _entries.TryGetValue(endPoint, out var e) ? e.Source : PeerSource.Incoming;

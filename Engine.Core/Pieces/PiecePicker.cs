@@ -445,6 +445,24 @@ internal sealed partial class PiecePicker
     }
 
     /// <summary>
+    /// Some blocks of a piece that failed its hash check are proven wrong (BEP 52 leaves, <c>BadBlocks</c>): only they
+    /// are needed again; the piece's other blocks stay received. For a piece not started, verified, or blocks not
+    /// received, nothing changes.
+    /// </summary>
+    public void BlocksFailed(int piece, IReadOnlyList<int> blocks)
+    {
+        CheckPiece(piece);
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (_have[piece] || _progress[piece] is not { } progress) return;
+        var freed = 0;
+        foreach (var block in blocks)
+            if ((uint)block < (uint)progress.BlockCount && progress.Unreceive(block)) freed++;
+        if (freed == 0) return;
+        if (_priority[piece] > 0) _unclaimedBlocks += freed;
+        if (!_open.Contains(piece)) _open.Add(piece);
+    }
+
+    /// <summary>
     /// A verified piece is gone (its file was truncated or changed on disk): it is missing again, every block wanted.
     /// Unknown or missing pieces are ignored.
     /// </summary>

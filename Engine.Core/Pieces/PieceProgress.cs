@@ -81,4 +81,14 @@ internal sealed class PieceProgress
         ReceivedCount++;
         return wasFree;
     }
+
+    /// <summary>A received block is needed again (it proved wrong): free and unclaimed. Returns false when it was not received.</summary>
+    public bool Unreceive(int block)
+    {
+        if (!_received[block]) return false;
+        _received[block] = false;
+        ReceivedCount--;
+        FreeCount++;
+        return true;
+    }
 }

@@ -46,11 +46,11 @@ public static class TorrentFactory
     /// As <see cref="CreateSeeded"/>, but a BEP 52 hybrid (v1 + v2, BEP 47 padding files between the files) made by
     /// python libtorrent's create_torrent with its default flags; <see cref="TestTorrent.InfoHashHex"/> is the v1 hash.
     /// </summary>
-    public static TestTorrent CreateSeededHybrid(TempDir dir, string name, long bytes, int fileCount, int pieceLength)
+    public static TestTorrent CreateSeededHybrid(TempDir dir, string name, long bytes, int fileCount, int pieceLength, string? announceUrl = null)
     {
         var data = TestData.CreateTree(dir.Sub("seed"), name, bytes, name.Length, fileCount);
         var output = Path.Combine(dir.FullPath, name + ".torrent");
-        return CreateWithLibtorrent(data.Root, output, pieceLength, LibtorrentFormat.Hybrid);
+        return CreateWithLibtorrent(data.Root, output, pieceLength, LibtorrentFormat.Hybrid, announceUrl);
     }
 
     /// <summary>
@@ -61,9 +61,9 @@ public static class TorrentFactory
     public static TestTorrent CreateV2Only(string dataPath, string outputPath, int pieceLength) =>
         CreateWithLibtorrent(dataPath, outputPath, pieceLength, LibtorrentFormat.V2Only);
 
-    private static TestTorrent CreateWithLibtorrent(string dataPath, string output, int pieceLength, LibtorrentFormat format)
+    private static TestTorrent CreateWithLibtorrent(string dataPath, string output, int pieceLength, LibtorrentFormat format, string? announceUrl = null)
     {
-        var spec = LibtorrentSpec(Path.GetFullPath(dataPath), ["http://127.0.0.1:9/announce"], pieceLength, output, format);
+        var spec = LibtorrentSpec(Path.GetFullPath(dataPath), [announceUrl ?? "http://127.0.0.1:9/announce"], pieceLength, output, format);
         using var p = ExternalProcess.Start(spec);
         if (p.WaitForExitAsync(TimeSpan.FromMinutes(3)).GetAwaiter().GetResult() != 0 || !File.Exists(output))
             throw new InvalidOperationException($"{spec.DisplayName} failed to make a {format} torrent.\n{p.Describe()}");

@@ -32,4 +32,22 @@ public class RememberedPeersTests
     [Fact]
     public void A_capacity_of_nothing_is_refused()
         => Assert.Throws<ArgumentOutOfRangeException>(() => new RememberedPeers(0));
+
+    [Fact]
+    public void An_address_given_only_as_learnt_in_the_v2_swarm_is_remembered_as_such()
+    {
+        var peers = new RememberedPeers(capacity: 3);
+        var a = IPEndPoint.Parse("10.0.0.1:1");
+        var b = IPEndPoint.Parse("10.0.0.2:1");
+        var c = IPEndPoint.Parse("10.0.0.3:1");
+        peers.Add([a, b], underV2: true);
+        peers.Add([b, c]);                                              // b is in the v1 swarm too
+        peers.Add([c], underV2: true);                                  // c was a v1 address first
+        Assert.True(peers.UnderV2(a));
+        Assert.False(peers.UnderV2(b));
+        Assert.False(peers.UnderV2(c));
+        peers.Add([IPEndPoint.Parse("10.0.0.4:1")]);                    // a, the least recent, is forgotten
+        Assert.False(peers.UnderV2(a));
+        Assert.DoesNotContain(a, peers.ToList());
+    }
 }

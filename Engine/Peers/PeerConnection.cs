@@ -34,6 +34,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private readonly IPEndPoint _remote;
     private readonly IPeerDialer _dialer;
     private readonly Handshake? _acceptedHandshake;
+    private readonly InfoHash? _dialHash; // a dialled peer's handshake hash when not the torrent's (a hybrid's v2 hash)
     private readonly byte[] _initialBytes;
     private readonly DiskCredit _diskCredit;
     private readonly PeerSessionContext _sessionContext;
@@ -45,9 +46,11 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private string _closeReason = "closed";
     private bool _failed, _banned;
 
-    public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes, IPeerDialer? dialer = null)
+    public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes, IPeerDialer? dialer = null,
+        InfoHash? dialHash = null)
     {
         _ctx = ctx;
+        _dialHash = dialHash;
         _remote = remote;
         _dialer = dialer ?? ctx.Dialer;
         _transport = accepted;
@@ -69,9 +72,12 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Dial <paramref name="remote"/> (with <paramref name="dialer"/>, else the swarm's dialer).</summary>
-    public static Props Outgoing(SwarmContext ctx, IPEndPoint remote, IPeerDialer? dialer = null)
-        => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>(), dialer));
+    /// <summary>
+    /// Dial <paramref name="remote"/> (with <paramref name="dialer"/>, else the swarm's dialer), and handshake with
+    /// <paramref name="infoHash"/> (a hybrid's v2 hash for a peer learnt in its v2 swarm), else the torrent's.
+    /// </summary>
+    public static Props Outgoing(SwarmContext ctx, IPEndPoint remote, IPeerDialer? dialer = null, InfoHash? infoHash = null)
+        => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>(), dialer, infoHash));
 
     /// <summary>A connection the listener accepted, whose handshake it has already read and routed.</summary>
     public static Props Incoming(SwarmContext ctx, IPEndPoint remote, IPeerTransport transport, Handshake handshake, byte[] initialBytes)
@@ -179,7 +185,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         var transport = _transport!;
         var handshake = new byte[Handshake.Length];
         // An accepted peer is answered with the hash it used (or upgraded to the v2 hash, BEP 52); a dialled one gets ours.
-        var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _ctx.InfoHash;
+        var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _dialHash ?? _ctx.InfoHash;
         new Handshake(infoHash, _ctx.OurId, _sessionContext.OurReserved).WriteTo(handshake);
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,

@@ -17,8 +17,13 @@ internal sealed partial class PeerManager
 
     private readonly HashSet<IPEndPoint> _utpFirst = new();
 
-    private IPeerDialer? DialerFor(IPEndPoint remote) =>
-        _ctx.UtpFirstDialer is { } utpFirst && _utpFirst.Contains(remote) ? utpFirst : null;
+    /// <summary>The dialer for <paramref name="remote"/> (null: the swarm's); <paramref name="underV2"/>: dialled with a hybrid's v2 hash, so its MSE key.</summary>
+    private IPeerDialer? DialerFor(IPEndPoint remote, bool underV2 = false)
+    {
+        var utpFirst = _ctx.UtpFirstDialer is not null && _utpFirst.Contains(remote);
+        if (underV2) return utpFirst ? _ctx.V2UtpFirstDialer ?? _ctx.UtpFirstDialer : _ctx.V2Dialer;
+        return utpFirst ? _ctx.UtpFirstDialer : null;
+    }
 
     private void RememberTransport(PeerEntry entry, PeerDisconnected m)
     {

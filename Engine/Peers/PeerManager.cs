@@ -30,8 +30,11 @@ namespace Engine.Peers;
 internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
-    /// <summary>Addresses from a tracker (or a magnet's x.pe, or a test).</summary>
-    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers, PeerSource Source = PeerSource.Tracker);
+    /// <summary>
+    /// Addresses from a tracker (or a magnet's x.pe, or a test). <paramref name="UnderV2"/>: learnt in a hybrid's v2 swarm
+    /// (announced under its truncated v2 hash), so dialled with that hash unless learnt in the v1 swarm too.
+    /// </summary>
+    public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers, PeerSource Source = PeerSource.Tracker, bool UnderV2 = false);
     /// <summary>A connection the listener accepted and routed here by info-hash.</summary>
     public sealed record IncomingPeer(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
     /// <summary>Replies <see cref="Summary"/>.</summary>
@@ -137,7 +140,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         _random = new Random(settings.Seed);
         Receive<AddPeers>(m =>
         {
-            _book.Add(m.Peers, m.Source);
+            _book.Add(m.Peers, m.Source, m.UnderV2);
             Dial();
         });
         Receive<IncomingPeer>(OnIncoming);
@@ -283,7 +286,9 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 _book.Disconnected(ep, failed: false, Now, retryIn: _settings.RedialInterval);
                 continue;
             }
-            var actor = Context.ActorOf(PeerConnection.Outgoing(_ctx, ep, DialerFor(ep)), $"peer-{++_counter}");
+            // A hybrid's peer learnt only in its v2 swarm is dialled with the v2 hash (and its MSE key), as it may know no other.
+            var v2 = _ctx.V2InfoHash is { } h && h != _ctx.InfoHash && _book.LearntUnderV2(ep) ? h : (InfoHash?)null;
+            var actor = Context.ActorOf(PeerConnection.Outgoing(_ctx, ep, DialerFor(ep, v2 is not null), v2), $"peer-{++_counter}");
             Track(actor, ep, outgoing: true);
         }
     }

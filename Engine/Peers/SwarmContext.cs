@@ -52,6 +52,12 @@ internal sealed record SwarmContext(
     /// <summary>uTP, then TCP: for peers that dropped our TCP connection before the handshake (null: dial them as the rest).</summary>
     public IPeerDialer? UtpFirstDialer { get; init; }
 
+    /// <summary>A hybrid's <see cref="Dialer"/> for peers dialled with its v2 hash (MSE keyed by that hash); null: <see cref="Dialer"/>.</summary>
+    public IPeerDialer? V2Dialer { get; init; }
+
+    /// <summary>A hybrid's <see cref="UtpFirstDialer"/> for peers dialled with its v2 hash; null: <see cref="UtpFirstDialer"/>.</summary>
+    public IPeerDialer? V2UtpFirstDialer { get; init; }
+
     /// <summary>How a hole punch (BEP 55) connects: uTP only, under encryption; null when uTP is off (then no ut_holepunch).</summary>
     public IPeerDialer? HolepunchDialer { get; init; }
 

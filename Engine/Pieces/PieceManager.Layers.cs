@@ -95,7 +95,7 @@ internal sealed partial class PieceManager
 
     private void OnHashAnswered(HashAnswered m)
     {
-        if (_layerFetch is null || !_peers.TryGetValue(Sender, out var p)) return;
+        if (!_peers.TryGetValue(Sender, out var p) || OnLeafAnswer(p, m.Answer) || _layerFetch is null) return;
         var now = Context.System.Scheduler.Now;
         if (m.Answer is HashReject reject)
         {

@@ -24,6 +24,17 @@ internal sealed partial class PieceManager
         _storage.Tell(new StorageActor.VerifyPiece(piece) { WantDigests = _smartBan.IsSuspect(piece) });
     }
 
+    /// <summary>
+    /// A failed piece is fetched again whole, preferably from one peer, and smart ban records who sent which block
+    /// (<paramref name="senders"/>; <paramref name="digests"/>: what was written, null when it could not be read).
+    /// </summary>
+    private void FailWhole(int piece, IPEndPoint?[]? senders, UInt128[]? digests)
+    {
+        _picker.PieceFailed(piece);
+        _picker.PreferSingleSource(piece);
+        if (senders is not null) Judge(_smartBan.PieceFailed(piece, senders, digests), piece, passed: false);
+    }
+
     /// <summary>Carries out smart ban's verdict on <paramref name="piece"/>, which has just <paramref name="passed"/> or failed.</summary>
     private void Judge(SmartBanVerdict<IPEndPoint> verdict, int piece, bool passed)
     {

@@ -111,10 +111,11 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     private bool _completedAnnounced;
 
     public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
-        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
+        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null)
     {
         _blocks = blocks;
         _merkle = merkle;
+        _leaves = leaves ?? merkle;
         if (merkle is { MissingLayers: > 0 }) _layerFetch = new LayerFetch<int>(merkle);
         _infoHash = infoHash;
         _layout = layout;
@@ -162,6 +163,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<Terminated>(m => OnPeerGone(m.ActorRef));
         Receive<SaveTick>(_ => SaveResume());
         ReceiveLayers();
+        ReceiveLeaves();
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
         Receive<SetWindows>(m =>
@@ -185,9 +187,10 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     /// <param name="priorities">One priority per piece (<see cref="PiecePriorities"/>); null: every piece normal.</param>
     /// <param name="merkle">A v2-only torrent's pieces: layers it lacks are fetched from peers, their pieces held until then.</param>
     /// <param name="held">Pieces on disk held for their layer before a restart (the resume record's): not downloaded again.</param>
+    /// <param name="leaves">The merkle trees a failed piece's bad blocks are found by (a v2-only torrent's, or a hybrid's v2 half); null: <paramref name="merkle"/>.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held));
+        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held, leaves));
 
     protected override void PreStart()
     {
@@ -344,11 +347,13 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
             return;
         }
         if (_picker.Have[m.Piece]) return;
-        _picker.PieceFailed(m.Piece);
-        if (m.NotChecked) return; // the disk failed (and the torrent with it): not the peers' fault
+        if (m.NotChecked)
+        {
+            _picker.PieceFailed(m.Piece);
+            return; // the disk failed (and the torrent with it): not the peers' fault
+        }
         _hashFailures++;
-        _picker.PreferSingleSource(m.Piece);
-        if (senders is not null) Judge(_smartBan.PieceFailed(m.Piece, senders, m.BlockDigests), m.Piece, passed: false);
+        if (!PinBadBlocks(m.Piece, senders, m.BlockDigests)) FailWhole(m.Piece, senders, m.BlockDigests);
         ReportProgress();
     }
 
@@ -357,6 +362,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         if (!_peers.Remove(actor, out var p)) return;
         _byKey.Remove(p.Key);
         _layerFetch?.PeerGone(p.Key);
+        LeafPeerGone(p);
         if (p.InPicker) _picker.PeerRemoved(p.Key);
     }
 

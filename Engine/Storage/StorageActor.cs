@@ -296,11 +296,16 @@ internal sealed partial class StorageActor : ReceiveActor
         });
     }
 
-    /// <summary>The <see cref="BlockDigest"/> of each block of the piece as it is on disk; null when it cannot be read.</summary>
+    /// <summary>
+    /// The <see cref="BlockDigest"/> of each block of the piece as it is on disk; null when it cannot be read. For a torrent
+    /// with a v2 part only the block's file bytes are digested, not the padding after them, as a BEP 52 leaf hashes them
+    /// (so a failed piece's blocks can be compared with its leaves, <c>BadBlocks</c>).
+    /// </summary>
     private UInt128[]? ReadDigests(int piece)
     {
         var layout = _torrent.Layout;
         var blocks = layout.BlockCount(piece);
+        var data = _torrent.HashSource?.DataLength(piece) ?? layout.PieceSize(piece);
         var digests = new UInt128[blocks];
         var buffer = ArrayPool<byte>.Shared.Rent(TorrentLayout.BlockSize);
         try
@@ -308,8 +313,8 @@ internal sealed partial class StorageActor : ReceiveActor
             for (var b = 0; b < blocks; b++)
             {
                 var block = layout.Block(piece, b);
-                var span = buffer.AsSpan(0, block.Length);
-                _storage.Read(layout.PieceOffset(piece) + block.Offset, span);
+                var span = buffer.AsSpan(0, Math.Clamp(data - block.Offset, 0, block.Length));
+                if (!span.IsEmpty) _storage.Read(layout.PieceOffset(piece) + block.Offset, span);
                 digests[b] = BlockDigest.Of(span);
             }
             return digests;

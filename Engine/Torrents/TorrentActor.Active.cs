@@ -47,8 +47,8 @@ internal sealed partial class TorrentActor
     private void Active(TorrentState state)
     {
         Receive<PeerManager.AddPeers>(OnAddPeers);
-        Receive<DhtNode.PeersFromDht>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht)));
-        Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd)));
+        Receive<DhtNode.PeersFromDht>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht, IsV2Swarm(m.InfoHash))));
+        Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd, IsV2Swarm(m.InfoHash))));
         Receive<PeerManager.IncomingPeer>(m =>
         {
             if (_peers.IsNobody()) m.Transport.Dispose();
@@ -97,7 +97,7 @@ internal sealed partial class TorrentActor
 
     private void OnAddPeers(PeerManager.AddPeers m)
     {
-        _addresses.Add(m.Peers);
+        _addresses.Add(m.Peers, m.UnderV2);
         if (!_peers.IsNobody()) _peers.Tell(m); // else the PeerManager started again gets them all
         WakeRefresh();
     }
@@ -123,6 +123,9 @@ internal sealed partial class TorrentActor
     /// <summary>The hashes the torrent's swarm is met by: its info-hash, and a hybrid's truncated v2 hash too.</summary>
     private InfoHash[] SwarmHashes() =>
         _torrent.V2WireHash is { } v2 && v2 != _torrent.InfoHash ? [_torrent.InfoHash, v2] : [_torrent.InfoHash];
+
+    /// <summary>True when <paramref name="hash"/> names a hybrid's v2 swarm (not its v1 one): peers learnt there are dialled with it.</summary>
+    private bool IsV2Swarm(InfoHash hash) => hash != _torrent.InfoHash && hash == _torrent.V2WireHash;
 
     /// <summary>Stops the PeerManager (and with it every peer) and, when asked, the tracker client after a <c>stopped</c> announce.</summary>
     private void StopSwarm(string reason, bool stopTracker)

@@ -41,7 +41,8 @@ internal sealed partial class TorrentActor
         _progress = new PieceManager.Progress(_have.SetCount, verifiedBytes, IsDone(), false, 0, 0); // until the PieceManager reports
         _verifiedBytes = verifiedBytes;
         PublishProgress(); // where the check left it
-        _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull(), _torrent.Merkle, m.Held), "pieces");
+        _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull(), _torrent.Merkle, m.Held,
+            leaves: _torrent.HashSource), "pieces");
         Context.Watch(_pieces);
         TellPlan();
         if (pause)

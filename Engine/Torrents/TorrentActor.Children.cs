@@ -80,6 +80,8 @@ internal sealed partial class TorrentActor
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
+            V2Dialer = SwarmHashes() is [_, var v2] ? Transports.MseDialer.For(_engine.Encryption, v2, _engine.BaseDialer) : null,
+            V2UtpFirstDialer = SwarmHashes() is [_, var v2u] && _engine.UtpFirstDialer is { } utpFirstV2 ? Transports.MseDialer.For(_engine.Encryption, v2u, utpFirstV2) : null,
             Metadata = _torrent.RawInfo,
             Merkle = _torrent.HashSource,
             V2InfoHash = _torrent.V2WireHash,
@@ -91,7 +93,12 @@ internal sealed partial class TorrentActor
         _peersBackoff.Started(Now);
         if (IsDone()) _peers.Tell(new PeerManager.SetSeeding(true));
         // Its peer book died with the one before: give it every address the torrent was given.
-        if (again && _addresses.Count > 0) _peers.Tell(new PeerManager.AddPeers(_addresses.ToList()));
+        if (again && _addresses.Count > 0)
+        {
+            var all = _addresses.ToList();
+            _peers.Tell(new PeerManager.AddPeers(all.Where(a => !_addresses.UnderV2(a)).ToList()));
+            if (all.Any(_addresses.UnderV2)) _peers.Tell(new PeerManager.AddPeers(all.Where(_addresses.UnderV2).ToList(), UnderV2: true));
+        }
         if (again) WakeRefresh();
     }
 

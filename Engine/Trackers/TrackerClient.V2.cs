@@ -8,7 +8,8 @@ namespace Engine.Trackers;
 
 /// <summary>
 /// A hybrid torrent's second swarm (BEP 52): each successful announce is repeated, with the same event, under the
-/// truncated v2 info-hash, so v2-only peers (a btmh magnet) find us; the peers it returns are told like the others.
+/// truncated v2 info-hash, so v2-only peers (a btmh magnet) find us; the peers it returns are told like the others, as
+/// learnt in the v2 swarm (dialled with the v2 hash).
 /// The echo does not take part in the tier logic: its failures are logged, never retried on their own.
 /// </summary>
 internal sealed partial class TrackerClient
@@ -31,7 +32,7 @@ internal sealed partial class TrackerClient
         if ((r.Error ?? r.Response?.FailureReason) is { } error)
             Context.GetLogger().Info("tracker {0} (v2 info-hash): {1}", url, error);
         else if (r.Response!.Peers.Count > 0)
-            _peers.Tell(new PeerManager.AddPeers(r.Response.Peers));
+            _peers.Tell(new PeerManager.AddPeers(r.Response.Peers, UnderV2: true)); // dialled with the v2 hash, unless the v1 swarm names them too
         return true;
     }
 

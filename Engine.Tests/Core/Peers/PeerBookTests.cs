@@ -122,4 +122,35 @@ public sealed class PeerBookTests
         Assert.True(book.IsBanned(a, T0));
         Assert.False(book.IsBanned(Ep("10.0.0.1:6882"), T0));
     }
+
+    [Fact]
+    public void An_address_learnt_only_in_a_hybrids_v2_swarm_is_dialled_with_the_v2_hash()
+    {
+        var book = new PeerBook();
+        var v2Only = Ep("10.0.0.1:6881");
+        var both = Ep("10.0.0.2:6881");
+        var v1 = Ep("10.0.0.3:6881");
+        var v1First = Ep("10.0.0.4:6881");
+        book.Add([v2Only, both], underV2: true);
+        book.Add([v1, both, v1First]);                                  // the v1 swarm names both too: it knows the v1 hash
+        book.Add([v1First], underV2: true);                            // learnt under v1 first: stays v1
+        Assert.True(book.LearntUnderV2(v2Only));
+        Assert.False(book.LearntUnderV2(both));
+        Assert.False(book.LearntUnderV2(v1));
+        Assert.False(book.LearntUnderV2(v1First));
+        Assert.False(book.LearntUnderV2(Ep("10.0.0.9:6881")));           // unknown: the v1 hash
+        book.Add([v2Only], Engine.Core.Primitives.PeerSource.Dht, underV2: true);
+        Assert.True(book.LearntUnderV2(v2Only));                       // named again in the v2 swarm: unchanged
+    }
+
+    [Fact]
+    public void A_full_book_still_learns_that_a_known_address_is_in_the_v1_swarm()
+    {
+        var book = new PeerBook(capacity: 1);
+        var a = Ep("10.0.0.1:6881");
+        book.Add([a], underV2: true);
+        Assert.Equal(0, book.Add([Ep("10.0.0.2:6881"), a]));
+        Assert.False(book.LearntUnderV2(a));
+        Assert.Equal(1, book.Count);
+    }
 }

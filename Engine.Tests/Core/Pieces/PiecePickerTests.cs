@@ -586,6 +586,44 @@ public class PiecePickerTests
     }
 
     [Fact]
+    public void A_failed_piece_whose_bad_blocks_are_known_needs_only_those_again()
+    {
+        var picker = NewPicker();
+        picker.PeerAdded(1, Field(Layout.PieceCount, 2));
+        var blocks = Pick(picker, 1, Field(Layout.PieceCount, 2), 10);
+        foreach (var block in blocks) picker.BlockReceived(1, block);
+        var before = picker.UnclaimedBlocks;
+        picker.BlocksFailed(2, [1, 3]);
+        picker.CheckInvariants();
+        Assert.False(picker.Have[2]);
+        Assert.Equal(before + 2, picker.UnclaimedBlocks);
+        Assert.Equal([blocks[1], blocks[3]], Pick(picker, 1, Field(Layout.PieceCount, 2), 10));
+        Assert.False(picker.BlockReceived(1, blocks[0]).Expected);             // a kept block is not taken twice
+        Assert.False(picker.BlockReceived(1, blocks[1]).PieceComplete);
+        Assert.True(picker.BlockReceived(1, blocks[3]).PieceComplete);
+        picker.CheckInvariants();
+    }
+
+    [Fact]
+    public void BlocksFailed_ignores_blocks_not_received_pieces_not_started_and_verified_pieces()
+    {
+        var picker = NewPicker();
+        picker.PeerAdded(1, Field(Layout.PieceCount, 2));
+        var blocks = Pick(picker, 1, Field(Layout.PieceCount, 2), 2);      // blocks 0 and 1 claimed, 2 and 3 free
+        picker.BlockReceived(1, blocks[0]);
+        var before = picker.UnclaimedBlocks;
+        picker.BlocksFailed(2, [1, 2, 99, -1]);                               // claimed, free, out of range: none was received
+        picker.BlocksFailed(3, [0]);                                          // not started
+        Assert.Equal(before, picker.UnclaimedBlocks);
+        picker.CheckInvariants();
+        picker.PieceDownloaded(5);
+        picker.PieceVerified(5);
+        picker.BlocksFailed(5, [0]);
+        Assert.True(picker.Have[5]);
+        picker.CheckInvariants();
+    }
+
+    [Fact]
     public void PieceFailed_on_an_untouched_piece_changes_nothing_and_on_a_verified_piece_is_an_error()
     {
         var picker = NewPicker(have: Field(Layout.PieceCount, 1));

@@ -43,8 +43,8 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     /// </summary>
     protected void WriteLine(string line) => Output?.WriteLine(line);
 
-    /// <summary>Random files and their .torrent; <see cref="GeneratedTorrent.SeedDirectory"/> holds the complete data.</summary>
-    protected GeneratedTorrent Content(string name, int totalBytes, int pieceLength = 32 * 1024, int files = 2, int seed = 1)
+    /// <summary>Random files and their .torrent (BEP 52 v2-only with <paramref name="v2Only"/>); <see cref="GeneratedTorrent.SeedDirectory"/> holds the complete data.</summary>
+    protected GeneratedTorrent Content(string name, int totalBytes, int pieceLength = 32 * 1024, int files = 2, int seed = 1, bool v2Only = false)
     {
         var sizes = new List<(string, int)>();
         var left = totalBytes;
@@ -54,7 +54,7 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
             sizes.Add((i == 0 ? $"file{i}.bin" : $"dir/file{i}.bin", size));
             left -= size;
         }
-        var content = GeneratedTorrent.Create(name, sizes, pieceLength, seed);
+        var content = GeneratedTorrent.Create(name, sizes, pieceLength, seed, v2Only: v2Only);
         _contents.Add(content);
         return content;
     }
@@ -107,12 +107,12 @@ public abstract class Scenario : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
         return seed;
     }
 
-    /// <summary>The torrent's bytes, files concatenated in order.</summary>
+    /// <summary>The torrent's bytes, files concatenated in order (padding: zeros).</summary>
     protected static byte[] ContentBytes(GeneratedTorrent content)
     {
         var bytes = new byte[content.Metainfo.TotalLength];
         foreach (var f in content.Metainfo.Files)
-            File.ReadAllBytes(Path.Combine(content.SeedDirectory, f.Path)).CopyTo(bytes, f.Offset);
+            if (!f.IsPadding) File.ReadAllBytes(Path.Combine(content.SeedDirectory, f.Path)).CopyTo(bytes, f.Offset);
         return bytes;
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
+using Engine.Core.Merkle;
 using Engine.Core.Metainfo;
 using Engine.Core.Wire;
 using Engine.Tests.Support;
@@ -9,7 +11,8 @@ namespace Engine.Tests.Scenarios.Kit;
 /// <summary>
 /// A remote seed played by the test (built on <see cref="ScriptedPeer"/>): it listens on 127.0.0.1 (or a lab address), takes one
 /// connection, and behaves as <see cref="SeedBehaviour"/> says. Give <see cref="EndPoint"/> to a torrent
-/// (<see cref="Engine.Api.TorrentHandle.AddPeers"/>) so that the engine dials it. Counts the blocks it served.
+/// (<see cref="Engine.Api.TorrentHandle.AddPeers"/>) so that the engine dials it. Counts the blocks it served, and keeps
+/// the requests it got.
 /// </summary>
 public sealed class ScriptedSeed : IAsyncDisposable
 {
@@ -18,8 +21,10 @@ public sealed class ScriptedSeed : IAsyncDisposable
     private readonly byte[] _content;
     private readonly CancellationTokenSource _cts = new();
     private readonly Task _run;
+    private readonly ConcurrentQueue<(int Piece, int Offset)> _requests = new();
     private int _served;
     private int _cancels;
+    private int _corrupted = -1; // CorruptOneBlock: (piece << 16 | block) of the block it flipped, once it has
 
     public ScriptedSeed(TorrentMetainfo torrent, byte[] content, SeedBehaviour behaviour, IPAddress? address = null)
     {
@@ -36,6 +41,12 @@ public sealed class ScriptedSeed : IAsyncDisposable
 
     /// <summary>Cancels received (it serves every request at once, so a cancel always comes too late).</summary>
     public int CancelsReceived => Volatile.Read(ref _cancels);
+
+    /// <summary>Every block requested of it, in order.</summary>
+    public IReadOnlyCollection<(int Piece, int Offset)> Requests => _requests;
+
+    /// <summary><see cref="SeedBehaviour.CorruptOneBlock"/>: the block it sent wrong (piece, offset), once it has.</summary>
+    public (int Piece, int Offset)? Corrupted => Volatile.Read(ref _corrupted) is var c and >= 0 ? (c >> 16, (c & 0xFFFF) * Engine.Core.Primitives.TorrentLayout.BlockSize) : null;
 
     /// <summary>Set once the engine's connection closed (the engine dropped or banned us).</summary>
     public bool Disconnected { get; private set; }
@@ -65,7 +76,11 @@ public sealed class ScriptedSeed : IAsyncDisposable
                     case Interested when Behaviour != SeedBehaviour.ChokesForever:
                         await _peer.SendAsync(Unchoke.Instance);
                         break;
+                    case HashRequest h:
+                        await _peer.SendAsync(Behaviour == SeedBehaviour.Honest && LeavesFor(h.Range) is { } hashes ? new Hashes(h.Range, hashes) : new HashReject(h.Range));
+                        break;
                     case Request r:
+                        _requests.Enqueue((r.Piece, r.Offset));
                         await _peer.SendRawAsync(PieceFrame(r));
                         Interlocked.Increment(ref _served);
                         break;
@@ -94,7 +109,24 @@ public sealed class ScriptedSeed : IAsyncDisposable
         _content.AsSpan((int)start, r.Length).CopyTo(frame.AsSpan(13));
         if (Behaviour == SeedBehaviour.CorruptData) frame[13] ^= 0xFF;
         else if (Behaviour == SeedBehaviour.RandomData) Random.Shared.NextBytes(frame.AsSpan(13));
+        else if (Behaviour == SeedBehaviour.CorruptOneBlock && r.Offset > 0
+                 && Interlocked.CompareExchange(ref _corrupted, r.Piece << 16 | r.Offset / Engine.Core.Primitives.TorrentLayout.BlockSize, -1) == -1)
+            frame[13] ^= 0xFF;
         return frame;
+    }
+
+    /// <summary>An honest v2 seed's answer to a leaf-layer hash request (as the engine answers it, <see cref="LeafAnswer"/>); null to reject.</summary>
+    private byte[]? LeavesFor(HashRange range)
+    {
+        if (_torrent.HashSource is not { } pieces || LeafAnswer.Plan(pieces, range) is not { } plan) return null;
+        var read = new byte[plan.PieceCount * plan.LeavesPerPiece * MerkleTree.HashLength];
+        for (var i = 0; i < plan.PieceCount; i++)
+        {
+            var piece = plan.FirstPiece + i;
+            var data = _content.AsSpan((int)_torrent.Layout.PieceOffset(piece), pieces.DataLength(piece));
+            MerkleTree.HashLeaves(data, read.AsSpan(i * plan.LeavesPerPiece * MerkleTree.HashLength));
+        }
+        return LeafAnswer.Answer(pieces, range, plan, read);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,8 +12,10 @@ namespace SeedingBench;
 /// process over the transfer, and its peak RSS over the transfer (reset after its hash check) and over its life.
 ///
 /// usage: dotnet run -c Release -- [--quick] [--size-mib 1024] [--piece-kib 1024 (0: default for the size)] [--repeat 1]
-///        [--engine-host path/to/Engine.Host.dll] [--report out.md] [--keep]
-/// --quick: 256 MiB. The report is issue 6's case 3 in bench/run.sh's table format, with the target line.
+///        [--utp] [--encrypted] [--engine-host path/to/Engine.Host.dll] [--report out.md] [--keep]
+/// --quick: 256 MiB. --utp: every connection over uTP (ours <c>--utp only</c>, libtorrent TCP off); --encrypted: every
+/// connection RC4 (ours <c>--encryption required</c>, libtorrent <c>forced</c>), the leecher the same way for both seeders.
+/// The report is issue 6's case 3 in bench/run.sh's table format, with the target line.
 /// </summary>
 public static class Program
 {
@@ -32,6 +34,7 @@ public static class Program
         var pieceKiB = 1024;
         var keep = false;
         var repeat = 1;
+        bool utp = false, encrypted = false;
         string? hostDll = null, reportPath = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -44,7 +47,9 @@ public static class Program
                 case "--report": reportPath = Path.GetFullPath(args[++i]); break;
                 case "--repeat": repeat = Math.Max(1, int.Parse(args[++i])); break;
                 case "--keep": keep = true; break;
-                default: Console.Error.WriteLine("usage: SeedingBench [--quick] [--size-mib N] [--piece-kib N] [--repeat N] [--engine-host Engine.Host.dll] [--report out.md] [--keep]"); return 2;
+                case "--utp": utp = true; break;
+                case "--encrypted": encrypted = true; break;
+                default: Console.Error.WriteLine("usage: SeedingBench [--quick] [--size-mib N] [--piece-kib N] [--repeat N] [--utp] [--encrypted] [--engine-host Engine.Host.dll] [--report out.md] [--keep]"); return 2;
             }
         }
         if (!File.Exists(Python)) { Console.Error.WriteLine("/usr/bin/python3 is missing: apt-get install python3-libtorrent"); return 1; }
@@ -66,15 +71,18 @@ public static class Program
             File.WriteAllBytes(torrentPath, TorrentCreator.Create(content, options));
             var torrent = TorrentMetainfo.Load(torrentPath);
             Console.WriteLine($"torrent: {torrent.PieceCount} pieces of {torrent.PieceLength / 1024} KiB, made in {clock.Elapsed.TotalSeconds:F1} s");
+            string[] ltWire = ["--transport", utp ? "utp" : "tcp", "--encryption", encrypted ? "forced" : "disabled"];
+            string[] ourWire = [.. utp ? new[] { "--utp", "only" } : [], .. encrypted ? new[] { "--encryption", "required" } : []];
+            Console.WriteLine($"wire: {(utp ? "uTP" : "TCP")}, {(encrypted ? "RC4 (MSE) required" : "plain")}");
 
             Task<Result> Ours() => RunAsync("ours", torrent, root, "engine-leech", port => new Child("engine seeder", host.FileName,
-                [.. host.Prefix, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5s"]),
+                [.. host.Prefix, "seed", torrentPath, "--data", Path.Combine(root, "seed"), "--bind", "127.0.0.1", "--port", port.ToString(), "--status-interval", "5s", .. ourWire]),
                 seeder => seeder.WaitForLineAsync(l => l.StartsWith("checked ", StringComparison.Ordinal), TimeSpan.FromMinutes(3), "hash check"),
-                script);
+                script, ltWire);
             Task<Result> Libtorrent(string label = "libtorrent") => RunAsync(label, torrent, root, "lt-leech", port => new Child("libtorrent seeder", Python,
-                [script, "--torrent", torrentPath, "--save-path", Path.Combine(root, "seed"), "--port", port.ToString(), "--mode", "seed", "--no-tracker", "--interval", "5"]),
+                [script, "--torrent", torrentPath, "--save-path", Path.Combine(root, "seed"), "--port", port.ToString(), "--mode", "seed", "--no-tracker", "--interval", "5", .. ltWire]),
                 seeder => seeder.WaitForEventAsync("seeding", TimeSpan.FromMinutes(3)),
-                script);
+                script, ltWire);
 
             // One transfer that is not counted: the first after the data set is made runs ~40 % slower whichever
             // seeder serves it (the leecher's page cache lands in guest memory not touched before; measured
@@ -123,7 +131,7 @@ public static class Program
     }
 
     private static async Task<Result> RunAsync(string label, TorrentMetainfo torrent, string root, string leechDir,
-        Func<int, Child> startSeeder, Func<Child, Task> seederReady, string script)
+        Func<int, Child> startSeeder, Func<Child, Task> seederReady, string script, string[] wire)
     {
         Console.WriteLine($"-- {label}");
         var port = PortAllocator.Next();
@@ -137,7 +145,7 @@ public static class Program
         Directory.CreateDirectory(save);
         using var leecher = new Child("libtorrent leecher", Python,
             [script, "--torrent", Path.Combine(root, "payload.torrent"), "--save-path", save, "--port", PortAllocator.Next().ToString(), "--mode", "leech",
-             "--no-tracker", "--connect", "127.0.0.1:" + port, "--interval", "5"]);
+             "--no-tracker", "--connect", "127.0.0.1:" + port, "--interval", "5", .. wire]);
         await leecher.WaitForEventAsync("checked", TimeSpan.FromMinutes(1));
         var cpu0 = seeder.CpuTime();
         var user0 = seeder.CpuSplit().User;

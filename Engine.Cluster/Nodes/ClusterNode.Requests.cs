@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.DistributedData;
+using Engine.Api;
 using Engine.Cluster.Api;
 using Engine.Cluster.Catalog;
 using Engine.Core.Cluster;
+using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 
 namespace Engine.Cluster.Nodes;
@@ -131,6 +133,7 @@ internal sealed partial class ClusterNode
                 UploadLimit = entry.UploadLimit,
                 DownloadLimit = entry.DownloadLimit,
                 FilePriorities = entry.FilePriorities ?? [],
+                Files = FileProgress.Compute(meta, new Bitfield(meta.PieceCount), entry.FilePriorities),
             });
         }
         list.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));

@@ -27,6 +27,12 @@ public sealed record ClusterTorrent(
     /// <summary>The files' priorities set in the catalog, by file index; files past the list (all, when empty) are normal.</summary>
     public IReadOnlyList<Engine.Api.FilePriority> FilePriorities { get; init; } = [];
 
+    /// <summary>
+    /// The torrent's files from its .torrent (padding files left out), each with its index and the catalog's priority;
+    /// their progress is 0 (a replica's own progress is its node's engine's).
+    /// </summary>
+    public IReadOnlyList<Engine.Api.FileSnapshot> Files { get; init; } = [];
+
     /// <summary>How many nodes hold every piece.</summary>
     public int CompleteReplicas => Holders.Count(h => h.IsComplete);
 }

@@ -89,7 +89,8 @@ internal sealed record CatalogEntry(byte[] Torrent, int Replicas, IReadOnlyList<
         catch (FormatException) { error = "the torrent is not base64"; return null; }
     }
 
-    private static bool TryLimit(string text, out long? limit)
+    /// <summary>A limit as the catalog writes it: bytes/s above 0, or empty for none.</summary>
+    internal static bool TryLimit(string text, out long? limit)
     {
         limit = null;
         if (text.Length == 0) return true;

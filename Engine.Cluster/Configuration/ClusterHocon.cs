@@ -81,8 +81,8 @@ internal static class ClusterHocon
         Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
 
     /// <summary>
-    /// With <see cref="TorrentClusterOptions.DurableCatalogDirectory"/>: the catalog key (<see cref="Catalog.ClusterKeys.Torrents"/>)
-    /// kept in a file there (<see cref="Catalog.FileDurableStore"/>), written before an update is acknowledged, loaded before
+    /// With <see cref="TorrentClusterOptions.DurableCatalogDirectory"/>: the catalog keys (<see cref="Catalog.ClusterKeys.Torrents"/>,
+    /// <see cref="Catalog.ClusterKeys.Settings"/>) kept in a file each there (<see cref="Catalog.FileDurableStore"/>), written before an update is acknowledged, loaded before
     /// the replicator answers; the endpoints and progress stay in memory (they describe the running nodes).
     /// </summary>
     private static string Durable(TorrentClusterOptions options)
@@ -92,7 +92,7 @@ internal static class ClusterHocon
         return $$"""
 
             akka.cluster.distributed-data.durable {
-              keys = ["{{Catalog.ClusterKeys.Torrents.Id}}"]
+              keys = ["{{Catalog.ClusterKeys.Torrents.Id}}", "{{Catalog.ClusterKeys.Settings.Id}}"]
               store-actor-class = "Engine.Cluster.Catalog.FileDurableStore, Engine.Cluster"
               file-store.dir = "{{escaped}}"
             }

@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.DistributedData;
+using Engine.Api;
 using Engine.Cluster.Api;
 using Engine.Cluster.Catalog;
 using Engine.Core.Cluster;
+using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 
 namespace Engine.Cluster.Nodes;
@@ -58,9 +60,21 @@ internal sealed partial class ClusterNode
             Write(ClusterKeys.Torrents, d => d.SetItem(_cluster.SelfUniqueAddress, CatalogEntry.Key(a.Hash), text), new Pending(Sender, a.Hash));
         });
         Receive<RemoveTorrent>(r =>
-            Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance)));
+        {
+            // Its settings registers go too, so the torrent added again later starts without them.
+            if (_settings.ContainsKey(r.Hash))
+                Write(ClusterKeys.Settings, d =>
+                {
+                    foreach (var key in d.Entries.Keys.Where(k => TorrentSettings.IsOf(k, r.Hash)).ToList()) d = d.Remove(_cluster.SelfUniqueAddress, key);
+                    return d;
+                });
+            Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance));
+        });
         Receive<SetPaused>(p => Rewrite(p.Hash, e => e with { Paused = p.Paused }));
-        Receive<SetLimits>(l => Rewrite(l.Hash, e => e with { UploadLimit = l.Upload, DownloadLimit = l.Download }));
+        Receive<SetLimits>(l => WriteSettings(l.Hash, e => [
+            (TorrentSettings.Upload, TorrentSettings.Limit(l.Upload), TorrentSettings.Limit(e.UploadLimit)),
+            (TorrentSettings.Download, TorrentSettings.Limit(l.Download), TorrentSettings.Limit(e.DownloadLimit)),
+        ]));
         Receive<SetFilePriority>(p =>
         {
             if (_catalog.TryGetValue(p.Hash, out var c) && ((uint)p.FileIndex >= (uint)c.Meta.Files.Count || c.Meta.Files[p.FileIndex].IsPadding))
@@ -69,14 +83,8 @@ internal sealed partial class ClusterNode
                     $"no file {p.FileIndex}: the torrent's files are numbered 0..{c.Meta.Files.Count - 1}")));
                 return;
             }
-            Rewrite(p.Hash, e =>
-            {
-                var levels = new Engine.Api.FilePriority[Math.Max(e.FilePriorities?.Count ?? 0, p.FileIndex + 1)];
-                Array.Fill(levels, Engine.Api.FilePriority.Normal);
-                e.FilePriorities?.ToArray().CopyTo(levels, 0);
-                levels[p.FileIndex] = p.Priority;
-                return e with { FilePriorities = levels };
-            });
+            WriteSettings(p.Hash, e => [(TorrentSettings.File(p.FileIndex), TorrentSettings.Priority(p.Priority),
+                TorrentSettings.Priority(p.FileIndex < e.FilePriorities?.Count ? e.FilePriorities[p.FileIndex] : Engine.Api.FilePriority.Normal))]);
         });
         Receive<GetMemberList>(_ =>
         {
@@ -114,6 +122,28 @@ internal sealed partial class ClusterNode
             : d, new Pending(Sender, true));
     }
 
+    /// <summary>
+    /// Writes settings registers of <paramref name="hash"/>: each (field, value, the catalog entry's own value) whose value
+    /// differs from the register's current one (or, without a register, from the entry's) — only what this change changes,
+    /// so a concurrent change of another field on another node is not overwritten. Answers true once written, false when
+    /// there is no such torrent.
+    /// </summary>
+    private void WriteSettings(InfoHash hash, Func<CatalogEntry, (string Field, string Value, string Entry)[]> fields)
+    {
+        if (!_catalog.TryGetValue(hash, out var c) || CatalogEntry.TryDecode(c.Text, out _) is not { } entry) { Sender.Tell(false); return; }
+        var changes = fields(entry);
+        var self = _cluster.SelfUniqueAddress;
+        Write(ClusterKeys.Settings, d =>
+        {
+            foreach (var (field, value, own) in changes)
+            {
+                var key = TorrentSettings.Key(hash, field);
+                if (d.TryGetValue(key, out var now) ? now != value : own != value) d = d.SetItem(self, key, value);
+            }
+            return d;
+        }, new Pending(Sender, true));
+    }
+
     private IReadOnlyList<ClusterTorrent> List()
     {
         var nodes = PlacementNodes();
@@ -131,6 +161,7 @@ internal sealed partial class ClusterNode
                 UploadLimit = entry.UploadLimit,
                 DownloadLimit = entry.DownloadLimit,
                 FilePriorities = entry.FilePriorities ?? [],
+                Files = FileProgress.Compute(meta, new Bitfield(meta.PieceCount), entry.FilePriorities),
             });
         }
         list.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));

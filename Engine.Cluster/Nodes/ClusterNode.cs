@@ -34,6 +34,9 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
     private readonly HashSet<string> _unreachable = new();
     private readonly Dictionary<InfoHash, (string Text, CatalogEntry Entry, TorrentMetainfo Meta)> _catalog = new();
     private readonly Dictionary<string, IPEndPoint> _endpoints = new();
+
+    /// <summary>The settings registers by torrent (<see cref="TorrentSettings"/>), applied over the entries in <see cref="_catalog"/>.</summary>
+    private Dictionary<InfoHash, Dictionary<string, string>> _settings = new();
     private readonly Dictionary<string, ReplicaProgress> _progress = new();
 
     public ClusterNode(TorrentEngine engine, string dataDirectory, IPEndPoint advertised, TimeSpan refresh)
@@ -58,7 +61,7 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
     {
         _cluster.Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(Akka.Cluster.ClusterEvent.IMemberEvent), typeof(Akka.Cluster.ClusterEvent.IReachabilityEvent));
-        foreach (var key in new[] { ClusterKeys.Torrents, ClusterKeys.Endpoints, ClusterKeys.Progress })
+        foreach (var key in new[] { ClusterKeys.Torrents, ClusterKeys.Settings, ClusterKeys.Endpoints, ClusterKeys.Progress })
             _replicator.Tell(Dsl.Subscribe(key, Self));
         Write(ClusterKeys.Endpoints, d => d.SetItem(_cluster.SelfUniqueAddress, _self, _advertised.ToString()));
         Timers.StartPeriodicTimer("refresh", Refresh.Instance, _refresh);
@@ -117,6 +120,15 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             ReadCatalog(c.Get(ClusterKeys.Torrents));
             ScheduleReconcile();
         });
+        Receive<Changed>(c => c.Key.Equals(ClusterKeys.Settings), c =>
+        {
+            var before = _settings;
+            _settings = TorrentSettings.ByTorrent(c.Get(ClusterKeys.Settings).Entries);
+            foreach (var (hash, (text, _, meta)) in _catalog.ToList())
+                if (!SameFields(before.GetValueOrDefault(hash), _settings.GetValueOrDefault(hash)) && CatalogEntry.TryDecode(text, out _) is { } entry)
+                    _catalog[hash] = (text, TorrentSettings.Apply(entry, _settings.GetValueOrDefault(hash), meta.Files.Count), meta);
+            ScheduleReconcile();
+        });
         Receive<Changed>(c => c.Key.Equals(ClusterKeys.Endpoints), c =>
         {
             _endpoints.Clear();
@@ -143,7 +155,11 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             if (_catalog.TryGetValue(hash, out var known) && known.Text == text) continue;
             var entry = CatalogEntry.TryDecode(text, out var error);
             if (entry is null) { _log.Warning("cluster: catalog entry {0}: {1}", key, error); continue; }
-            try { _catalog[hash] = (text, entry, entry.Metainfo()); }
+            try
+            {
+                var meta = entry.Metainfo();
+                _catalog[hash] = (text, TorrentSettings.Apply(entry, _settings.GetValueOrDefault(hash), meta.Files.Count), meta);
+            }
             catch (MetainfoException e) { _log.Warning("cluster: catalog entry {0}: {1}", key, e.Message); }
         }
         foreach (var hash in _catalog.Keys.Where(h => !seen.Contains(h)).ToList())
@@ -152,6 +168,9 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             if (!_held.ContainsKey(hash) && !_adding.Contains(hash)) DeleteLeftover(hash);
         }
     }
+
+    private static bool SameFields(Dictionary<string, string>? a, Dictionary<string, string>? b) =>
+        a is null || b is null ? a == b : a.Count == b.Count && a.All(f => b.TryGetValue(f.Key, out var v) && v == f.Value);
 
     /// <summary>
     /// Removes what a removed member published (its endpoint, its replicas' progress) so the replicated data does not grow

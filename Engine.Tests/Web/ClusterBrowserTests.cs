@@ -58,4 +58,42 @@ public sealed class ClusterBrowserTests(ITestOutputHelper output) : IDisposable
         output.WriteLine("screenshot: " + shot);
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task A_node_that_holds_no_replica_sets_a_torrents_limits_and_a_file_priority_from_the_page_and_the_holder_applies_them()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "ui-settings", 192 * 1024, fileCount: 3, pieceLength: 32 * 1024);
+        await using var cluster = new ClusterTestNodes(_dir);
+        await cluster.StartAsync(2, Bound);
+        await cluster.Nodes[0].AddAsync(File.ReadAllBytes(torrent.TorrentPath), replicas: 1);
+        await ClusterTestNodes.WaitAsync(async () => (await cluster.Nodes[1].ListAsync()).Any(t => t.InfoHash == torrent.InfoHash), Bound, "both nodes listing it");
+        var placed = (await cluster.Nodes[0].ListAsync()).Single().PlacedOn.Single();
+        var holder = cluster.Nodes.Single(n => n.Node == placed);
+        var other = cluster.Nodes.Single(n => n.Node != placed);
+        await using var server = await WebServer.StartAsync(other, new WebOptions(IPAddress.Loopback, 0, _dir.Sub("web")));
+        await using var browser = await Browser.LaunchAsync();
+        var (page, errors) = await browser.NewPageAsync();
+        await page.GotoAsync(server.Address.ToString());
+
+        var hash = torrent.InfoHash.ToHex();
+        await page.Locator($"tr[data-hash='{hash}'] td.name").ClickAsync();
+        // No replica here: the files come from the catalog's .torrent.
+        var file = page.Locator("#files-table tbody tr[data-index='1']");
+        await Assertions.Expect(file.Locator(".file-priority")).ToHaveValueAsync("normal");
+        await page.Locator("#limit-upload").FillAsync("200k");
+        await page.Locator("#limit-apply").ClickAsync();
+        await Assertions.Expect(page.Locator("#notices")).ToContainTextAsync("limits of ui-settings set");
+        await file.Locator(".file-priority").SelectOptionAsync("skip");
+        await Assertions.Expect(file.Locator(".file-check")).Not.ToBeCheckedAsync(new() { Timeout = 15_000 });
+
+        await ClusterTestNodes.WaitAsync(async () => (await holder.ListAsync()).Single() is { UploadLimit: 200 * 1024, DownloadLimit: null } t
+            && t.FilePriorities.Count > 1 && t.FilePriorities[1] == Engine.Api.FilePriority.Skip, Bound, "the holder's catalog");
+        var handle = holder.Engine.Find(torrent.InfoHash)!;
+        await ClusterTestNodes.WaitAsync(async () => handle.Options.UploadLimit == 200 * 1024
+            && (await handle.GetStatusAsync()).Files.Single(f => f.Index == 1).Priority == Engine.Api.FilePriority.Skip, Bound, "the holder's engine");
+        Assert.Null(other.Engine.Find(torrent.InfoHash));
+        await Assertions.Expect(page.Locator("#limit-upload")).ToHaveValueAsync("200k");
+        output.WriteLine("screenshot: " + await Browser.ScreenshotAsync(page, "cluster-node-settings"));
+        Assert.Empty(errors);
+    }
 }

@@ -10,10 +10,11 @@ using Engine.Host.Web.Ui;
 namespace Engine.Host.Web.Cluster;
 
 /// <summary>
-/// The UI's commands on a cluster node: the list is the cluster's catalog, add, pause, resume and remove go through
-/// <see cref="TorrentCluster"/> (so they reach every replica's node), details and settings are this node's engine's.
+/// The UI's commands on a cluster node: the list is the cluster's catalog, add, pause, resume, remove, a torrent's limits
+/// and file priorities go through <see cref="TorrentCluster"/> (so they reach every replica's node); details are this
+/// node's replica's with the catalog's limits and priorities (<c>.Details.cs</c>), settings this node's engine's.
 /// </summary>
-public sealed class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEffects
+public sealed partial class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEffects
 {
     public async Task<Msg> RunAsync(Cmd cmd, CancellationToken cancellationToken)
     {
@@ -23,15 +24,13 @@ public sealed class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEf
             {
                 Cmd.LoadTorrents => new Msg.TorrentsLoaded([.. (await node.ListAsync(cancellationToken).ConfigureAwait(false)).Select(t => ClusterViews.Row(ClusterViews.Torrent(t)))]),
                 Cmd.LoadCluster => new Msg.ClusterLoaded(await ClusterViews.ReadAsync(node, cancellationToken).ConfigureAwait(false)),
-                Cmd.LoadDetails d => local.Find(d.Hash) is { } handle
-                    ? new Msg.DetailsLoaded(await local.DetailsAsync(handle).ConfigureAwait(false))
-                    : new Msg.DetailsLoadFailed(d.Hash, "no replica on this node"),
+                Cmd.LoadDetails d => await DetailsAsync(d.Hash, cancellationToken).ConfigureAwait(false),
                 Cmd.AddTorrent a => await AddAsync(a.Request, cancellationToken).ConfigureAwait(false),
                 Cmd.Pause p => await SetPausedAsync(p.Hash, TorrentAction.Pause, cancellationToken).ConfigureAwait(false),
                 Cmd.Resume r => await SetPausedAsync(r.Hash, TorrentAction.Resume, cancellationToken).ConfigureAwait(false),
                 Cmd.Remove r => await RemoveAsync(r.Hash, cancellationToken).ConfigureAwait(false),
-                Cmd.SetTorrentLimits l => new Msg.ActionFailed(l.Hash, TorrentAction.SetLimits, "a cluster torrent's limits are not set from the web ui yet"),
-                Cmd.SetFilePriority f => new Msg.ActionFailed(f.Hash, TorrentAction.SetFilePriority, "a cluster torrent's file priorities are not set from the web ui yet"),
+                Cmd.SetTorrentLimits l => await SetLimitsAsync(l, cancellationToken).ConfigureAwait(false),
+                Cmd.SetFilePriority f => await SetFilePriorityAsync(f, cancellationToken).ConfigureAwait(false),
                 Cmd.LoadSettings => new Msg.SettingsLoaded(local.Settings()),
                 Cmd.SaveSettings s => new Msg.SettingsSaved(local.SaveSettings(s.UploadLimit, s.DownloadLimit, s.DefaultSaveDirectory)),
                 _ => throw new ArgumentOutOfRangeException(nameof(cmd), cmd, "not a single command"),
@@ -48,6 +47,8 @@ public sealed class ClusterEffects(TorrentCluster node, WebEngine local) : IUiEf
                 Cmd.Pause p => new Msg.ActionFailed(p.Hash, TorrentAction.Pause, e.Message),
                 Cmd.Resume r => new Msg.ActionFailed(r.Hash, TorrentAction.Resume, e.Message),
                 Cmd.Remove r => new Msg.ActionFailed(r.Hash, TorrentAction.Remove, e.Message),
+                Cmd.SetTorrentLimits l => new Msg.ActionFailed(l.Hash, TorrentAction.SetLimits, e.Message),
+                Cmd.SetFilePriority f => new Msg.ActionFailed(f.Hash, TorrentAction.SetFilePriority, e.Message),
                 _ => new Msg.SettingsFailed(e.Message),
             };
         }

@@ -28,6 +28,7 @@ public sealed class TorrentClusterDurableCatalogTests : IDisposable
             await before.StartAsync(2, Bound);
             hash = await before.Nodes[0].AddAsync(File.ReadAllBytes(torrent.TorrentPath), replicas: 2, sources: [seeder.ListenEndPoint!]);
             await WaitForCompleteReplicasAsync(before.Nodes[1], hash, 2, "two complete replicas before the stop");
+            Assert.True(await before.Nodes[1].SetLimitsAsync(hash, upload: 400_000, download: null)); // the settings key is durable too
             foreach (var node in before.Nodes) await node.StopAsync();
         }
 
@@ -39,6 +40,7 @@ public sealed class TorrentClusterDurableCatalogTests : IDisposable
             await WaitForCompleteReplicasAsync(after.Nodes[0], hash, 2, "the torrent placed again and complete from the data on disk");
             var listed = (await after.Nodes[1].ListAsync()).Single();
             Assert.Equal(after.Nodes.Select(n => n.Node).Order(StringComparer.Ordinal), listed.PlacedOn.Order(StringComparer.Ordinal));
+            Assert.Equal(400_000, listed.UploadLimit);
         }
         else
         {

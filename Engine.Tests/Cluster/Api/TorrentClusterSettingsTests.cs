@@ -49,6 +49,42 @@ public sealed class TorrentClusterSettingsTests : IDisposable
         Assert.False(await other.SetFilePriorityAsync(InfoHash.FromHex(new string('1', 40)), 0, FilePriority.Low));
     }
 
+    [Fact]
+    public async Task Two_nodes_changing_different_settings_of_one_torrent_at_the_same_time_both_keep_their_change()
+    {
+        var torrent = TorrentFactory.CreateSeeded(_dir, "concurrent-data", 128 * 1024, fileCount: 3, pieceLength: 32 * 1024);
+        await using var cluster = new ClusterTestNodes(_dir);
+        await cluster.StartAsync(2, Bound);
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var hash = await a.AddAsync(File.ReadAllBytes(torrent.TorrentPath), replicas: 2);
+        await ClusterTestNodes.WaitAsync(async () => (await b.ListAsync()).Any(t => t.InfoHash == hash), Bound, "the catalog entry on B");
+
+        // Both writes land before a gossip round (500 ms) brings either to the other node.
+        var both = await Task.WhenAll(a.SetLimitsAsync(hash, upload: 100_000, download: null), b.SetFilePriorityAsync(hash, 1, FilePriority.Skip));
+        Assert.Equal([true, true], both);
+        FilePriority[] expected = [FilePriority.Normal, FilePriority.Skip, FilePriority.Normal];
+        foreach (var node in cluster.Nodes)
+            await ClusterTestNodes.WaitAsync(async () => (await node.ListAsync()).Single() is { UploadLimit: 100_000, DownloadLimit: null } t
+                && t.FilePriorities.SequenceEqual(expected), Bound, "both changes on " + node.Node);
+
+        // Each node writes only the field it changes: A's upload and B's download at once both stay too.
+        both = await Task.WhenAll(a.SetLimitsAsync(hash, upload: 200_000, download: null), b.SetLimitsAsync(hash, upload: 100_000, download: 50_000));
+        Assert.Equal([true, true], both);
+        foreach (var node in cluster.Nodes)
+            await ClusterTestNodes.WaitAsync(() => Task.FromResult(node.Engine.Find(hash) is { } h
+                && h.Options is { UploadLimit: 200_000, DownloadLimit: 50_000 } && h.FilePriorities(3).SequenceEqual(expected)), Bound, "both limits applied on " + node.Node);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // more gossip rounds change nothing
+        foreach (var node in cluster.Nodes)
+            Assert.True((await node.ListAsync()).Single() is { UploadLimit: 200_000, DownloadLimit: 50_000 } t && t.FilePriorities.SequenceEqual(expected));
+
+        // Removed and added again, the torrent starts without them.
+        await a.RemoveAsync(hash);
+        await ClusterTestNodes.WaitAsync(async () => (await b.ListAsync()).Count == 0, Bound, "the removal on B");
+        await b.AddAsync(File.ReadAllBytes(torrent.TorrentPath), replicas: 2);
+        await ClusterTestNodes.WaitAsync(async () => (await a.ListAsync()).SingleOrDefault() is { UploadLimit: null, DownloadLimit: null } t
+            && t.FilePriorities.All(p => p == FilePriority.Normal), Bound, "the torrent again, without the old settings");
+    }
+
     private static Task WaitForSettingsAsync(TorrentCluster node, InfoHash hash, FilePriority[] priorities, string what) =>
         ClusterTestNodes.WaitAsync(() => Task.FromResult(node.Engine.Find(hash) is { } h
             && h.Options is { UploadLimit: 100_000, DownloadLimit: 300_000 }

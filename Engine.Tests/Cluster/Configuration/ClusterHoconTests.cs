@@ -40,11 +40,11 @@ public sealed class ClusterHoconTests
     }
 
     [Fact]
-    public void A_durable_catalog_directory_makes_only_the_catalog_key_durable_in_a_file_store_there()
+    public void A_durable_catalog_directory_makes_the_catalog_and_settings_keys_durable_in_a_file_store_there()
     {
         var options = new TorrentClusterOptions { DataDirectory = "/tmp/x", DurableCatalogDirectory = "/var/lib/node \"one\"/catalog" };
         var config = ConfigurationFactory.ParseString(ClusterHocon.For(options));
-        Assert.Equal(["torrents"], config.GetStringList("akka.cluster.distributed-data.durable.keys"));
+        Assert.Equal(["torrents", "settings"], config.GetStringList("akka.cluster.distributed-data.durable.keys"));
         Assert.Equal("/var/lib/node \"one\"/catalog", config.GetString("akka.cluster.distributed-data.durable.file-store.dir"));
         Assert.Contains("FileDurableStore", ConfigurationFactory.ParseString(ClusterHocon.ForEmbedded(options)).GetString("akka.cluster.distributed-data.durable.store-actor-class"));
         var inMemory = ConfigurationFactory.ParseString(ClusterHocon.For(options with { DurableCatalogDirectory = null }));

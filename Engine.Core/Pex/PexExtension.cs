@@ -20,10 +20,24 @@ internal sealed class PexExtension : PeerExtension
 
     private readonly HashSet<IPEndPoint> _told = new();
     private DateTimeOffset? _lastSent, _lastReceived;
+    private PexUpdate? _waiting; // the peers as they were when an update came before the peer's extension handshake
+
+    /// <summary>An update that came before the peer's extension handshake goes out when the handshake arrives, not a minute later.</summary>
+    public override void OnHandshake(ExtensionHandshake theirs, ExtensionLink link)
+    {
+        if (_waiting is not { } update) return;
+        _waiting = null;
+        OnLocal(update, link);
+    }
 
     public override void OnLocal(object input, ExtensionLink link)
     {
-        if (input is not PexUpdate update || !link.Supported) return;
+        if (input is not PexUpdate update) return;
+        if (!link.Supported)
+        {
+            _waiting = update;
+            return;
+        }
         if (_lastSent is { } last && link.Now - last < Interval) return;
         var current = update.Peers.ToDictionary(p => p.EndPoint);
         var added = current.Values.Where(p => !_told.Contains(p.EndPoint)).Take(MaxPerMessage).ToList();

@@ -80,6 +80,24 @@ public sealed class PexTests
     }
 
     [Fact]
+    public void An_update_before_the_peers_extension_handshake_goes_out_when_the_handshake_arrives_not_a_minute_later()
+    {
+        var h = new SessionHarness(extensions: ExtensionRegistry.Empty.With(PexExtension.Name, () => new PexExtension())).Start();
+        h.Effects.Clear();
+        h.Session.OnExtensionInput(PexExtension.Name, new PexUpdate([new PexPeer(Ep(1)), new PexPeer(Ep(2))]), h.Now);
+        Assert.Empty(Sent(h)); // the peer's ids are not known yet
+
+        h.Advance(TimeSpan.FromSeconds(4)); // a loaded peer: its extension handshake after our first round of PEX
+        h.Receive(new Extended(0, new ExtensionHandshake(new Dictionary<string, int> { ["ut_pex"] = 5 }).Encode()));
+
+        var first = Assert.Single(Sent(h));
+        Assert.Equal([Ep(1), Ep(2)], first.Added.Select(p => p.EndPoint));
+        h.Advance(TimeSpan.FromSeconds(30));
+        h.Session.OnExtensionInput(PexExtension.Name, new PexUpdate([new PexPeer(Ep(3))]), h.Now);
+        Assert.Single(Sent(h)); // and the minute counts from then
+    }
+
+    [Fact]
     public void A_peer_that_does_not_speak_ut_pex_gets_nothing()
     {
         var h = Session(peerSpeaksPex: false);

@@ -64,10 +64,35 @@ public sealed class LedbatTests
     {
         var h = new DelayHistory();
         Assert.Equal(0u, h.Add(5000, 0));
-        Assert.Equal(3000u, h.Add(8000, 1_000_000));
+        for (var i = 1; i <= DelayHistory.NoiseFilter; i++) h.Add(8000, i * 100_000);
+        Assert.Equal(3000u, h.Add(8000, 1_000_000)); // every recent sample 3 ms over the base
         h.Add(9000, 61_000_000);   // a new minute: the old minimum still counts
         Assert.Equal(5000u, h.Base);
         h.Add(9500, 122_000_000);  // two minutes on: 5000 has aged out
         Assert.Equal(9000u, h.Base);
+    }
+
+    [Fact]
+    public void One_late_sample_among_the_last_four_is_not_read_as_a_queue_but_four_in_a_row_are()
+    {
+        var h = new DelayHistory();
+        for (var i = 0; i < 8; i++) h.Add(5000, i * 1000);
+        Assert.Equal(0u, h.Add(85_000, 10_000)); // a scheduler's pause: 80 ms late, once
+        Assert.True(h.Add(5200, 11_000) <= 200); // the next one is on time: still no queue
+        uint last = 0;
+        for (var i = 0; i < DelayHistory.NoiseFilter; i++) last = h.Add(85_000 + (uint)i, 20_000 + i * 1000);
+        Assert.Equal(80_000u, last); // a queue keeps every sample high
+    }
+
+    [Fact]
+    public void Wrapping_clocks_compare_right_and_a_new_minimum_reads_as_no_delay()
+    {
+        var h = new DelayHistory();
+        const uint start = uint.MaxValue - 10;
+        var later = unchecked(start + 40); // the peer's clock wrapped past zero
+        Assert.Equal(0u, h.Add(start, 0));
+        for (var i = 1; i <= DelayHistory.NoiseFilter; i++) h.Add(later, i * 1000);
+        Assert.Equal(40u, h.Add(later, 10_000));
+        Assert.Equal(0u, h.Add(unchecked(start - 5), 11_000)); // below the base: a new minimum, no delay
     }
 }

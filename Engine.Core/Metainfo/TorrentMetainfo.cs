@@ -35,6 +35,9 @@ public sealed class TorrentMetainfo
     /// </summary>
     internal InfoHash? V2WireHash => HasV2 ? InfoHash.FromBytes(InfoHashV2.Span[..InfoHash.Length]) : null;
 
+    /// <summary>A hybrid's second swarm: its <see cref="V2WireHash"/>, which differs from <see cref="InfoHash"/>; null otherwise.</summary>
+    internal InfoHash? HybridV2Hash => V2WireHash is { } v2 && v2 != InfoHash ? v2 : null;
+
     /// <summary>True when the torrent has a v2 part (hybrid or v2-only).</summary>
     public bool HasV2 => !InfoHashV2.IsEmpty;
 

@@ -64,17 +64,15 @@ internal sealed partial class PieceManager
     {
         var left = LeafWait - (Context.System.Scheduler.Now - check.Started);
         if (left <= TimeSpan.Zero) return false;
-        var candidates = new List<IPEndPoint>();
+        var candidates = new Dictionary<IPEndPoint, PeerState>(); // v2 peers that have the piece, one per ban key
         foreach (var p in _peers.Values)
-            if (p.SpeaksV2 && p.Has[piece] && !candidates.Contains(p.BanKey)) candidates.Add(p.BanKey);
-        if (BadBlocks.NextToAsk(candidates, check.Senders, check.Asked) is not { } next) return false;
-        PeerState? peer = null;
-        foreach (var p in _peers.Values)
-            if (p.SpeaksV2 && p.Has[piece] && p.BanKey.Equals(next)) { peer = p; break; }
+            if (p.SpeaksV2 && p.Has[piece]) candidates.TryAdd(p.BanKey, p);
+        if (BadBlocks.NextToAsk([.. candidates.Keys], check.Senders, check.Asked) is not { } next) return false;
+        var peer = candidates[next];
         check.Asked.Add(next);
-        check.Asking = peer!;
+        check.Asking = peer;
         check.Attempt++;
-        peer!.Actor.Tell(new AskHashes([new HashRequest(check.Range)]), Self);
+        peer.Actor.Tell(new AskHashes([new HashRequest(check.Range)]), Self);
         Timers.StartSingleTimer(LeafTimer(piece), new LeafTimeout(piece, check.Attempt), left < LeafAskTimeout ? left : LeafAskTimeout);
         return true;
     }

@@ -15,7 +15,7 @@ internal sealed partial class EngineRoot
 
     private void AddAlias(TorrentMetainfo torrent)
     {
-        if (torrent.V2WireHash is not { } v2 || v2 == torrent.InfoHash || _torrents.ContainsKey(v2)) return;
+        if (torrent.HybridV2Hash is not { } v2 || _torrents.ContainsKey(v2)) return;
         _aliases[v2] = torrent.InfoHash;
         _engine.MseTorrents.Add(v2);
     }

@@ -278,7 +278,7 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
         var actor = Start(new AddTorrent(m.Torrent, request.SaveDirectory, request.Limits, m.Paused, Files: request.Files, Sequential: request.Sequential, WebSeeds: request.WebSeeds));
         foreach (var s in m.Subscribers) actor.Tell(new TorrentActor.Subscribe(s));
         // The fetcher met them under the magnet's hash: a btmh-only magnet's peers are dialled with the v2 hash.
-        var underV2 = request.Magnet.InfoHash != hash && request.Magnet.InfoHash == m.Torrent.V2WireHash;
+        var underV2 = request.Magnet.InfoHash == m.Torrent.HybridV2Hash;
         if (m.Peers.Count > 0) actor.Tell(new PeerManager.AddPeers(m.Peers, UnderV2: underV2));
     }
 

@@ -122,10 +122,10 @@ internal sealed partial class TorrentActor
 
     /// <summary>The hashes the torrent's swarm is met by: its info-hash, and a hybrid's truncated v2 hash too.</summary>
     private InfoHash[] SwarmHashes() =>
-        _torrent.V2WireHash is { } v2 && v2 != _torrent.InfoHash ? [_torrent.InfoHash, v2] : [_torrent.InfoHash];
+        _torrent.HybridV2Hash is { } v2 ? [_torrent.InfoHash, v2] : [_torrent.InfoHash];
 
     /// <summary>True when <paramref name="hash"/> names a hybrid's v2 swarm (not its v1 one): peers learnt there are dialled with it.</summary>
-    private bool IsV2Swarm(InfoHash hash) => hash != _torrent.InfoHash && hash == _torrent.V2WireHash;
+    private bool IsV2Swarm(InfoHash hash) => hash == _torrent.HybridV2Hash;
 
     /// <summary>Stops the PeerManager (and with it every peer) and, when asked, the tracker client after a <c>stopped</c> announce.</summary>
     private void StopSwarm(string reason, bool stopTracker)

@@ -80,8 +80,8 @@ internal sealed partial class TorrentActor
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
-            V2Dialer = SwarmHashes() is [_, var v2] ? Transports.MseDialer.For(_engine.Encryption, v2, _engine.BaseDialer) : null,
-            V2UtpFirstDialer = SwarmHashes() is [_, var v2u] && _engine.UtpFirstDialer is { } utpFirstV2 ? Transports.MseDialer.For(_engine.Encryption, v2u, utpFirstV2) : null,
+            V2Dialer = _torrent.HybridV2Hash is { } v2 ? Transports.MseDialer.For(_engine.Encryption, v2, _engine.BaseDialer) : null,
+            V2UtpFirstDialer = _torrent.HybridV2Hash is { } v2u && _engine.UtpFirstDialer is { } utpFirstV2 ? Transports.MseDialer.For(_engine.Encryption, v2u, utpFirstV2) : null,
             Metadata = _torrent.RawInfo,
             Merkle = _torrent.HashSource,
             V2InfoHash = _torrent.V2WireHash,
@@ -108,7 +108,7 @@ internal sealed partial class TorrentActor
         var totals = Totals();
         _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, Self,
             _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort,
-            AlsoAnnounce: SwarmHashes() is [_, var v2] ? v2 : null), ChildName("tracker"));
+            AlsoAnnounce: _torrent.HybridV2Hash), ChildName("tracker"));
         Context.Watch(_tracker);
         _trackerBackoff.Started(Now);
         _sentTotals = totals;

@@ -74,9 +74,16 @@ public sealed class ProtocolViolationTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(0, _node.Engine.Context.Pool.Outstanding);
     }
 
-    private async Task<(ScriptedPeer Peer, Handshake Theirs)> ConnectAsync(bool fast = true)
+    /// <summary>Connects and handshakes; with <paramref name="usedPorts"/>, from a source port not in it (then added).</summary>
+    private async Task<(ScriptedPeer Peer, Handshake Theirs)> ConnectAsync(bool fast = true, HashSet<int>? usedPorts = null)
     {
         var peer = await ScriptedPeer.ConnectAsync(_node.EndPoint);
+        for (var attempt = 0; usedPorts is not null && !usedPorts.Add(peer.EndPoint.Port); attempt++)
+        {
+            await peer.DisposeAsync();
+            if (attempt == 50) throw new InvalidOperationException("the OS kept handing out source ports used before");
+            peer = await ScriptedPeer.ConnectAsync(_node.EndPoint);
+        }
         await peer.SendHandshakeAsync(_data.Metainfo.InfoHash, fast: fast, extensions: true);
         return (peer, await peer.ReceiveHandshakeAsync());
     }
@@ -119,9 +126,11 @@ public sealed class ProtocolViolationTests(ITestOutputHelper output) : IAsyncLif
     public async Task A_flood_of_violating_connections_keeps_the_ban_list_bounded_and_the_honest_peer_served()
     {
         var peers = _node.Engine.System.ActorSelection(_node.Torrent.Path / "peers");
+        var usedPorts = new HashSet<int>();
         for (var i = 0; i < 1500; i++)
         {
-            var (bad, _) = await ConnectAsync();
+            // Bans are by address and port here: a source port the OS hands out again would be refused as banned.
+            var (bad, _) = await ConnectAsync(usedPorts: usedPorts);
             await using var _ = bad;
             await bad.SendRawAsync(MessageWriter.Encode(new Have(Layout.PieceCount + 1)));
             await bad.WaitClosedAsync(TimeSpan.FromSeconds(5));

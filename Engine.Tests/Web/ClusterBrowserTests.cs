@@ -49,6 +49,8 @@ public sealed class ClusterBrowserTests(ITestOutputHelper output) : IDisposable
         await Assertions.Expect(page.Locator("#add-save")).ToHaveCountAsync(0);
         var second = TorrentFactory.CreateSeeded(_dir, "ui-second", 64 * 1024, fileCount: 1, pieceLength: 32 * 1024);
         await page.Locator("#add-file").SetInputFilesAsync(second.TorrentPath);
+        // The browser reads the file over the circuit: Add before it arrives would only say "choose a file".
+        await Assertions.Expect(page.Locator("#add-panel")).ToContainTextAsync(Path.GetFileName(second.TorrentPath));
         await page.Locator("#add-submit").ClickAsync();
         await Assertions.Expect(page.Locator($"#cluster .cluster-torrent[data-hash='{second.InfoHash.ToHex()}']")).ToContainTextAsync("ui-second");
         await Assertions.Expect(page.Locator("#notices")).ToContainTextAsync("ui-second");

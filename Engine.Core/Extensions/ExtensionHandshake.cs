@@ -1,3 +1,4 @@
+using System.Net;
 using Engine.Core.Bencode;
 
 namespace Engine.Core.Extensions;
@@ -5,7 +6,8 @@ namespace Engine.Core.Extensions;
 /// <summary>
 /// The BEP 10 extension handshake (extended message id 0): <c>m</c> maps extension names to the ids the sender
 /// wants to receive them under (0 = disabled), plus <c>metadata_size</c> (BEP 9), <c>p</c> (listen port),
-/// <c>v</c> (client) and <c>reqq</c>. Pure. Decoding is lenient: a field of the wrong type is ignored.
+/// <c>v</c> (client), <c>reqq</c> and <c>yourip</c> (the address the sender sees us at). Pure. Decoding is lenient: a
+/// field of the wrong type is ignored.
 /// </summary>
 internal sealed record ExtensionHandshake(
     IReadOnlyDictionary<string, int> Extensions,
@@ -16,6 +18,9 @@ internal sealed record ExtensionHandshake(
 {
     /// <summary>The whole decoded dictionary, for extensions that read keys of their own (empty when built here).</summary>
     public BDictionary Fields { get; init; } = BDictionary.Empty;
+
+    /// <summary>The address the sender sees us at (<c>yourip</c>: 4 or 16 bytes), or null.</summary>
+    public IPAddress? YourIp { get; init; }
 
     /// <summary>The id the sender wants <paramref name="name"/> messages under, or null when it does not support (or disabled) it.</summary>
     public int? IdOf(string name) => Extensions.TryGetValue(name, out var id) && id is > 0 and <= 255 ? id : null;
@@ -29,6 +34,7 @@ internal sealed record ExtensionHandshake(
         if (ListenPort is { } port) d.Add("p", port);
         if (RequestQueue is { } reqq) d.Add("reqq", reqq);
         if (Client is not null) d.Add("v", Client);
+        if (YourIp is not null) d.Add("yourip", CompactAddress(YourIp));
         return d.ToArray();
     }
 
@@ -56,6 +62,11 @@ internal sealed record ExtensionHandshake(
             d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value is > 0 and <= int.MaxValue ? (int)reqq.Value : null)
         {
             Fields = d,
+            YourIp = d.TryGet<BString>("yourip", out var ip) && ip.Bytes.Length is 4 or 16 ? new IPAddress(ip.Bytes.Span) : null,
         };
     }
+
+    /// <summary><paramref name="address"/> as <c>yourip</c> carries it: 4 bytes for IPv4 (an IPv4-mapped IPv6 address too), else 16.</summary>
+    public static byte[] CompactAddress(IPAddress address)
+        => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).GetAddressBytes();
 }

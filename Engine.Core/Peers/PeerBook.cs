@@ -32,6 +32,7 @@ internal sealed class PeerBook
     private readonly Dictionary<IPEndPoint, Entry> _entries = new();
     private readonly List<Entry> _order = new();
     private readonly BanList _bans;
+    private readonly HashSet<IPEndPoint> _own = new();
     private readonly TimeSpan _baseBackoff;
     private readonly int _maxFailures;
     private readonly int _capacity;
@@ -59,7 +60,7 @@ internal sealed class PeerBook
         var added = 0;
         foreach (var ep in endPoints)
         {
-            if (ep.Port == 0) continue;
+            if (ep.Port == 0 || _own.Contains(ep)) continue;
             if (_entries.TryGetValue(ep, out var known))
             {
                 if (!underV2) known.UnderV2 = false;
@@ -101,7 +102,7 @@ internal sealed class PeerBook
     /// <summary>Marks an address as connected (the listen address of a peer that connected to us); false when banned.</summary>
     public bool MarkConnected(IPEndPoint endPoint, DateTimeOffset now)
     {
-        if (_bans.Contains(endPoint, now)) return false;
+        if (_bans.Contains(endPoint, now) || _own.Contains(endPoint)) return false;
         if (!_entries.TryGetValue(endPoint, out var e))
         {
             Add([endPoint]);
@@ -133,21 +134,25 @@ internal sealed class PeerBook
     }
 
     /// <summary>
-    /// Never dials <paramref name="endPoint"/> again, nor takes it as a peer's listen address, whoever names it (our own
-    /// public address, say); unlike a ban, the IP's other ports stay dialable.
+    /// <paramref name="endPoint"/> is us (our own public address, or one a peer sees us at, with our listen port): it
+    /// leaves the book, is never added, dialled, nor taken as a peer's listen address, whoever names it, and is not
+    /// counted as a known peer. Unlike a ban, the IP's other ports stay dialable. At most <see cref="MaxOwn"/> are held.
     /// </summary>
-    public void GiveUp(IPEndPoint endPoint)
+    public void MarkOwn(IPEndPoint endPoint)
     {
-        Add([endPoint]);
-        if (_entries.TryGetValue(endPoint, out var e)) e.Banned = true;
+        if (_own.Count >= MaxOwn || !_own.Add(endPoint)) return;
+        if (_entries.Remove(endPoint, out var e)) _order.Remove(e);
     }
+
+    /// <summary>How many of our own endpoints <see cref="MarkOwn"/> holds at most.</summary>
+    public const int MaxOwn = 16;
 
     /// <summary>Bans the peer at <paramref name="endPoint"/> from <paramref name="now"/>: its IP address, or only this address and port on a shared host.</summary>
     public void Ban(IPEndPoint endPoint, DateTimeOffset now) => _bans.Add(endPoint, now);
 
-    /// <summary>Banned now, or given up after failed dials.</summary>
+    /// <summary>Banned now, given up after failed dials, or our own.</summary>
     public bool IsBanned(IPEndPoint endPoint, DateTimeOffset now)
-        => _bans.Contains(endPoint, now) || _entries.TryGetValue(endPoint, out var e) && e.Banned;
+        => _bans.Contains(endPoint, now) || _entries.TryGetValue(endPoint, out var e) && e.Banned || _own.Contains(endPoint);
 
     private bool Excluded(Entry e, DateTimeOffset now) => e.Banned || _bans.Contains(e.EndPoint, now);
 

@@ -220,6 +220,7 @@ internal sealed partial class PeerSession
         if (_ctx.ListenPort is > 0 and <= 65535) d.Add("p", _ctx.ListenPort);
         d.Add("reqq", _settings.AdvertisedRequestQueue);
         d.Add("v", _ctx.Client);
+        if (_ctx.RemoteAddress is { } remote) d.Add("yourip", Extensions.ExtensionHandshake.CompactAddress(remote));
         return d.ToArray();
     }
 
@@ -230,6 +231,7 @@ internal sealed partial class PeerSession
         catch (ExtensionException) { return; } // a malformed extension handshake only loses the hints
         if (theirs.RequestQueue is { } reqq) _pipeline.SetPeerMaxRequests(Math.Min(reqq, 2000));
         if (theirs.ListenPort is { } port) _fx.ListenPort(port);
+        if (theirs.YourIp is { } ours) _fx.Notify(new YourAddressReported(ours));
         _extensions.OnHandshake(theirs, now);
     }
 

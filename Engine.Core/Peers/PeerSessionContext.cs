@@ -14,6 +14,9 @@ internal sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, Torre
     /// <summary>Our listen port, named as <c>p</c> in the extension handshake (0: not named).</summary>
     public int ListenPort { get; init; }
 
+    /// <summary>The peer's address, told back to it as <c>yourip</c> in the extension handshake (null: not told).</summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
+
     /// <summary>Our DHT node's UDP port: with it the handshake says we speak the DHT and a peer that does too gets a <c>port</c> message (BEP 5). 0: no DHT.</summary>
     public int DhtPort { get; init; }
 

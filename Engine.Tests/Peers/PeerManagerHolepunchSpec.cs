@@ -22,11 +22,11 @@ public sealed class PeerManagerHolepunchSpec : TestKit
     private readonly List<ScriptedPeer> _remotes = new();
     private const byte TheirId = 7;
 
-    private IActorRef StartManager(PeerManagerSettings? managerSettings = null)
+    private IActorRef StartManager(PeerManagerSettings? managerSettings = null, int listenPort = 6881)
     {
         var settings = new PeerSettings { SilenceTimeout = TimeSpan.FromHours(1), HandshakeTimeout = TimeSpan.FromHours(1) };
         var ctx = new SwarmContext(_infoHash, PeerId.CreateOurs(), new TorrentLayout(10 * 32 * 1024, 32 * 1024), CreateTestProbe().Ref, CreateTestProbe().Ref,
-            new BlockPool(64), settings, 6881) { Pex = true, HolepunchDialer = TcpDialer.Instance };
+            new BlockPool(64), settings, listenPort) { Pex = true, HolepunchDialer = TcpDialer.Instance };
         return CreateTestProbe().ChildActorOf(PeerManager.Props(ctx, managerSettings ?? new PeerManagerSettings()));
     }
 
@@ -38,7 +38,7 @@ public sealed class PeerManagerHolepunchSpec : TestKit
     }
 
     /// <summary>Like <see cref="Connect"/>, the peer naming ut_pex too; returns our extension handshake.</summary>
-    private async Task<(ScriptedPeer Peer, ExtensionHandshake Ours)> ConnectWithHandshake(IActorRef manager, bool speaksHolepunch)
+    private async Task<(ScriptedPeer Peer, ExtensionHandshake Ours)> ConnectWithHandshake(IActorRef manager, bool speaksHolepunch, IPAddress? yourIp = null)
     {
         var remote = ScriptedPeer.Listen();
         _remotes.Add(remote);
@@ -49,7 +49,7 @@ public sealed class PeerManagerHolepunchSpec : TestKit
         var ours = ExtensionHandshake.Decode((await remote.ReceiveAsync<Extended>()).Payload);
         var m = new Dictionary<string, int> { [PexExtension.Name] = TheirId + 1 };
         if (speaksHolepunch) m[HolepunchExtension.Name] = TheirId;
-        await remote.SendAsync(new Extended(0, new ExtensionHandshake(m).Encode()));
+        await remote.SendAsync(new Extended(0, new ExtensionHandshake(m) { YourIp = yourIp }.Encode()));
         return (remote, ours);
     }
 
@@ -118,6 +118,33 @@ public sealed class PeerManagerHolepunchSpec : TestKit
             Assert.False(listener.Pending(), "the manager dialled its own public address again");
         }
         finally { listener.Stop(); }
+    }
+
+    /// <summary>
+    /// A peer that sees us at 127.0.0.1 (<c>yourip</c>) tells us that 127.0.0.1 with our listen port is us: listed back
+    /// (as libtorrent's PEX does), it is never dialled. A manager told nothing dials it, so the test can fail.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_address_a_peer_sees_us_at_is_not_dialled_with_our_listen_port(bool told)
+    {
+        var ownListener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        ownListener.Start();
+        try
+        {
+            var self = (IPEndPoint)ownListener.LocalEndpoint;
+            var manager = StartManager(new PeerManagerSettings { RetryBackoff = TimeSpan.FromMilliseconds(100), RedialInterval = TimeSpan.FromMilliseconds(100) }, self.Port);
+            var (peer, ours) = await ConnectWithHandshake(manager, speaksHolepunch: false, yourIp: told ? IPAddress.Loopback : null);
+            Assert.Equal(peer.EndPoint.Address, ours.YourIp); // and we tell it where we see it
+            await Task.Delay(300);
+
+            manager.Tell(new PeerManager.AddPeers([self]));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+            while (!ownListener.Pending() && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Equal(!told, ownListener.Pending());
+        }
+        finally { ownListener.Stop(); }
     }
 
     protected override void AfterAll()

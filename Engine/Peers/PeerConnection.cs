@@ -61,6 +61,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         {
             Extensions = ctx.Extensions,
             ListenPort = ctx.ListenPort,
+            RemoteAddress = remote.Address,
             DhtPort = ctx.DhtPort,
             Merkle = ctx.Merkle,
             V2InfoHash = ctx.V2InfoHash,

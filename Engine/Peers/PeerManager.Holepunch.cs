@@ -53,7 +53,7 @@ internal sealed partial class PeerManager
             if (m.Error == HolepunchError.NoSelf)
             {
                 // The relay sees us at that address: our NAT's public one, which PEX gave back to us. Never dial it.
-                _book.GiveUp(m.Target);
+                _book.MarkOwn(m.Target);
                 _relayFor.Remove(m.Target);
                 Timers.Cancel("rendezvous-" + m.Target);
                 Context.GetLogger().Info("hole punch: {0} is our own public address (the relay says so); not dialling it again", m.Target);

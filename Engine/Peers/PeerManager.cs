@@ -150,6 +150,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         Receive<PeerStats>(OnStats);
         PexReceives();
         HolepunchReceives();
+        OwnAddressReceives();
         WebSeedReceives();
         Receive<DhtPortAnnounced>(m =>
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Engine.Core.Extensions;
 
@@ -38,6 +39,26 @@ public sealed class ExtensionHandshakeTests
         Assert.Null(hs.MetadataSize);
         Assert.Null(hs.ListenPort);
     }
+
+    [Theory]
+    [InlineData("203.0.113.7", 4)]
+    [InlineData("2001:db8::7", 16)]
+    [InlineData("::ffff:203.0.113.7", 4)]
+    public void Yourip_is_sent_compact_and_read_back(string address, int length)
+    {
+        var ip = IPAddress.Parse(address);
+        var bytes = new ExtensionHandshake(new Dictionary<string, int>()) { YourIp = ip }.Encode();
+        Assert.Contains($"6:yourip{length}:", Encoding.Latin1.GetString(bytes));
+        var back = ExtensionHandshake.Decode(bytes).YourIp!;
+        Assert.Equal(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip, back);
+    }
+
+    [Theory]
+    [InlineData("d6:yourip3:abce")]
+    [InlineData("d6:youripi4ee")]
+    [InlineData("d6:yourip5:abcdee")]
+    public void A_yourip_of_the_wrong_length_or_type_is_ignored(string payload)
+        => Assert.Null(ExtensionHandshake.Decode(Encoding.ASCII.GetBytes(payload)).YourIp);
 
     [Theory]
     [InlineData("i5e", "not a dictionary")]

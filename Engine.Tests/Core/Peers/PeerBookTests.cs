@@ -37,17 +37,28 @@ public sealed class PeerBookTests
     }
 
     [Fact]
-    public void An_address_given_up_is_never_taken_again_whoever_names_it_and_other_ports_of_its_ip_stay_dialable()
+    public void Our_own_endpoint_leaves_the_book_is_never_taken_again_whoever_names_it_and_other_ports_of_its_ip_stay_dialable()
     {
         var book = new PeerBook(TimeSpan.FromSeconds(1));
         var self = Ep("10.0.0.1:6881");
-        book.GiveUp(self);
+        book.Add([self, Ep("10.0.0.2:6881")]);
+        book.MarkOwn(self);
+        Assert.Equal(1, book.Count); // not a known peer any more
         Assert.Equal(0, book.Add([self], Engine.Core.Primitives.PeerSource.Pex));
         Assert.Equal(1, book.Add([Ep("10.0.0.1:6882")]));
-        Assert.Equal([Ep("10.0.0.1:6882")], book.Take(5, T0.AddHours(1)));
+        Assert.Equal([Ep("10.0.0.2:6881"), Ep("10.0.0.1:6882")], book.Take(5, T0.AddHours(1)));
         Assert.False(book.MarkConnected(self, T0));
         Assert.True(book.IsBanned(self, T0));
         Assert.False(book.IsBanned(Ep("10.0.0.1:6883"), T0));
+    }
+
+    [Fact]
+    public void At_most_sixteen_own_endpoints_are_held_so_lying_peers_strike_out_few()
+    {
+        var book = new PeerBook();
+        for (var i = 1; i <= 40; i++) book.MarkOwn(Ep($"10.0.1.{i}:6881"));
+        Assert.Equal(PeerBook.MaxOwn, Enumerable.Range(1, 40).Count(i => book.IsBanned(Ep($"10.0.1.{i}:6881"), T0)));
+        Assert.Equal(40 - PeerBook.MaxOwn, book.Add(Enumerable.Range(1, 40).Select(i => Ep($"10.0.1.{i}:6881"))));
     }
 
     [Fact]

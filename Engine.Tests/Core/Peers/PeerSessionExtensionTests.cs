@@ -1,6 +1,7 @@
 using Engine.Core.Bencode;
 using Engine.Core.Extensions;
 using Engine.Core.Metadata;
+using Engine.Core.Peers;
 using Engine.Core.Wire;
 using static Engine.Tests.Core.Peers.RecordedEffects;
 
@@ -46,6 +47,17 @@ public sealed class PeerSessionExtensionTests
         Assert.Empty(h.Effects.Messages);
         Assert.Empty(served.Effects.Messages);
         Assert.Null(served.Effects.Closing);
+    }
+
+    [Fact]
+    public void The_address_a_peer_sees_us_at_is_reported_and_a_handshake_without_it_reports_nothing()
+    {
+        var h = new SessionHarness().Start();
+        h.Receive(new Extended(0, new ExtensionHandshake(new Dictionary<string, int>()).Encode()));
+        Assert.Empty(h.Effects.Of<Notified>());
+        var seen = System.Net.IPAddress.Parse("198.51.100.4");
+        h.Receive(new Extended(0, new ExtensionHandshake(new Dictionary<string, int>()) { YourIp = seen }.Encode()));
+        Assert.Equal([new Notified(new YourAddressReported(seen))], h.Effects.Of<Notified>());
     }
 
     [Fact]

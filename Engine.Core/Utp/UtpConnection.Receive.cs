@@ -17,6 +17,12 @@ internal sealed partial class UtpConnection
     private bool _readerClosed;
     private bool _peerConfirmed;
 
+    /// <summary>
+    /// The peer has sent something besides its SYN (or answered ours): it got our answer, so it is no forged address.
+    /// An accepted connection without it is half-open.
+    /// </summary>
+    public bool PeerConfirmed => _peerConfirmed;
+
     /// <summary>The peer has ended its direction and the reader has taken every byte before the end.</summary>
     public bool ReadEnded => _peerFinInOrder && _deliveredBytes == 0;
     /// <summary>A read would return bytes, or the end, or the failure.</summary>

@@ -73,6 +73,12 @@ internal sealed partial class UtpConnection
         Flush(nowMicros);
     }
 
+    /// <summary>Ends a half-open connection without a word (a RESET would go to what may be a forged address).</summary>
+    public void Abandon(string reason)
+    {
+        if (!_peerConfirmed) Fail(reason);
+    }
+
     /// <summary>Aborts: tells the peer with a RESET and forgets everything.</summary>
     public void Reset(long nowMicros)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Akka.TestKit.Xunit2;
 using Engine.Core.Utp;
 using Engine.Datagrams;
@@ -81,7 +82,10 @@ public sealed class UtpMultiplexerTests : TestKit
         var (server, serverEnd) = Port(t => accepted.TrySetResult(t));
         var (client, _) = Port();
         using var dialled = await ConnectAsync(client, serverEnd);
+        Assert.False(accepted.Task.IsCompleted); // a SYN alone is not handed on: the dialler speaks first
+        await dialled.SendAsync([new ArraySegment<byte>([19])], CancellationToken.None);
         using var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([19], await ReadAll(incoming, 1));
 
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         attacker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -106,6 +110,46 @@ public sealed class UtpMultiplexerTests : TestKit
         AwaitCondition(() => server.Dropped > 1000, TimeSpan.FromSeconds(10), $"dropped {server.Dropped} of 2000");
         Assert.InRange(server.Count, 1, UtpMultiplexer.MaxPerHost);              // the real one plus at most one host's share of SYNs
         Assert.True(server.Refused > 500, $"refused {server.Refused} of 1000 SYNs");
+    }
+
+    /// <summary>
+    /// 2 500 SYNs from 125 addresses (20 each, under the per-host cap) that never say more would fill the 2 000-entry
+    /// table; only the newest <see cref="UtpMultiplexer.MaxHalfOpen"/> are held, so a real peer still connects.
+    /// </summary>
+    [Fact]
+    public async Task A_syn_flood_from_many_addresses_holds_only_the_newest_half_open_and_a_real_peer_still_connects()
+    {
+        var accepted = Channel.CreateUnbounded<UtpTransport>();
+        var (server, serverEnd) = Port(t => accepted.Writer.TryWrite(t));
+        var (client, clientEnd) = Port();
+        using (await ConnectAsync(client, serverEnd)) { } // both ports up
+        var packet = new byte[UtpHeader.Size];
+        for (var host = 0; host < 125; host++)
+        {
+            using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            attacker.Bind(new IPEndPoint(new IPAddress([127, 77, (byte)(host / 200), (byte)(2 + host % 200)]), 0));
+            for (var i = 0; i < 20; i++)
+            {
+                new UtpHeader(UtpPacketType.Syn, 0, (ushort)(host * 20 + i), 1, 0, 65536, 1, 0).Write(packet);
+                attacker.SendTo(packet, serverEnd);
+            }
+            await Task.Delay(2); // paced, so that the kernel's socket buffer does not drop the flood before we see it
+        }
+        AwaitCondition(() => server.Evicted > 2000, TimeSpan.FromSeconds(10), $"evicted {server.Evicted} of 2 500");
+        server.Tick();
+        Assert.InRange(server.Count, UtpMultiplexer.MaxHalfOpen - 1, UtpMultiplexer.MaxHalfOpen + 1);
+        while (accepted.Reader.TryRead(out _)) { } // the warm-up's and the flood's
+
+        using var dialled = await ConnectAsync(client, serverEnd);
+        var data = new byte[64 * 1024];
+        new Random(3).NextBytes(data);
+        var sending = dialled.SendAsync([new ArraySegment<byte>(data)], CancellationToken.None).AsTask();
+        UtpTransport? incoming = null;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var t in accepted.Reader.ReadAllAsync(cts.Token))
+            if (t.Remote.Equals(clientEnd)) { incoming = t; break; }
+        Assert.Equal(data, await ReadAll(incoming!, data.Length));
+        await sending;
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed partial class UtpMultiplexer
             if (!_connections.TryGetValue((from, id), out var transport) && h.Type == UtpPacketType.Reset) transport = BySendId(from, id);
             if (transport is null)
             {
-                if (h.Type == UtpPacketType.Syn) accepted = Accept(h, from);
+                if (h.Type == UtpPacketType.Syn) Accept(h, from);
                 else
                 {
                     Dropped++;
@@ -37,6 +37,11 @@ internal sealed partial class UtpMultiplexer
             {
                 transport.Connection.OnPacket(h, d.SelectiveAck, d.Payload, NowMicros);
                 if (_dirtySet.Add(transport)) _dirty.Add(transport);
+                if (transport.AwaitingConfirmation && transport.Connection.PeerConfirmed && !transport.Connection.IsFinished)
+                {
+                    transport.AwaitingConfirmation = false;
+                    accepted = transport;
+                }
             }
         }
         if (accepted is not null) Accepted?.Invoke(accepted);
@@ -58,18 +63,20 @@ internal sealed partial class UtpMultiplexer
         }
     }
 
-    private UtpTransport? Accept(in UtpHeader syn, IPEndPoint from)
+    /// <summary>Answers a SYN; the connection goes to <see cref="Accepted"/> only once the peer confirms it (see above).</summary>
+    private void Accept(in UtpHeader syn, IPEndPoint from)
     {
-        if (Accepted is null || _socket is null) return null;
-        if (_connections.Count >= MaxConnections || PerHost(from.Address) >= MaxPerHost)
+        if (Accepted is null || _socket is null) return;
+        if (_connections.Count >= MaxConnections || _perHost.GetValueOrDefault(from.Address) >= MaxPerHost)
         {
             Refused++;
-            return null;
+            return;
         }
-        var transport = new UtpTransport(this, from, AddressFor(from));
-        _connections.Add((from, (ushort)(syn.ConnectionId + 1)), transport);
+        MakeRoomForHalfOpen();
+        var transport = new UtpTransport(this, from, AddressFor(from)) { AwaitingConfirmation = true };
+        Remember((from, (ushort)(syn.ConnectionId + 1)), transport);
         transport.Connection = UtpConnection.Accept(transport, syn, (ushort)_random.Next(65536), NowMicros, _settings);
-        return transport;
+        _halfOpen.Enqueue(transport);
     }
 
     /// <summary>Clients differ on which id a RESET carries: ours to receive on, or the one we send on.</summary>
@@ -80,13 +87,6 @@ internal sealed partial class UtpMultiplexer
         return null;
     }
 
-    private int PerHost(IPAddress address)
-    {
-        var n = 0;
-        foreach (var key in _connections.Keys)
-            if (key.Remote.Address.Equals(address)) n++;
-        return n;
-    }
 
     /// <summary>Tells the sender of a packet for a connection we do not have that there is none.</summary>
     private void SendReset(in UtpHeader h, IPEndPoint to)

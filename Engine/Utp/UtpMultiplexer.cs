@@ -11,13 +11,18 @@ namespace Engine.Utp;
 /// datagrams are dispatched by source address and connection id straight from the socket's receive loop (no actor hop
 /// per packet), connects and accepts create <see cref="UtpTransport"/>s, and the port's timer ticks the retransmission
 /// clocks. One lock (<see cref="Gate"/>) serialises everything that touches a connection. Accepted connections are
-/// bounded (<see cref="MaxConnections"/> in all, <see cref="MaxPerHost"/> from one address), so a SYN flood costs a
-/// table entry per SYN at most; a packet for a connection we do not know is answered with a RESET (data and FINs only).
+/// bounded (<see cref="MaxConnections"/> in all, <see cref="MaxPerHost"/> from one address), and so are the half-open
+/// ones among them (a SYN and nothing since, <see cref="MaxHalfOpen"/>): beyond that bound the oldest is dropped without
+/// a word. A connection goes to <see cref="Accepted"/> (the engine) only once the peer has said more than its SYN, so a
+/// SYN flood from many (forged) addresses costs a table entry per SYN at most, never reaches the engine's actors, and
+/// never fills the table against a real peer, whose first data follows its SYN within a round trip. A packet for a
+/// connection we do not know is answered with a RESET (data and FINs only).
 /// </summary>
 internal sealed partial class UtpMultiplexer
 {
     public const int MaxConnections = 2000;
     public const int MaxPerHost = 24;
+    public const int MaxHalfOpen = 256;
 
     private readonly Dictionary<(IPEndPoint Remote, ushort Id), UtpTransport> _connections = new();
     private readonly List<UtpTransport> _dirty = new();
@@ -88,7 +93,7 @@ internal sealed partial class UtpMultiplexer
             while (_connections.ContainsKey((remote, id)));
             transport = new UtpTransport(this, remote, AddressFor(remote));
             connected = transport.WaitConnected();
-            _connections.Add((remote, id), transport);
+            Remember((remote, id), transport);
             transport.Connection = UtpConnection.Connect(transport, id, NowMicros, _settings);
         }
         try
@@ -114,7 +119,7 @@ internal sealed partial class UtpMultiplexer
                 t.Wake();
                 if (t.Connection.IsFinished) _finished.Add(key);
             }
-            foreach (var key in _finished) _connections.Remove(key);
+            foreach (var key in _finished) Forget(key);
             _finished.Clear();
         }
     }

@@ -29,6 +29,9 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput
     public IPEndPoint Remote { get; }
     internal UtpConnection Connection { get; set; } = null!;
 
+    /// <summary>Accepted, but not handed to the engine yet: it is, once the peer says more than its SYN.</summary>
+    internal bool AwaitingConfirmation { get; set; }
+
     void IUtpOutput.Send(ReadOnlySpan<byte> datagram) => _mux.SendTo(datagram, _to);
 
     /// <summary>Completes once the connect is answered (or fails); the caller holds the lock.</summary>

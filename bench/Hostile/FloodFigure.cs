@@ -19,40 +19,56 @@ internal static class FloodFigure
     {
         using var content = new Content("flood", 16L * 1024 * 1024, 256 * 1024);
         Console.WriteLine($"honest service during floods ({window.TotalSeconds:0} s windows; blocks of 16 KiB answered per second):");
-        foreach (var (name, attack) in Floods())
+        foreach (var (name, attack, transports) in Floods())
         {
             await using var engine = EngineSystem.Start(new EngineOptions
             {
                 ListenOn = new IPEndPoint(IPAddress.Loopback, 0),
                 ResumeDirectory = content.NewDirectory("resume-" + name),
+                // The transport floods need incoming uTP and MSE accepted (plain BitTorrent too, for the honest peer).
+                Utp = transports ? Utp.UtpDialOrder.TcpFirst : Utp.UtpDialOrder.Off,
+                Encryption = transports ? new Transports.MsePolicy(true, true, Engine.Core.Encryption.MseCrypto.None, false) : Transports.MsePolicy.Off,
             }, "flood");
             var endPoint = (await engine.ListenEndPointAsync())!;
             var torrent = await engine.AddAsync(content.Metainfo, content.SeedDirectory);
             while ((await EngineSystem.StatusAsync(torrent)).State != Events.TorrentState.Seeding) await Task.Delay(50);
             var layout = content.Metainfo.Layout;
             var before = await Honest.MeasureAsync(endPoint, content.Metainfo.InfoHash, layout, window);
+            var (heapBefore, rssBefore) = Memory();
             using var stop = new CancellationTokenSource();
             var flooding = Task.Run(() => attack(endPoint, content, stop.Token));
             await Task.Delay(TimeSpan.FromSeconds(1));
             var during = await Honest.MeasureAsync(endPoint, content.Metainfo.InfoHash, layout, window);
             var peers = await engine.System.ActorSelection(torrent.Path / "peers")
                 .Ask<PeerManager.ConnectionCount>(new PeerManager.GetConnectionCount(), TimeSpan.FromSeconds(5));
+            var (heapDuring, rssDuring) = (GC.GetTotalMemory(false) / 1048576.0, Lab.RssMiB());
             stop.Cancel();
             var attackers = await flooding;
+            await Task.Delay(TimeSpan.FromSeconds(5)); // what the flood left queued (datagrams in the socket's buffer) is handled
+            var (heapAfter, rssAfter) = Memory();
             Console.WriteLine($"  {name,-44} before {before.Rate,7:N0}/s   during {during.Rate,7:N0}/s, first block after {during.ToFirstBlock.TotalSeconds,5:0.0} s" +
                               $"   ({attackers}; torrent connections {peers.Torrent}, bans {peers.Bans})");
+            Console.WriteLine($"  {"",-44} heap {heapBefore:0.0} MiB before, {heapDuring:0.0} at the flood's end (uncollected), {heapAfter:0.0} 5 s after;" +
+                              $" RSS {rssBefore:0} / {rssDuring:0} / {rssAfter:0} MiB");
         }
     }
 
+    /// <summary>The managed heap after a full collection and this process's RSS, MiB.</summary>
+    private static (double Heap, double Rss) Memory() => (GC.GetTotalMemory(true) / 1048576.0, Lab.RssMiB());
+
     private delegate Task<string> Attack(IPEndPoint engine, Content content, CancellationToken stop);
 
-    private static IEnumerable<(string, Attack)> Floods() =>
+    private static IEnumerable<(string, Attack, bool Transports)> Floods() =>
     [
-        ("slowloris: 64 x 1 byte from 127.0.0.1, kept up", Slowloris),
-        ("garbage (HTTP requests), 4 loops", Garbage),
-        ("60 idle handshaked peers from one host", (e, c, s) => IdlePeers(e, c, s, oneHost: true)),
-        ("60 idle handshaked peers from 60 hosts", (e, c, s) => IdlePeers(e, c, s, oneHost: false)),
-        ("violating connections (bad have), 4 loops", Violations),
+        ("slowloris: 64 x 1 byte from 127.0.0.1, kept up", Slowloris, false),
+        ("garbage (HTTP requests), 4 loops", Garbage, false),
+        ("60 idle handshaked peers from one host", (e, c, s) => IdlePeers(e, c, s, oneHost: true), false),
+        ("60 idle handshaked peers from 60 hosts", (e, c, s) => IdlePeers(e, c, s, oneHost: false), false),
+        ("violating connections (bad have), 4 loops", Violations, false),
+        ("uTP: random datagrams, 2 loops", TransportFloods.UtpGarbage, true),
+        ("uTP: SYNs from many hosts, never followed", TransportFloods.UtpSyns, true),
+        ("MSE: 200 handshakes stalled after the key", TransportFloods.MseStalled, true),
+        ("MSE: garbage after the key, 200 at a time", TransportFloods.MseGarbage, true),
     ];
 
     private static async Task<string> Slowloris(IPEndPoint engine, Content content, CancellationToken stop)

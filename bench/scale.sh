@@ -9,6 +9,7 @@
 # CPU-seconds of ours and of libtorrent, peak RSS, GC counts and the load average.
 # usage: bench/scale.sh [--pin] [--direction down|up|both] [--torrents 20] [--peers 25] [--sessions-per-process 5]
 #                       [--size-mib 128] [--piece-kib 256] [--up-seconds 40] [--interval-ms 250] [--report out.md]
+#   --report  the report in markdown, and every sample (phase, kind, seconds, actors, total, max) beside it as out.csv
 #   --pin   libtorrent on CPU 0, ours on CPU 1 (taskset), as bench/run.sh's leech benchmark
 # About 2 minutes at the defaults (2.5 GiB of data under $TMPDIR, twice: seeders' and ours; deleted afterwards).
 set -euo pipefail

@@ -13,7 +13,8 @@ namespace Engine.Bench.Scale;
 /// show: the bytes each outbound socket actor has handed to its write loop and not yet sent (the engine's internal
 /// <c>PeerOutbound.QueuedBytes</c>; the actor instance comes from Akka's internal <c>ActorCell.Actor</c>, read by
 /// reflection — without it that row is left out, with a warning), and the engine's disk budget in flight: blocks
-/// received and not yet written and hashed, every torrent's disk worker and hashing stage together.
+/// received and not yet written and hashed, every torrent's disk worker and hashing stage together; and, to tell a
+/// starved thread pool from a slow actor, the .NET thread pool's queued work items and threads.
 /// </summary>
 public sealed class MailboxSampler : IDisposable
 {
@@ -44,7 +45,7 @@ public sealed class MailboxSampler : IDisposable
 
     public void Start()
     {
-        if (ActorProperty is null) Console.Error.WriteLine("[scale] Akka's ActorCell.Actor not found: storage and outbound queues not sampled");
+        if (ActorProperty is null) Console.Error.WriteLine("[scale] Akka's ActorCell.Actor not found: the outbound bytes queued are not sampled");
         _thread.Start();
     }
 
@@ -69,6 +70,8 @@ public sealed class MailboxSampler : IDisposable
             queued.Clear();
             Walk(_system.Guardian, depths, queued);
             if (_diskBudget is not null) Depths(depths, "disk budget: blocks in flight to disk and hashing").Add(_diskBudget.InFlight);
+            Depths(depths, "thread pool: work items queued").Add((int)Math.Min(int.MaxValue, ThreadPool.PendingWorkItemCount));
+            Depths(depths, "thread pool: threads").Add(ThreadPool.ThreadCount);
             var at = _clock.Elapsed.TotalSeconds;
             lock (_gate)
             {
@@ -91,7 +94,7 @@ public sealed class MailboxSampler : IDisposable
     {
         if (actor is not ActorRefWithCell withCell) return;
         var cell = withCell.Underlying;
-        var kind = cell.Props?.Type?.Name ?? actor.Path.Name;
+        var kind = Kind(cell.Props?.Type, actor.Path.Name);
         var depth = cell.NumberOfMessages;
         Depths(depths, kind).Add(depth);
         if (depth >= MailboxPeek.Threshold && cell is ActorCell deep) MailboxPeek.CountTypes(deep, Queued(queued, kind));
@@ -102,6 +105,14 @@ public sealed class MailboxSampler : IDisposable
                 break;
         }
         foreach (var child in withCell.Children) Walk(child, depths, queued);
+    }
+
+    /// <summary>The actor's class; for props that name only a base class (ActorBase), its name without the "-n" suffix.</summary>
+    private static string Kind(Type? type, string name)
+    {
+        if (type is { IsAbstract: false }) return type.Name;
+        var dash = name.LastIndexOf('-');
+        return $"{type?.Name ?? "?"} '{(dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) ? name[..dash] : name)}'";
     }
 
     private static Dictionary<string, long> Queued(Dictionary<string, Dictionary<string, long>> queued, string kind)

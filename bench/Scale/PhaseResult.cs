@@ -20,6 +20,9 @@ public sealed record PhaseResult(string Name)
     public double LoadBefore { get; init; }
     public double LoadAfter { get; init; }
     public double WalkMs { get; init; }
+    public double IntervalSeconds { get; init; }
+    /// <summary>The machine's dirty and writeback page cache at its highest (disk writes waiting), /proc/meminfo.</summary>
+    public double DirtyMaxMiB { get; init; }
     /// <summary>Aggregate MB/s in each slice of about 5 seconds (longer when status reads were slow).</summary>
     public IReadOnlyList<double> RateSlices { get; init; } = [];
     public IReadOnlyList<KindSamples> Kinds { get; init; } = [];

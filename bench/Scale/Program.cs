@@ -56,7 +56,10 @@ public static class Program
             MaxConnectionsPerTorrent = Math.Max(50, o.PeersPerTorrent),
             Dht = false, Lsd = false, PortMapping = false, Utp = UtpMode.Disabled,
         };
-        await using var engine = TorrentEngine.Create(options);
+        using var system = o.PinnedRoot ? PinnedRootSystem() : null;
+        await using var engine = system is null ? TorrentEngine.Create(options) : TorrentEngine.Attach(system, options);
+        if (o.PinnedRoot && engine.Root is Akka.Actor.ActorRefWithCell root)
+            Console.WriteLine($"[scale] the engine's root actor runs on '{root.Underlying.Props.Dispatcher}'");
         var handles = new List<TorrentHandle>();
         try
         {
@@ -64,13 +67,17 @@ public static class Program
             {
                 using var seeders = await LtSwarm.StartAsync("seed", torrents, seedData, sessions, o.SessionsPerProcess, null, o.Pin, TimeSpan.FromMinutes(2));
                 Console.WriteLine($"[scale] {sessions} libtorrent seeders in {o.Processes} processes ready; ours leeching {o.Torrents} torrents from them");
-                foreach (var file in Directory.EnumerateFiles(torrents).Order(StringComparer.Ordinal))
+                async Task<IReadOnlyList<TorrentHandle>> AddAll()
                 {
-                    var h = await engine.AddAsync(file, Path.Combine(dir.FullPath, "ours"));
-                    h.AddPeers(seeders.Peers);
-                    handles.Add(h);
+                    foreach (var file in Directory.EnumerateFiles(torrents).Order(StringComparer.Ordinal))
+                    {
+                        var h = await engine.AddAsync(file, Path.Combine(dir.FullPath, "ours"));
+                        h.AddPeers(seeders.Peers);
+                        handles.Add(h);
+                    }
+                    return handles;
                 }
-                var down = await ScaleRun.MeasureAsync($"Ours leeching {o.Torrents} torrents from {sessions} libtorrent seeders each", engine, handles, seeders,
+                var down = await ScaleRun.MeasureAsync($"Ours leeching {o.Torrents} torrents from {sessions} libtorrent seeders each", engine, AddAll, fromZero: true, seeders,
                     interval, s => s.Downloaded, (_, ss) => ss.All(s => s.IsComplete), timeout, untilFirstComplete: true);
                 phases.Add(down);
                 Console.WriteLine($"[scale] down: {down.MBps:F1} MB/s, {down.Seconds:F1} s{(down.Ok ? "" : ", FAILED: " + down.Error)}");
@@ -86,7 +93,7 @@ public static class Program
                 using (leechers)
                 {
                     Console.WriteLine($"[scale] {sessions} libtorrent leechers in {o.Processes} processes ready; ours seeding {o.Torrents} torrents to them for {o.UpSeconds} s");
-                    var up = await ScaleRun.MeasureAsync($"Ours seeding {o.Torrents} torrents to {sessions} libtorrent leechers each ({o.UpSeconds} s)", engine, handles, leechers,
+                    var up = await ScaleRun.MeasureAsync($"Ours seeding {o.Torrents} torrents to {sessions} libtorrent leechers each ({o.UpSeconds} s)", engine, () => Task.FromResult<IReadOnlyList<TorrentHandle>>(handles), fromZero: false, leechers,
                         interval, s => s.Uploaded, (seconds, _) => seconds >= o.UpSeconds, timeout, untilFirstComplete: false);
                     phases.Add(up);
                     Console.WriteLine($"[scale] up: {up.MBps:F1} MB/s, {up.Seconds:F1} s{(up.Ok ? "" : ", FAILED: " + up.Error)}");
@@ -102,7 +109,7 @@ public static class Program
         var conditions = string.Create(CultureInfo.InvariantCulture,
             $"Scale benchmark, {DateTime.Now:yyyy-MM-dd HH:mm}: {o.Torrents} torrents × {o.SizeMiB} MiB ({o.PieceKiB} KiB pieces), {o.PeersPerTorrent} libtorrent peers per torrent " +
             $"({o.Processes} processes × {o.SessionsPerProcess} sessions, each session in every torrent), ours = TorrentEngine in the bench process (JIT), " +
-            $"mailboxes sampled every {o.IntervalMs} ms{(o.Pin ? "; pinned: libtorrent on CPU 0, ours on CPU 1" : "; not pinned")}");
+            $"mailboxes sampled every {o.IntervalMs} ms{(o.PinnedRoot ? "; the engine's root actor on a thread of its own (--pinned-root)" : "")}{(o.Pin ? "; pinned: libtorrent on CPU 0, ours on CPU 1" : "; not pinned")}");
         var report = ScaleReport.Build(conditions, phases);
         Console.WriteLine();
         Console.WriteLine(report);
@@ -110,6 +117,7 @@ public static class Program
         {
             Directory.CreateDirectory(Path.GetDirectoryName(o.ReportPath)!);
             await File.WriteAllTextAsync(o.ReportPath, report);
+            await File.WriteAllTextAsync(Path.ChangeExtension(o.ReportPath, ".csv"), ScaleReport.Series(phases));
         }
         if (o.Keep) GC.KeepAlive(dir); // TempDir deletes on dispose; --keep only prints where it was while running
         return phases.All(p => p.Ok) ? 0 : 1;
@@ -127,6 +135,21 @@ public static class Program
             if (clock.Elapsed > timeout) throw new TimeoutException($"only {seeding} of {handles.Count} torrents seeding");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// An ActorSystem with the engine's settings in which the engine's root actor (/user/torrent-engine-1) runs on a
+    /// thread of its own (Akka deployment config, PinnedDispatcher) instead of the .NET thread pool — an experiment:
+    /// does the root's stall under a connection storm come from waiting for a pool thread?
+    /// </summary>
+    private static Akka.Actor.ActorSystem PinnedRootSystem()
+    {
+        var hocon = """
+            akka.actor.deployment { "/torrent-engine-1" { dispatcher = scale-root-dispatcher } }
+            scale-root-dispatcher { type = PinnedDispatcher, executor = fork-join-executor, throughput = 30 }
+            """;
+        var config = Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(Akka.Configuration.ConfigurationFactory.ParseString(Runtime.EngineSystem.DefaultHocon));
+        return Akka.Actor.ActorSystem.Create("scale", config);
     }
 
     /// <summary>Every thread of <paramref name="pid"/> on <paramref name="cpu"/> (taskset -a; threads made later inherit it).</summary>

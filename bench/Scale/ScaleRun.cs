@@ -11,11 +11,11 @@ namespace Engine.Bench.Scale;
 public static class ScaleRun
 {
     /// <summary>
-    /// Samples until <paramref name="done"/> says so (given the seconds so far and the torrents' statuses) or
-    /// <paramref name="timeout"/>; <paramref name="bytes"/> reads the phase's payload from a status; with <paramref name="untilFirstComplete"/>
+    /// Starts the clock and the sampler, then <paramref name="begin"/> (adding the torrents, or nothing), and samples until <paramref name="done"/> says so (given the seconds so far and the torrents' statuses) or
+    /// <paramref name="timeout"/>; <paramref name="bytes"/> reads the phase's payload from a status (counted from zero with <paramref name="fromZero"/>, else from the first status read); with <paramref name="untilFirstComplete"/>
     /// the part with every torrent active ends when the first completes (leeching), else it is the whole phase.
     /// </summary>
-    public static async Task<PhaseResult> MeasureAsync(string name, TorrentEngine engine, IReadOnlyList<TorrentHandle> handles, LtSwarm swarm,
+    public static async Task<PhaseResult> MeasureAsync(string name, TorrentEngine engine, Func<Task<IReadOnlyList<TorrentHandle>>> begin, bool fromZero, LtSwarm swarm,
         TimeSpan interval, Func<TorrentSnapshot, long> bytes, Func<double, IReadOnlyList<TorrentSnapshot>, bool> done, TimeSpan timeout, bool untilFirstComplete)
     {
         var pid = Environment.ProcessId;
@@ -23,18 +23,26 @@ public static class ScaleRun
         var (u0, s0) = ProcessProbe.Cpu(pid);
         var lt0 = swarm.CpuSeconds();
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
-        var statuses = new TorrentSnapshot[handles.Count];
-        for (var i = 0; i < handles.Count; i++) statuses[i] = await handles[i].GetStatusAsync();
-        var start = statuses.Sum(bytes);
-        var statusTimeouts = 0;
         var clock = Stopwatch.StartNew();
         using var sampler = new MailboxSampler(engine, interval, clock);
         sampler.Start();
+        var handles = await begin();
+        var statuses = new TorrentSnapshot[handles.Count];
+        var statusTimeouts = 0;
+        for (var i = 0; i < handles.Count; i++)
+        {
+            while (true)
+            {
+                try { statuses[i] = await handles[i].GetStatusAsync(); break; }
+                catch (EngineTimeoutException) when (clock.Elapsed < timeout) { statusTimeouts++; }
+            }
+        }
+        var start = fromZero ? 0 : statuses.Sum(bytes);
 
         var slices = new List<double>();
         long sliceStart = start, last = start;
         double sliceSeconds = 0;
-        double allActive = 0, rss = 0;
+        double allActive = 0, rss = 0, dirty = 0;
         var error = (string?)null;
         while (true)
         {
@@ -50,6 +58,7 @@ public static class ScaleRun
             var seconds = clock.Elapsed.TotalSeconds;
             last = statuses.Sum(bytes);
             rss = Math.Max(rss, ProcessProbe.StatusMiB(pid, "VmRSS"));
+            dirty = Math.Max(dirty, DirtyMiB());
             if (untilFirstComplete && allActive == 0 && statuses.Any(s => s.IsComplete)) allActive = seconds;
             if (seconds - sliceSeconds >= 5)
             {
@@ -83,8 +92,20 @@ public static class ScaleRun
             LoadBefore = load,
             LoadAfter = ProcessProbe.LoadAverage(),
             WalkMs = sampler.LastWalk.TotalMilliseconds,
+            IntervalSeconds = interval.TotalSeconds,
+            DirtyMaxMiB = dirty,
             RateSlices = slices,
             Kinds = sampler.Snapshot(),
         };
+    }
+
+    /// <summary>Dirty + Writeback from /proc/meminfo, in MiB.</summary>
+    private static double DirtyMiB()
+    {
+        double kib = 0;
+        foreach (var line in File.ReadLines("/proc/meminfo"))
+            if (line.StartsWith("Dirty:", StringComparison.Ordinal) || line.StartsWith("Writeback:", StringComparison.Ordinal))
+                kib += double.Parse(line[(line.IndexOf(':') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return kib / 1024;
     }
 }

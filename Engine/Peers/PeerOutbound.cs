@@ -91,6 +91,9 @@ internal sealed class PeerOutbound : ReceiveActor
     public static Props Props(IPeerTransport transport, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
         => Akka.Actor.Props.Create(() => new PeerOutbound(transport, handshake, throttle, blocks));
 
+    /// <summary>Bytes handed to the write loop and not yet sent (diagnostics: the scale benchmark samples it from another thread).</summary>
+    internal long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     protected override void PreStart()
     {
         var self = Self;

@@ -44,13 +44,25 @@ internal sealed partial class PeerSession
     {
         if (IsClosed || choke == AmChoking) return;
         AmChoking = choke;
-        Send(choke ? Choke.Instance : Unchoke.Instance, now);
         if (choke)
         {
-            foreach (var block in _requests.TakeAll())
-                if (RemoteSupportsFast) Reject(block, now);
+            // The choke and a fast peer's rejects of every waiting request go to the write loop as one hand-off.
+            var waiting = _requests.TakeAll();
+            if (!RemoteSupportsFast || waiting.Length == 0) Send(Choke.Instance, now);
+            else
+            {
+                var messages = new PeerMessage[waiting.Length + 1];
+                messages[0] = Choke.Instance;
+                for (var i = 0; i < waiting.Length; i++) messages[i + 1] = new Reject(waiting[i].Piece, waiting[i].Offset, waiting[i].Length);
+                _lastSent = now;
+                _fx.Send(messages);
+            }
         }
-        else _chokedRequests = 0;
+        else
+        {
+            Send(Unchoke.Instance, now);
+            _chokedRequests = 0;
+        }
         _fx.StatsChanged();
     }
 

@@ -136,7 +136,9 @@ public sealed class PeerSessionUploadTests
         h.Session.OnSent(PeerSession.MaxOutboundQueued, h.Now);
         h.Receive(h.RequestFor(h.Block(1, 0)));
         h.Receive(h.RequestFor(h.Block(2, 0)));
+        var handOffs = h.Effects.SendHandOffs;
         h.Session.OnChoke(true, h.Now);
+        Assert.Equal(handOffs + 1, h.Effects.SendHandOffs); // the choke and both rejects: one message to the write loop
         h.Session.OnSent(0, h.Now);
         Assert.Equal([h.Block(0, 0)], h.Effects.UploadedBlocks);
         var after = h.Effects.All.SkipWhile(e => e is not Uploaded).Skip(1).OfType<Sent>().Select(s => s.Message).ToList();

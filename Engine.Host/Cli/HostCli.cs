@@ -66,6 +66,8 @@ public static class HostCli
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(string[] args, HostConsole console)
     {
+        await using var early = EarlyEngine.For(args); // first: it starts while the rest is done
+        console.EarlyEngine = early;
         var root = Build(console);
         if (args.Length == 0)
         {

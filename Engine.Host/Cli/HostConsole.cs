@@ -19,6 +19,9 @@ public sealed class HostConsole(TextWriter output, TextWriter error, bool intera
     /// <summary>Set from <c>--verbose</c>: stack traces and debug counters are written too.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>The engine system this run started early (<see cref="Cli.EarlyEngine"/>), for the command's engine to take; null when none was.</summary>
+    public EarlyEngine? EarlyEngine { get; set; }
+
     /// <summary>The process's console: interactive when stdout is a terminal, as wide as the terminal.</summary>
     public static HostConsole System()
     {

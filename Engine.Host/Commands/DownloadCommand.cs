@@ -40,7 +40,7 @@ public static class DownloadCommand
             foreach (var moved in StateMigration.MoveAll(output, options.Session.Settings.State.ResumeDirectory, ".resume")) display.Note(moved);
 
         using var stopSignal = new StopSignal();
-        await using var session = await TorrentSession.StartAsync(options.Session, source, output, stateDirectory, display.Note, console.Verbose, options.Files);
+        await using var session = await TorrentSession.StartAsync(options.Session, source, output, stateDirectory, display.Note, console.Verbose, options.Files, console.EarlyEngine);
         session.AddPeers(options.Session.Peers);
         display.Note(session.Engine.ListenEndPoint is { } listen ? $"peers: listening on {listen}" : "peers: not listening (dialing out only)");
 

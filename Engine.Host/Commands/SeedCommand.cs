@@ -72,7 +72,7 @@ public static class SeedCommand
         var resume = Directory.CreateTempSubdirectory("engine-seed-resume-");
         try
         {
-            await using var session = await TorrentSession.StartAsync(options.Session, new TorrentSource(options.TorrentPath, torrent, null), data, resume.FullName, display.Note, console.Verbose, options.Files);
+            await using var session = await TorrentSession.StartAsync(options.Session, new TorrentSource(options.TorrentPath, torrent, null), data, resume.FullName, display.Note, console.Verbose, options.Files, console.EarlyEngine);
             return await SeedAsync(session, options, display, stop, console);
         }
         finally

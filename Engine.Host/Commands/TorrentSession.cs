@@ -30,10 +30,14 @@ public sealed class TorrentSession : IAsyncDisposable
 
     public TorrentHandle Torrent { get; }
 
-    /// <summary>Starts an engine for these options, its logs on stderr (<see cref="HostLogging"/>); a port or directory problem is one line.</summary>
-    public static TorrentEngine StartEngine(TorrentEngineOptions options, bool verbose = false)
+    /// <summary>
+    /// Starts an engine for these options, its logs on stderr (<see cref="HostLogging"/>), in the system <paramref name="early"/>
+    /// started when given; a port or directory problem is one line.
+    /// </summary>
+    public static TorrentEngine StartEngine(TorrentEngineOptions options, bool verbose = false, EarlyEngine? early = null)
     {
-        try { return TorrentEngine.Create(options, HostLogging.Create(verbose)); }
+        if (early is not null) early.Logging.Verbose = verbose;
+        try { return early is not null ? TorrentEngine.Create(options, early.System) : TorrentEngine.Create(options, HostLogging.Create(verbose)); }
         catch (TorrentEngineException e) { throw new CommandLineException(Hint(e.Message)); }
     }
 
@@ -49,7 +53,7 @@ public sealed class TorrentSession : IAsyncDisposable
     /// <paramref name="saveDirectory"/> by default and remembered in the host's session for that directory), then adds the torrent.
     /// </summary>
     public static async Task<TorrentSession> StartAsync(SessionArguments options, TorrentSource source, string saveDirectory,
-        string? stateDirectory, Action<string> note, bool verbose = false, FileChoice? files = null)
+        string? stateDirectory, Action<string> note, bool verbose = false, FileChoice? files = null, EarlyEngine? early = null)
     {
         if (options.WebPort is not null) Opt.RequirePasswordBeyondLoopback(options.WebAddress, options.WebPassword, "--web-bind", "--web-password");
         var engineOptions = options.EngineOptions();
@@ -62,7 +66,7 @@ public sealed class TorrentSession : IAsyncDisposable
             foreach (var moved in StateMigration.MoveAll(full, sessionDirectory, ".session")) note(moved);
             engineOptions = engineOptions with { Session = true, SessionDirectory = sessionDirectory };
         }
-        var engine = StartEngine(engineOptions, verbose);
+        var engine = StartEngine(engineOptions, verbose, early);
         WebServer? web = null;
         try
         {

@@ -63,18 +63,41 @@ public sealed class TorrentEngine : IAsyncDisposable
     internal EngineContext Context { get; }
 
     /// <summary>Starts an engine in a new ActorSystem of its own (terminated by <see cref="StopAsync"/>).</summary>
-    public static TorrentEngine Create(TorrentEngineOptions options) => Create(options, null);
+    public static TorrentEngine Create(TorrentEngineOptions options) => Create(options, (Microsoft.Extensions.Logging.ILoggerFactory?)null);
 
     /// <summary>Like <see cref="Create(TorrentEngineOptions)"/>, with Akka's logging routed to <paramref name="loggerFactory"/>.</summary>
     public static TorrentEngine Create(TorrentEngineOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         var engineOptions = Prepare(options);
-        var config = ConfigurationFactory.ParseString(engineOptions.ExtraHocon ?? "");
+        return StartOwned(CreateSystem(engineOptions.ExtraHocon, loggerFactory), options, engineOptions);
+    }
+
+    /// <summary>
+    /// Like <see cref="Create(TorrentEngineOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/>, in the ActorSystem
+    /// <paramref name="prestarted"/> began starting earlier (waited for here); terminated by <see cref="StopAsync"/>.
+    /// When the options are refused the system stays with <paramref name="prestarted"/> (dispose it).
+    /// </summary>
+    public static TorrentEngine Create(TorrentEngineOptions options, PrestartedSystem prestarted)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(prestarted);
+        var engineOptions = Prepare(options);
+        return StartOwned(prestarted.Take(engineOptions.ExtraHocon), options, engineOptions);
+    }
+
+    /// <summary>A new ActorSystem for an engine: the engine's defaults under <paramref name="extraHocon"/>, Akka's logging to the factory when given.</summary>
+    internal static ActorSystem CreateSystem(string? extraHocon, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
+    {
+        var config = ConfigurationFactory.ParseString(extraHocon ?? "");
         if (loggerFactory is not null) config = config.WithFallback(ConfigurationFactory.ParseString(MicrosoftLoggingSetup.Hocon));
         config = config.WithFallback(ConfigurationFactory.ParseString(EngineSystem.DefaultHocon));
         var setup = BootstrapSetup.Create().WithConfig(config).And(new MicrosoftLoggingSetup(loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
-        var system = ActorSystem.Create("torrent-engine", setup);
+        return ActorSystem.Create("torrent-engine", setup);
+    }
+
+    private static TorrentEngine StartOwned(ActorSystem system, TorrentEngineOptions options, EngineOptions engineOptions)
+    {
         try { return Start(system, options, engineOptions, ownsSystem: true); }
         catch
         {

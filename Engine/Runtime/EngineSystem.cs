@@ -45,7 +45,17 @@ internal sealed class EngineSystem : IAsyncDisposable
           # 100 ms), so they fire at most one tick late; the console's status lines run on .NET timers.
           scheduler.tick-duration = 100ms
         }
+        # The root routes every accepted connection and every API call: on a thread of its own it never waits seconds
+        # for a pool thread behind the peers' work (500 peers dialling at once stalled it 2-3.5 s; performance.md).
+        engine-root-dispatcher {
+          type = PinnedDispatcher
+          executor = fork-join-executor
+          throughput = 30
+        }
         """;
+
+    /// <summary>The root actor's dispatcher, when the ActorSystem defines it (ours do; a caller's own system may not).</summary>
+    public const string RootDispatcher = "engine-root-dispatcher";
 
     /// <summary>Starts a new ActorSystem named <paramref name="name"/> running one engine.</summary>
     public static EngineSystem Start(EngineOptions options, string name = "engine")
@@ -88,8 +98,11 @@ internal sealed class EngineSystem : IAsyncDisposable
             listen = new IPEndPoint(listen.Address, FreePort.ForTcpAndUdp(listen.Address));
             context = context with { ListenPort = listen.Port };
         }
-        var root = factory.ActorOf(EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd,
-            options.PortMapping, options.Utp), name);
+        var props = EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd,
+            options.PortMapping, options.Utp);
+        var system = factory switch { ActorSystem s => s, IActorContext c => c.System, _ => null };
+        if (system?.Dispatchers.HasDispatcher(RootDispatcher) == true) props = props.WithDispatcher(RootDispatcher);
+        var root = factory.ActorOf(props, name);
         return (root, context);
     }
 

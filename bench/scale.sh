@@ -9,10 +9,11 @@
 # deep mailboxes held, with aggregate MB/s, CPU-seconds of ours and of libtorrent, peak RSS, GC counts and the load.
 # usage: bench/scale.sh [--pin] [--direction down|up|both] [--torrents 20] [--peers 25] [--sessions-per-process 5]
 #                       [--size-mib 128] [--piece-kib 256] [--up-seconds 40] [--interval-ms 250] [--report out.md]
-#                       [--pinned-root]
+#                       [--pool-root]
 #   --report  the report in markdown, and every sample (phase, kind, seconds, actors, total, max) beside it as out.csv
 #   --pin   libtorrent on CPU 0, ours on CPU 1 (taskset), as bench/run.sh's leech benchmark
-#   --pinned-root  the engine's root actor on a thread of its own (an experiment: docs/performance.md, 2026-12-05 15:47)
+#   --pool-root  the engine's root actor on the thread pool, as before it had a thread of its own (to compare:
+#                docs/performance.md, 2026-12-05 15:47)
 # About 2 minutes at the defaults (2.5 GiB of data under $TMPDIR, twice: seeders' and ours; deleted afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."

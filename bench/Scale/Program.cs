@@ -56,9 +56,9 @@ public static class Program
             MaxConnectionsPerTorrent = Math.Max(50, o.PeersPerTorrent),
             Dht = false, Lsd = false, PortMapping = false, Utp = UtpMode.Disabled,
         };
-        using var system = o.PinnedRoot ? PinnedRootSystem() : null;
+        using var system = o.PoolRoot ? PoolRootSystem() : null;
         await using var engine = system is null ? TorrentEngine.Create(options) : TorrentEngine.Attach(system, options);
-        if (o.PinnedRoot && engine.Root is Akka.Actor.ActorRefWithCell root)
+        if (engine.Root is Akka.Actor.ActorRefWithCell root)
             Console.WriteLine($"[scale] the engine's root actor runs on '{root.Underlying.Props.Dispatcher}'");
         var handles = new List<TorrentHandle>();
         try
@@ -109,7 +109,7 @@ public static class Program
         var conditions = string.Create(CultureInfo.InvariantCulture,
             $"Scale benchmark, {DateTime.Now:yyyy-MM-dd HH:mm}: {o.Torrents} torrents × {o.SizeMiB} MiB ({o.PieceKiB} KiB pieces), {o.PeersPerTorrent} libtorrent peers per torrent " +
             $"({o.Processes} processes × {o.SessionsPerProcess} sessions, each session in every torrent), ours = TorrentEngine in the bench process (JIT), " +
-            $"mailboxes sampled every {o.IntervalMs} ms{(o.PinnedRoot ? "; the engine's root actor on a thread of its own (--pinned-root)" : "")}{(o.Pin ? "; pinned: libtorrent on CPU 0, ours on CPU 1" : "; not pinned")}");
+            $"mailboxes sampled every {o.IntervalMs} ms{(o.PoolRoot ? "; the engine's root actor on the default dispatcher (--pool-root)" : "")}{(o.Pin ? "; pinned: libtorrent on CPU 0, ours on CPU 1" : "; not pinned")}");
         var report = ScaleReport.Build(conditions, phases);
         Console.WriteLine();
         Console.WriteLine(report);
@@ -138,15 +138,14 @@ public static class Program
     }
 
     /// <summary>
-    /// An ActorSystem with the engine's settings in which the engine's root actor (/user/torrent-engine-1) runs on a
-    /// thread of its own (Akka deployment config, PinnedDispatcher) instead of the .NET thread pool — an experiment:
-    /// does the root's stall under a connection storm come from waiting for a pool thread?
+    /// An ActorSystem with the engine's settings in which the engine's root actor (/user/torrent-engine-1) runs on the
+    /// default dispatcher, the .NET thread pool, as before it had a thread of its own (Akka deployment config overrides
+    /// the props): to compare, the root stalled seconds under a connection storm that way (docs/performance.md).
     /// </summary>
-    private static Akka.Actor.ActorSystem PinnedRootSystem()
+    private static Akka.Actor.ActorSystem PoolRootSystem()
     {
         var hocon = """
-            akka.actor.deployment { "/torrent-engine-1" { dispatcher = scale-root-dispatcher } }
-            scale-root-dispatcher { type = PinnedDispatcher, executor = fork-join-executor, throughput = 30 }
+            akka.actor.deployment { "/torrent-engine-1" { dispatcher = akka.actor.default-dispatcher } }
             """;
         var config = Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(Akka.Configuration.ConfigurationFactory.ParseString(Runtime.EngineSystem.DefaultHocon));
         return Akka.Actor.ActorSystem.Create("scale", config);

@@ -7,7 +7,7 @@ public sealed record ScaleOptions
 {
     public const string Usage =
         "usage: Engine.Bench.Scale [--torrents 20] [--peers 25] [--sessions-per-process 5] [--size-mib 128] [--piece-kib 256]\n" +
-        "                          [--direction down|up|both] [--up-seconds 40] [--interval-ms 250] [--timeout 600] [--pin] [--pinned-root]\n" +
+        "                          [--direction down|up|both] [--up-seconds 40] [--interval-ms 250] [--timeout 600] [--pin] [--pool-root]\n" +
         "                          [--report out.md] [--keep]";
 
     public int Torrents { get; init; } = 20;
@@ -21,8 +21,8 @@ public sealed record ScaleOptions
     public int IntervalMs { get; init; } = 250;
     public int TimeoutSeconds { get; init; } = 600;
     public bool Pin { get; init; }
-    /// <summary>The engine's root actor on a dedicated thread (an experiment, see <see cref="Program"/>).</summary>
-    public bool PinnedRoot { get; init; }
+    /// <summary>The engine's root actor on the thread pool, as before its own thread (to compare, see <see cref="Program"/>).</summary>
+    public bool PoolRoot { get; init; }
     public string? ReportPath { get; init; }
     public bool Keep { get; init; }
 
@@ -53,7 +53,7 @@ public sealed record ScaleOptions
                 "--interval-ms" => o with { IntervalMs = Int() },
                 "--timeout" => o with { TimeoutSeconds = Int() },
                 "--pin" => o with { Pin = true },
-                "--pinned-root" => o with { PinnedRoot = true },
+                "--pool-root" => o with { PoolRoot = true },
                 "--report" => o with { ReportPath = Path.GetFullPath(Next()) },
                 "--keep" => o with { Keep = true },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),

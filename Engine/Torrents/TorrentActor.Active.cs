@@ -38,6 +38,7 @@ internal sealed partial class TorrentActor
             if (IsDone()) return;
             // Pieces to fetch again: a seed becomes a downloader until it has them back.
             Enter(TorrentState.Downloading, Downloading);
+            StartPeerManagerOnDemand();
             _peers.Tell(new PeerManager.SetSeeding(false));
         });
         Active(TorrentState.Seeding);
@@ -51,6 +52,7 @@ internal sealed partial class TorrentActor
         Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd, IsV2Swarm(m.InfoHash))));
         Receive<PeerManager.IncomingPeer>(m =>
         {
+            StartPeerManagerOnDemand();
             if (_peers.IsNobody()) m.Transport.Dispose();
             else _peers.Forward(m);
         });
@@ -98,15 +100,21 @@ internal sealed partial class TorrentActor
     private void OnAddPeers(PeerManager.AddPeers m)
     {
         _addresses.Add(m.Peers, m.UnderV2);
+        StartPeerManagerOnDemand();
         if (!_peers.IsNobody()) _peers.Tell(m); // else the PeerManager started again gets them all
         WakeRefresh();
     }
 
-    /// <summary>Starts the PeerManager and the tracker client, and asks the DHT for peers (after the check, and again on resume).</summary>
+    /// <summary>
+    /// Starts the PeerManager and the tracker client, and asks the DHT for peers (after the check, and again on resume).
+    /// A complete torrent starts its PeerManager on its first need instead (<see cref="StartPeerManagerOnDemand"/>), and a
+    /// torrent that names no tracker has no tracker client.
+    /// </summary>
     private void StartSwarm()
     {
-        StartPeerManager(again: false);
-        StartTracker();
+        if (IsDone()) _peersOnDemand = true;
+        else StartPeerManager(again: false);
+        if (_torrent.AnnounceTiers.Count > 0) StartTracker();
         // BEP 27: a private torrent gets its peers from its trackers only.
         if (!_torrent.IsPrivate)
         {
@@ -149,6 +157,7 @@ internal sealed partial class TorrentActor
 
     private void StopPeers(string reason)
     {
+        _peersOnDemand = false;
         if (_peers.IsNobody())
         {
             DropAllPeers(reason);
@@ -180,7 +189,12 @@ internal sealed partial class TorrentActor
 
     private void Refresh()
     {
-        if (_peers.IsNobody()) return;
+        if (_peers.IsNobody())
+        {
+            // No PeerManager (none needed yet, or one waiting to start again): nothing moves, so the polling sleeps too.
+            Pace(_pacer.OnSummary(0, 0, 0));
+            return;
+        }
         _peers.Tell(new PeerManager.GetSummary());
         var totals = Totals();
         if (totals == _sentTotals) return;
@@ -191,7 +205,12 @@ internal sealed partial class TorrentActor
     private void OnSummary(PeerManager.Summary m)
     {
         _summary = m;
-        switch (_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate))
+        Pace(_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate));
+    }
+
+    private void Pace(RefreshPacer.Change change)
+    {
+        switch (change)
         {
             case RefreshPacer.Change.Sleep:
                 Timers.Cancel("refresh");

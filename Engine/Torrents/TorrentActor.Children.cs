@@ -102,6 +102,17 @@ internal sealed partial class TorrentActor
         if (again) WakeRefresh();
     }
 
+    /// <summary>
+    /// A complete torrent's PeerManager is started by its first need — an address to dial, a peer calling, data lost —
+    /// not with the swarm: an idle seed with nobody to talk to has no use for it (10 000 idle torrents, docs/performance.md).
+    /// </summary>
+    private void StartPeerManagerOnDemand()
+    {
+        if (!_peersOnDemand) return;
+        _peersOnDemand = false;
+        StartPeerManager(again: false);
+    }
+
     /// <summary>A tracker client that starts from the torrent's totals; the peers it learns come to the torrent (<see cref="Active"/>).</summary>
     private void StartTracker()
     {

@@ -17,7 +17,7 @@ namespace Engine.Torrents;
 
 /// <summary>
 /// One torrent. Starts its storage and waits for the resume check (or hash check) of existing data, then starts the
-/// PieceManager, the PeerManager and the tracker client. It caches progress and peer figures pushed by its children
+/// PieceManager, the PeerManager (a complete torrent's on its first need) and the tracker client (if it names a tracker). It caches progress and peer figures pushed by its children
 /// so a status query never waits on anyone. Its life is a set of behaviours switched with <c>Become</c>:
 /// checking → downloading → seeding, paused, failed, stopping (TorrentActor.Checking.cs, .Active.cs, .Ending.cs);
 /// what each child's failure does is in TorrentActor.Children.cs. Stopping is bounded: peers go first, storage writes
@@ -56,8 +56,9 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private readonly Dictionary<IPEndPoint, PeerId> _connected = new();
     private readonly RefreshPacer _pacer = new();
     private IActorRef _pieces = ActorRefs.Nobody;
-    private IActorRef _peers = ActorRefs.Nobody;   // Nobody while paused, and while a failed one waits to be started again
-    private IActorRef _tracker = ActorRefs.Nobody; // likewise
+    private IActorRef _peers = ActorRefs.Nobody;   // Nobody while paused, while a failed one waits to be started again, and while _peersOnDemand
+    private bool _peersOnDemand;                   // a complete torrent's swarm runs without a PeerManager until it needs one
+    private IActorRef _tracker = ActorRefs.Nobody; // likewise, and always for a torrent that names no tracker
     private Bitfield _have;
     private PieceManager.Progress _progress = new(0, 0, false, false, 0, 0);
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Engine.Events;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -42,7 +43,7 @@ internal sealed partial class TorrentActor
         _verifiedBytes = verifiedBytes;
         PublishProgress(); // where the check left it
         _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull(), _torrent.Merkle, m.Held,
-            leaves: _torrent.HashSource), "pieces");
+            leaves: _torrent.HashSource).WithMailbox(LeanMailbox.Id), "pieces");
         Context.Watch(_pieces);
         TellPlan();
         if (pause)

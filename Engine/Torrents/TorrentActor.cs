@@ -7,6 +7,7 @@ using Engine.Core.Supervision;
 using Engine.Dht;
 using Engine.Events;
 using Engine.Limits;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -79,7 +80,7 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes), "storage");
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes).WithMailbox(LeanMailbox.Id), "storage");
         Context.Watch(_storage);
         _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites, routes);
         // Through Become, not registered here: a ReceiveActor keeps the handlers its constructor registers for its whole
@@ -92,7 +93,8 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
 
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
         FileLevels? files = null, bool sequential = false, bool webSeeds = true)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds));
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds))
+            .WithMailbox(LeanMailbox.DequeId); // idle torrents by the thousand: no preallocated queue segment (LeanMailbox)
 
     protected override void PreStart()
     {

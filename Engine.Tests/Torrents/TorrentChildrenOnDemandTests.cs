@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Engine.Core.Pieces;
 using Engine.Events;
+using Engine.Runtime;
 using Engine.Tests.Support;
 using Engine.Trackers;
 using Engine.Torrents;
@@ -18,11 +20,13 @@ public sealed class TorrentChildrenOnDemandTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static async Task<bool> HasChildAsync(EngineNode node, string name)
+    private static Task<bool> HasChildAsync(EngineNode node, string name) => HasChildAsync(node.Engine.System, node.Torrent, name);
+
+    private static async Task<bool> HasChildAsync(ActorSystem system, IActorRef torrent, string name)
     {
         try
         {
-            await node.Engine.System.ActorSelection(node.Torrent.Path / name).ResolveOne(TimeSpan.FromSeconds(2));
+            await system.ActorSelection(torrent.Path / name).ResolveOne(TimeSpan.FromSeconds(2));
             return true;
         }
         catch (ActorNotFoundException)
@@ -60,5 +64,31 @@ public sealed class TorrentChildrenOnDemandTests : IDisposable
         await leecher.WaitForAsync(TorrentState.Seeding, Bound);
         _data.AssertSameData(leecher.SaveDirectory);
         Assert.True(await HasChildAsync(seeder, "peers"));
+    }
+
+    [Fact]
+    public async Task A_complete_torrent_that_wants_a_file_it_skipped_starts_its_peer_manager_and_fetches_it()
+    {
+        // File a is whole pieces, so b's pieces are b's alone: with b skipped, a copy of a alone is complete.
+        using var data = GeneratedTorrent.Create("wanted-later", [("a.bin", 4 * 64 * 1024), ("b.bin", 200 * 1024)], 64 * 1024, seed: 8);
+        await using var seeder = await EngineNode.StartAsync("seeder", data.Metainfo, data.SeedDirectory, data.Root);
+        var partial = data.NewDirectory("partial");
+        var a = Path.Combine(data.Metainfo.Name, "a.bin");
+        Directory.CreateDirectory(Path.Combine(partial, data.Metainfo.Name));
+        File.Copy(Path.Combine(data.SeedDirectory, a), Path.Combine(partial, a));
+        await using var engine = EngineSystem.Start(new EngineOptions { ListenOn = null, ResumeDirectory = data.NewDirectory("partial-resume") }, "partial");
+        var added = await engine.Root.Ask<EngineRoot.TorrentAdded>(new EngineRoot.AddTorrent(data.Metainfo, partial,
+            Files: new FileLevels([PiecePriorities.Normal, PiecePriorities.Skip])), Bound);
+        var torrent = added.Torrent;
+        await TestEngine.WaitAsync(torrent, s => s.State == TorrentState.Seeding, Bound, "seeding what it wants");
+        Assert.False(await HasChildAsync(engine.System, torrent, "peers"), "an idle seed started its PeerManager");
+        var done = await torrent.Ask<TorrentActor.CommandDone>(new TorrentActor.SetFilePriorities([PiecePriorities.Normal, PiecePriorities.Normal]), Bound);
+
+        Assert.Equal(TorrentState.Downloading, done.State);
+        Assert.True(await HasChildAsync(engine.System, torrent, "peers"), "a torrent downloading again has no PeerManager");
+        TestEngine.Connect(torrent, seeder.EndPoint);
+        await TestEngine.WaitCompleteAsync(torrent, Bound);
+        data.AssertSameData(partial);
+        await EngineSystem.StopAsync(torrent);
     }
 }

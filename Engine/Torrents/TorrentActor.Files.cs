@@ -114,6 +114,7 @@ internal sealed partial class TorrentActor
             if (state == TorrentState.Seeding && !IsDone())
             {
                 Enter(TorrentState.Downloading, Downloading);
+                StartPeerManagerOnDemand();
                 _peers.Tell(new PeerManager.SetSeeding(false));
                 next = TorrentState.Downloading;
             }

@@ -27,7 +27,7 @@ internal sealed partial class PiecePicker
         _duplicates.Clear();
         for (var i = 0; i < _active.Count; i++)
         {
-            var progress = _progress[_active[i]]!;
+            var progress = ProgressOf(_active[i])!;
             if (!peerHas[progress.Piece] || _priority[progress.Piece] == 0) continue;
             for (var block = 0; block < progress.BlockCount; block++)
             {
@@ -44,7 +44,7 @@ internal sealed partial class PiecePicker
         {
             var request = _duplicates[i].Block;
             state.Claims.Add(request);
-            _progress[request.Piece]!.Claim(request.BlockIndex, ++_claimClock);
+            ProgressOf(request.Piece)!.Claim(request.BlockIndex, ++_claimClock);
             destination[written++] = request;
         }
         return written;

@@ -22,7 +22,7 @@ internal sealed partial class PiecePicker
             var availability = 0;
             foreach (var state in _peers.Values) if (state.Has[piece]) availability++;
             Require(availability == _availability[piece], $"piece {piece}: availability {_availability[piece]}, peers say {availability}");
-            var progress = _progress[piece];
+            var progress = ProgressOf(piece);
             var inBucket = _bucketPositions[piece] >= 0;
             if (_have[piece])
             {
@@ -64,7 +64,7 @@ internal sealed partial class PiecePicker
             Require(fresh[level] == _freshAt[level], $"level {level + 1}: {_freshAt[level]} fresh pieces counted, {fresh[level]} found");
         Require(unclaimed == _unclaimedBlocks, $"unclaimed blocks {_unclaimedBlocks}, recount {unclaimed}");
         foreach (var block in claimCounts.Keys)
-            Require(_progress[block.Piece] is not null, $"{block} claimed but its piece is not active");
+            Require(ProgressOf(block.Piece) is not null, $"{block} claimed but its piece is not active");
     }
 
     private static void Require(bool condition, string problem)

@@ -10,7 +10,7 @@ internal sealed partial class PiecePicker
     }
 
     /// <summary>Some block of the piece is claimed or received, and it is not verified.</summary>
-    public bool IsStarted(int piece) => _progress[piece] is not null;
+    public bool IsStarted(int piece) => ProgressOf(piece) is not null;
 
     /// <summary>Wanted pieces not verified yet.</summary>
     public int NeededCount => _needed.SetCount;
@@ -38,7 +38,7 @@ internal sealed partial class PiecePicker
             _priority[piece] = priority;
             return;
         }
-        var progress = _progress[piece];
+        var progress = ProgressOf(piece);
         var blocks = progress is null ? _layout.BlockCount(piece) : progress.FreeCount;
         if (progress is null && old > 0) RemoveFresh(piece);
         if (old > 0) _unclaimedBlocks -= blocks;

@@ -97,7 +97,7 @@ internal sealed partial class PiecePicker
             for (var piece = start; piece < end && written < destination.Length; piece++)
             {
                 if (!_needed[piece] || !peerHas[piece]) continue;
-                var progress = _progress[piece];
+                var progress = ProgressOf(piece);
                 if (progress is null) progress = Activate(piece);
                 else if (progress.FreeCount == 0) continue;
                 written += ClaimFree(state, progress, destination[written..]);
@@ -122,7 +122,7 @@ internal sealed partial class PiecePicker
                     var bit = BitOperations.LeadingZeroCount(bits);
                     bits &= ~(1UL << (63 - bit));
                     var piece = (w << 6) + bit;
-                    if (_progress[piece] is null && _priority[piece] == level) return piece;
+                    if (ProgressOf(piece) is null && _priority[piece] == level) return piece;
                 }
             }
         }

@@ -31,7 +31,7 @@ internal sealed partial class PiecePicker
     private readonly int[] _freshAt = new int[3]; // fresh pieces per level
     private readonly byte[] _priority;
     private readonly Bitfield _needed; // wanted (priority > 0) and not verified
-    private readonly PieceProgress?[] _progress;
+    private PieceProgress?[]? _progress; // each started piece's progress; made when the first piece starts (a seed never does)
     private readonly IndexedPieceSet _active;
     private readonly IndexedPieceSet _open;
     private readonly Stack<PieceProgress> _pool = new();
@@ -59,7 +59,6 @@ internal sealed partial class PiecePicker
         _availability = new int[count];
         _bucketPositions = new int[count];
         Array.Fill(_bucketPositions, -1);
-        _progress = new PieceProgress?[count];
         _active = IndexedPieceSet.Create(count);
         _open = IndexedPieceSet.Create(count);
         _priority = new byte[count];
@@ -172,7 +171,7 @@ internal sealed partial class PiecePicker
         {
             var piece = _open[i];
             if (peerHas[piece] && _priority[piece] > 0)
-                written += ClaimFree(state, _progress[piece]!, destination[written..]);
+                written += ClaimFree(state, ProgressOf(piece)!, destination[written..]);
             if (i < _open.Count && _open[i] == piece) i++; // else the piece left the set and another took slot i
         }
 
@@ -272,7 +271,7 @@ internal sealed partial class PiecePicker
                 bits &= ~(1UL << (63 - bit));
                 var piece = (w << 6) + bit;
                 var availability = _availability[piece];
-                if (availability == 0 || availability >= bestAvailability || _progress[piece] is not null || _priority[piece] != level) continue;
+                if (availability == 0 || availability >= bestAvailability || ProgressOf(piece) is not null || _priority[piece] != level) continue;
                 best = piece;
                 bestAvailability = availability;
                 if (availability == lowestAvailability) return best;
@@ -306,8 +305,8 @@ internal sealed partial class PiecePicker
         var wasClaimed = state is not null && state.Claims.Remove(block);
         var piece = block.Piece;
         var index = block.BlockIndex;
-        if (_have[piece] || (_progress[piece] is null && _priority[piece] == 0)) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
-        var progress = _progress[piece] ?? Activate(piece);
+        if (_have[piece] || (ProgressOf(piece) is null && _priority[piece] == 0)) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
+        var progress = ProgressOf(piece) ?? Activate(piece);
         if (progress.IsReceived(index)) return BlockResult.Unwanted; // a received block has no claims left
 
         IReadOnlyList<int> cancelAt = Array.Empty<int>();
@@ -386,7 +385,7 @@ internal sealed partial class PiecePicker
 
     private void Unclaim(BlockRequest block)
     {
-        var progress = _progress[block.Piece]!;
+        var progress = ProgressOf(block.Piece)!;
         if (!progress.Unclaim(block.BlockIndex)) return;
         if (_priority[block.Piece] > 0) _unclaimedBlocks++;
         if (!_open.Contains(block.Piece)) _open.Add(block.Piece);
@@ -397,7 +396,7 @@ internal sealed partial class PiecePicker
     {
         CheckPiece(piece);
         if (_have[piece]) return;
-        var progress = _progress[piece];
+        var progress = ProgressOf(piece);
         var wanted = _priority[piece] > 0;
         if (progress is null)
         {
@@ -424,7 +423,7 @@ internal sealed partial class PiecePicker
     {
         CheckPiece(piece);
         if (_have[piece]) return;
-        var progress = _progress[piece] ?? Activate(piece);
+        var progress = ProgressOf(piece) ?? Activate(piece);
         for (var b = 0; b < progress.BlockCount; b++)
             if (!progress.IsReceived(b) && progress.MarkReceived(b) && _priority[piece] > 0) _unclaimedBlocks--;
         if (_open.Contains(piece)) _open.Remove(piece);
@@ -435,7 +434,7 @@ internal sealed partial class PiecePicker
     {
         CheckPiece(piece);
         if (_have[piece]) throw new InvalidOperationException($"piece {piece} is already verified; it cannot fail");
-        var progress = _progress[piece];
+        var progress = ProgressOf(piece);
         if (progress is null) return;
         Deactivate(progress);
         if (_priority[piece] == 0) return;
@@ -453,7 +452,7 @@ internal sealed partial class PiecePicker
     {
         CheckPiece(piece);
         ArgumentNullException.ThrowIfNull(blocks);
-        if (_have[piece] || _progress[piece] is not { } progress) return;
+        if (_have[piece] || ProgressOf(piece) is not { } progress) return;
         var freed = 0;
         foreach (var block in blocks)
             if ((uint)block < (uint)progress.BlockCount && progress.Unreceive(block)) freed++;
@@ -489,14 +488,17 @@ internal sealed partial class PiecePicker
 
     // ---- piece states ----
 
-    private bool IsFresh(int piece) => !_have[piece] && _progress[piece] is null;
+    private bool IsFresh(int piece) => !_have[piece] && ProgressOf(piece) is null;
+
+    /// <summary>The started piece's progress; null for a piece not started (and for every piece before the first starts).</summary>
+    private PieceProgress? ProgressOf(int piece) => _progress?[piece];
 
     private PieceProgress Activate(int piece)
     {
         if (_priority[piece] > 0) RemoveFresh(piece);
         var progress = _pool.Count > 0 ? _pool.Pop() : new PieceProgress();
         progress.Reset(piece, _layout.BlockCount(piece));
-        _progress[piece] = progress;
+        (_progress ??= new PieceProgress?[_layout.PieceCount])[piece] = progress;
         _active.Add(piece);
         _open.Add(piece);
         return progress;
@@ -506,7 +508,7 @@ internal sealed partial class PiecePicker
     {
         var piece = progress.Piece;
         if (progress.MissingCount > progress.FreeCount) DropClaimsOn(progress);
-        _progress[piece] = null;
+        _progress![piece] = null;
         _owners.Remove(piece);
         _active.Remove(piece);
         if (_open.Contains(piece)) _open.Remove(piece);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Engine.Core.Metainfo;
 using Engine.Events;
+using Engine.Mailboxes;
 
 namespace Engine.Api;
 
@@ -17,5 +18,5 @@ internal sealed class EventRelay : ReceiveActor
         ReceiveAny(_ => { });
     }
 
-    public static Props Props(EventHub hub, Action<TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata));
+    public static Props Props(EventHub hub, Action<TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata)).WithMailbox(LeanMailbox.Id); // one per torrent, mostly idle
 }

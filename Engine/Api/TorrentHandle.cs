@@ -6,6 +6,7 @@ using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Events;
 using Engine.Limits;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Runtime;
 using Engine.Torrents;
@@ -388,6 +389,7 @@ public sealed class TorrentHandle
     /// <summary>Creates the torrent's actor (the handle must not be running).</summary>
     internal async Task LaunchAsync(bool startPaused, CancellationToken ct)
     {
+        LeanMailbox.Register(_engine.System); // (the relay is made before the engine's root actor may have run)
         if (_relay.IsNobody()) _relay = _engine.System.ActorOf(EventRelay.Props(_hub, m =>
         {
             _metainfo = m;

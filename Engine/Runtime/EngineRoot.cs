@@ -73,6 +73,7 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
+        Mailboxes.LeanMailbox.Register(Context.System); // the torrents' actors use it, in whatever system the engine runs
         _listenOn = listenOn;
         if (listenOn is not null) StartListener(listenOn);
         if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);

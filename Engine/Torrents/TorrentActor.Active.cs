@@ -13,77 +13,105 @@ namespace Engine.Torrents;
 internal sealed partial class TorrentActor
 {
     /// <summary>Shared by checking, downloading, seeding and paused: a storage failure fails the torrent, a stop stops it, children are supervised.</summary>
-    private void Running(TorrentState state)
+    private bool Running(object message, TorrentState state)
     {
-        Receive<StorageActor.StorageFailed>(m => Fail("storage: " + m.Reason));
-        Receive<StopTorrent>(_ => BeginStop(keepHave: !_pieces.IsNobody(), storageAlive: true));
-        Receive<Terminated>(m => OnChildTerminated(m.ActorRef));
-        Common(state);
+        switch (message)
+        {
+            case StorageActor.StorageFailed m:
+                Fail("storage: " + m.Reason);
+                return true;
+            case StopTorrent:
+                BeginStop(keepHave: !_pieces.IsNobody(), storageAlive: true);
+                return true;
+            case Terminated m:
+                OnChildTerminated(m.ActorRef);
+                return true;
+            default:
+                return Common(message, state);
+        }
     }
 
-    private void Downloading()
+    private bool Downloading(object message)
     {
-        Receive<PieceVerified>(m =>
-        {
-            if (RecordPiece(m)) BecomeSeeding();
-        });
-        Active(TorrentState.Downloading);
+        if (message is not PieceVerified verified) return Active(message, TorrentState.Downloading);
+        if (RecordPiece(verified)) BecomeSeeding();
+        return true;
     }
 
-    private void Seeding()
+    private bool Seeding(object message)
     {
-        Receive<DataLost>(m =>
-        {
-            ForgetPieces(m);
-            if (IsDone()) return;
-            // Pieces to fetch again: a seed becomes a downloader until it has them back.
-            Enter(TorrentState.Downloading, Downloading);
-            _peers.Tell(new PeerManager.SetSeeding(false));
-        });
-        Active(TorrentState.Seeding);
+        if (message is not DataLost lost) return Active(message, TorrentState.Seeding);
+        ForgetPieces(lost);
+        if (IsDone()) return true;
+        // Pieces to fetch again: a seed becomes a downloader until it has them back.
+        Enter(TorrentState.Downloading, Downloading);
+        StartPeerManagerOnDemand();
+        _peers.Tell(new PeerManager.SetSeeding(false));
+        return true;
     }
 
     /// <summary>The swarm runs: addresses and incoming connections go to the PeerManager, the tracker client hears our totals.</summary>
-    private void Active(TorrentState state)
+    private bool Active(object message, TorrentState state)
     {
-        Receive<PeerManager.AddPeers>(OnAddPeers);
-        Receive<DhtNode.PeersFromDht>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht, IsV2Swarm(m.InfoHash))));
-        Receive<LocalDiscovery.PeersFromLsd>(m => OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd, IsV2Swarm(m.InfoHash))));
-        Receive<PeerManager.IncomingPeer>(m =>
+        switch (message)
         {
-            if (_peers.IsNobody()) m.Transport.Dispose();
-            else _peers.Forward(m);
-        });
-        Receive<Pieces.PieceManager.BanAddress>(m => _peers.Tell(m)); // smart ban's verdict, for the peer book
-        Receive<Pause>(_ =>
-        {
-            StopSwarm("torrent paused", stopTracker: true);
-            Enter(TorrentState.Paused, Paused);
-            Sender.Tell(new CommandDone(TorrentState.Paused));
-        });
-        Receive<RefreshTick>(_ => Refresh());
-        Receive<StartTrackerAgain>(_ => StartTracker());
-        Receive<StartPeerManagerAgain>(_ => StartPeerManager(again: true));
-        Running(state);
+            case PeerManager.AddPeers m:
+                OnAddPeers(m);
+                return true;
+            case DhtNode.PeersFromDht m:
+                OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Dht, IsV2Swarm(m.InfoHash)));
+                return true;
+            case LocalDiscovery.PeersFromLsd m:
+                OnAddPeers(new PeerManager.AddPeers(m.Peers, PeerSource.Lsd, IsV2Swarm(m.InfoHash)));
+                return true;
+            case PeerManager.IncomingPeer m:
+                StartPeerManagerOnDemand();
+                if (_peers.IsNobody()) m.Transport.Dispose();
+                else _peers.Forward(m);
+                return true;
+            case Pieces.PieceManager.BanAddress m:
+                _peers.Tell(m); // smart ban's verdict, for the peer book
+                return true;
+            case Pause:
+                StopSwarm("torrent paused", stopTracker: true);
+                Enter(TorrentState.Paused, Paused);
+                Sender.Tell(new CommandDone(TorrentState.Paused));
+                return true;
+            case RefreshTick:
+                Refresh();
+                return true;
+            case StartTrackerAgain:
+                StartTracker();
+                return true;
+            case StartPeerManagerAgain:
+                StartPeerManager(again: true);
+                return true;
+            default:
+                return Running(message, state);
+        }
     }
 
     /// <summary>No peers, no announces; pieces already on their way to the disk may still be verified. Addresses are stashed for the resume.</summary>
-    private void Paused()
+    private bool Paused(object message)
     {
-        Receive<PieceVerified>(m =>
+        switch (message)
         {
-            if (RecordPiece(m)) Publish(new Completed(_torrent.InfoHash, Now));
-        });
-        Receive<Resume>(_ =>
-        {
-            StartSwarm();
-            var state = IsDone() ? TorrentState.Seeding : TorrentState.Downloading;
-            Enter(state, IsDone() ? Seeding : Downloading);
-            Stash.UnstashAll();
-            Sender.Tell(new CommandDone(state));
-        });
-        Receive<PeerManager.AddPeers>(_ => Stash.Stash());
-        Running(TorrentState.Paused);
+            case PieceVerified m:
+                if (RecordPiece(m)) Publish(new Completed(_torrent.InfoHash, Now));
+                return true;
+            case Resume:
+                StartSwarm();
+                var state = IsDone() ? TorrentState.Seeding : TorrentState.Downloading;
+                Enter(state, IsDone() ? Seeding : Downloading);
+                Stash.UnstashAll();
+                Sender.Tell(new CommandDone(state));
+                return true;
+            case PeerManager.AddPeers:
+                Stash.Stash();
+                return true;
+            default:
+                return Running(message, TorrentState.Paused);
+        }
     }
 
     /// <summary>The last piece is in (or all were there at start).</summary>
@@ -98,15 +126,21 @@ internal sealed partial class TorrentActor
     private void OnAddPeers(PeerManager.AddPeers m)
     {
         _addresses.Add(m.Peers, m.UnderV2);
+        StartPeerManagerOnDemand();
         if (!_peers.IsNobody()) _peers.Tell(m); // else the PeerManager started again gets them all
         WakeRefresh();
     }
 
-    /// <summary>Starts the PeerManager and the tracker client, and asks the DHT for peers (after the check, and again on resume).</summary>
+    /// <summary>
+    /// Starts the PeerManager and the tracker client, and asks the DHT for peers (after the check, and again on resume).
+    /// A complete torrent starts its PeerManager on its first need instead (<see cref="StartPeerManagerOnDemand"/>), and a
+    /// torrent that names no tracker has no tracker client.
+    /// </summary>
     private void StartSwarm()
     {
-        StartPeerManager(again: false);
-        StartTracker();
+        if (IsDone()) _peersOnDemand = true;
+        else StartPeerManager(again: false);
+        if (_torrent.AnnounceTiers.Count > 0) StartTracker();
         // BEP 27: a private torrent gets its peers from its trackers only.
         if (!_torrent.IsPrivate)
         {
@@ -149,6 +183,7 @@ internal sealed partial class TorrentActor
 
     private void StopPeers(string reason)
     {
+        _peersOnDemand = false;
         if (_peers.IsNobody())
         {
             DropAllPeers(reason);
@@ -180,7 +215,12 @@ internal sealed partial class TorrentActor
 
     private void Refresh()
     {
-        if (_peers.IsNobody()) return;
+        if (_peers.IsNobody())
+        {
+            // No PeerManager (none needed yet, or one waiting to start again): nothing moves, so the polling sleeps too.
+            Pace(_pacer.OnSummary(0, 0, 0));
+            return;
+        }
         _peers.Tell(new PeerManager.GetSummary());
         var totals = Totals();
         if (totals == _sentTotals) return;
@@ -191,7 +231,12 @@ internal sealed partial class TorrentActor
     private void OnSummary(PeerManager.Summary m)
     {
         _summary = m;
-        switch (_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate))
+        Pace(_pacer.OnSummary(m.Connected + m.Handshaked, m.DownloadRate, m.UploadRate));
+    }
+
+    private void Pace(RefreshPacer.Change change)
+    {
+        switch (change)
         {
             case RefreshPacer.Change.Sleep:
                 Timers.Cancel("refresh");

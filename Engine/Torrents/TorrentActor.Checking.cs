@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Engine.Events;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -13,22 +14,27 @@ internal sealed partial class TorrentActor
     /// Waiting for <see cref="StorageActor.CheckCompleted"/>. Pause and Resume only decide what follows the check.
     /// Addresses given meanwhile are stashed until a swarm runs; incoming connections are closed.
     /// </summary>
-    private void Checking(bool pauseWhenChecked)
+    private bool Checking(object message, bool pauseWhenChecked)
     {
-        Receive<StorageActor.CheckProgress>(m => _checkProgress = (double)m.Checked / Math.Max(1, m.Total));
-        Receive<StorageActor.CheckCompleted>(m => OnChecked(m, pauseWhenChecked));
-        Receive<Pause>(_ =>
+        switch (message)
         {
-            Become(() => Checking(pauseWhenChecked: true));
-            Sender.Tell(new CommandDone(TorrentState.Checking));
-        });
-        Receive<Resume>(_ =>
-        {
-            Become(() => Checking(pauseWhenChecked: false));
-            Sender.Tell(new CommandDone(TorrentState.Checking));
-        });
-        Receive<PeerManager.AddPeers>(_ => Stash.Stash());
-        Running(TorrentState.Checking);
+            case StorageActor.CheckProgress m:
+                _checkProgress = (double)m.Checked / Math.Max(1, m.Total);
+                return true;
+            case StorageActor.CheckCompleted m:
+                OnChecked(m, pauseWhenChecked);
+                return true;
+            case Pause or Resume:
+                var pause = message is Pause;
+                _behaviour = m => Checking(m, pause);
+                Sender.Tell(new CommandDone(TorrentState.Checking));
+                return true;
+            case PeerManager.AddPeers:
+                Stash.Stash();
+                return true;
+            default:
+                return Running(message, TorrentState.Checking);
+        }
     }
 
     private void OnChecked(StorageActor.CheckCompleted m, bool pause)
@@ -42,7 +48,7 @@ internal sealed partial class TorrentActor
         _verifiedBytes = verifiedBytes;
         PublishProgress(); // where the check left it
         _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull(), _torrent.Merkle, m.Held,
-            leaves: _torrent.HashSource), "pieces");
+            leaves: _torrent.HashSource).WithMailbox(LeanMailbox.Id), "pieces");
         Context.Watch(_pieces);
         TellPlan();
         if (pause)

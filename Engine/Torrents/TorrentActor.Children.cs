@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Supervision;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Supervision;
 using Engine.Trackers;
@@ -88,7 +89,7 @@ internal sealed partial class TorrentActor
             Blocks = _blocks,
             WebSeeds = WebSeedContext(),
         };
-        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings), ChildName("peers"));
+        _peers = Context.ActorOf(PeerManager.Props(swarm, _engine.PeerManagerSettings).WithMailbox(LeanMailbox.Id), ChildName("peers"));
         Context.Watch(_peers);
         _peersBackoff.Started(Now);
         if (IsDone()) _peers.Tell(new PeerManager.SetSeeding(true));
@@ -102,13 +103,24 @@ internal sealed partial class TorrentActor
         if (again) WakeRefresh();
     }
 
+    /// <summary>
+    /// A complete torrent's PeerManager is started by its first need — an address to dial, a peer calling, data lost —
+    /// not with the swarm: an idle seed with nobody to talk to has no use for it (10 000 idle torrents, docs/performance.md).
+    /// </summary>
+    private void StartPeerManagerOnDemand()
+    {
+        if (!_peersOnDemand) return;
+        _peersOnDemand = false;
+        StartPeerManager(again: false);
+    }
+
     /// <summary>A tracker client that starts from the torrent's totals; the peers it learns come to the torrent (<see cref="Active"/>).</summary>
     private void StartTracker()
     {
         var totals = Totals();
         _tracker = Context.ActorOf(TrackerClient.Props(_torrent.InfoHash, _torrent.AnnounceTiers, _engine.OurId, _engine.ListenPort, Self,
             _engine.Http, _engine.TrackerSettings, new TrackerClient.UpdateTotals(totals.Uploaded, totals.Downloaded, totals.Left), _engine.PublicPort,
-            AlsoAnnounce: _torrent.HybridV2Hash), ChildName("tracker"));
+            AlsoAnnounce: _torrent.HybridV2Hash).WithMailbox(LeanMailbox.Id), ChildName("tracker"));
         Context.Watch(_tracker);
         _trackerBackoff.Started(Now);
         _sentTotals = totals;

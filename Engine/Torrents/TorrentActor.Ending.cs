@@ -16,27 +16,31 @@ internal sealed partial class TorrentActor
     private void Fail(string reason, Exception? cause = null, bool storageAlive = true)
     {
         _error = reason;
-        Enter(TorrentState.Error, () => Failed(storageAlive));
+        Enter(TorrentState.Error, m => Failed(m, storageAlive));
         Context.GetLogger().Error(cause, "torrent {0} failed: {1}{2}", _torrent.Name, reason, cause is null ? "" : $" ({cause.GetType().Name})");
         StopSwarm("torrent failed: " + reason, stopTracker: false);
         Publish(new Failed(_torrent.InfoHash, Now, reason));
     }
 
-    private void Failed(bool storageAlive)
+    private bool Failed(object message, bool storageAlive)
     {
-        Receive<Subscribe>(m =>
+        switch (message)
         {
-            AddSubscriber(m.Subscriber, TorrentState.Error);
-            m.Subscriber.Tell(new Failed(_torrent.InfoHash, Now, _error!));
-        });
-        Receive<StopTorrent>(_ => BeginStop(keepHave: false, storageAlive));
-        Receive<Terminated>(m =>
-        {
-            Forget(m.ActorRef);
-            if (m.ActorRef.Equals(_tracker)) _tracker = ActorRefs.Nobody;
-            else if (m.ActorRef.Equals(_storage)) Become(() => Failed(storageAlive: false));
-        });
-        Common(TorrentState.Error);
+            case Subscribe m:
+                AddSubscriber(m.Subscriber, TorrentState.Error);
+                m.Subscriber.Tell(new Failed(_torrent.InfoHash, Now, _error!));
+                return true;
+            case StopTorrent:
+                BeginStop(keepHave: false, storageAlive);
+                return true;
+            case Terminated m:
+                Forget(m.ActorRef);
+                if (m.ActorRef.Equals(_tracker)) _tracker = ActorRefs.Nobody;
+                else if (m.ActorRef.Equals(_storage)) _behaviour = next => Failed(next, storageAlive: false);
+                return true;
+            default:
+                return Common(message, TorrentState.Error);
+        }
     }
 
     /// <summary>
@@ -47,7 +51,7 @@ internal sealed partial class TorrentActor
     {
         var waiters = new List<IActorRef> { Sender };
         var trackerRunning = !_tracker.IsNobody();
-        Enter(TorrentState.Stopping, () => Stopping(waiters, storageAlive, trackerRunning));
+        Enter(TorrentState.Stopping, m => Stopping(m, waiters, storageAlive, trackerRunning));
         CancelRestarts();
         Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, StopBudget);
         StopPeers("torrent stopped");
@@ -59,29 +63,42 @@ internal sealed partial class TorrentActor
     }
 
     /// <summary>Waiting for storage to close and the tracker client to stop, or for the deadline.</summary>
-    private void Stopping(List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
+    private bool Stopping(object message, List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
     {
-        Receive<StopTorrent>(_ => waiters.Add(Sender));
-        Receive<PieceManager.HaveSnapshot>(m => _storage.Tell(new StorageActor.Close(m.Have.ToWire()) { HeldBits = m.Held?.ToWire() }));
-        Receive<StorageActor.Closed>(_ => StillStopping(waiters, storageOpen: false, trackerRunning));
-        Receive<TrackerClient.Stopped>(_ => StillStopping(waiters, storageOpen, trackerRunning: false));
-        Receive<Terminated>(m =>
+        switch (message)
         {
-            Forget(m.ActorRef);
-            if (m.ActorRef.Equals(_storage)) StillStopping(waiters, storageOpen: false, trackerRunning);
-            else if (m.ActorRef.Equals(_tracker))
-            {
-                _tracker = ActorRefs.Nobody;
+            case StopTorrent:
+                waiters.Add(Sender);
+                return true;
+            case PieceManager.HaveSnapshot m:
+                _storage.Tell(new StorageActor.Close(m.Have.ToWire()) { HeldBits = m.Held?.ToWire() });
+                return true;
+            case StorageActor.Closed:
+                StillStopping(waiters, storageOpen: false, trackerRunning);
+                return true;
+            case TrackerClient.Stopped:
                 StillStopping(waiters, storageOpen, trackerRunning: false);
-            }
-        });
-        Receive<StopDeadline>(_ => FinishStop(waiters));
-        Common(TorrentState.Stopping);
+                return true;
+            case Terminated m:
+                Forget(m.ActorRef);
+                if (m.ActorRef.Equals(_storage)) StillStopping(waiters, storageOpen: false, trackerRunning);
+                else if (m.ActorRef.Equals(_tracker))
+                {
+                    _tracker = ActorRefs.Nobody;
+                    StillStopping(waiters, storageOpen, trackerRunning: false);
+                }
+                return true;
+            case StopDeadline:
+                FinishStop(waiters);
+                return true;
+            default:
+                return Common(message, TorrentState.Stopping);
+        }
     }
 
     private void StillStopping(List<IActorRef> waiters, bool storageOpen, bool trackerRunning)
     {
-        if (storageOpen || trackerRunning) Become(() => Stopping(waiters, storageOpen, trackerRunning));
+        if (storageOpen || trackerRunning) _behaviour = m => Stopping(m, waiters, storageOpen, trackerRunning);
         else FinishStop(waiters);
     }
 

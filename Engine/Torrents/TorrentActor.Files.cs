@@ -81,49 +81,59 @@ internal sealed partial class TorrentActor
     }
 
     /// <summary>Handlers every behaviour has: the new plan goes to storage and the PieceManager; <paramref name="state"/> says what follows.</summary>
-    private void FileHandlers(TorrentState state)
+    private bool FileHandlers(object message, TorrentState state)
     {
-        Receive<GetFilePriorities>(_ => Sender.Tell(_fileLevels.ToArray()));
-        Receive<SetSequential>(m =>
+        switch (message)
         {
-            _sequential = m.On;
-            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetSequential(m.On));
-            Sender.Tell(new CommandDone(state));
-        });
-        Receive<SetStreamWindow>(m =>
+            case GetFilePriorities:
+                Sender.Tell(_fileLevels.ToArray());
+                return true;
+            case SetSequential m:
+                _sequential = m.On;
+                if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetSequential(m.On));
+                Sender.Tell(new CommandDone(state));
+                return true;
+            case SetStreamWindow m:
+                if (m.Count != 0 && (uint)m.First >= (uint)_torrent.PieceCount) return true;
+                _windows.RemoveAll(w => w.Reader == m.Reader);
+                if (m.Count > 0) _windows.Insert(0, (m.Reader, m.First, m.Count));
+                if (_windows.Count > MaxReaders) _windows.RemoveRange(MaxReaders, _windows.Count - MaxReaders);
+                if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
+                return true;
+            case SetFilePriorities m:
+                OnSetFilePriorities(m, state);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void OnSetFilePriorities(SetFilePriorities m, TorrentState state)
+    {
+        if (m.Levels.Length != _fileLevels.Length)
         {
-            if (m.Count != 0 && (uint)m.First >= (uint)_torrent.PieceCount) return;
-            _windows.RemoveAll(w => w.Reader == m.Reader);
-            if (m.Count > 0) _windows.Insert(0, (m.Reader, m.First, m.Count));
-            if (_windows.Count > MaxReaders) _windows.RemoveRange(MaxReaders, _windows.Count - MaxReaders);
-            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
-        });
-        Receive<SetFilePriorities>(m =>
+            Sender.Tell(new Status.Failure(new ArgumentException($"{m.Levels.Length} priorities for {_fileLevels.Length} files")));
+            return;
+        }
+        var wasDone = IsDone();
+        _fileLevels = m.Levels.ToArray();
+        PlanPieces();
+        _storage.Tell(new StorageActor.Reroute(Skipped()));
+        if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetPriorities(_pieceLevels));
+        var next = state;
+        if (state == TorrentState.Seeding && !IsDone())
         {
-            if (m.Levels.Length != _fileLevels.Length)
-            {
-                Sender.Tell(new Status.Failure(new ArgumentException($"{m.Levels.Length} priorities for {_fileLevels.Length} files")));
-                return;
-            }
-            var wasDone = IsDone();
-            _fileLevels = m.Levels.ToArray();
-            PlanPieces();
-            _storage.Tell(new StorageActor.Reroute(Skipped()));
-            if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetPriorities(_pieceLevels));
-            var next = state;
-            if (state == TorrentState.Seeding && !IsDone())
-            {
-                Enter(TorrentState.Downloading, Downloading);
-                _peers.Tell(new PeerManager.SetSeeding(false));
-                next = TorrentState.Downloading;
-            }
-            else if (state == TorrentState.Downloading && IsDone())
-            {
-                BecomeSeeding();
-                next = TorrentState.Seeding;
-            }
-            else if (!wasDone && IsDone() && state == TorrentState.Paused) Publish(new Completed(_torrent.InfoHash, Now));
-            Sender.Tell(new CommandDone(next));
-        });
+            Enter(TorrentState.Downloading, Downloading);
+            StartPeerManagerOnDemand();
+            _peers.Tell(new PeerManager.SetSeeding(false));
+            next = TorrentState.Downloading;
+        }
+        else if (state == TorrentState.Downloading && IsDone())
+        {
+            BecomeSeeding();
+            next = TorrentState.Seeding;
+        }
+        else if (!wasDone && IsDone() && state == TorrentState.Paused) Publish(new Completed(_torrent.InfoHash, Now));
+        Sender.Tell(new CommandDone(next));
     }
 }

@@ -7,6 +7,7 @@ using Engine.Core.Supervision;
 using Engine.Dht;
 using Engine.Events;
 using Engine.Limits;
+using Engine.Mailboxes;
 using Engine.Peers;
 using Engine.Pieces;
 using Engine.Storage;
@@ -17,14 +18,15 @@ namespace Engine.Torrents;
 
 /// <summary>
 /// One torrent. Starts its storage and waits for the resume check (or hash check) of existing data, then starts the
-/// PieceManager, the PeerManager and the tracker client. It caches progress and peer figures pushed by its children
-/// so a status query never waits on anyone. Its life is a set of behaviours switched with <c>Become</c>:
+/// PieceManager, the PeerManager (a complete torrent's on its first need) and the tracker client (if it names a tracker). It caches progress and peer figures pushed by its children
+/// so a status query never waits on anyone. Its life is a set of behaviours it switches between:
 /// checking → downloading → seeding, paused, failed, stopping (TorrentActor.Checking.cs, .Active.cs, .Ending.cs);
-/// what each child's failure does is in TorrentActor.Children.cs. Stopping is bounded: peers go first, storage writes
+/// what each child's failure does is in TorrentActor.Children.cs. Each behaviour is a method that takes a message and
+/// says whether it handled it, falling back to the handlers it shares with others. Stopping is bounded: peers go first, storage writes
 /// the fast-resume state, the tracker gets <c>stopped</c>, and after <see cref="StopBudget"/> the torrent reports
 /// stopped whatever is still pending.
 /// </summary>
-internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnboundedStash
 {
     public sealed record GetStatus;
     /// <summary>Stop the torrent; replies <see cref="TorrentStopped"/>.</summary>
@@ -55,9 +57,14 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     private readonly List<IActorRef> _subscribers = new();
     private readonly Dictionary<IPEndPoint, PeerId> _connected = new();
     private readonly RefreshPacer _pacer = new();
+    // The current behaviour: its own messages, then those it shares (Active → Running → Common), false for the rest.
+    // A switch over the message, not ReceiveActor's handlers: those are a delegate per message type per torrent,
+    // ~3 KB of each idle torrent (docs/decisions.md, "Idle torrents").
+    private Func<object, bool> _behaviour;
     private IActorRef _pieces = ActorRefs.Nobody;
-    private IActorRef _peers = ActorRefs.Nobody;   // Nobody while paused, and while a failed one waits to be started again
-    private IActorRef _tracker = ActorRefs.Nobody; // likewise
+    private IActorRef _peers = ActorRefs.Nobody;   // Nobody while paused, while a failed one waits to be started again, and while _peersOnDemand
+    private bool _peersOnDemand;                   // a complete torrent's swarm runs without a PeerManager until it needs one
+    private IActorRef _tracker = ActorRefs.Nobody; // likewise, and always for a torrent that names no tracker
     private Bitfield _have;
     private PieceManager.Progress _progress = new(0, 0, false, false, 0, 0);
     private PeerManager.Summary _summary = new(0, 0, 0, 0, 0, 0, 0);
@@ -78,10 +85,10 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes), "storage");
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes).WithMailbox(LeanMailbox.Id), "storage");
         Context.Watch(_storage);
         _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites, routes);
-        Checking(pauseWhenChecked: startPaused);
+        _behaviour = m => Checking(m, pauseWhenChecked: startPaused);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -89,7 +96,8 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
 
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
         FileLevels? files = null, bool sequential = false, bool webSeeds = true)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds));
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds))
+            .WithMailbox(LeanMailbox.DequeId); // idle torrents by the thousand: no preallocated queue segment (LeanMailbox)
 
     protected override void PreStart()
     {
@@ -100,67 +108,86 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
 
     protected override void PostStop() => _blocks.Dispose();
 
-    /// <summary>
-    /// What every behaviour answers alike, registered after the behaviour's own handlers (the first match wins):
-    /// queries, subscriptions, limits, the figures the children push, and the defaults for a torrent with no swarm
-    /// running (addresses and incoming connections are not taken, Pause and Resume change nothing).
-    /// </summary>
-    private void Common(TorrentState state)
+    protected override void OnReceive(object message)
     {
-        Receive<GetStatus>(_ =>
+        if (!_behaviour(message)) Unhandled(message);
+    }
+
+    /// <summary>
+    /// What every behaviour answers alike, tried after the behaviour's own handlers (the first match wins): queries,
+    /// subscriptions, limits, the figures the children push, and the defaults for a torrent with no swarm running
+    /// (addresses and incoming connections are not taken, Pause and Resume change nothing). False: not handled.
+    /// </summary>
+    private bool Common(object message, TorrentState state)
+    {
+        switch (message)
         {
-            Sender.Tell(Status(state));
-            // A dormant torrent's figures are as of its last summary: fetch fresh ones for the next query.
-            if (_pacer.Dormant && !_peers.IsNobody()) _peers.Tell(new PeerManager.GetSummary());
-        });
-        Receive<Subscribe>(m => AddSubscriber(m.Subscriber, state));
-        Receive<Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
-        Receive<GetPieceMap>(_ => Sender.Tell(new PieceMapReply(_have.Clone())));
-        Receive<GetMetainfo>(_ => Sender.Tell(_torrent));
-        Receive<GetTrackers>(_ =>
-        {
-            if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
-            else _tracker.Forward(new TrackerClient.GetTrackers());
-        });
-        Receive<GetPeers>(_ =>
-        {
-            if (_peers.IsNobody()) Sender.Tell(new List<PeerManager.PeerStats>());
-            else _peers.Forward(new PeerManager.GetPeers());
-        });
-        Receive<SetLimits>(m => _bandwidth.Set(m.Limits));
-        FileHandlers(state);
-        Receive<PieceManager.Progress>(m => _progress = m);
-        Receive<PieceVerified>(m => RecordPiece(m));
-        Receive<DataLost>(m => ForgetPieces(m));
-        Receive<PieceManager.DownloadCompleted>(_ => { }); // the last PieceVerified has told us already
-        Receive<PeerManager.Summary>(m =>
-        {
-            if (Sender.Equals(_peers)) OnSummary(m); // not a late one from a PeerManager stopped since
-        });
-        Receive<PeerManager.Rechoked>(_ => { });
-        Receive<PeerManager.PeerUp>(m =>
-        {
-            if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return;
-            WakeRefresh();
-            Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId), m.Outgoing ? PeerDirection.Outgoing : PeerDirection.Incoming) { Source = m.Source });
-        });
-        Receive<PeerManager.PeerDown>(m =>
-        {
-            if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
-        });
-        Receive<PeerManager.AddPeers>(_ => { });
-        Receive<PieceManager.BanAddress>(_ => { }); // no swarm running: its peers are gone already
-        Receive<DhtNode.PeersFromDht>(_ => { });
-        Receive<Lsd.LocalDiscovery.PeersFromLsd>(_ => { });
-        Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose());
-        Receive<Pause>(_ => Sender.Tell(new CommandDone(state)));
-        Receive<Resume>(_ => Sender.Tell(new CommandDone(state)));
-        Receive<RefreshTick>(_ => { });
-        // Late news of a phase that is over (a stop during the check, a storage failure after the torrent failed).
-        Receive<StorageActor.CheckProgress>(_ => { });
-        Receive<StorageActor.CheckCompleted>(_ => { });
-        Receive<StorageActor.StorageFailed>(_ => { });
-        Receive<Terminated>(m => Forget(m.ActorRef));
+            case GetStatus:
+                Sender.Tell(Status(state));
+                // A dormant torrent's figures are as of its last summary: fetch fresh ones for the next query.
+                if (_pacer.Dormant && !_peers.IsNobody()) _peers.Tell(new PeerManager.GetSummary());
+                return true;
+            case Subscribe m:
+                AddSubscriber(m.Subscriber, state);
+                return true;
+            case Unsubscribe m:
+                _subscribers.Remove(m.Subscriber);
+                return true;
+            case GetPieceMap:
+                Sender.Tell(new PieceMapReply(_have.Clone()));
+                return true;
+            case GetMetainfo:
+                Sender.Tell(_torrent);
+                return true;
+            case GetTrackers:
+                if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
+                else _tracker.Forward(new TrackerClient.GetTrackers());
+                return true;
+            case GetPeers:
+                if (_peers.IsNobody()) Sender.Tell(new List<PeerManager.PeerStats>());
+                else _peers.Forward(new PeerManager.GetPeers());
+                return true;
+            case SetLimits m:
+                _bandwidth.Set(m.Limits);
+                return true;
+            case PieceManager.Progress m:
+                _progress = m;
+                return true;
+            case PieceVerified m:
+                RecordPiece(m);
+                return true;
+            case DataLost m:
+                ForgetPieces(m);
+                return true;
+            case PeerManager.Summary m:
+                if (Sender.Equals(_peers)) OnSummary(m); // not a late one from a PeerManager stopped since
+                return true;
+            case PeerManager.PeerUp m:
+                if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return true;
+                WakeRefresh();
+                Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId), m.Outgoing ? PeerDirection.Outgoing : PeerDirection.Incoming) { Source = m.Source });
+                return true;
+            case PeerManager.PeerDown m:
+                if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
+                return true;
+            case PeerManager.IncomingPeer m:
+                m.Transport.Dispose();
+                return true;
+            case Pause or Resume:
+                Sender.Tell(new CommandDone(state));
+                return true;
+            case Terminated m:
+                Forget(m.ActorRef);
+                return true;
+            case PieceManager.DownloadCompleted: // the last PieceVerified has told us already
+            case PeerManager.Rechoked or PeerManager.AddPeers or DhtNode.PeersFromDht or Lsd.LocalDiscovery.PeersFromLsd or RefreshTick:
+            case PieceManager.BanAddress: // no swarm running: its peers are gone already
+            // Late news of a phase that is over (a stop during the check, a storage failure after the torrent failed).
+            case StorageActor.CheckProgress or StorageActor.CheckCompleted or StorageActor.StorageFailed:
+                return true;
+            default:
+                return FileHandlers(message, state);
+        }
     }
 
     /// <summary>A new subscriber learns the current state, and whether the download is complete.</summary>
@@ -172,9 +199,9 @@ internal sealed partial class TorrentActor : ReceiveActor, IWithTimers, IWithUnb
     }
 
     /// <summary>Switches to <paramref name="behaviour"/>, the behaviour of <paramref name="state"/>, and tells the subscribers.</summary>
-    private void Enter(TorrentState state, Action behaviour)
+    private void Enter(TorrentState state, Func<object, bool> behaviour)
     {
-        Become(behaviour);
+        _behaviour = behaviour;
         Publish(new StateChanged(_torrent.InfoHash, Now, state));
     }
 

@@ -8,7 +8,10 @@ public static class IdleReport
 {
     public const double RssTargetMiB = 300;
 
-    public static string Build(string conditions, string data, IReadOnlyList<IdleResult> rows)
+    /// <summary>Issue 20's target 6: 10 000 idle torrents in at most this much RSS, at no more idle CPU than libtorrent.</summary>
+    public const double ScaleRssTargetMiB = 400;
+
+    public static string Build(string conditions, string data, IReadOnlyList<IdleResult> rows, int torrents = 0)
     {
         var sb = new StringBuilder();
         sb.AppendLine(conditions);
@@ -48,6 +51,13 @@ public static class IdleReport
             var lt = rows.FirstOrDefault(r => r.Client == "libtorrent" && r.Ok);
             if (lt is not null)
                 sb.AppendLine($"- case 5 (no target in issue 6, for reference): idle CPU ours {F(o.IdleCpuPerMinute, 2)} s/min vs libtorrent {F(lt.IdleCpuPerMinute, 2)} s/min = {F(o.IdleCpuPerMinute / Math.Max(lt.IdleCpuPerMinute, 0.01), 2)}×; RSS {F(o.IdleRssMaxMiB / lt.IdleRssMaxMiB, 2)}× libtorrent's");
+            if (torrents >= 10_000)
+            {
+                var cpu = lt is null ? "" : $", idle CPU {F(o.IdleCpuPerMinute, 2)} vs libtorrent's {F(lt.IdleCpuPerMinute, 2)} s/min";
+                var met = o.IdleRssMaxMiB <= ScaleRssTargetMiB && (lt is null || o.IdleCpuPerMinute <= lt.IdleCpuPerMinute);
+                sb.AppendLine($"- issue 20 target 6 ({torrents} idle torrents ≤ {ScaleRssTargetMiB} MiB RSS, idle CPU ≤ libtorrent's): {F(o.IdleRssMaxMiB)} MiB{cpu} — " +
+                              (lt is null ? (o.IdleRssMaxMiB <= ScaleRssTargetMiB ? "RSS met, CPU not judged (libtorrent not run)" : "NOT MET") : met ? "met" : "NOT MET"));
+            }
         }
         return sb.ToString();
     }

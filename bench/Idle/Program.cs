@@ -88,7 +88,7 @@ public static class Program
                 results.Add(r);
             }
             var conditions = $"Idle benchmark (case 5), {DateTime.Now:yyyy-MM-dd HH:mm}, load average {load:F2} → {ProcessProbe.LoadAverage():F2}; {seconds} s sampled after {settle} s settling";
-            var report = IdleReport.Build(conditions, $"{count} torrents × ~{sizeKiB} KiB", results);
+            var report = IdleReport.Build(conditions, $"{count} torrents × ~{sizeKiB} KiB", results, count);
             Console.WriteLine();
             Console.WriteLine(report);
             if (reportPath is not null)

@@ -47,7 +47,9 @@ public static class IdleReport
         else if (!o.Ok) sb.AppendLine("- case 5: RSS < 300 MiB — NOT MET (our run failed)");
         else
         {
-            sb.AppendLine($"- case 5 {data}: our RSS < {RssTargetMiB} MiB while idle: {F(o.IdleRssMaxMiB)} MiB (peak while loading {F(o.PeakRssMiB)} MiB) — {(o.IdleRssMaxMiB < RssTargetMiB ? "met" : "NOT MET")}");
+            // Issue 6's target is for bench/run.sh's 1 000 torrents; 10 000 are judged by issue 20's below.
+            if (torrents < 10_000)
+                sb.AppendLine($"- case 5 {data}: our RSS < {RssTargetMiB} MiB while idle: {F(o.IdleRssMaxMiB)} MiB (peak while loading {F(o.PeakRssMiB)} MiB) — {(o.IdleRssMaxMiB < RssTargetMiB ? "met" : "NOT MET")}");
             var lt = rows.FirstOrDefault(r => r.Client == "libtorrent" && r.Ok);
             if (lt is not null)
                 sb.AppendLine($"- case 5 (no target in issue 6, for reference): idle CPU ours {F(o.IdleCpuPerMinute, 2)} s/min vs libtorrent {F(lt.IdleCpuPerMinute, 2)} s/min = {F(o.IdleCpuPerMinute / Math.Max(lt.IdleCpuPerMinute, 0.01), 2)}×; RSS {F(o.IdleRssMaxMiB / lt.IdleRssMaxMiB, 2)}× libtorrent's");

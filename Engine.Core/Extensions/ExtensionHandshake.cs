@@ -19,7 +19,7 @@ internal sealed record ExtensionHandshake(
     /// <summary>The whole decoded dictionary, for extensions that read keys of their own (empty when built here).</summary>
     public BDictionary Fields { get; init; } = BDictionary.Empty;
 
-    /// <summary>The address the sender sees us at (<c>yourip</c>: 4 or 16 bytes), or null.</summary>
+    /// <summary>The address the sender sees us at (<c>yourip</c>: 4 or 16 bytes; an IPv4-mapped one as IPv4), or null.</summary>
     public IPAddress? YourIp { get; init; }
 
     /// <summary>The id the sender wants <paramref name="name"/> messages under, or null when it does not support (or disabled) it.</summary>
@@ -62,11 +62,14 @@ internal sealed record ExtensionHandshake(
             d.TryGet<BInteger>("reqq", out var reqq) && reqq.Value is > 0 and <= int.MaxValue ? (int)reqq.Value : null)
         {
             Fields = d,
-            YourIp = d.TryGet<BString>("yourip", out var ip) && ip.Bytes.Length is 4 or 16 ? new IPAddress(ip.Bytes.Span) : null,
+            YourIp = d.TryGet<BString>("yourip", out var ip) && ip.Bytes.Length is 4 or 16 ? Unmapped(new IPAddress(ip.Bytes.Span)) : null,
         };
     }
 
     /// <summary><paramref name="address"/> as <c>yourip</c> carries it: 4 bytes for IPv4 (an IPv4-mapped IPv6 address too), else 16.</summary>
     public static byte[] CompactAddress(IPAddress address)
-        => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).GetAddressBytes();
+        => Unmapped(address).GetAddressBytes();
+
+    // Peers.PeerAddress.Normalize does the same, but Peers uses this folder, not the other way round.
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -138,10 +138,12 @@ internal sealed class PeerBook
     /// leaves the book, is never added, dialled, nor taken as a peer's listen address, whoever names it, and is not
     /// counted as a known peer. Unlike a ban, the IP's other ports stay dialable. At most <see cref="MaxOwn"/> are held.
     /// </summary>
-    public void MarkOwn(IPEndPoint endPoint)
+    /// <returns>False when it was marked already or the bound is reached.</returns>
+    public bool MarkOwn(IPEndPoint endPoint)
     {
-        if (_own.Count >= MaxOwn || !_own.Add(endPoint)) return;
+        if (_own.Count >= MaxOwn || !_own.Add(endPoint)) return false;
         if (_entries.Remove(endPoint, out var e)) _order.Remove(e);
+        return true;
     }
 
     /// <summary>How many of our own endpoints <see cref="MarkOwn"/> holds at most.</summary>

@@ -72,31 +72,7 @@ internal static class FloodFigure
     ];
 
     private static async Task<string> Slowloris(IPEndPoint engine, Content content, CancellationToken stop)
-    {
-        var opened = 0;
-        var sockets = new List<Socket>();
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                sockets.RemoveAll(s => { var dead = s.Poll(0, SelectMode.SelectRead); if (dead) s.Dispose(); return dead; });
-                while (sockets.Count < 64 && !stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var s = await Lab.ConnectAsync(engine);
-                        await s.SendAsync(new byte[] { 19 });
-                        sockets.Add(s);
-                        opened++;
-                    }
-                    catch (Exception) { break; }
-                }
-                await Task.Delay(50, stop).ContinueWith(_ => { });
-            }
-        }
-        finally { foreach (var s in sockets) s.Dispose(); }
-        return $"{opened} slowloris connections opened";
-    }
+        => $"{await HeldConnections.HoldAsync(engine, 64, () => [19], () => null, TimeSpan.FromMilliseconds(50), stop)} slowloris connections opened";
 
     private static async Task<string> Garbage(IPEndPoint engine, Content content, CancellationToken stop)
     {

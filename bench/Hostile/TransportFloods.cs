@@ -60,37 +60,20 @@ internal static class TransportFloods
     public static Task<string> MseStalled(IPEndPoint engine, Content content, CancellationToken stop)
         => MseConnections(engine, stop, extra: 0, "stalled after the key");
 
-    /// <summary>4 loops of connections that send a key and then 1 000 random bytes (no SKEY hash to be found), each until closed.</summary>
+    /// <summary>200 connections at a time that send a key and then 1 000 random bytes (no SKEY hash to be found), re-opened as closed.</summary>
     public static Task<string> MseGarbage(IPEndPoint engine, Content content, CancellationToken stop)
         => MseConnections(engine, stop, extra: 1000, "with garbage after the key");
 
     private static async Task<string> MseConnections(IPEndPoint engine, CancellationToken stop, int extra, string what)
     {
-        var opened = 0;
-        var open = new List<Socket>();
         var rng = new Random(7);
         var bytes = new byte[96 + extra];
-        try
+        byte[] Next()
         {
-            while (!stop.IsCancellationRequested)
-            {
-                open.RemoveAll(s => { var dead = s.Poll(0, SelectMode.SelectRead); if (dead) s.Dispose(); return dead; });
-                while (open.Count < 200 && !stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var s = await Lab.ConnectAsync(engine, Lab.NewHost());
-                        rng.NextBytes(bytes);
-                        await s.SendAsync(bytes);
-                        open.Add(s);
-                        opened++;
-                    }
-                    catch (Exception) { break; }
-                }
-                await Task.Delay(extra == 0 ? 50 : 5, stop).ContinueWith(_ => { });
-            }
+            rng.NextBytes(bytes);
+            return bytes;
         }
-        finally { foreach (var s in open) s.Dispose(); }
+        var opened = await HeldConnections.HoldAsync(engine, 200, Next, () => Lab.NewHost(), TimeSpan.FromMilliseconds(extra == 0 ? 50 : 5), stop);
         return $"{opened} MSE connections {what}";
     }
 }

@@ -94,13 +94,18 @@ public sealed class ClusterRestTests : IDisposable
 
             // Remove from C: gone from every node's list and engine, the replicas' data deleted.
             Assert.Equal(HttpStatusCode.NoContent, (await c.DeleteAsync($"/api/cluster/torrents/{hash}")).StatusCode);
+            var left = "";
             await ClusterTestNodes.WaitAsync(async () =>
             {
-                foreach (var http in new[] { a, b, c })
-                    if ((await http.GetFromJsonAsync<JsonElement>("/api/cluster/torrents")).GetArrayLength() != 0) return false;
-                return cluster.Nodes.All(n => n.Engine.Find(torrent.InfoHash) is null)
-                    && cluster.Nodes.All(n => !Directory.Exists(Path.Combine(cluster.DataOf(n), "torrents", hash)));
-            }, Bound, "the torrent gone from every node");
+                // What is left is named, so that a timeout says which part of the removal did not happen.
+                var listing = new List<string>();
+                foreach (var (http, name) in new[] { (a, "A"), (b, "B"), (c, "C") })
+                    if ((await http.GetFromJsonAsync<JsonElement>("/api/cluster/torrents")).GetArrayLength() != 0) listing.Add(name);
+                var engines = cluster.Nodes.Where(n => n.Engine.Find(torrent.InfoHash) is not null).Select(n => n.Node).ToList();
+                var data = cluster.Nodes.Where(n => Directory.Exists(Path.Combine(cluster.DataOf(n), "torrents", hash))).Select(n => n.Node).ToList();
+                left = $"listed by [{string.Join(", ", listing)}], in the engines of [{string.Join(", ", engines)}], data on [{string.Join(", ", data)}]";
+                return listing.Count == 0 && engines.Count == 0 && data.Count == 0;
+            }, Bound, "the torrent gone from every node", () => left);
         }
         finally
         {

@@ -53,13 +53,17 @@ internal sealed class ClusterTestNodes : IAsyncDisposable
         return true;
     }, within, $"{_nodes.Count} nodes Up on every node");
 
-    /// <summary>Polls <paramref name="done"/> every 100 ms until it holds; throws after <paramref name="within"/>.</summary>
-    public static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what)
+    /// <summary>
+    /// Polls <paramref name="done"/> every 100 ms until it holds; throws after <paramref name="within"/>, with what
+    /// <paramref name="state"/> says of the last poll when given.
+    /// </summary>
+    public static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow + within;
         while (!await done())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:0} s");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:0} s{(state is null ? "" : ": " + state())}");
             await Task.Delay(100);
         }
     }

@@ -137,7 +137,7 @@ public sealed class HybridV2SwarmInteropTests(ITestOutputHelper output) : IDispo
         // and it refuses a handshake with the v1 hash ("invalid info-hash": this test times out when we dial so).
         var magnet = $"magnet:?xt=urn:btmh:1220{Convert.ToHexStringLower(meta.InfoHashV2.Span)}&tr={Uri.EscapeDataString(tracker.AnnounceUrl)}";
         var leecher = Task.Run(() => ExternalTools.RunLibtorrentPython(TrackerLeecher, magnet, _dir.Sub("down")));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await tracker.WaitForSwarmAsync(meta.V2WireHash!.Value.ToHex(), seeders: 0, leechers: 1, TimeSpan.FromSeconds(30)); // it has announced
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
         var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
         using var events = new Scenarios.Kit.EventLog(seeding);

@@ -78,6 +78,29 @@ public sealed class TrackerClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_v2_echo_that_fails_is_sent_again_on_its_own_until_answered_without_announcing_the_v1_hash_again()
+    {
+        var v2 = InfoHash.FromHex("00112233445566778899aabbccddeeff00112233");
+        var echoes = 0;
+        await using var tracker = new TinyHttpServer(request => !request.Contains("info_hash=" + v2.ToUrlEncoded())
+            ? (200, CompactResponse(1800, ([10, 0, 0, 1], 1111)))
+            : Interlocked.Increment(ref echoes) <= 2 ? (503, "busy"u8.ToArray()) : (200, CompactResponse(1800, ([10, 0, 0, 9], 9999))));
+        var peers = CreateTestProbe();
+        Sys.ActorOf(TrackerClient.Props(Hash, [[tracker.Url("/announce")]], PeerId.CreateOurs(), 7000, peers.Ref, new HttpClient(), Fast,
+            new TrackerClient.UpdateTotals(0, 0, 1000), AlsoAnnounce: v2));
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1111)], peers.ExpectMsg<PeerManager.AddPeers>(TimeSpan.FromSeconds(5)).Peers);
+        var late = peers.ExpectMsg<PeerManager.AddPeers>(TimeSpan.FromSeconds(5)); // after two failures, 100 + 200 ms apart
+        Assert.True(late.UnderV2);
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.9"), 9999)], late.Peers);
+        var v2Requests = tracker.Requests.Where(r => r.Contains("info_hash=" + v2.ToUrlEncoded())).ToList();
+        Assert.Equal(3, v2Requests.Count);
+        Assert.All(v2Requests, r => Assert.Contains("event=started", r)); // the retried echo keeps its event
+        Assert.Single(tracker.Requests, r => r.Contains("info_hash=" + Hash.ToUrlEncoded()));
+        peers.ExpectNoMsg(TimeSpan.FromMilliseconds(600)); // answered: no more echoes until the next announce
+        Assert.Equal(3, tracker.Requests.Count(r => r.Contains("info_hash=" + v2.ToUrlEncoded())));
+    }
+
+    [Fact]
     public async Task A_client_started_from_the_torrents_totals_announces_them_from_its_first_announce()
     {
         await using var tracker = new TinyHttpServer(_ => (200, CompactResponse(1800)));

@@ -117,6 +117,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
 
         Receive<UpdateTotals>(m => (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left));
         Receive<AnnounceNow>(_ => OnAnnounceNow());
+        Receive<EchoAgain>(m => AnnounceV2(m.Url, m.Event));
         // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
         Receive<PublicPort.Changed>(_ =>
         {

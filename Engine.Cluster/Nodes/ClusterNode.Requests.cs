@@ -68,7 +68,10 @@ internal sealed partial class ClusterNode
                     foreach (var key in d.Entries.Keys.Where(k => TorrentSettings.IsOf(k, r.Hash)).ToList()) d = d.Remove(_cluster.SelfUniqueAddress, key);
                     return d;
                 });
-            Write(ClusterKeys.Torrents, d => d.Remove(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash)), new Pending(Sender, Done.Instance));
+            // A tombstone, not a removal: a pause written on another node just before and not yet seen here would
+            // otherwise win over the removal (CatalogTombstone).
+            var tombstone = CatalogTombstone.Make(DateTimeOffset.UtcNow);
+            Write(ClusterKeys.Torrents, d => d.SetItem(_cluster.SelfUniqueAddress, CatalogEntry.Key(r.Hash), tombstone), new Pending(Sender, Done.Instance));
         });
         Receive<SetPaused>(p => Rewrite(p.Hash, e => e with { Paused = p.Paused }));
         Receive<SetLimits>(l => WriteSettings(l.Hash, e => [

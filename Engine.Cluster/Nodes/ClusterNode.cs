@@ -148,8 +148,14 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
     private void ReadCatalog(LWWDictionary<string, string> torrents)
     {
         var seen = new HashSet<InfoHash>();
+        List<(string Key, string Text)>? expired = null;
         foreach (var (key, text) in torrents.Entries)
         {
+            if (CatalogTombstone.Is(text, out var removedAt))
+            {
+                if (CatalogTombstone.Expired(removedAt, DateTimeOffset.UtcNow)) (expired ??= []).Add((key, text));
+                continue; // removed: not seen
+            }
             if (!InfoHash.TryFromHex(key, out var hash)) { _log.Warning("cluster: catalog key '{0}' is no info-hash", key); continue; }
             seen.Add(hash);
             if (_catalog.TryGetValue(hash, out var known) && known.Text == text) continue;
@@ -167,6 +173,14 @@ internal sealed partial class ClusterNode : ReceiveActor, IWithTimers
             _catalog.Remove(hash);
             if (!_held.ContainsKey(hash) && !_adding.Contains(hash)) DeleteLeftover(hash);
         }
+        // Old tombstones go (unless the key was written again meanwhile: the replicator's current value is compared).
+        if (expired is not null)
+            Write(ClusterKeys.Torrents, d =>
+            {
+                foreach (var (key, text) in expired)
+                    if (d.TryGetValue(key, out var now) && now == text) d = d.Remove(_cluster.SelfUniqueAddress, key);
+                return d;
+            });
     }
 
     private static bool SameFields(Dictionary<string, string>? a, Dictionary<string, string>? b) =>

@@ -38,7 +38,7 @@ internal sealed partial class TrackerClient
         if ((r.Error ?? r.Response?.FailureReason) is { } error)
         {
             var failures = _v2Failures[echo.Url] = _v2Failures.GetValueOrDefault(echo.Url) + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(_settings.RetryBase.Ticks * (1L << Math.Min(failures - 1, 16)), _settings.RetryMax.Ticks));
+            var delay = Backoff(failures);
             Context.GetLogger().Info("tracker {0} (v2 info-hash): {1}; again in {2:0} s", echo.Url, error, delay.TotalSeconds);
             Timers.StartSingleTimer(EchoTimer(echo.Url), new EchoAgain(echo.Url, echo.Event), delay);
             return true;

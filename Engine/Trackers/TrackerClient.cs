@@ -211,6 +211,10 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
                 failure: e => new AnnounceResult(id, null, Describe(e)));
     }
 
+    /// <summary>The wait after the <paramref name="failures"/>-th failure in a row: <see cref="TrackerSettings.RetryBase"/> · 2ⁿ⁻¹, at most <see cref="TrackerSettings.RetryMax"/>.</summary>
+    private TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(_settings.RetryBase.Ticks * (1L << Math.Min(failures - 1, 16)), _settings.RetryMax.Ticks));
+
     private AnnounceRequest BuildRequest(AnnounceEvent ev) => new(
         InfoHash: _infoHash, PeerId: _peerId, Port: _sentPort = PortToAnnounce, Uploaded: _uploaded, Downloaded: _downloaded, Left: _left,
         Event: ev, NumWant: ev == AnnounceEvent.Stopped ? 0 : _settings.NumWant, Key: _key, TrackerId: _trackerId);
@@ -232,8 +236,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
                 return;
             }
             _roundFailures++;
-            var delay = TimeSpan.FromTicks(Math.Min(_settings.RetryBase.Ticks * (1L << Math.Min(_roundFailures - 1, 16)), _settings.RetryMax.Ticks));
-            Timers.StartSingleTimer("announce", AnnounceNow.Instance, delay);
+            Timers.StartSingleTimer("announce", AnnounceNow.Instance, Backoff(_roundFailures));
             return;
         }
         var resp = r.Response!;

@@ -73,4 +73,18 @@ public sealed class RefreshPacerTests
         Assert.True(pacer.Dormant);
         return pacer;
     }
+
+    [Fact]
+    public void A_paused_torrent_sleeps_at_once_and_its_resume_wakes_it()
+    {
+        var pacer = new RefreshPacer();
+        pacer.OnSummary(0, 0, 0); // one quiet summary counted before the pause
+        pacer.Sleep();
+        Assert.True(pacer.Dormant);
+        Assert.True(pacer.Wake()); // the resume restarts the timer
+        Assert.False(pacer.Dormant);
+        Assert.Equal(RefreshPacer.Change.None, pacer.OnSummary(0, 0, 0)); // the count started again from zero
+        Assert.Equal(RefreshPacer.Change.None, pacer.OnSummary(0, 0, 0));
+        Assert.Equal(RefreshPacer.Change.Sleep, pacer.OnSummary(0, 0, 0));
+    }
 }

@@ -34,6 +34,13 @@ internal sealed class RefreshPacer
         return Change.Sleep;
     }
 
+    /// <summary>Nothing can move (the torrent is paused): dormant at once; the next <see cref="Wake"/> restarts the timer.</summary>
+    public void Sleep()
+    {
+        _quiet = 0;
+        Dormant = true;
+    }
+
     /// <summary>Something happened that the summaries will show: returns true when the caller must restart its timer.</summary>
     public bool Wake()
     {

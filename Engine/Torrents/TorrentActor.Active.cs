@@ -109,6 +109,11 @@ internal sealed partial class TorrentActor
             case PeerManager.AddPeers:
                 Stash.Stash();
                 return true;
+            case RefreshTick:
+                // Nothing moves while paused: the poll sleeps until the resume's StartSwarm wakes it.
+                _pacer.Sleep();
+                Timers.Cancel("refresh");
+                return true;
             default:
                 return Running(message, TorrentState.Paused);
         }

@@ -2,7 +2,8 @@
 # Cluster overhead (issue 19's figures): --nodes `node` processes on 127.0.0.1 holding no torrents, started at once and
 # finding each other through --cluster-discovery config (--seeds: static seeds instead, the first node starting the
 # cluster). Prints how long each took to list all of them as members, then, after --settle seconds, each node's CPU
-# over --seconds (CPU-seconds a minute) and its RSS; then the same for one node alone (a cluster of one), to compare.
+# over --seconds (CPU-seconds a minute) and its RSS; then the same for one node alone (a cluster of one) and for
+# `seed` of one 1 MiB torrent (an engine without any cluster; its tracker a closed port on 127.0.0.1), to compare.
 # DHT, local discovery and port mapping are off: nothing leaves the machine.
 # usage: bench/cluster-idle.sh [--nodes 3] [--seconds 60] [--settle 15] [--seeds]
 set -euo pipefail
@@ -42,8 +43,8 @@ run() {
   start=$(date +%s.%N)
   for i in $(seq 0 $((count - 1))); do
     args=(node --cluster-port "${ports[$i]}" --data "$work/$label-$i" --port 0 --no-dht --no-lsd --no-port-mapping --status-interval 1s)
-    if [ "$seeds" = 1 ]; then [ "$i" -gt 0 ] && args+=(--cluster-seed "127.0.0.1:${ports[0]}")
-    else args+=(--cluster-discovery config --config "$work/config.json"); fi
+    if [ "$seeds" = 0 ]; then args+=(--cluster-discovery config --config "$work/config.json")
+    elif [ "$i" -gt 0 ]; then args+=(--cluster-seed "127.0.0.1:${ports[0]}"); fi
     XDG_STATE_HOME="$work/state-$label-$i" dotnet "$host" "${args[@]}" > "$work/$label-$i.log" 2>&1 &
     pids+=($!)
   done
@@ -55,19 +56,31 @@ run() {
     done
     printf '%s node %d: %d members listed %.1f s after the start\n' "$label" "$i" "$count" "$(echo "$(date +%s.%N) - $start" | bc)"
   done
-  sleep "$settle"
-  local before=() after=()
-  for p in "${pids[@]}"; do before+=("$(cpu_ticks "$p")"); done
-  sleep "$seconds"
-  for i in "${!pids[@]}"; do
-    after=$(cpu_ticks "${pids[$i]}")
-    printf '%s node %d: idle %.2f CPU-s/min, RSS %s MiB\n' "$label" "$i" \
-      "$(echo "($after - ${before[$i]}) / $ticks * 60 / $seconds" | bc -l)" "$(rss_mib "${pids[$i]}")"
-  done
+  measure "$label node" "${pids[@]}"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pids=()
 }
 
+# measure <label> <pid>...: CPU over --seconds after --settle, and RSS.
+measure() {
+  local label=$1; shift
+  local ps=("$@") before=() i after
+  sleep "$settle"
+  for p in "${ps[@]}"; do before+=("$(cpu_ticks "$p")"); done
+  sleep "$seconds"
+  for i in "${!ps[@]}"; do
+    after=$(cpu_ticks "${ps[$i]}")
+    printf '%s %d: idle %.2f CPU-s/min, RSS %s MiB\n' "$label" "$i" \
+      "$(echo "($after - ${before[$i]}) / $ticks * 60 / $seconds" | bc -l)" "$(rss_mib "${ps[$i]}")"
+  done
+}
+
 run "$nodes" "cluster-of-$nodes"
 run 1 "alone"
+
+mkdir -p "$work/seed-data" && head -c 1048576 /dev/urandom > "$work/seed-data/one.bin"
+dotnet "$host" create "$work/seed-data/one.bin" -t udp://127.0.0.1:9/announce -o "$work/one.torrent" >/dev/null
+XDG_STATE_HOME="$work/state-seed" dotnet "$host" seed "$work/one.torrent" -d "$work/seed-data" --port 0 --no-dht --no-lsd --no-port-mapping > "$work/seed.log" 2>&1 &
+pids=($!)
+measure "seed, no cluster" "${pids[0]}"

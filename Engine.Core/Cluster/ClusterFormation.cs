@@ -10,7 +10,8 @@ namespace Engine.Core.Cluster;
 /// <c>stableRounds</c> rounds in a row (a node that has not started listening yet would otherwise let a higher one form
 /// beside it); every other node waits for it and joins it in a later round;</item>
 /// <item>a round in which no other contact answers waits longer each time (doubling up to <c>maxDelay</c>); after
-/// <c>giveUpAfter</c> without a cluster the node gives up with one line saying why.</item>
+/// <c>giveUpAfter</c> without a cluster (also when the members it was told to join never took it) the node gives up
+/// with one line saying why.</item>
 /// </list>
 /// Pure: the shell (Engine.Cluster's formation actor) does the look-ups, probes and joins and passes the clock.
 /// </summary>
@@ -48,9 +49,14 @@ internal sealed class ClusterFormation
     public FormationStep Next(DateTime now, IReadOnlyList<ContactPoint>? discovered, IReadOnlyList<ContactProbe> probes, string? lookupError = null)
     {
         var step = Decide(discovered, probes, lookupError);
-        return step is FormationStep.Wait wait && now >= _deadline
-            ? new FormationStep.GiveUp($"no cluster found or formed within {Seconds(_giveUpAfter)}: {wait.Reason}")
-            : step;
+        if (now < _deadline) return step;
+        return step switch
+        {
+            FormationStep.Wait wait => new FormationStep.GiveUp($"no cluster found or formed within {Seconds(_giveUpAfter)}: {wait.Reason}"),
+            // Asked again after the bound: the joins sent to these members did not make this node one.
+            FormationStep.Join join => new FormationStep.GiveUp($"no cluster joined within {Seconds(_giveUpAfter)}: the cluster of {string.Join(", ", join.Members)} did not take this node"),
+            _ => step,
+        };
     }
 
     private FormationStep Decide(IReadOnlyList<ContactPoint>? discovered, IReadOnlyList<ContactProbe> probes, string? lookupError)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Akka.Actor;
+using Akka.Configuration;
 using Akka.Hosting;
 using Engine.Cluster.Api;
 using Engine.Cluster.Formation;
@@ -98,6 +100,35 @@ public sealed class ClusterDiscoveryTests : IDisposable
         Assert.Contains($"is not among the service's endpoints (127.0.0.1:{silent.Min()}, 127.0.0.1:{silent.Max()}): it only joins, and none answers", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.Empty(await node.GetMembersAsync());
+    }
+
+    /// <summary>
+    /// A contact that claims to be in a cluster whose members never answer: the node joins them, goes back to looking
+    /// when the join has not made it a member within 10 s, and at its bound gives up naming them.
+    /// </summary>
+    [Fact]
+    public async Task Members_that_never_take_the_node_are_tried_until_the_bound_then_it_gives_up()
+    {
+        var ports = FreePorts.Tcp(3);
+        var dead = $"akka.tcp://torrent-cluster@127.0.0.1:{ports[2]}";
+        using var liar = ActorSystem.Create("torrent-cluster", ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = {{ports[0]}} }
+            akka.loglevel = WARNING
+            """));
+        liar.ActorOf(Props.Create(() => new LyingMember(dead)), ClusterFormationActor.Name);
+        var clock = Stopwatch.StartNew();
+        await using var node = TorrentCluster.Start(Node(0, ports[1], Discovery(ports[..2], giveUp: TimeSpan.FromSeconds(12))));
+        var e = await Assert.ThrowsAsync<ClusterDiscoveryException>(() => node.WhenUp.WaitAsync(TimeSpan.FromSeconds(60)));
+        _output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
+        Assert.Equal($"cluster discovery of 'torrents' (config) gave up: no cluster joined within 12 s: the cluster of {dead} did not take this node", e.Message);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(40));
+        await liar.Terminate();
+    }
+
+    private sealed class LyingMember : ReceiveActor
+    {
+        public LyingMember(string member) => Receive<ClusterFormationActor.Probe>(_ => Sender.Tell(new ClusterFormationActor.ProbeAnswer([member])));
     }
 
     [Fact]

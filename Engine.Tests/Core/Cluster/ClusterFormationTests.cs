@@ -96,6 +96,17 @@ public sealed class ClusterFormationTests
     }
 
     [Fact]
+    public void Members_that_never_take_this_node_are_joined_again_until_the_bound_then_it_gives_up()
+    {
+        var formation = For(A, giveUp: TimeSpan.FromSeconds(30));
+        var member = new ContactProbe(B, true, ["akka.tcp://torrent-cluster@127.0.0.9:4002"]);
+        Assert.IsType<FormationStep.Join>(formation.Next(T0, All, [member, Idle(C)]));
+        Assert.IsType<FormationStep.Join>(formation.Next(T0.AddSeconds(20), All, [member, Idle(C)]));
+        var giveUp = Assert.IsType<FormationStep.GiveUp>(formation.Next(T0.AddSeconds(30), All, [member, Idle(C)]));
+        Assert.Equal("no cluster joined within 30 s: the cluster of akka.tcp://torrent-cluster@127.0.0.9:4002 did not take this node", giveUp.Reason);
+    }
+
+    [Fact]
     public void Contact_points_compare_hosts_ignoring_case_and_order_by_host_then_port()
     {
         Assert.Equal(new ContactPoint("Node-1.local", 1), new ContactPoint("node-1.LOCAL", 1));

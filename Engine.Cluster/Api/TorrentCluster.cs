@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Engine.Api;
 using Engine.Cluster.Catalog;
 using Engine.Cluster.Configuration;
+using Engine.Cluster.Formation;
 using Engine.Cluster.Nodes;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
@@ -27,8 +28,9 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     private readonly TorrentClusterOptions _options;
     private int _stopped;
 
-    private TorrentCluster(ActorSystem system, IActorRef node, TorrentEngine engine, TorrentClusterOptions options, Task whenStopped)
+    private TorrentCluster(ActorSystem system, IActorRef node, TorrentEngine engine, TorrentClusterOptions options, Task whenStopped, Task whenUp)
     {
+        WhenUp = whenUp;
         _system = system;
         _node = node;
         Engine = engine;
@@ -42,6 +44,14 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     /// it (the split-brain resolver on the minority side) and it stopped itself.
     /// </summary>
     public Task WhenStopped { get; }
+
+    /// <summary>
+    /// Completes when this node is Up in its cluster (placement counts it from then on); fails with a
+    /// <see cref="ClusterDiscoveryException"/> when <see cref="TorrentClusterOptions.Discovery"/> found and formed no
+    /// cluster within its bound (the node keeps running, alone and out of any cluster: stop it); cancelled when the node
+    /// stops first.
+    /// </summary>
+    public Task WhenUp { get; }
 
     /// <summary>This node's address in the cluster (<c>akka.tcp://torrent-cluster@host:port</c>): the name the others know it by.</summary>
     public string Node { get; }
@@ -58,7 +68,10 @@ public sealed partial class TorrentCluster : IAsyncDisposable
     /// <summary>This node's engine (its own listener, DHT node and disk).</summary>
     public TorrentEngine Engine { get; }
 
-    /// <summary>Starts a node: its engine, then its cluster member, which joins the seeds (or itself when there are none).</summary>
+    /// <summary>
+    /// Starts a node: its engine, then its cluster member, which joins the seeds (or itself when there are none), or
+    /// looks for its cluster through <see cref="TorrentClusterOptions.Discovery"/>. Returns at once; <see cref="WhenUp"/> tells when it is in.
+    /// </summary>
     public static TorrentCluster Start(TorrentClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,13 +84,10 @@ public sealed partial class TorrentCluster : IAsyncDisposable
         {
             system = ActorSystem.Create(ClusterHocon.SystemName, ConfigurationFactory.ParseString(ClusterHocon.For(options)));
             var node = StartNode(system, engine, options);
-            if (options.Seeds.Count == 0 && options.Join)
-            {
-                var cluster = AkkaCluster.Get(system);
-                cluster.Join(cluster.SelfAddress);
-            }
+            // The configured seeds Akka joins by itself; without any, the node joins itself (or nothing: Join = false).
+            var up = ClusterJoin.Start(system, options.Discovery, options.Seeds.Count == 0 && options.Join ? [] : null);
             var stopped = system.WhenTerminated.ContinueWith(_ => engine.StopAsync(), TaskScheduler.Default).Unwrap();
-            return new TorrentCluster(system, node, engine, options, stopped);
+            return new TorrentCluster(system, node, engine, options, stopped, up);
         }
         catch
         {
@@ -108,11 +118,10 @@ public sealed partial class TorrentCluster : IAsyncDisposable
                 await engine.StopAsync().ConfigureAwait(false);
                 return Akka.Done.Instance;
             });
-            var cluster = AkkaCluster.Get(system);
-            // Join = false: something else joins (Akka.Management's Cluster Bootstrap in the app).
-            if (options.Join && options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
-            else if (options.Join) cluster.JoinSeedNodes(options.Seeds.Select(s => Address.Parse(ClusterHocon.SeedAddress(s, system.Name))).ToList());
-            return new TorrentCluster(system, node, engine, options, system.WhenTerminated);
+            // Join = false: something else joins (the app's own bootstrap).
+            var up = ClusterJoin.Start(system, options.Discovery,
+                options.Join ? options.Seeds.Select(s => Address.Parse(ClusterHocon.SeedAddress(s, system.Name))).ToList() : null);
+            return new TorrentCluster(system, node, engine, options, system.WhenTerminated, up);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Engine.Api;
+using Engine.Cluster.Formation;
 using System.Net;
 
 namespace Engine.Cluster.Api;
@@ -13,8 +14,8 @@ public sealed record TorrentClusterOptions
     public int Port { get; init; } = 4053;
 
     /// <summary>
-    /// Seed nodes as <c>host:port</c> (their cluster ports). Empty: this node starts a new cluster by joining itself.
-    /// Every node should list the same seeds, the first of them started first.
+    /// Seed nodes as <c>host:port</c> (their cluster ports). Empty: this node starts a new cluster by joining itself
+    /// (unless <see cref="Discovery"/> finds the others). Every node should list the same seeds, the first of them started first.
     /// </summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
 
@@ -59,6 +60,13 @@ public sealed record TorrentClusterOptions
     /// </summary>
     public bool Join { get; init; } = true;
 
+    /// <summary>
+    /// Find the other nodes through Akka.Discovery instead of <see cref="Seeds"/> (docs/cluster-discovery.md): the
+    /// node looks the service up, probes its contact points and joins the cluster one of them is in, or forms it when it
+    /// is the lowest contact point answering. Null: static seeds.
+    /// </summary>
+    public ClusterDiscoveryOptions? Discovery { get; init; }
+
     internal void Validate()
     {
         if (MinMembers < 1) throw new ArgumentException($"{nameof(MinMembers)} must be at least 1, got {MinMembers}");
@@ -67,6 +75,8 @@ public sealed record TorrentClusterOptions
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException($"{nameof(DataDirectory)} is required");
         if (DurableCatalogDirectory is not null && string.IsNullOrWhiteSpace(DurableCatalogDirectory)) throw new ArgumentException($"{nameof(DurableCatalogDirectory)} must name a directory (or be null)");
         if (!Join && Seeds.Count > 0) throw new ArgumentException($"{nameof(Join)} = false joins nothing: give no {nameof(Seeds)}");
+        if (Discovery is not null && (Seeds.Count > 0 || !Join)) throw new ArgumentException($"{nameof(Discovery)} finds the nodes to join: give no {nameof(Seeds)}, and leave {nameof(Join)} true");
+        Discovery?.Validate();
         if (RefreshInterval <= TimeSpan.Zero) throw new ArgumentException($"{nameof(RefreshInterval)} must be positive");
     }
 }

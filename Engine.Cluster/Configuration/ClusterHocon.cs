@@ -1,5 +1,6 @@
 using System.Globalization;
 using Engine.Cluster.Api;
+using Engine.Cluster.Formation;
 
 namespace Engine.Cluster.Configuration;
 
@@ -25,15 +26,16 @@ internal static class ClusterHocon
     }
 
     public static string For(TorrentClusterOptions options) =>
-        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
+        For(SystemName, options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter) + Durable(options) + Discovery(options.Discovery);
 
     /// <summary>
     /// A tracker cluster node's: the same membership, seeds and split-brain resolver, plus Akka.Cluster.Sharding's
     /// settings (entities never passivated: a shard's swarms live as long as its node; nothing remembered: a lost
     /// shard is rebuilt from the next announces) and frames large enough for a published .torrent file.
     /// </summary>
-    public static string ForTracker(string host, int port, IReadOnlyList<string> seeds, int minMembers, TimeSpan downAfter, int maxTorrentFileBytes) =>
-        For(TrackerSystemName, host, port, seeds, minMembers, downAfter) + $$"""
+    public static string ForTracker(string host, int port, IReadOnlyList<string> seeds, int minMembers, TimeSpan downAfter, int maxTorrentFileBytes,
+        ClusterDiscoveryOptions? discovery = null) =>
+        For(TrackerSystemName, host, port, seeds, minMembers, downAfter) + Discovery(discovery) + $$"""
 
             akka.cluster.sharding {
               passivate-idle-entity-after = off
@@ -78,7 +80,30 @@ internal static class ClusterHocon
     /// (the app's).
     /// </summary>
     public static string ForEmbedded(TorrentClusterOptions options) =>
-        Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter) + Durable(options);
+        Membership(options.Host, options.Port, options.MinMembers, options.DownUnreachableAfter) + Durable(options) + Discovery(options.Discovery);
+
+    /// <summary>
+    /// With discovery: a short gate after a failed association; with config discovery and endpoints, the service's
+    /// endpoints in <c>akka.discovery.config.services</c>, where Akka.Discovery's config method reads them. Other methods
+    /// read their own settings (the app's, or the package's defaults).
+    /// </summary>
+    private static string Discovery(ClusterDiscoveryOptions? discovery)
+    {
+        if (discovery is null) return "";
+        // A probe sent to a node not listening yet gates its address (5 s by default): nodes started at once would wait
+        // that long to see each other.
+        const string gate = "\nakka.remote.retry-gate-closed-for = 1s";
+        if (discovery is not { Method: ClusterDiscoveryOptions.Config, Endpoints.Count: > 0 }) return gate;
+        var endpoints = string.Join(", ", discovery.Endpoints.Select(Quote));
+        return gate + $$"""
+
+            akka.discovery.config.services {
+              {{Quote(discovery.Service)}} { endpoints = [{{endpoints}}] }
+            }
+            """;
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// With <see cref="TorrentClusterOptions.DurableCatalogDirectory"/>: the catalog keys (<see cref="Catalog.ClusterKeys.Torrents"/>,
@@ -88,13 +113,12 @@ internal static class ClusterHocon
     private static string Durable(TorrentClusterOptions options)
     {
         if (options.DurableCatalogDirectory is not { } dir) return "";
-        var escaped = dir.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
         return $$"""
 
             akka.cluster.distributed-data.durable {
               keys = ["{{Catalog.ClusterKeys.Torrents.Id}}", "{{Catalog.ClusterKeys.Settings.Id}}"]
               store-actor-class = "Engine.Cluster.Catalog.FileDurableStore, Engine.Cluster"
-              file-store.dir = "{{escaped}}"
+              file-store.dir = {{Quote(dir)}}
             }
             """;
     }

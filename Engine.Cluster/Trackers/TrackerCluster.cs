@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Engine.Cluster.Configuration;
+using Engine.Cluster.Formation;
 using Engine.Core.Trackers;
 using Engine.TrackerServer;
 using AkkaCluster = Akka.Cluster.Cluster;
@@ -22,8 +23,9 @@ public sealed class TrackerCluster : IAsyncDisposable
     private readonly TrackerUdpServer? _udp;
     private int _stopped;
 
-    private TrackerCluster(ActorSystem system, TrackerHttpServer? http, TrackerUdpServer? udp)
+    private TrackerCluster(ActorSystem system, TrackerHttpServer? http, TrackerUdpServer? udp, Task whenUp)
     {
+        WhenUp = whenUp;
         _system = system;
         _http = http;
         _udp = udp;
@@ -39,6 +41,12 @@ public sealed class TrackerCluster : IAsyncDisposable
     /// <summary>Completes when the node has left (<see cref="StopAsync"/>) or was downed by the cluster.</summary>
     public Task WhenStopped => _system.WhenTerminated;
 
+    /// <summary>
+    /// Completes when this node is Up; fails with a <see cref="ClusterDiscoveryException"/> when
+    /// <see cref="TrackerClusterOptions.Discovery"/> found and formed no cluster within its bound; cancelled when the node stops first.
+    /// </summary>
+    public Task WhenUp { get; }
+
     public IPEndPoint? HttpEndPoint => _http?.LocalEndPoint;
 
     public IPEndPoint? UdpEndPoint => _udp?.LocalEndPoint;
@@ -53,18 +61,19 @@ public sealed class TrackerCluster : IAsyncDisposable
     /// <summary>Members this node sees Up.</summary>
     public int UpMembers => AkkaCluster.Get(_system).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
-    /// <summary>Starts a node: its cluster member (joining the seeds, or itself when none is given), the shard region, then the servers.</summary>
+    /// <summary>Starts a node: its cluster member (joining the seeds, or itself when none is given, or looking for its cluster through discovery), the shard region, then the servers.</summary>
     public static TrackerCluster Start(TrackerClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var hocon = ClusterHocon.ForTracker(options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter, options.Tracker.MaxTorrentFileBytes);
+        var hocon = ClusterHocon.ForTracker(options.Host, options.Port, options.Seeds, options.MinMembers, options.DownUnreachableAfter, options.Tracker.MaxTorrentFileBytes,
+            options.Discovery);
         var system = ActorSystem.Create(ClusterHocon.TrackerSystemName, ConfigurationFactory.ParseString(hocon));
         TrackerHttpServer? http = null;
         try
         {
             var cluster = AkkaCluster.Get(system);
-            if (options.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
+            var up = ClusterJoin.Start(system, options.Discovery, options.Seeds.Count == 0 ? [] : null);
             // Every node's replicator must run for the shards' published files to reach a majority (PublishedFiles), not
             // only those of nodes where an entity happened to start it.
             _ = Akka.DistributedData.DistributedData.Get(system);
@@ -73,7 +82,7 @@ public sealed class TrackerCluster : IAsyncDisposable
             var backend = new ShardedTrackerBackend(region, options.Tracker, options.Shards, options.AskTimeout, () => TrackerClusterView.Members(cluster));
             if (options.Http is { } h) http = TrackerHttpServer.For(h, backend);
             var udp = options.Udp is { } u ? new TrackerUdpServer(u, backend, ConnectionIds.FromSecret(options.Secret)) : null;
-            return new TrackerCluster(system, http, udp);
+            return new TrackerCluster(system, http, udp, up);
         }
         catch
         {

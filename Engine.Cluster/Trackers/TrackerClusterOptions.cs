@@ -1,5 +1,6 @@
 using System.Net;
 using Engine.Core.Cluster;
+using Engine.Cluster.Formation;
 using Engine.Core.Trackers;
 using Engine.TrackerServer;
 
@@ -14,8 +15,11 @@ public sealed record TrackerClusterOptions
     /// <summary>The cluster port (Akka.Remote); 0 picks a free one.</summary>
     public int Port { get; init; } = 4054;
 
-    /// <summary>Seed nodes as <c>host:port</c>; none: this node starts a new cluster.</summary>
+    /// <summary>Seed nodes as <c>host:port</c>; none: this node starts a new cluster (unless <see cref="Discovery"/> finds the others).</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Find the other nodes through Akka.Discovery instead of <see cref="Seeds"/> (docs/cluster-discovery.md); null: static seeds.</summary>
+    public ClusterDiscoveryOptions? Discovery { get; init; }
 
     /// <summary>
     /// The secret every node of the cluster is given (16 characters or more): UDP connection ids are derived from it, so
@@ -55,6 +59,8 @@ public sealed record TrackerClusterOptions
         if (AskTimeout <= TimeSpan.Zero || AskTimeout > TimeSpan.FromMinutes(1)) throw new ArgumentOutOfRangeException(nameof(AskTimeout), "the ask timeout is within (0, 1 min]");
         if (MinMembers < 1) throw new ArgumentOutOfRangeException(nameof(MinMembers), "at least one member");
         if (DownUnreachableAfter <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DownUnreachableAfter), "must be positive");
+        if (Discovery is not null && Seeds.Count > 0) throw new ArgumentException("discovery finds the nodes to join: give no seeds", nameof(Seeds));
+        Discovery?.Validate();
         Tracker.Validate();
         return this;
     }

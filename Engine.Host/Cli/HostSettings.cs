@@ -8,8 +8,8 @@ namespace Engine.Host.Cli;
 
 /// <summary>
 /// What a command starts from before its own options: the engine options of the <c>--config</c> file (the keys of
-/// <see cref="TorrentEngineOptions"/>, at the top level or under "TorrentEngine"), its "TrackerCluster" section and where
-/// the host keeps its state.
+/// <see cref="TorrentEngineOptions"/>, at the top level or under "TorrentEngine"), its "TrackerCluster" and
+/// "ClusterDiscovery" sections and where the host keeps its state.
 /// </summary>
 /// <param name="Engine">The file's options (the defaults without a file); <see cref="TorrentEngineOptions.StateDirectory"/> is the host's resume directory.</param>
 /// <param name="ConfiguredKeys">The keys the file set: an option the command line does not give keeps the file's value.</param>
@@ -20,11 +20,15 @@ public sealed record HostSettings(TorrentEngineOptions Engine, IReadOnlySet<stri
     /// <summary>The file's "TrackerCluster" section (the defaults of <c>tracker</c>'s cluster options), or null.</summary>
     public TrackerClusterSettings? TrackerCluster { get; init; }
 
+    /// <summary>The file's "ClusterDiscovery" section (how <c>node</c> and a <c>tracker</c> cluster node find the others), or null.</summary>
+    public ClusterDiscoverySettings? ClusterDiscovery { get; init; }
+
     public static HostSettings Load(string? configFile, string? stateDir)
     {
         var engine = new TorrentEngineOptions();
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         TrackerClusterSettings? trackerCluster = null;
+        ClusterDiscoverySettings? clusterDiscovery = null;
         if (configFile is not null)
         {
             var full = Path.GetFullPath(configFile);
@@ -39,10 +43,11 @@ public sealed record HostSettings(TorrentEngineOptions Engine, IReadOnlySet<stri
             IConfiguration section = config.GetSection(TorrentEngineOptions.SectionName).Exists() ? config.GetSection(TorrentEngineOptions.SectionName) : config;
             foreach (var child in section.GetChildren()) keys.Add(child.Key);
             trackerCluster = TrackerClusterSettings.Read(config, configFile);
+            clusterDiscovery = ClusterDiscoverySettings.Read(config, configFile);
             try { engine = TorrentEngineHosting.ReadOptions(section); }
             catch (InvalidEngineOptionsException e) { throw new CommandLineException($"--config {configFile}: {e.Message}"); }
         }
         var state = HostState.Resolve(stateDir ?? (keys.Contains(nameof(TorrentEngineOptions.StateDirectory)) ? engine.StateDirectory : null));
-        return new HostSettings(engine with { StateDirectory = state.ResumeDirectory }, keys, state) { TrackerCluster = trackerCluster };
+        return new HostSettings(engine with { StateDirectory = state.ResumeDirectory }, keys, state) { TrackerCluster = trackerCluster, ClusterDiscovery = clusterDiscovery };
     }
 }

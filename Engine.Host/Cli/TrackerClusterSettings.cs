@@ -26,14 +26,7 @@ public sealed record TrackerClusterSettings(int? Port, IPAddress? Host, IReadOnl
             port = int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535 ? n : throw Bad("Port", p, "a port");
         IPAddress? host = null;
         if (section["Host"] is { } h) host = IPAddress.TryParse(h, out var a) ? a : throw Bad("Host", h, "an IP address");
-        var seedsSection = section.GetSection("Seeds");
-        IReadOnlyList<string> seeds = seedsSection.Value is { } one ? [one] : seedsSection.GetChildren().Select(c => c.Value ?? "").ToArray();
-        foreach (var seed in seeds)
-        {
-            var colon = seed.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sp) || sp is < 1 or > 65535)
-                throw Bad("Seeds", seed, "host:port");
-        }
+        var seeds = ClusterEndpoint.ReadList(section.GetSection("Seeds"), colonInHost: true, seed => Bad("Seeds", seed, "host:port"));
         TimeSpan? down = null;
         if (section["DownAfter"] is { } d)
             down = Units.TryParseDuration(d, out var t) && t >= TimeSpan.FromSeconds(1) && t <= TimeSpan.FromHours(1) ? t : throw Bad("DownAfter", d, "a duration from 1s to 1h");

@@ -10,7 +10,7 @@ namespace Engine.Host.Commands;
 
 /// <summary>
 /// <c>node</c>: runs one node of a torrent cluster (<see cref="TorrentCluster"/>): joins the seed nodes (or starts a
-/// cluster when none is given), holds the torrents placement gives it, adds <c>--add</c> torrents to the catalog, and
+/// cluster when none is given, or finds its cluster through <c>--cluster-discovery</c>), holds the torrents placement gives it, adds <c>--add</c> torrents to the catalog, and
 /// writes the cluster's torrents, where each is placed and every replica's progress every <c>--status-interval</c>.
 /// Ctrl+C or SIGTERM leaves the cluster gracefully.
 /// </summary>
@@ -59,6 +59,8 @@ public static class NodeCommand
 
         public DiscoveryOptions.Set Discovery { get; } = new();
 
+        public ClusterDiscoveryArguments ClusterDiscovery { get; } = new();
+
         public Command Create()
         {
             var command = new Command("node", "run a node of a torrent cluster: torrents placed on R nodes by info-hash, replicas refilled from each other when a node goes")
@@ -66,6 +68,7 @@ public static class NodeCommand
                 ClusterPort, ClusterHost, Seeds, Data, Port, Bind, MinMembers, Replicas, DurableCatalog, Add, Sources, DownAfter, Interval, Web, WebBind, WebPassword,
             };
             Discovery.AddTo(command);
+            ClusterDiscovery.AddTo(command);
             command.Validators.Add(r =>
             {
                 if (!Opt.Given(r.GetResult(Data))) r.AddError("--data: give the directory this node keeps its replicas in");
@@ -94,6 +97,7 @@ public static class NodeCommand
                 Host = host.ToString(),
                 Port = r.GetValue(ClusterPort),
                 Seeds = r.GetValue(Seeds) ?? [],
+                Discovery = ClusterDiscovery.Read(r, settings.ClusterDiscovery, r.GetValue(Seeds) is { Length: > 0 }),
                 DataDirectory = data,
                 Replicas = r.GetValue(Replicas),
                 MinMembers = r.GetValue(MinMembers),
@@ -161,6 +165,9 @@ public static class NodeCommand
         await using (node)
         {
             console.Out.WriteLine($"node {node.Node}; peers on {node.Engine.ListenEndPoint}; data in {options.DataDirectory}; Ctrl+C leaves the cluster");
+            if (options.Discovery is { } d)
+                console.Out.WriteLine($"looking for the cluster of service '{d.Service}' ({d.Method} discovery) for up to {Opt.Human(d.GiveUpAfter)}");
+            var gaveUp = ClusterDiscoveryArguments.GaveUp(node.WhenUp);
             await using var server = web is null ? null : await WebServer.StartOrExplainAsync(node, web, "--web");
             if (server is not null) console.Out.WriteLine($"web ui: {server.Address} (api: {server.Address}api/cluster)");
             foreach (var torrent in add)
@@ -170,7 +177,13 @@ public static class NodeCommand
                 // Downed (the split-brain resolver on the minority side), the node stops itself: its actor no longer
                 // answers, so the status asks would only time out. Whichever comes first.
                 var status = StatusAsync(node);
-                if (await Task.WhenAny(status, node.WhenStopped) != status || node.WhenStopped.IsCompleted)
+                var first = await Task.WhenAny(status, node.WhenStopped, gaveUp);
+                if (gaveUp.IsCompleted)
+                {
+                    console.Error.WriteLine($"error: {(await gaveUp).Message}; the node stops");
+                    return ExitCodes.Error;
+                }
+                if (first != status || node.WhenStopped.IsCompleted)
                 {
                     console.Error.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");
                     return ExitCodes.Error;

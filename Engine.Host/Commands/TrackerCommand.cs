@@ -67,12 +67,15 @@ public static class TrackerCommand
 
         public Option<Duration> DownAfter { get; } = Opt.DownAfter();
 
+        public ClusterDiscoveryArguments ClusterDiscovery { get; } = new();
+
         public Command Create()
         {
             var command = new Command("tracker", "run our HTTP/UDP tracker with a file catalog (alone, or as a node of a tracker cluster), or talk to one (list, peers, publish)")
             {
                 Http, Udp, Bind, Allow, Interval, PublishFrom, PublishToken, ClusterPort, ClusterHost, Seeds, Secret, DownAfter,
             };
+            ClusterDiscovery.AddTo(command);
             command.Validators.Add(r =>
             {
                 if (r.GetValue(PublishToken) is { Length: < 16 }) r.AddError("--publish-token: give a secret of at least 16 characters");
@@ -95,8 +98,8 @@ public static class TrackerCommand
         {
             var file = settings.TrackerCluster;
             var clusterPort = r.GetValue(ClusterPort) ?? file?.Port;
-            if (clusterPort is null && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost))))
-                throw new UsageException("--cluster-seed, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
+            if (clusterPort is null && (Opt.Given(r.GetResult(Seeds)) || Opt.Given(r.GetResult(Secret)) || Opt.Given(r.GetResult(ClusterHost)) || ClusterDiscovery.Given(r)))
+                throw new UsageException("--cluster-seed, --cluster-discovery, --cluster-secret and --cluster-host need --cluster-port (a node of a tracker cluster)");
             if (clusterPort is null && file is not null)
                 throw new UsageException($"--config: the {TrackerClusterSettings.SectionName} section needs a Port (or give --cluster-port)");
             var secret = SecretOf(r.GetValue(Secret)) ?? file?.Secret;
@@ -112,13 +115,16 @@ public static class TrackerCommand
             if (Opt.Given(r, Interval)) options = options with { Interval = interval, MinInterval = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds)) };
             var http = r.GetValue(Http) is { } h ? new IPEndPoint(bind, h) : null;
             var udp = r.GetValue(Udp) is { } u ? new IPEndPoint(bind, u) : null;
+            var seeds = r.GetValue(Seeds) is { Length: > 0 } given ? given : file?.Seeds ?? [];
+            var discovery = clusterPort is null ? null : ClusterDiscovery.Read(r, settings.ClusterDiscovery, seeds.Count > 0);
             return new ServeArguments(http, udp, options)
             {
                 Cluster = clusterPort is not { } port ? null : new TrackerClusterOptions
                 {
                     Host = (r.GetValue(ClusterHost) ?? file?.Host ?? bind).ToString(),
                     Port = port,
-                    Seeds = r.GetValue(Seeds) is { Length: > 0 } seeds ? seeds : file?.Seeds ?? [],
+                    Seeds = seeds,
+                    Discovery = discovery,
                     Secret = secret!,
                     Http = http,
                     Udp = udp,
@@ -191,12 +197,19 @@ public static class TrackerCommand
         }
         await using (node)
         {
-            output.WriteLine($"tracker cluster node {node.Node}{(options.Seeds.Count == 0 ? " (a new cluster)" : $", joining {string.Join(", ", options.Seeds)}")}");
+            output.WriteLine($"tracker cluster node {node.Node}{(options.Discovery is { } d ? $", looking for the cluster of service '{d.Service}' ({d.Method} discovery) for up to {Opt.Human(d.GiveUpAfter)}"
+                : options.Seeds.Count == 0 ? " (a new cluster)" : $", joining {string.Join(", ", options.Seeds)}")}");
             if (node.HttpAnnounceUrl is { } h) output.WriteLine($"http tracker: {h} (catalog of the whole cluster: {h[..^"/announce".Length]}/catalog)");
             if (node.UdpAnnounceUrl is { } u) output.WriteLine($"udp tracker:  {u}");
             output.WriteLine("press Ctrl+C to leave the cluster");
             output.Flush();
-            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop), node.WhenStopped);
+            var gaveUp = ClusterDiscoveryArguments.GaveUp(node.WhenUp);
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop), node.WhenStopped, gaveUp);
+            if (gaveUp.IsCompleted)
+            {
+                output.WriteLine($"error: {(await gaveUp).Message}; the node stops");
+                return ExitCodes.Error;
+            }
             if (node.WhenStopped.IsCompleted && !stop.IsCancellationRequested)
             {
                 output.WriteLine("error: the cluster removed this node (downed: unreachable from the majority); it has stopped");

@@ -150,7 +150,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
     [InlineData(new[] { "--http", "0", "--publish-token", "short" }, "at least 16 characters")]
     [InlineData(new[] { "--http", "0", "--cluster-port", "4154" }, "--cluster-secret: a tracker cluster needs a secret of at least 16 characters")]
     [InlineData(new[] { "--http", "0", "--cluster-port", "4154", "--cluster-secret", "short" }, "--cluster-secret: a tracker cluster needs a secret")]
-    [InlineData(new[] { "--http", "0", "--cluster-seed", "127.0.0.1:4154" }, "--cluster-seed, --cluster-secret and --cluster-host need --cluster-port")]
+    [InlineData(new[] { "--http", "0", "--cluster-seed", "127.0.0.1:4154" }, "--cluster-seed, --cluster-discovery, --cluster-secret and --cluster-host need --cluster-port")]
     public void Bad_serve_arguments_are_one_line_errors(string[] args, string message) =>
         Assert.Contains(message, Assert.ThrowsAny<CommandLineException>(() => TrackerCommand.ParseServe(args)).Message);
 

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Engine.Cluster.Api;
 using Engine.Cluster.Configuration;
+using Engine.Cluster.Formation;
 
 namespace Engine.Tests.Cluster.Configuration;
 
@@ -20,6 +21,25 @@ public sealed class ClusterHoconTests
     [InlineData("host:port")]
     public void A_seed_that_is_not_host_and_port_is_refused(string seed) =>
         Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => ClusterHocon.SeedAddress(seed)).Message);
+
+    [Fact]
+    public void Config_discovery_writes_the_services_endpoints_where_Akka_Discovery_reads_them_and_shortens_the_gate()
+    {
+        var discovery = new ClusterDiscoveryOptions { Service = "torrents \"eu\"", Endpoints = ["10.1.1.1:5000", "node-2.example:5000"] };
+        var options = new TorrentClusterOptions { DataDirectory = "/tmp/x", Discovery = discovery };
+        foreach (var hocon in new[] { ClusterHocon.For(options), ClusterHocon.ForEmbedded(options), ClusterHocon.ForTracker("127.0.0.1", 0, [], 1, TimeSpan.FromSeconds(5), 1024, discovery) })
+        {
+            var config = ConfigurationFactory.ParseString(hocon);
+            var service = config.GetConfig("akka.discovery.config.services").AsEnumerable().Single();
+            Assert.Equal("torrents \"eu\"", service.Key);
+            Assert.Equal(["10.1.1.1:5000", "node-2.example:5000"], config.GetConfig("akka.discovery.config.services").GetConfig(service.Key).GetStringList("endpoints"));
+            Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
+            Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
+        }
+        var k8s = ConfigurationFactory.ParseString(ClusterHocon.For(options with { Discovery = discovery with { Method = ClusterDiscoveryOptions.KubernetesApi, Endpoints = [] } }));
+        Assert.False(k8s.HasPath("akka.discovery.config.services"));
+        Assert.False(ConfigurationFactory.ParseString(ClusterHocon.For(options with { Discovery = null })).HasPath("akka.remote.retry-gate-closed-for"));
+    }
 
     [Fact]
     public void The_configuration_runs_keep_majority_with_the_given_stable_time_and_the_seeds()

@@ -22,6 +22,9 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Files and piece length of the libtorrent-made hybrids: several files with padding between them, or a single-file torrent.</summary>
+    public static TheoryData<int, int> Shapes => new() { { 4, 64 * 1024 }, { 1, 16 * 1024 }, { 2, 256 * 1024 } };
+
     /// <summary>A libtorrent-made hybrid of 5 MiB: one file (a single-file torrent) or several, with padding files between them.</summary>
     private TestTorrent Hybrid(string name, int files, int pieceLength)
     {
@@ -48,9 +51,7 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(4, 64 * 1024)]
-    [InlineData(1, 16 * 1024)]
-    [InlineData(2, 256 * 1024)]
+    [MemberData(nameof(Shapes))]
     public async Task We_download_a_hybrid_from_a_libtorrent_seeder_without_writing_padding(int files, int pieceLength)
     {
         var torrent = Hybrid("from-lt", files, pieceLength);
@@ -67,9 +68,7 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(4, 64 * 1024)]
-    [InlineData(1, 16 * 1024)]
-    [InlineData(2, 256 * 1024)]
+    [MemberData(nameof(Shapes))]
     public async Task A_libtorrent_leecher_downloads_a_hybrid_from_us(int files, int pieceLength)
     {
         var torrent = Hybrid("to-lt", files, pieceLength);

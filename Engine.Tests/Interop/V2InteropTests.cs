@@ -24,6 +24,8 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    public static TheoryData<int> PieceLengths => new() { PieceLength, 16 * 1024, 256 * 1024 };
+
     /// <summary>Files of odd sizes: many pieces with a short last one, one smaller than a piece, one exactly a piece, an empty one, a tiny one.</summary>
     private TestTorrent V2Only(string name, int pieceLength = PieceLength)
     {
@@ -43,9 +45,7 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(PieceLength)]
-    [InlineData(16 * 1024)]
-    [InlineData(256 * 1024)]
+    [MemberData(nameof(PieceLengths))]
     public async Task We_download_a_v2_only_torrent_from_a_libtorrent_seeder_byte_exact(int pieceLength)
     {
         var torrent = V2Only("from-lt", pieceLength);
@@ -77,9 +77,7 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(PieceLength)]
-    [InlineData(16 * 1024)]
-    [InlineData(256 * 1024)]
+    [MemberData(nameof(PieceLengths))]
     public async Task A_libtorrent_leecher_downloads_a_v2_only_torrent_from_us(int pieceLength)
     {
         var torrent = V2Only("to-lt", pieceLength);

@@ -38,20 +38,17 @@ public sealed class HybridMagnetLayersInteropTests(ITestOutputHelper output) : I
         start = time.time()
         last = 0
         counts = {'HASHES': 0, 'HASH_REJECT': 0, 'HASH_REQUEST': 0}
-        while time.time() - start < 75:
+        def count():
             for a in ses.pop_alerts():
                 if isinstance(a, lt.peer_log_alert):
-                    m = a.message()
                     for k in ('<== HASHES', '<== HASH_REJECT', '==> HASH_REQUEST'):
-                        if k in m: counts[k[4:]] += 1
+                        if k in a.message(): counts[k[4:]] += 1
+        while time.time() - start < 75:
+            count()
             s = h.status()
             if s.is_seeding:
                 time.sleep(0.5)
-                for a in ses.pop_alerts():
-                    if isinstance(a, lt.peer_log_alert):
-                        m = a.message()
-                        for k in ('<== HASHES', '<== HASH_REJECT', '==> HASH_REQUEST'):
-                            if k in m: counts[k[4:]] += 1
+                count()
                 print('seeding %.1f requests %d hashes %d rejects %d' % (time.time() - start, counts['HASH_REQUEST'], counts['HASHES'], counts['HASH_REJECT']))
                 sys.exit(0)
             if time.time() - last > 5:

@@ -80,11 +80,27 @@ internal sealed partial class PiecePicker
         return n;
     }
 
-    /// <summary>True when a window of <paramref name="windows"/> starts outside every current window (a jump, not a reader moving on).</summary>
+    /// <summary>
+    /// True when a window of <paramref name="windows"/> starts outside every current window, or when a window is gone (a
+    /// reader closed) and a piece still needed of it is in none of the new ones: what its window had asked for would
+    /// otherwise stay ahead of the others' (a browser reads a file's start, then asks for its end inside that window and
+    /// closes the first request). Not when a reader moves on within its window.
+    /// </summary>
     public bool Jumps(ReadOnlySpan<(int First, int Count)> windows)
     {
         foreach (var (first, _) in windows)
             if (!InWindow(first)) return true;
+        if (windows.Length >= _windows.Length) return false;
+        foreach (var (start, end) in _windows)
+            for (var piece = start; piece < end; piece++)
+                if (_needed[piece] && !Covers(windows, piece)) return true;
+        return false;
+    }
+
+    private static bool Covers(ReadOnlySpan<(int First, int Count)> windows, int piece)
+    {
+        foreach (var (first, count) in windows)
+            if (piece >= first && piece - first < count) return true;
         return false;
     }
 

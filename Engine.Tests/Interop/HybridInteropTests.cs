@@ -10,8 +10,9 @@ using Xunit.Abstractions;
 namespace Engine.Tests.Interop;
 
 /// <summary>
-/// BEP 52 hybrid torrents made by python3-libtorrent (several files, so BEP 47 padding files sit between
-/// them) go through the v1 swarm: leeched from libtorrent and seeded to it byte-exact, no padding file on disk.
+/// BEP 52 hybrid torrents made by python3-libtorrent (one file, or several with BEP 47 padding files between them;
+/// 16, 64 and 256 KiB pieces) go through the v1 swarm: leeched from libtorrent and seeded to it byte-exact, no padding
+/// file on disk.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
@@ -21,22 +22,39 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private TestTorrent Hybrid(string name)
+    /// <summary>Files and piece length of the libtorrent-made hybrids: several files with padding between them, or a single-file torrent.</summary>
+    public static TheoryData<int, int> Shapes => new() { { 4, 64 * 1024 }, { 1, 16 * 1024 }, { 2, 256 * 1024 } };
+
+    /// <summary>A libtorrent-made hybrid of 5 MiB: one file (a single-file torrent) or several, with padding files between them.</summary>
+    private TestTorrent Hybrid(string name, int files, int pieceLength)
     {
-        var torrent = TorrentFactory.CreateSeededHybrid(_dir, name, 5 * 1024 * 1024 + 777, fileCount: 4, pieceLength: 64 * 1024);
+        const long bytes = 5 * 1024 * 1024 + 777;
+        var torrent = files == 1
+            ? TorrentFactory.CreateSeededHybridFile(_dir, name, bytes, pieceLength)
+            : TorrentFactory.CreateSeededHybrid(_dir, name, bytes, fileCount: files, pieceLength: pieceLength);
         var meta = TorrentMetainfo.Load(torrent.TorrentPath);
         Assert.True(meta.IsHybrid);
-        Assert.True(meta.Files.Count(f => f.IsPadding) >= 2, "libtorrent wrote no padding files");
+        Assert.Equal(files > 1, meta.IsMultiFile);
+        Assert.True(meta.Files.Count(f => f.IsPadding) >= files - 1, "libtorrent wrote no padding files");
         return torrent;
     }
 
     private static void AssertNoPaddingOnDisk(string root) =>
         Assert.Empty(Directory.EnumerateFileSystemEntries(root, ".pad", SearchOption.AllDirectories));
 
-    [Fact]
-    public async Task We_download_a_hybrid_from_a_libtorrent_seeder_without_writing_padding()
+    /// <summary>The torrent's file or directory under <paramref name="down"/> equals the seed's, byte for byte.</summary>
+    private void AssertSameData(TestTorrent torrent, string down)
     {
-        var torrent = Hybrid("from-lt");
+        var expected = Path.Combine(_dir.Sub("seed"), torrent.Name);
+        if (File.Exists(expected)) Assert.Null(DirectoryComparer.CompareFiles(expected, Path.Combine(down, torrent.Name)));
+        else DirectoryComparer.AssertIdentical(expected, Path.Combine(down, torrent.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task We_download_a_hybrid_from_a_libtorrent_seeder_without_writing_padding(int files, int pieceLength)
+    {
+        var torrent = Hybrid("from-lt", files, pieceLength);
         await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
         await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
@@ -44,15 +62,16 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
         var started = DateTime.UtcNow;
         handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
         await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
-        output.WriteLine($"hybrid leeched from libtorrent in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
-        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+        output.WriteLine($"hybrid ({files} file(s), {pieceLength / 1024} KiB pieces) leeched from libtorrent in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        AssertSameData(torrent, _dir.Sub("down"));
         AssertNoPaddingOnDisk(_dir.Sub("down"));
     }
 
-    [Fact]
-    public async Task A_libtorrent_leecher_downloads_a_hybrid_from_us()
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task A_libtorrent_leecher_downloads_a_hybrid_from_us(int files, int pieceLength)
     {
-        var torrent = Hybrid("to-lt");
+        var torrent = Hybrid("to-lt", files, pieceLength);
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
         var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
         await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
@@ -60,7 +79,7 @@ public sealed class HybridInteropTests(ITestOutputHelper output) : IDisposable
         await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("down"),
             new LibtorrentOptions { NoTracker = true, ConnectTo = [engine.ListenEndPoint!.Port] });
         await libtorrent.WaitForCompletionAsync(Bound);
-        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+        AssertSameData(torrent, _dir.Sub("down"));
     }
 
     private const string Hashes = """

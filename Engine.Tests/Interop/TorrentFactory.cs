@@ -53,6 +53,14 @@ public static class TorrentFactory
         return CreateWithLibtorrent(data.Root, output, pieceLength, LibtorrentFormat.Hybrid, announceUrl);
     }
 
+    /// <summary>As <see cref="CreateSeededHybrid"/>, but a single-file hybrid: the file <paramref name="name"/> in <c>dir/seed</c>.</summary>
+    public static TestTorrent CreateSeededHybridFile(TempDir dir, string name, long bytes, int pieceLength)
+    {
+        var file = Path.Combine(dir.Sub("seed"), name);
+        TestData.WriteFile(file, bytes, (ulong)name.Length);
+        return CreateWithLibtorrent(file, Path.Combine(dir.FullPath, name + ".torrent"), pieceLength, LibtorrentFormat.Hybrid);
+    }
+
     /// <summary>
     /// A BEP 52 v2-only .torrent (file tree and piece layers, no v1 part) of <paramref name="dataPath"/>, made by
     /// python libtorrent's create_torrent with <c>v2_only</c>; <see cref="TestTorrent.InfoHashHex"/> is the v2 hash

@@ -24,28 +24,31 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    public static TheoryData<int> PieceLengths => new() { PieceLength, 16 * 1024, 256 * 1024 };
+
     /// <summary>Files of odd sizes: many pieces with a short last one, one smaller than a piece, one exactly a piece, an empty one, a tiny one.</summary>
-    private TestTorrent V2Only(string name)
+    private TestTorrent V2Only(string name, int pieceLength = PieceLength)
     {
         var root = Path.Combine(_dir.Sub("seed"), name);
         Directory.CreateDirectory(Path.Combine(root, "sub"));
         TestData.WriteFile(Path.Combine(root, "big.bin"), 3 * 1024 * 1024 + 12_345, 1);
         TestData.WriteFile(Path.Combine(root, "small.bin"), 5_000, 2);
-        TestData.WriteFile(Path.Combine(root, "sub", "one-piece.bin"), PieceLength, 3);
+        TestData.WriteFile(Path.Combine(root, "sub", "one-piece.bin"), pieceLength, 3);
         TestData.WriteFile(Path.Combine(root, "sub", "odd.bin"), 200_001, 4);
         TestData.WriteFile(Path.Combine(root, "tiny.bin"), 100, 5);
         File.WriteAllBytes(Path.Combine(root, "empty.bin"), []);
-        var torrent = TorrentFactory.CreateV2Only(root, Path.Combine(_dir.FullPath, name + ".torrent"), PieceLength);
+        var torrent = TorrentFactory.CreateV2Only(root, Path.Combine(_dir.FullPath, name + ".torrent"), pieceLength);
         var meta = TorrentMetainfo.Load(torrent.TorrentPath);
         Assert.True(meta.IsV2Only);
         Assert.Equal(torrent.InfoHashHex, meta.InfoHash.ToHex());
         return torrent;
     }
 
-    [Fact]
-    public async Task We_download_a_v2_only_torrent_from_a_libtorrent_seeder_byte_exact()
+    [Theory]
+    [MemberData(nameof(PieceLengths))]
+    public async Task We_download_a_v2_only_torrent_from_a_libtorrent_seeder_byte_exact(int pieceLength)
     {
-        var torrent = V2Only("from-lt");
+        var torrent = V2Only("from-lt", pieceLength);
         await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
         await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
@@ -73,10 +76,11 @@ public sealed class V2InteropTests(ITestOutputHelper output) : IDisposable
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
     }
 
-    [Fact]
-    public async Task A_libtorrent_leecher_downloads_a_v2_only_torrent_from_us()
+    [Theory]
+    [MemberData(nameof(PieceLengths))]
+    public async Task A_libtorrent_leecher_downloads_a_v2_only_torrent_from_us(int pieceLength)
     {
-        var torrent = V2Only("to-lt");
+        var torrent = V2Only("to-lt", pieceLength);
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")));
         var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
         await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30)); // every piece checked by merkle at start-up

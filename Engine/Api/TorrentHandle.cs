@@ -216,7 +216,8 @@ public sealed class TorrentHandle
     /// <summary>
     /// A read-only, seekable <see cref="Stream"/> over a file while it downloads (e.g. to play it): an async read waits until
     /// the bytes it asks for are verified, and moves the torrent's streaming window there — the next pieces after the
-    /// reading position come first, in order, the rest rarest-first. A skipped file becomes wanted when read. Sync reads
+    /// reading position come first, in order, the rest rarest-first; the file's first and last pieces come before them from
+    /// the moment it opens (a player reads the container's index, often at the end, before it plays). A skipped file becomes wanted when read. Sync reads
     /// block. Throws <see cref="InvalidOperationException"/> before a magnet's metadata is known.
     /// </summary>
     public Stream OpenReadStream(int fileIndex)
@@ -233,6 +234,13 @@ public sealed class TorrentHandle
     {
         if (_stopped || _removed) return;
         _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamWindow(reader, firstPiece, count)), ActorRefs.NoSender);
+    }
+
+    /// <summary>Streaming: one reader's file ends (<see cref="Core.Pieces.StreamEdges"/>), before every reading window; none clears them.</summary>
+    internal void SetStreamEdges(int reader, (int First, int Count)[] edges)
+    {
+        if (_stopped || _removed) return;
+        _engine.Root.Tell(new EngineRoot.ToTorrent(InfoHash, new TorrentActor.SetStreamEdges(reader, edges)), ActorRefs.NoSender);
     }
 
     /// <summary>Each file's priority (from <see cref="TorrentOptions.FilePriorities"/>, or a magnet's <c>so=</c>).</summary>

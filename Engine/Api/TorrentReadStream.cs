@@ -1,4 +1,5 @@
 using Engine.Core.Metainfo;
+using Engine.Core.Pieces;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Api;
@@ -6,7 +7,9 @@ namespace Engine.Api;
 /// <summary>
 /// A read-only, seekable stream over one file of a torrent while it downloads (<see cref="TorrentHandle.OpenReadStream"/>):
 /// a read waits (asynchronously) until the piece holding its first byte is verified, and returns at most up to that
-/// piece's end. Each read moves the torrent's streaming window to the piece it reads, so the next pieces come first.
+/// piece's end. Each read moves the torrent's streaming window to the piece it reads, so the next pieces come first; the
+/// file's first and last pieces come before any window from the moment the stream opens (<see cref="StreamEdges"/>: a
+/// player reads the container's index, often at the end, before it plays).
 /// </summary>
 internal sealed class TorrentReadStream : Stream
 {
@@ -23,6 +26,7 @@ internal sealed class TorrentReadStream : Stream
     private int _windowAt = -1;
     private static int s_readers;
     private readonly int _reader = Interlocked.Increment(ref s_readers); // this stream's window among the torrent's readers
+    private readonly bool _edges; // the file's ends were asked for (cleared on dispose)
     private bool _wanted, _disposed;
     private long _position;
 
@@ -34,6 +38,9 @@ internal sealed class TorrentReadStream : Stream
         _file = torrent.Files[fileIndex];
         _path = Path.Combine(handle.SaveDirectory, _file.Path.Replace('/', Path.DirectorySeparatorChar));
         _windowPieces = Math.Max(4, (int)Math.Min(64, (4L << 20) / Math.Max(1, torrent.PieceLength)));
+        var edges = StreamEdges.Of(torrent.Layout, _file.Offset, _file.Length);
+        _edges = edges.Length > 0;
+        if (_edges) handle.SetStreamEdges(_reader, edges);
     }
 
     public override bool CanRead => !_disposed;
@@ -117,6 +124,7 @@ internal sealed class TorrentReadStream : Stream
             _disposed = true;
             _data?.Dispose();
             if (_windowAt >= 0 && !_handle.IsRemoved) _handle.SetStreamWindow(_reader, 0, 0);
+            if (_edges && !_handle.IsRemoved) _handle.SetStreamEdges(_reader, []);
         }
         base.Dispose(disposing);
     }

@@ -10,7 +10,8 @@ namespace Engine.Pieces;
 /// BEP 52 piece layers a v2-only torrent came without (a .torrent without <c>piece layers</c>, or metadata from a
 /// magnet): the pure <see cref="LayerFetch{TPeer}"/> decides which peer is asked for which chunk; here its requests
 /// go out (on a peer's arrival, after each answer, and every second for timed-out or rejected chunks) and the answers
-/// come back. A piece of a file whose layer is unknown is downloaded but held — its blocks stay on disk, it is neither
+/// come back (a hybrid rebuilds its layers from its own data instead: PieceManager.Rebuild.cs). A piece of a file whose
+/// layer is unknown is downloaded but held — its blocks stay on disk, it is neither
 /// verified nor counted as had — and verified as soon as the layer is complete. The layers learnt and the pieces held
 /// go into the resume record (<c>StorageActor.Layers.cs</c>), so a restart neither asks for a layer again nor
 /// downloads a held piece again. Only peers that speak v2 (<see cref="PeerJoined.SpeaksV2"/>) are asked; one whose

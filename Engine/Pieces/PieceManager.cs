@@ -116,7 +116,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         _blocks = blocks;
         _merkle = merkle;
         _leaves = leaves ?? merkle;
-        if (merkle is { MissingLayers: > 0 }) _layerFetch = new LayerFetch<int>(merkle);
+        if (merkle is { MissingLayers: > 0 }) _layerFetch = new LayerFetch<int>(merkle); // a hybrid rebuilds its own instead: PieceManager.Rebuild.cs
         _infoHash = infoHash;
         _layout = layout;
         _storage = storage;
@@ -164,6 +164,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         Receive<SaveTick>(_ => SaveResume());
         ReceiveLayers();
         ReceiveLeaves();
+        ReceiveRebuild();
         Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
         Receive<SetSequential>(m => _picker.Sequential = m.On);
         Receive<SetWindows>(m =>
@@ -196,6 +197,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
     {
         ReportProgress();
         StartLayerFetch();
+        RebuildCompleteFiles();
     }
 
     private void WithPeer(Action<PeerState> action)
@@ -327,6 +329,7 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
             Judge(_smartBan.PiecePassed(m.Piece, m.BlockDigests), m.Piece, passed: true);
             _picker.PieceVerified(m.Piece);
             _blocks?.Revalidate(m.Piece);
+            RebuildAfter(m.Piece);
             _verifiedBytes += _layout.PieceSize(m.Piece);
             _resumeDirty = true;
             // Armed by the first change after a save, not periodic: a torrent with nothing new has no timer.

@@ -102,7 +102,7 @@ internal sealed partial class StorageActor : ReceiveActor
     private readonly HashStage _hashing;
     private IActorRef _parent = ActorRefs.Nobody;
     private volatile bool _failed;
-    private bool _closed; // set and read on the worker's loop only
+    private volatile bool _closed; // set on the worker's loop; read there and by layer rebuilds (StorageActor.Layers.cs)
 
     public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null, FileRoutes? routes = null)
     {
@@ -119,6 +119,7 @@ internal sealed partial class StorageActor : ReceiveActor
         Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits, m.HeldBits)));
         Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
         Receive<Reroute>(m => Enqueue(new RerouteOp(Sender, m.Skipped)));
+        Receive<RebuildLayer>(m => Enqueue(new RebuildOp(Sender, m.File)));
     }
 
     /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>
@@ -204,6 +205,9 @@ internal sealed partial class StorageActor : ReceiveActor
             case ReopenOp:
                 await _hashing.DrainAsync().ConfigureAwait(false); // its reads must not meet closed handles
                 _storage.CloseHandles();
+                break;
+            case RebuildOp b:
+                Rebuild(b);
                 break;
             case RerouteOp r:
                 await _hashing.DrainAsync().ConfigureAwait(false); // pieces hashed from disk read where their bytes were written
@@ -352,9 +356,19 @@ internal sealed partial class StorageActor : ReceiveActor
     private bool MerkleMatches(MerklePieces merkle, int piece)
     {
         if (!merkle.HasHash(piece)) return false;
+        var leaves = ArrayPool<byte>.Shared.Rent(MerkleTree.Blocks(merkle.DataLength(piece)) * MerkleTree.HashLength);
+        try
+        {
+            return merkle.VerifyLeaves(piece, leaves.AsSpan(0, ReadLeaves(merkle, piece, leaves)));
+        }
+        finally { ArrayPool<byte>.Shared.Return(leaves); }
+    }
+
+    /// <summary>Reads the piece's file bytes (not the padding after them) and writes their 16 KiB leaves to <paramref name="leaves"/>; returns the bytes of leaves written.</summary>
+    private int ReadLeaves(MerklePieces merkle, int piece, Span<byte> leaves)
+    {
         var size = merkle.DataLength(piece);
         var offset = _torrent.Layout.PieceOffset(piece);
-        var leaves = ArrayPool<byte>.Shared.Rent(MerkleTree.Blocks(size) * MerkleTree.HashLength);
         var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(size, MerkleChunk));
         try
         {
@@ -362,16 +376,12 @@ internal sealed partial class StorageActor : ReceiveActor
             {
                 var n = Math.Min(MerkleChunk, size - done);
                 _storage.Read(offset + done, chunk.AsSpan(0, n));
-                MerkleTree.HashLeaves(chunk.AsSpan(0, n), leaves.AsSpan(done / MerkleTree.BlockSize * MerkleTree.HashLength));
+                MerkleTree.HashLeaves(chunk.AsSpan(0, n), leaves[(done / MerkleTree.BlockSize * MerkleTree.HashLength)..]);
                 done += n;
             }
-            return merkle.VerifyLeaves(piece, leaves.AsSpan(0, MerkleTree.Blocks(size) * MerkleTree.HashLength));
+            return MerkleTree.Blocks(size) * MerkleTree.HashLength;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-            ArrayPool<byte>.Shared.Return(leaves);
-        }
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
     }
 
     private async Task<CheckCompleted> Check(IActorRef replyTo)

@@ -22,9 +22,12 @@ internal sealed partial class TorrentActor
     public sealed record SetSequential(bool On);
     /// <summary>A reader's window: these pieces first, in order (a count of 0 clears it, as the reader closes). No reply.</summary>
     public sealed record SetStreamWindow(int Reader, int First, int Count);
+    /// <summary>A reader's file ends (<see cref="StreamEdges"/>): these pieces before every reading window (none clears them, as the reader closes). No reply.</summary>
+    public sealed record SetStreamEdges(int Reader, (int First, int Count)[] Edges);
 
     private bool _sequential;
     private readonly List<(int Reader, int First, int Count)> _windows = new(); // the reader that moved last first
+    private readonly List<(int Reader, (int First, int Count)[] Edges)> _edges = new(); // the reader that opened last first
 
     private byte[] _fileLevels = [];
     private byte[] _pieceLevels = [];
@@ -59,18 +62,22 @@ internal sealed partial class TorrentActor
     /// <summary>Readers whose windows count (the most recent ones): a reader that never closes cannot grow the list.</summary>
     private const int MaxReaders = 8;
 
+    /// <summary>The open files' ends first (each once), then the reading windows.</summary>
     private (int First, int Count)[] WindowsToTell()
     {
-        var windows = new (int First, int Count)[_windows.Count];
-        for (var i = 0; i < windows.Length; i++) windows[i] = (_windows[i].First, _windows[i].Count);
-        return windows;
+        var windows = new List<(int First, int Count)>(_edges.Count * 2 + _windows.Count);
+        foreach (var (_, edges) in _edges)
+            foreach (var edge in edges)
+                if (!windows.Contains(edge)) windows.Add(edge);
+        foreach (var (_, first, count) in _windows) windows.Add((first, count));
+        return [.. windows];
     }
 
     /// <summary>A new PieceManager learns the sequential mode and the reading windows.</summary>
     private void TellPlan()
     {
         if (_sequential) _pieces.Tell(new PieceManager.SetSequential(true));
-        if (_windows.Count > 0) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
+        if (_windows.Count > 0 || _edges.Count > 0) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
     }
 
     /// <summary>The piece priorities for a new PieceManager; null when every piece is normal.</summary>
@@ -98,6 +105,14 @@ internal sealed partial class TorrentActor
                 _windows.RemoveAll(w => w.Reader == m.Reader);
                 if (m.Count > 0) _windows.Insert(0, (m.Reader, m.First, m.Count));
                 if (_windows.Count > MaxReaders) _windows.RemoveRange(MaxReaders, _windows.Count - MaxReaders);
+                if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
+                return true;
+            case SetStreamEdges m:
+                foreach (var (first, count) in m.Edges)
+                    if (count <= 0 || (uint)first >= (uint)_torrent.PieceCount) return true;
+                _edges.RemoveAll(e => e.Reader == m.Reader);
+                if (m.Edges.Length > 0) _edges.Insert(0, (m.Reader, m.Edges));
+                if (_edges.Count > MaxReaders) _edges.RemoveRange(MaxReaders, _edges.Count - MaxReaders);
                 if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetWindows(WindowsToTell()));
                 return true;
             case SetFilePriorities m:

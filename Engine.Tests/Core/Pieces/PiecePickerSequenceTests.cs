@@ -157,6 +157,37 @@ public class PiecePickerSequenceTests
     }
 
     [Fact]
+    public void A_reader_closing_whose_window_held_another_readers_position_takes_the_claims_back()
+    {
+        // A browser reads a file from its start, then asks for its end with a second request and closes the first: the
+        // second window lies inside the first, so it is no jump, but the first window's pieces asked of the peer would
+        // still come before it.
+        var picker = NewPicker();
+        picker.PeerAdded(0, All());
+        picker.SetWindows([(2, 18)]);
+        var first = new BlockRequest[16];
+        Assert.Equal(16, picker.Pick(0, All(), first));  // pieces 2 to 9 in order
+        Assert.False(picker.Jumps([(18, 2), (2, 18)]));   // the tail reader opens inside the first window
+        picker.SetWindows([(18, 2), (2, 18)]);
+        Assert.True(picker.Jumps([(18, 2)]));             // the first reader closes: pieces 2-17 are needed and in no window now
+        picker.SetWindows([(18, 2)]);
+        var released = new BlockRequest[64];
+        Assert.Equal(16, picker.ReleaseForWindows(0, released));
+        var refill = new BlockRequest[4];
+        Assert.Equal(4, picker.Pick(0, All(), refill));
+        Assert.Equal([18, 19], refill.Select(b => b.Piece).Distinct());
+        picker.CheckInvariants();
+
+        // A window gone whose pieces are verified, or covered by another window, is no jump.
+        picker.SetWindows([(18, 2), (19, 1)]);
+        Assert.False(picker.Jumps([(18, 2)]));
+        foreach (var b in refill[..2]) picker.BlockReceived(0, b);
+        picker.PieceVerified(18);
+        picker.SetWindows([(19, 1), (18, 1)]);
+        Assert.False(picker.Jumps([(19, 1)]));
+    }
+
+    [Fact]
     public void With_every_block_asked_for_the_window_blocks_stay_and_the_others_in_front_of_them_are_taken_back()
     {
         var picker = NewPicker();

@@ -64,4 +64,24 @@ public sealed class SessionStoreTests
         Assert.Empty(none.Load());
         Assert.Empty(none.Problems);
     }
+
+    [Fact]
+    public async Task A_remembered_torrents_update_is_written_even_before_the_adds_own_entry_and_a_removed_ones_never()
+    {
+        using var dir = new TempDir("session");
+        await using var engine = ApiTestEngines.Create(dir.Sub("engine"));
+        var store = new SessionStore(dir.Sub("s"));
+        var magnet = Engine.Core.Metainfo.MagnetLink.Parse("magnet:?xt=urn:btih:" + HashA);
+        var handle = new TorrentHandle(engine, magnet.InfoHash, dir.Sub("data"), new TorrentOptions(), null, magnet) { Remembered = true };
+        // The metadata's update can come before the add has written the entry (a local peer answers at once): it is
+        // the first write then, where it used to be skipped and the add's later write kept the magnet form.
+        store.Update(handle, paused: false);
+        Assert.Equal("magnet:?xt=urn:btih:" + HashA, Assert.Single(store.Load()).Entry.Magnet);
+
+        handle.Remembered = false; // removed: neither a late update nor a late add writes it back
+        store.Forget(handle.InfoHash);
+        store.Update(handle, paused: true);
+        store.Remember(handle, paused: true);
+        Assert.Empty(store.Load());
+    }
 }

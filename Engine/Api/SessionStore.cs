@@ -21,7 +21,7 @@ internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDire
 internal sealed class SessionStore(string directory)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-    private readonly object _gate = new();
+    private readonly object _gate = new(), _writeGate = new();
     private readonly List<string> _problems = [];
 
     public string Directory { get; } = Path.GetFullPath(directory);
@@ -34,6 +34,14 @@ internal sealed class SessionStore(string directory)
 
     public void Remember(TorrentHandle handle, bool paused)
     {
+        // One writer at a time, the entry read from the handle inside: the add's own Remember and the metadata's Update
+        // race when the metadata comes first (a local peer), and the later writer must not keep the magnet form.
+        lock (_writeGate) RememberNow(handle, paused);
+    }
+
+    private void RememberNow(TorrentHandle handle, bool paused)
+    {
+        if (!handle.Remembered) return; // removed meanwhile
         var options = handle.Options;
         var entry = new SessionEntry(handle.InfoHash.ToHex(), handle.Metainfo is null ? handle.Magnet?.ToString() : null, handle.SaveDirectory, paused,
             options.UploadLimit, options.DownloadLimit, DateTimeOffset.UtcNow, options.FilePriorities, options.Sequential, options.WebSeeds);
@@ -50,14 +58,18 @@ internal sealed class SessionStore(string directory)
     /// <summary>Records a change of a remembered torrent (paused, limits, priorities, sequential mode, its metadata now known); torrents not remembered are left out.</summary>
     public void Update(TorrentHandle handle, bool paused)
     {
-        if (File.Exists(EntryPath(handle.InfoHash.ToHex()))) Remember(handle, paused);
+        if (handle.Remembered) Remember(handle, paused);
     }
 
-    public void Forget(InfoHash hash) => Try(() =>
+    public void Forget(InfoHash hash)
     {
-        File.Delete(EntryPath(hash.ToHex()));
-        File.Delete(TorrentPath(hash.ToHex()));
-    });
+        lock (_writeGate)
+            Try(() =>
+            {
+                File.Delete(EntryPath(hash.ToHex()));
+                File.Delete(TorrentPath(hash.ToHex()));
+            });
+    }
 
     /// <summary>Every remembered torrent, oldest first, with its .torrent bytes (null for a magnet); unusable entries become problems.</summary>
     public IReadOnlyList<(SessionEntry Entry, byte[]? Torrent)> Load()

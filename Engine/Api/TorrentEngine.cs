@@ -281,8 +281,9 @@ public sealed class TorrentEngine : IAsyncDisposable
         }
         try
         {
+            handle.Remembered = options.Remember && Session is not null;
             await handle.LaunchAsync(options.StartPaused, ct).ConfigureAwait(false);
-            if (options.Remember) Session?.Remember(handle, options.StartPaused);
+            if (handle.Remembered) Session!.Remember(handle, options.StartPaused);
         }
         catch
         {

@@ -54,6 +54,9 @@ public sealed class TorrentHandle
 
     public InfoHash InfoHash { get; }
 
+    /// <summary>Kept in the engine's session (<see cref="SessionStore"/>): set before the launch, so metadata that arrives before the add returns is recorded too.</summary>
+    internal bool Remembered { get; set; }
+
     /// <summary>The torrent's name; for a magnet link its display name (or the info-hash) until the metadata is known.</summary>
     public string Name => _metainfo?.Name ?? _magnet?.DisplayName ?? InfoHash.ToHex();
 
@@ -150,6 +153,7 @@ public sealed class TorrentHandle
                 TryDelete(_engine.ResumePath(known.InfoHash));
                 TryDelete(_engine.MetadataPath(known.InfoHash));
             }
+            Remembered = false; // a late metadata or settings update must not write it back
             _engine.Session?.Forget(InfoHash);
             if (deleteData && _metainfo is { } torrent) DataFiles.Delete(torrent, SaveDirectory);
             Shutdown();

@@ -16,7 +16,7 @@ internal sealed partial class UtpConnection
     /// <summary>
     /// Packets that may still leave before the peer is heard from again: at each datagram from it, the packets it
     /// acknowledged (the ACK clock) plus what is left, at least <see cref="UtpSettings.MaxBurst"/> (what a window that
-    /// opened at once may add).
+    /// opened at once may add); at most twice the burst, and no more than the burst once a flush has run out of data.
     /// </summary>
     private int _burstLeft;
     private ushort _lastAckReceived;
@@ -113,7 +113,14 @@ internal sealed partial class UtpConnection
             _onTheWireBytes += next.PayloadLength;
             Transmit(next, nowMicros);
         }
-        Stats.Limited(_unsent.Count == 0 ? UtpSendLimit.Application : Limit(), nowMicros);
+        if (_unsent.Count == 0)
+        {
+            // Nothing left to send: an allowance the ACKs earned is not saved up for the writer's next chunk (a rate-limited
+            // or idle writer would otherwise send it as one burst, which a receiver's socket buffer may not hold).
+            _burstLeft = Math.Min(_burstLeft, _settings.MaxBurst);
+            Stats.Limited(UtpSendLimit.Application, nowMicros);
+        }
+        else Stats.Limited(Limit(), nowMicros);
         if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
     }
 

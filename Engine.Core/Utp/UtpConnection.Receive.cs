@@ -35,7 +35,7 @@ internal sealed partial class UtpConnection
     {
         if (IsFinished) return;
         _lastReceivedMicros = nowMicros;
-        _burstLeft = Math.Max(_burstLeft, _settings.MaxBurst);
+        _burstLeft = _settings.MaxBurst;
         _replyMicros = (uint)nowMicros - header.TimestampMicros;
         if (header.Type == UtpPacketType.Reset)
         {
@@ -55,14 +55,7 @@ internal sealed partial class UtpConnection
         }
         _peerConfirmed = true; // anything but a SYN means our answer arrived: we may send
         _peerWindow = header.WindowSize;
-        var inFlightBefore = _inFlightPackets;
         OnAck(header.AckNr, selectiveAck, header.TimestampDifferenceMicros, isAckOnly: header.Type == UtpPacketType.State, nowMicros);
-        // The ACK clock: what left the network may be replaced, beyond the burst; several ACKs read in one batch add up.
-        // What is in flight thus grows by at most MaxBurst packets between two datagrams from the peer, and at most twice
-        // that leave back to back, so that an ACK for many packets (a receiver that drains its socket rarely) is not
-        // answered with a burst its socket buffer cannot hold. A flush that runs out of data drops what is left above
-        // the burst (see Flush).
-        _burstLeft = Math.Min(_burstLeft + inFlightBefore - _inFlightPackets, 2 * _settings.MaxBurst);
         if (IsFinished) return;
         if (header.Type == UtpPacketType.Data)
         {

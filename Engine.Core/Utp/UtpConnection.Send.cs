@@ -13,11 +13,7 @@ internal sealed partial class UtpConnection
     private int _onTheWireBytes;
     /// <summary>Packets marked lost and not sent again yet (so a flush without any skips the scan).</summary>
     private int _lostPackets;
-    /// <summary>
-    /// Packets that may still leave before the peer is heard from again: at each datagram from it, the packets it
-    /// acknowledged (the ACK clock) plus what is left, at least <see cref="UtpSettings.MaxBurst"/> (what a window that
-    /// opened at once may add); at most twice the burst, and no more than the burst once a flush has run out of data.
-    /// </summary>
+    /// <summary>Packets that may still leave before the peer is heard from again (<see cref="UtpSettings.MaxBurst"/> at each datagram from it).</summary>
     private int _burstLeft;
     private ushort _lastAckReceived;
     private int _duplicateAcks;
@@ -113,14 +109,7 @@ internal sealed partial class UtpConnection
             _onTheWireBytes += next.PayloadLength;
             Transmit(next, nowMicros);
         }
-        if (_unsent.Count == 0)
-        {
-            // Nothing left to send: an allowance the ACKs earned is not saved up for the writer's next chunk (a rate-limited
-            // or idle writer would otherwise send it as one burst, which a receiver's socket buffer may not hold).
-            _burstLeft = Math.Min(_burstLeft, _settings.MaxBurst);
-            Stats.Limited(UtpSendLimit.Application, nowMicros);
-        }
-        else Stats.Limited(Limit(), nowMicros);
+        Stats.Limited(_unsent.Count == 0 ? UtpSendLimit.Application : Limit(), nowMicros);
         if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
     }
 

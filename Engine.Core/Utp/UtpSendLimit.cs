@@ -9,6 +9,6 @@ internal enum UtpSendLimit
     CongestionWindow,
     /// <summary>The peer's receive window is full.</summary>
     PeerWindow,
-    /// <summary>The burst allowance is used up: <see cref="UtpSettings.MaxBurst"/> beyond what the peer's last ACKs freed.</summary>
+    /// <summary><see cref="UtpSettings.MaxBurst"/> packets left since the peer was last heard from.</summary>
     Burst,
 }

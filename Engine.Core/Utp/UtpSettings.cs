@@ -6,14 +6,12 @@ namespace Engine.Core.Utp;
 /// (its receive window and what a writer may queue); a connect gives up after <see cref="ConnectAttempts"/> SYNs
 /// (1 s, then 2 s), an open connection after <see cref="MaxTimeouts"/> retransmission timeouts in a row or when nothing
 /// has come from the peer for <see cref="IdleTimeoutMicros"/>. The congestion window never exceeds
-/// <see cref="MaxWindow"/>, and what is in flight grows by at most <see cref="MaxBurst"/> packets between two datagrams
-/// from the peer, beyond the packets they acknowledged, with at most twice that back to back: a window opened at once
-/// goes out as the ACKs come back instead of all together, so it cannot overflow the receiver's socket buffer (Linux's
-/// default is 208 KB, which holds about 70 datagrams of 1 420 bytes on loopback; libtorrent's uTP lost its connections to
-/// bursts of 64).
+/// <see cref="MaxWindow"/>, and at most <see cref="MaxBurst"/> packets leave between two datagrams from the peer: a
+/// window opened at once goes out as the ACKs come back instead of all together, so it cannot overflow the receiver's
+/// socket buffer (Linux's default is 208 KB: 32 packets are 45 KB).
 /// </summary>
 internal sealed record UtpSettings(int PacketPayload = 1400, int ReceiveBuffer = 1 << 20, int SendBuffer = 1 << 20,
-    int ConnectAttempts = 2, int MaxTimeouts = 6, long IdleTimeoutMicros = 120_000_000, int MaxWindow = 1 << 20, int MaxBurst = 16)
+    int ConnectAttempts = 2, int MaxTimeouts = 6, long IdleTimeoutMicros = 120_000_000, int MaxWindow = 1 << 20, int MaxBurst = 32)
 {
     public static UtpSettings Default { get; } = new();
 }

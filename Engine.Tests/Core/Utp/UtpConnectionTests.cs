@@ -180,31 +180,12 @@ public sealed class UtpConnectionTests
         Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == 1_000_000, 60_000_000));
     }
 
-    [Theory]
-    [InlineData(250)]
-    [InlineData(500)]
-    [InlineData(1_000)]
-    public void Acknowledgements_that_come_in_batches_keep_the_window_full_the_burst_limit_only_bounds_what_it_adds(long batchMicros)
-    {
-        // The receiver acknowledges once per batch of datagrams (as the shell does per recvmmsg): each ACK covers many
-        // packets. The ACK clock must refill what they freed, so the window, not MaxBurst per ACK, bounds the rate. The
-        // link serialises packets at 20 MB/s, so that a flush's packets arrive spread over the batches, as on a real one.
-        var settings = new UtpSettings(MaxWindow: 256 * 1024, MaxBurst: 16);
-        var link = new UtpLink(11, delayMicros: 10_000, settings: settings) { BottleneckBytesPerSecond = 20_000_000 };
-        link.InitiatorSide.Outbox = new byte[64_000_000];
-        link.RunUntil(() => false, 2_000_000, batchMicros);
-        var before = link.AcceptorSide.Inbox.Length;
-        link.RunUntil(() => false, 2_000_000, batchMicros);
-        var rate = (link.AcceptorSide.Inbox.Length - before) / 2.0;
-        var windowPerRoundTrip = settings.MaxWindow / ((2 * 10_000 + batchMicros) / 1e6);
-        Assert.True(rate >= 0.8 * windowPerRoundTrip, $"{rate / 1e6:F2} MB/s, the window allows {windowPerRoundTrip / 1e6:F2}: {link.Initiator}");
-    }
-
     [Fact]
     public void A_writer_that_was_idle_while_its_last_packets_were_acknowledged_sends_only_the_burst_at_once()
     {
         // A rate-limited writer: a chunk, then nothing until every packet of it is acknowledged. The ACKs free 100 packets,
-        // but the next chunk must not leave as one burst of 100 (a receiver's socket buffer holds about 90 on Linux).
+        // but the next chunk must not leave as one burst of 100 (a receiver's socket buffer holds about 70 on Linux: a
+        // version that let ACKs add to the burst broke uploads to libtorrent).
         var settings = new UtpSettings(MaxWindow: 1 << 20, MaxBurst: 5);
         var link = new UtpLink(12, delayMicros: 20_000, settings: settings);
         Assert.True(link.RunUntil(() => link.Acceptor is { State: UtpState.Connected } && link.Initiator.State == UtpState.Connected));

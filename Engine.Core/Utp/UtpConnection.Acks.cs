@@ -77,6 +77,7 @@ internal sealed partial class UtpConnection
         if (_inFlight[seq & (InFlightSlots - 1)] is not { } packet || packet.Seq != seq || packet.NeedsResend) return;
         if (packet.Transmissions > 1 && nowMicros - packet.SentAtMicros < _rtt.RttMicros) return;
         PresumeLost(packet);
+        Stats.Losses++;
         _ledbat.OnLoss(nowMicros, _rtt.RttMicros);
     }
 }

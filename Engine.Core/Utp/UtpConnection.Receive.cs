@@ -16,6 +16,8 @@ internal sealed partial class UtpConnection
     private bool _peerFinInOrder;
     private bool _readerClosed;
     private bool _peerConfirmed;
+    /// <summary>When the oldest data packet not yet acknowledged arrived (-1: none).</summary>
+    private long _unackedDataSince = -1;
 
     /// <summary>
     /// The peer has sent something besides its SYN (or answered ours): it got our answer, so it is no forged address.
@@ -33,7 +35,7 @@ internal sealed partial class UtpConnection
     {
         if (IsFinished) return;
         _lastReceivedMicros = nowMicros;
-        _sentSinceHeard = 0;
+        _burstLeft = _settings.MaxBurst;
         _replyMicros = (uint)nowMicros - header.TimestampMicros;
         if (header.Type == UtpPacketType.Reset)
         {
@@ -55,8 +57,14 @@ internal sealed partial class UtpConnection
         _peerWindow = header.WindowSize;
         OnAck(header.AckNr, selectiveAck, header.TimestampDifferenceMicros, isAckOnly: header.Type == UtpPacketType.State, nowMicros);
         if (IsFinished) return;
-        if (header.Type == UtpPacketType.Data) OnData(header.SeqNr, payload);
-        else if (header.Type == UtpPacketType.Fin) OnFin(header.SeqNr);
+        if (header.Type == UtpPacketType.Data)
+        {
+            Stats.DataReceived++;
+            if (_unackedDataSince < 0) _unackedDataSince = nowMicros;
+            OnData(header.SeqNr, payload);
+        }
+        else if (header.Type == UtpPacketType.State) Stats.AcksReceived++;
+        if (header.Type == UtpPacketType.Fin) OnFin(header.SeqNr);
         FinishClosing(nowMicros);
     }
 

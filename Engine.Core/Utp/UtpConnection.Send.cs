@@ -13,8 +13,8 @@ internal sealed partial class UtpConnection
     private int _onTheWireBytes;
     /// <summary>Packets marked lost and not sent again yet (so a flush without any skips the scan).</summary>
     private int _lostPackets;
-    /// <summary>Packets sent since the last datagram from the peer (at most <see cref="UtpSettings.MaxBurst"/>).</summary>
-    private int _sentSinceHeard;
+    /// <summary>Packets that may still leave before the peer is heard from again (<see cref="UtpSettings.MaxBurst"/> at each datagram from it).</summary>
+    private int _burstLeft;
     private ushort _lastAckReceived;
     private int _duplicateAcks;
     private long _timeoutAt;
@@ -93,6 +93,7 @@ internal sealed partial class UtpConnection
         if (IsFinished) return;
         if (_lostPackets > 0 && !Resend(nowMicros))
         {
+            Stats.Limited(Limit(), nowMicros);
             if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
             return;
         }
@@ -108,7 +109,15 @@ internal sealed partial class UtpConnection
             _onTheWireBytes += next.PayloadLength;
             Transmit(next, nowMicros);
         }
+        Stats.Limited(_unsent.Count == 0 ? UtpSendLimit.Application : Limit(), nowMicros);
         if (_ackDue) SendControl(UtpPacketType.State, nowMicros);
+    }
+
+    /// <summary>Which limit stops the next packet (for <see cref="Stats"/>).</summary>
+    private UtpSendLimit Limit()
+    {
+        if (_burstLeft <= 0) return UtpSendLimit.Burst;
+        return _peerWindow < _ledbat.Window ? UtpSendLimit.PeerWindow : UtpSendLimit.CongestionWindow;
     }
 
     /// <summary>Retransmission timeouts, the connect timeout, the idle limit and the end of a close's linger.</summary>
@@ -123,6 +132,7 @@ internal sealed partial class UtpConnection
         }
         if (_timeoutAt == 0 || nowMicros < _timeoutAt) return;
         _timeouts++;
+        Stats.Timeouts++;
         if (State == UtpState.SynSent && _timeouts >= _settings.ConnectAttempts)
         {
             Fail("no uTP answer from the peer");
@@ -135,7 +145,7 @@ internal sealed partial class UtpConnection
         }
         _timeoutAt = 0;
         _lastTimeoutMicros = nowMicros;
-        _sentSinceHeard = 0;
+        _burstLeft = _settings.MaxBurst;
         if (State != UtpState.SynSent) _ledbat.OnTimeout(nowMicros);
         // Nothing came back for a whole timeout: everything in flight is presumed lost (a burst loss can be longer than
         // a selective ACK names), and goes again as the restarted window allows, oldest first.
@@ -162,7 +172,7 @@ internal sealed partial class UtpConnection
         for (var s = _oldestUnacked; s != _seqNr; s++)
         {
             if (_inFlight[s & (InFlightSlots - 1)] is not { NeedsResend: true } lost) continue;
-            if (!WindowAllows(lost.PayloadLength) || _sentSinceHeard >= _settings.MaxBurst) return false;
+            if (!WindowAllows(lost.PayloadLength) || _burstLeft <= 0) return false;
             _onTheWireBytes += lost.PayloadLength;
             _lostPackets--;
             Transmit(lost, nowMicros);
@@ -186,7 +196,7 @@ internal sealed partial class UtpConnection
         if (!_peerConfirmed) return false;
         if (_inFlightPackets >= InFlightSlots - 1) return false;
         if (_inFlightPackets == 0) return true;
-        return _sentSinceHeard < _settings.MaxBurst && WindowAllows(packet.PayloadLength);
+        return _burstLeft > 0 && WindowAllows(packet.PayloadLength);
     }
 
     private bool WindowAllows(int payloadLength)
@@ -202,11 +212,13 @@ internal sealed partial class UtpConnection
     {
         WriteHeader(packet.Buffer, packet.Type, packet.Seq, 0, nowMicros);
         _output.Send(packet.Buffer.AsSpan(0, UtpHeader.Size + packet.PayloadLength));
+        if (packet.Transmissions == 0) Stats.DataSent++;
+        else Stats.Resent++;
         packet.Transmissions++;
-        _sentSinceHeard++;
+        _burstLeft--;
         packet.SentAtMicros = nowMicros;
         packet.NeedsResend = false;
-        if (_earlyCount == 0) _ackDue = false; // the header carried the acknowledgement; early packets still need a selective ACK
+        if (_earlyCount == 0) Acknowledged(nowMicros); // the header carried the acknowledgement; early packets still need a selective ACK
         if (_timeoutAt == 0) _timeoutAt = nowMicros + Math.Min(_rtt.TimeoutMicros << Math.Min(_timeouts, 6), MaxBackoffMicros);
     }
 
@@ -221,7 +233,16 @@ internal sealed partial class UtpConnection
         }
         WriteHeader(_scratch, type, _seqNr, sack > 0 ? UtpDatagram.SelectiveAckExtension : (byte)0, nowMicros);
         _output.Send(_scratch.AsSpan(0, UtpHeader.Size + (sack > 0 ? 2 + sack : 0)));
+        if (type == UtpPacketType.State) Stats.AcksSent++;
+        Acknowledged(nowMicros);
+    }
+
+    private void Acknowledged(long nowMicros)
+    {
         _ackDue = false;
+        if (_unackedDataSince < 0) return;
+        Stats.Acknowledged(_unackedDataSince, nowMicros);
+        _unackedDataSince = -1;
     }
 
     private void ReleaseSendBuffers()

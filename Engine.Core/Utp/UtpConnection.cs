@@ -36,6 +36,7 @@ internal sealed partial class UtpConnection
         _ledbat = new Ledbat(settings.PacketPayload, Math.Min(settings.SendBuffer, settings.MaxWindow));
         _lastReceivedMicros = nowMicros;
         _peerWindow = (uint)settings.PacketPayload;
+        _burstLeft = settings.MaxBurst;
     }
 
     /// <summary>Opens a connection: sends the SYN (connection id <paramref name="receiveId"/>; we send on id + 1).</summary>
@@ -80,6 +81,8 @@ internal sealed partial class UtpConnection
     public int CongestionWindow => _ledbat.Window;
     public long RttMicros => _rtt.RttMicros;
     public uint LastQueuingDelay { get; private set; }
+    /// <summary>Counters of what this connection sent, received and waited on.</summary>
+    public UtpStats Stats { get; } = new();
 
     /// <summary>What we advertise: the receive buffer less what waits for the reader or arrived early.</summary>
     private uint ReceiveWindow => (uint)Math.Max(0, FreeReceiveBytes);
@@ -118,6 +121,6 @@ internal sealed partial class UtpConnection
     /// <summary>The connection's counters in one line, for logs and failing tests.</summary>
     public override string ToString() =>
         $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B ({_onTheWireBytes} B sent, {_lostPackets} lost) unsent {_unsent.Count}/{_unsentBytes} B " +
-        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts}" +
+        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts} slow start {_ledbat.SlowStart}; {Stats}" +
         (Error is null ? "" : " error: " + Error);
 }

@@ -181,6 +181,24 @@ public sealed class UtpConnectionTests
     }
 
     [Fact]
+    public void A_writer_that_was_idle_while_its_last_packets_were_acknowledged_sends_only_the_burst_at_once()
+    {
+        // A rate-limited writer: a chunk, then nothing until every packet of it is acknowledged. The ACKs free 100 packets,
+        // but the next chunk must not leave as one burst of 100 (a receiver's socket buffer holds about 70 on Linux: a
+        // version that let ACKs add to the burst broke uploads to libtorrent).
+        var settings = new UtpSettings(MaxWindow: 1 << 20, MaxBurst: 5);
+        var link = new UtpLink(12, delayMicros: 20_000, settings: settings);
+        Assert.True(link.RunUntil(() => link.Acceptor is { State: UtpState.Connected } && link.Initiator.State == UtpState.Connected));
+        link.InitiatorSide.Outbox = new byte[100 * 1400];
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == 100 * 1400));
+        link.RunUntil(() => false, 100_000); // the last ACKs come back; the writer is idle
+        var before = link.DataTowardsAcceptor;
+        link.InitiatorSide.Outbox = [.. link.InitiatorSide.Outbox, .. new byte[1_000_000]];
+        link.RunUntil(() => false, 30_000); // less than a round trip: nothing comes back meanwhile
+        Assert.Equal(5, link.DataTowardsAcceptor - before);
+    }
+
+    [Fact]
     public void Through_a_bottleneck_ledbat_fills_the_link_and_holds_its_queue_near_the_target_delay()
     {
         // 50 Mbit/s with 200 ms of buffer and 10 ms each way: TCP would fill the buffer; LEDBAT stops near its target.

@@ -38,14 +38,19 @@
 # slower than libtorrent; in E also never slower than the competing libtorrent leechers), the load average at each
 # run (the machine is shared).
 # usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
-#                           [--jit] [--no-build] [--keep-logs DIR]      root; about 2 + 3 x (size / rate) minutes per scenario
+#                           [--jit] [--no-build] [--ours PATH] [--base PATH] [--keep-logs DIR]
+#        root; about 2 + 3 x (size / rate) minutes per scenario
 #        E only when asked for (--scenarios E or e.g. A,D,B,C,E): it sets up 30 seeder namespaces.
 # Ours is Engine.Host as bench/run.sh measures it (self-contained ReadyToRun publish; --jit: the plain build;
-# --no-build: the last publish/build as it is).
+# --no-build: the last publish/build as it is; --ours PATH: that Engine.Host executable, not built here).
+# --base PATH adds the client "base": another Engine.Host executable (e.g. main's publish,
+# `dotnet publish Engine.Host/Engine.Host.csproj -c Release -r linux-x64 -o DIR` in main's tree), so that a change is
+# measured against the build before it in the same run and rotation: --clients ours,base,libtorrent. The summary then
+# also prints ours / base (efficiency and CPU-s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-size=256; scenarios=A,D,B,C; clients=ours,libtorrent,aria2; repeat=1; jit=0; keep=""; build=1
+size=256; scenarios=A,D,B,C; clients=ours,libtorrent,aria2; repeat=1; jit=0; keep=""; build=1; ours_path=""; base_path=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size=$2; shift ;;
@@ -55,13 +60,17 @@ while [ $# -gt 0 ]; do
     --jit) jit=1 ;;
     --no-build) build=0 ;;
     --keep-logs) keep=$2; shift ;;
-    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+    --ours) ours_path=$2; shift ;;
+    --base) base_path=$2; shift ;;
+    -h|--help) sed -n '2,50p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 for sc in ${scenarios//,/ }; do case $sc in A|B|C|D|E) ;; *) echo "swarm-lab: unknown scenario $sc (A, B, C, D, E)" >&2; exit 2 ;; esac; done
-for c in ${clients//,/ }; do case $c in ours|libtorrent|aria2) ;; *) echo "swarm-lab: unknown client $c (ours, libtorrent, aria2)" >&2; exit 2 ;; esac; done
+for c in ${clients//,/ }; do case $c in ours|base|libtorrent|aria2) ;; *) echo "swarm-lab: unknown client $c (ours, base, libtorrent, aria2)" >&2; exit 2 ;; esac; done
+case ",$clients," in *,base,*) [ -x "$base_path" ] || { echo "swarm-lab: the client base needs --base PATH (an Engine.Host executable)" >&2; exit 2; } ;; esac
+[ -z "$ours_path" ] || [ -x "$ours_path" ] || { echo "swarm-lab: --ours $ours_path is not executable" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "swarm-lab: needs root (network namespaces, tc)" >&2; exit 2; }
 command -v aria2c >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null \
   || { echo "swarm-lab: needs aria2, time, python3-libtorrent (apt-get install)" >&2; exit 2; }
@@ -83,7 +92,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ $jit -eq 1 ]; then
+if [ -n "$ours_path" ]; then
+  host=("$ours_path"); host_kind="$ours_path"
+elif [ $jit -eq 1 ]; then
   [ $build -eq 0 ] || dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
   host=(dotnet "$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"); host_kind="JIT build under dotnet"
 else
@@ -180,8 +191,9 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 leech_cmd() {
   local client=$1 out=$2 peers=()
   case $client in
-    ours) for i in $(seq 1 "$n"); do peers+=(--peer 10.214.100.$i:6881); done
-          cmd=("${host[@]}" download "$work/t.torrent" -o "$out" --port 6882 --bind 10.214.0.2 --status-interval 1s "${peers[@]}") ;;
+    ours|base) for i in $(seq 1 "$n"); do peers+=(--peer 10.214.100.$i:6881); done
+          local exe=("${host[@]}"); [ "$client" = ours ] || exe=("$base_path")
+          cmd=("${exe[@]}" download "$work/t.torrent" -o "$out" --port 6882 --bind 10.214.0.2 --status-interval 1s "${peers[@]}") ;;
     libtorrent) for i in $(seq 1 "$n"); do peers+=(--connect 10.214.100.$i:6881); done
           cmd=(/usr/bin/python3 -u "$lt_script" --torrent "$work/t.torrent" --save-path "$out" --port 6882 --host 10.214.0.2
                --mode leech --interval 1 "${peers[@]}") ;;
@@ -339,7 +351,7 @@ run_client() {
 summary="$work/summary.txt"; : > "$summary"
 IFS=, read -r -a client_list <<< "$clients"
 IFS=, read -r -a scenario_list <<< "$scenarios"
-echo "swarm-lab: ${size} MiB, ours = $host_kind, $(git rev-parse --short HEAD), $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "swarm-lab: ${size} MiB, ours = $host_kind$([ -z "$base_path" ] || echo ", base = $base_path"), $(git rev-parse --short HEAD), $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 sidx=0
 for sc in "${scenario_list[@]}"; do
   rates=(); rtts=(); declare -A kill_at=(); competitors=0
@@ -437,6 +449,13 @@ awk '
       re = E[sc " ours"] / E[sc " libtorrent"]; rc = C[sc " ours"] / C[sc " libtorrent"]
       printf "%s: ours / libtorrent efficiency %.2f (never slower: %s), CPU-s %.2f (<= 1: %s)\n", sc, re,
         ((re >= 1) ? "met" : "not met"), rc, ((rc <= 1) ? "met" : "not met")
+    }
+    for (i = 1; i <= m; i++) {
+      sc = scs[i]
+      if ((sc " base") in E && (sc " libtorrent") in E)
+        printf "%s: base / libtorrent efficiency %.2f, CPU-s %.2f\n", sc, E[sc " base"] / E[sc " libtorrent"], C[sc " base"] / C[sc " libtorrent"]
+      if ((sc " base") in E && (sc " ours") in E)
+        printf "%s: ours / base efficiency %.2f, CPU-s %.2f\n", sc, E[sc " ours"] / E[sc " base"], C[sc " ours"] / C[sc " base"]
     }
     for (i = 1; i <= n; i++) if (order[i] in r) {
       split(order[i], kc, " "); v = median(r[order[i]])

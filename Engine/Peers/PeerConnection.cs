@@ -19,7 +19,7 @@ namespace Engine.Peers;
 /// carries out what the session asks (it is the session's <see cref="IPeerEffects"/>). If either child stops, the peer
 /// stops; on stop the PieceManager (which watches us) takes back every block we had claimed.
 /// </summary>
-internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
+internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
 {
     /// <summary>From the PeerManager's choker: choke or unchoke this peer for upload.</summary>
     public sealed record SetChoke(bool Choke);
@@ -45,6 +45,10 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
     private IActorRef _outbound = ActorRefs.Nobody;
     private string _closeReason = "closed";
     private bool _failed, _banned;
+    // The current behaviour (Connecting → Handshaking → Active): a switch over the message, not ReceiveActor's handlers,
+    // whose matching runs as an interpreted expression tree when the host generates no code (docs/decisions.md,
+    // "Hot actors match with a switch").
+    private Func<object, bool> _behaviour;
 
     public PeerConnection(SwarmContext ctx, IPEndPoint remote, IPeerTransport? accepted, Handshake? acceptedHandshake, byte[] initialBytes, IPeerDialer? dialer = null,
         InfoHash? dialHash = null)
@@ -67,8 +71,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
             V2InfoHash = ctx.V2InfoHash,
         };
         _session = new PeerSession(_sessionContext, this, Now);
-        if (_transport is null) Connecting();
-        else Handshaking();
+        _behaviour = _transport is null ? Connecting : Handshaking;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -119,66 +122,81 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         return await dialer.ConnectAsync(remote, cts.Token).ConfigureAwait(false);
     }
 
-    private void Connecting()
+    protected override void OnReceive(object message)
     {
-        Receive<Connected>(m =>
-        {
-            _transport = m.Transport;
-            StartChildren(expectHandshake: true); // our handshake goes out first: its answer times the round trip
-            _session.OnHandshakeSent(Now);
-            Become(Handshaking);
-        });
-        Receive<ConnectFailed>(m => Close("connect failed: " + m.Reason, failed: true, ban: false));
-        Receive<HandshakeTimedOut>(_ => Close("connect timed out", failed: true, ban: false));
-        ReceiveAny(_ => { });
+        if (!_behaviour(message)) Unhandled(message);
     }
 
-    private void Handshaking()
+    private bool Connecting(object message)
     {
-        Receive<PeerInbound.HandshakeReceived>(m => OnHandshake(m.Handshake));
-        Receive<HandshakeTimedOut>(_ => Close("no handshake", failed: true, ban: false));
-        SocketEvents();
+        switch (message)
+        {
+            case Connected m:
+                _transport = m.Transport;
+                StartChildren(expectHandshake: true); // our handshake goes out first: its answer times the round trip
+                _session.OnHandshakeSent(Now);
+                _behaviour = Handshaking;
+                return true;
+            case ConnectFailed m: Close("connect failed: " + m.Reason, failed: true, ban: false); return true;
+            case HandshakeTimedOut: Close("connect timed out", failed: true, ban: false); return true;
+            default: return true; // anything else before the connection: dropped
+        }
     }
 
-    private void Active()
+    private bool Handshaking(object message)
     {
-        Receive<PeerMessage>(m => _session.OnMessage(m, Now));
-        Receive<PeerInbound.Received>(m => _session.OnMessages(m.Messages, Now));
-        Receive<PieceManager.Welcome>(m => _session.OnWelcome(m.Have, Now));
-        Receive<PieceManager.Interest>(m => _session.OnInterest(m.Interested, Now));
-        Receive<PieceManager.BlocksAssigned>(m => _session.OnBlocksAssigned(m.Blocks, Now));
-        Receive<PieceManager.CancelBlock>(m => _session.OnCancelBlock(m.Block, Now));
-        Receive<PieceManager.Reclaim>(m => _session.OnReclaim(m.Blocks, Now));
-        Receive<PieceManager.HaveBroadcast>(m => _session.OnWeHave(m.Piece, Now));
-        Receive<PieceManager.BanPeer>(m => _session.OnBanned(m.Reason));
-        Receive<PieceManager.AskHashes>(m => Send(m.Requests));
-        Receive<SetChoke>(m => _session.OnChoke(m.Choke, Now));
-        Receive<ToExtension>(m => _session.OnExtensionInput(m.Name, m.Input, Now));
-        Receive<PeerOutbound.Sent>(m => _session.OnSent(m.QueuedBytes, Now, m.PieceBytes));
-        Receive<PeerOutbound.PieceUnavailable>(m =>
+        switch (message)
         {
-            // Data we verified is gone from the disk: the piece manager takes those pieces back and checks them again.
-            if (m.Lost is { } lost) _ctx.PieceManager.Tell(new PieceManager.PiecesLost(lost.First, lost.Last, m.Reason));
-            _session.OnPieceUnavailable(m.Block, m.Reason, Now);
-        });
-        Receive<PieceManager.PieceGone>(m => _session.OnWeLost(m.Piece, Now));
-        Receive<LeavesRead>(m => _session.OnLeavesRead(m.Range, m.Hashes, Now));
-        Receive<Tick>(_ => _session.OnTick(Now));
-        SocketEvents();
+            case PeerInbound.HandshakeReceived m: OnHandshake(m.Handshake); return true;
+            case HandshakeTimedOut: Close("no handshake", failed: true, ban: false); return true;
+            default: return SocketEvents(message);
+        }
+    }
+
+    private bool Active(object message)
+    {
+        switch (message)
+        {
+            case PeerMessage m: _session.OnMessage(m, Now); return true;
+            case PeerInbound.Received m: _session.OnMessages(m.Messages, Now); return true;
+            case PieceManager.Welcome m: _session.OnWelcome(m.Have, Now); return true;
+            case PieceManager.Interest m: _session.OnInterest(m.Interested, Now); return true;
+            case PieceManager.BlocksAssigned m: _session.OnBlocksAssigned(m.Blocks, Now); return true;
+            case PieceManager.CancelBlock m: _session.OnCancelBlock(m.Block, Now); return true;
+            case PieceManager.Reclaim m: _session.OnReclaim(m.Blocks, Now); return true;
+            case PieceManager.HaveBroadcast m: _session.OnWeHave(m.Piece, Now); return true;
+            case PieceManager.BanPeer m: _session.OnBanned(m.Reason); return true;
+            case PieceManager.AskHashes m: Send(m.Requests); return true;
+            case SetChoke m: _session.OnChoke(m.Choke, Now); return true;
+            case ToExtension m: _session.OnExtensionInput(m.Name, m.Input, Now); return true;
+            case PeerOutbound.Sent m: _session.OnSent(m.QueuedBytes, Now, m.PieceBytes); return true;
+            case PeerOutbound.PieceUnavailable m:
+                // Data we verified is gone from the disk: the piece manager takes those pieces back and checks them again.
+                if (m.Lost is { } lost) _ctx.PieceManager.Tell(new PieceManager.PiecesLost(lost.First, lost.Last, m.Reason));
+                _session.OnPieceUnavailable(m.Block, m.Reason, Now);
+                return true;
+            case PieceManager.PieceGone m: _session.OnWeLost(m.Piece, Now); return true;
+            case LeavesRead m: _session.OnLeavesRead(m.Range, m.Hashes, Now); return true;
+            case Tick: _session.OnTick(Now); return true;
+            default: return SocketEvents(message);
+        }
     }
 
     /// <summary>What the socket children tell in every state after they started.</summary>
-    private void SocketEvents()
+    private bool SocketEvents(object message)
     {
-        Receive<Disconnect>(m => Close(m.Reason, failed: false, ban: false));
-        Receive<PeerInbound.ViolationDetected>(m => Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true));
-        Receive<PeerInbound.ReadEnded>(m => Close(m.Reason, failed: _session.RemoteId is null, ban: false));
-        Receive<PeerOutbound.WriteEnded>(m => Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false));
-        Receive<Terminated>(_ => Close(_closeReason == "closed" ? "socket closed" : _closeReason, failed: false, ban: false));
-        // Blocks told before the session started, or after it ended: their buffers and credits go back.
-        Receive<PeerMessage>(m => _session.OnMessage(m, Now));
-        Receive<PeerInbound.Received>(m => _session.OnMessages(m.Messages, Now));
-        ReceiveAny(_ => { });
+        switch (message)
+        {
+            case Disconnect m: Close(m.Reason, failed: false, ban: false); return true;
+            case PeerInbound.ViolationDetected m: Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true); return true;
+            case PeerInbound.ReadEnded m: Close(m.Reason, failed: _session.RemoteId is null, ban: false); return true;
+            case PeerOutbound.WriteEnded m: Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false); return true;
+            case Terminated: Close(_closeReason == "closed" ? "socket closed" : _closeReason, failed: false, ban: false); return true;
+            // Blocks told before the session started, or after it ended: their buffers and credits go back.
+            case PeerMessage m: _session.OnMessage(m, Now); return true;
+            case PeerInbound.Received m: _session.OnMessages(m.Messages, Now); return true;
+            default: return true; // anything else: dropped
+        }
     }
 
     private void StartChildren(bool expectHandshake)
@@ -202,7 +220,7 @@ internal sealed class PeerConnection : ReceiveActor, IWithTimers, IPeerEffects
         _ctx.PieceManager.Tell(new PieceManager.PeerJoined(hs.PeerId, _remote, _session.RemoteSpeaksV2));
         Context.Parent.Tell(new PeerManager.PeerHandshaked(_remote, hs.PeerId));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _ctx.Settings.TickInterval);
-        Become(Active);
+        _behaviour = Active;
     }
 
     // ---- IPeerEffects: what the session asks ------------------------------------------------------

@@ -19,7 +19,7 @@ namespace Engine.Peers;
 /// (about a tenth of a second's worth) to keep the flow smooth. When the socket closes or fails, the actor reports and stops, and the parent
 /// (which watches it) stops the whole peer.
 /// </summary>
-internal sealed class PeerInbound : ReceiveActor
+internal sealed class PeerInbound : UntypedActor
 {
     /// <summary>The remote handshake arrived (only when the connection was not accepted with one).</summary>
     public sealed record HandshakeReceived(Handshake Handshake);
@@ -53,11 +53,17 @@ internal sealed class PeerInbound : ReceiveActor
         _pool = pool;
         _maxMessageLength = maxMessageLength;
         _credit = credit;
-        Receive<LoopEnded>(m =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is not LoopEnded m)
         {
-            Context.Parent.Tell(new ReadEnded(m.Reason));
-            Context.Stop(Self);
-        });
+            Unhandled(message);
+            return;
+        }
+        Context.Parent.Tell(new ReadEnded(m.Reason));
+        Context.Stop(Self);
     }
 
     public static Props Props(IPeerTransport transport, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)

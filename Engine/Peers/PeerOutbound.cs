@@ -22,7 +22,7 @@ namespace Engine.Peers;
 /// each send until the buckets allow its bytes; with a limit, batches are cut to about a tenth of a second's
 /// worth so that the flow is smooth. Upload backpressure then holds further reads in the parent.
 /// </summary>
-internal sealed class PeerOutbound : ReceiveActor
+internal sealed class PeerOutbound : UntypedActor
 {
     /// <summary>Told to the parent after each send: payload bytes of pieces sent and bytes still queued.</summary>
     public sealed record Sent(int PieceBytes, long QueuedBytes);
@@ -61,30 +61,35 @@ internal sealed class PeerOutbound : ReceiveActor
         _blocks = blocks;
         _transport = transport;
         _handshake = handshake;
-        Receive<PeerMessage>(Enqueue);
-        Receive<SendAll>(m =>
+    }
+
+    // A switch over the message, not ReceiveActor's handlers (docs/decisions.md, "Hot actors match with a switch").
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            foreach (var message in m.Messages) Enqueue(message);
-        });
-        Receive<SendPieces>(m =>
-        {
-            foreach (var block in m.Blocks)
-            {
-                _queuedBytes += MessageWriter.PieceHeaderLength + block.Length;
-                _queue.Writer.TryWrite(new Outgoing(null, block));
-            }
-        });
-        Receive<PieceUnavailable>(m => Context.Parent.Tell(m));
-        Receive<BatchSent>(m =>
-        {
-            _queuedBytes -= m.Bytes;
-            Context.Parent.Tell(new Sent(m.PieceBytes, _queuedBytes));
-        });
-        Receive<LoopEnded>(m =>
-        {
-            Context.Parent.Tell(new WriteEnded(m.Reason));
-            Context.Stop(Self);
-        });
+            case PeerMessage m: Enqueue(m); break;
+            case SendAll m:
+                foreach (var each in m.Messages) Enqueue(each);
+                break;
+            case SendPieces m:
+                foreach (var block in m.Blocks)
+                {
+                    _queuedBytes += MessageWriter.PieceHeaderLength + block.Length;
+                    _queue.Writer.TryWrite(new Outgoing(null, block));
+                }
+                break;
+            case PieceUnavailable m: Context.Parent.Tell(m); break;
+            case BatchSent m:
+                _queuedBytes -= m.Bytes;
+                Context.Parent.Tell(new Sent(m.PieceBytes, _queuedBytes));
+                break;
+            case LoopEnded m:
+                Context.Parent.Tell(new WriteEnded(m.Reason));
+                Context.Stop(Self);
+                break;
+            default: Unhandled(message); break;
+        }
     }
 
     /// <param name="blocks">Where <see cref="SendPieces"/> blocks are read; without it every one is unavailable.</param>

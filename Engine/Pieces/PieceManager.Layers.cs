@@ -35,12 +35,6 @@ internal sealed partial class PieceManager
     private readonly SortedSet<int> _heldForLayer = new();
     private int _layerTicks;
 
-    private void ReceiveLayers()
-    {
-        Receive<HashAnswered>(OnHashAnswered);
-        Receive<LayerTick>(_ => OnLayerTick());
-    }
-
     private void StartLayerFetch()
     {
         if (_layerFetch is null || _layerFetch.Done) return;

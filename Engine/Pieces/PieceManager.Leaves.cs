@@ -42,8 +42,6 @@ internal sealed partial class PieceManager
     /// <summary>Pieces waiting for their leaves.</summary>
     internal int LeafChecks => _leafChecks.Count;
 
-    private void ReceiveLeaves() => Receive<LeafTimeout>(OnLeafTimeout);
-
     /// <summary>
     /// A piece failed its check: true when the merkle tree takes it from here (judged at once, or its leaves asked for);
     /// false to fetch it again whole (no v2 part, no digests, its hash unknown, no peer to ask).

@@ -20,8 +20,6 @@ internal sealed partial class PieceManager
     /// <summary>A hybrid's v2 half whose layers can be rebuilt from verified data; null otherwise.</summary>
     private MerklePieces? Rebuildable => _merkle is null && _leaves is { MissingLayers: > 0 } hybrid ? hybrid : null;
 
-    private void ReceiveRebuild() => Receive<StorageActor.LayerRebuilt>(OnLayerRebuilt);
-
     /// <summary>At start: every file already complete whose layer is unknown (a finished torrent, or one resumed).</summary>
     private void RebuildCompleteFiles()
     {

@@ -21,7 +21,7 @@ namespace Engine.Pieces;
 /// peer: when one stops, its claimed blocks return to the pool at once.
 /// See docs/architecture.md ("the life of a block").
 /// </summary>
-internal sealed partial class PieceManager : ReceiveActor, IWithTimers
+internal sealed partial class PieceManager : UntypedActor, IWithTimers
 {
     // ---- from peers -----------------------------------------------------------------------------
     /// <summary>
@@ -127,59 +127,6 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         for (var i = verified.NextSet(0); i >= 0; i = verified.NextSet(i + 1))
             _verifiedBytes += layout.PieceSize(i);
         _completedAnnounced = _picker.IsWantedComplete;
-
-        Receive<PeerJoined>(OnJoined);
-        Receive<PeerBitfield>(m => WithPeer(p =>
-        {
-            if (p.InPicker) _picker.PeerRemoved(p.Key);
-            p.Has = m.Has;
-            _picker.PeerAdded(p.Key, p.Has);
-            p.InPicker = true;
-            UpdateInterest(p);
-        }));
-        Receive<PeerHave>(m => WithPeer(p =>
-        {
-            EnsureInPicker(p);
-            _picker.PeerHave(p.Key, m.Piece);
-            p.Has[m.Piece] = true;
-            UpdateInterest(p);
-        }));
-        Receive<PeerHaveAll>(_ => WithPeer(p =>
-        {
-            EnsureInPicker(p);
-            _picker.PeerHaveAll(p.Key);
-            p.Has.SetAll();
-            UpdateInterest(p);
-        }));
-        Receive<RequestBlocks>(m => WithPeer(p => Assign(p, m.Max)));
-        Receive<BlockArrived>(OnBlockArrived);
-        Receive<BlocksArrived>(OnBlocksArrived);
-        Receive<ReleaseBlocks>(m => WithPeer(p =>
-        {
-            foreach (var b in m.Blocks) _picker.Release(p.Key, b);
-        }));
-        Receive<StorageActor.PieceChecked>(OnPieceChecked);
-        Receive<PiecesLost>(OnPiecesLost);
-        Receive<Terminated>(m => OnPeerGone(m.ActorRef));
-        Receive<SaveTick>(_ => SaveResume());
-        ReceiveLayers();
-        ReceiveLeaves();
-        ReceiveRebuild();
-        Receive<GetHave>(_ => Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }));
-        Receive<SetSequential>(m => _picker.Sequential = m.On);
-        Receive<SetWindows>(m =>
-        {
-            var jumped = _picker.Jumps(m.Windows);
-            _picker.SetWindows(m.Windows);
-            if (jumped) ReclaimForWindows();
-        });
-        Receive<SetPriorities>(m =>
-        {
-            _picker.SetPriorities(m.Pieces);
-            _completedAnnounced = _picker.IsWantedComplete;
-            foreach (var p in _peers.Values) UpdateInterest(p);
-            ReportProgress();
-        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -200,9 +147,74 @@ internal sealed partial class PieceManager : ReceiveActor, IWithTimers
         RebuildCompleteFiles();
     }
 
-    private void WithPeer(Action<PeerState> action)
+    // A switch over the message, not ReceiveActor's handlers: every block passes here, and their matching runs as an
+    // interpreted expression tree when the host generates no code (docs/decisions.md, "Hot actors match with a switch").
+    protected override void OnReceive(object message)
     {
-        if (_peers.TryGetValue(Sender, out var p)) action(p);
+        switch (message)
+        {
+            case PeerJoined m: OnJoined(m); break;
+            case PeerBitfield m: if (Peer() is { } p1) OnBitfield(p1, m); break;
+            case PeerHave m: if (Peer() is { } p2) OnHave(p2, m.Piece); break;
+            case PeerHaveAll: if (Peer() is { } p3) OnHaveAll(p3); break;
+            case RequestBlocks m: if (Peer() is { } p4) Assign(p4, m.Max); break;
+            case BlockArrived m: OnBlockArrived(m); break;
+            case BlocksArrived m: OnBlocksArrived(m); break;
+            case ReleaseBlocks m:
+                if (Peer() is { } p5)
+                    foreach (var b in m.Blocks) _picker.Release(p5.Key, b);
+                break;
+            case StorageActor.PieceChecked m: OnPieceChecked(m); break;
+            case PiecesLost m: OnPiecesLost(m); break;
+            case Terminated m: OnPeerGone(m.ActorRef); break;
+            case SaveTick: SaveResume(); break;
+            case HashAnswered m: OnHashAnswered(m); break;
+            case LayerTick: OnLayerTick(); break;
+            case LeafTimeout m: OnLeafTimeout(m); break;
+            case StorageActor.LayerRebuilt m: OnLayerRebuilt(m); break;
+            case GetHave: Sender.Tell(new HaveSnapshot(_picker.Have.Clone()) { Held = HeldPieces() }); break;
+            case SetSequential m: _picker.Sequential = m.On; break;
+            case SetWindows m:
+                var jumped = _picker.Jumps(m.Windows);
+                _picker.SetWindows(m.Windows);
+                if (jumped) ReclaimForWindows();
+                break;
+            case SetPriorities m:
+                _picker.SetPriorities(m.Pieces);
+                _completedAnnounced = _picker.IsWantedComplete;
+                foreach (var peer in _peers.Values) UpdateInterest(peer);
+                ReportProgress();
+                break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    /// <summary>The sender's state, if it is a peer that joined.</summary>
+    private PeerState? Peer() => _peers.TryGetValue(Sender, out var p) ? p : null;
+
+    private void OnBitfield(PeerState p, PeerBitfield m)
+    {
+        if (p.InPicker) _picker.PeerRemoved(p.Key);
+        p.Has = m.Has;
+        _picker.PeerAdded(p.Key, p.Has);
+        p.InPicker = true;
+        UpdateInterest(p);
+    }
+
+    private void OnHave(PeerState p, int piece)
+    {
+        EnsureInPicker(p);
+        _picker.PeerHave(p.Key, piece);
+        p.Has[piece] = true;
+        UpdateInterest(p);
+    }
+
+    private void OnHaveAll(PeerState p)
+    {
+        EnsureInPicker(p);
+        _picker.PeerHaveAll(p.Key);
+        p.Has.SetAll();
+        UpdateInterest(p);
     }
 
     private void OnJoined(PeerJoined m)

@@ -23,7 +23,7 @@ namespace Engine.Storage;
 /// so a piece received (nearly) in order is verified without reading it back. A piece that cannot be finished
 /// that way is read back and hashed on the thread pool (at most one piece per core).
 /// </summary>
-internal sealed partial class StorageActor : ReceiveActor
+internal sealed partial class StorageActor : UntypedActor
 {
     // ---- messages this actor receives -------------------------------------------------------
     /// <summary>Write a received block; its buffer is released (and the sender's credit returned) after the write.</summary>
@@ -111,15 +111,24 @@ internal sealed partial class StorageActor : ReceiveActor
         _resumePath = resumePath;
         _hashing = new HashStage(torrent, _storage, () => _failed, reason => Fail(null, reason), VerifyByReadBack);
         _pending = _hashing.RentBatch();
-        Receive<WriteBlock>(m => _queue.Writer.TryWrite(m));
-        Receive<WriteBlocks>(m => _queue.Writer.TryWrite(m));
-        Receive<VerifyPiece>(m => Enqueue(new VerifyOp(Sender, m.Piece, m.WantDigests)));
-        Receive<CheckExisting>(_ => Enqueue(new CheckOp(Sender)));
-        Receive<SaveResume>(m => Enqueue(new SaveOp(Sender, m.VerifiedBits, m.HeldBits)));
-        Receive<Close>(m => Enqueue(new CloseOp(Sender, m.VerifiedBits, m.HeldBits)));
-        Receive<ReopenFiles>(_ => Enqueue(new ReopenOp(Sender)));
-        Receive<Reroute>(m => Enqueue(new RerouteOp(Sender, m.Skipped)));
-        Receive<RebuildLayer>(m => Enqueue(new RebuildOp(Sender, m.File)));
+    }
+
+    // A switch over the message, not ReceiveActor's handlers: every written block passes here (docs/decisions.md,
+    // "Hot actors match with a switch").
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case WriteBlock or WriteBlocks: _queue.Writer.TryWrite(message); break;
+            case VerifyPiece m: Enqueue(new VerifyOp(Sender, m.Piece, m.WantDigests)); break;
+            case CheckExisting: Enqueue(new CheckOp(Sender)); break;
+            case SaveResume m: Enqueue(new SaveOp(Sender, m.VerifiedBits, m.HeldBits)); break;
+            case Close m: Enqueue(new CloseOp(Sender, m.VerifiedBits, m.HeldBits)); break;
+            case ReopenFiles: Enqueue(new ReopenOp(Sender)); break;
+            case Reroute m: Enqueue(new RerouteOp(Sender, m.Skipped)); break;
+            case RebuildLayer m: Enqueue(new RebuildOp(Sender, m.File)); break;
+            default: Unhandled(message); break;
+        }
     }
 
     /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>

@@ -44,6 +44,11 @@ public sealed class TorrentEngineStopTests(Xunit.Abstractions.ITestOutputHelper 
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (tracker.Requests.Count(r => r.Contains("event=started")) < torrents.Count && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Equal(torrents.Count, tracker.Requests.Count(r => r.Contains("event=started")));
+            // ...and each client has its answer: a client announces `stopped` only where its `started` was answered
+            // (the tracker records a request before it answers; a stop in between owed no `stopped`, a flake under load).
+            foreach (var h in handles)
+                while (!(await h.GetTrackersAsync()).All(t => t.Status == "ok") && DateTime.UtcNow < deadline) await Task.Delay(50);
+            foreach (var h in handles) Assert.All(await h.GetTrackersAsync(), t => Assert.Equal("ok", t.Status));
 
             var clock = Stopwatch.StartNew();
             await engine.StopAsync();

@@ -33,6 +33,27 @@ public sealed class TorrentEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_port_of_its_own_the_engine_listens_when_create_returns_and_serves_a_peer_calling_at_once()
+    {
+        using var data = GeneratedTorrent.Create("at-once", [("a.bin", 100_000)], 32 * 1024);
+        var ep = new IPEndPoint(IPAddress.Loopback, FreePorts.Tcp(1)[0]);
+        await using var seeder = TorrentEngine.Create(ApiTestEngines.Options(StateDir("seeder")) with { ListenOn = ep });
+        // Listening when Create returns, without waiting for the listener actor: a connection now is queued, then served.
+        using (var early = new TcpClient())
+        {
+            await early.ConnectAsync(ep).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.True(early.Connected);
+        }
+        var seed = await seeder.AddAsync(data.Bytes, data.SeedDirectory);
+        await seed.WaitForStateAsync(ApiState.Seeding);
+        await using var leecher = ApiTestEngines.Create(StateDir("leecher"));
+        var handle = await leecher.AddAsync(data.Bytes, data.NewDirectory("leech"));
+        handle.AddPeers([ep]);
+        await handle.WaitForStateAsync(ApiState.Seeding);
+        data.AssertSameData(Path.Combine(data.Root, "leech"));
+    }
+
+    [Fact]
     public async Task Create_without_a_listener_reports_no_endpoint()
     {
         await using var engine = TorrentEngine.Create(ApiTestEngines.Options(StateDir("a")) with { ListenOn = null });

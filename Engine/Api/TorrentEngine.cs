@@ -6,6 +6,7 @@ using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
 using Engine.Dht;
 using Engine.Metainfo;
+using Engine.Peers;
 using Engine.Runtime;
 using Engine.Torrents;
 
@@ -70,7 +71,7 @@ public sealed class TorrentEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var engineOptions = Prepare(options);
-        return StartOwned(CreateSystem(engineOptions.ExtraHocon, loggerFactory), options, engineOptions);
+        return StartOwned(SystemFor(engineOptions, () => CreateSystem(engineOptions.ExtraHocon, loggerFactory)), options, engineOptions);
     }
 
     /// <summary>
@@ -83,7 +84,18 @@ public sealed class TorrentEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prestarted);
         var engineOptions = Prepare(options);
-        return StartOwned(prestarted.Take(engineOptions.ExtraHocon), options, engineOptions);
+        return StartOwned(SystemFor(engineOptions, () => prestarted.Take(engineOptions.ExtraHocon)), options, engineOptions);
+    }
+
+    /// <summary>The system from <paramref name="start"/>; when it fails, the listening socket <see cref="Prepare"/> bound is closed (no listener will take it).</summary>
+    private static ActorSystem SystemFor(EngineOptions engineOptions, Func<ActorSystem> start)
+    {
+        try { return start(); }
+        catch
+        {
+            engineOptions.ListenSocket?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A new ActorSystem for an engine: the engine's defaults under <paramref name="extraHocon"/>, Akka's logging to the factory when given.</summary>
@@ -93,7 +105,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         if (loggerFactory is not null) config = config.WithFallback(ConfigurationFactory.ParseString(MicrosoftLoggingSetup.Hocon));
         config = config.WithFallback(ConfigurationFactory.ParseString(EngineSystem.DefaultHocon));
         var setup = BootstrapSetup.Create().WithConfig(config).And(new MicrosoftLoggingSetup(loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
-        return ActorSystem.Create("torrent-engine", setup);
+        return SystemStart.Create("torrent-engine", config, setup);
     }
 
     private static TorrentEngine StartOwned(ActorSystem system, TorrentEngineOptions options, EngineOptions engineOptions)
@@ -120,11 +132,19 @@ public sealed class TorrentEngine : IAsyncDisposable
     internal static TorrentEngine Start(ActorSystem system, TorrentEngineOptions options, EngineOptions engineOptions, bool ownsSystem)
     {
         var name = "torrent-engine-" + Interlocked.Increment(ref _instances);
-        var (root, context) = EngineSystem.CreateRoot(system, engineOptions, name);
-        if (engineOptions.ListenOn is not null)
+        IActorRef root;
+        EngineContext context;
+        try { (root, context) = EngineSystem.CreateRoot(system, engineOptions, name); }
+        catch
         {
-            // Return only once peers can connect. The bind itself is immediate (CheckCanListen probed it); the
-            // wait is for the actors to start, which a starved thread pool (a busy host) can delay for seconds.
+            engineOptions.ListenSocket?.Dispose(); // no listener took it
+            throw;
+        }
+        // Return only once peers can connect: at once when the socket is listening already (Prepare bound it, the
+        // listener takes it over; connections wait in its backlog until the listener accepts them).
+        if (engineOptions.ListenOn is not null && engineOptions.ListenSocket is null)
+        {
+            // Otherwise (port 0) the wait is for the actors to start, which a starved thread pool (a busy host) can delay for seconds.
             try { root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), ListenerStartTimeout).GetAwaiter().GetResult(); }
             catch (AskTimeoutException e)
             {
@@ -168,20 +188,17 @@ public sealed class TorrentEngine : IAsyncDisposable
         {
             throw new InvalidEngineOptionsException($"cannot create the state directory {engineOptions.ResumeDirectory}: {e.Message}");
         }
-        if (engineOptions.ListenOn is { Port: > 0 } listen) CheckCanListen(listen);
+        if (engineOptions.ListenOn is { Port: > 0 } listen) engineOptions = engineOptions with { ListenSocket = Listen(listen) };
         return engineOptions;
     }
 
-    /// <summary>A listener that cannot bind would only fail inside the actor system: find out here, with a clear message.</summary>
-    private static void CheckCanListen(IPEndPoint endPoint)
+    /// <summary>
+    /// The listening socket, bound here so that a listener that cannot bind fails with a clear message rather than
+    /// inside the actor system, and so that peers can connect as soon as the engine is returned (its listener takes it over).
+    /// </summary>
+    private static Socket Listen(IPEndPoint endPoint)
     {
-        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            probe.Bind(endPoint);
-            probe.Listen(1);
-        }
+        try { return PeerListener.Open(endPoint); }
         catch (SocketException e)
         {
             throw new TorrentEngineException($"cannot listen on {endPoint}: {e.Message}", e);

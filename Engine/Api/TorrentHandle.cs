@@ -416,6 +416,10 @@ public sealed class TorrentHandle
         var limits = new RateLimits(Options.UploadLimit ?? 0, Options.DownloadLimit ?? 0);
         object add = _metainfo is { } torrent
             ? new EngineRoot.AddTorrent(torrent, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds)
+            {
+                // Probed here, on the caller's thread (a few stats), so that no actor waits on the disk for it.
+                NothingOnDisk = Storage.StartProbe.NothingOnDisk(torrent, SaveDirectory, _engine.ResumePath(torrent.InfoHash)),
+            }
             : new EngineRoot.AddMagnet(_magnet!, SaveDirectory, limits, startPaused, _relay, LaunchLevels(), Options.Sequential, Options.WebSeeds);
         var reply = await _engine.AskRootAsync(add, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         switch (reply)

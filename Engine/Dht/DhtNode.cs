@@ -134,10 +134,13 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
             if (IPAddress.TryParse(host, out var literal)) return [new IPEndPoint(literal, port)];
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                return (await Dns.GetHostAddressesAsync(host, timeout.Token).ConfigureAwait(false)).Select(a => new IPEndPoint(a, port)).ToArray();
+                // On Linux getaddrinfo blocks the thread it runs on, a pool thread under Dns.GetHostAddressesAsync: at
+                // start-up the routers' lookups held both pool threads of a 2-core machine for ~30 ms while the first
+                // dial waited (docs/performance.md, 2026-12-05 "start-up, second round"). On threads of their own they hold up nothing.
+                var lookup = Task.Factory.StartNew(() => Dns.GetHostAddresses(host), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                return (await lookup.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Select(a => new IPEndPoint(a, port)).ToArray();
             }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ArgumentException) { return Array.Empty<IPEndPoint>(); }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or ArgumentException) { return Array.Empty<IPEndPoint>(); }
         });
         return (await Task.WhenAll(lookups).ConfigureAwait(false)).SelectMany(a => a).ToList();
     }

@@ -44,9 +44,10 @@ internal sealed class PeerListener : ReceiveActor
     private const byte ProtocolNameLength = 19;
 
     public PeerListener(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,
-        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
+        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost, Socket? listening = null)
     {
         _endPoint = endPoint;
+        _listener = listening;
         _encryption = encryption ?? MsePolicy.Off;
         _torrents = torrents ?? new MseTorrents();
         _queue = new HandshakeQueue(MaxPendingHandshakes, maxPendingPerHost, handshakeTimeout,
@@ -59,17 +60,33 @@ internal sealed class PeerListener : ReceiveActor
         });
     }
 
+    /// <param name="listening">A socket already listening on <paramref name="endPoint"/> (<see cref="Open"/>), taken over; null: the actor opens one.</param>
     public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,
-        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost)
-        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, encryption, torrents, maxPendingPerHost));
+        int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost, Socket? listening = null)
+        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, encryption, torrents, maxPendingPerHost, listening));
+
+    /// <summary>A TCP socket bound to <paramref name="endPoint"/> and listening, as the actor listens (throws <see cref="SocketException"/>).</summary>
+    public static Socket Open(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endPoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true; // [::] takes IPv4 peers too (as ::ffff:a.b.c.d, unmapped below)
+            socket.Bind(endPoint);
+            socket.Listen(128);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     protected override void PreStart()
     {
-        _listener = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        if (_endPoint.Address.Equals(IPAddress.IPv6Any)) _listener.DualMode = true; // [::] takes IPv4 peers too (as ::ffff:a.b.c.d, unmapped below)
-        _listener.Bind(_endPoint);
-        _listener.Listen(128);
+        _listener ??= Open(_endPoint);
         var local = (IPEndPoint)_listener.LocalEndPoint!;
         Context.Parent.Tell(new Bound(local));
         var parent = Context.Parent;

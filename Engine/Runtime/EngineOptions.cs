@@ -14,6 +14,9 @@ internal sealed record EngineOptions
     /// <summary>Where peers connect to us. Port 0 picks a free port. Null: no listener (leech-only).</summary>
     public IPEndPoint? ListenOn { get; init; } = new(IPAddress.Any, 6881);
 
+    /// <summary>A socket already listening on <see cref="ListenOn"/> (bound by the caller, who checked it can listen), which the listener takes over; null: the listener binds.</summary>
+    public System.Net.Sockets.Socket? ListenSocket { get; init; }
+
     /// <summary>Directory for fast-resume files (one per torrent, named by info-hash).</summary>
     public string ResumeDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "akka-torrent", "resume");
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Engine.Core.Metainfo;
@@ -27,7 +28,11 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.
     /// <paramref name="Files"/>: the files' priorities (null: all normal). <paramref name="WebSeeds"/>: false, the torrent's url-list is not used.</summary>
     public sealed record AddTorrent(TorrentMetainfo Torrent, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null,
-        FileLevels? Files = null, bool Sequential = false, bool WebSeeds = true);
+        FileLevels? Files = null, bool Sequential = false, bool WebSeeds = true)
+    {
+        /// <summary>The adder found nothing of the torrent on disk (<see cref="Storage.StartProbe"/>): it starts without waiting for its check.</summary>
+        public bool NothingOnDisk { get; init; }
+    }
     /// <summary>Adds a magnet link: its metadata is fetched first (see <see cref="MetadataFetcher"/>), then the torrent starts like any other.
     /// Replies <see cref="TorrentAdded"/> (with the fetcher) or <see cref="AddFailed"/>.</summary>
     public sealed record AddMagnet(MagnetLink Magnet, string SaveDirectory, Limits.RateLimits Limits = default, bool StartPaused = false, IActorRef? Subscriber = null,
@@ -69,13 +74,13 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     private int _fetcherCount;
 
     public EngineRoot(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false,
-        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off)
+        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off, Socket? listening = null)
     {
         _engine = engine;
         _resumeDirectory = resumeDirectory;
         Mailboxes.LeanMailbox.Register(Context.System); // the torrents' actors use it, in whatever system the engine runs
         _listenOn = listenOn;
-        if (listenOn is not null) StartListener(listenOn);
+        if (listenOn is not null) StartListener(listenOn, listening);
         if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(dht);
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
@@ -164,9 +169,10 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="listening">A socket already listening on <paramref name="listenOn"/>, for the first listener to take over (its restarts open their own).</param>
     public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false,
-        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping, utp));
+        Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off, Socket? listening = null)
+        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping, utp, listening));
 
     /// <summary>
     /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT
@@ -207,9 +213,9 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
         _engine = _engine with { Dht = _dht };
     }
 
-    private void StartListener(IPEndPoint endPoint)
+    private void StartListener(IPEndPoint endPoint, Socket? listening = null)
     {
-        _listener = Context.ActorOf(PeerListener.Props(endPoint, _engine.PeerSettings.HandshakeTimeout, _engine.Encryption, _engine.MseTorrents), "listener");
+        _listener = Context.ActorOf(PeerListener.Props(endPoint, _engine.PeerSettings.HandshakeTimeout, _engine.Encryption, _engine.MseTorrents, listening: listening), "listener");
         Context.Watch(_listener);
         _listenerBackoff.Started(Context.System.Scheduler.Now);
     }
@@ -296,8 +302,8 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     private IActorRef Start(AddTorrent m)
     {
         var resume = Path.Combine(_resumeDirectory, m.Torrent.InfoHash.ToHex() + ".resume");
-        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused, m.Files, m.Sequential, m.WebSeeds), ChildName(m.Torrent.InfoHash));
-        if (m.Subscriber is not null) actor.Tell(new TorrentActor.Subscribe(m.Subscriber));
+        var actor = Context.ActorOf(TorrentActor.Props(m.Torrent, m.SaveDirectory, resume, _engine, m.Limits, m.StartPaused, m.Files, m.Sequential, m.WebSeeds,
+            m.Subscriber, m.NothingOnDisk), ChildName(m.Torrent.InfoHash));
         Context.Watch(actor);
         _torrents[m.Torrent.InfoHash] = actor;
         _engine.MseTorrents.Add(m.Torrent.InfoHash);

@@ -44,6 +44,9 @@ internal sealed class EngineSystem : IAsyncDisposable
           # case 5). The engine's own timers are 1 s and coarser (a share's scan debounce and a magnet's retry are
           # 100 ms), so they fire at most one tick late; the console's status lines run on .NET timers.
           scheduler.tick-duration = 100ms
+          # Akka's JSON serializer, made at its first use (an engine's messages are never serialized; its start was
+          # ~10-25 ms of start-up, docs/performance.md).
+          actor.serializers.json = "Engine.Runtime.DeferredJsonSerializer, Engine"
         }
         # The root routes every accepted connection and every API call: on a thread of its own it never waits seconds
         # for a pool thread behind the peers' work (500 peers dialling at once stalled it 2-3.5 s; performance.md).
@@ -99,7 +102,7 @@ internal sealed class EngineSystem : IAsyncDisposable
             context = context with { ListenPort = listen.Port };
         }
         var props = EngineRoot.Props(context with { Pex = options.Pex, Encryption = options.Encryption }, listen, options.ResumeDirectory, options.Dht, options.Lsd,
-            options.PortMapping, options.Utp);
+            options.PortMapping, options.Utp, listen is { Port: > 0 } ? options.ListenSocket : null);
         var system = factory switch { ActorSystem s => s, IActorContext c => c.System, _ => null };
         if (system?.Dispatchers.HasDispatcher(RootDispatcher) == true) props = props.WithDispatcher(RootDispatcher);
         var root = factory.ActorOf(props, name);

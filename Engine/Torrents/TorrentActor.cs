@@ -73,11 +73,16 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
     private StartupReport? _startup;
     private string? _error;
     private (long Uploaded, long Downloaded, long Left) _sentTotals = (-1, -1, -1);
+    private readonly IActorRef? _firstSubscriber;
+    private readonly bool _nothingOnDisk, _startPaused;
 
     public TorrentActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null, bool sequential = false, bool webSeeds = true)
+        FileLevels? files = null, bool sequential = false, bool webSeeds = true, IActorRef? subscriber = null, bool nothingOnDisk = false)
     {
         _torrent = torrent;
+        _firstSubscriber = subscriber;
+        _nothingOnDisk = nothingOnDisk;
+        _startPaused = startPaused;
         _useWebSeeds = webSeeds;
         _have = new Bitfield(torrent.PieceCount);
         InitFiles(files, sequential);
@@ -94,16 +99,23 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
+    /// <param name="subscriber">Gets the torrent's events from its very start (as <see cref="Subscribe"/> would).</param>
+    /// <param name="nothingOnDisk">The adder found no resume record and none of the torrent's files (<see cref="StartProbe"/>): the check's answer is known.</param>
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
-        FileLevels? files = null, bool sequential = false, bool webSeeds = true)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds))
+        FileLevels? files = null, bool sequential = false, bool webSeeds = true, IActorRef? subscriber = null, bool nothingOnDisk = false)
+        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds, subscriber, nothingOnDisk))
             .WithMailbox(LeanMailbox.DequeId); // idle torrents by the thousand: no preallocated queue segment (LeanMailbox)
 
     protected override void PreStart()
     {
+        if (_firstSubscriber is not null) AddSubscriber(_firstSubscriber, TorrentState.Checking);
         if (Array.IndexOf(_fileLevels, PiecePriorities.Skip) >= 0) _storage.Tell(new StorageActor.Reroute(Skipped())); // before the check reads
         _storage.Tell(new StorageActor.CheckExisting());
         Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
+        // Nothing on disk: the check will find nothing, so the swarm starts now rather than after the storage worker's
+        // answer (~20 ms of start-up; docs/performance.md). The storage still runs its check first in its queue (it
+        // creates the zero-length files); its answer then comes as late news and is dropped.
+        if (_nothingOnDisk) OnChecked(new StorageActor.CheckCompleted(new Bitfield(_torrent.PieceCount), StartupSource.NoData), _startPaused);
     }
 
     protected override void PostStop() => _blocks.Dispose();

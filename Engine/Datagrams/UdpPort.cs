@@ -111,8 +111,9 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Ends a receive thread's wait in <c>poll</c> now (closing a socket does not wake a thread blocked on it): on Linux,
-    /// <c>shutdown</c> wakes its waiters even on an unbound-to-a-peer UDP socket, though it reports "not connected".
+    /// Ends a receive thread's wait in <c>poll</c> now: <c>close(2)</c> alone does not wake a thread blocked on the socket,
+    /// <c>shutdown(2)</c> does, on Linux even for an unconnected UDP socket (though it reports "not connected"). .NET's
+    /// <c>Dispose</c> does the same for a handle in use, as the waiting thread's is; this does not rely on it.
     /// </summary>
     private static void WakeReceiver(Socket? socket)
     {

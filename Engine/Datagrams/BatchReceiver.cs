@@ -69,6 +69,35 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits, at most <paramref name="timeoutMs"/>, until the socket has a datagram or an error to read (<c>poll(2)</c>);
+    /// false when the time ran out. The caller's thread blocks: this is for a receive thread of its own.
+    /// </summary>
+    public static bool WaitReadable(Socket socket, int timeoutMs)
+    {
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var fd = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollIn };
+            return Poll(&fd, 1, timeoutMs) > 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    private const short PollIn = 0x1;
+
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
     /// <summary>True when datagram <paramref name="i"/> was larger than its slot (its tail is lost).</summary>
     public bool Truncated(int i) => (*(int*)(_headers + i * MmsghdrSize + FlagsOffset) & MsgTrunc) != 0;
 
@@ -88,6 +117,9 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
         NativeMemory.Free(_memory);
         _memory = null;
     }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
     private static partial int RecvMmsg(int fd, byte* messages, uint count, int flags, void* timeout);

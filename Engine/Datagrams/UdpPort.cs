@@ -54,6 +54,9 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>The thread that receives for uTP (64-bit Linux; null elsewhere, and without uTP), named "udp" and the port: it ends when the port stops.</summary>
+    internal Thread? ReceiveThread { get; private set; }
+
     protected override void PreStart()
     {
         try
@@ -79,13 +82,20 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("utp-tick", Tick.Instance, UtpTick);
         }
         var utp = _utp;
-        _ = Task.Run(() => ReceiveLoop(socket, self, utp, _cts.Token));
+        var ct = _cts.Token;
+        if (utp is not null && BatchReceiver.IsSupported)
+        {
+            ReceiveThread = new Thread(() => PollLoop(socket, self, utp, ct)) { IsBackground = true, Name = $"udp {((IPEndPoint)socket.LocalEndPoint!).Port}" };
+            ReceiveThread.Start();
+        }
+        else _ = Task.Run(() => ReceiveLoop(socket, self, utp, ct));
     }
 
     protected override void PostStop()
     {
         _cts.Cancel();
         if (_socket is not null) _utp?.Detach(_socket);
+        WakeReceiver(_socket);
         _socket?.Dispose();
     }
 
@@ -98,6 +108,18 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         {
             // Dropped, as the network may drop any datagram.
         }
+    }
+
+    /// <summary>
+    /// Ends a receive thread's wait in <c>poll</c> now: <c>close(2)</c> alone does not wake a thread blocked on the socket,
+    /// <c>shutdown(2)</c> does, on Linux even for an unconnected UDP socket (though it reports "not connected"). .NET's
+    /// <c>Dispose</c> does the same for a handle in use, as the waiting thread's is; this does not rely on it.
+    /// </summary>
+    private static void WakeReceiver(Socket? socket)
+    {
+        try { socket?.Shutdown(SocketShutdown.Both); }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
     }
 
     /// <summary>

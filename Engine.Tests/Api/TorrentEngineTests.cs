@@ -70,6 +70,15 @@ public sealed class TorrentEngineTests : IDisposable
         Assert.Contains($"cannot listen on {ep}", e.Message);
     }
 
+    [Fact]
+    public async Task A_second_engine_on_the_port_of_a_running_one_fails_instead_of_sharing_it()
+    {
+        await using var first = TorrentEngine.Create(ApiTestEngines.Options(StateDir("a")) with { ListenOn = new IPEndPoint(IPAddress.Loopback, 0) });
+        var ep = first.ListenEndPoint!;
+        var e = Assert.Throws<TorrentEngineException>(() => TorrentEngine.Create(ApiTestEngines.Options(StateDir("b")) with { ListenOn = ep }));
+        Assert.Contains($"cannot listen on {ep}", e.Message);
+    }
+
     [Theory]
     [InlineData(0, null, null, 64L << 20, "MaxConnectionsPerTorrent must be at least 1")]
     [InlineData(5, 0L, null, 64L << 20, "UploadLimit must be positive")]

@@ -71,7 +71,7 @@ internal sealed class PeerListener : ReceiveActor
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRebind(socket);
             if (endPoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true; // [::] takes IPv4 peers too (as ::ffff:a.b.c.d, unmapped below)
             socket.Bind(endPoint);
             socket.Listen(128);
@@ -83,6 +83,20 @@ internal sealed class PeerListener : ReceiveActor
             throw;
         }
     }
+
+    /// <summary>
+    /// Lets the port be bound again while connections of the last run wait out TIME_WAIT (a restart), and nothing more:
+    /// SO_REUSEADDR alone. .NET's <see cref="SocketOptionName.ReuseAddress"/> also sets SO_REUSEPORT on Linux and macOS,
+    /// which let a second engine bind the same port and take a share of its incoming connections instead of failing
+    /// with "cannot listen". Windows binds over TIME_WAIT without it, and there it would let another socket take the port.
+    /// </summary>
+    private static void AllowRebind(Socket socket)
+    {
+        if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(SolSocketLinux, SoReuseAddrLinux, BitConverter.GetBytes(1));
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()) socket.SetRawSocketOption(SolSocketBsd, SoReuseAddrBsd, BitConverter.GetBytes(1));
+    }
+
+    private const int SolSocketLinux = 1, SoReuseAddrLinux = 2, SolSocketBsd = 0xffff, SoReuseAddrBsd = 4;
 
     protected override void PreStart()
     {

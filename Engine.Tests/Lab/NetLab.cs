@@ -212,6 +212,21 @@ public sealed class NetLab : IDisposable
 
     private const string CutTable = "lab_cut";
 
+    /// <summary>
+    /// Gives <paramref name="host"/> a name server that never answers: programs run in it (<c>ip netns exec</c> puts
+    /// <c>/etc/netns/&lt;namespace&gt;/resolv.conf</c> over <c>/etc/resolv.conf</c>) ask 127.0.0.53, whose queries its
+    /// nftables drops on arrival, and wait <paramref name="timeoutSeconds"/> for each name (glibc's longest is 30).
+    /// </summary>
+    public void DeafResolver(LabHost host, int timeoutSeconds = 30)
+    {
+        var dir = $"/etc/netns/{host.Namespace}";
+        Directory.CreateDirectory(dir);
+        _files.Add(dir);
+        File.WriteAllText(Path.Combine(dir, "resolv.conf"), $"nameserver 127.0.0.53\noptions timeout:{timeoutSeconds} attempts:1\n");
+        Nft(host.Namespace, "table inet lab_deaf_dns {\n" +
+            "  chain input { type filter hook input priority filter; policy accept; udp dport 53 drop; tcp dport 53 drop; }\n}\n");
+    }
+
     public void Dispose()
     {
         foreach (var d in _daemons) d.DisposeAsync().AsTask().GetAwaiter().GetResult();

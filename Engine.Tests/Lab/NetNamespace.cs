@@ -29,7 +29,7 @@ public sealed class NetNamespace : IDisposable
         throw new InvalidOperationException($"ip -n {name} link set lo up: {output.Trim()}");
     }
 
-    /// <summary>Deletes namespaces of ours whose creating test process no longer exists.</summary>
+    /// <summary>Deletes namespaces of ours (and their <c>/etc/netns</c> files) whose creating test process no longer exists.</summary>
     internal static void SweepOrphans()
     {
         foreach (var line in RootCommands.Run("ip", "netns", "list").Output.Split('\n'))
@@ -39,6 +39,13 @@ public sealed class NetNamespace : IDisposable
             var pid = name[Prefix.Length..].Split('-')[0];
             if (int.TryParse(pid, out var p) && p != Environment.ProcessId && !Directory.Exists($"/proc/{p}"))
                 RootCommands.Run("ip", "netns", "delete", name);
+        }
+        if (!Directory.Exists("/etc/netns")) return;
+        foreach (var dir in Directory.GetDirectories("/etc/netns", Prefix + "*"))
+        {
+            var pid = Path.GetFileName(dir)[Prefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var p) && p != Environment.ProcessId && !Directory.Exists($"/proc/{p}"))
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
 

@@ -4,6 +4,7 @@ using Akka.Event;
 using Engine.Core.Dht;
 using Engine.Core.Primitives;
 using Engine.Datagrams;
+using Engine.Resolving;
 
 namespace Engine.Dht;
 
@@ -134,11 +135,10 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
             if (IPAddress.TryParse(host, out var literal)) return [new IPEndPoint(literal, port)];
             try
             {
-                // On Linux getaddrinfo blocks the thread it runs on, a pool thread under Dns.GetHostAddressesAsync: at
-                // start-up the routers' lookups held both pool threads of a 2-core machine for ~30 ms while the first
-                // dial waited (docs/performance.md, 2026-12-05 "start-up, second round"). On threads of their own they hold up nothing.
-                var lookup = Task.Factory.StartNew(() => Dns.GetHostAddresses(host), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                return (await lookup.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Select(a => new IPEndPoint(a, port)).ToArray();
+                // Not on pool threads: at start-up the routers' lookups held both of a 2-core machine while the first
+                // dial waited (docs/performance.md, 2026-12-05 "start-up, second round").
+                var addresses = await HostLookup.Shared.ResolveAsync(host, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                return addresses.Select(a => new IPEndPoint(a, port)).ToArray();
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or ArgumentException) { return Array.Empty<IPEndPoint>(); }
         });

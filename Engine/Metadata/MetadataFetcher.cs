@@ -8,6 +8,7 @@ using Engine.Dht;
 using Engine.Events;
 using Engine.Lsd;
 using Engine.Peers;
+using Engine.Resolving;
 using Engine.Torrents;
 using Engine.Trackers;
 
@@ -156,10 +157,10 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
             {
                 try
                 {
-                    foreach (var address in await Dns.GetHostAddressesAsync(n.Host).ConfigureAwait(false))
+                    foreach (var address in await HostLookup.Shared.ResolveAsync(n.Host, TimeSpan.FromSeconds(30)).ConfigureAwait(false))
                         found.Add(new IPEndPoint(address, n.Port));
                 }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException) { }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException or TimeoutException) { }
             }
             return new Resolved(found);
         }).PipeTo(Self);

@@ -6,6 +6,7 @@ using Engine.Core.Buffers;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
 using Engine.Limits;
+using Engine.Resolving;
 using Engine.Torrents;
 
 namespace Engine.Runtime;
@@ -77,7 +78,7 @@ internal sealed class EngineSystem : IAsyncDisposable
 
     public static (IActorRef Root, EngineContext Context) CreateRoot(IActorRefFactory factory, EngineOptions options, string name = "engine")
     {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }.Through())
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Engine.Api;
 using Engine.Core.Primitives;
+using Engine.Resolving;
 
 namespace Engine.Sharing;
 
@@ -71,7 +72,7 @@ public sealed class SharedDirectory : IAsyncDisposable
         store.WriteFailed += message => Publish(new ShareProblem(DateTimeOffset.UtcNow, "cannot save the share state: " + message));
 
         var engine = TorrentEngine.Create((engineOptions ?? new TorrentEngineOptions()) with { StateDirectory = store.ResumeDirectory });
-        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new SocketsHttpHandler().Through()) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         var catalog = options.CatalogUri is { } root ? new TrackerCatalogClient(http, root, options.RequestTimeout) { PublishToken = options.PublishToken } : null;
         var actor = engine.System.ActorOf(ShareActor.Props(engine, options with { Directory = directory }, store, catalog, restored, Publish),

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.IO;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
+using Engine.Resolving;
 
 namespace Engine.Trackers;
 
@@ -116,11 +117,7 @@ internal sealed class UdpTrackerSocket : ReceiveActor, IWithTimers
             failure: e => new Resolved(id, null, $"cannot resolve {host}: {e.GetBaseException().Message}"));
     }
 
-    private static async Task<IPAddress[]> Resolve(string host, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        return await System.Net.Dns.GetHostAddressesAsync(host, cts.Token).ConfigureAwait(false);
-    }
+    private static Task<IPAddress[]> Resolve(string host, TimeSpan timeout) => HostLookup.Shared.ResolveAsync(host, timeout);
 
     private void OnResolved(Resolved m)
     {

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Engine.Core.Buffers;
 using Engine.Core.WebSeeds;
 using Engine.Core.Wire;
+using Engine.Resolving;
 
 namespace Engine.WebSeeds;
 
@@ -30,7 +31,7 @@ internal sealed partial class WebSeedActor
             AutomaticDecompression = DecompressionMethods.None,
             MaxResponseHeadersLength = 64, // KiB
             UseCookies = false,
-        };
+        }.Through();
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         return http;

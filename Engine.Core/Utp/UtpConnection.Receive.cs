@@ -1,12 +1,11 @@
 using System.Buffers;
+using Engine.Core.Buffers;
 
 namespace Engine.Core.Utp;
 
 internal sealed partial class UtpConnection
 {
-    private readonly Queue<(byte[] Buffer, int Length)> _delivered = new();
-    private int _deliveredOffset;
-    private int _deliveredBytes;
+    private readonly ByteQueue _delivered = new();
     private readonly byte[]?[] _early = new byte[OutOfOrderSlots][];
     private readonly int[] _earlyLength = new int[OutOfOrderSlots];
     private int _earlyCount;
@@ -26,9 +25,9 @@ internal sealed partial class UtpConnection
     public bool PeerConfirmed => _peerConfirmed;
 
     /// <summary>The peer has ended its direction and the reader has taken every byte before the end.</summary>
-    public bool ReadEnded => _peerFinInOrder && _deliveredBytes == 0;
+    public bool ReadEnded => _peerFinInOrder && _delivered.Count == 0;
     /// <summary>A read would return bytes, or the end, or the failure.</summary>
-    public bool Readable => _deliveredBytes > 0 || ReadEnded || State == UtpState.Failed;
+    public bool Readable => _delivered.Count > 0 || _postedFill > 0 || ReadEnded || State == UtpState.Failed;
 
     /// <summary>One datagram for this connection (its id already matched by the shell).</summary>
     public void OnPacket(in UtpHeader header, ReadOnlySpan<byte> selectiveAck, ReadOnlySpan<byte> payload, long nowMicros)
@@ -71,20 +70,9 @@ internal sealed partial class UtpConnection
     /// <summary>Copies delivered bytes into <paramref name="into"/>; 0 when there are none (see <see cref="ReadEnded"/>).</summary>
     public int Read(Span<byte> into)
     {
+        if (_hasPosted) throw new InvalidOperationException("a read is posted: take it first (its bytes come before these)");
         var windowBefore = ReceiveWindow;
-        var read = 0;
-        while (read < into.Length && _delivered.TryPeek(out var head))
-        {
-            var n = Math.Min(into.Length - read, head.Length - _deliveredOffset);
-            head.Buffer.AsSpan(_deliveredOffset, n).CopyTo(into[read..]);
-            read += n;
-            _deliveredOffset += n;
-            _deliveredBytes -= n;
-            if (_deliveredOffset < head.Length) break;
-            _delivered.Dequeue();
-            ArrayPool<byte>.Shared.Return(head.Buffer);
-            _deliveredOffset = 0;
-        }
+        var read = _delivered.Read(into);
         // The peer may have stopped on a window too small for a packet: tell it there is room again.
         if (read > 0 && windowBefore < _settings.PacketPayload * 2 && ReceiveWindow >= _settings.PacketPayload * 2) _ackDue = true;
         return read;
@@ -142,24 +130,16 @@ internal sealed partial class UtpConnection
             _early[slot] = null;
             _earlyCount--;
             _outOfOrderBytes -= length;
-            if (_readerClosed || length == 0) ArrayPool<byte>.Shared.Return(buffer);
-            else Enqueue(buffer, length);
+            if (!_readerClosed && !TryFillPosted(buffer.AsSpan(0, length))) _delivered.Append(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
             _ackNr = next;
         }
     }
 
     private void Deliver(ReadOnlySpan<byte> payload)
     {
-        if (_readerClosed || payload.IsEmpty) return;
-        var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.CopyTo(copy);
-        Enqueue(copy, payload.Length);
-    }
-
-    private void Enqueue(byte[] buffer, int length)
-    {
-        _delivered.Enqueue((buffer, length));
-        _deliveredBytes += length;
+        if (_readerClosed || TryFillPosted(payload)) return;
+        _delivered.Append(payload);
     }
 
     /// <summary>The selective ACK for what arrived early: bit i is <c>ack_nr + 2 + i</c>, 32 bits per 4 bytes, at most 16 bytes.</summary>
@@ -179,9 +159,8 @@ internal sealed partial class UtpConnection
 
     private void ReleaseReceiveBuffers()
     {
-        while (_delivered.TryDequeue(out var d)) ArrayPool<byte>.Shared.Return(d.Buffer);
-        _deliveredBytes = 0;
-        _deliveredOffset = 0;
+        ForgetPosted();
+        _delivered.Clear();
         for (var i = 0; i < _early.Length; i++)
             if (_early[i] is { } b)
             {

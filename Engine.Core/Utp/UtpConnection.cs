@@ -87,7 +87,7 @@ internal sealed partial class UtpConnection
     /// <summary>What we advertise: the receive buffer less what waits for the reader or arrived early.</summary>
     private uint ReceiveWindow => (uint)Math.Max(0, FreeReceiveBytes);
 
-    private int FreeReceiveBytes => _settings.ReceiveBuffer - _deliveredBytes - _outOfOrderBytes;
+    private int FreeReceiveBytes => _settings.ReceiveBuffer - _delivered.Count - _outOfOrderBytes;
 
     private void Fail(string error)
     {
@@ -121,6 +121,6 @@ internal sealed partial class UtpConnection
     /// <summary>The connection's counters in one line, for logs and failing tests.</summary>
     public override string ToString() =>
         $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B ({_onTheWireBytes} B sent, {_lostPackets} lost) unsent {_unsent.Count}/{_unsentBytes} B " +
-        $"early {_earlyCount} delivered {_deliveredBytes} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts} slow start {_ledbat.SlowStart}; {Stats}" +
+        $"early {_earlyCount} delivered {_delivered.Count} B cwnd {_ledbat.Window} peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts} slow start {_ledbat.SlowStart}; {Stats}" +
         (Error is null ? "" : " error: " + Error);
 }

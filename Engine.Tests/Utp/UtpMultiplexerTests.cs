@@ -55,6 +55,20 @@ public sealed class UtpMultiplexerTests : TestKit
         }
     }
 
+    /// <summary>A connection between two ports whose dialler has said one byte: only then is it handed on.</summary>
+    private async Task<(UtpMultiplexer Server, IPEndPoint ServerEnd, UtpTransport Dialled, UtpTransport Incoming)> SpokenAsync()
+    {
+        var accepted = new TaskCompletionSource<UtpTransport>();
+        var (server, serverEnd) = Port(t => accepted.TrySetResult(t));
+        var (client, _) = Port();
+        var dialled = await ConnectAsync(client, serverEnd);
+        Assert.False(accepted.Task.IsCompleted); // a SYN alone is not handed on: the dialler speaks first
+        await dialled.SendAsync([new ArraySegment<byte>([19])], CancellationToken.None);
+        var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([19], await ReadAll(incoming, 1));
+        return (server, serverEnd, dialled, incoming);
+    }
+
     [Fact]
     public async Task A_connection_carries_a_megabyte_each_way_byte_exact()
     {
@@ -76,16 +90,32 @@ public sealed class UtpMultiplexerTests : TestKit
     }
 
     [Fact]
+    public async Task A_waiting_read_ends_on_its_tokens_cancellation_the_next_read_gets_the_bytes_and_a_shutdown_ends_a_read_with_0()
+    {
+        var (_, _, dialled, incoming) = await SpokenAsync();
+        using var _1 = dialled;
+        using var _2 = incoming;
+        using (var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await incoming.ReceiveAsync(new byte[100], soon.Token));
+        var data = new byte[200_000];
+        new Random(4).NextBytes(data);
+        var sending = dialled.SendAsync([new ArraySegment<byte>(data)], CancellationToken.None).AsTask();
+        Assert.Equal(data, await ReadAll(incoming, data.Length));
+        await sending;
+
+        var waiting = incoming.ReceiveAsync(new byte[100], CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        incoming.Shutdown();
+        Assert.Equal(0, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Garbage_syn_floods_and_strangers_packets_are_dropped_and_counted_while_a_transfer_goes_on()
     {
-        var accepted = new TaskCompletionSource<UtpTransport>();
-        var (server, serverEnd) = Port(t => accepted.TrySetResult(t));
-        var (client, _) = Port();
-        using var dialled = await ConnectAsync(client, serverEnd);
-        Assert.False(accepted.Task.IsCompleted); // a SYN alone is not handed on: the dialler speaks first
-        await dialled.SendAsync([new ArraySegment<byte>([19])], CancellationToken.None);
-        using var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal([19], await ReadAll(incoming, 1));
+        var (server, serverEnd, dialled, incoming) = await SpokenAsync();
+        using var _1 = dialled;
+        using var _2 = incoming;
 
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         attacker.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
 using Engine.Core.Utp;
 using Engine.Transports;
 
@@ -7,14 +8,20 @@ namespace Engine.Utp;
 
 /// <summary>
 /// One uTP connection as a peer transport: reads and writes go to its <see cref="UtpConnection"/> under the
-/// multiplexer's lock, and wait (asynchronously) for the multiplexer to wake them when the connection becomes readable
-/// or writable. Its datagrams leave through the multiplexer's socket to <see cref="Remote"/>.
+/// multiplexer's lock. A read that finds nothing posts its buffer to the connection, which copies in-order data straight
+/// into it as datagrams arrive, and waits on this transport's one reusable completion (no task per wait): the
+/// multiplexer's flush completes it with what arrived, on the receive thread, and the reader goes on on the thread pool.
+/// A writer waits (asynchronously) for the connection to become writable. Datagrams leave through the multiplexer's
+/// socket to <see cref="Remote"/>.
 /// </summary>
-internal sealed class UtpTransport : IPeerTransport, IUtpOutput
+internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSource<int>
 {
     private readonly UtpMultiplexer _mux;
     private readonly SocketAddress _to;
-    private TaskCompletionSource? _readWaiter;
+    private ManualResetValueTaskSourceCore<int> _read = new() { RunContinuationsAsynchronously = true };
+    private bool _reading;
+    private CancellationToken _readToken;
+    private CancellationTokenRegistration _readCancel;
     private TaskCompletionSource? _writeWaiter;
     private TaskCompletionSource<UtpTransport>? _connectWaiter;
     private bool _shut;
@@ -51,11 +58,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput
             if (c.State == UtpState.Connected) connect.TrySetResult(this);
             else connect.TrySetException(new IOException(c.Error ?? "the uTP connection closed while connecting"));
         }
-        if (_readWaiter is { } r && (c.Readable || c.IsFinished || _shut))
-        {
-            _readWaiter = null;
-            r.TrySetResult();
-        }
+        if (_reading && (c.Readable || c.IsFinished || _shut)) CompleteRead(c);
         if (_writeWaiter is { } w && (c.Writable || _shut))
         {
             _writeWaiter = null;
@@ -63,28 +66,75 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput
         }
     }
 
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
     {
-        while (true)
+        if (ct.IsCancellationRequested) return ValueTask.FromCanceled<int>(ct);
+        if (buffer.IsEmpty) return new(0);
+        lock (_mux.Gate)
         {
-            Task wait;
-            lock (_mux.Gate)
+            if (_reading) throw new InvalidOperationException("a uTP read is already waiting: one reader at a time");
+            if (_shut) return new(0);
+            var c = Connection;
+            var n = c.Read(buffer.Span);
+            if (n > 0)
             {
-                if (_shut) return 0;
-                var n = Connection.Read(buffer.Span);
-                if (n > 0)
-                {
-                    Connection.Flush(_mux.NowMicros); // a window update, when the read reopened a closed window
-                    return n;
-                }
-                if (Connection.ReadEnded || Connection.State == UtpState.Closed) return 0;
-                if (Connection.State == UtpState.Failed) throw new IOException(Connection.Error);
-                _readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _readWaiter.Task;
+                c.Flush(_mux.NowMicros); // a window update, when the read reopened a closed window
+                return new(n);
             }
-            await wait.WaitAsync(ct).ConfigureAwait(false);
+            if (c.ReadEnded || c.State == UtpState.Closed) return new(0);
+            if (c.State == UtpState.Failed) return ValueTask.FromException<int>(new IOException(c.Error));
+            _read.Reset();
+            _reading = true;
+            c.Post(buffer);
+            WatchCancellation(ct);
+            return new(this, _read.Version);
         }
     }
+
+    /// <summary>Ends the waiting read (the caller holds the lock): with what arrived, the end, or the failure.</summary>
+    private void CompleteRead(UtpConnection c)
+    {
+        var n = c.TakePosted();
+        _reading = false;
+        if (n > 0)
+        {
+            c.Flush(_mux.NowMicros); // a window update, when the read took queued bytes and reopened a closed window
+            _read.SetResult(n);
+        }
+        else if (c.State == UtpState.Failed && !_shut) _read.SetException(new IOException(c.Error));
+        else _read.SetResult(0);
+    }
+
+    /// <summary>
+    /// Cancels the waiting read when <paramref name="ct"/> is; the registration is kept while the reader passes the same
+    /// token (a peer's read loop does, every read), so a wait costs none.
+    /// </summary>
+    private void WatchCancellation(CancellationToken ct)
+    {
+        if (ct == _readToken) return;
+        _readCancel.Unregister(); // not Dispose: that waits for a running callback, which waits for the lock we hold
+        _readToken = ct;
+        _readCancel = ct.CanBeCanceled ? ct.UnsafeRegister(static s => ((UtpTransport)s!).CancelRead(), this) : default;
+    }
+
+    private void CancelRead()
+    {
+        lock (_mux.Gate)
+        {
+            if (!_reading) return;
+            var n = Connection.TakePosted();
+            _reading = false;
+            if (n > 0) _read.SetResult(n); // what arrived is the reader's: the cancellation shows on its next read
+            else _read.SetException(new OperationCanceledException(_readToken));
+        }
+    }
+
+    int IValueTaskSource<int>.GetResult(short token) => _read.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _read.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _read.OnCompleted(continuation, state, token, flags);
 
     /// <summary>Queues every segment (waiting while the send buffer is full), then sends: a block's header and its data share packets.</summary>
     public async ValueTask SendAsync(IList<ArraySegment<byte>> segments, CancellationToken ct)

@@ -64,11 +64,13 @@ public sealed class UtpConnectionTests
     }
 
     [Theory]
-    [InlineData(0.02, 0.0, 0)]
-    [InlineData(0.10, 0.05, 4_000)]
-    [InlineData(0.0, 0.2, 20_000)]
-    [InlineData(0.25, 0.1, 30_000)]
-    public void Loss_duplication_and_reordering_never_corrupt_or_lose_a_byte(double loss, double duplicate, long jitter)
+    [InlineData(0.02, 0.0, 0, false)]
+    [InlineData(0.10, 0.05, 4_000, false)]
+    [InlineData(0.0, 0.2, 20_000, false)]
+    [InlineData(0.25, 0.1, 30_000, false)]
+    [InlineData(0.10, 0.05, 4_000, true)]
+    [InlineData(0.25, 0.1, 30_000, true)]
+    public void Loss_duplication_and_reordering_never_corrupt_or_lose_a_byte(double loss, double duplicate, long jitter, bool postedReads)
     {
         for (var seed = 0; seed < 12; seed++)
         {
@@ -77,6 +79,7 @@ public sealed class UtpConnectionTests
             var down = Bytes(40_000 + seed * 313, seed + 100);
             link.InitiatorSide.Outbox = up;
             link.AcceptorSide.Outbox = down;
+            link.InitiatorSide.PostedReads = link.AcceptorSide.PostedReads = postedReads;
             var done = link.RunUntil(() => link.AcceptorSide.Inbox.Length >= up.Length && link.InitiatorSide.Inbox.Length >= down.Length, 600_000_000);
             Assert.True(done, $"seed {seed}: {link.AcceptorSide.Inbox.Length}/{up.Length} up, {link.InitiatorSide.Inbox.Length}/{down.Length} down, " +
                 $"initiator {link.Initiator}; acceptor {link.Acceptor}");

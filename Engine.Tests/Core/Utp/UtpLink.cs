@@ -119,7 +119,10 @@ internal sealed class UtpLink
         public MemoryStream Inbox { get; } = new();
         public bool CloseWhenWritten { get; set; }
         public bool Paused { get; set; }
+        /// <summary>Read as the transport does: post the buffer, take what arrived into it on the next pump.</summary>
+        public bool PostedReads { get; set; }
         private readonly byte[] _buffer = new byte[7000];
+        private bool _posting;
 
         public void Send(ReadOnlySpan<byte> datagram) => link.Put(toAcceptor, datagram);
 
@@ -129,7 +132,17 @@ internal sealed class UtpLink
             if (c.State is UtpState.Connected && Written < Outbox.Length) Written += c.Write(Outbox.AsSpan(Written));
             if (CloseWhenWritten && Written == Outbox.Length && c.State == UtpState.Connected) c.Close(now);
             int n;
+            if (_posting)
+            {
+                _posting = false;
+                if ((n = c.TakePosted()) > 0) Inbox.Write(_buffer, 0, n);
+            }
             while (!Paused && (n = c.Read(_buffer)) > 0) Inbox.Write(_buffer, 0, n);
+            if (PostedReads && !Paused)
+            {
+                c.Post(_buffer);
+                _posting = true;
+            }
             c.Flush(now);
             c.Tick(now);
         }

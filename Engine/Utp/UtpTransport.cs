@@ -173,6 +173,9 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
             _shut = true;
             Connection.Close(_mux.NowMicros);
             Wake();
+            // The reader's token may outlive the connection (an engine-wide one): its registration must not hold us.
+            _readCancel.Unregister();
+            _readToken = default;
         }
     }
 

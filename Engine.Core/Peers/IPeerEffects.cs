@@ -24,11 +24,14 @@ internal interface IPeerEffects : IExtensionEffects
     /// <summary>Gives blocks back to the piece manager: they will not come from this peer.</summary>
     void ReleaseBlocks(BlockRequest[] blocks);
 
-    /// <summary>A requested block arrived: its buffer and disk credit go on to the piece manager.</summary>
-    void Deliver(PieceMessage block);
+    /// <summary>
+    /// A requested block arrived: its buffer and disk credit go on to the piece manager, with an ask for up to
+    /// <paramref name="askFor"/> more blocks (0: none; as <see cref="AskForBlocks"/>, in the same hand-off).
+    /// </summary>
+    void Deliver(PieceMessage block, int askFor);
 
-    /// <summary>Requested blocks that arrived in one read, in order: one hand-off for all.</summary>
-    void Deliver(PieceMessage[] blocks);
+    /// <summary>Requested blocks that arrived in one read, in order: one hand-off for all, and for the ask for <paramref name="askFor"/> more (0: none).</summary>
+    void Deliver(PieceMessage[] blocks, int askFor);
 
     /// <summary>A block nobody wants (not requested, or arriving after the end): its buffer and disk credit are released.</summary>
     void Discard(PieceMessage block);

@@ -123,25 +123,42 @@ internal sealed partial class PeerSession
         _receivedSinceTick += block.Length;
         _download.Add(block.Length, now);
         if (_batching) _arrived.Add(piece); // delivered with the rest of the read
-        else _fx.Deliver(piece);
+        else _fx.Deliver(piece, 0);
     }
 
+    /// <summary>
+    /// Hands on the blocks of a read together with the ask for more that they make room for (one message to the piece
+    /// manager for both, not a delivery and an ask), or only the ask when none of them was wanted.
+    /// </summary>
     private void DeliverArrived()
     {
-        if (_arrived.Count == 0) return;
-        if (_arrived.Count == 1) _fx.Deliver(_arrived[0]);
-        else _fx.Deliver(_arrived.ToArray());
+        var ask = IsClosed ? 0 : BlocksToAsk();
+        if (ask > 0) _blocksAsked = true;
+        if (_arrived.Count == 0)
+        {
+            if (ask > 0) _fx.AskForBlocks(ask);
+            return;
+        }
+        if (_arrived.Count == 1) _fx.Deliver(_arrived[0], ask);
+        else _fx.Deliver(_arrived.ToArray(), ask);
         _arrived.Clear();
     }
 
     /// <summary>Tops the pipeline up: asks for blocks when a quarter of its depth (or all of it) is free, or with <paramref name="anyRoom"/> whenever some is.</summary>
     private void RequestMore(bool anyRoom = false)
     {
-        if (!AmInterested || PeerChoking || _blocksAsked) return;
-        var want = _pipeline.Depth - _outstanding.Count;
-        if (want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0) return;
+        var want = BlocksToAsk(anyRoom);
+        if (want == 0) return;
         _blocksAsked = true;
         _fx.AskForBlocks(want);
+    }
+
+    /// <summary>How many blocks <see cref="RequestMore"/> would ask for now (0: none).</summary>
+    private int BlocksToAsk(bool anyRoom = false)
+    {
+        if (!AmInterested || PeerChoking || _blocksAsked) return 0;
+        var want = _pipeline.Depth - _outstanding.Count;
+        return want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0 ? 0 : want;
     }
 
     private void ReleaseOutstanding()

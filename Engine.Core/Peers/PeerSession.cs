@@ -114,13 +114,20 @@ internal sealed partial class PeerSession
     public void OnMessage(PeerMessage message, DateTimeOffset now)
     {
         if (!_started || IsClosed) { Drop(message); return; }
-        Handle(message, now);
-        if (message is PieceMessage && !IsClosed) RequestMore();
+        if (message is not PieceMessage)
+        {
+            Handle(message, now);
+            return;
+        }
+        _batching = true;
+        try { Handle(message, now); }
+        finally { _batching = false; }
+        DeliverArrived(); // the block and the ask for more in one hand-off
     }
 
     /// <summary>
     /// The messages of one socket read, in order: the blocks among them are delivered together, after the read's
-    /// other messages, and more blocks are asked for once. After a message that closes the connection the rest are dropped.
+    /// other messages, and more blocks are asked for once, in the same hand-off. After a message that closes the connection the rest are dropped.
     /// </summary>
     public void OnMessages(PeerMessage[] messages, DateTimeOffset now)
     {
@@ -137,8 +144,7 @@ internal sealed partial class PeerSession
         {
             _batching = false;
         }
-        DeliverArrived();
-        if (!IsClosed) RequestMore();
+        DeliverArrived(); // with the ask for more blocks
     }
 
     private void Handle(PeerMessage message, DateTimeOffset now)

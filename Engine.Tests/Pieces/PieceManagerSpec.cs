@@ -295,4 +295,44 @@ public sealed class PieceManagerSpec : TestKit
         Assert.DoesNotContain(told, m => m is PieceManager.BanAddress);
         Assert.All(told.OfType<PieceManager.Progress>(), p => Assert.Equal(0, p.HashFailures));
     }
+
+    [Fact]
+    public void An_ask_that_rides_on_a_delivery_is_answered_after_the_arrivals_are_recorded()
+    {
+        var manager = StartManager();
+        var a = JoinSeeder(manager, "a");
+        var first = Ask(manager, a, 2); // the first piece's two blocks
+        PieceMessage Message(BlockRequest b) => new(b.Piece, b.Offset, _pool.Rent(b.Length));
+        manager.Tell(new PieceManager.BlocksArrived([Message(first[0]), Message(first[1])], new DiskCredit(0)) { AskFor = 8 }, a.Ref);
+        var write = _storage.ExpectMsg<StorageActor.WriteBlocks>();
+        // One message for both: the blocks written, and six more assigned — none of them the two that just arrived.
+        var assigned = a.ExpectMsg<PieceManager.BlocksAssigned>().Blocks;
+        Assert.Equal(6, assigned.Length);
+        Assert.DoesNotContain(assigned, b => first.Contains(b));
+        foreach (var d in write.Data) d.Release();
+    }
+
+    [Fact]
+    public void With_the_disk_queue_shared_accepted_blocks_go_into_it_not_to_the_storage_actor_and_the_verification_follows_them()
+    {
+        var disk = new DiskQueue();
+        var manager = _torrent.ChildActorOf(PieceManager.Props(Engine.Core.Primitives.InfoHash.FromHex("0123456789abcdef0123456789abcdef01234567"), _layout,
+            new Bitfield(_layout.PieceCount), _storage.Ref, seed: 7, disk: disk));
+        var a = JoinSeeder(manager, "a");
+        var blocks = Ask(manager, a, 8).OrderBy(b => b.Piece).ThenBy(b => b.Offset).Take(2).ToArray(); // the first piece's two blocks
+        var credit = new DiskCredit(0);
+        manager.Tell(new PieceManager.BlocksArrived([.. blocks.Select(b => new PieceMessage(b.Piece, b.Offset, _pool.Rent(b.Length)))], credit), a.Ref);
+        // The storage actor is told only the verification; the write was in the queue before it.
+        Assert.Equal(blocks[0].Piece, _storage.ExpectMsg<StorageActor.VerifyPiece>().Piece);
+        Assert.True(disk.Reader.TryRead(out var queued));
+        var write = Assert.IsType<StorageActor.WriteBlocks>(queued);
+        Assert.Equal(blocks, write.Blocks);
+        foreach (var d in write.Data) d.Release();
+        // Once the worker has stopped, a write is refused and its buffers and credits are given back at once.
+        disk.Complete();
+        var late = _pool.Rent(16384);
+        Assert.False(disk.TryWrite(new StorageActor.WriteBlocks([blocks[0]], [late], credit)));
+        Assert.True(late.IsReleased);
+        Assert.Equal(1, credit.CurrentCount);
+    }
 }

@@ -17,8 +17,10 @@ namespace Engine.Peers;
 /// released after the send. Uploads come as <see cref="SendPieces"/>: the loop reads each block from the
 /// torrent's <see cref="BlockSource"/> just before sending it, in queue order, so a choke or anything else told
 /// after them still goes out after them; a block that cannot be read is told back as
-/// <see cref="PieceUnavailable"/>. The loop tells <see cref="Sent"/> back per batch, which keeps the count of
-/// queued bytes the parent uses for upload backpressure (and its peer session uses to time keep-alives). An upload <see cref="Throttle"/> (rate limits) delays
+/// <see cref="PieceUnavailable"/>. The loop tells the parent <see cref="Sent"/> itself after a batch (not through this
+/// actor): the count of queued bytes the parent uses for upload backpressure (and its peer session uses to time
+/// keep-alives) — except after a batch without pieces while the parent's count is already 0, which changes nothing it
+/// acts on (a leecher's batches of requests). An upload <see cref="Throttle"/> (rate limits) delays
 /// each send until the buckets allow its bytes; with a limit, batches are cut to about a tenth of a second's
 /// worth so that the flow is smooth. Upload backpressure then holds further reads in the parent.
 /// </summary>
@@ -38,7 +40,6 @@ internal sealed class PeerOutbound : UntypedActor
     /// </summary>
     public sealed record PieceUnavailable(BlockRequest Block, string Reason, LostPieces? Lost = null);
 
-    private sealed record BatchSent(int Bytes, int PieceBytes);
     private sealed record LoopEnded(string Reason);
 
     /// <summary>A queue entry: a message, or (Message null) a block to read and send as a piece.</summary>
@@ -75,15 +76,11 @@ internal sealed class PeerOutbound : UntypedActor
             case SendPieces m:
                 foreach (var block in m.Blocks)
                 {
-                    _queuedBytes += MessageWriter.PieceHeaderLength + block.Length;
+                    Interlocked.Add(ref _queuedBytes, MessageWriter.PieceHeaderLength + block.Length);
                     _queue.Writer.TryWrite(new Outgoing(null, block));
                 }
                 break;
             case PieceUnavailable m: Context.Parent.Tell(m); break;
-            case BatchSent m:
-                _queuedBytes -= m.Bytes;
-                Context.Parent.Tell(new Sent(m.PieceBytes, _queuedBytes));
-                break;
             case LoopEnded m:
                 Context.Parent.Tell(new WriteEnded(m.Reason));
                 Context.Stop(Self);
@@ -102,7 +99,8 @@ internal sealed class PeerOutbound : UntypedActor
     protected override void PreStart()
     {
         var self = Self;
-        _ = Task.Run(() => WriteLoop(self, _cts.Token));
+        var parent = Context.Parent;
+        _ = Task.Run(() => WriteLoop(self, parent, _cts.Token));
     }
 
     /// <summary>Ends the write loop, which drains the queue (the only reader may not race another).</summary>
@@ -114,17 +112,18 @@ internal sealed class PeerOutbound : UntypedActor
 
     private void Enqueue(PeerMessage message)
     {
-        _queuedBytes += MessageWriter.GetLength(message);
+        Interlocked.Add(ref _queuedBytes, MessageWriter.GetLength(message));
         if (!_queue.Writer.TryWrite(new Outgoing(message, default)) && message is PieceMessage p)
             p.Data.Release();
     }
 
-    private async Task WriteLoop(IActorRef self, CancellationToken ct)
+    private async Task WriteLoop(IActorRef self, IActorRef parent, CancellationToken ct)
     {
         var buffer = new byte[SendBufferSize];
         var segments = new List<ArraySegment<byte>>(32);
         var payloads = new List<BlockBuffer>(MaxPiecesPerSend);
         var reason = "stopped";
+        long toldQueued = 0; // the queued bytes the parent was last told (0 before any)
         try
         {
             if (_handshake is not null)
@@ -137,6 +136,7 @@ internal sealed class PeerOutbound : UntypedActor
                 var used = 0;
                 var bytes = 0;
                 var pieceBytes = 0;
+                var pieces = false; // a piece was taken (sent, or found unreadable)
                 var segmentStart = 0;
                 while (bytes < batchLimit && reader.TryPeek(out var next))
                 {
@@ -145,6 +145,7 @@ internal sealed class PeerOutbound : UntypedActor
                     {
                         if (used + MessageWriter.PieceHeaderLength > buffer.Length || payloads.Count == MaxPiecesPerSend) break;
                         reader.TryRead(out _);
+                        pieces = true;
                         int piece, offset;
                         BlockBuffer? data;
                         if (message is PieceMessage p) (piece, offset, data) = (p.Piece, p.Offset, p.Data);
@@ -194,7 +195,12 @@ internal sealed class PeerOutbound : UntypedActor
                     payloads.Clear();
                     segments.Clear();
                 }
-                self.Tell(new BatchSent(bytes, pieceBytes));
+                var queued = Interlocked.Add(ref _queuedBytes, -bytes);
+                if (pieces || toldQueued != 0)
+                {
+                    parent.Tell(new Sent(pieceBytes, queued));
+                    toldQueued = queued;
+                }
             }
         }
         catch (OperationCanceledException) { reason = "stopped"; }

@@ -34,9 +34,16 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     public sealed record PeerHave(int Piece);
     public sealed record PeerHaveAll;
     public sealed record RequestBlocks(int Max);
-    public sealed record BlockArrived(PieceMessage Block, DiskCredit Credit);
-    /// <summary>Several blocks from one socket read of one peer; one credit of <paramref name="Credit"/> per block.</summary>
-    public sealed record BlocksArrived(PieceMessage[] Blocks, DiskCredit Credit);
+    /// <summary>A block from a peer; <see cref="AskFor"/>: then assign it up to that many blocks, as <see cref="RequestBlocks"/> (0: none).</summary>
+    public sealed record BlockArrived(PieceMessage Block, DiskCredit Credit)
+    {
+        public int AskFor { get; init; }
+    }
+    /// <summary>Several blocks from one socket read of one peer; one credit of <paramref name="Credit"/> per block; <see cref="AskFor"/> as in <see cref="BlockArrived"/>.</summary>
+    public sealed record BlocksArrived(PieceMessage[] Blocks, DiskCredit Credit)
+    {
+        public int AskFor { get; init; }
+    }
     public sealed record ReleaseBlocks(BlockRequest[] Blocks);
 
     // ---- to peers -------------------------------------------------------------------------------
@@ -95,6 +102,7 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     private readonly InfoHash _infoHash;
     private readonly TorrentLayout _layout;
     private readonly IActorRef _storage;
+    private readonly DiskQueue? _disk; // the storage's queue: accepted blocks go straight in, not through its mailbox
     private readonly BlockSource? _blocks;
     private readonly PiecePicker _picker;
     private readonly Dictionary<IActorRef, PeerState> _peers = new();
@@ -111,8 +119,9 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     private bool _completedAnnounced;
 
     public PieceManager(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan saveInterval, BlockSource? blocks = null,
-        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null)
+        byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null, DiskQueue? disk = null)
     {
+        _disk = disk;
         _blocks = blocks;
         _merkle = merkle;
         _leaves = leaves ?? merkle;
@@ -136,9 +145,12 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     /// <param name="merkle">A v2-only torrent's pieces: layers it lacks are fetched from peers, their pieces held until then.</param>
     /// <param name="held">Pieces on disk held for their layer before a restart (the resume record's): not downloaded again.</param>
     /// <param name="leaves">The merkle trees a failed piece's bad blocks are found by (a v2-only torrent's, or a hybrid's v2 half); null: <paramref name="merkle"/>.</param>
+    /// <param name="disk">The queue of <paramref name="storage"/>'s disk worker: accepted blocks are written into it directly; null: told to <paramref name="storage"/>.</param>
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
-        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held, leaves));
+        BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null,
+        DiskQueue? disk = null)
+        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held, leaves,
+            disk));
 
     protected override void PreStart()
     {
@@ -158,8 +170,14 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
             case PeerHave m: if (Peer() is { } p2) OnHave(p2, m.Piece); break;
             case PeerHaveAll: if (Peer() is { } p3) OnHaveAll(p3); break;
             case RequestBlocks m: if (Peer() is { } p4) Assign(p4, m.Max); break;
-            case BlockArrived m: OnBlockArrived(m); break;
-            case BlocksArrived m: OnBlocksArrived(m); break;
+            case BlockArrived m:
+                OnBlockArrived(m);
+                if (m.AskFor > 0 && Peer() is { } p6) Assign(p6, m.AskFor); // after the arrival: its blocks are no longer outstanding
+                break;
+            case BlocksArrived m:
+                OnBlocksArrived(m);
+                if (m.AskFor > 0 && Peer() is { } p7) Assign(p7, m.AskFor);
+                break;
             case ReleaseBlocks m:
                 if (Peer() is { } p5)
                     foreach (var b in m.Blocks) _picker.Release(p5.Key, b);
@@ -273,7 +291,7 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
             return;
         }
         // Ownership of the buffer and the credit passes to storage.
-        _storage.Tell(new StorageActor.WriteBlock(block, data, m.Credit));
+        Write(new StorageActor.WriteBlock(block, data, m.Credit));
         if (complete) Verify(block.Piece);
     }
 
@@ -311,8 +329,18 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
             Array.Resize(ref blocks, kept);
             Array.Resize(ref data, kept);
         }
-        _storage.Tell(new StorageActor.WriteBlocks(blocks, data, m.Credit));
+        Write(new StorageActor.WriteBlocks(blocks, data, m.Credit));
         foreach (var piece in _completed) Verify(piece);
+    }
+
+    /// <summary>
+    /// Hands accepted blocks to the disk worker: straight into its queue when the torrent shares it (a verification told to
+    /// the storage afterwards is still queued behind them), else through the storage actor.
+    /// </summary>
+    private void Write(object write)
+    {
+        if (_disk is null) _storage.Tell(write);
+        else _disk.TryWrite(write); // false: the storage has stopped, and the queue gave the buffers and credits back
     }
 
     /// <summary>Records an arrival in the picker; false for a block not expected (a duplicate or unrequested).</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Akka.Actor;
 using Engine.Buffers;
 using Engine.Core.Buffers;
@@ -15,7 +14,8 @@ namespace Engine.Storage;
 
 /// <summary>
 /// Owns one torrent's files. The actor itself never touches the disk: every operation goes, in order,
-/// into a queue served by one disk worker task. Results are told back to whoever asked. Because the queue
+/// into a queue served by one disk worker task (<see cref="DiskQueue"/>, into which the piece manager also puts the
+/// received blocks itself). Results are told back to whoever asked. Because the queue
 /// is FIFO, a <see cref="VerifyPiece"/> sent after a piece's last <see cref="WriteBlock"/> sees all its data.
 /// The worker writes received blocks in sorted rounds and hands each round to its <see cref="HashStage"/>, which
 /// hashes every block that continues its piece's hashed prefix (<see cref="InOrderPieceHasher"/>) while the
@@ -95,8 +95,9 @@ internal sealed partial class StorageActor : UntypedActor
     private readonly TorrentMetainfo _torrent;
     private readonly TorrentStorage _storage;
     private readonly string _resumePath;
-    // Ops, and the write messages themselves (WriteBlock, WriteBlocks: no reply, no wrapper).
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    // Ops, and the write messages themselves (WriteBlock, WriteBlocks: no reply, no wrapper), which the piece manager may
+    // also queue directly (DiskQueue).
+    private readonly DiskQueue _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _hashSlots = new(Environment.ProcessorCount);
     private readonly HashStage _hashing;
@@ -104,8 +105,10 @@ internal sealed partial class StorageActor : UntypedActor
     private volatile bool _failed;
     private volatile bool _closed; // set on the worker's loop; read there and by layer rebuilds (StorageActor.Layers.cs)
 
-    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null, FileRoutes? routes = null)
+    public StorageActor(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate, OwnWrites? ownWrites = null, FileRoutes? routes = null,
+        DiskQueue? queue = null)
     {
+        _queue = queue ?? new DiskQueue();
         _torrent = torrent;
         _storage = new TorrentStorage(torrent, saveDirectory, preallocate, ownWrites, routes);
         _resumePath = resumePath;
@@ -119,7 +122,7 @@ internal sealed partial class StorageActor : UntypedActor
     {
         switch (message)
         {
-            case WriteBlock or WriteBlocks: _queue.Writer.TryWrite(message); break;
+            case WriteBlock or WriteBlocks: _queue.TryWrite(message); break;
             case VerifyPiece m: Enqueue(new VerifyOp(Sender, m.Piece, m.WantDigests)); break;
             case CheckExisting: Enqueue(new CheckOp(Sender)); break;
             case SaveResume m: Enqueue(new SaveOp(Sender, m.VerifiedBits, m.HeldBits)); break;
@@ -133,9 +136,10 @@ internal sealed partial class StorageActor : UntypedActor
 
     /// <param name="ownWrites">Counts the writes per file, for the torrent's upload reads to tell ours from someone else's (see <see cref="ChangeGuard"/>).</param>
     /// <param name="routes">Skipped files routed to the parts file, shared with the upload reads.</param>
+    /// <param name="queue">The disk worker's queue, shared with the piece manager that writes received blocks into it; null: its own.</param>
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null,
-        FileRoutes? routes = null)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites, routes));
+        FileRoutes? routes = null, DiskQueue? queue = null)
+        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites, routes, queue));
 
     protected override void PreStart()
     {
@@ -146,11 +150,11 @@ internal sealed partial class StorageActor : UntypedActor
 
     protected override void PostStop()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _stop.Cancel();
     }
 
-    private void Enqueue(Op op) => _queue.Writer.TryWrite(op);
+    private void Enqueue(Op op) => _queue.TryPost(op);
 
     private async Task WorkerLoop(IActorRef self)
     {

@@ -48,7 +48,7 @@ internal sealed partial class TorrentActor
         _verifiedBytes = verifiedBytes;
         PublishProgress(); // where the check left it
         _pieces = Context.ActorOf(PieceManager.Props(_torrent.InfoHash, _torrent.Layout, m.Verified, _storage, Environment.TickCount, _engine.ResumeSaveInterval, _blocks, PieceLevelsOrNull(), _torrent.Merkle, m.Held,
-            leaves: _torrent.HashSource).WithMailbox(LeanMailbox.Id), "pieces");
+            leaves: _torrent.HashSource, disk: _disk).WithMailbox(LeanMailbox.Id), "pieces");
         Context.Watch(_pieces);
         TellPlan();
         if (pause)

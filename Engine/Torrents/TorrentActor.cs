@@ -50,6 +50,7 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
     private readonly EngineContext _engine;
     private readonly BandwidthBuckets _bandwidth;
     private readonly IActorRef _storage;
+    private readonly DiskQueue _disk = new(); // the storage's disk queue, which the piece manager writes received blocks into
     private readonly BlockSource _blocks; // the peers' write loops read their uploads here
     private readonly ChildFailures _failures = new();
     private readonly RestartBackoff _trackerBackoff = new(), _peersBackoff = new();
@@ -90,7 +91,7 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
         _engine = engine;
         _bandwidth = new BandwidthBuckets(limits, engine.Bandwidth.Clock);
         var ownWrites = new OwnWrites(torrent.Files.Count); // the disk worker's writes, which uploads must not take for a change
-        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes).WithMailbox(LeanMailbox.Id), "storage");
+        _storage = Context.ActorOf(StorageActor.Props(torrent, saveDirectory, resumePath, ownWrites: ownWrites, routes: routes, queue: _disk).WithMailbox(LeanMailbox.Id), "storage");
         Context.Watch(_storage);
         _blocks = new BlockSource(torrent, saveDirectory, engine.Pool, ownWrites, routes);
         _behaviour = m => Checking(m, pauseWhenChecked: startPaused);

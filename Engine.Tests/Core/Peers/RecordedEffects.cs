@@ -67,8 +67,13 @@ internal sealed class RecordedEffects : IPeerEffects
     public void Upload(BlockRequest[] blocks) => All.Add(new Uploaded(blocks));
     public void AskForBlocks(int count) => All.Add(new Asked(count));
     public void ReleaseBlocks(BlockRequest[] blocks) => All.Add(new Released(blocks));
-    public void Deliver(PieceMessage block) => All.Add(new Delivered([block]));
-    public void Deliver(PieceMessage[] blocks) => All.Add(new Delivered(blocks));
+    public void Deliver(PieceMessage block, int askFor) => Deliver([block], askFor);
+
+    public void Deliver(PieceMessage[] blocks, int askFor)
+    {
+        All.Add(new Delivered(blocks));
+        if (askFor > 0) All.Add(new Asked(askFor)); // the same as a delivery and then an ask
+    }
     public void Discard(PieceMessage block) => All.Add(new Discarded(block));
     public void PeerHas(int piece) => All.Add(new Has(piece));
     public void PeerHas(Bitfield pieces) => All.Add(new HasBitfield(pieces));

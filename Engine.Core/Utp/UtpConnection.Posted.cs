@@ -27,9 +27,7 @@ internal sealed partial class UtpConnection
         if (!_hasPosted) return 0;
         var into = _posted;
         var n = _postedFill;
-        _hasPosted = false;
-        _posted = default;
-        _postedFill = 0;
+        ForgetPosted();
         return n > 0 ? n : Read(into.Span);
     }
 

@@ -132,11 +132,10 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
         var lookups = nodes.Select(async node =>
         {
             if (!TryParseHostPort(node, out var host, out var port)) return [];
-            if (IPAddress.TryParse(host, out var literal)) return [new IPEndPoint(literal, port)];
             try
             {
-                // Not on pool threads: at start-up the routers' lookups held both of a 2-core machine while the first
-                // dial waited (docs/performance.md, 2026-12-05 "start-up, second round").
+                // An address literal is its own answer; names are looked up off the pool (at start-up the routers'
+                // lookups held both pool threads of a 2-core machine: docs/performance.md, "start-up, second round").
                 var addresses = await HostLookup.Shared.ResolveAsync(host, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                 return addresses.Select(a => new IPEndPoint(a, port)).ToArray();
             }

@@ -116,8 +116,8 @@ internal sealed partial class StorageActor : UntypedActor
         _pending = _hashing.RentBatch();
     }
 
-    // A switch over the message, not ReceiveActor's handlers: every written block passes here (docs/decisions.md,
-    // "Hot actors match with a switch").
+    // A switch over the message, not ReceiveActor's handlers (docs/decisions.md, "Hot actors match with a switch"): it
+    // was on every written block's path; a torrent's piece manager now puts them in the DiskQueue itself.
     protected override void OnReceive(object message)
     {
         switch (message)

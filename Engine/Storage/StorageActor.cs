@@ -156,6 +156,13 @@ internal sealed partial class StorageActor : UntypedActor
 
     private void Enqueue(Op op) => _queue.TryPost(op);
 
+    /// <summary>
+    /// Queues a <see cref="Reroute"/> straight into the torrent's disk queue, as the piece manager queues received blocks:
+    /// told to this actor, it could reach the queue after blocks that must already follow it (a skipped file's first block
+    /// written to the file instead of the parts file).
+    /// </summary>
+    internal static void QueueReroute(DiskQueue queue, bool[] skipped) => queue.TryPost(new RerouteOp(ActorRefs.Nobody, skipped));
+
     private async Task WorkerLoop(IActorRef self)
     {
         var reader = _queue.Reader;

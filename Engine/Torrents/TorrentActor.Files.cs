@@ -133,7 +133,7 @@ internal sealed partial class TorrentActor
         var wasDone = IsDone();
         _fileLevels = m.Levels.ToArray();
         PlanPieces();
-        _storage.Tell(new StorageActor.Reroute(Skipped()));
+        StorageActor.QueueReroute(_disk, Skipped());
         if (!_pieces.IsNobody()) _pieces.Tell(new PieceManager.SetPriorities(_pieceLevels));
         var next = state;
         if (state == TorrentState.Seeding && !IsDone())

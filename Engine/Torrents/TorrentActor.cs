@@ -110,7 +110,7 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
     protected override void PreStart()
     {
         if (_firstSubscriber is not null) AddSubscriber(_firstSubscriber, TorrentState.Checking);
-        if (Array.IndexOf(_fileLevels, PiecePriorities.Skip) >= 0) _storage.Tell(new StorageActor.Reroute(Skipped())); // before the check reads
+        if (Array.IndexOf(_fileLevels, PiecePriorities.Skip) >= 0) StorageActor.QueueReroute(_disk, Skipped()); // before the check reads
         _storage.Tell(new StorageActor.CheckExisting());
         Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
         // Nothing on disk: the check will find nothing, so the swarm starts now rather than after the storage worker's

@@ -231,8 +231,19 @@ internal sealed partial class UtpConnection
             _scratch[UtpHeader.Size] = 0;
             _scratch[UtpHeader.Size + 1] = (byte)sack;
         }
-        WriteHeader(_scratch, type, _seqNr, sack > 0 ? UtpDatagram.SelectiveAckExtension : (byte)0, nowMicros);
-        _output.Send(_scratch.AsSpan(0, UtpHeader.Size + (sack > 0 ? 2 + sack : 0)));
+        var length = UtpHeader.Size + (sack > 0 ? 2 + sack : 0);
+        var extension = sack > 0 ? UtpDatagram.SelectiveAckExtension : (byte)0;
+        if (type == UtpPacketType.State && _fin is { IsSent: true } fin)
+        {
+            // Implementations disagree on what follows a FIN. libtorrent's FIN takes no sequence number and it drops any
+            // packet numbered past it, an ACK too: it would never learn its own FIN arrived, and would keep the connection
+            // (and refuse our next one from the same address as a duplicate) until it timed out. libutp's FIN does take
+            // one, and libutp drops a packet numbered as the FIN it has. So an ACK after our FIN goes under both numbers.
+            WriteHeader(_scratch, type, fin.Seq, extension, nowMicros);
+            _output.Send(_scratch.AsSpan(0, length));
+        }
+        WriteHeader(_scratch, type, _seqNr, extension, nowMicros);
+        _output.Send(_scratch.AsSpan(0, length));
         if (type == UtpPacketType.State) Stats.AcksSent++;
         Acknowledged(nowMicros);
     }

@@ -90,6 +90,36 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
 
     [Fact]
     [Trait("Category", "Interop")]
+    public async Task When_we_stop_libtorrent_sees_our_utp_connection_end_rather_than_time_out()
+    {
+        // libtorrent hands the end of a uTP stream to its peer only once its own FIN is acknowledged; an ACK it ignores
+        // leaves the connection up until it times out, and meanwhile a restarted engine's connection from the same
+        // listen address is refused as a duplicate.
+        var torrent = TorrentFactory.CreateSeeded(_dir, "close-lt", 1024 * 1024 + 7, fileCount: 1, pieceLength: 64 * 1024);
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Transport = "utp" });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-close")) with { Utp = UtpMode.Only });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down-close"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        await engine.DisposeAsync();
+        var stopped = DateTime.UtcNow;
+        string? ended = null;
+        while (ended is null && DateTime.UtcNow - stopped < TimeSpan.FromSeconds(20))
+        {
+            ended = libtorrent.Process.LogLines().FirstOrDefault(l => l.Contains("peer_disconnected_alert", StringComparison.Ordinal) && l.Contains("(uTP)", StringComparison.Ordinal));
+            if (ended is null) await Task.Delay(100);
+        }
+        var after = DateTime.UtcNow - stopped;
+        output.WriteLine($"libtorrent after {after.TotalSeconds:0.0} s: {ended}");
+        Assert.NotNull(ended);
+        Assert.DoesNotContain("timed out", ended);
+        Assert.True(after < TimeSpan.FromSeconds(3), $"libtorrent took {after.TotalSeconds:0.0} s to drop the connection");
+    }
+
+    [Fact]
+    [Trait("Category", "Interop")]
     public async Task A_default_engine_whose_tcp_connection_libtorrent_drops_redials_it_over_utp_and_downloads()
     {
         var torrent = TorrentFactory.CreateSeeded(_dir, "redial-lt", 4 * 1024 * 1024 + 3, fileCount: 2, pieceLength: 64 * 1024);

@@ -103,6 +103,26 @@ public sealed class UtpConnectionTests
     }
 
     [Fact]
+    public void After_our_fin_the_ack_of_the_peers_fin_goes_under_the_fins_number_and_the_next()
+    {
+        // libtorrent's FIN takes no sequence number and it drops any packet numbered past the FIN it has, an ACK too;
+        // libutp's FIN takes one and it drops a packet numbered as that FIN. Each must see the ACK of its own FIN.
+        var link = new UtpLink(13);
+        link.InitiatorSide.SentHeaders = [];
+        link.InitiatorSide.Outbox = Bytes(20_000, 13);
+        link.InitiatorSide.CloseWhenWritten = true;
+        Assert.True(link.RunUntil(() => link.Acceptor is { ReadEnded: true }));
+        link.Acceptor!.Close(link.Now);
+        Assert.True(link.RunUntil(() => link.Initiator.IsFinished && link.Acceptor.IsFinished));
+        var sent = link.InitiatorSide.SentHeaders;
+        var fin = sent.Single(h => h.Type == UtpPacketType.Fin).SeqNr;
+        var acksAfter = sent.SkipWhile(h => h.Type != UtpPacketType.Fin).Where(h => h.Type == UtpPacketType.State).ToList();
+        Assert.Contains(acksAfter, h => h.SeqNr == fin);
+        Assert.Contains(acksAfter, h => h.SeqNr == (ushort)(fin + 1));
+        Assert.Equal(UtpState.Closed, link.Initiator.State);
+    }
+
+    [Fact]
     public void A_connect_nobody_answers_fails_after_two_syns_and_three_seconds()
     {
         var link = new UtpLink(4, loss: 1.0);

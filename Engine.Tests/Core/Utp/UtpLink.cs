@@ -124,7 +124,14 @@ internal sealed class UtpLink
         private readonly byte[] _buffer = new byte[7000];
         private bool _posting;
 
-        public void Send(ReadOnlySpan<byte> datagram) => link.Put(toAcceptor, datagram);
+        /// <summary>When set, the header of every datagram this side sends is added to it.</summary>
+        public List<UtpHeader>? SentHeaders { get; set; }
+
+        public void Send(ReadOnlySpan<byte> datagram)
+        {
+            if (SentHeaders is not null && UtpHeader.TryRead(datagram, out var header)) SentHeaders.Add(header);
+            link.Put(toAcceptor, datagram);
+        }
 
         public void Pump(long now)
         {

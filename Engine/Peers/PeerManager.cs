@@ -20,7 +20,7 @@ namespace Engine.Peers;
 /// <para>Connections count against the per-torrent <see cref="PeerManagerSettings.MaxConnections"/> and the
 /// engine-wide <see cref="SwarmContext.Connections"/> budget. A second connection to the same peer id is
 /// closed: between the same two directions the older one stays; between our dial and theirs, both ends keep
-/// the one dialled by the smaller peer id, so that two engines dialling each other at once keep exactly
+/// the one dialled by the greater peer id (as libtorrent does), so that two engines dialling each other at once keep exactly
 /// one connection. Incoming addresses (ephemeral ports) are never dialled; the listen port a peer names in
 /// its extension handshake is recorded as its dial address instead.</para>
 /// <para>Between rechokes a free upload slot is filled at once: a peer that becomes interested is unchoked
@@ -379,15 +379,16 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Which of two connections to the same peer stays. Same direction: the older. Opposite directions: the
-    /// one dialled by the smaller peer id — both ends compute the same answer, so exactly one survives.
+    /// one dialled by the greater peer id (bytes compared in order), libtorrent's rule — both ends compute the same
+    /// answer, so exactly one survives.
     /// </summary>
     private (PeerEntry Keep, PeerEntry Drop) ChooseBetween(PeerEntry older, PeerEntry newer)
     {
         if (older.Outgoing == newer.Outgoing) return (older, newer);
-        var weDialSmaller = _ctx.OurId.Span.SequenceCompareTo(newer.PeerId!.Span) < 0;
+        var oursIsGreater = _ctx.OurId.Span.SequenceCompareTo(newer.PeerId!.Span) > 0;
         var ours = older.Outgoing ? older : newer;
         var theirs = older.Outgoing ? newer : older;
-        return weDialSmaller ? (ours, theirs) : (theirs, ours);
+        return oursIsGreater ? (ours, theirs) : (theirs, ours);
     }
 
     private void OnListenPort(PeerListenPort m)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Engine.Runtime;
 
 namespace Engine.Api;
 
@@ -46,7 +47,7 @@ public sealed class PrestartedSystem : IAsyncDisposable
         ActorSystem system;
         try { system = await _system.Task.ConfigureAwait(false); }
         catch (Exception) { return; } // it never started: nothing to terminate (an engine taking it would have been told why)
-        try { await system.Terminate().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+        try { await system.TerminateQuietly().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
         catch (TimeoutException) { } // bounded, as an engine's own stop
     }
 

@@ -113,7 +113,7 @@ public sealed class TorrentEngine : IAsyncDisposable
         try { return Start(system, options, engineOptions, ownsSystem: true); }
         catch
         {
-            system.Terminate().Wait(TimeSpan.FromSeconds(5));
+            system.TerminateQuietly().Wait(TimeSpan.FromSeconds(5));
             throw;
         }
     }
@@ -393,7 +393,7 @@ public sealed class TorrentEngine : IAsyncDisposable
             Context.Http.Dispose();
             if (_ownsSystem)
             {
-                try { await System.Terminate().WaitAsync(Left(deadline), CancellationToken.None).ConfigureAwait(false); }
+                try { await System.TerminateQuietly().WaitAsync(Left(deadline), CancellationToken.None).ConfigureAwait(false); }
                 catch (TimeoutException) { /* terminating goes on in the background */ }
             }
         }

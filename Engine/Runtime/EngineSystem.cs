@@ -148,6 +148,6 @@ internal sealed class EngineSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Context.Http.Dispose();
-        if (_ownsSystem) await System.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        if (_ownsSystem) await System.TerminateQuietly().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 }

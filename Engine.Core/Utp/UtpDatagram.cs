@@ -3,8 +3,9 @@ namespace Engine.Core.Utp;
 /// <summary>
 /// One uTP datagram taken apart: the header, the selective-ACK bitmask if there is one (extension 1; bit i says
 /// <c>ack_nr + 2 + i</c> arrived, least significant bit of each byte first), and the payload. Unknown extensions are
-/// skipped; a chain that runs past the end, or a selective ACK whose length is not a non-zero multiple of 4, makes the
-/// datagram invalid.
+/// skipped; a chain that runs past the end makes the datagram invalid. A selective ACK of any length is taken: BEP 29
+/// asks for a multiple of 4 bytes, but libtorrent sends as many bytes as its bitmask needs (3, 5, …), and refusing those
+/// packets threw away every ACK it sent once a packet was lost (a leecher's connection then stalled in timeouts).
 /// </summary>
 internal readonly ref struct UtpDatagram
 {
@@ -36,11 +37,7 @@ internal readonly ref struct UtpDatagram
             int length = packet[at + 1];
             at += 2;
             if (at + length > packet.Length) return false;
-            if (type == SelectiveAckExtension)
-            {
-                if (length == 0 || length % 4 != 0) return false;
-                sack = packet.Slice(at, length);
-            }
+            if (type == SelectiveAckExtension) sack = packet.Slice(at, length);
             at += length;
         }
         datagram = new UtpDatagram(header, sack, packet[at..]);

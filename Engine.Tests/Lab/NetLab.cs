@@ -199,6 +199,14 @@ public sealed class NetLab : IDisposable
         : throw new InvalidOperationException($"{host.Name} is not behind NAT");
 
     /// <summary>
+    /// Makes <paramref name="host"/> lose <paramref name="perMille"/> of the UDP datagrams that reach it from the public
+    /// network, at random (nftables in its namespace, on arrival: a drop on the way out would make the sender's own
+    /// <c>sendto</c> fail with EPERM, which no real network does). Lossy uTP without touching TCP.
+    /// </summary>
+    public void LoseUdp(LabHost host, int perMille) => Nft(host.Namespace, $"table inet lab_loss {{\n" +
+        $"  chain input {{ type filter hook input priority filter; policy accept; iifname \"eth0\" meta l4proto udp numgen random mod 1000 < {perMille} drop; }}\n}}\n");
+
+    /// <summary>
     /// Cuts <paramref name="host"/> off the public network, both ways (nftables in its namespace drops everything in and
     /// out on its public interface; its loopback keeps working): a network partition with the host on the minority side.
     /// Its TCP connections are not reset, they just stop carrying anything, as when a switch port dies.

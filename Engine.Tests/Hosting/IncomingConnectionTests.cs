@@ -49,6 +49,22 @@ public sealed class IncomingConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_peer_that_connects_again_under_the_same_id_replaces_its_first_connection()
+    {
+        // It dials again only when it has given up on the first (gone silent on its side): refusing the new one would
+        // leave it without a connection until ours timed out too.
+        var (first, _) = await ScriptedLeecher.ConnectAsync(_node.EndPoint, _data.Metainfo.InfoHash);
+        await using var a = first;
+        await first.ReceiveAsync<HaveAll>();
+        var (second, theirs) = await ScriptedLeecher.ConnectAsync(_node.EndPoint, _data.Metainfo.InfoHash, id: first.Id);
+        await using var b = second;
+        Assert.Equal(_node.Engine.Context.OurId, theirs.PeerId);
+        Assert.True(await first.WaitClosedAsync(TimeSpan.FromSeconds(5)), "the first connection was kept");
+        Assert.IsType<HaveAll>(await second.ReceiveAsync<HaveAll>());
+        Assert.False(await second.WaitClosedAsync(TimeSpan.FromSeconds(1)), "the new connection was closed");
+    }
+
+    [Fact]
     public async Task A_connection_from_ourselves_is_closed()
     {
         await using var peer = await ScriptedPeer.ConnectAsync(_node.EndPoint);
@@ -66,13 +82,15 @@ public sealed class IncomingConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_second_connection_from_the_same_peer_id_is_closed_and_the_first_keeps_working()
+    public async Task A_second_connection_from_the_same_peer_id_at_another_address_is_closed_and_the_first_keeps_working()
     {
+        // A peer id is no secret (trackers may hand it out): from another address it must not take the connection over.
         var id = PeerId.FromBytes("-TS0001-same-peer-id"u8);
         var (first, _) = await ScriptedLeecher.ConnectAsync(_node.EndPoint, _data.Metainfo.InfoHash, id);
         await using var a = first;
         await first.ReceiveAsync<HaveAll>();
-        var (second, closed) = await ScriptedLeecher.ConnectExpectingCloseAsync(_node.EndPoint, _data.Metainfo.InfoHash, TimeSpan.FromSeconds(5), id);
+        var (second, closed) = await ScriptedLeecher.ConnectExpectingCloseAsync(_node.EndPoint, _data.Metainfo.InfoHash, TimeSpan.FromSeconds(5), id,
+            from: System.Net.IPAddress.Parse("127.0.0.2"));
         await using var b = second;
         Assert.True(closed, "the second connection from one peer id was kept");
         await first.BecomeUnchokedAsync();

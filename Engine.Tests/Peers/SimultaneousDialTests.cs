@@ -11,8 +11,8 @@ namespace Engine.Tests.Peers;
 /// <summary>
 /// Two of our engines that dial each other over uTP at the same moment (as after a hole punch, or when both learn of
 /// the other at once): each end sees an outgoing and an incoming connection to the same peer, from the same address,
-/// and both ends must keep the same one (the one dialled by the greater peer id, as libtorrent decides too), without
-/// dialling again.
+/// and both ends must keep the same one (the one dialled by the greater peer id, as libtorrent decides too:
+/// <c>Core/Peers/DuplicateConnectionsTests</c>), without dialling again.
 /// </summary>
 public sealed class SimultaneousDialTests(ITestOutputHelper output) : IDisposable
 {
@@ -45,36 +45,6 @@ public sealed class SimultaneousDialTests(ITestOutputHelper output) : IDisposabl
             var atLeecher = Assert.Single(await leeching.GetPeersAsync());
             Assert.True((atSeeder.Source == PeerSource.Incoming) != (atLeecher.Source == PeerSource.Incoming),
                 $"the two ends kept different connections: the seeder's is {atSeeder.Source}, the leecher's {atLeecher.Source}");
-        }
-    }
-
-    [Fact]
-    [Trait("Category", "Interop")]
-    public async Task Libtorrent_and_our_engine_dialling_each_other_at_once_keep_one_connection_and_the_download_runs()
-    {
-        // libtorrent keeps the connection dialled by the greater peer id; with the opposite rule each end closed the one
-        // the other kept, and nothing was left until a redial (a minute here).
-        var torrent = TorrentFactory.CreateSeeded(_dir, "with-lt", 2 * 1024 * 1024, fileCount: 1, pieceLength: 64 * 1024);
-        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
-            new LibtorrentOptions { NoTracker = true, UploadLimit = 512 * 1024 });
-        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-        for (var round = 0; round < 2; round++)
-        {
-            var options = ApiTestEngines.Options(_dir.Sub($"lt{round}"));
-            await using var engine = TorrentEngine.Create(options with
-            {
-                Utp = UtpMode.Disabled,
-                Tunables = options.Tunables with { RedialInterval = TimeSpan.FromMinutes(1), RedialBackoff = TimeSpan.FromMinutes(1) },
-            });
-            var leeching = await engine.AddAsync(torrent.TorrentPath, _dir.Sub($"lt-down{round}"));
-            libtorrent.ConnectTo(engine.ListenEndPoint!.Port);
-            leeching.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            var peers = await leeching.GetPeersAsync();
-            output.WriteLine($"round {round}: {peers.Count} peer(s): {string.Join(", ", peers.Select(p => p.Source))}; libtorrent: "
-                + string.Join(" | ", libtorrent.Process.LogLines().Where(l => l.Contains("disconnecting", StringComparison.Ordinal)).TakeLast(4)));
-            Assert.Single(peers);
-            await leeching.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(20));
         }
     }
 

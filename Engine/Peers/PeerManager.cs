@@ -19,8 +19,9 @@ namespace Engine.Peers;
 /// its protocol state would be meaningless — and the PieceManager, which watches it, takes its claims back.
 /// <para>Connections count against the per-torrent <see cref="PeerManagerSettings.MaxConnections"/> and the
 /// engine-wide <see cref="SwarmContext.Connections"/> budget. A second connection to the same peer id is
-/// closed: between the same two directions the older one stays; between our dial and theirs, both ends keep
-/// the one dialled by the greater peer id (as libtorrent does), so that two engines dialling each other at once keep exactly
+/// closed: of two of our dials the older one stays, of two of theirs from one address the newer (it gave up on the
+/// first); between
+/// our dial and theirs, both ends keep the one dialled by the greater peer id (as libtorrent does), so that two engines dialling each other at once keep exactly
 /// one connection. Incoming addresses (ephemeral ports) are never dialled; the listen port a peer names in
 /// its extension handshake is recorded as its dial address instead.</para>
 /// <para>Between rechokes a free upload slot is filled at once: a peer that becomes interested is unchoked
@@ -372,24 +373,16 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 keep.DialAddress = drop.DialAddress; // the book address stays "connected" through the survivor
                 drop.DialAddress = null;
             }
-            drop.Actor.Tell(new PeerConnection.Disconnect("a duplicate: another connection to the same peer stays"));
+            drop.Actor.Tell(new PeerConnection.Disconnect(drop == other && !drop.Outgoing
+                ? "replaced: the peer connected again" : "a duplicate: another connection to the same peer stays"));
             return;
         }
     }
 
-    /// <summary>
-    /// Which of two connections to the same peer stays. Same direction: the older. Opposite directions: the
-    /// one dialled by the greater peer id (bytes compared in order), libtorrent's rule — both ends compute the same
-    /// answer, so exactly one survives.
-    /// </summary>
-    private (PeerEntry Keep, PeerEntry Drop) ChooseBetween(PeerEntry older, PeerEntry newer)
-    {
-        if (older.Outgoing == newer.Outgoing) return (older, newer);
-        var oursIsGreater = _ctx.OurId.Span.SequenceCompareTo(newer.PeerId!.Span) > 0;
-        var ours = older.Outgoing ? older : newer;
-        var theirs = older.Outgoing ? newer : older;
-        return oursIsGreater ? (ours, theirs) : (theirs, ours);
-    }
+    /// <summary>Which of two connections to the same peer stays (<see cref="DuplicateConnections"/>).</summary>
+    private (PeerEntry Keep, PeerEntry Drop) ChooseBetween(PeerEntry older, PeerEntry newer) =>
+        DuplicateConnections.KeepNewer(_ctx.OurId, newer.PeerId!, older.Outgoing, older.Remote, newer.Outgoing, newer.Remote)
+            ? (newer, older) : (older, newer);
 
     private void OnListenPort(PeerListenPort m)
     {

@@ -80,8 +80,13 @@ internal sealed partial class UtpConnection
 
     private void OnData(ushort seq, ReadOnlySpan<byte> payload)
     {
-        _ackDue = true;
         var ahead = SeqNr.Distance((ushort)(_ackNr + 1), seq);
+        if (ahead > 0 && ahead < OutOfOrderSlots && _earlyCount + 1 < HoleReportAfter && _early[seq & (OutOfOrderSlots - 1)] is null)
+        {
+            if (!_holeAckHeld) _holeAckHeldSince = _lastReceivedMicros;
+            _holeAckHeld = true; // a new packet past a hole, too few yet to report it (HoleReportAfter)
+        }
+        else _ackDue = true;
         if (ahead >= OutOfOrderSlots) return; // old (already acknowledged) or too far ahead: the acknowledgement is the answer
         if (payload.Length > FreeReceiveBytes + _settings.PacketPayload) return; // past the window we advertised (one probe packet allowed): dropped unacknowledged
         if (ahead > 0)

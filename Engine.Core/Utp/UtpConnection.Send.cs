@@ -125,6 +125,7 @@ internal sealed partial class UtpConnection
     {
         FinishClosing(nowMicros);
         if (IsFinished) return;
+        if (_holeAckHeld && nowMicros - _holeAckHeldSince >= HoleAckDelayMicros) SendControl(UtpPacketType.State, nowMicros); // fewer than HoleReportAfter came
         if (State != UtpState.SynSent && nowMicros - _lastReceivedMicros > _settings.IdleTimeoutMicros)
         {
             Fail($"nothing from the peer for {_settings.IdleTimeoutMicros / 1_000_000} s");
@@ -244,7 +245,11 @@ internal sealed partial class UtpConnection
         }
         WriteHeader(_scratch, type, _seqNr, extension, nowMicros);
         _output.Send(_scratch.AsSpan(0, length));
-        if (type == UtpPacketType.State) Stats.AcksSent++;
+        if (type == UtpPacketType.State)
+        {
+            Stats.AcksSent++;
+            _holeAckHeld = false;
+        }
         Acknowledged(nowMicros);
     }
 

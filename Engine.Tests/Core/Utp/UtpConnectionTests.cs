@@ -123,6 +123,23 @@ public sealed class UtpConnectionTests
     }
 
     [Fact]
+    public void A_hole_is_first_reported_by_an_ack_naming_four_packets_past_it()
+    {
+        // libtorrent's sender gives up early resends it could not send at once when they come from three duplicate
+        // ACKs, not when they come from a selective ACK naming more than three packets: the first report must be that.
+        var link = new UtpLink(17, delayMicros: 5_000) { BottleneckBytesPerSecond = 1_000_000 }; // a packet every ~1.5 ms
+        link.InitiatorSide.Outbox = Bytes(300_000, 17);
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length > 50_000));
+        link.AcceptorSide.SentDatagrams = [];
+        link.DropTowardsAcceptor = 1;
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == 300_000));
+        var firstReport = link.AcceptorSide.SentDatagrams.Select(b => UtpDatagram.TryParse(b, out var d) ? d.SelectiveAck.ToArray() : [])
+            .First(sack => sack.Length > 0);
+        Assert.True(firstReport.Sum(b => System.Numerics.BitOperations.PopCount(b)) >= 4,
+            $"the first selective ACK names {firstReport.Sum(b => System.Numerics.BitOperations.PopCount(b))} packets");
+    }
+
+    [Fact]
     public void A_connect_nobody_answers_fails_after_two_syns_and_three_seconds()
     {
         var link = new UtpLink(4, loss: 1.0);

@@ -126,10 +126,13 @@ internal sealed class UtpLink
 
         /// <summary>When set, the header of every datagram this side sends is added to it.</summary>
         public List<UtpHeader>? SentHeaders { get; set; }
+        /// <summary>When set, every datagram this side sends is copied into it.</summary>
+        public List<byte[]>? SentDatagrams { get; set; }
 
         public void Send(ReadOnlySpan<byte> datagram)
         {
             if (SentHeaders is not null && UtpHeader.TryRead(datagram, out var header)) SentHeaders.Add(header);
+            SentDatagrams?.Add(datagram.ToArray());
             link.Put(toAcceptor, datagram);
         }
 

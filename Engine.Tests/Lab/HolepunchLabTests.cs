@@ -195,9 +195,12 @@ public sealed class HolepunchLabTests(ITestOutputHelper output) : IDisposable
         var direct = _lab.CountedBytes(leecherHost);
         output.WriteLine($"NAT A let in {direct} bytes from NAT B's address ({Size} of payload)");
         Assert.True(direct >= Size, $"only {direct} bytes came in from {seederHost.PublicAddress}");
-        if (ltSeeder is not null) // it met the leecher at NAT A's address and its listen port: the punched uTP path
-            await WaitForAsync(() => ltSeeder.PeersSeen.Any(p => p.EndPoint == $"{leecherHost.PublicAddress}:6881" && p.Utp && p.Uploaded > 0),
-                "libtorrent never uploaded to the leecher: " + string.Join(", ", ltSeeder.PeersSeen));
+        // It met the leecher at NAT A's address and its listen port: the punched uTP path (the payload's path is the
+        // counter's proof above; its byte count is not checked here: once our stopped leecher's uTP close reached
+        // libtorrent at once, the connection could carry the 4 MiB and end between two of the script's samples).
+        if (ltSeeder is not null)
+            await WaitForAsync(() => ltSeeder.PeersSeen.Any(p => p.EndPoint == $"{leecherHost.PublicAddress}:6881" && p.Utp),
+                "libtorrent never met the leecher over uTP at NAT A's address: " + string.Join(", ", ltSeeder.PeersSeen));
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string failure)

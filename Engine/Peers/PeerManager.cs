@@ -20,9 +20,8 @@ namespace Engine.Peers;
 /// <para>Connections count against the per-torrent <see cref="PeerManagerSettings.MaxConnections"/> and the
 /// engine-wide <see cref="SwarmContext.Connections"/> budget. A second connection to the same peer id is
 /// closed: of two of our dials the older one stays, of two of theirs from one address the newer (it gave up on the
-/// first); between
-/// our dial and theirs, both ends keep the one dialled by the greater peer id (as libtorrent does), so that two engines dialling each other at once keep exactly
-/// one connection. Incoming addresses (ephemeral ports) are never dialled; the listen port a peer names in
+/// first); between our dial and theirs, both ends keep the one dialled by the greater peer id (as libtorrent does),
+/// so that two engines dialling each other at once keep exactly one connection. Incoming addresses (ephemeral ports) are never dialled; the listen port a peer names in
 /// its extension handshake is recorded as its dial address instead.</para>
 /// <para>Between rechokes a free upload slot is filled at once: a peer that becomes interested is unchoked
 /// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot

@@ -90,7 +90,13 @@ public sealed class ClusterDiscoveryTests : IDisposable
     [Fact]
     public async Task A_node_whose_service_lists_nothing_that_answers_gives_up_after_its_bound_with_one_line()
     {
-        var silent = FreePorts.Tcp(2);
+        // Held (bound, never listening: a dial is refused) for the whole test, so no node of a test running beside this
+        // one can take them: a free port picked and released here was once taken by one, and this node joined it.
+        using var first = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var second = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        first.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        second.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int[] silent = [((System.Net.IPEndPoint)first.LocalEndPoint!).Port, ((System.Net.IPEndPoint)second.LocalEndPoint!).Port];
         var clock = Stopwatch.StartNew();
         await using var node = TorrentCluster.Start(Node(0, 0, Discovery(silent, giveUp: TimeSpan.FromSeconds(3))));
         var e = await Assert.ThrowsAsync<ClusterDiscoveryException>(() => node.WhenUp.WaitAsync(TimeSpan.FromSeconds(30)));

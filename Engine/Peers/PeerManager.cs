@@ -372,7 +372,7 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
                 keep.DialAddress = drop.DialAddress; // the book address stays "connected" through the survivor
                 drop.DialAddress = null;
             }
-            drop.Actor.Tell(new PeerConnection.Disconnect(drop == other && !drop.Outgoing
+            drop.Actor.Tell(new PeerConnection.Disconnect(drop == other && !drop.Outgoing && !keep.Outgoing
                 ? "replaced: the peer connected again" : "a duplicate: another connection to the same peer stays"));
             return;
         }

@@ -43,8 +43,6 @@ internal sealed partial class StorageActor : UntypedActor
     /// removed or replaced under us is then seen as it is now, not through a handle to the old one). No reply.
     /// </summary>
     public sealed record ReopenFiles;
-    /// <summary>Which files are skipped now: those not on disk go to the parts file (<see cref="TorrentStorage.Reroute"/>), in queue order with the writes.</summary>
-    public sealed record Reroute(bool[] Skipped);
     /// <summary>Load fast-resume state or hash-check existing data; replies <see cref="CheckCompleted"/> (and <see cref="CheckProgress"/> on the way).</summary>
     public sealed record CheckExisting;
     /// <summary>Persist which pieces are verified (written atomically; a later one supersedes).</summary>
@@ -128,7 +126,6 @@ internal sealed partial class StorageActor : UntypedActor
             case SaveResume m: Enqueue(new SaveOp(Sender, m.VerifiedBits, m.HeldBits)); break;
             case Close m: Enqueue(new CloseOp(Sender, m.VerifiedBits, m.HeldBits)); break;
             case ReopenFiles: Enqueue(new ReopenOp(Sender)); break;
-            case Reroute m: Enqueue(new RerouteOp(Sender, m.Skipped)); break;
             case RebuildLayer m: Enqueue(new RebuildOp(Sender, m.File)); break;
             default: Unhandled(message); break;
         }
@@ -157,9 +154,10 @@ internal sealed partial class StorageActor : UntypedActor
     private void Enqueue(Op op) => _queue.TryPost(op);
 
     /// <summary>
-    /// Queues a <see cref="Reroute"/> straight into the torrent's disk queue, as the piece manager queues received blocks:
-    /// told to this actor, it could reach the queue after blocks that must already follow it (a skipped file's first block
-    /// written to the file instead of the parts file).
+    /// Queues which files are skipped now (those not on disk go to the parts file, <see cref="TorrentStorage.Reroute"/>)
+    /// straight into the torrent's disk queue, as the piece manager queues received blocks, so it keeps its order with
+    /// the writes. A message to this actor could reach the queue after blocks that must already follow it (a skipped
+    /// file's first block written to the file instead of the parts file).
     /// </summary>
     internal static void QueueReroute(DiskQueue queue, bool[] skipped) => queue.TryPost(new RerouteOp(ActorRefs.Nobody, skipped));
 

@@ -57,7 +57,11 @@ internal sealed partial class PeerSession
             if (blocks.Length > 0) _fx.ReleaseBlocks(blocks);
             return;
         }
-        if (_outstanding.Count == 0) LastBlockAt = now;
+        if (_outstanding.Count == 0)
+        {
+            LastBlockAt = now;
+            _pipeline.OnQueueEmpty();
+        }
         var requests = new PeerMessage[blocks.Length];
         var n = 0;
         foreach (var b in blocks)

@@ -4,9 +4,10 @@ namespace Engine.Core.Pieces;
 /// The adaptive number of block requests to keep outstanding with one peer. Enough requests must be in
 /// flight to cover the round trip at the peer's rate (bandwidth-delay product); too many make cancels
 /// expensive, tie blocks to a slow peer and park seconds of our requests in a busy seeder's queue. Once a round
-/// trip is known (<see cref="OnRoundTrip"/>) the target is the rate × (<see cref="Rtt"/> + <see cref="Margin"/>);
+/// trip is known (<see cref="OnRoundTrip"/>) the target is the rate × (<see cref="Rtt"/> + <see cref="Margin"/>, or twice
+/// the peer's pause between blocks if that is longer: <see cref="ServicePauses"/>);
 /// before that, <see cref="BufferSeconds"/> of data. Always clamped to [<see cref="MinDepth"/>, <see cref="Cap"/>],
-/// the cap being the peer's <c>reqq</c>.
+/// the cap being one under the peer's <c>reqq</c>.
 /// </summary>
 /// <remarks>
 /// Starts at <see cref="InitialDepth"/> in slow start — or, once a round trip is measured (the handshake's, then
@@ -59,6 +60,7 @@ internal sealed class RequestPipeline
     private int _roundBlocks;            // blocks arrived in it
     private bool _arrived;               // a block arrived since the start: round trips measured now no longer size the first depth
     private int _roundBase;              // the depth their requests went out under (before the doubling at its start)
+    private readonly ServicePauses _pauses = new();
 
     /// <param name="peerMaxRequests">The <c>reqq</c> value of the peer's BEP 10 handshake, if it sent one.</param>
     public RequestPipeline(int? peerMaxRequests = null)
@@ -74,15 +76,23 @@ internal sealed class RequestPipeline
     /// <summary>Requests to keep outstanding now.</summary>
     public int Depth { get; private set; }
 
-    /// <summary>The peer's <c>reqq</c> (bounded to [<see cref="MinDepth"/>, <see cref="MaxCap"/>]) or <see cref="DefaultCap"/>.</summary>
+    /// <summary>
+    /// One under the peer's <c>reqq</c> (bounded to [<see cref="MinDepth"/>, <see cref="MaxCap"/>]), or <see cref="DefaultCap"/>.
+    /// transmission refuses the request that would fill its queue (it holds at most <c>reqq</c> − 1, and without the fast
+    /// extension drops the rest silently), so a depth of exactly <c>reqq</c> lost a block per refill to the skipped-block
+    /// timeout.
+    /// </summary>
     public int Cap { get; private set; }
 
     public bool InSlowStart { get; private set; }
 
+    /// <summary>The peer's pause between blocks beyond its rate, in seconds (<see cref="ServicePauses"/>).</summary>
+    public double PauseSeconds => _pauses.Seconds;
+
     /// <summary>Applies a <c>reqq</c> learnt later (the extension handshake arrives after the pipeline starts).</summary>
     public void SetPeerMaxRequests(int? peerMaxRequests)
     {
-        Cap = peerMaxRequests is { } reqq ? Math.Clamp(reqq, MinDepth, MaxCap) : DefaultCap;
+        Cap = peerMaxRequests is { } reqq ? (int)Math.Clamp(reqq - 1L, MinDepth, MaxCap) : DefaultCap;
         Depth = Math.Min(Depth, Cap);
     }
 
@@ -91,7 +101,8 @@ internal sealed class RequestPipeline
     {
         if (double.IsNaN(bytesPerSecond) || bytesPerSecond < 0 || double.IsInfinity(bytesPerSecond))
             throw new ArgumentOutOfRangeException(nameof(bytesPerSecond), bytesPerSecond, "a rate must be a finite, non-negative number");
-        var horizon = Rtt is { } rtt ? (rtt + Margin).TotalSeconds : BufferSeconds;
+        _pauses.OnSample(bytesPerSecond);
+        var horizon = Rtt is { } rtt ? rtt.TotalSeconds + Math.Max(Margin.TotalSeconds, 2 * _pauses.Seconds) : BufferSeconds;
         var target = Clamp(Math.Ceiling(bytesPerSecond * horizon / BlockBytes));
         if (InSlowStart)
         {
@@ -132,6 +143,7 @@ internal sealed class RequestPipeline
     public void OnBlockArrived(DateTimeOffset now)
     {
         _arrived = true;
+        _pauses.OnBlockArrived(now);
         if (!InSlowStart || Rtt is not { } rtt || rtt < MinRampRtt) return;
         if (_roundStart is not { } start) { StartRound(now); _roundBlocks = 1; return; }
         _roundBlocks++;
@@ -140,6 +152,9 @@ internal sealed class RequestPipeline
         StartRound(now);
         if (filled) Depth = Clamp(Depth * 2.0);
     }
+
+    /// <summary>Requests go out with none outstanding: the wait for their blocks is a round trip, not a pause of the peer.</summary>
+    public void OnQueueEmpty() => _pauses.OnQueueEmpty();
 
     private void StartRound(DateTimeOffset now)
     {
@@ -154,6 +169,7 @@ internal sealed class RequestPipeline
         InSlowStart = true;
         _lastRate = 0;
         _roundStart = null;
+        _pauses.OnQueueEmpty();
         Depth = FirstDepth();
     }
 

@@ -16,11 +16,12 @@ public class RequestPipelineTests
     }
 
     [Fact]
-    public void The_cap_is_the_peers_reqq_when_it_sent_one()
+    public void The_cap_is_one_under_the_peers_reqq_when_it_sent_one()
     {
-        Assert.Equal(250, new RequestPipeline(250).Cap);
-        Assert.Equal(2000, new RequestPipeline(2000).Cap);
-        Assert.Equal(8, new RequestPipeline(8).Depth);
+        // transmission holds at most reqq - 1 requests and refuses the one that would fill its queue.
+        Assert.Equal(249, new RequestPipeline(250).Cap);
+        Assert.Equal(1999, new RequestPipeline(2000).Cap);
+        Assert.Equal(7, new RequestPipeline(8).Depth);
     }
 
     [Fact]
@@ -28,6 +29,7 @@ public class RequestPipelineTests
     {
         Assert.Equal(RequestPipeline.MaxCap, new RequestPipeline(int.MaxValue).Cap);
         Assert.Equal(2, new RequestPipeline(0).Cap);
+        Assert.Equal(2, new RequestPipeline(int.MinValue).Cap);
         Assert.Equal(2, new RequestPipeline(-5).Depth);
     }
 
@@ -93,9 +95,9 @@ public class RequestPipelineTests
         for (var rate = 10 * KiB; rate < 1e9; rate *= 1.5)
         {
             pipeline.UpdateRate(rate);
-            Assert.InRange(pipeline.Depth, 2, 100);
+            Assert.InRange(pipeline.Depth, 2, 99);
         }
-        Assert.Equal(100, pipeline.Depth);
+        Assert.Equal(99, pipeline.Depth);
     }
 
     [Fact]
@@ -123,11 +125,11 @@ public class RequestPipelineTests
         var pipeline = new RequestPipeline();
         pipeline.UpdateRate(10_000 * KiB);
         pipeline.SetPeerMaxRequests(64);
-        Assert.Equal(64, pipeline.Cap);
-        Assert.Equal(64, pipeline.Depth);
+        Assert.Equal(63, pipeline.Cap);
+        Assert.Equal(63, pipeline.Depth);
         pipeline.SetPeerMaxRequests(null);
         Assert.Equal(500, pipeline.Cap);
-        Assert.Equal(64, pipeline.Depth);
+        Assert.Equal(63, pipeline.Depth);
     }
 
     [Fact]

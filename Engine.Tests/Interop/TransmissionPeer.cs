@@ -19,13 +19,16 @@ public sealed record TransmissionOptions
     /// <summary>Leecher: keep running and seeding after completing (default: stop it gracefully once complete).</summary>
     public bool KeepSeeding { get; init; }
 
+    /// <summary>Speak uTP too (libutp, on the same port over UDP); off by default.</summary>
+    public bool Utp { get; init; }
+
     /// <summary>settings.json "message-level": 1 error, 2 info (default), 3 debug (per-piece lines).</summary>
     public int MessageLevel { get; init; } = 2;
 }
 
 /// <summary>
-/// transmission-cli (3.00) with a temp config dir whose settings.json binds 127.0.0.1 and turns off DHT, LPD, PEX, uTP,
-/// port mapping and partial-file renaming. Transmission 3.00 never connects OUT to loopback peers it learns from a tracker
+/// transmission-cli (3.00) with a temp config dir whose settings.json binds 127.0.0.1 and turns off DHT, LPD, PEX, uTP
+/// (unless <see cref="TransmissionOptions.Utp"/>), port mapping and partial-file renaming. Transmission 3.00 never connects OUT to loopback peers it learns from a tracker
 /// or PEX ("martian" addresses); it accepts incoming loopback connections. So on 127.0.0.1 the other side must connect to it.
 /// Progress comes from its status line ("Progress: 45.3%, ..." / "Seeding, uploading to ...").
 /// </summary>
@@ -147,7 +150,7 @@ public sealed partial class TransmissionPeer : ExternalPeer
             ["dht-enabled"] = false,
             ["lpd-enabled"] = false,
             ["pex-enabled"] = false,
-            ["utp-enabled"] = false,
+            ["utp-enabled"] = options.Utp,
             ["encryption"] = 0, // tolerated: prefer plaintext
             ["rename-partial-files"] = false, // otherwise unfinished files are named *.part
             ["incomplete-dir-enabled"] = false,

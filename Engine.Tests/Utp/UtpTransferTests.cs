@@ -18,17 +18,6 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static async Task<PeerSnapshot> FirstPeerAsync(TorrentHandle handle)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await handle.GetPeersAsync()).FirstOrDefault() is { } p) return p;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("no peer connected within 30 s");
-    }
-
     [Theory]
     [InlineData(EncryptionMode.Enabled)]
     [InlineData(EncryptionMode.Required)]
@@ -42,10 +31,10 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
         await using var leecher = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("l-" + name)) with { Utp = UtpMode.Only, Encryption = encryption });
         var leeching = await leecher.AddAsync(torrent.TorrentPath, _dir.Sub("down-" + name));
         leeching.AddPeers([new IPEndPoint(IPAddress.Loopback, seeder.ListenEndPoint!.Port)]);
-        var peer = await FirstPeerAsync(leeching);
+        var peer = await UtpPeers.FirstAsync(leeching);
         Assert.True(peer.Utp, "the connection is not uTP");
         Assert.Equal(encryption == EncryptionMode.Required, peer.Encrypted);
-        var seen = (await FirstPeerAsync(seeding)).Utp;
+        var seen = (await UtpPeers.FirstAsync(seeding)).Utp;
         Assert.True(seen, "the seeder does not see a uTP connection");
         await leeching.WaitForStateAsync(TorrentState.Seeding, Bound);
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), name), Path.Combine(_dir.Sub("down-" + name), name));
@@ -62,7 +51,7 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
         var started = DateTime.UtcNow;
         await using var libtorrent = await LibtorrentPeer.StartLeecherAsync(torrent, _dir.Sub("down"),
             new LibtorrentOptions { NoTracker = true, Transport = "utp", ConnectTo = [engine.ListenEndPoint!.Port] });
-        Assert.True((await FirstPeerAsync(seeding)).Utp);
+        Assert.True((await UtpPeers.FirstAsync(seeding)).Utp);
         await libtorrent.WaitForCompletionAsync(Bound);
         output.WriteLine($"libtorrent (uTP only) leeched {torrent.Name} from us in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
@@ -82,7 +71,7 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
         var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
         var started = DateTime.UtcNow;
         handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
-        Assert.True((await FirstPeerAsync(handle)).Utp);
+        Assert.True((await UtpPeers.FirstAsync(handle)).Utp);
         await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
         output.WriteLine($"we leeched {torrent.Name} from libtorrent (uTP only) in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));

@@ -147,13 +147,22 @@ internal sealed partial class UtpConnection
         _delivered.Append(payload);
     }
 
-    /// <summary>The selective ACK for what arrived early: bit i is <c>ack_nr + 2 + i</c>, 32 bits per 4 bytes, at most 16 bytes.</summary>
+    /// <summary>
+    /// The selective ACK for what arrived early: bit i is <c>ack_nr + 2 + i</c>, 32 bits per 4 bytes, as far as the
+    /// furthest early packet (at most <see cref="MaxSelectiveAckBytes"/>). libtorrent's sender counts every packet the
+    /// mask leaves out as still in flight, so a mask cut at 128 packets filled its window during a long hole and it
+    /// stopped sending until its retransmission timeout.
+    /// </summary>
     private int WriteSelectiveAck(Span<byte> into)
     {
         if (_earlyCount == 0) return 0;
         var last = 0;
-        for (var i = 0; i < 128; i++)
-            if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null) last = i + 1;
+        for (int i = 0, found = 0; i < OutOfOrderSlots - 1 && found < _earlyCount; i++)
+            if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null)
+            {
+                last = i + 1;
+                found++;
+            }
         if (last == 0) return 0;
         var length = (last + 31) / 32 * 4;
         into[..length].Clear();

@@ -28,7 +28,7 @@ internal sealed partial class UtpConnection
 
     /// <summary>How long a closed connection whose FIN was acknowledged waits for the peer's FIN (to acknowledge it) before it is forgotten.</summary>
     public const long LingerMicros = 10_000_000;
-    private readonly byte[] _scratch = new byte[UtpHeader.Size + 2 + 16];
+    private readonly byte[] _scratch = new byte[UtpHeader.Size + 2 + MaxSelectiveAckBytes];
 
     /// <summary>Room for a writer: what may still be queued, 0 once closed or failed.</summary>
     public int WritableBytes => State is UtpState.SynSent or UtpState.Connected && !_finQueued

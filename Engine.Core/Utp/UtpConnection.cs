@@ -14,6 +14,8 @@ internal sealed partial class UtpConnection
     public const int InFlightSlots = 2048;
     /// <summary>How far past the next expected packet we keep packets that arrive early.</summary>
     public const int OutOfOrderSlots = 1024;
+    /// <summary>The longest selective ACK we send: every packet we may hold early (ack_nr + 2 … ack_nr + 1 + 1 023).</summary>
+    public const int MaxSelectiveAckBytes = OutOfOrderSlots / 8;
 
     private readonly IUtpOutput _output;
     private readonly UtpSettings _settings;

@@ -33,7 +33,7 @@ internal sealed class ServicePauses
     /// <summary>A requested block arrived.</summary>
     public void OnBlockArrived(DateTimeOffset now)
     {
-        if (_lastArrival is { } last && (now - last).TotalSeconds > _longestGap) _longestGap = (now - last).TotalSeconds;
+        if (_lastArrival is { } last) _longestGap = Math.Max(_longestGap, (now - last).TotalSeconds);
         _lastArrival = now;
     }
 

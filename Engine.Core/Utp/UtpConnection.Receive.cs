@@ -156,19 +156,16 @@ internal sealed partial class UtpConnection
     private int WriteSelectiveAck(Span<byte> into)
     {
         if (_earlyCount == 0) return 0;
+        into[..MaxSelectiveAckBytes].Clear();
         var last = 0;
         for (int i = 0, found = 0; i < OutOfOrderSlots - 1 && found < _earlyCount; i++)
             if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null)
             {
+                into[i / 8] |= (byte)(1 << (i % 8));
                 last = i + 1;
                 found++;
             }
-        if (last == 0) return 0;
-        var length = (last + 31) / 32 * 4;
-        into[..length].Clear();
-        for (var i = 0; i < length * 8; i++)
-            if (_early[(_ackNr + 2 + i) & (OutOfOrderSlots - 1)] is not null) into[i / 8] |= (byte)(1 << (i % 8));
-        return length;
+        return (last + 31) / 32 * 4;
     }
 
     private void ReleaseReceiveBuffers()

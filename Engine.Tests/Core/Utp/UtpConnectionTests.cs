@@ -22,22 +22,16 @@ public sealed class UtpConnectionTests
         Assert.Equal(link.Initiator.ReceiveId, link.Acceptor.SendId);
     }
 
-    private sealed class Recorder : IUtpOutput
-    {
-        public List<byte[]> Sent { get; } = new();
-        public void Send(ReadOnlySpan<byte> datagram) => Sent.Add(datagram.ToArray());
-    }
-
     [Fact]
     public void An_accepted_connection_is_half_open_until_the_peer_says_more_and_only_then_survives_being_abandoned()
     {
         var syn = new UtpHeader(UtpPacketType.Syn, 0, 100, 1, 0, 65536, 7, 0);
-        var silentOutput = new Recorder();
+        var silentOutput = new UtpRecorder();
         var silent = UtpConnection.Accept(silentOutput, syn, 50, 1000);
         Assert.False(silent.PeerConfirmed);
         silent.OnPacket(syn, [], [], 2000); // the SYN again: still nothing but a SYN
         Assert.False(silent.PeerConfirmed);
-        var output = new Recorder();
+        var output = new UtpRecorder();
         var spoken = UtpConnection.Accept(output, syn, 50, 1000);
         spoken.OnPacket(new UtpHeader(UtpPacketType.Data, 0, 100, 2, 0, 65536, 7, 50), [], [1, 2, 3], 3000);
         Assert.True(spoken.PeerConfirmed);

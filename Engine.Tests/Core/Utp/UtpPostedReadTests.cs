@@ -5,11 +5,6 @@ namespace Engine.Tests.Core.Utp;
 /// <summary>A posted read: in-order payloads go straight into the reader's buffer, in order with what had to queue.</summary>
 public sealed class UtpPostedReadTests
 {
-    private sealed class Recorder : IUtpOutput
-    {
-        public void Send(ReadOnlySpan<byte> datagram) { }
-    }
-
     private static readonly UtpHeader Syn = new(UtpPacketType.Syn, 0, 100, 1, 0, 1 << 20, 7, 0);
 
     private static byte[] Payload(int length, byte fill) => Enumerable.Repeat(fill, length).ToArray();
@@ -20,7 +15,7 @@ public sealed class UtpPostedReadTests
     [Fact]
     public void In_order_and_drained_early_payloads_fill_the_posted_buffer_and_what_does_not_fit_queues_behind_them()
     {
-        var c = UtpConnection.Accept(new Recorder(), Syn, 50, 1000);
+        var c = UtpConnection.Accept(new UtpRecorder(), Syn, 50, 1000);
         var buffer = new byte[4000];
         c.Post(buffer);
         Assert.False(c.Readable);
@@ -42,7 +37,7 @@ public sealed class UtpPostedReadTests
     [Fact]
     public void A_posted_buffer_too_small_for_the_first_packet_takes_its_head_from_the_queue()
     {
-        var c = UtpConnection.Accept(new Recorder(), Syn, 50, 1000);
+        var c = UtpConnection.Accept(new UtpRecorder(), Syn, 50, 1000);
         var buffer = new byte[600];
         c.Post(buffer);
         Data(c, 8, Payload(1000, 9));
@@ -55,13 +50,13 @@ public sealed class UtpPostedReadTests
     [Fact]
     public void A_close_forgets_the_posted_buffer_and_a_fin_in_order_makes_the_read_end()
     {
-        var closed = UtpConnection.Accept(new Recorder(), Syn, 50, 1000);
+        var closed = UtpConnection.Accept(new UtpRecorder(), Syn, 50, 1000);
         closed.Post(new byte[4000]);
         Data(closed, 8, Payload(100, 1));
         closed.Close(5000);
         Assert.Equal(0, closed.TakePosted());
 
-        var ended = UtpConnection.Accept(new Recorder(), Syn, 50, 1000);
+        var ended = UtpConnection.Accept(new UtpRecorder(), Syn, 50, 1000);
         ended.Post(new byte[4000]);
         ended.OnPacket(new UtpHeader(UtpPacketType.Fin, 0, 100, 2, 0, 1 << 20, 8, 49), [], [], 3000);
         Assert.True(ended.Readable);

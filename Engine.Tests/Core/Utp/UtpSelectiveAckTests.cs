@@ -5,12 +5,6 @@ namespace Engine.Tests.Core.Utp;
 
 public class UtpSelectiveAckTests
 {
-    private sealed class Recorder : IUtpOutput
-    {
-        public List<byte[]> Sent { get; } = new();
-        public void Send(ReadOnlySpan<byte> datagram) => Sent.Add(datagram.ToArray());
-    }
-
     [Theory]
     [InlineData(3)]
     [InlineData(300)]
@@ -20,7 +14,7 @@ public class UtpSelectiveAckTests
         // libtorrent's sender counts every packet a selective ACK leaves out as still in flight: a mask cut short
         // (it was 128 packets) filled its window during a long hole, and it went silent until its timeout.
         var syn = new UtpHeader(UtpPacketType.Syn, 0, 100, 1, 0, 1 << 20, 7, 0);
-        var output = new Recorder();
+        var output = new UtpRecorder();
         var connection = UtpConnection.Accept(output, syn, 50, 1000);
         var now = 2000L;
         for (var i = 0; i < early; i++) // seq 8, the next expected, is lost

@@ -121,11 +121,20 @@ internal sealed partial class DhtCore
         Fail(p, now, timedOut: false);
     }
 
-    private void ExpireQueries(DateTimeOffset now)
+    private void ExpireQueries(DateTimeOffset now) => FailQueries(p => now - p.SentAt >= _settings.QueryTimeout, now);
+
+    /// <summary>
+    /// An ICMP error says nothing answers at <paramref name="to"/> (no DHT on that port, or no such host): its queries
+    /// fail now, as they would at their timeout, so a lookup asks the next node instead of waiting
+    /// <see cref="DhtSettings.QueryTimeout"/>. A forged error costs no more than a lost answer would.
+    /// </summary>
+    public void OnUnreachable(IPEndPoint to, DateTimeOffset now) => FailQueries(p => p.EndPoint.Equals(to), now);
+
+    private void FailQueries(Func<Pending, bool> which, DateTimeOffset now)
     {
         List<(ushort, Pending)>? expired = null;
         foreach (var (t, p) in _pending)
-            if (now - p.SentAt >= _settings.QueryTimeout) (expired ??= []).Add((t, p));
+            if (which(p)) (expired ??= []).Add((t, p));
         if (expired is null) return;
         foreach (var (t, p) in expired)
         {

@@ -120,7 +120,7 @@ internal sealed partial class UtpConnection
         return _peerWindow < _ledbat.Window ? UtpSendLimit.PeerWindow : UtpSendLimit.CongestionWindow;
     }
 
-    /// <summary>Retransmission timeouts, the connect timeout, the idle limit and the end of a close's linger.</summary>
+    /// <summary>Retransmission timeouts (the first after an ICMP error from a silent peer ends it), the connect timeout, the idle limit and the end of a close's linger.</summary>
     public void Tick(long nowMicros)
     {
         FinishClosing(nowMicros);
@@ -134,6 +134,7 @@ internal sealed partial class UtpConnection
         if (_timeoutAt == 0 || nowMicros < _timeoutAt) return;
         _timeouts++;
         Stats.Timeouts++;
+        if (FailIfUnreachable()) return;
         if (State == UtpState.SynSent && _timeouts >= _settings.ConnectAttempts)
         {
             Fail("no uTP answer from the peer");

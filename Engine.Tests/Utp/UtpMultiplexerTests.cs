@@ -18,10 +18,15 @@ public sealed class UtpMultiplexerTests : TestKit
 {
     private (UtpMultiplexer Mux, IPEndPoint EndPoint) Port(Action<UtpTransport>? accepted = null)
     {
+        var (mux, endPoint, _) = PortWithActor(accepted);
+        return (mux, endPoint); // bound when the actor starts; a SYN sent before that is sent again a second later
+    }
+
+    private (UtpMultiplexer Mux, IPEndPoint EndPoint, Akka.Actor.IActorRef Actor) PortWithActor(Action<UtpTransport>? accepted = null)
+    {
         var endPoint = new IPEndPoint(IPAddress.Loopback, FreePort.ForTcpAndUdp(IPAddress.Loopback));
         var mux = new UtpMultiplexer { Accepted = accepted };
-        Sys.ActorOf(UdpPort.Props(endPoint, mux));
-        return (mux, endPoint); // bound when the actor starts; a SYN sent before that is sent again a second later
+        return (mux, endPoint, Sys.ActorOf(UdpPort.Props(endPoint, mux)));
     }
 
     private static async Task<byte[]> ReadAll(IPeerTransport t, int length)
@@ -180,6 +185,43 @@ public sealed class UtpMultiplexerTests : TestKit
             if (t.Remote.Equals(clientEnd)) { incoming = t; break; }
         Assert.Equal(data, await ReadAll(incoming!, data.Length));
         await sending;
+    }
+
+    [Fact]
+    public async Task A_connect_to_a_closed_port_fails_at_once_on_the_icmp_error_instead_of_after_two_syns()
+    {
+        var (client, _) = Port();
+        IPEndPoint closed;
+        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closed = (IPEndPoint)s.LocalEndPoint!;
+        }
+        var started = DateTime.UtcNow;
+        var e = await Assert.ThrowsAsync<IOException>(() => ConnectAsync(client, closed));
+        Assert.Equal("the peer is unreachable over uTP (ICMP port unreachable)", e.Message);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(1)); // two SYNs take three seconds
+    }
+
+    [Fact]
+    public async Task A_peer_whose_port_closes_mid_transfer_is_dropped_within_seconds_not_a_minute()
+    {
+        var accepted = new TaskCompletionSource<UtpTransport>();
+        var (_, serverEnd, serverPort) = PortWithActor(t => accepted.TrySetResult(t));
+        var (client, _) = Port();
+        var dialled = await ConnectAsync(client, serverEnd);
+        await dialled.SendAsync([new ArraySegment<byte>(new byte[1000])], CancellationToken.None);
+        await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Watch(serverPort);
+        Sys.Stop(serverPort); // the peer's process is gone: its UDP port is closed
+        ExpectTerminated(serverPort);
+        var started = DateTime.UtcNow;
+        var reading = dialled.ReceiveAsync(new byte[100], CancellationToken.None).AsTask();
+        await dialled.SendAsync([new ArraySegment<byte>(new byte[50_000])], CancellationToken.None); // refused by the closed port
+        var e = await Assert.ThrowsAsync<IOException>(() => reading.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("unreachable (ICMP port unreachable)", e.Message);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(5)); // six timeouts would take a minute
     }
 
     [Fact]

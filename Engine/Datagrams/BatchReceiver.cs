@@ -45,10 +45,11 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
 
     public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
-    /// <summary>Datagrams read into the slots (0 when none is waiting, or on an error the next ordinary receive will report).</summary>
+    /// <summary>Datagrams read into the slots (0 when none is waiting); a socket error met on the way sets <see cref="ErrorReported"/>.</summary>
     public int Receive(Socket socket)
     {
         if (_memory is null) throw new ObjectDisposedException(nameof(BatchReceiver));
+        ErrorReported = false;
         for (var i = 0; i < Slots; i++)
         {
             var h = _headers + i * MmsghdrSize;
@@ -60,8 +61,12 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
         try
         {
             handle.DangerousAddRef(ref added);
-            var n = RecvMmsg((int)handle.DangerousGetHandle(), _headers, Slots, MsgDontWait, null);
-            return Math.Max(n, 0);
+            var fd = (int)handle.DangerousGetHandle();
+            var n = RecvMmsg(fd, _headers, Slots, MsgDontWait, null);
+            if (n >= 0 || Marshal.GetLastPInvokeError() == EAgain) return Math.Max(n, 0);
+            // A pending socket error (a queued ICMP error, see ReportErrors) is reported once, instead of the datagrams.
+            ErrorReported = true;
+            return Math.Max(RecvMmsg(fd, _headers, Slots, MsgDontWait, null), 0);
         }
         finally
         {
@@ -73,15 +78,21 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
     /// Waits, at most <paramref name="timeoutMs"/>, until the socket has a datagram or an error to read (<c>poll(2)</c>);
     /// false when the time ran out. The caller's thread blocks: this is for a receive thread of its own.
     /// </summary>
-    public static bool WaitReadable(Socket socket, int timeoutMs)
+    public static bool WaitReadable(Socket socket, int timeoutMs) => WaitReadable(socket, timeoutMs, out _);
+
+    /// <summary>As <see cref="WaitReadable(Socket, int)"/>; <paramref name="errorQueued"/>: the error queue holds something (<see cref="TryReadError"/>).</summary>
+    public static bool WaitReadable(Socket socket, int timeoutMs, out bool errorQueued)
     {
+        errorQueued = false;
         var handle = socket.SafeHandle;
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
             var fd = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollIn };
-            return Poll(&fd, 1, timeoutMs) > 0;
+            if (Poll(&fd, 1, timeoutMs) <= 0) return false;
+            errorQueued = (fd.Revents & PollErr) != 0;
+            return true;
         }
         finally
         {
@@ -114,6 +125,7 @@ internal sealed unsafe partial class BatchReceiver : IDisposable
     public void Dispose()
     {
         if (_memory is null) return;
+        FreeErrorMemory();
         NativeMemory.Free(_memory);
         _memory = null;
     }

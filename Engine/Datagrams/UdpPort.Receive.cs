@@ -72,11 +72,12 @@ internal sealed partial class UdpPort
             while (!ct.IsCancellationRequested)
             {
                 var n = batch.Receive(socket);
+                if (batch.ErrorReported) ReadErrors(batch, socket, sender, self, utp);
                 if (n == 0)
                 {
                     if (unanswered > 0) utp.FlushPending();
                     unanswered = 0;
-                    BatchReceiver.WaitReadable(socket, PollMs);
+                    if (BatchReceiver.WaitReadable(socket, PollMs, out var errorQueued) && errorQueued) ReadErrors(batch, socket, sender, self, utp);
                     continue;
                 }
                 DispatchBatch(batch, n, sender, self, utp);
@@ -90,6 +91,22 @@ internal sealed partial class UdpPort
         catch (ObjectDisposedException) { return; }
         catch (Exception e) { reason = e.Message; }
         if (!ct.IsCancellationRequested) self.Tell(new LoopEnded(reason));
+    }
+
+    /// <summary>
+    /// Takes what the socket's error queue holds (at most <see cref="BatchReceiver.Slots"/> at a time): each ICMP
+    /// "unreachable" goes to uTP, whose connections to that address take it as <see cref="Core.Utp.UtpConnection.OnUnreachable"/>
+    /// says, and to this actor for the DHT. Other errors ("fragmentation needed") are only taken off the queue.
+    /// </summary>
+    private static void ReadErrors(BatchReceiver batch, Socket socket, SenderAddress sender, IActorRef self, UtpMultiplexer utp)
+    {
+        for (var i = 0; i < BatchReceiver.Slots && batch.TryReadError(socket, sender.Address, out var error); i++)
+        {
+            if (error.Unreachable is not { } what) continue;
+            var to = sender.Resolve();
+            utp.OnUnreachable(to, what);
+            self.Tell(new Unreachable(to, what));
+        }
     }
 
     /// <summary>

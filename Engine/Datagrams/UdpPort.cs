@@ -27,6 +27,12 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
     /// <summary>A datagram (a copy, exactly its bytes) and where it came from.</summary>
     public sealed record Received(byte[] Packet, IPEndPoint From);
 
+    /// <summary>
+    /// An ICMP error says nothing answers at <paramref name="To"/> (<paramref name="What"/>: "ICMP port unreachable", …):
+    /// passed on to the DHT, whose queries to it fail at once. Read where the receive thread runs (64-bit Linux, with uTP).
+    /// </summary>
+    public sealed record Unreachable(IPEndPoint To, string What);
+
     /// <summary>Told to the parent once bound (or failed to bind: <paramref name="Error"/>).</summary>
     public sealed record Bound(IPEndPoint? LocalEndPoint, string? Error);
 
@@ -46,6 +52,7 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         Receive<Tick>(_ => _utp?.Tick());
         Receive<RegisterDht>(m => _dht = m.Consumer);
         Receive<Received>(m => _dht.Tell(m));
+        Receive<Unreachable>(m => _dht.Tell(m));
         Receive<Send>(m => SendNow(m.Packet, m.To));
         Receive<LoopEnded>(m => throw new IOException("the UDP receive loop ended: " + m.Reason)); // the parent restarts us
     }
@@ -85,6 +92,7 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         var ct = _cts.Token;
         if (utp is not null && BatchReceiver.IsSupported)
         {
+            BatchReceiver.ReportErrors(socket);
             ReceiveThread = new Thread(() => PollLoop(socket, self, utp, ct)) { IsBackground = true, Name = $"udp {((IPEndPoint)socket.LocalEndPoint!).Port}" };
             ReceiveThread.Start();
         }
@@ -102,7 +110,7 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
     private void SendNow(byte[] packet, IPEndPoint to)
     {
         if (_socket is null) return;
-        try { _socket.SendTo(packet, SocketFlags.None, to); }
+        try { UtpMultiplexer.SendOrRetry(_socket, packet, to.Serialize()); }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.NoBufferSpaceAvailable or SocketError.NetworkUnreachable
             or SocketError.HostUnreachable or SocketError.AddressNotAvailable or SocketError.ConnectionRefused or SocketError.AccessDenied or SocketError.MessageSize)
         {

@@ -91,6 +91,7 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
     private void Running()
     {
         Receive<UdpPort.Received>(m => _core.OnPacket(m.Packet, m.From, Now));
+        Receive<UdpPort.Unreachable>(m => _core.OnUnreachable(m.To, Now));
         Receive<Tick>(_ =>
         {
             _core.OnTick(Now);

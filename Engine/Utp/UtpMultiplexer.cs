@@ -69,9 +69,24 @@ internal sealed partial class UtpMultiplexer
     internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         if (_socket is null) return;
-        try { _socket.SendTo(datagram, SocketFlags.None, to); }
+        try { SendOrRetry(_socket, datagram, to); }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
+    /// Sends one datagram; a send that fails with an ICMP error queued for an earlier datagram (once the
+    /// port asks for ICMP errors, <c>IP_RECVERR</c>, the socket's pending error is reported by whichever call comes next, a send
+    /// too) goes again once: that error was another destination's.
+    /// </summary>
+    internal static void SendOrRetry(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try { socket.SendTo(datagram, SocketFlags.None, to); }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
+            or SocketError.NetworkUnreachable or SocketError.AccessDenied)
+        {
+            socket.SendTo(datagram, SocketFlags.None, to);
+        }
     }
 
     /// <summary>The address to send to, IPv4 mapped into IPv6 when the socket is dual-stack.</summary>
@@ -105,6 +120,25 @@ internal sealed partial class UtpMultiplexer
             lock (Gate) transport.Connection.Reset(NowMicros);
             throw;
         }
+    }
+
+    /// <summary>
+    /// An ICMP error for a datagram to <paramref name="remote"/>: each connection to that address takes it (a connect
+    /// fails at once; an open connection only if the peer stays silent, see <see cref="UtpConnection.OnUnreachable"/>).
+    /// </summary>
+    public void OnUnreachable(IPEndPoint remote, string what)
+    {
+        lock (Gate)
+        {
+            var now = NowMicros;
+            foreach (var (key, t) in _connections)
+            {
+                if (!key.Remote.Equals(remote)) continue;
+                t.Connection.OnUnreachable(what, now);
+                if (_dirtySet.Add(t)) _dirty.Add(t);
+            }
+        }
+        FlushPending();
     }
 
     /// <summary>Ticks every connection's clock, wakes who may go on, and forgets the finished.</summary>

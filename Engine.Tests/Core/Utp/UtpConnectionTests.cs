@@ -1,16 +1,10 @@
 using Engine.Core.Utp;
+using static Engine.Tests.Core.Wire.WireSamples;
 
 namespace Engine.Tests.Core.Utp;
 
 public sealed class UtpConnectionTests
 {
-    private static byte[] Bytes(int length, int seed)
-    {
-        var b = new byte[length];
-        new Random(seed).NextBytes(b);
-        return b;
-    }
-
     [Fact]
     public void A_connect_is_answered_and_both_sides_are_connected()
     {

@@ -58,10 +58,13 @@ internal sealed partial class UtpConnection
         _burstLeft = settings.MaxBurst;
     }
 
-    /// <summary>Opens a connection: sends the SYN (connection id <paramref name="receiveId"/>; we send on id + 1).</summary>
-    public static UtpConnection Connect(IUtpOutput output, ushort receiveId, long nowMicros, UtpSettings? settings = null)
+    /// <summary>
+    /// Opens a connection: sends the SYN (connection id <paramref name="receiveId"/>; we send on id + 1). A
+    /// <paramref name="punching"/> connect (BEP 55) is not failed by ICMP errors (see <see cref="OnUnreachable"/>).
+    /// </summary>
+    public static UtpConnection Connect(IUtpOutput output, ushort receiveId, long nowMicros, UtpSettings? settings = null, bool punching = false)
     {
-        var c = new UtpConnection(output, settings ?? UtpSettings.Default, receiveId, (ushort)(receiveId + 1), nowMicros) { State = UtpState.SynSent };
+        var c = new UtpConnection(output, settings ?? UtpSettings.Default, receiveId, (ushort)(receiveId + 1), nowMicros) { State = UtpState.SynSent, _punching = punching };
         c._peerConfirmed = true;
         c._seqNr = 1;
         c._oldestUnacked = 1;

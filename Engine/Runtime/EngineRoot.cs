@@ -199,7 +199,7 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
             {
                 BaseDialer = Utp.UtpDialers.For(mode, mux),
                 UtpFirstDialer = mode == Utp.UtpDialOrder.TcpFirst ? Utp.UtpDialers.For(Utp.UtpDialOrder.UtpFirst, mux) : null,
-                HolepunchDialer = new Utp.UtpDialer(mux),
+                HolepunchDialer = new Utp.UtpDialer(mux, punching: true),
             };
         }
         _udp = Context.ActorOf(UdpPort.Props(listenOn, mux), "udp");

@@ -94,8 +94,11 @@ internal sealed partial class UtpMultiplexer
         (_socket?.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port) : remote).Serialize();
 
-    /// <summary>Opens a uTP connection to <paramref name="remote"/>; throws <see cref="IOException"/> when it is refused or unanswered.</summary>
-    public async Task<UtpTransport> ConnectAsync(IPEndPoint remote, CancellationToken ct)
+    /// <summary>
+    /// Opens a uTP connection to <paramref name="remote"/>; throws <see cref="IOException"/> when it is refused or
+    /// unanswered (a <paramref name="punching"/> connect, BEP 55, only when unanswered: see <see cref="UtpConnection.OnUnreachable"/>).
+    /// </summary>
+    public async Task<UtpTransport> ConnectAsync(IPEndPoint remote, CancellationToken ct, bool punching = false)
     {
         remote = PeerAddress.Normalize(remote);
         UtpTransport transport;
@@ -109,7 +112,7 @@ internal sealed partial class UtpMultiplexer
             transport = new UtpTransport(this, remote, AddressFor(remote));
             connected = transport.WaitConnected();
             Remember((remote, id), transport);
-            transport.Connection = UtpConnection.Connect(transport, id, NowMicros, _settings);
+            transport.Connection = UtpConnection.Connect(transport, id, NowMicros, _settings, punching);
         }
         try
         {

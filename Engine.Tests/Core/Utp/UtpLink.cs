@@ -16,7 +16,7 @@ internal sealed class UtpLink
     private readonly UtpSettings _settings;
     private long _order;
 
-    public UtpLink(int seed, double loss = 0, double duplicate = 0, long delayMicros = 10_000, long jitterMicros = 0, UtpSettings? settings = null)
+    public UtpLink(int seed, double loss = 0, double duplicate = 0, long delayMicros = 10_000, long jitterMicros = 0, UtpSettings? settings = null, bool punching = false)
     {
         _rng = new Random(seed);
         Loss = loss;
@@ -26,7 +26,7 @@ internal sealed class UtpLink
         _settings = settings ?? UtpSettings.Default;
         _initiator = new Side(this, toAcceptor: true);
         _acceptor = new Side(this, toAcceptor: false);
-        Initiator = UtpConnection.Connect(_initiator, 1000, Now, _settings);
+        Initiator = UtpConnection.Connect(_initiator, 1000, Now, _settings, punching);
         _initiator.Connection = Initiator;
     }
 

@@ -20,6 +20,16 @@ public sealed class UtpUnreachableTests
     }
 
     [Fact]
+    public void A_hole_punchs_connect_outlives_the_port_unreachable_of_the_peers_nat_and_connects_on_a_later_syn()
+    {
+        var link = new UtpLink(14, loss: 1.0, punching: true);
+        link.Initiator.OnUnreachable("ICMP port unreachable", link.Now); // the peer's NAT, not yet opened by the peer's own SYN
+        Assert.Equal(UtpState.SynSent, link.Initiator.State);
+        link.Loss = 0; // now it is open
+        Assert.True(link.RunUntil(() => link.Initiator.State == UtpState.Connected, 5_000_000));
+    }
+
+    [Fact]
     public void A_silent_peer_that_is_also_unreachable_fails_at_the_next_timeout_not_after_a_minute_of_retries()
     {
         var link = new UtpLink(12);

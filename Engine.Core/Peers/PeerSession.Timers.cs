@@ -1,7 +1,7 @@
 namespace Engine.Core.Peers;
 
 /// <summary>
-/// The once-a-second tick: the two-minute silence rule, keep-alives, the request pipeline's rate sample, skipped
+/// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests wait), the request pipeline's rate sample, skipped
 /// blocks re-queued, a snubbing peer's blocks given to others.
 /// </summary>
 internal sealed partial class PeerSession
@@ -15,7 +15,7 @@ internal sealed partial class PeerSession
             Close("silent for " + _settings.SilenceTimeout, failed: false);
             return;
         }
-        if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0)
+        if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0 || ProbeDue(now))
             Send(Wire.KeepAlive.Instance, now);
         // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
         if (!PeerChoking && AmInterested && _receivedSinceTick > 0) _pipeline.UpdateRate(_download.Rate(now));
@@ -31,6 +31,10 @@ internal sealed partial class PeerSession
         RequestMore();
         _fx.StatsChanged();
     }
+
+    /// <summary>Our requests wait, the peer has been silent for <see cref="PeerSettings.SilentPeerProbe"/>, and we sent nothing since it last spoke.</summary>
+    private bool ProbeDue(DateTimeOffset now) =>
+        _outstanding.Count > 0 && now - _lastReceived >= _settings.SilentPeerProbe && _lastSent <= _lastReceived;
 
     /// <summary>
     /// Peers serve requests in order. A block still outstanding well after blocks requested later than it have

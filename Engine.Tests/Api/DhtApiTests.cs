@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using Engine.Api;
 using Engine.Core.Primitives;
 using Engine.Tests.Interop;
@@ -67,13 +68,35 @@ public sealed class DhtApiTests : IDisposable
     [Fact]
     public async Task A_lookup_with_nobody_to_ask_ends_at_its_bound_and_says_so()
     {
-        await using var alone = TorrentEngine.Create(Options("alone", "127.0.0.1:9")); // discard port: nobody answers
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram,
+            ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // takes every query and answers none (no ICMP error either)
+        await using var alone = TorrentEngine.Create(Options("alone", silent.LocalEndPoint!.ToString()!));
         var clock = Stopwatch.StartNew();
         var lookup = await alone.FindPeersAsync(InfoHash.FromHex(new string('8', 40)), TimeSpan.FromSeconds(2));
         Assert.NotNull(lookup);
         Assert.False(lookup.Finished);
         Assert.Empty(lookup.Peers);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_lookup_whose_only_node_is_a_closed_port_ends_on_the_icmp_error_before_its_query_could_time_out()
+    {
+        IPEndPoint closed;
+        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram,
+                   ProtocolType.Udp))
+        {
+            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closed = (IPEndPoint)s.LocalEndPoint!;
+        }
+        await using var alone = TorrentEngine.Create(Options("closed", closed.ToString()));
+        var clock = Stopwatch.StartNew();
+        var lookup = await alone.FindPeersAsync(InfoHash.FromHex(new string('9', 40)), TimeSpan.FromSeconds(8));
+        Assert.NotNull(lookup);
+        Assert.True(lookup.Finished, "the lookup should end once its one node is known unreachable");
+        Assert.Equal(0, lookup.Answered);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3)); // a query times out after 4 s
     }
 
     [Fact]

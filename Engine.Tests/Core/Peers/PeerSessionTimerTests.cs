@@ -36,6 +36,25 @@ public sealed class PeerSessionTimerTests
     }
 
     [Fact]
+    public void A_peer_silent_while_our_requests_wait_is_probed_with_one_keep_alive_per_silence()
+    {
+        var h = new SessionHarness().Downloading();
+        var block = h.Block(0, 0);
+        h.Session.OnBlocksAssigned([block], h.Now);
+        h.Tick(h.Settings.SilentPeerProbe - TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(KeepAlive.Instance, h.Effects.Messages);
+        h.Tick(TimeSpan.FromSeconds(1));
+        Assert.Single(h.Effects.Messages, m => m is KeepAlive);
+        h.Tick(TimeSpan.FromSeconds(10));
+        Assert.Single(h.Effects.Messages, m => m is KeepAlive); // once: the probe is out, its answer is the transport's
+
+        h.Receive(h.Piece(block)); // the peer spoke, and nothing is outstanding now: no probe however long it is quiet
+        h.Effects.Clear();
+        h.Tick(h.Settings.SilentPeerProbe + TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(KeepAlive.Instance, h.Effects.Messages);
+    }
+
+    [Fact]
     public void Blocks_skipped_by_the_peer_are_cancelled_and_given_back_after_the_skipped_block_timeout()
     {
         var h = new SessionHarness().Downloading();

@@ -79,6 +79,33 @@ public sealed class UtpTransferTests(ITestOutputHelper output) : IDisposable
 
     [Fact]
     [Trait("Category", "Interop")]
+    public async Task A_libtorrent_seeder_killed_mid_transfer_is_dropped_within_seconds_not_after_a_minute_and_a_half()
+    {
+        // A killed process sends no uTP FIN. Our leecher, waiting for blocks, probes the silent peer with a keep-alive;
+        // the closed port answers it with an ICMP error, which ends the connection at its next retransmission timeout.
+        // Before either, the request timeout (30 s) and six backed-off retransmissions took about 80 s.
+        var torrent = TorrentFactory.CreateSeeded(_dir, "killed-lt", 8 * 1024 * 1024 + 1, fileCount: 1, pieceLength: 64 * 1024);
+        await using var libtorrent = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"),
+            new LibtorrentOptions { NoTracker = true, Transport = "utp", UploadLimit = 512 * 1024 });
+        await libtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state-killed")) with { Utp = UtpMode.Only });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down-killed"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Loopback, libtorrent.Port)]);
+        Assert.True((await UtpPeers.FirstAsync(handle)).Utp);
+        for (var until = DateTime.UtcNow + TimeSpan.FromSeconds(30); (await handle.GetPeersAsync()).Sum(p => p.Downloaded) < 256 * 1024; await Task.Delay(100))
+            Assert.True(DateTime.UtcNow < until, "no 256 KiB from libtorrent within 30 s");
+
+        await libtorrent.Process.SignalAsync(9);
+        var killed = DateTime.UtcNow;
+        while ((await handle.GetPeersAsync()).Count > 0 && DateTime.UtcNow - killed < TimeSpan.FromSeconds(40)) await Task.Delay(100);
+        var after = DateTime.UtcNow - killed;
+        output.WriteLine($"the killed seeder's connection ended {after.TotalSeconds:0.0} s after the kill");
+        Assert.Empty(await handle.GetPeersAsync());
+        Assert.True(after < TimeSpan.FromSeconds(15), $"the connection ended {after.TotalSeconds:0.0} s after the kill");
+    }
+
+    [Fact]
+    [Trait("Category", "Interop")]
     public async Task When_we_stop_libtorrent_sees_our_utp_connection_end_rather_than_time_out()
     {
         // libtorrent hands the end of a uTP stream to its peer only once its own FIN is acknowledged; an ACK it ignores

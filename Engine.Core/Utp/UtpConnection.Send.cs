@@ -44,9 +44,9 @@ internal sealed partial class UtpConnection
         var rest = data[..taken];
         while (!rest.IsEmpty)
         {
-            if (_tail is null || _tail.IsSent || _tail.PayloadLength == _tail.Capacity)
-                Queue(_tail = new UtpOutPacket(UtpPacketType.Data, _settings.PacketPayload));
-            var n = Math.Min(rest.Length, _tail.Capacity - _tail.PayloadLength);
+            if (_tail is null || _tail.IsSent || _tail.PayloadLength >= Math.Min(_tail.Capacity, PacketPayload))
+                Queue(_tail = new UtpOutPacket(UtpPacketType.Data, PacketPayload));
+            var n = Math.Min(rest.Length, Math.Min(_tail.Capacity, PacketPayload) - _tail.PayloadLength);
             rest[..n].CopyTo(_tail.Free);
             _tail.PayloadLength += n;
             _unsentBytes += n;

@@ -83,10 +83,13 @@ public sealed class IcmpErrorTests
         WriteCmsg(control, 24, level: 0, type: 11, dataLength: 16);               // SOL_IP, IP_RECVERR
         BitConverter.TryWriteBytes(control.AsSpan(40), 111);                      // ECONNREFUSED
         control[44] = 2; control[45] = 3; control[46] = 3;                        // origin ICMP, type 3, code 3
+        BitConverter.TryWriteBytes(control.AsSpan(48), 1300);                     // ee_info
         Assert.True(IcmpError.TryRead(control, out var error));
-        Assert.Equal(new IcmpError(111, 2, 3, 3), error);
+        Assert.Equal(new IcmpError(111, 2, 3, 3, 1300), error);
         Assert.Equal("ICMP port unreachable", error.Unreachable);
+        Assert.Null(error.PacketTooBigMtu);
         Assert.Null((error with { Errno = 90 }).Unreachable);                     // EMSGSIZE: fragmentation needed, not unreachable
+        Assert.Equal(1300, (error with { Errno = 90, Code = 4 }).PacketTooBigMtu); // ... whose ee_info is the next hop's MTU
         Assert.Null((error with { Origin = 1 }).Unreachable);                     // a local error
         Assert.False(IcmpError.TryRead(control.AsSpan(0, 30), out _));            // the second message cut short
         WriteCmsg(control, 0, level: 0, type: 11, dataLength: 200);               // a length beyond the buffer

@@ -199,6 +199,32 @@ public sealed class NetLab : IDisposable
         : throw new InvalidOperationException($"{host.Name} is not behind NAT");
 
     /// <summary>
+    /// Narrows the LAN of <paramref name="host"/> (behind NAT) to an MTU of <paramref name="mtu"/> bytes, as a tunnel or
+    /// PPPoE link does: its router's LAN side and the host's interface. A datagram from the public side larger than that
+    /// with DF set is dropped by the router, which answers with ICMP "fragmentation needed". Also counts the IP
+    /// fragments reaching the host (before its own reassembly), read with <see cref="CountedFragments"/>.
+    /// </summary>
+    public void NarrowLan(LabHost host, int mtu)
+    {
+        var mtuText = mtu.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Ip(RouterOf(host), "link", "set", "lan", "mtu", mtuText);
+        Ip(host.Namespace, "link", "set", "eth0", "mtu", mtuText);
+        Nft(host.Namespace, $"table ip {FragmentTable} {{\n" +
+            "  chain prerouting { type filter hook prerouting priority -450; policy accept; ip frag-off & 0x3fff != 0 counter; }\n}\n");
+    }
+
+    /// <summary>IP fragments <see cref="NarrowLan"/>'s counter has seen arrive at the host so far.</summary>
+    public long CountedFragments(LabHost host)
+    {
+        var (code, listing) = RootCommands.Run("ip", "netns", "exec", host.Namespace, "nft", "list", "chain", "ip", FragmentTable, "prerouting");
+        var match = System.Text.RegularExpressions.Regex.Match(listing, @"counter packets (\d+)");
+        if (code != 0 || !match.Success) throw new InvalidOperationException($"no fragment counter on {host.Name}: {listing}");
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private const string FragmentTable = "lab_fragments";
+
+    /// <summary>
     /// Makes <paramref name="host"/> lose <paramref name="perMille"/> of the UDP datagrams that reach it from the public
     /// network, at random (nftables in its namespace, on arrival: a drop on the way out would make the sender's own
     /// <c>sendto</c> fail with EPERM, which no real network does). Lossy uTP without touching TCP.

@@ -96,12 +96,14 @@ internal sealed partial class UdpPort
     /// <summary>
     /// Takes what the socket's error queue holds (at most <see cref="BatchReceiver.Slots"/> at a time): each ICMP
     /// "unreachable" goes to uTP, whose connections to that address take it as <see cref="Core.Utp.UtpConnection.OnUnreachable"/>
-    /// says, and to this actor for the DHT. Other errors ("fragmentation needed") are only taken off the queue.
+    /// says, and to this actor for the DHT; a "packet too big" cuts uTP's packets to that address to fit
+    /// (<see cref="Core.Utp.UtpConnection.OnPacketTooBig"/>). Other errors are only taken off the queue.
     /// </summary>
     private static void ReadErrors(BatchReceiver batch, Socket socket, SenderAddress sender, IActorRef self, UtpMultiplexer utp)
     {
         for (var i = 0; i < BatchReceiver.Slots && batch.TryReadError(socket, sender.Address, out var error); i++)
         {
+            if (error.PacketTooBigMtu is { } mtu) utp.OnPacketTooBig(sender.Resolve(), mtu);
             if (error.Unreachable is not { } what) continue;
             var to = sender.Resolve();
             utp.OnUnreachable(to, what);

@@ -144,6 +144,18 @@ internal sealed partial class UtpMultiplexer
         FlushPending();
     }
 
+    /// <summary>
+    /// A router on the way to <paramref name="remote"/> takes datagrams of at most <paramref name="mtu"/> bytes: the
+    /// connections to it fill their packets to fit (the IP, UDP and uTP headers taken off).
+    /// </summary>
+    public void OnPacketTooBig(IPEndPoint remote, int mtu)
+    {
+        var payload = mtu - (remote.AddressFamily == AddressFamily.InterNetworkV6 ? 40 : 20) - 8 - UtpHeader.Size;
+        lock (Gate)
+            foreach (var (key, t) in _connections)
+                if (key.Remote.Equals(remote)) t.Connection.OnPacketTooBig(payload);
+    }
+
     /// <summary>Ticks every connection's clock, wakes who may go on, and forgets the finished.</summary>
     public void Tick()
     {

@@ -225,6 +225,75 @@ public sealed class UtpMultiplexerTests : TestKit
     }
 
     [Fact]
+    public async Task A_flood_of_forged_icmp_errors_neither_ends_a_connection_whose_peer_answers_nor_spoils_its_transfer()
+    {
+        var accepted = new TaskCompletionSource<UtpTransport>();
+        var (_, serverEnd) = Port(t => accepted.TrySetResult(t));
+        var (client, clientEnd) = Port();
+        var dialled = await ConnectAsync(client, serverEnd);
+        await dialled.SendAsync([new ArraySegment<byte>([19])], CancellationToken.None);
+        var incoming = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([19], await ReadAll(incoming, 1));
+
+        // ICMP errors forged from a raw socket (root): "port unreachable" for datagrams from the client's port to the
+        // server's (quoting no uTP header, or one with an id that is not the connection's: the forger does not know it),
+        // and to 2 000 addresses the client never wrote to.
+        using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
+        var wrongId = new byte[UtpHeader.Size];
+        new UtpHeader(UtpPacketType.Data, 0, (ushort)(dialled.Connection.SendId + 7), 0, 0, 0, 1, 1).Write(wrongId);
+        var forged = new List<byte[]> { PortUnreachable(clientEnd, serverEnd), PortUnreachable(clientEnd, serverEnd, wrongId) };
+        for (var port = 20_000; port < 22_000; port++) forged.Add(PortUnreachable(clientEnd, new IPEndPoint(IPAddress.Loopback, port)));
+        var data = new byte[2 << 20];
+        new Random(8).NextBytes(data);
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(() =>
+        {
+            var sent = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                raw.SendTo(forged[sent % 10 < 2 ? sent % 2 : 2 + sent % (forged.Count - 2)], new IPEndPoint(IPAddress.Loopback, 0));
+                if (++sent % 200 == 0) Thread.Sleep(1);
+            }
+            return sent;
+        });
+        var sending = dialled.SendAsync([new ArraySegment<byte>(data)], CancellationToken.None).AsTask();
+        Assert.Equal(data, await ReadAll(incoming, data.Length));
+        await sending;
+        stop.Cancel();
+        var sentErrors = await flood;
+        Assert.True(sentErrors > 1000, $"only {sentErrors} forged errors sent");
+        Assert.True(client.Unreachables > 500, $"only {client.Unreachables} of {sentErrors} forged errors were read");
+        Assert.Equal(UtpState.Connected, dialled.Connection.State);
+    }
+
+    /// <summary>An ICMP "port unreachable" for a UDP datagram from <paramref name="from"/> to <paramref name="to"/> (IPv4).</summary>
+    private static byte[] PortUnreachable(IPEndPoint from, IPEndPoint to, byte[]? quoted = null)
+    {
+        quoted ??= [];
+        var m = new byte[8 + 20 + 8 + quoted.Length];
+        m[0] = 3; m[1] = 3;                                    // destination unreachable, port unreachable
+        var ip = m.AsSpan(8);
+        ip[0] = 0x45; ip[3] = (byte)(28 + quoted.Length); ip[8] = 64; ip[9] = 17; // IPv4, total length, TTL, UDP
+        quoted.CopyTo(m.AsSpan(36));
+        from.Address.GetAddressBytes().CopyTo(ip[12..]);
+        to.Address.GetAddressBytes().CopyTo(ip[16..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum(ip[..20]));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(28), (ushort)from.Port);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(30), (ushort)to.Port);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(32), (ushort)(8 + quoted.Length));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(2), Checksum(m));
+        return m;
+    }
+
+    private static ushort Checksum(ReadOnlySpan<byte> bytes)
+    {
+        uint sum = 0;
+        for (var i = 0; i + 1 < bytes.Length; i += 2) sum += (uint)(bytes[i] << 8 | bytes[i + 1]);
+        while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
+        return (ushort)~sum;
+    }
+
+    [Fact]
     public async Task A_connect_to_a_port_where_nobody_answers_fails_with_a_reason_within_a_few_seconds()
     {
         var (client, _) = Port();

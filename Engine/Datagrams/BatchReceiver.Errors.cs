@@ -16,6 +16,17 @@ internal sealed unsafe partial class BatchReceiver
 
     private byte* _errorMemory;
 
+    private int _errorPayloadLength;
+
+    /// <summary>
+    /// The start of the datagram the last error read by <see cref="TryReadError"/> is about, past its UDP header, as far
+    /// as the ICMP message quoted it (up to 64 bytes; none when the router quoted only the UDP header): whoever sent
+    /// the error had seen it, so it tells a real error from a forged one.
+    /// </summary>
+    public ReadOnlySpan<byte> ErrorPayload => _errorMemory is null
+        ? default
+        : new ReadOnlySpan<byte>(_errorMemory + MmsghdrSize + IovecSize + NameSize + ErrorControlSize, _errorPayloadLength);
+
     /// <summary>A receive found a socket error (an ICMP error) instead of datagrams: the error queue holds it.</summary>
     public bool ErrorReported { get; private set; }
 
@@ -58,7 +69,9 @@ internal sealed unsafe partial class BatchReceiver
         try
         {
             handle.DangerousAddRef(ref added);
-            if (RecvMsg((int)handle.DangerousGetHandle(), header, MsgErrQueue | MsgDontWait) < 0) return false;
+            var read = RecvMsg((int)handle.DangerousGetHandle(), header, MsgErrQueue | MsgDontWait);
+            if (read < 0) return false;
+            _errorPayloadLength = (int)Math.Min(read, ErrorDataSize);
         }
         finally
         {

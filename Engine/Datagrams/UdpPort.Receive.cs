@@ -94,20 +94,21 @@ internal sealed partial class UdpPort
     }
 
     /// <summary>
-    /// Takes what the socket's error queue holds (at most <see cref="BatchReceiver.Slots"/> at a time): each ICMP
-    /// "unreachable" goes to uTP, whose connections to that address take it as <see cref="Core.Utp.UtpConnection.OnUnreachable"/>
-    /// says, and to this actor for the DHT; a "packet too big" cuts uTP's packets to that address to fit
+    /// Takes what the socket's error queue holds (at most <see cref="BatchReceiver.Slots"/> at a time). An ICMP
+    /// "unreachable" about a DHT datagram (the quoted payload starts with 'd') goes to this actor for the DHT; about a uTP
+    /// one, to the multiplexer, which passes it to the one connection the quoted header names
+    /// (<see cref="Core.Utp.UtpConnection.OnUnreachable"/>); a "packet too big" likewise cuts that connection's packets to fit
     /// (<see cref="Core.Utp.UtpConnection.OnPacketTooBig"/>). Other errors are only taken off the queue.
     /// </summary>
     private static void ReadErrors(BatchReceiver batch, Socket socket, SenderAddress sender, IActorRef self, UtpMultiplexer utp)
     {
         for (var i = 0; i < BatchReceiver.Slots && batch.TryReadError(socket, sender.Address, out var error); i++)
         {
-            if (error.PacketTooBigMtu is { } mtu) utp.OnPacketTooBig(sender.Resolve(), mtu);
+            if (error.PacketTooBigMtu is { } mtu) utp.OnPacketTooBig(sender.Resolve(), mtu, batch.ErrorPayload);
             if (error.Unreachable is not { } what) continue;
             var to = sender.Resolve();
-            utp.OnUnreachable(to, what);
-            self.Tell(new Unreachable(to, what));
+            if (batch.ErrorPayload is [(byte)'d', ..]) self.Tell(new Unreachable(to, what)); // a KRPC message: the DHT's
+            else utp.OnUnreachable(to, what, batch.ErrorPayload);
         }
     }
 

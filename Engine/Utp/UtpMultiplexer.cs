@@ -44,6 +44,9 @@ internal sealed partial class UtpMultiplexer
     /// <summary>Datagrams that were not uTP or named no connection of ours.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>ICMP "unreachable" errors read about uTP datagrams of this port, forged ones included (those the DHT's datagrams met go to the DHT).</summary>
+    public long Unreachables { get; private set; }
+
     /// <summary>SYNs refused by the connection limits.</summary>
     public long Refused { get; private set; }
 
@@ -126,34 +129,43 @@ internal sealed partial class UtpMultiplexer
     }
 
     /// <summary>
-    /// An ICMP error for a datagram to <paramref name="remote"/>: each connection to that address takes it (a connect
-    /// fails at once; an open connection only if the peer stays silent, see <see cref="UtpConnection.OnUnreachable"/>).
+    /// An ICMP error for a datagram to <paramref name="remote"/>, which began with <paramref name="quoted"/> (the uTP
+    /// header the error quotes). Only the connection that header names takes it (a connect fails at once; an open
+    /// connection only if the peer stays silent, see <see cref="UtpConnection.OnUnreachable"/>): an error that quotes
+    /// no header of ours is ignored, since anyone who knows our port can forge an ICMP error, but not our connection
+    /// ids. (Routers and hosts quote the datagram's start: RFC 1812 asks for as much as fits in 576 bytes.)
     /// </summary>
-    public void OnUnreachable(IPEndPoint remote, string what)
+    public void OnUnreachable(IPEndPoint remote, string what, ReadOnlySpan<byte> quoted)
     {
         lock (Gate)
         {
-            var now = NowMicros;
-            foreach (var (key, t) in _connections)
-            {
-                if (!key.Remote.Equals(remote)) continue;
-                t.Connection.OnUnreachable(what, now);
-                if (_dirtySet.Add(t)) _dirty.Add(t);
-            }
+            Unreachables++;
+            if (Quoted(remote, quoted) is not { } t) return;
+            t.Connection.OnUnreachable(what, NowMicros);
+            if (_dirtySet.Add(t)) _dirty.Add(t);
         }
         FlushPending();
     }
 
     /// <summary>
     /// A router on the way to <paramref name="remote"/> takes datagrams of at most <paramref name="mtu"/> bytes: the
-    /// connections to it fill their packets to fit (the IP, UDP and uTP headers taken off).
+    /// connection the quoted header names fills its packets to fit (the IP, UDP and uTP headers taken off).
     /// </summary>
-    public void OnPacketTooBig(IPEndPoint remote, int mtu)
+    public void OnPacketTooBig(IPEndPoint remote, int mtu, ReadOnlySpan<byte> quoted)
     {
         var payload = mtu - (remote.AddressFamily == AddressFamily.InterNetworkV6 ? 40 : 20) - 8 - UtpHeader.Size;
-        lock (Gate)
-            foreach (var (key, t) in _connections)
-                if (key.Remote.Equals(remote)) t.Connection.OnPacketTooBig(payload);
+        lock (Gate) Quoted(remote, quoted)?.Connection.OnPacketTooBig(payload);
+    }
+
+    /// <summary>The connection whose datagram to <paramref name="remote"/> began with <paramref name="quoted"/>, if any: a SYN names the id we receive on, anything else the id we send on.</summary>
+    private UtpTransport? Quoted(IPEndPoint remote, ReadOnlySpan<byte> quoted)
+    {
+        if (!UtpHeader.TryRead(quoted, out var h)) return null;
+        if (h.Type == UtpPacketType.Syn) return _connections.GetValueOrDefault((remote, h.ConnectionId));
+        // We send on our receive id + 1 when we dialled, and on the receive id - 1 when we accepted.
+        foreach (var id in (ReadOnlySpan<ushort>)[(ushort)(h.ConnectionId - 1), (ushort)(h.ConnectionId + 1)])
+            if (_connections.TryGetValue((remote, id), out var t) && t.Connection.SendId == h.ConnectionId) return t;
+        return null;
     }
 
     /// <summary>Ticks every connection's clock, wakes who may go on, and forgets the finished.</summary>

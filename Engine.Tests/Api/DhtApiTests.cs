@@ -83,13 +83,7 @@ public sealed class DhtApiTests : IDisposable
     [Fact]
     public async Task A_lookup_whose_only_node_is_a_closed_port_ends_on_the_icmp_error_before_its_query_could_time_out()
     {
-        IPEndPoint closed;
-        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram,
-                   ProtocolType.Udp))
-        {
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            closed = (IPEndPoint)s.LocalEndPoint!;
-        }
+        var closed = Support.FreePorts.ClosedUdp(IPAddress.Loopback);
         await using var alone = TorrentEngine.Create(Options("closed", closed.ToString()));
         var clock = Stopwatch.StartNew();
         var lookup = await alone.FindPeersAsync(InfoHash.FromHex(new string('9', 40)), TimeSpan.FromSeconds(8));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Engine.Core.Peers;
 using Engine.Datagrams;
+using Engine.Tests.Support;
 
 namespace Engine.Tests.Datagrams;
 
@@ -23,7 +24,7 @@ public sealed class IcmpErrorTests
         using var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
         socket.Bind(new IPEndPoint(target, 0));
         Assert.True(BatchReceiver.ReportErrors(socket));
-        var closed = ClosedPort(target);
+        var closed = FreePorts.ClosedUdp(target);
         socket.SendTo(new byte[] { 1, 2, 3 }, closed);
 
         using var batch = new BatchReceiver();
@@ -32,6 +33,7 @@ public sealed class IcmpErrorTests
         var destination = new SocketAddress(family);
         Assert.True(batch.TryReadError(socket, destination, out var error));
         Assert.Equal("ICMP port unreachable", error.Unreachable);
+        Assert.Equal([1, 2, 3], batch.ErrorPayload.ToArray()); // the error quotes the datagram it is about
         var any = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         Assert.Equal(closed, PeerAddress.Normalize((IPEndPoint)any.Create(destination)));
         Assert.False(batch.TryReadError(socket, destination, out _)); // one error, read once
@@ -44,7 +46,7 @@ public sealed class IcmpErrorTests
         using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { Blocking = false, DualMode = true };
         socket.Bind(new IPEndPoint(IPAddress.Loopback.MapToIPv6(), 0)); // the v4-mapped loopback: bound to 127.0.0.1 only
         Assert.True(BatchReceiver.ReportErrors(socket));
-        var closed = ClosedPort(IPAddress.Loopback);
+        var closed = FreePorts.ClosedUdp(IPAddress.Loopback);
         socket.SendTo(new byte[] { 1 }, new IPEndPoint(closed.Address.MapToIPv6(), closed.Port));
 
         using var batch = new BatchReceiver();
@@ -63,7 +65,7 @@ public sealed class IcmpErrorTests
         Assert.True(BatchReceiver.ReportErrors(socket));
         using var friend = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         friend.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        socket.SendTo(new byte[] { 1 }, ClosedPort(IPAddress.Loopback));
+        socket.SendTo(new byte[] { 1 }, FreePorts.ClosedUdp(IPAddress.Loopback));
         Assert.True(BatchReceiver.WaitReadable(socket, 5000, out _));
         friend.SendTo(new byte[] { 42 }, socket.LocalEndPoint!);
         Thread.Sleep(50);
@@ -101,13 +103,5 @@ public sealed class IcmpErrorTests
         BitConverter.TryWriteBytes(into.AsSpan(offset), (ulong)(16 + dataLength));
         BitConverter.TryWriteBytes(into.AsSpan(offset + 8), level);
         BitConverter.TryWriteBytes(into.AsSpan(offset + 12), type);
-    }
-
-    /// <summary>A UDP port nobody listens on: bound, then closed.</summary>
-    private static IPEndPoint ClosedPort(IPAddress address)
-    {
-        using var s = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(address, 0));
-        return (IPEndPoint)s.LocalEndPoint!;
     }
 }

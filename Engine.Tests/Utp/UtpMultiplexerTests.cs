@@ -191,12 +191,7 @@ public sealed class UtpMultiplexerTests : TestKit
     public async Task A_connect_to_a_closed_port_fails_at_once_on_the_icmp_error_instead_of_after_two_syns()
     {
         var (client, _) = Port();
-        IPEndPoint closed;
-        using (var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
-        {
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            closed = (IPEndPoint)s.LocalEndPoint!;
-        }
+        var closed = Support.FreePorts.ClosedUdp(IPAddress.Loopback);
         var started = DateTime.UtcNow;
         var e = await Assert.ThrowsAsync<IOException>(() => ConnectAsync(client, closed));
         Assert.Equal("the peer is unreachable over uTP (ICMP port unreachable)", e.Message);

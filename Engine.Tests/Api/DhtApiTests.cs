@@ -80,11 +80,13 @@ public sealed class DhtApiTests : IDisposable
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
-    public async Task A_lookup_whose_only_node_is_a_closed_port_ends_on_the_icmp_error_before_its_query_could_time_out()
+    [Theory]
+    [InlineData(UtpMode.Enabled)]
+    [InlineData(UtpMode.Disabled)] // a port for the DHT alone reads the errors too
+    public async Task A_lookup_whose_only_node_is_a_closed_port_ends_on_the_icmp_error_before_its_query_could_time_out(UtpMode utp)
     {
         var closed = Support.FreePorts.ClosedUdp(IPAddress.Loopback);
-        await using var alone = TorrentEngine.Create(Options("closed", closed.ToString()));
+        await using var alone = TorrentEngine.Create(Options("closed-" + utp, closed.ToString()) with { Utp = utp });
         var clock = Stopwatch.StartNew();
         var lookup = await alone.FindPeersAsync(InfoHash.FromHex(new string('9', 40)), TimeSpan.FromSeconds(8));
         Assert.NotNull(lookup);

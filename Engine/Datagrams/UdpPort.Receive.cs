@@ -61,7 +61,7 @@ internal sealed partial class UdpPort
     /// wakes the wait (<see cref="WakeReceiver"/>); it is bounded anyway (<see cref="PollMs"/>), and idle costs nothing
     /// but that.
     /// </summary>
-    private static void PollLoop(Socket socket, IActorRef self, UtpMultiplexer utp, CancellationToken ct)
+    private static void PollLoop(Socket socket, IActorRef self, UtpMultiplexer? utp, CancellationToken ct)
     {
         var sender = new SenderAddress(socket.AddressFamily);
         var reason = "stopped";
@@ -75,7 +75,7 @@ internal sealed partial class UdpPort
                 if (batch.ErrorReported) ReadErrors(batch, socket, sender, self, utp);
                 if (n == 0)
                 {
-                    if (unanswered > 0) utp.FlushPending();
+                    if (unanswered > 0) utp?.FlushPending();
                     unanswered = 0;
                     if (BatchReceiver.WaitReadable(socket, PollMs, out var errorQueued) && errorQueued) ReadErrors(batch, socket, sender, self, utp);
                     continue;
@@ -83,7 +83,7 @@ internal sealed partial class UdpPort
                 DispatchBatch(batch, n, sender, self, utp);
                 unanswered += n;
                 if (unanswered < AnswerEvery) continue;
-                utp.FlushPending();
+                utp?.FlushPending();
                 unanswered = 0;
             }
             return;
@@ -100,15 +100,15 @@ internal sealed partial class UdpPort
     /// (<see cref="Core.Utp.UtpConnection.OnUnreachable"/>); a "packet too big" likewise cuts that connection's packets to fit
     /// (<see cref="Core.Utp.UtpConnection.OnPacketTooBig"/>). Other errors are only taken off the queue.
     /// </summary>
-    private static void ReadErrors(BatchReceiver batch, Socket socket, SenderAddress sender, IActorRef self, UtpMultiplexer utp)
+    private static void ReadErrors(BatchReceiver batch, Socket socket, SenderAddress sender, IActorRef self, UtpMultiplexer? utp)
     {
         for (var i = 0; i < BatchReceiver.Slots && batch.TryReadError(socket, sender.Address, out var error); i++)
         {
-            if (error.PacketTooBigMtu is { } mtu) utp.OnPacketTooBig(sender.Resolve(), mtu, batch.ErrorPayload);
+            if (error.PacketTooBigMtu is { } mtu) utp?.OnPacketTooBig(sender.Resolve(), mtu, batch.ErrorPayload);
             if (error.Unreachable is not { } what) continue;
             var to = sender.Resolve();
             if (batch.ErrorPayload is [(byte)'d', ..]) self.Tell(new Unreachable(to, what)); // a KRPC message: the DHT's
-            else utp.OnUnreachable(to, what, batch.ErrorPayload);
+            else utp?.OnUnreachable(to, what, batch.ErrorPayload);
         }
     }
 
@@ -122,7 +122,7 @@ internal sealed partial class UdpPort
     private const int PollMs = 2000;
 
     /// <summary>Hands on the <paramref name="n"/> datagrams of a batch (a truncated one is dropped); uTP's answers wait for the caller's flush.</summary>
-    private static void DispatchBatch(BatchReceiver batch, int n, SenderAddress sender, IActorRef self, UtpMultiplexer utp)
+    private static void DispatchBatch(BatchReceiver batch, int n, SenderAddress sender, IActorRef self, UtpMultiplexer? utp)
     {
         for (var i = 0; i < n; i++)
         {

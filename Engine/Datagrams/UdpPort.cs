@@ -61,7 +61,7 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The thread that receives for uTP (64-bit Linux; null elsewhere, and without uTP), named "udp" and the port: it ends when the port stops.</summary>
+    /// <summary>The thread that receives (64-bit Linux; null elsewhere), named "udp" and the port: it ends when the port stops.</summary>
     internal Thread? ReceiveThread { get; private set; }
 
     protected override void PreStart()
@@ -90,7 +90,7 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         }
         var utp = _utp;
         var ct = _cts.Token;
-        if (utp is not null && BatchReceiver.IsSupported)
+        if (BatchReceiver.IsSupported)
         {
             BatchReceiver.ReportErrors(socket);
             ReceiveThread = new Thread(() => PollLoop(socket, self, utp, ct)) { IsBackground = true, Name = $"udp {((IPEndPoint)socket.LocalEndPoint!).Port}" };

@@ -23,7 +23,7 @@ internal sealed class ServicePauses
     /// <summary>The longest pause taken into account (a stall longer than this is a snub, handled elsewhere).</summary>
     public const double MaxSeconds = 1.5;
 
-    private const double BlockBytes = 16 * 1024;
+    private const double BlockBytes = Primitives.TorrentLayout.BlockSize;
     private DateTimeOffset? _lastArrival;
     private double _longestGap;
 

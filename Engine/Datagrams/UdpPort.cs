@@ -80,9 +80,11 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
             Context.Parent.Tell(new Bound(null, $"cannot bind UDP {_endPoint}: {e.Message}"));
             return;
         }
-        Context.Parent.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!, null));
         var self = Self;
         var socket = _socket;
+        var receiveThread = BatchReceiver.IsSupported;
+        if (receiveThread) BatchReceiver.ReportErrors(socket); // before uTP can send: an error for its first SYN would be lost
+        Context.Parent.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!, null));
         if (_utp is not null)
         {
             _utp.Attach(socket);
@@ -90,9 +92,8 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         }
         var utp = _utp;
         var ct = _cts.Token;
-        if (BatchReceiver.IsSupported)
+        if (receiveThread)
         {
-            BatchReceiver.ReportErrors(socket);
             ReceiveThread = new Thread(() => PollLoop(socket, self, utp, ct)) { IsBackground = true, Name = $"udp {((IPEndPoint)socket.LocalEndPoint!).Port}" };
             ReceiveThread.Start();
         }

@@ -57,6 +57,12 @@ internal sealed partial class UtpMultiplexer
 
     public long NowMicros => Stopwatch.GetElapsedTime(_started).Ticks / (TimeSpan.TicksPerMillisecond / 1000);
 
+    /// <summary>Whether a UDP socket is attached: connects can be made and SYNs answered.</summary>
+    public bool IsAttached
+    {
+        get { lock (Gate) return _socket is not null; }
+    }
+
     public void Attach(Socket socket)
     {
         lock (Gate) _socket = socket;

@@ -87,6 +87,9 @@ public sealed class UtpMultiplexerTests : TestKit
         Assert.Equal(up, await ReadAll(incoming, up.Length));
         Assert.Equal(down, await ReadAll(dialled, down.Length));
         await Task.WhenAll(sending, answering);
+        // Bursts went out segmented (UDP GSO) and were cut apart on arrival.
+        Assert.True(client.Sender.SegmentedDatagrams > 100, $"{client.Sender.SegmentedDatagrams} datagrams in segmented sends");
+        Assert.True(server.Sender.SegmentedDatagrams > 100, $"{server.Sender.SegmentedDatagrams} datagrams in segmented sends");
     }
 
     [Fact]

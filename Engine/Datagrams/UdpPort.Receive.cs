@@ -80,8 +80,7 @@ internal sealed partial class UdpPort
                     if (BatchReceiver.WaitReadable(socket, PollMs, out var errorQueued) && errorQueued) ReadErrors(batch, socket, sender, self, utp);
                     continue;
                 }
-                DispatchBatch(batch, n, sender, self, utp);
-                unanswered += n;
+                unanswered += DispatchBatch(batch, n, sender, self, utp);
                 if (unanswered < AnswerEvery) continue;
                 utp?.FlushPending();
                 unanswered = 0;
@@ -121,15 +120,25 @@ internal sealed partial class UdpPort
     /// <summary>The longest a <see cref="PollLoop"/> waits before it looks whether the port stopped.</summary>
     private const int PollMs = 2000;
 
-    /// <summary>Hands on the <paramref name="n"/> datagrams of a batch (a truncated one is dropped); uTP's answers wait for the caller's flush.</summary>
-    private static void DispatchBatch(BatchReceiver batch, int n, SenderAddress sender, IActorRef self, UtpMultiplexer? utp)
+    /// <summary>
+    /// Hands on the datagrams of a batch's <paramref name="n"/> slots (a truncated one is dropped; one holding several
+    /// joined, <see cref="BatchReceiver.SegmentSize"/>, is cut apart) and counts them; uTP's answers wait for the caller's flush.
+    /// </summary>
+    private static int DispatchBatch(BatchReceiver batch, int n, SenderAddress sender, IActorRef self, UtpMultiplexer? utp)
     {
+        var datagrams = 0;
         for (var i = 0; i < n; i++)
         {
             if (batch.Truncated(i)) continue;
             batch.CopySender(i, sender.Address);
-            Dispatch(batch.Datagram(i), sender.Resolve(), self, utp);
+            var from = sender.Resolve();
+            var slot = batch.Datagram(i);
+            var segment = batch.SegmentSize(i);
+            if (segment <= 0) segment = slot.Length;
+            for (var offset = 0; offset < slot.Length; offset += segment, datagrams++)
+                Dispatch(slot.Slice(offset, Math.Min(segment, slot.Length - offset)), from, self, utp);
         }
+        return datagrams;
     }
 
     private static void Dispatch(ReadOnlySpan<byte> datagram, IPEndPoint from, IActorRef self, UtpMultiplexer? utp)

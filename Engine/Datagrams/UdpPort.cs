@@ -83,7 +83,11 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
         var self = Self;
         var socket = _socket;
         var receiveThread = BatchReceiver.IsSupported;
-        if (receiveThread) BatchReceiver.ReportErrors(socket); // before uTP can send: an error for its first SYN would be lost
+        if (receiveThread)
+        {
+            BatchReceiver.ReportErrors(socket); // before uTP can send: an error for its first SYN would be lost
+            BatchReceiver.CoalesceReceives(socket); // the receive thread splits what comes joined
+        }
         Context.Parent.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!, null));
         if (_utp is not null)
         {

@@ -19,7 +19,7 @@ internal sealed partial class UtpMultiplexer
             return;
         }
         UtpTransport? accepted = null;
-        lock (Gate)
+        using (Enter())
         {
             var h = d.Header;
             var id = h.Type == UtpPacketType.Syn ? (ushort)(h.ConnectionId + 1) : h.ConnectionId;
@@ -50,7 +50,7 @@ internal sealed partial class UtpMultiplexer
     /// <summary>Sends what the datagrams since the last flush called for, and wakes readers and writers.</summary>
     public void FlushPending()
     {
-        lock (Gate)
+        using (Enter())
         {
             var now = NowMicros;
             foreach (var t in _dirty)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Engine.Core.Peers;
 using Engine.Core.Utp;
+using Engine.Datagrams;
 
 namespace Engine.Utp;
 
@@ -33,7 +34,14 @@ internal sealed partial class UtpMultiplexer
     private readonly Random _random = new();
     private Socket? _socket;
 
-    public UtpMultiplexer(UtpSettings? settings = null) => _settings = settings ?? UtpSettings.Default;
+    private readonly SegmentSender _sender;
+
+    /// <param name="segmentation">Whether bursts for one peer go out as one segmented send (UDP GSO, <see cref="SegmentSender"/>) where the kernel can.</param>
+    public UtpMultiplexer(UtpSettings? settings = null, bool segmentation = true)
+    {
+        _settings = settings ?? UtpSettings.Default;
+        _sender = new SegmentSender(segmentation);
+    }
 
     /// <summary>The lock every connection of this multiplexer is used under.</summary>
     public object Gate { get; } = new();
@@ -71,16 +79,40 @@ internal sealed partial class UtpMultiplexer
     public void Detach(Socket socket)
     {
         lock (Gate)
-            if (ReferenceEquals(_socket, socket)) _socket = null;
+        {
+            if (!ReferenceEquals(_socket, socket)) return;
+            _socket = null;
+            _sender.Clear();
+        }
     }
 
-    /// <summary>Sends one datagram (the caller holds the lock); a full buffer or an unreachable host drops it, as UDP may.</summary>
-    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
+    /// <summary>The sender of this port's uTP datagrams (its figures).</summary>
+    internal SegmentSender Sender => _sender;
+
+    /// <summary>
+    /// Sends one datagram (the caller holds the lock, taken with <see cref="Enter"/>): gathered with the others for the
+    /// same peer until the lock is let go; a full buffer or an unreachable host drops it, as UDP may.
+    /// </summary>
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress to, bool segmentable = false)
     {
         if (_socket is null) return;
-        try { SendOrRetry(_socket, datagram, to); }
-        catch (SocketException) { }
-        catch (ObjectDisposedException) { }
+        _sender.Add(_socket, datagram, to, segmentable);
+    }
+
+    /// <summary>Takes <see cref="Gate"/>; disposing the scope sends what was gathered meanwhile, then lets the lock go.</summary>
+    internal GateScope Enter()
+    {
+        Monitor.Enter(Gate);
+        return new GateScope(this);
+    }
+
+    internal readonly struct GateScope(UtpMultiplexer mux) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { mux._sender.Flush(mux._socket); }
+            finally { Monitor.Exit(mux.Gate); }
+        }
     }
 
     /// <summary>
@@ -112,7 +144,7 @@ internal sealed partial class UtpMultiplexer
         remote = PeerAddress.Normalize(remote);
         UtpTransport transport;
         Task<UtpTransport> connected;
-        lock (Gate)
+        using (Enter())
         {
             if (_socket is null) throw new IOException("uTP is not listening (no UDP socket)");
             ushort id;
@@ -129,7 +161,7 @@ internal sealed partial class UtpMultiplexer
         }
         catch
         {
-            lock (Gate) transport.Connection.Reset(NowMicros);
+            using (Enter()) transport.Connection.Reset(NowMicros);
             throw;
         }
     }
@@ -143,7 +175,7 @@ internal sealed partial class UtpMultiplexer
     /// </summary>
     public void OnUnreachable(IPEndPoint remote, string what, ReadOnlySpan<byte> quoted)
     {
-        lock (Gate)
+        using (Enter())
         {
             Unreachables++;
             if (Quoted(remote, quoted) is not { } t) return;
@@ -160,7 +192,7 @@ internal sealed partial class UtpMultiplexer
     public void OnPacketTooBig(IPEndPoint remote, int mtu, ReadOnlySpan<byte> quoted)
     {
         var payload = mtu - (remote.AddressFamily == AddressFamily.InterNetworkV6 ? 40 : 20) - 8 - UtpHeader.Size;
-        lock (Gate) Quoted(remote, quoted)?.Connection.OnPacketTooBig(payload);
+        using (Enter()) Quoted(remote, quoted)?.Connection.OnPacketTooBig(payload);
     }
 
     /// <summary>The connection whose datagram to <paramref name="remote"/> began with <paramref name="quoted"/>, if any: a SYN names the id we receive on, anything else the id we send on.</summary>
@@ -177,7 +209,7 @@ internal sealed partial class UtpMultiplexer
     /// <summary>Ticks every connection's clock, wakes who may go on, and forgets the finished.</summary>
     public void Tick()
     {
-        lock (Gate)
+        using (Enter())
         {
             var now = NowMicros;
             foreach (var (key, t) in _connections)

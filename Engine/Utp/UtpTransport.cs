@@ -39,7 +39,12 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     /// <summary>Accepted, but not handed to the engine yet: it is, once the peer says more than its SYN.</summary>
     internal bool AwaitingConfirmation { get; set; }
 
-    void IUtpOutput.Send(ReadOnlySpan<byte> datagram) => _mux.SendTo(datagram, _to);
+    /// <summary>
+    /// A datagram may go in a segmented send (with "don't fragment") only if it fits the path as the connection knows it:
+    /// one cut before a router said "packet too big" goes alone, and the kernel fragments it to the known path MTU.
+    /// </summary>
+    void IUtpOutput.Send(ReadOnlySpan<byte> datagram) =>
+        _mux.SendTo(datagram, _to, Connection is { } c && datagram.Length <= UtpHeader.Size + c.PacketPayload);
 
     /// <summary>Completes once the connect is answered (or fails); the caller holds the lock.</summary>
     internal Task<UtpTransport> WaitConnected()
@@ -70,7 +75,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     {
         if (ct.IsCancellationRequested) return ValueTask.FromCanceled<int>(ct);
         if (buffer.IsEmpty) return new(0);
-        lock (_mux.Gate)
+        using (_mux.Enter())
         {
             if (_reading) throw new InvalidOperationException("a uTP read is already waiting: one reader at a time");
             if (_shut) return new(0);
@@ -119,7 +124,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
 
     private void CancelRead()
     {
-        lock (_mux.Gate)
+        using (_mux.Enter())
         {
             if (!_reading) return;
             var n = Connection.TakePosted();
@@ -144,7 +149,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
         while (index < segments.Count)
         {
             Task wait;
-            lock (_mux.Gate)
+            using (_mux.Enter())
             {
                 if (_shut) throw new IOException("the uTP connection was shut down");
                 if (Connection.State is UtpState.Failed or UtpState.Closed) throw new IOException(Connection.Error ?? "the uTP connection is closed");
@@ -167,7 +172,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
 
     public void Shutdown()
     {
-        lock (_mux.Gate)
+        using (_mux.Enter())
         {
             if (_shut) return;
             _shut = true;

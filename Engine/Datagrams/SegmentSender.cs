@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Engine.Datagrams;
+
+/// <summary>
+/// Gathers datagrams for one destination and sends them as one buffer the kernel cuts into datagrams (UDP GSO,
+/// <c>UDP_SEGMENT</c>, Linux 64-bit): a burst of equal-sized uTP packets passes the UDP, IP and device layers once
+/// instead of once per packet, and on loopback reaches a receiver that asked for <c>UDP_GRO</c> still in one piece
+/// (<see cref="BatchReceiver"/>). Datagrams keep their order: a different destination, a larger datagram, or one after
+/// a shorter one sends what is gathered first. Where the kernel or device cannot segment (<c>EIO</c>, <c>EINVAL</c>),
+/// this sender sends each datagram on its own from then on. Not thread-safe: its owner's lock serialises it.
+/// </summary>
+internal sealed unsafe partial class SegmentSender
+{
+    /// <summary>The most datagrams in one send: the kernel's limit (<c>UDP_MAX_SEGMENTS</c>) was 64 before Linux 6.5.</summary>
+    public const int MaxSegments = 64;
+
+    /// <summary>The most bytes in one send: a UDP datagram's length field, less the UDP and IPv4 headers.</summary>
+    public const int MaxBytes = 65535 - 8 - 20;
+
+    private const int SolUdp = 17, UdpSegment = 103;
+    private const int EConnRefused = 111, EHostUnreach = 113, ENetUnreach = 101, EAccess = 13, EIo = 5, EInval = 22, ENotSupported = 95, EMsgSize = 90;
+
+    private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(MaxBytes);
+    private SocketAddress? _to;
+    private int _segment, _length, _count;
+    private bool _closed; // the last datagram gathered was shorter than the first: nothing may follow it in this send
+    private int _refusals; // segmented sends refused in a row (EINVAL: a segment larger than the path's MTU, or too many)
+
+    public SegmentSender(bool segmentation) => Segmenting = segmentation && BatchReceiver.IsSupported;
+
+    /// <summary>Whether sends are gathered and segmented by the kernel (false: each datagram goes on its own).</summary>
+    public bool Segmenting { get; private set; }
+
+    /// <summary>Sends made with more than one datagram in them, and the datagrams they carried (for the bench's figures).</summary>
+    public long SegmentedSends { get; private set; }
+    public long SegmentedDatagrams { get; private set; }
+
+    /// <summary>
+    /// Gathers <paramref name="datagram"/> for <paramref name="to"/>, sending first what cannot go with it; one that is
+    /// not <paramref name="segmentable"/> (it may not fit the path), or any without segmentation, goes now, alone.
+    /// </summary>
+    public void Add(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to, bool segmentable = true)
+    {
+        if (!Segmenting || !segmentable)
+        {
+            Flush(socket);
+            SendOne(socket, datagram, to);
+            return;
+        }
+        if (_count > 0 && (_closed || datagram.Length > _segment || _count == MaxSegments || _length + datagram.Length > MaxBytes
+            || !(ReferenceEquals(to, _to) || to.Equals(_to))))
+            Flush(socket);
+        if (_count == 0)
+        {
+            _to = to;
+            _segment = datagram.Length;
+        }
+        datagram.CopyTo(_buffer.AsSpan(_length));
+        _length += datagram.Length;
+        _count++;
+        _closed = datagram.Length < _segment;
+    }
+
+    /// <summary>Sends what is gathered (a datagram that meets a full buffer or an unreachable host is dropped, as UDP may).</summary>
+    public void Flush(Socket? socket)
+    {
+        if (_count == 0) return;
+        var to = _to!;
+        var data = _buffer.AsSpan(0, _length);
+        var (segment, count) = (_segment, _count);
+        _count = _length = 0;
+        _to = null;
+        if (socket is null) return;
+        if (count == 1)
+        {
+            SendOne(socket, data, to);
+            return;
+        }
+        var error = SendSegmented(socket, data, segment, to);
+        if (error is EConnRefused or EHostUnreach or ENetUnreach or EAccess) error = SendSegmented(socket, data, segment, to); // an earlier datagram's ICMP error
+        if (error == 0)
+        {
+            SegmentedSends++;
+            SegmentedDatagrams += count;
+            _refusals = 0;
+            return;
+        }
+        // No checksum offload (EIO) or no UDP_SEGMENT: never again here; EINVAL may be one path's MTU: only if it lasts.
+        if (error is EIo or ENotSupported || error == EInval && ++_refusals >= 8) Segmenting = false;
+        if (error is not (EIo or EInval or ENotSupported or EMsgSize)) return; // dropped
+        for (var offset = 0; offset < data.Length; offset += segment)
+            SendOne(socket, data.Slice(offset, Math.Min(segment, data.Length - offset)), to);
+    }
+
+    /// <summary>Forgets what is gathered (the socket is gone).</summary>
+    public void Clear()
+    {
+        _count = _length = 0;
+        _to = null;
+    }
+
+    private static void SendOne(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try { Utp.UtpMultiplexer.SendOrRetry(socket, datagram, to); }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
+    /// One <c>sendmsg(2)</c> with a <c>UDP_SEGMENT</c> control message; 0, or the error number. Its IPv4 datagrams carry
+    /// "don't fragment" and are not fragmented by the kernel (<c>IP_PMTUDISC_PROBE</c> for this send only): by default
+    /// Linux sets DF only on a datagram that fits the route's MTU, and a segmented send is larger than that, so routers
+    /// would fragment its datagrams instead of answering "packet too big", and uTP would never fit its packets to the
+    /// path (<see cref="Core.Utp.UtpConnection.OnPacketTooBig"/>). Single datagrams keep the default: one cut before the
+    /// path was known is fragmented by the kernel, not lost at every resend.
+    /// </summary>
+    private int SendSegmented(Socket socket, ReadOnlySpan<byte> data, int segment, SocketAddress to)
+    {
+        const int msghdrSize = 56, controlSize = 24; // CMSG_SPACE(sizeof(uint16_t))
+        var header = stackalloc byte[msghdrSize];
+        var control = stackalloc byte[controlSize];
+        var iov = stackalloc nuint[2];
+        new Span<byte>(header, msghdrSize).Clear();
+        new Span<byte>(control, controlSize).Clear();
+        *(nuint*)control = 18;                          // cmsg_len: CMSG_LEN(sizeof(uint16_t))
+        *(int*)(control + 8) = SolUdp;
+        *(int*)(control + 12) = UdpSegment;
+        *(ushort*)(control + 16) = (ushort)segment;
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            fixed (byte* bytes = data)
+            fixed (byte* name = to.Buffer.Span)
+            {
+                iov[0] = (nuint)bytes;
+                iov[1] = (nuint)data.Length;
+                *(byte**)header = name;                     // msg_name
+                *(uint*)(header + 8) = (uint)to.Size;       // msg_namelen
+                *(nuint**)(header + 16) = iov;              // msg_iov
+                *(nuint*)(header + 24) = 1;                 // msg_iovlen
+                *(byte**)(header + 32) = control;           // msg_control
+                *(nuint*)(header + 40) = controlSize;       // msg_controllen
+                var fd = (int)handle.DangerousGetHandle();
+                var probe = PmtuDiscoveryProbe;
+                SetSockOpt(fd, SolIp, IpMtuDiscover, &probe, sizeof(int));
+                var error = SendMsg(fd, header, MsgDontWait) >= 0 ? 0 : Marshal.GetLastPInvokeError();
+                var want = PmtuDiscoveryWant;
+                SetSockOpt(fd, SolIp, IpMtuDiscover, &want, sizeof(int));
+                return error;
+            }
+        }
+        catch (ObjectDisposedException) { return 0; }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    private const int MsgDontWait = 0x40, SolIp = 0, IpMtuDiscover = 10, PmtuDiscoveryWant = 1, PmtuDiscoveryProbe = 3;
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    private static partial nint SendMsg(int fd, byte* message, int flags);
+}

@@ -6,28 +6,33 @@
 #   3. the TCP flow, then the same uTP download beside it: what TCP keeps and what uTP takes (LEDBAT should yield);
 #   4. the uTP download, then the TCP flow beside it (a background download, then the user's own traffic).
 # Throughput is read from the leecher's interface counters each second (the wire, not the engine's own figures).
-# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200] [--tcp-cc cubic|bbr]   root; ~4 minutes
+# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200] [--tcp-cc cubic|bbr] [--host PATH]   root; ~6 minutes
+# (--host: an Engine.Host to measure instead of the Release build, e.g. a published one; a .dll runs under dotnet)
 # (the TCP flow's congestion control is set on its socket: this machine's kernel default is bbr, most hosts' cubic)
 # (phase 3 measures seconds 10 to 40 of the download beside TCP, not to its end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-rate=50; size=192; buffer_ms=200; tcp_cc=cubic
+rate=50; size=192; buffer_ms=200; tcp_cc=cubic; host=
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate-mbit) rate=$2; shift ;;
     --size-mib) size=$2; shift ;;
     --buffer-ms) buffer_ms=$2; shift ;;
     --tcp-cc) tcp_cc=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --host) host=$2; shift ;;
+    -h|--help) sed -n "2,12p" "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 [ "$(id -u)" -eq 0 ] || { echo "utp-lab: needs root (network namespaces, tc)" >&2; exit 2; }
 
-dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
-host="$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"
+if [ -z "$host" ]; then
+  dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
+  host="$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"
+fi
+engine=("$host"); [[ $host == *.dll ]] && engine=("${engine[@]}")
 id=$$; a="ulab$id-a"; r="ulab$id-r"; b="ulab$id-b"
 ipa=10.213.1.2; ipb=10.213.2.2
 work=$(mktemp -d); pids=()
@@ -58,11 +63,11 @@ vb="br$id"
 echo "utp-lab: ${rate} Mbit/s bottleneck, ${buffer_ms} ms buffer ($limit bytes), ${size} MiB torrent"
 mkdir -p "$work/seed"
 head -c $((size * 1024 * 1024)) /dev/urandom > "$work/seed/data.bin"
-dotnet "$host" create "$work/seed/data.bin" --tracker http://$ipa:1/announce -o "$work/t.torrent" >/dev/null
+"${engine[@]}" create "$work/seed/data.bin" --tracker http://$ipa:1/announce -o "$work/t.torrent" >/dev/null
 
 rx() { ip netns exec "$b" cat "/sys/class/net/$vb/statistics/rx_bytes"; }
 
-ip netns exec "$a" dotnet "$host" seed "$work/t.torrent" --data "$work/seed" --port 6881 --bind $ipa --utp enabled \
+ip netns exec "$a" "${engine[@]}" seed "$work/t.torrent" --data "$work/seed" --port 6881 --bind $ipa --utp enabled \
   > "$work/seeder.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -qi "seeding" "$work/seeder.log" && break; sleep 0.5; done
@@ -106,7 +111,7 @@ tcp_at() { awk -v t="$1" '$1 <= t { b = $2 } END { print b + 0 }' "$tcplog"; }
 utp_download() {
   local out=$1 limit=${2:-0} before
   before=$(rx)
-  ip netns exec "$b" dotnet "$host" download "$work/t.torrent" -o "$out" --port 6882 --bind $ipb --peer $ipa:6881 \
+  ip netns exec "$b" "${engine[@]}" download "$work/t.torrent" -o "$out" --port 6882 --bind $ipb --peer $ipa:6881 \
     --utp only --status-interval 1s > "$work/leecher.log" 2>&1 &
   local pid=$!; pids+=($pid)
   : > "$work/samples"
@@ -154,7 +159,7 @@ sleep 3
 
 echo "phase 4: uTP, then TCP beside it (the case LEDBAT is for: a background download, then the user's own traffic)"
 before=$(rx)
-ip netns exec "$b" dotnet "$host" download "$work/t.torrent" -o "$work/d4" --port 6882 --bind $ipb --peer $ipa:6881 \
+ip netns exec "$b" "${engine[@]}" download "$work/t.torrent" -o "$work/d4" --port 6882 --bind $ipb --peer $ipa:6881 \
   --utp only > "$work/leecher.log" 2>&1 &
 upid=$!; pids+=($upid)
 sleep 5

@@ -9,8 +9,9 @@ namespace Engine.Datagrams;
 /// <c>UDP_SEGMENT</c>, Linux 64-bit): a burst of equal-sized uTP packets passes the UDP, IP and device layers once
 /// instead of once per packet, and on loopback reaches a receiver that asked for <c>UDP_GRO</c> still in one piece
 /// (<see cref="BatchReceiver"/>). Datagrams keep their order: a different destination, a larger datagram, or one after
-/// a shorter one sends what is gathered first. Where the kernel or device cannot segment (<c>EIO</c>, <c>EINVAL</c>),
-/// this sender sends each datagram on its own from then on. Not thread-safe: its owner's lock serialises it.
+/// a shorter one sends what is gathered first. Where the kernel or device cannot segment (<c>EIO</c>, <c>EOPNOTSUPP</c>,
+/// <c>EINVAL</c> eight times in a row), this sender sends each datagram on its own from then on; a refused send's datagrams
+/// go one by one. Not thread-safe: its owner's lock serialises it.
 /// </summary>
 internal sealed unsafe partial class SegmentSender
 {
@@ -34,7 +35,7 @@ internal sealed unsafe partial class SegmentSender
     /// <summary>Whether sends are gathered and segmented by the kernel (false: each datagram goes on its own).</summary>
     public bool Segmenting { get; private set; }
 
-    /// <summary>Sends made with more than one datagram in them, and the datagrams they carried (for the bench's figures).</summary>
+    /// <summary>Sends made with more than one datagram in them, and the datagrams they carried.</summary>
     public long SegmentedSends { get; private set; }
     public long SegmentedDatagrams { get; private set; }
 

@@ -11,7 +11,7 @@ namespace Engine.Datagrams;
 /// are native memory, allocated once: <see cref="Slots"/> × <see cref="SlotSize"/> bytes of data, room for the largest
 /// datagram. A socket that asked for <c>UDP_GRO</c> (<see cref="CoalesceReceives"/>) may get several datagrams of one
 /// sender in a slot, each <see cref="SegmentSize"/> long (the last may be shorter): a segmented send from loopback
-/// (<see cref="SegmentSender"/>) arrives whole, and a NIC's GRO may join packets of one flow.
+/// (<see cref="Utp.SegmentSender"/>) arrives whole, and a NIC's GRO may join packets of one flow.
 /// </summary>
 internal sealed unsafe partial class BatchReceiver : IDisposable
 {

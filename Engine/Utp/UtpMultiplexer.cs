@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Engine.Core.Peers;
 using Engine.Core.Utp;
-using Engine.Datagrams;
 
 namespace Engine.Utp;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Engine.Datagrams;
+using Engine.Utp;
 
-namespace Engine.Tests.Datagrams;
+namespace Engine.Tests.Utp;
 
 /// <summary>
 /// UDP GSO on real loopback sockets: datagrams gathered for one receiver leave in one send and arrive byte-exact and in

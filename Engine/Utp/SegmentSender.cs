@@ -2,16 +2,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Engine.Datagrams;
+namespace Engine.Utp;
 
 /// <summary>
 /// Gathers datagrams for one destination and sends them as one buffer the kernel cuts into datagrams (UDP GSO,
 /// <c>UDP_SEGMENT</c>, Linux 64-bit): a burst of equal-sized uTP packets passes the UDP, IP and device layers once
 /// instead of once per packet, and on loopback reaches a receiver that asked for <c>UDP_GRO</c> still in one piece
-/// (<see cref="BatchReceiver"/>). Datagrams keep their order: a different destination, a larger datagram, or one after
-/// a shorter one sends what is gathered first. Where the kernel or device cannot segment (<c>EIO</c>, <c>EOPNOTSUPP</c>,
-/// <c>EINVAL</c> eight times in a row), this sender sends each datagram on its own from then on; a refused send's datagrams
-/// go one by one. Not thread-safe: its owner's lock serialises it.
+/// (<see cref="Datagrams.BatchReceiver"/>). Datagrams keep their order: a different destination, a larger datagram, or
+/// one after a shorter one sends what is gathered first. Where the kernel or device cannot segment (<c>EIO</c>,
+/// <c>EOPNOTSUPP</c>, <c>EINVAL</c> eight times in a row), this sender sends each datagram on its own from then on; a
+/// refused send's datagrams go one by one. Not thread-safe: its owner's lock serialises it.
 /// </summary>
 internal sealed unsafe partial class SegmentSender
 {
@@ -30,7 +30,7 @@ internal sealed unsafe partial class SegmentSender
     private bool _closed; // the last datagram gathered was shorter than the first: nothing may follow it in this send
     private int _refusals; // segmented sends refused in a row (EINVAL: a segment larger than the path's MTU, or too many)
 
-    public SegmentSender(bool segmentation) => Segmenting = segmentation && BatchReceiver.IsSupported;
+    public SegmentSender(bool segmentation) => Segmenting = segmentation && OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
     /// <summary>Whether sends are gathered and segmented by the kernel (false: each datagram goes on its own).</summary>
     public bool Segmenting { get; private set; }
@@ -105,7 +105,7 @@ internal sealed unsafe partial class SegmentSender
 
     private static void SendOne(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to)
     {
-        try { Utp.UtpMultiplexer.SendOrRetry(socket, datagram, to); }
+        try { UtpMultiplexer.SendOrRetry(socket, datagram, to); }
         catch (SocketException) { }
         catch (ObjectDisposedException) { }
     }

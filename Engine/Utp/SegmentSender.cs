@@ -81,7 +81,8 @@ internal sealed unsafe partial class SegmentSender
             return;
         }
         var error = SendSegmented(socket, data, segment, to);
-        if (error is EConnRefused or EHostUnreach or ENetUnreach or EAccess) error = SendSegmented(socket, data, segment, to); // an earlier datagram's ICMP error
+        for (var attempt = 1; attempt < UtpMultiplexer.SendAttempts && error is EConnRefused or EHostUnreach or ENetUnreach or EAccess; attempt++)
+            error = SendSegmented(socket, data, segment, to); // an earlier datagram's ICMP error (UtpMultiplexer.SendOrRetry)
         if (error == 0)
         {
             SegmentedSends++;

@@ -115,19 +115,30 @@ internal sealed partial class UtpMultiplexer
     }
 
     /// <summary>
-    /// Sends one datagram; a send that fails with an ICMP error queued for an earlier datagram (once the
-    /// port asks for ICMP errors, <c>IP_RECVERR</c>, the socket's pending error is reported by whichever call comes next, a send
-    /// too) goes again once: that error was another destination's.
+    /// Sends one datagram; a send that fails with an ICMP error queued for an earlier datagram (once the port asks for
+    /// ICMP errors, <c>IP_RECVERR</c>, the socket's pending error is reported by whichever call comes next, a send too)
+    /// goes again, up to <see cref="SendAttempts"/> times in all: that error was another destination's, and under a
+    /// flood of (forged) errors another may come between two tries.
     /// </summary>
     internal static void SendOrRetry(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to)
     {
-        try { socket.SendTo(datagram, SocketFlags.None, to); }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
-            or SocketError.NetworkUnreachable or SocketError.AccessDenied)
+        for (var attempt = 1; ; attempt++)
         {
-            socket.SendTo(datagram, SocketFlags.None, to);
+            try
+            {
+                socket.SendTo(datagram, SocketFlags.None, to);
+                return;
+            }
+            catch (SocketException e) when (attempt < SendAttempts && IsPendingIcmpError(e.SocketErrorCode)) { }
         }
     }
+
+    /// <summary>How many times a send that met another datagram's pending ICMP error is made in all.</summary>
+    internal const int SendAttempts = 8;
+
+    /// <summary>The errors a send reports for an ICMP error queued earlier (not its own failure).</summary>
+    internal static bool IsPendingIcmpError(SocketError e) =>
+        e is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AccessDenied;
 
     /// <summary>The address to send to, IPv4 mapped into IPv6 when the socket is dual-stack.</summary>
     private SocketAddress AddressFor(IPEndPoint remote) =>

@@ -6,14 +6,15 @@
 #   3. the TCP flow, then the same uTP download beside it: what TCP keeps and what uTP takes (LEDBAT should yield);
 #   4. the uTP download, then the TCP flow beside it (a background download, then the user's own traffic).
 # Throughput is read from the leecher's interface counters each second (the wire, not the engine's own figures).
-# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200] [--tcp-cc cubic|bbr] [--host PATH]   root; ~6 minutes
+# usage: bench/utp-lab.sh [--rate-mbit 50] [--size-mib 192] [--buffer-ms 200] [--tcp-cc cubic|bbr] [--host PATH]
+#                         [--phases 1234]   root; ~6 minutes for all four phases, ~80 s for phase 3 alone
 # (--host: an Engine.Host to measure instead of the Release build, e.g. a published one; a .dll runs under dotnet)
 # (the TCP flow's congestion control is set on its socket: this machine's kernel default is bbr, most hosts' cubic)
 # (phase 3 measures seconds 10 to 40 of the download beside TCP, not to its end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-rate=50; size=192; buffer_ms=200; tcp_cc=cubic; host=
+rate=50; size=192; buffer_ms=200; tcp_cc=cubic; host=; phases=1234
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate-mbit) rate=$2; shift ;;
@@ -21,7 +22,8 @@ while [ $# -gt 0 ]; do
     --buffer-ms) buffer_ms=$2; shift ;;
     --tcp-cc) tcp_cc=$2; shift ;;
     --host) host=$2; shift ;;
-    -h|--help) sed -n "2,12p" "$0"; exit 0 ;;
+    --phases) phases=$2; shift ;;
+    -h|--help) sed -n "2,13p" "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -32,7 +34,7 @@ if [ -z "$host" ]; then
   dotnet build Engine.Host/Engine.Host.csproj -c Release -nologo -v q >/dev/null
   host="$root/Engine.Host/bin/Release/net10.0/Engine.Host.dll"
 fi
-engine=("$host"); [[ $host == *.dll ]] && engine=("${engine[@]}")
+engine=("$host"); [[ $host == *.dll ]] && engine=(dotnet "$host")
 id=$$; a="ulab$id-a"; r="ulab$id-r"; b="ulab$id-b"
 ipa=10.213.1.2; ipb=10.213.2.2
 work=$(mktemp -d); pids=()
@@ -134,18 +136,27 @@ utp_download() {
 
 mbit() { awk -v b="$1" -v s="$2" -v e="$3" 'BEGIN { printf "%.1f", b * 8 / (e - s) / 1e6 }'; }
 
+utp_alone=-; tcp_alone=-; utp_with=-; tcp_with=-; utp_late=-; tcp_late=-
+pct() { [ "$1" = - ] && { echo -; return; }; awk -v a="$1" -v r="$rate" 'BEGIN { printf "%.0f", 100 * a / r }'; }
+
+if [[ $phases == *1* ]]; then
 echo "phase 1: uTP alone"
 read -r s e bytes < <(utp_download "$work/d1")
 utp_alone=$(mbit "$bytes" "$s" "$e")
 echo "  uTP: $utp_alone Mbit/s on the wire = $(awk -v m="$utp_alone" -v r="$rate" 'BEGIN { printf "%.0f", 100 * m / r }') % of the link"
 
+fi
+
+if [[ $phases == *2* ]]; then
 echo "phase 2: TCP alone (20 s)"
 tcp_flow 22
 sleep 4; t0=$(date +%s.%N); b0=$(tcp_at "$t0"); sleep 7; tcp_state; sleep 7; t1=$(date +%s.%N); b1=$(tcp_at "$t1")
 tcp_alone=$(mbit $((b1 - b0)) "$t0" "$t1")
 echo "  TCP: $tcp_alone Mbit/s"
 sleep 6
+fi
 
+if [[ $phases == *3* ]]; then
 echo "phase 3: TCP, then uTP beside it (uTP the latecomer)"
 tcp_flow 50
 sleep 4
@@ -156,7 +167,9 @@ tcp_late=$(mbit "$tcp_b" "$s" "$e")
 utp_late=$(awk -v w="$(mbit "$bytes" "$s" "$e")" -v t="$tcp_late" 'BEGIN { printf "%.1f", w - t }')
 echo "  TCP: $tcp_late Mbit/s, uTP: $utp_late Mbit/s"
 sleep 3
+fi
 
+if [[ $phases == *4* ]]; then
 echo "phase 4: uTP, then TCP beside it (the case LEDBAT is for: a background download, then the user's own traffic)"
 before=$(rx)
 ip netns exec "$b" "${engine[@]}" download "$work/t.torrent" -o "$work/d4" --port 6882 --bind $ipb --peer $ipa:6881 \
@@ -169,8 +182,8 @@ tcp_state
 kill $upid 2>/dev/null || true
 tcp_with=$(mbit $((b1 - b0)) "$t0" "$t1")
 utp_with=$(awk -v w="$(mbit $((r1 - r0)) "$t0" "$t1")" -v t="$tcp_with" 'BEGIN { printf "%.1f", w - t }')
-pct() { awk -v a="$1" -v r="$rate" 'BEGIN { printf "%.0f", 100 * a / r }'; }
 echo "  TCP: $tcp_with Mbit/s ($(pct "$tcp_with") % of the link), uTP: $utp_with Mbit/s"
+fi
 echo
 echo "| ${rate} Mbit/s link, ${buffer_ms} ms buffer | uTP | TCP |"
 echo "|---|---|---|"

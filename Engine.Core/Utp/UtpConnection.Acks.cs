@@ -27,7 +27,12 @@ internal sealed partial class UtpConnection
 
         if (acked > 0)
         {
-            if (delaySample != 0) _ledbat.OnAck(acked, LastQueuingDelay = _delays.Add(delaySample, nowMicros));
+            if (delaySample != 0)
+            {
+                LastQueuingDelay = _delays.Add(delaySample, nowMicros);
+                _ledbat.OnDelay(LastQueuingDelay, nowMicros, _rtt.RttMicros);
+                _ledbat.OnAck(acked, LastQueuingDelay);
+            }
             else _ledbat.OnAck(acked, 0);
             _timeouts = 0;
             _timeoutAt = _inFlightPackets > 0 ? nowMicros + _rtt.TimeoutMicros : 0;

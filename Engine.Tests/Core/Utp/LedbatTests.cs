@@ -60,6 +60,29 @@ public sealed class LedbatTests
     }
 
     [Fact]
+    public void A_latecomer_beside_a_loss_based_flow_gives_way_through_each_rise_of_its_sawtooth()
+    {
+        // What uTP sees when it starts beside a CUBIC flow on a 200 ms buffer (bench/utp-lab.sh, phase 3): the queue TCP
+        // holds is its base, and TCP's sawtooth moves the rest between 10 and 59 ms, under the 60 ms target, every 4 s.
+        var cc = new Ledbat(1400, 1 << 22);
+        while (cc.Window < 200_000) cc.OnAck(cc.Window, 0);
+        cc.OnLoss(0, 0);
+        const long rtt = 170_000;
+        long windowAtFirstFall = 0, sumLastCycle = 0, acksLastCycle = 0;
+        for (long t = 0; t < 20_000; t += 10)
+        {
+            var delay = (long)((10 + 49 * (t % 4000) / 4000.0) * 1000);
+            if (t == 3990) windowAtFirstFall = cc.Window;
+            cc.OnDelay(delay, t * 1000, rtt);
+            cc.OnAck(Math.Max(1, (int)(cc.Window * 10_000L / rtt)), delay);
+            if (t >= 16_000) { sumLastCycle += cc.Window; acksLastCycle++; }
+        }
+        Assert.InRange(cc.Target, 15_000, 35_000);
+        Assert.True(sumLastCycle / acksLastCycle < windowAtFirstFall / 4,
+            $"the window averaged {sumLastCycle / acksLastCycle} B over the last rise, against {windowAtFirstFall} B before the first fall");
+    }
+
+    [Fact]
     public void The_base_delay_is_the_minimum_of_the_last_two_minutes()
     {
         var h = new DelayHistory();

@@ -98,21 +98,49 @@ internal sealed partial class UtpMultiplexer
         _sender.Add(_socket, datagram, to, segmentable);
     }
 
-    /// <summary>Takes <see cref="Gate"/>; disposing the scope sends what was gathered meanwhile, then lets the lock go.</summary>
+    /// <summary>
+    /// Takes <see cref="Gate"/>; disposing the scope sends what was gathered meanwhile, lets the lock go, and then (the
+    /// outermost scope) completes the reads and writes woken meanwhile (<see cref="Woken"/>).
+    /// </summary>
     internal GateScope Enter()
     {
         Monitor.Enter(Gate);
+        _depth++;
         return new GateScope(this);
     }
+
+    /// <summary>
+    /// <paramref name="transport"/> has a read or write to complete once the lock is let go (the caller holds it). Not
+    /// under the lock: the reader woken on the thread pool would often run at once on this core, take the lock a moment
+    /// later, find it held and spin, yield and sleep until the receive thread let it go.
+    /// </summary>
+    internal void Woken(UtpTransport transport) => _woken.Add(transport);
 
     internal readonly struct GateScope(UtpMultiplexer mux) : IDisposable
     {
         public void Dispose()
         {
-            try { mux._sender.Flush(mux._socket); }
+            List<UtpTransport>? signal = null;
+            try
+            {
+                mux._sender.Flush(mux._socket);
+                if (--mux._depth == 0 && mux._woken.Count > 0)
+                {
+                    signal = t_signalling ??= [];
+                    signal.AddRange(mux._woken);
+                    mux._woken.Clear();
+                }
+            }
             finally { Monitor.Exit(mux.Gate); }
+            if (signal is null) return;
+            foreach (var t in signal) t.Signal();
+            signal.Clear();
         }
     }
+
+    private readonly List<UtpTransport> _woken = [];
+    private int _depth;
+    [ThreadStatic] private static List<UtpTransport>? t_signalling;
 
     /// <summary>
     /// Sends one datagram; a send that fails with an ICMP error queued for an earlier datagram (once the port asks for

@@ -10,7 +10,8 @@ namespace Engine.Utp;
 /// One uTP connection as a peer transport: reads and writes go to its <see cref="UtpConnection"/> under the
 /// multiplexer's lock. A read that finds nothing posts its buffer to the connection, which copies in-order data straight
 /// into it as datagrams arrive, and waits on this transport's one reusable completion (no task per wait): the
-/// multiplexer's flush completes it with what arrived, on the receive thread, and the reader goes on on the thread pool.
+/// multiplexer's flush completes it with what arrived, on the receive thread once it has let the lock go, and the reader
+/// goes on on the thread pool.
 /// A writer waits (asynchronously) for the connection to become writable. Datagrams leave through the multiplexer's
 /// socket to <see cref="Remote"/>.
 /// </summary>
@@ -25,6 +26,12 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     private TaskCompletionSource? _writeWaiter;
     private TaskCompletionSource<UtpTransport>? _connectWaiter;
     private bool _shut;
+    // What Wake decided under the lock, signalled once the lock is let go (Signal).
+    private bool _signalQueued;
+    private bool _readDone;
+    private int _readResult;
+    private Exception? _readError;
+    private TaskCompletionSource? _wokenWriter;
 
     public UtpTransport(UtpMultiplexer mux, IPEndPoint remote, SocketAddress to)
     {
@@ -67,6 +74,38 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
         if (_writeWaiter is { } w && (c.Writable || _shut))
         {
             _writeWaiter = null;
+            _wokenWriter?.TrySetResult(); // an older one not signalled yet (there is one writer at a time): now
+            _wokenWriter = w;
+            Signal(later: true);
+        }
+    }
+
+    /// <summary>
+    /// Completes the read and the write woken under the lock: with <paramref name="later"/>, once the multiplexer lets
+    /// the lock go (<see cref="UtpMultiplexer.Woken"/>); the multiplexer calls it again then, without.
+    /// </summary>
+    internal void Signal(bool later = false)
+    {
+        if (later)
+        {
+            if (!_signalQueued) _mux.Woken(this);
+            _signalQueued = true;
+            return;
+        }
+        _signalQueued = false;
+        if (_readDone)
+        {
+            _readDone = false;
+            if (_readError is { } e)
+            {
+                _readError = null;
+                _read.SetException(e);
+            }
+            else _read.SetResult(_readResult);
+        }
+        if (_wokenWriter is { } w)
+        {
+            _wokenWriter = null;
             w.TrySetResult();
         }
     }
@@ -101,13 +140,11 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     {
         var n = c.TakePosted();
         _reading = false;
-        if (n > 0)
-        {
-            c.Flush(_mux.NowMicros); // a window update, when the read took queued bytes and reopened a closed window
-            _read.SetResult(n);
-        }
-        else if (c.State == UtpState.Failed && !_shut) _read.SetException(new IOException(c.Error));
-        else _read.SetResult(0);
+        if (n > 0) c.Flush(_mux.NowMicros); // a window update, when the read took queued bytes and reopened a closed window
+        else if (c.State == UtpState.Failed && !_shut) _readError = new IOException(c.Error);
+        _readResult = n;
+        _readDone = true;
+        Signal(later: true);
     }
 
     /// <summary>

@@ -83,6 +83,7 @@ internal sealed partial class UtpConnection
         if (packet.Transmissions > 1 && nowMicros - packet.SentAtMicros < _rtt.RttMicros) return;
         PresumeLost(packet);
         Stats.Losses++;
+        SettleBurst();
         _ledbat.OnLoss(nowMicros, _rtt.RttMicros);
     }
 }

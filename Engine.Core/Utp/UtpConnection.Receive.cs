@@ -34,7 +34,7 @@ internal sealed partial class UtpConnection
     {
         if (IsFinished) return;
         _lastReceivedMicros = nowMicros;
-        _burstLeft = _settings.MaxBurst;
+        RenewBurst();
         _replyMicros = (uint)nowMicros - header.TimestampMicros;
         if (header.Type == UtpPacketType.Reset)
         {

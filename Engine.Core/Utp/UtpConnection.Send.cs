@@ -13,8 +13,6 @@ internal sealed partial class UtpConnection
     private int _onTheWireBytes;
     /// <summary>Packets marked lost and not sent again yet (so a flush without any skips the scan).</summary>
     private int _lostPackets;
-    /// <summary>Packets that may still leave before the peer is heard from again (<see cref="UtpSettings.MaxBurst"/> at each datagram from it).</summary>
-    private int _burstLeft;
     private ushort _lastAckReceived;
     private int _duplicateAcks;
     private long _timeoutAt;
@@ -147,7 +145,8 @@ internal sealed partial class UtpConnection
         }
         _timeoutAt = 0;
         _lastTimeoutMicros = nowMicros;
-        _burstLeft = _settings.MaxBurst;
+        SettleBurst();
+        _burstLeft = _burstLimit;
         if (State != UtpState.SynSent) _ledbat.OnTimeout(nowMicros);
         // Nothing came back for a whole timeout: everything in flight is presumed lost (a burst loss can be longer than
         // a selective ACK names), and goes again as the restarted window allows, oldest first.

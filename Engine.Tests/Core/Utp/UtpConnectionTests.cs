@@ -214,7 +214,7 @@ public sealed class UtpConnectionTests
         // A rate-limited writer: a chunk, then nothing until every packet of it is acknowledged. The ACKs free 100 packets,
         // but the next chunk must not leave as one burst of 100 (a receiver's socket buffer holds about 70 on Linux: a
         // version that let ACKs add to the burst broke uploads to libtorrent).
-        var settings = new UtpSettings(MaxWindow: 1 << 20, MaxBurst: 5);
+        var settings = new UtpSettings(MaxWindow: 1 << 20, MaxBurst: 5, MaxGrownBurst: 5); // bursts that do not grow
         var link = new UtpLink(12, delayMicros: 20_000, settings: settings);
         Assert.True(link.RunUntil(() => link.Acceptor is { State: UtpState.Connected } && link.Initiator.State == UtpState.Connected));
         link.InitiatorSide.Outbox = new byte[100 * 1400];

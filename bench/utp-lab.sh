@@ -69,7 +69,9 @@ head -c $((size * 1024 * 1024)) /dev/urandom > "$work/seed/data.bin"
 
 rx() { ip netns exec "$b" cat "/sys/class/net/$vb/statistics/rx_bytes"; }
 
-ip netns exec "$a" "${engine[@]}" seed "$work/t.torrent" --data "$work/seed" --port 6881 --bind $ipa --utp enabled \
+# The seeder dials uTP only too: it redials the leecher of an earlier phase when the next one starts on the same
+# address, and with `--utp enabled` it did so over TCP, so phases 3 and 4 sometimes measured TCP beside TCP.
+ip netns exec "$a" "${engine[@]}" seed "$work/t.torrent" --data "$work/seed" --port 6881 --bind $ipa --utp only \
   > "$work/seeder.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do grep -qi "seeding" "$work/seeder.log" && break; sleep 0.5; done

@@ -120,27 +120,29 @@ internal sealed partial class UtpMultiplexer
     {
         public void Dispose()
         {
-            List<UtpTransport>? signal = null;
-            try
+            List<UtpTransport.Signalled>? signal = null;
+            try { mux._sender.Flush(mux._socket); }
+            finally
             {
-                mux._sender.Flush(mux._socket);
                 if (--mux._depth == 0 && mux._woken.Count > 0)
                 {
                     signal = t_signalling ??= [];
-                    signal.AddRange(mux._woken);
+                    foreach (var t in mux._woken) signal.Add(t.TakeSignal());
                     mux._woken.Clear();
                 }
+                Monitor.Exit(mux.Gate);
+                if (signal is not null)
+                {
+                    foreach (var s in signal) s.Transport.Complete(s);
+                    signal.Clear();
+                }
             }
-            finally { Monitor.Exit(mux.Gate); }
-            if (signal is null) return;
-            foreach (var t in signal) t.Signal();
-            signal.Clear();
         }
     }
 
     private readonly List<UtpTransport> _woken = [];
     private int _depth;
-    [ThreadStatic] private static List<UtpTransport>? t_signalling;
+    [ThreadStatic] private static List<UtpTransport.Signalled>? t_signalling;
 
     /// <summary>
     /// Sends one datagram; a send that fails with an ICMP error queued for an earlier datagram (once the port asks for

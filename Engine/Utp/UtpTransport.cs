@@ -26,7 +26,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     private TaskCompletionSource? _writeWaiter;
     private TaskCompletionSource<UtpTransport>? _connectWaiter;
     private bool _shut;
-    // What Wake decided under the lock, signalled once the lock is let go (Signal).
+    // What Wake decided under the lock, completed once the lock is let go (TakeSignal, Complete).
     private bool _signalQueued;
     private bool _readDone;
     private int _readResult;
@@ -76,38 +76,41 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
             _writeWaiter = null;
             _wokenWriter?.TrySetResult(); // an older one not signalled yet (there is one writer at a time): now
             _wokenWriter = w;
-            Signal(later: true);
+            QueueSignal();
         }
     }
 
-    /// <summary>
-    /// Completes the read and the write woken under the lock: with <paramref name="later"/>, once the multiplexer lets
-    /// the lock go (<see cref="UtpMultiplexer.Woken"/>); the multiplexer calls it again then, without.
-    /// </summary>
-    internal void Signal(bool later = false)
+    /// <summary>Has the multiplexer call <see cref="TakeSignal"/> before it lets the lock go (the caller holds it).</summary>
+    private void QueueSignal()
     {
-        if (later)
-        {
-            if (!_signalQueued) _mux.Woken(this);
-            _signalQueued = true;
-            return;
-        }
+        if (_signalQueued) return;
+        _signalQueued = true;
+        _mux.Woken(this);
+    }
+
+    /// <summary>What the read and the writer woken under the lock are to be told, taken under the lock.</summary>
+    internal readonly record struct Signalled(UtpTransport Transport, bool ReadDone, int ReadResult, Exception? ReadError, TaskCompletionSource? Writer);
+
+    /// <summary>Takes what Wake decided (the caller holds the lock), to be completed once it is let go.</summary>
+    internal Signalled TakeSignal()
+    {
+        var s = new Signalled(this, _readDone, _readResult, _readError, _wokenWriter);
         _signalQueued = false;
-        if (_readDone)
+        _readDone = false;
+        _readError = null;
+        _wokenWriter = null;
+        return s;
+    }
+
+    /// <summary>Completes <paramref name="s"/> (outside the lock: the continuations go to the thread pool).</summary>
+    internal void Complete(in Signalled s)
+    {
+        if (s.ReadDone)
         {
-            _readDone = false;
-            if (_readError is { } e)
-            {
-                _readError = null;
-                _read.SetException(e);
-            }
-            else _read.SetResult(_readResult);
+            if (s.ReadError is { } e) _read.SetException(e);
+            else _read.SetResult(s.ReadResult);
         }
-        if (_wokenWriter is { } w)
-        {
-            _wokenWriter = null;
-            w.TrySetResult();
-        }
+        s.Writer?.TrySetResult();
     }
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
@@ -144,7 +147,7 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
         else if (c.State == UtpState.Failed && !_shut) _readError = new IOException(c.Error);
         _readResult = n;
         _readDone = true;
-        Signal(later: true);
+        QueueSignal();
     }
 
     /// <summary>

@@ -27,7 +27,6 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     private TaskCompletionSource<UtpTransport>? _connectWaiter;
     private bool _shut;
     // What Wake decided under the lock, completed once the lock is let go (TakeSignal, Complete).
-    private bool _signalQueued;
     private bool _readDone;
     private int _readResult;
     private Exception? _readError;
@@ -74,18 +73,18 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
         if (_writeWaiter is { } w && (c.Writable || _shut))
         {
             _writeWaiter = null;
-            _wokenWriter?.TrySetResult(); // an older one not signalled yet (there is one writer at a time): now
-            _wokenWriter = w;
             QueueSignal();
+            _wokenWriter = w;
         }
     }
 
-    /// <summary>Has the multiplexer call <see cref="TakeSignal"/> before it lets the lock go (the caller holds it).</summary>
+    /// <summary>
+    /// Has the multiplexer call <see cref="TakeSignal"/> before it lets the lock go (the caller holds it, and sets what is
+    /// to be completed after this call): once, while nothing is waiting to be completed yet.
+    /// </summary>
     private void QueueSignal()
     {
-        if (_signalQueued) return;
-        _signalQueued = true;
-        _mux.Woken(this);
+        if (!_readDone && _wokenWriter is null) _mux.Woken(this);
     }
 
     /// <summary>What the read and the writer woken under the lock are to be told, taken under the lock.</summary>
@@ -95,7 +94,6 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
     internal Signalled TakeSignal()
     {
         var s = new Signalled(this, _readDone, _readResult, _readError, _wokenWriter);
-        _signalQueued = false;
         _readDone = false;
         _readError = null;
         _wokenWriter = null;
@@ -145,9 +143,9 @@ internal sealed class UtpTransport : IPeerTransport, IUtpOutput, IValueTaskSourc
         _reading = false;
         if (n > 0) c.Flush(_mux.NowMicros); // a window update, when the read took queued bytes and reopened a closed window
         else if (c.State == UtpState.Failed && !_shut) _readError = new IOException(c.Error);
+        QueueSignal();
         _readResult = n;
         _readDone = true;
-        QueueSignal();
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ stdin is closed (code 0); the seed data turns out incomplete after checking (cod
 SIGTERM/SIGINT. libtorrent is missing: code 5.
 """
 import argparse
+import faulthandler
 import json
 import os
 import signal
@@ -84,6 +85,7 @@ def sample_peers(handle, seen):
 
 
 def main():
+    faulthandler.enable()  # a crash inside libtorrent prints the Python stack that called it on stderr
     ap = argparse.ArgumentParser()
     ap.add_argument("--torrent", required=True)
     ap.add_argument("--save-path", required=True)

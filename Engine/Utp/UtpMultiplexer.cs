@@ -164,7 +164,7 @@ internal sealed partial class UtpMultiplexer
     }
 
     /// <summary>How many times a send that met another datagram's pending ICMP error is made in all.</summary>
-    internal const int SendAttempts = 8;
+    internal const int SendAttempts = 64;
 
     /// <summary>The errors a send reports for an ICMP error queued earlier (not its own failure).</summary>
     internal static bool IsPendingIcmpError(SocketError e) =>

@@ -56,6 +56,7 @@ internal sealed partial class UtpConnection
         _lastReceivedMicros = nowMicros;
         _peerWindow = (uint)settings.PacketPayload;
         _burstLeft = _burstLimit = settings.MaxBurst;
+        _burstCeiling = Math.Max(settings.MaxBurst, settings.MaxGrownBurst);
     }
 
     /// <summary>
@@ -143,6 +144,6 @@ internal sealed partial class UtpConnection
     /// <summary>The connection's counters in one line, for logs and failing tests.</summary>
     public override string ToString() =>
         $"{State} seq {_seqNr} ack {_ackNr} oldest {_oldestUnacked} in flight {_inFlightPackets}/{_inFlightBytes} B ({_onTheWireBytes} B sent, {_lostPackets} lost) unsent {_unsent.Count}/{_unsentBytes} B " +
-        $"early {_earlyCount} delivered {_delivered.Count} B cwnd {_ledbat.Window} target {_ledbat.Target} us peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts} burst {_burstLimit} slow start {_ledbat.SlowStart}{(_pathPayload > 0 ? $" path payload {_pathPayload}" : "")}; {Stats}" +
+        $"early {_earlyCount} delivered {_delivered.Count} B cwnd {_ledbat.Window} target {_ledbat.Target} us peer window {_peerWindow} rtt {_rtt.RttMicros} us qdelay {LastQueuingDelay} us timeouts {_timeouts} burst {_burstLimit} of {_burstCeiling} slow start {_ledbat.SlowStart}{(_pathPayload > 0 ? $" path payload {_pathPayload}" : "")}; {Stats}" +
         (Error is null ? "" : " error: " + Error);
 }

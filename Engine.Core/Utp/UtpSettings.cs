@@ -11,8 +11,8 @@ namespace Engine.Core.Utp;
 /// socket buffer (Linux's default is 208 KB, about 70 such datagrams: libtorrent keeps it). 46 packets are 64 KB, what
 /// one segmented send carries (<c>Datagrams.SegmentSender</c>): a burst costs the kernel one pass, like TCP's 64 KB segments.
 /// A connection that has lost nothing lets its bursts grow to <see cref="MaxGrownBurst"/> while it keeps using them up
-/// before the peer answers (a peer whose socket takes them, as ours with its 4 MiB buffer); its first loss sets them
-/// back to <see cref="MaxBurst"/> for good.
+/// before the peer answers (a peer whose socket takes them, as ours with its 4 MiB buffer); a loss sets them back to
+/// <see cref="MaxBurst"/>, and they grow again only to three quarters of the size that met it.
 /// </summary>
 internal sealed record UtpSettings(int PacketPayload = 1400, int ReceiveBuffer = 1 << 20, int SendBuffer = 1 << 20,
     int ConnectAttempts = 2, int MaxTimeouts = 6, long IdleTimeoutMicros = 120_000_000, int MaxWindow = 1 << 20, int MaxBurst = 46,

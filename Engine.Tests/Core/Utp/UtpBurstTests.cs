@@ -16,17 +16,42 @@ public sealed class UtpBurstTests
     }
 
     [Fact]
-    public void The_first_loss_sets_the_bursts_back_for_good()
+    public void A_loss_sets_the_bursts_back_and_they_grow_again_only_to_three_quarters_of_the_size_that_met_it()
     {
         var link = new UtpLink(22, delayMicros: 5_000, settings: Growing);
         var data = new byte[8_000_000];
         new Random(22).NextBytes(data);
         link.InitiatorSide.Outbox = data;
         Assert.True(link.RunUntil(() => link.Initiator.BurstLimit == 21, 30_000_000), link.Initiator.ToString());
-        link.DropTowardsAcceptor = 3; // a socket that overflowed
+        link.DropTowardsAcceptor = 3; // a socket that overflowed: three packets of one burst lost
+        Assert.True(link.RunUntil(() => link.Initiator.BurstLimit == 5, 5_000_000), link.Initiator.ToString());
         Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == data.Length, 60_000_000), link.Initiator.ToString());
         Assert.Equal(data, link.AcceptorSide.Inbox.ToArray());
-        Assert.Equal(5, link.Initiator.BurstLimit); // millions of bytes later, lossless since: still the first size
+        Assert.True(link.Initiator.Stats.Losses > 0);
+        Assert.Equal(15, link.Initiator.BurstCeiling); // 21 * 3 / 4, once for the three packets of one overflow
+        Assert.Equal(15, link.Initiator.BurstLimit); // millions of bytes later, lossless since: grown again, to the ceiling
+    }
+
+    [Fact]
+    public void Losses_again_and_again_bring_the_bursts_down_to_their_first_size_for_good()
+    {
+        var link = new UtpLink(24, delayMicros: 5_000, settings: Growing);
+        var data = new byte[16_000_000];
+        new Random(24).NextBytes(data);
+        link.InitiatorSide.Outbox = data;
+        var ceilings = new List<int>();
+        for (var i = 0; i < 10 && link.Initiator.BurstCeiling > 5; i++)
+        {
+            var ceiling = link.Initiator.BurstCeiling;
+            Assert.True(link.RunUntil(() => link.Initiator.BurstLimit == ceiling, 30_000_000), link.Initiator.ToString());
+            link.DropTowardsAcceptor = 1;
+            Assert.True(link.RunUntil(() => link.Initiator.BurstCeiling < ceiling, 5_000_000), link.Initiator.ToString());
+            ceilings.Add(link.Initiator.BurstCeiling);
+        }
+        Assert.Equal([15, 11, 8, 6, 5], ceilings);
+        Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == data.Length, 120_000_000), link.Initiator.ToString());
+        Assert.Equal(data, link.AcceptorSide.Inbox.ToArray());
+        Assert.Equal(5, link.Initiator.BurstLimit);
     }
 
     [Fact]

@@ -85,7 +85,9 @@ def sample_peers(handle, seen):
 
 
 def main():
-    faulthandler.enable()  # a crash inside libtorrent prints the Python stack that called it on stderr
+    # A crash inside libtorrent prints the Python stack that called it on stderr -- when run by hand: under the test host
+    # another SIGSEGV handler was seen installed over this one, which re-raises without a word (2026-12-06).
+    faulthandler.enable()
     ap = argparse.ArgumentParser()
     ap.add_argument("--torrent", required=True)
     ap.add_argument("--save-path", required=True)

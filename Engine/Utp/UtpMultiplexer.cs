@@ -133,8 +133,9 @@ internal sealed partial class UtpMultiplexer
                 Monitor.Exit(mux.Gate);
                 if (signal is not null)
                 {
-                    foreach (var s in signal) s.Transport.Complete(s);
-                    signal.Clear();
+                    // Cleared even if a completion throws: the list is this thread's, and the next scope would complete them again.
+                    try { foreach (var s in signal) s.Transport.Complete(s); }
+                    finally { signal.Clear(); }
                 }
             }
         }

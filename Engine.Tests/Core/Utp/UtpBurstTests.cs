@@ -18,10 +18,7 @@ public sealed class UtpBurstTests
     [Fact]
     public void A_loss_sets_the_bursts_back_and_they_grow_again_only_to_three_quarters_of_the_size_that_met_it()
     {
-        var link = new UtpLink(22, delayMicros: 5_000, settings: Growing);
-        var data = new byte[8_000_000];
-        new Random(22).NextBytes(data);
-        link.InitiatorSide.Outbox = data;
+        var (link, data) = Sending(22, 8_000_000);
         Assert.True(link.RunUntil(() => link.Initiator.BurstLimit == 21, 30_000_000), link.Initiator.ToString());
         link.DropTowardsAcceptor = 3; // a socket that overflowed: three packets of one burst lost
         Assert.True(link.RunUntil(() => link.Initiator.BurstLimit == 5, 5_000_000), link.Initiator.ToString());
@@ -35,10 +32,7 @@ public sealed class UtpBurstTests
     [Fact]
     public void Losses_again_and_again_bring_the_bursts_down_to_their_first_size_for_good()
     {
-        var link = new UtpLink(24, delayMicros: 5_000, settings: Growing);
-        var data = new byte[16_000_000];
-        new Random(24).NextBytes(data);
-        link.InitiatorSide.Outbox = data;
+        var (link, data) = Sending(24, 16_000_000);
         var ceilings = new List<int>();
         for (var i = 0; i < 10 && link.Initiator.BurstCeiling > 5; i++)
         {
@@ -52,6 +46,16 @@ public sealed class UtpBurstTests
         Assert.True(link.RunUntil(() => link.AcceptorSide.Inbox.Length == data.Length, 120_000_000), link.Initiator.ToString());
         Assert.Equal(data, link.AcceptorSide.Inbox.ToArray());
         Assert.Equal(5, link.Initiator.BurstLimit);
+    }
+
+    /// <summary>A link whose initiator has <paramref name="length"/> random bytes to send (seeded by <paramref name="seed"/>).</summary>
+    private static (UtpLink Link, byte[] Data) Sending(int seed, int length)
+    {
+        var link = new UtpLink(seed, delayMicros: 5_000, settings: Growing);
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        link.InitiatorSide.Outbox = data;
+        return (link, data);
     }
 
     [Fact]

@@ -6,16 +6,13 @@ using Engine.Mailboxes;
 namespace Engine.Api;
 
 /// <summary>Subscribed to one torrent actor (or its magnet's metadata fetcher): puts its <see cref="TorrentEvent"/>s on the hub.</summary>
-internal sealed class EventRelay : ReceiveActor
+internal sealed class EventRelay(EventHub hub, Action<TorrentMetainfo> onMetadata) : UntypedActor
 {
-    public EventRelay(EventHub hub, Action<TorrentMetainfo> onMetadata)
+    protected override void OnReceive(object message)
     {
-        Receive<TorrentEvent>(e =>
-        {
-            if (e is MetadataReceived m) onMetadata(m.Metainfo);
-            hub.Publish(e);
-        });
-        ReceiveAny(_ => { });
+        if (message is not TorrentEvent e) return; // anything else: dropped
+        if (e is MetadataReceived m) onMetadata(m.Metainfo);
+        hub.Publish(e);
     }
 
     public static Props Props(EventHub hub, Action<TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata)).WithMailbox(LeanMailbox.Id); // one per torrent, mostly idle

@@ -14,7 +14,7 @@ namespace Engine.Datagrams;
 /// ticks every <see cref="UtpTick"/>. DHT sends are told to this actor and go out without blocking: a full socket
 /// buffer drops the datagram, as UDP may.
 /// </summary>
-internal sealed partial class UdpPort : ReceiveActor, IWithTimers
+internal sealed partial class UdpPort : UntypedActor, IWithTimers
 {
     public static readonly TimeSpan UtpTick = TimeSpan.FromMilliseconds(50);
 
@@ -49,12 +49,20 @@ internal sealed partial class UdpPort : ReceiveActor, IWithTimers
     {
         _endPoint = endPoint;
         _utp = utp;
-        Receive<Tick>(_ => _utp?.Tick());
-        Receive<RegisterDht>(m => _dht = m.Consumer);
-        Receive<Received>(m => _dht.Tell(m));
-        Receive<Unreachable>(m => _dht.Tell(m));
-        Receive<Send>(m => SendNow(m.Packet, m.To));
-        Receive<LoopEnded>(m => throw new IOException("the UDP receive loop ended: " + m.Reason)); // the parent restarts us
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tick: _utp?.Tick(); break;
+            case RegisterDht m: _dht = m.Consumer; break;
+            case Received m: _dht.Tell(m); break;
+            case Unreachable m: _dht.Tell(m); break;
+            case Send m: SendNow(m.Packet, m.To); break;
+            case LoopEnded m: throw new IOException("the UDP receive loop ended: " + m.Reason); // the parent restarts us
+            default: Unhandled(message); break;
+        }
     }
 
     public static Props Props(IPEndPoint endPoint, UtpMultiplexer? utp = null) => Akka.Actor.Props.Create(() => new UdpPort(endPoint, utp));

@@ -54,28 +54,32 @@ internal sealed partial class DhtNode
     /// <summary>One-off lookups asked for before the node knew anyone to ask (the routers not yet resolved).</summary>
     private readonly List<(InfoHash Hash, IActorRef Requester)> _deferred = new();
 
-    private void Requests()
+    /// <summary>What the node answers while running: torrents tracked, one-off lookups, the API's questions.</summary>
+    private bool Requests(object message)
     {
-        Receive<Track>(m =>
+        switch (message)
         {
-            if (!_tracked.TryGetValue(m.InfoHash, out var t)) _tracked[m.InfoHash] = t = new Tracked(m.Port);
-            if (t.Subscribers.Add(m.Subscriber)) Context.Watch(m.Subscriber);
-            if (!t.Running && _core.CanLookUp) LookUp(m.InfoHash, t); // else at the first tick that can
-        });
-        Receive<Untrack>(m => Unsubscribe(m.InfoHash, m.Subscriber));
-        Receive<Terminated>(m =>
-        {
-            foreach (var hash in _tracked.Where(t => t.Value.Subscribers.Contains(m.ActorRef)).Select(t => t.Key).ToList()) Unsubscribe(hash, m.ActorRef);
-        });
-        Receive<Lookup>(m =>
-        {
-            if (_core.CanLookUp) _lookups[_core.GetPeers(m.InfoHash, null, false, Now)] = (m.InfoHash, Sender);
-            else _deferred.Add((m.InfoHash, Sender));
-        });
-        Receive<AddNode>(m => _core.AddNode(m.EndPoint, Now));
-        Receive<GetTable>(_ => Sender.Tell(TableNow()));
-        Receive<GetStatus>(_ => Sender.Tell(new Status(_core.Id.ToString(), _core.Table.Count, _core.Table.BucketCount, _core.LookupsRunning,
-            _core.LookupsWaiting, _core.Store.TorrentCount, _core.Store.PeerCount, _core.ExternalAddress, _core.Malformed, _core.RateLimited, _core.QueriesAnswered)));
+            case Track m:
+                if (!_tracked.TryGetValue(m.InfoHash, out var t)) _tracked[m.InfoHash] = t = new Tracked(m.Port);
+                if (t.Subscribers.Add(m.Subscriber)) Context.Watch(m.Subscriber);
+                if (!t.Running && _core.CanLookUp) LookUp(m.InfoHash, t); // else at the first tick that can
+                return true;
+            case Untrack m: Unsubscribe(m.InfoHash, m.Subscriber); return true;
+            case Terminated m:
+                foreach (var hash in _tracked.Where(e => e.Value.Subscribers.Contains(m.ActorRef)).Select(e => e.Key).ToList()) Unsubscribe(hash, m.ActorRef);
+                return true;
+            case Lookup m:
+                if (_core.CanLookUp) _lookups[_core.GetPeers(m.InfoHash, null, false, Now)] = (m.InfoHash, Sender);
+                else _deferred.Add((m.InfoHash, Sender));
+                return true;
+            case AddNode m: _core.AddNode(m.EndPoint, Now); return true;
+            case GetTable: Sender.Tell(TableNow()); return true;
+            case GetStatus:
+                Sender.Tell(new Status(_core.Id.ToString(), _core.Table.Count, _core.Table.BucketCount, _core.LookupsRunning,
+                    _core.LookupsWaiting, _core.Store.TorrentCount, _core.Store.PeerCount, _core.ExternalAddress, _core.Malformed, _core.RateLimited, _core.QueriesAnswered));
+                return true;
+            default: return false;
+        }
     }
 
     private Table TableNow()

@@ -16,7 +16,7 @@ namespace Engine.Dht;
 /// nodes each time. Peers found go to the torrent as <see cref="PeersFromDht"/>. The table is saved every few minutes and
 /// at stop. <c>DhtNode.Requests.cs</c> has what the engine may ask of it.
 /// </summary>
-internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnboundedStash, IDhtEffects
+internal sealed partial class DhtNode : UntypedActor, IWithTimers, IWithUnboundedStash, IDhtEffects
 {
     /// <summary>To a tracking torrent (or a requester): peers the DHT named for <paramref name="InfoHash"/>.</summary>
     public sealed record PeersFromDht(InfoHash InfoHash, IReadOnlyList<IPEndPoint> Peers);
@@ -41,8 +41,22 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
         _options = options;
         _udp = udp;
         _statePath = statePath;
-        Receive<Loaded>(m => Start(m.State));
-        ReceiveAny(_ => Stash.Stash());
+        _behaviour = Loading;
+    }
+
+    /// <summary>The current behaviour: <see cref="Loading"/>, then <see cref="Running"/>; false: unhandled.</summary>
+    private Func<object, bool> _behaviour;
+
+    protected override void OnReceive(object message)
+    {
+        if (!_behaviour(message)) Unhandled(message);
+    }
+
+    private bool Loading(object message)
+    {
+        if (message is Loaded m) Start(m.State);
+        else Stash.Stash();
+        return true;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -84,29 +98,30 @@ internal sealed partial class DhtNode : ReceiveActor, IWithTimers, IWithUnbounde
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.TickInterval);
         Timers.StartPeriodicTimer("save", SaveTick.Instance, _options.SaveInterval);
         _log.Info("DHT node {0} starting from {1} saved nodes", _core.Id, saved?.Nodes.Count ?? 0);
-        Become(Running);
+        _behaviour = Running;
         Stash.UnstashAll();
     }
 
-    private void Running()
+    private bool Running(object message)
     {
-        Receive<UdpPort.Received>(m => _core.OnPacket(m.Packet, m.From, Now));
-        Receive<UdpPort.Unreachable>(m => _core.OnUnreachable(m.To, Now));
-        Receive<Tick>(_ =>
+        switch (message)
         {
-            _core.OnTick(Now);
-            LookUpDueTorrents();
-            if (_gauge is not null) _gauge.Nodes = _core.Table.Count;
-        });
-        Receive<Resolved>(m =>
-        {
-            // The routers are the fallback: asked now when there was no saved table, later if none of its nodes answers.
-            _core.Bootstrap([], m.Routers, Now);
-            if (m.Routers.Count == 0 && _options.BootstrapNodes.Count > 0 && _core.Table.Count == 0)
-                _log.Info("no DHT bootstrap node could be resolved ({0}); the DHT waits for nodes to reach it", string.Join(", ", _options.BootstrapNodes));
-        });
-        Receive<SaveTick>(_ => SaveInBackground());
-        Requests();
+            case UdpPort.Received m: _core.OnPacket(m.Packet, m.From, Now); return true;
+            case UdpPort.Unreachable m: _core.OnUnreachable(m.To, Now); return true;
+            case Tick:
+                _core.OnTick(Now);
+                LookUpDueTorrents();
+                if (_gauge is not null) _gauge.Nodes = _core.Table.Count;
+                return true;
+            case Resolved m:
+                // The routers are the fallback: asked now when there was no saved table, later if none of its nodes answers.
+                _core.Bootstrap([], m.Routers, Now);
+                if (m.Routers.Count == 0 && _options.BootstrapNodes.Count > 0 && _core.Table.Count == 0)
+                    _log.Info("no DHT bootstrap node could be resolved ({0}); the DHT waits for nodes to reach it", string.Join(", ", _options.BootstrapNodes));
+                return true;
+            case SaveTick: SaveInBackground(); return true;
+            default: return Requests(message);
+        }
     }
 
     private DhtSavedState SavedState() => new(_core.Id, _core.Table.Contacts().ToList());

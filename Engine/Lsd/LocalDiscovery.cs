@@ -16,7 +16,7 @@ namespace Engine.Lsd;
 /// as <see cref="PeersFromLsd"/> (the sender's address, the port it names). Private torrents are never tracked. A socket
 /// that cannot be had leaves that family off, with one log line.
 /// </summary>
-internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
+internal sealed class LocalDiscovery : UntypedActor, IWithTimers
 {
     public sealed record Track(InfoHash InfoHash, int Port, IActorRef Subscriber);
     public sealed record Untrack(InfoHash InfoHash, IActorRef Subscriber);
@@ -44,23 +44,31 @@ internal sealed class LocalDiscovery : ReceiveActor, IWithTimers
     {
         _listen = listenAddress;
         _groupPort = groupPort;
-        Receive<Track>(m =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            if (!_tracked.TryGetValue(m.InfoHash, out var t)) _tracked[m.InfoHash] = t = (m.Port, [], null);
-            if (t.Subscribers.Add(m.Subscriber)) Context.Watch(m.Subscriber);
-            if (t.Announced is null) Announce(m.InfoHash);
-        });
-        Receive<Untrack>(m => Forget(m.InfoHash, m.Subscriber));
-        Receive<Terminated>(m =>
-        {
-            foreach (var hash in _tracked.Where(t => t.Value.Subscribers.Contains(m.ActorRef)).Select(t => t.Key).ToList()) Forget(hash, m.ActorRef);
-        });
-        Receive<Received>(OnReceived);
-        Receive<Tick>(_ =>
-        {
-            foreach (var (hash, t) in _tracked.ToList())
-                if (t.Announced is not { } at || Context.System.Scheduler.Now - at >= Interval) Announce(hash);
-        });
+            case Track m: OnTrack(m); break;
+            case Untrack m: Forget(m.InfoHash, m.Subscriber); break;
+            case Terminated m:
+                foreach (var hash in _tracked.Where(t => t.Value.Subscribers.Contains(m.ActorRef)).Select(t => t.Key).ToList()) Forget(hash, m.ActorRef);
+                break;
+            case Received m: OnReceived(m); break;
+            case Tick:
+                foreach (var (hash, t) in _tracked.ToList())
+                    if (t.Announced is not { } at || Context.System.Scheduler.Now - at >= Interval) Announce(hash);
+                break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void OnTrack(Track m)
+    {
+        if (!_tracked.TryGetValue(m.InfoHash, out var t)) _tracked[m.InfoHash] = t = (m.Port, [], null);
+        if (t.Subscribers.Add(m.Subscriber)) Context.Watch(m.Subscriber);
+        if (t.Announced is null) Announce(m.InfoHash);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

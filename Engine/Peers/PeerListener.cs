@@ -19,7 +19,7 @@ namespace Engine.Peers;
 /// applied after routing, by each torrent's PeerManager.) If the accept loop meets anything but a socket error or the
 /// stop, the actor fails with that exception, so the engine root sees it, logs it and listens again.
 /// </summary>
-internal sealed class PeerListener : ReceiveActor
+internal sealed class PeerListener : UntypedActor
 {
     /// <summary>Told to the parent: a connection whose handshake has been read.</summary>
     public sealed record Accepted(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
@@ -52,12 +52,19 @@ internal sealed class PeerListener : ReceiveActor
         _torrents = torrents ?? new MseTorrents();
         _queue = new HandshakeQueue(MaxPendingHandshakes, maxPendingPerHost, handshakeTimeout,
             handshakeTimeout < TimeSpan.FromSeconds(2) ? handshakeTimeout : TimeSpan.FromSeconds(2));
-        Receive<AcceptFailed>(m => ExceptionDispatchInfo.Throw(m.Cause));
-        Receive<Incoming>(m =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            if (Admit(m.Transport.Remote, _cts.Token) is var (id, deadline)) _ = ReadHandshake(m.Transport, id, deadline, Context.Parent);
-            else m.Transport.Dispose();
-        });
+            case AcceptFailed m: ExceptionDispatchInfo.Throw(m.Cause); break;
+            case Incoming m:
+                if (Admit(m.Transport.Remote, _cts.Token) is var (id, deadline)) _ = ReadHandshake(m.Transport, id, deadline, Context.Parent);
+                else m.Transport.Dispose();
+                break;
+            default: Unhandled(message); break;
+        }
     }
 
     /// <param name="listening">A socket already listening on <paramref name="endPoint"/> (<see cref="Open"/>), taken over; null: the actor opens one.</param>

@@ -28,39 +28,42 @@ internal sealed partial class PeerManager
 
     private sealed record RendezvousTimedOut(IPEndPoint Target, IPEndPoint Relay);
 
-    private void HolepunchReceives()
+    /// <summary>The hole-punch messages (BEP 55): what peers say they support, ask of us as a relay, or report back.</summary>
+    private bool HolepunchMessages(object message)
     {
-        Receive<HolepunchSupport>(m =>
+        switch (message)
         {
-            if (_peers.TryGetValue(Sender, out var e)) e.Holepunch = m.Supported;
-        });
-        Receive<HolepunchRendezvousAsked>(m =>
+            case HolepunchSupport m:
+                if (_peers.TryGetValue(Sender, out var e)) e.Holepunch = m.Supported;
+                return true;
+            case HolepunchRendezvousAsked m:
+                if (_peers.TryGetValue(Sender, out var asker)) Relay(asker, m.Target);
+                return true;
+            case HolepunchConnectAsked m:
+                if (_peers.ContainsKey(Sender)) PunchTo(m.Target);
+                return true;
+            case RendezvousTimedOut m:
+                if (!_byAddress.ContainsKey(m.Target))
+                    Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay {1} did not introduce us within {2} s (gone, or the punch did not get through)",
+                        m.Target, m.Relay, RendezvousTimeout.TotalSeconds);
+                return true;
+            case HolepunchFailed m: OnHolepunchFailed(m); return true;
+            default: return false;
+        }
+    }
+
+    private void OnHolepunchFailed(HolepunchFailed m)
+    {
+        if (m.Error == HolepunchError.NoSelf)
         {
-            if (_peers.TryGetValue(Sender, out var asker)) Relay(asker, m.Target);
-        });
-        Receive<HolepunchConnectAsked>(m =>
-        {
-            if (_peers.ContainsKey(Sender)) PunchTo(m.Target);
-        });
-        Receive<RendezvousTimedOut>(m =>
-        {
-            if (!_byAddress.ContainsKey(m.Target))
-                Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay {1} did not introduce us within {2} s (gone, or the punch did not get through)",
-                    m.Target, m.Relay, RendezvousTimeout.TotalSeconds);
-        });
-        Receive<HolepunchFailed>(m =>
-        {
-            if (m.Error == HolepunchError.NoSelf)
-            {
-                // The relay sees us at that address: our NAT's public one, which PEX gave back to us. Never dial it.
-                _book.MarkOwn(m.Target);
-                _relayFor.Remove(m.Target);
-                Timers.Cancel("rendezvous-" + m.Target);
-                Context.GetLogger().Info("hole punch: {0} is our own public address (the relay says so); not dialling it again", m.Target);
-                return;
-            }
-            Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error));
-        });
+            // The relay sees us at that address: our NAT's public one, which PEX gave back to us. Never dial it.
+            _book.MarkOwn(m.Target);
+            _relayFor.Remove(m.Target);
+            Timers.Cancel("rendezvous-" + m.Target);
+            Context.GetLogger().Info("hole punch: {0} is our own public address (the relay says so); not dialling it again", m.Target);
+            return;
+        }
+        Context.GetLogger().Warning("peer {0} unreachable: dial failed and the relay could not introduce us ({1})", m.Target, HolepunchRelay.Describe(m.Error));
     }
 
     /// <summary>PEX told us of <paramref name="peers"/> through <paramref name="relay"/>: those that speak ut_holepunch may be punched to through it.</summary>

@@ -12,11 +12,11 @@ namespace Engine.Peers;
 /// </summary>
 internal sealed partial class PeerManager
 {
-    private void OwnAddressReceives() => Receive<YourAddressReported>(m =>
+    private void OnYourAddress(YourAddressReported m)
     {
         if (_ctx.ListenPort is <= 0 or > 65535 || !_peers.ContainsKey(Sender)) return;
         if (m.Address.Equals(IPAddress.Any) || m.Address.Equals(IPAddress.IPv6Any)) return;
         if (_book.MarkOwn(new IPEndPoint(m.Address, _ctx.ListenPort)))
             Context.GetLogger().Debug("a peer sees us at {0}: {0}:{1} is ours, not dialled", m.Address, _ctx.ListenPort);
-    });
+    }
 }

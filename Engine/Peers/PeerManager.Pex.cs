@@ -17,15 +17,11 @@ internal sealed partial class PeerManager
     /// <summary>A new peer hears of the others this soon (its extension handshake has arrived by then), not a minute later.</summary>
     private static readonly TimeSpan FirstPexDelay = TimeSpan.FromSeconds(3);
 
-    private void PexReceives()
+    private void OnPexPeersLearnt(PexPeersLearnt m)
     {
-        Receive<PexTick>(_ => SendPex());
-        Receive<PexPeersLearnt>(m =>
-        {
-            if (!_ctx.Pex || !_peers.ContainsKey(Sender)) return;
-            RememberRelay(Sender, m.Peers);
-            if (_book.Add(m.Peers.Select(p => p.EndPoint), PeerSource.Pex) > 0) Dial();
-        });
+        if (!_ctx.Pex || !_peers.ContainsKey(Sender)) return;
+        RememberRelay(Sender, m.Peers);
+        if (_book.Add(m.Peers.Select(p => p.EndPoint), PeerSource.Pex) > 0) Dial();
     }
 
     /// <summary>A peer joined: a round of PEX shortly (each connection's module still sends at most once a minute).</summary>

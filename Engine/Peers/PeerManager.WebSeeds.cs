@@ -24,20 +24,18 @@ internal sealed partial class PeerManager
     private readonly Dictionary<IPEndPoint, WebSeedEntry> _webSeeds = new();
     private int _webSeedCounter;
 
-    private void WebSeedReceives()
+    private void OnWebSeedReport(WebSeedActor.Report m)
     {
-        Receive<WebSeedActor.Report>(m =>
-        {
-            if (_webSeeds.TryGetValue(m.Key, out var e) && e.Actor.Equals(Sender)) e.Last = m;
-        });
-        Receive<WebSeedActor.Ended>(m =>
-        {
-            if (!_webSeeds.TryGetValue(m.Key, out var e) || !e.Actor.Equals(Sender)) return; // one let go by WebSeedsFollowSeeding
-            _webSeeds.Remove(m.Key);
-            _closedDownloaded += m.Downloaded;
-            if (m.Banned) _book.Ban(m.Key, Now);
-            Context.GetLogger().Info("web seed {0} gone: {1}", m.Url, m.Reason);
-        });
+        if (_webSeeds.TryGetValue(m.Key, out var e) && e.Actor.Equals(Sender)) e.Last = m;
+    }
+
+    private void OnWebSeedEnded(WebSeedActor.Ended m)
+    {
+        if (!_webSeeds.TryGetValue(m.Key, out var e) || !e.Actor.Equals(Sender)) return; // one let go by WebSeedsFollowSeeding
+        _webSeeds.Remove(m.Key);
+        _closedDownloaded += m.Downloaded;
+        if (m.Banned) _book.Ban(m.Key, Now);
+        Context.GetLogger().Info("web seed {0} gone: {1}", m.Url, m.Reason);
     }
 
     /// <summary>A seeding torrent needs no web seed: they stop when it completes, and start again if it loses data.</summary>

@@ -27,7 +27,7 @@ namespace Engine.Peers;
 /// when fewer than slots + 1 peers are unchoked, and a peer that loses interest is choked and its slot
 /// given to another — without that a new peer would wait up to 10 s for its first byte.</para>
 /// </summary>
-internal sealed partial class PeerManager : ReceiveActor, IWithTimers
+internal sealed partial class PeerManager : UntypedActor, IWithTimers
 {
     // ---- inputs -------------------------------------------------------------------------------------
     /// <summary>
@@ -138,60 +138,69 @@ internal sealed partial class PeerManager : ReceiveActor, IWithTimers
         _hygiene = new ConnectionHygiene(settings.MaxConnectionsPerHost, settings.IdleTurnover);
         _choker = new Choker(settings.UploadSlots, settings.OptimisticInterval);
         _random = new Random(settings.Seed);
-        Receive<AddPeers>(m =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _book.Add(m.Peers, m.Source, m.UnderV2);
-            Dial();
-        });
-        Receive<IncomingPeer>(OnIncoming);
-        Receive<Pieces.PieceManager.BanAddress>(OnBanAddress);
-        Receive<PeerHandshaked>(OnHandshaked);
-        Receive<PeerListenPort>(OnListenPort);
-        Receive<PeerStats>(OnStats);
-        PexReceives();
-        HolepunchReceives();
-        OwnAddressReceives();
-        WebSeedReceives();
-        Receive<DhtPortAnnounced>(m =>
+            case AddPeers m:
+                _book.Add(m.Peers, m.Source, m.UnderV2);
+                Dial();
+                break;
+            case IncomingPeer m: OnIncoming(m); break;
+            case Pieces.PieceManager.BanAddress m: OnBanAddress(m); break;
+            case PeerHandshaked m: OnHandshaked(m); break;
+            case PeerListenPort m: OnListenPort(m); break;
+            case PeerStats m: OnStats(m); break;
+            case PexTick: SendPex(); break;
+            case PexPeersLearnt m: OnPexPeersLearnt(m); break;
+            case YourAddressReported m: OnYourAddress(m); break;
+            case WebSeeds.WebSeedActor.Report m: OnWebSeedReport(m); break;
+            case WebSeeds.WebSeedActor.Ended m: OnWebSeedEnded(m); break;
+            case DhtPortAnnounced m:
+                if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
+                break;
+            case PeerDisconnected m: OnDisconnected(m); break;
+            // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
+            // queue the forgetting behind it, so that its reason (failed, banned) is the one recorded.
+            case Terminated m: Self.Tell(new ForgetTerminated(m.ActorRef)); break;
+            case ForgetTerminated m: Forget(m.Actor, failed: true, banned: false); break;
+            case Rechoke: RunChoker(rotateOptimistic: false); break;
+            case OptimisticUnchoke: RunChoker(rotateOptimistic: true); break;
+            case Redial: Dial(); break;
+            case SetSeeding m:
+                _seeding = m.Seeding;
+                WebSeedsFollowSeeding();
+                break;
+            case GetConnectionCount: Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }); break;
+            case GetSummary: Sender.Tell(BuildSummary()); break;
+            case GetPeers:
+                var list = new List<PeerStats>(_peers.Count);
+                foreach (var p in _peers.Values)
+                    if (p.Stats is not null) list.Add(p.Stats with { Source = p.Source });
+                AddWebSeedStats(list);
+                Sender.Tell(list);
+                break;
+            default:
+                if (!HolepunchMessages(message)) Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnDisconnected(PeerDisconnected m)
+    {
+        if (m.PeerId is not null && _peers.ContainsKey(Sender)) Context.Parent.Tell(new PeerDown(m.Remote, m.PeerId, m.Reason));
+        if (_peers.TryGetValue(Sender, out var e) && e.Stats is not null)
+            e.Stats = e.Stats with { Downloaded = m.Downloaded, Uploaded = m.Uploaded };
+        else if (_peers.ContainsKey(Sender))
         {
-            if (_peers.TryGetValue(Sender, out var e)) _ctx.Dht.Tell(new DhtNode.AddNode(new IPEndPoint(e.Remote.Address, m.Port)));
-        });
-        Receive<PeerDisconnected>(m =>
-        {
-            if (m.PeerId is not null && _peers.ContainsKey(Sender)) Context.Parent.Tell(new PeerDown(m.Remote, m.PeerId, m.Reason));
-            if (_peers.TryGetValue(Sender, out var e) && e.Stats is not null)
-                e.Stats = e.Stats with { Downloaded = m.Downloaded, Uploaded = m.Uploaded };
-            else if (_peers.ContainsKey(Sender))
-            {
-                _closedDownloaded += m.Downloaded;
-                _closedUploaded += m.Uploaded;
-            }
-            if (m.Failed && _peers.TryGetValue(Sender, out var failed)) DialFailed(failed, m.Reason);
-            if (_peers.TryGetValue(Sender, out var dropped)) RememberTransport(dropped, m);
-            Forget(Sender, m.Failed, m.Banned, m.Reason == PeerSession.BothSeedsReason);
-        });
-        // Terminated is a system message and may overtake the PeerDisconnected the peer told in PostStop:
-        // queue the forgetting behind it, so that its reason (failed, banned) is the one recorded.
-        Receive<Terminated>(m => Self.Tell(new ForgetTerminated(m.ActorRef)));
-        Receive<ForgetTerminated>(m => Forget(m.Actor, failed: true, banned: false));
-        Receive<Rechoke>(_ => RunChoker(rotateOptimistic: false));
-        Receive<OptimisticUnchoke>(_ => RunChoker(rotateOptimistic: true));
-        Receive<Redial>(_ => Dial());
-        Receive<SetSeeding>(m =>
-        {
-            _seeding = m.Seeding;
-            WebSeedsFollowSeeding();
-        });
-        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.Count, _ctx.Connections.InUse) { Bans = _book.BanCount }));
-        Receive<GetSummary>(_ => Sender.Tell(BuildSummary()));
-        Receive<GetPeers>(_ =>
-        {
-            var list = new List<PeerStats>(_peers.Count);
-            foreach (var e in _peers.Values)
-                if (e.Stats is not null) list.Add(e.Stats with { Source = e.Source });
-            AddWebSeedStats(list);
-            Sender.Tell(list);
-        });
+            _closedDownloaded += m.Downloaded;
+            _closedUploaded += m.Uploaded;
+        }
+        if (m.Failed && _peers.TryGetValue(Sender, out var failed)) DialFailed(failed, m.Reason);
+        if (_peers.TryGetValue(Sender, out var dropped)) RememberTransport(dropped, m);
+        Forget(Sender, m.Failed, m.Banned, m.Reason == PeerSession.BothSeedsReason);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

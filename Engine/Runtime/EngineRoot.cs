@@ -23,7 +23,7 @@ namespace Engine.Runtime;
 /// watched: when it fails or stops, the loss is logged and a new one listens on the same port (the one actually
 /// bound) after a backoff (<see cref="RestartBackoff"/>), so incoming peers never silently stop.
 /// </summary>
-internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
+internal sealed partial class EngineRoot : UntypedActor, IWithTimers
 {
     /// <summary>Adds a torrent; replies <see cref="TorrentAdded"/> or <see cref="AddFailed"/>. <paramref name="Subscriber"/> gets the torrent's events from its very start.
     /// <paramref name="Files"/>: the files' priorities (null: all normal). <paramref name="WebSeeds"/>: false, the torrent's url-list is not used.</summary>
@@ -66,6 +66,7 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
     private readonly ChildFailures _failures = new();
     private readonly RestartBackoff _listenerBackoff = new();
     private readonly IPEndPoint? _listenOn;
+    private readonly bool _mapPort; // whether a port mapper starts once the listener is bound
     private IActorRef _listener = ActorRefs.Nobody;
     private readonly Dictionary<InfoHash, IActorRef> _torrents = new();
     private readonly Dictionary<IActorRef, AddMagnet> _fetchers = new();
@@ -86,85 +87,91 @@ internal sealed partial class EngineRoot : ReceiveActor, IWithTimers
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
         // A listener on loopback cannot be reached from outside: nothing to ask the router for. The mapper starts
         // once the listener is bound (port 0 asks the system for one).
-        var mapPort = listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address);
+        _mapPort = listenOn is not null && portMapping && !IPAddress.IsLoopback(listenOn.Address);
+    }
 
-        Receive<PeerListener.Bound>(m =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _bound = m.LocalEndPoint;
-            if (mapPort && _portMapper.IsNobody())
-                _portMapper = Context.ActorOf(PortMapping.PortMapper.Props(m.LocalEndPoint.Port, listenOn!.Address, _engine.PublicPort), "port-mapper");
-            foreach (var w in _endpointWaiters) w.Tell(new ListenEndPoint(_bound));
-            _endpointWaiters.Clear();
-        });
-        Receive<GetListenEndPoint>(_ =>
+            case PeerListener.Bound m: OnBound(m); break;
+            case GetListenEndPoint:
+                if (_bound is not null || _listenOn is null) Sender.Tell(new ListenEndPoint(_bound));
+                else _endpointWaiters.Add(Sender);
+                break;
+            case IncomingUtp m:
+                if (_listener.IsNobody()) m.Transport.Dispose();
+                else _listener.Tell(new PeerListener.Incoming(m.Transport));
+                break;
+            case PeerListener.Accepted m:
+                if (TryRoute(m.Handshake.InfoHash, out var torrent) && !m.Handshake.PeerId.Equals(_engine.OurId))
+                    torrent.Tell(new PeerManager.IncomingPeer(m.Transport, m.Remote, m.Handshake, m.InitialBytes));
+                else m.Transport.Dispose();
+                break;
+            case AddTorrent m: OnAdd(m); break;
+            case AddMagnet m: OnAddMagnet(m); break;
+            case MetadataFetcher.MetadataFetched m: OnMetadata(m); break;
+            case RemoveTorrent m: OnRemove(m); break;
+            case ToTorrent m:
+                if (TryRoute(m.InfoHash, out var t)) t.Forward(m.Message);
+                else Sender.Tell(new TorrentNotFound(m.InfoHash));
+                break;
+            case Terminated m: OnTerminated(m); break;
+            case RestartListener: StartListener(ListenerEndPoint); break;
+            case ToPortMapper m:
+                if (_portMapper.IsNobody()) Sender.Tell(m.Message is PortMapping.PortMapper.Unmap ? new PortMapping.PortMapper.Unmapped() : new PortMapping.PortMapper.Status(null, null, null, null, _mapPort ? "looking for the router" : "off"));
+                else _portMapper.Forward(m.Message);
+                break;
+            case ToDht m:
+                if (_dht.IsNobody()) Sender.Tell(new DhtOff());
+                else _dht.Forward(m.Message);
+                break;
+            case UdpPort.Bound m:
+                if (m.Error is not null) Context.GetLogger().Warning("the DHT and uTP are off: {0}", m.Error);
+                break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void OnBound(PeerListener.Bound m)
+    {
+        _bound = m.LocalEndPoint;
+        if (_mapPort && _portMapper.IsNobody())
+            _portMapper = Context.ActorOf(PortMapping.PortMapper.Props(m.LocalEndPoint.Port, _listenOn!.Address, _engine.PublicPort), "port-mapper");
+        foreach (var w in _endpointWaiters) w.Tell(new ListenEndPoint(_bound));
+        _endpointWaiters.Clear();
+    }
+
+    private void OnRemove(RemoveTorrent m)
+    {
+        var hash = Primary(m.InfoHash);
+        if (_torrents.Remove(hash, out var t))
         {
-            if (_bound is not null || listenOn is null) Sender.Tell(new ListenEndPoint(_bound));
-            else _endpointWaiters.Add(Sender);
-        });
-        Receive<IncomingUtp>(m =>
+            _engine.MseTorrents.Remove(hash);
+            ForgetAlias(hash);
+            t.Forward(new TorrentActor.StopTorrent());
+        }
+        else Sender.Tell(new TorrentNotFound(m.InfoHash));
+    }
+
+    private void OnTerminated(Terminated m)
+    {
+        var cause = _failures.Take(m.ActorRef);
+        if (m.ActorRef.Equals(_listener))
         {
-            if (_listener.IsNobody()) m.Transport.Dispose();
-            else _listener.Tell(new PeerListener.Incoming(m.Transport));
-        });
-        Receive<PeerListener.Accepted>(m =>
-        {
-            if (TryRoute(m.Handshake.InfoHash, out var torrent) && !m.Handshake.PeerId.Equals(_engine.OurId))
-                torrent.Tell(new PeerManager.IncomingPeer(m.Transport, m.Remote, m.Handshake, m.InitialBytes));
-            else m.Transport.Dispose();
-        });
-        Receive<AddTorrent>(OnAdd);
-        Receive<AddMagnet>(OnAddMagnet);
-        Receive<MetadataFetcher.MetadataFetched>(OnMetadata);
-        Receive<RemoveTorrent>(m =>
-        {
-            var hash = Primary(m.InfoHash);
-            if (_torrents.Remove(hash, out var t))
+            OnListenerLost(cause);
+            return;
+        }
+        if (cause is not null) Context.GetLogger().Error(cause, "{0} {1} and is stopped", m.ActorRef.Path.Name, ChildFailures.Outcome(cause));
+        _fetchers.Remove(m.ActorRef);
+        foreach (var (hash, actor) in _torrents)
+            if (actor.Equals(m.ActorRef))
             {
+                _torrents.Remove(hash);
                 _engine.MseTorrents.Remove(hash);
                 ForgetAlias(hash);
-                t.Forward(new TorrentActor.StopTorrent());
+                break;
             }
-            else Sender.Tell(new TorrentNotFound(m.InfoHash));
-        });
-        Receive<ToTorrent>(m =>
-        {
-            if (TryRoute(m.InfoHash, out var t)) t.Forward(m.Message);
-            else Sender.Tell(new TorrentNotFound(m.InfoHash));
-        });
-        Receive<Terminated>(m =>
-        {
-            var cause = _failures.Take(m.ActorRef);
-            if (m.ActorRef.Equals(_listener))
-            {
-                OnListenerLost(cause);
-                return;
-            }
-            if (cause is not null) Context.GetLogger().Error(cause, "{0} {1} and is stopped", m.ActorRef.Path.Name, ChildFailures.Outcome(cause));
-            _fetchers.Remove(m.ActorRef);
-            foreach (var (hash, actor) in _torrents)
-                if (actor.Equals(m.ActorRef))
-                {
-                    _torrents.Remove(hash);
-                    _engine.MseTorrents.Remove(hash);
-                    ForgetAlias(hash);
-                    break;
-                }
-        });
-        Receive<RestartListener>(_ => StartListener(ListenerEndPoint));
-        Receive<ToPortMapper>(m =>
-        {
-            if (_portMapper.IsNobody()) Sender.Tell(m.Message is PortMapping.PortMapper.Unmap ? new PortMapping.PortMapper.Unmapped() : new PortMapping.PortMapper.Status(null, null, null, null, mapPort ? "looking for the router" : "off"));
-            else _portMapper.Forward(m.Message);
-        });
-        Receive<ToDht>(m =>
-        {
-            if (_dht.IsNobody()) Sender.Tell(new DhtOff());
-            else _dht.Forward(m.Message);
-        });
-        Receive<UdpPort.Bound>(m =>
-        {
-            if (m.Error is not null) Context.GetLogger().Warning("the DHT and uTP are off: {0}", m.Error);
-        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

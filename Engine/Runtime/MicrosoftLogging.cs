@@ -27,7 +27,7 @@ internal sealed class MicrosoftLoggingSetup(ILoggerFactory factory) : Setup
 /// class (e.g. <c>Engine.Torrents.TorrentActor</c>), levels map one to one. Needs a <see cref="MicrosoftLoggingSetup"/>
 /// in the ActorSystem's setup; without one it drops events.
 /// </summary>
-internal sealed class MicrosoftLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+internal sealed class MicrosoftLogger : UntypedActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory? _factory;
     private readonly Dictionary<Type, ILogger> _loggers = new();
@@ -35,8 +35,16 @@ internal sealed class MicrosoftLogger : ReceiveActor, IRequiresMessageQueue<ILog
     public MicrosoftLogger()
     {
         _factory = Context.System.Settings.Setup.Get<MicrosoftLoggingSetup>().Value?.Factory;
-        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(Log);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case InitializeLogger: Sender.Tell(new LoggerInitialized()); break;
+            case LogEvent e: Log(e); break;
+            default: Unhandled(message); break;
+        }
     }
 
     private void Log(LogEvent e)

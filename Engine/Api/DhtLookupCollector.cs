@@ -11,25 +11,44 @@ namespace Engine.Api;
 /// as they come and completes <c>result</c> at <see cref="DhtNode.LookupFinished"/> (null when the DHT is off), or with
 /// what it has when told <see cref="Cut"/>. It stops itself either way.
 /// </summary>
-internal sealed class DhtLookupCollector : ReceiveActor
+internal sealed class DhtLookupCollector : UntypedActor
 {
     /// <summary>The caller gave up or its time ran out: finish with the peers found so far.</summary>
     public sealed record Cut;
 
     private readonly HashSet<IPEndPoint> _peers = new();
     private readonly List<IPEndPoint> _order = new();
+    private readonly InfoHash _hash;
+    private readonly TaskCompletionSource<DhtLookupResult?> _result;
 
     public DhtLookupCollector(IActorRef root, InfoHash hash, TaskCompletionSource<DhtLookupResult?> result)
     {
+        _hash = hash;
+        _result = result;
         root.Tell(new EngineRoot.ToDht(new DhtNode.Lookup(hash)));
-        Receive<DhtNode.PeersFromDht>(m =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            foreach (var peer in m.Peers)
-                if (_peers.Add(peer)) _order.Add(peer);
-        });
-        Receive<DhtNode.LookupFinished>(m => Finish(result, new DhtLookupResult(hash, _order, m.Queried, m.Answered, m.Rounds, true)));
-        Receive<EngineRoot.DhtOff>(_ => Finish(result, null));
-        Receive<Cut>(_ => Finish(result, new DhtLookupResult(hash, _order, 0, 0, 0, false)));
+            case DhtNode.PeersFromDht m:
+                foreach (var peer in m.Peers)
+                    if (_peers.Add(peer)) _order.Add(peer);
+                break;
+            case DhtNode.LookupFinished m:
+                Finish(_result, new DhtLookupResult(_hash, _order, m.Queried, m.Answered, m.Rounds, true));
+                break;
+            case EngineRoot.DhtOff:
+                Finish(_result, null);
+                break;
+            case Cut:
+                Finish(_result, new DhtLookupResult(_hash, _order, 0, 0, 0, false));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public static Props Props(IActorRef root, InfoHash hash, TaskCompletionSource<DhtLookupResult?> result) =>

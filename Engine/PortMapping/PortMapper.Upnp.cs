@@ -25,31 +25,36 @@ internal sealed partial class PortMapper
     private bool _upnpAsked;
     private string _upnpState = "looking for a UPnP gateway";
 
-    private void ReceiveUpnp()
+    /// <summary>The UPnP results, matched after the NAT-PMP messages until <see cref="Unmap"/>.</summary>
+    private bool UpnpResults(object message)
     {
-        Receive<UpnpFound>(m =>
+        switch (message)
         {
-            _upnpGateway = m.Gateway;
-            if (_natPmpState is "looking for the router" or "asking the router") Timers.StartSingleTimer("upnp", UpnpMapNow.Instance, NatPmpGrace);
-            else MapUpnp();
-        });
-        Receive<UpnpMapped>(m =>
-        {
-            if (_upnpGateway is null) return; // removed meanwhile (the engine is stopping)
-            var mapping = _upnpMapping = m.Mapping;
-            _upnpState = "mapped";
-            Publish();
-            _log.Info("port mapping: {0} TCP {1}, UDP {2} → {3} (UPnP, {4})", mapping.ExternalAddress, mapping.TcpPort, mapping.UdpPort, _port, _upnpGateway.Service.ControlUrl);
-            if (mapping.Problem is not null) _log.Info("port mapping: {0}", mapping.Problem);
-            if (mapping.Lease > TimeSpan.Zero)
-                Timers.StartSingleTimer("upnp", UpnpMapNow.Instance, mapping.Lease > TimeSpan.FromSeconds(2) ? mapping.Lease / 2 : TimeSpan.FromSeconds(1));
-        });
-        Receive<UpnpFailed>(m =>
-        {
-            _upnpState = m.Reason;
-            _log.Info("port mapping: {0}", m.Reason);
-        });
-        Receive<UpnpMapNow>(_ => MapUpnp());
+            case UpnpFound m:
+                _upnpGateway = m.Gateway;
+                if (_natPmpState is "looking for the router" or "asking the router") Timers.StartSingleTimer("upnp", UpnpMapNow.Instance, NatPmpGrace);
+                else MapUpnp();
+                return true;
+            case UpnpMapped m:
+                if (_upnpGateway is null) return true; // removed meanwhile (the engine is stopping)
+                var mapping = _upnpMapping = m.Mapping;
+                _upnpState = "mapped";
+                Publish();
+                _log.Info("port mapping: {0} TCP {1}, UDP {2} → {3} (UPnP, {4})", mapping.ExternalAddress, mapping.TcpPort, mapping.UdpPort, _port, _upnpGateway.Service.ControlUrl);
+                if (mapping.Problem is not null) _log.Info("port mapping: {0}", mapping.Problem);
+                if (mapping.Lease > TimeSpan.Zero)
+                    Timers.StartSingleTimer("upnp", UpnpMapNow.Instance, mapping.Lease > TimeSpan.FromSeconds(2) ? mapping.Lease / 2 : TimeSpan.FromSeconds(1));
+                return true;
+            case UpnpFailed m:
+                _upnpState = m.Reason;
+                _log.Info("port mapping: {0}", m.Reason);
+                return true;
+            case UpnpMapNow:
+                MapUpnp();
+                return true;
+            default:
+                return false;
+        }
     }
 
     private void StartUpnp(IPAddress? router)

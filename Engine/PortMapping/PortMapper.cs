@@ -15,7 +15,7 @@ namespace Engine.PortMapping;
 /// <see cref="Unmap"/> (the engine's stop) or, best effort, when the actor stops. The result is <see cref="Status"/>;
 /// a router with neither leaves the engine as it was, with one log line.
 /// </summary>
-internal sealed partial class PortMapper : ReceiveActor, IWithTimers
+internal sealed partial class PortMapper : UntypedActor, IWithTimers
 {
     public sealed record GetStatus;
 
@@ -48,6 +48,7 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
     private bool _tcpDue = true, _udpDue = true;
     private int _attempt;
     private string _natPmpState = "looking for the router";
+    private Func<object, bool> _behaviour;
 
     public PortMapper(int port, IPAddress listenAddress, PublicPort publicPort, IPAddress? gateway = null)
     {
@@ -55,20 +56,59 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
         _listenAddress = listenAddress;
         _publicPort = publicPort;
         _gatewayOverride = gateway;
-        Receive<GatewayFound>(m => Start(m.Address));
-        Receive<Reply>(m => OnReply(m.Packet));
-        Receive<Retry>(_ => Ask());
-        Receive<Renew>(_ =>
-        {
-            (_tcpDue, _udpDue, _attempt) = (true, true, 0);
-            Ask();
-        });
-        Receive<GetStatus>(_ => Sender.Tell(Current()));
-        Receive<Unmap>(_ => OnUnmap());
-        ReceiveUpnp();
+        _behaviour = Mapping;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnReceive(object message)
+    {
+        if (!_behaviour(message)) Unhandled(message);
+    }
+
+    private bool Mapping(object message)
+    {
+        switch (message)
+        {
+            case GatewayFound m:
+                Start(m.Address);
+                return true;
+            case Reply m:
+                OnReply(m.Packet);
+                return true;
+            case Retry:
+                Ask();
+                return true;
+            case Renew:
+                (_tcpDue, _udpDue, _attempt) = (true, true, 0);
+                Ask();
+                return true;
+            case GetStatus:
+                Sender.Tell(Current());
+                return true;
+            case Unmap:
+                OnUnmap();
+                return true;
+            default:
+                return UpnpResults(message);
+        }
+    }
+
+    /// <summary>After <see cref="Unmap"/>: only status and Unmap are answered.</summary>
+    private bool Removed(object message)
+    {
+        switch (message)
+        {
+            case GetStatus:
+                Sender.Tell(Current());
+                return true;
+            case Unmap:
+                Sender.Tell(new Unmapped());
+                return true;
+            default:
+                return false;
+        }
+    }
 
     public static Props Props(int port, IPAddress listenAddress, PublicPort publicPort, IPAddress? gateway = null) =>
         Akka.Actor.Props.Create(() => new PortMapper(port, listenAddress, publicPort, gateway));
@@ -117,11 +157,7 @@ internal sealed partial class PortMapper : ReceiveActor, IWithTimers
         var removing = UnmapUpnp();
         Publish();
         removing.PipeTo(sender, success: () => new Unmapped(), failure: _ => new Unmapped());
-        Become(() =>
-        {
-            Receive<GetStatus>(_ => Sender.Tell(Current()));
-            Receive<Unmap>(_ => Sender.Tell(new Unmapped()));
-        });
+        _behaviour = Removed;
     }
 
     /// <summary>Tells the router to delete our NAT-PMP mappings (lifetime 0), asked for or granted; deleting what is not there is harmless.</summary>

@@ -19,7 +19,7 @@ namespace Engine.Trackers;
 /// accepted us, bounded by <see cref="TrackerSettings.StopTimeout"/>. <see cref="Scrape"/> asks every tracker for
 /// the swarm counts. A tracker never crashes the torrent: the torrent logs a client that fails and starts a new one.
 /// </summary>
-internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
+internal sealed partial class TrackerClient : UntypedActor, IWithTimers
 {
     /// <summary>Transfer totals for the next announce (the torrent pushes them).</summary>
     public sealed record UpdateTotals(long Uploaded, long Downloaded, long Left);
@@ -81,6 +81,7 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
     private int _roundFailures;
     private bool _completedPending;
     private string? _trackerId;
+    private Func<object, bool> _behaviour;
 
     /// <param name="totals">The transfer totals so far (a client started again after a failure goes on from the torrent's figures).</param>
     /// <param name="shuffleSeed">Seeds the shuffle of the tiers (tests); null for a random one.</param>
@@ -115,32 +116,67 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
             foreach (var url in tier)
                 _states[url] = new TrackerState(url, "waiting", 0, null, null);
 
-        Receive<UpdateTotals>(m => (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left));
-        Receive<AnnounceNow>(_ => OnAnnounceNow());
-        Receive<EchoAgain>(m => AnnounceV2(m.Url, m.Event));
-        // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
-        Receive<PublicPort.Changed>(_ =>
-        {
-            if (_registered.Count > 0 && PortToAnnounce != _sentPort) OnAnnounceNow();
-        });
-        Receive<AnnounceResult>(OnAnnounceResult);
-        Receive<UdpTrackerSocket.AnnounceReply>(m => OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error)));
-        Receive<Completed>(_ =>
-        {
-            _left = 0;
-            if (_startedComplete) return;
-            _completedPending = true;
-            Self.Tell(AnnounceNow.Instance);
-        });
-        Receive<GetTrackers>(_ => Sender.Tell(States()));
-        Receive<Scrape>(_ => OnScrape());
-        Receive<ScrapeDone>(OnScrapeDone);
-        Receive<UdpTrackerSocket.ScrapeReply>(m => OnScrapeDone(new ScrapeDone(m.Id, m.Response, m.Error)));
-        Receive<Terminated>(m => OnUdpTerminated(m.ActorRef));
-        Receive<Stop>(_ => OnStop());
+        _behaviour = Announcing;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnReceive(object message)
+    {
+        if (!_behaviour(message)) Unhandled(message);
+    }
+
+    private bool Announcing(object message)
+    {
+        switch (message)
+        {
+            case UpdateTotals m:
+                (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left);
+                return true;
+            case AnnounceNow:
+                OnAnnounceNow();
+                return true;
+            case EchoAgain m:
+                AnnounceV2(m.Url, m.Event);
+                return true;
+            // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
+            case PublicPort.Changed:
+                if (_registered.Count > 0 && PortToAnnounce != _sentPort) OnAnnounceNow();
+                return true;
+            case AnnounceResult m:
+                OnAnnounceResult(m);
+                return true;
+            case UdpTrackerSocket.AnnounceReply m:
+                OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error));
+                return true;
+            case Completed:
+                _left = 0;
+                if (_startedComplete) return true;
+                _completedPending = true;
+                Self.Tell(AnnounceNow.Instance);
+                return true;
+            case GetTrackers:
+                Sender.Tell(States());
+                return true;
+            case Scrape:
+                OnScrape();
+                return true;
+            case ScrapeDone m:
+                OnScrapeDone(m);
+                return true;
+            case UdpTrackerSocket.ScrapeReply m:
+                OnScrapeDone(new ScrapeDone(m.Id, m.Response, m.Error));
+                return true;
+            case Terminated m:
+                OnUdpTerminated(m.ActorRef);
+                return true;
+            case Stop:
+                OnStop();
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /// <param name="publicPort">The port announced when a router forwards another one than <paramref name="port"/> (null: <paramref name="port"/>).</param>
     public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, PublicPort? publicPort = null)
@@ -359,14 +395,30 @@ internal sealed partial class TrackerClient : ReceiveActor, IWithTimers
         }
         // The UDP child must live until its stopped announce is out: the client stops itself (and it) when done.
         Timers.StartSingleTimer("stop-deadline", StopDeadline.Instance, _settings.StopTimeout);
-        Become(() =>
+        _behaviour = Stopping;
+
+        bool Stopping(object message)
         {
-            Receive<StopDone>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
-            Receive<UdpTrackerSocket.AnnounceReply>(m => { if (waiting.Remove(m.Id) && waiting.Count == 0) Finish(); });
-            Receive<StopDeadline>(_ => Finish());
-            Receive<Stop>(_ => replyTo.Add(Sender));
-            Receive<GetTrackers>(_ => Sender.Tell(States()));
-            ReceiveAny(_ => { });
-        });
+            switch (message)
+            {
+                case StopDone m:
+                    if (waiting.Remove(m.Id) && waiting.Count == 0) Finish();
+                    return true;
+                case UdpTrackerSocket.AnnounceReply m:
+                    if (waiting.Remove(m.Id) && waiting.Count == 0) Finish();
+                    return true;
+                case StopDeadline:
+                    Finish();
+                    return true;
+                case Stop:
+                    replyTo.Add(Sender);
+                    return true;
+                case GetTrackers:
+                    Sender.Tell(States());
+                    return true;
+                default:
+                    return true; // anything else: dropped
+            }
+        }
     }
 }

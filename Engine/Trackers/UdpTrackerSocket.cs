@@ -14,7 +14,7 @@ namespace Engine.Trackers;
 /// thread, and one <see cref="UdpTrackerExchange"/> per request with its retransmission timer. Connection ids are
 /// cached per tracker endpoint and shared by the requests. Replies go to the sender of the request.
 /// </summary>
-internal sealed class UdpTrackerSocket : ReceiveActor, IWithTimers
+internal sealed class UdpTrackerSocket : UntypedActor, IWithTimers
 {
     public sealed record Announce(long Id, string Url, AnnounceRequest Request);
     public sealed record Scrape(long Id, string Url, IReadOnlyList<InfoHash> InfoHashes);
@@ -57,22 +57,43 @@ internal sealed class UdpTrackerSocket : ReceiveActor, IWithTimers
         _cache = new UdpConnectionCache(settings.UdpConnectionIdLifetime);
         _policy = UdpRetryPolicy.From(settings);
         _random = seed is { } s ? new Random(s) : new Random();
-
-        Receive<Announce>(m => Begin(new Request(m.Id, Sender, m.Url, m.Request, null)));
-        Receive<Scrape>(m => Begin(new Request(m.Id, Sender, m.Url, null, m.InfoHashes)));
-        Receive<Resolved>(OnResolved);
-        Receive<Udp.Bound>(OnBound);
-        Receive<Udp.CommandFailed>(OnCommandFailed);
-        Receive<Udp.Received>(OnReceived);
-        Receive<RetransmitDue>(m =>
-        {
-            if (_requests.TryGetValue(m.Id, out var r) && r.Exchange is not null)
-                Apply(r, r.Exchange.OnTimeout(Now));
-        });
-        Receive<Udp.Unbound>(_ => { });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Announce m:
+                Begin(new Request(m.Id, Sender, m.Url, m.Request, null));
+                break;
+            case Scrape m:
+                Begin(new Request(m.Id, Sender, m.Url, null, m.InfoHashes));
+                break;
+            case Resolved m:
+                OnResolved(m);
+                break;
+            case Udp.Bound m:
+                OnBound(m);
+                break;
+            case Udp.CommandFailed m:
+                OnCommandFailed(m);
+                break;
+            case Udp.Received m:
+                OnReceived(m);
+                break;
+            case RetransmitDue m:
+                if (_requests.TryGetValue(m.Id, out var r) && r.Exchange is not null)
+                    Apply(r, r.Exchange.OnTimeout(Now));
+                break;
+            case Udp.Unbound:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     public static Props Props(TrackerSettings settings, int? seed = null) => Akka.Actor.Props.Create(() => new UdpTrackerSocket(settings, seed));
 

@@ -24,7 +24,7 @@ namespace Engine.Metadata;
 /// asked) and stop, and keeps the subscribers. On success it tells its parent <see cref="MetadataFetched"/> with
 /// everything the torrent actor needs, and waits to be stopped.
 /// </summary>
-internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
+internal sealed class MetadataFetcher : UntypedActor, IWithTimers
 {
     /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
     public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);
@@ -55,54 +55,60 @@ internal sealed class MetadataFetcher : ReceiveActor, IWithTimers
         _state = paused ? TorrentState.Paused : TorrentState.FetchingMetadata;
         foreach (var p in magnet.Peers)
             if (p is IPEndPoint ip) _known.Add(ip);
+    }
 
-        Receive<PeerManager.AddPeers>(m => AddPeers(m.Peers));
-        Receive<Resolved>(m => AddPeers(m.Peers));
-        Receive<DhtNode.PeersFromDht>(m => AddPeers(m.Peers));
-        Receive<LocalDiscovery.PeersFromLsd>(m => AddPeers(m.Peers));
-        Receive<SessionEnded>(OnSessionEnded);
-        Receive<Retry>(_ => Dial());
-        Receive<TorrentActor.GetStatus>(_ => Sender.Tell(Status()));
-        Receive<TorrentActor.GetPeers>(_ => Sender.Tell(new List<PeerManager.PeerStats>()));
-        Receive<TorrentActor.GetPieceMap>(_ => Sender.Tell(new TorrentActor.PieceMapReply(new Bitfield(0))));
-        Receive<TorrentActor.GetTrackers>(_ =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
-            else _tracker.Forward(new TrackerClient.GetTrackers());
-        });
-        Receive<TorrentActor.Pause>(_ =>
-        {
-            if (_state == TorrentState.FetchingMetadata)
-            {
-                StopSearching();
-                SetState(TorrentState.Paused);
-            }
-            Sender.Tell(new TorrentActor.CommandDone(_state));
-        });
-        Receive<TorrentActor.Resume>(_ =>
-        {
-            if (_state == TorrentState.Paused)
-            {
-                SetState(TorrentState.FetchingMetadata);
-                StartSearching();
-            }
-            Sender.Tell(new TorrentActor.CommandDone(_state));
-        });
-        Receive<TorrentActor.StopTorrent>(_ =>
-        {
-            SetState(TorrentState.Stopped);
-            Sender.Tell(new TorrentActor.TorrentStopped(_magnet.InfoHash));
-            Context.Stop(Self);
-        });
-        Receive<TorrentActor.Subscribe>(m =>
-        {
-            _subscribers.Add(m.Subscriber);
-            m.Subscriber.Tell(new StateChanged(_magnet.InfoHash, Now, _state));
-            if (_error is not null) m.Subscriber.Tell(new Failed(_magnet.InfoHash, Now, _error));
-        });
-        Receive<TorrentActor.Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
-        Receive<TorrentActor.SetLimits>(_ => { });
-        Receive<PeerManager.IncomingPeer>(m => m.Transport.Dispose()); // we only dial out while fetching
+            case PeerManager.AddPeers m: AddPeers(m.Peers); break;
+            case Resolved m: AddPeers(m.Peers); break;
+            case DhtNode.PeersFromDht m: AddPeers(m.Peers); break;
+            case LocalDiscovery.PeersFromLsd m: AddPeers(m.Peers); break;
+            case SessionEnded m: OnSessionEnded(m); break;
+            case Retry: Dial(); break;
+            case TorrentActor.GetStatus: Sender.Tell(Status()); break;
+            case TorrentActor.GetPeers: Sender.Tell(new List<PeerManager.PeerStats>()); break;
+            case TorrentActor.GetPieceMap: Sender.Tell(new TorrentActor.PieceMapReply(new Bitfield(0))); break;
+            case TorrentActor.GetTrackers:
+                if (_tracker.IsNobody()) Sender.Tell(new List<TrackerClient.TrackerState>());
+                else _tracker.Forward(new TrackerClient.GetTrackers());
+                break;
+            case TorrentActor.Pause:
+                if (_state == TorrentState.FetchingMetadata)
+                {
+                    StopSearching();
+                    SetState(TorrentState.Paused);
+                }
+                Sender.Tell(new TorrentActor.CommandDone(_state));
+                break;
+            case TorrentActor.Resume:
+                if (_state == TorrentState.Paused)
+                {
+                    SetState(TorrentState.FetchingMetadata);
+                    StartSearching();
+                }
+                Sender.Tell(new TorrentActor.CommandDone(_state));
+                break;
+            case TorrentActor.StopTorrent:
+                SetState(TorrentState.Stopped);
+                Sender.Tell(new TorrentActor.TorrentStopped(_magnet.InfoHash));
+                Context.Stop(Self);
+                break;
+            case TorrentActor.Subscribe m:
+                _subscribers.Add(m.Subscriber);
+                m.Subscriber.Tell(new StateChanged(_magnet.InfoHash, Now, _state));
+                if (_error is not null) m.Subscriber.Tell(new Failed(_magnet.InfoHash, Now, _error));
+                break;
+            case TorrentActor.Unsubscribe m:
+                // The handler's answer was Remove's: a subscriber not in the list leaves the message unhandled (no later
+                // case takes an Unsubscribe).
+                if (!_subscribers.Remove(m.Subscriber)) Unhandled(message);
+                break;
+            case TorrentActor.SetLimits: break;
+            case PeerManager.IncomingPeer m: m.Transport.Dispose(); break; // we only dial out while fetching
+            default: Unhandled(message); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

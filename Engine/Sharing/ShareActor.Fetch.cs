@@ -21,15 +21,20 @@ internal sealed partial class ShareActor
     private readonly HashSet<InfoHash> _failedReported = new();
     private bool _following;
 
-    private void ReceiveFetch()
+    /// <summary>The fetching messages, tried after the main switch's own cases. False: not handled.</summary>
+    private bool ReceiveFetch(object message)
     {
-        Receive<Fetch>(m => StartFetch(m.Query, Sender));
-        Receive<CatalogRead>(OnCatalogRead);
-        Receive<TorrentRead>(OnTorrentRead);
-        Receive<FollowTick>(_ => ReadCatalogToFollow());
-        Receive<FollowRead>(OnFollowRead);
-        Receive<ProgressTick>(_ => CheckDownloads());
-        Receive<StatusRead>(OnStatusRead);
+        switch (message)
+        {
+            case Fetch m: StartFetch(m.Query, Sender); return true;
+            case CatalogRead m: OnCatalogRead(m); return true;
+            case TorrentRead m: OnTorrentRead(m); return true;
+            case FollowTick: ReadCatalogToFollow(); return true;
+            case FollowRead m: OnFollowRead(m); return true;
+            case ProgressTick: CheckDownloads(); return true;
+            case StatusRead m: OnStatusRead(m); return true;
+            default: return false;
+        }
     }
 
     private void StartFetchTimers()

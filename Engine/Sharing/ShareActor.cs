@@ -13,7 +13,7 @@ namespace Engine.Sharing;
 /// everything new when following) and watches fetches until complete. All I/O is piped back; state files are written
 /// by the <see cref="ShareStateStore"/>'s background chain.
 /// </summary>
-internal sealed partial class ShareActor : ReceiveActor, IWithTimers
+internal sealed partial class ShareActor : UntypedActor, IWithTimers
 {
     /// <summary>Fetch a torrent of the catalog by name or info-hash; replies <see cref="FetchAccepted"/> or <see cref="FetchRefused"/>.</summary>
     public sealed record Fetch(string Query);
@@ -60,15 +60,21 @@ internal sealed partial class ShareActor : ReceiveActor, IWithTimers
             _library.Restore(record);
             _torrents[record.InfoHash] = torrent;
         }
+    }
 
-        Receive<ScanNow>(_ => RequestScan(soon: true));
-        Receive<ScanTick>(_ => StartScan());
-        Receive<Listed>(OnListed);
-        Receive<HashDone>(OnHashed);
-        Receive<Added>(OnAdded);
-        Receive<PublishDone>(OnPublished);
-        Receive<GetItems>(_ => Sender.Tell(_library.Items));
-        ReceiveFetch();
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ScanNow: RequestScan(soon: true); break;
+            case ScanTick: StartScan(); break;
+            case Listed m: OnListed(m); break;
+            case HashDone m: OnHashed(m); break;
+            case Added m: OnAdded(m); break;
+            case PublishDone m: OnPublished(m); break;
+            case GetItems: Sender.Tell(_library.Items); break;
+            default: if (!ReceiveFetch(message)) Unhandled(message); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -22,7 +22,7 @@ namespace Engine.WebSeeds;
 /// (<see cref="WebSeedBackoff"/>); too many failures in a row, or a ban for wrong data, stop it. Its parent (the
 /// PeerManager) hears its figures every second (<see cref="Report"/>) and its end (<see cref="Ended"/>).
 /// </summary>
-internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
+internal sealed partial class WebSeedActor : UntypedActor, IWithTimers
 {
     /// <summary>Told to the parent every second.</summary>
     public sealed record Report(string Url, IPEndPoint Key, double DownloadRate, long Downloaded, bool Interested, DateTimeOffset StartedAt,
@@ -67,40 +67,43 @@ internal sealed partial class WebSeedActor : ReceiveActor, IWithTimers
         _credit = new DiskCredit(ctx.DiskCreditBlocks, ctx.DiskBudget);
         _backoff = new WebSeedBackoff(ctx.Settings.FirstRetry, ctx.Settings.LongestRetry, ctx.Settings.MaxFailures);
         _startedAt = Now;
+    }
 
-        Receive<PieceManager.Welcome>(_ =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _joined = true;
-            _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
-            ReportFigures(); // listed among the peers from now on
-        });
-        Receive<PieceManager.Interest>(m =>
-        {
-            _interested = m.Interested;
-            // The tick runs only while there is something to fetch: a complete torrent's web seed costs no timer.
-            if (m.Interested) Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
-            else Timers.Cancel("tick");
-            ReportFigures();
-            TopUp();
-        });
-        Receive<PieceManager.BlocksAssigned>(OnAssigned);
-        Receive<Fetched>(OnFetched);
-        Receive<JobEnded>(OnJobEnded);
-        Receive<PieceManager.BanPeer>(m =>
-        {
-            _banned = true;
-            Stop("banned: " + m.Reason);
-        });
-        Receive<Tick>(_ =>
-        {
-            TopUp();
-            StartJobs();
-            ReportFigures();
-        });
-        // A range in flight cannot be cancelled block by block: a block another peer sent first is dropped as a duplicate.
-        Receive<PieceManager.CancelBlock>(_ => { });
-        Receive<PieceManager.HaveBroadcast>(_ => { });
-        Receive<PieceManager.PieceGone>(_ => { });
+            case PieceManager.Welcome:
+                _joined = true;
+                _ctx.PieceManager.Tell(new PieceManager.PeerHaveAll());
+                ReportFigures(); // listed among the peers from now on
+                break;
+            case PieceManager.Interest m:
+                _interested = m.Interested;
+                // The tick runs only while there is something to fetch: a complete torrent's web seed costs no timer.
+                if (m.Interested) Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
+                else Timers.Cancel("tick");
+                ReportFigures();
+                TopUp();
+                break;
+            case PieceManager.BlocksAssigned m: OnAssigned(m); break;
+            case Fetched m: OnFetched(m); break;
+            case JobEnded m: OnJobEnded(m); break;
+            case PieceManager.BanPeer m:
+                _banned = true;
+                Stop("banned: " + m.Reason);
+                break;
+            case Tick:
+                TopUp();
+                StartJobs();
+                ReportFigures();
+                break;
+            // A range in flight cannot be cancelled block by block: a block another peer sent first is dropped as a duplicate.
+            case PieceManager.CancelBlock: break;
+            case PieceManager.HaveBroadcast: break;
+            case PieceManager.PieceGone: break;
+            default: Unhandled(message); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

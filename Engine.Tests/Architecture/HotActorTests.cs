@@ -22,4 +22,20 @@ public sealed class HotActorTests
         Assert.False(typeof(ReceiveActor).IsAssignableFrom(actor), $"{actor.Name} is a ReceiveActor: its matching is interpreted when no code is generated");
         Assert.True(typeof(UntypedActor).IsAssignableFrom(actor), $"{actor.Name} should match in OnReceive");
     }
+
+    /// <summary>
+    /// No actor of the engine is a <see cref="ReceiveActor"/>: one would bring back, at the start of every download, the
+    /// expression trees its matcher is built from and the delegate thunks JIT-compiled for them (docs/decisions.md,
+    /// "Hot actors match with a switch").
+    /// </summary>
+    [Fact]
+    public void No_actor_of_the_engine_is_a_receive_actor()
+    {
+        var receiveActors = typeof(Engine.Runtime.EngineRoot).Assembly.GetTypes()
+            .Where(t => typeof(ReceiveActor).IsAssignableFrom(t))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.True(typeof(ActorBase).IsAssignableFrom(typeof(Engine.Runtime.EngineRoot)));
+        Assert.True(receiveActors.Count == 0, "ReceiveActors: " + string.Join(", ", receiveActors));
+    }
 }

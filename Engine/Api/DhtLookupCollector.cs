@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Core.Primitives;
 using Engine.Dht;
 using Engine.Runtime;
@@ -52,7 +53,7 @@ internal sealed class DhtLookupCollector : UntypedActor
     }
 
     public static Props Props(IActorRef root, InfoHash hash, TaskCompletionSource<DhtLookupResult?> result) =>
-        Akka.Actor.Props.Create(() => new DhtLookupCollector(root, hash, result));
+        ActorProps.Of(() => new DhtLookupCollector(root, hash, result));
 
     private void Finish(TaskCompletionSource<DhtLookupResult?> result, DhtLookupResult? value)
     {

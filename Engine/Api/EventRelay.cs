@@ -2,6 +2,7 @@ using Akka.Actor;
 using Engine.Core.Metainfo;
 using Engine.Events;
 using Engine.Mailboxes;
+using Engine.Runtime;
 
 namespace Engine.Api;
 
@@ -15,5 +16,5 @@ internal sealed class EventRelay(EventHub hub, Action<TorrentMetainfo> onMetadat
         hub.Publish(e);
     }
 
-    public static Props Props(EventHub hub, Action<TorrentMetainfo> onMetadata) => Akka.Actor.Props.Create(() => new EventRelay(hub, onMetadata)).WithMailbox(LeanMailbox.Id); // one per torrent, mostly idle
+    public static Props Props(EventHub hub, Action<TorrentMetainfo> onMetadata) => ActorProps.Of(() => new EventRelay(hub, onMetadata)).WithMailbox(LeanMailbox.Id); // one per torrent, mostly idle
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Core.Peers;
 using Engine.Utp;
 
@@ -65,7 +66,7 @@ internal sealed partial class UdpPort : UntypedActor, IWithTimers
         }
     }
 
-    public static Props Props(IPEndPoint endPoint, UtpMultiplexer? utp = null) => Akka.Actor.Props.Create(() => new UdpPort(endPoint, utp));
+    public static Props Props(IPEndPoint endPoint, UtpMultiplexer? utp = null) => ActorProps.Of(() => new UdpPort(endPoint, utp));
 
     public ITimerScheduler Timers { get; set; } = null!;
 

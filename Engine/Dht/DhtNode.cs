@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Dht;
 using Engine.Core.Primitives;
 using Engine.Datagrams;
@@ -63,7 +64,7 @@ internal sealed partial class DhtNode : UntypedActor, IWithTimers, IWithUnbounde
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(DhtOptions options, IActorRef udp, string? statePath, DhtGauge? gauge = null) =>
-        Akka.Actor.Props.Create(() => new DhtNode(options, udp, statePath, gauge));
+        ActorProps.Of(() => new DhtNode(options, udp, statePath, gauge));
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Lsd;
 using Engine.Core.Primitives;
 
@@ -74,7 +75,7 @@ internal sealed class LocalDiscovery : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IPAddress listenAddress, int groupPort = LsdAnnounce.GroupPort)
-        => Akka.Actor.Props.Create(() => new LocalDiscovery(listenAddress, groupPort));
+        => ActorProps.Of(() => new LocalDiscovery(listenAddress, groupPort));
 
     protected override void PreStart()
     {

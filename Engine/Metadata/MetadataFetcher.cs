@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
@@ -114,7 +115,7 @@ internal sealed class MetadataFetcher : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(MagnetLink magnet, EngineContext engine, MetadataSettings settings, bool paused)
-        => Akka.Actor.Props.Create(() => new MetadataFetcher(magnet, engine, settings, paused));
+        => ActorProps.Of(() => new MetadataFetcher(magnet, engine, settings, paused));
 
     /// <summary>A tracker child that throws is stopped; fetching goes on with the peers known.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

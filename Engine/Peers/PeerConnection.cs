@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Buffers;
 using Engine.Core.Merkle;
 using Engine.Core.Peers;
@@ -81,11 +82,11 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     /// <paramref name="infoHash"/> (a hybrid's v2 hash for a peer learnt in its v2 swarm), else the torrent's.
     /// </summary>
     public static Props Outgoing(SwarmContext ctx, IPEndPoint remote, IPeerDialer? dialer = null, InfoHash? infoHash = null)
-        => Props.Create(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>(), dialer, infoHash));
+        => ActorProps.Of(() => new PeerConnection(ctx, remote, null, null, Array.Empty<byte>(), dialer, infoHash));
 
     /// <summary>A connection the listener accepted, whose handshake it has already read and routed.</summary>
     public static Props Incoming(SwarmContext ctx, IPEndPoint remote, IPeerTransport transport, Handshake handshake, byte[] initialBytes)
-        => Props.Create(() => new PeerConnection(ctx, remote, transport, handshake, initialBytes));
+        => ActorProps.Of(() => new PeerConnection(ctx, remote, transport, handshake, initialBytes));
 
     /// <summary>A child dying stops the peer: no half-connections.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

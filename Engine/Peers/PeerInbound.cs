@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Wire;
@@ -67,7 +68,7 @@ internal sealed class PeerInbound : UntypedActor
     }
 
     public static Props Props(IPeerTransport transport, bool expectHandshake, byte[] initialBytes, BlockPool pool, int maxMessageLength, DiskCredit credit, Throttle? throttle = null)
-        => Akka.Actor.Props.Create(() => new PeerInbound(transport, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
+        => ActorProps.Of(() => new PeerInbound(transport, expectHandshake, initialBytes, pool, maxMessageLength, credit, throttle));
 
     protected override void PreStart()
     {

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net;
 using System.Runtime.ExceptionServices;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Core.Peers;
 using Engine.Core.Wire;
 using Engine.Transports;
@@ -70,7 +71,7 @@ internal sealed class PeerListener : UntypedActor
     /// <param name="listening">A socket already listening on <paramref name="endPoint"/> (<see cref="Open"/>), taken over; null: the actor opens one.</param>
     public static Props Props(IPEndPoint endPoint, TimeSpan handshakeTimeout, MsePolicy? encryption = null, MseTorrents? torrents = null,
         int maxPendingPerHost = HandshakeQueue.DefaultMaxPerHost, Socket? listening = null)
-        => Akka.Actor.Props.Create(() => new PeerListener(endPoint, handshakeTimeout, encryption, torrents, maxPendingPerHost, listening));
+        => ActorProps.Of(() => new PeerListener(endPoint, handshakeTimeout, encryption, torrents, maxPendingPerHost, listening));
 
     /// <summary>A TCP socket bound to <paramref name="endPoint"/> and listening, as the actor listens (throws <see cref="SocketException"/>).</summary>
     public static Socket Open(IPEndPoint endPoint)

@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Choking;
 using Engine.Core.Peers;
 using Engine.Core.Pex;
@@ -206,7 +207,7 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SwarmContext ctx, PeerManagerSettings settings)
-        => Akka.Actor.Props.Create(() => new PeerManager(ctx, settings));
+        => ActorProps.Of(() => new PeerManager(ctx, settings));
 
     /// <summary>A peer that throws is stopped (and its claims released by the PieceManager's watch).</summary>
     protected override SupervisorStrategy SupervisorStrategy()

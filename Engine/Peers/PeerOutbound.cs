@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Core.Buffers;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
@@ -91,7 +92,7 @@ internal sealed class PeerOutbound : UntypedActor
 
     /// <param name="blocks">Where <see cref="SendPieces"/> blocks are read; without it every one is unavailable.</param>
     public static Props Props(IPeerTransport transport, byte[]? handshake, Throttle? throttle = null, BlockSource? blocks = null)
-        => Akka.Actor.Props.Create(() => new PeerOutbound(transport, handshake, throttle, blocks));
+        => ActorProps.Of(() => new PeerOutbound(transport, handshake, throttle, blocks));
 
     /// <summary>Bytes handed to the write loop and not yet sent (diagnostics: the scale benchmark samples it from another thread).</summary>
     internal long QueuedBytes => Volatile.Read(ref _queuedBytes);

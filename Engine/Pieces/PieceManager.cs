@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Merkle;
@@ -149,7 +150,7 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     public static Props Props(InfoHash infoHash, TorrentLayout layout, Bitfield verified, IActorRef storage, int seed, TimeSpan? saveInterval = null,
         BlockSource? blocks = null, byte[]? priorities = null, MerklePieces? merkle = null, Bitfield? held = null, MerklePieces? leaves = null,
         DiskQueue? disk = null)
-        => Akka.Actor.Props.Create(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held, leaves,
+        => ActorProps.Of(() => new PieceManager(infoHash, layout, verified, storage, seed, saveInterval ?? TimeSpan.FromSeconds(5), blocks, priorities, merkle, held, leaves,
             disk));
 
     protected override void PreStart()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.PortMapping;
 
 namespace Engine.PortMapping;
@@ -111,7 +112,7 @@ internal sealed partial class PortMapper : UntypedActor, IWithTimers
     }
 
     public static Props Props(int port, IPAddress listenAddress, PublicPort publicPort, IPAddress? gateway = null) =>
-        Akka.Actor.Props.Create(() => new PortMapper(port, listenAddress, publicPort, gateway));
+        ActorProps.Of(() => new PortMapper(port, listenAddress, publicPort, gateway));
 
     protected override void PreStart()
     {

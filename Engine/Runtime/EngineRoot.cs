@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
 using Engine.Core.Supervision;
@@ -179,7 +180,7 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
     /// <param name="listening">A socket already listening on <paramref name="listenOn"/>, for the first listener to take over (its restarts open their own).</param>
     public static Props Props(EngineContext engine, IPEndPoint? listenOn, string resumeDirectory, DhtOptions? dht = null, bool lsd = false, bool portMapping = false,
         Utp.UtpDialOrder utp = Utp.UtpDialOrder.Off, Socket? listening = null)
-        => Akka.Actor.Props.Create(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping, utp, listening));
+        => ActorProps.Of(() => new EngineRoot(engine, listenOn, resumeDirectory, dht, lsd, portMapping, utp, listening));
 
     /// <summary>
     /// A child that throws is stopped; on Terminated a torrent or fetcher is forgotten, the listener started again. The DHT

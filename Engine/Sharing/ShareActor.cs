@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Api;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
@@ -81,7 +82,7 @@ internal sealed partial class ShareActor : UntypedActor, IWithTimers
 
     public static Props Props(TorrentEngine engine, ShareOptions options, ShareStateStore store, TrackerCatalogClient? catalog,
         IReadOnlyList<(ShareRecord Record, byte[] Torrent)> restored, Action<ShareEvent> publish) =>
-        Akka.Actor.Props.Create(() => new ShareActor(engine, options, store, catalog, restored, publish));
+        ActorProps.Of(() => new ShareActor(engine, options, store, catalog, restored, publish));
 
     private DateTimeOffset Now => DateTimeOffset.UtcNow;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Buffers;
 using Engine.Core.Buffers;
 using Engine.Core.Merkle;
@@ -136,7 +137,7 @@ internal sealed partial class StorageActor : UntypedActor
     /// <param name="queue">The disk worker's queue, shared with the piece manager that writes received blocks into it; null: its own.</param>
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, bool preallocate = false, OwnWrites? ownWrites = null,
         FileRoutes? routes = null, DiskQueue? queue = null)
-        => Akka.Actor.Props.Create(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites, routes, queue));
+        => ActorProps.Of(() => new StorageActor(torrent, saveDirectory, resumePath, preallocate, ownWrites, routes, queue));
 
     protected override void PreStart()
     {

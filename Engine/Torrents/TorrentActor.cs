@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Engine.Actors;
 using Engine.Core.Metainfo;
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
@@ -104,7 +105,7 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
     /// <param name="nothingOnDisk">The adder found no resume record and none of the torrent's files (<see cref="StartProbe"/>): the check's answer is known.</param>
     public static Props Props(TorrentMetainfo torrent, string saveDirectory, string resumePath, EngineContext engine, RateLimits limits = default, bool startPaused = false,
         FileLevels? files = null, bool sequential = false, bool webSeeds = true, IActorRef? subscriber = null, bool nothingOnDisk = false)
-        => Akka.Actor.Props.Create(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds, subscriber, nothingOnDisk))
+        => ActorProps.Of(() => new TorrentActor(torrent, saveDirectory, resumePath, engine, limits, startPaused, files, sequential, webSeeds, subscriber, nothingOnDisk))
             .WithMailbox(LeanMailbox.DequeId); // idle torrents by the thousand: no preallocated queue segment (LeanMailbox)
 
     protected override void PreStart()

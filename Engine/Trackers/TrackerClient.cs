@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
 using Engine.Peers;
@@ -186,10 +187,10 @@ internal sealed partial class TrackerClient : UntypedActor, IWithTimers
     /// <param name="AlsoAnnounce">A hybrid's truncated v2 hash: every announce is repeated under it (BEP 52), its peers told too.</param>
     public static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, UpdateTotals totals, PublicPort? publicPort = null,
         InfoHash? AlsoAnnounce = null)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null, publicPort, AlsoAnnounce));
+        => ActorProps.Of(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, totals, null, publicPort, AlsoAnnounce));
 
     internal static Props Props(InfoHash infoHash, IReadOnlyList<IReadOnlyList<string>> tiers, PeerId peerId, int port, IActorRef peers, HttpClient http, TrackerSettings settings, long left, int shuffleSeed)
-        => Akka.Actor.Props.Create(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed, null, null));
+        => ActorProps.Of(() => new TrackerClient(infoHash, tiers, peerId, port, peers, http, settings, new UpdateTotals(0, 0, left), (int?)shuffleSeed, null, null));
 
     /// <summary>A UDP child that throws is stopped (its requests are failed on Terminated) and made again on next use.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

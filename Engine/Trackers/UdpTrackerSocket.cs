@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net;
 using Akka.Actor;
 using Akka.IO;
+using Engine.Actors;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
 using Engine.Resolving;
@@ -95,7 +96,7 @@ internal sealed class UdpTrackerSocket : UntypedActor, IWithTimers
         }
     }
 
-    public static Props Props(TrackerSettings settings, int? seed = null) => Akka.Actor.Props.Create(() => new UdpTrackerSocket(settings, seed));
+    public static Props Props(TrackerSettings settings, int? seed = null) => ActorProps.Of(() => new UdpTrackerSocket(settings, seed));
 
     /// <summary>Requests in progress (tests).</summary>
     internal int InFlight => _requests.Count;

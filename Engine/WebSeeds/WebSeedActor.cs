@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using Engine.Actors;
 using Engine.Buffers;
 using Engine.Core.Diagnostics;
 using Engine.Core.Primitives;
@@ -108,7 +109,7 @@ internal sealed partial class WebSeedActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(WebSeedContext ctx, string url) => Akka.Actor.Props.Create(() => new WebSeedActor(ctx, url));
+    public static Props Props(WebSeedContext ctx, string url) => ActorProps.Of(() => new WebSeedActor(ctx, url));
 
     /// <summary>
     /// The address that stands for a web seed wherever a peer's would (smart ban, the ban list, the peers' list): an

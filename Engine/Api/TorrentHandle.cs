@@ -449,7 +449,20 @@ public sealed class TorrentHandle
         {
             // The torrent's own deadline stops it (and closes its files) regardless.
         }
+        await DrainRelayAsync().ConfigureAwait(false);
         _hub.Publish(new StateChanged(InfoHash, DateTimeOffset.UtcNow, TorrentState.Stopped));
+    }
+
+    /// <summary>
+    /// Waits (at most 1 s) until the relay has handled every event the stopped torrent or its fetcher told it: they are
+    /// in its mailbox before the stop is answered, and <see cref="Shutdown"/>'s stop of the relay, a system message, would
+    /// overtake them — a metadata that arrived just before an engine's stop was then never written to the session.
+    /// </summary>
+    private async Task DrainRelayAsync()
+    {
+        if (_relay.IsNobody()) return;
+        try { await _relay.Ask<EventRelay.Drained>(EventRelay.Drain.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false); }
+        catch (AskTimeoutException) { }
     }
 
     /// <summary>Ends the event streams and the relay (torrent removed or engine stopped).</summary>

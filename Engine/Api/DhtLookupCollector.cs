@@ -37,27 +37,19 @@ internal sealed class DhtLookupCollector : UntypedActor
                 foreach (var peer in m.Peers)
                     if (_peers.Add(peer)) _order.Add(peer);
                 break;
-            case DhtNode.LookupFinished m:
-                Finish(_result, new DhtLookupResult(_hash, _order, m.Queried, m.Answered, m.Rounds, true));
-                break;
-            case EngineRoot.DhtOff:
-                Finish(_result, null);
-                break;
-            case Cut:
-                Finish(_result, new DhtLookupResult(_hash, _order, 0, 0, 0, false));
-                break;
-            default:
-                Unhandled(message);
-                break;
+            case DhtNode.LookupFinished m: Finish(new DhtLookupResult(_hash, _order, m.Queried, m.Answered, m.Rounds, true)); break;
+            case EngineRoot.DhtOff: Finish(null); break;
+            case Cut: Finish(new DhtLookupResult(_hash, _order, 0, 0, 0, false)); break;
+            default: Unhandled(message); break;
         }
     }
 
     public static Props Props(IActorRef root, InfoHash hash, TaskCompletionSource<DhtLookupResult?> result) =>
         ActorProps.Of(() => new DhtLookupCollector(root, hash, result));
 
-    private void Finish(TaskCompletionSource<DhtLookupResult?> result, DhtLookupResult? value)
+    private void Finish(DhtLookupResult? value)
     {
-        result.TrySetResult(value);
+        _result.TrySetResult(value);
         Context.Stop(Self);
     }
 }

@@ -49,11 +49,8 @@ internal sealed partial class PortMapper
                 _upnpState = m.Reason;
                 _log.Info("port mapping: {0}", m.Reason);
                 return true;
-            case UpnpMapNow:
-                MapUpnp();
-                return true;
-            default:
-                return false;
+            case UpnpMapNow: MapUpnp(); return true;
+            default: return false;
         }
     }
 

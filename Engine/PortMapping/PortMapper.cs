@@ -71,25 +71,15 @@ internal sealed partial class PortMapper : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case GatewayFound m:
-                Start(m.Address);
-                return true;
-            case Reply m:
-                OnReply(m.Packet);
-                return true;
-            case Retry:
-                Ask();
-                return true;
+            case GatewayFound m: Start(m.Address); return true;
+            case Reply m: OnReply(m.Packet); return true;
+            case Retry: Ask(); return true;
             case Renew:
                 (_tcpDue, _udpDue, _attempt) = (true, true, 0);
                 Ask();
                 return true;
-            case GetStatus:
-                Sender.Tell(Current());
-                return true;
-            case Unmap:
-                OnUnmap();
-                return true;
+            case GetStatus: Sender.Tell(Current()); return true;
+            case Unmap: OnUnmap(); return true;
             default:
                 return UpnpResults(message);
         }
@@ -100,14 +90,9 @@ internal sealed partial class PortMapper : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case GetStatus:
-                Sender.Tell(Current());
-                return true;
-            case Unmap:
-                Sender.Tell(new Unmapped());
-                return true;
-            default:
-                return false;
+            case GetStatus: Sender.Tell(Current()); return true;
+            case Unmap: Sender.Tell(new Unmapped()); return true;
+            default: return false;
         }
     }
 

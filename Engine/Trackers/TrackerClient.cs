@@ -131,51 +131,28 @@ internal sealed partial class TrackerClient : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case UpdateTotals m:
-                (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left);
-                return true;
-            case AnnounceNow:
-                OnAnnounceNow();
-                return true;
-            case EchoAgain m:
-                AnnounceV2(m.Url, m.Event);
-                return true;
+            case UpdateTotals m: (_uploaded, _downloaded, _left) = (m.Uploaded, m.Downloaded, m.Left); return true;
+            case AnnounceNow: OnAnnounceNow(); return true;
+            case EchoAgain m: AnnounceV2(m.Url, m.Event); return true;
             // The router forwards another port now: trackers learn it at once (an announce under way is followed by another).
             case PublicPort.Changed:
                 if (_registered.Count > 0 && PortToAnnounce != _sentPort) OnAnnounceNow();
                 return true;
-            case AnnounceResult m:
-                OnAnnounceResult(m);
-                return true;
-            case UdpTrackerSocket.AnnounceReply m:
-                OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error));
-                return true;
+            case AnnounceResult m: OnAnnounceResult(m); return true;
+            case UdpTrackerSocket.AnnounceReply m: OnAnnounceResult(new AnnounceResult(m.Id, m.Response, m.Error)); return true;
             case Completed:
                 _left = 0;
                 if (_startedComplete) return true;
                 _completedPending = true;
                 Self.Tell(AnnounceNow.Instance);
                 return true;
-            case GetTrackers:
-                Sender.Tell(States());
-                return true;
-            case Scrape:
-                OnScrape();
-                return true;
-            case ScrapeDone m:
-                OnScrapeDone(m);
-                return true;
-            case UdpTrackerSocket.ScrapeReply m:
-                OnScrapeDone(new ScrapeDone(m.Id, m.Response, m.Error));
-                return true;
-            case Terminated m:
-                OnUdpTerminated(m.ActorRef);
-                return true;
-            case Stop:
-                OnStop();
-                return true;
-            default:
-                return false;
+            case GetTrackers: Sender.Tell(States()); return true;
+            case Scrape: OnScrape(); return true;
+            case ScrapeDone m: OnScrapeDone(m); return true;
+            case UdpTrackerSocket.ScrapeReply m: OnScrapeDone(new ScrapeDone(m.Id, m.Response, m.Error)); return true;
+            case Terminated m: OnUdpTerminated(m.ActorRef); return true;
+            case Stop: OnStop(); return true;
+            default: return false;
         }
     }
 
@@ -408,15 +385,9 @@ internal sealed partial class TrackerClient : UntypedActor, IWithTimers
                 case UdpTrackerSocket.AnnounceReply m:
                     if (waiting.Remove(m.Id) && waiting.Count == 0) Finish();
                     return true;
-                case StopDeadline:
-                    Finish();
-                    return true;
-                case Stop:
-                    replyTo.Add(Sender);
-                    return true;
-                case GetTrackers:
-                    Sender.Tell(States());
-                    return true;
+                case StopDeadline: Finish(); return true;
+                case Stop: replyTo.Add(Sender); return true;
+                case GetTrackers: Sender.Tell(States()); return true;
                 default:
                     return true; // anything else: dropped
             }

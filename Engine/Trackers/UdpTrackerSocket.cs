@@ -66,33 +66,18 @@ internal sealed class UdpTrackerSocket : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Announce m:
-                Begin(new Request(m.Id, Sender, m.Url, m.Request, null));
-                break;
-            case Scrape m:
-                Begin(new Request(m.Id, Sender, m.Url, null, m.InfoHashes));
-                break;
-            case Resolved m:
-                OnResolved(m);
-                break;
-            case Udp.Bound m:
-                OnBound(m);
-                break;
-            case Udp.CommandFailed m:
-                OnCommandFailed(m);
-                break;
-            case Udp.Received m:
-                OnReceived(m);
-                break;
+            case Announce m: Begin(new Request(m.Id, Sender, m.Url, m.Request, null)); break;
+            case Scrape m: Begin(new Request(m.Id, Sender, m.Url, null, m.InfoHashes)); break;
+            case Resolved m: OnResolved(m); break;
+            case Udp.Bound m: OnBound(m); break;
+            case Udp.CommandFailed m: OnCommandFailed(m); break;
+            case Udp.Received m: OnReceived(m); break;
             case RetransmitDue m:
                 if (_requests.TryGetValue(m.Id, out var r) && r.Exchange is not null)
                     Apply(r, r.Exchange.OnTimeout(Now));
                 break;
-            case Udp.Unbound:
-                break;
-            default:
-                Unhandled(message);
-                break;
+            case Udp.Unbound: break;
+            default: Unhandled(message); break;
         }
     }
 

@@ -43,13 +43,19 @@ public sealed record BenchOptions
     /// </summary>
     public bool Pin { get; init; }
 
+    /// <summary>
+    /// Whose seeders the leechers download from: libtorrent's (the default), or ours, which seeds at about a quarter of
+    /// libtorrent's CPU per byte, so that on a pinned pair the leecher rather than the seeder bounds the transfer.
+    /// </summary>
+    public string Seeder { get; init; } = SeederNames.Libtorrent;
+
     /// <summary>Markdown report file (the table and the targets), written at the end.</summary>
     public string? ReportPath { get; init; }
 
     public static string Usage => """
         Engine.Bench.Leech [--quick] [--size 1GiB] [--large-size 4GiB] [--piece-length 1MiB] [--files 100] [--seeders 8]
                            [--cases 1,2,4] [--clients ours,ours-rc4,ours-utp,libtorrent,libtorrent-utp,aria2c,transmission] [--repeat 1]
-                           [--engine-host path/to/Engine.Host.dll] [--report out.md] [--verbose] [--pin]
+                           [--engine-host path/to/Engine.Host.dll] [--seeder libtorrent|ours] [--report out.md] [--verbose] [--pin]
           --quick   256 MiB (case 4: 1 GiB); sizes take KiB/MiB/GiB suffixes
         """;
 
@@ -73,12 +79,15 @@ public sealed record BenchOptions
                 "--engine-host" => o with { EngineHostDll = Path.GetFullPath(Next()) },
                 "--verbose" => o with { Verbose = true },
                 "--pin" => o with { Pin = true },
+                "--seeder" => o with { Seeder = SeederNames.Check(Next()) },
                 "--report" => o with { ReportPath = Path.GetFullPath(Next()) },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }
         if (o.Size < 16 * MiB) throw new ArgumentException("--size must be at least 16 MiB");
         if (o.Cases.Any(c => c is not (1 or 2 or 4))) throw new ArgumentException("--cases takes 1, 2 and 4 (case 3 is bench/Seeding, case 5 bench/Idle; bench/run.sh runs them all)");
+        if (o.Seeder == SeederNames.Ours && o.Clients.Contains(ClientNames.Transmission))
+            throw new ArgumentException("--seeder ours cannot serve transmission: transmission never dials loopback peers and our seed command cannot be told to dial it (leave transmission out of --clients)");
         return o;
     }
 
@@ -112,4 +121,15 @@ public static class ClientNames
         Ours or OursRc4 or OursUtp or Libtorrent or LibtorrentUtp or Aria2 or Transmission => name,
         _ => throw new ArgumentException($"unknown client '{name}' (ours, ours-rc4, ours-utp, libtorrent, libtorrent-utp, aria2c, transmission)"),
     };
+}
+
+/// <summary>The seeders the benchmark can start.</summary>
+public static class SeederNames
+{
+    public const string Libtorrent = "libtorrent";
+    public const string Ours = "ours";
+
+    public static string Check(string name) => name is Libtorrent or Ours
+        ? name
+        : throw new ArgumentException($"unknown seeder '{name}' (libtorrent, ours)");
 }

@@ -30,13 +30,14 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
     }
 
     /// <summary>
-    /// Starts <paramref name="seederCount"/> libtorrent seeders of the data set (their hash check is not timed), then
+    /// Starts <paramref name="seederCount"/> seeders of the data set (libtorrent's, or ours with <c>--seeder ours</c>;
+    /// their hash check is not timed), then
     /// runs libtorrent once as a warm-up and then each client <see cref="BenchOptions.Repeat"/> times in rotating order;
     /// returns the median run of each client.
     /// </summary>
     public async Task<List<RunResult>> RunCaseAsync(string caseName, DataSet data, int seederCount, IReadOnlyList<string> clients)
     {
-        var seeders = new List<LibtorrentPeer>();
+        var seeders = new List<ExternalPeer>();
         try
         {
             await EnsureSeedersAsync(seeders, data, seederCount).ConfigureAwait(false);
@@ -66,7 +67,7 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
         }
     }
 
-    private async Task<RunResult> RunOneAsync(string caseName, DataSet data, LeechClient client, IReadOnlyList<LibtorrentPeer> seeders)
+    private async Task<RunResult> RunOneAsync(string caseName, DataSet data, LeechClient client, IReadOnlyList<ExternalPeer> seeders)
     {
         var n = ++_runNumber;
         var saveDir = Path.Combine(workDir, $"leech-{n:D2}-{client.Name}");
@@ -120,7 +121,7 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
         }
     }
 
-    private async Task EnsureSeedersAsync(List<LibtorrentPeer> seeders, DataSet data, int count)
+    private async Task EnsureSeedersAsync(List<ExternalPeer> seeders, DataSet data, int count)
     {
         var restarted = false;
         for (var i = 0; i < seeders.Count; i++)
@@ -128,20 +129,24 @@ public sealed class LeechBench(BenchOptions options, string workDir, OpenTracker
             if (!seeders[i].Process.HasExited) continue;
             Log($"seeder {seeders[i].Name} has exited: restarting it");
             await seeders[i].DisposeAsync().ConfigureAwait(false);
-            seeders[i] = await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir, new LibtorrentOptions { Transport = "both" }).ConfigureAwait(false);
+            seeders[i] = await StartSeederAsync(data).ConfigureAwait(false);
             restarted = true;
         }
         var clock = Stopwatch.StartNew();
         while (seeders.Count < count)
         {
-            seeders.Add(await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir, new LibtorrentOptions { Transport = "both" }).ConfigureAwait(false));
+            seeders.Add(await StartSeederAsync(data).ConfigureAwait(false));
             restarted = true;
         }
         if (!restarted) return;
         await Task.WhenAll(seeders.Select(s => s.WaitUntilSeedingAsync(SeederCheckTimeout))).ConfigureAwait(false);
         await tracker.WaitForSwarmAsync(data.Torrent.InfoHashHex, count, 0, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        Log($"{count} libtorrent seeder(s) checked their data and announced ({clock.Elapsed.TotalSeconds:F1} s, not timed)");
+        Log($"{count} {options.Seeder} seeder(s) checked their data and announced ({clock.Elapsed.TotalSeconds:F1} s, not timed)");
     }
+
+    private async Task<ExternalPeer> StartSeederAsync(DataSet data) => options.Seeder == SeederNames.Ours
+        ? await OursSeeder.StartAsync(engineHostDll, data.Torrent, data.SeedDir).ConfigureAwait(false)
+        : await LibtorrentPeer.StartSeederAsync(data.Torrent, data.SeedDir, new LibtorrentOptions { Transport = "both" }).ConfigureAwait(false);
 
     private static RunResult Median(List<RunResult> runs)
     {

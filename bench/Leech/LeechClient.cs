@@ -6,7 +6,7 @@ using Engine.Tests.Interop;
 namespace Engine.Bench.Leech;
 
 /// <summary>What a leecher run needs to know: the torrent, where to save, its port, the seeders.</summary>
-public sealed record LeechContext(TestTorrent Torrent, string SaveDir, string ScratchDir, int Port, IReadOnlyList<LibtorrentPeer> Seeders, OpenTracker Tracker);
+public sealed record LeechContext(TestTorrent Torrent, string SaveDir, string ScratchDir, int Port, IReadOnlyList<ExternalPeer> Seeders, OpenTracker Tracker);
 
 /// <summary>
 /// One leeching program: its command line and how we know it is complete. Completion is the process exiting with
@@ -179,7 +179,7 @@ public sealed class TransmissionClient : LeechClient
         {
             for (var i = 0; i < 30 && Volatile.Read(ref _peers) < c.Seeders.Count && !cancel.IsCancellationRequested; i++)
             {
-                foreach (var s in c.Seeders) s.ConnectTo(c.Port);
+                foreach (var s in c.Seeders.OfType<LibtorrentPeer>()) s.ConnectTo(c.Port);
                 try { await Task.Delay(2000, cancel).ConfigureAwait(false); } catch (OperationCanceledException) { }
             }
         }, CancellationToken.None);

@@ -98,7 +98,7 @@ public static class Program
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
         return $"""
             Leech benchmark, {DateTime.Now:yyyy-MM-dd HH:mm} — {Environment.ProcessorCount} cores ({cpu}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / BenchOptions.GiB} GiB, .NET {Environment.Version}, load average {Format.F(ProcStats.LoadAverage(), 2)}
-            sizes: cases 1-2 {Format.Size(o.Size)} (multi-file: {o.Files} files), case 4 {Format.Size(o.LargeSize)}; pieces {o.PieceLength / 1024} KiB; case 2 seeders {o.Seeders}; repeat {o.Repeat}
+            sizes: cases 1-2 {Format.Size(o.Size)} (multi-file: {o.Files} files), case 4 {Format.Size(o.LargeSize)}; pieces {o.PieceLength / 1024} KiB; case 2 seeders {o.Seeders}; seeders: {(o.Seeder == SeederNames.Ours ? "ours" : "libtorrent's")}{(o.Pin ? ", pinned to CPU 0, the leecher to CPU 1" : "")}; repeat {o.Repeat}
             clients: ours = {engineHost}; libtorrent {RequiredPrograms.LibtorrentVersion} (python3); {FirstLine(RequiredPrograms.Aria2c, "--version")}; {FirstLine(RequiredPrograms.TransmissionCli, "--version")}
             """;
     }

@@ -34,7 +34,7 @@ public static class Program
         try
         {
             var engineHost = options.EngineHostDll ?? Path.Combine(RepoPaths.Root, "Engine.Host", "bin", "Release", "net10.0", "Engine.Host.dll");
-            if (!File.Exists(engineHost))
+            if (!File.Exists(engineHost) && !File.Exists(Path.ChangeExtension(engineHost, null)))
                 throw new FileNotFoundException($"{engineHost} not found: build it first (dotnet build Engine.Host -c Release) or pass --engine-host");
             var conditions = Conditions(options, engineHost);
             Console.Out.WriteLine(conditions);

@@ -4,8 +4,8 @@ namespace Engine.Bench;
 
 /// <summary>
 /// How a benchmark starts Engine.Host from the path of its Engine.Host.dll: a self-contained publish (its
-/// runtimeconfig lists "includedFrameworks") runs as its own executable next to the dll; anything else runs under
-/// the dotnet host that runs this benchmark (or "dotnet" on the PATH).
+/// runtimeconfig lists "includedFrameworks") or a NativeAOT one (no dll beside the executable) runs as its own
+/// executable; anything else runs under the dotnet host that runs this benchmark (or "dotnet" on the PATH).
 /// </summary>
 public static class HostCommand
 {
@@ -13,7 +13,8 @@ public static class HostCommand
     public static (string FileName, List<string> Prefix) For(string engineHostDll)
     {
         var apphost = Path.ChangeExtension(engineHostDll, null);
-        if (IsSelfContained(engineHostDll) && File.Exists(apphost)) return (apphost, []);
+        // A NativeAOT publish has no Engine.Host.dll at all: its executable is the whole program.
+        if ((IsSelfContained(engineHostDll) || !File.Exists(engineHostDll)) && File.Exists(apphost)) return (apphost, []);
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         return (dotnet, [engineHostDll]);
     }

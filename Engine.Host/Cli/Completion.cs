@@ -23,7 +23,18 @@ public static class Completion
     }
 
     /// <summary>The name the host is run by (<c>engine-host</c> when installed as a tool).</summary>
-    public static string ProgramName() => Path.GetFileNameWithoutExtension(Environment.GetCommandLineArgs()[0]) is { Length: > 0 } n && n != "dotnet" ? n : "engine-host";
+    public static string ProgramName() => ProgramName(Environment.GetCommandLineArgs()[0]);
+
+    /// <summary>
+    /// The name from the first command-line argument: <c>Engine.Host.dll</c> under the dotnet host, the executable's
+    /// path as published (a NativeAOT build passes its path, whose ".Host" is not an extension to strip).
+    /// </summary>
+    internal static string ProgramName(string first)
+    {
+        var name = Path.GetFileName(first);
+        if (name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)) name = name[..^4];
+        return name is { Length: > 0 } and not "dotnet" ? name : "engine-host";
+    }
 
     public static string Script(string shell, string program) => shell switch
     {

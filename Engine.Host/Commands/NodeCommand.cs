@@ -156,6 +156,7 @@ public static class NodeCommand
     public static async Task<int> RunAsync(TorrentClusterOptions options, IReadOnlyList<byte[]> add, IReadOnlyList<IPEndPoint> sources, TimeSpan every,
         HostConsole console, StopSignal stop, WebOptions? web = null)
     {
+        if (HostBuild.ClusterUnavailable() is { } unavailable) throw new CommandLineException(unavailable);
         TorrentCluster node;
         try { node = TorrentCluster.Start(options); }
         catch (Exception e) when (e is Engine.Api.TorrentEngineException or ArgumentException)

@@ -186,6 +186,7 @@ public static class TrackerCommand
     /// <summary>Runs a node of a tracker cluster until <paramref name="stop"/> fires (or the cluster downs it), then leaves.</summary>
     private static async Task<int> ServeClusterAsync(TrackerClusterOptions options, TextWriter output, CancellationToken stop)
     {
+        if (HostBuild.ClusterUnavailable() is { } unavailable) throw new CommandLineException(unavailable);
         TrackerCluster node;
         try
         {

@@ -74,6 +74,7 @@ public sealed class WebServer : IAsyncDisposable
 
     private static async Task<WebServer> ExplainAsync(Func<Task<WebServer>> start, WebOptions options, string option)
     {
+        if (Cli.HostBuild.WebUnavailable() is { } unavailable) throw new Commands.CommandLineException(unavailable);
         var where = $"{(options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind)}:{options.Port}";
         try
         {

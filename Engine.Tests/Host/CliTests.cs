@@ -135,6 +135,16 @@ public sealed partial class CliTests
         Assert.Contains("--max-upload", options.Split('\n').Select(l => l.Trim()));
     }
 
+    [Theory]
+    [InlineData("/opt/app/Engine.Host.dll", "Engine.Host")]
+    [InlineData("/opt/app/Engine.Host", "Engine.Host")]
+    [InlineData("engine-host", "engine-host")]
+    [InlineData("./Engine.Host.exe", "Engine.Host")]
+    [InlineData("dotnet", "engine-host")]
+    [InlineData("", "engine-host")]
+    public void The_program_name_in_messages_is_the_file_it_was_run_as(string firstArgument, string expected)
+        => Assert.Equal(expected, Completion.ProgramName(firstArgument));
+
     /// <summary>Every command line of the README's code blocks (after <c>Engine.Host --</c> or the published <c>Engine.Host</c>) parses.</summary>
     [Fact]
     public void The_readme_commands_parse()

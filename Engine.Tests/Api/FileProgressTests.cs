@@ -51,4 +51,16 @@ public sealed class FileProgressTests
         using var data = GeneratedTorrent.Create("size", [("a", 100)], 16 * 1024);
         Assert.Throws<ArgumentException>(() => FileProgress.Compute(data.Metainfo, new Bitfield(5)));
     }
+
+    [Fact]
+    public void A_piece_map_from_before_the_metadata_counts_as_nothing_verified_in_a_status()
+    {
+        using var data = GeneratedTorrent.Create("early", [("a", 100_000), ("b", 50_000)], 16 * 1024);
+        var t = data.Metainfo;
+        Assert.All(FileProgress.ComputeOrNone(t, new Bitfield(0)), f => Assert.Equal(0, f.Progress));
+        Assert.All(FileProgress.ComputeOrNone(t, null), f => Assert.Equal(0, f.Progress));
+        var have = new Bitfield(t.PieceCount);
+        have.SetAll();
+        Assert.All(FileProgress.ComputeOrNone(t, have), f => Assert.Equal(1.0, f.Progress));
+    }
 }

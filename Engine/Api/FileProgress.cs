@@ -6,6 +6,13 @@ namespace Engine.Api;
 /// <summary>Per-file progress from the verified pieces (pure). Padding files (BEP 47) are left out.</summary>
 internal static class FileProgress
 {
+    /// <summary>
+    /// As <see cref="Compute"/>, for a status read while the metadata arrives: a piece map taken before it (no pieces
+    /// yet), or none, counts as nothing verified rather than as a mismatch.
+    /// </summary>
+    public static IReadOnlyList<FileSnapshot> ComputeOrNone(TorrentMetainfo torrent, Bitfield? verified, IReadOnlyList<FilePriority>? priorities = null)
+        => Compute(torrent, verified is not null && verified.Count == torrent.PieceCount ? verified : new Bitfield(torrent.PieceCount), priorities);
+
     /// <param name="priorities">Each file's priority by index; null: all normal.</param>
     public static IReadOnlyList<FileSnapshot> Compute(TorrentMetainfo torrent, Bitfield verified, IReadOnlyList<FilePriority>? priorities = null)
     {

@@ -290,9 +290,8 @@ public sealed class TorrentHandle
         var s = status ?? _lastStatus;
         var have = map?.Verified ?? _lastHave;
         var torrent = _metainfo;
-        var files = torrent is not null && have is not null ? FileProgress.Compute(torrent, have, FilePriorities(torrent.Files.Count))
-            : torrent is not null ? FileProgress.Compute(torrent, new Bitfield(torrent.PieceCount), FilePriorities(torrent.Files.Count))
-            : [];
+        // The metadata can arrive between the asks above, so the piece map may be from before it.
+        var files = torrent is not null ? FileProgress.ComputeOrNone(torrent, have, FilePriorities(torrent.Files.Count)) : [];
         var state = status?.State ?? TorrentState.Stopped;
         if (torrent is null)
         {

@@ -53,11 +53,11 @@ public sealed class EngineDownloadTests(ITestOutputHelper output)
     public async Task Engine_downloads_from_libtorrent_aria2_and_transmission_at_once()
     {
         await using var swarm = await SwarmAsync(24);
-        // Each seeder is limited to 3 MiB/s so the download lasts long enough for all three to serve it
-        // (transmission unchokes only at its 10 s rechoke).
-        await using var lt = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new LibtorrentOptions { UploadLimit = 3 * MiB });
-        await using var aria = await Aria2Peer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new Aria2Options { ExtraArguments = ["--max-upload-limit=3M"] });
-        await using var tr = await TransmissionPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new TransmissionOptions { UploadLimitKiB = 3 * 1024 });
+        // Each seeder is limited to 2 MiB/s so the download lasts long enough for all three to serve it: transmission
+        // unchokes only at its 10 s rechoke, and at 3 MiB/s the other two once finished in 11 s without it (a loaded run).
+        await using var lt = await LibtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new LibtorrentOptions { UploadLimit = 2 * MiB });
+        await using var aria = await Aria2Peer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new Aria2Options { ExtraArguments = ["--max-upload-limit=2M"] });
+        await using var tr = await TransmissionPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir, new TransmissionOptions { UploadLimitKiB = 2 * 1024 });
         await Task.WhenAll(lt.WaitUntilSeedingAsync(Step), aria.WaitUntilSeedingAsync(Step), tr.WaitUntilSeedingAsync(Step));
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 3, leechers: 0, Step);
         swarm.Mark("three seeders");

@@ -53,10 +53,11 @@ public sealed record LibtorrentStatus(string State, double Progress, long TotalD
 
 /// <summary>
 /// A peer a libtorrent session was connected to: its endpoint as libtorrent writes it ("11.77.0.2:6881", "[fd77::2]:6881"),
-/// how it learnt of it (<see cref="FromPex"/>: libtorrent's <c>peer_info::pex</c> source flag), the payload bytes each way
-/// whether the connection is uTP and whether it is still connected.
+/// how it learnt of it (<see cref="Source"/>: libtorrent's <c>peer_info::source</c> bits, every one seen for the endpoint;
+/// <see cref="FromPex"/>: the <c>pex</c> bit among them), the payload bytes each way, whether the connection is uTP and
+/// whether it is still connected.
 /// </summary>
-public sealed record LibtorrentPeerInfo(string EndPoint, bool FromPex, long Downloaded, long Uploaded, bool Utp, bool Connected);
+public sealed record LibtorrentPeerInfo(string EndPoint, bool FromPex, long Downloaded, long Uploaded, bool Utp, bool Connected, int Source);
 
 /// <summary>
 /// python3-libtorrent (2.0) running Scripts/libtorrent_peer.py: TCP only on 127.0.0.1 (uTP when asked), no DHT/LSD/UPnP/NAT-PMP/PEX,
@@ -169,7 +170,7 @@ public sealed class LibtorrentPeer : ExternalPeer
         foreach (var p in list.EnumerateArray())
             peers.Add(new LibtorrentPeerInfo(p.GetProperty("ep").GetString() ?? "", p.GetProperty("pex").GetBoolean(),
                 p.GetProperty("down").GetInt64(), p.GetProperty("up").GetInt64(), p.GetProperty("utp").GetBoolean(),
-                p.GetProperty("connected").GetBoolean()));
+                p.GetProperty("connected").GetBoolean(), p.GetProperty("source").GetInt32()));
         return peers;
     }
 

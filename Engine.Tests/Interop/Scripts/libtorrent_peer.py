@@ -71,13 +71,17 @@ def format_endpoint(host, port):
 
 def sample_peers(handle, seen):
     """Updates seen (endpoint -> the status line's peer entry) from the connected peers: a peer that has gone keeps the
-    bytes last seen (libtorrent drops a seed as soon as it completes, so a fast download may never be in a status line)."""
+    bytes last seen (libtorrent drops a seed as soon as it completes, so a fast download may never be in a status line),
+    and its sources are every one seen for it."""
     connected = set()
     for p in handle.get_peer_info():
         host, port = p.ip
         ep = format_endpoint(host, port)
         connected.add(ep)
-        seen[ep] = {"ep": ep, "source": int(p.source), "pex": bool(p.source & lt.peer_info.pex), "down": p.total_download,
+        # The sources libtorrent has named for this endpoint in any sample (a later connection to it may have come another
+        # way, e.g. dialled by the peer itself, and would hide that libtorrent first learnt of it through PEX).
+        source = int(p.source) | (seen[ep]["source"] if ep in seen else 0)
+        seen[ep] = {"ep": ep, "source": source, "pex": bool(source & int(lt.peer_info.pex)), "down": p.total_download,
                     "up": p.total_upload, "utp": bool(int(p.flags) & UTP_SOCKET), "connected": True}
     for ep, entry in seen.items():
         if ep not in connected:

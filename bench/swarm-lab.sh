@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # WAN-like swarms (issue 20, target 1): one leecher downloads a torrent from N python3-libtorrent seeders, each seeder
-# behind its own upload rate and round trip; our engine, python3-libtorrent and aria2c in turn (rotating order).
+# behind its own upload rate and round trip; our engine, python3-libtorrent and aria2c in turn (rotating order), and
+# qBittorrent when asked for (--clients ...,qbittorrent: qbittorrent-nox 4.5, libtorrent 2.0 inside, with its own
+# defaults but DHT, PeX and LSD off and TCP only; it does not exit when done: its wall ends when its run-on-finish program
+# fires, and it is then stopped, so its exit is not counted against it).
 #   namespaces: seeder i (10.214.<i+1>.2) -- router (htb: one class per seeder's upload, on the way to the leecher)
 #               -- leecher (10.214.0.2), where bench/SwarmLab/delay_relay.py holds every chunk RTT/2 in each direction
 #               (netem does not exist in this kernel): the leecher dials relay i at 10.214.100.<i+1>:6881, so the
@@ -37,7 +40,7 @@
 # leecher), ours / libtorrent ratios and met / not met against the issue (>= 0.93 in A-C and E, >= 0.90 in D, never
 # slower than libtorrent; in E also never slower than the competing libtorrent leechers), the load average at each
 # run (the machine is shared).
-# usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2] [--repeat 1]
+# usage: bench/swarm-lab.sh [--size-mib 256] [--scenarios A,D,B,C] [--clients ours,libtorrent,aria2[,qbittorrent]] [--repeat 1]
 #                           [--jit] [--no-build] [--ours PATH] [--base PATH] [--keep-logs DIR]
 #        root; about 2 + 3 x (size / rate) minutes per scenario
 #        E only when asked for (--scenarios E or e.g. A,D,B,C,E): it sets up 30 seeder namespaces.
@@ -68,12 +71,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 for sc in ${scenarios//,/ }; do case $sc in A|B|C|D|E) ;; *) echo "swarm-lab: unknown scenario $sc (A, B, C, D, E)" >&2; exit 2 ;; esac; done
-for c in ${clients//,/ }; do case $c in ours|base|libtorrent|aria2) ;; *) echo "swarm-lab: unknown client $c (ours, base, libtorrent, aria2)" >&2; exit 2 ;; esac; done
+for c in ${clients//,/ }; do case $c in ours|base|libtorrent|aria2|qbittorrent) ;; *) echo "swarm-lab: unknown client $c (ours, base, libtorrent, aria2, qbittorrent)" >&2; exit 2 ;; esac; done
 case ",$clients," in *,base,*) [ -x "$base_path" ] || { echo "swarm-lab: the client base needs --base PATH (an Engine.Host executable)" >&2; exit 2; } ;; esac
 [ -z "$ours_path" ] || [ -x "$ours_path" ] || { echo "swarm-lab: --ours $ours_path is not executable" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "swarm-lab: needs root (network namespaces, tc)" >&2; exit 2; }
 command -v aria2c >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null \
   || { echo "swarm-lab: needs aria2, time, python3-libtorrent (apt-get install)" >&2; exit 2; }
+case ",$clients," in *,qbittorrent,*) command -v qbittorrent-nox >/dev/null \
+  || { echo "swarm-lab: the client qbittorrent needs qbittorrent-nox (apt-get install qbittorrent-nox)" >&2; exit 2; } ;; esac
 
 id=$(( $$ % 100000 )); L="slab$id-l"; R="slab$id-r"
 work=$(mktemp -d); pids=(); nss=("$L" "$R")
@@ -201,7 +206,41 @@ leech_cmd() {
                --disable-ipv6=true --listen-port=6882 "--dir=$out" --file-allocation=none --allow-overwrite=true
                --summary-interval=1 --console-log-level=notice --show-console-readout=false --enable-color=false
                --seed-time=0 --max-overall-upload-limit=0 --max-overall-download-limit=0 "$work/t.torrent") ;;
+    qbittorrent) qbt_profile "$out"
+          cmd=(qbittorrent-nox "--profile=$work/qbt" --webui-port=18089 "--save-path=$out" --skip-dialog=true "$work/t.torrent") ;;
   esac
+}
+
+# A fresh qBittorrent profile per run (no resume data from the last one): its defaults (encryption allowed, 500
+# requests per peer...) but DHT, PeX, LSD and port forwarding off, TCP only (the relays carry no UDP: with uTP allowed
+# it dialled each relay over uTP first and over TCP 4.0 s after the tracker's answer), the peer port 6882, the legal
+# notice accepted, and a run-on-finish program that writes when the torrent finished to $work/qbt-done (run_client
+# stops it then).
+qbt_profile() {
+  rm -rf "$work/qbt" "$work/qbt-done"; mkdir -p "$work/qbt/qBittorrent/config"
+  printf '#!/bin/sh\ndate +%%s.%%N > "%s/qbt-done.tmp" && mv "%s/qbt-done.tmp" "%s/qbt-done"\n' "$work" "$work" "$work" > "$work/qbt-finished.sh"
+  chmod +x "$work/qbt-finished.sh"
+  cat > "$work/qbt/qBittorrent/config/qBittorrent.conf" <<CONF
+[LegalNotice]
+Accepted=true
+
+[AutoRun]
+enabled=true
+program=$work/qbt-finished.sh
+
+[BitTorrent]
+Session\DHTEnabled=false
+Session\PeXEnabled=false
+Session\LSDEnabled=false
+Session\BTProtocol=TCP
+Session\Port=6882
+Session\DefaultSavePath=$1
+
+[Preferences]
+Connection\UPnP=false
+WebUI\Port=18089
+WebUI\LocalHostAuth=false
+CONF
 }
 
 relay_cpu() { awk 'END { print $5 + 0 }' "$work/relay-stats-$sc.txt"; }
@@ -283,8 +322,9 @@ finish_competitors() {
     { v[++n] = $1 } END { m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; l = v[1]; for (i = 2; i <= n; i++) l = l "," v[i]
       printf "%.3f %.2f %s %d %.2f %.2f %.2f %.2f %.2f\n", w / m, m, l, ok, q / span, o / span, cc, span, busy }' > "$work/compete.txt"
 }
-# Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders".
-relay_bytes() { awk -v n="$n" '$2 < n { c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%d %d\n", a, b }' "$work/relay-stats-$sc.txt"; }
+# Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders" (%.0f: mawk's %d stops at 2^31 - 1, which
+# the sums pass after 2 GiB, e.g. in the eighth 256 MiB run of a scenario).
+relay_bytes() { awk -v n="$n" '$2 < n { c[$2] = $3; s[$2] = $4 } END { for (i in c) { a += c[i]; b += s[i] } printf "%.0f %.0f\n", a, b }' "$work/relay-stats-$sc.txt"; }
 
 # One leecher run: prints "wall cpu relay-share complete MiB-beyond-payload messages-up connect first-byte outstanding-median outstanding-max start"; kills the seeders listed in kill_at when their threshold passes.
 run_client() {
@@ -309,6 +349,10 @@ run_client() {
       break
     fi
     poll_competitors
+    if [ "$client" = qbittorrent ] && [ -s "$work/qbt-done" ]; then
+      for c in $(pgrep -P $pid); do kill "$c" 2>/dev/null || true; done
+      break
+    fi
     for k in "${!kill_at[@]}"; do
       if [ -z "${killed[$k]:-}" ] && [ $(( ($(rx) - rx0) * 100 )) -ge $(( ${kill_at[$k]} * bytes )) ]; then
         stop_pid "${seeder_pid[$k]}"; killed[$k]=1
@@ -318,6 +362,7 @@ run_client() {
   done
   wait $pid 2>/dev/null || true
   t1=$(date +%s.%N)
+  [ "$client" != qbittorrent ] || [ ! -s "$work/qbt-done" ] || t1=$(cat "$work/qbt-done")
   finish_competitors "$client" "$t0" "$t1" "$limit" "$q0" "$c0" "$k0"
   local ok=1
   cmp -s "$work/seed/data.bin" "$out/data.bin" || ok=0
@@ -449,6 +494,12 @@ awk '
       re = E[sc " ours"] / E[sc " libtorrent"]; rc = C[sc " ours"] / C[sc " libtorrent"]
       printf "%s: ours / libtorrent efficiency %.2f (never slower: %s), CPU-s %.2f (<= 1: %s)\n", sc, re,
         ((re >= 1) ? "met" : "not met"), rc, ((rc <= 1) ? "met" : "not met")
+    }
+    for (i = 1; i <= m; i++) {
+      sc = scs[i]
+      if ((sc " ours") in E && (sc " qbittorrent") in E)
+        printf "%s: ours / qbittorrent efficiency %.2f (never slower: %s), CPU-s %.2f\n", sc, E[sc " ours"] / E[sc " qbittorrent"],
+          ((E[sc " ours"] >= E[sc " qbittorrent"]) ? "met" : "not met"), C[sc " ours"] / C[sc " qbittorrent"]
     }
     for (i = 1; i <= m; i++) {
       sc = scs[i]

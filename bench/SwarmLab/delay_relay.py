@@ -11,7 +11,8 @@ round trip is paid as well; from SOURCE_IP when given (so that a shaper can tell
 (backpressure instead of unbounded memory); an end closes the other end once its queue is written out.
 --tracker answers every HTTP GET with the compact list of all LISTEN_IP:PORT (for clients such as aria2c that cannot
 be given peers directly); --tracker-first N: of the first N only (the others serve leechers not being measured).
---events FILE: when each connection was accepted and got its first byte from the target (wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
+--events FILE: when each connection was accepted and got its first byte from the target, and when the tracker was asked
+(index: the number of peers it lists) (wall-clock seconds). --stats FILE: once a second "epoch-seconds relay-index bytes-to-client bytes-to-target cpu-seconds".
 Prints "ready" once every socket listens. Ends on SIGTERM/SIGINT.
 """
 import argparse
@@ -133,13 +134,14 @@ async def relay_server(loop, index, lip, lport, tip, tport, delay, source, to_cl
     return await loop.create_server(factory, lip, lport, reuse_address=True, backlog=64)
 
 
-async def tracker(loop, ip, port, peers):
+async def tracker(loop, ip, port, peers, events):
     compact = b"".join(socket.inet_aton(h) + p.to_bytes(2, "big") for h, p in peers)
     body = b"d8:completei%de10:incompletei0e8:intervali1800e5:peers%d:" % (len(peers), len(compact)) + compact + b"e"
 
     async def handle(reader, writer):
         try:
             await reader.readuntil(b"\r\n\r\n")
+            events("announce", len(peers))
             writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
             await writer.drain()
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
@@ -155,7 +157,7 @@ async def main():
     ap.add_argument("--tracker")
     ap.add_argument("--tracker-first", type=int, help="the tracker lists only the first N relays")
     ap.add_argument("--stats")
-    ap.add_argument("--events", help="file: 'accept|first-byte EPOCH-SECONDS RELAY-INDEX' per connection")
+    ap.add_argument("--events", help="file: 'accept|first-byte EPOCH-SECONDS RELAY-INDEX' per connection, 'announce EPOCH-SECONDS N' per announce")
     args = ap.parse_args()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -172,7 +174,7 @@ async def main():
     servers = [await relay_server(loop, i, *r, to_client, to_target, events) for i, r in enumerate(relays)]
     if args.tracker:
         ip, _, port = args.tracker.rpartition(":")
-        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays[:args.tracker_first]]))
+        servers.append(await tracker(loop, ip, int(port), [(r[0], r[1]) for r in relays[:args.tracker_first]], events))
     print("ready", flush=True)
     out = open(args.stats, "w", buffering=1) if args.stats else None
     while not stop.is_set():

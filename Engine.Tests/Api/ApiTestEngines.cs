@@ -32,7 +32,7 @@ internal static class ApiTestEngines
         {
             var s = await handle.GetStatusAsync();
             if (done(s)) return s;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0} s; last: {s.State}, {s.VerifiedPieces}/{s.PieceCount}, {s.Peers} peers, error {s.Error}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds:0.#} s; last: {s.State}, {s.VerifiedPieces}/{s.PieceCount}, {s.Peers} peers, error {s.Error}");
             await Task.Delay(50);
         }
     }

@@ -57,6 +57,22 @@ public sealed class TorrentHandleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_peer_counts_in_the_status_as_soon_as_it_connects_not_at_the_next_once_a_second_poll()
+    {
+        using var data = GeneratedTorrent.Create("counted", [("a.bin", 100_000)], 32 * 1024);
+        await using var seed = new ScriptedSeed(data.Metainfo, ContentBytes(data), SeedBehaviour.ChokesForever);
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "s"));
+        var handle = await engine.AddAsync(data.Bytes, Path.Combine(_state, "down"));
+        await using var events = handle.Events().GetAsyncEnumerator();
+        handle.AddPeers([seed.EndPoint]);
+
+        await events.NextAsync<PeerConnected>(TimeSpan.FromSeconds(10));
+        // The swarm's figures are polled once a second from the start; a connection made since asks for them at once,
+        // so a status line does not say "peers 0" for up to a second while the peer is there.
+        await handle.WaitForAsync(s => s.Peers == 1, TimeSpan.FromMilliseconds(400), "the new peer in the status");
+    }
+
+    [Fact]
     public async Task A_disk_that_cannot_be_written_fails_the_torrent_with_a_Failed_event()
     {
         using var data = GeneratedTorrent.Create("broken", [("a.bin", 100_000)], 32 * 1024);

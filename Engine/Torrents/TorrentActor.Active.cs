@@ -252,10 +252,18 @@ internal sealed partial class TorrentActor
         }
     }
 
-    /// <summary>Peers or addresses arrived, or the swarm (re)started: poll every second again, starting now.</summary>
-    private void WakeRefresh()
+    /// <summary>
+    /// Peers or addresses arrived, or the swarm (re)started: poll every second again, starting now. <paramref name="now"/>:
+    /// ask for fresh figures even when already polling (a peer came or went: the status counts it at once, not at the next
+    /// poll, up to a second later).
+    /// </summary>
+    private void WakeRefresh(bool now = false)
     {
-        if (!_pacer.Wake()) return;
+        if (!_pacer.Wake())
+        {
+            if (now) Refresh();
+            return;
+        }
         Timers.StartPeriodicTimer("refresh", RefreshTick.Instance, RefreshInterval);
         Refresh();
     }

@@ -178,11 +178,13 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
                 return true;
             case PeerManager.PeerUp m:
                 if (!Sender.Equals(_peers) || !_connected.TryAdd(m.Remote, m.PeerId)) return true;
-                WakeRefresh();
+                WakeRefresh(now: true);
                 Publish(new PeerConnected(_torrent.InfoHash, Now, m.Remote, ClientNames.Describe(m.PeerId), m.Outgoing ? PeerDirection.Outgoing : PeerDirection.Incoming) { Source = m.Source });
                 return true;
             case PeerManager.PeerDown m:
-                if (_connected.Remove(m.Remote)) Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
+                if (!_connected.Remove(m.Remote)) return true;
+                if (!_pacer.Dormant) Refresh();
+                Publish(new PeerDropped(_torrent.InfoHash, Now, m.Remote, m.Reason));
                 return true;
             case PeerManager.IncomingPeer m:
                 m.Transport.Dispose();

@@ -13,7 +13,7 @@ before the host is forked (`listen` is then not measured).
 
     bench/startup.py --rounds 8 --nice base=/tmp/pub-a/Engine.Host new=/tmp/pub-b/Engine.Host
 """
-import argparse, os, re, resource, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, re, resource, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 PIECE_HEADER = "\\x00\\x00\\x40\\x09\\x07"
 
@@ -53,7 +53,6 @@ class Wire:
         self.port, self.lines = port, []
         self.proc = subprocess.Popen(["tcpdump", "-i", "lo", "-n", "-tt", "-l", "-q", f"tcp port {port}"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        import threading
         threading.Thread(target=self._read, daemon=True).start()
         time.sleep(1.0)
 

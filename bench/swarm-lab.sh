@@ -238,7 +238,6 @@ Session\DefaultSavePath=$1
 
 [Preferences]
 Connection\UPnP=false
-WebUI\Port=18089
 WebUI\LocalHostAuth=false
 CONF
 }

@@ -16,12 +16,12 @@ internal static class HostBuild
 #endif
 
     /// <summary>The one-line reason the web server cannot start in this build, or null where it can.</summary>
-    public static string? WebUnavailable() => !IsNativeAot
-        ? null
-        : "the web UI and REST API are not in this engine-host, the NativeAOT console build; the standard build (dotnet publish Engine.Host -c Release -r linux-x64) has them";
+    public static string? WebUnavailable() => Missing("the web UI and REST API are", "has them");
 
     /// <summary>The one-line reason a cluster node cannot start in this build, or null where it can.</summary>
-    public static string? ClusterUnavailable() => !IsNativeAot
-        ? null
-        : "cluster nodes are not in this engine-host, the NativeAOT console build; the standard build (dotnet publish Engine.Host -c Release -r linux-x64) runs them";
+    public static string? ClusterUnavailable() => Missing("cluster nodes are", "runs them");
+
+    private static string? Missing(string what, string standardBuild) => IsNativeAot
+        ? $"{what} not in this engine-host, the NativeAOT console build; the standard build (dotnet publish Engine.Host -c Release -r linux-x64) {standardBuild}"
+        : null;
 }

@@ -6,8 +6,7 @@ namespace Engine.Bench.Leech;
 /// <summary>
 /// Our engine as the seeder (<c>--seeder ours</c>): Engine.Host's <c>seed</c> command on 127.0.0.1, announcing to the
 /// bench's tracker. It seeds a byte with a quarter to a fifth of the CPU libtorrent's seeder spends (docs/performance.md,
-/// 2026-12-06 21:26), so on a pinned pair the
-/// leecher, not the seeder, bounds the transfer.
+/// 2026-12-06 21:26), so on a pinned pair the leecher, not the seeder, bounds the transfer.
 /// </summary>
 public sealed class OursSeeder : ExternalPeer
 {

@@ -114,6 +114,7 @@ public sealed class WebServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
 
         builder.Services.AddSingleton(options);
+        RestJson.Use(builder.Services);
         addEngine(builder.Services);
         builder.Services.AddScoped(sp => new UiRuntime(
             sp.GetRequiredService<IUiEffects>(),

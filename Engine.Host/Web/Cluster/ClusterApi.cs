@@ -21,9 +21,9 @@ public static class ClusterApi
         var api = app.MapGroup("/api/cluster").AddEndpointFilter(TorrentApi.SameOriginFilter);
         api.MapGet("/", (TorrentCluster node, CancellationToken ct) => Answer(async () => Results.Ok(await ClusterViews.ReadAsync(node, ct))));
         api.MapGet("/nodes", (TorrentCluster node, CancellationToken ct) => Answer(async () =>
-            Results.Ok((await node.GetMemberListAsync(ct)).Select(m => ClusterViews.Node(m, node.Node)))));
+            Results.Ok((await node.GetMemberListAsync(ct)).Select(m => ClusterViews.Node(m, node.Node)).ToList())));
         api.MapGet("/torrents", (TorrentCluster node, CancellationToken ct) => Answer(async () =>
-            Results.Ok((await node.ListAsync(ct)).Select(ClusterViews.Torrent))));
+            Results.Ok((await node.ListAsync(ct)).Select(ClusterViews.Torrent).ToList())));
         api.MapGet("/torrents/{hash}", (string hash, TorrentCluster node, CancellationToken ct) => With(hash, async h =>
             (await node.ListAsync(ct)).FirstOrDefault(t => t.InfoHash == h) is { } t ? Results.Ok(ClusterViews.Torrent(t)) : NotFound(h)));
         api.MapPost("/torrents", AddAsync).DisableAntiforgery();
@@ -59,6 +59,9 @@ public static class ClusterApi
     /// <summary>JSON body of <c>POST /api/cluster/torrents</c>: a magnet link or a .torrent on this node's disk, its replica count (null: the node's default), a peer that has it.</summary>
     public sealed record AddClusterTorrentBody(string? Path, string? Magnet, int? Replicas, string? Peer);
 
+    /// <summary>What <c>POST /api/cluster/torrents</c> answers while the new torrent is not listed yet: its info-hash.</summary>
+    public sealed record CreatedHash(string Hash);
+
     private static Task<IResult> With(string hash, Func<InfoHash, Task<IResult>> act) =>
         InfoHash.TryFromHex(hash, out var h) ? Answer(() => act(h)) : Task.FromResult(Problem(400, $"'{hash}' is not a 40-digit hex info-hash"));
 
@@ -87,7 +90,7 @@ public static class ClusterApi
             {
                 var hash = await ClusterEffects.AddToClusterAsync(node, add.Value.Request, add.Value.Replicas, ct);
                 var listed = await ClusterEffects.ListedAsync(node, hash, ct);
-                return listed is null ? Results.Created($"/api/cluster/torrents/{hash.ToHex()}", new { hash = hash.ToHex() })
+                return listed is null ? Results.Created($"/api/cluster/torrents/{hash.ToHex()}", new CreatedHash(hash.ToHex()))
                     : Results.Created($"/api/cluster/torrents/{hash.ToHex()}", ClusterViews.Torrent(listed));
             }
             catch (Exception e) when (e is MetainfoException or MagnetException or ArgumentException or IOException or UnauthorizedAccessException)

@@ -23,11 +23,11 @@ public static class TorrentApi
         api.MapGet("/{hash}", (string hash, WebEngine web) =>
             With(web, hash, async h => Results.Ok(TorrentStatusView.From(await h.GetStatusAsync()))));
         api.MapGet("/{hash}/files", (string hash, WebEngine web) =>
-            With(web, hash, async h => Results.Ok((await h.GetStatusAsync()).Files.Select(EngineViews.File))));
+            With(web, hash, async h => Results.Ok((await h.GetStatusAsync()).Files.Select(EngineViews.File).ToList())));
         api.MapGet("/{hash}/peers", (string hash, WebEngine web) =>
-            With(web, hash, async h => Results.Ok((await h.GetPeersAsync()).Select(EngineViews.Peer))));
+            With(web, hash, async h => Results.Ok((await h.GetPeersAsync()).Select(EngineViews.Peer).ToList())));
         api.MapGet("/{hash}/trackers", (string hash, WebEngine web) =>
-            With(web, hash, async h => Results.Ok((await h.GetTrackersAsync()).Select(EngineViews.Tracker))));
+            With(web, hash, async h => Results.Ok((await h.GetTrackersAsync()).Select(EngineViews.Tracker).ToList())));
         api.MapGet("/{hash}/pieces", (string hash, WebEngine web) =>
             With(web, hash, async h => Results.Ok(PiecesView.From(await h.GetPieceMapAsync()))));
         api.MapPost("/", AddAsync).DisableAntiforgery();

@@ -15,8 +15,21 @@ internal sealed partial class PiecePicker
     /// of it would arrive too, for nothing. (On the WAN-like swarms of issue 20, duplicating in piece order received
     /// 2.4 % of the torrent twice.)
     /// </summary>
+    private readonly int _maxDuplicates;
+
+    /// <summary>
+    /// At most this many duplicate claims per peer at a time (the default). Without a bound every peer with room filled its whole
+    /// pipeline with other peers' blocks: a 64 MiB torrent from 30 seeders is all in transit within the first second
+    /// (the first depths alone cover two thirds of it), so endgame ran from the start and 83 MiB arrived twice (the swarm
+    /// lab's E, docs/performance.md 2026-12-07). libtorrent lets a peer hold one such "busy" request at a time.
+    /// </summary>
+    public const int DefaultMaxDuplicatesPerPeer = 4;
+
     private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination)
     {
+        var room = _maxDuplicates - state.Duplicates.Count;
+        if (room <= 0) return 0;
+        if (destination.Length > room) destination = destination[..room];
         var written = ClaimDuplicates(state, peerHas, destination, singleClaim: true);
         if (written < destination.Length) written += ClaimDuplicates(state, peerHas, destination[written..], singleClaim: false);
         return written;
@@ -44,6 +57,7 @@ internal sealed partial class PiecePicker
         {
             var request = _duplicates[i].Block;
             state.Claims.Add(request);
+            state.Duplicates.Add(request);
             ProgressOf(request.Piece)!.Claim(request.BlockIndex, ++_claimClock);
             destination[written++] = request;
         }

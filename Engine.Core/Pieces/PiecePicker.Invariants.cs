@@ -16,6 +16,12 @@ internal sealed partial class PiecePicker
         foreach (var state in _peers.Values)
             foreach (var block in state.Claims)
                 claimCounts[block] = claimCounts.GetValueOrDefault(block) + 1;
+        foreach (var state in _peers.Values)
+        {
+            Require(state.Duplicates.Count <= _maxDuplicates, $"peer {state.Key}: {state.Duplicates.Count} duplicate claims, at most {_maxDuplicates}");
+            foreach (var block in state.Duplicates)
+                Require(state.Claims.Contains(block), $"peer {state.Key}: duplicate {block} is not among its claims");
+        }
 
         for (var piece = 0; piece < _layout.PieceCount; piece++)
         {

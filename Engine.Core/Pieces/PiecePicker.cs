@@ -43,18 +43,21 @@ internal sealed partial class PiecePicker
     private long _freshVersion; // bumped whenever a started piece becomes fresh again
     private long _claimClock;   // counts claims: each block remembers the count of its latest one
 
-    public PiecePicker(TorrentLayout layout, Bitfield have, Random random, int randomFirstPieces = 4)
+    /// <param name="maxDuplicatesPerPeer">Endgame: duplicate claims one peer may hold at a time (<see cref="DefaultMaxDuplicatesPerPeer"/>).</param>
+    public PiecePicker(TorrentLayout layout, Bitfield have, Random random, int randomFirstPieces = 4, int maxDuplicatesPerPeer = DefaultMaxDuplicatesPerPeer)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(have);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegative(randomFirstPieces);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDuplicatesPerPeer);
         if (have.Count != layout.PieceCount)
             throw new ArgumentException($"the have-field has {have.Count} pieces, the torrent {layout.PieceCount}", nameof(have));
         _layout = layout;
         _have = have.Clone();
         _random = random;
         _randomFirstPieces = randomFirstPieces;
+        _maxDuplicates = maxDuplicatesPerPeer;
         var count = layout.PieceCount;
         _availability = new int[count];
         _bucketPositions = new int[count];
@@ -302,7 +305,7 @@ internal sealed partial class PiecePicker
     {
         _peers.TryGetValue(peer, out var state);
         if (!Fits(block)) return BlockResult.Unwanted;
-        var wasClaimed = state is not null && state.Claims.Remove(block);
+        var wasClaimed = state is not null && state.Unclaim(block);
         var piece = block.Piece;
         var index = block.BlockIndex;
         if (_have[piece] || (ProgressOf(piece) is null && _priority[piece] == 0)) return BlockResult.Unwanted with { WasClaimed = wasClaimed };
@@ -322,7 +325,7 @@ internal sealed partial class PiecePicker
         _cancelScratch.Clear();
         foreach (var (key, other) in _peers)
         {
-            if (other.Claims.Remove(block)) _cancelScratch.Add(key);
+            if (other.Unclaim(block)) _cancelScratch.Add(key);
             if (_cancelScratch.Count == expected) break;
         }
         return _cancelScratch.ToArray();
@@ -331,7 +334,7 @@ internal sealed partial class PiecePicker
     /// <summary>The peer will not deliver this block (reject, choke, timeout): it returns to the pool.</summary>
     public void Release(int peer, BlockRequest block)
     {
-        if (!_peers.TryGetValue(peer, out var state) || !state.Claims.Remove(block)) return;
+        if (!_peers.TryGetValue(peer, out var state) || !state.Unclaim(block)) return;
         Unclaim(block);
         if (_owners.TryGetValue(block.Piece, out var owner) && owner == peer) _owners.Remove(block.Piece);
     }
@@ -381,6 +384,7 @@ internal sealed partial class PiecePicker
     {
         foreach (var block in state.Claims) Unclaim(block);
         state.Claims.Clear();
+        state.Duplicates.Clear();
     }
 
     private void Unclaim(BlockRequest block)
@@ -520,7 +524,7 @@ internal sealed partial class PiecePicker
         foreach (var state in _peers.Values)
             for (var block = 0; block < progress.BlockCount; block++)
                 if (progress.Claims(block) > 0)
-                    state.Claims.Remove(_layout.Block(progress.Piece, block));
+                    state.Unclaim(_layout.Block(progress.Piece, block));
     }
 
     private void ChangeAvailability(int piece, int delta)
@@ -581,6 +585,16 @@ internal sealed partial class PiecePicker
 
         public Bitfield Has { get; } = has;
         public HashSet<BlockRequest> Claims { get; } = new();
+
+        /// <summary>The claims this peer made in endgame on blocks another peer had claimed (a subset of <see cref="Claims"/>).</summary>
+        public HashSet<BlockRequest> Duplicates { get; } = new();
+
+        /// <summary>Drops a claim (and its mark as a duplicate); false if the peer did not hold it.</summary>
+        public bool Unclaim(BlockRequest block)
+        {
+            Duplicates.Remove(block);
+            return Claims.Remove(block);
+        }
 
         /// <summary>
         /// The last search for a fresh piece in this same bitfield found none, and since then neither did the

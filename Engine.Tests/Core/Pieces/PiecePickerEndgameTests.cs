@@ -18,9 +18,12 @@ public class PiecePickerEndgameTests
         return field;
     }
 
-    private static PiecePicker NewPicker(params int[] peers)
+    /// <summary>A picker without the bound on duplicates per peer, for the order tests.</summary>
+    private static PiecePicker NewPicker(params int[] peers) => NewBoundedPicker(int.MaxValue, peers);
+
+    private static PiecePicker NewBoundedPicker(int maxDuplicates, params int[] peers)
     {
-        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(7), randomFirstPieces: 0);
+        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(7), randomFirstPieces: 0, maxDuplicatesPerPeer: maxDuplicates);
         foreach (var peer in peers) picker.PeerAdded(peer, All());
         return picker;
     }
@@ -88,5 +91,27 @@ public class PiecePickerEndgameTests
         Assert.Equal(queue[..^3].Reverse(), duplicates);
         Assert.Empty(Pick(picker, 1, 4));
         Assert.Empty(Pick(picker, 2, 4));
+    }
+
+    [Fact]
+    public void A_peer_holds_at_most_the_bound_of_duplicates_and_gets_another_only_when_one_is_settled()
+    {
+        var picker = NewBoundedPicker(PiecePicker.DefaultMaxDuplicatesPerPeer, 1, 2, 3);
+        var queue = Pick(picker, 1, Blocks); // everything in transit at peer 1: endgame from here
+        Assert.True(picker.InEndgame);
+
+        var duplicates = Pick(picker, 2, Blocks);
+        Assert.Equal(PiecePicker.DefaultMaxDuplicatesPerPeer, duplicates.Length);
+        Assert.Empty(Pick(picker, 2, Blocks));
+        Assert.Equal(PiecePicker.DefaultMaxDuplicatesPerPeer, Pick(picker, 3, Blocks).Length); // the bound is per peer
+
+        var result = picker.BlockReceived(2, duplicates[0]); // peer 2 delivers one: peer 1's copy is cancelled
+        Assert.Equal([1], result.CancelAt);
+        Assert.Single(Pick(picker, 2, Blocks));
+        picker.BlockReceived(1, duplicates[1]); // peer 1 delivers another: peer 2's copy is cancelled, and it has room again
+        Assert.Single(Pick(picker, 2, Blocks));
+        picker.ReleaseAll(2);
+        Assert.Equal(PiecePicker.DefaultMaxDuplicatesPerPeer, Pick(picker, 2, Blocks).Length);
+        Assert.Equal(Blocks, queue.Length);
     }
 }

@@ -25,7 +25,8 @@
 #      upload: E's efficiency is the fair share, (4 x size / total upload) / wall, and the fair measure is the
 #      measured leecher's wall / the median competitor's wall in the same run (< 1 = faster than its libtorrent
 #      neighbours; libtorrent as the measured client is the control, ~1, and ours' ratio over the control's cancels
-#      what the measured seat on CPU 1 gains when CPU 0 is crowded). Also printed for E: how busy CPU 0 was
+#      what the measured seat on CPU 1 gains when CPU 0 is crowded). Also printed for E: the mid-run share (the
+#      measured leecher's bytes over a competitor's mean from 20 % to 80 % of its wall, start and end left out), how busy CPU 0 was
 #      (/proc/stat, whoever ran) and the shares of it the 30 seeders, the relay and the competitors took.
 #      Measured 2026-12-05, 128 and 256 MiB, load 9-25 (docs/performance.md): ours 0.84-0.93 x the competitors' time,
 #      libtorrent 0.89-1.00, ours over the control 0.91-0.98; fair-share ours 0.89-0.97, libtorrent 0.82-0.92; CPU 0
@@ -317,9 +318,18 @@ finish_competitors() {
   busy=$(echo "$k0 $(cpu0_ticks)" | awk '{ print ($4 > $2) ? ($3 - $1) / ($4 - $2) : 0 }')
   echo "$walls" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
     -v ok=$ok -v q="$(awk -v a="$q0" -v b="$(seeders_cpu)" 'BEGIN { print b - a }')" -v o="$(awk -v a="$c0" -v b="$(relay_cpu)" 'BEGIN { print b - a }')" \
-    -v cc="$ccpu" -v busy="$busy" -v span="$(awk -v a="$t0" -v b="$tend" 'BEGIN { print b - a }')" '
+    -v cc="$ccpu" -v busy="$busy" -v span="$(awk -v a="$t0" -v b="$tend" 'BEGIN { print b - a }')" -v mid="$(mid_share "$t0" "$t1")" '
     { v[++n] = $1 } END { m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; l = v[1]; for (i = 2; i <= n; i++) l = l "," v[i]
-      printf "%.3f %.2f %s %d %.2f %.2f %.2f %.2f %.2f\n", w / m, m, l, ok, q / span, o / span, cc, span, busy }' > "$work/compete.txt"
+      printf "%.3f %.2f %s %d %.2f %.2f %.2f %.2f %.2f %s\n", w / m, m, l, ok, q / span, o / span, cc, span, busy, mid }' > "$work/compete.txt"
+}
+# E: the measured leecher's bytes over a competitor's mean from 20 % to 80 % of its wall (the relay's once-a-second
+# counts): its share once all four run, without its start and its end (ours, deep-queued neighbours: 0.935-0.960).
+mid_share() {
+  awk -v a="$(awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", t0 + 0.2 * (t1 - t0) }')" \
+      -v b="$(awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", t0 + 0.8 * (t1 - t0) }')" -v n="$n" -v k="$competitors" '
+    $1 <= a { A[$2] = $3 } $1 <= b { B[$2] = $3 }
+    END { for (i in B) { d = B[i] - A[i]; if (i + 0 < n) o += d; else c += d }
+          if (c > 0) printf "%.3f", o / (c / k); else printf "-" }' "$work/relay-stats-$sc.txt"
 }
 # Sums over the relays' last stats lines: "bytes-to-leecher bytes-to-seeders" (%.0f: mawk's %d stops at 2^31 - 1, which
 # the sums pass after 2 GiB, e.g. in the eighth 256 MiB run of a scenario).
@@ -449,9 +459,9 @@ for sc in "${scenario_list[@]}"; do
         "$([ "$ok" = 1 ] || echo '  INCOMPLETE')"
       vs=-
       if [ -s "$work/compete.txt" ]; then
-        read -r vs cmed cwalls cok sshare oshare ccpu span busy < "$work/compete.txt"
-        printf '             vs %d competing libtorrent leechers: theirs %s s (median %s), %s / median %s; CPU 0 over %.1f s: %.0f %% busy, of it seeders %.0f %%, relay %.0f %%, competitors %.2f CPU-s (%.0f %%)%s\n' \
-          "$competitors" "${cwalls//,/ \/ }" "$cmed" "$client" "$vs" "$span" "$(awk -v s="$busy" 'BEGIN { print s * 100 }')" "$(awk -v s="$sshare" 'BEGIN { print s * 100 }')" \
+        read -r vs cmed cwalls cok sshare oshare ccpu span busy mid < "$work/compete.txt"
+        printf '             vs %d competing libtorrent leechers: theirs %s s (median %s), %s / median %s, mid-run share %s of a competitor'"'"'s; CPU 0 over %.1f s: %.0f %% busy, of it seeders %.0f %%, relay %.0f %%, competitors %.2f CPU-s (%.0f %%)%s\n' \
+          "$competitors" "${cwalls//,/ \/ }" "$cmed" "$client" "$vs" "$mid" "$span" "$(awk -v s="$busy" 'BEGIN { print s * 100 }')" "$(awk -v s="$sshare" 'BEGIN { print s * 100 }')" \
           "$(awk -v s="$oshare" 'BEGIN { print s * 100 }')" "$ccpu" \
           "$(awk -v c="$ccpu" -v s="$span" 'BEGIN { print c / s * 100 }')" "$([ "$cok" = 1 ] || echo '  A COMPETITOR IS INCOMPLETE')"
       fi

@@ -52,6 +52,27 @@ public sealed class SessionStoreTests
     }
 
     [Fact]
+    public void An_entry_written_by_reflection_reads_back_with_its_priorities_and_the_generated_writer_keeps_its_names()
+    {
+        using var dir = new TempDir("session");
+        var store = new SessionStore(dir.Sub("s"));
+        Directory.CreateDirectory(store.Directory);
+        // What the reflection-based writer of earlier versions wrote: camelCase, priorities as numbers.
+        var old = new SessionEntry(HashA, null, "/data/a", true, 1000, null, DateTimeOffset.UnixEpoch,
+            [FilePriority.Skip, FilePriority.High, FilePriority.Normal], Sequential: true, WebSeeds: false);
+        File.WriteAllText(Path.Combine(store.Directory, HashA + ".json"), JsonSerializer.Serialize(old, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        File.WriteAllBytes(Path.Combine(store.Directory, HashA + ".torrent"), [1]);
+
+        var (entry, _) = Assert.Single(store.Load());
+        Assert.Equal(old with { FilePriorities = null }, entry with { FilePriorities = null });
+        Assert.Equal(old.FilePriorities, entry.FilePriorities);
+        var written = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(entry, SessionJson.Default.SessionEntry)).RootElement;
+        Assert.Equal(["hash", "magnet", "saveDirectory", "paused", "uploadLimit", "downloadLimit", "addedAt", "filePriorities", "sequential", "webSeeds"],
+            written.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Number, written.GetProperty("filePriorities")[1].ValueKind);
+    }
+
+    [Fact]
     public void A_forgotten_torrent_leaves_no_file_behind_and_a_missing_directory_is_an_empty_session()
     {
         using var dir = new TempDir("session");

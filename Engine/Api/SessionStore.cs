@@ -20,7 +20,7 @@ internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDire
 /// </summary>
 internal sealed class SessionStore(string directory)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SessionEntry> Json = SessionJson.Default.SessionEntry;
     private readonly object _gate = new(), _writeGate = new();
     private readonly List<string> _problems = [];
 

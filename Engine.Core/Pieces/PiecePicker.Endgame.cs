@@ -8,23 +8,23 @@ internal sealed partial class PiecePicker
     private readonly List<(long Stamp, BlockRequest Block)> _duplicates = new();
 
     /// <summary>
-    /// Claims blocks other peers have in transit: first those with a single claimant, then the rest; within each, the
-    /// latest claimed first. A peer serves requests in order, so the block claimed last is at the tail of its
-    /// claimant's queue: fetched elsewhere, it arrives sooner, and our cancel reaches the claimant while the block still
-    /// waits there (nothing received twice). The block claimed first is at the head, already on its way: a second copy
-    /// of it would arrive too, for nothing. (On the WAN-like swarms of issue 20, duplicating in piece order received
-    /// 2.4 % of the torrent twice.)
-    /// </summary>
-    private readonly int _maxDuplicates;
-
-    /// <summary>
-    /// At most this many duplicate claims per peer at a time (the default). Without a bound every peer with room filled its whole
-    /// pipeline with other peers' blocks: a 64 MiB torrent from 30 seeders is all in transit within the first second
+    /// At most this many duplicate claims per peer at a time (the default). Without a bound every peer with room filled
+    /// its whole pipeline with other peers' blocks: a 64 MiB torrent from 30 seeders is all in transit within the first second
     /// (the first depths alone cover two thirds of it), so endgame ran from the start and 83 MiB arrived twice (the swarm
     /// lab's E, docs/performance.md 2026-12-07). libtorrent lets a peer hold one such "busy" request at a time.
     /// </summary>
     public const int DefaultMaxDuplicatesPerPeer = 4;
 
+    private readonly int _maxDuplicates;
+
+    /// <summary>
+    /// Claims blocks other peers have in transit: first those with a single claimant, then the rest; within each, the
+    /// latest claimed first. A peer serves requests in order, so the block claimed last is at the tail of its
+    /// claimant's queue: fetched elsewhere, it arrives sooner, and our cancel reaches the claimant while the block still
+    /// waits there (nothing received twice). The block claimed first is at the head, already on its way: a second copy
+    /// of it would arrive too, for nothing. (On the WAN-like swarms of issue 20, duplicating in piece order received
+    /// 2.4 % of the torrent twice.) At most <c>_maxDuplicates</c> such claims per peer at a time.
+    /// </summary>
     private int ClaimDuplicates(PeerState state, Bitfield peerHas, Span<BlockRequest> destination)
     {
         var room = _maxDuplicates - state.Duplicates.Count;

@@ -40,6 +40,25 @@ internal sealed class OutstandingRequests
     }
 
     /// <summary>
+    /// The <paramref name="count"/> most recently requested blocks (the last the peer will serve; within one request
+    /// time, the later in the torrent first), now forgotten.
+    /// </summary>
+    public BlockRequest[] TakeNewest(int count)
+    {
+        var all = new KeyValuePair<BlockRequest, DateTimeOffset>[_requestedAt.Count];
+        ((ICollection<KeyValuePair<BlockRequest, DateTimeOffset>>)_requestedAt).CopyTo(all, 0);
+        Array.Sort(all, static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value)
+            : a.Key.Piece != b.Key.Piece ? b.Key.Piece.CompareTo(a.Key.Piece) : b.Key.Offset.CompareTo(a.Key.Offset));
+        var taken = new BlockRequest[Math.Clamp(count, 0, all.Length)];
+        for (var i = 0; i < taken.Length; i++)
+        {
+            taken[i] = all[i].Key;
+            _requestedAt.Remove(taken[i]);
+        }
+        return taken;
+    }
+
+    /// <summary>
     /// The blocks requested more than <paramref name="timeout"/> ago that were skipped — a block requested over a
     /// second after them has arrived — now forgotten (null when there is none).
     /// </summary>

@@ -1,7 +1,9 @@
+using Engine.Core.Pieces;
+
 namespace Engine.Core.Peers;
 
 /// <summary>
-/// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests wait), the request pipeline's rate sample, skipped
+/// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests wait), the request pipeline's rate sample (and the requests beyond what it allows given back), skipped
 /// blocks re-queued, a snubbing peer's blocks given to others.
 /// </summary>
 internal sealed partial class PeerSession
@@ -18,7 +20,11 @@ internal sealed partial class PeerSession
         if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0 || ProbeDue(now))
             Send(Wire.KeepAlive.Instance, now);
         // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
-        if (!PeerChoking && AmInterested && _receivedSinceTick > 0) _pipeline.UpdateRate(_download.Rate(now));
+        if (!PeerChoking && AmInterested && _receivedSinceTick > 0)
+        {
+            _pipeline.UpdateRate(_download.Rate(now));
+            TrimOvercommitted(now);
+        }
         _receivedSinceTick = 0;
         _hashAnswersThisTick = 0;
         ReleaseSkippedBlocks(now);
@@ -30,6 +36,16 @@ internal sealed partial class PeerSession
         }
         RequestMore();
         _fx.StatsChanged();
+    }
+
+    /// <summary>The peer holds far more requests than its rate needs (<see cref="RequestPipeline.Trim"/>): the newest are cancelled and given back.</summary>
+    private void TrimOvercommitted(DateTimeOffset now)
+    {
+        var excess = _pipeline.Trim(_outstanding.Count);
+        if (excess == 0) return;
+        var taken = _outstanding.TakeNewest(excess);
+        foreach (var block in taken) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
+        _fx.ReleaseBlocks(taken);
     }
 
     /// <summary>Our requests wait, the peer has been silent for <see cref="PeerSettings.SilentPeerProbe"/>, and we sent nothing since it last spoke.</summary>

@@ -12,14 +12,15 @@ namespace Engine.Core.Pieces;
 /// <remarks>
 /// Starts at <see cref="InitialDepth"/> in slow start — or, once a round trip is measured (the handshake's, then
 /// the quickest request-to-block time), at what <see cref="ProbeBytesPerSecond"/> needs for one round trip, if
-/// more: 192 blocks at 300 ms. In slow start the depth doubles once per round trip while the peer delivers
-/// at least three quarters of it in that round trip (<see cref="OnBlockArrived"/>: the depth, not the peer, is the
-/// limit), so a long fat pipe reaches full rate in a few round trips instead of waiting for rate samples. The
+/// more: 192 blocks at 300 ms, and no more for a slower handshake (<see cref="MaxProbeRtt"/>). In slow start the
+/// depth doubles once per round trip while the peer delivers at least three quarters of it in that round trip
+/// (<see cref="OnBlockArrived"/>: the depth, not the peer, is the limit), so a long fat pipe reaches full rate in a few round trips instead of waiting for rate samples. The
 /// once-a-second rate sample (<see cref="UpdateRate"/>) also raises the depth to the target while the rate rises
 /// by at least <see cref="RisingFactor"/> (without a known round trip it doubles it, as before); a sample that
 /// does not rise, or a peer too slow to use the requests it already has, ends slow start. From then on the
 /// depth follows the target, jumping up at once and coming down halfway per sample so that a single slow second
-/// does not starve the pipe.
+/// does not starve the pipe. Requests already sent stay outstanding as the depth comes down, so a peer that holds more
+/// than twice its target gives the newest back (<see cref="Trim"/>).
 /// <para>
 /// History: with 64 initial blocks instead of 16, a loopback gigabyte took 5-14 % less wall time in hand-run rigs
 /// (docs/performance.md, 2026-12-03). Three seconds of data per peer (the old target) meant ~560 requests
@@ -44,7 +45,20 @@ internal sealed class RequestPipeline
     /// <summary>The rate the first depth covers for one round trip (<see cref="InitialDepth"/> blocks per 100 ms).</summary>
     public const double ProbeBytesPerSecond = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// The longest round trip the first depth is sized for. A handshake answered later than this waited at a busy peer
+    /// or in our own start-up rather than on the path (the longest terrestrial paths are ~300 ms); sized from such a
+    /// sample, slow peers got the cap (500 requests, over a minute of their data) in the 30-seeder swarm of issue 20.
+    /// </summary>
+    public static readonly TimeSpan MaxProbeRtt = TimeSpan.FromMilliseconds(300);
+
     public const double RisingFactor = 1.10;
+
+    /// <summary>Past slow start, a peer may hold this many times its target before the newest requests are taken back (<see cref="Trim"/>).</summary>
+    public const double OvercommitFactor = 2.0;
+
+    /// <summary>Fewer requests than this beyond what a peer may hold are left with it: not worth their cancels.</summary>
+    public const int MinTrim = 16;
     private const double BlockBytes = 16 * 1024;
     private static readonly TimeSpan MinRtt = TimeSpan.FromMilliseconds(1);
 
@@ -60,6 +74,8 @@ internal sealed class RequestPipeline
     private int _roundBlocks;            // blocks arrived in it
     private bool _arrived;               // a block arrived since the start: round trips measured now no longer size the first depth
     private int _roundBase;              // the depth their requests went out under (before the doubling at its start)
+    private int _target;                 // the last rate sample's target
+    private int _samples;                // rate samples since slow start began
     private readonly ServicePauses _pauses = new();
 
     /// <param name="peerMaxRequests">The <c>reqq</c> value of the peer's BEP 10 handshake, if it sent one.</param>
@@ -104,6 +120,8 @@ internal sealed class RequestPipeline
         _pauses.OnSample(bytesPerSecond);
         var horizon = Rtt is { } rtt ? rtt.TotalSeconds + Math.Max(Margin.TotalSeconds, 2 * _pauses.Seconds) : BufferSeconds;
         var target = Clamp(Math.Ceiling(bytesPerSecond * horizon / BlockBytes));
+        _target = target;
+        _samples++;
         if (InSlowStart)
         {
             if (bytesPerSecond > 0 && bytesPerSecond >= _lastRate * RisingFactor && target >= Depth)
@@ -153,6 +171,24 @@ internal sealed class RequestPipeline
         if (filled) Depth = Clamp(Depth * 2.0);
     }
 
+    /// <summary>
+    /// After a rate sample: how many of the <paramref name="outstanding"/> requests the peer should give back (the newest,
+    /// as it serves in order) because it holds more than <see cref="OvercommitFactor"/> × the target at its measured rate —
+    /// e.g. a first depth sized for a fast long path given to a slow peer, or a peer that slowed down. Kept there, they
+    /// would tie their pieces to it for many seconds (a small torrent's all, at the start of a big swarm) while other
+    /// peers run dry. Only past slow start and from the second sample on (the first covers a fraction of a second of
+    /// data), and only when at least <see cref="MinTrim"/> are over. The depth comes down to what is kept, so they are
+    /// not asked for again at once.
+    /// </summary>
+    public int Trim(int outstanding)
+    {
+        if (InSlowStart || _samples < 2) return 0;
+        var keep = Clamp(OvercommitFactor * _target);
+        if (outstanding - keep < MinTrim) return 0;
+        Depth = Math.Min(Depth, keep);
+        return outstanding - keep;
+    }
+
     /// <summary>Requests go out with none outstanding: the wait for their blocks is a round trip, not a pause of the peer.</summary>
     public void OnQueueEmpty() => _pauses.OnQueueEmpty();
 
@@ -168,13 +204,14 @@ internal sealed class RequestPipeline
     {
         InSlowStart = true;
         _lastRate = 0;
+        _samples = 0;
         _roundStart = null;
         _pauses.OnQueueEmpty();
         Depth = FirstDepth();
     }
 
     private int FirstDepth() => Math.Min(Cap, Rtt is { } rtt
-        ? Math.Max(InitialDepth, (int)Math.Ceiling(ProbeBytesPerSecond * rtt.TotalSeconds / BlockBytes))
+        ? Math.Max(InitialDepth, (int)Math.Ceiling(ProbeBytesPerSecond * Math.Min(rtt.TotalSeconds, MaxProbeRtt.TotalSeconds) / BlockBytes))
         : InitialDepth);
 
     private void Follow(int target) =>

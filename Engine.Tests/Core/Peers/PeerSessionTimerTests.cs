@@ -115,4 +115,28 @@ public sealed class PeerSessionTimerTests
         h.Session.OnTick(h.Now); // 16 KiB in a second: far below what 64 requests need
         Assert.True(h.Session.PipelineDepth < Engine.Core.Pieces.RequestPipeline.InitialDepth);
     }
+
+    [Fact]
+    public void A_peer_far_slower_than_its_requests_assume_gets_the_newest_cancelled_and_given_back_at_its_second_sample()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(64L * 64 * 16384, 64 * 16384)).Downloading();
+        var blocks = Enumerable.Range(0, 64).Select(i => h.Block(0, i)).ToArray();
+        h.Session.OnBlocksAssigned(blocks, h.Now);
+        h.Advance(TimeSpan.FromSeconds(1));
+        h.Receive(h.Piece(blocks[0])); // a round trip of a second
+        h.Session.OnTick(h.Now);
+        Assert.Empty(h.Effects.ReleasedBlocks); // one sample says little
+        h.Effects.Clear();
+        h.Advance(TimeSpan.FromSeconds(1));
+        h.Receive(h.Piece(blocks[1]));
+        h.Session.OnTick(h.Now); // 32 KiB/s, pausing half a second: 4 blocks cover 2 s, so 8 may wait here
+        var taken = blocks[10..];
+        Assert.Equal(taken.OrderByDescending(b => b.Offset), h.Effects.ReleasedBlocks);
+        Assert.Equal(taken.Select(b => (PeerMessage)new Cancel(b.Piece, b.Offset, b.Length)).ToHashSet(), h.Effects.Messages.ToHashSet());
+        Assert.Equal(8, h.Session.Outstanding);
+        Assert.Empty(h.Effects.Of<Asked>()); // the depth came down with them
+        var late = h.Piece(taken[^1]);
+        h.Receive(late);
+        Assert.Contains(new Discarded(late), h.Effects.All);
+    }
 }

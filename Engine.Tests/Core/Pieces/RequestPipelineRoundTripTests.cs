@@ -26,6 +26,16 @@ public class RequestPipelineRoundTripTests
     }
 
     [Fact]
+    public void A_handshake_slower_than_the_longest_path_sizes_the_first_depth_as_that_path_would()
+    {
+        // A busy peer (or our own start-up) answered after a second: not a 10 MiB/s path of a second.
+        var busy = new RequestPipeline(2000);
+        busy.OnRoundTrip(TimeSpan.FromSeconds(1));
+        Assert.Equal(192, busy.Depth);
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.Rtt); // the round trip itself is kept as measured
+    }
+
+    [Fact]
     public void The_quickest_round_trip_is_kept()
     {
         var pipeline = new RequestPipeline();

@@ -13,6 +13,7 @@ namespace Engine.Core.Peers;
 internal sealed partial class PeerSession
 {
     private readonly OutstandingRequests _outstanding = new();
+    private readonly GivenBackBlocks _givenBack = new();
     private readonly RequestPipeline _pipeline = new();
     private readonly RateMeter _download = new();
     private readonly List<PieceMessage> _arrived = new();
@@ -85,8 +86,14 @@ internal sealed partial class PeerSession
     public void OnReclaim(IReadOnlyList<BlockRequest> blocks, DateTimeOffset now)
     {
         if (IsClosed) return;
+        List<BlockRequest>? cancelled = null;
         foreach (var block in blocks)
-            if (_outstanding.Remove(block)) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
+            if (_outstanding.Remove(block))
+            {
+                Send(new Cancel(block.Piece, block.Offset, block.Length), now);
+                (cancelled ??= []).Add(block);
+            }
+        if (cancelled is not null) _givenBack.Remember(cancelled.ToArray());
         RequestMore(anyRoom: true);
     }
 
@@ -116,14 +123,18 @@ internal sealed partial class PeerSession
     private void OnPiece(PieceMessage piece, DateTimeOffset now)
     {
         var block = new BlockRequest(piece.Piece, piece.Offset, piece.Data.Length);
-        if (!_outstanding.Arrived(block, out var requestedAt))
+        if (_outstanding.Arrived(block, out var requestedAt))
         {
-            _fx.Discard(piece); // not requested (or cancelled and arrived anyway)
+            _pipeline.OnBlockArrived(now);
+            _pipeline.OnRoundTrip(now - requestedAt); // the quickest answer is the round trip with empty queues
+            LastBlockAt = now;
+        }
+        else if (!_givenBack.Arrived(block))
+        {
+            _fx.Discard(piece); // not requested, or cancelled because another peer delivered it (endgame)
             return;
         }
-        _pipeline.OnBlockArrived(now);
-        _pipeline.OnRoundTrip(now - requestedAt); // the quickest answer is the round trip with empty queues
-        LastBlockAt = now;
+        // else one we gave back that came anyway: the picker takes it if nobody else has delivered it yet
         _receivedSinceTick += block.Length;
         _download.Add(block.Length, now);
         if (_batching) _arrived.Add(piece); // delivered with the rest of the read
@@ -165,8 +176,11 @@ internal sealed partial class PeerSession
         return want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0 ? 0 : want;
     }
 
+    /// <summary>Gives every outstanding block back (they may still come: <see cref="GivenBackBlocks"/>).</summary>
     private void ReleaseOutstanding()
     {
-        if (_outstanding.TakeAll() is { } blocks) _fx.ReleaseBlocks(blocks);
+        if (_outstanding.TakeAll() is not { } blocks) return;
+        _givenBack.Remember(blocks);
+        _fx.ReleaseBlocks(blocks);
     }
 }

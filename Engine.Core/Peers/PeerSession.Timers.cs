@@ -45,6 +45,7 @@ internal sealed partial class PeerSession
         if (excess == 0) return;
         var taken = _outstanding.TakeNewest(excess);
         foreach (var block in taken) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
+        _givenBack.Remember(taken);
         _fx.ReleaseBlocks(taken);
     }
 
@@ -61,6 +62,7 @@ internal sealed partial class PeerSession
     {
         if (_outstanding.TakeSkipped(now, _settings.SkippedBlockTimeout) is not { } skipped) return;
         foreach (var block in skipped) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
+        _givenBack.Remember(skipped);
         _fx.ReleaseBlocks(skipped);
     }
 }

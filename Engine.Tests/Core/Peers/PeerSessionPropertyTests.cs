@@ -34,6 +34,7 @@ public sealed class PeerSessionPropertyTests
         private readonly Random _rng = new(seed);
         private readonly SessionHarness _h = new(new PeerSettings { ChokedRequestGrace = 1000, MaxQueuedUploadRequests = 1000 });
         private readonly HashSet<BlockRequest> _outstanding = new();   // requested of the peer, not yet resolved
+        private readonly HashSet<BlockRequest> _givenBack = new();     // requested, then given back to the piece manager: may still come
         private readonly HashSet<BlockRequest> _pending = new();       // the peer's requests accepted, not yet handed on
         private Bitfield _ourHave = null!;
         private bool _peerChokedByUs = true;      // as the session told the peer (last Choke/Unchoke sent)
@@ -179,11 +180,18 @@ public sealed class PeerSessionPropertyTests
                     break;
                 case Released rel:
                     foreach (var b in rel.Blocks)
-                        Assert.True(_outstanding.Remove(b) || cancelled.Remove(b) || assigned.Contains(b), $"{b} released but not ours");
+                    {
+                        var requested = _outstanding.Remove(b) || cancelled.Remove(b);
+                        Assert.True(requested || assigned.Contains(b), $"{b} released but not ours");
+                        if (requested) _givenBack.Add(b);
+                    }
                     break;
                 case Delivered d:
                     foreach (var p in d.Blocks)
-                        Assert.True(_outstanding.Remove(new BlockRequest(p.Piece, p.Offset, p.Data.Length)), $"piece {p.Piece}@{p.Offset} delivered unrequested");
+                    {
+                        var b = new BlockRequest(p.Piece, p.Offset, p.Data.Length);
+                        Assert.True(_outstanding.Remove(b) || _givenBack.Remove(b), $"piece {p.Piece}@{p.Offset} delivered unrequested (or after a cancel for another's copy)");
+                    }
                     break;
                 case Sent { Message: Choke }: _peerChokedByUs = true; _pending.Clear(); break;
                 case Sent { Message: Unchoke }: _peerChokedByUs = false; break;

@@ -3,8 +3,9 @@ using Engine.Core.Pieces;
 namespace Engine.Core.Peers;
 
 /// <summary>
-/// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests wait), the request pipeline's rate sample (and the requests beyond what it allows given back), skipped
-/// blocks re-queued, a snubbing peer's blocks given to others.
+/// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests
+/// wait), the request pipeline's rate sample (and the requests beyond what it allows given back), skipped blocks
+/// re-queued, a snubbing peer's blocks given to others.
 /// </summary>
 internal sealed partial class PeerSession
 {
@@ -38,7 +39,10 @@ internal sealed partial class PeerSession
         _fx.StatsChanged();
     }
 
-    /// <summary>The peer holds far more requests than its rate needs (<see cref="RequestPipeline.Trim"/>): the newest are cancelled and given back.</summary>
+    /// <summary>
+    /// The peer holds far more requests than its rate needs (<see cref="RequestPipeline.Trim"/>): the newest are
+    /// cancelled and given back.
+    /// </summary>
     private void TrimOvercommitted(DateTimeOffset now)
     {
         var excess = _pipeline.Trim(_outstanding.Count);

@@ -14,13 +14,13 @@ namespace Engine.Core.Pieces;
 /// the quickest request-to-block time), at what <see cref="ProbeBytesPerSecond"/> needs for one round trip, if
 /// more: 192 blocks at 300 ms, and no more for a slower handshake (<see cref="MaxProbeRtt"/>). In slow start the
 /// depth doubles once per round trip while the peer delivers at least three quarters of it in that round trip
-/// (<see cref="OnBlockArrived"/>: the depth, not the peer, is the limit), so a long fat pipe reaches full rate in a few round trips instead of waiting for rate samples. The
-/// once-a-second rate sample (<see cref="UpdateRate"/>) also raises the depth to the target while the rate rises
-/// by at least <see cref="RisingFactor"/> (without a known round trip it doubles it, as before); a sample that
-/// does not rise, or a peer too slow to use the requests it already has, ends slow start. From then on the
-/// depth follows the target, jumping up at once and coming down halfway per sample so that a single slow second
-/// does not starve the pipe. Requests already sent stay outstanding as the depth comes down, so a peer that holds more
-/// than twice its target gives the newest back (<see cref="Trim"/>).
+/// (<see cref="OnBlockArrived"/>: the depth, not the peer, is the limit), so a long fat pipe reaches full rate in a
+/// few round trips instead of waiting for rate samples. The once-a-second rate sample (<see cref="UpdateRate"/>)
+/// also raises the depth to the target while the rate rises by at least <see cref="RisingFactor"/> (without a known
+/// round trip it doubles it, as before); a sample that does not rise, or a peer too slow to use the requests it
+/// already has, ends slow start. From then on the depth follows the target, jumping up at once and coming down
+/// halfway per sample so that a single slow second does not starve the pipe. Requests already sent stay outstanding
+/// as the depth comes down, so a peer that holds more than twice its target gives the newest back (<see cref="Trim"/>).
 /// <para>
 /// History: with 64 initial blocks instead of 16, a loopback gigabyte took 5-14 % less wall time in hand-run rigs
 /// (docs/performance.md, 2026-12-03). Three seconds of data per peer (the old target) meant ~560 requests
@@ -48,13 +48,17 @@ internal sealed class RequestPipeline
     /// <summary>
     /// The longest round trip the first depth is sized for. A handshake answered later than this waited at a busy peer
     /// or in our own start-up rather than on the path (the longest terrestrial paths are ~300 ms); sized from such a
-    /// sample, slow peers got the cap (500 requests, over a minute of their data) in the 30-seeder swarm of issue 20.
+    /// sample (~1 s), slow seeders got 600-700 requests each, over a minute of their data, in the 30-seeder swarm of
+    /// issue 20.
     /// </summary>
     public static readonly TimeSpan MaxProbeRtt = TimeSpan.FromMilliseconds(300);
 
     public const double RisingFactor = 1.10;
 
-    /// <summary>Past slow start, a peer may hold this many times its target before the newest requests are taken back (<see cref="Trim"/>).</summary>
+    /// <summary>
+    /// Past slow start, a peer may hold this many times its target before the newest requests are taken back
+    /// (<see cref="Trim"/>).
+    /// </summary>
     public const double OvercommitFactor = 2.0;
 
     /// <summary>Fewer requests than this beyond what a peer may hold are left with it: not worth their cancels.</summary>
@@ -75,7 +79,7 @@ internal sealed class RequestPipeline
     private bool _arrived;               // a block arrived since the start: round trips measured now no longer size the first depth
     private int _roundBase;              // the depth their requests went out under (before the doubling at its start)
     private int _target;                 // the last rate sample's target
-    private int _samples;                // rate samples since slow start began
+    private int _samples;                // rate samples since the start or the last reset
     private readonly ServicePauses _pauses = new();
 
     /// <param name="peerMaxRequests">The <c>reqq</c> value of the peer's BEP 10 handshake, if it sent one.</param>

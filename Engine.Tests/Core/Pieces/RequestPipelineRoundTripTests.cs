@@ -26,12 +26,12 @@ public class RequestPipelineRoundTripTests
     }
 
     [Fact]
-    public void A_handshake_slower_than_the_longest_path_sizes_the_first_depth_as_that_path_would()
+    public void A_handshake_slower_than_the_bound_sizes_the_first_depth_as_the_bound_would()
     {
-        // A busy peer (or our own start-up) answered after a second: not a 10 MiB/s path of a second.
+        // A busy peer (or our own start-up) answered after a second: not a 10 MiB/s path of a second (640 blocks).
         var busy = new RequestPipeline(2000);
         busy.OnRoundTrip(TimeSpan.FromSeconds(1));
-        Assert.Equal(192, busy.Depth);
+        Assert.Equal(320, busy.Depth);
         Assert.Equal(TimeSpan.FromSeconds(1), busy.Rtt); // the round trip itself is kept as measured
     }
 

@@ -10,12 +10,12 @@ public class RequestPipelineTrimTests
 {
     private const double KiB = 1024;
 
-    /// <summary>A handshake answered after a second: the first depth of the longest path, 192.</summary>
+    /// <summary>A handshake answered after a second: the first depth of the bound's round trip, 320.</summary>
     private static RequestPipeline AfterSlowHandshake()
     {
         var pipeline = new RequestPipeline();
         pipeline.OnRoundTrip(TimeSpan.FromSeconds(1));
-        Assert.Equal(192, pipeline.Depth);
+        Assert.Equal(320, pipeline.Depth);
         return pipeline;
     }
 
@@ -23,11 +23,11 @@ public class RequestPipelineTrimTests
     public void A_slow_peer_holding_the_first_depth_keeps_twice_its_target_from_the_second_sample_on()
     {
         var pipeline = AfterSlowHandshake();
-        pipeline.UpdateRate(128 * KiB); // target 12 (1.5 s at 128 KiB/s): slow start ends, depth 102
+        pipeline.UpdateRate(128 * KiB); // target 12 (1.5 s at 128 KiB/s): slow start ends, depth 166
         Assert.False(pipeline.InSlowStart);
-        Assert.Equal(0, pipeline.Trim(190)); // the first sample covers a fraction of a second of data
-        pipeline.UpdateRate(128 * KiB); // depth 57 on its way down
-        Assert.Equal(185 - 24, pipeline.Trim(185));
+        Assert.Equal(0, pipeline.Trim(318)); // the first sample covers a fraction of a second of data
+        pipeline.UpdateRate(128 * KiB); // depth 89 on its way down
+        Assert.Equal(313 - 24, pipeline.Trim(313));
         Assert.Equal(24, pipeline.Depth); // not asked for again at once
         Assert.Equal(0, pipeline.Trim(24));
     }
@@ -51,7 +51,7 @@ public class RequestPipelineTrimTests
         pipeline.UpdateRate(128 * KiB);
         pipeline.UpdateRate(128 * KiB);
         Assert.Equal(0, pipeline.Trim(24 + RequestPipeline.MinTrim - 1));
-        Assert.Equal(57, pipeline.Depth);
+        Assert.Equal(89, pipeline.Depth);
         Assert.Equal(RequestPipeline.MinTrim, pipeline.Trim(24 + RequestPipeline.MinTrim));
     }
 
@@ -64,9 +64,9 @@ public class RequestPipelineTrimTests
         pipeline.Reset();
         pipeline.UpdateRate(16 * KiB);
         Assert.False(pipeline.InSlowStart);
-        Assert.Equal(0, pipeline.Trim(192));
+        Assert.Equal(0, pipeline.Trim(320));
         pipeline.UpdateRate(16 * KiB);
-        Assert.True(pipeline.Trim(192) > 150);
+        Assert.True(pipeline.Trim(320) > 300);
     }
 
     [Fact]

@@ -53,9 +53,14 @@ internal sealed partial class PeerSession
         _fx.ReleaseBlocks(taken);
     }
 
-    /// <summary>Our requests wait, the peer has been silent for <see cref="PeerSettings.SilentPeerProbe"/>, and we sent nothing since it last spoke.</summary>
+    /// <summary>
+    /// Our requests wait, the peer has been silent for <see cref="PeerSettings.SilentPeerProbe"/>, and we sent nothing
+    /// since its silence grew that long (so one probe per silence). Something sent earlier in the silence proves
+    /// nothing: it may have gone out, and been acknowledged by the transport, before the peer's process ended — cancels
+    /// sent at a tick did, and the killed peer was then dropped only at the request timeout.
+    /// </summary>
     private bool ProbeDue(DateTimeOffset now) =>
-        _outstanding.Count > 0 && now - _lastReceived >= _settings.SilentPeerProbe && _lastSent <= _lastReceived;
+        _outstanding.Count > 0 && now - _lastReceived >= _settings.SilentPeerProbe && _lastSent < _lastReceived + _settings.SilentPeerProbe;
 
     /// <summary>
     /// Peers serve requests in order. A block still outstanding well after blocks requested later than it have

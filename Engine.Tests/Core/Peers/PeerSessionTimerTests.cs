@@ -55,6 +55,21 @@ public sealed class PeerSessionTimerTests
     }
 
     [Fact]
+    public void A_peer_that_falls_silent_after_we_sent_it_something_is_still_probed_once()
+    {
+        // The peer spoke, we sent more (requests, or cancels at a tick) while it was alive, then its process ended.
+        var h = new SessionHarness().Downloading();
+        h.Session.OnBlocksAssigned([h.Block(0, 0)], h.Now);
+        h.Advance(TimeSpan.FromMilliseconds(500));
+        h.Session.OnBlocksAssigned([h.Block(0, 1)], h.Now);
+        h.Effects.Clear();
+        h.Tick(h.Settings.SilentPeerProbe);
+        Assert.Single(h.Effects.Messages, m => m is KeepAlive);
+        h.Tick(TimeSpan.FromSeconds(10));
+        Assert.Single(h.Effects.Messages, m => m is KeepAlive);
+    }
+
+    [Fact]
     public void Blocks_skipped_by_the_peer_are_cancelled_and_given_back_after_the_skipped_block_timeout()
     {
         var h = new SessionHarness().Downloading();

@@ -323,7 +323,7 @@ finish_competitors() {
       printf "%.3f %.2f %s %d %.2f %.2f %.2f %.2f %.2f %s\n", w / m, m, l, ok, q / span, o / span, cc, span, busy, mid }' > "$work/compete.txt"
 }
 # E: the measured leecher's bytes over a competitor's mean from 20 % to 80 % of its wall (the relay's once-a-second
-# counts): its share once all four run, without its start and its end (ours, deep-queued neighbours: 0.935-0.960).
+# counts): its share once all four run, without its start and its end (docs/performance.md has what it measured).
 mid_share() {
   awk -v a="$(awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", t0 + 0.2 * (t1 - t0) }')" \
       -v b="$(awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", t0 + 0.8 * (t1 - t0) }')" -v n="$n" -v k="$competitors" '

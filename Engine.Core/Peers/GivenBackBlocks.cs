@@ -18,10 +18,15 @@ internal sealed class GivenBackBlocks
 
     public int Count => _blocks.Count;
 
+    public void Remember(BlockRequest block)
+    {
+        if (_blocks.Count >= Limit) _blocks.Clear();
+        _blocks.Add(block);
+    }
+
     public void Remember(BlockRequest[] blocks)
     {
-        if (_blocks.Count + blocks.Length > Limit) _blocks.Clear();
-        foreach (var block in blocks) _blocks.Add(block);
+        foreach (var block in blocks) Remember(block);
     }
 
     /// <summary>A block arrived that is no longer outstanding: true (and forgotten) when it is one we gave back.</summary>

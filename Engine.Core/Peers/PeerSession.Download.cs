@@ -81,19 +81,17 @@ internal sealed partial class PeerSession
 
     /// <summary>
     /// The piece manager took these requests back (a streaming reader wants other blocks first): cancels them at the
-    /// peer and asks for others at once (blocks that still come are discarded, as after any cancel).
+    /// peer and asks for others at once (one that still comes is handed on: <see cref="GivenBackBlocks"/>).
     /// </summary>
     public void OnReclaim(IReadOnlyList<BlockRequest> blocks, DateTimeOffset now)
     {
         if (IsClosed) return;
-        List<BlockRequest>? cancelled = null;
         foreach (var block in blocks)
             if (_outstanding.Remove(block))
             {
                 Send(new Cancel(block.Piece, block.Offset, block.Length), now);
-                (cancelled ??= []).Add(block);
+                _givenBack.Remember(block);
             }
-        if (cancelled is not null) _givenBack.Remember(cancelled.ToArray());
         RequestMore(anyRoom: true);
     }
 
@@ -174,6 +172,14 @@ internal sealed partial class PeerSession
         if (!AmInterested || PeerChoking || _blocksAsked) return 0;
         var want = _pipeline.Depth - _outstanding.Count;
         return want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0 ? 0 : want;
+    }
+
+    /// <summary>Cancels these blocks, no longer outstanding, at the peer and gives them back (they may still come).</summary>
+    private void CancelAndGiveBack(BlockRequest[] blocks, DateTimeOffset now)
+    {
+        foreach (var block in blocks) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
+        _givenBack.Remember(blocks);
+        _fx.ReleaseBlocks(blocks);
     }
 
     /// <summary>Gives every outstanding block back (they may still come: <see cref="GivenBackBlocks"/>).</summary>

@@ -47,10 +47,7 @@ internal sealed partial class PeerSession
     {
         var excess = _pipeline.Trim(_outstanding.Count);
         if (excess == 0) return;
-        var taken = _outstanding.TakeNewest(excess);
-        foreach (var block in taken) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
-        _givenBack.Remember(taken);
-        _fx.ReleaseBlocks(taken);
+        CancelAndGiveBack(_outstanding.TakeNewest(excess), now);
     }
 
     /// <summary>
@@ -69,9 +66,6 @@ internal sealed partial class PeerSession
     /// </summary>
     private void ReleaseSkippedBlocks(DateTimeOffset now)
     {
-        if (_outstanding.TakeSkipped(now, _settings.SkippedBlockTimeout) is not { } skipped) return;
-        foreach (var block in skipped) Send(new Wire.Cancel(block.Piece, block.Offset, block.Length), now);
-        _givenBack.Remember(skipped);
-        _fx.ReleaseBlocks(skipped);
+        if (_outstanding.TakeSkipped(now, _settings.SkippedBlockTimeout) is { } skipped) CancelAndGiveBack(skipped, now);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Engine.Core.Metadata;
 using Engine.Core.Metainfo;
 using Engine.Core.Primitives;
@@ -20,7 +21,7 @@ internal sealed record SessionEntry(string Hash, string? Magnet, string SaveDire
 /// </summary>
 internal sealed class SessionStore(string directory)
 {
-    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SessionEntry> Json = SessionJson.Default.SessionEntry;
+    private static readonly JsonTypeInfo<SessionEntry> Json = SessionJson.Default.SessionEntry;
     private readonly object _gate = new(), _writeGate = new();
     private readonly List<string> _problems = [];
 

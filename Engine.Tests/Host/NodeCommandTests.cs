@@ -6,6 +6,7 @@ using System.Text.Json;
 using Engine.Core.Cluster;
 using Engine.Host.Output;
 using Engine.Tests.Interop;
+using Engine.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Host;
@@ -39,7 +40,7 @@ public sealed class NodeCommandTests : IDisposable
         await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new LibtorrentOptions { NoTracker = true });
         await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
 
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var ports = FreePorts.Tcp(3);
         var addresses = ports.Select(p => $"akka.tcp://torrent-cluster@127.0.0.1:{p}").ToArray();
         var nodes = new List<HostProcess>();
         try
@@ -148,12 +149,5 @@ public sealed class NodeCommandTests : IDisposable
         var path = Path.Combine(_dir.FullPath, "slow-upload.json");
         File.WriteAllText(path, "{ \"UploadLimit\": 524288 }");
         return path;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Engine.Core.Trackers;
 using Engine.Tests.Interop;
+using Engine.Tests.Support;
 using Xunit.Abstractions;
 using static Engine.Tests.TrackerServer.TrackerTestData;
 
@@ -33,8 +34,8 @@ public sealed class TrackerClusterCommandTests : IDisposable
     [Trait("Category", "Interop")]
     public async Task A_libtorrent_swarm_announcing_to_different_nodes_is_one_swarm_and_survives_a_killed_node()
     {
-        var cluster = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var web = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray(); // HTTP (TCP) and UDP on the same number
+        var cluster = FreePorts.Tcp(3);
+        var web = FreePorts.Tcp(3); // HTTP (TCP) and UDP on the same number
         var nodes = new List<HostProcess>();
         var peers = new List<LibtorrentPeer>();
         try
@@ -167,12 +168,5 @@ public sealed class TrackerClusterCommandTests : IDisposable
         {
             return [];
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net;
 using Engine.Core.Primitives;
 using Engine.Core.Trackers;
+using Engine.Tests.Support;
 
 namespace Engine.Tests.Trackers;
 
@@ -39,12 +40,7 @@ public sealed class OpentrackerInteropTests : IDisposable
             File.SetUnixFileMode(_dir, readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             File.SetUnixFileMode(Path.Combine(_dir, "wl.txt"), readable);
         }
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = FreePorts.Tcp(1)[0];
         var psi = new ProcessStartInfo("opentracker")
         {
             UseShellExecute = false,

@@ -16,18 +16,11 @@ public sealed class TorrentUrlTests : IAsyncDisposable
 
     public TorrentUrlTests()
     {
-        var port = FreePort();
+        var port = FreePorts.Tcp(1)[0];
         _base = $"http://127.0.0.1:{port}/";
         _server.Prefixes.Add(_base);
         _server.Start();
         _serving = Task.Run(ServeAsync);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>/sample.torrent: a real torrent; /garbage: not bencode; /huge: an endless body; anything else 404.</summary>
@@ -87,7 +80,7 @@ public sealed class TorrentUrlTests : IAsyncDisposable
     [Fact]
     public async Task Nothing_listening_at_the_url_is_one_line_too()
     {
-        var url = $"http://127.0.0.1:{FreePort()}/x.torrent";
+        var url = $"http://127.0.0.1:{FreePorts.Tcp(1)[0]}/x.torrent";
         var (code, _, err) = await InProcessHost.RunAsync("info", url);
         Assert.Equal(1, code);
         Assert.StartsWith($"error: {url}: ", err.Trim());

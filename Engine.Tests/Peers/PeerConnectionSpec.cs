@@ -192,10 +192,7 @@ public sealed class PeerConnectionSpec : TestKit
     [Fact]
     public void A_peer_that_cannot_be_reached_is_reported_failed()
     {
-        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = FreePorts.Tcp(1)[0];
         var connection = _manager.ChildActorOf(PeerConnection.Outgoing(Context(), new IPEndPoint(IPAddress.Loopback, port)));
         Watch(connection);
         ExpectTerminated(connection, TimeSpan.FromSeconds(10));

@@ -1,14 +1,18 @@
 using Engine.Core.Pieces;
+using Engine.Core.Primitives;
 
 namespace Engine.Core.Peers;
 
 /// <summary>
 /// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests
-/// wait), the request pipeline's rate sample (and the requests beyond what it allows given back), skipped blocks
+/// wait), the request pipeline's rate sample (and the requests beyond what it allows given back; the pace told to the
+/// piece manager, unknown after a sample without blocks), skipped blocks
 /// re-queued, a snubbing peer's blocks given to others.
 /// </summary>
 internal sealed partial class PeerSession
 {
+    private PeerPace _reportedPace;
+
     /// <summary>The periodic tick (<see cref="PeerSettings.TickInterval"/>).</summary>
     public void OnTick(DateTimeOffset now)
     {
@@ -21,11 +25,13 @@ internal sealed partial class PeerSession
         if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0 || ProbeDue(now))
             Send(Wire.KeepAlive.Instance, now);
         // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
-        if (!PeerChoking && AmInterested && _receivedSinceTick > 0)
+        var sampled = !PeerChoking && AmInterested && _receivedSinceTick > 0;
+        if (sampled)
         {
             _pipeline.UpdateRate(_download.Rate(now));
             TrimOvercommitted(now);
         }
+        ReportPace(sampled ? new PeerPace(_download.Rate(now) / TorrentLayout.BlockSize, _pipeline.Rtt ?? TimeSpan.Zero) : PeerPace.Unknown);
         _receivedSinceTick = 0;
         _hashAnswersThisTick = 0;
         ReleaseSkippedBlocks(now);
@@ -37,6 +43,14 @@ internal sealed partial class PeerSession
         }
         RequestMore();
         _fx.StatsChanged();
+    }
+
+    /// <summary>Tells the piece manager how fast the peer delivers, when that changed (for the endgame: <see cref="PeerPace"/>).</summary>
+    private void ReportPace(PeerPace pace)
+    {
+        if (pace == _reportedPace) return;
+        _reportedPace = pace;
+        _fx.PaceChanged(pace);
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Engine.Core.Pieces;
 /// <summary>Endgame: once every missing block is in transit, a peer with room claims blocks other peers have.</summary>
 internal sealed partial class PiecePicker
 {
-    private readonly List<(long Stamp, BlockRequest Block)> _duplicates = new();
+    /// <summary>Candidates for a duplicate claim, the greatest <c>Order</c> first (the latest stamp, or the latest arrival).</summary>
+    private readonly List<(long Order, BlockRequest Block)> _duplicates = new();
 
     /// <summary>
     /// At most this many duplicate claims per peer at a time (the default). Without a bound every peer with room filled
@@ -18,7 +19,8 @@ internal sealed partial class PiecePicker
     private readonly int _maxDuplicates;
 
     /// <summary>
-    /// Claims blocks other peers have in transit: first those with a single claimant, then the rest; within each, the
+    /// Claims blocks other peers have in transit. A peer whose pace is known takes those it would deliver sooner
+    /// (<see cref="ClaimSoonerHere"/>); any other, first those with a single claimant, then the rest, within each the
     /// latest claimed first. A peer serves requests in order, so the block claimed last is at the tail of its
     /// claimant's queue: fetched elsewhere, it arrives sooner, and our cancel reaches the claimant while the block still
     /// waits there (nothing received twice). The block claimed first is at the head, already on its way: a second copy
@@ -30,6 +32,7 @@ internal sealed partial class PiecePicker
         var room = _maxDuplicates - state.Duplicates.Count;
         if (room <= 0) return 0;
         if (destination.Length > room) destination = destination[..room];
+        if (state.Pace.IsKnown) return ClaimSoonerHere(state, peerHas, destination);
         var written = ClaimDuplicates(state, peerHas, destination, singleClaim: true);
         if (written < destination.Length) written += ClaimDuplicates(state, peerHas, destination[written..], singleClaim: false);
         return written;
@@ -51,7 +54,13 @@ internal sealed partial class PiecePicker
             }
         }
         if (_duplicates.Count == 0) return 0;
-        _duplicates.Sort(static (a, b) => b.Stamp.CompareTo(a.Stamp));
+        _duplicates.Sort(static (a, b) => b.Order.CompareTo(a.Order));
+        return ClaimListed(state, destination);
+    }
+
+    /// <summary>Claims the blocks of <see cref="_duplicates"/> in its order, as many as fit.</summary>
+    private int ClaimListed(PeerState state, Span<BlockRequest> destination)
+    {
         var written = 0;
         for (var i = 0; i < _duplicates.Count && written < destination.Length; i++)
         {

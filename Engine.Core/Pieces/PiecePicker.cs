@@ -586,6 +586,9 @@ internal sealed partial class PiecePicker
         public Bitfield Has { get; } = has;
         public HashSet<BlockRequest> Claims { get; } = new();
 
+        /// <summary>How fast it delivers, as its session last told (<see cref="SetPace"/>).</summary>
+        public PeerPace Pace { get; set; }
+
         /// <summary>The claims this peer made in endgame on blocks another peer had claimed (a subset of <see cref="Claims"/>).</summary>
         public HashSet<BlockRequest> Duplicates { get; } = new();
 

@@ -47,6 +47,9 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     }
     public sealed record ReleaseBlocks(BlockRequest[] Blocks);
 
+    /// <summary>How fast the sending peer delivers (its session's rate sample): the endgame duplicates by it.</summary>
+    internal sealed record PeerPaced(PeerPace Pace);
+
     // ---- to peers -------------------------------------------------------------------------------
     public sealed record Welcome(Bitfield Have);
     public sealed record Interest(bool Interested);
@@ -183,6 +186,7 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
                 if (Peer() is { } p5)
                     foreach (var b in m.Blocks) _picker.Release(p5.Key, b);
                 break;
+            case PeerPaced m: if (Peer() is { } p8) _picker.SetPace(p8.Key, m.Pace); break;
             case StorageActor.PieceChecked m: OnPieceChecked(m); break;
             case PiecesLost m: OnPiecesLost(m); break;
             case Terminated m: OnPeerGone(m.ActorRef); break;

@@ -1,3 +1,4 @@
+using Engine.Core.Pieces;
 using Engine.Core.Primitives;
 using Engine.Core.Wire;
 using static Engine.Tests.Core.Peers.RecordedEffects;
@@ -154,5 +155,25 @@ public sealed class PeerSessionTimerTests
         var late = h.Piece(taken[^1]);
         h.Receive(late);
         Assert.Equal([late], h.Effects.DeliveredBlocks); // already in the peer's socket: the piece manager decides
+    }
+
+    [Fact]
+    public void Each_sample_with_blocks_tells_the_pace_and_a_second_without_any_makes_it_unknown_once()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(64L * 64 * 16384, 64 * 16384)).Downloading();
+        var blocks = Enumerable.Range(0, 64).Select(i => h.Block(0, i)).ToArray();
+        h.Session.OnBlocksAssigned(blocks, h.Now);
+        h.Advance(TimeSpan.FromMilliseconds(200));
+        for (var i = 0; i < 4; i++) h.Receive(h.Piece(blocks[i]));
+        h.Advance(TimeSpan.FromMilliseconds(800));
+        h.Session.OnTick(h.Now);
+        var pace = Assert.Single(h.Effects.Of<Paced>()).Pace;
+        Assert.Equal(h.Session.DownloadRate(h.Now) / 16384, pace.BlocksPerSecond, 6);
+        Assert.True(pace.BlocksPerSecond > 0);
+        Assert.Equal(h.Session.RoundTrip, pace.RoundTrip);
+
+        h.Effects.Clear();
+        h.Tick(TimeSpan.FromSeconds(3)); // three ticks without a block: the pace is unknown, told once
+        Assert.Equal([PeerPace.Unknown], h.Effects.Of<Paced>().Select(p => p.Pace));
     }
 }

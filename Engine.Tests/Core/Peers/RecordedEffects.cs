@@ -14,6 +14,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public sealed record Uploaded(BlockRequest[] Blocks) : Effect;
     public sealed record Asked(int Count) : Effect;
     public sealed record Released(BlockRequest[] Blocks) : Effect;
+    public sealed record Paced(PeerPace Pace) : Effect;
     public sealed record Delivered(PieceMessage[] Blocks) : Effect;
     public sealed record Discarded(PieceMessage Block) : Effect;
     public sealed record Has(int Piece) : Effect;
@@ -67,6 +68,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public void Upload(BlockRequest[] blocks) => All.Add(new Uploaded(blocks));
     public void AskForBlocks(int count) => All.Add(new Asked(count));
     public void ReleaseBlocks(BlockRequest[] blocks) => All.Add(new Released(blocks));
+    public void PaceChanged(PeerPace pace) => All.Add(new Paced(pace));
     public void Deliver(PieceMessage block, int askFor) => Deliver([block], askFor);
 
     public void Deliver(PieceMessage[] blocks, int askFor)

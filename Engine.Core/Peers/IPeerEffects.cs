@@ -21,7 +21,7 @@ internal interface IPeerEffects : IExtensionEffects
     /// <summary>Asks the piece manager for up to <paramref name="count"/> blocks to request from this peer.</summary>
     void AskForBlocks(int count);
 
-    /// <summary>The peer's pace changed (its rate sample, or unknown after a second without blocks): for the piece manager's endgame.</summary>
+    /// <summary>The peer's pace changed (its rate sample, or unknown after a second without blocks while requests wait): for the piece manager's endgame.</summary>
     void PaceChanged(PeerPace pace);
 
     /// <summary>Gives blocks back to the piece manager: they will not come from this peer.</summary>

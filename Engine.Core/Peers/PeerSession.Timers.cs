@@ -6,7 +6,7 @@ namespace Engine.Core.Peers;
 /// <summary>
 /// The once-a-second tick: the two-minute silence rule, keep-alives (and one to a peer silent while our requests
 /// wait), the request pipeline's rate sample (and the requests beyond what it allows given back; the pace told to the
-/// piece manager, unknown after a sample without blocks), skipped blocks
+/// piece manager, unknown after a second without blocks while requests wait), skipped blocks
 /// re-queued, a snubbing peer's blocks given to others.
 /// </summary>
 internal sealed partial class PeerSession
@@ -31,7 +31,9 @@ internal sealed partial class PeerSession
             _pipeline.UpdateRate(_download.Rate(now));
             TrimOvercommitted(now);
         }
-        ReportPace(sampled ? new PeerPace(_download.Rate(now) / TorrentLayout.BlockSize, _pipeline.Rtt ?? TimeSpan.Zero) : PeerPace.Unknown);
+        // A peer we gave nothing to ask for (the endgame left it idle) is not stalled: its pace stands.
+        var idle = !PeerChoking && AmInterested && _receivedSinceTick == 0 && _outstanding.Count == 0;
+        if (!idle) ReportPace(sampled ? new PeerPace(_download.Rate(now) / TorrentLayout.BlockSize, _pipeline.Rtt ?? TimeSpan.Zero) : PeerPace.Unknown);
         _receivedSinceTick = 0;
         _hashAnswersThisTick = 0;
         ReleaseSkippedBlocks(now);

@@ -2,7 +2,10 @@ using Engine.Core.Primitives;
 
 namespace Engine.Core.Pieces;
 
-/// <summary>Endgame by arrival time: a block is duplicated only where it would come sooner than from its claimant.</summary>
+/// <summary>
+/// Picking by arrival time, from the pace each session reports: near the end a slow peer leaves the last free blocks to
+/// faster ones, and in endgame a block is duplicated only where it would come sooner than from its claimant.
+/// </summary>
 internal sealed partial class PiecePicker
 {
     /// <summary>
@@ -18,6 +21,32 @@ internal sealed partial class PiecePicker
     public void SetPace(int peer, PeerPace pace)
     {
         if (_peers.TryGetValue(peer, out var state)) state.Pace = pace;
+    }
+
+    /// <summary>Above this many unclaimed blocks <see cref="FreeBlocksFor"/> does not look (far from the end, and a bound on its cost).</summary>
+    public const int LeaveToFasterBelow = 4_096;
+
+    /// <summary>
+    /// How many free blocks a peer of known pace may claim: those the other peers of known pace cannot fetch before it
+    /// would deliver one, each from when its own queue empties at its pace. A slow peer given one of the last free
+    /// blocks delivers it behind its whole queue, after the fast peers could have fetched all of them, and holds up the
+    /// piece (and, at the very end, the download) or makes the endgame duplicate it. Its queue still delivers meanwhile.
+    /// Only peers holding claims count: one that holds none may lack the pieces left (it is never waited for, so a piece
+    /// only a slow peer has is not held back longer than the others' queues last). A peer of unknown pace, or any peer
+    /// far from the end, may claim them all.
+    /// </summary>
+    private int FreeBlocksFor(PeerState state)
+    {
+        if (!state.Pace.IsKnown || _unclaimedBlocks > LeaveToFasterBelow) return int.MaxValue;
+        var ownArrival = state.Pace.SecondsUntil(state.Claims.Count + 1) + state.Pace.RoundTrip.TotalSeconds;
+        var others = 0.0;
+        foreach (var other in _peers.Values)
+        {
+            if (ReferenceEquals(other, state) || !other.Pace.IsKnown || other.Claims.Count == 0) continue;
+            var from = other.Pace.SecondsUntil(other.Claims.Count + 1) + other.Pace.RoundTrip.TotalSeconds;
+            if (from < ownArrival) others += (ownArrival - from) * other.Pace.BlocksPerSecond;
+        }
+        return (int)Math.Max(0, _unclaimedBlocks - Math.Floor(others));
     }
 
     /// <summary>

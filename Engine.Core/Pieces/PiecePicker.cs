@@ -169,17 +169,20 @@ internal sealed partial class PiecePicker
         // 0. Streaming: the pieces right after the reading position, in order.
         if (HasWindow) written += PickWindow(state, peerHas, destination);
 
+        // Near the end, a slow peer takes only the free blocks the faster ones cannot fetch before it would deliver.
+        var freeRoom = destination[..(int)Math.Min(destination.Length, written + (long)FreeBlocksFor(state))];
+
         // 1. Pieces already started that still have unclaimed blocks.
-        for (var i = 0; i < _open.Count && written < destination.Length;)
+        for (var i = 0; i < _open.Count && written < freeRoom.Length;)
         {
             var piece = _open[i];
             if (peerHas[piece] && _priority[piece] > 0)
-                written += ClaimFree(state, ProgressOf(piece)!, destination[written..]);
+                written += ClaimFree(state, ProgressOf(piece)!, freeRoom[written..]);
             if (i < _open.Count && _open[i] == piece) i++; // else the piece left the set and another took slot i
         }
 
         // 2. New pieces (skipped while nothing fresh can have appeared for this peer since it last found none).
-        while (written < destination.Length && !state.KnownExhausted(peerHas, _freshVersion))
+        while (written < freeRoom.Length && !state.KnownExhausted(peerHas, _freshVersion))
         {
             var piece = Sequential ? PickFirstFresh(peerHas)
                 : _have.SetCount < _randomFirstPieces ? PickRandomFresh(peerHas) : PickRarestFresh(peerHas);
@@ -188,7 +191,7 @@ internal sealed partial class PiecePicker
                 state.MarkExhausted(peerHas, _freshVersion);
                 break;
             }
-            written += ClaimFree(state, Activate(piece), destination[written..]);
+            written += ClaimFree(state, Activate(piece), freeRoom[written..]);
         }
 
         // 3. Endgame: duplicate blocks other peers have in transit, the least duplicated and latest claimed first.

@@ -173,7 +173,24 @@ public sealed class PeerSessionTimerTests
         Assert.Equal(h.Session.RoundTrip, pace.RoundTrip);
 
         h.Effects.Clear();
-        h.Tick(TimeSpan.FromSeconds(3)); // three ticks without a block: the pace is unknown, told once
+        h.Tick(TimeSpan.FromSeconds(3)); // three ticks without a block while 60 requests wait: the pace is unknown, told once
         Assert.Equal([PeerPace.Unknown], h.Effects.Of<Paced>().Select(p => p.Pace));
+    }
+
+    [Fact]
+    public void A_peer_left_with_nothing_to_deliver_keeps_its_pace()
+    {
+        var h = new SessionHarness(layout: new TorrentLayout(64L * 64 * 16384, 64 * 16384)).Downloading();
+        var blocks = Enumerable.Range(0, 4).Select(i => h.Block(0, i)).ToArray();
+        h.Session.OnBlocksAssigned(blocks, h.Now);
+        h.Advance(TimeSpan.FromMilliseconds(200));
+        foreach (var block in blocks) h.Receive(h.Piece(block));
+        h.Advance(TimeSpan.FromMilliseconds(800));
+        h.Session.OnTick(h.Now);
+        Assert.True(Assert.Single(h.Effects.Of<Paced>()).Pace.IsKnown);
+
+        h.Effects.Clear();
+        h.Tick(TimeSpan.FromSeconds(3)); // the piece manager had nothing more for it (the endgame): idle, not stalled
+        Assert.Empty(h.Effects.Of<Paced>());
     }
 }

@@ -4,7 +4,8 @@ using Engine.Core.Primitives;
 namespace Engine.Tests.Core.Pieces;
 
 /// <summary>
-/// Endgame by arrival time: a peer whose pace is known duplicates a block only when it would deliver it before the
+/// Picking by arrival time. Near the end a slow peer gets only the free blocks faster peers cannot fetch before it would
+/// deliver one. In endgame a peer whose pace is known duplicates a block only when it would deliver it before the
 /// claimant sends its own copy (the claimant's queue ahead of the block, at its pace, outlasts the asker's queue and
 /// round trip, the claimant's round trip and <see cref="PiecePicker.CommittedSeconds"/>).
 /// </summary>
@@ -88,11 +89,11 @@ public class PiecePickerArrivalTests
     public void The_askers_own_queue_counts_a_duplicate_waits_behind_everything_it_already_holds()
     {
         var picker = NewPicker(1, 2);
+        Assert.Equal(10, Pick(picker, 2, 10).Length); // before the endgame
+        var queue = Pick(picker, 1, 14);
+        Assert.True(picker.InEndgame);
         picker.SetPace(1, Slow);
         picker.SetPace(2, Fast);
-        Assert.Equal(10, Pick(picker, 2, 10).Length); // before the endgame
-        var queue = Pick(picker, 1, Blocks);
-        Assert.Equal(14, queue.Length);
 
         var duplicates = Pick(picker, 2, Blocks);
 
@@ -113,5 +114,44 @@ public class PiecePickerArrivalTests
         var third = Pick(picker, 3, Blocks);
 
         Assert.Equal(queue[7..^4].Reverse(), third);
+    }
+
+    [Fact]
+    public void Near_the_end_a_slow_peer_gets_no_free_block_the_fast_one_would_fetch_before_it_delivers()
+    {
+        var picker = NewPicker(1, 2);
+        Assert.Equal(4, Pick(picker, 1, 4).Length);
+        Assert.Equal(4, Pick(picker, 2, 4).Length);
+        picker.SetPace(1, Fast);
+        picker.SetPace(2, Slow);
+
+        // Peer 2's next block would come after its four: 0.5 + 0.2 s. Peer 1 is free from 0.07 s and fetches 63 by then.
+        Assert.Empty(Pick(picker, 2, Blocks));
+        Assert.Equal(16, Pick(picker, 1, Blocks).Length);
+    }
+
+    [Fact]
+    public void A_slow_peer_gets_the_free_blocks_the_others_cannot_fetch_in_time()
+    {
+        var picker = NewPicker(1, 2);
+        Assert.Equal(4, Pick(picker, 1, 4).Length);
+        Assert.Equal(4, Pick(picker, 2, 4).Length);
+        picker.SetPace(1, new PeerPace(20, TimeSpan.FromMilliseconds(20))); // free from 0.27 s: 8.6 blocks by 0.7 s
+        picker.SetPace(2, Slow);
+
+        Assert.Equal(8, Pick(picker, 2, Blocks).Length); // 16 free, 8 of them left to peer 1
+        Assert.Equal(8, Pick(picker, 1, Blocks).Length);
+    }
+
+    [Fact]
+    public void A_peer_holding_no_claims_or_of_unknown_pace_is_not_waited_for()
+    {
+        var picker = NewPicker(1, 2, 3);
+        Assert.Equal(4, Pick(picker, 2, 4).Length);
+        Assert.Equal(4, Pick(picker, 3, 4).Length);
+        picker.SetPace(1, Fast);   // holds nothing: it may lack the pieces left
+        picker.SetPace(2, Slow);   // peer 3's pace is unknown
+
+        Assert.Equal(16, Pick(picker, 2, 16).Length);
     }
 }

@@ -15,6 +15,9 @@ internal sealed partial class PiecePicker
     /// </summary>
     public const double CommittedSeconds = 0.5;
 
+    /// <summary>Above this many unclaimed blocks <see cref="FreeBlocksFor"/> does not look (far from the end, and a bound on its cost).</summary>
+    public const int LeaveToFasterBelow = 4_096;
+
     private readonly List<long> _queueStamps = new();
 
     /// <summary>Tells the picker how fast a peer delivers (<see cref="PeerPace.Unknown"/>: nothing arrived in its last sample).</summary>
@@ -22,9 +25,6 @@ internal sealed partial class PiecePicker
     {
         if (_peers.TryGetValue(peer, out var state)) state.Pace = pace;
     }
-
-    /// <summary>Above this many unclaimed blocks <see cref="FreeBlocksFor"/> does not look (far from the end, and a bound on its cost).</summary>
-    public const int LeaveToFasterBelow = 4_096;
 
     /// <summary>
     /// How many free blocks a peer of known pace may claim: those the other peers of known pace cannot fetch before it
@@ -38,12 +38,12 @@ internal sealed partial class PiecePicker
     private int FreeBlocksFor(PeerState state)
     {
         if (!state.Pace.IsKnown || _unclaimedBlocks > LeaveToFasterBelow) return int.MaxValue;
-        var ownArrival = state.Pace.SecondsUntil(state.Claims.Count + 1) + state.Pace.RoundTrip.TotalSeconds;
+        var ownArrival = state.Pace.SecondsUntilNew(state.Claims.Count);
         var others = 0.0;
         foreach (var other in _peers.Values)
         {
             if (ReferenceEquals(other, state) || !other.Pace.IsKnown || other.Claims.Count == 0) continue;
-            var from = other.Pace.SecondsUntil(other.Claims.Count + 1) + other.Pace.RoundTrip.TotalSeconds;
+            var from = other.Pace.SecondsUntilNew(other.Claims.Count);
             if (from < ownArrival) others += (ownArrival - from) * other.Pace.BlocksPerSecond;
         }
         return (int)Math.Max(0, _unclaimedBlocks - Math.Floor(others));
@@ -60,7 +60,7 @@ internal sealed partial class PiecePicker
     /// </summary>
     private int ClaimSoonerHere(PeerState state, Bitfield peerHas, Span<BlockRequest> destination)
     {
-        var ownArrival = state.Pace.SecondsUntil(state.Claims.Count + 1) + state.Pace.RoundTrip.TotalSeconds;
+        var ownArrival = state.Pace.SecondsUntilNew(state.Claims.Count);
         _duplicates.Clear();
         foreach (var claimant in _peers.Values)
         {

@@ -1,5 +1,5 @@
 using Engine.Core.Pieces;
-using Engine.Core.Primitives;
+using static Engine.Tests.Core.Pieces.SixPieceTorrent;
 
 namespace Engine.Tests.Core.Pieces;
 
@@ -11,33 +11,10 @@ namespace Engine.Tests.Core.Pieces;
 /// </summary>
 public class PiecePickerArrivalTests
 {
-    private const int Blocks = 24; // 6 pieces of 4 blocks
-    private static readonly TorrentLayout Layout = new(6L * 4 * TorrentLayout.BlockSize, 4 * TorrentLayout.BlockSize);
-
     private static readonly PeerPace Slow = new(10, TimeSpan.FromMilliseconds(200));   // a block every 100 ms
     private static readonly PeerPace Fast = new(100, TimeSpan.FromMilliseconds(20));
 
-    private static Bitfield All()
-    {
-        var field = new Bitfield(Layout.PieceCount);
-        field.SetAll();
-        return field;
-    }
-
-    private static PiecePicker NewPicker(params int[] peers)
-    {
-        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(7), randomFirstPieces: 0, maxDuplicatesPerPeer: int.MaxValue);
-        foreach (var peer in peers) picker.PeerAdded(peer, All());
-        return picker;
-    }
-
-    private static BlockRequest[] Pick(PiecePicker picker, int peer, int max)
-    {
-        var buffer = new BlockRequest[max];
-        var n = picker.Pick(peer, All(), buffer);
-        picker.CheckInvariants();
-        return buffer[..n];
-    }
+    private static PiecePicker NewPicker(params int[] peers) => SixPieceTorrent.NewPicker(int.MaxValue, peers);
 
     [Fact]
     public void A_fast_peer_duplicates_only_what_a_slow_claimant_would_send_after_our_cancel_reached_it_the_longest_waiting_first()

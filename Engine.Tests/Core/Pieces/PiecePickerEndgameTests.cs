@@ -1,40 +1,16 @@
 using Engine.Core.Pieces;
 using Engine.Core.Primitives;
+using static Engine.Tests.Core.Pieces.SixPieceTorrent;
 
 namespace Engine.Tests.Core.Pieces;
 
 /// <summary>Endgame: which blocks a peer with room duplicates once every missing block is in transit.</summary>
 public class PiecePickerEndgameTests
 {
-    private const int Block = TorrentLayout.BlockSize;
-
-    private const int Blocks = 24; // 6 pieces of 4 blocks
-    private static readonly TorrentLayout Layout = new(6L * 4 * Block, 4 * Block);
-
-    private static Bitfield All()
-    {
-        var field = new Bitfield(Layout.PieceCount);
-        field.SetAll();
-        return field;
-    }
-
     /// <summary>A picker without the bound on duplicates per peer, for the order tests.</summary>
-    private static PiecePicker NewPicker(params int[] peers) => NewBoundedPicker(int.MaxValue, peers);
+    private static PiecePicker NewPicker(params int[] peers) => SixPieceTorrent.NewPicker(int.MaxValue, peers);
 
-    private static PiecePicker NewBoundedPicker(int maxDuplicates, params int[] peers)
-    {
-        var picker = new PiecePicker(Layout, new Bitfield(Layout.PieceCount), new Random(7), randomFirstPieces: 0, maxDuplicatesPerPeer: maxDuplicates);
-        foreach (var peer in peers) picker.PeerAdded(peer, All());
-        return picker;
-    }
-
-    private static BlockRequest[] Pick(PiecePicker picker, int peer, int max)
-    {
-        var buffer = new BlockRequest[max];
-        var n = picker.Pick(peer, All(), buffer);
-        picker.CheckInvariants();
-        return buffer[..n];
-    }
+    private static PiecePicker NewBoundedPicker(int maxDuplicates, params int[] peers) => SixPieceTorrent.NewPicker(maxDuplicates, peers);
 
     [Fact]
     public void A_peer_duplicates_the_blocks_claimed_last_first_the_tail_of_the_claimants_queue()

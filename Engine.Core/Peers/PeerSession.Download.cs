@@ -178,14 +178,18 @@ internal sealed partial class PeerSession
     private void CancelAndGiveBack(BlockRequest[] blocks, DateTimeOffset now)
     {
         foreach (var block in blocks) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
-        _givenBack.Remember(blocks);
-        _fx.ReleaseBlocks(blocks);
+        GiveBack(blocks);
     }
 
     /// <summary>Gives every outstanding block back (they may still come: <see cref="GivenBackBlocks"/>).</summary>
     private void ReleaseOutstanding()
     {
-        if (_outstanding.TakeAll() is not { } blocks) return;
+        if (_outstanding.TakeAll() is { } blocks) GiveBack(blocks);
+    }
+
+    /// <summary>Releases blocks, no longer outstanding, to the picker and remembers them in case they come anyway.</summary>
+    private void GiveBack(BlockRequest[] blocks)
+    {
         _givenBack.Remember(blocks);
         _fx.ReleaseBlocks(blocks);
     }

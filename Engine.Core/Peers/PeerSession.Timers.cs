@@ -25,14 +25,15 @@ internal sealed partial class PeerSession
         if (now - _lastSent >= _settings.KeepAliveInterval && _outboundQueued == 0 || ProbeDue(now))
             Send(Wire.KeepAlive.Instance, now);
         // Only a sample in which blocks arrived says anything about the peer's speed (not the wait for an unchoke).
-        var sampled = !PeerChoking && AmInterested && _receivedSinceTick > 0;
+        var downloading = !PeerChoking && AmInterested;
+        var sampled = downloading && _receivedSinceTick > 0;
         if (sampled)
         {
             _pipeline.UpdateRate(_download.Rate(now));
             TrimOvercommitted(now);
         }
         // A peer we gave nothing to ask for (the endgame left it idle) is not stalled: its pace stands.
-        var idle = !PeerChoking && AmInterested && _receivedSinceTick == 0 && _outstanding.Count == 0;
+        var idle = downloading && _receivedSinceTick == 0 && _outstanding.Count == 0;
         if (!idle) ReportPace(sampled ? new PeerPace(_download.Rate(now) / TorrentLayout.BlockSize, _pipeline.Rtt ?? TimeSpan.Zero) : PeerPace.Unknown);
         _receivedSinceTick = 0;
         _hashAnswersThisTick = 0;

@@ -57,3 +57,33 @@ public sealed class MetadataSessionTests
     public async Task A_closed_port_fails_fast()
         => await Assert.ThrowsAsync<SocketException>(() => Fetch(new IPEndPoint(IPAddress.Loopback, FreePorts.Tcp(1)[0]), InfoHash.FromHex(new string('b', 40))));
 }
+
+/// <summary>Our own peer connections serve metadata (BEP 9) to whoever asks.</summary>
+public sealed class MetadataServingTests
+{
+    [Fact]
+    public async Task A_seeding_engine_hands_out_its_info_dictionary_and_rejects_pieces_beyond_it()
+    {
+        using var data = GeneratedTorrent.Create("served", Enumerable.Range(0, 400).Select(i => ($"d/file-number-{i:D4}-has-a-longish-name.bin", 10 + i)).ToList(), 16 * 1024);
+        await using var engine = await TestEngine.StartAsync(name: "metadata-server");
+        var torrent = await engine.AddAsync(data.TorrentPath, data.SeedDirectory);
+        await TestEngine.WaitCompleteAsync(torrent, TimeSpan.FromSeconds(15));
+
+        var info = await MetadataSession.FetchAsync(engine.EndPoint, data.Metainfo.InfoHash, PeerId.CreateOurs(), 0,
+            new MetadataSettings { SessionTimeout = TimeSpan.FromSeconds(10) }, CancellationToken.None);
+        Assert.Equal(data.Metainfo.RawInfo.ToArray(), info);
+
+        // A request past the end is rejected, not answered with garbage.
+        await using var peer = await ScriptedPeer.ConnectAsync(engine.EndPoint);
+        await peer.SendHandshakeAsync(data.Metainfo.InfoHash, fast: true, extensions: true);
+        Assert.True((await peer.ReceiveHandshakeAsync()).SupportsExtensions);
+        await peer.SendRawAsync(Engine.Core.Wire.MessageWriter.Encode(new Engine.Core.Wire.Extended(0,
+            new ExtensionHandshake(new Dictionary<string, int> { ["ut_metadata"] = 9 }).Encode())));
+        var theirs = ExtensionHandshake.Decode((await peer.ReceiveAsync<Engine.Core.Wire.Extended>()).Payload);
+        Assert.Equal(data.Metainfo.RawInfo.Length, theirs.MetadataSize);
+        var id = (byte)theirs.IdOf("ut_metadata")!.Value;
+        await peer.SendRawAsync(Engine.Core.Wire.MessageWriter.Encode(new Engine.Core.Wire.Extended(id, MetadataCodec.EncodeRequest(99))));
+        var reply = MetadataCodec.Decode((await peer.ReceiveAsync<Engine.Core.Wire.Extended>(TimeSpan.FromSeconds(5))).Payload);
+        Assert.Equal((MetadataMessageType.Reject, 99), (reply.Type, reply.Piece));
+    }
+}

@@ -13,7 +13,7 @@ internal static class ClientNames
         ["TS"] = "scripted test peer", ["UT"] = "µTorrent", ["UM"] = "µTorrent Mac", ["WW"] = "WebTorrent",
     };
 
-    /// <summary>"libtorrent 2.0.8", "Transmission 3.00", "aria2 1.36.0"; "XY 1234" for unknown codes; null when the id follows no known scheme.</summary>
+    /// <summary>"libtorrent 2.0.8", "Transmission 3.00", "libTorrent (rakshasa) 0.13.8", "aria2 1.36.0"; "XY 1234" for unknown codes; null when the id follows no known scheme.</summary>
     public static string? Describe(PeerId id)
     {
         var b = id.Span;
@@ -41,8 +41,10 @@ internal static class ClientNames
     {
         var digits = Encoding.ASCII.GetString(v);
         if (code == "TR") return $"{digits[0]}.{digits.Substring(1, 2)}"; // Transmission: 3000 = 3.00
-        // Drop trailing zero components (2080 → 2.0.8), keep at least two.
-        var components = digits.Select(c => char.IsAsciiDigit(c) ? (c - '0').ToString() : c.ToString()).ToList();
+        // A capital letter is a component from 10 up (rtorrent's libTorrent 0.13.8 is "0D80"), as libtorrent and
+        // Vuze read them. Drop trailing zero components (2080 → 2.0.8), keep at least two.
+        var components = digits.Select(c => char.IsAsciiDigit(c) ? (c - '0').ToString()
+            : char.IsAsciiLetterUpper(c) ? (c - 'A' + 10).ToString() : c.ToString()).ToList();
         while (components.Count > 2 && components[^1] == "0") components.RemoveAt(components.Count - 1);
         return string.Join('.', components);
     }

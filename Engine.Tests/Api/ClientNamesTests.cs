@@ -11,6 +11,8 @@ public sealed class ClientNamesTests
     [InlineData("-LT2080-abcdefghijkl", "libtorrent 2.0.8")]
     [InlineData("-TR3000-abcdefghijkl", "Transmission 3.00")]
     [InlineData("-qB4560-abcdefghijkl", "qBittorrent 4.5.6")]
+    [InlineData("-lt0D80-abcdefghijkl", "libTorrent (rakshasa) 0.13.8")]
+    [InlineData("-DE13F0-abcdefghijkl", "Deluge 1.3.15")]
     [InlineData("-AK0100-abcdefghijkl", "Engine 0.1")]
     [InlineData("-ZZ1234-abcdefghijkl", "ZZ 1.2.3.4")]
     [InlineData("A2-1-36-0-abcdefghij", "aria2 1.36.0")]

@@ -9,6 +9,8 @@ need=()
 /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || need+=(python3-libtorrent)
 command -v aria2c >/dev/null 2>&1 || need+=(aria2)
 command -v transmission-cli >/dev/null 2>&1 || need+=(transmission-cli)
+command -v rtorrent >/dev/null 2>&1 || need+=(rtorrent)
+command -v ctorrent >/dev/null 2>&1 || need+=(ctorrent)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 # Browser tests (Engine.Tests/Web) drive Debian's headless chromium through Playwright; no browser is downloaded.

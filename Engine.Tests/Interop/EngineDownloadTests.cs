@@ -7,7 +7,7 @@ namespace Engine.Tests.Interop;
 /// <summary>
 /// Our engine leeches a multi-file torrent (several files, sizes not multiples of the piece length,
 /// 64 MiB) from real clients as the only seeders, announced through opentracker; the result must be
-/// byte-identical. One test per client, and one with all three seeding at once.
+/// byte-identical. One test per client (libtorrent, aria2, transmission, rtorrent), and one with the first three seeding at once.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class EngineDownloadTests(ITestOutputHelper output)
@@ -46,6 +46,17 @@ public sealed class EngineDownloadTests(ITestOutputHelper output)
         await seeder.WaitUntilSeedingAsync(Step);
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
         swarm.Mark("transmission seeding");
+        await DownloadWithEngineAsync(swarm);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Engine_downloads_from_an_rtorrent_seeder()
+    {
+        await using var swarm = await SwarmAsync(25);
+        await using var seeder = await RtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
+        await seeder.WaitUntilSeedingAsync(Step);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        swarm.Mark("rtorrent seeding");
         await DownloadWithEngineAsync(swarm);
     }
 

@@ -17,6 +17,8 @@ public static class RequiredPrograms
 
     public static string Aria2c => Find("aria2c", "aria2");
     public static string TransmissionCli => Find("transmission-cli", "transmission-cli");
+    public static string Rtorrent => Find("rtorrent", "rtorrent");
+    public static string Ctorrent => Find("ctorrent", "ctorrent");
     public static string OpenTracker => Find("opentracker", "opentracker");
     public static string MkTorrent => Find("mktorrent", "mktorrent");
 

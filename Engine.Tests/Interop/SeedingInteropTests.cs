@@ -12,7 +12,8 @@ namespace Engine.Tests.Interop;
 /// <summary>
 /// Our engine as the only seeder of a multi-file torrent; a real client downloads it and must end with
 /// byte-identical files. libtorrent connects to us directly; aria2c finds us through opentracker and dials
-/// us; transmission-cli never dials loopback addresses, so we find it through opentracker and dial it.
+/// us; transmission-cli never dials loopback addresses, so we find it through opentracker and dial it; rtorrent
+/// (libtorrent-rakshasa) finds us through opentracker from an address of its own.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class SeedingInteropTests(ITestOutputHelper output)
@@ -58,6 +59,20 @@ public sealed class SeedingInteropTests(ITestOutputHelper output)
         await using var engine = await StartEngineSeederAsync(swarm);
         await leecher.WaitForCompletionAsync(Transfer);
         swarm.Mark("transmission complete and stopped");
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
+        await engine.AssertUploadedAtLeastAsync(swarm.Data.TotalBytes);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Rtorrent_finds_our_engine_through_opentracker_and_downloads_byte_identical()
+    {
+        await using var swarm = await SwarmAsync(44, withTracker: true);
+        await using var engine = await StartEngineSeederAsync(swarm);
+        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, Step);
+        swarm.Mark("engine announced as a seeder");
+        await using var leecher = await RtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("rtorrent"));
+        await leecher.WaitForCompletionAsync(Transfer);
+        swarm.Mark("rtorrent complete");
         DirectoryComparer.AssertIdentical(swarm.Data.Root, leecher.DataPath);
         await engine.AssertUploadedAtLeastAsync(swarm.Data.TotalBytes);
     }

@@ -11,7 +11,8 @@ namespace Engine.Tests.Transports;
 /// Message stream encryption against the real clients: python3-libtorrent with encryption forced (in and out, RC4 only)
 /// downloads from us and we from it, byte-exact — with our encryption required, and with our default (plain dialled,
 /// encrypted accepted) for the connection it opens; aria2c's encrypted first connection is served; transmission-cli
-/// with encryption required downloads from us when we dial it.
+/// with encryption required downloads from us when we dial it; rtorrent (libtorrent-rakshasa) with RC4 required
+/// downloads from us and we from it.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class MseInteropTests(ITestOutputHelper output) : IDisposable
@@ -54,6 +55,39 @@ public sealed class MseInteropTests(ITestOutputHelper output) : IDisposable
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
         output.WriteLine($"libtorrent (rc4 only) downloaded from our engine ({ours})");
     }
+
+    [Fact]
+    public async Task We_download_from_an_rtorrent_seeder_that_requires_rc4()
+    {
+        var torrent = Torrent("rtorrent-seed");
+        await using var rtorrent = await RtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new RtorrentOptions { Encryption = RtorrentRc4Only });
+        await rtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = EncryptionMode.Required });
+        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
+        handle.AddPeers([new IPEndPoint(IPAddress.Parse(rtorrent.Address), rtorrent.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
+        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+
+    [Fact]
+    public async Task An_rtorrent_leecher_that_requires_rc4_finds_us_and_downloads_encrypted()
+    {
+        await using var swarm = await InteropSwarm.CreateAsync(output, "mse-rtorrent", 8 * 1024 * 1024 + 7, 63, fileCount: 3, pieceLength: 64 * 1024, withTracker: true);
+        var (engine, seeding) = await SeedAsync(swarm, EncryptionMode.Enabled);
+        await using (engine)
+        {
+            await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, TimeSpan.FromSeconds(30));
+            await using var rtorrent = await RtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("rtorrent"), new RtorrentOptions { Encryption = RtorrentRc4Only });
+            var peer = await WatchForAsync(seeding, "libtorrent"); // rtorrent names itself by its library, libTorrent (rakshasa)
+            Assert.True(peer is not null, "rtorrent never connected");
+            Assert.True(peer.Encrypted, "rtorrent's connection is plain though it requires RC4");
+            await rtorrent.WaitForCompletionAsync(Bound);
+            DirectoryComparer.AssertIdentical(swarm.Data.Root, rtorrent.DataPath);
+        }
+    }
+
+    /// <summary>rtorrent's flags for encrypted connections only, RC4 and nothing else, in and out.</summary>
+    private const string RtorrentRc4Only = "allow_incoming,require,require_RC4";
 
     /// <summary>Our engine (public API) seeding <paramref name="swarm"/>'s data, announced to its opentracker, at most 1 MiB/s up.</summary>
     private async Task<(TorrentEngine Engine, TorrentHandle Seeding)> SeedAsync(InteropSwarm swarm, EncryptionMode mode)

@@ -27,14 +27,20 @@ public sealed record RtorrentOptions
 /// rtorrent.rc but one written in its session directory): its own loopback address, one fixed port, no DHT, PEX or UDP
 /// trackers, its encryption default unless told (<see cref="RtorrentOptions.Encryption"/>), and its log on stdout, from which the milestones come:
 /// "listen port N opened", the baseline set as the torrent starts with every byte complete (seeding), and "Received
-/// finished" (a leecher completed; it then checks its data again and seeds on).
+/// finished" (a leecher completed; it then checks its data again and seeds on; a magnet's metadata finishes first). It
+/// ignores a torrent without an announce URL (trackerless torrents need one, even an unreachable one).
 /// </summary>
 public sealed partial class RtorrentPeer : ExternalPeer
 {
     private readonly TempDir _sessionDir = new("rtorrent-session");
+    private int _finishesLeft;
 
-    private RtorrentPeer(TestTorrent torrent, string saveDir, bool seed, int port, RtorrentOptions options)
-        : base("rtorrent", torrent, saveDir, port, seed) => Address = options.Address;
+    private RtorrentPeer(TestTorrent torrent, string saveDir, bool seed, int port, RtorrentOptions options, bool magnet)
+        : base("rtorrent", torrent, saveDir, port, seed)
+    {
+        Address = options.Address;
+        _finishesLeft = magnet ? 2 : 1; // a magnet's metadata is a download of its own, which finishes first
+    }
 
     /// <summary>The address it listens and announces on.</summary>
     public string Address { get; }
@@ -46,6 +52,13 @@ public sealed partial class RtorrentPeer : ExternalPeer
     /// <summary>Starts a leecher into <paramref name="saveDir"/>.</summary>
     public static Task<RtorrentPeer> StartLeecherAsync(TestTorrent torrent, string saveDir, RtorrentOptions? options = null)
         => StartAsync(torrent, saveDir, seed: false, options ?? new RtorrentOptions());
+
+    /// <summary>
+    /// Starts a leecher that has only <paramref name="magnet"/> (it finds peers through the magnet's <c>tr</c>): it
+    /// fetches the metadata (BEP 9) first, then <paramref name="torrent"/>'s data into <paramref name="saveDir"/>.
+    /// </summary>
+    public static Task<RtorrentPeer> StartMagnetLeecherAsync(string magnet, TestTorrent torrent, string saveDir, RtorrentOptions? options = null)
+        => StartAsync(torrent, saveDir, seed: false, options ?? new RtorrentOptions(), magnet);
 
     protected override void OnLine(string line)
     {
@@ -62,7 +75,7 @@ public sealed partial class RtorrentPeer : ExternalPeer
             MarkCompleted();
             return;
         }
-        if (line.Contains("download_list: Received finished.", StringComparison.Ordinal))
+        if (line.Contains("download_list: Received finished.", StringComparison.Ordinal) && Interlocked.Decrement(ref _finishesLeft) == 0)
         {
             ReportProgress(1, line);
             MarkCompleted();
@@ -83,7 +96,7 @@ public sealed partial class RtorrentPeer : ExternalPeer
     [GeneratedRegex(@"Setting new baseline on start: uploaded:\d+ completed:(\d+)\.")]
     private static partial Regex Baseline();
 
-    private static async Task<RtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, RtorrentOptions options)
+    private static async Task<RtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, RtorrentOptions options, string? magnet = null)
     {
         var program = RequiredPrograms.Rtorrent;
         Directory.CreateDirectory(saveDir);
@@ -91,7 +104,7 @@ public sealed partial class RtorrentPeer : ExternalPeer
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = PortAllocator.Next();
-            var peer = new RtorrentPeer(torrent, saveDir, seed, port, options);
+            var peer = new RtorrentPeer(torrent, saveDir, seed, port, options, magnet is not null);
             var config = Path.Combine(peer._sessionDir.FullPath, "rtorrent.rc");
             File.WriteAllLines(config,
             [
@@ -111,7 +124,7 @@ public sealed partial class RtorrentPeer : ExternalPeer
                 options.Encryption is { } flags ? "protocol.encryption.set = " + flags : "",
             ]);
             // -n: no ~/.rtorrent.rc; the settings above instead.
-            string[] args = ["-n", "-o", "import=" + config, "-o", "load.start=" + torrent.TorrentPath];
+            string[] args = ["-n", "-o", "import=" + config, "-o", "load.start=" + (magnet ?? torrent.TorrentPath)];
             peer.Start(new ProcessSpec(program, args) { Name = peer.Name, WorkingDirectory = peer.SaveDir });
             try
             {

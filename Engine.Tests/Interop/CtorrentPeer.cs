@@ -17,13 +17,13 @@ public sealed class CtorrentPeer : ExternalPeer
     /// <summary>The address it listens on.</summary>
     public string Address { get; }
 
-    /// <summary>Starts a seeder of existing data in <paramref name="saveDir"/>.</summary>
-    public static Task<CtorrentPeer> StartSeederAsync(TestTorrent torrent, string saveDir, string address = "127.0.0.4")
-        => StartAsync(torrent, saveDir, seed: true, address);
+    /// <summary>Starts a seeder of existing data in <paramref name="saveDir"/>, at most <paramref name="uploadLimitKiB"/> KiB/s up (0: unlimited).</summary>
+    public static Task<CtorrentPeer> StartSeederAsync(TestTorrent torrent, string saveDir, string address = "127.0.0.4", int uploadLimitKiB = 0)
+        => StartAsync(torrent, saveDir, seed: true, address, uploadLimitKiB);
 
     /// <summary>Starts a leecher into <paramref name="saveDir"/>.</summary>
     public static Task<CtorrentPeer> StartLeecherAsync(TestTorrent torrent, string saveDir, string address = "127.0.0.4")
-        => StartAsync(torrent, saveDir, seed: false, address);
+        => StartAsync(torrent, saveDir, seed: false, address, 0);
 
     /// <summary>
     /// Waits until complete. A leecher (<c>-e 0</c>) then says "Quitting" but lingers on its tracker's stopped event; it
@@ -48,7 +48,7 @@ public sealed class CtorrentPeer : ExternalPeer
         else if (line.StartsWith("error", StringComparison.OrdinalIgnoreCase)) Fail(line);
     }
 
-    private static async Task<CtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, string address)
+    private static async Task<CtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, string address, int uploadLimitKiB)
     {
         var program = RequiredPrograms.Ctorrent;
         Directory.CreateDirectory(saveDir);
@@ -60,7 +60,7 @@ public sealed class CtorrentPeer : ExternalPeer
             string[] args =
             [
                 "-e", seed ? "1" : "0", "-i", address, "-I", address, "-p", port.ToString(CultureInfo.InvariantCulture),
-                "-s", peer.DataPath, "-b", Path.Combine(saveDir, torrent.Name + ".ctorrent-bitfield"), torrent.TorrentPath,
+                "-U", uploadLimitKiB.ToString(CultureInfo.InvariantCulture), "-s", peer.DataPath, "-b", Path.Combine(saveDir, torrent.Name + ".ctorrent-bitfield"), torrent.TorrentPath,
             ];
             peer.Start(new ProcessSpec(program, args) { Name = peer.Name, WorkingDirectory = saveDir });
             try

@@ -87,6 +87,37 @@ public sealed class ServingOnlyVerifiedDataTests : IDisposable
     }
 
     [Fact]
+    public void A_write_of_ours_that_lands_after_a_read_saw_it_begin_is_not_a_change()
+    {
+        var t = MakeTorrent();
+        var ours = new OwnWrites(t.Files.Count);
+        using var source = new BlockSource(t, _root, _pool, ours);
+        source.TryRead(t.Layout.Block(3, 0), out _)!.Release();
+        var b = 1; // file b.bin
+
+        // The disk worker writes once, then counts a second write and is about to make it when an upload reads the file.
+        ours.Writing(b);
+        File.SetLastWriteTimeUtc(PathOf("b.bin"), DateTime.UtcNow.AddSeconds(1));
+        ours.Written(b);
+        ours.Writing(b);
+        source.TryRead(t.Layout.Block(4, 0), out _)!.Release();
+        // The second write lands and moves the time again: still ours. (Taking the started count as seen at the read
+        // before, the guard called this a change by someone else.)
+        File.SetLastWriteTimeUtc(PathOf("b.bin"), DateTime.UtcNow.AddSeconds(2));
+        ours.Written(b);
+        var data = source.TryRead(t.Layout.Block(5, 0), out var error, out var lost);
+        Assert.Null(error);
+        Assert.False(lost.Any);
+        data!.Release();
+
+        // With nothing of ours under way or done since, a change is someone else's.
+        File.SetLastWriteTimeUtc(PathOf("b.bin"), DateTime.UtcNow.AddSeconds(3));
+        Assert.Null(source.TryRead(t.Layout.Block(6, 0), out error, out lost));
+        Assert.Contains("changed", error);
+        Assert.Equal(0, _pool.Outstanding);
+    }
+
+    [Fact]
     public void A_missing_file_is_lost_data_too()
     {
         var t = MakeTorrent();

@@ -100,7 +100,8 @@ internal sealed class TorrentStorage : IDisposable
                 if (RandomAccess.GetLength(h) != _torrent.Files[i].Length)
                 {
                     _ownWrites?.Writing(i);
-                    RandomAccess.SetLength(h, _torrent.Files[i].Length);
+                    try { RandomAccess.SetLength(h, _torrent.Files[i].Length); }
+                    finally { _ownWrites?.Written(i); }
                 }
             }
         }
@@ -135,8 +136,9 @@ internal sealed class TorrentStorage : IDisposable
         {
             var s = slices[i];
             if (_torrent.Files[s.FileIndex].IsPadding) continue;
-            var (handle, offset) = WriteTarget(s);
-            RandomAccess.Write(handle, data.Slice(s.BufferOffset, s.Length), offset);
+            var (handle, offset, counted) = WriteTarget(s);
+            try { RandomAccess.Write(handle, data.Slice(s.BufferOffset, s.Length), offset); }
+            finally { if (counted) _ownWrites!.Written(s.FileIndex); }
         }
     }
 
@@ -168,8 +170,9 @@ internal sealed class TorrentStorage : IDisposable
                 bufferStart = bufferEnd;
                 if (bufferStart >= to) break;
             }
-            var (handle, offset) = WriteTarget(s);
-            RandomAccess.Write(handle, parts, offset);
+            var (handle, offset, counted) = WriteTarget(s);
+            try { RandomAccess.Write(handle, parts, offset); }
+            finally { if (counted) _ownWrites!.Written(s.FileIndex); }
         }
     }
 
@@ -213,13 +216,16 @@ internal sealed class TorrentStorage : IDisposable
         }
     }
 
-    /// <summary>Where a slice is written: the file itself, or the parts file at the slice's torrent offset.</summary>
-    private (SafeFileHandle Handle, long Offset) WriteTarget(FileSlice s)
+    /// <summary>
+    /// Where a slice is written: the file itself (its write counted as started: <paramref name="s"/>'s file is then
+    /// owed a <see cref="OwnWrites.Written"/>), or the parts file at the slice's torrent offset.
+    /// </summary>
+    private (SafeFileHandle Handle, long Offset, bool Counted) WriteTarget(FileSlice s)
     {
-        if (_routes.ToParts(s.FileIndex)) return (Handle(_parts), _map.FileStart(s.FileIndex) + s.FileOffset);
+        if (_routes.ToParts(s.FileIndex)) return (Handle(_parts), _map.FileStart(s.FileIndex) + s.FileOffset, false);
         var handle = Handle(s.FileIndex);
         _ownWrites?.Writing(s.FileIndex);
-        return (handle, s.FileOffset);
+        return (handle, s.FileOffset, _ownWrites is not null);
     }
 
     /// <summary>A skipped file's bytes from the parts file; holes and a missing parts file read as zeros (a reading-only storage: lost data).</summary>
@@ -277,14 +283,18 @@ internal sealed class TorrentStorage : IDisposable
         var buffer = new byte[Math.Min(pieceLength, 1 << 20)];
         var target = Handle(file);
         _ownWrites?.Writing(file);
-        foreach (var (from, to) in new[] { (0L, headEnd), (tailStart, length) })
-            for (var at = from; at < to;)
-            {
-                var n = RandomAccess.Read(parts, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - at)), start + at);
-                if (n <= 0) break;
-                RandomAccess.Write(target, buffer.AsSpan(0, n), at);
-                at += n;
-            }
+        try
+        {
+            foreach (var (from, to) in new[] { (0L, headEnd), (tailStart, length) })
+                for (var at = from; at < to;)
+                {
+                    var n = RandomAccess.Read(parts, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - at)), start + at);
+                    if (n <= 0) break;
+                    RandomAccess.Write(target, buffer.AsSpan(0, n), at);
+                    at += n;
+                }
+        }
+        finally { _ownWrites?.Written(file); }
     }
 
     /// <summary>Sizes and last-write times of the files (for resume validation); -1 when a file is absent.</summary>

@@ -50,7 +50,7 @@ public sealed record SessionArguments(
     {
         public Option<PortRange> Port { get; } = Opt.Ports("--port", "peer port", "-p");
 
-        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address the peer listener binds", IPAddress.Any);
+        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address the peer listener binds (one address: peers are dialled from it too)", IPAddress.Any);
 
         public Option<int> MaxPeers { get; } = Opt.Int("--max-peers", "most peer connections of the torrent", 50, 1, 10_000);
 

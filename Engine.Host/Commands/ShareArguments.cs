@@ -53,7 +53,7 @@ public sealed record ShareArguments(
 
         public Option<PortRange> Port { get; } = Opt.Ports("--port", "peer port", "-p");
 
-        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address the peer listener binds", IPAddress.Any);
+        public Option<IPAddress> Bind { get; } = Opt.Address("--bind", "address the peer listener binds (one address: peers are dialled from it too)", IPAddress.Any);
 
         public Option<Duration> QuietPeriod { get; } = Opt.Duration("--quiet-period", "share a file once it has been left unchanged this long",
             ShareDefaults.QuietPeriod, TimeSpan.Zero, TimeSpan.FromHours(1));

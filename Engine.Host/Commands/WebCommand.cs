@@ -42,7 +42,7 @@ public static class WebCommand
 
         public Option<string?> Password { get; } = Opt.Password("--password");
 
-        public Option<IPAddress> PeerBind { get; } = Opt.Address("--peer-bind", "address the peer listener binds", IPAddress.Any);
+        public Option<IPAddress> PeerBind { get; } = Opt.Address("--peer-bind", "address the peer listener binds (one address: peers are dialled from it too)", IPAddress.Any);
 
         public Command Create() => new("web", "serve the web UI and a REST API over an engine until stopped") { Port, Bind, Data, PeerPort, PeerBind, Password };
 

@@ -22,7 +22,10 @@ public sealed record TorrentEngineOptions
     /// <summary>The configuration section the hosting extensions read.</summary>
     public const string SectionName = "TorrentEngine";
 
-    /// <summary>Where peers connect to us (port 0: a free port). Null: no listener (we only dial out).</summary>
+    /// <summary>
+    /// Where peers connect to us (port 0: a free port). Null: no listener (we only dial out). One address (not a
+    /// wildcard): TCP peers are dialled from it too.
+    /// </summary>
     public IPEndPoint? ListenOn { get; init; } = new(IPAddress.Any, 6881);
 
     /// <summary>Directory for the engine's state: one fast-resume file per torrent, named by info-hash.</summary>

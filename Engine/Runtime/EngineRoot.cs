@@ -82,6 +82,9 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         _resumeDirectory = resumeDirectory;
         Mailboxes.LeanMailbox.Register(Context.System); // the torrents' actors use it, in whatever system the engine runs
         _listenOn = listenOn;
+        // Listening on one address, the engine dials from it too (unless the context brings a dialer of its own).
+        if (listenOn is not null && ReferenceEquals(_engine.BaseDialer, Transports.TcpDialer.Instance))
+            _engine = _engine with { BaseDialer = Transports.TcpDialer.For(listenOn.Address) };
         if (listenOn is not null) StartListener(listenOn, listening);
         if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(dht);
@@ -201,12 +204,13 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         if (mode != Utp.UtpDialOrder.Off)
         {
             mux = new Utp.UtpMultiplexer();
+            var tcp = Transports.TcpDialer.For(listenOn.Address);
             var self = Self;
             mux.Accepted = t => self.Tell(new IncomingUtp(t));
             _engine = _engine with
             {
-                BaseDialer = Utp.UtpDialers.For(mode, mux),
-                UtpFirstDialer = mode == Utp.UtpDialOrder.TcpFirst ? Utp.UtpDialers.For(Utp.UtpDialOrder.UtpFirst, mux) : null,
+                BaseDialer = Utp.UtpDialers.For(mode, mux, tcp),
+                UtpFirstDialer = mode == Utp.UtpDialOrder.TcpFirst ? Utp.UtpDialers.For(Utp.UtpDialOrder.UtpFirst, mux, tcp) : null,
                 HolepunchDialer = new Utp.UtpDialer(mux, punching: true),
             };
         }

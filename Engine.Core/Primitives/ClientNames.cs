@@ -8,7 +8,7 @@ internal static class ClientNames
     private static readonly Dictionary<string, string> Known = new()
     {
         ["AK"] = "Engine", ["AZ"] = "Vuze", ["BC"] = "BitComet", ["BI"] = "BiglyBT", ["BT"] = "BitTorrent",
-        ["DE"] = "Deluge", ["FD"] = "Free Download Manager", ["KT"] = "KTorrent", ["LT"] = "libtorrent",
+        ["CD"] = "Enhanced CTorrent", ["CT"] = "CTorrent", ["DE"] = "Deluge", ["FD"] = "Free Download Manager", ["KT"] = "KTorrent", ["LT"] = "libtorrent",
         ["lt"] = "libTorrent (rakshasa)", ["MO"] = "MonoTorrent", ["qB"] = "qBittorrent", ["TR"] = "Transmission",
         ["TS"] = "scripted test peer", ["UT"] = "µTorrent", ["UM"] = "µTorrent Mac", ["WW"] = "WebTorrent",
     };

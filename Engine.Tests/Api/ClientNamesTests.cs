@@ -13,6 +13,7 @@ public sealed class ClientNamesTests
     [InlineData("-qB4560-abcdefghijkl", "qBittorrent 4.5.6")]
     [InlineData("-lt0D80-abcdefghijkl", "libTorrent (rakshasa) 0.13.8")]
     [InlineData("-DE13F0-abcdefghijkl", "Deluge 1.3.15")]
+    [InlineData("-CD0303-abcdefghijkl", "Enhanced CTorrent 0.3.0.3")]
     [InlineData("-AK0100-abcdefghijkl", "Engine 0.1")]
     [InlineData("-ZZ1234-abcdefghijkl", "ZZ 1.2.3.4")]
     [InlineData("A2-1-36-0-abcdefghij", "aria2 1.36.0")]

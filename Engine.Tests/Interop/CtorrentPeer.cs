@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Engine.Tests.Interop;
 
@@ -9,7 +10,7 @@ namespace Engine.Tests.Interop;
 /// and prints milestones: "Listening on", "Seed for others" (checked complete, or finished), "Download complete".
 /// A leecher exits once complete (<c>-e 0</c>); a seeder seeds for the process's lifetime bound.
 /// </summary>
-public sealed class CtorrentPeer : ExternalPeer
+public sealed partial class CtorrentPeer : ExternalPeer
 {
     private CtorrentPeer(TestTorrent torrent, string saveDir, bool seed, int port, string address)
         : base("ctorrent", torrent, saveDir, port, seed) => Address = address;
@@ -44,9 +45,17 @@ public sealed class CtorrentPeer : ExternalPeer
             MarkSeeding();
             MarkCompleted();
         }
-        else if (line.Contains(" [", StringComparison.Ordinal) && line.Contains("] ", StringComparison.Ordinal)) ReportProgress(0, line.Trim());
+        else if (Status().Match(line) is { Success: true } status)
+        {
+            // "- 0/0/1 [37/257/257] 2MB,0MB | …": pieces had / of the torrent / available.
+            var had = double.Parse(status.Groups[1].Value, CultureInfo.InvariantCulture);
+            ReportProgress(had / double.Parse(status.Groups[2].Value, CultureInfo.InvariantCulture), line.Trim());
+        }
         else if (line.StartsWith("error", StringComparison.OrdinalIgnoreCase)) Fail(line);
     }
+
+    [GeneratedRegex(@" \[(\d+)/(\d+)/\d+\] ")]
+    private static partial Regex Status();
 
     private static async Task<CtorrentPeer> StartAsync(TestTorrent torrent, string saveDir, bool seed, string address, int uploadLimitKiB)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using Engine.Tests.Support;
 using Xunit.Abstractions;
@@ -90,17 +91,22 @@ public sealed class EngineDownloadTests(ITestOutputHelper output)
         // ctorrent announces before its check, as a leecher, and as a seeder only at its next announce ~15 s later.
         await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 2, leechers: 1, Step);
         swarm.Mark("three seeders");
-        var contributions = await DownloadWithEngineAsync(swarm);
+        // An address of our own: the seeders dial each other from 127.0.0.1, and rtorrent keeps one connection per address.
+        var contributions = await DownloadWithEngineAsync(swarm, IPAddress.Parse("127.0.0.5"));
         Assert.Equal(3, contributions.Count(c => c.Value > 0));
     }
 
     /// <summary>64 MiB over 6 files, 256 KiB pieces, opentracker.</summary>
     private Task<InteropSwarm> SwarmAsync(int seed) => InteropSwarm.CreateAsync(output, "engine-dl", 64 * MiB + 77777, seed, fileCount: 6, pieceLength: 256 * 1024);
 
-    /// <summary>Downloads with a fresh engine; returns the bytes each remote client (by peer id) delivered.</summary>
-    private static async Task<Dictionary<string, long>> DownloadWithEngineAsync(InteropSwarm swarm)
+    /// <summary>Downloads with a fresh engine (on 127.0.0.1, or <paramref name="listenAddress"/>); returns the bytes each remote client (by peer id) delivered.</summary>
+    private static async Task<Dictionary<string, long>> DownloadWithEngineAsync(InteropSwarm swarm, IPAddress? listenAddress = null)
     {
-        await using var engine = await TestEngine.StartAsync(o => Environment.GetEnvironmentVariable("ENGINE_DEBUG") is null ? o : o with { ExtraHocon = "akka.loglevel = DEBUG\nakka.stdout-loglevel = DEBUG" });
+        await using var engine = await TestEngine.StartAsync(o =>
+        {
+            if (listenAddress is not null) o = o with { ListenOn = new IPEndPoint(listenAddress, 0) };
+            return Environment.GetEnvironmentVariable("ENGINE_DEBUG") is null ? o : o with { ExtraHocon = "akka.loglevel = DEBUG\nakka.stdout-loglevel = DEBUG" };
+        });
         var target = swarm.Tmp.Sub("engine");
         var torrent = await engine.AddAsync(swarm.Torrent.TorrentPath, target);
         var clock = Stopwatch.StartNew();

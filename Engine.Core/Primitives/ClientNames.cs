@@ -8,12 +8,15 @@ internal static class ClientNames
     private static readonly Dictionary<string, string> Known = new()
     {
         ["AK"] = "Engine", ["AZ"] = "Vuze", ["BC"] = "BitComet", ["BI"] = "BiglyBT", ["BT"] = "BitTorrent",
-        ["CD"] = "Enhanced CTorrent", ["CT"] = "CTorrent", ["DE"] = "Deluge", ["FD"] = "Free Download Manager", ["KT"] = "KTorrent", ["LT"] = "libtorrent",
-        ["lt"] = "libTorrent (rakshasa)", ["MO"] = "MonoTorrent", ["qB"] = "qBittorrent", ["TR"] = "Transmission",
-        ["TS"] = "scripted test peer", ["UT"] = "µTorrent", ["UM"] = "µTorrent Mac", ["WW"] = "WebTorrent",
+        ["CD"] = "Enhanced CTorrent", ["CT"] = "CTorrent", ["DE"] = "Deluge", ["FD"] = "Free Download Manager",
+        ["KT"] = "KTorrent", ["LT"] = "libtorrent", ["lt"] = "libTorrent (rakshasa)", ["MO"] = "MonoTorrent",
+        ["qB"] = "qBittorrent", ["TR"] = "Transmission", ["TS"] = "scripted test peer", ["UT"] = "µTorrent", ["UM"] = "µTorrent Mac", ["WW"] = "WebTorrent",
     };
 
-    /// <summary>"libtorrent 2.0.8", "Transmission 3.00", "libTorrent (rakshasa) 0.13.8", "aria2 1.36.0"; "XY 1234" for unknown codes; null when the id follows no known scheme.</summary>
+    /// <summary>
+    /// "libtorrent 2.0.8", "Transmission 3.00", "libTorrent (rakshasa) 0.13.8", "aria2 1.36.0"; "XY 1234" for unknown
+    /// codes; null when the id follows no known scheme.
+    /// </summary>
     public static string? Describe(PeerId id)
     {
         var b = id.Span;

@@ -90,10 +90,8 @@ public sealed partial class Aria2Peer : ExternalPeer
     {
         var program = RequiredPrograms.Aria2c;
         Directory.CreateDirectory(saveDir);
-        Exception? last = null;
-        for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
+        return await StartOnFreePortAsync("aria2c", options.Port, port =>
         {
-            var port = options.Port ?? PortAllocator.Next();
             var peer = new Aria2Peer(torrent, saveDir, seed, port, options);
             var args = new List<string>
             {
@@ -113,17 +111,7 @@ public sealed partial class Aria2Peer : ExternalPeer
             args.AddRange(options.ExtraArguments);
             args.Add(torrent.TorrentPath);
             peer.Start(new ProcessSpec(program, args) { Name = peer.Name, WorkingDirectory = peer.SaveDir });
-            try
-            {
-                await peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                return peer;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-                await peer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        throw new InvalidOperationException("aria2c did not start: " + last!.Message, last);
+            return peer;
+        }, peer => peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(30))).ConfigureAwait(false);
     }
 }

@@ -61,10 +61,8 @@ public sealed partial class CtorrentPeer : ExternalPeer
     {
         var program = RequiredPrograms.Ctorrent;
         Directory.CreateDirectory(saveDir);
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        return await StartOnFreePortAsync("ctorrent", null, port =>
         {
-            var port = PortAllocator.Next();
             var peer = new CtorrentPeer(torrent, saveDir, seed, port, address);
             string[] args =
             [
@@ -72,17 +70,7 @@ public sealed partial class CtorrentPeer : ExternalPeer
                 "-U", uploadLimitKiB.ToString(CultureInfo.InvariantCulture), "-s", peer.DataPath, "-b", Path.Combine(saveDir, torrent.Name + ".ctorrent-bitfield"), torrent.TorrentPath,
             ];
             peer.Start(new ProcessSpec(program, args) { Name = peer.Name, WorkingDirectory = saveDir });
-            try
-            {
-                await peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-                return peer;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-                await peer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        throw new InvalidOperationException("ctorrent did not start: " + last!.Message, last);
+            return peer;
+        }, peer => peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15))).ConfigureAwait(false);
     }
 }

@@ -97,6 +97,31 @@ public abstract class ExternalPeer : IAsyncDisposable, IDisposable
         }
         await WaitUntilListeningAsync(TimeSpan.Zero).ConfigureAwait(false); // throws with the reason and the log
     }
+    /// <summary>
+    /// Starts a program on a port of its own, again on another port (three tries in all) when it does not get ready:
+    /// a free port can be taken between the pick and the program's bind. <paramref name="port"/>: that port, one try.
+    /// </summary>
+    protected static async Task<TPeer> StartOnFreePortAsync<TPeer>(string program, int? port, Func<int, TPeer> start, Func<TPeer, Task> ready)
+        where TPeer : ExternalPeer
+    {
+        Exception? last = null;
+        for (var attempt = 0; attempt < (port is null ? 3 : 1); attempt++)
+        {
+            var peer = start(port ?? PortAllocator.Next());
+            try
+            {
+                await ready(peer).ConfigureAwait(false);
+                return peer;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                last = e;
+                await peer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        throw new InvalidOperationException($"{program} did not start: " + last!.Message, last);
+    }
+
     protected void MarkSeeding() => _seeding.TrySetResult();
     protected void MarkCompleted() => _completed.TrySetResult();
 

@@ -179,10 +179,8 @@ public sealed class LibtorrentPeer : ExternalPeer
         _ = RequiredPrograms.LibtorrentVersion; // fails with the apt-get hint when libtorrent is missing
         var script = ScriptPath;
         Directory.CreateDirectory(saveDir);
-        Exception? last = null;
-        for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
+        return await StartOnFreePortAsync("libtorrent peer", options.Port, port =>
         {
-            var port = options.Port ?? PortAllocator.Next();
             var peer = new LibtorrentPeer(torrent, saveDir, seed, port, options);
             var args = new List<string>
             {
@@ -209,17 +207,7 @@ public sealed class LibtorrentPeer : ExternalPeer
                 NetNamespace = options.NetNamespace,
                 Environment = new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null, ["PYTHONUNBUFFERED"] = "1" },
             });
-            try
-            {
-                await peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-                return peer;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-                await peer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        throw new InvalidOperationException("libtorrent peer did not start: " + last!.Message, last);
+            return peer;
+        }, peer => peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15))).ConfigureAwait(false);
     }
 }

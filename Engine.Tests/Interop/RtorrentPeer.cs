@@ -100,10 +100,8 @@ public sealed partial class RtorrentPeer : ExternalPeer
     {
         var program = RequiredPrograms.Rtorrent;
         Directory.CreateDirectory(saveDir);
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        return await StartOnFreePortAsync("rtorrent", null, port =>
         {
-            var port = PortAllocator.Next();
             var peer = new RtorrentPeer(torrent, saveDir, seed, port, options, magnet is not null);
             var config = Path.Combine(peer._sessionDir.FullPath, "rtorrent.rc");
             File.WriteAllLines(config,
@@ -126,17 +124,7 @@ public sealed partial class RtorrentPeer : ExternalPeer
             // -n: no ~/.rtorrent.rc; the settings above instead.
             string[] args = ["-n", "-o", "import=" + config, "-o", "load.start=" + (magnet ?? torrent.TorrentPath)];
             peer.Start(new ProcessSpec(program, args) { Name = peer.Name, WorkingDirectory = peer.SaveDir });
-            try
-            {
-                await peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-                return peer;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-                await peer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        throw new InvalidOperationException("rtorrent did not start: " + last!.Message, last);
+            return peer;
+        }, peer => peer.WaitUntilListeningAsync(TimeSpan.FromSeconds(15))).ConfigureAwait(false);
     }
 }

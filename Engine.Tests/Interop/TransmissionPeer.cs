@@ -98,30 +98,21 @@ public sealed partial class TransmissionPeer : ExternalPeer
     {
         var program = RequiredPrograms.TransmissionCli;
         Directory.CreateDirectory(saveDir);
-        Exception? last = null;
-        for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
+        return await StartOnFreePortAsync("transmission-cli", options.Port, port =>
         {
-            var port = options.Port ?? PortAllocator.Next();
             var peer = new TransmissionPeer(torrent, saveDir, seed, port, options);
             WriteSettings(peer, port, options);
             // -et (the default here): prefer plaintext connections; -er: encrypted only. -M: no port mapping.
             // stdbuf -o0: into a pipe, stdio would hold the status lines back in a 4 KiB buffer (about 10 s of them).
             var args = new List<string> { "-o0", program, "-g", peer.ConfigDir, "-w", peer.SaveDir, "-p", port.ToString(CultureInfo.InvariantCulture), options.EncryptionFlag, "-M", torrent.TorrentPath };
             peer.Start(new ProcessSpec(RequiredPrograms.Find("stdbuf", "coreutils"), args) { Name = peer.Name, WorkingDirectory = peer.SaveDir });
-            try
-            {
-                // transmission logs "Bound socket" only at debug level: probe the port instead.
-                await peer.ProbeListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-                if (seed) await peer.SurviveVerificationAsync().ConfigureAwait(false);
-                return peer;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-                await peer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        throw new InvalidOperationException("transmission-cli did not start: " + last!.Message, last);
+            return peer;
+        }, async peer =>
+        {
+            // transmission logs "Bound socket" only at debug level: probe the port instead.
+            await peer.ProbeListeningAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+            if (seed) await peer.SurviveVerificationAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -83,10 +83,10 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         Mailboxes.LeanMailbox.Register(Context.System); // the torrents' actors use it, in whatever system the engine runs
         _listenOn = listenOn;
         // Listening on one address, the engine dials from it too (unless the context brings a dialer of its own).
-        if (listenOn is not null && ReferenceEquals(_engine.BaseDialer, Transports.TcpDialer.Instance))
-            _engine = _engine with { BaseDialer = Transports.TcpDialer.For(listenOn.Address) };
+        var tcp = listenOn is null ? Transports.TcpDialer.Instance : Transports.TcpDialer.For(listenOn.Address);
+        if (ReferenceEquals(_engine.BaseDialer, Transports.TcpDialer.Instance)) _engine = _engine with { BaseDialer = tcp };
         if (listenOn is not null) StartListener(listenOn, listening);
-        if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp);
+        if (listenOn is not null && (dht is { Enabled: true } || utp != Utp.UtpDialOrder.Off)) StartUdp(listenOn, utp, tcp);
         if (listenOn is not null && dht is { Enabled: true }) StartDht(dht);
         if (listenOn is not null && lsd) _engine = _engine with { Lsd = Context.ActorOf(LocalDiscovery.Props(listenOn.Address), "lsd") };
         // A listener on loopback cannot be reached from outside: nothing to ask the router for. The mapper starts
@@ -198,13 +198,12 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
     /// The UDP port on the listen port's number, with the uTP multiplexer on it when uTP is on: its accepted connections
     /// go to the listener (through this actor, which knows the current one), and torrents dial through it.
     /// </summary>
-    private void StartUdp(IPEndPoint listenOn, Utp.UtpDialOrder mode)
+    private void StartUdp(IPEndPoint listenOn, Utp.UtpDialOrder mode, Transports.TcpDialer tcp)
     {
         Utp.UtpMultiplexer? mux = null;
         if (mode != Utp.UtpDialOrder.Off)
         {
             mux = new Utp.UtpMultiplexer();
-            var tcp = Transports.TcpDialer.For(listenOn.Address);
             var self = Self;
             mux.Accepted = t => self.Tell(new IncomingUtp(t));
             _engine = _engine with

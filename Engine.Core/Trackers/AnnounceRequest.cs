@@ -13,7 +13,8 @@ internal enum AnnounceEvent
 
 /// <summary>What an announce tells the tracker (BEP 3, with BEP 23 compact and BEP 7 key/ip).</summary>
 /// <param name="Port">The port we accept peer connections on.</param>
-/// <param name="Left">Bytes still to download.</param>
+/// <param name="Left">Bytes still to download; <see cref="UnknownLeft"/> when the peer does not know (a tracker's view of a
+/// magnet link's client before the metadata).</param>
 /// <param name="NumWant">Peers wanted; 0 is allowed (e.g. with <see cref="AnnounceEvent.Stopped"/>).</param>
 /// <param name="Key">A random value fixed for the session, so the tracker can recognise us across IP changes.</param>
 /// <param name="TrackerId">The <c>tracker id</c> of a previous response from this tracker, if any.</param>
@@ -30,4 +31,8 @@ internal sealed record AnnounceRequest(
     uint Key = 0,
     string? TrackerId = null,
     bool Compact = true,
-    string? Ip = null);
+    string? Ip = null)
+{
+    /// <summary>The <see cref="Left"/> of a peer that announced an empty <c>left</c>: counted as a leecher.</summary>
+    public const long UnknownLeft = -1;
+}

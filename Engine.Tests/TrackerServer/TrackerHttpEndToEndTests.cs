@@ -57,6 +57,23 @@ public sealed class TrackerHttpEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_magnet_client_that_announces_an_empty_left_is_a_leecher_handed_the_seeder()
+    {
+        var hash = Hash(1);
+        await AnnounceAsync(Announce(hash, 1, left: 0, e: AnnounceEvent.Started));
+        var query = HttpTrackerCodec.BuildAnnounceUri(AnnounceUrl, Announce(hash, 2, e: AnnounceEvent.Started)).Query.Replace("left=100", "left=", StringComparison.Ordinal);
+        Assert.Contains("left=&", query + "&");
+        var answer = HttpTrackerCodec.ParseAnnounceResponse(await _http.GetByteArrayAsync(AnnounceUrl + query));
+        Assert.False(answer.IsFailure, answer.FailureReason);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 6001)], answer.Peers);
+        Assert.Equal((1, 1), (answer.Complete, answer.Incomplete));
+        var peers = await _http.GetFromJsonAsync<JsonElement>($"{Base}/catalog/{hash}/peers");
+        var magnetPeer = peers.GetProperty("peers").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 6002);
+        Assert.Equal(JsonValueKind.Null, magnetPeer.GetProperty("left").ValueKind);
+        Assert.False(magnetPeer.GetProperty("seeder").GetBoolean());
+    }
+
+    [Fact]
     public async Task Scrape_over_http_reports_counts()
     {
         var hash = Hash(1);

@@ -70,6 +70,16 @@ public class TrackerQueryTests
     public void Missing_or_invalid_parameters_name_the_problem(string query, string expected) => Assert.Contains(expected, Failure(query));
 
     [Fact]
+    public void An_empty_left_is_a_magnet_clients_unknown_and_a_missing_or_repeated_one_is_still_refused()
+    {
+        // WebTorrent announces left= before it has the metadata.
+        Assert.True(TrackerQuery.TryParseAnnounce("info_hash=aaaaaaaaaaaaaaaaaaaa&peer_id=-WW0109-abcdefghijkl&port=9&left=&event=started", out var read, out var failure), failure);
+        Assert.Equal(AnnounceRequest.UnknownLeft, read!.Request.Left);
+        Assert.Contains("missing 'left'", Failure("info_hash=aaaaaaaaaaaaaaaaaaaa&peer_id=-WW0109-abcdefghijkl&port=9"));
+        Assert.Contains("'left' is given more than once", Failure("info_hash=aaaaaaaaaaaaaaaaaaaa&peer_id=-WW0109-abcdefghijkl&port=9&left=&left=5"));
+    }
+
+    [Fact]
     public void Optional_parameters_have_defaults_and_paused_is_a_regular_announce()
     {
         Assert.True(TrackerQuery.TryParseAnnounce("info_hash=aaaaaaaaaaaaaaaaaaaa&peer_id=-AK0100-abcdefghijkl&port=9&left=3&event=paused&numwant=-20&compact=1", out var read, out _));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Engine.Core.Primitives;
+using Engine.Core.Trackers;
 
 namespace Engine.TrackerServer;
 
@@ -43,7 +44,7 @@ internal static class CatalogJson
             w.WriteString("peerIdHex", Convert.ToHexStringLower(p.PeerId.Span));
             if (p.PeerId.ClientName is { } client) w.WriteString("client", client); else w.WriteNull("client");
             w.WriteBoolean("seeder", p.IsSeeder);
-            w.WriteNumber("left", p.Left);
+            if (p.Left == AnnounceRequest.UnknownLeft) w.WriteNull("left"); else w.WriteNumber("left", p.Left);
             w.WriteNumber("uploaded", p.Uploaded);
             w.WriteNumber("downloaded", p.Downloaded);
             w.WriteString("lastSeen", p.LastSeen.UtcDateTime);

@@ -62,7 +62,7 @@ internal static class TrackerQuery
             return false;
         }
         if (!TryGetNumber(parameters, "port", required: true, 1, 65535, out var port, out failure)
-            || !TryGetNumber(parameters, "left", required: true, 0, long.MaxValue, out var left, out failure)
+            || !TryGetLeft(parameters, out var left, out failure)
             || !TryGetNumber(parameters, "uploaded", required: false, 0, long.MaxValue, out var uploaded, out failure)
             || !TryGetNumber(parameters, "downloaded", required: false, 0, long.MaxValue, out var downloaded, out failure)
             || !TryGetNumber(parameters, "numwant", required: false, long.MinValue, long.MaxValue, out var numWant, out failure, missing: -1))
@@ -161,6 +161,20 @@ internal static class TrackerQuery
         {
             failure = $"invalid '{name}' '{Printable(text)}'";
             return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// <c>left</c> is required, but may be empty: a client with only a magnet link does not know it before the metadata
+    /// (WebTorrent sends <c>left=</c>). That peer is stored as a leecher with <see cref="AnnounceRequest.UnknownLeft"/>.
+    /// </summary>
+    private static bool TryGetLeft(List<KeyValuePair<string, byte[]>> parameters, out long left, out string? failure)
+    {
+        if (!TryGetNumber(parameters, "left", required: true, 0, long.MaxValue, out left, out failure))
+        {
+            if (Text(parameters, "left") is not "" || failure?.StartsWith("invalid", StringComparison.Ordinal) != true) return false;
+            (left, failure) = (AnnounceRequest.UnknownLeft, null);
         }
         return true;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Engine.Core.Primitives;
@@ -44,6 +45,8 @@ internal static class ClientNames
     {
         var digits = Encoding.ASCII.GetString(v);
         if (code == "TR") return $"{digits[0]}.{digits.Substring(1, 2)}"; // Transmission: 3000 = 3.00
+        if (code == "WW" && digits.All(char.IsAsciiDigit)) // WebTorrent: two digits a component, 0109 = 1.9
+            return $"{int.Parse(digits[..2], CultureInfo.InvariantCulture)}.{int.Parse(digits[2..], CultureInfo.InvariantCulture)}";
         // A capital letter is a component from 10 up (rtorrent's libTorrent 0.13.8 is "0D80"), as libtorrent and
         // Vuze read them. Drop trailing zero components (2080 → 2.0.8), keep at least two.
         var components = digits.Select(c => char.IsAsciiDigit(c) ? (c - '0').ToString()

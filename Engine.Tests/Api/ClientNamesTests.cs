@@ -12,6 +12,8 @@ public sealed class ClientNamesTests
     [InlineData("-TR3000-abcdefghijkl", "Transmission 3.00")]
     [InlineData("-qB4560-abcdefghijkl", "qBittorrent 4.5.6")]
     [InlineData("-lt0D80-abcdefghijkl", "libTorrent (rakshasa) 0.13.8")]
+    [InlineData("-WW0109-abcdefghijkl", "WebTorrent 1.9")]
+    [InlineData("-WW0210-abcdefghijkl", "WebTorrent 2.10")]
     [InlineData("-DE13F0-abcdefghijkl", "Deluge 1.3.15")]
     [InlineData("-CD0303-abcdefghijkl", "Enhanced CTorrent 0.3.0.3")]
     [InlineData("-AK0100-abcdefghijkl", "Engine 0.1")]

@@ -13,6 +13,8 @@ command -v rtorrent >/dev/null 2>&1 || need+=(rtorrent)
 command -v ctorrent >/dev/null 2>&1 || need+=(ctorrent)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
+# WebTorrent runs on Node.js; its package comes from the npm registry (below).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # Browser tests (Engine.Tests/Web) drive Debian's headless chromium through Playwright; no browser is downloaded.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The live-display test runs the host on a pseudo-terminal with script(1).
@@ -33,6 +35,14 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# WebTorrent (Engine.Tests/Interop/WebTorrentPeer) from the npm registry, at the version its lock file pins, beside its
+# script. --ignore-scripts: its optional native modules (uTP, WebRTC) would download prebuilt binaries; the tests use TCP.
+webtorrent_dir=Engine.Tests/Interop/Scripts/webtorrent
+if [ ! -d "$webtorrent_dir/node_modules/webtorrent" ]; then
+  echo "run-tests: installing WebTorrent (npm ci)"
+  (cd "$webtorrent_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Engine.Tests.Api;
+using Engine.Tests.Interop;
 using Engine.Tests.Support;
 using Engine.Transports;
 
@@ -8,7 +9,8 @@ namespace Engine.Tests.Transports;
 
 /// <summary>
 /// An engine listening on one address dials from it too (a user who binds a VPN's address expects no connection to
-/// leave through another interface); one listening on a wildcard dials from wherever the system routes.
+/// leave through another interface), and its tracker announces and web-seed requests leave from it too; one listening
+/// on a wildcard dials from wherever the system routes.
 /// </summary>
 public sealed class TcpDialerTests
 {
@@ -45,6 +47,27 @@ public sealed class TcpDialerTests
         handle.AddPeers([(IPEndPoint)listener.LocalEndpoint]);
         using var accepted = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(Own, ((IPEndPoint)accepted.RemoteEndPoint!).Address);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_engine_listening_on_one_loopback_address_announces_and_asks_its_web_seed_from_it()
+    {
+        using var dir = new TempDir("bound-http");
+        using var tracker = new TcpListener(IPAddress.Loopback, 0);
+        using var webSeed = new TcpListener(IPAddress.Loopback, 0);
+        tracker.Start();
+        webSeed.Start();
+        var file = Path.Combine(dir.Sub("www"), "a.bin");
+        TestData.WriteFile(file, 300_000, 4);
+        var torrent = TorrentFactory.Create(file, [$"http://127.0.0.1:{((IPEndPoint)tracker.LocalEndpoint).Port}/announce"], 64 * 1024,
+            Path.Combine(dir, "a.torrent"), [$"http://127.0.0.1:{((IPEndPoint)webSeed.LocalEndpoint).Port}/a.bin"]);
+        await using var engine = Engine.Api.TorrentEngine.Create(ApiTestEngines.Options(dir.Sub("state")) with { ListenOn = new IPEndPoint(Own, 0) });
+        await engine.AddAsync(torrent.TorrentPath, dir.Sub("down"));
+
+        using var announce = await tracker.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var request = await webSeed.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Own, ((IPEndPoint)announce.RemoteEndPoint!).Address);
+        Assert.Equal(Own, ((IPEndPoint)request.RemoteEndPoint!).Address);
     }
 
     private static async Task<IPAddress> DialFromAsync(TcpDialer dialer, TcpListener listener, IPEndPoint target)

@@ -8,6 +8,7 @@ using Engine.Core.Primitives;
 using Engine.Limits;
 using Engine.Resolving;
 using Engine.Torrents;
+using Engine.Transports;
 
 namespace Engine.Runtime;
 
@@ -78,7 +79,9 @@ internal sealed class EngineSystem : IAsyncDisposable
 
     public static (IActorRef Root, EngineContext Context) CreateRoot(IActorRefFactory factory, EngineOptions options, string name = "engine")
     {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }.Through())
+        // Tracker announces and web seeds leave from the listen address when it names one, as peer connections do.
+        var source = TcpDialer.SourceFor(options.ListenOn?.Address);
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }.Through(local: source))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -92,7 +95,7 @@ internal sealed class EngineSystem : IAsyncDisposable
             Bandwidth = new BandwidthBuckets(options.Limits),
             Connections = new ConnectionBudget(options.MaxConnections),
             Metadata = options.Metadata,
-            WebSeeds = options.WebSeeds,
+            WebSeeds = options.WebSeeds is { } webSeeds ? webSeeds with { Source = source } : null,
         };
         Directory.CreateDirectory(options.ResumeDirectory);
         // The listen port must be known before the first announce; bind eagerly when port 0 was asked for.

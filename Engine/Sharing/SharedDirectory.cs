@@ -71,8 +71,12 @@ public sealed class SharedDirectory : IAsyncDisposable
         foreach (var p in problems) Publish(new ShareProblem(DateTimeOffset.UtcNow, p));
         store.WriteFailed += message => Publish(new ShareProblem(DateTimeOffset.UtcNow, "cannot save the share state: " + message));
 
-        var engine = TorrentEngine.Create((engineOptions ?? new TorrentEngineOptions()) with { StateDirectory = store.ResumeDirectory });
-        var http = new HttpClient(new SocketsHttpHandler().Through()) { Timeout = Timeout.InfiniteTimeSpan };
+        var engineSettings = (engineOptions ?? new TorrentEngineOptions()) with { StateDirectory = store.ResumeDirectory };
+        var engine = TorrentEngine.Create(engineSettings);
+        var http = new HttpClient(new SocketsHttpHandler().Through(local: Transports.TcpDialer.SourceFor(engineSettings.ListenOn?.Address)))
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         var catalog = options.CatalogUri is { } root ? new TrackerCatalogClient(http, root, options.RequestTimeout) { PublishToken = options.PublishToken } : null;
         var actor = engine.System.ActorOf(ShareActor.Props(engine, options with { Directory = directory }, store, catalog, restored, Publish),

@@ -20,8 +20,12 @@ internal sealed class TcpDialer : IPeerDialer
     /// Connections from <paramref name="listenAddress"/> when it names one address (<see cref="Instance"/> for the
     /// wildcards). A peer of the other address family is then refused: it is reachable only from another interface.
     /// </summary>
-    public static TcpDialer For(IPAddress listenAddress) =>
-        listenAddress.Equals(IPAddress.Any) || listenAddress.Equals(IPAddress.IPv6Any) ? Instance : new TcpDialer(listenAddress);
+    public static TcpDialer For(IPAddress listenAddress) => SourceFor(listenAddress) is { } local ? new TcpDialer(local) : Instance;
+
+    /// <summary>The address outgoing connections leave from for an engine listening on <paramref name="listenAddress"/>: that
+    /// address when it names one, null (wherever the system routes) for the wildcards or no listener.</summary>
+    public static IPAddress? SourceFor(IPAddress? listenAddress) =>
+        listenAddress is null || listenAddress.Equals(IPAddress.Any) || listenAddress.Equals(IPAddress.IPv6Any) ? null : listenAddress;
 
     public async Task<IPeerTransport> ConnectAsync(IPEndPoint remote, CancellationToken ct)
     {

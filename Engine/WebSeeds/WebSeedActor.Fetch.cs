@@ -31,7 +31,7 @@ internal sealed partial class WebSeedActor
             AutomaticDecompression = DecompressionMethods.None,
             MaxResponseHeadersLength = 64, // KiB
             UseCookies = false,
-        }.Through();
+        }.Through(local: settings.Source);
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Engine/0.1");
         return http;

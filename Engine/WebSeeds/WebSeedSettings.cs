@@ -24,6 +24,9 @@ internal sealed record WebSeedSettings
     /// <summary>Failures in a row after which the web seed is given up (until the swarm starts again).</summary>
     public int MaxFailures { get; init; } = 8;
 
+    /// <summary>The address requests leave from: the engine's listen address when it names one; null: wherever the system routes.</summary>
+    public System.Net.IPAddress? Source { get; init; }
+
     /// <summary>Blocks one web seed may have claimed at once: every request in flight full.</summary>
     internal int Window => MaxInFlight * (MaxRunBytes / Core.Primitives.TorrentLayout.BlockSize);
 }

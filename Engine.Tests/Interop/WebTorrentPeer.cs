@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Engine.Tests.Support;
 
@@ -11,6 +12,9 @@ namespace Engine.Tests.Interop;
 /// </summary>
 public sealed class WebTorrentPeer : ExternalPeer
 {
+    private readonly ConcurrentQueue<string> _wires = new();
+    private readonly ConcurrentQueue<string> _pexPeers = new();
+
     private WebTorrentPeer(TestTorrent torrent, string saveDir, bool seed, int port)
         : base("webtorrent", torrent, saveDir, port, seed)
     {
@@ -30,6 +34,12 @@ public sealed class WebTorrentPeer : ExternalPeer
     /// <summary>Starts a leecher that has only <paramref name="magnet"/> and dials <paramref name="peers"/>.</summary>
     public static Task<WebTorrentPeer> StartMagnetLeecherAsync(string magnet, TestTorrent torrent, string saveDir, params string[] peers)
         => StartAsync(torrent, saveDir, seed: false, magnet, peers, 0);
+
+    /// <summary>Every connection it made or took, as "host:port" (an outgoing one's port is the peer's listen port).</summary>
+    public IReadOnlyCollection<string> Wires => _wires;
+
+    /// <summary>Every peer a ut_pex message told it of, as "host:port".</summary>
+    public IReadOnlyCollection<string> PexPeers => _pexPeers;
 
     /// <summary>The script in the source tree (its node_modules are installed beside it).</summary>
     public static string ScriptPath
@@ -61,6 +71,8 @@ public sealed class WebTorrentPeer : ExternalPeer
             ReportProgress(1, line);
             MarkCompleted();
         }
+        else if (line.StartsWith("wire ", StringComparison.Ordinal)) _wires.Enqueue(line[5..]);
+        else if (line.StartsWith("pex ", StringComparison.Ordinal)) _pexPeers.Enqueue(line.Split(' ')[1]);
         else if (line.StartsWith("progress ", StringComparison.Ordinal))
         {
             var fields = line.Split(' ');

@@ -1,7 +1,8 @@
 'use strict'
 // A WebTorrent (Node.js) peer for the interop tests: one torrent, TCP on one loopback address, no DHT, LSD, uTP
 // or web seeds. Prints one line per milestone: "listening PORT", "seeding", "progress HAVE/TOTAL DOWN UP PEERS",
-// "complete", "error MESSAGE". A leecher destroys the client (closing its files) and exits 0 once complete unless
+// "complete", "error MESSAGE", and per connection "wire HOST:PORT" (an outgoing one's PORT is the peer's listen port)
+// and "pex HOST:PORT from HOST:PORT" for each peer a ut_pex message names. A leecher destroys the client (closing its files) and exits 0 once complete unless
 // --keep-seeding; a seeder runs until stdin closes or SIGTERM.
 //
 //   node webtorrent_peer.js --torrent FILE|--magnet URI --path DIR --port N [--host 127.0.0.1] [--seed]
@@ -47,6 +48,10 @@ torrent.on('error', fail)
 torrent.on('warning', w => console.log(`warning ${w && w.message ? w.message : w}`))
 torrent.on('infoHash', () => { for (const p of args.peers) torrent.addPeer(p) })
 torrent.on('metadata', () => console.log(`metadata ${torrent.pieces.length}`))
+torrent.on('wire', (wire, addr) => {
+  console.log(`wire ${addr}`)
+  if (wire.ut_pex) wire.ut_pex.on('peer', peer => console.log(`pex ${peer} from ${addr}`))
+})
 
 let finished = false
 const progress = setInterval(() => {

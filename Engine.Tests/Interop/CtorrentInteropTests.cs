@@ -1,7 +1,3 @@
-using System.Net;
-using Engine.Api;
-using Engine.Events;
-using Engine.Tests.Api;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Interop;
@@ -21,28 +17,13 @@ public sealed class CtorrentInteropTests(ITestOutputHelper output)
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "ctorrent-seed", 16 * MiB + 4321, 71, fileCount: 5, pieceLength: 256 * 1024, withTracker: false);
         await using var ctorrent = await CtorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
-        await ctorrent.WaitUntilSeedingAsync(Bound);
-        swarm.Mark("ctorrent seeding");
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(swarm.Tmp.Sub("state")));
-        var handle = await engine.AddAsync(swarm.Torrent.TorrentPath, swarm.Tmp.Sub("down"));
-        handle.AddPeers([new IPEndPoint(IPAddress.Parse(ctorrent.Address), ctorrent.Port)]);
-        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
-        swarm.Mark("engine complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(swarm.Tmp.Sub("down"), swarm.Torrent.Name));
+        await ClientStories.WeDownloadFromAsync(swarm, ctorrent, ctorrent.Address, Bound);
     }
 
     [Fact(Timeout = 150_000)]
     public async Task A_ctorrent_leecher_finds_us_through_opentracker_and_downloads_byte_identical()
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "ctorrent-leech", 16 * MiB + 1234, 72, fileCount: 5, pieceLength: 64 * 1024, withTracker: true);
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(swarm.Tmp.Sub("state")));
-        var seeding = await engine.AddAsync(swarm.Torrent.TorrentPath, swarm.SeedDir);
-        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
-        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, TimeSpan.FromSeconds(30));
-        swarm.Mark("engine announced as a seeder");
-        await using var ctorrent = await CtorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("ctorrent"));
-        await ctorrent.WaitForCompletionAsync(Bound);
-        swarm.Mark("ctorrent complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, ctorrent.DataPath);
+        await ClientStories.DownloadsFromUsThroughOpenTrackerAsync(swarm, async dir => await CtorrentPeer.StartLeecherAsync(swarm.Torrent, dir), Bound);
     }
 }

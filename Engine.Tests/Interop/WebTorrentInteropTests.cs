@@ -1,7 +1,3 @@
-using System.Net;
-using Engine.Api;
-using Engine.Events;
-using Engine.Tests.Api;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Interop;
@@ -22,28 +18,13 @@ public sealed class WebTorrentInteropTests(ITestOutputHelper output)
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "webtorrent-seed", 16 * MiB + 4321, 81, fileCount: 5, pieceLength: 256 * 1024, withTracker: false);
         await using var webtorrent = await WebTorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
-        await webtorrent.WaitUntilSeedingAsync(Bound);
-        swarm.Mark("webtorrent seeding");
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(swarm.Tmp.Sub("state")));
-        var handle = await engine.AddAsync(swarm.Torrent.TorrentPath, swarm.Tmp.Sub("down"));
-        handle.AddPeers([new IPEndPoint(IPAddress.Parse(WebTorrentPeer.Address), webtorrent.Port)]);
-        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
-        swarm.Mark("engine complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(swarm.Tmp.Sub("down"), swarm.Torrent.Name));
+        await ClientStories.WeDownloadFromAsync(swarm, webtorrent, WebTorrentPeer.Address, Bound);
     }
 
     [Fact(Timeout = 150_000)]
     public async Task A_webtorrent_leecher_finds_us_through_opentracker_and_downloads_byte_identical()
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "webtorrent-leech", 16 * MiB + 1234, 82, fileCount: 5, pieceLength: 64 * 1024, withTracker: true);
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(swarm.Tmp.Sub("state")));
-        var seeding = await engine.AddAsync(swarm.Torrent.TorrentPath, swarm.SeedDir);
-        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
-        await swarm.Tracker.WaitForSwarmAsync(swarm.Torrent.InfoHashHex, seeders: 1, leechers: 0, TimeSpan.FromSeconds(30));
-        swarm.Mark("engine announced as a seeder");
-        await using var webtorrent = await WebTorrentPeer.StartLeecherAsync(swarm.Torrent, swarm.Tmp.Sub("webtorrent"));
-        await webtorrent.WaitForCompletionAsync(Bound);
-        swarm.Mark("webtorrent complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, webtorrent.DataPath);
+        await ClientStories.DownloadsFromUsThroughOpenTrackerAsync(swarm, async dir => await WebTorrentPeer.StartLeecherAsync(swarm.Torrent, dir), Bound);
     }
 }

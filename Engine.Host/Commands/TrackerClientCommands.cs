@@ -115,7 +115,7 @@ internal static class TrackerClientCommands
             rows.Add([
                 (ip.Contains(':') ? $"[{ip}]" : ip) + ":" + p.GetProperty("port").GetInt32().ToString(CultureInfo.InvariantCulture),
                 p.GetProperty("seeder").GetBoolean() ? "seeder" : "leecher",
-                ShortSize(p.GetProperty("left").GetInt64()),
+                p.GetProperty("left") is { ValueKind: JsonValueKind.Number } left ? ShortSize(left.GetInt64()) : "?", // null: not known yet (a magnet client)
                 ShortSize(p.GetProperty("uploaded").GetInt64()),
                 ShortSize(p.GetProperty("downloaded").GetInt64()),
                 p.GetProperty("client").GetString() ?? "?",

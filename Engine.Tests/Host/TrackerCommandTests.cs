@@ -72,13 +72,15 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         _tracker.WithRegistry((r, now) =>
         {
             r.Announce(TrackerTestData.Announce(hash, 1, left: 0), IPAddress.Parse("127.0.0.7"), now);
+            r.Announce(TrackerTestData.Announce(hash, 3, left: AnnounceRequest.UnknownLeft), IPAddress.Parse("127.0.0.9"), now); // a magnet client's left=
             return r.Announce(TrackerTestData.Announce(hash, 2, left: 2048), IPAddress.Parse("127.0.0.8"), now);
         });
         var text = await Run("peers", hash.ToHex(), "--tracker", _tracker.HttpAnnounceUrl!);
         Assert.StartsWith(hash.ToHex(), text);
         Assert.Matches(@"127\.0\.0\.7:6001\s+seeder\s+0 B\s+0 B\s+0 B\s+TT 0001\s+-TT0001-000000000001", text);
         Assert.Matches(@"127\.0\.0\.8:6002\s+leecher\s+2 KiB", text);
-        Assert.Contains("2 peer(s)", text);
+        Assert.Matches(@"127\.0\.0\.9:6003\s+leecher\s+\?\s", text);
+        Assert.Contains("3 peer(s)", text);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Engine.Events;
 using Engine.Tests.Api;
 using Engine.Tests.Interop;
+using Engine.Tests.TrackerServer;
 using Engine.TrackerServer;
 using Xunit.Abstractions;
 using ApiState = Engine.Events.TorrentState;
@@ -52,24 +53,14 @@ public sealed class WebTorrentMagnetInteropTests(ITestOutputHelper output)
         await using var engine = ApiTestEngines.Create(tmp.Sub("state"));
         var seeding = await engine.AddAsync(torrent.TorrentPath, tmp.Sub("seed"));
         await seeding.WaitForStateAsync(ApiState.Seeding, TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => tracker.WithRegistry((r, _) => r.Scrape(torrent.InfoHash).Complete) == 1, "our seeder's announce");
+        await tracker.WaitForSwarmAsync(torrent.InfoHash, seeders: 1, leechers: 0, TimeSpan.FromSeconds(20));
         output.WriteLine("engine announced as a seeder");
 
         var magnet = $"magnet:?xt=urn:btih:{torrent.InfoHashHex}&tr={Uri.EscapeDataString(tracker.HttpAnnounceUrl!)}";
         await using var webtorrent = await WebTorrentPeer.StartMagnetLeecherAsync(magnet, torrent, tmp.Sub("webtorrent"));
-        await WaitUntilAsync(() => tracker.WithRegistry((r, _) => r.Scrape(torrent.InfoHash).Incomplete) == 1, "WebTorrent's announce as a leecher");
+        await tracker.WaitForSwarmAsync(torrent.InfoHash, seeders: 1, leechers: 1, TimeSpan.FromSeconds(20), webtorrent); // its left= announce
         await webtorrent.WaitForCompletionAsync(Bound);
         output.WriteLine("webtorrent complete");
         DirectoryComparer.AssertIdentical(data.Root, webtorrent.DataPath);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within 20 s");
-            await Task.Delay(50);
-        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class TrackerInteropTests(ITestOutputHelper output)
             ? new Aria2Options { ExtraArguments = ["--enable-dht=true", $"--dht-listen-port={PortAllocator.Next()}", $"--dht-file-path={Path.Combine(tmp, "dht.dat")}"] }
             : new Aria2Options();
         await using var aria2 = await Aria2Peer.StartLeecherAsync(torrent, tmp.Sub("aria2"), aria2Options);
-        await WaitForSwarmAsync(tracker, hash, seeders: 0, leechers: 2, Step, transmission, aria2);
+        await tracker.WaitForSwarmAsync(hash, seeders: 0, leechers: 2, Step, transmission, aria2);
         Mark("aria2c and transmission announced");
 
         await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, Path.Combine(tmp, "seed"), new LibtorrentOptions { KeepSeeding = true });
@@ -57,7 +57,7 @@ public sealed class TrackerInteropTests(ITestOutputHelper output)
         await Task.WhenAll(aria2.WaitForCompletionAsync(Transfer), transmission.WaitForCompletionAsync(Transfer));
         Mark("both leechers complete");
         // Transmission keeps running and tells the tracker it completed.
-        await WaitUntilAsync(tracker, r => r.Scrape(hash).Downloaded >= 1, "a 'completed' announce", Step, transmission);
+        await tracker.WaitUntilAsync(r => r.Scrape(hash).Downloaded >= 1, "a 'completed' announce", Step, transmission);
         Mark($"the tracker counted {tracker.WithRegistry((r, _) => r.Scrape(hash).Downloaded)} completion(s)");
         var peers = tracker.WithRegistry((r, _) => r.Peers(hash)!);
         Assert.Contains(peers, p => p.Endpoint.Port == seeder.Port && p.IsSeeder && p.PeerId.ClientName == "LT 2080");
@@ -70,7 +70,7 @@ public sealed class TrackerInteropTests(ITestOutputHelper output)
         await seeder.StopAsync();
         try
         {
-            await WaitUntilAsync(tracker, r => r.Peers(hash)!.All(p => p.Endpoint.Port != seederPort), "libtorrent's 'stopped' announce", Step, seeder);
+            await tracker.WaitUntilAsync(r => r.Peers(hash)!.All(p => p.Endpoint.Port != seederPort), "libtorrent's 'stopped' announce", Step, seeder);
             Mark("libtorrent stopped and left the swarm");
         }
         catch (TimeoutException) when (udp)
@@ -80,20 +80,5 @@ public sealed class TrackerInteropTests(ITestOutputHelper output)
 
         DirectoryComparer.AssertIdentical(data.Root, aria2.DataPath);
         DirectoryComparer.AssertIdentical(data.Root, transmission.DataPath);
-    }
-
-    private static Task WaitForSwarmAsync(TrackerServer tracker, InfoHash hash, int seeders, int leechers, TimeSpan timeout, params ExternalPeer[] peers) =>
-        WaitUntilAsync(tracker, r => r.Scrape(hash) is { } s && s.Complete >= seeders && s.Incomplete >= leechers,
-            $"{seeders} seeder(s) and {leechers} leecher(s)", timeout, peers);
-
-    private static async Task WaitUntilAsync(TrackerServer tracker, Func<TrackerRegistry, bool> condition, string what, TimeSpan timeout, params ExternalPeer[] peers)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!tracker.WithRegistry((r, _) => condition(r)))
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"our tracker did not see {what} within {timeout.TotalSeconds} s\n{string.Join("\n", peers.Select(p => p.Describe()))}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -171,12 +171,9 @@ internal static class TrackerQuery
     /// </summary>
     private static bool TryGetLeft(List<KeyValuePair<string, byte[]>> parameters, out long left, out string? failure)
     {
-        if (!TryGetNumber(parameters, "left", required: true, 0, long.MaxValue, out left, out failure))
-        {
-            if (Text(parameters, "left") is not "" || failure?.StartsWith("invalid", StringComparison.Ordinal) != true) return false;
-            (left, failure) = (AnnounceRequest.UnknownLeft, null);
-        }
-        return true;
+        left = AnnounceRequest.UnknownLeft;
+        if (!TryGetSingle(parameters, "left", required: true, out var bytes, out failure)) return false;
+        return bytes!.Length == 0 || TryGetNumber(parameters, "left", required: true, 0, long.MaxValue, out left, out failure);
     }
 
     private static string? Text(List<KeyValuePair<string, byte[]>> parameters, string name)

@@ -15,12 +15,13 @@ internal static class ClientNames
     };
 
     /// <summary>
-    /// "libtorrent 2.0.8", "Transmission 3.00", "libTorrent (rakshasa) 0.13.8", "aria2 1.36.0"; "XY 1234" for unknown
-    /// codes; null when the id follows no known scheme.
+    /// "libtorrent 2.0.8", "Transmission 3.00", "libTorrent (rakshasa) 0.13.8", "aria2 1.36.0", "lftp"; "XY 1.2.3.4" for
+    /// unknown codes; null when the id follows no known scheme.
     /// </summary>
     public static string? Describe(PeerId id)
     {
         var b = id.Span;
+        if (b.StartsWith("-lftp"u8)) return "lftp"; // "-lftp47-" is fixed in its source (4.9.2 sends it): no version
         if (b[0] == '-' && b[7] == '-' && IsAlnum(b[1]) && IsAlnum(b[2]))
         {
             var code = Encoding.ASCII.GetString(b.Slice(1, 2));

@@ -19,6 +19,7 @@ public sealed class ClientNamesTests
     [InlineData("-AK0100-abcdefghijkl", "Engine 0.1")]
     [InlineData("-ZZ1234-abcdefghijkl", "ZZ 1.2.3.4")]
     [InlineData("A2-1-36-0-abcdefghij", "aria2 1.36.0")]
+    [InlineData("-lftp47-1bd46b16dfd2", "lftp")]
     public void Known_id_schemes_name_the_client_and_version(string id, string expected) => Assert.Equal(expected, Name(id));
 
     [Theory]

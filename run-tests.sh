@@ -11,6 +11,8 @@ command -v aria2c >/dev/null 2>&1 || need+=(aria2)
 command -v transmission-cli >/dev/null 2>&1 || need+=(transmission-cli)
 command -v rtorrent >/dev/null 2>&1 || need+=(rtorrent)
 command -v ctorrent >/dev/null 2>&1 || need+=(ctorrent)
+# lftp is a file-transfer program with a BitTorrent client of its own (its `torrent` command).
+command -v lftp >/dev/null 2>&1 || need+=(lftp)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 # WebTorrent runs on Node.js; its package comes from the npm registry (below).

@@ -1,15 +1,11 @@
-using System.Net;
 using Engine.Events;
 using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Engine.Tests.TrackerServer;
-using Engine.TrackerServer;
 using Xunit.Abstractions;
 using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Metadata;
-
-using TrackerServer = global::Engine.TrackerServer.TrackerServer;
 
 /// <summary>
 /// Magnet links with WebTorrent (the ut_metadata of its ut_metadata package): we fetch the metadata from a WebTorrent
@@ -45,22 +41,12 @@ public sealed class WebTorrentMagnetInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task A_webtorrent_leecher_with_only_a_magnet_link_finds_us_through_our_tracker_and_gets_the_metadata_and_the_data()
     {
-        using var tmp = new TempDir("wt-magnet-leech");
-        await using var tracker = new TrackerServer(new TrackerOptions { Interval = TimeSpan.FromSeconds(30), MinInterval = TimeSpan.FromSeconds(1) });
-        await tracker.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), udp: null);
-        var data = TestData.CreateTree(tmp.Sub("seed"), "payload", 4 * 1024 * 1024 + 333, 47, fileCount: 3);
-        var torrent = TorrentFactory.Create(data.Root, tracker.HttpAnnounceUrl!, 64 * 1024, Path.Combine(tmp, "payload.torrent"));
-        await using var engine = ApiTestEngines.Create(tmp.Sub("state"));
-        var seeding = await engine.AddAsync(torrent.TorrentPath, tmp.Sub("seed"));
-        await seeding.WaitForStateAsync(ApiState.Seeding, TimeSpan.FromSeconds(30));
-        await tracker.WaitForSwarmAsync(torrent.InfoHash, seeders: 1, leechers: 0, TimeSpan.FromSeconds(20));
+        await using var seed = await OurTrackerSeed.StartAsync("wt-magnet-leech", 4 * 1024 * 1024 + 333, 47, fileCount: 3, pieceLength: 64 * 1024);
         output.WriteLine("engine announced as a seeder");
-
-        var magnet = $"magnet:?xt=urn:btih:{torrent.InfoHashHex}&tr={Uri.EscapeDataString(tracker.HttpAnnounceUrl!)}";
-        await using var webtorrent = await WebTorrentPeer.StartMagnetLeecherAsync(magnet, torrent, tmp.Sub("webtorrent"));
-        await tracker.WaitForSwarmAsync(torrent.InfoHash, seeders: 1, leechers: 1, TimeSpan.FromSeconds(20), webtorrent); // its left= announce
+        await using var webtorrent = await WebTorrentPeer.StartMagnetLeecherAsync(seed.Magnet, seed.Torrent, seed.Tmp.Sub("webtorrent"));
+        await seed.Tracker.WaitForSwarmAsync(seed.Torrent.InfoHash, seeders: 1, leechers: 1, TimeSpan.FromSeconds(20), webtorrent); // its left= announce
         await webtorrent.WaitForCompletionAsync(Bound);
         output.WriteLine("webtorrent complete");
-        DirectoryComparer.AssertIdentical(data.Root, webtorrent.DataPath);
+        DirectoryComparer.AssertIdentical(seed.Data.Root, webtorrent.DataPath);
     }
 }

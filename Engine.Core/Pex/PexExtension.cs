@@ -6,7 +6,9 @@ namespace Engine.Core.Pex;
 /// <summary>
 /// ut_pex (BEP 11) on one connection, as a BEP 10 extension module. Our side hands it the torrent's current peers
 /// (<see cref="PexUpdate"/>, once a minute): it sends the peer what changed since the last message it sent — at most 50
-/// added (with flags) and 50 dropped, at most once a minute. What the peer sends is told to the engine
+/// added (with flags) and 50 dropped, at most once a minute. The second message names again, after what is new, the
+/// peers the first one did: lftp drops every PEX message that comes within a minute of the connection, and our first
+/// comes seconds after the handshake. What the peer sends is told to the engine
 /// (<see cref="PexPeersLearnt"/>) unless it comes too soon after the previous message (a peer may not flood us).
 /// </summary>
 internal sealed class PexExtension : PeerExtension
@@ -20,6 +22,7 @@ internal sealed class PexExtension : PeerExtension
 
     private readonly HashSet<IPEndPoint> _told = new();
     private DateTimeOffset? _lastSent, _lastReceived;
+    private int _sentCount;
     private PexUpdate? _waiting; // the peers as they were when an update came before the peer's extension handshake
 
     /// <summary>An update that came before the peer's extension handshake goes out when the handshake arrives, not a minute later.</summary>
@@ -40,13 +43,15 @@ internal sealed class PexExtension : PeerExtension
         }
         if (_lastSent is { } last && link.Now - last < Interval) return;
         var current = update.Peers.ToDictionary(p => p.EndPoint);
-        var added = current.Values.Where(p => !_told.Contains(p.EndPoint)).Take(MaxPerMessage).ToList();
+        var fresh = current.Values.Where(p => !_told.Contains(p.EndPoint));
+        var added = (_sentCount == 1 ? fresh.Concat(current.Values.Where(p => _told.Contains(p.EndPoint))) : fresh).Take(MaxPerMessage).ToList();
         var dropped = _told.Where(e => !current.ContainsKey(e)).Take(MaxPerMessage).ToList();
         if (added.Count == 0 && dropped.Count == 0) return;
         foreach (var a in added) _told.Add(a.EndPoint);
         foreach (var d in dropped) _told.Remove(d);
         link.Send(new PexMessage(added, dropped).Encode());
         _lastSent = link.Now;
+        _sentCount++;
     }
 
     public override void OnMessage(ReadOnlyMemory<byte> payload, ExtensionLink link)

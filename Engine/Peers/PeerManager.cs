@@ -239,7 +239,7 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
             {
                 Timers.StartPeriodicTimer("rechoke", Rechoke.Instance, _settings.RechokeInterval);
                 Timers.StartPeriodicTimer("optimistic", OptimisticUnchoke.Instance, _settings.OptimisticInterval);
-                if (_ctx.Pex) Timers.StartPeriodicTimer("pex", PexTick.Instance, PexExtension.Interval);
+                if (_ctx.Pex) Timers.StartPeriodicTimer("pex", PexTick.Instance, PexRound);
             }
             else
             {

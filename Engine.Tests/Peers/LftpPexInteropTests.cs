@@ -1,0 +1,43 @@
+using System.Net;
+using Engine.Api;
+using Engine.Events;
+using Engine.Tests.Api;
+using Engine.Tests.Interop;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Peers;
+
+/// <summary>
+/// Peer exchange (BEP 11) with lftp's ut_pex. lftp drops every PEX message that comes within a minute of the
+/// connection, so it learns from our second message, not from the first one seconds after the handshake.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class LftpPexInteropTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDir _dir = new("lftp-pex");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact(Timeout = 150_000)]
+    public async Task Two_lftp_leechers_we_dialled_learn_of_each_other_from_our_pex_a_minute_on_and_connect()
+    {
+        var data = TestData.CreateTree(_dir.Sub("seed"), "lftppex", 4 * 1024 * 1024 + 9, seed: 34, fileCount: 2);
+        var torrent = TorrentFactory.Create(data.Root, InteropSwarm.NoTrackerAnnounce, 32 * 1024, Path.Combine(_dir.FullPath, "lftppex.torrent"));
+        // A slow seeder, so that both leechers are still downloading (and running) when the minute is up.
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Pex = true, UploadLimit = 24 * 1024 });
+        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
+        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        await using var first = await LftpPeer.StartLeecherAsync(torrent, _dir.Sub("l1"));
+        await using var second = await LftpPeer.StartLeecherAsync(torrent, _dir.Sub("l2"));
+        seeding.AddPeers([new IPEndPoint(IPAddress.Loopback, first.Port), new IPEndPoint(IPAddress.Loopback, second.Port)]);
+        var start = DateTime.UtcNow;
+
+        var deadline = start + TimeSpan.FromSeconds(100);
+        bool Met() => first.LftpPeersMet > 0 || second.LftpPeersMet > 0;
+        while (DateTime.UtcNow < deadline && !Met()) await Task.Delay(250);
+
+        output.WriteLine($"after {(DateTime.UtcNow - start).TotalSeconds:0.0} s: first took {first.PexPeersAdded} peer(s) from PEX, second {second.PexPeersAdded}");
+        Assert.True(first.PexPeersAdded + second.PexPeersAdded > 0, $"neither leecher took a peer from our PEX\n{first.Describe()}\n{second.Describe()}");
+        Assert.True(Met(), $"the leechers never connected\n{first.Describe()}\n{second.Describe()}");
+    }
+}

@@ -9,14 +9,15 @@ namespace Engine.Core.Peers;
 /// </summary>
 internal sealed class OutstandingRequests
 {
-    private readonly Dictionary<BlockRequest, DateTimeOffset> _requestedAt = new();
+    private readonly Dictionary<BlockRequest, Requested> _requestedAt = new();
     private DateTimeOffset _newestServed; // request time of the most recently requested block that arrived
+    private long _sent; // requests added so far: the order the peer was sent them in
 
     public int Count => _requestedAt.Count;
 
     public bool Contains(BlockRequest block) => _requestedAt.ContainsKey(block);
 
-    public bool Add(BlockRequest block, DateTimeOffset now) => _requestedAt.TryAdd(block, now);
+    public bool Add(BlockRequest block, DateTimeOffset now) => _requestedAt.TryAdd(block, new Requested(now, ++_sent));
 
     /// <summary>Forgets a block (cancelled, rejected); false when it was not outstanding.</summary>
     public bool Remove(BlockRequest block) => _requestedAt.Remove(block);
@@ -24,7 +25,9 @@ internal sealed class OutstandingRequests
     /// <summary>A block arrived: true when it was outstanding (and is no longer), with the time it was requested.</summary>
     public bool Arrived(BlockRequest block, out DateTimeOffset requestedAt)
     {
-        if (!_requestedAt.Remove(block, out requestedAt)) return false;
+        requestedAt = default;
+        if (!_requestedAt.Remove(block, out var requested)) return false;
+        requestedAt = requested.At;
         if (requestedAt > _newestServed) _newestServed = requestedAt;
         return true;
     }
@@ -40,15 +43,14 @@ internal sealed class OutstandingRequests
     }
 
     /// <summary>
-    /// The <paramref name="count"/> most recently requested blocks (the last the peer will serve; within one request
-    /// time, the later in the torrent first), now forgotten.
+    /// The <paramref name="count"/> most recently requested blocks (the last the peer will serve, by the order they were
+    /// sent in: a batch sent at one moment is served in its own order), now forgotten.
     /// </summary>
     public BlockRequest[] TakeNewest(int count)
     {
-        var all = new KeyValuePair<BlockRequest, DateTimeOffset>[_requestedAt.Count];
-        ((ICollection<KeyValuePair<BlockRequest, DateTimeOffset>>)_requestedAt).CopyTo(all, 0);
-        Array.Sort(all, static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value)
-            : a.Key.Piece != b.Key.Piece ? b.Key.Piece.CompareTo(a.Key.Piece) : b.Key.Offset.CompareTo(a.Key.Offset));
+        var all = new KeyValuePair<BlockRequest, Requested>[_requestedAt.Count];
+        ((ICollection<KeyValuePair<BlockRequest, Requested>>)_requestedAt).CopyTo(all, 0);
+        Array.Sort(all, static (a, b) => b.Value.Order.CompareTo(a.Value.Order));
         var taken = new BlockRequest[Math.Clamp(count, 0, all.Length)];
         for (var i = 0; i < taken.Length; i++)
         {
@@ -65,11 +67,13 @@ internal sealed class OutstandingRequests
     public BlockRequest[]? TakeSkipped(DateTimeOffset now, TimeSpan timeout)
     {
         List<BlockRequest>? skipped = null;
-        foreach (var (block, requestedAt) in _requestedAt)
+        foreach (var (block, (requestedAt, _)) in _requestedAt)
             if (now - requestedAt > timeout && _newestServed - requestedAt > TimeSpan.FromSeconds(1))
                 (skipped ??= []).Add(block);
         if (skipped is null) return null;
         foreach (var block in skipped) _requestedAt.Remove(block);
         return skipped.ToArray();
     }
+
+    private readonly record struct Requested(DateTimeOffset At, long Order);
 }

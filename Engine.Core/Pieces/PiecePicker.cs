@@ -172,7 +172,10 @@ internal sealed partial class PiecePicker
         // Near the end, a slow peer takes only the free blocks the faster ones cannot fetch before it would deliver.
         var freeRoom = destination[..(int)Math.Min(destination.Length, written + (long)FreeBlocksFor(state))];
 
-        // 1. Pieces already started that still have unclaimed blocks.
+        // 1. Pieces already started that still have unclaimed blocks: first the one nearest to fully claimed, so that a
+        //    peer asking for a few blocks at a time finishes pieces one after another instead of a block of each.
+        if (written < freeRoom.Length && NearestToClaimed(peerHas) is var nearest and >= 0)
+            written += ClaimFree(state, ProgressOf(nearest)!, freeRoom[written..]);
         for (var i = 0; i < _open.Count && written < freeRoom.Length;)
         {
             var piece = _open[i];
@@ -198,6 +201,26 @@ internal sealed partial class PiecePicker
         if (written < destination.Length && _unclaimedBlocks == 0)
             written += ClaimDuplicates(state, peerHas, destination[written..]);
         return written;
+    }
+
+    /// <summary>The wanted open piece the peer has with the fewest free blocks (then the most received); -1 if none.</summary>
+    private int NearestToClaimed(Bitfield peerHas)
+    {
+        var best = -1;
+        PieceProgress? bestProgress = null;
+        for (var i = 0; i < _open.Count; i++)
+        {
+            var piece = _open[i];
+            if (!peerHas[piece] || _priority[piece] == 0) continue;
+            var progress = ProgressOf(piece)!;
+            if (bestProgress is null || progress.FreeCount < bestProgress.FreeCount
+                || progress.FreeCount == bestProgress.FreeCount && progress.ReceivedCount > bestProgress.ReceivedCount)
+            {
+                best = piece;
+                bestProgress = progress;
+            }
+        }
+        return best;
     }
 
     private int ClaimFree(PeerState state, PieceProgress progress, Span<BlockRequest> destination)

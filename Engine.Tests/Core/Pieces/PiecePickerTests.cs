@@ -434,6 +434,30 @@ public class PiecePickerTests
         Assert.Equal(new[] { new BlockRequest(5, 0, Block), new BlockRequest(5, 2 * Block, Block), new BlockRequest(5, 3 * Block, Block) }, blocks);
     }
 
+    /// <summary>
+    /// A peer that serves a block a second (unworkable) had 64 requests over four pieces trimmed to a few; asking for a
+    /// few blocks at a time, it must finish one piece after another, not take a block of each started piece.
+    /// </summary>
+    [Fact]
+    public void A_peer_asking_for_few_blocks_continues_the_started_piece_nearest_to_fully_claimed()
+    {
+        var picker = NewPicker();
+        var all = All(Layout.PieceCount);
+        picker.PeerAdded(1, all);
+        var claimed = Pick(picker, 1, all, 16); // four pieces, four blocks each
+        var pieces = claimed.Select(b => b.Piece).Distinct().ToArray();
+        Assert.Equal(4, pieces.Length);
+        var (received, inTransit) = (pieces[0], pieces[2]);
+        picker.BlockReceived(1, new BlockRequest(received, 0, Block)); // one block of the first arrived
+        foreach (var block in claimed.Where(b => b.Piece != received && b.Piece != inTransit)) picker.Release(1, block); // trimmed
+        foreach (var block in claimed.Where(b => b.Piece == received && b.Offset > 0)) picker.Release(1, block);
+        foreach (var block in claimed.Where(b => b.Piece == inTransit && b.Offset >= 2 * Block)) picker.Release(1, block); // two left in transit
+
+        // The third piece has two free blocks, the first three, the others four each.
+        Assert.Equal(new[] { new BlockRequest(inTransit, 2 * Block, Block), new BlockRequest(inTransit, 3 * Block, Block) }, Pick(picker, 1, all, 2));
+        Assert.Equal(new[] { new BlockRequest(received, Block, Block), new BlockRequest(received, 2 * Block, Block) }, Pick(picker, 1, all, 2));
+    }
+
     [Fact]
     public void A_late_block_after_release_is_taken_and_cancels_the_new_claimant()
     {

@@ -13,6 +13,8 @@ command -v rtorrent >/dev/null 2>&1 || need+=(rtorrent)
 command -v ctorrent >/dev/null 2>&1 || need+=(ctorrent)
 # lftp is a file-transfer program with a BitTorrent client of its own (its `torrent` command).
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
+# unworkable is a small C client from OpenBSD (2008); it listens on every interface, so its tests run it in a namespace.
+command -v unworkable >/dev/null 2>&1 || need+=(unworkable)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 # WebTorrent runs on Node.js; its package comes from the npm registry (below).

@@ -20,6 +20,7 @@ public static class RequiredPrograms
     public static string Rtorrent => Find("rtorrent", "rtorrent");
     public static string Ctorrent => Find("ctorrent", "ctorrent");
     public static string Lftp => Find("lftp", "lftp");
+    public static string Unworkable => Find("unworkable", "unworkable");
     public static string OpenTracker => Find("opentracker", "opentracker");
     public static string MkTorrent => Find("mktorrent", "mktorrent");
 

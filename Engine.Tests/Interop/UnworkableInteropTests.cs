@@ -1,0 +1,68 @@
+using Engine.Tests.Host;
+using Engine.Tests.Lab;
+using Xunit.Abstractions;
+
+namespace Engine.Tests.Interop;
+
+/// <summary>
+/// unworkable, an old small C client that listens on every interface: it, our console host and our tracker run in a
+/// network namespace the test makes. It leeches from the seeding host, and the host leeches from it — at its one block
+/// a second, finishing piece after piece; byte-identical both ways.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class UnworkableInteropTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private readonly TempDir _dir = new("unworkable");
+    private readonly NetNamespace _ns = NetNamespace.Create();
+
+    public void Dispose()
+    {
+        _ns.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>Our tracker in the namespace, telling clients to announce again every 10 s (its shortest), so start-up order costs at most that.</summary>
+    private async Task<(HostProcess Tracker, string Announce)> StartTrackerAsync()
+    {
+        var port = PortAllocator.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tracker = HostProcess.InNamespace(output, _ns.Name, ["tracker", "--http", port, "--bind", "127.0.0.1", "--interval", "10s"]);
+        await tracker.WaitForLineAsync("http tracker:", TimeSpan.FromSeconds(30));
+        return (tracker, $"http://127.0.0.1:{port}/announce");
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task An_unworkable_leecher_finds_the_seeding_host_through_our_tracker_and_downloads_byte_identical()
+    {
+        var (tracker, announce) = await StartTrackerAsync();
+        await using var _ = tracker;
+        // Three files side by side: unworkable saves every file of a torrent by its last path component.
+        var root = Path.Combine(_dir.Sub("seed"), "uwleech");
+        Directory.CreateDirectory(root);
+        for (var i = 0; i < 3; i++) TestData.WriteFile(Path.Combine(root, $"part {i}.bin"), 700 * 1024 + 77 * i, (ulong)(61 + i));
+        var torrent = TorrentFactory.Create(root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwleech.torrent"));
+        await using var seed = HostProcess.InNamespace(output, _ns.Name,
+            ["seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), "--bind", "127.0.0.1", "--port", "0", "--no-lsd", "--no-dht"]);
+        await seed.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
+
+        await using var leecher = UnworkablePeer.StartLeecher(torrent, _dir.Sub("leech"), _ns.Name);
+        await leecher.WaitForCompletionAsync(Bound);
+        DirectoryComparer.AssertIdentical(root, leecher.DataPath);
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task The_host_downloads_from_an_unworkable_seeder_that_serves_a_block_a_second()
+    {
+        var (tracker, announce) = await StartTrackerAsync();
+        await using var _ = tracker;
+        var data = TestData.CreateTree(_dir.Sub("seed"), "uwseed", 256 * 1024 + 1000, seed: 62, fileCount: 1);
+        var torrent = TorrentFactory.Create(data.Root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwseed.torrent"));
+        await using var seeder = UnworkablePeer.StartSeeder(torrent, _dir.Sub("seed"), _ns.Name, PortAllocator.Next());
+
+        await using var download = HostProcess.InNamespace(output, _ns.Name,
+            ["download", torrent.TorrentPath, "-o", _dir.Sub("down"), "--bind", "127.0.0.1", "--port", "0", "--no-lsd", "--no-dht", "--status-interval", "2s"]);
+        Assert.Equal(0, await download.ExitCodeAsync(Bound));
+        await seeder.StopAsync(); // it holds a lock on the file it seeds
+        DirectoryComparer.AssertIdentical(data.Root, Path.Combine(_dir.Sub("down"), torrent.Name));
+    }
+}

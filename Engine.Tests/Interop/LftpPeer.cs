@@ -8,10 +8,13 @@ namespace Engine.Tests.Interop;
 /// extension, BEP 10 with ut_metadata and ut_pex, DHT — off here). Its sockets are bound to <see cref="Address"/>
 /// (<c>net:socket-bind-ipv4</c>) and ::1. It takes peers only from 127.0.0.1 among the loopback addresses (others are
 /// "invalid peer address"), which is where the tests' engines are. It saves to <see cref="ExternalPeer.DataPath"/>
-/// (<c>-O</c>), validates existing data at start, and at debug level 5 (<c>-c</c>: each line names its context) prints
-/// "listening on", "piece N complete", "N ipv4 peers added from PEX message", "peer version is …" and, once complete,
-/// "Seeding in background...". A leecher stops once complete (<c>torrent:stop-on-ratio 0</c>); a seeder seeds for the
-/// process's lifetime bound. Its home (settings, logs) is a directory of its own under the save directory.
+/// (<c>-O</c>), validates existing data at start, and at debug level 5 on stderr (<c>-c</c>: each line names its
+/// context) prints "listening on", "piece N complete", "N ipv4 peers added from PEX message", "peer version is …" and
+/// its announces ("---> http://…&amp;left=0&amp;…" once it has everything). Its stdout is buffered until it exits.
+/// It stays in the foreground (<c>cmd:move-background no</c>, <c>wait all</c>): by default, with a job left when the
+/// <c>-c</c> commands end, it forks into the background, out of the process tree the test kills. A leecher stops and
+/// exits 0 once complete (ratio 0, no seeding time); a seeder seeds for the process's lifetime bound. Its home
+/// (settings, logs) is a directory of its own under the save directory.
 /// </summary>
 public sealed partial class LftpPeer : ExternalPeer
 {
@@ -46,19 +49,23 @@ public sealed partial class LftpPeer : ExternalPeer
     public static Task<LftpPeer> StartMagnetLeecherAsync(string magnet, TestTorrent torrent, string saveDir, string address = "127.0.0.1")
         => StartAsync(torrent, magnet, saveDir, seed: false, address);
 
-    /// <summary>Waits until complete, then for a leecher's exit (it stops at ratio 0), so that its files are closed.</summary>
+    /// <summary>A leecher: waits for its exit, which must be 0 (it exits once complete, its files closed).</summary>
     public override async Task WaitForCompletionAsync(TimeSpan timeout)
     {
-        await base.WaitForCompletionAsync(timeout).ConfigureAwait(false);
-        if (StartedAsSeeder) return;
-        var code = await Process.WaitForExitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-        if (code != 0) throw new InvalidOperationException($"{Name} completed but exited with code {code}.\n{Describe()}");
+        if (StartedAsSeeder)
+        {
+            await base.WaitForCompletionAsync(timeout).ConfigureAwait(false);
+            return;
+        }
+        var code = await Process.WaitForExitAsync(timeout).ConfigureAwait(false);
+        if (code != 0) throw new InvalidOperationException($"{Name} exited with code {code} ({ProgressText}).\n{Describe()}");
     }
 
     protected override void OnLine(string line)
     {
         if (line.Contains("---- listening on tcp", StringComparison.Ordinal)) MarkListening();
-        else if (line.Contains("Seeding in background", StringComparison.Ordinal))
+        else if (line.Contains("Seeding in background", StringComparison.Ordinal)
+                 || StartedAsSeeder && line.Contains("---> http", StringComparison.Ordinal) && line.Contains("&left=0&", StringComparison.Ordinal))
         {
             ReportProgress(1, line);
             MarkSeeding();
@@ -97,8 +104,10 @@ public sealed partial class LftpPeer : ExternalPeer
                 "set net:socket-bind-ipv6 ::1",
                 "set torrent:use-dht no",
                 "set torrent:save-metadata no",
-                $"set torrent:stop-on-ratio {(seed ? 1000 : 0)}",
-                $"torrent -O \"{saveDir}\" '{source}'");
+                "set cmd:move-background no",
+                seed ? "set torrent:stop-on-ratio 1000" : "set torrent:stop-on-ratio 0; set torrent:stop-min-ppr 0; set torrent:seed-max-time 0",
+                $"torrent -O \"{saveDir}\" '{source}'",
+                "wait all");
             peer.Start(new ProcessSpec(program, ["-c", script])
             {
                 Name = peer.Name,

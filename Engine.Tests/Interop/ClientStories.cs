@@ -8,7 +8,7 @@ namespace Engine.Tests.Interop;
 /// <summary>
 /// The two stories a real client is first checked with, on an <see cref="InteropSwarm"/>: we download from it as the only
 /// seeder, dialling it; and it downloads from us as the only seeder, finding us through the swarm's opentracker. Both
-/// end byte-identical.
+/// end byte-identical. And the first magnet story: we fetch the metadata and the data from it.
 /// </summary>
 public static class ClientStories
 {
@@ -21,6 +21,24 @@ public static class ClientStories
         var target = swarm.Tmp.Sub("down");
         var handle = await engine.AddAsync(swarm.Torrent.TorrentPath, target);
         handle.AddPeers([new IPEndPoint(IPAddress.Parse(address), seeder.Port)]);
+        await handle.WaitForStateAsync(TorrentState.Seeding, bound);
+        swarm.Mark("engine complete");
+        DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(target, swarm.Torrent.Name));
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="seeder"/> (listening on <paramref name="address"/>) to seed, then fetches the metadata
+    /// and the data from it with nothing but a magnet link that names it (<c>x.pe</c>).
+    /// </summary>
+    public static async Task WeFetchAMagnetFromAsync(InteropSwarm swarm, ExternalPeer seeder, string address, TimeSpan bound)
+    {
+        await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
+        await using var engine = ApiTestEngines.Create(swarm.Tmp.Sub("state"));
+        var target = swarm.Tmp.Sub("leech");
+        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{swarm.Torrent.InfoHashHex}&x.pe={address}:{seeder.Port}", target);
+        await using var events = handle.Events().GetAsyncEnumerator();
+        var (received, _) = await events.NextAsync<MetadataReceived>(bound);
+        Assert.Equal(swarm.Torrent.Name, received.Name);
         await handle.WaitForStateAsync(TorrentState.Seeding, bound);
         swarm.Mark("engine complete");
         DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(target, swarm.Torrent.Name));

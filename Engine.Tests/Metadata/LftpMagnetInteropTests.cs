@@ -1,8 +1,5 @@
-using Engine.Events;
-using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Xunit.Abstractions;
-using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Metadata;
 
@@ -20,17 +17,7 @@ public sealed class LftpMagnetInteropTests(ITestOutputHelper output)
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "lftp-magnet-seed", 4 * 1024 * 1024 + 777, 48, fileCount: 3, pieceLength: 64 * 1024, withTracker: false);
         await using var lftp = await LftpPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
-        await lftp.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-
-        await using var engine = ApiTestEngines.Create(swarm.Tmp.Sub("state"));
-        var target = swarm.Tmp.Sub("leech");
-        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{swarm.Torrent.InfoHashHex}&x.pe={lftp.Address}:{lftp.Port}", target);
-        await using var events = handle.Events().GetAsyncEnumerator();
-        var (received, _) = await events.NextAsync<MetadataReceived>(Bound);
-        Assert.Equal(swarm.Torrent.Name, received.Name);
-        await handle.WaitForStateAsync(ApiState.Seeding, Bound);
-        swarm.Mark("engine complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(target, swarm.Torrent.Name));
+        await ClientStories.WeFetchAMagnetFromAsync(swarm, lftp, lftp.Address, Bound);
     }
 
     [Fact(Timeout = 120_000)]

@@ -1,9 +1,6 @@
-using Engine.Events;
-using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Engine.Tests.TrackerServer;
 using Xunit.Abstractions;
-using ApiState = Engine.Events.TorrentState;
 
 namespace Engine.Tests.Metadata;
 
@@ -21,17 +18,7 @@ public sealed class WebTorrentMagnetInteropTests(ITestOutputHelper output)
     {
         await using var swarm = await InteropSwarm.CreateAsync(output, "wt-magnet-seed", 4 * 1024 * 1024 + 777, 46, fileCount: 3, pieceLength: 64 * 1024, withTracker: false);
         await using var webtorrent = await WebTorrentPeer.StartSeederAsync(swarm.Torrent, swarm.SeedDir);
-        await webtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-
-        await using var engine = ApiTestEngines.Create(swarm.Tmp.Sub("state"));
-        var target = swarm.Tmp.Sub("leech");
-        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{swarm.Torrent.InfoHashHex}&x.pe={WebTorrentPeer.Address}:{webtorrent.Port}", target);
-        await using var events = handle.Events().GetAsyncEnumerator();
-        var (received, _) = await events.NextAsync<MetadataReceived>(Bound);
-        Assert.Equal(swarm.Torrent.Name, received.Name);
-        await handle.WaitForStateAsync(ApiState.Seeding, Bound);
-        swarm.Mark("engine complete");
-        DirectoryComparer.AssertIdentical(swarm.Data.Root, Path.Combine(target, swarm.Torrent.Name));
+        await ClientStories.WeFetchAMagnetFromAsync(swarm, webtorrent, WebTorrentPeer.Address, Bound);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class LftpInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 150_000)]
     public async Task An_lftp_leecher_finds_us_through_our_tracker_and_downloads_byte_identical()
     {
-        await using var seed = await OurTrackerSeed.StartAsync("lftp-leech", 16 * MiB + 1234, 92, fileCount: 5, pieceLength: 64 * 1024);
+        await using var seed = await OurTrackerSeed.StartAsync("lftp-leech", 16 * MiB + 1234, 92, fileCount: 5, pieceLength: 64 * 1024, LftpPeer.RedialAsUsual);
         output.WriteLine("engine announced as a seeder");
         await using var lftp = await LftpPeer.StartLeecherAsync(seed.Torrent, seed.Tmp.Sub("lftp"));
         await lftp.WaitForCompletionAsync(Bound);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Engine.Api;
 
 namespace Engine.Tests.Interop;
 
@@ -27,6 +28,14 @@ public sealed partial class LftpPeer : ExternalPeer
         Address = address;
         _pieceCount = pieceCount;
     }
+
+    /// <summary>
+    /// For an engine lftp leeches from: the default redial backoff (15 s), not the tests' 1 s. lftp closes its connection
+    /// once it has the metadata and dials again at once; an engine that redials it within a second makes a duplicate,
+    /// closes the one it dialled (the greater peer id dials), and lftp then black-lists its address for two hours.
+    /// </summary>
+    public static TorrentEngineOptions RedialAsUsual(TorrentEngineOptions options) =>
+        options with { Tunables = options.Tunables with { RedialBackoff = new EngineTunables().RedialBackoff } };
 
     /// <summary>The address it listens on and dials from.</summary>
     public string Address { get; }
@@ -112,6 +121,7 @@ public sealed partial class LftpPeer : ExternalPeer
             {
                 Name = peer.Name,
                 WorkingDirectory = saveDir,
+                LogCapacity = 1000, // a session's first lines (where a peer got black-listed) matter
                 Environment = new Dictionary<string, string?> { ["HOME"] = home, ["XDG_CONFIG_HOME"] = null, ["XDG_DATA_HOME"] = null, ["LFTP_HOME"] = null },
             });
             return peer;

@@ -34,8 +34,12 @@ public sealed class OurTrackerSeed : IAsyncDisposable
     /// <summary>A magnet link with the info-hash and our tracker only.</summary>
     public string Magnet => $"magnet:?xt=urn:btih:{Torrent.InfoHashHex}&tr={Uri.EscapeDataString(Tracker.HttpAnnounceUrl!)}";
 
-    /// <summary>Makes the data and the torrent, starts the tracker and the seeding engine, and waits until the tracker lists it as a seeder.</summary>
-    public static async Task<OurTrackerSeed> StartAsync(string name, long size, int dataSeed, int fileCount, int pieceLength)
+    /// <summary>
+    /// Makes the data and the torrent, starts the tracker and the seeding engine (its options from
+    /// <see cref="ApiTestEngines.Options"/>, then <paramref name="configure"/>), and waits until the tracker lists it as a seeder.
+    /// </summary>
+    public static async Task<OurTrackerSeed> StartAsync(string name, long size, int dataSeed, int fileCount, int pieceLength,
+        Func<TorrentEngineOptions, TorrentEngineOptions>? configure = null)
     {
         var tmp = new TempDir(name);
         var tracker = new TrackerServer(new TrackerOptions { Interval = TimeSpan.FromSeconds(30), MinInterval = TimeSpan.FromSeconds(1) });
@@ -45,7 +49,8 @@ public sealed class OurTrackerSeed : IAsyncDisposable
             await tracker.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), udp: null);
             var data = TestData.CreateTree(tmp.Sub("seed"), "payload", size, dataSeed, fileCount);
             var torrent = TorrentFactory.Create(data.Root, tracker.HttpAnnounceUrl!, pieceLength, Path.Combine(tmp, "payload.torrent"));
-            engine = ApiTestEngines.Create(tmp.Sub("state"));
+            var options = ApiTestEngines.Options(tmp.Sub("state"));
+            engine = TorrentEngine.Create(configure is null ? options : configure(options));
             var seeding = await engine.AddAsync(torrent.TorrentPath, tmp.Sub("seed"));
             await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
             await tracker.WaitForSwarmAsync(torrent.InfoHash, seeders: 1, leechers: 0, TimeSpan.FromSeconds(20));

@@ -23,7 +23,7 @@ public sealed class LftpMagnetInteropTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task An_lftp_leecher_with_only_a_magnet_link_finds_us_through_our_tracker_and_gets_the_metadata_and_the_data()
     {
-        await using var seed = await OurTrackerSeed.StartAsync("lftp-magnet-leech", 4 * 1024 * 1024 + 555, 49, fileCount: 3, pieceLength: 64 * 1024);
+        await using var seed = await OurTrackerSeed.StartAsync("lftp-magnet-leech", 4 * 1024 * 1024 + 555, 49, fileCount: 3, pieceLength: 64 * 1024, LftpPeer.RedialAsUsual);
         output.WriteLine("engine announced as a seeder");
         await using var lftp = await LftpPeer.StartMagnetLeecherAsync(seed.Magnet, seed.Torrent, seed.Tmp.Sub("lftp"));
         await lftp.WaitForCompletionAsync(Bound);

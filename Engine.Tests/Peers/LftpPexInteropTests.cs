@@ -1,7 +1,4 @@
 using System.Net;
-using Engine.Api;
-using Engine.Events;
-using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Xunit.Abstractions;
 
@@ -21,15 +18,12 @@ public sealed class LftpPexInteropTests(ITestOutputHelper output) : IDisposable
     [Fact(Timeout = 150_000)]
     public async Task Two_lftp_leechers_we_dialled_learn_of_each_other_from_our_pex_a_minute_on_and_connect()
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), "lftppex", 4 * 1024 * 1024 + 9, seed: 34, fileCount: 2);
-        var torrent = TorrentFactory.Create(data.Root, InteropSwarm.NoTrackerAnnounce, 32 * 1024, Path.Combine(_dir.FullPath, "lftppex.torrent"));
-        // A slow seeder, so that both leechers are still downloading (and running) when the minute is up.
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Pex = true, UploadLimit = 24 * 1024 });
-        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
-        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        // Slow, so that both leechers are still downloading (and running) when the minute is up.
+        await using var seeder = await SlowPexSeeder.StartAsync(_dir, "lftppex", 4 * 1024 * 1024 + 9, 34, uploadLimit: 24 * 1024);
+        var torrent = seeder.Torrent;
         await using var first = await LftpPeer.StartLeecherAsync(torrent, _dir.Sub("l1"));
         await using var second = await LftpPeer.StartLeecherAsync(torrent, _dir.Sub("l2"));
-        seeding.AddPeers([new IPEndPoint(IPAddress.Loopback, first.Port), new IPEndPoint(IPAddress.Loopback, second.Port)]);
+        seeder.Seeding.AddPeers([new IPEndPoint(IPAddress.Loopback, first.Port), new IPEndPoint(IPAddress.Loopback, second.Port)]);
         var start = DateTime.UtcNow;
 
         var deadline = start + TimeSpan.FromSeconds(100);

@@ -1,7 +1,4 @@
 using System.Net;
-using Engine.Api;
-using Engine.Events;
-using Engine.Tests.Api;
 using Engine.Tests.Interop;
 using Xunit.Abstractions;
 
@@ -18,18 +15,15 @@ public sealed class WebTorrentPexInteropTests(ITestOutputHelper output) : IDispo
     [Fact(Timeout = 120_000)]
     public async Task Two_webtorrent_leechers_we_dialled_learn_of_each_other_from_our_pex_and_connect()
     {
-        var data = TestData.CreateTree(_dir.Sub("seed"), "wtpex", 2 * 1024 * 1024 + 9, seed: 33, fileCount: 2);
-        var torrent = TorrentFactory.Create(data.Root, InteropSwarm.NoTrackerAnnounce, 32 * 1024, Path.Combine(_dir.FullPath, "wtpex.torrent"));
-        // A slow seeder, so that the leechers are still downloading when our PEX reaches them (WebTorrent ignores PEX once done).
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Pex = true, UploadLimit = 64 * 1024 });
-        var seeding = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("seed"));
-        await seeding.WaitForStateAsync(TorrentState.Seeding, TimeSpan.FromSeconds(30));
+        // Slow, so that the leechers are still downloading when our PEX reaches them (WebTorrent ignores PEX once done).
+        await using var seeder = await SlowPexSeeder.StartAsync(_dir, "wtpex", 2 * 1024 * 1024 + 9, 33, uploadLimit: 64 * 1024);
+        var torrent = seeder.Torrent;
         // We dial both: WebTorrent's extension handshake has no listen port ("p"), so a peer that dialled us could not be
         // named in our PEX (libtorrent leaves such peers out too).
         await using var first = await WebTorrentPeer.StartLeecherAsync(torrent, _dir.Sub("l1"));
         await using var second = await WebTorrentPeer.StartLeecherAsync(torrent, _dir.Sub("l2"));
         string AddressOf(WebTorrentPeer p) => $"{WebTorrentPeer.Address}:{p.Port}";
-        seeding.AddPeers([new IPEndPoint(IPAddress.Parse(WebTorrentPeer.Address), first.Port), new IPEndPoint(IPAddress.Parse(WebTorrentPeer.Address), second.Port)]);
+        seeder.Seeding.AddPeers([new IPEndPoint(IPAddress.Parse(WebTorrentPeer.Address), first.Port), new IPEndPoint(IPAddress.Parse(WebTorrentPeer.Address), second.Port)]);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
         bool Met() => first.Wires.Contains(AddressOf(second)) || second.Wires.Contains(AddressOf(first));

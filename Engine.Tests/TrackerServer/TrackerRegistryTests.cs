@@ -45,6 +45,33 @@ public class TrackerRegistryTests
         }
     }
 
+    /// <summary>
+    /// A client restarted without a <c>stopped</c> (BiglyBT quits so) announces from the same address and port with a new
+    /// peer id. One listener holds an address and port: the old entry goes, so it is neither handed out twice nor counted twice.
+    /// </summary>
+    [Fact]
+    public void A_client_restarted_at_the_same_address_and_port_replaces_its_old_entry()
+    {
+        var r = Registry();
+        var hash = Hash(1);
+        var at = new IPEndPoint(Ip(7), 6881);
+        foreach (var id in new[] { 101, 102, 103 })
+            r.Announce(new AnnounceRequest(hash, Peer(id), at.Port, 0, 0, Left: id == 103 ? 0 : 100, AnnounceEvent.None, 50), at.Address, T0);
+        var other = Announce(r, hash, 2);
+        Assert.Equal([at], other.Peers);
+        Assert.Equal([Peer(103)], other.PeerIds);
+        Assert.Equal((1, 1), (other.Seeders, other.Leechers));
+        Assert.Equal(2, r.PeerCount);
+
+        // A peer whose address changes onto one another peer holds takes it over too.
+        Announce(r, hash, 3);
+        r.Announce(new AnnounceRequest(hash, Peer(2), 6003, 0, 0, Left: 100, AnnounceEvent.None, 50), Ip(3), T0);
+        Assert.Equal(2, r.PeerCount);
+        var ninth = Announce(r, hash, 9);
+        Assert.Equal(new HashSet<PeerId> { Peer(2), Peer(103) }, ninth.PeerIds.ToHashSet());
+        Assert.Equal(3, r.PeerCount);
+    }
+
     [Fact]
     public void Numwant_limits_the_list_default_applies_to_minus_1_and_the_maximum_caps_it()
     {

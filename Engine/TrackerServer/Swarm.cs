@@ -4,7 +4,8 @@ using Engine.Core.Primitives;
 namespace Engine.TrackerServer;
 
 /// <summary>
-/// The peers of one torrent. Peers live in a list (O(1) swap-removal, random sampling by position) with an index by peer id;
+/// The peers of one torrent. Peers live in a list (O(1) swap-removal, random sampling by position) with an index by peer id
+/// and one by address and port (one listener holds an address and port: the registry keeps one entry for each);
 /// seeders and completions are counted incrementally. Not thread-safe: the registry owns it.
 /// </summary>
 internal sealed class Swarm(InfoHash infoHash)
@@ -20,6 +21,7 @@ internal sealed class Swarm(InfoHash infoHash)
 
     private readonly List<Peer> _peers = [];
     private readonly Dictionary<PeerId, int> _index = [];
+    private readonly Dictionary<IPEndPoint, Peer> _atEndpoint = [];
 
     public InfoHash InfoHash { get; } = infoHash;
     public int Count => _peers.Count;
@@ -36,11 +38,15 @@ internal sealed class Swarm(InfoHash infoHash)
 
     public Peer? Find(PeerId id) => _index.TryGetValue(id, out var at) ? _peers[at] : null;
 
+    /// <summary>The peer whose address and port are <paramref name="endpoint"/>, if any.</summary>
+    public Peer? At(IPEndPoint endpoint) => _atEndpoint.GetValueOrDefault(endpoint);
+
     public Peer Add(PeerId id, IPEndPoint endpoint, long left, long uploaded, long downloaded, DateTimeOffset now)
     {
         var peer = new Peer(id) { Endpoint = endpoint, Left = left, Uploaded = uploaded, Downloaded = downloaded, LastSeen = now };
         _index.Add(id, _peers.Count);
         _peers.Add(peer);
+        _atEndpoint[endpoint] = peer;
         if (left == 0) Seeders++;
         return peer;
     }
@@ -49,6 +55,11 @@ internal sealed class Swarm(InfoHash infoHash)
     {
         if (peer.Left == 0 && left != 0) Seeders--;
         else if (peer.Left != 0 && left == 0) Seeders++;
+        if (!peer.Endpoint.Equals(endpoint))
+        {
+            if (_atEndpoint.GetValueOrDefault(peer.Endpoint) == peer) _atEndpoint.Remove(peer.Endpoint);
+            _atEndpoint[endpoint] = peer;
+        }
         peer.Endpoint = endpoint;
         peer.Left = left;
         peer.Uploaded = uploaded;
@@ -111,6 +122,7 @@ internal sealed class Swarm(InfoHash infoHash)
     {
         var peer = _peers[at];
         if (peer.Left == 0) Seeders--;
+        if (_atEndpoint.GetValueOrDefault(peer.Endpoint) == peer) _atEndpoint.Remove(peer.Endpoint);
         var last = _peers.Count - 1;
         if (at != last)
         {

@@ -65,6 +65,9 @@ internal sealed partial class TrackerRegistry
             if (peer is not null && swarm.Remove(request.PeerId)) PeerCount--;
             return Result(swarm, [], []);
         }
+        // A client restarted without a stopped announces from the same address and port under a new peer id: its old
+        // entry goes (as opentracker, which keys peers by address and port).
+        if (swarm.At(endpoint) is { } holder && holder != peer && swarm.Remove(holder.Id)) PeerCount--;
         if (peer is not null)
             swarm.Update(peer, endpoint, request.Left, request.Uploaded, request.Downloaded, now);
         else if (swarm.Count < Options.MaxPeersPerTorrent && MakeRoomForPeer(swarm))

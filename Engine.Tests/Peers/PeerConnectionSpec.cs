@@ -139,6 +139,28 @@ public sealed class PeerConnectionSpec : TestKit
         Assert.True(await remote.WaitClosedAsync(TimeSpan.FromSeconds(5)));
     }
 
+    /// <summary>
+    /// BiglyBT 3.2, dialled again at once, sometimes writes its bitfield and extension handshake before its handshake. That
+    /// is no BitTorrent connection, but no reason to ban the peer either: the dial failed, and is tried again later.
+    /// </summary>
+    [Fact]
+    public async Task A_peer_whose_messages_come_before_its_handshake_is_dropped_as_a_failed_dial_not_banned()
+    {
+        var remote = ScriptedPeer.Listen();
+        await using var _ = remote;
+        var connection = _manager.ChildActorOf(PeerConnection.Outgoing(Context(), remote.EndPoint));
+        Watch(connection);
+        await remote.AcceptAsync();
+        await remote.ReceiveHandshakeAsync();
+        await remote.SendAsync(new BitfieldMessage([0xFF, 0xC0]));
+        await remote.SendHandshakeAsync(_infoHash, fast: true);
+        ExpectTerminated(connection);
+        var gone = _manager.FishForMessage<PeerManager.PeerDisconnected>(_ => true);
+        Assert.True(gone.Failed);
+        Assert.False(gone.Banned);
+        Assert.Contains("BadHandshake", gone.Reason);
+    }
+
     [Fact]
     public async Task A_keep_alive_goes_out_after_two_minutes_without_sending()
     {

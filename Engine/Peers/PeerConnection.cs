@@ -189,7 +189,11 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
         switch (message)
         {
             case Disconnect m: Close(m.Reason, failed: false, ban: false); return true;
-            case PeerInbound.ViolationDetected m: Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: true); return true;
+            // Bytes that are no handshake are a failed connection, not a misbehaving peer: BiglyBT, dialled again at once,
+            // sometimes writes its bitfield before its handshake. A violation after the handshakes bans.
+            case PeerInbound.ViolationDetected m:
+                Close($"protocol violation: {m.Violation.Kind} ({m.Violation.Detail})", failed: true, ban: m.Violation.Kind != ViolationKind.BadHandshake);
+                return true;
             case PeerInbound.ReadEnded m: Close(m.Reason, failed: _session.RemoteId is null, ban: false); return true;
             case PeerOutbound.WriteEnded m: Close("write: " + m.Reason, failed: _session.RemoteId is null, ban: false); return true;
             case Terminated: Close(_closeReason == "closed" ? "socket closed" : _closeReason, failed: false, ban: false); return true;

@@ -36,6 +36,6 @@ internal sealed partial class PeerManager
         }
         if (_utpFirst.Count >= MaxUtpFirst) _utpFirst.Clear();
         if (_utpFirst.Add(entry.Remote))
-            Context.GetLogger().Info("peer {0} closed our TCP connection before the handshake ({1}): dialling it over uTP first", entry.Remote, m.Reason);
+            Context.GetLogger().Info("peer {0}: no handshake over TCP ({1}): dialling it over uTP first", entry.Remote, m.Reason);
     }
 }

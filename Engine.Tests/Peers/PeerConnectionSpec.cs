@@ -56,6 +56,17 @@ public sealed class PeerConnectionSpec : TestKit
         return (connection, remote);
     }
 
+    /// <summary>Starts a connection to a scripted peer, watched, which takes it and reads our handshake; the rest is the test's.</summary>
+    private async Task<(IActorRef Connection, ScriptedPeer Remote)> DialAndReadOurHandshake()
+    {
+        var remote = ScriptedPeer.Listen();
+        var connection = _manager.ChildActorOf(PeerConnection.Outgoing(Context(), remote.EndPoint));
+        Watch(connection);
+        await remote.AcceptAsync();
+        await remote.ReceiveHandshakeAsync();
+        return (connection, remote);
+    }
+
     [Fact]
     public async Task A_seeder_that_unchokes_us_receives_the_requests_the_piece_manager_assigns()
     {
@@ -146,12 +157,8 @@ public sealed class PeerConnectionSpec : TestKit
     [Fact]
     public async Task A_peer_whose_messages_come_before_its_handshake_is_dropped_as_a_failed_dial_not_banned()
     {
-        var remote = ScriptedPeer.Listen();
+        var (connection, remote) = await DialAndReadOurHandshake();
         await using var _ = remote;
-        var connection = _manager.ChildActorOf(PeerConnection.Outgoing(Context(), remote.EndPoint));
-        Watch(connection);
-        await remote.AcceptAsync();
-        await remote.ReceiveHandshakeAsync();
         await remote.SendAsync(new BitfieldMessage([0xFF, 0xC0]));
         await remote.SendHandshakeAsync(_infoHash, fast: true);
         ExpectTerminated(connection);
@@ -200,12 +207,8 @@ public sealed class PeerConnectionSpec : TestKit
     [Fact]
     public async Task A_peer_that_answers_with_the_wrong_info_hash_is_dropped()
     {
-        var remote = ScriptedPeer.Listen();
+        var (connection, remote) = await DialAndReadOurHandshake();
         await using var _ = remote;
-        var connection = _manager.ChildActorOf(PeerConnection.Outgoing(Context(), remote.EndPoint));
-        Watch(connection);
-        await remote.AcceptAsync();
-        await remote.ReceiveHandshakeAsync();
         await remote.SendHandshakeAsync(InfoHash.FromHex("ffffffffffffffffffffffffffffffffffffffff"));
         ExpectTerminated(connection);
         Assert.True(_manager.FishForMessage<PeerManager.PeerDisconnected>(_ => true).Failed);

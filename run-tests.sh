@@ -15,6 +15,8 @@ command -v ctorrent >/dev/null 2>&1 || need+=(ctorrent)
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
 # unworkable is a small C client from OpenBSD (2008); it listens on every interface, so its tests run it in a namespace.
 command -v unworkable >/dev/null 2>&1 || need+=(unworkable)
+# BiglyBT (the Azureus/Vuze line, Java) has a wire implementation of its own; its tests run it in a namespace.
+[ -f /usr/share/java/biglybt-core.jar ] || need+=(biglybt)
 command -v opentracker >/dev/null 2>&1 || need+=(opentracker)
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 # WebTorrent runs on Node.js; its package comes from the npm registry (below).

@@ -21,6 +21,10 @@ public static class RequiredPrograms
     public static string Ctorrent => Find("ctorrent", "ctorrent");
     public static string Lftp => Find("lftp", "lftp");
     public static string Unworkable => Find("unworkable", "unworkable");
+    /// <summary>java, once BiglyBT's jars are there (Debian's <c>biglybt</c> brings both).</summary>
+    public static string BiglyBtJava => File.Exists("/usr/share/java/biglybt-core.jar")
+        ? Find("java", "biglybt")
+        : throw new MissingProgramException("BiglyBT is not installed; the interop tests need it: apt-get install biglybt (./run-tests.sh installs it)");
     public static string OpenTracker => Find("opentracker", "opentracker");
     public static string MkTorrent => Find("mktorrent", "mktorrent");
 

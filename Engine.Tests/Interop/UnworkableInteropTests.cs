@@ -1,4 +1,3 @@
-using Engine.Tests.Host;
 using Engine.Tests.Lab;
 using Xunit.Abstractions;
 
@@ -22,28 +21,17 @@ public sealed class UnworkableInteropTests(ITestOutputHelper output) : IDisposab
         _dir.Dispose();
     }
 
-    /// <summary>Our tracker in the namespace, telling clients to announce again every 10 s (its shortest), so start-up order costs at most that.</summary>
-    private async Task<(HostProcess Tracker, string Announce)> StartTrackerAsync()
-    {
-        var port = PortAllocator.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var tracker = HostProcess.InNamespace(output, _ns.Name, ["tracker", "--http", port, "--bind", "127.0.0.1", "--interval", "10s"]);
-        await tracker.WaitForLineAsync("http tracker:", TimeSpan.FromSeconds(30));
-        return (tracker, $"http://127.0.0.1:{port}/announce");
-    }
-
     [Fact(Timeout = 150_000)]
     public async Task An_unworkable_leecher_finds_the_seeding_host_through_our_tracker_and_downloads_byte_identical()
     {
-        var (tracker, announce) = await StartTrackerAsync();
+        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, _ns.Name);
         await using var _ = tracker;
         // Three files side by side: unworkable saves every file of a torrent by its last path component.
         var root = Path.Combine(_dir.Sub("seed"), "uwleech");
         Directory.CreateDirectory(root);
         for (var i = 0; i < 3; i++) TestData.WriteFile(Path.Combine(root, $"part {i}.bin"), 700 * 1024 + 77 * i, (ulong)(61 + i));
         var torrent = TorrentFactory.Create(root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwleech.torrent"));
-        await using var seed = HostProcess.InNamespace(output, _ns.Name,
-            ["seed", torrent.TorrentPath, "--data", _dir.Sub("seed"), "--bind", "127.0.0.1", "--port", "0", "--no-lsd", "--no-dht"]);
-        await seed.WaitForLineAsync("seeding on ", TimeSpan.FromSeconds(60));
+        await using var seed = await NamespacedHost.StartSeedAsync(output, _ns.Name, torrent, _dir.Sub("seed"), announce);
 
         await using var leecher = UnworkablePeer.StartLeecher(torrent, _dir.Sub("leech"), _ns.Name);
         await leecher.WaitForCompletionAsync(Bound);
@@ -53,14 +41,13 @@ public sealed class UnworkableInteropTests(ITestOutputHelper output) : IDisposab
     [Fact(Timeout = 150_000)]
     public async Task The_host_downloads_from_an_unworkable_seeder_that_serves_a_block_a_second()
     {
-        var (tracker, announce) = await StartTrackerAsync();
+        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, _ns.Name);
         await using var _ = tracker;
         var data = TestData.CreateTree(_dir.Sub("seed"), "uwseed", 256 * 1024 + 1000, seed: 62, fileCount: 1);
         var torrent = TorrentFactory.Create(data.Root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwseed.torrent"));
         await using var seeder = UnworkablePeer.StartSeeder(torrent, _dir.Sub("seed"), _ns.Name, PortAllocator.Next());
 
-        await using var download = HostProcess.InNamespace(output, _ns.Name,
-            ["download", torrent.TorrentPath, "-o", _dir.Sub("down"), "--bind", "127.0.0.1", "--port", "0", "--no-lsd", "--no-dht", "--status-interval", "2s"]);
+        await using var download = NamespacedHost.StartDownload(output, _ns.Name, torrent.TorrentPath, _dir.Sub("down"));
         Assert.Equal(0, await download.ExitCodeAsync(Bound));
         await seeder.StopAsync(); // it holds a lock on the file it seeds
         DirectoryComparer.AssertIdentical(data.Root, Path.Combine(_dir.Sub("down"), torrent.Name));

@@ -46,17 +46,8 @@ public sealed class PeerId : IEquatable<PeerId>
         return sb.ToString();
     }
 
-    /// <summary>The client named by an Azureus-style id (<c>-LT2080-</c> → "LT 2080"), or null.</summary>
-    public string? ClientName
-    {
-        get
-        {
-            if (_bytes[0] != '-' || _bytes[7] != '-') return null;
-            for (var i = 1; i < 7; i++)
-                if (_bytes[i] is < 0x20 or >= 0x7f) return null;
-            return Encoding.ASCII.GetString(_bytes, 1, 2) + " " + Encoding.ASCII.GetString(_bytes, 3, 4);
-        }
-    }
+    /// <summary>The client program behind the id ("libtorrent 2.0.8", "aria2 1.36.0"; <see cref="ClientNames"/>), or null.</summary>
+    public string? ClientName => ClientNames.Describe(this);
 
     public bool Equals(PeerId? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
     public override bool Equals(object? obj) => obj is PeerId other && Equals(other);

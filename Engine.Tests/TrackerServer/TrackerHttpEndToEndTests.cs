@@ -112,7 +112,7 @@ public sealed class TrackerHttpEndToEndTests : IAsyncLifetime
         Assert.Equal(2, list.Count);
         Assert.Contains(list, p => p.GetProperty("port").GetInt32() == 6001 && p.GetProperty("seeder").GetBoolean());
         Assert.All(list, p => Assert.Equal("127.0.0.1", p.GetProperty("ip").GetString()));
-        Assert.Equal("TT 0001", list[0].GetProperty("client").GetString());
+        Assert.Equal("TT 0.0.0.1", list[0].GetProperty("client").GetString());
 
         Assert.Equal(file, await _http.GetByteArrayAsync($"{Base}/torrents/{hash}.torrent"));
     }

@@ -60,8 +60,8 @@ public sealed class TrackerInteropTests(ITestOutputHelper output)
         await tracker.WaitUntilAsync(r => r.Scrape(hash).Downloaded >= 1, "a 'completed' announce", Step, transmission);
         Mark($"the tracker counted {tracker.WithRegistry((r, _) => r.Scrape(hash).Downloaded)} completion(s)");
         var peers = tracker.WithRegistry((r, _) => r.Peers(hash)!);
-        Assert.Contains(peers, p => p.Endpoint.Port == seeder.Port && p.IsSeeder && p.PeerId.ClientName == "LT 2080");
-        Assert.Contains(peers, p => p.Endpoint.Port == transmission.Port && p.IsSeeder && p.PeerId.ClientName == "TR 3000");
+        Assert.Contains(peers, p => p.Endpoint.Port == seeder.Port && p.IsSeeder && p.PeerId.ClientName == "libtorrent 2.0.8");
+        Assert.Contains(peers, p => p.Endpoint.Port == transmission.Port && p.IsSeeder && p.PeerId.ClientName == "Transmission 3.00");
         await transmission.StopAsync(); // SIGTERM: it flushes its cache (but sends no 'stopped')
 
         // libtorrent says 'stopped' when it shuts down: the tracker drops it at once. Over UDP its shutdown

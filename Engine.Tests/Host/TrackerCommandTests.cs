@@ -77,7 +77,7 @@ public sealed class TrackerCommandTests : IAsyncLifetime
         });
         var text = await Run("peers", hash.ToHex(), "--tracker", _tracker.HttpAnnounceUrl!);
         Assert.StartsWith(hash.ToHex(), text);
-        Assert.Matches(@"127\.0\.0\.7:6001\s+seeder\s+0 B\s+0 B\s+0 B\s+TT 0001\s+-TT0001-000000000001", text);
+        Assert.Matches(@"127\.0\.0\.7:6001\s+seeder\s+0 B\s+0 B\s+0 B\s+TT 0\.0\.0\.1\s+-TT0001-000000000001", text);
         Assert.Matches(@"127\.0\.0\.8:6002\s+leecher\s+2 KiB", text);
         Assert.Matches(@"127\.0\.0\.9:6003\s+leecher\s+\?\s", text);
         Assert.Contains("3 peer(s)", text);

@@ -9,31 +9,22 @@ namespace Engine.Tests.Interop;
 /// a second, finishing piece after piece; byte-identical both ways.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class UnworkableInteropTests(ITestOutputHelper output) : IDisposable
+public sealed class UnworkableInteropTests(ITestOutputHelper output) : NamespaceTests("unworkable")
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-    private readonly TempDir _dir = new("unworkable");
-    private readonly NetNamespace _ns = NetNamespace.Create();
-
-    public void Dispose()
-    {
-        _ns.Dispose();
-        _dir.Dispose();
-    }
-
     [Fact(Timeout = 150_000)]
     public async Task An_unworkable_leecher_finds_the_seeding_host_through_our_tracker_and_downloads_byte_identical()
     {
-        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, _ns.Name);
+        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, Ns.Name);
         await using var _ = tracker;
         // Three files side by side: unworkable saves every file of a torrent by its last path component.
-        var root = Path.Combine(_dir.Sub("seed"), "uwleech");
+        var root = Path.Combine(Dir.Sub("seed"), "uwleech");
         Directory.CreateDirectory(root);
         for (var i = 0; i < 3; i++) TestData.WriteFile(Path.Combine(root, $"part {i}.bin"), 700 * 1024 + 77 * i, (ulong)(61 + i));
-        var torrent = TorrentFactory.Create(root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwleech.torrent"));
-        await using var seed = await NamespacedHost.StartSeedAsync(output, _ns.Name, torrent, _dir.Sub("seed"), announce);
+        var torrent = TorrentFactory.Create(root, announce, 64 * 1024, Path.Combine(Dir.FullPath, "uwleech.torrent"));
+        await using var seed = await NamespacedHost.StartSeedAsync(output, Ns.Name, torrent, Dir.Sub("seed"), announce);
 
-        await using var leecher = UnworkablePeer.StartLeecher(torrent, _dir.Sub("leech"), _ns.Name);
+        await using var leecher = UnworkablePeer.StartLeecher(torrent, Dir.Sub("leech"), Ns.Name);
         await leecher.WaitForCompletionAsync(Bound);
         DirectoryComparer.AssertIdentical(root, leecher.DataPath);
     }
@@ -41,15 +32,15 @@ public sealed class UnworkableInteropTests(ITestOutputHelper output) : IDisposab
     [Fact(Timeout = 150_000)]
     public async Task The_host_downloads_from_an_unworkable_seeder_that_serves_a_block_a_second()
     {
-        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, _ns.Name);
+        var (tracker, announce) = await NamespacedHost.StartTrackerAsync(output, Ns.Name);
         await using var _ = tracker;
-        var data = TestData.CreateTree(_dir.Sub("seed"), "uwseed", 256 * 1024 + 1000, seed: 62, fileCount: 1);
-        var torrent = TorrentFactory.Create(data.Root, announce, 64 * 1024, Path.Combine(_dir.FullPath, "uwseed.torrent"));
-        await using var seeder = UnworkablePeer.StartSeeder(torrent, _dir.Sub("seed"), _ns.Name, PortAllocator.Next());
+        var data = TestData.CreateTree(Dir.Sub("seed"), "uwseed", 256 * 1024 + 1000, seed: 62, fileCount: 1);
+        var torrent = TorrentFactory.Create(data.Root, announce, 64 * 1024, Path.Combine(Dir.FullPath, "uwseed.torrent"));
+        await using var seeder = UnworkablePeer.StartSeeder(torrent, Dir.Sub("seed"), Ns.Name, PortAllocator.Next());
 
-        await using var download = NamespacedHost.StartDownload(output, _ns.Name, torrent.TorrentPath, _dir.Sub("down"));
+        await using var download = NamespacedHost.StartDownload(output, Ns.Name, torrent.TorrentPath, Dir.Sub("down"));
         Assert.Equal(0, await download.ExitCodeAsync(Bound));
         await seeder.StopAsync(); // it holds a lock on the file it seeds
-        DirectoryComparer.AssertIdentical(data.Root, Path.Combine(_dir.Sub("down"), torrent.Name));
+        DirectoryComparer.AssertIdentical(data.Root, Path.Combine(Dir.Sub("down"), torrent.Name));
     }
 }

@@ -30,7 +30,10 @@ internal sealed record PeerSessionContext(InfoHash InfoHash, PeerId OurId, Torre
     public InfoHash? V2InfoHash { get; init; }
 
     /// <summary>Our handshake's reserved bits: BEP 10, BEP 6, BEP 5 with a DHT port, BEP 52 for a torrent with a v2 part.</summary>
-    public ulong OurReserved => Handshake.ExtensionBit | Handshake.FastBit | (DhtPort > 0 ? Handshake.DhtBit : 0) | (V2InfoHash is null ? 0 : Handshake.V2Bit);
+    public ulong OurReserved => ReservedBits(DhtPort, V2InfoHash is not null);
+
+    /// <summary>The reserved bits <see cref="OurReserved"/> holds for a torrent with that DHT port and v2 part (a magnet's metadata fetch sends the same).</summary>
+    public static ulong ReservedBits(int dhtPort, bool v2) => Handshake.ExtensionBit | Handshake.FastBit | (dhtPort > 0 ? Handshake.DhtBit : 0) | (v2 ? Handshake.V2Bit : 0);
 
     /// <summary>Whether a handshake's info-hash is this torrent's (its v1 hash, or its truncated v2 hash).</summary>
     public bool IsOurs(InfoHash hash) => hash == InfoHash || hash == V2InfoHash;

@@ -63,6 +63,32 @@ public sealed class MagnetTests : IDisposable
     }
 
     [Fact]
+    public async Task The_connection_that_brought_the_metadata_carries_the_download_too()
+    {
+        using var data = GeneratedTorrent.Create("kept", [("a.bin", 600_000)], 16 * 1024);
+        await using var seeder = ApiTestEngines.Create(Path.Combine(_state, "seeder"));
+        var seeding = await seeder.AddAsync(data.Bytes, data.SeedDirectory);
+        await seeding.WaitForStateAsync(ApiState.Seeding);
+        await using var seen = seeding.Events().GetAsyncEnumerator();
+        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "leecher"));
+
+        var target = data.NewDirectory("leech");
+        var handle = await engine.AddAsync($"magnet:?xt=urn:btih:{data.Metainfo.InfoHash.ToHex()}&x.pe={seeder.ListenEndPoint}", target);
+        await using var events = handle.Events().GetAsyncEnumerator();
+        var (completed, leecherSaw) = await events.NextAsync<Completed>(TimeSpan.FromSeconds(30));
+        data.AssertSameData(target);
+
+        // The leecher dialled the seeder once: the metadata's connection went on to carry the pieces, and it ends only
+        // when both sides are seeds. (Closing it and dialling again showed the seeder two connections, the first
+        // dropped before the download completed.)
+        var (dropped, seederSaw) = await seen.NextAsync<PeerDropped>(TimeSpan.FromSeconds(15));
+        Assert.True(dropped.At >= completed.At, $"the seeder lost a connection at {dropped.At:HH:mm:ss.fff} ({dropped.Reason}), before the download completed at {completed.At:HH:mm:ss.fff}");
+        Assert.Single(seederSaw.OfType<PeerConnected>());
+        var connected = Assert.Single(leecherSaw.OfType<PeerConnected>());
+        Assert.Equal(PeerDirection.Outgoing, connected.Direction);
+    }
+
+    [Fact]
     public async Task While_fetching_the_status_says_so_and_pause_stop_and_remove_work()
     {
         using var data = GeneratedTorrent.Create("waiting", [("a.bin", 40_000)], 32 * 1024);

@@ -47,6 +47,9 @@ public sealed class MagnetInteropTests(ITestOutputHelper output) : IDisposable
         data.AssertSameData(target);
         // The metadata is kept: the magnet added again (after a remove without deleting data) needs no peer for it.
         Assert.True(File.Exists(Path.Combine(_state, "state", torrent.InfoHashHex + ".torrent")));
+        // One connection served the metadata and then the data: libtorrent saw us connect once.
+        var connects = seeder.Process.LogLines().Count(l => l.Contains("\"incoming_connection_alert\"", StringComparison.Ordinal));
+        Assert.True(connects == 1, $"libtorrent saw {connects} connections from us:\n{seeder.Describe()}");
     }
 
     [Fact(Timeout = 120_000)]

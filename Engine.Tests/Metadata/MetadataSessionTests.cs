@@ -2,7 +2,9 @@ using System.Net.Sockets;
 using System.Net;
 using Engine.Core.Extensions;
 using Engine.Core.Metadata;
+using Engine.Core.Buffers;
 using Engine.Core.Primitives;
+using Engine.Core.Wire;
 using Engine.Metadata;
 using Engine.Tests.Support;
 
@@ -27,6 +29,42 @@ public sealed class MetadataSessionTests
         var info = await Fetch(seed.EndPoint, data.Metainfo.InfoHash);
         Assert.Equal(data.Metainfo.RawInfo.ToArray(), info);
         Assert.Equal(MetadataCodec.PieceCount(info.Length), seed.Requests);
+    }
+
+    [Fact]
+    public async Task The_connection_stays_open_with_the_peers_other_messages_kept_in_order_for_the_download()
+    {
+        using var data = GeneratedTorrent.Create("kept", Enumerable.Range(0, 700)
+            .Select(i => ($"a-directory-with-a-long-name/file-number-{i:D5}-with-a-long-name-too.bin", 10)).ToList(), 16 * 1024);
+        var pieces = MetadataCodec.PieceCount(data.Metainfo.RawInfo.Length);
+        Assert.True(pieces >= 2, "the info dictionary should span two metadata pieces");
+        await using var seed = new ScriptedMetadataSeed(data.Metainfo.RawInfo, data.Metainfo.InfoHash, MetadataBehaviour.Chatty);
+        var reserved = Engine.Core.Peers.PeerSessionContext.ReservedBits(6881, v2: false);
+
+        var fetched = await MetadataSession.FetchAsync(Engine.Transports.TcpDialer.Instance, seed.EndPoint, MetadataHashes.V1(data.Metainfo.InfoHash),
+            PeerId.CreateOurs(), 6881, reserved, Fast, CancellationToken.None);
+        var connection = Assert.IsType<Engine.Peers.PeerManager.HandedOver>(fetched.Connection);
+        using var transport = connection.Transport;
+        Assert.Equal(data.Metainfo.RawInfo.ToArray(), fetched.Info);
+        Assert.Equal(reserved, connection.OurReserved);
+        Assert.Equal(seed.EndPoint, connection.Remote);
+        Assert.Equal(data.Metainfo.InfoHash, connection.Handshake.InfoHash);
+
+        // Kept: the seed's extension handshake and its haves, in the order sent; not the metadata pieces. The last have
+        // follows the last piece: it is on its way, unread, for the connection to read.
+        using var decoder = new FrameDecoder(new BlockPool(4));
+        var kept = new List<PeerMessage>();
+        Assert.Null(decoder.Feed(connection.InitialBytes, kept));
+        Assert.True(decoder.AtFrameBoundary);
+        Assert.Equal(0, Assert.IsType<Extended>(kept[0]).ExtendedId);
+        var haves = kept.Skip(1).Select(m => Assert.IsType<Have>(m).Piece).ToList();
+        Assert.Equal(Enumerable.Range(ScriptedMetadataSeed.ChattyFirstHave, pieces), haves);
+        var next = new byte[9];
+        Assert.True(await Engine.Transports.TransportReads.ReceiveExactlyAsync(transport, next, CancellationToken.None));
+        var last = new List<PeerMessage>();
+        Assert.Null(decoder.Feed(next, last));
+        Assert.Equal(ScriptedMetadataSeed.ChattyFirstHave + pieces, Assert.IsType<Have>(Assert.Single(last)).Piece);
+        Assert.Equal(1, seed.Connections);
     }
 
     [Theory]

@@ -21,6 +21,8 @@ public enum MetadataBehaviour
     NoExtensions,
     /// <summary>Claims a metadata_size beyond the limit.</summary>
     Oversized,
+    /// <summary>Serves the real info dictionary, with a have message after its extension handshake and after each piece it sends.</summary>
+    Chatty,
 }
 
 /// <summary>
@@ -30,6 +32,9 @@ public enum MetadataBehaviour
 internal sealed class ScriptedMetadataSeed : IAsyncDisposable
 {
     private const byte TheirMetadataId = 7;
+
+    /// <summary>The piece a <see cref="MetadataBehaviour.Chatty"/> seed says it has first; after metadata piece k, it says it has this + 1 + k.</summary>
+    public const int ChattyFirstHave = 100;
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly CancellationTokenSource _cts = new();
     private readonly byte[] _info;
@@ -93,6 +98,7 @@ internal sealed class ScriptedMetadataSeed : IAsyncDisposable
             var size = _behaviour == MetadataBehaviour.Oversized ? MetadataCodec.MaxMetadataSize + 1 : _info.Length;
             var hello = new ExtensionHandshake(new Dictionary<string, int> { ["ut_metadata"] = TheirMetadataId }, MetadataSize: size, Client: "scripted");
             await Send(socket, MessageWriter.Encode(new Extended(0, hello.Encode())));
+            if (_behaviour == MetadataBehaviour.Chatty) await Send(socket, MessageWriter.Encode(new Have(ChattyFirstHave)));
             byte ourId = 0;
             var buffer = new byte[64 * 1024];
             var messages = new List<PeerMessage>();
@@ -123,6 +129,7 @@ internal sealed class ScriptedMetadataSeed : IAsyncDisposable
                         reply = MetadataCodec.EncodeData(request.Piece, _info.Length, piece);
                     }
                     await Send(socket, MessageWriter.Encode(new Extended(ourId, reply)));
+                    if (_behaviour == MetadataBehaviour.Chatty) await Send(socket, MessageWriter.Encode(new Have(ChattyFirstHave + 1 + request.Piece)));
                 }
                 messages.Clear();
             }

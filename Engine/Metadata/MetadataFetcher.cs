@@ -20,7 +20,8 @@ namespace Engine.Metadata;
 /// <see cref="TrackerClient"/> child announces for us and tells us <see cref="PeerManager.AddPeers"/>); up to
 /// <see cref="MetadataSettings.ParallelPeers"/> <see cref="MetadataSession"/>s run at once off the actor thread,
 /// and the first that returns metadata matching the info-hash wins. A failed peer is asked again after
-/// <see cref="MetadataSettings.RetryInterval"/>. Until then it stands in for the torrent: it answers the torrent
+/// <see cref="MetadataSettings.RetryInterval"/>. The winner's connection stays open and goes with <see cref="MetadataFetched"/> to the
+/// torrent's PeerManager (<see cref="PeerManager.HandedOver"/>); the others are closed. Until then it stands in for the torrent: it answers the torrent
 /// actor's queries (status in <see cref="TorrentState.FetchingMetadata"/>), pause/resume (paused: no peer is
 /// asked) and stop, and keeps the subscribers. On success it tells its parent <see cref="MetadataFetched"/> with
 /// everything the torrent actor needs, and waits to be stopped.
@@ -28,9 +29,11 @@ namespace Engine.Metadata;
 internal sealed class MetadataFetcher : UntypedActor, IWithTimers
 {
     /// <summary>To the parent: the metadata checked out; the torrent can start.</summary>
-    public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused);
+    /// <remarks><paramref name="Connection"/>: the open connection the metadata came over, for the torrent to go on with (null: none).</remarks>
+    public sealed record MetadataFetched(TorrentMetainfo Torrent, byte[] TorrentFile, IReadOnlyList<IPEndPoint> Peers, IReadOnlyList<IActorRef> Subscribers, bool Paused,
+        PeerManager.HandedOver? Connection = null);
 
-    private sealed record SessionEnded(IPEndPoint Peer, byte[]? Info, string? Error);
+    private sealed record SessionEnded(IPEndPoint Peer, MetadataSession.Fetched? Fetched, string? Error);
     private sealed record Resolved(IReadOnlyList<IPEndPoint> Peers);
     private sealed class Retry { public static readonly Retry Instance = new(); }
 
@@ -190,19 +193,30 @@ internal sealed class MetadataFetcher : UntypedActor, IWithTimers
             if (_active.Contains(peer) || _retryAt.TryGetValue(peer, out var at) && at > now) continue;
             _active.Add(peer);
             var (hash, id, port, settings, token) = (_magnet.InfoHash, _engine.OurId, _engine.ListenPort, _settings, _cts.Token);
-            MetadataSession.FetchAsync(Transports.MseDialer.For(_engine.Encryption, hash, _engine.BaseDialer), peer, MetadataHashes.Of(_magnet), id, port, settings, token).PipeTo(Self,
-                success: info => new SessionEnded(peer, info, null),
+            MetadataSession.FetchAsync(Transports.MseDialer.For(_engine.Encryption, hash, _engine.BaseDialer), peer, MetadataHashes.Of(_magnet), id, port, Reserved, settings, token).PipeTo(Self,
+                success: fetched => new SessionEnded(peer, fetched, null),
                 failure: e => new SessionEnded(peer, null, Describe(e.GetBaseException())));
         }
     }
+
+    /// <summary>
+    /// The reserved bits our torrent's connections will send (<see cref="Engine.Core.Peers.PeerSessionContext.ReservedBits"/>),
+    /// so that the winning connection can be handed over: a private torrent (no DHT port) or one with a v2 part the
+    /// magnet did not show is dialled again instead.
+    /// </summary>
+    private ulong Reserved => Engine.Core.Peers.PeerSessionContext.ReservedBits(_engine.Dht.IsNobody() ? 0 : _engine.ListenPort, !_magnet.InfoHashV2.IsEmpty);
 
     private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
 
     private void OnSessionEnded(SessionEnded m)
     {
         _active.Remove(m.Peer);
-        if (_state != TorrentState.FetchingMetadata) return;
-        if (m.Info is null)
+        if (_state != TorrentState.FetchingMetadata)
+        {
+            m.Fetched?.Connection?.Transport.Dispose(); // another session won, or the fetch is paused
+            return;
+        }
+        if (m.Fetched is not { } fetched)
         {
             _log.Debug("metadata from {0} failed: {1}", m.Peer, m.Error);
             _retryAt[m.Peer] = Context.System.Scheduler.Now + _settings.RetryInterval;
@@ -213,12 +227,13 @@ internal sealed class MetadataFetcher : UntypedActor, IWithTimers
         TorrentMetainfo torrent;
         try
         {
-            file = MetadataTorrentFile.Build(m.Info, _magnet);
+            file = MetadataTorrentFile.Build(fetched.Info, _magnet);
             torrent = TorrentMetainfo.Parse(file);
         }
         catch (MetainfoException e)
         {
             // The bytes are the real info dictionary (the hash matched): the torrent itself is unusable.
+            fetched.Connection?.Transport.Dispose();
             _error = "the torrent's metadata cannot be used: " + e.Message;
             StopSearching();
             SetState(TorrentState.Error);
@@ -228,7 +243,7 @@ internal sealed class MetadataFetcher : UntypedActor, IWithTimers
         StopSearching();
         _cts.Cancel();
         _state = TorrentState.Checking; // handed over: the torrent actor reports from here on
-        Context.Parent.Tell(new MetadataFetched(torrent, file, _known.ToList(), _subscribers.ToList(), Paused: false));
+        Context.Parent.Tell(new MetadataFetched(torrent, file, _known.ToList(), _subscribers.ToList(), Paused: false, fetched.Connection));
     }
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;

@@ -46,6 +46,7 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     private IActorRef _outbound = ActorRefs.Nobody;
     private string _closeReason = "closed";
     private bool _failed, _banned;
+    private bool _handshakeSent; // a handed-over connection: our handshake went out before
     // The current behaviour (Connecting → Handshaking → Active): a switch over the message, not ReceiveActor's handlers,
     // whose matching runs as an interpreted expression tree when the host generates no code (docs/decisions.md,
     // "Hot actors match with a switch").
@@ -87,6 +88,13 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     /// <summary>A connection the listener accepted, whose handshake it has already read and routed.</summary>
     public static Props Incoming(SwarmContext ctx, IPEndPoint remote, IPeerTransport transport, Handshake handshake, byte[] initialBytes)
         => ActorProps.Of(() => new PeerConnection(ctx, remote, transport, handshake, initialBytes));
+
+    /// <summary>
+    /// A connection a magnet's metadata fetch dialled: both handshakes are done (ours is not sent again), and the peer's
+    /// messages since are read first.
+    /// </summary>
+    public static Props HandedOver(SwarmContext ctx, PeerManager.HandedOver m)
+        => ActorProps.Of(() => new PeerConnection(ctx, m.Remote, m.Transport, m.Handshake, m.InitialBytes, null, null) { _handshakeSent = true });
 
     /// <summary>A child dying stops the peer: no half-connections.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -207,10 +215,14 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     private void StartChildren(bool expectHandshake)
     {
         var transport = _transport!;
-        var handshake = new byte[Handshake.Length];
-        // An accepted peer is answered with the hash it used (or upgraded to the v2 hash, BEP 52); a dialled one gets ours.
-        var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _dialHash ?? _ctx.InfoHash;
-        new Handshake(infoHash, _ctx.OurId, _sessionContext.OurReserved).WriteTo(handshake);
+        byte[]? handshake = null;
+        if (!_handshakeSent)
+        {
+            handshake = new byte[Handshake.Length];
+            // An accepted peer is answered with the hash it used (or upgraded to the v2 hash, BEP 52); a dialled one gets ours.
+            var infoHash = _acceptedHandshake is { } theirs ? _sessionContext.AnswerTo(theirs) : _dialHash ?? _ctx.InfoHash;
+            new Handshake(infoHash, _ctx.OurId, _sessionContext.OurReserved).WriteTo(handshake);
+        }
         _outbound = Context.ActorOf(PeerOutbound.Props(transport, handshake, _ctx.Upload, _ctx.Blocks), "out");
         _inbound = Context.ActorOf(PeerInbound.Props(transport, expectHandshake, _initialBytes,
             _ctx.Pool, _ctx.Settings.MaxMessageLength, _diskCredit, _ctx.Download), "in");

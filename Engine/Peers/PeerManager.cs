@@ -38,6 +38,13 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
     public sealed record AddPeers(IReadOnlyList<IPEndPoint> Peers, PeerSource Source = PeerSource.Tracker, bool UnderV2 = false);
     /// <summary>A connection the listener accepted and routed here by info-hash.</summary>
     public sealed record IncomingPeer(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes);
+    /// <summary>
+    /// A connection a magnet's metadata fetch dialled, handed on so the download goes on over it (no second dial): both
+    /// handshakes are done, ours with <paramref name="OurReserved"/>; <paramref name="InitialBytes"/> are the peer's
+    /// messages since, other than ut_metadata's, for the connection to read first. Taken only when our connections
+    /// send the same reserved bits; otherwise closed (the address is dialled as any other).
+    /// </summary>
+    public sealed record HandedOver(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes, ulong OurReserved);
     /// <summary>Replies <see cref="Summary"/>.</summary>
     public sealed record GetSummary;
     /// <summary>Replies a list of <see cref="PeerStats"/> (one per handshaked peer).</summary>
@@ -150,6 +157,7 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
                 Dial();
                 break;
             case IncomingPeer m: OnIncoming(m); break;
+            case HandedOver m: OnHandedOver(m); break;
             case Pieces.PieceManager.BanAddress m: OnBanAddress(m); break;
             case PeerHandshaked m: OnHandshaked(m); break;
             case PeerListenPort m: OnListenPort(m); break;
@@ -322,6 +330,21 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
         }
         var actor = Context.ActorOf(PeerConnection.Incoming(_ctx, m.Remote, m.Transport, m.Handshake, m.InitialBytes), $"peer-{++_counter}");
         Track(actor, m.Remote, outgoing: false);
+        UpdateTimers();
+    }
+
+    private void OnHandedOver(HandedOver m)
+    {
+        // Our handshake went out with the fetch's reserved bits: the session must see the same (fast extension, DHT, v2).
+        if (m.OurReserved != PeerSessionContext.ReservedBits(_ctx.DhtPort, _ctx.V2InfoHash is not null) || _byAddress.ContainsKey(m.Remote)
+            || _book.IsBanned(m.Remote, Now) || !_ctx.Connections.TryAcquire())
+        {
+            m.Transport.Dispose();
+            return;
+        }
+        _book.MarkConnected(m.Remote, Now); // as if dialled from the book: not dialled again while connected
+        var actor = Context.ActorOf(PeerConnection.HandedOver(_ctx, m), $"peer-{++_counter}");
+        Track(actor, m.Remote, outgoing: true);
         UpdateTimers();
     }
 

@@ -275,7 +275,10 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         var hash = m.Torrent.InfoHash;
         // The fetcher stands under the magnet's hash: a btmh-only magnet of a hybrid becomes a torrent known by its v1 hash.
         if (!_fetchers.TryGetValue(Sender, out var request) || !_torrents.TryGetValue(request.Magnet.InfoHash, out var current) || !current.Equals(Sender))
+        {
+            m.Connection?.Transport.Dispose();
             return; // removed meanwhile
+        }
         _fetchers.Remove(Sender);
         Context.Unwatch(Sender);
         Sender.Tell(PoisonPill.Instance); // after the queries already queued for it are answered
@@ -285,6 +288,7 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         {
             // A btmh-only magnet of a hybrid added meanwhile by its .torrent (v1 hash): that torrent stays, the magnet ends.
             Context.GetLogger().Warning("the metadata of {0} names torrent {1}, which is already added", request.Magnet.InfoHash, hash);
+            m.Connection?.Transport.Dispose();
             return;
         }
         try { File.WriteAllBytes(Path.Combine(_resumeDirectory, hash.ToHex() + ".torrent"), m.TorrentFile); }
@@ -297,6 +301,7 @@ internal sealed partial class EngineRoot : UntypedActor, IWithTimers
         foreach (var s in m.Subscribers) actor.Tell(new TorrentActor.Subscribe(s));
         // The fetcher met them under the magnet's hash: a btmh-only magnet's peers are dialled with the v2 hash.
         var underV2 = request.Magnet.InfoHash == m.Torrent.HybridV2Hash;
+        if (m.Connection is not null) actor.Tell(m.Connection); // the metadata's connection first: it is not dialled again
         if (m.Peers.Count > 0) actor.Tell(new PeerManager.AddPeers(m.Peers, UnderV2: underV2));
     }
 

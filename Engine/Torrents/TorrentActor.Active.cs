@@ -69,6 +69,11 @@ internal sealed partial class TorrentActor
                 if (_peers.IsNobody()) m.Transport.Dispose();
                 else _peers.Forward(m);
                 return true;
+            case PeerManager.HandedOver m:
+                StartPeerManagerOnDemand();
+                if (_peers.IsNobody()) m.Transport.Dispose();
+                else _peers.Forward(m);
+                return true;
             case Pieces.PieceManager.BanAddress m:
                 _peers.Tell(m); // smart ban's verdict, for the peer book
                 return true;

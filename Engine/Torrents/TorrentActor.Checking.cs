@@ -12,7 +12,7 @@ internal sealed partial class TorrentActor
 {
     /// <summary>
     /// Waiting for <see cref="StorageActor.CheckCompleted"/>. Pause and Resume only decide what follows the check.
-    /// Addresses given meanwhile are stashed until a swarm runs; incoming connections are closed.
+    /// Addresses given meanwhile, and a magnet's handed-over connection, are stashed until a swarm runs; incoming connections are closed.
     /// </summary>
     private bool Checking(object message, bool pauseWhenChecked)
     {
@@ -29,7 +29,7 @@ internal sealed partial class TorrentActor
                 _behaviour = m => Checking(m, pause);
                 Sender.Tell(new CommandDone(TorrentState.Checking));
                 return true;
-            case PeerManager.AddPeers:
+            case PeerManager.AddPeers or PeerManager.HandedOver:
                 Stash.Stash();
                 return true;
             default:

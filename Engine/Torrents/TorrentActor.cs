@@ -189,6 +189,9 @@ internal sealed partial class TorrentActor : UntypedActor, IWithTimers, IWithUnb
             case PeerManager.IncomingPeer m:
                 m.Transport.Dispose();
                 return true;
+            case PeerManager.HandedOver m:
+                m.Transport.Dispose();
+                return true;
             case Pause or Resume:
                 Sender.Tell(new CommandDone(state));
                 return true;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Api;
 using Engine.Events;
 using Engine.Tests.Api;
 using Engine.Tests.Interop;
@@ -19,15 +20,28 @@ public sealed class MagnetInteropTests(ITestOutputHelper output) : IDisposable
         try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task A_magnet_link_downloads_from_a_libtorrent_seeder_that_serves_the_metadata()
+    /// <summary>Over TCP, over TCP with RC4 both sides require (MSE), and over uTP (libtorrent on uTP alone).</summary>
+    [Theory(Timeout = 120_000)]
+    [InlineData("tcp")]
+    [InlineData("rc4")]
+    [InlineData("utp")]
+    public async Task A_magnet_link_downloads_from_a_libtorrent_seeder_that_serves_the_metadata(string path)
     {
         using var data = GeneratedTorrent.Create("magnet", [("a.bin", 3_000_000), ("sub/b.bin", 1_234_567), ("sub/c.txt", 17)], 64 * 1024, seed: 42);
         var torrent = new TestTorrent(data.TorrentPath, data.Metainfo.InfoHash.ToHex(), data.Metainfo.Name, data.Metainfo.PieceLength, data.Metainfo.TotalLength);
-        await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, data.SeedDirectory, new LibtorrentOptions { NoTracker = true });
+        await using var seeder = await LibtorrentPeer.StartSeederAsync(torrent, data.SeedDirectory, new LibtorrentOptions
+        {
+            NoTracker = true,
+            Encryption = path == "rc4" ? "forced" : "disabled",
+            Transport = path == "utp" ? "utp" : "tcp",
+        });
         await seeder.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
 
-        await using var engine = ApiTestEngines.Create(Path.Combine(_state, "state"));
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(Path.Combine(_state, "state")) with
+        {
+            Encryption = path == "rc4" ? EncryptionMode.Required : EncryptionMode.Enabled,
+            Utp = path == "utp" ? UtpMode.Only : UtpMode.Enabled,
+        });
         var clock = Stopwatch.StartNew();
         var magnet = $"magnet:?xt=urn:btih:{torrent.InfoHashHex}&dn=shown+name&x.pe=127.0.0.1:{seeder.Port}";
         var target = data.NewDirectory("leech");

@@ -49,6 +49,7 @@ public sealed class MetadataSessionTests
         Assert.Equal(reserved, connection.OurReserved);
         Assert.Equal(seed.EndPoint, connection.Remote);
         Assert.Equal(data.Metainfo.InfoHash, connection.Handshake.InfoHash);
+        Assert.InRange(connection.RoundTrip!.Value, TimeSpan.FromTicks(1), Fast.SessionTimeout); // sizes the download's first requests
 
         // Kept: the seed's extension handshake and its haves, in the order sent; not the metadata pieces. The last have
         // follows the last piece: it is on its way, unread, for the connection to read.

@@ -74,8 +74,10 @@ internal static class MetadataSession
         MetadataSettings settings, CancellationToken token)
     {
         var infoHash = hashes.InfoHash;
+        var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
         await SendAsync(transport, new Handshake(infoHash, ourId, reserved).ToArray(), token).ConfigureAwait(false);
         var theirs = await ReceiveHandshakeAsync(transport, token).ConfigureAwait(false);
+        var roundTrip = System.Diagnostics.Stopwatch.GetElapsedTime(sentAt); // the download's first request depth is sized from it
         if (theirs.InfoHash != infoHash) throw new MetadataException($"{remote} answered for another torrent ({theirs.InfoHash})");
         if (theirs.PeerId.Equals(ourId)) throw new MetadataException($"{remote} is ourselves");
         if (!theirs.SupportsExtensions) throw new MetadataException($"{remote} does not support the extension protocol (BEP 10)");
@@ -140,7 +142,7 @@ internal static class MetadataSession
             }
             if (assembler is null) continue;
             if (assembler.IsComplete)
-                return new Fetched(assembler.Complete(), keep ? new PeerManager.HandedOver(transport, remote, theirs, kept.ToArray(), reserved) : null);
+                return new Fetched(assembler.Complete(), keep ? new PeerManager.HandedOver(transport, remote, theirs, kept.ToArray(), reserved) { RoundTrip = roundTrip } : null);
             while (outstanding < Window && assembler.NextRequest() is { } piece)
             {
                 await SendAsync(transport, MessageWriter.Encode(new Extended(theirId, MetadataCodec.EncodeRequest(piece))), token).ConfigureAwait(false);

@@ -47,6 +47,7 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     private string _closeReason = "closed";
     private bool _failed, _banned;
     private bool _handshakeSent; // a handed-over connection: our handshake went out before
+    private TimeSpan? _handshakeRoundTrip; // and its round trip, measured then
     // The current behaviour (Connecting → Handshaking → Active): a switch over the message, not ReceiveActor's handlers,
     // whose matching runs as an interpreted expression tree when the host generates no code (docs/decisions.md,
     // "Hot actors match with a switch").
@@ -94,7 +95,7 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     /// messages since are read first.
     /// </summary>
     public static Props HandedOver(SwarmContext ctx, PeerManager.HandedOver m)
-        => ActorProps.Of(() => new PeerConnection(ctx, m.Remote, m.Transport, m.Handshake, m.InitialBytes, null, null) { _handshakeSent = true });
+        => ActorProps.Of(() => new PeerConnection(ctx, m.Remote, m.Transport, m.Handshake, m.InitialBytes, null, null) { _handshakeSent = true, _handshakeRoundTrip = m.RoundTrip });
 
     /// <summary>A child dying stops the peer: no half-connections.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -111,6 +112,7 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
         else
         {
             StartChildren(expectHandshake: false);
+            if (_handshakeRoundTrip is { } rtt) _session.OnHandshakeSent(Now - rtt);
             OnHandshake(_acceptedHandshake!.Value);
         }
         Timers.StartSingleTimer("handshake-timeout", HandshakeTimedOut.Instance, _ctx.Settings.HandshakeTimeout);

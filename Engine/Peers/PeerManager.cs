@@ -44,7 +44,11 @@ internal sealed partial class PeerManager : UntypedActor, IWithTimers
     /// messages since, other than ut_metadata's, for the connection to read first. Taken only when our connections
     /// send the same reserved bits; otherwise closed (the address is dialled as any other).
     /// </summary>
-    public sealed record HandedOver(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes, ulong OurReserved);
+    public sealed record HandedOver(IPeerTransport Transport, IPEndPoint Remote, Handshake Handshake, byte[] InitialBytes, ulong OurReserved)
+    {
+        /// <summary>Our handshake's round trip, measured by the fetch: the first request depth is sized from it, as on a dial.</summary>
+        public TimeSpan? RoundTrip { get; init; }
+    }
     /// <summary>Replies <see cref="Summary"/>.</summary>
     public sealed record GetSummary;
     /// <summary>Replies a list of <see cref="PeerStats"/> (one per handshaked peer).</summary>

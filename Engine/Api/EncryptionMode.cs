@@ -6,7 +6,10 @@ public enum EncryptionMode
     /// <summary>Plain BitTorrent only: encrypted incoming connections are refused, none is dialled.</summary>
     Disabled,
 
-    /// <summary>Incoming connections plain or encrypted; we dial plain (the default).</summary>
+    /// <summary>
+    /// Incoming connections plain or encrypted; we dial plain (the default), except a peer that closed a plain connection
+    /// before its handshake (it may require encryption): it is dialled encrypted first from then on.
+    /// </summary>
     Enabled,
 
     /// <summary>Incoming plain or encrypted; we dial encrypted first (offering RC4 or plaintext) and plain again if the peer will not.</summary>

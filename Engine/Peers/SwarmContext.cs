@@ -52,6 +52,12 @@ internal sealed record SwarmContext(
     /// <summary>uTP, then TCP: for peers that dropped our TCP connection before the handshake (null: dial them as the rest).</summary>
     public IPeerDialer? UtpFirstDialer { get; init; }
 
+    /// <summary>
+    /// Encrypted first (uTP first too, when the engine speaks it): for peers that dropped our plain connection before the
+    /// handshake, when <see cref="Dialer"/> dials plain (null: it dials encrypted already, or encryption is off).
+    /// </summary>
+    public IPeerDialer? EncryptFirstDialer { get; init; }
+
     /// <summary>A hybrid's <see cref="Dialer"/> for peers dialled with its v2 hash (MSE keyed by that hash); null: <see cref="Dialer"/>.</summary>
     public IPeerDialer? V2Dialer { get; init; }
 

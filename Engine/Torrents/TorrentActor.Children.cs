@@ -81,6 +81,8 @@ internal sealed partial class TorrentActor
             Dialer = Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, _engine.BaseDialer),
             HolepunchDialer = _engine.HolepunchDialer is { } punch ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, punch) : null,
             UtpFirstDialer = _engine.UtpFirstDialer is { } utpFirst ? Transports.MseDialer.For(_engine.Encryption, _torrent.InfoHash, utpFirst) : null,
+            EncryptFirstDialer = _engine.Encryption.EncryptFirst is { } encryptFirst
+                ? Transports.MseDialer.For(encryptFirst, _torrent.InfoHash, _engine.UtpFirstDialer ?? _engine.BaseDialer) : null,
             V2Dialer = _torrent.HybridV2Hash is { } v2 ? Transports.MseDialer.For(_engine.Encryption, v2, _engine.BaseDialer) : null,
             V2UtpFirstDialer = _torrent.HybridV2Hash is { } v2u && _engine.UtpFirstDialer is { } utpFirstV2 ? Transports.MseDialer.For(_engine.Encryption, v2u, utpFirstV2) : null,
             Metadata = _torrent.RawInfo,

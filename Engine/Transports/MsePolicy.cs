@@ -12,6 +12,13 @@ internal sealed record MsePolicy(bool AcceptEncrypted, bool AcceptPlain, MseCryp
     /// <summary>Plain BitTorrent only.</summary>
     public static readonly MsePolicy Off = new(false, true, MseCrypto.None, false);
 
+    /// <summary>
+    /// For a peer whose plain connection closed before its handshake (it may require encryption, as libtorrent's and
+    /// rtorrent's "forced" settings do): encrypted first, offering RC4 or plaintext, and plain again if refused. Null
+    /// when the policy dials encrypted already, or accepts no encryption.
+    /// </summary>
+    public MsePolicy? EncryptFirst => DialOffer == MseCrypto.None && AcceptEncrypted ? this with { DialOffer = MseCrypto.Rc4 | MseCrypto.Plaintext, DialFallback = true } : null;
+
     /// <summary>The ciphers an incoming encrypted handshake may choose: RC4, and plaintext unless only encrypted connections are accepted.</summary>
     public MseCrypto Allowed => AcceptPlain ? MseCrypto.Rc4 | MseCrypto.Plaintext : MseCrypto.Rc4;
 }

@@ -17,6 +17,12 @@ public sealed class ListenerSupervisionTests() : TestKit("akka.loglevel = WARNIN
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// An address of loopback's no other test listens on. The port is free for ~3 s while the listener is down; on
+    /// 127.0.0.1 another test's port-0 bind could take it meanwhile (a CI run met a stranger's connection reset there).
+    /// </summary>
+    private static readonly IPAddress Address = IPAddress.Parse("127.0.93.1");
+
     [Fact]
     public async Task A_killed_listener_is_logged_and_listens_again_on_the_port_it_had_bound_retrying_while_the_port_is_taken()
     {
@@ -25,7 +31,7 @@ public sealed class ListenerSupervisionTests() : TestKit("akka.loglevel = WARNIN
         var defaults = new EngineOptions();
         var context = new EngineContext(PeerId.CreateOurs(), new BlockPool(256), http, 0, defaults.Peers, defaults.PeerManager, defaults.Trackers, defaults.ResumeSaveInterval);
         // Port 0 asked: the port to keep is the one the first listener was given.
-        var root = Sys.ActorOf(EngineRoot.Props(context, new IPEndPoint(IPAddress.Loopback, 0), data.NewDirectory("state")), "engine");
+        var root = Sys.ActorOf(EngineRoot.Props(context, new IPEndPoint(Address, 0), data.NewDirectory("state")), "engine");
         var port = (await root.Ask<EngineRoot.ListenEndPoint>(new EngineRoot.GetListenEndPoint(), Bound)).EndPoint!;
         Assert.NotEqual(0, port.Port);
         var torrent = (await root.Ask<EngineRoot.TorrentAdded>(new EngineRoot.AddTorrent(data.Metainfo, data.SeedDirectory), Bound)).Torrent;

@@ -24,8 +24,11 @@ internal interface IPeerEffects : IExtensionEffects
     /// <summary>The peer's pace changed (its rate sample, or unknown after a second without blocks while requests wait): for the piece manager's endgame.</summary>
     void PaceChanged(PeerPace pace);
 
-    /// <summary>Gives blocks back to the piece manager: they will not come from this peer.</summary>
-    void ReleaseBlocks(BlockRequest[] blocks);
+    /// <summary>
+    /// Gives blocks back to the piece manager: they will not come from this peer, or, when <paramref name="cancelled"/>,
+    /// we sent cancels for them and the peer may still send those it had on their way (given in the order requested).
+    /// </summary>
+    void ReleaseBlocks(BlockRequest[] blocks, bool cancelled);
 
     /// <summary>
     /// A requested block arrived: its buffer and disk credit go on to the piece manager, with an ask for up to

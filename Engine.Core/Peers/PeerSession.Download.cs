@@ -55,7 +55,7 @@ internal sealed partial class PeerSession
         _blocksAsked = false;
         if (IsClosed || PeerChoking || !AmInterested)
         {
-            if (blocks.Length > 0) _fx.ReleaseBlocks(blocks);
+            if (blocks.Length > 0) _fx.ReleaseBlocks(blocks, cancelled: false);
             return;
         }
         if (_outstanding.Count == 0)
@@ -114,7 +114,7 @@ internal sealed partial class PeerSession
     private void OnReject(BlockRequest block)
     {
         if (!_outstanding.Remove(block)) return;
-        _fx.ReleaseBlocks([block]);
+        _fx.ReleaseBlocks([block], cancelled: false);
         RequestMore();
     }
 
@@ -175,10 +175,14 @@ internal sealed partial class PeerSession
     }
 
     /// <summary>Cancels these blocks, no longer outstanding, at the peer and gives them back (they may still come).</summary>
-    private void CancelAndGiveBack(BlockRequest[] blocks, DateTimeOffset now)
+    /// <summary>
+    /// Cancels the blocks and gives them back. <paramref name="mayCome"/>: the peer may have some on their way (they are
+    /// given in the order requested), so the picker hands them out after any other free block (<see cref="PiecePicker.ReleaseCancelled"/>).
+    /// </summary>
+    private void CancelAndGiveBack(BlockRequest[] blocks, DateTimeOffset now, bool mayCome = false)
     {
         foreach (var block in blocks) Send(new Cancel(block.Piece, block.Offset, block.Length), now);
-        GiveBack(blocks);
+        GiveBack(blocks, mayCome);
     }
 
     /// <summary>Gives every outstanding block back (they may still come: <see cref="GivenBackBlocks"/>).</summary>
@@ -188,9 +192,9 @@ internal sealed partial class PeerSession
     }
 
     /// <summary>Releases blocks, no longer outstanding, to the picker and remembers them in case they come anyway.</summary>
-    private void GiveBack(BlockRequest[] blocks)
+    private void GiveBack(BlockRequest[] blocks, bool mayCome = false)
     {
         _givenBack.Remember(blocks);
-        _fx.ReleaseBlocks(blocks);
+        _fx.ReleaseBlocks(blocks, mayCome);
     }
 }

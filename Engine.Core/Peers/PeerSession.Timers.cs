@@ -58,13 +58,15 @@ internal sealed partial class PeerSession
 
     /// <summary>
     /// The peer holds far more requests than its rate needs (<see cref="RequestPipeline.Trim"/>): the newest are
-    /// cancelled and given back.
+    /// cancelled and given back, in the order they were requested; the peer may have sent the first of them already.
     /// </summary>
     private void TrimOvercommitted(DateTimeOffset now)
     {
         var excess = _pipeline.Trim(_outstanding.Count);
         if (excess == 0) return;
-        CancelAndGiveBack(_outstanding.TakeNewest(excess), now);
+        var newest = _outstanding.TakeNewest(excess);
+        Array.Reverse(newest);
+        CancelAndGiveBack(newest, now, mayCome: true);
     }
 
     /// <summary>

@@ -54,15 +54,22 @@ internal sealed partial class PiecePicker
             }
             Require(!inBucket && _active.Contains(piece), $"piece {piece}: active state inconsistent");
             Require(progress.Piece == piece && progress.BlockCount == _layout.BlockCount(piece), $"piece {piece}: wrong progress object");
-            int free = 0, received = 0;
+            int free = 0, received = 0, cooling = 0;
             for (var block = 0; block < progress.BlockCount; block++)
             {
                 var claims = claimCounts.GetValueOrDefault(_layout.Block(piece, block));
+                if (progress.IsCooling(block))
+                {
+                    cooling++;
+                    Require(progress.IsFree(block), $"piece {piece} block {block}: cooling but not free");
+                    Require(_cooling.Exists(e => e.Block == _layout.Block(piece, block)), $"piece {piece} block {block}: cooling but not listed");
+                }
                 Require(claims == progress.Claims(block), $"piece {piece} block {block}: {progress.Claims(block)} claims counted, peers hold {claims}");
                 if (progress.IsReceived(block)) { received++; Require(claims == 0, $"piece {piece} block {block}: received yet claimed"); }
                 else if (claims == 0) free++;
             }
-            Require(free == progress.FreeCount && received == progress.ReceivedCount, $"piece {piece}: free/received counts drifted");
+            Require(free == progress.FreeCount && received == progress.ReceivedCount && cooling == progress.CoolingCount,
+                $"piece {piece}: free/received/cooling counts drifted");
             Require(_open.Contains(piece) == (free > 0), $"piece {piece}: open set membership wrong ({free} free blocks)");
             if (wanted) unclaimed += free;
         }

@@ -116,7 +116,7 @@ internal sealed partial class PiecePicker
                 var progress = ProgressOf(piece);
                 if (progress is null) progress = Activate(piece);
                 else if (progress.FreeCount == 0) continue;
-                written += ClaimFree(state, progress, destination[written..]);
+                written += ClaimFree(state, progress, destination[written..], cooling: true); // the window cannot wait
             }
         }
         return written;

@@ -197,13 +197,16 @@ internal sealed partial class PiecePicker
             written += ClaimFree(state, Activate(piece), freeRoom[written..]);
         }
 
-        // 3. Endgame: duplicate blocks other peers have in transit, the least duplicated and latest claimed first.
+        // 3. Blocks given back with a cancel that their peer may still send, the longest it would have taken first.
+        if (written < freeRoom.Length && _cooling.Count > 0) written += ClaimCooling(state, peerHas, freeRoom[written..]);
+
+        // 4. Endgame: duplicate blocks other peers have in transit, the least duplicated and latest claimed first.
         if (written < destination.Length && _unclaimedBlocks == 0)
             written += ClaimDuplicates(state, peerHas, destination[written..]);
         return written;
     }
 
-    /// <summary>The wanted open piece the peer has with the fewest free blocks (then the most received); -1 if none.</summary>
+    /// <summary>The wanted open piece the peer has with the fewest free blocks, cooling ones aside (then the most received); -1 if none.</summary>
     private int NearestToClaimed(Bitfield peerHas)
     {
         var best = -1;
@@ -213,8 +216,9 @@ internal sealed partial class PiecePicker
             var piece = _open[i];
             if (!peerHas[piece] || _priority[piece] == 0) continue;
             var progress = ProgressOf(piece)!;
-            if (bestProgress is null || progress.FreeCount < bestProgress.FreeCount
-                || progress.FreeCount == bestProgress.FreeCount && progress.ReceivedCount > bestProgress.ReceivedCount)
+            if (progress.FreeNowCount == 0) continue;
+            if (bestProgress is null || progress.FreeNowCount < bestProgress.FreeNowCount
+                || progress.FreeNowCount == bestProgress.FreeNowCount && progress.ReceivedCount > bestProgress.ReceivedCount)
             {
                 best = piece;
                 bestProgress = progress;
@@ -223,22 +227,33 @@ internal sealed partial class PiecePicker
         return best;
     }
 
-    private int ClaimFree(PeerState state, PieceProgress progress, Span<BlockRequest> destination)
+    /// <summary>Claims the piece's free blocks in order; cooling ones (<see cref="PieceProgress.Cool"/>) only when told to.</summary>
+    private int ClaimFree(PeerState state, PieceProgress progress, Span<BlockRequest> destination, bool cooling = false)
     {
         var written = 0;
         var piece = progress.Piece;
-        if (_singleSource.Count > 0 && _singleSource.Contains(piece) && !TakeOwnership(state.Key, piece)) return 0;
+        if (!MayClaim(state, piece)) return 0;
         for (var block = 0; block < progress.BlockCount && written < destination.Length && progress.FreeCount > 0; block++)
         {
-            if (!progress.IsFree(block)) continue;
-            progress.Claim(block, ++_claimClock);
-            _unclaimedBlocks--;
-            var request = _layout.Block(piece, block);
-            state.Claims.Add(request);
-            destination[written++] = request;
+            if (!progress.IsFree(block) || !cooling && progress.IsCooling(block)) continue;
+            destination[written++] = ClaimBlock(state, progress, block);
         }
-        if (progress.FreeCount == 0 && _open.Contains(piece)) _open.Remove(piece);
         return written;
+    }
+
+    /// <summary>False when the piece is to come from a single peer and another has it (<see cref="PreferSingleSource"/>).</summary>
+    private bool MayClaim(PeerState state, int piece) =>
+        _singleSource.Count == 0 || !_singleSource.Contains(piece) || TakeOwnership(state.Key, piece);
+
+    /// <summary>Claims a free block of a wanted piece for the peer.</summary>
+    private BlockRequest ClaimBlock(PeerState state, PieceProgress progress, int block)
+    {
+        progress.Claim(block, ++_claimClock);
+        _unclaimedBlocks--;
+        var request = _layout.Block(progress.Piece, block);
+        state.Claims.Add(request);
+        if (progress.FreeCount == 0 && _open.Contains(progress.Piece)) _open.Remove(progress.Piece);
+        return request;
     }
 
     private int PickRarestFresh(Bitfield peerHas)

@@ -9,6 +9,7 @@ internal sealed class PieceProgress
     private bool[] _received = new bool[16];
     private int[] _claims = new int[16];
     private long[] _stamps = new long[16];
+    private bool[] _cooling = new bool[16];
 
     public int Piece { get; private set; }
     public int BlockCount { get; private set; }
@@ -16,6 +17,12 @@ internal sealed class PieceProgress
 
     /// <summary>Blocks neither received nor claimed by anyone.</summary>
     public int FreeCount { get; private set; }
+
+    /// <summary>Free blocks that a peer was asked to cancel and may still send (<see cref="Cool"/>).</summary>
+    public int CoolingCount { get; private set; }
+
+    /// <summary>Free blocks that no peer may still send: handed out before the cooling ones.</summary>
+    public int FreeNowCount => FreeCount - CoolingCount;
 
     /// <summary>Blocks not yet received (free or in transit).</summary>
     public int MissingCount => BlockCount - ReceivedCount;
@@ -31,14 +38,17 @@ internal sealed class PieceProgress
             _received = new bool[blockCount];
             _claims = new int[blockCount];
             _stamps = new long[blockCount];
+            _cooling = new bool[blockCount];
         }
         else
         {
             Array.Clear(_received, 0, blockCount);
             Array.Clear(_claims, 0, blockCount);
             Array.Clear(_stamps, 0, blockCount);
+            Array.Clear(_cooling, 0, blockCount);
         }
         ReceivedCount = 0;
+        CoolingCount = 0;
         FreeCount = blockCount;
     }
 
@@ -48,6 +58,27 @@ internal sealed class PieceProgress
 
     public bool IsFree(int block) => !_received[block] && _claims[block] == 0;
 
+    public bool IsCooling(int block) => _cooling[block];
+
+    /// <summary>
+    /// A free block its last claimant was asked to cancel, which it may still send (it was on its way): until it comes
+    /// or someone claims it, it is handed out only when nothing else is free. Returns false when it is not free.
+    /// </summary>
+    public bool Cool(int block)
+    {
+        if (!IsFree(block) || _cooling[block]) return false;
+        _cooling[block] = true;
+        CoolingCount++;
+        return true;
+    }
+
+    private void StopCooling(int block)
+    {
+        if (!_cooling[block]) return;
+        _cooling[block] = false;
+        CoolingCount--;
+    }
+
     /// <summary>The picker's claim counter when the block was last claimed (0: never): a later claim sits later in its peer's queue.</summary>
     public long Stamp(int block) => _stamps[block];
 
@@ -55,6 +86,7 @@ internal sealed class PieceProgress
     public bool Claim(int block, long stamp)
     {
         _stamps[block] = stamp;
+        StopCooling(block);
         var wasFree = _claims[block]++ == 0 && !_received[block];
         if (wasFree) FreeCount--;
         return wasFree;
@@ -76,6 +108,7 @@ internal sealed class PieceProgress
     {
         var wasFree = _claims[block] == 0;
         if (wasFree) FreeCount--;
+        StopCooling(block);
         _claims[block] = 0;
         _received[block] = true;
         ReceivedCount++;

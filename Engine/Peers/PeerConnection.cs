@@ -248,7 +248,7 @@ internal sealed class PeerConnection : UntypedActor, IWithTimers, IPeerEffects
     public void Send(PeerMessage[] messages) => _outbound.Tell(new PeerOutbound.SendAll(messages));
     public void Upload(BlockRequest[] blocks) => _outbound.Tell(new PeerOutbound.SendPieces(blocks));
     public void AskForBlocks(int count) => _ctx.PieceManager.Tell(new PieceManager.RequestBlocks(count));
-    public void ReleaseBlocks(BlockRequest[] blocks) => _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(blocks));
+    public void ReleaseBlocks(BlockRequest[] blocks, bool cancelled) => _ctx.PieceManager.Tell(new PieceManager.ReleaseBlocks(blocks, cancelled));
     public void PaceChanged(PeerPace pace) => _ctx.PieceManager.Tell(new PieceManager.PeerPaced(pace));
     public void Deliver(PieceMessage block, int askFor) => _ctx.PieceManager.Tell(new PieceManager.BlockArrived(block, _diskCredit) { AskFor = askFor });
     public void Deliver(PieceMessage[] blocks, int askFor) => _ctx.PieceManager.Tell(new PieceManager.BlocksArrived(blocks, _diskCredit) { AskFor = askFor });

@@ -45,7 +45,8 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
     {
         public int AskFor { get; init; }
     }
-    public sealed record ReleaseBlocks(BlockRequest[] Blocks);
+    /// <param name="Cancelled">Cancels were sent for them and the peer may still send some (<see cref="PiecePicker.ReleaseCancelled"/>); the blocks are in the order they were requested.</param>
+    public sealed record ReleaseBlocks(BlockRequest[] Blocks, bool Cancelled = false);
 
     /// <summary>How fast the sending peer delivers (its session's rate sample): the endgame duplicates by it.</summary>
     internal sealed record PeerPaced(PeerPace Pace);
@@ -183,8 +184,9 @@ internal sealed partial class PieceManager : UntypedActor, IWithTimers
                 if (m.AskFor > 0 && Peer() is { } p7) Assign(p7, m.AskFor);
                 break;
             case ReleaseBlocks m:
-                if (Peer() is { } p5)
-                    foreach (var b in m.Blocks) _picker.Release(p5.Key, b);
+                if (Peer() is not { } p5) break;
+                if (m.Cancelled) _picker.ReleaseCancelled(p5.Key, m.Blocks);
+                else foreach (var b in m.Blocks) _picker.Release(p5.Key, b);
                 break;
             case PeerPaced m: if (Peer() is { } p8) _picker.SetPace(p8.Key, m.Pace); break;
             case StorageActor.PieceChecked m: OnPieceChecked(m); break;

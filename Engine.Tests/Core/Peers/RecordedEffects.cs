@@ -13,7 +13,7 @@ internal sealed class RecordedEffects : IPeerEffects
     public sealed record Sent(PeerMessage Message) : Effect;
     public sealed record Uploaded(BlockRequest[] Blocks) : Effect;
     public sealed record Asked(int Count) : Effect;
-    public sealed record Released(BlockRequest[] Blocks) : Effect;
+    public sealed record Released(BlockRequest[] Blocks, bool Cancelled = false) : Effect;
     public sealed record Paced(PeerPace Pace) : Effect;
     public sealed record Delivered(PieceMessage[] Blocks) : Effect;
     public sealed record Discarded(PieceMessage Block) : Effect;
@@ -67,7 +67,7 @@ internal sealed class RecordedEffects : IPeerEffects
 
     public void Upload(BlockRequest[] blocks) => All.Add(new Uploaded(blocks));
     public void AskForBlocks(int count) => All.Add(new Asked(count));
-    public void ReleaseBlocks(BlockRequest[] blocks) => All.Add(new Released(blocks));
+    public void ReleaseBlocks(BlockRequest[] blocks, bool cancelled) => All.Add(new Released(blocks, cancelled));
     public void PaceChanged(PeerPace pace) => All.Add(new Paced(pace));
     public void Deliver(PieceMessage block, int askFor) => Deliver([block], askFor);
 

@@ -129,11 +129,18 @@ public class PiecePickerSwarmTests
             {
                 var peer = RandomPeer();
                 var claims = Picker.ClaimsOf(peer);
-                if (claims.Count > 0)
+                if (claims.Count > 0 && Random.Next(2) == 0)
                 {
                     var block = claims.ElementAt(Random.Next(claims.Count));
                     Picker.Release(peer, block);
                     Assert.DoesNotContain(block, Picker.ClaimsOf(peer));
+                }
+                else if (claims.Count > 0)
+                {
+                    // Cancelled, and they may still come (a trim): the peer's newest claims, some of them.
+                    var blocks = claims.Skip(Random.Next(claims.Count)).ToArray();
+                    Picker.ReleaseCancelled(peer, blocks);
+                    Assert.Empty(blocks.Intersect(Picker.ClaimsOf(peer)));
                 }
             }
             else if (roll < 0.81)

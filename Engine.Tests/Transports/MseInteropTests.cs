@@ -56,33 +56,22 @@ public sealed class MseInteropTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"libtorrent (rc4 only) downloaded from our engine ({ours})");
     }
 
-    [Fact]
-    public async Task We_download_from_an_rtorrent_seeder_that_requires_rc4()
-    {
-        var torrent = Torrent("rtorrent-seed");
-        await using var rtorrent = await RtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new RtorrentOptions { Encryption = RtorrentRc4Only });
-        await rtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = EncryptionMode.Required });
-        var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
-        handle.AddPeers([new IPEndPoint(IPAddress.Parse(rtorrent.Address), rtorrent.Port)]);
-        await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
-        DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
-    }
-
     /// <summary>
-    /// Our default dials plain. An rtorrent seeder that requires RC4 closes that connection before its handshake, and the
-    /// next dial to it is encrypted first (as libtorrent switches a peer's encryption after a failed handshake).
+    /// Required, we dial encrypted. Enabled (the default), we dial plain: an rtorrent seeder that requires RC4 closes that
+    /// connection before its handshake, and the next dial to it is encrypted first (as libtorrent switches a peer's
+    /// encryption after a failed handshake). rtorrent serves only RC4 connections: completing proves the encrypted dial.
     /// </summary>
-    [Fact]
-    public async Task With_encryption_only_enabled_we_still_download_from_an_rtorrent_seeder_that_requires_rc4()
+    [Theory]
+    [InlineData(EncryptionMode.Required)]
+    [InlineData(EncryptionMode.Enabled)]
+    public async Task We_download_from_an_rtorrent_seeder_that_requires_rc4(EncryptionMode ours)
     {
         var torrent = Torrent("rtorrent-seed");
         await using var rtorrent = await RtorrentPeer.StartSeederAsync(torrent, _dir.Sub("seed"), new RtorrentOptions { Encryption = RtorrentRc4Only });
         await rtorrent.WaitUntilSeedingAsync(TimeSpan.FromSeconds(30));
-        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = EncryptionMode.Enabled });
+        await using var engine = TorrentEngine.Create(ApiTestEngines.Options(_dir.Sub("state")) with { Encryption = ours });
         var handle = await engine.AddAsync(torrent.TorrentPath, _dir.Sub("down"));
         handle.AddPeers([new IPEndPoint(IPAddress.Parse(rtorrent.Address), rtorrent.Port)]);
-        // rtorrent serves only RC4 connections: completing proves the encrypted dial.
         await handle.WaitForStateAsync(TorrentState.Seeding, Bound);
         DirectoryComparer.AssertIdentical(Path.Combine(_dir.Sub("seed"), torrent.Name), Path.Combine(_dir.Sub("down"), torrent.Name));
     }

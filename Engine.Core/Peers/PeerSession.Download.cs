@@ -174,9 +174,8 @@ internal sealed partial class PeerSession
         return want <= 0 || !anyRoom && want < _pipeline.Depth / 4 && _outstanding.Count > 0 ? 0 : want;
     }
 
-    /// <summary>Cancels these blocks, no longer outstanding, at the peer and gives them back (they may still come).</summary>
     /// <summary>
-    /// Cancels the blocks and gives them back. <paramref name="mayCome"/>: the peer may have some on their way (they are
+    /// Cancels the blocks, no longer outstanding, at the peer and gives them back (they may still come). <paramref name="mayCome"/>: the peer may have some on their way (they are
     /// given in the order requested), so the picker hands them out after any other free block (<see cref="PiecePicker.ReleaseCancelled"/>).
     /// </summary>
     private void CancelAndGiveBack(BlockRequest[] blocks, DateTimeOffset now, bool mayCome = false)

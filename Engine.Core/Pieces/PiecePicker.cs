@@ -232,7 +232,7 @@ internal sealed partial class PiecePicker
     {
         var written = 0;
         var piece = progress.Piece;
-        if (!MayClaim(state, piece)) return 0;
+        if (!cooling && progress.FreeNowCount == 0 || !MayClaim(state, piece)) return 0; // a piece whose free blocks all cool is passed over quickly
         for (var block = 0; block < progress.BlockCount && written < destination.Length && progress.FreeCount > 0; block++)
         {
             if (!progress.IsFree(block) || !cooling && progress.IsCooling(block)) continue;

@@ -43,9 +43,7 @@ internal sealed partial class PiecePicker
         for (var i = 0; i < blocks.Length; i++)
         {
             var block = blocks[i];
-            if (!state.Claims.Contains(block)) continue;
-            Release(peer, block);
-            if (ProgressOf(block.Piece) is { } progress && progress.Cool(block.BlockIndex))
+            if (Release(state, block) && ProgressOf(block.Piece)!.Cool(block.BlockIndex))
             {
                 _cooling.Add(((ahead + i + 1) / pace, block));
                 _coolingSorted = false;

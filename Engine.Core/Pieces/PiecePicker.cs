@@ -375,9 +375,16 @@ internal sealed partial class PiecePicker
     /// <summary>The peer will not deliver this block (reject, choke, timeout): it returns to the pool.</summary>
     public void Release(int peer, BlockRequest block)
     {
-        if (!_peers.TryGetValue(peer, out var state) || !state.Unclaim(block)) return;
+        if (_peers.TryGetValue(peer, out var state)) Release(state, block);
+    }
+
+    /// <summary>Drops the peer's claim on the block, if it has one (false: it had none).</summary>
+    private bool Release(PeerState state, BlockRequest block)
+    {
+        if (!state.Unclaim(block)) return false;
         Unclaim(block);
-        if (_owners.TryGetValue(block.Piece, out var owner) && owner == peer) _owners.Remove(block.Piece);
+        if (_owners.TryGetValue(block.Piece, out var owner) && owner == state.Key) _owners.Remove(block.Piece);
+        return true;
     }
 
     /// <summary>All the peer's claims return to the pool (it choked us).</summary>
